@@ -1,0 +1,44 @@
+# The only commands a newcomer needs:
+#   make run    install what is missing, build Release, start the kiosk (ARGS=--windowed for a window)
+#   make test   install what is missing, build the dev and sanitizer builds, run every test
+#   make build  build the release binary at build/release/posdrill
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CTEST_FLAGS = --no-tests=error --output-on-failure -j $(JOBS)
+
+.PHONY: run test build deps lint bench approve clean
+
+run: build
+	build/release/posdrill $(ARGS)
+
+build: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+test: deps
+	cmake --preset dev
+	cmake --build --preset dev -j $(JOBS)
+	ctest --preset dev $(CTEST_FLAGS)
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan $(CTEST_FLAGS)
+
+deps:
+	@tools/install-deps.sh
+
+lint: build
+	build/release/posdrill lint content
+
+bench: deps
+	cmake --preset bench
+	cmake --build --preset bench -j $(JOBS) --target bench_scenarios
+	build/bench/bench/bench_scenarios
+
+# Re-bless the golden transcripts after an intended change; review the diff before committing.
+approve: deps
+	cmake --preset dev
+	cmake --build --preset dev -j $(JOBS) --target posdrill
+	tests/golden/approve.sh build/dev/posdrill
+
+clean:
+	rm -rf build

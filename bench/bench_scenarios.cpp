@@ -1,0 +1,92 @@
+// Scenario engine figures: how long loading + validating all content takes, and how long playing
+// every scenario (best and critical path, with the terminal double) takes. Prints the median and
+// spread over several runs; it asserts nothing. Usage: bench_scenarios [CONTENT_DIR] [RUNS]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "scenarios/loader.h"
+#include "scenarios/runner.h"
+#include "scenarios/terminal_double.h"
+
+using namespace posdrill;
+using WallClock = std::chrono::steady_clock;
+
+namespace {
+
+struct Stats {
+  double median, min, max, p90;
+};
+
+Stats stats(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) { return v[std::min(v.size() - 1, std::size_t(q * double(v.size() - 1) + 0.5))]; };
+  return {at(0.5), v.front(), v.back(), at(0.9)};
+}
+
+void print(const char* what, const char* unit, const Stats& s) {
+  std::printf("%-44s median %9.3f %s   min %9.3f   p90 %9.3f   max %9.3f\n", what, s.median, unit, s.min, s.p90, s.max);
+}
+
+int play(const Scenario& s, AutoMode mode) {
+  FakeClock clock;
+  TerminalDouble terminal;
+  terminal.prepare(s.setup);
+  Runner r(s, clock, 1);
+  AutoPlayer p(s, mode);
+  std::optional<TerminalRecord> lookup;
+  int actions = 0;
+  while (!r.finished() && actions < 10000) {
+    ++actions;
+    AutoAction a = p.next(r, lookup ? &*lookup : nullptr);
+    if (a.kind == AutoAction::advance) r.advance();
+    if (a.kind == AutoAction::choose) r.choose(a.choice_id);
+    if (a.kind == AutoAction::terminal) {
+      terminal.request(a.request);
+      for (const auto& rec : terminal.poll()) {
+        if (rec.op == TerminalOp::transaction_query) lookup = rec;
+        r.observe(rec);
+      }
+    }
+  }
+  return r.result().points;
+}
+
+double ms_since(WallClock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(WallClock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir = argc > 1 ? argv[1] : POSDRILL_BENCH_CONTENT_DIR;
+  int runs = argc > 2 ? std::max(3, std::atoi(argv[2])) : 15;
+  const int plays_per_run = 100;
+
+  ContentSet set = load_content(dir);
+  std::printf("content: %s — %zu scenarios, %zu tracks, %zu errors; %d runs\n", dir.c_str(), set.scenarios.size(),
+              set.tracks.size(), set.errors.size(), runs);
+  if (set.scenarios.empty()) return 1;
+
+  std::vector<double> load_ms, play_us;
+  long checksum = 0;
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = WallClock::now();
+    ContentSet again = load_content(dir);
+    load_ms.push_back(ms_since(t0));
+    checksum += long(again.scenarios.size());
+
+    t0 = WallClock::now();
+    for (int k = 0; k < plays_per_run; ++k)
+      for (const auto& s : set.scenarios) checksum += play(s, AutoMode::best) + play(s, AutoMode::critical);
+    // Per attempt: one scenario played once.
+    play_us.push_back(ms_since(t0) * 1000.0 / (plays_per_run * 2.0 * double(set.scenarios.size())));
+  }
+  print("load + validate all content", "ms", stats(load_ms));
+  print("play one scenario (auto, per attempt)", "us", stats(play_us));
+  std::printf("(checksum %ld)\n", checksum);
+  return 0;
+}

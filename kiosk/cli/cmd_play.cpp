@@ -1,0 +1,296 @@
+// `posdrill play`: a scenario in the terminal. Three ways to answer, one engine:
+// interactive (stdin is a TTY), scripted (--inputs FILE, or answers piped on stdin) and
+// automatic (--auto best|critical). Scripted and automatic runs use a fake clock and seed 1 by
+// default, so the same answers always print the same transcript.
+
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include "cli/commands.h"
+#include "scenarios/graph.h"
+#include "scenarios/result_json.h"
+#include "scenarios/terminal_double.h"
+#include "scenarios/transcript.h"
+
+namespace posdrill {
+
+namespace {
+
+// Think time charged per answer when the script does not say ("2 @45s" says 45 seconds).
+constexpr int64_t default_answer_ms = 10'000;
+// A runaway guard: no valid scenario needs more actions than this.
+constexpr int max_actions = 10'000;
+
+struct Answer {
+  std::string token;
+  std::optional<int64_t> elapsed_ms;
+};
+
+// "2", "check_status @45s", "hint", "skip". Returns false with `error` set on bad syntax.
+bool parse_answer(const std::string& line, Answer& out, std::string& error) {
+  std::string s = line;
+  if (auto hash = s.find('#'); hash != std::string::npos) s.erase(hash);
+  auto trim = [](std::string& v) {
+    v.erase(0, v.find_first_not_of(" \t\r"));
+    v.erase(v.find_last_not_of(" \t\r") + 1);
+  };
+  trim(s);
+  out = {};
+  if (auto at = s.find('@'); at != std::string::npos) {
+    std::string t = s.substr(at + 1);
+    s.erase(at);
+    trim(s);
+    trim(t);
+    if (!t.empty() && t.back() == 's') t.pop_back();
+    double secs = 0;
+    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), secs);
+    if (ec != std::errc() || p != t.data() + t.size() || secs < 0 || secs > 86400) {
+      error = "expected a time like @45s after the answer, got '@" + t + "'";
+      return false;
+    }
+    out.elapsed_ms = static_cast<int64_t>(secs * 1000);
+  }
+  out.token = s;
+  return true;
+}
+
+std::optional<int> parse_index(const std::string& token) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+  if (ec != std::errc() || p != token.data() + token.size()) return std::nullopt;
+  return v;
+}
+
+class Session {
+ public:
+  Session(const Scenario& s, const Clock& clock, uint64_t seed) : scenario_(s), runner_(s, clock, seed) {
+    terminal_.prepare(s.setup);
+  }
+
+  Runner& runner() { return runner_; }
+  const TerminalRecord* last_lookup() const { return last_lookup_ ? &*last_lookup_ : nullptr; }
+
+  void perform(const TerminalRequest& req) {
+    terminal_.request(req);
+    for (const auto& r : terminal_.poll()) {
+      if (r.op == TerminalOp::transaction_query) last_lookup_ = r;
+      runner_.observe(r);
+    }
+  }
+
+  // Applies one answer at a decision or terminal step. Returns "" or what was wrong with it.
+  std::string apply(const std::string& token, Lang lang) {
+    const Step& st = runner_.step();
+    if (token == "hint" || token == "提示") {
+      if (!runner_.take_hint())
+        return lang == Lang::zh ? "这一步没有更多提示了" : "no more hints at this step";
+      return "";
+    }
+    if (st.kind == StepKind::decision) {
+      const auto& shown = runner_.shown_choices();
+      if (auto i = parse_index(token)) {
+        if (*i < 1 || *i > int(shown.size()))
+          return "expected a choice number 1–" + std::to_string(shown.size()) + ", got " + token;
+        runner_.choose(shown[*i - 1]->id);
+        return "";
+      }
+      if (runner_.choose(token)) return "";
+      return "expected a choice number 1–" + std::to_string(shown.size()) + ", a choice id or 'hint' at step '" + st.id +
+             "', got '" + token + "'";
+    }
+    if (st.kind == StepKind::terminal) {
+      if (token == "skip" || token == "放弃") {
+        runner_.give_up();
+        return "";
+      }
+      std::optional<TerminalOp> op;
+      if (auto i = parse_index(token)) {
+        if (*i < 1 || *i > terminal_op_count)
+          return "expected a menu number 1–" + std::to_string(terminal_op_count) + ", got " + token;
+        op = terminal_menu_op(*i);
+      } else {
+        op = parse_terminal_op(token);
+      }
+      if (!op)
+        return "expected a terminal menu number, an operation name (e.g. balance_inquiry), 'hint' or 'skip' at step '" +
+               st.id + "', got '" + token + "'";
+      perform(request_for(scenario_, st, *op, last_lookup()));
+      return "";
+    }
+    return "this step takes no answer";
+  }
+
+ private:
+  const Scenario& scenario_;
+  Runner runner_;
+  TerminalDouble terminal_;
+  std::optional<TerminalRecord> last_lookup_;
+};
+
+void advance_narratives(Runner& r) {
+  while (!r.finished() && r.step().kind == StepKind::narrative) r.advance();
+}
+
+int finish(const Scenario& s, const AttemptResult& res, const PlayOptions& o, Lang lang, bool print_transcript) {
+  if (o.json) {
+    nlohmann::json j = result_json(res);
+    if (!o.operator_id.empty()) j["operator"] = o.operator_id;
+    j["lang"] = lang_code(lang);
+    std::cout << j.dump(2) << '\n';
+  } else if (print_transcript) {
+    std::cout << render_transcript(s, res, lang);
+  }
+  return res.passed ? exit_ok : exit_failed;
+}
+
+int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed) {
+  FakeClock clock;
+  Session session(s, clock, seed);
+  AutoPlayer player(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical);
+  Runner& r = session.runner();
+  for (int n = 0; !r.finished(); ++n) {
+    if (n > max_actions) {
+      std::cerr << "posdrill play: the automatic player did not reach an end of '" << s.id << "'\n";
+      return exit_usage;
+    }
+    AutoAction a = player.next(r, session.last_lookup());
+    if (a.kind == AutoAction::advance) {
+      r.advance();
+      continue;
+    }
+    clock.advance_ms(default_answer_ms);
+    if (a.kind == AutoAction::choose)
+      r.choose(a.choice_id);
+    else
+      session.perform(a.request);
+  }
+  return finish(s, r.result(), o, lang, true);
+}
+
+int play_scripted(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, std::istream& in,
+                  const std::string& source) {
+  FakeClock clock;
+  Session session(s, clock, seed);
+  Runner& r = session.runner();
+  std::string line;
+  int line_no = 0;
+  advance_narratives(r);
+  while (!r.finished()) {
+    if (!std::getline(in, line)) {
+      std::cerr << source << ": the answers ended at step '" << r.step().id << "' before the scenario did\n";
+      return exit_usage;
+    }
+    ++line_no;
+    Answer a;
+    std::string error;
+    if (!parse_answer(line, a, error)) {
+      std::cerr << source << ":" << line_no << ": " << error << '\n';
+      return exit_usage;
+    }
+    if (a.token.empty()) continue;
+    if (a.token != "hint" && a.token != "提示") clock.advance_ms(a.elapsed_ms.value_or(default_answer_ms));
+    error = session.apply(a.token, lang);
+    if (!error.empty()) {
+      std::cerr << source << ":" << line_no << ": " << error << '\n';
+      return exit_usage;
+    }
+    advance_narratives(r);
+  }
+  return finish(s, r.result(), o, lang, true);
+}
+
+int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed) {
+  SteadyClock clock;
+  Session session(s, clock, seed);
+  Runner& r = session.runner();
+  std::size_t printed = 0;
+  auto print_new = [&] {
+    const auto& steps = r.result().steps;
+    for (; printed < steps.size(); ++printed) std::cout << render_step(s, steps[printed], lang, false);
+  };
+  std::cout << render_header(s, lang);
+  const char* help = lang == Lang::zh ? "(输入编号作答;输入 hint 查看提示" : "(type a number to answer; 'hint' for a hint";
+  std::cout << help << (lang == Lang::zh ? ";终端任务可输入 skip 放弃)\n\n" : "; 'skip' gives up a terminal task)\n\n");
+  advance_narratives(r);
+  print_new();
+  int hints_shown = 0;
+  while (!r.finished()) {
+    std::cout << render_question(r, lang) << "> " << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) {
+      std::cout << '\n' << (lang == Lang::zh ? "练习已中止,未完成。" : "Attempt abandoned, not finished.") << '\n';
+      return exit_failed;
+    }
+    Answer a;
+    std::string error;
+    if (parse_answer(line, a, error) && !a.token.empty()) error = session.apply(a.token, lang);
+    if (!error.empty()) {
+      std::cout << error << "\n\n";
+      continue;
+    }
+    if (a.token == "hint" || a.token == "提示") {
+      const Step& st = r.step();
+      int taken = int(st.hints.size()) - r.hints_left();
+      for (; hints_shown < taken; ++hints_shown)
+        std::cout << (lang == Lang::zh ? "【提示】" : "[Hint] ") << st.hints[hints_shown].text.get(lang) << "\n\n";
+      continue;
+    }
+    hints_shown = 0;
+    advance_narratives(r);
+    print_new();
+  }
+  std::cout << render_summary(s, r.result(), lang);
+  if (o.json) std::cout << result_json(r.result()).dump(2) << '\n';
+  return r.result().passed ? exit_ok : exit_failed;
+}
+
+}  // namespace
+
+int cmd_play(const Settings& settings, const PlayOptions& o) {
+  if (!o.auto_mode.empty() && o.auto_mode != "best" && o.auto_mode != "critical") {
+    std::cerr << "posdrill play: --auto takes best or critical, got '" << o.auto_mode << "'\n";
+    return exit_usage;
+  }
+  if (!o.auto_mode.empty() && !o.inputs_file.empty()) {
+    std::cerr << "posdrill play: give either --auto or --inputs, not both\n";
+    return exit_usage;
+  }
+  ContentSet set = load_content(settings.content_dir);
+  const Scenario* s = set.find(o.scenario_id);
+  if (!s) {
+    bool broken = false;
+    for (const auto& d : set.errors)
+      if (std::filesystem::path(d.file).stem() == o.scenario_id) {
+        std::cerr << d.to_string() << '\n';
+        broken = true;
+      }
+    if (broken) {
+      std::cerr << "posdrill play: scenario '" << o.scenario_id << "' has content errors (above) and cannot be played\n";
+    } else {
+      std::vector<std::string_view> ids;
+      for (const auto& sc : set.scenarios) ids.push_back(sc.id);
+      std::cerr << "posdrill play: no scenario '" << o.scenario_id << "'" << suggest(o.scenario_id, ids)
+                << "; posdrill list shows them all\n";
+    }
+    return exit_usage;
+  }
+  Lang lang = o.lang.value_or(settings.lang);
+  if (!o.auto_mode.empty()) return play_auto(*s, o, lang, o.seed.value_or(1));
+  if (!o.inputs_file.empty() && o.inputs_file != "-") {
+    std::ifstream in(o.inputs_file);
+    if (!in) {
+      std::cerr << "posdrill play: cannot read " << o.inputs_file << '\n';
+      return exit_usage;
+    }
+    return play_scripted(*s, o, lang, o.seed.value_or(1), in, o.inputs_file);
+  }
+  if (o.inputs_file == "-" || !isatty(STDIN_FILENO))
+    return play_scripted(*s, o, lang, o.seed.value_or(1), std::cin, "<stdin>");
+  return play_interactive(*s, o, lang, o.seed.value_or(std::random_device{}()));
+}
+
+}  // namespace posdrill

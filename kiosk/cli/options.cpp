@@ -1,0 +1,113 @@
+#include "cli/options.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <unistd.h>
+
+namespace posdrill {
+
+namespace {
+
+std::filesystem::path env_path(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::filesystem::path(v) : std::filesystem::path();
+}
+
+std::filesystem::path home() {
+  auto h = env_path("HOME");
+  return h.empty() ? std::filesystem::path(".") : h;
+}
+
+std::filesystem::path executable_dir() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : p.parent_path();
+}
+
+}  // namespace
+
+std::filesystem::path default_data_dir() {
+  auto x = env_path("XDG_DATA_HOME");
+  return (x.empty() ? home() / ".local" / "share" : x) / "posdrill";
+}
+
+std::filesystem::path default_config_file() {
+  auto x = env_path("XDG_CONFIG_HOME");
+  return (x.empty() ? home() / ".config" : x) / "posdrill" / "config.yaml";
+}
+
+std::filesystem::path default_content_dir() {
+  std::error_code ec;
+  auto installed = executable_dir() / ".." / "share" / "posdrill" / "content";
+  if (!executable_dir().empty() && std::filesystem::is_directory(installed, ec)) return installed.lexically_normal();
+  return POSDRILL_SOURCE_CONTENT_DIR;
+}
+
+bool load_config(const std::filesystem::path& file, bool required, Settings& settings, std::vector<Diagnostic>& errors) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    if (required) errors.push_back({file.string(), 0, 0, "config file not found"});
+    return !required;
+  }
+  std::string text, error;
+  if (!read_text_file(file, 64 * 1024, text, error)) {
+    errors.push_back({file.string(), 0, 0, error});
+    return false;
+  }
+  settings.config_file = file;
+  auto err = [&](const YAML::Mark& m, std::string msg) {
+    errors.push_back({file.string(), m.line + 1, m.column + 1, std::move(msg)});
+  };
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (root.IsNull()) return true;  // an empty config is fine
+    if (!root.IsMap()) {
+      err(root.Mark(), "expected the config to be a map (content: …, data: …, lang: zh)");
+      return false;
+    }
+    bool ok = true;
+    auto base = file.parent_path();
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      std::string key = it->first.as<std::string>("");
+      const YAML::Node v = it->second;  // a copy: `it->` yields a temporary
+      if (!v.IsScalar() || v.Scalar().empty()) {
+        err(v.Mark(), "expected '" + key + "' to be a single value");
+        ok = false;
+        continue;
+      }
+      if (key == "content") {
+        settings.content_dir = base / v.Scalar();
+      } else if (key == "data") {
+        settings.data_dir = base / v.Scalar();
+      } else if (key == "lang") {
+        if (auto l = parse_lang(v.Scalar())) {
+          settings.lang = *l;
+        } else {
+          err(v.Mark(), "expected 'lang' to be zh or en, got '" + v.Scalar() + "'");
+          ok = false;
+        }
+      } else {
+        err(it->first.Mark(), "unknown key '" + key + "' in the config; expected one of: content, data, lang");
+        ok = false;
+      }
+    }
+    return ok;
+  } catch (const YAML::Exception& e) {
+    err(e.mark, "YAML syntax error: " + e.msg);
+    return false;
+  }
+}
+
+bool resolve_settings(const std::string& data_flag, const std::string& config_flag, const std::string& content_flag,
+                      Settings& out, std::vector<Diagnostic>& errors) {
+  out.content_dir = default_content_dir();
+  out.data_dir = default_data_dir();
+  bool ok = config_flag.empty() ? load_config(default_config_file(), false, out, errors)
+                                : load_config(config_flag, true, out, errors);
+  if (!data_flag.empty()) out.data_dir = data_flag;
+  if (!content_flag.empty()) out.content_dir = content_flag;
+  return ok;
+}
+
+}  // namespace posdrill

@@ -1,0 +1,70 @@
+// The catalog view model: what the catalog screen shows, already grouped, ordered and worded in
+// one language. PURE. The screen (kiosk/ui/catalog_screen.h) only lays it out, so the ordering
+// and wording rules are tested here without ImGui.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kiosk/core/strings.h"
+#include "scenarios/model.h"
+
+namespace posdrill {
+
+struct CatalogCard {
+  std::string scenario_id;
+  int difficulty = 1;  // 1 basic, 2 intermediate, 3 advanced
+  int minutes = 0;
+  int decisions = 0;
+  // In the view's language:
+  std::string title;
+  std::string summary;
+  std::string difficulty_label;  // "基础"
+  std::string minutes_label;     // "约 6 分钟"
+  std::string decisions_label;   // "3 个决策"
+};
+
+struct CatalogGroup {
+  Topic topic = Topic::preauth;
+  std::string title;        // the topic's name
+  std::string count_label;  // "2 个场景"
+  std::vector<CatalogCard> cards;
+};
+
+struct CatalogView {
+  Lang lang = Lang::zh;
+  std::string app_title;
+  std::string training_mark;
+  std::string lang_toggle;
+  std::string heading;
+  std::string subtitle;
+  // Groups in the fixed topic order (all_topics); topics without scenarios are left out. Inside a
+  // group: easiest first, then shortest, then by id, so a newcomer starts top-left.
+  std::vector<CatalogGroup> groups;
+  std::size_t scenario_count = 0;
+  std::string empty_message;  // non-empty when there is no scenario at all
+  std::size_t error_count = 0;
+  std::string errors_message;  // non-empty when error_count > 0
+};
+
+// Every UI string key the catalog uses, so a test can check strings.yaml has them all.
+inline constexpr std::array<std::string_view, 21> catalog_string_keys = {
+    "app.title",          "app.training_mark",      "app.lang_toggle",       "catalog.title",
+    "catalog.subtitle",   "catalog.minutes",        "catalog.decisions_one", "catalog.decisions_other",
+    "catalog.scenarios_one", "catalog.scenarios_other", "catalog.empty",     "catalog.errors_one",
+    "catalog.errors_other", "difficulty.1",         "difficulty.2",          "difficulty.3",
+    "topic.preauth",      "topic.wrong_pin",        "topic.reversal",        "topic.frequent_swipe",
+    "topic.user_exception"};
+
+// Builds the view of `scenarios` in `lang`. `error_count` is the number of problems to report to
+// the operator (content and strings diagnostics together).
+CatalogView build_catalog_view(const std::vector<Scenario>& scenarios, std::size_t error_count,
+                               const UiStrings& strings, Lang lang);
+
+// The key of a topic's title in strings.yaml: "topic.preauth".
+std::string topic_string_key(Topic t);
+
+}  // namespace posdrill

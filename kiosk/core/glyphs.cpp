@@ -1,0 +1,137 @@
+// UTF-8 decoding and the set of code points the kiosk can show.
+
+#include "kiosk/core/glyphs.h"
+
+#include <algorithm>
+
+#include "kiosk/core/strings.h"
+#include "scenarios/terminal_port.h"
+
+namespace posdrill {
+
+namespace {
+
+bool drawable(uint32_t cp) { return cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F); }
+
+void add_text(std::vector<std::string_view>& out, const Text& t) {
+  if (!t.zh.empty()) out.emplace_back(t.zh);
+  if (!t.en.empty()) out.emplace_back(t.en);
+}
+
+}  // namespace
+
+std::size_t decode_utf8_at(std::string_view s, std::size_t i, uint32_t& cp) {
+  if (i >= s.size()) return 0;
+  const auto lead = static_cast<unsigned char>(s[i]);
+  if (lead < 0x80) {
+    cp = lead;
+    return 1;
+  }
+  std::size_t len = 0;
+  uint32_t min = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    len = 2;
+    cp = lead & 0x1Fu;
+    min = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    len = 3;
+    cp = lead & 0x0Fu;
+    min = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    len = 4;
+    cp = lead & 0x07u;
+    min = 0x10000;
+  } else {
+    return 0;  // a continuation byte where a lead was expected, or 0xF8-0xFF
+  }
+  if (s.size() - i < len) return 0;  // truncated at the end of the text
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if ((c & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (c & 0x3Fu);
+  }
+  // Overlong forms would let one character hide behind several spellings; surrogates and values
+  // past U+10FFFF are not characters at all.
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+std::vector<uint32_t> decode_utf8(std::string_view s) {
+  std::vector<uint32_t> out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    uint32_t cp = 0;
+    const std::size_t len = decode_utf8_at(s, i, cp);
+    if (len == 0) {
+      ++i;  // skip one byte and resynchronize on the next
+      continue;
+    }
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    uint32_t cp = 0;
+    const std::size_t len = decode_utf8_at(s, i, cp);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::vector<std::string_view> scenario_visible_texts(const Scenario& scenario) {
+  std::vector<std::string_view> out;
+  add_text(out, scenario.title);
+  add_text(out, scenario.summary);
+  add_text(out, scenario.setup.merchant_name);
+  add_text(out, scenario.setup.host.decline_text);
+  for (const Step& step : scenario.steps) {
+    add_text(out, step.text);
+    add_text(out, step.customer);
+    add_text(out, step.terminal);
+    add_text(out, step.sms);
+    add_text(out, step.prompt);
+    for (const Hint& h : step.hints) add_text(out, h.text);
+    for (const Choice& c : step.choices) {
+      add_text(out, c.text);
+      add_text(out, c.feedback);
+    }
+    add_text(out, step.feedback);
+    add_text(out, step.fail_feedback);
+  }
+  add_text(out, scenario.debrief.summary);
+  for (const Text& rule : scenario.debrief.rules) add_text(out, rule);
+  return out;
+}
+
+std::vector<std::string_view> fixed_visible_texts(const UiStrings& strings) {
+  std::vector<std::string_view> out;
+  for (const auto& [key, text] : strings.entries()) add_text(out, text);
+  for (Topic t : all_topics) add_text(out, topic_title(t));
+  for (int i = 0; i < terminal_op_count; ++i) add_text(out, terminal_op_label(static_cast<TerminalOp>(i)));
+  return out;
+}
+
+std::vector<uint32_t> collect_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios) {
+  // A flat bitmap over all of Unicode is 139 KiB and makes the union trivially sorted and unique.
+  std::vector<bool> seen(0x110000, false);
+  for (uint32_t cp = 0x20; cp < 0x7F; ++cp) seen[cp] = true;
+  auto add = [&seen](std::string_view s) {
+    for (uint32_t cp : decode_utf8(s))
+      if (drawable(cp)) seen[cp] = true;
+  };
+  for (std::string_view s : fixed_visible_texts(strings)) add(s);
+  for (const Scenario& sc : scenarios)
+    for (std::string_view s : scenario_visible_texts(sc)) add(s);
+  std::vector<uint32_t> out;
+  for (uint32_t cp = 0; cp < seen.size(); ++cp)
+    if (seen[cp]) out.push_back(cp);
+  return out;
+}
+
+}  // namespace posdrill

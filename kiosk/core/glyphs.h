@@ -1,0 +1,48 @@
+// The glyph set: every Unicode code point the kiosk can show. PURE.
+//
+// Why: a CJK font has ~30 000 glyphs; rasterizing all of them into the atlas costs 0.35-0.86 s and
+// ~270 MB, while the common-Chinese preset misses everyday characters (咖啡 became ??). The kiosk
+// shows only texts it knows in advance (UI strings + content), so the platform builds the atlas
+// from exactly those code points, and a test checks that every text is covered and that the font
+// file really has the glyphs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/model.h"
+
+namespace posdrill {
+
+class UiStrings;
+
+// Decodes UTF-8 into code points. Robust on hostile input: a stray continuation byte, a truncated
+// or overlong sequence, a surrogate (U+D800-DFFF) or a value above U+10FFFF is skipped one byte at
+// a time, and decoding resumes at the next byte; it never reads past the end of `s`.
+std::vector<uint32_t> decode_utf8(std::string_view s);
+
+// Decodes the one sequence starting at byte `i`: returns its length in bytes and sets `cp`, or
+// returns 0 when the bytes at `i` are not a well-formed sequence (or i is past the end).
+std::size_t decode_utf8_at(std::string_view s, std::size_t i, uint32_t& cp);
+
+// True when `s` is well-formed UTF-8 (decode_utf8 would skip nothing).
+bool is_valid_utf8(std::string_view s);
+
+// Every text of one scenario a trainee can see, both languages: title, summary, merchant name,
+// the host's decline text, step texts (narrative, customer, terminal screen, SMS, prompts, hints,
+// choices, feedback) and the debrief. Views into `scenario`: keep it alive while using them.
+std::vector<std::string_view> scenario_visible_texts(const Scenario& scenario);
+
+// Every UI string (both languages), the topic titles and the terminal operation labels. Views
+// into `strings` and into static tables.
+std::vector<std::string_view> fixed_visible_texts(const UiStrings& strings);
+
+// The code points the kiosk can show: printable ASCII (numbers, amounts, ids, ImGui's own '?'
+// fallback) and every code point of the texts above. Not the "⟦⟧" of a missing key: neither CJK
+// font has them, and they still show, as '?', around the key. Control
+// characters (below U+0020, U+007F-U+009F) are left out: they are never drawn. Sorted, unique.
+std::vector<uint32_t> collect_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios);
+
+}  // namespace posdrill

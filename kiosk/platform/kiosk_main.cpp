@@ -1,0 +1,454 @@
+// The kiosk's platform layer: SDL2 window, GL context, fonts, the event-driven frame loop and
+// screenshots. No domain logic: content and strings come from the core, screens from kiosk/ui.
+//
+// [SECTION] Helpers: timing, stderr, bounded file reading
+// [SECTION] Content and strings
+// [SECTION] Font: choosing a file FreeType can open and that has our glyphs
+// [SECTION] GL: the few entry points used here, and the screenshot
+// [SECTION] Platform: SDL + GL + ImGui set-up and tear-down
+// [SECTION] Frame loop
+//
+// Idle cost: the loop blocks in SDL_WaitEventTimeout and draws only a few frames after each event
+// (enough for ImGui to settle hover and release states), so a kiosk nobody touches uses no CPU.
+
+#include "kiosk/platform/kiosk_main.h"
+
+#include <SDL.h>
+#include <SDL_opengl.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <imgui.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <backends/imgui_impl_sdl.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "kiosk/core/catalog.h"
+#include "kiosk/core/glyphs.h"
+#include "kiosk/core/strings.h"
+#include "kiosk/ui/catalog_screen.h"
+#include "kiosk/ui/theme.h"
+#include "scenarios/loader.h"
+
+namespace posdrill {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Helpers
+// ---------------------------------------------------------------------------------------------
+
+using SteadyClock = std::chrono::steady_clock;
+
+double ms_since(SteadyClock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count();
+}
+
+void log_line(const std::string& s) { std::fprintf(stderr, "posdrill kiosk: %s\n", s.c_str()); }
+
+// Font files are large (Noto CJK is ~19 MB); anything past this bound is not a font we know.
+constexpr std::size_t max_font_bytes = 64u << 20;
+
+bool read_binary_file(const std::filesystem::path& path, std::size_t max_bytes, std::vector<unsigned char>& out,
+                      std::string& error) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    error = ec.message();
+    return false;
+  }
+  if (size == 0 || size > max_bytes) {
+    error = "unexpected size " + std::to_string(size) + " bytes";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  out.resize(static_cast<std::size_t>(size));
+  if (!in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()))) {
+    error = "read failed";
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Content and strings
+// ---------------------------------------------------------------------------------------------
+
+struct LoadedContent {
+  ContentSet content;
+  UiStrings strings;
+  std::size_t error_count = 0;  // content + strings diagnostics, shown on the catalog
+};
+
+// Loads what is valid and reports the rest on stderr as file:line:column; never fails: an empty
+// catalog with a visible error count is better than a kiosk that does not start.
+LoadedContent load_everything(const std::filesystem::path& content_dir) {
+  LoadedContent l;
+  l.content = load_content(content_dir);
+  std::vector<Diagnostic> diags = l.content.errors;
+  std::vector<Diagnostic> sdiags = load_ui_strings(ui_strings_path(content_dir), l.strings);
+  diags.insert(diags.end(), sdiags.begin(), sdiags.end());
+  for (const Diagnostic& d : diags) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+  l.error_count = diags.size();
+  return l;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Font
+// ---------------------------------------------------------------------------------------------
+
+struct FontCandidate {
+  const char* path;
+  int face;  // index inside a TTC collection
+};
+
+// Noto Sans CJK's collection holds JP, KR, SC, TC, HK faces in that order: index 2 draws the
+// Simplified Chinese forms (index 0 would draw Japanese forms of shared characters).
+constexpr FontCandidate font_candidates[] = {
+    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2},
+    {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0},
+};
+
+struct ChosenFont {
+  std::string path;
+  int face = 0;
+  std::string family;
+  float line_per_em = 1.0f;  // (ascender - descender) / units per em: ImGui sizes fonts by it
+  std::vector<unsigned char> bytes;
+  std::size_t missing = 0;  // code points of the glyph set the face lacks
+};
+
+// Opens `face` with FreeType (the builder the atlas uses) and counts the glyphs it lacks.
+bool probe_font(const std::vector<unsigned char>& bytes, int face, const std::vector<uint32_t>& code_points,
+                ChosenFont& out, std::string& error) {
+  FT_Library lib = nullptr;
+  if (FT_Init_FreeType(&lib) != 0) {
+    error = "FreeType did not initialize";
+    return false;
+  }
+  FT_Face f = nullptr;
+  const FT_Error err = FT_New_Memory_Face(lib, bytes.data(), static_cast<FT_Long>(bytes.size()), face, &f);
+  bool ok = err == 0;
+  if (!ok) {
+    error = "FreeType cannot open face " + std::to_string(face) + " (error " + std::to_string(err) + ")";
+  } else {
+    out.family = f->family_name ? f->family_name : "";
+    if (f->units_per_EM > 0)
+      out.line_per_em = static_cast<float>(f->ascender - f->descender) / static_cast<float>(f->units_per_EM);
+    out.missing = 0;
+    for (uint32_t cp : code_points)
+      if (cp <= IM_UNICODE_CODEPOINT_MAX && FT_Get_Char_Index(f, cp) == 0) ++out.missing;
+    FT_Done_Face(f);
+  }
+  FT_Done_FreeType(lib);
+  return ok;
+}
+
+// The first candidate that opens and covers every glyph; otherwise the one missing the fewest.
+std::optional<ChosenFont> choose_font(const std::vector<uint32_t>& code_points) {
+  std::optional<ChosenFont> best;
+  for (const FontCandidate& c : font_candidates) {
+    ChosenFont f;
+    f.path = c.path;
+    f.face = c.face;
+    std::string error;
+    if (!read_binary_file(c.path, max_font_bytes, f.bytes, error) ||
+        !probe_font(f.bytes, c.face, code_points, f, error)) {
+      log_line("font " + f.path + " unusable: " + error);
+      continue;
+    }
+    if (f.missing > 0) log_line("font " + f.path + " lacks " + std::to_string(f.missing) + " glyphs the texts use");
+    if (!best || f.missing < best->missing) best = std::move(f);
+    if (best->missing == 0) break;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] GL
+// ---------------------------------------------------------------------------------------------
+
+// Resolved through SDL so the same code works with GLX and with EGL (the offscreen driver).
+struct GlFunctions {
+  void(APIENTRY* Viewport)(GLint, GLint, GLsizei, GLsizei) = nullptr;
+  void(APIENTRY* ClearColor)(GLfloat, GLfloat, GLfloat, GLfloat) = nullptr;
+  void(APIENTRY* Clear)(GLbitfield) = nullptr;
+  void(APIENTRY* Finish)() = nullptr;
+  void(APIENTRY* PixelStorei)(GLenum, GLint) = nullptr;
+  void(APIENTRY* ReadBuffer)(GLenum) = nullptr;
+  void(APIENTRY* ReadPixels)(GLint, GLint, GLsizei, GLsizei, GLenum, GLenum, void*) = nullptr;
+
+  template <typename F>
+  static bool load(F& fn, const char* name) {
+    fn = reinterpret_cast<F>(SDL_GL_GetProcAddress(name));
+    return fn != nullptr;
+  }
+  bool load_all() {
+    return load(Viewport, "glViewport") && load(ClearColor, "glClearColor") && load(Clear, "glClear") &&
+           load(Finish, "glFinish") && load(PixelStorei, "glPixelStorei") && load(ReadBuffer, "glReadBuffer") &&
+           load(ReadPixels, "glReadPixels");
+  }
+};
+
+// Reads the back buffer just rendered and writes it as an RGB PNG. GL rows run bottom-up.
+bool write_screenshot(const GlFunctions& gl, int w, int h, const std::string& path) {
+  std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+  gl.Finish();
+  gl.ReadBuffer(GL_BACK);
+  gl.PixelStorei(GL_PACK_ALIGNMENT, 1);
+  gl.ReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  const std::size_t stride = static_cast<std::size_t>(w) * 3;
+  std::vector<unsigned char> flipped(pixels.size());
+  for (int y = 0; y < h; ++y)
+    std::copy_n(pixels.data() + static_cast<std::size_t>(h - 1 - y) * stride, stride,
+                flipped.data() + static_cast<std::size_t>(y) * stride);
+  return stbi_write_png(path.c_str(), w, h, 3, flipped.data(), static_cast<int>(stride)) != 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Platform
+// ---------------------------------------------------------------------------------------------
+
+// Owns what SDL, GL and ImGui hand out, released in reverse order on every exit path.
+struct Platform {
+  bool sdl = false;
+  SDL_Window* window = nullptr;
+  SDL_GLContext gl_context = nullptr;
+  bool imgui = false;
+  bool imgui_sdl = false;
+  bool imgui_gl = false;
+
+  Platform() = default;
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+  ~Platform() {
+    if (imgui_gl) ImGui_ImplOpenGL3_Shutdown();
+    if (imgui_sdl) ImGui_ImplSDL2_Shutdown();
+    if (imgui) ImGui::DestroyContext();
+    if (gl_context) SDL_GL_DeleteContext(gl_context);
+    if (window) SDL_DestroyWindow(window);
+    if (sdl) SDL_Quit();
+  }
+};
+
+int fail(const std::string& what) {
+  log_line(what);
+  return 1;
+}
+
+struct WindowPlan {
+  int x = 0;
+  int y = 0;
+  int w = 1280;
+  int h = 800;
+  Uint32 flags = 0;
+};
+
+WindowPlan plan_window(const KioskOptions& o) {
+  WindowPlan p;
+  // No SDL_WINDOW_ALLOW_HIGHDPI: fonts are rasterized for window pixels, and a 1:1 framebuffer
+  // keeps screenshots the size that was asked for.
+  p.flags = SDL_WINDOW_OPENGL;
+  const bool sized = o.width > 0 && o.height > 0;
+  // A screenshot documents a given size, so it always renders into a plain window of that size.
+  if (o.windowed || !o.screenshot.empty()) {
+    p.x = static_cast<int>(SDL_WINDOWPOS_CENTERED_DISPLAY(0));
+    p.y = p.x;
+    if (sized) {
+      p.w = o.width;
+      p.h = o.height;
+    }
+    return p;
+  }
+  SDL_Rect b{0, 0, 1280, 800};
+  SDL_GetDisplayBounds(0, &b);  // the primary display
+  p.x = b.x;
+  p.y = b.y;
+  p.flags |= SDL_WINDOW_BORDERLESS;
+  if (sized) {
+    p.w = o.width;
+    p.h = o.height;
+  } else {
+    // Full screen "desktop" keeps the display's mode: no mode switch, no flicker on start.
+    p.flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    p.w = b.w;
+    p.h = b.h;
+  }
+  return p;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Frame loop
+// ---------------------------------------------------------------------------------------------
+
+int run_kiosk(const KioskOptions& options) {
+  const auto t_start = SteadyClock::now();
+  const bool shot = !options.screenshot.empty();
+
+  const std::filesystem::path content_dir = options.content_dir.empty() ? "content" : options.content_dir;
+  LoadedContent loaded = load_everything(content_dir);
+  if (!options.data_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.data_dir, ec);
+    if (ec) log_line("cannot create data folder " + options.data_dir.string() + ": " + ec.message());
+  }
+
+  const std::vector<uint32_t> code_points = collect_glyphs(loaded.strings, loaded.content.scenarios);
+  std::optional<ChosenFont> font = choose_font(code_points);
+  if (!font) return fail("no usable font: install fonts-noto-cjk or fonts-wqy-microhei");
+
+  Platform pf;
+  // A training station left idle must stay visible, and must not minimize when a notification
+  // or a second screen takes the focus.
+  SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+  SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return fail(std::string("cannot start SDL video: ") + SDL_GetError());
+  pf.sdl = true;
+  SDL_DisableScreenSaver();
+
+  // GL 3.0 + GLSL 130: what Mesa llvmpipe offers under the offscreen driver and every kiosk GPU.
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+  SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+
+  const WindowPlan plan = plan_window(options);
+  const std::string window_title = loaded.strings.tr("app.title", options.lang);
+  pf.window = SDL_CreateWindow(window_title.c_str(), plan.x, plan.y, plan.w, plan.h, plan.flags);
+  if (!pf.window) return fail(std::string("cannot open the window: ") + SDL_GetError());
+  pf.gl_context = SDL_GL_CreateContext(pf.window);
+  if (!pf.gl_context) return fail(std::string("cannot create an OpenGL 3.0 context: ") + SDL_GetError());
+  SDL_GL_MakeCurrent(pf.window, pf.gl_context);
+  if (SDL_GL_SetSwapInterval(1) != 0 && !shot) log_line(std::string("no vsync: ") + SDL_GetError());
+  GlFunctions gl;
+  if (!gl.load_all()) return fail("OpenGL entry points missing");
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  pf.imgui = true;
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // a kiosk keeps no window layout between runs
+  io.LogFilename = nullptr;
+  if (!ImGui_ImplSDL2_InitForOpenGL(pf.window, pf.gl_context)) return fail("ImGui SDL2 backend failed to start");
+  pf.imgui_sdl = true;
+  if (!ImGui_ImplOpenGL3_Init("#version 130")) return fail("ImGui OpenGL3 backend failed to start");
+  pf.imgui_gl = true;
+
+  int win_w = 0, win_h = 0;
+  SDL_GetWindowSize(pf.window, &win_w, &win_h);
+  const ThemeMetrics metrics = theme_metrics(static_cast<float>(win_h));
+  apply_theme_style(metrics, ImGui::GetStyle());
+
+  const ImVector<ImWchar> ranges = glyph_ranges(code_points);
+  const Theme theme = add_theme_fonts(*io.Fonts, font->bytes.data(), font->bytes.size(), font->face, metrics,
+                                      font->line_per_em, ranges.Data);
+  const auto t_atlas = SteadyClock::now();
+  if (!theme.body || !theme.heading || !io.Fonts->Build())
+    return fail("cannot build the font atlas from " + font->path + " face " + std::to_string(font->face));
+  const double atlas_ms = ms_since(t_atlas);
+
+  // State owned by this loop; screens only read it and post actions.
+  Lang lang = options.lang;
+  CatalogView view = build_catalog_view(loaded.content.scenarios, loaded.error_count, loaded.strings, lang);
+  CatalogUiState catalog_ui;
+  std::vector<CatalogAction> actions;
+  const CatalogDispatch dispatch = [&actions](const CatalogAction& a) { actions.push_back(a); };
+
+  const int after_frames = std::max(1, options.after_frames);
+  // ImGui needs a few frames after an input to settle (release, hover, a layout that depends
+  // on the previous frame's sizes); after that the loop sleeps until the next event.
+  constexpr int settle_frames = 3;
+  constexpr int idle_wake_ms = 1000;
+  int frames_left = settle_frames;
+  int frame = 0;
+  bool running = true;
+  while (running) {
+    SDL_Event ev;
+    bool have = (frames_left > 0 || shot) ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, idle_wake_ms) != 0;
+    while (have) {
+      ImGui_ImplSDL2_ProcessEvent(&ev);
+      if (ev.type == SDL_QUIT) running = false;
+      if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
+          ev.window.windowID == SDL_GetWindowID(pf.window))
+        running = false;
+      frames_left = settle_frames;
+      have = SDL_PollEvent(&ev) != 0;
+    }
+    if (!running) break;
+    if (frames_left == 0 && !shot) continue;  // woke up with nothing to show
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    draw_catalog_screen(view, theme, catalog_ui, dispatch);
+    ImGui::Render();
+
+    int fb_w = 0, fb_h = 0;
+    SDL_GL_GetDrawableSize(pf.window, &fb_w, &fb_h);
+    gl.Viewport(0, 0, fb_w, fb_h);
+    const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(palette().background);
+    gl.ClearColor(bg.x, bg.y, bg.z, 1.0f);
+    gl.Clear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ++frame;
+    --frames_left;
+
+    if (frame == 1) {
+      gl.Finish();  // llvmpipe renders lazily: only a finished frame is a real first frame
+      const double first_ms = ms_since(t_start);
+      char line[512];
+      std::snprintf(line, sizeof line,
+                    "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d built in %.1f ms; "
+                    "first frame after %.1f ms",
+                    loaded.content.scenarios.size(), loaded.error_count, font->path.c_str(), font->face,
+                    font->family.c_str(), code_points.size(), io.Fonts->TexWidth, io.Fonts->TexHeight, atlas_ms,
+                    first_ms);
+      log_line(line);
+      // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
+      // ~20 MB) that only a rebuild would need.
+      io.Fonts->ClearTexData();
+      io.Fonts->ClearInputData();
+      font->bytes.clear();
+      font->bytes.shrink_to_fit();
+    }
+
+    if (shot && frame >= after_frames) {
+      if (!write_screenshot(gl, fb_w, fb_h, options.screenshot))
+        return fail("cannot write the screenshot " + options.screenshot);
+      log_line("screenshot " + options.screenshot + " (" + std::to_string(fb_w) + "x" + std::to_string(fb_h) + ")");
+      return 0;
+    }
+    SDL_GL_SwapWindow(pf.window);
+
+    for (const CatalogAction& a : actions) {
+      switch (a.kind) {
+        case CatalogActionKind::set_language:
+          lang = a.lang;
+          view = build_catalog_view(loaded.content.scenarios, loaded.error_count, loaded.strings, lang);
+          SDL_SetWindowTitle(pf.window, loaded.strings.tr("app.title", lang).c_str());
+          break;
+        case CatalogActionKind::open_scenario:
+          // The scenario screen is the next piece of work; until then the tap is logged.
+          log_line("scenario " + a.scenario_id + " chosen (the scenario screen is not built yet)");
+          break;
+      }
+      frames_left = settle_frames;
+    }
+    actions.clear();
+  }
+  return 0;
+}
+
+}  // namespace posdrill

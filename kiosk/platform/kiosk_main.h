@@ -1,0 +1,27 @@
+// Entry point of the graphical kiosk (SDL2 + Dear ImGui). The `posdrill` binary calls it when no
+// headless sub-command is given.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "scenarios/text.h"
+
+namespace posdrill {
+
+struct KioskOptions {
+  std::filesystem::path content_dir;  // content/ folder (scenarios, tracks, ui strings)
+  std::filesystem::path data_dir;     // writable data folder (created if missing)
+  bool windowed = false;              // false: borderless full screen on the primary display
+  int width = 0;                      // 0: the display's size (full screen) or 1280x800 (windowed)
+  int height = 0;
+  std::string screenshot;             // non-empty: render after_frames frames, write PNG, exit
+  int after_frames = 3;
+  Lang lang = Lang::zh;
+};
+
+// Runs the kiosk until it is closed. Returns the process exit code (0 ok, 1 runtime failure such
+// as no display or no font, with the reason printed on stderr).
+int run_kiosk(const KioskOptions& options);
+
+}  // namespace posdrill

@@ -1,0 +1,870 @@
+// Content loader: YAML text -> validated Scenario / Track.
+//
+// [SECTION] Reader: typed, position-aware access to YAML nodes; every miss becomes a Diagnostic
+// [SECTION] Scenario schema
+// [SECTION] Track schema
+// [SECTION] Files and folders
+//
+// The loader never throws to its caller: yaml-cpp parse errors are caught and turned into
+// diagnostics at the parser's mark. Graph checks (reachability, loops, scoring) live in graph.cpp.
+
+#include "scenarios/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "scenarios/graph.h"
+#include "scenarios/sha256.h"
+
+namespace posdrill {
+
+std::string Diagnostic::to_string() const {
+  std::ostringstream o;
+  o << file;
+  if (line > 0) o << ':' << line << ':' << column;
+  o << ": " << message;
+  return o.str();
+}
+
+const Scenario* ContentSet::find(std::string_view id) const {
+  for (const auto& s : scenarios)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Reader
+// ---------------------------------------------------------------------------------------------
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string join(const std::vector<std::string_view>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+// " (did you mean 'x'?)" when one candidate is close, else "".
+std::string suggest(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  std::size_t best_d = 3;
+  for (auto c : candidates) {
+    std::size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
+}
+
+namespace {
+
+using Keys = std::vector<std::string_view>;
+
+class Reader {
+ public:
+  Reader(std::string file, std::vector<Diagnostic>& out) : file_(std::move(file)), out_(out) {}
+
+  void error(const YAML::Mark& m, std::string msg) {
+    out_.push_back({file_, m.line + 1, m.column + 1, std::move(msg)});
+  }
+  void error(const YAML::Node& n, std::string msg) { error(n.Mark(), std::move(msg)); }
+
+  // A mapping whose keys are all in `allowed`; reports unknown and duplicate keys.
+  bool map(const YAML::Node& n, std::string_view what, const Keys& allowed) {
+    if (!n.IsMap()) {
+      error(n, "expected " + std::string(what) + " as a map of keys (key: value)");
+      return false;
+    }
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        error(it->first, "expected a plain key in " + std::string(what));
+        continue;
+      }
+      const std::string& k = it->first.Scalar();
+      if (!seen.insert(k).second) {
+        error(it->first, "duplicate key '" + k + "' in " + std::string(what));
+      } else if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        error(it->first, "unknown key '" + k + "' in " + std::string(what) + suggest(k, allowed) +
+                             "; expected one of: " + join(allowed));
+      }
+    }
+    return true;
+  }
+
+  // The value of `key`, or an undefined node (and an error when `required`).
+  YAML::Node get(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
+    if (m.IsMap()) {
+      for (auto it = m.begin(); it != m.end(); ++it)
+        if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+    }
+    if (required) error(m, "missing '" + std::string(key) + "' in " + std::string(what));
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+
+  std::optional<std::string> scalar(const YAML::Node& n, std::string_view key) {
+    if (!n.IsScalar()) {
+      error(n, "expected '" + std::string(key) + "' to be a single value, not a list or map");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  std::optional<std::string> string(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
+    YAML::Node n = get(m, key, what, required);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = scalar(n, key);
+    if (s && s->empty()) {
+      error(n, "'" + std::string(key) + "' is empty");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<int> integer(const YAML::Node& m, std::string_view key, std::string_view what, bool required, int lo,
+                             int hi) {
+    YAML::Node n = get(m, key, what, required);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = scalar(n, key);
+    if (!s) return std::nullopt;
+    int v = 0;
+    auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+    if (ec != std::errc() || p != s->data() + s->size()) {
+      error(n, "expected '" + std::string(key) + "' to be a whole number, got '" + *s + "'");
+      return std::nullopt;
+    }
+    if (v < lo || v > hi) {
+      error(n, "'" + std::string(key) + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                   ", got " + *s);
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<bool> boolean(const YAML::Node& m, std::string_view key, std::string_view what) {
+    YAML::Node n = get(m, key, what, false);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = scalar(n, key);
+    if (!s) return std::nullopt;
+    if (*s == "true") return true;
+    if (*s == "false") return false;
+    error(n, "expected '" + std::string(key) + "' to be true or false, got '" + *s + "'");
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> amount(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
+    YAML::Node n = get(m, key, what, required);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = scalar(n, key);
+    if (!s) return std::nullopt;
+    auto v = parse_amount(*s);
+    if (!v) error(n, "expected '" + std::string(key) + "' to be an amount in CNY like \"328.00\" (at most 2 decimals), got '" + *s + "'");
+    return v;
+  }
+
+  // A response code: two characters, digits or capitals ("00", "55", "A0").
+  std::optional<std::string> response_code(const YAML::Node& m, std::string_view key, std::string_view what,
+                                           bool required) {
+    YAML::Node n = get(m, key, what, required);
+    if (!n.IsDefined()) return std::nullopt;
+    auto s = scalar(n, key);
+    if (!s) return std::nullopt;
+    bool ok = s->size() == 2 && std::all_of(s->begin(), s->end(), [](char c) {
+                return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+              });
+    if (!ok) {
+      error(n, "expected '" + std::string(key) + "' to be a 2-character response code in quotes like \"05\", got '" + *s +
+                   "'");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  // {zh: …, en: …}, both present and not empty.
+  Text text(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
+    Text t;
+    YAML::Node n = get(m, key, what, required);
+    if (!n.IsDefined()) return t;
+    read_text(n, key, t);
+    return t;
+  }
+
+  void read_text(const YAML::Node& n, std::string_view key, Text& t) {
+    if (!n.IsMap()) {
+      error(n, "expected '" + std::string(key) + "' to be a text in both languages, like {zh: …, en: …}");
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() != "zh" && it->first.Scalar() != "en") {
+        error(it->first, "unexpected '" + it->first.Scalar() + "' in text '" + std::string(key) +
+                             "': a text has only zh and en. If a comma or colon split your sentence, put the whole "
+                             "text in quotes, like en: \"Yes, sir\"");
+        return;
+      }
+    }
+    if (!map(n, "text '" + std::string(key) + "'", {"zh", "en"})) return;
+    for (auto [lang, slot] : {std::pair<const char*, std::string*>{"zh", &t.zh}, {"en", &t.en}}) {
+      YAML::Node v = get(n, lang, "", false);
+      if (!v.IsDefined()) {
+        error(n, std::string("missing '") + lang + "' translation of '" + std::string(key) + "'");
+        continue;
+      }
+      auto s = scalar(v, lang);
+      if (!s) continue;
+      if (s->find_first_not_of(" \t\r\n") == std::string::npos) {
+        error(v, std::string("empty '") + lang + "' translation of '" + std::string(key) + "'");
+        continue;
+      }
+      *slot = *s;
+      while (!slot->empty() && (slot->back() == '\n' || slot->back() == ' ')) slot->pop_back();
+    }
+  }
+
+  SourcePos pos(const YAML::Node& n) const { return {n.Mark().line + 1, n.Mark().column + 1}; }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic>& out_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Scenario schema
+// ---------------------------------------------------------------------------------------------
+
+const Keys scenario_keys = {"id",      "version", "topic", "difficulty", "minutes", "pass_mark", "title",
+                            "summary", "setup",   "scoring", "start",    "steps",   "debrief"};
+const Keys setup_keys = {"card", "pin", "balance", "amount", "merchant_id", "terminal_id", "merchant_name",
+                         "host", "history", "faults"};
+const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
+const Keys step_common = {"id", "kind"};
+const Keys narrative_keys = {"id", "kind", "text", "customer", "terminal", "sms", "next"};
+const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms"};
+const Keys decision_keys = {"id", "kind", "prompt", "time_limit", "shuffle", "hints", "choices"};
+const Keys terminal_keys = {"id",          "kind",       "task",  "prompt",   "expect",        "points", "critical_ops",
+                            "time_limit",  "hints",      "feedback", "fail_feedback", "next", "on_fail"};
+const Keys choice_keys = {"id", "text", "points", "critical", "feedback", "next"};
+
+bool valid_id(std::string_view s) {
+  return s.size() >= 3 && s.size() <= 48 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+         });
+}
+bool valid_step_id(std::string_view s) {
+  return !s.empty() && s.size() <= 48 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+         });
+}
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Keys op_names() {
+  Keys k;
+  for (int i = 0; i < terminal_op_count; ++i) k.push_back(terminal_op_name(static_cast<TerminalOp>(i)));
+  return k;
+}
+
+std::optional<TerminalOp> read_op(Reader& r, const YAML::Node& n, std::string_view key) {
+  auto s = r.scalar(n, key);
+  if (!s) return std::nullopt;
+  auto op = parse_terminal_op(*s);
+  if (!op) r.error(n, "unknown operation '" + *s + "'" + suggest(*s, op_names()) + "; expected one of: " + join(op_names()));
+  return op;
+}
+
+std::optional<Fault> read_fault(Reader& r, const YAML::Node& m, bool in_history) {
+  Fault f;
+  YAML::Node kind = r.get(m, "fault", "fault", true);
+  if (!kind.IsDefined()) return std::nullopt;
+  auto s = r.scalar(kind, "fault");
+  if (!s) return std::nullopt;
+  auto k = parse_fault(*s);
+  if (!k) {
+    Keys names;
+    for (int i = 0; i <= static_cast<int>(FaultKind::reversal_fails); ++i) names.push_back(fault_name(static_cast<FaultKind>(i)));
+    r.error(kind, "unknown fault '" + *s + "'" + suggest(*s, names) + "; expected one of: " + join(names));
+    return std::nullopt;
+  }
+  f.kind = *k;
+  if (!in_history) f.request = r.integer(m, "request", "fault", true, 1, 1000).value_or(1);
+  if (f.kind == FaultKind::respond) f.code = r.response_code(m, "code", "fault 'respond'", true).value_or("");
+  if (f.kind == FaultKind::delay) f.seconds = r.integer(m, "seconds", "fault 'delay'", true, 1, 3600).value_or(0);
+  return f;
+}
+
+void read_host(Reader& r, const YAML::Node& n, HostRules& h) {
+  if (!r.map(n, "setup.host", host_keys)) return;
+  h.pin_tries = r.integer(n, "pin_tries", "setup.host", false, 1, 10).value_or(h.pin_tries);
+  if (auto c = r.response_code(n, "lock_code", "setup.host", false)) {
+    if (*c != "75" && *c != "38")
+      r.error(r.get(n, "lock_code", "", false), "expected lock_code \"75\" or \"38\", got '" + *c + "'");
+    else
+      h.lock_code = *c;
+  }
+  if (YAML::Node v = r.get(n, "velocity", "setup.host", false); v.IsDefined()) {
+    if (r.map(v, "setup.host.velocity", {"max", "window_minutes", "code"})) {
+      h.velocity_max = r.integer(v, "max", "setup.host.velocity", false, 1, 1000).value_or(h.velocity_max);
+      h.velocity_window_minutes =
+          r.integer(v, "window_minutes", "setup.host.velocity", false, 1, 24 * 60).value_or(h.velocity_window_minutes);
+      h.velocity_code = r.response_code(v, "code", "setup.host.velocity", false).value_or(h.velocity_code);
+    }
+  }
+  if (YAML::Node d = r.get(n, "decline", "setup.host", false); d.IsDefined()) {
+    if (r.map(d, "setup.host.decline", {"code", "text"})) {
+      h.decline_code = r.response_code(d, "code", "setup.host.decline", true);
+      h.decline_text = r.text(d, "text", "setup.host.decline", true);
+    }
+  }
+  h.preauth_days = r.integer(n, "preauth_days", "setup.host", false, 1, 365).value_or(h.preauth_days);
+  h.completion_limit_percent =
+      r.integer(n, "completion_limit", "setup.host", false, 100, 200).value_or(h.completion_limit_percent);
+}
+
+void read_setup(Reader& r, const YAML::Node& n, Setup& s) {
+  if (!r.map(n, "setup", setup_keys)) return;
+  if (YAML::Node card = r.get(n, "card", "setup", true); card.IsDefined()) {
+    auto pan = r.scalar(card, "card");
+    // Never echo a number that might be a real card: mask it in the message.
+    if (pan && !is_test_card(*pan))
+      r.error(card, "card " + mask_pan(*pan) + " is not one of the test cards listed in content/README.md");
+    else if (pan)
+      s.card = *pan;
+  }
+  if (YAML::Node pin = r.get(n, "pin", "setup", false); pin.IsDefined()) {
+    auto p = r.scalar(pin, "pin");
+    if (p && (p->size() != 6 || !all_digits(*p)))
+      r.error(pin, "expected 'pin' to be the test card's 6-digit PIN in quotes");
+    else if (p)
+      s.pin = *p;
+  }
+  s.balance_minor = r.amount(n, "balance", "setup", false).value_or(500000);
+  s.amount_minor = r.amount(n, "amount", "setup", true).value_or(0);
+  if (auto m = r.string(n, "merchant_id", "setup", false)) {
+    if (m->size() != 15 || !all_digits(*m))
+      r.error(r.get(n, "merchant_id", "", false), "expected 'merchant_id' to be 15 digits in quotes");
+    else
+      s.merchant_id = *m;
+  } else {
+    s.merchant_id = "898310048160001";
+  }
+  if (auto t = r.string(n, "terminal_id", "setup", false)) {
+    if (t->size() != 8)
+      r.error(r.get(n, "terminal_id", "", false), "expected 'terminal_id' to be 8 characters in quotes");
+    else
+      s.terminal_id = *t;
+  } else {
+    s.terminal_id = "10000001";
+  }
+  s.merchant_name = r.text(n, "merchant_name", "setup", false);
+  if (YAML::Node h = r.get(n, "host", "setup", false); h.IsDefined()) read_host(r, h, s.host);
+
+  if (YAML::Node hist = r.get(n, "history", "setup", false); hist.IsDefined()) {
+    if (!hist.IsSequence()) {
+      r.error(hist, "expected 'history' to be a list of operations (- op: …)");
+    } else {
+      for (const auto& e : hist) {
+        if (!r.map(e, "history entry", {"op", "amount", "days_ago", "minutes_ago", "pin", "fault", "code", "seconds"})) continue;
+        HistoryEntry h;
+        if (YAML::Node op = r.get(e, "op", "history entry", true); op.IsDefined())
+          h.op = read_op(r, op, "op").value_or(TerminalOp::sale);
+        h.amount_minor = r.amount(e, "amount", "history entry", false).value_or(s.amount_minor);
+        h.days_ago = r.integer(e, "days_ago", "history entry", false, 0, 3650).value_or(0);
+        h.minutes_ago = r.integer(e, "minutes_ago", "history entry", false, 0, 24 * 60).value_or(0);
+        if (YAML::Node pin = r.get(e, "pin", "history entry", false); pin.IsDefined()) {
+          auto p = r.scalar(pin, "pin");
+          if (p && *p != "right" && *p != "wrong")
+            r.error(pin, "expected 'pin' to be right or wrong, got '" + *p + "'");
+          h.wrong_pin = p && *p == "wrong";
+        }
+        if (r.get(e, "fault", "", false).IsDefined()) h.fault = read_fault(r, e, true);
+        s.history.push_back(h);
+      }
+    }
+  }
+  if (YAML::Node faults = r.get(n, "faults", "setup", false); faults.IsDefined()) {
+    if (!faults.IsSequence()) {
+      r.error(faults, "expected 'faults' to be a list (- request: 1, fault: answer_lost)");
+    } else {
+      for (const auto& f : faults) {
+        if (!r.map(f, "fault", {"request", "fault", "code", "seconds"})) continue;
+        if (auto fault = read_fault(r, f, false)) s.faults.push_back(*fault);
+      }
+    }
+  }
+}
+
+std::vector<Hint> read_hints(Reader& r, const YAML::Node& step) {
+  std::vector<Hint> hints;
+  YAML::Node n = r.get(step, "hints", "", false);
+  if (!n.IsDefined()) return hints;
+  if (!n.IsSequence()) {
+    r.error(n, "expected 'hints' to be a list (- text: {zh: …, en: …}, cost: 2)");
+    return hints;
+  }
+  for (const auto& h : n) {
+    if (!r.map(h, "hint", {"text", "cost"})) continue;
+    Hint hint;
+    hint.text = r.text(h, "text", "hint", true);
+    hint.cost = r.integer(h, "cost", "hint", false, 0, 100).value_or(0);
+    hints.push_back(hint);
+  }
+  return hints;
+}
+
+void read_expect(Reader& r, const YAML::Node& n, Expectation& e) {
+  if (!r.map(n, "expect", {"response", "reversal_sent", "references_original", "found_original", "amount", "amount_max"}))
+    return;
+  e.response = r.response_code(n, "response", "expect", false);
+  e.reversal_sent = r.boolean(n, "reversal_sent", "expect");
+  e.references_original = r.boolean(n, "references_original", "expect");
+  e.found_original = r.boolean(n, "found_original", "expect");
+  e.amount_minor = r.amount(n, "amount", "expect", false);
+  e.amount_max_minor = r.amount(n, "amount_max", "expect", false);
+}
+
+void read_step(Reader& r, const YAML::Node& n, Step& s) {
+  s.pos = r.pos(n);
+  if (!n.IsMap()) {
+    r.error(n, "expected a step (a map with id and kind)");
+    return;
+  }
+  if (auto id = r.string(n, "id", "step", true)) {
+    if (!valid_step_id(*id))
+      r.error(r.get(n, "id", "", false), "step id '" + *id + "' may use only letters, digits, _ and - (at most 48)");
+    s.id = *id;
+  }
+  std::string what = s.id.empty() ? "step" : "step '" + s.id + "'";
+  YAML::Node kind = r.get(n, "kind", what, true);
+  if (!kind.IsDefined()) return;
+  auto k = r.scalar(kind, "kind");
+  if (!k) return;
+  static const Keys kinds = {"narrative", "decision", "terminal", "end"};
+  if (*k == "narrative") {
+    s.kind = StepKind::narrative;
+  } else if (*k == "decision") {
+    s.kind = StepKind::decision;
+  } else if (*k == "terminal") {
+    s.kind = StepKind::terminal;
+  } else if (*k == "end") {
+    s.kind = StepKind::end;
+  } else {
+    r.error(kind, "unknown step kind '" + *k + "'" + suggest(*k, kinds) + "; expected one of: " + join(kinds));
+    return;
+  }
+
+  switch (s.kind) {
+    case StepKind::narrative:
+    case StepKind::end: {
+      bool narrative = s.kind == StepKind::narrative;
+      r.map(n, what, narrative ? narrative_keys : end_keys);
+      s.text = r.text(n, "text", what, false);
+      s.customer = r.text(n, "customer", what, false);
+      s.terminal = r.text(n, "terminal", what, false);
+      s.sms = r.text(n, "sms", what, false);
+      if (narrative) {
+        s.next = r.string(n, "next", what, true).value_or("");
+        s.next_pos = r.pos(r.get(n, "next", "", false));
+        bool shown = false;
+        for (auto key : {"text", "customer", "terminal", "sms"}) shown = shown || r.get(n, key, "", false).IsDefined();
+        if (!shown) r.error(n, what + " shows nothing: give at least one of text, customer, terminal, sms");
+      }
+      break;
+    }
+    case StepKind::decision: {
+      r.map(n, what, decision_keys);
+      s.prompt = r.text(n, "prompt", what, true);
+      s.time_limit_s = r.integer(n, "time_limit", what, false, 5, 3600).value_or(0);
+      s.shuffle = r.boolean(n, "shuffle", what).value_or(true);
+      s.hints = read_hints(r, n);
+      YAML::Node choices = r.get(n, "choices", what, true);
+      if (!choices.IsDefined()) break;
+      if (!choices.IsSequence()) {
+        r.error(choices, "expected 'choices' to be a list (- id: …, text: …, next: …)");
+        break;
+      }
+      std::map<std::string, int> seen;
+      for (const auto& c : choices) {
+        Choice ch;
+        ch.pos = r.pos(c);
+        if (!r.map(c, "choice", choice_keys)) continue;
+        ch.id = r.string(c, "id", "choice", true).value_or("");
+        std::string cwhat = "choice '" + ch.id + "'";
+        if (!ch.id.empty() && !seen.emplace(ch.id, ch.pos.line).second)
+          r.error(r.get(c, "id", "", false), "duplicate choice id '" + ch.id + "' in " + what + " (first at line " +
+                                                 std::to_string(seen[ch.id]) + ")");
+        ch.text = r.text(c, "text", cwhat, true);
+        ch.points = r.integer(c, "points", cwhat, false, 0, 1000).value_or(0);
+        ch.critical = r.boolean(c, "critical", cwhat).value_or(false);
+        ch.feedback = r.text(c, "feedback", cwhat, false);
+        ch.next = r.string(c, "next", cwhat, true).value_or("");
+        ch.next_pos = r.pos(r.get(c, "next", "", false));
+        s.choices.push_back(ch);
+      }
+      if (s.choices.size() < 2) r.error(choices, what + " needs at least 2 choices");
+      break;
+    }
+    case StepKind::terminal: {
+      r.map(n, what, terminal_keys);
+      std::optional<TerminalOp> task;
+      if (YAML::Node t = r.get(n, "task", what, true); t.IsDefined()) task = read_op(r, t, "task");
+      s.task = task.value_or(TerminalOp::sale);
+      s.prompt = r.text(n, "prompt", what, true);
+      if (YAML::Node e = r.get(n, "expect", what, false); e.IsDefined()) read_expect(r, e, s.expect);
+      s.points = r.integer(n, "points", what, false, 0, 1000).value_or(0);
+      if (YAML::Node ops = r.get(n, "critical_ops", what, false); ops.IsDefined()) {
+        if (!ops.IsSequence()) {
+          r.error(ops, "expected 'critical_ops' to be a list of operations, like [sale]");
+        } else {
+          for (const auto& o : ops) {
+            if (auto op = read_op(r, o, "critical_ops")) {
+              if (task && *op == *task)
+                r.error(o, "critical_ops lists '" + std::string(terminal_op_name(*op)) + "', the task itself");
+              else
+                s.critical_ops.push_back(*op);
+            }
+          }
+        }
+      }
+      s.time_limit_s = r.integer(n, "time_limit", what, false, 5, 3600).value_or(0);
+      s.hints = read_hints(r, n);
+      s.feedback = r.text(n, "feedback", what, true);
+      s.fail_feedback = r.text(n, "fail_feedback", what, true);
+      s.next = r.string(n, "next", what, true).value_or("");
+      s.next_pos = r.pos(r.get(n, "next", "", false));
+      s.on_fail = r.string(n, "on_fail", what, false).value_or("");
+      s.on_fail_pos = r.pos(r.get(n, "on_fail", "", false));
+      break;
+    }
+  }
+}
+
+void read_debrief(Reader& r, const YAML::Node& n, Debrief& d) {
+  if (!r.map(n, "debrief", {"summary", "rules"})) return;
+  d.summary = r.text(n, "summary", "debrief", false);
+  YAML::Node rules = r.get(n, "rules", "debrief", true);
+  if (!rules.IsDefined()) return;
+  if (!rules.IsSequence() || rules.size() == 0) {
+    r.error(rules, "expected 'rules' to be a list of at least one rule (- {zh: …, en: …})");
+    return;
+  }
+  for (const auto& rule : rules) {
+    Text t;
+    r.read_text(rule, "rule", t);
+    d.rules.push_back(t);
+  }
+}
+
+void read_scenario(Reader& r, const YAML::Node& root, Scenario& s) {
+  if (!r.map(root, "the scenario", scenario_keys)) return;
+  if (auto id = r.string(root, "id", "the scenario", true)) {
+    if (!valid_id(*id))
+      r.error(r.get(root, "id", "", false), "scenario id '" + *id + "' must be 3–48 lowercase letters, digits or _");
+    s.id = *id;
+  }
+  s.version = r.integer(root, "version", "the scenario", true, 1, 1000000).value_or(1);
+  if (YAML::Node t = r.get(root, "topic", "the scenario", true); t.IsDefined()) {
+    if (auto v = r.scalar(t, "topic")) {
+      Keys ids;
+      for (Topic tp : all_topics) ids.push_back(topic_id(tp));
+      if (auto topic = parse_topic(*v))
+        s.topic = *topic;
+      else
+        r.error(t, "unknown topic '" + *v + "'" + suggest(*v, ids) + "; expected one of: " + join(ids));
+    }
+  }
+  s.difficulty = r.integer(root, "difficulty", "the scenario", true, 1, 3).value_or(1);
+  s.minutes = r.integer(root, "minutes", "the scenario", true, 1, 120).value_or(5);
+  s.pass_mark = r.integer(root, "pass_mark", "the scenario", true, 1, 100).value_or(80);
+  s.pass_mark_pos = r.pos(r.get(root, "pass_mark", "", false));
+  s.title = r.text(root, "title", "the scenario", true);
+  s.summary = r.text(root, "summary", "the scenario", true);
+  if (YAML::Node setup = r.get(root, "setup", "the scenario", true); setup.IsDefined()) read_setup(r, setup, s.setup);
+  if (YAML::Node sc = r.get(root, "scoring", "the scenario", false); sc.IsDefined()) {
+    if (r.map(sc, "scoring", {"overtime_penalty"}))
+      s.overtime_penalty = r.integer(sc, "overtime_penalty", "scoring", false, 0, 1000).value_or(0);
+  }
+  s.start = r.string(root, "start", "the scenario", true).value_or("");
+  s.start_pos = r.pos(r.get(root, "start", "", false));
+  if (YAML::Node steps = r.get(root, "steps", "the scenario", true); steps.IsDefined()) {
+    if (!steps.IsSequence() || steps.size() == 0) {
+      r.error(steps, "expected 'steps' to be a list of steps (- id: …, kind: …)");
+    } else {
+      for (const auto& n : steps) {
+        Step st;
+        read_step(r, n, st);
+        s.steps.push_back(std::move(st));
+      }
+    }
+  }
+  if (YAML::Node d = r.get(root, "debrief", "the scenario", true); d.IsDefined()) read_debrief(r, d, s.debrief);
+}
+
+// Parses YAML, turning parser exceptions into a diagnostic. Returns false on a syntax error.
+bool parse_yaml(std::string_view text, const std::string& file, YAML::Node& root, std::vector<Diagnostic>& out) {
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    std::string hint;
+    if (e.msg == "unknown token")
+      hint = " (a text with '?' or ',' inside { } must be quoted, like {zh: \"您怎么做?\", en: \"What now?\"})";
+    else if (e.msg == "end of map not found")
+      hint = " (check the indentation of this line and the one above: use spaces, never tabs)";
+    out.push_back({file, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg + hint});
+    return false;
+  } catch (const YAML::Exception& e) {
+    out.push_back({file, e.mark.line + 1, e.mark.column + 1, "YAML error: " + e.msg});
+    return false;
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    out.push_back({file, 1, 1, "the file is empty"});
+    return false;
+  }
+  return true;
+}
+
+// yaml-cpp counts columns in bytes; editors count characters. Chinese takes 3 bytes a character
+// in UTF-8, so convert, or every position after Chinese text on a line would be off.
+void columns_to_characters(std::string_view text, std::vector<Diagnostic>& diags) {
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  for (auto& d : diags) {
+    if (d.line < 1 || d.line > int(lines.size()) || d.column < 1) continue;
+    std::string_view l = lines[d.line - 1].substr(0, std::size_t(d.column - 1));
+    int chars = 0;
+    for (unsigned char c : l) chars += (c & 0xC0) != 0x80 ? 1 : 0;
+    d.column = chars + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<Diagnostic> load_scenario_text(std::string_view text, const std::string& file, Scenario& out) {
+  std::vector<Diagnostic> diags;
+  YAML::Node root;
+  out = Scenario{};
+  out.file = file;
+  out.content_hash = sha256_hex(text);
+  if (!parse_yaml(text, file, root, diags)) {
+    columns_to_characters(text, diags);
+    return diags;
+  }
+  Reader r(file, diags);
+  try {
+    read_scenario(r, root, out);
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp can still throw on exotic input (aliases to odd nodes); report, never propagate.
+    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
+  }
+  // Graph checks need a structurally sound file; they add their own diagnostics.
+  if (diags.empty()) check_graph(out, diags);
+  columns_to_characters(text, diags);
+  std::sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+  return diags;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Track schema
+// ---------------------------------------------------------------------------------------------
+
+std::vector<Diagnostic> load_track_text(std::string_view text, const std::string& file, Track& out) {
+  std::vector<Diagnostic> diags;
+  YAML::Node root;
+  out = Track{};
+  out.file = file;
+  if (!parse_yaml(text, file, root, diags)) {
+    columns_to_characters(text, diags);
+    return diags;
+  }
+  Reader r(file, diags);
+  try {
+    const Keys keys = {"id", "version", "title", "summary", "topics", "validity_days", "expiring_soon_days"};
+    if (r.map(root, "the track", keys)) {
+      out.id = r.string(root, "id", "the track", true).value_or("");
+      if (!out.id.empty() && !valid_id(out.id))
+        r.error(r.get(root, "id", "", false), "track id '" + out.id + "' must be 3–48 lowercase letters, digits or _");
+      out.version = r.integer(root, "version", "the track", true, 1, 1000000).value_or(1);
+      out.title = r.text(root, "title", "the track", true);
+      out.summary = r.text(root, "summary", "the track", false);
+      out.validity_days = r.integer(root, "validity_days", "the track", true, 1, 3650).value_or(180);
+      out.expiring_soon_days = r.integer(root, "expiring_soon_days", "the track", false, 0, 365).value_or(30);
+      if (out.expiring_soon_days >= out.validity_days)
+        r.error(r.get(root, "expiring_soon_days", "", false).IsDefined() ? r.get(root, "expiring_soon_days", "", false) : root,
+                "expiring_soon_days must be shorter than validity_days");
+      YAML::Node topics = r.get(root, "topics", "the track", true);
+      if (topics.IsDefined()) {
+        if (!topics.IsSequence() || topics.size() == 0) {
+          r.error(topics, "expected 'topics' to be a list of topic ids, like [preauth, reversal]");
+        } else {
+          Keys ids;
+          for (Topic tp : all_topics) ids.push_back(topic_id(tp));
+          for (const auto& t : topics) {
+            auto v = r.scalar(t, "topic");
+            if (!v) continue;
+            auto topic = parse_topic(*v);
+            if (!topic)
+              r.error(t, "unknown topic '" + *v + "'" + suggest(*v, ids) + "; expected one of: " + join(ids));
+            else if (std::find(out.topics.begin(), out.topics.end(), *topic) != out.topics.end())
+              r.error(t, "topic '" + *v + "' is listed twice");
+            else
+              out.topics.push_back(*topic);
+          }
+        }
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
+  }
+  columns_to_characters(text, diags);
+  return diags;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Files and folders
+// ---------------------------------------------------------------------------------------------
+
+bool read_text_file(const std::filesystem::path& path, std::size_t max_bytes, std::string& out, std::string& error) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    error = "cannot read the file: " + ec.message();
+    return false;
+  }
+  if (size > max_bytes) {
+    error = "the file is " + std::to_string(size) + " bytes; at most " + std::to_string(max_bytes) + " are read";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open the file";
+    return false;
+  }
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    error = "cannot read the file";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    auto ext = e.path().extension();
+    if (e.is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+ContentSet load_content(const std::filesystem::path& path) {
+  ContentSet set;
+  std::error_code ec;
+  std::vector<std::filesystem::path> scenario_files, track_files;
+  if (std::filesystem::is_regular_file(path, ec)) {
+    scenario_files.push_back(path);
+  } else if (std::filesystem::is_directory(path / "scenarios", ec)) {
+    scenario_files = yaml_files(path / "scenarios");
+    if (std::filesystem::is_directory(path / "tracks", ec)) track_files = yaml_files(path / "tracks");
+  } else if (std::filesystem::is_directory(path, ec)) {
+    scenario_files = yaml_files(path);
+  } else {
+    set.errors.push_back({path.string(), 0, 0, "no such file or folder"});
+    return set;
+  }
+
+  std::map<std::string, std::string> id_file;  // scenario id -> the file that defined it first
+  for (const auto& f : scenario_files) {
+    ++set.files_read;
+    std::string text, error;
+    if (!read_text_file(f, max_content_file_bytes, text, error)) {
+      set.errors.push_back({f.string(), 0, 0, error});
+      continue;
+    }
+    Scenario s;
+    auto diags = load_scenario_text(text, f.string(), s);
+    if (diags.empty() && !s.id.empty()) {
+      auto [it, fresh] = id_file.emplace(s.id, f.string());
+      if (!fresh) {
+        diags.push_back({f.string(), 1, 1, "scenario id '" + s.id + "' is already used by " + it->second});
+      }
+    }
+    if (diags.empty())
+      set.scenarios.push_back(std::move(s));
+    else
+      set.errors.insert(set.errors.end(), diags.begin(), diags.end());
+  }
+  std::map<std::string, std::string> track_ids;
+  for (const auto& f : track_files) {
+    ++set.files_read;
+    std::string text, error;
+    if (!read_text_file(f, max_content_file_bytes, text, error)) {
+      set.errors.push_back({f.string(), 0, 0, error});
+      continue;
+    }
+    Track t;
+    auto diags = load_track_text(text, f.string(), t);
+    if (diags.empty()) {
+      if (auto [it, fresh] = track_ids.emplace(t.id, f.string()); !fresh)
+        diags.push_back({f.string(), 1, 1, "track id '" + t.id + "' is already used by " + it->second});
+      for (Topic tp : t.topics) {
+        bool covered = std::any_of(set.scenarios.begin(), set.scenarios.end(), [&](const Scenario& s) { return s.topic == tp; });
+        if (!covered)
+          diags.push_back({f.string(), 1, 1, "topic '" + std::string(topic_id(tp)) + "' has no valid scenario, so no one can earn this track"});
+      }
+    }
+    if (diags.empty())
+      set.tracks.push_back(std::move(t));
+    else
+      set.errors.insert(set.errors.end(), diags.begin(), diags.end());
+  }
+  std::sort(set.scenarios.begin(), set.scenarios.end(), [](const Scenario& a, const Scenario& b) {
+    return std::tie(a.topic, a.id) < std::tie(b.topic, b.id);
+  });
+  std::stable_sort(set.errors.begin(), set.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  return set;
+}
+
+}  // namespace posdrill

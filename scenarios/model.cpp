@@ -1,0 +1,177 @@
+#include "scenarios/model.h"
+
+#include <algorithm>
+
+namespace posdrill {
+
+namespace {
+
+struct TopicInfo {
+  Topic topic;
+  std::string_view id;
+  Text title;
+};
+
+const TopicInfo topic_table[] = {
+    {Topic::preauth, "preauth", {"预授权", "Pre-authorization"}},
+    {Topic::wrong_pin, "wrong_pin", {"密码错误", "Wrong PIN"}},
+    {Topic::reversal, "reversal", {"冲正与扣款争议", "Reversal and disputed debits"}},
+    {Topic::frequent_swipe, "frequent_swipe", {"刷卡频繁", "Swiped too frequently"}},
+    {Topic::user_exception, "user_exception", {"用户异常", "User exception"}},
+};
+
+struct OpInfo {
+  TerminalOp op;
+  std::string_view name;
+  Text label;
+  bool online;
+};
+
+const OpInfo op_table[] = {
+    {TerminalOp::sale, "sale", {"消费", "Sale"}, true},
+    {TerminalOp::void_sale, "void", {"消费撤销", "Void"}, true},
+    {TerminalOp::refund, "refund", {"退货", "Refund"}, true},
+    {TerminalOp::preauth, "preauth", {"预授权", "Pre-auth"}, true},
+    {TerminalOp::preauth_completion, "preauth_completion", {"预授权完成", "Pre-auth completion"}, true},
+    {TerminalOp::preauth_cancel, "preauth_cancel", {"预授权撤销", "Pre-auth cancel"}, true},
+    {TerminalOp::balance_inquiry, "balance_inquiry", {"余额查询", "Balance inquiry"}, true},
+    {TerminalOp::transaction_query, "transaction_query", {"查询交易", "Transaction lookup"}, false},
+    {TerminalOp::reprint, "reprint", {"重打印", "Reprint"}, false},
+    {TerminalOp::settlement, "settlement", {"结算", "Settlement"}, true},
+    {TerminalOp::sign_on, "sign_on", {"签到", "Sign on"}, true},
+};
+static_assert(std::size(op_table) == terminal_op_count);
+
+const std::string_view fault_names[] = {"answer_lost", "request_lost", "delay",    "refuse_connection",
+                                        "bad_mac",     "omit_pan",     "respond",  "reversal_fails"};
+
+const std::string_view test_cards[] = {
+    "4761739001010010", "4761739001010119", "6200000000000005", "6200000000000047",
+    "6205500000000000004", "6210947000000021", "4111111111111111", "4242424242424242",
+};
+
+}  // namespace
+
+std::string_view topic_id(Topic t) { return topic_table[static_cast<int>(t)].id; }
+
+std::optional<Topic> parse_topic(std::string_view s) {
+  for (const auto& info : topic_table)
+    if (info.id == s) return info.topic;
+  return std::nullopt;
+}
+
+const Text& topic_title(Topic t) { return topic_table[static_cast<int>(t)].title; }
+
+std::string_view terminal_op_name(TerminalOp op) { return op_table[static_cast<int>(op)].name; }
+
+std::optional<TerminalOp> parse_terminal_op(std::string_view name) {
+  for (const auto& info : op_table)
+    if (info.name == name) return info.op;
+  return std::nullopt;
+}
+
+const Text& terminal_op_label(TerminalOp op) { return op_table[static_cast<int>(op)].label; }
+bool terminal_op_is_online(TerminalOp op) { return op_table[static_cast<int>(op)].online; }
+
+std::string_view fault_name(FaultKind k) { return fault_names[static_cast<int>(k)]; }
+
+std::optional<FaultKind> parse_fault(std::string_view s) {
+  for (std::size_t i = 0; i < std::size(fault_names); ++i)
+    if (fault_names[i] == s) return static_cast<FaultKind>(i);
+  return std::nullopt;
+}
+
+std::string_view step_kind_name(StepKind k) {
+  switch (k) {
+    case StepKind::narrative: return "narrative";
+    case StepKind::decision: return "decision";
+    case StepKind::terminal: return "terminal";
+    case StepKind::end: return "end";
+  }
+  return "?";
+}
+
+int Step::max_points() const {
+  if (kind == StepKind::terminal) return points;
+  int best = 0;
+  for (const auto& c : choices) best = std::max(best, c.points);
+  return best;
+}
+
+const Step* Scenario::find(std::string_view step_id) const {
+  for (const auto& s : steps)
+    if (s.id == step_id) return &s;
+  return nullptr;
+}
+
+int Scenario::decision_count() const {
+  return static_cast<int>(std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.kind == StepKind::decision; }));
+}
+
+int Scenario::critical_count() const {
+  int n = 0;
+  for (const auto& s : steps) {
+    for (const auto& c : s.choices) n += c.critical ? 1 : 0;
+    n += static_cast<int>(s.critical_ops.size());
+  }
+  return n;
+}
+
+bool luhn_valid(std::string_view digits) {
+  if (digits.size() < 12 || digits.size() > 19) return false;
+  int sum = 0;
+  bool twice = false;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (*it < '0' || *it > '9') return false;
+    int d = *it - '0';
+    if (twice) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+    twice = !twice;
+  }
+  return sum % 10 == 0;
+}
+
+bool is_test_card(std::string_view pan) {
+  return std::find(std::begin(test_cards), std::end(test_cards), pan) != std::end(test_cards) && luhn_valid(pan);
+}
+
+std::string mask_pan(std::string_view pan) {
+  bool digits = pan.size() >= 13 && std::all_of(pan.begin(), pan.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return std::string(pan.size() < 13 ? 16 : pan.size(), '*');
+  std::string out(pan);
+  for (std::size_t i = 6; i + 4 < out.size(); ++i) out[i] = '*';
+  return out;
+}
+
+std::optional<int64_t> parse_amount(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  int64_t whole = 0;
+  std::size_t i = 0;
+  int int_digits = 0;
+  for (; i < s.size() && s[i] != '.'; ++i) {
+    if (s[i] < '0' || s[i] > '9' || ++int_digits > 12) return std::nullopt;
+    whole = whole * 10 + (s[i] - '0');
+  }
+  if (int_digits == 0) return std::nullopt;
+  int64_t frac = 0;
+  if (i < s.size()) {
+    std::string_view f = s.substr(i + 1);
+    if (f.empty() || f.size() > 2) return std::nullopt;
+    for (char c : f) {
+      if (c < '0' || c > '9') return std::nullopt;
+      frac = frac * 10 + (c - '0');
+    }
+    if (f.size() == 1) frac *= 10;
+  }
+  return whole * 100 + frac;
+}
+
+std::string format_amount(int64_t minor) {
+  std::string sign = minor < 0 ? "-" : "";
+  uint64_t v = minor < 0 ? static_cast<uint64_t>(-(minor + 1)) + 1 : static_cast<uint64_t>(minor);
+  std::string frac = std::to_string(v % 100);
+  if (frac.size() < 2) frac.insert(0, "0");
+  return sign + std::to_string(v / 100) + "." + frac;
+}
+
+}  // namespace posdrill

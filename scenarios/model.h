@@ -1,0 +1,203 @@
+// The scenario model: what a loaded, validated content file becomes. Plain data, no behaviour;
+// the loader (loader.h) builds it and guarantees the invariants noted here, the runner
+// (runner.h) plays it. Field meanings are documented for trainers in content/README.md.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/terminal_port.h"
+#include "scenarios/text.h"
+
+namespace posdrill {
+
+enum class Topic { preauth, wrong_pin, reversal, frequent_swipe, user_exception };
+inline constexpr std::array<Topic, 5> all_topics = {Topic::preauth, Topic::wrong_pin, Topic::reversal,
+                                                    Topic::frequent_swipe, Topic::user_exception};
+std::string_view topic_id(Topic t);
+std::optional<Topic> parse_topic(std::string_view s);
+const Text& topic_title(Topic t);
+
+// Where a value came from, for messages that point a trainer at the right spot. 1-based.
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+};
+
+enum class FaultKind { answer_lost, request_lost, delay, refuse_connection, bad_mac, omit_pan, respond, reversal_fails };
+std::string_view fault_name(FaultKind k);
+std::optional<FaultKind> parse_fault(std::string_view s);
+
+struct Fault {
+  FaultKind kind = FaultKind::answer_lost;
+  int request = 0;            // 1-based index of the online request it hits; 0 in history entries
+  int seconds = 0;            // for delay
+  std::string code;           // for respond
+};
+
+// Something that happened on the terminal before the story starts.
+struct HistoryEntry {
+  TerminalOp op = TerminalOp::sale;
+  int64_t amount_minor = 0;
+  int days_ago = 0;
+  int minutes_ago = 0;
+  bool wrong_pin = false;
+  std::optional<Fault> fault;
+};
+
+struct HostRules {
+  int pin_tries = 3;
+  std::string lock_code = "75";
+  int velocity_max = 2;
+  int velocity_window_minutes = 5;
+  std::string velocity_code = "65";
+  std::optional<std::string> decline_code;  // acquirer risk-control decline for this card
+  Text decline_text;
+  int preauth_days = 30;
+  int completion_limit_percent = 115;
+};
+
+struct Setup {
+  std::string card;       // a test PAN from the allowed list (never a real card)
+  std::string pin;        // the test card's PIN; only the emulated customer "keys" it
+  int64_t balance_minor = 0;
+  int64_t amount_minor = 0;
+  std::string merchant_id;
+  std::string terminal_id;
+  Text merchant_name;
+  HostRules host;
+  std::vector<HistoryEntry> history;
+  std::vector<Fault> faults;  // faults on the scenario's own online requests
+};
+
+struct Hint {
+  Text text;
+  int cost = 0;
+};
+
+struct Choice {
+  std::string id;
+  Text text;
+  int points = 0;
+  bool critical = false;
+  Text feedback;
+  std::string next;
+  SourcePos pos;
+  SourcePos next_pos;
+};
+
+enum class StepKind { narrative, decision, terminal, end };
+std::string_view step_kind_name(StepKind k);
+
+// What a terminal task requires of the record the terminal produced.
+struct Expectation {
+  std::optional<std::string> response;
+  std::optional<bool> reversal_sent;
+  std::optional<bool> references_original;
+  std::optional<bool> found_original;
+  std::optional<int64_t> amount_minor;
+  std::optional<int64_t> amount_max_minor;
+};
+
+struct Step {
+  std::string id;
+  StepKind kind = StepKind::narrative;
+  SourcePos pos;
+
+  // narrative and end
+  Text text;
+  Text customer;
+  Text terminal;
+  Text sms;
+
+  // decision and terminal
+  Text prompt;
+  int time_limit_s = 0;  // 0: none
+  std::vector<Hint> hints;
+
+  // decision
+  bool shuffle = true;
+  std::vector<Choice> choices;
+
+  // terminal
+  TerminalOp task = TerminalOp::sale;
+  Expectation expect;
+  int points = 0;
+  std::vector<TerminalOp> critical_ops;
+  Text feedback;
+  Text fail_feedback;
+  std::string on_fail;  // empty: same as next
+
+  std::string next;  // narrative, terminal (on success)
+  SourcePos next_pos;
+  SourcePos on_fail_pos;
+
+  // Where a terminal task leads after a failure.
+  const std::string& fail_next() const { return on_fail.empty() ? next : on_fail; }
+  // The highest points one answer to this step can earn.
+  int max_points() const;
+};
+
+struct Debrief {
+  Text summary;
+  std::vector<Text> rules;
+};
+
+// Invariants after validation: ids unique, every next/start names a step, the graph is acyclic,
+// every step reachable and every path ends, max_points > 0.
+struct Scenario {
+  std::string id;
+  int version = 1;
+  Topic topic = Topic::preauth;
+  int difficulty = 1;
+  int minutes = 5;
+  int pass_mark = 80;  // percent
+  Text title;
+  Text summary;
+  Setup setup;
+  int overtime_penalty = 0;
+  std::string start;
+  std::vector<Step> steps;
+  SourcePos start_pos;
+  SourcePos pass_mark_pos;
+  Debrief debrief;
+
+  std::string file;          // where it was loaded from
+  std::string content_hash;  // hex digest of the file's bytes (identifies the exact version played)
+
+  // Derived by the loader from the graph:
+  int max_points = 0;        // the most points any path can earn
+  int best_safe_points = 0;  // the most points a path without critical errors can earn
+
+  const Step* find(std::string_view step_id) const;
+  int decision_count() const;
+  int critical_count() const;
+};
+
+struct Track {
+  std::string id;
+  int version = 1;
+  Text title;
+  Text summary;
+  std::vector<Topic> topics;
+  int validity_days = 180;
+  int expiring_soon_days = 30;
+  std::string file;
+};
+
+// The test PANs the emulated terminal accepts. Everything else is refused.
+bool is_test_card(std::string_view pan);
+bool luhn_valid(std::string_view digits);
+// First 6 + last 4, the rest '*' (PCI DSS 3.4.1). Short or non-digit input -> all '*'.
+std::string mask_pan(std::string_view pan);
+
+// "328.00" / "328" / "328.5" -> 32800 / 32800 / 32850 fen. nullopt on anything else
+// (negative, more than 2 decimals, more than 12 integer digits).
+std::optional<int64_t> parse_amount(std::string_view s);
+std::string format_amount(int64_t minor);  // 32850 -> "328.50"
+
+}  // namespace posdrill

@@ -1,0 +1,257 @@
+#include "scenarios/runner.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "scenarios/graph.h"
+
+namespace posdrill {
+
+namespace {
+
+// splitmix64: a small, fully specified generator, so choice order is the same on every platform
+// and standard library (std::shuffle and the std distributions are not).
+uint64_t splitmix(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+bool is_offline_lookup(TerminalOp op) { return op == TerminalOp::transaction_query || op == TerminalOp::reprint; }
+
+}  // namespace
+
+bool task_satisfied(const Step& task, const TerminalRecord& r) {
+  const Expectation& e = task.expect;
+  if (r.op != task.task) return false;
+  if (e.response && r.response_code != *e.response) return false;
+  if (e.reversal_sent && r.reversal_sent != *e.reversal_sent) return false;
+  if (e.references_original && r.references_original != *e.references_original) return false;
+  if (e.amount_minor && r.amount_minor != *e.amount_minor) return false;
+  if (e.amount_max_minor && r.amount_minor > *e.amount_max_minor) return false;
+  if (e.found_original && r.found_original != *e.found_original) return false;
+  return true;
+}
+
+Runner::Runner(const Scenario& scenario, const Clock& clock, uint64_t seed)
+    : scenario_(scenario), clock_(clock), seed_(seed) {
+  result_.scenario_id = scenario.id;
+  result_.scenario_version = scenario.version;
+  result_.content_hash = scenario.content_hash;
+  result_.seed = seed;
+  result_.max_points = scenario.max_points;
+  result_.pass_mark = scenario.pass_mark;
+  result_.started_ms = clock.now_ms();
+  enter(scenario.start);
+}
+
+int Runner::hints_left() const {
+  if (finished()) return 0;
+  return static_cast<int>(step_->hints.size()) - hints_taken_;
+}
+
+const StepRecord* Runner::last_answer() const {
+  for (auto it = result_.steps.rbegin(); it != result_.steps.rend(); ++it)
+    if (it->kind == StepKind::decision || it->kind == StepKind::terminal) return &*it;
+  return nullptr;
+}
+
+void Runner::enter(const std::string& step_id) {
+  step_ = scenario_.find(step_id);
+  assert(step_ && "validated scenarios only link to existing steps");
+  entered_ms_ = clock_.now_ms();
+  hints_taken_ = 0;
+  shown_.clear();
+  const Step& st = *step_;
+  if (st.kind == StepKind::narrative || st.kind == StepKind::end) {
+    if (!st.text.empty()) scene_.text = st.text;
+    if (!st.customer.empty()) scene_.customer = st.customer;
+    if (!st.terminal.empty()) scene_.terminal = st.terminal;
+    if (!st.sms.empty()) scene_.sms.push_back(st.sms);
+    StepRecord& rec = open_record();
+    rec.text = st.text;
+    rec.customer = st.customer;
+    rec.terminal = st.terminal;
+    rec.sms = st.sms;
+    if (st.kind == StepKind::end) finish();
+    return;
+  }
+  if (st.kind == StepKind::decision) {
+    for (const auto& c : st.choices) shown_.push_back(&c);
+    if (st.shuffle) {
+      uint64_t state = seed_ ^ fnv1a(st.id);
+      for (std::size_t i = shown_.size(); i > 1; --i) std::swap(shown_[i - 1], shown_[splitmix(state) % i]);
+    }
+  }
+}
+
+StepRecord& Runner::open_record() {
+  StepRecord rec;
+  rec.step_id = step_->id;
+  rec.kind = step_->kind;
+  rec.prompt = step_->prompt;
+  rec.max_points = step_->max_points();
+  for (const Choice* c : shown_) rec.shown_choices.push_back(c->id);
+  result_.steps.push_back(std::move(rec));
+  return result_.steps.back();
+}
+
+// Time and overtime are charged when the trainee answers.
+void Runner::close_record(StepRecord& rec, const std::string& next) {
+  rec.elapsed_ms = clock_.now_ms() - entered_ms_;
+  rec.overtime = step_->time_limit_s > 0 && rec.elapsed_ms > int64_t(step_->time_limit_s) * 1000;
+  for (int i = 0; i < hints_taken_; ++i) {
+    rec.hints_taken.push_back(step_->hints[i].text);
+    rec.hint_cost += step_->hints[i].cost;
+  }
+  result_.points += rec.points;
+  result_.hint_cost += rec.hint_cost;
+  if (rec.overtime) result_.overtime_penalty += scenario_.overtime_penalty;
+  if (rec.critical) ++result_.critical_errors;
+  enter(next);
+}
+
+void Runner::finish() {
+  result_.finished = true;
+  result_.ended_ms = clock_.now_ms();
+  int net = std::max(0, result_.points - result_.hint_cost - result_.overtime_penalty);
+  result_.score = result_.max_points > 0 ? double(net) / result_.max_points : 0.0;
+  result_.passed = result_.critical_errors == 0 && result_.max_points > 0 &&
+                   int64_t(net) * 100 >= int64_t(result_.pass_mark) * result_.max_points;
+}
+
+bool Runner::advance() {
+  if (finished() || step_->kind != StepKind::narrative) return false;
+  enter(step_->next);
+  return true;
+}
+
+std::optional<Hint> Runner::take_hint() {
+  if (hints_left() <= 0) return std::nullopt;
+  return step_->hints[hints_taken_++];
+}
+
+bool Runner::choose(std::string_view choice_id) {
+  if (finished() || step_->kind != StepKind::decision) return false;
+  auto it = std::find_if(step_->choices.begin(), step_->choices.end(), [&](const Choice& c) { return c.id == choice_id; });
+  if (it == step_->choices.end()) return false;
+  StepRecord& rec = open_record();
+  rec.choice_id = it->id;
+  rec.points = it->points;
+  rec.critical = it->critical;
+  rec.feedback = it->feedback;
+  close_record(rec, it->next);
+  return true;
+}
+
+bool Runner::observe(const TerminalRecord& record) {
+  if (finished() || step_->kind != StepKind::terminal) return false;
+  const Step& st = *step_;
+  // A look-up on the way to the task is fine: keep it with the step, wait for the real thing.
+  if (record.op != st.task && is_offline_lookup(record.op)) {
+    pending_records_.push_back(record);
+    return true;
+  }
+  StepRecord& rec = open_record();
+  rec.terminal_records = std::move(pending_records_);
+  pending_records_.clear();
+  rec.terminal_records.push_back(record);
+  rec.critical = std::find(st.critical_ops.begin(), st.critical_ops.end(), record.op) != st.critical_ops.end();
+  rec.success = !rec.critical && task_satisfied(st, record);
+  rec.points = rec.success ? st.points : 0;
+  rec.feedback = rec.success ? st.feedback : st.fail_feedback;
+  close_record(rec, rec.success ? st.next : st.fail_next());
+  return true;
+}
+
+bool Runner::give_up() {
+  if (finished() || step_->kind != StepKind::terminal) return false;
+  StepRecord& rec = open_record();
+  rec.terminal_records = std::move(pending_records_);
+  pending_records_.clear();
+  rec.gave_up = true;
+  rec.feedback = step_->fail_feedback;
+  close_record(rec, step_->fail_next());
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TerminalRequest request_for(const Scenario& scenario, const Step& task, TerminalOp op, const TerminalRecord* last_lookup) {
+  TerminalRequest req;
+  req.op = op;
+  if (task.expect.amount_minor)
+    req.amount_minor = task.expect.amount_minor;
+  else if (op != TerminalOp::balance_inquiry && op != TerminalOp::transaction_query && op != TerminalOp::reprint &&
+           op != TerminalOp::settlement && op != TerminalOp::sign_on)
+    req.amount_minor = scenario.setup.amount_minor;
+  if (last_lookup && last_lookup->found_original) {
+    req.original_auth_code = last_lookup->auth_code;
+    req.original_date_mmdd = last_lookup->date_mmdd;
+  }
+  return req;
+}
+
+AutoPlayer::AutoPlayer(const Scenario& scenario, AutoMode mode)
+    : scenario_(scenario), mode_(mode), best_(best_remaining(scenario, true)), critical_(reaches_critical(scenario)) {}
+
+AutoAction AutoPlayer::next(const Runner& runner, const TerminalRecord* last_lookup) const {
+  AutoAction a;
+  const Step& st = runner.step();
+  switch (st.kind) {
+    case StepKind::narrative:
+    case StepKind::end: a.kind = AutoAction::advance; return a;
+    case StepKind::decision: {
+      a.kind = AutoAction::choose;
+      const Choice* pick = nullptr;
+      if (mode_ == AutoMode::critical) {
+        // First in file order that is critical or leads to one; else fall back to the best.
+        for (const auto& c : st.choices)
+          if (c.critical || critical_.at(c.next)) {
+            pick = &c;
+            break;
+          }
+      }
+      if (!pick) {
+        int top = -1;
+        for (const auto& c : st.choices) {
+          if (c.critical) continue;
+          int v = c.points + best_.at(c.next);
+          if (v > top) {
+            top = v;
+            pick = &c;
+          }
+        }
+      }
+      if (!pick) pick = &st.choices.front();
+      a.choice_id = pick->id;
+      return a;
+    }
+    case StepKind::terminal: {
+      a.kind = AutoAction::terminal;
+      TerminalOp op = st.task;
+      if (mode_ == AutoMode::critical && !st.critical_ops.empty()) {
+        op = st.critical_ops.front();
+      } else if (mode_ == AutoMode::critical && !critical_.at(st.next) && critical_.at(st.fail_next())) {
+        // Only the failure branch leads to a critical error: fail the task on purpose with a
+        // harmless operation that is not the task.
+        op = st.task == TerminalOp::balance_inquiry ? TerminalOp::sign_on : TerminalOp::balance_inquiry;
+      } else if (st.expect.references_original.value_or(false) && !(last_lookup && last_lookup->found_original) &&
+                 st.task != TerminalOp::transaction_query) {
+        op = TerminalOp::transaction_query;  // find the original first, as a trainee should
+      }
+      a.request = request_for(scenario_, st, op, last_lookup);
+      return a;
+    }
+  }
+  return a;
+}
+
+}  // namespace posdrill

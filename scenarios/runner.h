@@ -1,0 +1,151 @@
+// The scenario runner: a deterministic state machine over a validated Scenario.
+//
+// The front end (CLI, kiosk, tests) shows runner.step() and the scene, then calls exactly one of
+// advance() (narrative), choose() (decision), observe()/give_up() (terminal task); take_hint()
+// may come first. Time comes from the injected Clock, choice order from the seed: the same
+// scenario, seed, inputs and clock give the same AttemptResult every time.
+//
+// Scoring: score = (points - hint costs - overtime penalties) / scenario.max_points, never below
+// zero; passed = no critical error and score >= pass mark.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/clock.h"
+#include "scenarios/model.h"
+
+namespace posdrill {
+
+// What is on the screens right now: narratives change it, it persists until changed.
+struct Scene {
+  Text text;
+  Text customer;
+  Text terminal;
+  std::vector<Text> sms;  // the customer's phone, oldest first
+};
+
+// One step as the trainee met it. Enough to replay the attempt later.
+struct StepRecord {
+  std::string step_id;
+  StepKind kind = StepKind::narrative;
+  // shown
+  Text text, customer, terminal, sms;  // narrative / end
+  Text prompt;                         // decision / terminal
+  std::vector<std::string> shown_choices;  // choice ids in the order shown
+  std::vector<Text> hints_taken;
+  // answered
+  std::string choice_id;                       // decision
+  std::vector<TerminalRecord> terminal_records;  // terminal: everything the terminal did, in order
+  bool success = false;                        // terminal: the task was done as expected
+  bool gave_up = false;                        // terminal: the trainee stopped without doing it
+  int points = 0;
+  int max_points = 0;
+  int hint_cost = 0;
+  bool critical = false;
+  bool overtime = false;
+  int64_t elapsed_ms = 0;
+  Text feedback;
+};
+
+struct AttemptResult {
+  std::string scenario_id;
+  int scenario_version = 0;
+  std::string content_hash;
+  uint64_t seed = 0;
+  std::vector<StepRecord> steps;
+  int points = 0;
+  int max_points = 0;
+  int hint_cost = 0;
+  int overtime_penalty = 0;
+  int critical_errors = 0;
+  int pass_mark = 0;
+  double score = 0;  // 0..1
+  bool finished = false;
+  bool passed = false;
+  int64_t started_ms = 0;
+  int64_t ended_ms = 0;
+};
+
+class Runner {
+ public:
+  // `scenario` and `clock` must outlive the runner.
+  Runner(const Scenario& scenario, const Clock& clock, uint64_t seed);
+
+  const Scenario& scenario() const { return scenario_; }
+  const Step& step() const { return *step_; }
+  const Scene& scene() const { return scene_; }
+  bool finished() const { return result_.finished; }
+  // Decision: the choices in the order shown to the trainee.
+  const std::vector<const Choice*>& shown_choices() const { return shown_; }
+  // Hints still unopened at this step.
+  int hints_left() const;
+  // The record of the last answered decision or terminal task (for feedback), or null.
+  const StepRecord* last_answer() const;
+  const AttemptResult& result() const { return result_; }
+
+  // Each returns false (and changes nothing) when it does not fit the current step.
+  bool advance();                            // narrative
+  bool choose(std::string_view choice_id);   // decision
+  std::optional<Hint> take_hint();           // decision / terminal
+  // Terminal: a record of something the terminal did. Offline look-ups (transaction_query,
+  // reprint) that are not the task are kept but do not end the step; any other operation does.
+  bool observe(const TerminalRecord& record);
+  bool give_up();                            // terminal: counts as not done
+
+ private:
+  void enter(const std::string& step_id);
+  StepRecord& open_record();
+  void close_record(StepRecord& rec, const std::string& next);
+  void finish();
+
+  const Scenario& scenario_;
+  const Clock& clock_;
+  uint64_t seed_;
+  const Step* step_ = nullptr;
+  Scene scene_;
+  std::vector<const Choice*> shown_;
+  int64_t entered_ms_ = 0;
+  int hints_taken_ = 0;
+  std::vector<TerminalRecord> pending_records_;  // look-ups made during the current terminal step
+  AttemptResult result_;
+};
+
+// Whether a terminal record fulfils a task's expectations.
+bool task_satisfied(const Step& task, const TerminalRecord& record);
+
+// Automatic play for `posdrill play --auto`, goldens and benchmarks.
+enum class AutoMode {
+  best,      // the highest-scoring path without critical errors
+  critical,  // the first path (in file order) that makes a critical error
+};
+
+struct AutoAction {
+  enum Kind { advance, choose, terminal } kind = advance;
+  std::string choice_id;
+  TerminalRequest request;  // for terminal
+};
+
+class AutoPlayer {
+ public:
+  AutoPlayer(const Scenario& scenario, AutoMode mode);
+  // The next action at the runner's current step. `last_lookup` is the most recent
+  // transaction_query record, used to quote the original in a completion.
+  AutoAction next(const Runner& runner, const TerminalRecord* last_lookup) const;
+
+ private:
+  const Scenario& scenario_;
+  AutoMode mode_;
+  std::unordered_map<std::string, int> best_;
+  std::unordered_map<std::string, bool> critical_;
+};
+
+// Fills in the request for a task operation the way a trainee who did it right would key it:
+// the task's amount (or the story's), and the original's auth code and date from a look-up.
+TerminalRequest request_for(const Scenario& scenario, const Step& task, TerminalOp op, const TerminalRecord* last_lookup);
+
+}  // namespace posdrill

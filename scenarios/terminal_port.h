@@ -1,0 +1,92 @@
+// The runner's view of a card terminal. A terminal task step asks the trainee to perform an
+// operation; the runner scores it from what the terminal reports it actually did (a
+// TerminalRecord), never from what the trainee claims. Implementations: TerminalDouble (a small
+// pure model used headless and in unit tests) and, later, the emulated CUP terminal and a real
+// terminal through a bridge.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/text.h"
+
+namespace posdrill {
+
+struct Setup;
+
+enum class TerminalOp {
+  sale,
+  void_sale,
+  refund,
+  preauth,
+  preauth_completion,
+  preauth_cancel,
+  balance_inquiry,
+  transaction_query,
+  reprint,
+  settlement,
+  sign_on,
+};
+inline constexpr int terminal_op_count = 11;
+
+// Content names ("sale", "void", "preauth_completion", ...). Round-trips with parse_terminal_op.
+std::string_view terminal_op_name(TerminalOp op);
+std::optional<TerminalOp> parse_terminal_op(std::string_view name);
+// The menu label a Chinese terminal shows, with English ("预授权完成 Pre-auth completion").
+const Text& terminal_op_label(TerminalOp op);
+// Operations that go online to the host (and so trigger a pending automatic reversal first).
+bool terminal_op_is_online(TerminalOp op);
+
+// What the trainee asked the terminal to do. Amounts in minor units (fen).
+struct TerminalRequest {
+  TerminalOp op = TerminalOp::sale;
+  std::optional<int64_t> amount_minor;
+  // For completion / void / cancel: the original's auth code and date as keyed by the trainee.
+  // Empty when the trainee did not quote them.
+  std::string original_auth_code;
+  std::string original_date_mmdd;
+};
+
+// What the terminal actually did for one request. Carries no card number and no PIN.
+struct TerminalRecord {
+  TerminalOp op = TerminalOp::sale;
+  std::string response_code;     // DE39 as the terminal saw it; "" when no answer arrived
+  int64_t amount_minor = 0;
+  bool reversal_sent = false;    // a pending automatic reversal went out (and was answered) first
+  bool reversal_failed = false;  // the automatic reversal failed all tries (冲正不成功)
+  bool references_original = false;  // quoted the original auth code and date, and they matched
+  bool found_original = false;       // transaction_query found the original in the list
+  std::string auth_code;             // approved: the new auth code; transaction_query: the original's
+  std::string date_mmdd;             // transaction_query: the original's date (MMDD)
+  Text screen;                       // what the terminal screen showed at the end
+
+  bool approved() const { return response_code == "00"; }
+};
+
+// The port the front end (CLI, kiosk, tests) drives. The runner never calls it: the front end
+// passes each record it polls to Runner::observe(), so a real terminal that completes operations
+// on its own time (the trainee keying on the device) fits the same shape as the headless double.
+// All calls come from the thread that owns the runner.
+class TerminalPort {
+ public:
+  virtual ~TerminalPort() = default;
+  // Bring the terminal into the scenario's starting state: card, host rules, history, faults.
+  virtual void prepare(const Setup& setup) = 0;
+  // Start one operation as the trainee keyed it (headless play and on-screen shortcuts).
+  virtual void request(const TerminalRequest& request) = 0;
+  // Operations completed since the last poll, oldest first.
+  virtual std::vector<TerminalRecord> poll() = 0;
+};
+
+}  // namespace posdrill
+
+namespace posdrill {
+
+// What a CUP terminal shows for a response code (交易成功, 密码错, …) with English alongside.
+// Unknown codes get a generic "交易失败 (XX)".
+Text response_text(std::string_view code);
+
+}  // namespace posdrill

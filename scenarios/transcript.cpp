@@ -1,0 +1,211 @@
+#include "scenarios/transcript.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace posdrill {
+
+namespace {
+
+// Console labels. Kept beside the renderer because they frame the transcript format itself.
+struct Label {
+  const char* zh;
+  const char* en;
+};
+const char* L(const Label& l, Lang lang) { return lang == Lang::zh ? l.zh : l.en; }
+
+const Label l_scene = {"【情景】", "[Situation] "};
+const Label l_customer = {"【顾客】", "[Customer] "};
+const Label l_terminal = {"【终端屏幕】", "[Terminal screen] "};
+const Label l_sms = {"【顾客手机短信】", "[Customer's phone SMS] "};
+const Label l_decision = {"【您的决定】", "[Your decision] "};
+const Label l_task = {"【终端操作】", "[Terminal task] "};
+const Label l_menu = {"终端菜单:", "Terminal menu:"};
+const Label l_chosen = {"您的选择:", "You chose:"};
+const Label l_did = {"终端执行:", "Terminal did:"};
+const Label l_hint = {"【提示】", "[Hint] "};
+const Label l_feedback = {"【讲解】", "[Why] "};
+const Label l_points = {"得分", "Points"};
+const Label l_time = {"用时", "Time"};
+const Label l_seconds = {"秒", "s"};
+const Label l_overtime = {"(超时)", "(over the time limit)"};
+const Label l_critical = {"⚠ 严重错误", "⚠ Critical error"};
+const Label l_done = {"✓ 操作正确", "✓ Done right"};
+const Label l_not_done = {"✗ 操作不符合要求", "✗ Not what was needed"};
+const Label l_gave_up = {"✗ 未完成操作", "✗ Not done"};
+const Label l_reversal = {"自动冲正已发送", "automatic reversal sent"};
+const Label l_reversal_failed = {"冲正不成功", "reversal failed"};
+const Label l_no_answer = {"无应答", "no answer"};
+const Label l_end = {"【结局】", "[Outcome] "};
+const Label l_result = {"成绩", "Result"};
+const Label l_score = {"得分", "Score"};
+const Label l_pass_mark = {"及格线", "pass mark"};
+const Label l_hints_cost = {"提示扣分", "hints"};
+const Label l_overtime_cost = {"超时扣分", "overtime"};
+const Label l_criticals = {"严重错误", "critical errors"};
+const Label l_passed = {"通过", "PASSED"};
+const Label l_failed = {"未通过", "FAILED"};
+const Label l_debrief = {"【复盘】", "[Debrief] "};
+const Label l_rules = {"要记住的规则:", "Rules to remember:"};
+const Label l_topic = {"主题", "Topic"};
+const Label l_difficulty = {"难度", "Difficulty"};
+const Label l_minutes = {"分钟", "min"};
+const Label l_training = {"培训 TRAINING", "培训 TRAINING"};
+
+// The terminal menu, in the order a CUP terminal lists its transactions.
+const TerminalOp menu[] = {TerminalOp::sale,
+                           TerminalOp::void_sale,
+                           TerminalOp::refund,
+                           TerminalOp::balance_inquiry,
+                           TerminalOp::preauth,
+                           TerminalOp::preauth_completion,
+                           TerminalOp::preauth_cancel,
+                           TerminalOp::transaction_query,
+                           TerminalOp::reprint,
+                           TerminalOp::settlement,
+                           TerminalOp::sign_on};
+static_assert(std::size(menu) == terminal_op_count);
+
+// Indents every line after the first of a multi-line text so it stays under its label.
+std::string indent(const std::string& s, const std::string& pad) {
+  std::string out;
+  for (char c : s) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
+
+std::string seconds(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", double(ms) / 1000.0);
+  return buf;
+}
+
+std::string percent(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f%%", v * 100.0 + 1e-9);
+  return buf;
+}
+
+void put(std::ostringstream& o, const Label& label, const Text& t, Lang lang) {
+  if (!t.empty()) o << L(label, lang) << indent(t.get(lang), "  ") << '\n';
+}
+
+std::string describe(const TerminalRecord& r, Lang lang) {
+  std::ostringstream o;
+  o << terminal_op_label(r.op).get(lang);
+  if (r.amount_minor) o << " " << format_amount(r.amount_minor);
+  o << " → ";
+  if (r.reversal_failed) return o.str() + L(l_reversal_failed, lang) + "; " + r.screen.get(lang);
+  if (r.reversal_sent) o << L(l_reversal, lang) << "; ";
+  o << r.screen.get(lang);
+  if (!r.response_code.empty()) o << " (" << r.response_code << ")";
+  else o << " (" << L(l_no_answer, lang) << ")";
+  return o.str();
+}
+
+}  // namespace
+
+TerminalOp terminal_menu_op(int index_1based) {
+  if (index_1based < 1 || index_1based > terminal_op_count) return TerminalOp::sale;
+  return menu[index_1based - 1];
+}
+
+std::string render_header(const Scenario& s, Lang lang) {
+  std::ostringstream o;
+  o << "== " << s.title.get(lang) << " ==  [" << L(l_training, lang) << "]\n";
+  o << L(l_topic, lang) << ": " << topic_title(s.topic).get(lang) << " · " << L(l_difficulty, lang) << " "
+    << s.difficulty << "/3 · " << s.minutes << " " << L(l_minutes, lang) << " · " << L(l_pass_mark, lang) << " "
+    << s.pass_mark << "%\n";
+  o << s.summary.get(lang) << "\n\n";
+  return o.str();
+}
+
+std::string render_question(const Runner& r, Lang lang) {
+  std::ostringstream o;
+  const Step& st = r.step();
+  if (st.kind == StepKind::decision) {
+    o << L(l_decision, lang) << st.prompt.get(lang) << '\n';
+    int i = 1;
+    for (const Choice* c : r.shown_choices()) o << "  " << i++ << ") " << indent(c->text.get(lang), "     ") << '\n';
+  } else if (st.kind == StepKind::terminal) {
+    o << L(l_task, lang) << st.prompt.get(lang) << '\n' << "  " << L(l_menu, lang) << '\n';
+    for (int i = 0; i < terminal_op_count; ++i)
+      o << "    " << (i + 1) << ") " << terminal_op_label(menu[i]).get(lang) << '\n';
+  }
+  return o.str();
+}
+
+std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, bool with_question) {
+  std::ostringstream o;
+  const Step* st = s.find(rec.step_id);
+  switch (rec.kind) {
+    case StepKind::narrative:
+      put(o, l_scene, rec.text, lang);
+      put(o, l_terminal, rec.terminal, lang);
+      put(o, l_customer, rec.customer, lang);
+      put(o, l_sms, rec.sms, lang);
+      break;
+    case StepKind::end:
+      put(o, l_end, rec.text, lang);
+      put(o, l_terminal, rec.terminal, lang);
+      put(o, l_customer, rec.customer, lang);
+      put(o, l_sms, rec.sms, lang);
+      break;
+    case StepKind::decision: {
+      if (with_question) {
+        o << L(l_decision, lang) << rec.prompt.get(lang) << '\n';
+        int i = 1;
+        for (const auto& id : rec.shown_choices)
+          for (const auto& c : st->choices)
+            if (c.id == id) o << "  " << i++ << ") " << indent(c.text.get(lang), "     ") << '\n';
+      }
+      for (const auto& h : rec.hints_taken) o << L(l_hint, lang) << h.get(lang) << '\n';
+      for (const auto& c : st->choices)
+        if (c.id == rec.choice_id) o << L(l_chosen, lang) << ' ' << indent(c.text.get(lang), "  ") << '\n';
+      break;
+    }
+    case StepKind::terminal:
+      if (with_question) o << L(l_task, lang) << rec.prompt.get(lang) << '\n';
+      for (const auto& h : rec.hints_taken) o << L(l_hint, lang) << h.get(lang) << '\n';
+      for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
+      o << (rec.success ? L(l_done, lang) : rec.gave_up ? L(l_gave_up, lang) : L(l_not_done, lang)) << '\n';
+      break;
+  }
+  if (rec.kind == StepKind::decision || rec.kind == StepKind::terminal) {
+    if (rec.critical) o << L(l_critical, lang) << '\n';
+    o << L(l_points, lang) << ' ' << rec.points << '/' << rec.max_points;
+    if (rec.hint_cost) o << " · " << L(l_hints_cost, lang) << " -" << rec.hint_cost;
+    o << " · " << L(l_time, lang) << ' ' << seconds(rec.elapsed_ms) << ' ' << L(l_seconds, lang);
+    if (rec.overtime) o << ' ' << L(l_overtime, lang);
+    o << '\n';
+    put(o, l_feedback, rec.feedback, lang);
+    o << '\n';
+  }
+  return o.str();
+}
+
+std::string render_summary(const Scenario& s, const AttemptResult& res, Lang lang) {
+  std::ostringstream o;
+  o << "\n" << L(l_result, lang) << ": " << (res.passed ? L(l_passed, lang) : L(l_failed, lang)) << '\n';
+  o << L(l_score, lang) << ' ' << percent(res.score) << " (" << res.points << '/' << res.max_points;
+  if (res.hint_cost) o << ", " << L(l_hints_cost, lang) << " -" << res.hint_cost;
+  if (res.overtime_penalty) o << ", " << L(l_overtime_cost, lang) << " -" << res.overtime_penalty;
+  o << ") · " << L(l_pass_mark, lang) << ' ' << res.pass_mark << "% · " << L(l_criticals, lang) << ' '
+    << res.critical_errors << "\n\n";
+  o << L(l_debrief, lang);
+  if (!s.debrief.summary.empty()) o << indent(s.debrief.summary.get(lang), "  ");
+  o << '\n' << L(l_rules, lang) << '\n';
+  int i = 1;
+  for (const auto& r : s.debrief.rules) o << "  " << i++ << ". " << indent(r.get(lang), "     ") << '\n';
+  return o.str();
+}
+
+std::string render_transcript(const Scenario& s, const AttemptResult& res, Lang lang) {
+  std::string out = render_header(s, lang);
+  for (const auto& rec : res.steps) out += render_step(s, rec, lang, true);
+  return out + render_summary(s, res, lang);
+}
+
+}  // namespace posdrill

@@ -1,0 +1,16 @@
+# kiosk/ui draws with Dear ImGui only: no SDL, no GL, no platform backend, no I/O libraries.
+# (kiosk/core is covered by tests/purity_check.cmake with the other PURE folders.)
+# Usage: cmake -DROOT=<source dir> -P ui_purity_check.cmake
+file(GLOB_RECURSE sources ${ROOT}/kiosk/ui/*.h ${ROOT}/kiosk/ui/*.cpp)
+set(bad 0)
+foreach(src ${sources})
+  file(STRINGS ${src} hits REGEX "#[ \t]*include[ \t]*[<\"](SDL|GL/|EGL/|backends/|imgui_impl|curl/|sqlite3\\.h|fstream)")
+  if(hits)
+    message(SEND_ERROR "${src} is UI code but includes: ${hits}")
+    set(bad 1)
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "ui purity check failed")
+endif()
+message(STATUS "ui purity check: kiosk/ui uses ImGui only")

@@ -1,0 +1,211 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "fixtures.h"
+#include "scenarios/runner.h"
+#include "scenarios/terminal_double.h"
+#include "scenarios/transcript.h"
+
+using namespace posdrill;
+
+namespace {
+
+// Drives a runner with a TerminalDouble, the way the CLI does.
+struct Harness {
+  Scenario s = test::load_small();
+  FakeClock clock;
+  TerminalDouble terminal;
+  Runner runner;
+  explicit Harness(uint64_t seed = 1) : runner(s, clock, seed) { terminal.prepare(s.setup); }
+
+  void skip_narrative() {
+    while (!runner.finished() && runner.step().kind == StepKind::narrative) runner.advance();
+  }
+  void terminal_op(TerminalOp op) {
+    terminal.request(request_for(s, runner.step(), op, nullptr));
+    for (const auto& r : terminal.poll()) REQUIRE(runner.observe(r));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the best path scores full marks and passes", "[runner]") {
+  Harness h;
+  h.skip_narrative();
+  REQUIRE(h.runner.step().id == "first");
+  h.clock.advance_ms(5000);
+  REQUIRE(h.runner.choose("check"));
+  REQUIRE(h.runner.step().id == "inquiry");
+  h.terminal_op(TerminalOp::balance_inquiry);
+  REQUIRE(h.runner.step().id == "tell");
+  REQUIRE(h.runner.choose("explain"));
+  REQUIRE(h.runner.finished());
+  const auto& r = h.runner.result();
+  CHECK(r.points == 25);
+  CHECK(r.max_points == 25);
+  CHECK(r.score == Approx(1.0));
+  CHECK(r.passed);
+  CHECK(r.critical_errors == 0);
+  // intro, first, inquiry, tell, good_end
+  REQUIRE(r.steps.size() == 5);
+  CHECK(r.steps[1].elapsed_ms == 5000);
+  CHECK(r.steps[2].success);
+  CHECK(r.steps[2].terminal_records.at(0).reversal_sent);
+}
+
+TEST_CASE("a critical choice fails the attempt whatever the points", "[runner]") {
+  Harness h;
+  h.skip_narrative();
+  REQUIRE(h.runner.choose("swipe"));
+  REQUIRE(h.runner.finished());
+  CHECK(h.runner.result().critical_errors == 1);
+  CHECK_FALSE(h.runner.result().passed);
+  CHECK(h.runner.step().id == "bad_end");
+}
+
+TEST_CASE("a critical terminal operation fails the attempt", "[runner]") {
+  Harness h;
+  h.skip_narrative();
+  h.runner.choose("check");
+  h.terminal_op(TerminalOp::sale);  // a new sale instead of the inquiry: a double charge
+  REQUIRE(h.runner.step().id == "tell");
+  h.runner.choose("explain");
+  const auto& r = h.runner.result();
+  CHECK(r.critical_errors == 1);
+  CHECK_FALSE(r.passed);
+  CHECK_FALSE(r.steps[2].success);
+  CHECK(r.steps[2].feedback.en == "No reversal");
+}
+
+TEST_CASE("hints and overtime are taken off the score", "[runner]") {
+  Harness h;
+  h.skip_narrative();
+  REQUIRE(h.runner.hints_left() == 2);
+  auto hint = h.runner.take_hint();
+  REQUIRE(hint);
+  CHECK(hint->text.en == "Do not swipe again");
+  h.runner.take_hint();
+  CHECK_FALSE(h.runner.take_hint());
+  h.clock.advance_ms(31'000);  // limit is 30 s
+  h.runner.choose("check");
+  h.terminal_op(TerminalOp::balance_inquiry);
+  h.runner.choose("explain");
+  const auto& r = h.runner.result();
+  CHECK(r.hint_cost == 3);
+  CHECK(r.overtime_penalty == 2);
+  CHECK(r.steps[1].overtime);
+  CHECK(r.steps[1].hints_taken.size() == 2);
+  CHECK(r.score == Approx(20.0 / 25.0));
+  CHECK(r.passed);  // 80% >= 70%
+}
+
+TEST_CASE("the pass mark is a hard line", "[runner]") {
+  Harness h;
+  h.skip_narrative();
+  h.runner.choose("partial");                           // 4 of 10
+  h.terminal_op(TerminalOp::balance_inquiry);           // 10
+  h.runner.choose("explain");                           // 5 -> 19 of 25 = 76%
+  CHECK(h.runner.result().passed);
+  Harness g;
+  g.skip_narrative();
+  g.runner.choose("partial");
+  g.terminal_op(TerminalOp::balance_inquiry);
+  g.runner.choose("shrug");                             // 14 of 25 = 56%
+  CHECK_FALSE(g.runner.result().passed);
+  CHECK(g.runner.result().score == Approx(0.56));
+}
+
+TEST_CASE("offline look-ups during a terminal task are kept and do not end it", "[runner]") {
+  Harness h;
+  h.skip_narrative();
+  h.runner.choose("check");
+  h.terminal_op(TerminalOp::transaction_query);
+  CHECK(h.runner.step().id == "inquiry");
+  h.terminal_op(TerminalOp::balance_inquiry);
+  const auto& rec = h.runner.result().steps[2];
+  REQUIRE(rec.terminal_records.size() == 2);
+  CHECK(rec.terminal_records[0].op == TerminalOp::transaction_query);
+  CHECK(rec.success);
+}
+
+TEST_CASE("giving up a terminal task follows on_fail with no points", "[runner]") {
+  Harness h;
+  h.skip_narrative();
+  h.runner.choose("check");
+  REQUIRE(h.runner.give_up());
+  CHECK(h.runner.step().id == "tell");
+  CHECK(h.runner.result().steps[2].gave_up);
+  CHECK(h.runner.result().steps[2].points == 0);
+}
+
+TEST_CASE("actions that do not fit the step change nothing", "[runner]") {
+  Harness h;
+  CHECK_FALSE(h.runner.choose("check"));  // still at the narrative
+  CHECK_FALSE(h.runner.give_up());
+  h.skip_narrative();
+  CHECK_FALSE(h.runner.advance());
+  CHECK_FALSE(h.runner.choose("no_such_choice"));
+  TerminalRecord r;
+  CHECK_FALSE(h.runner.observe(r));
+  CHECK(h.runner.step().id == "first");
+}
+
+TEST_CASE("choice order depends only on the seed", "[runner][determinism]") {
+  auto order = [](uint64_t seed) {
+    Harness h(seed);
+    h.skip_narrative();
+    std::vector<std::string> ids;
+    for (const Choice* c : h.runner.shown_choices()) ids.push_back(c->id);
+    return ids;
+  };
+  CHECK(order(7) == order(7));
+  std::set<std::vector<std::string>> seen;
+  for (uint64_t seed = 0; seed < 32; ++seed) seen.insert(order(seed));
+  CHECK(seen.size() > 1);  // shuffling happens
+  // shuffle: false keeps the file order
+  Harness h(99);
+  h.skip_narrative();
+  h.runner.choose("check");
+  h.terminal_op(TerminalOp::balance_inquiry);
+  REQUIRE(h.runner.shown_choices().size() == 2);
+  CHECK(h.runner.shown_choices()[0]->id == "explain");
+}
+
+TEST_CASE("the same inputs give the same transcript byte for byte", "[runner][determinism]") {
+  auto play = [] {
+    Harness h(42);
+    h.skip_narrative();
+    h.clock.advance_ms(12'345);
+    h.runner.take_hint();
+    h.runner.choose("partial");
+    h.terminal_op(TerminalOp::balance_inquiry);
+    h.runner.choose("shrug");
+    return render_transcript(h.s, h.runner.result(), Lang::en) + render_transcript(h.s, h.runner.result(), Lang::zh);
+  };
+  std::string a = play();
+  CHECK(a == play());
+  CHECK(a.find("Time 12.3 s") != std::string::npos);
+}
+
+TEST_CASE("the automatic players find the best and the critical path", "[runner][auto]") {
+  for (auto mode : {AutoMode::best, AutoMode::critical}) {
+    Harness h;
+    AutoPlayer p(h.s, mode);
+    const TerminalRecord* none = nullptr;
+    for (int n = 0; n < 100 && !h.runner.finished(); ++n) {
+      AutoAction a = p.next(h.runner, none);
+      if (a.kind == AutoAction::advance) h.runner.advance();
+      if (a.kind == AutoAction::choose) h.runner.choose(a.choice_id);
+      if (a.kind == AutoAction::terminal) h.terminal_op(a.request.op);
+    }
+    REQUIRE(h.runner.finished());
+    if (mode == AutoMode::best) {
+      CHECK(h.runner.result().passed);
+      CHECK(h.runner.result().points == h.s.max_points);
+    } else {
+      CHECK_FALSE(h.runner.result().passed);
+      CHECK(h.runner.result().critical_errors >= 1);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// The content we ship: valid, complete, bilingual, and right about what it teaches.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "scenarios/loader.h"
+#include "scenarios/runner.h"
+#include "scenarios/terminal_double.h"
+
+using namespace posdrill;
+
+namespace {
+
+const ContentSet& shipped() {
+  static const ContentSet set = load_content(POSDRILL_TEST_CONTENT_DIR);
+  return set;
+}
+
+AttemptResult auto_play(const Scenario& s, AutoMode mode) {
+  FakeClock clock;
+  TerminalDouble terminal;
+  terminal.prepare(s.setup);
+  Runner r(s, clock, 1);
+  AutoPlayer p(s, mode);
+  std::optional<TerminalRecord> lookup;
+  for (int n = 0; n < 1000 && !r.finished(); ++n) {
+    AutoAction a = p.next(r, lookup ? &*lookup : nullptr);
+    if (a.kind == AutoAction::advance) r.advance();
+    if (a.kind == AutoAction::choose) r.choose(a.choice_id);
+    if (a.kind == AutoAction::terminal) {
+      terminal.request(a.request);
+      for (const auto& rec : terminal.poll()) {
+        if (rec.op == TerminalOp::transaction_query) lookup = rec;
+        r.observe(rec);
+      }
+    }
+  }
+  return r.result();
+}
+
+void each_text(const Scenario& s, const std::function<void(const Text&)>& f) {
+  f(s.title);
+  f(s.summary);
+  for (const auto& st : s.steps) {
+    for (const Text* t : {&st.text, &st.customer, &st.terminal, &st.sms, &st.prompt, &st.feedback, &st.fail_feedback}) f(*t);
+    for (const auto& h : st.hints) f(h.text);
+    for (const auto& c : st.choices) {
+      f(c.text);
+      f(c.feedback);
+    }
+  }
+  f(s.debrief.summary);
+  for (const auto& r : s.debrief.rules) f(r);
+}
+
+}  // namespace
+
+TEST_CASE("shipped content has no errors", "[content]") {
+  for (const auto& d : shipped().errors) FAIL_CHECK(d.to_string());
+  CHECK(shipped().errors.empty());
+}
+
+TEST_CASE("at least ten scenarios and two per topic", "[content]") {
+  CHECK(shipped().scenarios.size() >= 10);
+  std::map<Topic, int> per_topic;
+  for (const auto& s : shipped().scenarios) ++per_topic[s.topic];
+  for (Topic t : all_topics) {
+    INFO(topic_id(t));
+    CHECK(per_topic[t] >= 2);
+  }
+}
+
+TEST_CASE("every scenario plays right on its best path and fails on its critical path", "[content][auto]") {
+  for (const auto& s : shipped().scenarios) {
+    INFO(s.id);
+    AttemptResult best = auto_play(s, AutoMode::best);
+    CHECK(best.finished);
+    CHECK(best.passed);
+    CHECK(best.points == s.max_points);  // every terminal task on it succeeds with the double
+    int decisions = 0;
+    for (const auto& st : best.steps) decisions += st.kind == StepKind::decision ? 1 : 0;
+    CHECK(decisions >= 4);
+    AttemptResult crit = auto_play(s, AutoMode::critical);
+    CHECK(crit.finished);
+    CHECK_FALSE(crit.passed);
+    CHECK(crit.critical_errors >= 1);
+  }
+}
+
+TEST_CASE("every choice explains itself and every scenario has a debrief", "[content]") {
+  for (const auto& s : shipped().scenarios) {
+    INFO(s.id);
+    CHECK(s.debrief.rules.size() >= 3);
+    CHECK_FALSE(s.title.zh.empty());
+    CHECK_FALSE(s.title.en.empty());
+    for (const auto& st : s.steps)
+      for (const auto& c : st.choices) {
+        INFO(c.id);
+        CHECK_FALSE(c.feedback.empty());
+      }
+  }
+}
+
+TEST_CASE("no full card number appears in any text a trainee sees", "[content][pci]") {
+  const char* cards[] = {"4761739001010010", "4761739001010119", "6200000000000005", "6200000000000047",
+                         "6205500000000000004", "6210947000000021", "4111111111111111", "4242424242424242"};
+  for (const auto& s : shipped().scenarios) {
+    each_text(s, [&](const Text& t) {
+      for (const char* c : cards) {
+        INFO(s.id << ": " << t.en);
+        CHECK(t.zh.find(c) == std::string::npos);
+        CHECK(t.en.find(c) == std::string::npos);
+      }
+    });
+  }
+}
+
+TEST_CASE("the L1 certification track requires all five topics for 180 days", "[content][track]") {
+  const Track* l1 = nullptr;
+  for (const auto& t : shipped().tracks)
+    if (t.id == "card_payments_l1") l1 = &t;
+  REQUIRE(l1);
+  CHECK(l1->title.zh == "银行卡收单操作认证 L1");
+  CHECK(l1->topics.size() == 5);
+  CHECK(l1->validity_days == 180);
+}
