@@ -34,25 +34,7 @@ void print(const char* what, const char* unit, const Stats& s) {
 int play(const Scenario& s, AutoMode mode) {
   FakeClock clock;
   TerminalDouble terminal;
-  terminal.prepare(s.setup);
-  Runner r(s, clock, 1);
-  AutoPlayer p(s, mode);
-  std::optional<TerminalRecord> lookup;
-  int actions = 0;
-  while (!r.finished() && actions < 10000) {
-    ++actions;
-    AutoAction a = p.next(r, lookup ? &*lookup : nullptr);
-    if (a.kind == AutoAction::advance) r.advance();
-    if (a.kind == AutoAction::choose) r.choose(a.choice_id);
-    if (a.kind == AutoAction::terminal) {
-      terminal.request(a.request);
-      for (const auto& rec : terminal.poll()) {
-        if (rec.op == TerminalOp::transaction_query) lookup = rec;
-        r.observe(rec);
-      }
-    }
-  }
-  return r.result().points;
+  return play_auto(s, mode, 1, terminal, clock).points;
 }
 
 double ms_since(WallClock::time_point t0) {

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   std::string lint_path;
   bool lint_json = false;
   auto* lint = app.add_subcommand("lint", "Check content files; exit 0 when clean, 1 when there are errors");
-  lint->add_option("path", lint_path, "Content folder, folder of scenario files, or one file (default: the content folder)");
+  lint->add_option("path", lint_path,
+                   "Content folder, folder of scenario files, or one file (default: the content folder)");
   lint->add_flag("--json", lint_json, "Print the result as JSON");
   lint->fallthrough();
 
@@ -63,10 +64,12 @@ int main(int argc, char** argv) {
   list->fallthrough();
 
   PlayOptions play_opts;
-  auto* play = app.add_subcommand("play", "Play a scenario in the terminal; exit 0 passed, 1 failed, 2 usage or content error");
+  auto* play =
+      app.add_subcommand("play", "Play a scenario in the terminal; exit 0 passed, 1 failed, 2 usage or content error");
   play->add_option("id", play_opts.scenario_id, "Scenario id (posdrill list shows them)")->required();
   play->add_option("--inputs", play_opts.inputs_file, "Answers, one per line (- for stdin)");
-  play->add_option("--auto", play_opts.auto_mode, "Play by itself: best (highest-scoring path) or critical (first critical error)")
+  play->add_option("--auto", play_opts.auto_mode,
+                   "Play by itself: best (highest-scoring path) or critical (first critical error)")
       ->check(CLI::IsMember({"best", "critical"}));
   play->add_option("--seed", play_opts.seed, "Seed for the order of choices (default 1 when scripted)");
   play->add_flag("--json", play_opts.json, "Print the result as JSON");
@@ -118,7 +121,8 @@ int main(int argc, char** argv) {
   (void)windowed;
   (void)after_frames;
   (void)parse_size;
-  std::cerr << "posdrill: this build has no kiosk window (built with POSDRILL_BUILD_GUI=OFF); use a sub-command, see --help\n";
+  std::cerr << "posdrill: this build has no kiosk window (built with POSDRILL_BUILD_GUI=OFF); use a sub-command, see "
+               "--help\n";
   return exit_usage;
 #endif
 }

@@ -11,7 +11,9 @@ namespace {
 std::vector<std::string> successors(const Step& st) {
   std::vector<std::string> out;
   switch (st.kind) {
-    case StepKind::narrative: out.push_back(st.next); break;
+    case StepKind::narrative:
+      out.push_back(st.next);
+      break;
     case StepKind::decision:
       for (const auto& c : st.choices) out.push_back(c.next);
       break;
@@ -19,7 +21,8 @@ std::vector<std::string> successors(const Step& st) {
       out.push_back(st.next);
       if (!st.on_fail.empty()) out.push_back(st.on_fail);
       break;
-    case StepKind::end: break;
+    case StepKind::end:
+      break;
   }
   return out;
 }
@@ -40,9 +43,12 @@ std::unordered_map<std::string, int> best_remaining(const Scenario& s, bool safe
   std::function<int(const std::string&)> best = [&](const std::string& id) -> int {
     return memo_walk<int>(s, id, memo, [&](const Step& st) {
       switch (st.kind) {
-        case StepKind::narrative: return best(st.next);
-        case StepKind::end: return 0;
-        case StepKind::terminal: return st.points + best(st.next);
+        case StepKind::narrative:
+          return best(st.next);
+        case StepKind::end:
+          return 0;
+        case StepKind::terminal:
+          return st.points + best(st.next);
         case StepKind::decision: {
           int b = -1;
           for (const auto& c : st.choices)
@@ -62,11 +68,15 @@ std::unordered_map<std::string, bool> reaches_critical(const Scenario& s) {
   std::function<bool(const std::string&)> walk = [&](const std::string& id) -> bool {
     return memo_walk<bool>(s, id, memo, [&](const Step& st) {
       switch (st.kind) {
-        case StepKind::narrative: return walk(st.next);
-        case StepKind::end: return false;
-        case StepKind::terminal: return !st.critical_ops.empty() || walk(st.next) || walk(st.fail_next());
+        case StepKind::narrative:
+          return walk(st.next);
+        case StepKind::end:
+          return false;
+        case StepKind::terminal:
+          return !st.critical_ops.empty() || walk(st.next) || walk(st.fail_next());
         case StepKind::decision:
-          return std::any_of(st.choices.begin(), st.choices.end(), [&](const Choice& c) { return c.critical || walk(c.next); });
+          return std::any_of(st.choices.begin(), st.choices.end(),
+                             [&](const Choice& c) { return c.critical || walk(c.next); });
       }
       return false;
     });
@@ -96,7 +106,8 @@ void check_graph(Scenario& s, std::vector<Diagnostic>& out) {
   for (const auto& st : s.steps) {
     std::string from = "step '" + st.id + "'";
     if (st.kind == StepKind::narrative || st.kind == StepKind::terminal) check_link(st.next, st.next_pos, from);
-    if (st.kind == StepKind::terminal && !st.on_fail.empty()) check_link(st.on_fail, st.on_fail_pos, from + " (on_fail)");
+    if (st.kind == StepKind::terminal && !st.on_fail.empty())
+      check_link(st.on_fail, st.on_fail_pos, from + " (on_fail)");
     for (const auto& c : st.choices) check_link(c.next, c.next_pos, "choice '" + c.id + "'");
   }
   if (out.size() != before) return;  // the walks below need every link to resolve
@@ -128,7 +139,7 @@ void check_graph(Scenario& s, std::vector<Diagnostic>& out) {
           at = st.next == next ? st.next_pos : st.on_fail_pos;
         }
         err(at, "this path never ends: it loops " + cycle + next +
-                        ". Steps must never lead back; write a new step for a second try");
+                    ". Steps must never lead back; write a new step for a second try");
       } else if (c == white) {
         dfs(*by_id[next]);
       }
@@ -149,7 +160,8 @@ void check_graph(Scenario& s, std::vector<Diagnostic>& out) {
   if (s.max_points <= 0) {
     err(s.pass_mark_pos, "no path earns any points: give the right choices points");
   } else if (s.best_safe_points * 100 < s.pass_mark * s.max_points) {
-    err(s.pass_mark_pos, "pass mark " + std::to_string(s.pass_mark) + "% cannot be reached: the best path without critical errors earns " +
+    err(s.pass_mark_pos, "pass mark " + std::to_string(s.pass_mark) +
+                             "% cannot be reached: the best path without critical errors earns " +
                              std::to_string(s.best_safe_points) + " of " + std::to_string(s.max_points) + " points (" +
                              std::to_string(s.best_safe_points * 100 / s.max_points) + "%)");
   }

@@ -186,7 +186,9 @@ class Reader {
     auto s = scalar(n, key);
     if (!s) return std::nullopt;
     auto v = parse_amount(*s);
-    if (!v) error(n, "expected '" + std::string(key) + "' to be an amount in CNY like \"328.00\" (at most 2 decimals), got '" + *s + "'");
+    if (!v)
+      error(n, "expected '" + std::string(key) +
+                   "' to be an amount in CNY like \"328.00\" (at most 2 decimals), got '" + *s + "'");
     return v;
   }
 
@@ -197,12 +199,11 @@ class Reader {
     if (!n.IsDefined()) return std::nullopt;
     auto s = scalar(n, key);
     if (!s) return std::nullopt;
-    bool ok = s->size() == 2 && std::all_of(s->begin(), s->end(), [](char c) {
-                return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-              });
+    bool ok = s->size() == 2 && std::all_of(s->begin(), s->end(),
+                                            [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); });
     if (!ok) {
-      error(n, "expected '" + std::string(key) + "' to be a 2-character response code in quotes like \"05\", got '" + *s +
-                   "'");
+      error(n, "expected '" + std::string(key) + "' to be a 2-character response code in quotes like \"05\", got '" +
+                   *s + "'");
       return std::nullopt;
     }
     return s;
@@ -260,17 +261,17 @@ class Reader {
 // [SECTION] Scenario schema
 // ---------------------------------------------------------------------------------------------
 
-const Keys scenario_keys = {"id",      "version", "topic", "difficulty", "minutes", "pass_mark", "title",
-                            "summary", "setup",   "scoring", "start",    "steps",   "debrief"};
-const Keys setup_keys = {"card", "pin", "balance", "amount", "merchant_id", "terminal_id", "merchant_name",
-                         "host", "history", "faults"};
+const Keys scenario_keys = {"id",      "version", "topic",   "difficulty", "minutes", "pass_mark", "title",
+                            "summary", "setup",   "scoring", "start",      "steps",   "debrief"};
+const Keys setup_keys = {"card",        "pin",           "balance", "amount",  "merchant_id",
+                         "terminal_id", "merchant_name", "host",    "history", "faults"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
 const Keys narrative_keys = {"id", "kind", "text", "customer", "terminal", "sms", "next"};
 const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms"};
 const Keys decision_keys = {"id", "kind", "prompt", "time_limit", "shuffle", "hints", "choices"};
-const Keys terminal_keys = {"id",          "kind",       "task",  "prompt",   "expect",        "points", "critical_ops",
-                            "time_limit",  "hints",      "feedback", "fail_feedback", "next", "on_fail"};
+const Keys terminal_keys = {"id",         "kind",  "task",     "prompt",        "expect", "points", "critical_ops",
+                            "time_limit", "hints", "feedback", "fail_feedback", "next",   "on_fail"};
 const Keys choice_keys = {"id", "text", "points", "critical", "feedback", "next"};
 
 bool valid_id(std::string_view s) {
@@ -280,8 +281,8 @@ bool valid_id(std::string_view s) {
 }
 bool valid_step_id(std::string_view s) {
   return !s.empty() && s.size() <= 48 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-         });
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
 }
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -297,7 +298,8 @@ std::optional<TerminalOp> read_op(Reader& r, const YAML::Node& n, std::string_vi
   auto s = r.scalar(n, key);
   if (!s) return std::nullopt;
   auto op = parse_terminal_op(*s);
-  if (!op) r.error(n, "unknown operation '" + *s + "'" + suggest(*s, op_names()) + "; expected one of: " + join(op_names()));
+  if (!op)
+    r.error(n, "unknown operation '" + *s + "'" + suggest(*s, op_names()) + "; expected one of: " + join(op_names()));
   return op;
 }
 
@@ -310,7 +312,8 @@ std::optional<Fault> read_fault(Reader& r, const YAML::Node& m, bool in_history)
   auto k = parse_fault(*s);
   if (!k) {
     Keys names;
-    for (int i = 0; i <= static_cast<int>(FaultKind::reversal_fails); ++i) names.push_back(fault_name(static_cast<FaultKind>(i)));
+    for (int i = 0; i <= static_cast<int>(FaultKind::reversal_fails); ++i)
+      names.push_back(fault_name(static_cast<FaultKind>(i)));
     r.error(kind, "unknown fault '" + *s + "'" + suggest(*s, names) + "; expected one of: " + join(names));
     return std::nullopt;
   }
@@ -392,7 +395,8 @@ void read_setup(Reader& r, const YAML::Node& n, Setup& s) {
       r.error(hist, "expected 'history' to be a list of operations (- op: …)");
     } else {
       for (const auto& e : hist) {
-        if (!r.map(e, "history entry", {"op", "amount", "days_ago", "minutes_ago", "pin", "fault", "code", "seconds"})) continue;
+        if (!r.map(e, "history entry", {"op", "amount", "days_ago", "minutes_ago", "pin", "fault", "code", "seconds"}))
+          continue;
         HistoryEntry h;
         if (YAML::Node op = r.get(e, "op", "history entry", true); op.IsDefined())
           h.op = read_op(r, op, "op").value_or(TerminalOp::sale);
@@ -441,7 +445,8 @@ std::vector<Hint> read_hints(Reader& r, const YAML::Node& step) {
 }
 
 void read_expect(Reader& r, const YAML::Node& n, Expectation& e) {
-  if (!r.map(n, "expect", {"response", "reversal_sent", "references_original", "found_original", "amount", "amount_max"}))
+  if (!r.map(n, "expect",
+             {"response", "reversal_sent", "references_original", "found_original", "amount", "amount_max"}))
     return;
   e.response = r.response_code(n, "response", "expect", false);
   e.reversal_sent = r.boolean(n, "reversal_sent", "expect");
@@ -724,7 +729,8 @@ std::vector<Diagnostic> load_track_text(std::string_view text, const std::string
       out.validity_days = r.integer(root, "validity_days", "the track", true, 1, 3650).value_or(180);
       out.expiring_soon_days = r.integer(root, "expiring_soon_days", "the track", false, 0, 365).value_or(30);
       if (out.expiring_soon_days >= out.validity_days)
-        r.error(r.get(root, "expiring_soon_days", "", false).IsDefined() ? r.get(root, "expiring_soon_days", "", false) : root,
+        r.error(r.get(root, "expiring_soon_days", "", false).IsDefined() ? r.get(root, "expiring_soon_days", "", false)
+                                                                         : root,
                 "expiring_soon_days must be shorter than validity_days");
       YAML::Node topics = r.get(root, "topics", "the track", true);
       if (topics.IsDefined()) {
@@ -848,9 +854,12 @@ ContentSet load_content(const std::filesystem::path& path) {
       if (auto [it, fresh] = track_ids.emplace(t.id, f.string()); !fresh)
         diags.push_back({f.string(), 1, 1, "track id '" + t.id + "' is already used by " + it->second});
       for (Topic tp : t.topics) {
-        bool covered = std::any_of(set.scenarios.begin(), set.scenarios.end(), [&](const Scenario& s) { return s.topic == tp; });
+        bool covered =
+            std::any_of(set.scenarios.begin(), set.scenarios.end(), [&](const Scenario& s) { return s.topic == tp; });
         if (!covered)
-          diags.push_back({f.string(), 1, 1, "topic '" + std::string(topic_id(tp)) + "' has no valid scenario, so no one can earn this track"});
+          diags.push_back(
+              {f.string(), 1, 1,
+               "topic '" + std::string(topic_id(tp)) + "' has no valid scenario, so no one can earn this track"});
       }
     }
     if (diags.empty())
@@ -858,9 +867,8 @@ ContentSet load_content(const std::filesystem::path& path) {
     else
       set.errors.insert(set.errors.end(), diags.begin(), diags.end());
   }
-  std::sort(set.scenarios.begin(), set.scenarios.end(), [](const Scenario& a, const Scenario& b) {
-    return std::tie(a.topic, a.id) < std::tie(b.topic, b.id);
-  });
+  std::sort(set.scenarios.begin(), set.scenarios.end(),
+            [](const Scenario& a, const Scenario& b) { return std::tie(a.topic, a.id) < std::tie(b.topic, b.id); });
   std::stable_sort(set.errors.begin(), set.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
   });

@@ -42,11 +42,11 @@ const OpInfo op_table[] = {
 };
 static_assert(std::size(op_table) == terminal_op_count);
 
-const std::string_view fault_names[] = {"answer_lost", "request_lost", "delay",    "refuse_connection",
-                                        "bad_mac",     "omit_pan",     "respond",  "reversal_fails"};
+const std::string_view fault_names[] = {"answer_lost", "request_lost", "delay",   "refuse_connection",
+                                        "bad_mac",     "omit_pan",     "respond", "reversal_fails"};
 
 const std::string_view test_cards[] = {
-    "4761739001010010", "4761739001010119", "6200000000000005", "6200000000000047",
+    "4761739001010010",    "4761739001010119", "6200000000000005", "6200000000000047",
     "6205500000000000004", "6210947000000021", "4111111111111111", "4242424242424242",
 };
 
@@ -83,10 +83,14 @@ std::optional<FaultKind> parse_fault(std::string_view s) {
 
 std::string_view step_kind_name(StepKind k) {
   switch (k) {
-    case StepKind::narrative: return "narrative";
-    case StepKind::decision: return "decision";
-    case StepKind::terminal: return "terminal";
-    case StepKind::end: return "end";
+    case StepKind::narrative:
+      return "narrative";
+    case StepKind::decision:
+      return "decision";
+    case StepKind::terminal:
+      return "terminal";
+    case StepKind::end:
+      return "end";
   }
   return "?";
 }
@@ -105,7 +109,8 @@ const Step* Scenario::find(std::string_view step_id) const {
 }
 
 int Scenario::decision_count() const {
-  return static_cast<int>(std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.kind == StepKind::decision; }));
+  return static_cast<int>(
+      std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.kind == StepKind::decision; }));
 }
 
 int Scenario::critical_count() const {

@@ -28,15 +28,24 @@ struct SourcePos {
   int column = 0;
 };
 
-enum class FaultKind { answer_lost, request_lost, delay, refuse_connection, bad_mac, omit_pan, respond, reversal_fails };
+enum class FaultKind {
+  answer_lost,
+  request_lost,
+  delay,
+  refuse_connection,
+  bad_mac,
+  omit_pan,
+  respond,
+  reversal_fails
+};
 std::string_view fault_name(FaultKind k);
 std::optional<FaultKind> parse_fault(std::string_view s);
 
 struct Fault {
   FaultKind kind = FaultKind::answer_lost;
-  int request = 0;            // 1-based index of the online request it hits; 0 in history entries
-  int seconds = 0;            // for delay
-  std::string code;           // for respond
+  int request = 0;   // 1-based index of the online request it hits; 0 in history entries
+  int seconds = 0;   // for delay
+  std::string code;  // for respond
 };
 
 // Something that happened on the terminal before the story starts.
@@ -62,8 +71,8 @@ struct HostRules {
 };
 
 struct Setup {
-  std::string card;       // a test PAN from the allowed list (never a real card)
-  std::string pin;        // the test card's PIN; only the emulated customer "keys" it
+  std::string card;  // a test PAN from the allowed list (never a real card)
+  std::string pin;   // the test card's PIN; only the emulated customer "keys" it
   int64_t balance_minor = 0;
   int64_t amount_minor = 0;
   std::string merchant_id;

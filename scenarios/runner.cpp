@@ -140,7 +140,8 @@ std::optional<Hint> Runner::take_hint() {
 
 bool Runner::choose(std::string_view choice_id) {
   if (finished() || step_->kind != StepKind::decision) return false;
-  auto it = std::find_if(step_->choices.begin(), step_->choices.end(), [&](const Choice& c) { return c.id == choice_id; });
+  auto it =
+      std::find_if(step_->choices.begin(), step_->choices.end(), [&](const Choice& c) { return c.id == choice_id; });
   if (it == step_->choices.end()) return false;
   StepRecord& rec = open_record();
   rec.choice_id = it->id;
@@ -184,7 +185,8 @@ bool Runner::give_up() {
 
 // ---------------------------------------------------------------------------------------------
 
-TerminalRequest request_for(const Scenario& scenario, const Step& task, TerminalOp op, const TerminalRecord* last_lookup) {
+TerminalRequest request_for(const Scenario& scenario, const Step& task, TerminalOp op,
+                            const TerminalRecord* last_lookup) {
   TerminalRequest req;
   req.op = op;
   if (task.expect.amount_minor)
@@ -207,7 +209,9 @@ AutoAction AutoPlayer::next(const Runner& runner, const TerminalRecord* last_loo
   const Step& st = runner.step();
   switch (st.kind) {
     case StepKind::narrative:
-    case StepKind::end: a.kind = AutoAction::advance; return a;
+    case StepKind::end:
+      a.kind = AutoAction::advance;
+      return a;
     case StepKind::decision: {
       a.kind = AutoAction::choose;
       const Choice* pick = nullptr;
@@ -252,6 +256,38 @@ AutoAction AutoPlayer::next(const Runner& runner, const TerminalRecord* last_loo
     }
   }
   return a;
+}
+
+void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalRequest& request,
+                         std::optional<TerminalRecord>& last_lookup) {
+  terminal.request(request);
+  for (const auto& r : terminal.poll()) {
+    if (r.op == TerminalOp::transaction_query) last_lookup = r;
+    runner.observe(r);
+  }
+}
+
+AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, TerminalPort& terminal,
+                        FakeClock& clock, int64_t answer_ms) {
+  // Each step takes at most a few actions (a look-up, then the task); this bound only stops a bug.
+  const std::size_t max_actions = 4 * scenario.steps.size() + 16;
+  terminal.prepare(scenario.setup);
+  Runner runner(scenario, clock, seed);
+  AutoPlayer player(scenario, mode);
+  std::optional<TerminalRecord> last_lookup;
+  for (std::size_t n = 0; n < max_actions && !runner.finished(); ++n) {
+    AutoAction a = player.next(runner, last_lookup ? &*last_lookup : nullptr);
+    if (a.kind == AutoAction::advance) {
+      runner.advance();
+      continue;
+    }
+    clock.advance_ms(answer_ms);
+    if (a.kind == AutoAction::choose)
+      runner.choose(a.choice_id);
+    else
+      perform_on_terminal(runner, terminal, a.request, last_lookup);
+  }
+  return runner.result();
 }
 
 }  // namespace posdrill

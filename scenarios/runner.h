@@ -11,9 +11,9 @@
 
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "scenarios/clock.h"
@@ -34,15 +34,15 @@ struct StepRecord {
   std::string step_id;
   StepKind kind = StepKind::narrative;
   // shown
-  Text text, customer, terminal, sms;  // narrative / end
-  Text prompt;                         // decision / terminal
+  Text text, customer, terminal, sms;      // narrative / end
+  Text prompt;                             // decision / terminal
   std::vector<std::string> shown_choices;  // choice ids in the order shown
   std::vector<Text> hints_taken;
   // answered
-  std::string choice_id;                       // decision
+  std::string choice_id;                         // decision
   std::vector<TerminalRecord> terminal_records;  // terminal: everything the terminal did, in order
-  bool success = false;                        // terminal: the task was done as expected
-  bool gave_up = false;                        // terminal: the trainee stopped without doing it
+  bool success = false;                          // terminal: the task was done as expected
+  bool gave_up = false;                          // terminal: the trainee stopped without doing it
   int points = 0;
   int max_points = 0;
   int hint_cost = 0;
@@ -89,13 +89,13 @@ class Runner {
   const AttemptResult& result() const { return result_; }
 
   // Each returns false (and changes nothing) when it does not fit the current step.
-  bool advance();                            // narrative
-  bool choose(std::string_view choice_id);   // decision
-  std::optional<Hint> take_hint();           // decision / terminal
+  bool advance();                           // narrative
+  bool choose(std::string_view choice_id);  // decision
+  std::optional<Hint> take_hint();          // decision / terminal
   // Terminal: a record of something the terminal did. Offline look-ups (transaction_query,
   // reprint) that are not the task are kept but do not end the step; any other operation does.
   bool observe(const TerminalRecord& record);
-  bool give_up();                            // terminal: counts as not done
+  bool give_up();  // terminal: counts as not done
 
  private:
   void enter(const std::string& step_id);
@@ -144,8 +144,20 @@ class AutoPlayer {
   std::unordered_map<std::string, bool> critical_;
 };
 
+// Sends `request` to the terminal and feeds every record it reports back to the runner. Keeps the
+// most recent transaction look-up in `last_lookup` (a completion quotes the original from it).
+void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalRequest& request,
+                         std::optional<TerminalRecord>& last_lookup);
+
+// A whole attempt by the automatic player. Prepares `terminal` for the scenario and charges
+// `answer_ms` of `clock` per answer. `finished` is false only if the attempt never reaches an end
+// within a generous bound of actions, which a validated scenario cannot do.
+AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, TerminalPort& terminal,
+                        FakeClock& clock, int64_t answer_ms = 10'000);
+
 // Fills in the request for a task operation the way a trainee who did it right would key it:
 // the task's amount (or the story's), and the original's auth code and date from a look-up.
-TerminalRequest request_for(const Scenario& scenario, const Step& task, TerminalOp op, const TerminalRecord* last_lookup);
+TerminalRequest request_for(const Scenario& scenario, const Step& task, TerminalOp op,
+                            const TerminalRecord* last_lookup);
 
 }  // namespace posdrill

@@ -39,7 +39,8 @@ const RcText rc_table[] = {
 };
 
 // The training day the double's dates count back from; fixed so transcripts are reproducible.
-constexpr std::chrono::year_month_day training_day{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{20}};
+constexpr std::chrono::year_month_day training_day{std::chrono::year{2026}, std::chrono::month{11},
+                                                   std::chrono::day{20}};
 
 std::string mmdd(int days_ago) {
   std::chrono::year_month_day d{std::chrono::sys_days{training_day} - std::chrono::days{days_ago}};
@@ -54,8 +55,10 @@ bool reversible(TerminalOp op) {
     case TerminalOp::void_sale:
     case TerminalOp::preauth:
     case TerminalOp::preauth_cancel:
-    case TerminalOp::preauth_completion: return true;
-    default: return false;
+    case TerminalOp::preauth_completion:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -89,8 +92,8 @@ void TerminalDouble::prepare(const Setup& setup) {
     TerminalRequest req;
     req.op = h.op;
     req.amount_minor = h.amount_minor;
-    if (const Entry* o = original(); o && (h.op == TerminalOp::preauth_completion || h.op == TerminalOp::preauth_cancel ||
-                                           h.op == TerminalOp::void_sale)) {
+    if (const Entry* o = original(); o && (h.op == TerminalOp::preauth_completion ||
+                                           h.op == TerminalOp::preauth_cancel || h.op == TerminalOp::void_sale)) {
       req.original_auth_code = o->auth_code;
       req.original_date_mmdd = o->date_mmdd;
     }
@@ -185,12 +188,22 @@ TerminalRecord TerminalDouble::run_online(const TerminalRequest& req, const Faul
   bool host_processed = true, answer_arrived = true, bad_mac = false, omit_pan = false;
   if (fault) {
     switch (fault->kind) {
-      case FaultKind::answer_lost: answer_arrived = false; break;
-      case FaultKind::delay: answer_arrived = fault->seconds <= receive_timeout_s; break;
+      case FaultKind::answer_lost:
+        answer_arrived = false;
+        break;
+      case FaultKind::delay:
+        answer_arrived = fault->seconds <= receive_timeout_s;
+        break;
       case FaultKind::request_lost:
-      case FaultKind::refuse_connection: host_processed = answer_arrived = false; break;
-      case FaultKind::bad_mac: bad_mac = true; break;
-      case FaultKind::omit_pan: omit_pan = true; break;
+      case FaultKind::refuse_connection:
+        host_processed = answer_arrived = false;
+        break;
+      case FaultKind::bad_mac:
+        bad_mac = true;
+        break;
+      case FaultKind::omit_pan:
+        omit_pan = true;
+        break;
       case FaultKind::respond:
         rc = fault->code;
         acquirer_decline = false;
@@ -198,11 +211,13 @@ TerminalRecord TerminalDouble::run_online(const TerminalRequest& req, const Faul
         // A scripted wrong PIN counts like a real one; the last allowed try answers the lock.
         if (rc == "55" && ++wrong_pins_ >= host.pin_tries) rc = host.lock_code;
         break;
-      case FaultKind::reversal_fails: break;
+      case FaultKind::reversal_fails:
+        break;
     }
   }
 
-  Entry e{req.op, rec.amount_minor, rc, "", mmdd(days_ago), days_ago, minutes_ago, false, !omit_pan, answer_arrived && !bad_mac};
+  Entry e{req.op,   rec.amount_minor, rc,    "",        mmdd(days_ago),
+          days_ago, minutes_ago,      false, !omit_pan, answer_arrived && !bad_mac};
   if (host_processed && rc == "00") {
     e.auth_code = next_auth_code();
     if (debits(req.op)) host_debited_ += rec.amount_minor;
@@ -233,7 +248,8 @@ TerminalRecord TerminalDouble::run_online(const TerminalRequest& req, const Faul
 // The acquirer's velocity rule counts approved, unreversed sales on this card in the window.
 int TerminalDouble::recent_sales(int window_minutes) const {
   return int(std::count_if(journal_.begin(), journal_.end(), [&](const Entry& e) {
-    return e.op == TerminalOp::sale && e.rc == "00" && !e.reversed && e.days_ago == 0 && e.minutes_ago <= window_minutes;
+    return e.op == TerminalOp::sale && e.rc == "00" && !e.reversed && e.days_ago == 0 &&
+           e.minutes_ago <= window_minutes;
   }));
 }
 

@@ -40,7 +40,8 @@ class TerminalDouble final : public TerminalPort {
     bool shown_on_terminal = true;  // false when the answer never reached the terminal
   };
 
-  TerminalRecord run_online(const TerminalRequest& req, const Fault* fault, int days_ago, int minutes_ago, bool wrong_pin);
+  TerminalRecord run_online(const TerminalRequest& req, const Fault* fault, int days_ago, int minutes_ago,
+                            bool wrong_pin);
   const Fault* fault_for_request(int n, FaultKind kind) const;
   std::string next_auth_code();
   const Entry* original() const;

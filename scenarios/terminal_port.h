@@ -53,10 +53,10 @@ struct TerminalRequest {
 // What the terminal actually did for one request. Carries no card number and no PIN.
 struct TerminalRecord {
   TerminalOp op = TerminalOp::sale;
-  std::string response_code;     // DE39 as the terminal saw it; "" when no answer arrived
+  std::string response_code;  // DE39 as the terminal saw it; "" when no answer arrived
   int64_t amount_minor = 0;
-  bool reversal_sent = false;    // a pending automatic reversal went out (and was answered) first
-  bool reversal_failed = false;  // the automatic reversal failed all tries (冲正不成功)
+  bool reversal_sent = false;        // a pending automatic reversal went out (and was answered) first
+  bool reversal_failed = false;      // the automatic reversal failed all tries (冲正不成功)
   bool references_original = false;  // quoted the original auth code and date, and they matched
   bool found_original = false;       // transaction_query found the original in the list
   std::string auth_code;             // approved: the new auth code; transaction_query: the original's

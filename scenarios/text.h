@@ -1,9 +1,9 @@
 // Bilingual text and the language switch. Every text a trainee can see exists in zh and en.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 
 namespace posdrill {
 

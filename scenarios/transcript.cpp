@@ -53,17 +53,10 @@ const Label l_minutes = {"分钟", "min"};
 const Label l_training = {"培训 TRAINING", "培训 TRAINING"};
 
 // The terminal menu, in the order a CUP terminal lists its transactions.
-const TerminalOp menu[] = {TerminalOp::sale,
-                           TerminalOp::void_sale,
-                           TerminalOp::refund,
-                           TerminalOp::balance_inquiry,
-                           TerminalOp::preauth,
-                           TerminalOp::preauth_completion,
-                           TerminalOp::preauth_cancel,
-                           TerminalOp::transaction_query,
-                           TerminalOp::reprint,
-                           TerminalOp::settlement,
-                           TerminalOp::sign_on};
+const TerminalOp menu[] = {
+    TerminalOp::sale,    TerminalOp::void_sale,          TerminalOp::refund,         TerminalOp::balance_inquiry,
+    TerminalOp::preauth, TerminalOp::preauth_completion, TerminalOp::preauth_cancel, TerminalOp::transaction_query,
+    TerminalOp::reprint, TerminalOp::settlement,         TerminalOp::sign_on};
 static_assert(std::size(menu) == terminal_op_count);
 
 // Indents every line after the first of a multi-line text so it stays under its label.
@@ -100,8 +93,10 @@ std::string describe(const TerminalRecord& r, Lang lang) {
   if (r.reversal_failed) return o.str() + L(l_reversal_failed, lang) + "; " + r.screen.get(lang);
   if (r.reversal_sent) o << L(l_reversal, lang) << "; ";
   o << r.screen.get(lang);
-  if (!r.response_code.empty()) o << " (" << r.response_code << ")";
-  else o << " (" << L(l_no_answer, lang) << ")";
+  if (!r.response_code.empty())
+    o << " (" << r.response_code << ")";
+  else
+    o << " (" << L(l_no_answer, lang) << ")";
   return o.str();
 }
 
@@ -142,13 +137,8 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
   const Step* st = s.find(rec.step_id);
   switch (rec.kind) {
     case StepKind::narrative:
-      put(o, l_scene, rec.text, lang);
-      put(o, l_terminal, rec.terminal, lang);
-      put(o, l_customer, rec.customer, lang);
-      put(o, l_sms, rec.sms, lang);
-      break;
     case StepKind::end:
-      put(o, l_end, rec.text, lang);
+      put(o, rec.kind == StepKind::end ? l_end : l_scene, rec.text, lang);
       put(o, l_terminal, rec.terminal, lang);
       put(o, l_customer, rec.customer, lang);
       put(o, l_sms, rec.sms, lang);

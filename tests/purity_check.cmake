@@ -1,19 +1,17 @@
-# Fails when a PURE folder includes a UI, windowing, GL, HTTP or database header.
-# Usage: cmake -DROOT=<source dir> -P purity_check.cmake
-set(pure_dirs scenarios device_bridge kiosk/core)
+# Fails when a source file under one of DIRS includes a header matching PATTERN.
+# Usage: cmake -DROOT=<source dir> -DDIRS="a;b" -DPATTERN=<regex> -DWHAT=<rule in words> -P purity_check.cmake
 set(bad 0)
-foreach(dir ${pure_dirs})
+foreach(dir ${DIRS})
   file(GLOB_RECURSE sources ${ROOT}/${dir}/*.h ${ROOT}/${dir}/*.hpp ${ROOT}/${dir}/*.cpp)
   foreach(src ${sources})
-    file(STRINGS ${src} hits REGEX "#[ \t]*include[ \t]*[<\"](imgui|SDL|curl/|sqlite3\\.h|GL/|EGL/)")
+    file(STRINGS ${src} hits REGEX "#[ \t]*include[ \t]*[<\"](${PATTERN})")
     if(hits)
-      message(SEND_ERROR "${src} is in a PURE folder but includes: ${hits}")
+      message(SEND_ERROR "${src}: ${WHAT}, but it includes: ${hits}")
       set(bad 1)
     endif()
-    list(LENGTH sources n)
   endforeach()
 endforeach()
 if(bad)
-  message(FATAL_ERROR "purity check failed")
+  message(FATAL_ERROR "purity check failed: ${WHAT}")
 endif()
-message(STATUS "purity check: no UI, SDL, GL, curl or SQLite includes in ${pure_dirs}")
+message(STATUS "purity check passed: ${WHAT} (${DIRS})")

@@ -63,21 +63,24 @@ TEST_CASE("oversized and missing content is refused with a clear error", "[loade
 
 TEST_CASE("tracks name topics that exist and a validity longer than the warning", "[loader][track]") {
   Track t;
-  auto d = load_track_text("id: cert_l1\nversion: 1\ntitle: {zh: 认证, en: Cert}\ntopics: [preauth, reversal]\nvalidity_days: 180\n",
-                           "t.yaml", t);
+  auto d = load_track_text(
+      "id: cert_l1\nversion: 1\ntitle: {zh: 认证, en: Cert}\ntopics: [preauth, reversal]\nvalidity_days: 180\n",
+      "t.yaml", t);
   CHECK(d.empty());
   CHECK(t.topics.size() == 2);
   CHECK(t.expiring_soon_days == 30);
 
-  d = load_track_text("id: cert_l1\nversion: 1\ntitle: {zh: 认证, en: Cert}\ntopics: [preauth, revesal]\nvalidity_days: 180\n",
-                      "t.yaml", t);
+  d = load_track_text(
+      "id: cert_l1\nversion: 1\ntitle: {zh: 认证, en: Cert}\ntopics: [preauth, revesal]\nvalidity_days: 180\n",
+      "t.yaml", t);
   REQUIRE(d.size() == 1);
   CHECK(d[0].line == 4);
   CHECK(d[0].column == 19);
   CHECK(d[0].message.rfind("unknown topic 'revesal' (did you mean 'reversal'?)", 0) == 0);
 
   d = load_track_text(
-      "id: cert_l1\nversion: 1\ntitle: {zh: 认证, en: Cert}\ntopics: [preauth]\nvalidity_days: 20\nexpiring_soon_days: 30\n",
+      "id: cert_l1\nversion: 1\ntitle: {zh: 认证, en: Cert}\ntopics: [preauth]\nvalidity_days: 20\nexpiring_soon_days: "
+      "30\n",
       "t.yaml", t);
   REQUIRE(d.size() == 1);
   CHECK(d[0].message == "expiring_soon_days must be shorter than validity_days");

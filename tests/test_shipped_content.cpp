@@ -19,30 +19,15 @@ const ContentSet& shipped() {
 AttemptResult auto_play(const Scenario& s, AutoMode mode) {
   FakeClock clock;
   TerminalDouble terminal;
-  terminal.prepare(s.setup);
-  Runner r(s, clock, 1);
-  AutoPlayer p(s, mode);
-  std::optional<TerminalRecord> lookup;
-  for (int n = 0; n < 1000 && !r.finished(); ++n) {
-    AutoAction a = p.next(r, lookup ? &*lookup : nullptr);
-    if (a.kind == AutoAction::advance) r.advance();
-    if (a.kind == AutoAction::choose) r.choose(a.choice_id);
-    if (a.kind == AutoAction::terminal) {
-      terminal.request(a.request);
-      for (const auto& rec : terminal.poll()) {
-        if (rec.op == TerminalOp::transaction_query) lookup = rec;
-        r.observe(rec);
-      }
-    }
-  }
-  return r.result();
+  return play_auto(s, mode, 1, terminal, clock);
 }
 
 void each_text(const Scenario& s, const std::function<void(const Text&)>& f) {
   f(s.title);
   f(s.summary);
   for (const auto& st : s.steps) {
-    for (const Text* t : {&st.text, &st.customer, &st.terminal, &st.sms, &st.prompt, &st.feedback, &st.fail_feedback}) f(*t);
+    for (const Text* t : {&st.text, &st.customer, &st.terminal, &st.sms, &st.prompt, &st.feedback, &st.fail_feedback})
+      f(*t);
     for (const auto& h : st.hints) f(h.text);
     for (const auto& c : st.choices) {
       f(c.text);
@@ -102,7 +87,7 @@ TEST_CASE("every choice explains itself and every scenario has a debrief", "[con
 }
 
 TEST_CASE("no full card number appears in any text a trainee sees", "[content][pci]") {
-  const char* cards[] = {"4761739001010010", "4761739001010119", "6200000000000005", "6200000000000047",
+  const char* cards[] = {"4761739001010010",    "4761739001010119", "6200000000000005", "6200000000000047",
                          "6205500000000000004", "6210947000000021", "4111111111111111", "4242424242424242"};
   for (const auto& s : shipped().scenarios) {
     each_text(s, [&](const Text& t) {

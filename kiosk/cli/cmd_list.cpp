@@ -21,11 +21,10 @@ int cmd_list(const Settings& settings, bool json) {
         std::cout << "\n" << topic_title(s.topic).get(l) << " (" << topic_id(s.topic) << ")\n";
       }
       std::cout << "  " << s.id << "  " << s.title.get(l) << "  [" << s.difficulty << "/3, " << s.minutes
-                << (l == Lang::zh ? " 分钟, " : " min, ") << s.decision_count() << (l == Lang::zh ? " 个决策]" : " decisions]")
-                << '\n';
+                << (l == Lang::zh ? " 分钟, " : " min, ") << s.decision_count()
+                << (l == Lang::zh ? " 个决策]" : " decisions]") << '\n';
     }
-    if (!set.errors.empty())
-      std::cerr << set.errors.size() << " content errors: run posdrill lint for details\n";
+    if (!set.errors.empty()) std::cerr << set.errors.size() << " content errors: run posdrill lint for details\n";
   }
   return exit_ok;
 }

@@ -22,8 +22,6 @@ namespace {
 
 // Think time charged per answer when the script does not say ("2 @45s" says 45 seconds).
 constexpr int64_t default_answer_ms = 10'000;
-// A runaway guard: no valid scenario needs more actions than this.
-constexpr int max_actions = 10'000;
 
 struct Answer {
   std::string token;
@@ -74,20 +72,13 @@ class Session {
   Runner& runner() { return runner_; }
   const TerminalRecord* last_lookup() const { return last_lookup_ ? &*last_lookup_ : nullptr; }
 
-  void perform(const TerminalRequest& req) {
-    terminal_.request(req);
-    for (const auto& r : terminal_.poll()) {
-      if (r.op == TerminalOp::transaction_query) last_lookup_ = r;
-      runner_.observe(r);
-    }
-  }
+  void perform(const TerminalRequest& req) { perform_on_terminal(runner_, terminal_, req, last_lookup_); }
 
   // Applies one answer at a decision or terminal step. Returns "" or what was wrong with it.
   std::string apply(const std::string& token, Lang lang) {
     const Step& st = runner_.step();
     if (token == "hint" || token == "提示") {
-      if (!runner_.take_hint())
-        return lang == Lang::zh ? "这一步没有更多提示了" : "no more hints at this step";
+      if (!runner_.take_hint()) return lang == Lang::zh ? "这一步没有更多提示了" : "no more hints at this step";
       return "";
     }
     if (st.kind == StepKind::decision) {
@@ -99,8 +90,8 @@ class Session {
         return "";
       }
       if (runner_.choose(token)) return "";
-      return "expected a choice number 1–" + std::to_string(shown.size()) + ", a choice id or 'hint' at step '" + st.id +
-             "', got '" + token + "'";
+      return "expected a choice number 1–" + std::to_string(shown.size()) + ", a choice id or 'hint' at step '" +
+             st.id + "', got '" + token + "'";
     }
     if (st.kind == StepKind::terminal) {
       if (token == "skip" || token == "放弃") {
@@ -149,26 +140,14 @@ int finish(const Scenario& s, const AttemptResult& res, const PlayOptions& o, La
 
 int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed) {
   FakeClock clock;
-  Session session(s, clock, seed);
-  AutoPlayer player(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical);
-  Runner& r = session.runner();
-  for (int n = 0; !r.finished(); ++n) {
-    if (n > max_actions) {
-      std::cerr << "posdrill play: the automatic player did not reach an end of '" << s.id << "'\n";
-      return exit_usage;
-    }
-    AutoAction a = player.next(r, session.last_lookup());
-    if (a.kind == AutoAction::advance) {
-      r.advance();
-      continue;
-    }
-    clock.advance_ms(default_answer_ms);
-    if (a.kind == AutoAction::choose)
-      r.choose(a.choice_id);
-    else
-      session.perform(a.request);
+  TerminalDouble terminal;
+  AttemptResult res = posdrill::play_auto(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical, seed,
+                                          terminal, clock, default_answer_ms);
+  if (!res.finished) {
+    std::cerr << "posdrill play: the automatic player did not reach an end of '" << s.id << "'\n";
+    return exit_usage;
   }
-  return finish(s, r.result(), o, lang, true);
+  return finish(s, res, o, lang, true);
 }
 
 int play_scripted(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, std::istream& in,
@@ -213,7 +192,8 @@ int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_
     for (; printed < steps.size(); ++printed) std::cout << render_step(s, steps[printed], lang, false);
   };
   std::cout << render_header(s, lang);
-  const char* help = lang == Lang::zh ? "(输入编号作答;输入 hint 查看提示" : "(type a number to answer; 'hint' for a hint";
+  const char* help =
+      lang == Lang::zh ? "(输入编号作答;输入 hint 查看提示" : "(type a number to answer; 'hint' for a hint";
   std::cout << help << (lang == Lang::zh ? ";终端任务可输入 skip 放弃)\n\n" : "; 'skip' gives up a terminal task)\n\n");
   advance_narratives(r);
   print_new();
@@ -269,7 +249,8 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
         broken = true;
       }
     if (broken) {
-      std::cerr << "posdrill play: scenario '" << o.scenario_id << "' has content errors (above) and cannot be played\n";
+      std::cerr << "posdrill play: scenario '" << o.scenario_id
+                << "' has content errors (above) and cannot be played\n";
     } else {
       std::vector<std::string_view> ids;
       for (const auto& sc : set.scenarios) ids.push_back(sc.id);

@@ -2,8 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <cstdlib>
 #include <unistd.h>
+#include <cstdlib>
 
 namespace posdrill {
 
@@ -44,7 +44,8 @@ std::filesystem::path default_content_dir() {
   return POSDRILL_SOURCE_CONTENT_DIR;
 }
 
-bool load_config(const std::filesystem::path& file, bool required, Settings& settings, std::vector<Diagnostic>& errors) {
+bool load_config(const std::filesystem::path& file, bool required, Settings& settings,
+                 std::vector<Diagnostic>& errors) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
     if (required) errors.push_back({file.string(), 0, 0, "config file not found"});

@@ -70,7 +70,8 @@ CatalogView build_catalog_view(const std::vector<Scenario>& scenarios, std::size
 
   if (v.scenario_count == 0) v.empty_message = strings.tr("catalog.empty", lang);
   v.error_count = error_count;
-  if (error_count > 0) v.errors_message = tr_count(strings, "catalog.errors", static_cast<long long>(error_count), lang);
+  if (error_count > 0)
+    v.errors_message = tr_count(strings, "catalog.errors", static_cast<long long>(error_count), lang);
   return v;
 }
 

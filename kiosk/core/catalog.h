@@ -51,13 +51,27 @@ struct CatalogView {
 };
 
 // Every UI string key the catalog uses, so a test can check strings.yaml has them all.
-inline constexpr std::array<std::string_view, 21> catalog_string_keys = {
-    "app.title",          "app.training_mark",      "app.lang_toggle",       "catalog.title",
-    "catalog.subtitle",   "catalog.minutes",        "catalog.decisions_one", "catalog.decisions_other",
-    "catalog.scenarios_one", "catalog.scenarios_other", "catalog.empty",     "catalog.errors_one",
-    "catalog.errors_other", "difficulty.1",         "difficulty.2",          "difficulty.3",
-    "topic.preauth",      "topic.wrong_pin",        "topic.reversal",        "topic.frequent_swipe",
-    "topic.user_exception"};
+inline constexpr std::array<std::string_view, 21> catalog_string_keys = {"app.title",
+                                                                         "app.training_mark",
+                                                                         "app.lang_toggle",
+                                                                         "catalog.title",
+                                                                         "catalog.subtitle",
+                                                                         "catalog.minutes",
+                                                                         "catalog.decisions_one",
+                                                                         "catalog.decisions_other",
+                                                                         "catalog.scenarios_one",
+                                                                         "catalog.scenarios_other",
+                                                                         "catalog.empty",
+                                                                         "catalog.errors_one",
+                                                                         "catalog.errors_other",
+                                                                         "difficulty.1",
+                                                                         "difficulty.2",
+                                                                         "difficulty.3",
+                                                                         "topic.preauth",
+                                                                         "topic.wrong_pin",
+                                                                         "topic.reversal",
+                                                                         "topic.frequent_swipe",
+                                                                         "topic.user_exception"};
 
 // Builds the view of `scenarios` in `lang`. `error_count` is the number of problems to report to
 // the operator (content and strings diagnostics together).

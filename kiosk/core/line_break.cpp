@@ -15,16 +15,16 @@ bool is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == 0x3000; }
 
 // Scripts written without spaces, where a line may break between any two characters.
 bool is_ideographic(uint32_t cp) {
-  return (cp >= 0x2E80 && cp <= 0x2FFF) ||   // radicals
-         (cp >= 0x3000 && cp <= 0x303F) ||   // CJK symbols and punctuation
-         (cp >= 0x3040 && cp <= 0x30FF) ||   // kana
-         (cp >= 0x3400 && cp <= 0x4DBF) ||   // extension A
-         (cp >= 0x4E00 && cp <= 0x9FFF) ||   // unified ideographs
-         (cp >= 0xAC00 && cp <= 0xD7AF) ||   // hangul
-         (cp >= 0xF900 && cp <= 0xFAFF) ||   // compatibility ideographs
-         (cp >= 0xFE30 && cp <= 0xFE4F) ||   // compatibility forms
-         (cp >= 0xFF00 && cp <= 0xFFEF) ||   // full-width forms
-         (cp >= 0x20000 && cp <= 0x3FFFF);   // supplementary ideographs
+  return (cp >= 0x2E80 && cp <= 0x2FFF) ||  // radicals
+         (cp >= 0x3000 && cp <= 0x303F) ||  // CJK symbols and punctuation
+         (cp >= 0x3040 && cp <= 0x30FF) ||  // kana
+         (cp >= 0x3400 && cp <= 0x4DBF) ||  // extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||  // unified ideographs
+         (cp >= 0xAC00 && cp <= 0xD7AF) ||  // hangul
+         (cp >= 0xF900 && cp <= 0xFAFF) ||  // compatibility ideographs
+         (cp >= 0xFE30 && cp <= 0xFE4F) ||  // compatibility forms
+         (cp >= 0xFF00 && cp <= 0xFFEF) ||  // full-width forms
+         (cp >= 0x20000 && cp <= 0x3FFFF);  // supplementary ideographs
 }
 
 // Closing punctuation and marks that must not begin a line (GB/T 15834 and JIS X 4051 practice).
@@ -63,9 +63,9 @@ std::vector<LineSpan> break_lines(std::string_view text, float max_width,
   };
 
   std::size_t line_start = 0;
-  float width = 0.0f;               // width of [line_start, p)
-  std::size_t last_break = 0;       // 0 or <= line_start: no break opportunity on this line yet
-  float width_at_break = 0.0f;      // width of [line_start, last_break)
+  float width = 0.0f;           // width of [line_start, p)
+  std::size_t last_break = 0;   // 0 or <= line_start: no break opportunity on this line yet
+  float width_at_break = 0.0f;  // width of [line_start, last_break)
   uint32_t prev = 0;
   bool have_prev = false;
 

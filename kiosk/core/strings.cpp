@@ -64,8 +64,7 @@ class Reader {
   void entry(const YAML::Node& key_node, const YAML::Node& value, UiStrings& out) {
     const std::string key = key_node.Scalar();
     if (!value.IsMap()) {
-      error(value.IsNull() ? key_node.Mark() : value.Mark(),
-            "key '" + key + "': expected a map {zh: …, en: …}");
+      error(value.IsNull() ? key_node.Mark() : value.Mark(), "key '" + key + "': expected a map {zh: …, en: …}");
       return;
     }
     Text text;
@@ -193,12 +192,14 @@ std::vector<Diagnostic> load_ui_strings_text(std::string_view text, const std::s
       }
       const std::string& key = key_node.Scalar();
       if (!valid_key(key)) {
-        reader.error(key_node.Mark(), "key '" + key + "' must be lowercase words joined by dots, such as 'catalog.title'");
+        reader.error(key_node.Mark(),
+                     "key '" + key + "' must be lowercase words joined by dots, such as 'catalog.title'");
         continue;
       }
       auto [seen, inserted] = first_line.emplace(key, key_node.Mark().line + 1);
       if (!inserted) {
-        reader.error(key_node.Mark(), "duplicate key '" + key + "' (first defined at line " + std::to_string(seen->second) + ")");
+        reader.error(key_node.Mark(),
+                     "duplicate key '" + key + "' (first defined at line " + std::to_string(seen->second) + ")");
         continue;
       }
       reader.entry(key_node, it->second, out);

@@ -17,9 +17,9 @@
 #include <SDL_opengl.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
+#include <imgui.h>
 #include <stb_image_write.h>
 
 #include <algorithm>
@@ -312,7 +312,8 @@ int run_kiosk(const KioskOptions& options) {
   // or a second screen takes the focus.
   SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
   SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
-  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return fail(std::string("cannot start SDL video: ") + SDL_GetError());
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
+    return fail(std::string("cannot start SDL video: ") + SDL_GetError());
   pf.sdl = true;
   SDL_DisableScreenSaver();
 
@@ -409,12 +410,12 @@ int run_kiosk(const KioskOptions& options) {
       gl.Finish();  // llvmpipe renders lazily: only a finished frame is a real first frame
       const double first_ms = ms_since(t_start);
       char line[512];
-      std::snprintf(line, sizeof line,
-                    "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d built in %.1f ms; "
-                    "first frame after %.1f ms",
-                    loaded.content.scenarios.size(), loaded.error_count, font->path.c_str(), font->face,
-                    font->family.c_str(), code_points.size(), io.Fonts->TexWidth, io.Fonts->TexHeight, atlas_ms,
-                    first_ms);
+      std::snprintf(
+          line, sizeof line,
+          "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d built in %.1f ms; "
+          "first frame after %.1f ms",
+          loaded.content.scenarios.size(), loaded.error_count, font->path.c_str(), font->face, font->family.c_str(),
+          code_points.size(), io.Fonts->TexWidth, io.Fonts->TexHeight, atlas_ms, first_ms);
       log_line(line);
       // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
       // ~20 MB) that only a rebuild would need.

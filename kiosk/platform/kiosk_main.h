@@ -15,7 +15,7 @@ struct KioskOptions {
   bool windowed = false;              // false: borderless full screen on the primary display
   int width = 0;                      // 0: the display's size (full screen) or 1280x800 (windowed)
   int height = 0;
-  std::string screenshot;             // non-empty: render after_frames frames, write PNG, exit
+  std::string screenshot;  // non-empty: render after_frames frames, write PNG, exit
   int after_frames = 3;
   Lang lang = Lang::zh;
 };

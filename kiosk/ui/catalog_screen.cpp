@@ -309,7 +309,8 @@ void draw_catalog_screen(const CatalogView& view, const Theme& th, CatalogUiStat
   if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
       ImGui::IsMouseDragging(ImGuiMouseButton_Left, std::round(12.0f * m.scale)))
     ui.drag_scrolling = true;
-  if (ui.drag_scrolling && io.MouseDown[ImGuiMouseButton_Left]) ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+  if (ui.drag_scrolling && io.MouseDown[ImGuiMouseButton_Left])
+    ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
 
   for (const CatalogGroup& g : view.groups) {
     group_heading(g, th);

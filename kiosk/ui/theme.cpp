@@ -94,8 +94,8 @@ ImVector<ImWchar> glyph_ranges(const std::vector<uint32_t>& code_points) {
   return ranges;
 }
 
-Theme add_theme_fonts(ImFontAtlas& atlas, const void* data, std::size_t size, int face_index,
-                      const ThemeMetrics& m, float line_per_em, const ImWchar* ranges) {
+Theme add_theme_fonts(ImFontAtlas& atlas, const void* data, std::size_t size, int face_index, const ThemeMetrics& m,
+                      float line_per_em, const ImWchar* ranges) {
   const float k = line_per_em > 0.5f && line_per_em < 3.0f ? line_per_em : 1.0f;  // ignore nonsense metrics
   atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
   ImFontConfig cfg;

@@ -40,10 +40,10 @@ struct Palette {
   ImU32 card_hovered;
   ImU32 card_pressed;
   ImU32 card_border;
-  ImU32 accent;       // group titles
-  ImU32 mark;         // the training mark's background
+  ImU32 accent;  // group titles
+  ImU32 mark;    // the training mark's background
   ImU32 mark_text;
-  ImU32 warning_bg;   // content-error banner
+  ImU32 warning_bg;  // content-error banner
   ImU32 warning_border;
   ImU32 difficulty[3];  // basic, intermediate, advanced pills (white text on each)
 };
@@ -71,7 +71,7 @@ ImVector<ImWchar> glyph_ranges(const std::vector<uint32_t>& code_points);
 // that height, so the em sizes of `m` are multiplied by it. The atlas does not own `data`: keep
 // it alive until the atlas is built (ImFontAtlas::Build, or the first GetTexData*). Sets the atlas
 // to the FreeType builder, which hints CJK strokes more legibly at body sizes than stb_truetype.
-Theme add_theme_fonts(ImFontAtlas& atlas, const void* data, std::size_t size, int face_index,
-                      const ThemeMetrics& m, float line_per_em, const ImWchar* ranges);
+Theme add_theme_fonts(ImFontAtlas& atlas, const void* data, std::size_t size, int face_index, const ThemeMetrics& m,
+                      float line_per_em, const ImWchar* ranges);
 
 }  // namespace posdrill

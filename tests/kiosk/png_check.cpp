@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "png_check: only %ld of %ld pixels differ from the background\n", differing, total);
     rc = 1;
   }
-  if (rc == 0) std::printf("png_check: %s %dx%d, %zu+ colours, %ld pixels drawn\n", argv[1], w, h, colours.size(), differing);
+  if (rc == 0)
+    std::printf("png_check: %s %dx%d, %zu+ colours, %ld pixels drawn\n", argv[1], w, h, colours.size(), differing);
   return rc;
 }

@@ -40,9 +40,8 @@ UiStrings shipped_strings() {
 }  // namespace
 
 TEST_CASE("catalog groups follow the fixed topic order and skip empty topics", "[catalog]") {
-  const std::vector<Scenario> scenarios = {
-      make("uex", Topic::user_exception, 1, 5, 2), make("rev", Topic::reversal, 2, 6, 3),
-      make("pre", Topic::preauth, 1, 4, 1)};
+  const std::vector<Scenario> scenarios = {make("uex", Topic::user_exception, 1, 5, 2),
+                                           make("rev", Topic::reversal, 2, 6, 3), make("pre", Topic::preauth, 1, 4, 1)};
   const CatalogView v = build_catalog_view(scenarios, 0, shipped_strings(), Lang::zh);
   REQUIRE(v.groups.size() == 3);
   CHECK(v.groups[0].topic == Topic::preauth);
@@ -103,13 +102,13 @@ TEST_CASE("an empty catalog has the empty message and an error count the errors 
 }
 
 TEST_CASE("no catalog text is a missing-key placeholder with the shipped strings", "[catalog]") {
-  const std::vector<Scenario> scenarios = {make("a", Topic::preauth, 1, 5, 1), make("b", Topic::wrong_pin, 2, 5, 1),
-                                           make("c", Topic::reversal, 3, 5, 1), make("d", Topic::frequent_swipe, 1, 5, 1),
-                                           make("e", Topic::user_exception, 1, 5, 1)};
+  const std::vector<Scenario> scenarios = {
+      make("a", Topic::preauth, 1, 5, 1), make("b", Topic::wrong_pin, 2, 5, 1), make("c", Topic::reversal, 3, 5, 1),
+      make("d", Topic::frequent_swipe, 1, 5, 1), make("e", Topic::user_exception, 1, 5, 1)};
   for (Lang lang : {Lang::zh, Lang::en}) {
     const CatalogView v = build_catalog_view(scenarios, 3, shipped_strings(), lang);
-    std::vector<std::string> texts = {v.app_title, v.training_mark, v.lang_toggle, v.heading, v.subtitle,
-                                      v.errors_message};
+    std::vector<std::string> texts = {v.app_title, v.training_mark, v.lang_toggle,
+                                      v.heading,   v.subtitle,      v.errors_message};
     for (const auto& g : v.groups) {
       texts.push_back(g.title);
       texts.push_back(g.count_label);

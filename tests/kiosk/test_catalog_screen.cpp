@@ -27,7 +27,8 @@ Scenario make(const std::string& id, Topic topic, int difficulty) {
   s.difficulty = difficulty;
   s.minutes = 5;
   s.title = Text{"场景 " + id, "Drill " + id};
-  s.summary = Text{"客人退房，预授权签购单和终端记录里卡号一栏都是空的。", "A guest checks out and the record has no card number."};
+  s.summary = Text{"客人退房，预授权签购单和终端记录里卡号一栏都是空的。",
+                   "A guest checks out and the record has no card number."};
   Step end;
   end.id = "end";
   end.kind = StepKind::end;

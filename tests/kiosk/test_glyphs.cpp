@@ -31,11 +31,14 @@ TEST_CASE("decode_utf8 decodes ASCII and multi-byte sequences", "[utf8]") {
 
 TEST_CASE("decode_utf8 skips invalid bytes and resynchronizes", "[utf8]") {
   // A lone continuation byte, then valid text.
-  CHECK(decode_utf8("\x80" "A") == Cps{0x41});
+  CHECK(decode_utf8("\x80"
+                    "A") == Cps{0x41});
   // A lead byte whose continuation is missing: the lead is skipped, the next byte decoded.
-  CHECK(decode_utf8("\xC3" "A") == Cps{0x41});
+  CHECK(decode_utf8("\xC3"
+                    "A") == Cps{0x41});
   // 0xF8-0xFF never start a sequence.
-  CHECK(decode_utf8("\xFF\xFE" "B") == Cps{0x42});
+  CHECK(decode_utf8("\xFF\xFE"
+                    "B") == Cps{0x42});
   // Truncated at the end of the text: nothing read past the end.
   CHECK(decode_utf8("A\xE5\x86") == Cps{0x41});
   CHECK(decode_utf8("A\xF0\x9F\x98") == Cps{0x41});

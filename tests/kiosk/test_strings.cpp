@@ -17,9 +17,8 @@ namespace {
 const std::filesystem::path content_dir = POSDRILL_TEST_CONTENT_DIR;
 
 bool has_message(const std::vector<Diagnostic>& diags, int line, const std::string& part) {
-  return std::any_of(diags.begin(), diags.end(), [&](const Diagnostic& d) {
-    return d.line == line && d.message.find(part) != std::string::npos;
-  });
+  return std::any_of(diags.begin(), diags.end(),
+                     [&](const Diagnostic& d) { return d.line == line && d.message.find(part) != std::string::npos; });
 }
 
 std::string dump(const std::vector<Diagnostic>& diags) {
@@ -98,8 +97,7 @@ TEST_CASE("missing translation is reported at the key with file line and column"
 
 TEST_CASE("unknown language and empty translation are reported", "[strings]") {
   UiStrings s;
-  const auto diags =
-      load_ui_strings_text("k.a: {zh: 一, en: One, fr: Un}\nk.b: {zh: '', en: Two}\n", "s.yaml", s);
+  const auto diags = load_ui_strings_text("k.a: {zh: 一, en: One, fr: Un}\nk.b: {zh: '', en: Two}\n", "s.yaml", s);
   INFO(dump(diags));
   CHECK(has_message(diags, 1, "unknown language 'fr' for key 'k.a'"));
   CHECK(has_message(diags, 2, "empty 'zh' translation for key 'k.b'"));
