@@ -1,0 +1,384 @@
+#include "device_bridge/tcp.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace posdrill {
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
+
+// Resolves a numeric address or "localhost" (no DNS look-ups: a terminal address is configured).
+bool to_sockaddr(const Endpoint& e, sockaddr_storage& out, socklen_t& len) {
+  std::memset(&out, 0, sizeof out);
+  std::string host = e.host == "localhost" ? "127.0.0.1" : e.host;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&out);
+  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(e.port);
+    len = sizeof(sockaddr_in);
+    return true;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out);
+  if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(e.port);
+    len = sizeof(sockaddr_in6);
+    return true;
+  }
+  return false;
+}
+
+// Waits for `events` on fd until the deadline. Returns the revents, 0 on time-out.
+short wait_fd(int fd, short events, int64_t deadline_ms) {
+  for (;;) {
+    int left = int(std::max<int64_t>(0, deadline_ms - now_ms()));
+    pollfd p{fd, events, 0};
+    int n = ::poll(&p, 1, left);
+    if (n > 0) return p.revents;
+    if (n == 0) return 0;
+    if (errno != EINTR) return POLLERR;
+  }
+}
+
+}  // namespace
+
+std::optional<Endpoint> parse_endpoint(std::string_view text, std::string& error) {
+  Endpoint e;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      error = "expected [IPv6]:PORT, got '" + std::string(text) + "'";
+      return std::nullopt;
+    }
+    e.host = std::string(text.substr(1, close - 1));
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      error = "expected ADDRESS:PORT like 127.0.0.1:5000, got '" + std::string(text) + "'";
+      return std::nullopt;
+    }
+    e.host = std::string(text.substr(0, colon));
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  bool digits = !port.empty() && port.size() <= 5;
+  for (char c : port) {
+    digits = digits && c >= '0' && c <= '9';
+    value = value * 10 + unsigned(c - '0');
+  }
+  if (!digits || value > 65535) {
+    error = "expected a port number 0–65535, got '" + std::string(port) + "'";
+    return std::nullopt;
+  }
+  e.port = uint16_t(value);
+  sockaddr_storage ss;
+  socklen_t len;
+  if (!to_sockaddr(e, ss, len)) {
+    error = "expected a numeric IPv4 or IPv6 address or localhost, got '" + e.host + "'";
+    return std::nullopt;
+  }
+  return e;
+}
+
+std::string endpoint_text(const Endpoint& e) {
+  bool v6 = e.host.find(':') != std::string::npos;
+  return (v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
+}
+
+const char* net_status_text(NetStatus s) {
+  switch (s) {
+    case NetStatus::ok:
+      return "ok";
+    case NetStatus::timeout:
+      return "timed out";
+    case NetStatus::closed:
+      return "connection closed by the peer";
+    case NetStatus::refused:
+      return "connection refused";
+    case NetStatus::error:
+      return "network error";
+    case NetStatus::bad_frame:
+      return "the peer sent a malformed frame";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// TcpConnection
+
+TcpConnection& TcpConnection::operator=(TcpConnection&& o) noexcept {
+  if (this != &o) {
+    close();
+    fd_ = o.fd_;
+    reader_ = std::move(o.reader_);
+    pending_ = std::move(o.pending_);
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+void TcpConnection::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+TcpConnection TcpConnection::connect(const Endpoint& to, int timeout_ms, NetStatus& status) {
+  sockaddr_storage ss;
+  socklen_t len;
+  if (!to_sockaddr(to, ss, len)) {
+    status = NetStatus::error;
+    return {};
+  }
+  int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    status = NetStatus::error;
+    return {};
+  }
+  TcpConnection c(fd);
+  set_nonblocking(fd);
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    if (errno != EINPROGRESS) {
+      status = errno == ECONNREFUSED ? NetStatus::refused : NetStatus::error;
+      return {};
+    }
+    short ev = wait_fd(fd, POLLOUT, now_ms() + timeout_ms);
+    if (ev == 0) {
+      status = NetStatus::timeout;
+      return {};
+    }
+    int err = 0;
+    socklen_t el = sizeof err;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
+    if (err != 0) {
+      status = err == ECONNREFUSED ? NetStatus::refused : NetStatus::error;
+      return {};
+    }
+  }
+  status = NetStatus::ok;
+  return c;
+}
+
+NetStatus TcpConnection::send_raw(std::string_view bytes, int timeout_ms) {
+  if (fd_ < 0) return NetStatus::closed;
+  int64_t deadline = now_ms() + timeout_ms;
+  while (!bytes.empty()) {
+    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      bytes.remove_prefix(std::size_t(n));
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (wait_fd(fd_, POLLOUT, deadline) == 0) return NetStatus::timeout;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return errno == EPIPE || errno == ECONNRESET ? NetStatus::closed : NetStatus::error;
+  }
+  return NetStatus::ok;
+}
+
+NetStatus TcpConnection::send_frame(std::string_view body, int timeout_ms) {
+  std::string f = frame(body);
+  if (f.empty()) return NetStatus::bad_frame;
+  return send_raw(f, timeout_ms);
+}
+
+NetStatus TcpConnection::receive_frame(std::string& body, int timeout_ms) {
+  if (!pending_.empty()) {
+    body = std::move(pending_.front());
+    pending_.erase(pending_.begin());
+    return NetStatus::ok;
+  }
+  if (fd_ < 0) return NetStatus::closed;
+  int64_t deadline = now_ms() + timeout_ms;
+  char buf[2048];
+  for (;;) {
+    short ev = wait_fd(fd_, POLLIN, deadline);
+    if (ev == 0) return NetStatus::timeout;
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n == 0) return NetStatus::closed;
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+      return errno == ECONNRESET ? NetStatus::closed : NetStatus::error;
+    }
+    if (reader_.feed(std::string_view(buf, std::size_t(n)), pending_) != FrameReader::Error::none)
+      return NetStatus::bad_frame;
+    if (!pending_.empty()) {
+      body = std::move(pending_.front());
+      pending_.erase(pending_.begin());
+      return NetStatus::ok;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// FrameServer
+
+struct FrameServer::Client {
+  TcpConnection conn;
+  FrameReader reader;
+  std::string out;  // answer bytes not yet written
+  int64_t last_activity_ms = 0;
+};
+
+FrameServer::FrameServer(Handler handler, Options options) : handler_(std::move(handler)), options_(options) {
+  if (::pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) wake_fds_[0] = wake_fds_[1] = -1;
+}
+
+FrameServer::~FrameServer() {
+  for (Client* c : clients_) delete c;
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  for (int fd : wake_fds_)
+    if (fd >= 0) ::close(fd);
+}
+
+bool FrameServer::listen(const Endpoint& at, std::string& error) {
+  sockaddr_storage ss;
+  socklen_t len;
+  if (!to_sockaddr(at, ss, len)) {
+    error = "not a numeric address: " + at.host;
+    return false;
+  }
+  int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 16) != 0) {
+    error = "cannot listen on " + endpoint_text(at) + ": " + std::strerror(errno);
+    ::close(fd);
+    return false;
+  }
+  set_nonblocking(fd);
+  sockaddr_storage bound;
+  socklen_t bl = sizeof bound;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bl);
+  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  listen_fd_ = fd;
+  return true;
+}
+
+void FrameServer::stop() {
+  if (wake_fds_[1] >= 0) {
+    char c = 1;
+    [[maybe_unused]] ssize_t n = ::write(wake_fds_[1], &c, 1);
+  }
+}
+
+void FrameServer::accept_clients() {
+  for (;;) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    if (int(clients_.size()) >= options_.max_connections) {
+      ::close(fd);  // over the bound: refuse rather than let one peer exhaust the server
+      ++counters_.refused;
+      continue;
+    }
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    auto* c = new Client{TcpConnection(fd), FrameReader{}, {}, now_ms()};
+    clients_.push_back(c);
+    ++counters_.accepted;
+  }
+}
+
+bool FrameServer::service(Client& c) {
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(c.conn.fd(), buf, sizeof buf, 0);
+    if (n == 0) return false;
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (errno == EINTR) continue;
+      return false;
+    }
+    c.last_activity_ms = now_ms();
+    std::vector<std::string> frames;
+    if (c.reader.feed(std::string_view(buf, std::size_t(n)), frames) != FrameReader::Error::none) {
+      ++counters_.bad_frames;
+      return false;
+    }
+    for (const auto& f : frames) {
+      ++counters_.requests;
+      if (auto answer = handler_(f)) {
+        std::string framed = frame(*answer);
+        if (!framed.empty()) {
+          c.out += framed;
+          ++counters_.answers;
+        }
+      }
+    }
+  }
+  if (!c.out.empty()) {
+    ssize_t n = ::send(c.conn.fd(), c.out.data(), c.out.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
+    if (n > 0) c.out.erase(0, std::size_t(n));
+  }
+  return true;
+}
+
+void FrameServer::serve(int run_for_ms) {
+  int64_t end = run_for_ms >= 0 ? now_ms() + run_for_ms : INT64_MAX;
+  for (;;) {
+    int64_t now = now_ms();
+    if (now >= end) return;
+    std::vector<pollfd> fds;
+    fds.push_back({listen_fd_, POLLIN, 0});
+    fds.push_back({wake_fds_[0], POLLIN, 0});
+    for (Client* c : clients_) fds.push_back({c->conn.fd(), short(POLLIN | (c->out.empty() ? 0 : POLLOUT)), 0});
+    int wait = int(std::min<int64_t>(end - now, 1000));
+    int n = ::poll(fds.data(), fds.size(), wait);
+    if (n < 0 && errno != EINTR) return;
+    if (fds[1].revents & POLLIN) {
+      char drain[16];
+      while (::read(wake_fds_[0], drain, sizeof drain) > 0) {
+      }
+      return;
+    }
+    if (fds[0].revents & POLLIN) accept_clients();
+    now = now_ms();
+    // fds[k + 2] belongs to clients_[k] as they were when poll() was called.
+    std::vector<Client*> keep;
+    keep.reserve(clients_.size());
+    for (std::size_t k = 0; k < clients_.size(); ++k) {
+      Client* c = clients_[k];
+      short rev = k + 2 < fds.size() ? fds[k + 2].revents : 0;
+      bool alive = true;
+      if (rev & (POLLIN | POLLOUT | POLLERR | POLLHUP)) alive = service(*c);
+      if (alive && now - c->last_activity_ms > options_.idle_timeout_ms) alive = false;
+      if (alive) {
+        keep.push_back(c);
+      } else {
+        ++counters_.dropped;
+        delete c;
+      }
+    }
+    clients_ = std::move(keep);
+  }
+}
+
+}  // namespace posdrill

@@ -1,0 +1,104 @@
+// TCP transport between terminal and host: length-framed messages over real sockets (POSIX, no
+// third-party library). Every wait is bounded by a time-out and every frame by framing.h's limit,
+// so a silent or hostile peer can delay a caller only as long as the caller allows.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "device_bridge/framing.h"
+
+namespace posdrill {
+
+struct Endpoint {
+  std::string host;  // a numeric IPv4 or IPv6 address, or "localhost"
+  uint16_t port = 0;
+};
+
+// "127.0.0.1:5000", "[::1]:5000", "localhost:5000" -> Endpoint; nullopt with `error` set otherwise.
+std::optional<Endpoint> parse_endpoint(std::string_view text, std::string& error);
+std::string endpoint_text(const Endpoint& e);
+
+enum class NetStatus { ok, timeout, closed, refused, error, bad_frame };
+const char* net_status_text(NetStatus s);
+
+// One connected stream socket. Move-only; closes on destruction.
+class TcpConnection {
+ public:
+  TcpConnection() = default;
+  explicit TcpConnection(int fd) : fd_(fd) {}
+  TcpConnection(TcpConnection&& o) noexcept : fd_(o.fd_), reader_(std::move(o.reader_)) { o.fd_ = -1; }
+  TcpConnection& operator=(TcpConnection&& o) noexcept;
+  TcpConnection(const TcpConnection&) = delete;
+  TcpConnection& operator=(const TcpConnection&) = delete;
+  ~TcpConnection() { close(); }
+
+  // Connects within timeout_ms. On failure returns an unconnected object and sets `status`.
+  static TcpConnection connect(const Endpoint& to, int timeout_ms, NetStatus& status);
+
+  bool connected() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+  void close();
+
+  // Sends one framed message (framing added here).
+  NetStatus send_frame(std::string_view body, int timeout_ms);
+  // Sends raw bytes as they are (tests use it to send garbage).
+  NetStatus send_raw(std::string_view bytes, int timeout_ms);
+  // Waits up to timeout_ms for one whole frame.
+  NetStatus receive_frame(std::string& body, int timeout_ms);
+
+ private:
+  int fd_ = -1;
+  FrameReader reader_;
+  std::vector<std::string> pending_;  // frames received beyond the one asked for
+};
+
+// A listening socket that serves length-framed request/answer exchanges on one thread.
+// `handler` gets each request body and returns the answer body, or nullopt to send nothing.
+// Connections that send a bad frame, stay silent past idle_timeout_ms or exceed max_connections
+// are closed; the server itself never stops because of a peer.
+class FrameServer {
+ public:
+  using Handler = std::function<std::optional<std::string>(std::string_view request)>;
+  struct Options {
+    int max_connections = 64;
+    int idle_timeout_ms = 120'000;
+  };
+
+  FrameServer(Handler handler, Options options);
+  FrameServer(const FrameServer&) = delete;
+  FrameServer& operator=(const FrameServer&) = delete;
+  ~FrameServer();
+
+  // Binds and listens. Port 0 picks a free port (see port()). Returns false with `error` set.
+  bool listen(const Endpoint& at, std::string& error);
+  uint16_t port() const { return port_; }
+
+  // Serves until stop() is called (from any thread) or, when run_for_ms >= 0, that time passes.
+  void serve(int run_for_ms = -1);
+  void stop();
+
+  struct Counters {
+    uint64_t accepted = 0, requests = 0, answers = 0, bad_frames = 0, dropped = 0, refused = 0;
+  };
+  Counters counters() const { return counters_; }
+
+ private:
+  struct Client;
+  void accept_clients();
+  bool service(Client& c);  // false: close it
+
+  Handler handler_;
+  Options options_;
+  int listen_fd_ = -1;
+  int wake_fds_[2] = {-1, -1};  // self-pipe so stop() can interrupt poll()
+  uint16_t port_ = 0;
+  std::vector<Client*> clients_;
+  Counters counters_;
+};
+
+}  // namespace posdrill
