@@ -6,7 +6,7 @@
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_FLAGS = --no-tests=error --output-on-failure -j $(JOBS)
 
-.PHONY: run test build deps lint bench approve clean
+.PHONY: run test build deps lint bench fuzz approve clean
 
 run: build
 	build/release/posdrill $(ARGS)
@@ -31,8 +31,15 @@ lint: build
 
 bench: deps
 	cmake --preset bench
-	cmake --build --preset bench -j $(JOBS) --target bench_scenarios
+	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_codec
 	build/bench/bench/bench_scenarios
+	build/bench/bench/bench_codec
+
+# Longer fuzzing of the ISO 8583 codec than the short runs in make test.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	tests/fuzz/run_fuzz.sh $(CURDIR) build/fuzz codec_cup -max_total_time=$(FUZZ_SECONDS)
+	tests/fuzz/run_fuzz.sh $(CURDIR) build/fuzz codec_interop -max_total_time=$(FUZZ_SECONDS)
 
 # Re-bless the golden transcripts after an intended change; review the diff before committing.
 approve: deps

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "device_bridge/emulation.h"
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
-#include "scenarios/terminal_double.h"
 
 using namespace posdrill;
 using WallClock = std::chrono::steady_clock;
@@ -33,7 +33,7 @@ void print(const char* what, const char* unit, const Stats& s) {
 
 int play(const Scenario& s, AutoMode mode) {
   FakeClock clock;
-  TerminalDouble terminal;
+  EmulatedTerminalPort terminal(&clock);
   return play_auto(s, mode, 1, terminal, clock).points;
 }
 

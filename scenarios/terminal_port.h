@@ -1,7 +1,7 @@
 // The runner's view of a card terminal. A terminal task step asks the trainee to perform an
 // operation; the runner scores it from what the terminal reports it actually did (a
-// TerminalRecord), never from what the trainee claims. Implementations: TerminalDouble (a small
-// pure model used headless and in unit tests) and, later, the emulated CUP terminal and a real
+// TerminalRecord), never from what the trainee claims. Implementations: EmulatedTerminalPort
+// (device_bridge/emulation.h: the emulated CUP terminal and acquirer host) and, later, a real
 // terminal through a bridge.
 #pragma once
 

@@ -58,3 +58,9 @@ TEST_CASE("topic and operation names round-trip", "[model]") {
   CHECK_FALSE(parse_topic("preauths"));
   CHECK_FALSE(parse_terminal_op("cash_back"));
 }
+
+TEST_CASE("response codes show what a CUP terminal shows", "[model]") {
+  CHECK(response_text("00").en == "Approved");
+  CHECK(response_text("55").zh == "密码错请重试");
+  CHECK(response_text("Q9").zh == "交易失败 (Q9)");  // unknown codes stay readable
+}

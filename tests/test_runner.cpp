@@ -2,20 +2,20 @@
 
 #include <set>
 
+#include "device_bridge/emulation.h"
 #include "fixtures.h"
 #include "scenarios/runner.h"
-#include "scenarios/terminal_double.h"
 #include "scenarios/transcript.h"
 
 using namespace posdrill;
 
 namespace {
 
-// Drives a runner with a TerminalDouble, the way the CLI does.
+// Drives a runner with the emulated terminal and host, the way the CLI does.
 struct Harness {
   Scenario s = test::load_small();
   FakeClock clock;
-  TerminalDouble terminal;
+  EmulatedTerminalPort terminal{&clock};
   Runner runner;
   explicit Harness(uint64_t seed = 1) : runner(s, clock, seed) { terminal.prepare(s.setup); }
 
@@ -191,7 +191,7 @@ TEST_CASE("the same inputs give the same transcript byte for byte", "[runner][de
 TEST_CASE("the automatic players find the best and the critical path", "[runner][auto]") {
   Scenario s = test::load_small();
   FakeClock clock;
-  TerminalDouble terminal;
+  EmulatedTerminalPort terminal(&clock);
   AttemptResult best = play_auto(s, AutoMode::best, 1, terminal, clock);
   REQUIRE(best.finished);
   CHECK(best.passed);

@@ -3,9 +3,9 @@
 
 #include <map>
 
+#include "device_bridge/emulation.h"
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
-#include "scenarios/terminal_double.h"
 
 using namespace posdrill;
 
@@ -18,7 +18,7 @@ const ContentSet& shipped() {
 
 AttemptResult auto_play(const Scenario& s, AutoMode mode) {
   FakeClock clock;
-  TerminalDouble terminal;
+  EmulatedTerminalPort terminal(&clock);
   return play_auto(s, mode, 1, terminal, clock);
 }
 

@@ -15,9 +15,12 @@ packages=(
   libgl1-mesa-dri libegl-mesa0
   # Chinese fonts (Noto Sans CJK SC; WenQuanYi Micro Hei as the small fallback)
   fonts-noto-cjk fonts-wqy-microhei
-  # tests
-  catch2
+  # tests: Catch2; clang's libFuzzer for the codec fuzzers; Node.js for the npm cross-checks
+  catch2 clang-14 libclang-rt-14-dev nodejs
 )
+# Some machines carry a Node.js build that bundles npm and conflicts with Debian's npm package:
+# ask for npm only when the command is missing.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

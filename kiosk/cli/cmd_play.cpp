@@ -11,9 +11,9 @@
 #include <random>
 
 #include "cli/commands.h"
+#include "device_bridge/emulation.h"
 #include "scenarios/graph.h"
 #include "scenarios/result_json.h"
-#include "scenarios/terminal_double.h"
 #include "scenarios/transcript.h"
 
 namespace posdrill {
@@ -65,7 +65,8 @@ std::optional<int> parse_index(const std::string& token) {
 
 class Session {
  public:
-  Session(const Scenario& s, const Clock& clock, uint64_t seed) : scenario_(s), runner_(s, clock, seed) {
+  Session(const Scenario& s, const Clock& clock, uint64_t seed)
+      : scenario_(s), runner_(s, clock, seed), terminal_(&clock) {
     terminal_.prepare(s.setup);
   }
 
@@ -118,7 +119,7 @@ class Session {
  private:
   const Scenario& scenario_;
   Runner runner_;
-  TerminalDouble terminal_;
+  EmulatedTerminalPort terminal_;  // the trainee's time flows into the emulation
   std::optional<TerminalRecord> last_lookup_;
 };
 
@@ -140,7 +141,7 @@ int finish(const Scenario& s, const AttemptResult& res, const PlayOptions& o, La
 
 int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed) {
   FakeClock clock;
-  TerminalDouble terminal;
+  EmulatedTerminalPort terminal(&clock);
   AttemptResult res = posdrill::play_auto(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical, seed,
                                           terminal, clock, default_answer_ms);
   if (!res.finished) {

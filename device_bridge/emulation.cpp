@@ -1,0 +1,364 @@
+// [SECTION] Links
+// [SECTION] Pump
+// [SECTION] Scenario faults and replay
+// [SECTION] TerminalPort
+#include "device_bridge/emulation.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace posdrill {
+
+namespace {
+
+// How long the terminal takes to notice a dropped or refused connection.
+constexpr int64_t line_failure_ms = 1000;
+
+void insert_by_time(std::vector<LinkEvent>& queue, LinkEvent e) {
+  auto at =
+      std::upper_bound(queue.begin(), queue.end(), e.at_ms, [](int64_t t, const LinkEvent& x) { return t < x.at_ms; });
+  queue.insert(at, std::move(e));
+}
+
+std::vector<LinkEvent> take_due(std::vector<LinkEvent>& queue, int64_t now_ms) {
+  auto end = std::find_if(queue.begin(), queue.end(), [&](const LinkEvent& e) { return e.at_ms > now_ms; });
+  std::vector<LinkEvent> due(std::make_move_iterator(queue.begin()), std::make_move_iterator(end));
+  queue.erase(queue.begin(), end);
+  return due;
+}
+
+std::optional<int64_t> earliest(std::optional<int64_t> a, std::optional<int64_t> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Links
+// ---------------------------------------------------------------------------------------------
+
+DirectHostLink::DirectHostLink(AcquirerHost& host, int64_t latency_ms) : host_(host), latency_ms_(latency_ms) {}
+
+void DirectHostLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
+  LinkEvent e;
+  e.answer = host_.handle(request, now_ms, directive);
+  e.at_ms = now_ms + latency_ms_;
+  insert_by_time(queue_, std::move(e));
+}
+
+std::vector<LinkEvent> DirectHostLink::poll(int64_t now_ms) { return take_due(queue_, now_ms); }
+
+std::optional<int64_t> DirectHostLink::next_event_ms() const {
+  if (queue_.empty()) return std::nullopt;
+  return queue_.front().at_ms;
+}
+
+LinkFault link_fault_of(const Fault& fault) {
+  LinkFault f;
+  switch (fault.kind) {
+    case FaultKind::answer_lost:
+      f.kind = LinkFault::Kind::answer_lost;
+      break;
+    case FaultKind::request_lost:
+      f.kind = LinkFault::Kind::request_lost;
+      break;
+    case FaultKind::delay:
+      f.kind = LinkFault::Kind::delay;
+      f.delay_ms = int64_t(std::max(0, fault.seconds)) * ms_per_second;
+      break;
+    case FaultKind::refuse_connection:
+      f.kind = LinkFault::Kind::refuse_connection;
+      break;
+    case FaultKind::bad_mac:
+      f.kind = LinkFault::Kind::bad_mac;
+      break;
+    case FaultKind::omit_pan:
+      f.kind = LinkFault::Kind::omit_pan;
+      break;
+    case FaultKind::respond:
+      f.kind = LinkFault::Kind::respond;
+      f.code = fault.code;
+      break;
+    case FaultKind::reversal_fails:
+      f.kind = LinkFault::Kind::vanish;
+      break;
+  }
+  return f;
+}
+
+FaultyLink::FaultyLink(HostLink& inner, FaultHook hook) : inner_(inner), hook_(std::move(hook)) {}
+
+void FaultyLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
+  LinkFault f = hook_ ? hook_(request) : LinkFault{};
+  LinkEvent failure;
+  failure.kind = LinkEvent::Kind::failure;
+  failure.at_ms = now_ms + line_failure_ms;
+  HostDirective d = directive;
+  switch (f.kind) {
+    case LinkFault::Kind::request_lost:
+      failure.failure = LinkFailure::connection_lost;
+      return insert_by_time(queue_, std::move(failure));
+    case LinkFault::Kind::refuse_connection:
+      failure.failure = LinkFailure::connect_failed;
+      return insert_by_time(queue_, std::move(failure));
+    case LinkFault::Kind::vanish:
+      return;  // swallowed: the terminal waits for its time-out
+    case LinkFault::Kind::omit_pan:
+      d.omit_pan = true;
+      break;
+    case LinkFault::Kind::respond:
+      d.response_code = f.code;
+      break;
+    default:
+      break;
+  }
+  forwarded_.push_back({f, now_ms});
+  inner_.send(request, now_ms, d);
+}
+
+void FaultyLink::pull_inner(int64_t now_ms) {
+  for (LinkEvent& e : inner_.poll(now_ms)) {
+    if (forwarded_.empty()) {
+      insert_by_time(queue_, std::move(e));
+      continue;
+    }
+    Pending p = forwarded_.front();
+    forwarded_.erase(forwarded_.begin());
+    switch (p.fault.kind) {
+      case LinkFault::Kind::answer_lost:
+        continue;
+      case LinkFault::Kind::delay:
+        e.at_ms = std::max(e.at_ms, p.sent_ms + p.fault.delay_ms);
+        break;
+      case LinkFault::Kind::bad_mac:
+        e.mac_ok = false;
+        break;
+      default:
+        break;
+    }
+    insert_by_time(queue_, std::move(e));
+  }
+}
+
+std::vector<LinkEvent> FaultyLink::poll(int64_t now_ms) {
+  pull_inner(now_ms);
+  return take_due(queue_, now_ms);
+}
+
+std::optional<int64_t> FaultyLink::next_event_ms() const {
+  return earliest(queue_.empty() ? std::nullopt : std::optional<int64_t>(queue_.front().at_ms), inner_.next_event_ms());
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Pump
+// ---------------------------------------------------------------------------------------------
+
+InMemoryLink::InMemoryLink(EmulatedTerminal& terminal, HostLink& link, int64_t start_ms)
+    : terminal_(terminal), link_(link), now_(start_ms) {
+  terminal_.tick(now_);
+}
+
+void InMemoryLink::flush() {
+  for (const IsoMessage& m : terminal_.take_outgoing()) link_.send(m, now_, HostDirective{});
+}
+
+std::optional<int64_t> InMemoryLink::next_event() const {
+  return earliest(link_.next_event_ms(), terminal_.next_deadline_ms());
+}
+
+void InMemoryLink::advance_to(int64_t ms) {
+  // Bounded: each round delivers at least one event or fires one time-out.
+  for (int guard = 0; guard < 100'000; ++guard) {
+    flush();
+    auto next = next_event();
+    if (!next || *next > ms) break;
+    now_ = std::max(now_, *next);
+    terminal_.tick(now_);  // time-outs strictly before now fire first: such answers are late
+    for (const LinkEvent& e : link_.poll(now_)) {
+      if (e.kind == LinkEvent::Kind::answer)
+        terminal_.on_host_answer(e.answer, e.mac_ok);
+      else
+        terminal_.on_no_answer(e.failure);
+    }
+  }
+  now_ = std::max(now_, ms);
+  terminal_.tick(now_);
+  flush();
+}
+
+void InMemoryLink::settle(int64_t max_ms) {
+  const int64_t until = now_ + max_ms;
+  flush();
+  while (terminal_.waiting_for_host()) {
+    auto next = next_event();
+    if (!next || *next > until) break;
+    advance_to(*next);
+  }
+}
+
+Emulation::Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms)
+    : host_(std::move(host)),
+      terminal_(std::move(terminal), start_ms),
+      direct_(host_, latency_ms),
+      faults_(direct_),
+      link_(terminal_, faults_, start_ms) {}
+
+std::vector<TerminalRecord> Emulation::run(const TerminalRequest& request, const CardPresentation& card,
+                                           std::optional<std::string_view> customer_pin) {
+  terminal_.start(request, card, customer_pin);
+  link_.settle();
+  return terminal_.take_records();
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Scenario faults and replay
+// ---------------------------------------------------------------------------------------------
+
+void ScenarioFaultPlan::begin_operation(std::optional<Fault> fault, bool reversals_fail) {
+  fault_ = std::move(fault);
+  reversals_fail_ = reversals_fail;
+  main_sent_ = false;
+}
+
+LinkFault ScenarioFaultPlan::decide(const IsoMessage& request) {
+  if (request.mti == "0400") return reversals_fail_ ? LinkFault{LinkFault::Kind::vanish, 0, {}} : LinkFault{};
+  if (main_sent_) return {};
+  main_sent_ = true;
+  if (!fault_ || fault_->kind == FaultKind::reversal_fails) return {};
+  return link_fault_of(*fault_);
+}
+
+namespace {
+
+// A PIN the customer gets wrong: the right one with its last digit changed.
+std::string wrong_pin_for(const std::string& pin) {
+  std::string w = pin;
+  if (!w.empty()) w.back() = char('0' + (w.back() - '0' + 1) % 10);
+  return w;
+}
+
+int64_t offset_ms(const HistoryEntry& h) {
+  return int64_t(std::max(0, h.days_ago)) * ms_per_day + int64_t(std::max(0, h.minutes_ago)) * ms_per_minute;
+}
+
+}  // namespace
+
+ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& options) : setup_(setup) {
+  pin_ = setup.pin.empty() ? std::string(default_test_pin) : setup.pin;
+  for (const Fault& f : setup.faults)
+    if (f.kind == FaultKind::reversal_fails && f.request == 0) reversals_always_fail_ = true;
+
+  std::vector<HistoryEntry> history = setup.history;
+  std::stable_sort(history.begin(), history.end(),
+                   [](const HistoryEntry& a, const HistoryEntry& b) { return offset_ms(a) > offset_ms(b); });
+  int64_t oldest = history.empty() ? 0 : offset_ms(history.front());
+  int64_t begin_ms = options.start_ms - oldest - 10 * ms_per_minute;
+
+  emulation_ = std::make_unique<Emulation>(host_config_from(setup),
+                                           options.terminal ? *options.terminal : terminal_config_from(setup), begin_ms,
+                                           options.latency_ms);
+  emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
+
+  auto keep = [&](std::vector<TerminalRecord> records) {
+    for (auto& r : records) history_records_.push_back(std::move(r));
+  };
+  TerminalRequest sign_on;
+  sign_on.op = TerminalOp::sign_on;
+  keep(emulation_->run(sign_on, card(), std::nullopt));
+
+  const std::string wrong = wrong_pin_for(pin_);
+  for (const HistoryEntry& h : history) {
+    if (h.fault && h.fault->kind == FaultKind::reversal_fails) {
+      reversals_always_fail_ = true;  // a marker, as in TerminalDouble: it runs no operation
+      continue;
+    }
+    if (!terminal_op_is_online(h.op)) continue;
+    emulation_->link().advance_to(options.start_ms - offset_ms(h));
+    TerminalRequest req;
+    req.op = h.op;
+    req.amount_minor = h.amount_minor;
+    if (h.op == TerminalOp::preauth_completion || h.op == TerminalOp::preauth_cancel || h.op == TerminalOp::void_sale) {
+      TxnType kind = h.op == TerminalOp::void_sale ? TxnType::sale : TxnType::preauth;
+      const auto& list = terminal().batch_list();
+      for (auto it = list.rbegin(); it != list.rend(); ++it)
+        if (it->type == kind) {
+          req.original_auth_code = it->auth_code;
+          req.original_date_mmdd = it->date_mmdd;
+          break;
+        }
+    }
+    plan_.begin_operation(h.fault, reversals_always_fail_);
+    keep(emulation_->run(req, card(), h.wrong_pin ? std::string_view(wrong) : std::string_view(pin_)));
+    plan_.end_operation();
+  }
+  advance_to(options.start_ms);
+  for (int i = 0; i < 8 && !terminal().idle() && !terminal().waiting_for_host(); ++i) terminal().press(Key::cancel);
+  keep(terminal().take_records());
+  history_receipts_ = terminal().take_receipts();
+}
+
+void ScenarioEmulation::advance_to(int64_t ms) {
+  emulation_->link().advance_to(ms);
+  emulation_->host().tick(emulation_->now_ms());
+}
+
+CardPresentation ScenarioEmulation::card() const {
+  CardPresentation c;
+  c.mode = EntryMode::insert;
+  c.pan = setup_.card;
+  return c;
+}
+
+std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& request) {
+  if (terminal_op_is_online(request.op)) {
+    int n = ++online_requests_;
+    std::optional<Fault> fault;
+    bool reversals_fail = reversals_always_fail_;
+    for (const Fault& f : setup_.faults) {
+      if (f.request != n) continue;
+      if (f.kind == FaultKind::reversal_fails)
+        reversals_fail = true;
+      else
+        fault = f;
+    }
+    plan_.begin_operation(fault, reversals_fail);
+  }
+  auto records = emulation_->run(request, card(), std::string_view(pin_));
+  plan_.end_operation();
+  return records;
+}
+
+std::unique_ptr<ScenarioEmulation> replay_setup(const Setup& setup, const ReplayOptions& options) {
+  return std::make_unique<ScenarioEmulation>(setup, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] TerminalPort
+// ---------------------------------------------------------------------------------------------
+
+EmulatedTerminalPort::EmulatedTerminalPort(const Clock* clock, ReplayOptions options)
+    : clock_(clock), options_(std::move(options)) {}
+
+void EmulatedTerminalPort::prepare(const Setup& setup) {
+  done_.clear();
+  scenario_ = replay_setup(setup, options_);
+  clock_at_prepare_ = clock_ ? clock_->now_ms() : 0;
+}
+
+void EmulatedTerminalPort::request(const TerminalRequest& request) {
+  if (!scenario_) {
+    TerminalRecord rec;
+    rec.op = request.op;
+    rec.screen = {"终端未就绪", "Terminal not prepared"};
+    done_.push_back(rec);
+    return;
+  }
+  if (clock_) scenario_->advance_to(options_.start_ms + (clock_->now_ms() - clock_at_prepare_));
+  for (auto& r : scenario_->perform(request)) done_.push_back(std::move(r));
+}
+
+std::vector<TerminalRecord> EmulatedTerminalPort::poll() { return std::exchange(done_, {}); }
+
+}  // namespace posdrill

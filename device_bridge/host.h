@@ -1,0 +1,325 @@
+// The emulated acquirer host and card issuer: a pure, deterministic model of the far end of a CUP
+// terminal's line. It answers logical ISO 8583 messages (iso_message.h) with the rules of
+// ../shared/domain/pos-facts.md and keeps the books a training scenario needs: test-card balances,
+// pre-auth holds, the daily wrong-PIN counter, the velocity rule, a journal of every request and
+// answer, and the bank SMS the cardholder would receive.
+//
+// Contracts
+// - Pure: no I/O, no clock, no global state. Time comes in as `now_ms` (emulator time, below);
+//   auth codes and RRNs come from HostConfig::seed, so the same config and requests give the same
+//   answers byte for byte.
+// - Nothing throws. Every request gets an answer: malformed requests answer 30, unsupported
+//   operations 12, unknown cards 14.
+// - PIN: the host checks a PIN block with crypto.h pin_block_matches() against the account's
+//   configured TEST PIN and keeps nothing of it; the journal never holds a PIN block.
+// - Cards: only the test PANs of scenarios/model.h is_test_card() have accounts.
+//
+// Messages handled (request -> answer; DE = data element):
+//   0800 sign-on            -> 0810, DE62 = working keys (encode_working_keys)
+//   0200 000000/00 sale     -> 0210, DE38 auth code, DE37 RRN
+//   0200 200000/00 void     -> 0210; original by DE61 batch+trace, checked against DE37 and DE38
+//   0220 200000/00 refund   -> 0230; original sale by DE37 RRN and DE61 MMDD
+//   0100 030000/06 pre-auth -> 0110; places a hold
+//   0100 030000/60 incremental pre-auth -> 0110; original by DE38 + DE61 MMDD, raises the hold
+//   0200 000000/06 completion (request) and 0220 000000/06 completion advice -> 0210 / 0230;
+//       original pre-auth by DE38 (original auth code) + DE61 MMDD (+ batch/trace when not zero)
+//   0100 200000/06 pre-auth cancel -> 0110; releases the hold
+//   0200 200000/06 completion void -> 0210
+//   0200 310000/00 balance inquiry -> 0210, DE54 = balance (encode_balance)
+//   0400 reversal           -> 0410; see "Reversal" below
+//   0500 settlement         -> 0510, DE48 = the totals with the 对账 flag (1 balanced, 2 not)
+//
+// Reversal (0400): the original is found by terminal id (DE41), batch (DE60.2) and STAN (DE11) —
+// the 0400 copies the original request, which a swiped card sends without DE2. The first 0400
+// undoes the original exactly once (debit credited back, hold released, void re-debited, ...) and
+// marks its journal entry `reversed`; a repeat answers 00 and changes nothing (idempotent). A 0400
+// whose original the host never saw (the request was lost on the way) answers 25: the terminal
+// treats 00, 12 and 25 alike as "nothing left to reverse" and deletes its record.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "device_bridge/iso_message.h"
+#include "scenarios/model.h"
+#include "scenarios/text.h"
+
+namespace posdrill {
+
+// ---------------------------------------------------------------------------------------------
+// Emulator time
+// ---------------------------------------------------------------------------------------------
+// The emulated terminal and host share one virtual wall clock: local civil time (China, no time
+// zone arithmetic anywhere) as milliseconds since 1970-01-01 00:00. Dates on the wire (DE13, DE61
+// MMDD), pre-auth validity days, the daily wrong-PIN counter and the SMS all derive from it.
+
+inline constexpr int64_t ms_per_second = 1000;
+inline constexpr int64_t ms_per_minute = 60 * ms_per_second;
+inline constexpr int64_t ms_per_day = 24 * 60 * ms_per_minute;
+
+struct CivilTime {
+  int year = 1970;
+  int month = 1;  // 1..12
+  int day = 1;    // 1..31
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+};
+
+int64_t civil_ms(const CivilTime& t);
+CivilTime civil_time(int64_t ms);
+int64_t day_number(int64_t ms);         // whole days since 1970-01-01 (floor), for "same day" rules
+std::string format_mmdd(int64_t ms);    // "1120"
+std::string format_hhmmss(int64_t ms);  // "143205"
+// Where every story starts unless told otherwise: 2026-11-20 14:32:00, the day of the facts
+// file's SMS example and of TerminalDouble's fixed training day.
+int64_t default_training_start_ms();
+
+// ---------------------------------------------------------------------------------------------
+// Field conventions shared by the host and the terminal
+// ---------------------------------------------------------------------------------------------
+
+// DE54 of a balance answer (ISO additional amounts): account type "10", amount type "02"
+// (available), currency "156", sign C/D, 12 digits of fen. 20 characters.
+std::string encode_balance(int64_t minor);
+std::optional<int64_t> decode_balance(std::string_view de54);
+
+// DE63 of a declined answer carrying the acquirer's own display text (刷卡频繁, 用户异常): the
+// 3-character card organisation "CUP", then zh, '|', en in UTF-8, cut at a character boundary to
+// at most 63 bytes (English dropped first). A real acquirer sends only the Chinese, in GBK.
+std::string encode_display_text(const Text& text);
+std::optional<Text> decode_display_text(std::string_view de63);
+
+// DE62 of the sign-on answer: the working PIN key (16 bytes) and MAC key (8 or 16 bytes),
+// each encrypted under the terminal master key block by block, each followed by its 4-byte check
+// value (the first 4 bytes of the key encrypting 8 zero bytes). An 8-byte MAC key is followed by
+// 8 zero bytes, as a CUP host does in double-length mode.
+struct WorkingKeys {
+  std::string pin_key;
+  std::string mac_key;
+};
+std::string encode_working_keys(const WorkingKeys& keys, std::string_view master_key);
+// nullopt when the block has the wrong size or a check value does not match.
+std::optional<WorkingKeys> decode_working_keys(std::string_view de62, std::string_view master_key);
+// The terminal master key every emulated terminal is "injected" with (TEST ONLY, 16 bytes).
+std::string_view test_master_key();
+
+// DE48 of a settlement (0500 / 0510): for domestic cards the debit amount (n12, fen), debit count
+// (n3), credit amount (n12), credit count (n3) and the 对账应答代码 (n1: "0" in the request, "1"
+// balanced / "2" not balanced in the answer); then the same 31 digits for foreign cards, all
+// zero here. Debits are approved sales and completions not voided; credits are refunds.
+struct BatchTotals {
+  int debit_count = 0;
+  int64_t debit_minor = 0;
+  int credit_count = 0;
+  int64_t credit_minor = 0;
+  bool operator==(const BatchTotals&) const = default;
+};
+std::string encode_totals(const BatchTotals& totals, char flag);
+struct DecodedTotals {
+  BatchTotals totals;
+  char flag = '0';
+};
+std::optional<DecodedTotals> decode_totals(std::string_view de48);
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------
+
+// The PIN every test card has unless the scenario gives one.
+inline constexpr std::string_view default_test_pin = "123456";
+
+// An acquirer risk-control decline: `code` in DE39, `text` shown instead of the code's standard
+// display text (用户异常 on 57 or 62).
+struct AcquirerDecline {
+  std::string code = "57";
+  Text text{"用户异常", "User exception"};
+};
+
+struct CardAccount {
+  std::string pan;            // one of the test PANs (is_test_card)
+  std::string pin;            // the TEST PIN the issuer checks PIN blocks against; "" = no PIN check
+  int64_t balance_minor = 0;  // available funds at the start, in fen
+  int pin_tries = 3;          // wrong PINs in one day before the lock
+  std::string lock_code = "75";
+  std::optional<AcquirerDecline> decline;  // every card request is declined with it
+};
+
+// The acquirer's 刷卡频繁 rule: a sale on a card that already has `max_sales` approved, unreversed
+// sales within the last `window_minutes` is declined with `code` and `text`.
+struct VelocityRule {
+  bool enabled = true;
+  int max_sales = 2;
+  int window_minutes = 5;
+  std::string code = "65";
+  Text text{"刷卡频繁", "Card used too frequently"};
+};
+
+struct HostConfig {
+  std::vector<CardAccount> accounts;
+  VelocityRule velocity;
+  int preauth_days = 30;               // completion / cancel / incremental after this many days -> 22
+  int completion_limit_percent = 115;  // completion above this percent of the authorised amount -> 61
+  // Whether answers carry DE2 (the card number). Real CUP hosts do, and the terminal overwrites
+  // its stored card number with it; the omit_pan fault (HostDirective) leaves it out per answer.
+  bool answer_with_pan = true;
+  std::string pin_key;                   // working PIN key handed out at sign-on; empty = crypto.h test_pin_key()
+  std::string mac_key;                   // working MAC key handed out at sign-on; empty = crypto.h test_mac_key()
+  std::string master_key;                // terminal master key; empty = test_master_key()
+  std::string acquirer_id = "48020000";  // DE32
+  Text bank_name{"银行", "Bank"};        // the SMS sender
+  uint64_t seed = 20261120;              // auth codes and RRNs
+};
+
+// The host a scenario starts with: the setup's card with its PIN (default_test_pin when empty),
+// balance, PIN tries, lock code and acquirer decline; the velocity rule, pre-auth days and
+// completion limit from setup.host; the other test cards open with CNY 10000.00 and
+// default_test_pin so the on-screen terminal can be tried with any of them. The seed derives
+// from the terminal and merchant ids.
+HostConfig host_config_from(const Setup& setup);
+
+// Per-request behaviour for the fault layer (the link between terminal and host):
+// - response_code non-empty and not "00": the host answers that code and books nothing, as if an
+//   upstream system declined. "55" still counts a wrong PIN on the card, and the try that reaches
+//   the card's limit answers the lock code instead — a scripted wrong PIN behaves like a real one.
+// - omit_pan: the answer carries no DE2 even when the config says it should.
+struct HostDirective {
+  std::string response_code;
+  bool omit_pan = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Journal and SMS
+// ---------------------------------------------------------------------------------------------
+
+enum class HostOp {
+  sign_on,
+  sale,
+  void_sale,
+  refund,
+  preauth,
+  incremental,
+  completion,
+  completion_advice,
+  preauth_cancel,
+  completion_void,
+  balance_inquiry,
+  reversal,
+  settlement,
+  unknown,
+};
+std::string_view host_op_name(HostOp op);  // "sale", "completion_advice", ...
+
+// One request and its answer. Never holds a PIN, PIN block or track data; the card only as its
+// last 4 digits.
+struct HostJournalEntry {
+  int64_t time_ms = 0;
+  HostOp op = HostOp::unknown;
+  std::string mti;              // request MTI, e.g. "0400"
+  std::string answer_mti;       // "0410"
+  std::string processing_code;  // DE3 ("" when absent)
+  std::string condition_code;   // DE25
+  int64_t amount_minor = 0;     // DE4
+  std::string terminal_id;      // DE41
+  std::string batch;            // DE60.2
+  std::string stan;             // DE11
+  std::string rrn;              // DE37 of the answer
+  std::string auth_code;        // DE38 of the answer
+  std::string response_code;    // DE39 of the answer
+  std::string card_last4;
+  std::string reversal_reason;  // 0400: the terminal's reason (DE39 of the request: 06, 98, A0)
+  bool reversed = false;        // a later 0400 undid this request
+  bool forced = false;          // the answer code came from a HostDirective
+};
+
+// A text message the issuer sends to the cardholder's phone. The card appears only as its last 4
+// digits.
+struct BankSms {
+  int64_t time_ms = 0;
+  Text text;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The host
+// ---------------------------------------------------------------------------------------------
+
+class AcquirerHost {
+ public:
+  explicit AcquirerHost(HostConfig config);
+
+  // Answers one request received at `now_ms`. Always returns an answer (see the file comment).
+  // `now_ms` should not go backwards; pre-auth holds past their validity are released first.
+  IsoMessage handle(const IsoMessage& request, int64_t now_ms, const HostDirective& directive = {});
+  // Time passing without a request (the issuer's daily work): releases pre-auth holds past their
+  // validity, as handle() does first.
+  void tick(int64_t now_ms) { expire_holds(now_ms); }
+
+  // Every request handled, oldest first.
+  const std::vector<HostJournalEntry>& journal() const { return journal_; }
+  // Every SMS sent, oldest first.
+  const std::vector<BankSms>& sms() const { return sms_; }
+
+  // Available funds of a test card (balance minus holds); nullopt for a card without an account.
+  std::optional<int64_t> available_minor(std::string_view pan) const;
+  // The sum of the card's open pre-auth holds.
+  int64_t held_minor(std::string_view pan) const;
+  // Wrong PINs counted on the card on the day of `now_ms`.
+  int wrong_pins(std::string_view pan, int64_t now_ms) const;
+  const HostConfig& config() const { return config_; }
+
+ private:
+  struct Account {
+    CardAccount card;
+    int64_t available = 0;
+    std::map<int64_t, int> wrong_pins_by_day;
+  };
+  // A card request the issuer processed (approved or declined), for originals and reversals.
+  struct Txn {
+    HostOp op = HostOp::unknown;
+    std::string pan, terminal_id, batch, stan, rrn, auth_code, rc, date_mmdd;
+    int64_t time_ms = 0;
+    int64_t amount = 0;
+    std::size_t journal_index = 0;
+    std::optional<std::size_t> original;  // index in txns_ of the transaction it refers to
+    bool approved = false, reversed = false, voided = false, completed = false, cancelled = false, settled = false;
+    int64_t hold = 0;        // pre-auth: still held
+    int64_t authorised = 0;  // pre-auth: amount plus increments
+    int64_t released = 0;    // completion / cancel: the hold it released from the original
+    int64_t refunded = 0;    // sale: refunded so far
+  };
+  struct Request;  // parsed view of one request (host.cpp)
+
+  std::string handle_card(Request& r);
+  std::string handle_reversal(Request& r);
+  std::string handle_settlement(Request& r);
+  std::optional<std::string> risk_and_pin_checks(Request& r, Account& acct);
+  std::string count_wrong_pin(Account& acct, int64_t now_ms);
+  std::optional<std::size_t> find_preauth(const Request& r, std::string& rc) const;
+  std::optional<std::size_t> find_by_trace(std::string_view terminal_id, std::string_view batch,
+                                           std::string_view stan) const;
+  void undo(Txn& t, int64_t now_ms);
+  void expire_holds(int64_t now_ms);
+  int approved_sales_in_window(std::string_view pan, int64_t now_ms) const;
+  std::string next_auth_code();
+  std::string next_rrn();
+  uint64_t next_random();
+  void notify(std::string_view pan, int64_t now_ms, const Text& action, int64_t amount_minor);
+  Account* account(std::string_view pan);
+  const Account* account(std::string_view pan) const;
+
+  HostConfig config_;
+  std::map<std::string, Account, std::less<>> accounts_;
+  std::vector<Txn> txns_;
+  std::vector<HostJournalEntry> journal_;
+  std::vector<BankSms> sms_;
+  std::set<std::string> seen_requests_;  // terminal|batch|stan|mti, for 94 duplicate transmission
+  std::set<std::string> issued_codes_;   // auth codes and RRNs handed out, never twice
+  uint64_t random_state_ = 0;
+};
+
+}  // namespace posdrill

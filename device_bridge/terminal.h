@@ -1,0 +1,335 @@
+// The emulated CUP card terminal: a pure, event-driven model of the device on the counter, as a
+// cashier meets it (menus, keypad, card slot, PIN pad, screen, printer) and as the acquirer meets
+// it (ISO 8583 requests with sign-on keys, reversal records, batches). Rules from
+// ../shared/domain/pos-facts.md: sections 2 and 5 (messages, reversal), 6 (pre-auth), 8 (PCI).
+//
+// Driving it
+// - Inputs are calls: press() for the keypad, present_card() for swipe / insert / tap,
+//   enter_pin() for the customer's PIN pad, on_host_answer() / on_no_answer() for the line,
+//   tick() for time. Nothing happens on its own: time-outs fire inside tick().
+// - Outputs are polled: take_outgoing() (messages for the host), take_receipts(),
+//   take_records() (TerminalRecord for the scenario runner), screen().
+// - start() is the high-level driver for headless play and the runner: it walks the menus and
+//   keys for an operation ("balance inquiry with this card and PIN") through the same key API the
+//   on-screen twin uses. The online part then runs as answers and ticks arrive.
+//
+// Time: the emulator's civil clock (host.h "Emulator time"); tick(now_ms) moves it forward and
+// every input is stamped with the latest tick.
+//
+// Security (PCI DSS, pos-facts §8)
+// - Only the test PANs of is_test_card() are accepted; anything else is refused on screen and
+//   forgotten at once.
+// - The PIN becomes a PIN block inside enter_pin() (crypto.h make_pin_block with the working PIN
+//   key from sign-on); the clear digits are never copied. The block lives only in the outgoing
+//   request and is wiped from the terminal once the request is handed over. Track data likewise
+//   never outlives the transaction; the reversal record keeps neither (reversal_of()).
+// - Screens, receipts and the batch list show the card as first 6 + last 4 (mask_pan) — also on
+//   pre-auth slips, where a real terminal prints the full number. Every screen and receipt carries
+//   "培训 TRAINING".
+//
+// Faithful quirk kept on purpose (seed incident 预授权后无卡号): like a real CUP terminal, the card
+// number stored with a transaction is the DE2 of the host's answer. Swiped / inserted requests
+// carry no DE2, so an answer without DE2 leaves the record and its receipts with no card number.
+//
+// Reversal (冲正): before sending a sale, void, pre-auth, incremental, pre-auth cancel, completion
+// or completion void, the terminal saves a reversal record (reason 06). No answer in time or a
+// lost connection -> 98; an answer with a bad MAC -> A0; any valid answer deletes it (a declined
+// request booked nothing either). At the start of the next online transaction (not sign-on) the
+// terminal shows "自动冲正…" and sends the 0400 up to `reversal_tries` times, waiting
+// `reversal_wait_ms` each; an answer 00, 12 or 25 clears it. When every try fails it shows
+// "冲正不成功 请与客服联系", abandons the transaction and, unless keep_reversal_after_failure, drops
+// the record (its part is over: staff must call the acquirer — and a new sale now charges the
+// customer a second time). A connection refused before anything was sent leaves no record.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "device_bridge/host.h"
+#include "device_bridge/iso_message.h"
+#include "device_bridge/message_builder.h"
+#include "scenarios/model.h"
+#include "scenarios/terminal_port.h"
+
+namespace posdrill {
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------------
+
+// The keypad: digits, 确认 (enter), 取消 (cancel), 退格 (clear: one character back), 菜单 (menu).
+enum class Key { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, cancel, clear, menu };
+Key digit_key(int digit);  // 0..9
+
+enum class EntryMode { swipe, insert, tap, keyed };
+
+struct CardPresentation {
+  EntryMode mode = EntryMode::insert;
+  std::string pan;
+  std::string expiry_yymm = "3012";
+};
+
+// How the line failed: before anything was sent (no reversal record survives), or after.
+enum class LinkFailure { connect_failed, connection_lost };
+
+// ---------------------------------------------------------------------------------------------
+// What the terminal does
+// ---------------------------------------------------------------------------------------------
+
+// The terminal's transactions. Finer than TerminalOp, which has no incremental pre-auth,
+// completion advice or completion void.
+enum class TxnType {
+  sale,
+  void_sale,
+  refund,
+  preauth,
+  incremental,
+  preauth_cancel,
+  completion,
+  completion_advice,
+  completion_void,
+  balance_inquiry,
+  sign_on,
+  settlement,
+};
+const Text& txn_label(TxnType type);      // 消费 Sale, 预授权完成(通知) Completion advice, ...
+TerminalOp terminal_op_of(TxnType type);  // incremental -> preauth, completion_void -> void_sale, ...
+CupOperation cup_operation_of(TxnType type);
+
+// One screenful. `status` is the top bar and always carries "培训 TRAINING"; `lines` are ordered
+// by importance, the first being what a cashier would read out ("交易成功", "(55)密码错请重试").
+struct Screen {
+  Text status;
+  Text title;
+  std::vector<Text> lines;
+  const Text& headline() const { return lines.empty() ? title : lines.front(); }
+};
+
+// A transaction in the current batch (approved ones only: the terminal lists what it saw
+// approved, so a sale whose answer was lost is not here).
+struct BatchEntry {
+  TxnType type = TxnType::sale;
+  std::string batch;        // 批次号
+  std::string stan;         // 凭证号 (voucher number)
+  std::string rrn;          // 参考号
+  std::string auth_code;    // 授权码
+  std::string date_mmdd;    // from the answer's DE13
+  std::string time_hhmmss;  // from the answer's DE12
+  int year = 0;
+  int64_t amount_minor = 0;
+  std::string masked_pan;  // mask_pan() of the answer's DE2; "" when the answer carried none
+  EntryMode entry = EntryMode::insert;
+  // What it refers to (voids, completions, cancels, refunds, incrementals)
+  std::string orig_stan, orig_auth_code, orig_date_mmdd, orig_rrn;
+  bool voided = false;     // sale / completion: voided later in this batch
+  bool completed = false;  // pre-auth: completed from this terminal
+  bool cancelled = false;  // pre-auth: cancelled from this terminal
+};
+
+struct Receipt {
+  enum class Kind { transaction, settlement };
+  enum class Copy { merchant, customer };
+  Kind kind = Kind::transaction;
+  Copy copy = Copy::merchant;
+  bool duplicate = false;  // 重打印
+  TxnType type = TxnType::sale;
+  std::string masked_pan;  // "" when the record has no card number
+  std::string batch, stan, rrn, auth_code;
+  std::string date_time;  // "2026/11/20 14:32:05"
+  int64_t amount_minor = 0;
+  std::vector<std::string> lines;  // the slip as printed, labels in Chinese and English
+};
+
+struct TerminalConfig {
+  std::string terminal_id = "10000001";         // DE41, 8 characters
+  std::string merchant_id = "898310048161234";  // DE42, 15 characters
+  Text merchant_name{"培训商户", "Training merchant"};
+  std::string operator_id = "01";
+  int batch = 1;       // 批次号 of the open batch
+  int first_stan = 1;  // 凭证号 of the first request
+  int64_t response_timeout_ms = 60'000;
+  int64_t reversal_wait_ms = 30'000;
+  int reversal_tries = 3;
+  bool keep_reversal_after_failure = false;  // see the file comment
+  int64_t input_timeout_ms = 60'000;         // no key for this long: back to the main screen
+  std::string master_key;                    // empty = test_master_key()
+};
+
+// A terminal configured for a scenario: its terminal id, merchant id and name (defaults when empty).
+TerminalConfig terminal_config_from(const Setup& setup);
+
+// ---------------------------------------------------------------------------------------------
+// The terminal
+// ---------------------------------------------------------------------------------------------
+
+class EmulatedTerminal {
+ public:
+  EmulatedTerminal(TerminalConfig config, int64_t now_ms);
+
+  // ---- Low-level inputs (the on-screen twin) --------------------------------------------------
+  // Main screen: 菜单 or 确认 opens the menu. Menu: 1 消费  2 消费撤销  3 退货  4 预授权类 (1 预授权
+  // 2 预授权撤销 3 预授权完成(请求) 4 预授权完成(通知) 5 预授权完成撤销 6 追加预授权)  5 余额查询
+  // 6 签到  7 结算  8 交易查询 (1 按凭证号 2 按参考号 3 按授权码 4 交易明细)  9 重打印 (1 最后一笔
+  // 2 按凭证号). 取消 goes back one level; on a result screen 菜单 opens the menu and any other key
+  // returns to the main screen.
+  void press(Key key);
+  // A card at the reader. On the main or a result screen it starts a sale (as real terminals do); at a
+  // "请刷卡" prompt it is read; elsewhere it is ignored. A PAN that is not a test card is refused.
+  void present_card(const CardPresentation& card);
+  // The customer keys the PIN and presses OK on the PIN pad. Only at a "请输入密码" prompt.
+  // "" = no PIN (OK pressed straight away, as a credit card may). 4–12 digits.
+  void enter_pin(std::string_view pin);
+  // The host's answer as the codec delivered it; mac_ok false when its MAC did not verify.
+  // Answers that match no outstanding request (late, wrong STAN) are ignored.
+  void on_host_answer(const IsoMessage& answer, bool mac_ok);
+  // The line failed while a request or reversal was outstanding.
+  void on_no_answer(LinkFailure failure = LinkFailure::connection_lost);
+  // Moves the clock to `now_ms` (never backwards) and fires due time-outs.
+  void tick(int64_t now_ms);
+
+  // ---- High-level driver (headless play, scenario runner) -----------------------------------
+  // Abandons unfinished keying, then walks the menus and prompts for `request`: presents `card`,
+  // keys the amount and the quoted original (auth code, date; for a void the voucher found in the
+  // batch list), lets the customer key `customer_pin` (nullopt: OK without a PIN) — the PIN is
+  // turned into a block at once and not kept. transaction_query finds the original by the quoted
+  // auth code, else shows the newest pre-auth or sale in the list; reprint prints the last slip
+  // again. Offline operations and local refusals finish at once; online ones when the host's
+  // answer (or a time-out) arrives. Every operation that ends yields one TerminalRecord.
+  void start(const TerminalRequest& request, const CardPresentation& card,
+             std::optional<std::string_view> customer_pin);
+
+  // ---- Outputs ------------------------------------------------------------------------------
+  std::vector<IsoMessage> take_outgoing();
+  std::vector<Receipt> take_receipts();
+  std::vector<TerminalRecord> take_records();
+  const Screen& screen() const { return screen_; }
+
+  // ---- State --------------------------------------------------------------------------------
+  int64_t now_ms() const { return now_; }
+  bool idle() const { return mode_ == Mode::idle; }
+  bool waiting_for_host() const { return mode_ == Mode::online; }
+  std::optional<int64_t> next_deadline_ms() const;
+  bool signed_on() const { return keys_.has_value(); }
+  const std::optional<WorkingKeys>& working_keys() const { return keys_; }  // for the codec's MAC
+  bool reversal_pending() const { return reversal_.has_value(); }
+  std::string reversal_reason() const { return reversal_ ? reversal_->get(39) : std::string(); }
+  const std::vector<BatchEntry>& batch_list() const { return batch_; }
+  std::string batch_no() const;
+  const TerminalConfig& config() const { return config_; }
+
+ private:
+  enum class Mode {
+    idle,
+    menu,
+    preauth_menu,
+    query_menu,
+    print_menu,
+    input,
+    online,
+    result,
+    query_input,
+    query_show,
+    reprint_input
+  };
+  enum class Step {
+    card,
+    confirm_card,
+    orig_voucher,
+    confirm_original,
+    orig_rrn,
+    orig_auth,
+    orig_date,
+    amount,
+    pin,
+    confirm_settlement
+  };
+  enum class QueryBy { voucher, rrn, auth_code, browse };
+
+  struct Flow {
+    TxnType type = TxnType::sale;
+    std::vector<Step> steps;
+    std::size_t at = 0;
+    std::string input;  // what was keyed at the current prompt
+    bool has_card = false;
+    std::string pan, expiry;
+    EntryMode entry = EntryMode::insert;
+    int64_t amount = 0;
+    std::string orig_auth, orig_date, orig_rrn;
+    std::optional<std::size_t> orig_index;  // in batch_
+    std::string pin_block;
+    IsoMessage request;           // the main request (PIN block removed once handed over)
+    bool saved_reversal = false;  // this request left a reversal record
+    bool in_reversal = false;     // waiting for a 0410
+    bool reversal_sent = false;   // a pending reversal went out and was answered first
+    int reversal_try = 0;
+    int64_t deadline = 0;
+  };
+
+  // keys and menus
+  void open_menu(Mode menu);
+  void begin(TxnType type);
+  void enter_step();
+  void next_step();
+  void step_key(Key key);
+  void card_read(const CardPresentation& card);
+  void to_idle();
+  // online
+  void go_online();
+  IsoMessage build_request();
+  void send_main();
+  void send_reversal_try();
+  void reversal_try_failed();
+  void handle_main_answer(const IsoMessage& answer);
+  void approved(const IsoMessage& answer, TerminalRecord& rec);
+  // endings
+  TerminalRecord record_for_flow() const;
+  void fail_local(const Text& why);
+  void end_flow(Mode mode);
+  void wipe_card();
+  // look-ups and printing
+  void query_key(Key key);
+  void show_query_result(std::optional<std::size_t> index, bool emit_record);
+  TerminalRecord query_record(std::optional<std::size_t> index) const;
+  void reprint(std::optional<std::size_t> index);
+  void print(const BatchEntry& e, bool duplicate);
+  Receipt make_receipt(const BatchEntry& e, Receipt::Copy copy, bool duplicate) const;
+  void print_settlement(const BatchTotals& totals, bool balanced);
+  BatchTotals batch_totals() const;
+  std::optional<std::size_t> find_voucher(std::string_view stan) const;
+  std::optional<std::size_t> find_original_for(const TerminalRequest& request,
+                                               std::initializer_list<TxnType> kinds) const;
+  void drive_query(const TerminalRequest& request);
+  void key_in(std::string_view digits);
+  // screens
+  void show(const Text& title, std::vector<Text> lines);
+  void show_idle();
+  void show_step();
+  std::string next_stan();
+
+  TerminalConfig config_;
+  int64_t now_ = 0;
+  Mode mode_ = Mode::idle;
+  Screen screen_;
+  std::optional<Flow> flow_;
+  int64_t input_deadline_ = 0;
+  std::optional<WorkingKeys> keys_;
+  std::optional<IsoMessage> reversal_;  // the 0400 to send; DE39 carries the reason
+  std::vector<BatchEntry> batch_;
+  int batch_number_ = 1;
+  int stan_ = 1;
+  std::optional<std::size_t> last_printed_;
+  // look-ups
+  QueryBy query_by_ = QueryBy::voucher;
+  std::string query_input_;
+  std::optional<std::size_t> browse_at_;  // index in batch_ being shown while browsing
+  // outputs
+  std::vector<IsoMessage> outgoing_;
+  std::vector<Receipt> receipts_;
+  std::vector<TerminalRecord> records_;
+};
+
+}  // namespace posdrill

@@ -1,0 +1,11 @@
+# libFuzzer targets of the ISO 8583 codec (tests/fuzz/fuzz_codec_*.cpp). The project builds with
+# g++; run_fuzz.sh compiles these with clang++ -fsanitize=fuzzer,address,undefined itself and fails
+# (never skips) when clang or libFuzzer's runtime is missing. The ctest run is short; `make fuzz`
+# runs longer. Included from tests/CMakeLists.txt.
+foreach(target codec_cup codec_interop)
+  add_test(NAME fuzz.${target}
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_fuzz.sh ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/fuzz
+                   ${target} -runs=300000 -seed=1)
+  # The first run compiles with sanitizers (about half a minute on two cores).
+  set_tests_properties(fuzz.${target} PROPERTIES TIMEOUT 600 LABELS fuzz)
+endforeach()
