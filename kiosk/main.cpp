@@ -76,6 +76,18 @@ int main(int argc, char** argv) {
   play->add_option("--operator", play_opts.operator_id, "Employee id the attempt is recorded for");
   play->fallthrough();
 
+  std::string host_listen, host_scenario;
+  auto* host = app.add_subcommand("host", "Run the emulated acquirer host for CUP-dialect terminals");
+  host->add_option("--listen", host_listen, "ADDR:PORT to listen on (port 0: any free port)")->required();
+  host->add_option("--scenario", host_scenario, "Start from this scenario's cards and host rules");
+  host->fallthrough();
+
+  std::string terminal_host, terminal_scenario;
+  auto* terminal = app.add_subcommand("terminal", "Run the emulated terminal on the console (keys as keypad)");
+  terminal->add_option("--host", terminal_host, "ADDR:PORT of the acquirer host")->required();
+  terminal->add_option("--scenario", terminal_scenario, "Use this scenario's terminal and merchant ids");
+  terminal->fallthrough();
+
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);
@@ -92,6 +104,8 @@ int main(int argc, char** argv) {
   if (!lang_flag.empty()) settings.lang = *parse_lang(lang_flag);
 
   if (*lint) return cmd_lint(settings, lint_path, lint_json);
+  if (*host) return cmd_host(settings, host_listen, host_scenario);
+  if (*terminal) return cmd_terminal(settings, terminal_host, terminal_scenario);
   if (*list) return cmd_list(settings, list_json);
   if (*play) {
     if (!play_opts.operator_id.empty() &&

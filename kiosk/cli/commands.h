@@ -27,4 +27,9 @@ struct PlayOptions {
 };
 int cmd_play(const Settings& settings, const PlayOptions& options);
 
+// The emulated acquirer as a CUP-dialect service on ADDR:PORT (port 0: any free port, printed).
+int cmd_host(const Settings& settings, const std::string& listen, const std::string& scenario_id);
+// The emulated terminal on the console (keys as keypad), talking to a host at ADDR:PORT.
+int cmd_terminal(const Settings& settings, const std::string& host, const std::string& scenario_id);
+
 }  // namespace posdrill

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `posdrill host` and `posdrill terminal` as services on loopback: a console terminal signs on and
+# sells over a real socket; the host survives garbage and abrupt disconnects; SIGINT stops it
+# cleanly. Usage: services_test.sh POSDRILL
+set -u
+bin=$1
+work=$(mktemp -d)
+host_pid=""
+cleanup() {
+  [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0 failed=0
+ok() { echo "ok   $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+expect() {  # NAME FILE PATTERN
+  if grep -qE -- "$3" "$2"; then ok "$1"; else bad "$1: no /$3/ in $2"; sed -n '1,40p' "$2"; fi
+}
+
+"$bin" host --listen 127.0.0.1:0 > "$work/host.out" 2> "$work/host.err" &
+host_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/host.out")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] && ok "host listens on a free port" || { bad "host did not start"; cat "$work/host.err"; exit 1; }
+
+# Menu 6 signs on; menu 1 is a sale: card, confirm, amount, confirm, the customer's PIN.
+sale_script='m\n6\nm\n1\ninsert 6200000000000047\ne\n32800\ne\npin\n123456\nquit\n'
+printf "$sale_script" | "$bin" terminal --host "127.0.0.1:$port" --lang en > "$work/t1.out" 2>&1
+expect "sign-on over the socket" "$work/t1.out" "Signed on"
+expect "sale approved" "$work/t1.out" "RMB 328.00"
+expect "slip shows the masked card" "$work/t1.out" "620000\*\*\*\*\*\*0047"
+expect "slip is marked training" "$work/t1.out" "培训 TRAINING"
+if grep -q 6200000000000047 "$work/t1.out" "$work/host.err"; then bad "full card number printed"; else ok "no full card number on screen, slip or host log"; fi
+if grep -q 123456 "$work/host.err"; then bad "PIN in the host log"; else ok "no PIN in the host log"; fi
+
+# Garbage: a frame claiming 65535 bytes, a frame that is not ISO 8583, a connection cut mid-frame.
+exec 3<>"/dev/tcp/127.0.0.1/$port" && printf '\xff\xffgarbage' >&3 && exec 3>&-
+exec 3<>"/dev/tcp/127.0.0.1/$port" && printf '\x00\x05hello' >&3 && sleep 0.2 && exec 3>&-
+exec 3<>"/dev/tcp/127.0.0.1/$port" && printf '\x00\x40half' >&3 && exec 3>&-
+sleep 0.3
+kill -0 "$host_pid" 2>/dev/null && ok "host still running after garbage" || bad "host died on garbage"
+
+printf 'm\n6\nm\n5\ninsert 6200000000000047\ne\npin\n123456\nquit\n' |
+  "$bin" terminal --host "127.0.0.1:$port" --lang en > "$work/t2.out" 2>&1
+expect "a balance inquiry after the garbage" "$work/t2.out" "[Bb]alance"
+
+printf 'm\n1\nswipe 5555555555554444\nquit\n' | "$bin" terminal --host "127.0.0.1:$port" --lang en > "$work/t3.out" 2>&1
+if grep -q 5555555555554444 "$work/t3.out"; then bad "a non-test card number was echoed"; else ok "a non-test card is refused without echoing it"; fi
+
+kill -INT "$host_pid"
+wait "$host_pid"
+rc=$?
+host_pid=""
+[ "$rc" -eq 0 ] && ok "SIGINT stops the host cleanly" || bad "host exit code $rc after SIGINT"
+expect "host counts the undecodable request" "$work/host.out" "[1-9][0-9]* undecodable"
+expect "host counts the bad frame" "$work/host.out" "[1-9][0-9]* bad frames"
+
+"$bin" terminal --host 127.0.0.1 < /dev/null > "$work/t4.out" 2>&1
+[ $? -eq 2 ] && ok "a host without a port is a usage error" || bad "bad --host accepted"
+expect "usage error names the form" "$work/t4.out" "ADDRESS:PORT"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
