@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -79,10 +80,35 @@ bool read_hidden(std::string& out) {
   return ok;
 }
 
+// A trainer's fault for the next request that is not a sign-on or a reversal. False on a bad name.
+bool arm_fault(FaultyLink& link, const std::string& name, const std::string& value) {
+  auto kind = parse_fault(name);
+  if (!kind || *kind == FaultKind::reversal_fails) return false;
+  Fault f;
+  f.kind = *kind;
+  if (f.kind == FaultKind::respond) {
+    if (value.size() != 2) return false;
+    f.code = value;
+  }
+  if (f.kind == FaultKind::delay) {
+    if (value.empty() || value.size() > 4 || value.find_first_not_of("0123456789") != std::string::npos) return false;
+    f.seconds = std::stoi(value);
+  }
+  auto armed = std::make_shared<bool>(true);
+  LinkFault lf = link_fault_of(f);
+  link.set_hook([armed, lf](const IsoMessage& m) {
+    if (!*armed || m.mti == "0800" || m.mti == "0400") return LinkFault{};
+    *armed = false;
+    return lf;
+  });
+  return true;
+}
+
 const char* terminal_help =
     "Keys: digits (e.g. 32800), enter | e, cancel | c, clear, menu | m\n"
     "Card: swipe PAN | insert PAN | tap PAN (test cards only)\n"
     "PIN pad: pin (then the customer keys the PIN; not echoed)\n"
+    "Trainer: fault answer_lost | request_lost | refuse_connection | bad_mac | omit_pan | delay S | respond RC\n"
     "Other: screen, help, quit\n";
 
 }  // namespace
@@ -133,7 +159,8 @@ int cmd_terminal(const Settings& settings, const std::string& host_text, const s
   EmulatedTerminal terminal(terminal_config_from(setup), civil_now_ms());
   TcpHostLink tcp(
       *at, [&] { return terminal_mac_key(terminal); }, TcpHostLink::Options{});
-  InMemoryLink link(terminal, tcp, civil_now_ms());
+  FaultyLink faults(tcp);  // a trainer's `fault …` hits the next request
+  InMemoryLink link(terminal, faults, civil_now_ms());
 
   std::cout << "posdrill terminal → " << endpoint_text(*at) << "  [培训 TRAINING]\n" << terminal_help;
   print_screen(terminal, lang);
@@ -168,6 +195,16 @@ int cmd_terminal(const Settings& settings, const std::string& host_text, const s
       if (!read_hidden(pin)) break;
       terminal.enter_pin(pin);
       std::fill(pin.begin(), pin.end(), '\0');
+    } else if (cmd == "fault") {
+      std::string code;
+      in >> code;
+      if (!arm_fault(faults, arg, code)) {
+        std::cout << "fault takes one of: answer_lost, request_lost, refuse_connection, bad_mac, omit_pan, "
+                     "delay SECONDS, respond CODE\n";
+        continue;
+      }
+      std::cout << "the next request gets: " << arg << (code.empty() ? "" : " " + code) << '\n';
+      continue;
     } else if (cmd.find_first_not_of("0123456789") == std::string::npos) {
       for (char d : cmd) terminal.press(digit_key(d - '0'));
     } else if (cmd != "screen") {

@@ -52,6 +52,13 @@ expect "a balance inquiry after the garbage" "$work/t2.out" "[Bb]alance"
 printf 'm\n1\nswipe 5555555555554444\nquit\n' | "$bin" terminal --host "127.0.0.1:$port" --lang en > "$work/t3.out" 2>&1
 if grep -q 5555555555554444 "$work/t3.out"; then bad "a non-test card number was echoed"; else ok "a non-test card is refused without echoing it"; fi
 
+# A trainer drops the sale's answer: the terminal fails, then reverses before the next inquiry.
+printf 'm\n6\nfault answer_lost\nm\n1\ninsert 6200000000000047\ne\n32800\ne\npin\n123456\nm\n5\ninsert 6200000000000047\ne\npin\n123456\nquit\n' |
+  "$bin" terminal --host "127.0.0.1:$port" --lang en > "$work/t5.out" 2>&1
+expect "a lost answer fails the sale on the terminal" "$work/t5.out" "no answer|timed out|Transaction failed"
+sleep 0.2
+expect "the automatic reversal reaches the host" "$work/host.err" "0400 STAN [0-9]+ -> 0410 RC 00"
+
 kill -INT "$host_pid"
 wait "$host_pid"
 rc=$?

@@ -254,6 +254,32 @@ TEST_CASE("seed incident over loopback - wrong PINs are checked from the PIN blo
   CHECK(last(t.run(TerminalOp::sale, 1000, pin)).response_code == "75");  // locked for the day
 }
 
+TEST_CASE("seed incident over loopback - the velocity lock answers 65", "[wire][e2e][velocity]") {
+  Setup setup = story_setup();
+  HostService service(setup);
+  WiredTerminal t(setup, service.at, default_training_start_ms());
+  t.run(TerminalOp::sign_on);
+  CHECK(last(t.run(TerminalOp::sale, 10000)).response_code == "00");
+  CHECK(last(t.run(TerminalOp::sale, 10000)).response_code == "00");
+  TerminalRecord third = last(t.run(TerminalOp::sale, 10000));
+  CHECK(third.response_code == "65");
+  CHECK(third.screen.zh.find("刷卡频繁") != std::string::npos);  // the acquirer's own text travels in DE63
+  CHECK(service.available() == 500000 - 2 * 10000);
+}
+
+TEST_CASE("seed incident over loopback - an acquirer decline shows 用户异常", "[wire][e2e][decline]") {
+  Setup setup = story_setup();
+  setup.host.decline_code = "57";
+  setup.host.decline_text = {"用户异常", "User exception"};
+  HostService service(setup);
+  WiredTerminal t(setup, service.at, default_training_start_ms());
+  t.run(TerminalOp::sign_on);
+  TerminalRecord r = last(t.run(TerminalOp::sale, 32800));
+  CHECK(r.response_code == "57");
+  CHECK(r.screen.zh.find("用户异常") != std::string::npos);
+  CHECK(service.available() == 500000);
+}
+
 TEST_CASE("fault matrix over loopback", "[wire][e2e][faults]") {
   struct Case {
     LinkFault::Kind kind;
