@@ -753,6 +753,10 @@ std::string AcquirerHost::handle_settlement(Request& r) {
 // Pre-auth holds live `preauth_days` (pos-facts §6: released after 30 days); past that the issuer
 // gives the money back by itself.
 void AcquirerHost::expire_holds(int64_t now_ms) {
+  // Holds expire by whole days: one scan per day keeps a long-running host's requests cheap.
+  const int64_t today = day_number(now_ms);
+  if (today == last_expiry_day_) return;
+  last_expiry_day_ = today;
   for (Txn& t : txns_) {
     if (t.op != HostOp::preauth || t.hold <= 0) continue;
     if (day_number(now_ms) - day_number(t.time_ms) <= config_.preauth_days) continue;
@@ -763,9 +767,11 @@ void AcquirerHost::expire_holds(int64_t now_ms) {
 
 int AcquirerHost::approved_sales_in_window(std::string_view pan, int64_t now_ms) const {
   int64_t from = now_ms - int64_t(config_.velocity.window_minutes) * ms_per_minute;
-  return int(std::count_if(txns_.begin(), txns_.end(), [&](const Txn& t) {
-    return t.op == HostOp::sale && t.approved && !t.reversed && t.pan == pan && t.time_ms >= from;
-  }));
+  // Newest first, stopping at the window's start: requests arrive in time order.
+  int n = 0;
+  for (auto it = txns_.rbegin(); it != txns_.rend() && it->time_ms >= from; ++it)
+    n += it->op == HostOp::sale && it->approved && !it->reversed && it->pan == pan ? 1 : 0;
+  return n;
 }
 
 std::optional<int64_t> AcquirerHost::available_minor(std::string_view pan) const {
@@ -807,18 +813,29 @@ uint64_t AcquirerHost::next_random() {
 }
 
 // Unique for the host's lifetime, so a completion quoting an auth code finds one pre-auth only.
+// Codes avoid repeats while that is cheap; a long-running host forgets old ones (real auth codes
+// repeat too), so neither the set nor the search can grow without bound.
+constexpr std::size_t max_remembered_codes = 200'000;
+constexpr int max_code_draws = 32;
+
 std::string AcquirerHost::next_auth_code() {
-  for (;;) {
-    std::string code = zero_pad(int64_t(next_random() % 1'000'000), 6);
-    if (issued_codes_.insert("A" + code).second) return code;
+  if (issued_codes_.size() > max_remembered_codes) issued_codes_.clear();
+  std::string code;
+  for (int i = 0; i < max_code_draws; ++i) {
+    code = zero_pad(int64_t(next_random() % 1'000'000), 6);
+    if (issued_codes_.insert("A" + code).second) break;
   }
+  return code;
 }
 
 std::string AcquirerHost::next_rrn() {
-  for (;;) {
-    std::string rrn = zero_pad(int64_t(next_random() % 1'000'000'000'000ull), 12);
-    if (issued_codes_.insert("R" + rrn).second) return rrn;
+  if (issued_codes_.size() > max_remembered_codes) issued_codes_.clear();
+  std::string rrn;
+  for (int i = 0; i < max_code_draws; ++i) {
+    rrn = zero_pad(int64_t(next_random() % 1'000'000'000'000ull), 12);
+    if (issued_codes_.insert("R" + rrn).second) break;
   }
+  return rrn;
 }
 
 void AcquirerHost::notify(std::string_view pan, int64_t now_ms, const Text& action, int64_t amount_minor) {

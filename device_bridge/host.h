@@ -318,7 +318,8 @@ class AcquirerHost {
   std::vector<HostJournalEntry> journal_;
   std::vector<BankSms> sms_;
   std::set<std::string> seen_requests_;  // terminal|batch|stan|mti, for 94 duplicate transmission
-  std::set<std::string> issued_codes_;   // auth codes and RRNs handed out, never twice
+  std::set<std::string> issued_codes_;   // recent auth codes and RRNs, to avoid repeats
+  int64_t last_expiry_day_ = INT64_MIN;  // expire_holds() scans once per day
   uint64_t random_state_ = 0;
 };
 
