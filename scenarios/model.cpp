@@ -1,6 +1,7 @@
 #include "scenarios/model.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace posdrill {
 
@@ -172,11 +173,11 @@ std::optional<int64_t> parse_amount(std::string_view s) {
 }
 
 std::string format_amount(int64_t minor) {
-  std::string sign = minor < 0 ? "-" : "";
   uint64_t v = minor < 0 ? static_cast<uint64_t>(-(minor + 1)) + 1 : static_cast<uint64_t>(minor);
-  std::string frac = std::to_string(v % 100);
-  if (frac.size() < 2) frac.insert(0, "0");
-  return sign + std::to_string(v / 100) + "." + frac;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", minor < 0 ? "-" : "", static_cast<unsigned long long>(v / 100),
+                static_cast<unsigned long long>(v % 100));
+  return buf;
 }
 
 }  // namespace posdrill
