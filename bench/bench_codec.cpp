@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_stats.h"
+
 #include "device_bridge/crypto.h"
 #include "device_bridge/iso8583.h"
 
@@ -17,20 +19,8 @@ using WallClock = std::chrono::steady_clock;
 
 namespace {
 
-struct Stats {
-  double median, min, max, p90;
-};
-
-Stats stats(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, std::size_t(q * double(v.size() - 1) + 0.5))]; };
-  return {at(0.5), v.front(), v.back(), at(0.9)};
-}
-
-void print(const char* what, const Stats& s) {
-  std::printf("%-34s median %10.0f msg/s   min %10.0f   p90 %10.0f   max %10.0f\n", what, s.median, s.min, s.p90,
-              s.max);
-}
+using bench::print;
+using bench::stats;
 
 IsoMessage sale() {
   IsoMessage m;
@@ -94,13 +84,13 @@ int main(int argc, char** argv) {
       }));
     }
     std::string label = std::string(name) + " pack";
-    print(label.c_str(), stats(pack));
+    print(label.c_str(), "msg/s", stats(pack));
     label = std::string(name) + " unpack";
-    print(label.c_str(), stats(unpack));
+    print(label.c_str(), "msg/s", stats(unpack));
     label = std::string(name) + " pack + MAC (3DES)";
-    print(label.c_str(), stats(pack_mac));
+    print(label.c_str(), "msg/s", stats(pack_mac));
     label = std::string(name) + " unpack + MAC check";
-    print(label.c_str(), stats(unpack_mac));
+    print(label.c_str(), "msg/s", stats(unpack_mac));
   }
   std::printf("(checksum %ld)\n", checksum);
   return 0;

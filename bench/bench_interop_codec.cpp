@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "device_bridge/framing.h"
+#include "device_bridge/hex.h"
 #include "device_bridge/iso8583.h"
 
 using namespace posdrill;
@@ -25,31 +26,11 @@ using WallClock = std::chrono::steady_clock;
 
 namespace {
 
-std::string to_hex(std::string_view bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
+// Strict hex for the JSON lines: the interop checks compare exact bytes.
 bool from_hex(std::string_view hex, std::string& out) {
-  auto value = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  out.clear();
-  if (hex.size() % 2 != 0) return false;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int hi = value(hex[i]), lo = value(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out += char(hi << 4 | lo);
-  }
-  return true;
+  auto bytes = posdrill::from_hex(hex);
+  out = bytes.value_or(std::string());
+  return bytes.has_value();
 }
 
 // One JSON line -> IsoMessage; "" on success, else what is wrong with it.

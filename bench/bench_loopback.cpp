@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench_stats.h"
+
 #include "device_bridge/wire.h"
 
 using namespace posdrill;
@@ -24,20 +26,8 @@ constexpr const char* pan = "6200000000000047";
 constexpr const char* pin = "147258";
 constexpr int64_t sale_minor = 100;
 
-struct Stats {
-  double median, min, max, p90;
-};
-
-Stats stats(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, std::size_t(q * double(v.size() - 1) + 0.5))]; };
-  return {at(0.5), v.front(), v.back(), at(0.9)};
-}
-
-void print(const char* what, const char* unit, const Stats& s) {
-  std::printf("%-42s median %9.0f %-4s  min %9.0f   p90 %9.0f   max %9.0f\n", what, s.median, unit, s.min, s.p90,
-              s.max);
-}
+using bench::print;
+using bench::stats;
 
 Setup bench_setup() {
   Setup s;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_stats.h"
+
 #include "device_bridge/emulation.h"
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
@@ -17,19 +19,8 @@ using WallClock = std::chrono::steady_clock;
 
 namespace {
 
-struct Stats {
-  double median, min, max, p90;
-};
-
-Stats stats(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, std::size_t(q * double(v.size() - 1) + 0.5))]; };
-  return {at(0.5), v.front(), v.back(), at(0.9)};
-}
-
-void print(const char* what, const char* unit, const Stats& s) {
-  std::printf("%-44s median %9.3f %s   min %9.3f   p90 %9.3f   max %9.3f\n", what, s.median, unit, s.min, s.p90, s.max);
-}
+using bench::print;
+using bench::stats;
 
 int play(const Scenario& s, AutoMode mode) {
   FakeClock clock;
@@ -67,8 +58,8 @@ int main(int argc, char** argv) {
     // Per attempt: one scenario played once.
     play_us.push_back(ms_since(t0) * 1000.0 / (plays_per_run * 2.0 * double(set.scenarios.size())));
   }
-  print("load + validate all content", "ms", stats(load_ms));
-  print("play one scenario (auto, per attempt)", "us", stats(play_us));
+  print("load + validate all content", "ms", stats(load_ms), 3);
+  print("play one scenario (auto, per attempt)", "us", stats(play_us), 3);
   std::printf("(checksum %ld)\n", checksum);
   return 0;
 }

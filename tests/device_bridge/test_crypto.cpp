@@ -8,38 +8,14 @@
 
 #include "device_bridge/crypto.h"
 
+#include "hex.h"
+
 using namespace posdrill;
 
 namespace {
 
-std::string unhex(std::string_view hex) {
-  std::string out;
-  int hi = -1;
-  for (char c : hex) {
-    int v = c >= '0' && c <= '9'   ? c - '0'
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                   : -1;
-    if (v < 0) continue;
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out += char(hi << 4 | v);
-      hi = -1;
-    }
-  }
-  return out;
-}
-
-std::string hex(std::string_view bytes) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
+using test::hex;
+using test::unhex;
 
 }  // namespace
 

@@ -1,64 +1,6 @@
-// libFuzzer target: decode arbitrary bytes as a interop (npm iso_8583) message. Decoding must never crash,
-// hang or read out of bounds; an accepted message must re-encode, decode back to the same
-// message, and re-encode to the same bytes (the encoding is canonical). Built by run_fuzz.sh.
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-
-#include "device_bridge/crypto.h"
-#include "device_bridge/framing.h"
-#include "device_bridge/iso8583.h"
-
-using namespace posdrill;
-
-namespace {
-
-constexpr Dialect dialect = Dialect::interop;
-
-[[noreturn]] void fail(const char* what, const CodecResult& r) {
-  std::fprintf(stderr, "fuzz_codec_interop: %s: %s (%s, DE%d, offset %zu)\n", what, r.message.c_str(),
-               codec_error_name(r.error), r.field, r.offset);
-  std::abort();
-}
-
-}  // namespace
+// libFuzzer target: arbitrary bytes decoded as an interop (npm iso_8583) message; see fuzz_codec.h.
+#include "fuzz_codec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  DecodeOptions check;
-  check.mac_key = test_mac_key();  // exercise the MAC path on every accepted message
-  IsoMessage message;
-  DecodeInfo info;
-  CodecResult r = decode(input, dialect, message, check, &info);
-  if (!r.ok()) {
-    if (!message.mti.empty() || !message.fields.empty()) fail("a failed decode left data behind", r);
-    if (r.offset > size) fail("error offset past the input", r);
-    return 0;
-  }
-  // Bounded: what was decoded cannot be bigger than what came in.
-  std::size_t decoded = message.mti.size();
-  for (const auto& [de, value] : message.fields) decoded += value.size();
-  if (decoded > 2 * size) fail("decoded more than the input holds", r);
-
-  EncodeOptions options;
-  options.envelope = info.envelope;
-  std::string again;
-  r = encode(message, dialect, again, options);
-  if (!r.ok()) {
-    // An 8-byte interop bitmap re-encodes as 16 bytes: only that may push a message over the limit.
-    if (r.error == CodecError::too_long && size + 8 > max_frame_bytes) return 0;
-    fail("re-encode of a decoded message failed", r);
-  }
-  IsoMessage back;
-  DecodeInfo back_info;
-  r = decode(again, dialect, back, check, &back_info);
-  if (!r.ok()) fail("decode of the re-encoded message failed", r);
-  if (back.mti != message.mti || back.fields != message.fields) fail("round trip changed the message", r);
-  if (back_info.envelope.tpdu != info.envelope.tpdu || back_info.envelope.header != info.envelope.header)
-    fail("round trip changed the envelope", r);
-  std::string third;
-  r = encode(back, dialect, third, options);
-  if (!r.ok() || third != again) fail("encoding is not canonical", r);
-  return 0;
+  return posdrill::fuzz::fuzz_codec_round_trip(posdrill::Dialect::interop, "fuzz_codec_interop", data, size);
 }
