@@ -6,6 +6,7 @@
 // [SECTION] Font: choosing a file FreeType can open and that has our glyphs
 // [SECTION] GL: the few entry points used here, and the screenshot
 // [SECTION] Platform: SDL + GL + ImGui set-up and tear-down
+// [SECTION] UI script: POSDRILL_UI_SCRIPT
 // [SECTION] Frame loop
 //
 // Idle cost: the loop blocks in SDL_WaitEventTimeout and draws only a few frames after each event
@@ -23,18 +24,24 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "kiosk/core/app_state.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
 #include "kiosk/ui/catalog_screen.h"
+#include "kiosk/ui/debrief_screen.h"
+#include "kiosk/ui/feedback_screen.h"
+#include "kiosk/ui/runner_screen.h"
 #include "kiosk/ui/theme.h"
 #include "scenarios/loader.h"
 
@@ -46,11 +53,10 @@ namespace {
 // [SECTION] Helpers
 // ---------------------------------------------------------------------------------------------
 
-using SteadyClock = std::chrono::steady_clock;
+// Not posdrill::SteadyClock (the Clock port the attempts read): this one only times start-up.
+using Chrono = std::chrono::steady_clock;
 
-double ms_since(SteadyClock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count();
-}
+double ms_since(Chrono::time_point t0) { return std::chrono::duration<double, std::milli>(Chrono::now() - t0).count(); }
 
 void log_line(const std::string& s) { std::fprintf(stderr, "posdrill kiosk: %s\n", s.c_str()); }
 
@@ -285,6 +291,109 @@ WindowPlan plan_window(const KioskOptions& o) {
   return p;
 }
 
+// ---------------------------------------------------------------------------------------------
+// [SECTION] UI script
+// ---------------------------------------------------------------------------------------------
+
+// POSDRILL_UI_SCRIPT=FILE drives the kiosk like a finger would, for screenshots of screens past
+// the catalog and for smoke tests: one command a line, `click WIDGET_ID` (press and release the
+// centre of the widget with that stable ID, waiting up to a second of frames for it to appear)
+// and `wait N` (N frames). '#' starts a comment. An environment variable because the command
+// line belongs to kiosk/cli; KioskOptions can take it over later.
+struct ScriptLine {
+  enum class Kind { click, wait } kind = Kind::wait;
+  std::string id;
+  int frames = 0;
+  int line = 0;
+};
+
+constexpr std::size_t max_script_bytes = 64 * 1024;
+constexpr int script_find_frames = 60;
+
+bool load_script(const std::string& path, std::vector<ScriptLine>& out, std::string& error) {
+  std::vector<unsigned char> bytes;
+  if (!read_binary_file(path, max_script_bytes, bytes, error)) return false;
+  std::string text(bytes.begin(), bytes.end());
+  std::size_t pos = 0;
+  int line_no = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+      std::size_t j = i;
+      while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) ++j;
+      if (j > i) words.push_back(line.substr(i, j - i));
+      i = j;
+    }
+    if (words.empty()) continue;
+    ScriptLine sl;
+    sl.line = line_no;
+    if (words[0] == "click" && words.size() == 2) {
+      sl.kind = ScriptLine::Kind::click;
+      sl.id = words[1];
+    } else if (words[0] == "wait" && words.size() == 2 && words[1].size() <= 5 &&
+               words[1].find_first_not_of("0123456789") == std::string::npos) {
+      sl.frames = std::stoi(words[1]);
+    } else {
+      error = path + ":" + std::to_string(line_no) + ": expected `click WIDGET_ID` or `wait FRAMES`";
+      return false;
+    }
+    out.push_back(std::move(sl));
+  }
+  return true;
+}
+
+// Plays a script one frame at a time: press() is called between the platform's NewFrame and
+// ImGui::NewFrame, where the 1.86 backends have just written the real mouse state.
+class ScriptPlayer {
+ public:
+  explicit ScriptPlayer(std::vector<ScriptLine> lines) : lines_(std::move(lines)) {}
+  bool done() const { return at_ >= lines_.size(); }
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  void press(ImGuiIO& io, const WidgetRects& rects) {
+    if (done() || failed()) return;
+    const ScriptLine& l = lines_[at_];
+    if (l.kind == ScriptLine::Kind::wait) {
+      if (++phase_ >= l.frames) next();
+      return;
+    }
+    const auto it = rects.find(l.id);
+    if (phase_ == 0) {  // look for the widget, then hover it
+      if (it == rects.end() || !it->second.enabled) {
+        if (++searching_ > script_find_frames)
+          error_ = "script line " + std::to_string(l.line) + ": no enabled widget `" + l.id + "` on screen";
+        return;
+      }
+      target_ = it->second.center();
+    }
+    io.MousePos = target_;
+    io.MouseDown[0] = phase_ == 1;
+    if (++phase_ > 2) next();
+  }
+
+ private:
+  void next() {
+    ++at_;
+    phase_ = 0;
+    searching_ = 0;
+  }
+  std::vector<ScriptLine> lines_;
+  std::size_t at_ = 0;
+  int phase_ = 0;
+  int searching_ = 0;
+  ImVec2 target_;
+  std::string error_;
+};
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -292,7 +401,7 @@ WindowPlan plan_window(const KioskOptions& o) {
 // ---------------------------------------------------------------------------------------------
 
 int run_kiosk(const KioskOptions& options) {
-  const auto t_start = SteadyClock::now();
+  const auto t_start = Chrono::now();
   const bool shot = !options.screenshot.empty();
 
   const std::filesystem::path content_dir = options.content_dir.empty() ? "content" : options.content_dir;
@@ -303,7 +412,18 @@ int run_kiosk(const KioskOptions& options) {
     if (ec) log_line("cannot create data folder " + options.data_dir.string() + ": " + ec.message());
   }
 
-  const std::vector<uint32_t> code_points = collect_glyphs(loaded.strings, loaded.content.scenarios);
+  // The glyph set covers the terminal twin's screens and slips too: it plays every scenario's
+  // best and critical path through the emulation once (a few ms per scenario).
+  const std::vector<uint32_t> code_points = collect_kiosk_glyphs(loaded.strings, loaded.content.scenarios);
+
+  std::vector<ScriptLine> script_lines;
+  const char* script_path = std::getenv("POSDRILL_UI_SCRIPT");
+  if (script_path && *script_path) {
+    std::string error;
+    if (!load_script(script_path, script_lines, error)) return fail("UI script: " + error);
+    log_line("UI script " + std::string(script_path) + ": " + std::to_string(script_lines.size()) + " commands");
+  }
+  ScriptPlayer script(std::move(script_lines));
   std::optional<ChosenFont> font = choose_font(code_points);
   if (!font) return fail("no usable font: install fonts-noto-cjk or fonts-wqy-microhei");
 
@@ -355,17 +475,37 @@ int run_kiosk(const KioskOptions& options) {
   const ImVector<ImWchar> ranges = glyph_ranges(code_points);
   const Theme theme = add_theme_fonts(*io.Fonts, font->bytes.data(), font->bytes.size(), font->face, metrics,
                                       font->line_per_em, ranges.Data);
-  const auto t_atlas = SteadyClock::now();
+  const auto t_atlas = Chrono::now();
   if (!theme.body || !theme.heading || !io.Fonts->Build())
     return fail("cannot build the font atlas from " + font->path + " face " + std::to_string(font->face));
   const double atlas_ms = ms_since(t_atlas);
 
-  // State owned by this loop; screens only read it and post actions.
-  Lang lang = options.lang;
-  CatalogView view = build_catalog_view(loaded.content.scenarios, loaded.error_count, loaded.strings, lang);
+  // State owned by this loop; screens only read it and post actions, which update() applies
+  // after the frame.
+  const SteadyClock clock;
+  AppState state;
+  state.scenarios = std::move(loaded.content.scenarios);
+  state.strings = std::move(loaded.strings);
+  state.error_count = loaded.error_count;
+  state.clock = &clock;
+  state.lang = options.lang;
+  // A scripted run (tests, screenshots) is reproducible; a trainee gets a fresh choice order.
+  state.seed = script.done() ? static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) : 1;
+  refresh_catalog(state);
   CatalogUiState catalog_ui;
-  std::vector<CatalogAction> actions;
-  const CatalogDispatch dispatch = [&actions](const CatalogAction& a) { actions.push_back(a); };
+  RunnerUiState runner_ui;
+  DebriefUiState debrief_ui;
+  WidgetRects rects;
+  set_widget_rects(&rects);
+  std::vector<Action> actions;
+  const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
+  const CatalogDispatch catalog_dispatch = [&actions](const CatalogAction& a) {
+    if (a.kind == CatalogActionKind::set_language)
+      actions.push_back(SetLang{a.lang});
+    else
+      actions.push_back(OpenScenario{a.scenario_id});
+  };
+  const std::size_t scenario_count = state.scenarios.size();
 
   const int after_frames = std::max(1, options.after_frames);
   // ImGui needs a few frames after an input to settle (release, hover, a layout that depends
@@ -374,10 +514,12 @@ int run_kiosk(const KioskOptions& options) {
   constexpr int idle_wake_ms = 1000;
   int frames_left = settle_frames;
   int frame = 0;
+  int frames_after_script = 0;
   bool running = true;
   while (running) {
+    const bool busy = frames_left > 0 || shot || !script.done();
     SDL_Event ev;
-    bool have = (frames_left > 0 || shot) ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, idle_wake_ms) != 0;
+    bool have = busy ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, idle_wake_ms) != 0;
     while (have) {
       ImGui_ImplSDL2_ProcessEvent(&ev);
       if (ev.type == SDL_QUIT) running = false;
@@ -388,12 +530,35 @@ int run_kiosk(const KioskOptions& options) {
       have = SDL_PollEvent(&ev) != 0;
     }
     if (!running) break;
-    if (frames_left == 0 && !shot) continue;  // woke up with nothing to show
+    // The runner's timer ticks: one frame per idle wake-up (about a second) keeps it current.
+    if (frames_left == 0 && state.screen == ScreenId::runner) frames_left = 1;
+    if (frames_left == 0 && !shot && script.done()) continue;  // woke up with nothing to show
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    if (!script.done()) {
+      script.press(io, rects);
+      if (script.failed()) return fail("UI script: " + script.error());
+      frames_left = settle_frames;
+    } else {
+      ++frames_after_script;
+    }
+    rects.clear();
     ImGui::NewFrame();
-    draw_catalog_screen(view, theme, catalog_ui, dispatch);
+    switch (state.screen) {
+      case ScreenId::catalog:
+        draw_catalog_screen(state.catalog, theme, catalog_ui, catalog_dispatch);
+        break;
+      case ScreenId::runner:
+        draw_runner_screen(state, theme, runner_ui, dispatch);
+        break;
+      case ScreenId::feedback:
+        draw_feedback_screen(state, theme, dispatch);
+        break;
+      case ScreenId::debrief:
+        draw_debrief_screen(state, theme, debrief_ui, dispatch);
+        break;
+    }
     ImGui::Render();
 
     int fb_w = 0, fb_h = 0;
@@ -414,8 +579,8 @@ int run_kiosk(const KioskOptions& options) {
           line, sizeof line,
           "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d built in %.1f ms; "
           "first frame after %.1f ms",
-          loaded.content.scenarios.size(), loaded.error_count, font->path.c_str(), font->face, font->family.c_str(),
-          code_points.size(), io.Fonts->TexWidth, io.Fonts->TexHeight, atlas_ms, first_ms);
+          scenario_count, state.error_count, font->path.c_str(), font->face, font->family.c_str(), code_points.size(),
+          io.Fonts->TexWidth, io.Fonts->TexHeight, atlas_ms, first_ms);
       log_line(line);
       // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
       // ~20 MB) that only a rebuild would need.
@@ -425,7 +590,7 @@ int run_kiosk(const KioskOptions& options) {
       font->bytes.shrink_to_fit();
     }
 
-    if (shot && frame >= after_frames) {
+    if (shot && script.done() && frames_after_script >= after_frames) {
       if (!write_screenshot(gl, fb_w, fb_h, options.screenshot))
         return fail("cannot write the screenshot " + options.screenshot);
       log_line("screenshot " + options.screenshot + " (" + std::to_string(fb_w) + "x" + std::to_string(fb_h) + ")");
@@ -433,17 +598,18 @@ int run_kiosk(const KioskOptions& options) {
     }
     SDL_GL_SwapWindow(pf.window);
 
-    for (const CatalogAction& a : actions) {
-      switch (a.kind) {
-        case CatalogActionKind::set_language:
-          lang = a.lang;
-          view = build_catalog_view(loaded.content.scenarios, loaded.error_count, loaded.strings, lang);
-          SDL_SetWindowTitle(pf.window, loaded.strings.tr("app.title", lang).c_str());
-          break;
-        case CatalogActionKind::open_scenario:
-          // The scenario screen is the next piece of work; until then the tap is logged.
-          log_line("scenario " + a.scenario_id + " chosen (the scenario screen is not built yet)");
-          break;
+    for (const Action& a : actions) {
+      for (const Effect& e : update(state, a)) {
+        if (const auto* lc = std::get_if<LanguageChanged>(&e)) {
+          SDL_SetWindowTitle(pf.window, state.strings.tr("app.title", lc->lang).c_str());
+        } else if (const auto* af = std::get_if<AttemptFinished>(&e)) {
+          // Recording attempts is a later slice; the log keeps the outcome meanwhile.
+          log_line("attempt " + af->result.scenario_id + " finished: score " +
+                   std::to_string(static_cast<int>(af->result.score * 100.0 + 0.5)) + "%, " +
+                   (af->result.passed ? "passed" : "not passed"));
+        } else if (const auto* ig = std::get_if<Ignored>(&e)) {
+          log_line("ignored: " + ig->why);
+        }
       }
       frames_left = settle_frames;
     }

@@ -12,6 +12,7 @@
 #include "kiosk/ui/catalog_screen.h"
 
 #include "kiosk/core/line_break.h"
+#include "kiosk/ui/widget_rects.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -136,7 +137,9 @@ void header(const CatalogView& view, const Theme& th, const CatalogDispatch& dis
   // The "###lang" ID stays the same in both languages, so the button keeps its identity (and
   // its pressed state) across the switch it causes.
   ImGui::SetCursorPos(ImVec2(x_toggle, origin.y));
-  if (ImGui::Button(toggle_label.c_str(), ImVec2(toggle_w, h))) {
+  const bool toggled = ImGui::Button(toggle_label.c_str(), ImVec2(toggle_w, h));
+  note_widget("lang");
+  if (toggled) {
     CatalogAction a;
     a.kind = CatalogActionKind::set_language;
     a.lang = view.lang == Lang::zh ? Lang::en : Lang::zh;
@@ -229,6 +232,7 @@ void card_grid(const std::vector<CatalogCard>& cards, const Theme& th, CatalogUi
       const ImVec2 p = ImGui::GetCursorScreenPos();
       ImGui::PushID(card.scenario_id.c_str());
       const bool tapped = ImGui::InvisibleButton("###card", ImVec2(w, h));
+      note_widget("card." + card.scenario_id);
       const bool held = ImGui::IsItemActive() && !ui.drag_scrolling;
       const bool hovered = ImGui::IsItemHovered() && !ui.drag_scrolling;
       ImGui::PopID();

@@ -46,6 +46,13 @@ struct Palette {
   ImU32 warning_bg;  // content-error banner
   ImU32 warning_border;
   ImU32 difficulty[3];  // basic, intermediate, advanced pills (white text on each)
+  ImU32 ok;             // passed, points earned (white text on it)
+  ImU32 bad;            // failed, critical error (white text on it)
+  ImU32 paper;          // printed slips
+  ImU32 paper_text;
+  ImU32 lcd;  // the terminal twin's screen
+  ImU32 lcd_text;
+  ImU32 device;  // the terminal twin's body
 };
 const Palette& palette();
 

@@ -1,0 +1,147 @@
+// The kiosk's application state and its one mutator, update(). PURE: standard library, the
+// scenario engine and the emulated terminal; no ImGui, no SDL.
+//
+// Why one state and one update(): the frame loop, the tests and (later) a headless driver all
+// play a scenario through the same actions, so what the tests prove is what the trainee gets.
+// Screens only read AppState and emit Actions; update() is the only code that changes it, and
+// what it wants done outside (a window title, recording the attempt) comes back as Effects.
+//
+// Time is a port: the attempt's runner and emulated terminal read the injected Clock, so a test
+// with a FakeClock plays the same attempt byte for byte every time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "device_bridge/emulation.h"
+#include "device_bridge/terminal.h"
+#include "kiosk/core/catalog.h"
+#include "kiosk/core/strings.h"
+#include "scenarios/clock.h"
+#include "scenarios/model.h"
+#include "scenarios/runner.h"
+
+namespace posdrill {
+
+enum class ScreenId { catalog, runner, feedback, debrief };
+
+// One scenario being played. Owns the runner and the emulated terminal; neither copyable nor
+// movable, because the runner refers to the scenario and clock, and the port to the clock.
+struct Attempt {
+  Attempt(const Scenario& scenario, const Clock& clock, uint64_t seed);
+  Attempt(const Attempt&) = delete;
+  Attempt& operator=(const Attempt&) = delete;
+
+  const Scenario& scenario;
+  EmulatedTerminalPort port;
+  Runner runner;
+  // The most recent transaction look-up: a completion or void keyed from the menu quotes it.
+  std::optional<TerminalRecord> last_lookup;
+  // Copies of what the terminal shows, refreshed after every operation, so screens can read
+  // them from a const AppState (EmulatedTerminalPort hands out the terminal only non-const).
+  Screen terminal_screen;
+  // Printed slips, newest last: the setup's history first (the slip the story talks about),
+  // then what the trainee's operations printed.
+  std::vector<Receipt> receipts;
+  std::size_t history_receipt_count = 0;
+  // Hints opened at the current step, in the order opened.
+  std::vector<Hint> hints;
+  // When the current step was entered (clock ms), for the timer on screen.
+  std::string step_id;
+  int64_t step_entered_ms = 0;
+};
+
+// ---- Actions: what a screen (or a test, or a script) asks for ------------------------------
+
+struct OpenScenario {
+  std::string scenario_id;
+};
+struct Choose {
+  std::string choice_id;
+};
+struct TakeHint {};
+// The twin's transaction menu: do this operation the way a trainee keying it right would.
+struct DoTerminalOp {
+  TerminalOp op = TerminalOp::sale;
+};
+struct GiveUp {};    // terminal task: stop without doing it (counts as not done)
+struct Continue {};  // after a narrative, an end text or the feedback panel
+struct Retry {};     // debrief: play the same scenario again
+struct BackToCatalog {};
+struct SetLang {
+  Lang lang = Lang::zh;
+};
+
+using Action =
+    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, GiveUp, Continue, Retry, BackToCatalog, SetLang>;
+
+// ---- Effects: what update() wants done outside the core ------------------------------------
+
+struct LanguageChanged {
+  Lang lang = Lang::zh;
+};
+// The attempt reached its end; a later slice records it (store, sync).
+struct AttemptFinished {
+  AttemptResult result;
+};
+// An action that did not fit the current state (a stale tap); logged, never fatal.
+struct Ignored {
+  std::string why;
+};
+
+using Effect = std::variant<LanguageChanged, AttemptFinished, Ignored>;
+
+struct AppState {
+  // Content, loaded once by the platform. `scenarios` must not change while an attempt runs:
+  // the attempt points into it.
+  std::vector<Scenario> scenarios;
+  UiStrings strings;
+  std::size_t error_count = 0;
+
+  const Clock* clock = nullptr;  // required before opening a scenario; outlives the state
+  uint64_t seed = 1;             // choice order; the same seed shows the same order
+
+  ScreenId screen = ScreenId::catalog;
+  Lang lang = Lang::zh;
+  CatalogView catalog;  // rebuilt on every language change
+  std::unique_ptr<Attempt> attempt;
+};
+
+// Fills `state.catalog` for the current language (call once after loading content).
+void refresh_catalog(AppState& state);
+
+// Applies one action. Never throws on a stale or misplaced action: it changes nothing and says
+// why in an Ignored effect.
+std::vector<Effect> update(AppState& state, const Action& action);
+
+// ---- Queries the screens share ----------------------------------------------------------------
+
+// The step the trainee is on, or null without an attempt.
+const Step* current_step(const AppState& state);
+// Milliseconds spent on the current step.
+int64_t step_elapsed_ms(const AppState& state);
+// The step records the debrief lists as mistakes: critical, or fewer points than the most the
+// step could earn, or a terminal task not done.
+std::vector<const StepRecord*> mistakes(const AttemptResult& result);
+// "12:34" for a millisecond count (negative counts as zero).
+std::string format_mm_ss(int64_t ms);
+
+// The terminal operations the twin's menu offers, in the order of the emulated terminal's menu.
+const std::vector<TerminalOp>& twin_menu_ops();
+
+// Every string key the runner, feedback and debrief screens use (checked against strings.yaml).
+const std::vector<std::string>& play_string_keys();
+
+// Every text the emulated terminal can show while `scenario` is played through the kiosk: its
+// screens and printed slips along the best path and the critical path, and after each menu
+// operation on a fresh replay of its setup. The glyph set is built from these plus the content.
+std::vector<std::string> terminal_visible_texts(const Scenario& scenario);
+
+// The kiosk's whole glyph set: collect_glyphs() plus the terminal texts of every scenario.
+std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios);
+
+}  // namespace posdrill

@@ -1,0 +1,106 @@
+// The debrief screen.
+
+#include "kiosk/ui/debrief_screen.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace posdrill {
+
+namespace {
+
+// What the trainee did at a step, in words: the choice's text, or "skipped".
+std::string answer_text(const AppState& st, const Scenario& sc, const StepRecord& r) {
+  if (r.gave_up) return st.strings.tr("debrief.gave_up", st.lang);
+  if (r.kind != StepKind::decision) return {};
+  if (const Step* step = sc.find(r.step_id))
+    for (const Choice& c : step->choices)
+      if (c.id == r.choice_id) return c.text.get(st.lang);
+  return {};
+}
+
+void mistake(const AppState& st, const Theme& th, const Scenario& sc, const StepRecord& r) {
+  const Palette& pal = palette();
+  const Lang lang = st.lang;
+  ImFont* f = ImGui::GetFont();
+  begin_box(th);
+  if (r.critical) badge(th, st.strings.tr("debrief.critical", lang), pal.bad, pal.text);
+  paragraph(f, r.prompt.get(lang), pal.accent);
+  const std::string did = answer_text(st, sc, r);
+  if (!did.empty()) paragraph(f, "> " + did, pal.text_dim);
+  paragraph(f, fill_count(st.strings.tr("debrief.points", lang), r.points) + " / " + std::to_string(r.max_points),
+            pal.text_dim);
+  paragraph(f, r.feedback.get(lang), pal.text);
+  end_box(th, pal.card, r.critical ? pal.bad : pal.card_border);
+}
+
+}  // namespace
+
+void draw_debrief_screen(const AppState& st, const Theme& th, DebriefUiState& ui, const Dispatch& dispatch) {
+  begin_screen("###debrief", th);
+  if (!st.attempt) {
+    end_screen();
+    return;
+  }
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const Lang lang = st.lang;
+  const Scenario& sc = st.attempt->scenario;
+  const AttemptResult& res = st.attempt->runner.result();
+  play_header(st, th, sc.title.get(lang), dispatch);
+
+  // The two buttons stay in a fixed bar at the bottom so they are reachable without scrolling.
+  const float bar_h = m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2;
+  ImGui::BeginChild("###debrief_body", ImVec2(0.0f, -bar_h), false, ImGuiWindowFlags_NoSavedSettings);
+  drag_scroll(th, ui.dragging);
+  ImFont* heading = font_or_current(th.heading);
+  paragraph(heading, st.strings.tr("debrief.title", lang), pal.text);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+
+  const long long pct = std::llround(res.score * 100.0);
+  ImGui::PushFont(heading);
+  badge(th, fill_count(st.strings.tr("debrief.score", lang), pct), pal.card, pal.text);
+  ImGui::SameLine(0.0f, m.gap);
+  badge(th, st.strings.tr(res.passed ? "debrief.passed" : "debrief.failed", lang), res.passed ? pal.ok : pal.bad,
+        pal.text);
+  ImGui::PopFont();
+  paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.pass_mark", lang), res.pass_mark), pal.text_dim);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  // How the story ended (the end step's scene), then the scenario's summary.
+  const Scene& scene = st.attempt->runner.scene();
+  if (!scene.text.empty()) {
+    begin_box(th);
+    paragraph(ImGui::GetFont(), scene.text.get(lang), pal.text);
+    end_box(th, res.passed ? pal.card : pal.warning_bg, res.passed ? pal.card_border : pal.warning_border);
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  }
+  paragraph(ImGui::GetFont(), sc.debrief.summary.get(lang), pal.text);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));
+
+  paragraph(heading, st.strings.tr("debrief.mistakes", lang), pal.text);
+  const std::vector<const StepRecord*> ms = mistakes(res);
+  if (ms.empty()) paragraph(ImGui::GetFont(), st.strings.tr("debrief.no_mistakes", lang), pal.text_dim);
+  for (const StepRecord* r : ms) {
+    mistake(st, th, sc, *r);
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  }
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  if (!sc.debrief.rules.empty()) {
+    paragraph(heading, st.strings.tr("debrief.rules", lang), pal.text);
+    begin_box(th);
+    int n = 0;
+    for (const Text& rule : sc.debrief.rules)
+      paragraph(ImGui::GetFont(), std::to_string(++n) + ". " + rule.get(lang), pal.text);
+    end_box(th, pal.card, pal.accent);
+  }
+  ImGui::EndChild();
+
+  const float w = std::floor((ImGui::GetContentRegionAvail().x - m.gap) * 0.5f);
+  if (touch_button(th, st.strings.tr("debrief.retry", lang), "retry", w, true, pal.difficulty[1])) dispatch(Retry{});
+  ImGui::SameLine(0.0f, m.gap);
+  if (touch_button(th, st.strings.tr("debrief.back", lang), "back_catalog", w)) dispatch(BackToCatalog{});
+  end_screen();
+}
+
+}  // namespace posdrill

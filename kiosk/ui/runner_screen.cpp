@@ -1,0 +1,261 @@
+// The runner screen.
+//
+// [SECTION] Terminal twin (left column)
+// [SECTION] Story and decision (right column)
+// [SECTION] Screen
+
+#include "kiosk/ui/runner_screen.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <string>
+
+namespace posdrill {
+
+namespace {
+
+const std::string& tr_text(const Text& t, Lang l) { return t.get(l).empty() ? t.get(Lang::zh) : t.get(l); }
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Terminal twin
+// ---------------------------------------------------------------------------------------------
+
+// The LCD: status bar, title, lines, and the training watermark, so a screenshot of the twin can
+// never pass for a live terminal's.
+void terminal_display(const AppState& st, const Theme& th) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const Attempt& a = *st.attempt;
+  const Lang lang = st.lang;
+  ImFont* f = ImGui::GetFont();
+  ImFont* big = font_or_current(th.heading);
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float inner = std::max(1.0f, w - 4 * m.pad);
+  const Screen& s = a.terminal_screen;
+
+  float h = 2 * m.pad + f->FontSize * 1.3f + wrapped_height(big, tr_text(s.title, lang), inner);
+  for (const Text& l : s.lines) h += wrapped_height(f, tr_text(l, lang), inner);
+  h = std::max(h + f->FontSize * 1.6f, m.touch_px * 3.0f);  // room for the watermark
+
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h + 2 * m.pad), pal.device, m.rounding * 2);
+  const ImVec2 lp(p.x + m.pad, p.y + m.pad);
+  const ImVec2 lq(p.x + w - m.pad, p.y + m.pad + h);
+  dl->AddRectFilled(lp, lq, pal.lcd, m.rounding);
+  float y = lp.y + m.pad * 0.5f;
+  // Status bar (carries "培训 TRAINING" from the emulator), then a rule.
+  dl->AddText(f, f->FontSize, ImVec2(lp.x + m.pad, y), pal.lcd_text, tr_text(s.status, lang).c_str());
+  y += f->FontSize * 1.15f;
+  dl->AddLine(ImVec2(lp.x + m.pad * 0.5f, y), ImVec2(lq.x - m.pad * 0.5f, y), pal.lcd_text, 1.0f);
+  y += f->FontSize * 0.15f;
+  y += draw_wrapped_text(dl, big, ImVec2(lp.x + m.pad, y), pal.lcd_text, tr_text(s.title, lang), inner);
+  for (const Text& l : s.lines)
+    y += draw_wrapped_text(dl, f, ImVec2(lp.x + m.pad, y), pal.lcd_text, tr_text(l, lang), inner);
+  // Watermark: bottom right, amber on the LCD, in both languages whatever the UI language.
+  const std::string mark = st.strings.tr("app.training_mark", lang);
+  const ImVec2 ms = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, mark.c_str());
+  const ImVec2 mp(lq.x - ms.x - m.pad, lq.y - ms.y - m.pad * 0.5f);
+  dl->AddRectFilled(ImVec2(mp.x - m.pad * 0.4f, mp.y), ImVec2(mp.x + ms.x + m.pad * 0.4f, mp.y + ms.y), pal.mark,
+                    m.rounding * 0.5f);
+  dl->AddText(f, f->FontSize, mp, pal.mark_text, mark.c_str());
+  ImGui::Dummy(ImVec2(w, h + 2 * m.pad));
+}
+
+void terminal_menu(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Step* step = current_step(st);
+  const bool live = step && step->kind == StepKind::terminal;
+  paragraph(ImGui::GetFont(), st.strings.tr(live ? "runner.menu" : "runner.menu_idle", st.lang),
+            live ? palette().accent : palette().text_dim);
+  const float w = ImGui::GetContentRegionAvail().x;
+  const int columns = w > 3 * 200.0f * m.scale ? 3 : 2;
+  const float bw = std::floor((w - m.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns));
+  const std::vector<TerminalOp>& ops = twin_menu_ops();
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (i % static_cast<std::size_t>(columns) != 0) ImGui::SameLine(0.0f, m.gap);
+    const std::string id = "op." + std::string(terminal_op_name(ops[i]));
+    // Fixed height per row, so the grid stays a grid when one label wraps.
+    if (touch_button(th, terminal_op_label(ops[i]).get(st.lang), id, bw, live)) dispatch(DoTerminalOp{ops[i]});
+  }
+}
+
+void receipts(const AppState& st, const Theme& th) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const Attempt& a = *st.attempt;
+  ImFont* f = ImGui::GetFont();
+  paragraph(font_or_current(th.heading), st.strings.tr("runner.receipts", st.lang), pal.text);
+  if (a.receipts.empty()) {
+    paragraph(f, st.strings.tr("runner.no_receipts", st.lang), pal.text_dim);
+    return;
+  }
+  // Newest first, and only a few: the slip that matters is the one just printed (or the one
+  // the story is about); an unbounded list would only slow every frame.
+  constexpr std::size_t shown_max = 4;
+  const std::size_t n = a.receipts.size();
+  for (std::size_t k = 0; k < std::min(n, shown_max); ++k) {
+    const std::size_t i = n - 1 - k;
+    const Receipt& r = a.receipts[i];
+    begin_box(th);
+    if (i < a.history_receipt_count)
+      paragraph(f, st.strings.tr("runner.history", st.lang), IM_COL32(0x60, 0x4A, 0x00, 0xFF));
+    // Slip lines sit tight, as printed; paragraph spacing would make one slip a screen long.
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0.0f));
+    for (const std::string& line : r.lines) paragraph(f, line, pal.paper_text);
+    ImGui::PopStyleVar();
+    end_box(th, pal.paper, 0);
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Story and decision
+// ---------------------------------------------------------------------------------------------
+
+void timer_row(const AppState& st, const Theme& th, const Step& step) {
+  const Palette& pal = palette();
+  const int64_t elapsed = step_elapsed_ms(st);
+  std::string text = st.strings.tr("runner.timer", st.lang);
+  std::string value = format_mm_ss(elapsed);
+  const bool limited = step.time_limit_s > 0;
+  if (limited) value += " / " + format_mm_ss(static_cast<int64_t>(step.time_limit_s) * 1000);
+  const std::size_t at = text.find("{n}");
+  if (at != std::string::npos) text.replace(at, 3, value);
+  const bool over = limited && elapsed > static_cast<int64_t>(step.time_limit_s) * 1000;
+  if (!limited) text += "  (" + st.strings.tr("runner.no_limit", st.lang) + ")";
+  if (over) text += "  " + st.strings.tr("runner.overtime", st.lang);
+  badge(th, text, over ? pal.bad : pal.card, pal.text);
+}
+
+void labelled_box(const Theme& th, const std::string& label, const std::string& body, ImU32 bg) {
+  const Palette& pal = palette();
+  begin_box(th);
+  paragraph(ImGui::GetFont(), label, pal.accent);
+  paragraph(ImGui::GetFont(), body, pal.text);
+  end_box(th, bg, pal.card_border);
+}
+
+void phone(const AppState& st, const Theme& th) {
+  const Palette& pal = palette();
+  const Scene& scene = st.attempt->runner.scene();
+  begin_box(th);
+  paragraph(ImGui::GetFont(), st.strings.tr("runner.phone", st.lang), pal.accent);
+  if (scene.sms.empty()) paragraph(ImGui::GetFont(), st.strings.tr("runner.no_sms", st.lang), pal.text_dim);
+  for (const Text& sms : scene.sms) paragraph(ImGui::GetFont(), tr_text(sms, st.lang), pal.text);
+  end_box(th, IM_COL32(0x14, 0x1C, 0x24, 0xFF), pal.card_border);
+}
+
+void hints(const AppState& st, const Theme& th, const Step& step, const Dispatch& dispatch) {
+  const Palette& pal = palette();
+  const Attempt& a = *st.attempt;
+  for (const Hint& h : a.hints)
+    labelled_box(th, st.strings.tr("runner.hints_left", st.lang), tr_text(h.text, st.lang), pal.warning_bg);
+  const int left = a.runner.hints_left();
+  if (step.hints.empty()) return;
+  if (left > 0) {
+    const std::size_t next = step.hints.size() - static_cast<std::size_t>(left);
+    const std::string label = fill_count(st.strings.tr("runner.hint", st.lang), step.hints[next].cost);
+    if (touch_button(th, label, "hint", 0.0f, true, pal.warning_bg)) dispatch(TakeHint{});
+  } else {
+    touch_button(th, st.strings.tr("runner.no_hints", st.lang), "hint", 0.0f, false);
+  }
+}
+
+void answer_area(const AppState& st, const Theme& th, const Step& step, const Dispatch& dispatch) {
+  const Palette& pal = palette();
+  const ThemeMetrics& m = th.metrics;
+  const Attempt& a = *st.attempt;
+  ImFont* heading = font_or_current(th.heading);
+  switch (step.kind) {
+    case StepKind::narrative:
+    case StepKind::end: {
+      const char* key = step.kind == StepKind::end ? "runner.finish" : "runner.continue";
+      if (touch_button(th, st.strings.tr(key, st.lang), "continue", 0.0f, true, pal.difficulty[1]))
+        dispatch(Continue{});
+      break;
+    }
+    case StepKind::decision: {
+      paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
+      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+      for (const Choice* c : a.runner.shown_choices()) {
+        if (touch_button(th, tr_text(c->text, st.lang), "choice." + c->id, 0.0f)) dispatch(Choose{c->id});
+      }
+      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+      hints(st, th, step, dispatch);
+      break;
+    }
+    case StepKind::terminal: {
+      paragraph(ImGui::GetFont(), st.strings.tr("runner.task", st.lang), pal.accent);
+      paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
+      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+      hints(st, th, step, dispatch);
+      if (touch_button(th, st.strings.tr("runner.give_up", st.lang), "give_up", 0.0f)) dispatch(GiveUp{});
+      break;
+    }
+  }
+}
+
+void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const Attempt& a = *st.attempt;
+  const Step& step = a.runner.step();
+  const Scene& scene = a.runner.scene();
+
+  timer_row(st, th, step);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+  if (!scene.text.empty())
+    labelled_box(th, st.strings.tr("runner.situation", st.lang), tr_text(scene.text, st.lang), pal.card);
+  if (!scene.customer.empty()) {
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+    labelled_box(th, st.strings.tr("runner.customer", st.lang), tr_text(scene.customer, st.lang),
+                 IM_COL32(0x23, 0x30, 0x3D, 0xFF));
+  }
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+  phone(st, th);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.4f));
+  answer_area(st, th, step, dispatch);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Screen
+// ---------------------------------------------------------------------------------------------
+
+void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, const Dispatch& dispatch) {
+  begin_screen("###runner", th);
+  if (!st.attempt) {
+    end_screen();
+    return;
+  }
+  const ThemeMetrics& m = th.metrics;
+  play_header(st, th, tr_text(st.attempt->scenario.title, st.lang), dispatch);
+
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float left_w = std::floor(std::max(avail * 0.42f, 360.0f * m.scale));
+  ImGui::BeginChild("###twin", ImVec2(left_w, 0.0f), false, ImGuiWindowFlags_NoSavedSettings);
+  drag_scroll(th, ui.twin_dragging);
+  paragraph(ImGui::GetFont(), st.strings.tr("runner.terminal", st.lang), palette().text_dim);
+  terminal_display(st, th);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  terminal_menu(st, th, dispatch);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));
+  receipts(st, th);
+  ImGui::EndChild();
+
+  ImGui::SameLine(0.0f, m.gap * 1.5f);
+  ImGui::BeginChild("###story", ImVec2(0.0f, 0.0f), false, ImGuiWindowFlags_NoSavedSettings);
+  if (ui.scrolled_for_step != st.attempt->step_id) {
+    ui.scrolled_for_step = st.attempt->step_id;
+    ImGui::SetScrollY(0.0f);
+  }
+  drag_scroll(th, ui.story_dragging);
+  story(st, th, dispatch);
+  ImGui::EndChild();
+  end_screen();
+}
+
+}  // namespace posdrill

@@ -1,0 +1,30 @@
+// The runner screen: a scenario being played.
+//
+// Left: the terminal twin — its screen in the current language with the "培训 TRAINING"
+// watermark, the transaction menu as big touch buttons (live only during a terminal task), and
+// the printed slips (card numbers masked by the emulator). Right: the timer, the situation, the
+// customer's line, the customer's phone with the bank's SMS, and what the trainee must do now:
+// continue a narrative, pick a choice (in the order the runner shows them), or run a terminal
+// task; a hint button shows what the next hint costs.
+//
+// A function of (const AppState&, Theme, RunnerUiState&, dispatch): it reads, keeps only scroll
+// state, and reports taps as Actions. Widget IDs: "op.<terminal op>", "choice.<choice id>",
+// "hint", "continue", "give_up", "back", "lang".
+#pragma once
+
+#include "kiosk/core/app_state.h"
+#include "kiosk/ui/theme.h"
+#include "kiosk/ui/widgets.h"
+
+namespace posdrill {
+
+struct RunnerUiState {
+  bool twin_dragging = false;
+  bool story_dragging = false;
+  // The step the story column was last scrolled for: a new step starts at the top.
+  std::string scrolled_for_step;
+};
+
+void draw_runner_screen(const AppState& state, const Theme& theme, RunnerUiState& ui, const Dispatch& dispatch);
+
+}  // namespace posdrill

@@ -1,0 +1,221 @@
+// Shared widgets of the play screens.
+
+#include "kiosk/ui/widgets.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <vector>
+
+#include "kiosk/core/line_break.h"
+
+namespace posdrill {
+
+namespace {
+
+WidgetRects* g_rects = nullptr;
+
+std::vector<LineSpan> lines_of(ImFont* f, const std::string& s, float width) {
+  return break_lines(s, std::max(1.0f, width), [f](uint32_t cp) {
+    return cp <= IM_UNICODE_CODEPOINT_MAX ? f->GetCharAdvance(static_cast<ImWchar>(cp)) : f->FallbackAdvanceX;
+  });
+}
+
+// Box bookkeeping: begin_box records where it started; nesting is a programmer error.
+struct BoxFrame {
+  bool open = false;
+  ImVec2 start;
+  float width = 0;
+};
+BoxFrame g_box;
+float g_box_pad = 0.0f;
+
+}  // namespace
+
+void set_widget_rects(WidgetRects* rects) { g_rects = rects; }
+
+void note_widget(std::string_view id, bool enabled) {
+  if (!g_rects) return;
+  (*g_rects)[std::string(id)] = WidgetRect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled};
+}
+
+ImFont* font_or_current(ImFont* f) { return f ? f : ImGui::GetFont(); }
+
+float wrapped_height(ImFont* f, const std::string& text, float width) {
+  return f->FontSize * static_cast<float>(lines_of(f, text, width).size());
+}
+
+float draw_wrapped_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& text, float width) {
+  const std::vector<LineSpan> lines = lines_of(f, text, width);
+  for (const LineSpan& l : lines) {
+    dl->AddText(f, f->FontSize, pos, col, text.data() + l.begin, text.data() + l.end);
+    pos.y += f->FontSize;
+  }
+  return f->FontSize * static_cast<float>(lines.size());
+}
+
+void paragraph(ImFont* f, const std::string& text, ImU32 col) {
+  if (text.empty()) return;
+  float avail = ImGui::GetContentRegionAvail().x;
+  // Inside a box the right padding counts too (Indent only moves the left edge).
+  if (g_box.open) {
+    const float pad = g_box_pad;
+    avail = std::min(avail, g_box.start.x + g_box.width - pad - ImGui::GetCursorScreenPos().x);
+  }
+  avail = std::max(1.0f, avail);
+  const float h = draw_wrapped_text(ImGui::GetWindowDrawList(), f, ImGui::GetCursorScreenPos(), col, text, avail);
+  ImGui::Dummy(ImVec2(avail, h));
+}
+
+void begin_box(const Theme& th) {
+  IM_ASSERT(!g_box.open && "boxes do not nest");
+  g_box.open = true;
+  g_box.start = ImGui::GetCursorScreenPos();
+  g_box.width = ImGui::GetContentRegionAvail().x;
+  g_box_pad = th.metrics.pad;
+  ImGui::GetWindowDrawList()->ChannelsSplit(2);
+  ImGui::GetWindowDrawList()->ChannelsSetCurrent(1);
+  const ThemeMetrics& m = th.metrics;
+  ImGui::Dummy(ImVec2(0.0f, std::max(0.0f, m.pad * 0.5f - ImGui::GetStyle().ItemSpacing.y)));
+  ImGui::Indent(m.pad);
+  ImGui::PushItemWidth(g_box.width - 2 * m.pad);
+  // Text inside wraps short of the right padding.
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + g_box.width - 2 * m.pad);
+  ImGui::BeginGroup();
+}
+
+void end_box(const Theme& th, ImU32 bg, ImU32 border) {
+  IM_ASSERT(g_box.open);
+  const ThemeMetrics& m = th.metrics;
+  ImGui::EndGroup();
+  ImGui::PopTextWrapPos();
+  ImGui::PopItemWidth();
+  ImGui::Unindent(m.pad);
+  ImGui::Dummy(ImVec2(0.0f, m.pad * 0.5f - ImGui::GetStyle().ItemSpacing.y));
+  const ImVec2 end(g_box.start.x + g_box.width, ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->ChannelsSetCurrent(0);
+  dl->AddRectFilled(g_box.start, end, bg, m.rounding);
+  if (border) dl->AddRect(g_box.start, end, border, m.rounding, 0, m.border);
+  dl->ChannelsMerge();
+  g_box.open = false;
+}
+
+bool touch_button(const Theme& th, const std::string& label, std::string_view id, float width, bool enabled,
+                  ImU32 colour) {
+  const ThemeMetrics& m = th.metrics;
+  ImFont* f = ImGui::GetFont();
+  const float w = width > 0 ? width : std::max(m.touch_px, ImGui::GetContentRegionAvail().x);
+  const float inner = std::max(1.0f, w - 2 * m.pad);
+  const float text_h = wrapped_height(f, label, inner);
+  const ImVec2 size(w, std::max(m.touch_px, text_h + 2 * std::round(m.pad * 0.6f)));
+
+  ImGui::PushID(id.data(), id.data() + id.size());
+  if (!enabled) ImGui::BeginDisabled();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const bool tapped = ImGui::InvisibleButton("##b", size);
+  const bool held = ImGui::IsItemActive();
+  const bool hovered = ImGui::IsItemHovered();
+  if (!enabled) ImGui::EndDisabled();
+  ImGui::PopID();
+  note_widget(id, enabled);
+
+  const ImGuiStyle& st = ImGui::GetStyle();
+  ImU32 bg = colour ? colour : ImGui::GetColorU32(ImGuiCol_Button);
+  if (enabled && held)
+    bg = ImGui::GetColorU32(ImGuiCol_ButtonActive);
+  else if (enabled && hovered && !colour)
+    bg = ImGui::GetColorU32(ImGuiCol_ButtonHovered);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 q(p.x + size.x, p.y + size.y);
+  if (!enabled) {
+    dl->AddRectFilled(p, q, palette().card, m.rounding);
+    dl->AddRect(p, q, ImGui::GetColorU32(ImGuiCol_Separator), m.rounding, 0, m.border);
+  } else {
+    dl->AddRectFilled(p, q, bg, m.rounding);
+    dl->AddRect(p, q, palette().card_border, m.rounding, 0, m.border);
+  }
+  const ImU32 fg = enabled ? palette().text : ImGui::GetColorU32(st.Colors[ImGuiCol_TextDisabled]);
+  draw_wrapped_text(dl, f, ImVec2(p.x + m.pad, p.y + (size.y - text_h) * 0.5f), fg, label, inner);
+  return tapped && enabled;
+}
+
+void badge(const Theme& th, const std::string& text, ImU32 bg, ImU32 fg) {
+  const ThemeMetrics& m = th.metrics;
+  ImFont* f = ImGui::GetFont();
+  const ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text.c_str());
+  const ImVec2 size(ts.x + 2 * m.pad, std::max(ts.y + m.pad * 0.5f, f->FontSize * 1.4f));
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), bg, m.rounding);
+  dl->AddText(f, f->FontSize, ImVec2(p.x + m.pad, p.y + (size.y - ts.y) * 0.5f), fg, text.c_str());
+  ImGui::Dummy(size);
+}
+
+void drag_scroll(const Theme& th, bool& dragging) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+      ImGui::IsMouseDragging(ImGuiMouseButton_Left, std::round(12.0f * th.metrics.scale)))
+    dragging = true;
+  if (dragging && io.MouseDown[ImGuiMouseButton_Left]) ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+  if (!io.MouseDown[ImGuiMouseButton_Left]) dragging = false;
+}
+
+void play_header(const AppState& state, const Theme& th, const std::string& title, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  ImFont* body = ImGui::GetFont();
+  ImFont* heading = font_or_current(th.heading);
+  const Lang lang = state.lang;
+  const std::string mark = state.strings.tr("app.training_mark", lang);
+  const std::string toggle = state.strings.tr("app.lang_toggle", lang);
+  const std::string back = state.strings.tr("runner.back", lang);
+  auto text_w = [body](const std::string& s) {
+    return body->CalcTextSizeA(body->FontSize, FLT_MAX, 0.0f, s.c_str()).x;
+  };
+  const float toggle_w = std::max(m.touch_px, text_w(toggle) + 2 * m.pad);
+  const float back_w = std::max(m.touch_px, text_w(back) + 2 * m.pad);
+  const float mark_w = text_w(mark) + 2 * m.pad;
+  const ImVec2 origin = ImGui::GetCursorPos();
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const float x_toggle = right - toggle_w;
+  const float x_back = x_toggle - m.gap - back_w;
+  const float x_mark = x_back - m.gap - mark_w;
+  const float h = m.touch_px;
+
+  const float title_w = std::max(1.0f, x_mark - m.gap - origin.x);
+  const float title_h = wrapped_height(heading, title, title_w);
+  const ImVec2 sp = ImGui::GetCursorScreenPos();
+  draw_wrapped_text(ImGui::GetWindowDrawList(), heading, ImVec2(sp.x, sp.y + std::max(0.0f, (h - title_h) * 0.5f)),
+                    pal.text, title, title_w);
+
+  ImGui::SetCursorPos(ImVec2(x_mark, origin.y + (h - body->FontSize * 1.4f) * 0.5f));
+  badge(th, mark, pal.mark, pal.mark_text);
+  ImGui::SetCursorPos(ImVec2(x_back, origin.y));
+  if (touch_button(th, back, "back", back_w)) dispatch(BackToCatalog{});
+  ImGui::SetCursorPos(ImVec2(x_toggle, origin.y));
+  if (touch_button(th, toggle, "lang", toggle_w)) dispatch(SetLang{lang == Lang::zh ? Lang::en : Lang::zh});
+
+  ImGui::SetCursorPos(ImVec2(origin.x, origin.y + std::max(h, title_h)));
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.25f));
+  ImGui::Separator();
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.25f));
+}
+
+void begin_screen(const char* id, const Theme& th) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoScrollWithMouse;
+  ImGui::Begin(id, nullptr, flags);
+  ImGui::PushFont(font_or_current(th.body));
+}
+
+void end_screen() {
+  ImGui::PopFont();
+  ImGui::End();
+}
+
+}  // namespace posdrill

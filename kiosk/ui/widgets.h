@@ -1,0 +1,53 @@
+// Widgets the play screens share: wrapped text, boxes, big touch buttons and the header bar.
+// ImGui only. Every touch button records where it was drawn (widget_rects.h).
+#pragma once
+
+#include <imgui.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "kiosk/core/app_state.h"
+#include "kiosk/ui/theme.h"
+#include "kiosk/ui/widget_rects.h"
+
+namespace posdrill {
+
+using Dispatch = std::function<void(const Action&)>;
+
+ImFont* font_or_current(ImFont* f);
+
+// Height of `text` broken into lines of at most `width` (Chinese-aware, line_break.h).
+float wrapped_height(ImFont* f, const std::string& text, float width);
+// Draws `text` wrapped to `width` at `pos` (screen space); returns its height.
+float draw_wrapped_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& text, float width);
+// A paragraph as wide as the space left in the window.
+void paragraph(ImFont* f, const std::string& text, ImU32 col);
+
+// A box of full available width around what is drawn between begin_box and end_box (text,
+// buttons). Do not nest: the box draws its background on a split draw-list channel.
+void begin_box(const Theme& th);
+void end_box(const Theme& th, ImU32 bg, ImU32 border);
+
+// A button at least one touch target high whose label wraps inside `width` (0: all the space
+// left). The ImGui ID is `id`, never the label, so switching language keeps the widget's
+// identity. Disabled buttons are drawn dimmed and never fire. Returns true when tapped.
+bool touch_button(const Theme& th, const std::string& label, std::string_view id, float width, bool enabled = true,
+                  ImU32 colour = 0);
+
+// An amber badge with bilingual text ("培训 TRAINING"): not a button, so nobody taps it.
+void badge(const Theme& th, const std::string& text, ImU32 bg, ImU32 fg);
+
+// Touch screens have no wheel: a drag anywhere on the current child window scrolls it.
+// `dragging` survives between frames (a drag's release must not tap what is under the finger).
+void drag_scroll(const Theme& th, bool& dragging);
+
+// The top bar of the play screens: title (wrapped), the training mark, "leave", language toggle.
+void play_header(const AppState& state, const Theme& th, const std::string& title, const Dispatch& dispatch);
+
+// Begins a full-viewport borderless window with the body font pushed; pair with end_screen.
+void begin_screen(const char* id, const Theme& th);
+void end_screen();
+
+}  // namespace posdrill

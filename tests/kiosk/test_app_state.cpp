@@ -1,0 +1,176 @@
+// The kiosk's core played through update() alone: every shipped scenario's best path reaches a
+// passed debrief and its critical path a failed one, with choices and terminal operations sent
+// as the actions the screens would send. Time is a FakeClock, so every run is the same.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+
+#include "kiosk/core/app_state.h"
+#include "kiosk/core/glyphs.h"
+#include "scenarios/loader.h"
+
+using namespace posdrill;
+
+namespace {
+
+const std::filesystem::path content_dir = POSDRILL_TEST_CONTENT_DIR;
+
+struct Loaded {
+  FakeClock clock{1'000'000};
+  AppState state;
+  Loaded() {
+    ContentSet c = load_content(content_dir);
+    REQUIRE(c.errors.empty());
+    state.scenarios = std::move(c.scenarios);
+    load_ui_strings(ui_strings_path(content_dir), state.strings);
+    state.clock = &clock;
+    refresh_catalog(state);
+  }
+};
+
+// Plays the open attempt to the debrief as `mode` would, through actions only. Returns the
+// number of actions sent.
+int play(AppState& st, FakeClock& clock, AutoMode mode) {
+  AutoPlayer player(st.attempt->scenario, mode);
+  int n = 0;
+  while (st.screen != ScreenId::debrief && n < 200) {
+    ++n;
+    clock.advance_ms(5'000);
+    std::vector<Effect> fx;
+    if (st.screen == ScreenId::feedback) {
+      fx = update(st, Continue{});
+    } else {
+      REQUIRE(st.screen == ScreenId::runner);
+      const Attempt& a = *st.attempt;
+      const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
+      if (act.kind == AutoAction::advance)
+        fx = update(st, Continue{});
+      else if (act.kind == AutoAction::choose)
+        fx = update(st, Choose{act.choice_id});
+      else
+        fx = update(st, DoTerminalOp{act.request.op});
+    }
+    for (const Effect& e : fx) CHECK_FALSE(std::holds_alternative<Ignored>(e));
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("every shipped scenario played by its best path passes", "[app_state]") {
+  Loaded l;
+  REQUIRE(!l.state.scenarios.empty());
+  for (const Scenario& sc : l.state.scenarios) {
+    INFO(sc.id);
+    update(l.state, OpenScenario{sc.id});
+    REQUIRE(l.state.screen == ScreenId::runner);
+    play(l.state, l.clock, AutoMode::best);
+    REQUIRE(l.state.screen == ScreenId::debrief);
+    const AttemptResult& r = l.state.attempt->runner.result();
+    CHECK(r.finished);
+    CHECK(r.passed);
+    CHECK(r.critical_errors == 0);
+    update(l.state, BackToCatalog{});
+    CHECK(l.state.screen == ScreenId::catalog);
+    CHECK_FALSE(l.state.attempt);
+  }
+}
+
+TEST_CASE("every shipped scenario played by its critical path fails", "[app_state]") {
+  Loaded l;
+  for (const Scenario& sc : l.state.scenarios) {
+    INFO(sc.id);
+    update(l.state, OpenScenario{sc.id});
+    play(l.state, l.clock, AutoMode::critical);
+    REQUIRE(l.state.screen == ScreenId::debrief);
+    const AttemptResult& r = l.state.attempt->runner.result();
+    CHECK_FALSE(r.passed);
+    CHECK(r.critical_errors > 0);
+    CHECK_FALSE(mistakes(r).empty());
+    update(l.state, BackToCatalog{});
+  }
+}
+
+TEST_CASE("retry starts the same scenario again with a new seed", "[app_state]") {
+  Loaded l;
+  const std::string id = l.state.scenarios.front().id;
+  update(l.state, OpenScenario{id});
+  play(l.state, l.clock, AutoMode::critical);
+  const uint64_t seed = l.state.seed;
+  update(l.state, Retry{});
+  CHECK(l.state.screen == ScreenId::runner);
+  REQUIRE(l.state.attempt);
+  CHECK(l.state.attempt->scenario.id == id);
+  CHECK_FALSE(l.state.attempt->runner.finished());
+  CHECK(l.state.attempt->runner.step().id == l.state.attempt->scenario.start);
+  CHECK(l.state.seed == seed + 1);
+}
+
+TEST_CASE("stale or misplaced actions change nothing and say why", "[app_state]") {
+  Loaded l;
+  auto ignored = [](const std::vector<Effect>& fx) {
+    return fx.size() == 1 && std::holds_alternative<Ignored>(fx.front());
+  };
+  CHECK(ignored(update(l.state, Choose{"x"})));
+  CHECK(ignored(update(l.state, Continue{})));
+  CHECK(ignored(update(l.state, OpenScenario{"no_such_scenario"})));
+  CHECK(l.state.screen == ScreenId::catalog);
+  update(l.state, OpenScenario{"preauth_checkout_no_pan"});
+  REQUIRE(l.state.screen == ScreenId::runner);
+  // The intro is a narrative: no choice, no terminal operation, no give-up fits it.
+  CHECK(ignored(update(l.state, Choose{"find_in_list"})));
+  CHECK(ignored(update(l.state, DoTerminalOp{TerminalOp::sale})));
+  CHECK(ignored(update(l.state, GiveUp{})));
+  CHECK(ignored(update(l.state, Retry{})));
+  CHECK(l.state.attempt->runner.step().id == "intro");
+}
+
+TEST_CASE("a hint is recorded with its cost and the language switch rebuilds the catalog", "[app_state]") {
+  Loaded l;
+  update(l.state, OpenScenario{"preauth_checkout_no_pan"});
+  update(l.state, Continue{});
+  REQUIRE(l.state.attempt->runner.step().kind == StepKind::decision);
+  CHECK(update(l.state, TakeHint{}).empty());
+  CHECK(l.state.attempt->hints.size() == 1);
+  const std::vector<Effect> fx = update(l.state, SetLang{Lang::en});
+  REQUIRE(fx.size() == 1);
+  CHECK(std::holds_alternative<LanguageChanged>(fx.front()));
+  CHECK(l.state.catalog.lang == Lang::en);
+  CHECK(l.state.screen == ScreenId::runner);  // switching language never loses the attempt
+}
+
+TEST_CASE("the step timer follows the injected clock", "[app_state]") {
+  Loaded l;
+  update(l.state, OpenScenario{"preauth_checkout_no_pan"});
+  CHECK(step_elapsed_ms(l.state) == 0);
+  l.clock.advance_ms(61'500);
+  CHECK(step_elapsed_ms(l.state) == 61'500);
+  CHECK(format_mm_ss(step_elapsed_ms(l.state)) == "01:01");
+  update(l.state, Continue{});
+  CHECK(step_elapsed_ms(l.state) == 0);
+}
+
+TEST_CASE("the glyph set covers the terminal twin and every play screen string", "[app_state][glyphs]") {
+  Loaded l;
+  const std::vector<uint32_t> glyphs = collect_kiosk_glyphs(l.state.strings, l.state.scenarios);
+  for (const std::string& key : play_string_keys()) {
+    INFO(key);
+    CHECK(l.state.strings.contains(key));
+  }
+  std::size_t texts = 0;
+  for (const Scenario& sc : l.state.scenarios) {
+    const std::vector<std::string> t = terminal_visible_texts(sc);
+    CHECK(t.size() > 10);
+    for (const std::string& s : t) {
+      ++texts;
+      for (uint32_t cp : decode_utf8(s)) {
+        if (cp < 0x20) continue;
+        INFO(sc.id << ": " << s);
+        CHECK(std::binary_search(glyphs.begin(), glyphs.end(), cp));
+      }
+    }
+  }
+  CHECK(texts > 100);
+}
