@@ -40,12 +40,14 @@ int main(int argc, char** argv) {
 
   // Kiosk options live on the top level so `posdrill --windowed` works as well as `posdrill kiosk --windowed`.
   bool windowed = false;
-  std::string size, screenshot;
+  std::string size, screenshot, ui_script;
   int after_frames = 3;
   app.add_flag("--windowed", windowed, "Run in a window instead of full screen (system shortcuts work)");
   app.add_option("--size", size, "Window or screenshot size, WxH (e.g. 1280x800)");
   app.add_option("--screenshot", screenshot, "Render, write this PNG file and exit");
   app.add_option("--after-frames", after_frames, "Frames to render before the screenshot")->check(CLI::Range(1, 1000));
+  app.add_option("--ui-script", ui_script,
+                 "Play this UI script first: one `click WIDGET_ID` or `wait FRAMES` a line (see docs/kiosk_play.md)");
 
   auto* kiosk = app.add_subcommand("kiosk", "Start the kiosk (the default)");
   kiosk->fallthrough();
@@ -125,6 +127,7 @@ int main(int argc, char** argv) {
   k.windowed = windowed;
   k.screenshot = screenshot;
   k.after_frames = after_frames;
+  k.ui_script = ui_script;
   k.lang = settings.lang;
   if (!size.empty() && !parse_size(size, k.width, k.height)) {
     std::cerr << "posdrill: --size takes WxH between 320x240 and 7680x4320, like 1280x800; got '" << size << "'\n";
@@ -134,6 +137,7 @@ int main(int argc, char** argv) {
 #else
   (void)windowed;
   (void)after_frames;
+  (void)ui_script;
   (void)parse_size;
   std::cerr << "posdrill: this build has no kiosk window (built with POSDRILL_BUILD_GUI=OFF); use a sub-command, see "
                "--help\n";

@@ -81,9 +81,57 @@ struct Updater {
   AppState& st;
   std::vector<Effect> fx;
 
-  bool playing() const { return st.attempt && st.screen == ScreenId::runner; }
+  bool playing() const { return st.attempt && st.screen == ScreenId::runner && !st.still_there; }
+  int64_t now() const { return st.clock ? st.clock->now_ms() : 0; }
+
+  void sign_out() {
+    if (st.attempt) {
+      Attempt& at = *st.attempt;
+      if (st.screen == ScreenId::feedback && at.runner.finished()) {
+        // The last answer was given; only the feedback was not read: a finished attempt.
+        fx.push_back(AttemptFinished{at.runner.result()});
+      } else if (!at.runner.finished()) {
+        AttemptResult partial = at.runner.result();
+        partial.finished = false;
+        partial.passed = false;
+        partial.ended_ms = now();
+        fx.push_back(AttemptAbandoned{std::move(partial)});
+      }
+    }
+    st.attempt.reset();
+    st.still_there = false;
+    st.screen = ScreenId::attract;
+  }
+
+  void operator()(const StartFromAttract&) {
+    if (st.screen != ScreenId::attract) return fx.push_back(ignored("start outside the attract screen"));
+    st.last_input_ms = now();
+    st.screen = ScreenId::catalog;
+  }
+
+  void operator()(const UserInput&) { st.last_input_ms = now(); }
+
+  void operator()(const StillHere&) {
+    if (!st.still_there) return fx.push_back(ignored("still here without the prompt"));
+    st.still_there = false;
+    st.last_input_ms = now();
+  }
+
+  void operator()(const Tick&) {
+    if (st.screen == ScreenId::attract || !st.clock) return;
+    const int64_t t = now();
+    if (st.still_there) {
+      if (t - st.still_there_since_ms >= st.still_there_ms) sign_out();
+      return;
+    }
+    if (t - st.last_input_ms >= st.idle_timeout_ms) {
+      st.still_there = true;
+      st.still_there_since_ms = t;
+    }
+  }
 
   void operator()(const OpenScenario& a) {
+    if (st.still_there) return fx.push_back(ignored("open_scenario under the still-there prompt"));
     if (st.screen != ScreenId::catalog) return fx.push_back(ignored("open_scenario outside the catalog"));
     const Scenario* sc = find_scenario(st, a.scenario_id);
     if (!sc) return fx.push_back(Ignored{"unknown scenario " + a.scenario_id});
@@ -185,6 +233,12 @@ std::vector<Effect> update(AppState& state, const Action& action) {
 // ---------------------------------------------------------------------------------------------
 
 const Step* current_step(const AppState& state) { return state.attempt ? &state.attempt->runner.step() : nullptr; }
+
+int still_there_seconds_left(const AppState& state) {
+  if (!state.still_there || !state.clock) return 0;
+  const int64_t left = state.still_there_ms - (state.clock->now_ms() - state.still_there_since_ms);
+  return static_cast<int>(std::max<int64_t>(0, (left + 999) / 1000));
+}
 
 int64_t step_elapsed_ms(const AppState& state) {
   if (!state.attempt || !state.clock) return 0;

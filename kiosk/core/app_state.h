@@ -27,7 +27,15 @@
 
 namespace posdrill {
 
-enum class ScreenId { catalog, runner, feedback, debrief };
+// attract: the idle screen (title, training mark, "tap to start"); the platform starts there and
+// an idle sign-out returns there. A bare AppState starts on the catalog (tests open scenarios).
+enum class ScreenId { attract, catalog, runner, feedback, debrief };
+
+// Idle sign-out: after idle_timeout_ms without input the "still there?" prompt shows; after
+// still_there_ms more without an answer the kiosk signs out to the attract screen, keeping an
+// unfinished attempt as abandoned. Defaults for AppState's fields (a site can change them).
+constexpr int64_t default_idle_timeout_ms = 120'000;
+constexpr int64_t default_still_there_ms = 20'000;
 
 // One scenario being played. Owns the runner and the emulated terminal; neither copyable nor
 // movable, because the runner refers to the scenario and clock, and the port to the clock.
@@ -75,9 +83,18 @@ struct BackToCatalog {};
 struct SetLang {
   Lang lang = Lang::zh;
 };
+struct StartFromAttract {};  // a tap anywhere on the attract screen
+// Somebody touched the screen or a key (the platform sends it for every press, before the
+// frame's own actions): restarts the idle count. It does not answer the "still there?" prompt,
+// so the tap that lands on the prompt never reaches a widget under it.
+struct UserInput {};
+struct StillHere {};  // the prompt's "I'm here" button
+// Time passed (the platform sends it at every wake-up, about once a second): shows the prompt or
+// signs out when the idle limits are reached, reading the injected Clock.
+struct Tick {};
 
-using Action =
-    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, GiveUp, Continue, Retry, BackToCatalog, SetLang>;
+using Action = std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, GiveUp, Continue, Retry, BackToCatalog,
+                            SetLang, StartFromAttract, UserInput, StillHere, Tick>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
@@ -88,12 +105,17 @@ struct LanguageChanged {
 struct AttemptFinished {
   AttemptResult result;
 };
+// An idle sign-out ended an unfinished attempt: `result` is the partial record (finished false,
+// the steps answered so far, ended_ms the sign-out time), kept like a finished one.
+struct AttemptAbandoned {
+  AttemptResult result;
+};
 // An action that did not fit the current state (a stale tap); logged, never fatal.
 struct Ignored {
   std::string why;
 };
 
-using Effect = std::variant<LanguageChanged, AttemptFinished, Ignored>;
+using Effect = std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored>;
 
 struct AppState {
   // Content, loaded once by the platform. `scenarios` must not change while an attempt runs:
@@ -109,6 +131,13 @@ struct AppState {
   Lang lang = Lang::zh;
   CatalogView catalog;  // rebuilt on every language change
   std::unique_ptr<Attempt> attempt;
+
+  // Idle sign-out (see default_idle_timeout_ms). Times are clock ms.
+  int64_t idle_timeout_ms = default_idle_timeout_ms;
+  int64_t still_there_ms = default_still_there_ms;
+  int64_t last_input_ms = 0;
+  bool still_there = false;  // the prompt is showing
+  int64_t still_there_since_ms = 0;
 };
 
 // Fills `state.catalog` for the current language (call once after loading content).
@@ -127,6 +156,8 @@ int64_t step_elapsed_ms(const AppState& state);
 // The step records the debrief lists as mistakes: critical, or fewer points than the most the
 // step could earn, or a terminal task not done.
 std::vector<const StepRecord*> mistakes(const AttemptResult& result);
+// Whole seconds left before the "still there?" prompt signs out (0 when it is not showing).
+int still_there_seconds_left(const AppState& state);
 // "12:34" for a millisecond count (negative counts as zero).
 std::string format_mm_ss(int64_t ms);
 

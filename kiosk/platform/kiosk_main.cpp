@@ -6,7 +6,7 @@
 // [SECTION] Font: choosing a file FreeType can open and that has our glyphs
 // [SECTION] GL: the few entry points used here, and the screenshot
 // [SECTION] Platform: SDL + GL + ImGui set-up and tear-down
-// [SECTION] UI script: POSDRILL_UI_SCRIPT
+// [SECTION] UI script: --ui-script FILE
 // [SECTION] Frame loop
 //
 // Idle cost: the loop blocks in SDL_WaitEventTimeout and draws only a few frames after each event
@@ -29,6 +29,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -38,6 +39,7 @@
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
+#include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/catalog_screen.h"
 #include "kiosk/ui/debrief_screen.h"
 #include "kiosk/ui/feedback_screen.h"
@@ -178,6 +180,30 @@ std::optional<ChosenFont> choose_font(const std::vector<uint32_t>& code_points) 
   return best;
 }
 
+// Everything start-up needs that is not SDL: runs on a worker thread (see run_kiosk).
+struct Prepared {
+  LoadedContent loaded;
+  std::vector<uint32_t> code_points;
+  std::optional<ChosenFont> font;
+  double content_ms = 0;
+  double glyphs_ms = 0;
+  double font_ms = 0;
+};
+
+Prepared prepare(const std::filesystem::path& content_dir) {
+  Prepared p;
+  auto t = Chrono::now();
+  p.loaded = load_everything(content_dir);
+  p.content_ms = ms_since(t);
+  t = Chrono::now();
+  p.code_points = collect_kiosk_glyphs(p.loaded.strings, p.loaded.content.scenarios);
+  p.glyphs_ms = ms_since(t);
+  t = Chrono::now();
+  p.font = choose_font(p.code_points);
+  p.font_ms = ms_since(t);
+  return p;
+}
+
 // ---------------------------------------------------------------------------------------------
 // [SECTION] GL
 // ---------------------------------------------------------------------------------------------
@@ -295,11 +321,10 @@ WindowPlan plan_window(const KioskOptions& o) {
 // [SECTION] UI script
 // ---------------------------------------------------------------------------------------------
 
-// POSDRILL_UI_SCRIPT=FILE drives the kiosk like a finger would, for screenshots of screens past
-// the catalog and for smoke tests: one command a line, `click WIDGET_ID` (press and release the
+// `--ui-script FILE` drives the kiosk like a finger would, for screenshots of screens past the
+// first one and for smoke tests: one command a line, `click WIDGET_ID` (press and release the
 // centre of the widget with that stable ID, waiting up to a second of frames for it to appear)
-// and `wait N` (N frames). '#' starts a comment. An environment variable because the command
-// line belongs to kiosk/cli; KioskOptions can take it over later.
+// and `wait N` (N frames). '#' starts a comment. Errors name FILE:LINE.
 struct ScriptLine {
   enum class Kind { click, wait } kind = Kind::wait;
   std::string id;
@@ -312,7 +337,10 @@ constexpr int script_find_frames = 60;
 
 bool load_script(const std::string& path, std::vector<ScriptLine>& out, std::string& error) {
   std::vector<unsigned char> bytes;
-  if (!read_binary_file(path, max_script_bytes, bytes, error)) return false;
+  if (!read_binary_file(path, max_script_bytes, bytes, error)) {
+    error = path + ": " + error;
+    return false;
+  }
   std::string text(bytes.begin(), bytes.end());
   std::size_t pos = 0;
   int line_no = 0;
@@ -354,7 +382,7 @@ bool load_script(const std::string& path, std::vector<ScriptLine>& out, std::str
 // ImGui::NewFrame, where the 1.86 backends have just written the real mouse state.
 class ScriptPlayer {
  public:
-  explicit ScriptPlayer(std::vector<ScriptLine> lines) : lines_(std::move(lines)) {}
+  ScriptPlayer(std::string path, std::vector<ScriptLine> lines) : path_(std::move(path)), lines_(std::move(lines)) {}
   bool done() const { return at_ >= lines_.size(); }
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
@@ -370,7 +398,7 @@ class ScriptPlayer {
     if (phase_ == 0) {  // look for the widget, then hover it
       if (it == rects.end() || !it->second.enabled) {
         if (++searching_ > script_find_frames)
-          error_ = "script line " + std::to_string(l.line) + ": no enabled widget `" + l.id + "` on screen";
+          error_ = path_ + ":" + std::to_string(l.line) + ": no enabled widget `" + l.id + "` on screen";
         return;
       }
       target_ = it->second.center();
@@ -386,6 +414,7 @@ class ScriptPlayer {
     phase_ = 0;
     searching_ = 0;
   }
+  std::string path_;
   std::vector<ScriptLine> lines_;
   std::size_t at_ = 0;
   int phase_ = 0;
@@ -404,28 +433,29 @@ int run_kiosk(const KioskOptions& options) {
   const auto t_start = Chrono::now();
   const bool shot = !options.screenshot.empty();
 
+  // A bad script is a usage error: say so before any slow start-up work.
+  std::vector<ScriptLine> script_lines;
+  if (!options.ui_script.empty()) {
+    std::string error;
+    if (!load_script(options.ui_script, script_lines, error)) return fail("UI script: " + error);
+    log_line("UI script " + options.ui_script + ": " + std::to_string(script_lines.size()) + " commands");
+  }
+
   const std::filesystem::path content_dir = options.content_dir.empty() ? "content" : options.content_dir;
-  LoadedContent loaded = load_everything(content_dir);
   if (!options.data_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.data_dir, ec);
     if (ec) log_line("cannot create data folder " + options.data_dir.string() + ": " + ec.message());
   }
+  ScriptPlayer script(options.ui_script, std::move(script_lines));
 
-  // The glyph set covers the terminal twin's screens and slips too: it plays every scenario's
-  // best and critical path through the emulation once (a few ms per scenario).
-  const std::vector<uint32_t> code_points = collect_kiosk_glyphs(loaded.strings, loaded.content.scenarios);
-
-  std::vector<ScriptLine> script_lines;
-  const char* script_path = std::getenv("POSDRILL_UI_SCRIPT");
-  if (script_path && *script_path) {
-    std::string error;
-    if (!load_script(script_path, script_lines, error)) return fail("UI script: " + error);
-    log_line("UI script " + std::string(script_path) + ": " + std::to_string(script_lines.size()) + " commands");
-  }
-  ScriptPlayer script(std::move(script_lines));
-  std::optional<ChosenFont> font = choose_font(code_points);
-  if (!font) return fail("no usable font: install fonts-noto-cjk or fonts-wqy-microhei");
+  // Start-up runs in two lanes that meet before the font atlas is built: a worker loads the
+  // content, builds the glyph set (which plays every scenario's best and critical path through
+  // the emulation to collect the terminal's screens and slips) and reads and probes the font
+  // file, while this thread opens SDL, the window and the GL context, which mostly wait on the
+  // driver. Only SDL work stays on this thread. An early return below waits for the worker (the
+  // future's destructor), so nothing outlives run_kiosk.
+  std::future<Prepared> prepared = std::async(std::launch::async, [content_dir] { return prepare(content_dir); });
 
   Platform pf;
   // A training station left idle must stay visible, and must not minimize when a notification
@@ -446,8 +476,8 @@ int run_kiosk(const KioskOptions& options) {
   SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
 
   const WindowPlan plan = plan_window(options);
-  const std::string window_title = loaded.strings.tr("app.title", options.lang);
-  pf.window = SDL_CreateWindow(window_title.c_str(), plan.x, plan.y, plan.w, plan.h, plan.flags);
+  // The title comes from the strings, which the worker is still loading: set once it is done.
+  pf.window = SDL_CreateWindow("posdrill", plan.x, plan.y, plan.w, plan.h, plan.flags);
   if (!pf.window) return fail(std::string("cannot open the window: ") + SDL_GetError());
   pf.gl_context = SDL_GL_CreateContext(pf.window);
   if (!pf.gl_context) return fail(std::string("cannot create an OpenGL 3.0 context: ") + SDL_GetError());
@@ -466,6 +496,17 @@ int run_kiosk(const KioskOptions& options) {
   pf.imgui_sdl = true;
   if (!ImGui_ImplOpenGL3_Init("#version 130")) return fail("ImGui OpenGL3 backend failed to start");
   pf.imgui_gl = true;
+
+  const double platform_ms = ms_since(t_start);
+
+  const auto t_wait = Chrono::now();
+  Prepared prep = prepared.get();
+  const double wait_ms = ms_since(t_wait);
+  if (!prep.font) return fail("no usable font: install fonts-noto-cjk or fonts-wqy-microhei");
+  LoadedContent& loaded = prep.loaded;
+  const std::vector<uint32_t>& code_points = prep.code_points;
+  std::optional<ChosenFont>& font = prep.font;
+  SDL_SetWindowTitle(pf.window, loaded.strings.tr("app.title", options.lang).c_str());
 
   int win_w = 0, win_h = 0;
   SDL_GetWindowSize(pf.window, &win_w, &win_h);
@@ -492,6 +533,9 @@ int run_kiosk(const KioskOptions& options) {
   // A scripted run (tests, screenshots) is reproducible; a trainee gets a fresh choice order.
   state.seed = script.done() ? static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) : 1;
   refresh_catalog(state);
+  // The kiosk opens on the attract screen, and an idle sign-out returns there.
+  state.screen = ScreenId::attract;
+  state.last_input_ms = clock.now_ms();
   CatalogUiState catalog_ui;
   RunnerUiState runner_ui;
   DebriefUiState debrief_ui;
@@ -506,6 +550,23 @@ int run_kiosk(const KioskOptions& options) {
       actions.push_back(OpenScenario{a.scenario_id});
   };
   const std::size_t scenario_count = state.scenarios.size();
+  const auto run_effects = [&pf, &state](const std::vector<Effect>& effects) {
+    for (const Effect& e : effects) {
+      if (const auto* lc = std::get_if<LanguageChanged>(&e)) {
+        SDL_SetWindowTitle(pf.window, state.strings.tr("app.title", lc->lang).c_str());
+      } else if (const auto* af = std::get_if<AttemptFinished>(&e)) {
+        // Recording attempts is a later slice; the log keeps the outcome meanwhile.
+        log_line("attempt " + af->result.scenario_id + " finished: score " +
+                 std::to_string(static_cast<int>(af->result.score * 100.0 + 0.5)) + "%, " +
+                 (af->result.passed ? "passed" : "not passed"));
+      } else if (const auto* ab = std::get_if<AttemptAbandoned>(&e)) {
+        log_line("attempt " + ab->result.scenario_id + " abandoned (idle sign-out) after " +
+                 std::to_string(ab->result.steps.size()) + " answered steps");
+      } else if (const auto* ig = std::get_if<Ignored>(&e)) {
+        log_line("ignored: " + ig->why);
+      }
+    }
+  };
 
   const int after_frames = std::max(1, options.after_frames);
   // ImGui needs a few frames after an input to settle (release, hover, a layout that depends
@@ -523,6 +584,10 @@ int run_kiosk(const KioskOptions& options) {
     while (have) {
       ImGui_ImplSDL2_ProcessEvent(&ev);
       if (ev.type == SDL_QUIT) running = false;
+      // A press (not a mere mouse move: a jittering mouse is nobody) restarts the idle count.
+      if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_FINGERDOWN || ev.type == SDL_KEYDOWN ||
+          ev.type == SDL_MOUSEWHEEL)
+        run_effects(update(state, UserInput{}));
       if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
           ev.window.windowID == SDL_GetWindowID(pf.window))
         running = false;
@@ -530,8 +595,16 @@ int run_kiosk(const KioskOptions& options) {
       have = SDL_PollEvent(&ev) != 0;
     }
     if (!running) break;
-    // The runner's timer ticks: one frame per idle wake-up (about a second) keeps it current.
-    if (frames_left == 0 && state.screen == ScreenId::runner) frames_left = 1;
+    // Idle sign-out runs on the injected clock at every wake-up (about once a second).
+    {
+      const ScreenId screen_before = state.screen;
+      const bool prompt_before = state.still_there;
+      run_effects(update(state, Tick{}));
+      if (state.screen != screen_before || state.still_there != prompt_before) frames_left = settle_frames;
+    }
+    // The runner's timer and the prompt's countdown tick: one frame per idle wake-up (about a
+    // second) keeps them current.
+    if (frames_left == 0 && (state.screen == ScreenId::runner || state.still_there)) frames_left = 1;
     if (frames_left == 0 && !shot && script.done()) continue;  // woke up with nothing to show
 
     ImGui_ImplOpenGL3_NewFrame();
@@ -545,7 +618,12 @@ int run_kiosk(const KioskOptions& options) {
     }
     rects.clear();
     ImGui::NewFrame();
+    // A script's press counts as input like a finger's (SDL never sees it).
+    if (!script.done() && io.MouseDown[0]) run_effects(update(state, UserInput{}));
     switch (state.screen) {
+      case ScreenId::attract:
+        draw_attract_screen(state, theme, dispatch);
+        break;
       case ScreenId::catalog:
         draw_catalog_screen(state.catalog, theme, catalog_ui, catalog_dispatch);
         break;
@@ -559,6 +637,7 @@ int run_kiosk(const KioskOptions& options) {
         draw_debrief_screen(state, theme, debrief_ui, dispatch);
         break;
     }
+    draw_still_there(state, theme, dispatch);
     ImGui::Render();
 
     int fb_w = 0, fb_h = 0;
@@ -578,9 +657,11 @@ int run_kiosk(const KioskOptions& options) {
       std::snprintf(
           line, sizeof line,
           "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d built in %.1f ms; "
-          "first frame after %.1f ms",
+          "first frame after %.1f ms (worker: content %.1f, glyphs %.1f, font %.1f ms; SDL+GL+ImGui %.1f ms, "
+          "then waited %.1f ms for the worker)",
           scenario_count, state.error_count, font->path.c_str(), font->face, font->family.c_str(), code_points.size(),
-          io.Fonts->TexWidth, io.Fonts->TexHeight, atlas_ms, first_ms);
+          io.Fonts->TexWidth, io.Fonts->TexHeight, atlas_ms, first_ms, prep.content_ms, prep.glyphs_ms, prep.font_ms,
+          platform_ms, wait_ms);
       log_line(line);
       // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
       // ~20 MB) that only a rebuild would need.
@@ -599,18 +680,7 @@ int run_kiosk(const KioskOptions& options) {
     SDL_GL_SwapWindow(pf.window);
 
     for (const Action& a : actions) {
-      for (const Effect& e : update(state, a)) {
-        if (const auto* lc = std::get_if<LanguageChanged>(&e)) {
-          SDL_SetWindowTitle(pf.window, state.strings.tr("app.title", lc->lang).c_str());
-        } else if (const auto* af = std::get_if<AttemptFinished>(&e)) {
-          // Recording attempts is a later slice; the log keeps the outcome meanwhile.
-          log_line("attempt " + af->result.scenario_id + " finished: score " +
-                   std::to_string(static_cast<int>(af->result.score * 100.0 + 0.5)) + "%, " +
-                   (af->result.passed ? "passed" : "not passed"));
-        } else if (const auto* ig = std::get_if<Ignored>(&e)) {
-          log_line("ignored: " + ig->why);
-        }
-      }
+      run_effects(update(state, a));
       frames_left = settle_frames;
     }
     actions.clear();

@@ -17,6 +17,10 @@ struct KioskOptions {
   int height = 0;
   std::string screenshot;  // non-empty: render after_frames frames, write PNG, exit
   int after_frames = 3;
+  // non-empty: a UI script (`click WIDGET_ID` / `wait N` a line) played before the screenshot
+  // or, without one, before the kiosk is handed to the trainee. A bad file stops the start with
+  // file:line on stderr (exit 1).
+  std::string ui_script;
   Lang lang = Lang::zh;
 };
 

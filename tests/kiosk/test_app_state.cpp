@@ -174,3 +174,70 @@ TEST_CASE("the glyph set covers the terminal twin and every play screen string",
   }
   CHECK(texts > 100);
 }
+
+TEST_CASE("idle sign-out asks first then keeps the unfinished attempt as abandoned", "[app_state][idle]") {
+  Loaded l;
+  AppState& st = l.state;
+  st.screen = ScreenId::attract;
+  st.last_input_ms = l.clock.now_ms();
+  // The attract screen never times out.
+  l.clock.advance_ms(10 * st.idle_timeout_ms);
+  CHECK(update(st, Tick{}).empty());
+  CHECK_FALSE(st.still_there);
+  update(st, StartFromAttract{});
+  REQUIRE(st.screen == ScreenId::catalog);
+  update(st, OpenScenario{"preauth_checkout_no_pan"});
+  update(st, Continue{});
+  REQUIRE(st.screen == ScreenId::runner);
+
+  // Input keeps it alive; a second short of the limit asks nothing.
+  l.clock.advance_ms(st.idle_timeout_ms - 1'000);
+  update(st, UserInput{});
+  l.clock.advance_ms(st.idle_timeout_ms - 1'000);
+  CHECK(update(st, Tick{}).empty());
+  CHECK_FALSE(st.still_there);
+  l.clock.advance_ms(1'000);
+  update(st, Tick{});
+  REQUIRE(st.still_there);
+  CHECK(still_there_seconds_left(st) == st.still_there_ms / 1000);
+  // Input alone does not answer the prompt (the tap that lands on it must not reach the screen
+  // below), and the screen's own actions are refused under it.
+  update(st, UserInput{});
+  CHECK(st.still_there);
+  const std::vector<Effect> refused = update(st, Choose{"anything"});
+  REQUIRE(refused.size() == 1);
+  CHECK(std::holds_alternative<Ignored>(refused[0]));
+
+  l.clock.advance_ms(st.still_there_ms - 1);
+  CHECK(update(st, Tick{}).empty());
+  CHECK(still_there_seconds_left(st) == 1);
+  l.clock.advance_ms(1);
+  const std::vector<Effect> fx = update(st, Tick{});
+  CHECK(st.screen == ScreenId::attract);
+  CHECK_FALSE(st.attempt);
+  CHECK_FALSE(st.still_there);
+  REQUIRE(fx.size() == 1);
+  const auto* ab = std::get_if<AttemptAbandoned>(&fx[0]);
+  REQUIRE(ab);
+  CHECK(ab->result.scenario_id == "preauth_checkout_no_pan");
+  CHECK_FALSE(ab->result.finished);
+  CHECK_FALSE(ab->result.passed);
+  CHECK(ab->result.ended_ms == l.clock.now_ms());
+}
+
+TEST_CASE("idle sign-out from the catalog or after a debrief records nothing", "[app_state][idle]") {
+  Loaded l;
+  AppState& st = l.state;
+  st.last_input_ms = l.clock.now_ms();
+  update(st, OpenScenario{"reversal_debit_sms"});
+  play(st, l.clock, AutoMode::best);
+  REQUIRE(st.screen == ScreenId::debrief);
+  update(st, UserInput{});
+  l.clock.advance_ms(st.idle_timeout_ms);
+  update(st, Tick{});
+  l.clock.advance_ms(st.still_there_ms);
+  const std::vector<Effect> fx = update(st, Tick{});
+  CHECK(fx.empty());  // AttemptFinished went out when the debrief opened
+  CHECK(st.screen == ScreenId::attract);
+  CHECK(update(st, StillHere{}).size() == 1);  // no prompt: ignored
+}

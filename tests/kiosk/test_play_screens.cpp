@@ -6,12 +6,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include <imgui.h>
 
 #include <string>
 #include <vector>
 
 #include "kiosk/core/app_state.h"
+#include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/catalog_screen.h"
 #include "kiosk/ui/debrief_screen.h"
 #include "kiosk/ui/feedback_screen.h"
@@ -62,8 +65,12 @@ class Kiosk {
     rects.clear();
     std::vector<Action> actions;
     const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
+    if (down) record(update(state, UserInput{}));  // as the platform does for every press
     ImGui::NewFrame();
     switch (state.screen) {
+      case ScreenId::attract:
+        draw_attract_screen(state, theme, dispatch);
+        break;
       case ScreenId::catalog:
         draw_catalog_screen(state.catalog, theme, catalog_ui, [&actions](const CatalogAction& a) {
           if (a.kind == CatalogActionKind::open_scenario) actions.push_back(OpenScenario{a.scenario_id});
@@ -79,11 +86,16 @@ class Kiosk {
         draw_debrief_screen(state, theme, debrief_ui, dispatch);
         break;
     }
+    draw_still_there(state, theme, dispatch);
     ImGui::Render();
     for (const Action& a : actions) {
       ++dispatched;
-      update(state, a);
+      record(update(state, a));
     }
+  }
+
+  void record(std::vector<Effect> fx) {
+    for (Effect& e : fx) effects.push_back(std::move(e));
   }
 
   // Taps the widget `id` as a finger would; fails the test when it is not on screen or disabled.
@@ -110,6 +122,7 @@ class Kiosk {
   RunnerUiState runner_ui;
   DebriefUiState debrief_ui;
   int dispatched = 0;
+  std::vector<Effect> effects;
 
  private:
   ImGuiContext* ctx_ = nullptr;
@@ -182,4 +195,74 @@ TEST_CASE("the terminal menu is disabled outside a terminal task and the hint sh
   CHECK(k.state.screen == ScreenId::runner);
   k.tap("back");
   CHECK(k.state.screen == ScreenId::catalog);
+}
+
+TEST_CASE("the attract screen starts on a tap and idle brings it back keeping the attempt as abandoned",
+          "[play][idle]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.state.screen = ScreenId::attract;
+  k.state.last_input_ms = k.clock.now_ms();
+  k.tap("attract.start");
+  REQUIRE(k.state.screen == ScreenId::catalog);
+  k.tap("card.preauth_checkout_no_pan");
+  k.tap("continue");
+  REQUIRE(k.state.screen == ScreenId::runner);
+  const std::size_t answered = k.state.attempt->runner.result().steps.size();
+
+  // Idle long enough: the prompt covers the screen, and a tap on a widget under it does nothing.
+  k.clock.advance_ms(k.state.idle_timeout_ms);
+  k.record(update(k.state, Tick{}));
+  REQUIRE(k.state.still_there);
+  k.frame(ImVec2(-1, -1), false);
+  REQUIRE(k.rects.count("still_there.continue") == 1);
+  const std::string step = k.state.attempt->runner.step().id;
+  // Copy the point first: every frame rebuilds k.rects.
+  std::optional<ImVec2> under;
+  for (const auto& [id, r] : k.rects)
+    if (id.rfind("choice.", 0) == 0) {
+      under = r.center();
+      break;
+    }
+  REQUIRE(under);
+  k.frame(*under, false);
+  k.frame(*under, true);
+  k.frame(*under, false);
+  CHECK(k.state.attempt->runner.step().id == step);
+  CHECK(k.state.still_there);
+
+  // "I'm here" keeps the attempt.
+  k.tap("still_there.continue");
+  CHECK_FALSE(k.state.still_there);
+  CHECK(k.state.screen == ScreenId::runner);
+
+  // Idle again, and no answer to the prompt: signed out, the attempt kept as abandoned.
+  k.effects.clear();
+  k.clock.advance_ms(k.state.idle_timeout_ms);
+  k.record(update(k.state, Tick{}));
+  REQUIRE(k.state.still_there);
+  k.clock.advance_ms(k.state.still_there_ms);
+  k.record(update(k.state, Tick{}));
+  CHECK(k.state.screen == ScreenId::attract);
+  CHECK_FALSE(k.state.attempt);
+  CHECK_FALSE(k.state.still_there);
+  std::size_t abandoned = 0;
+  for (const Effect& e : k.effects) {
+    if (const auto* ab = std::get_if<AttemptAbandoned>(&e)) {
+      ++abandoned;
+      CHECK(ab->result.scenario_id == "preauth_checkout_no_pan");
+      CHECK_FALSE(ab->result.finished);
+      CHECK(ab->result.steps.size() == answered);
+    }
+  }
+  CHECK(abandoned == 1);
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("attract.start") == 1);
+}
+
+TEST_CASE("the attract screen and the prompt use only shipped strings", "[play][idle]") {
+  Kiosk k(ImVec2(1920, 1080));
+  for (const std::string& key : attract_string_keys()) {
+    INFO(key);
+    CHECK(k.state.strings.contains(key));
+  }
 }

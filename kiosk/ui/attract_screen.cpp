@@ -1,0 +1,116 @@
+// The attract screen and the "still there?" prompt.
+
+#include "kiosk/ui/attract_screen.h"
+
+#include <algorithm>
+
+namespace posdrill {
+
+namespace {
+
+// Centres `text` horizontally at the cursor's line in `f`, then moves the cursor below it.
+void centred_text(ImFont* f, const std::string& text, ImU32 col, float width) {
+  f = font_or_current(f);
+  const float w = std::min(width, f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text.c_str()).x);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float h =
+      draw_wrapped_text(ImGui::GetWindowDrawList(), f, ImVec2(p.x + (width - w) * 0.5f, p.y), col, text, width);
+  ImGui::Dummy(ImVec2(width, h));
+}
+
+}  // namespace
+
+const std::vector<std::string>& attract_string_keys() {
+  static const std::vector<std::string> keys = {"app.title",         "app.training_mark", "attract.tap",
+                                                "still_there.title", "still_there.body",  "still_there.continue"};
+  return keys;
+}
+
+void draw_attract_screen(const AppState& state, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  begin_screen("###attract", th);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 origin = ImGui::GetCursorPos();
+  const ImVec2 screen_origin = ImGui::GetCursorScreenPos();
+  // One touch target under everything (the texts are drawn, not widgets): a tap anywhere starts.
+  if (ImGui::InvisibleButton("attract.start", avail)) dispatch(StartFromAttract{});
+  note_widget("attract.start");
+
+  // A card in the middle of the screen holds the title, the mark and the call to tap, so the
+  // screen reads as "waiting for you" from across the shop floor, not as a blank monitor.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float card_w = std::min(avail.x - 4 * m.pad, 1000.0f * m.scale);
+  const float card_h = std::min(avail.y - 4 * m.pad, 520.0f * m.scale);
+  const ImVec2 c0(screen_origin.x + (avail.x - card_w) * 0.5f, screen_origin.y + (avail.y - card_h) * 0.5f);
+  const ImVec2 c1(c0.x + card_w, c0.y + card_h);
+  dl->AddRectFilled(c0, c1, pal.card, m.rounding * 2);
+  dl->AddRect(c0, c1, pal.card_border, m.rounding * 2, 0, m.border);
+  dl->AddRectFilled(c0, ImVec2(c1.x, c0.y + 3 * m.border + m.pad * 0.5f), pal.mark, m.rounding * 2,
+                    ImDrawFlags_RoundCornersTop);
+
+  const float width = card_w - 4 * m.pad;
+  const float x = origin.x + (avail.x - width) * 0.5f;
+  ImGui::SetCursorPos(ImVec2(x, origin.y + (avail.y - card_h) * 0.5f + card_h * 0.18f));
+  ImGui::PushFont(font_or_current(th.heading));
+  centred_text(th.heading, state.strings.tr("app.title", state.lang), pal.text, width);
+  ImGui::Dummy(ImVec2(1, m.gap * 2));
+  const std::string mark = state.strings.tr("app.training_mark", state.lang);
+  ImFont* hf = ImGui::GetFont();
+  const float mark_w = hf->CalcTextSizeA(hf->FontSize, FLT_MAX, 0.0f, mark.c_str()).x + 2 * m.pad;
+  ImGui::SetCursorPosX(x + std::max(0.0f, (width - mark_w) * 0.5f));
+  badge(th, mark, pal.mark, pal.mark_text);
+  ImGui::PopFont();
+  ImGui::Dummy(ImVec2(1, m.gap * 3));
+
+  // "Tap to start" in a button-shaped frame at least one touch target high: it looks like
+  // something to press, though the whole screen answers.
+  const std::string tap = state.strings.tr("attract.tap", state.lang);
+  ImFont* bf = font_or_current(th.body);
+  const ImVec2 ts = bf->CalcTextSizeA(bf->FontSize, FLT_MAX, 0.0f, tap.c_str());
+  const ImVec2 pill(std::min(width, ts.x + 4 * m.pad), std::max(m.touch_px, ts.y + 2 * m.pad));
+  ImGui::SetCursorPosX(x + (width - pill.x) * 0.5f);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  dl->AddRectFilled(p0, ImVec2(p0.x + pill.x, p0.y + pill.y), pal.accent, pill.y * 0.5f);
+  dl->AddText(bf, bf->FontSize, ImVec2(p0.x + (pill.x - ts.x) * 0.5f, p0.y + (pill.y - ts.y) * 0.5f), pal.background,
+              tap.c_str());
+  ImGui::Dummy(pill);
+  end_screen();
+}
+
+void draw_still_there(const AppState& state, const Theme& th, const Dispatch& dispatch) {
+  if (!state.still_there) return;
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  // A full-window layer on top: it takes every tap, dims what is below and holds the dialog.
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::SetNextWindowFocus();
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 200));
+  ImGui::Begin("###still_there", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleColor();
+  ImGui::PushFont(font_or_current(th.body));
+
+  const float width = std::min(vp->WorkSize.x - 4 * m.pad, 900.0f * m.scale);
+  const float x = (vp->WorkSize.x - width) * 0.5f;
+  ImGui::SetCursorPos(ImVec2(x, vp->WorkSize.y * 0.3f));
+  ImGui::BeginGroup();
+  ImGui::PushFont(font_or_current(th.heading));
+  centred_text(th.heading, state.strings.tr("still_there.title", state.lang), pal.text, width);
+  ImGui::PopFont();
+  ImGui::Dummy(ImVec2(1, m.gap));
+  centred_text(th.body, fill_count(state.strings.tr("still_there.body", state.lang), still_there_seconds_left(state)),
+               pal.text, width);
+  ImGui::Dummy(ImVec2(1, m.gap * 2));
+  if (touch_button(th, state.strings.tr("still_there.continue", state.lang), "still_there.continue", width))
+    dispatch(StillHere{});
+  ImGui::EndGroup();
+
+  ImGui::PopFont();
+  ImGui::End();
+}
+
+}  // namespace posdrill
