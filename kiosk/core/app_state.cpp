@@ -84,7 +84,9 @@ struct Updater {
   bool playing() const { return st.attempt && st.screen == ScreenId::runner && !st.still_there; }
   int64_t now() const { return st.clock ? st.clock->now_ms() : 0; }
 
-  void sign_out() {
+  // Ends the current attempt, if any, reporting it once: an unfinished one as abandoned (idle
+  // sign-out or leaving half-way), one whose last feedback was still showing as finished.
+  void close_attempt() {
     if (st.attempt) {
       Attempt& at = *st.attempt;
       if (st.screen == ScreenId::feedback && at.runner.finished()) {
@@ -99,6 +101,10 @@ struct Updater {
       }
     }
     st.attempt.reset();
+  }
+
+  void sign_out() {
+    close_attempt();
     st.still_there = false;
     st.screen = ScreenId::attract;
   }
@@ -198,8 +204,9 @@ struct Updater {
   }
 
   void operator()(const BackToCatalog&) {
-    // Allowed from every screen: leaving a drill half-way is the trainee's right.
-    st.attempt.reset();
+    // Allowed from every screen: leaving a drill half-way is the trainee's right, and the attempt
+    // is kept as abandoned, as with an idle sign-out.
+    close_attempt();
     st.screen = ScreenId::catalog;
   }
 

@@ -241,3 +241,23 @@ TEST_CASE("idle sign-out from the catalog or after a debrief records nothing", "
   CHECK(st.screen == ScreenId::attract);
   CHECK(update(st, StillHere{}).size() == 1);  // no prompt: ignored
 }
+
+TEST_CASE("leaving a drill half-way keeps the attempt as abandoned", "[app_state]") {
+  Loaded l;
+  AppState& st = l.state;
+  update(st, OpenScenario{"reversal_debit_sms"});
+  REQUIRE(st.attempt);
+  update(st, Continue{});  // past the opening narrative, if any
+  l.clock.advance_ms(5'000);
+  const std::vector<Effect> fx = update(st, BackToCatalog{});
+  REQUIRE(fx.size() == 1);
+  const auto* ab = std::get_if<AttemptAbandoned>(&fx[0]);
+  REQUIRE(ab);
+  CHECK(ab->result.scenario_id == "reversal_debit_sms");
+  CHECK_FALSE(ab->result.finished);
+  CHECK_FALSE(ab->result.passed);
+  CHECK(st.screen == ScreenId::catalog);
+  CHECK_FALSE(st.attempt);
+  // From the catalog there is nothing left to report.
+  CHECK(update(st, BackToCatalog{}).empty());
+}
