@@ -44,6 +44,7 @@
 #include "kiosk/ui/debrief_screen.h"
 #include "kiosk/ui/feedback_screen.h"
 #include "kiosk/ui/runner_screen.h"
+#include "kiosk/ui/screens.h"
 #include "kiosk/ui/theme.h"
 #include "scenarios/loader.h"
 
@@ -536,19 +537,11 @@ int run_kiosk(const KioskOptions& options) {
   // The kiosk opens on the attract screen, and an idle sign-out returns there.
   state.screen = ScreenId::attract;
   state.last_input_ms = clock.now_ms();
-  CatalogUiState catalog_ui;
-  RunnerUiState runner_ui;
-  DebriefUiState debrief_ui;
+  ScreensUiState screens_ui;
   WidgetRects rects;
   set_widget_rects(&rects);
   std::vector<Action> actions;
   const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
-  const CatalogDispatch catalog_dispatch = [&actions](const CatalogAction& a) {
-    if (a.kind == CatalogActionKind::set_language)
-      actions.push_back(SetLang{a.lang});
-    else
-      actions.push_back(OpenScenario{a.scenario_id});
-  };
   const std::size_t scenario_count = state.scenarios.size();
   const auto run_effects = [&pf, &state](const std::vector<Effect>& effects) {
     for (const Effect& e : effects) {
@@ -620,24 +613,7 @@ int run_kiosk(const KioskOptions& options) {
     ImGui::NewFrame();
     // A script's press counts as input like a finger's (SDL never sees it).
     if (!script.done() && io.MouseDown[0]) run_effects(update(state, UserInput{}));
-    switch (state.screen) {
-      case ScreenId::attract:
-        draw_attract_screen(state, theme, dispatch);
-        break;
-      case ScreenId::catalog:
-        draw_catalog_screen(state.catalog, theme, catalog_ui, catalog_dispatch);
-        break;
-      case ScreenId::runner:
-        draw_runner_screen(state, theme, runner_ui, dispatch);
-        break;
-      case ScreenId::feedback:
-        draw_feedback_screen(state, theme, dispatch);
-        break;
-      case ScreenId::debrief:
-        draw_debrief_screen(state, theme, debrief_ui, dispatch);
-        break;
-    }
-    draw_still_there(state, theme, dispatch);
+    draw_screens(state, theme, screens_ui, dispatch);
     ImGui::Render();
 
     int fb_w = 0, fb_h = 0;

@@ -19,6 +19,7 @@
 #include "kiosk/ui/debrief_screen.h"
 #include "kiosk/ui/feedback_screen.h"
 #include "kiosk/ui/runner_screen.h"
+#include "kiosk/ui/screens.h"
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/widgets.h"
 #include "scenarios/loader.h"
@@ -67,26 +68,7 @@ class Kiosk {
     const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
     if (down) record(update(state, UserInput{}));  // as the platform does for every press
     ImGui::NewFrame();
-    switch (state.screen) {
-      case ScreenId::attract:
-        draw_attract_screen(state, theme, dispatch);
-        break;
-      case ScreenId::catalog:
-        draw_catalog_screen(state.catalog, theme, catalog_ui, [&actions](const CatalogAction& a) {
-          if (a.kind == CatalogActionKind::open_scenario) actions.push_back(OpenScenario{a.scenario_id});
-        });
-        break;
-      case ScreenId::runner:
-        draw_runner_screen(state, theme, runner_ui, dispatch);
-        break;
-      case ScreenId::feedback:
-        draw_feedback_screen(state, theme, dispatch);
-        break;
-      case ScreenId::debrief:
-        draw_debrief_screen(state, theme, debrief_ui, dispatch);
-        break;
-    }
-    draw_still_there(state, theme, dispatch);
+    draw_screens(state, theme, screens_ui, dispatch);
     ImGui::Render();
     for (const Action& a : actions) {
       ++dispatched;
@@ -118,9 +100,7 @@ class Kiosk {
   AppState state;
   Theme theme;
   WidgetRects rects;
-  CatalogUiState catalog_ui;
-  RunnerUiState runner_ui;
-  DebriefUiState debrief_ui;
+  ScreensUiState screens_ui;
   int dispatched = 0;
   std::vector<Effect> effects;
 

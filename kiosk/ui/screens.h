@@ -1,0 +1,24 @@
+// The kiosk's screen router: draws the screen AppState names and, over it, the idle prompt.
+// The platform loop and the UI tests both call it, so the tests click through the same routing
+// the kiosk uses. Call between ImGui::NewFrame() and ImGui::Render().
+#pragma once
+
+#include "kiosk/core/app_state.h"
+#include "kiosk/ui/catalog_screen.h"
+#include "kiosk/ui/debrief_screen.h"
+#include "kiosk/ui/runner_screen.h"
+#include "kiosk/ui/theme.h"
+#include "kiosk/ui/widgets.h"
+
+namespace posdrill {
+
+// What the screens keep between frames (scroll positions and the like); view state only.
+struct ScreensUiState {
+  CatalogUiState catalog;
+  RunnerUiState runner;
+  DebriefUiState debrief;
+};
+
+void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui, const Dispatch& dispatch);
+
+}  // namespace posdrill
