@@ -31,10 +31,11 @@ lint: build
 
 bench: deps
 	cmake --preset bench
-	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_codec bench_loopback bench_interop_codec
+	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_codec bench_loopback bench_interop_codec bench_store
 	build/bench/bench/bench_scenarios
 	build/bench/bench/bench_codec
 	build/bench/bench/bench_loopback
+	build/bench/bench/bench_store
 	@[ -f node_modules/iso_8583/package.json ] || npm ci --no-audit --no-fund --loglevel=error
 	node bench/bench_interop_ratio.mjs build/bench/bench/bench_interop_codec
 

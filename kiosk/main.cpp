@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "kiosk/core/records.h"
 #ifdef POSDRILL_HAS_GUI
 #include "kiosk/platform/kiosk_main.h"
 #endif
@@ -78,6 +79,54 @@ int main(int argc, char** argv) {
   play->add_option("--operator", play_opts.operator_id, "Employee id the attempt is recorded for");
   play->fallthrough();
 
+  // The kiosk's records (<data>/posdrill.db): people, the roster, a health check.
+  OperatorOptions op_opts;
+  auto* operators = app.add_subcommand("operators", "Manage the kiosk's operators; exit 0 done, 1 refused, 2 invalid");
+  operators->require_subcommand(1);
+  operators->footer(
+      "PINs: add and reset-pin take the PIN from --pin, else from $POSDRILL_PIN, else from one line on stdin when "
+      "stdin is not a terminal (printf '%s\\n' \"$PIN\" | posdrill operators add ...), else they ask for it without "
+      "echo. The last three keep the PIN out of shell history and ps. PINs are stored only as argon2id hashes.");
+  operators->fallthrough();
+  const char* pin_help =
+      "The new PIN, 4-8 digits (visible in shell history and ps; prefer $POSDRILL_PIN or one line on a piped stdin, "
+      "which are used when --pin is absent; at a terminal it is asked for without echo)";
+  auto* op_add = operators->add_subcommand("add", "Add an operator");
+  op_add->add_option("--id", op_opts.id, "Employee id: 1-32 of A-Z a-z 0-9 . _ -")->required();
+  op_add->add_option("--name", op_opts.name, "Name as shown on the kiosk (1-64 characters)")->required();
+  op_add->add_option("--role", op_opts.role, "trainee, manager or admin")->required();
+  op_add->add_option("--store", op_opts.store, "Store number or name (optional)");
+  op_add->add_option("--lang", op_opts.lang, "Language at sign-in: zh or en (default: the kiosk's)");
+  op_add->add_option("--pin", op_opts.pin, pin_help);
+  op_add->fallthrough();
+  auto* op_list = operators->add_subcommand("list", "List active operators by employee id");
+  op_list->add_flag("--json", op_opts.json, "Print the list as JSON");
+  op_list->add_flag("--all", op_opts.all, "Deactivated operators too");
+  op_list->fallthrough();
+  auto* op_reset = operators->add_subcommand("reset-pin", "Set a new PIN (also lifts a lock-out)");
+  op_reset->add_option("--id", op_opts.id, "Employee id")->required();
+  op_reset->add_option("--pin", op_opts.pin, pin_help);
+  op_reset->fallthrough();
+  auto* op_deactivate = operators->add_subcommand("deactivate", "Stop an operator signing in (records stay)");
+  op_deactivate->add_option("--id", op_opts.id, "Employee id")->required();
+  op_deactivate->fallthrough();
+
+  ReportOptions report_opts;
+  auto* report = app.add_subcommand("report", "Print the certification roster of every operator");
+  report->add_option("--format", report_opts.format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
+  report->add_option("--track", report_opts.track_id, "Track id (default: the first loaded)");
+  report->add_flag("--bom", report_opts.bom, "Start the CSV with a UTF-8 byte order mark (for Excel)");
+  report->add_option("--output", report_opts.output, "Write to this file instead of stdout");
+  report->fallthrough();
+
+  bool db_json = false;
+  auto* db = app.add_subcommand("db", "Database maintenance");
+  db->require_subcommand(1);
+  db->fallthrough();
+  auto* db_check = db->add_subcommand("check", "Check the database; exit 0 healthy, 1 problems, 2 cannot open");
+  db_check->add_flag("--json", db_json, "Print the result as JSON");
+  db_check->fallthrough();
+
   std::string host_listen, host_scenario;
   auto* host = app.add_subcommand("host", "Run the emulated acquirer host for CUP-dialect terminals");
   host->add_option("--listen", host_listen, "ADDR:PORT to listen on (port 0: any free port)")->required();
@@ -109,12 +158,15 @@ int main(int argc, char** argv) {
   if (*host) return cmd_host(settings, host_listen, host_scenario);
   if (*terminal) return cmd_terminal(settings, terminal_host, terminal_scenario);
   if (*list) return cmd_list(settings, list_json);
+  if (*operators) {
+    op_opts.action = *op_add ? "add" : *op_list ? "list" : *op_reset ? "reset-pin" : "deactivate";
+    return cmd_operators(settings, op_opts);
+  }
+  if (*report) return cmd_report(settings, report_opts);
+  if (*db_check) return cmd_db_check(settings, db_json);
   if (*play) {
-    if (!play_opts.operator_id.empty() &&
-        (play_opts.operator_id.size() > 32 ||
-         play_opts.operator_id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
-             std::string::npos)) {
-      std::cerr << "posdrill play: --operator takes an employee id of letters, digits, _ or - (at most 32)\n";
+    if (!play_opts.operator_id.empty() && check_employee_id(play_opts.operator_id) != FieldError::none) {
+      std::cerr << "posdrill play: --operator takes an employee id of letters, digits, '.', _ or - (at most 32)\n";
       return exit_usage;
     }
     return cmd_play(settings, play_opts);

@@ -718,7 +718,8 @@ std::vector<Diagnostic> load_track_text(std::string_view text, const std::string
   }
   Reader r(file, diags);
   try {
-    const Keys keys = {"id", "version", "title", "summary", "topics", "validity_days", "expiring_soon_days"};
+    const Keys keys = {"id",       "version",  "title", "summary", "topics", "validity_days", "expiring_soon_days",
+                       "required", "pass_mark"};
     if (r.map(root, "the track", keys)) {
       out.id = r.string(root, "id", "the track", true).value_or("");
       if (!out.id.empty() && !valid_id(out.id))
@@ -752,11 +753,35 @@ std::vector<Diagnostic> load_track_text(std::string_view text, const std::string
           }
         }
       }
+      out.pass_mark = r.integer(root, "pass_mark", "the track", false, 0, 100);
+      // Scenario ids are checked against the loaded scenarios in load_content; here only the shape.
+      YAML::Node required = r.get(root, "required", "the track", false);
+      if (required.IsDefined()) {
+        if (!required.IsSequence()) {
+          r.error(required, "expected 'required' to be a list of scenario ids, like [reversal_debit_sms]");
+        } else {
+          for (const auto& n : required) {
+            auto v = r.scalar(n, "required");
+            if (!v) continue;
+            if (std::find(out.required.begin(), out.required.end(), *v) != out.required.end()) {
+              r.error(n, "scenario '" + *v + "' is listed twice in required");
+              continue;
+            }
+            out.required.push_back(*v);
+            out.required_pos.push_back({n.Mark().line + 1, n.Mark().column + 1});
+          }
+        }
+      }
     }
   } catch (const YAML::Exception& e) {
     diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
   }
   columns_to_characters(text, diags);
+  // The positions kept for load_content's checks count characters too, like every diagnostic.
+  std::vector<Diagnostic> where;
+  for (const auto& p : out.required_pos) where.push_back({file, p.line, p.column, ""});
+  columns_to_characters(text, where);
+  for (std::size_t i = 0; i < where.size(); ++i) out.required_pos[i] = {where[i].line, where[i].column};
   return diags;
 }
 
@@ -860,6 +885,15 @@ ContentSet load_content(const std::filesystem::path& path) {
           diags.push_back(
               {f.string(), 1, 1,
                "topic '" + std::string(topic_id(tp)) + "' has no valid scenario, so no one can earn this track"});
+      }
+      for (std::size_t i = 0; i < t.required.size(); ++i) {
+        const bool known = std::any_of(set.scenarios.begin(), set.scenarios.end(),
+                                       [&](const Scenario& s) { return s.id == t.required[i]; });
+        if (known) continue;
+        std::vector<std::string_view> ids;
+        for (const auto& s : set.scenarios) ids.push_back(s.id);
+        diags.push_back({f.string(), t.required_pos[i].line, t.required_pos[i].column,
+                         "unknown scenario '" + t.required[i] + "' in required" + suggest(t.required[i], ids)});
       }
     }
     if (diags.empty())

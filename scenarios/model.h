@@ -195,6 +195,13 @@ struct Track {
   std::vector<Topic> topics;
   int validity_days = 180;
   int expiring_soon_days = 30;
+  // Scenarios that must each be passed too, on top of one pass per topic (ids of loaded
+  // scenarios; load_content checks them, required_pos says where each was written).
+  std::vector<std::string> required;
+  std::vector<SourcePos> required_pos;
+  // A pass counts only with a score of at least this many percent; none = each scenario's own
+  // pass mark is enough.
+  std::optional<int> pass_mark;
   std::string file;
 };
 

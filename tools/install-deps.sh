@@ -15,6 +15,8 @@ packages=(
   libgl1-mesa-dri libegl-mesa0
   # Chinese fonts (Noto Sans CJK SC; WenQuanYi Micro Hei as the small fallback)
   fonts-noto-cjk fonts-wqy-microhei
+  # records: SQLite and libsodium (argon2id PIN hashes)
+  libsqlite3-dev libsodium-dev sqlite3
   # tests: Catch2; clang's libFuzzer for the codec fuzzers; Node.js for the npm cross-checks
   catch2 clang-14 libclang-rt-14-dev nodejs
 )

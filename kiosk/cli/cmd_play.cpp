@@ -2,16 +2,23 @@
 // interactive (stdin is a TTY), scripted (--inputs FILE, or answers piped on stdin) and
 // automatic (--auto best|critical). Scripted and automatic runs use a fake clock and seed 1 by
 // default, so the same answers always print the same transcript.
+//
+// With --operator the attempt is recorded in the kiosk's database as the kiosk records it (one
+// committed event per answer, an award when a pass completes a track). Recording prints nothing
+// to stdout except in --json, so the transcript is the same with or without it.
 
 #include <unistd.h>
 
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <random>
 
 #include "cli/commands.h"
 #include "device_bridge/emulation.h"
+#include "kiosk/core/certification.h"
+#include "kiosk/store/recorder.h"
 #include "scenarios/graph.h"
 #include "scenarios/result_json.h"
 #include "scenarios/transcript.h"
@@ -123,36 +130,101 @@ class Session {
   std::optional<TerminalRecord> last_lookup_;
 };
 
+// The attempt's record in the database, when --operator was given; every call does nothing
+// otherwise. The recorder's times are wall-clock times (certificates expire on calendar dates),
+// while the runner keeps its own clock for the scoring.
+class Recording {
+ public:
+  Recording() = default;
+  Recording(SqliteStore& store, const ContentSet& content)
+      : recorder_(std::make_unique<AttemptRecorder>(store, content.scenarios, content.tracks)) {}
+
+  bool begin(const std::string& operator_id, const Scenario& s, uint64_t seed, Lang lang) {
+    if (!recorder_) return true;
+    StoreStatus st = recorder_->begin(operator_id, s, seed, lang, TerminalKind::emulated, wall_clock_ms(), uuid_);
+    return report(st);
+  }
+  // After every answer: the new steps are committed before the next question is shown.
+  bool steps(const AttemptResult& res) {
+    if (!recorder_ || uuid_.empty()) return true;
+    return report(recorder_->record_steps(uuid_, res, wall_clock_ms()));
+  }
+  bool finish(const AttemptResult& res, bool abandoned) {
+    if (!recorder_ || uuid_.empty()) return true;
+    bool ok = report(recorder_->finish(uuid_, res, abandoned, wall_clock_ms(), &award_));
+    closed_ = ok;
+    return ok;
+  }
+  // Adds "attempt" and "award" to the --json result.
+  void annotate(nlohmann::json& j) const {
+    if (!closed_) return;
+    j["attempt"] = uuid_;
+    if (award_)
+      j["award"] = {{"track", award_->track_id},
+                    {"expires", format_date_utc(award_->expires_ms)},
+                    {"expires_ms", award_->expires_ms}};
+  }
+  // The same facts on stderr for a person reading the transcript.
+  void tell(const std::string& operator_id) const {
+    if (!closed_) return;
+    std::cerr << "recorded attempt " << uuid_ << " for " << operator_id << '\n';
+    if (award_)
+      std::cerr << "certified: " << award_->track_id << ", valid until " << format_date_utc(award_->expires_ms) << '\n';
+  }
+
+ private:
+  bool report(const StoreStatus& st) {
+    if (!st) std::cerr << "posdrill play: could not record the attempt: " << st.message << '\n';
+    return bool(st);
+  }
+  std::unique_ptr<AttemptRecorder> recorder_;  // a pointer: the recorder holds references
+  std::string uuid_;
+  std::optional<AwardRow> award_;
+  bool closed_ = false;
+};
+
 void advance_narratives(Runner& r) {
   while (!r.finished() && r.step().kind == StepKind::narrative) r.advance();
 }
 
-int finish(const Scenario& s, const AttemptResult& res, const PlayOptions& o, Lang lang, bool print_transcript) {
+int finish(const Scenario& s, const AttemptResult& res, const PlayOptions& o, Lang lang, bool print_transcript,
+           Recording& rec) {
+  if (!rec.finish(res, false)) return exit_usage;
   if (o.json) {
     nlohmann::json j = result_json(res);
     if (!o.operator_id.empty()) j["operator"] = o.operator_id;
     j["lang"] = lang_code(lang);
+    rec.annotate(j);
     std::cout << j.dump(2) << '\n';
-  } else if (print_transcript) {
-    std::cout << render_transcript(s, res, lang);
+  } else {
+    if (print_transcript) std::cout << render_transcript(s, res, lang);
+    rec.tell(o.operator_id);
   }
   return res.passed ? exit_ok : exit_failed;
 }
 
-int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed) {
+// A run that stops before its end (bad script, end of input) is kept as abandoned.
+int stop(const AttemptResult& res, Recording& rec, int code) {
+  rec.finish(res, true);
+  return code;
+}
+
+int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, Recording& rec) {
   FakeClock clock;
   EmulatedTerminalPort terminal(&clock);
   AttemptResult res = posdrill::play_auto(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical, seed,
                                           terminal, clock, default_answer_ms);
   if (!res.finished) {
     std::cerr << "posdrill play: the automatic player did not reach an end of '" << s.id << "'\n";
-    return exit_usage;
+    return stop(res, rec, exit_usage);
   }
-  return finish(s, res, o, lang, true);
+  // The automatic player answers all at once; its steps are committed one event each all the same.
+  if (!rec.steps(res)) return stop(res, rec, exit_usage);
+  return finish(s, res, o, lang, true, rec);
 }
 
 int play_scripted(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, std::istream& in,
-                  const std::string& source) {
+                  const std::string& source, Recording& rec) {
   FakeClock clock;
   Session session(s, clock, seed);
   Runner& r = session.runner();
@@ -162,28 +234,29 @@ int play_scripted(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t s
   while (!r.finished()) {
     if (!std::getline(in, line)) {
       std::cerr << source << ": the answers ended at step '" << r.step().id << "' before the scenario did\n";
-      return exit_usage;
+      return stop(r.result(), rec, exit_usage);
     }
     ++line_no;
     Answer a;
     std::string error;
     if (!parse_answer(line, a, error)) {
       std::cerr << source << ":" << line_no << ": " << error << '\n';
-      return exit_usage;
+      return stop(r.result(), rec, exit_usage);
     }
     if (a.token.empty()) continue;
     if (a.token != "hint" && a.token != "提示") clock.advance_ms(a.elapsed_ms.value_or(default_answer_ms));
     error = session.apply(a.token, lang);
     if (!error.empty()) {
       std::cerr << source << ":" << line_no << ": " << error << '\n';
-      return exit_usage;
+      return stop(r.result(), rec, exit_usage);
     }
     advance_narratives(r);
+    if (!rec.steps(r.result())) return stop(r.result(), rec, exit_usage);
   }
-  return finish(s, r.result(), o, lang, true);
+  return finish(s, r.result(), o, lang, true, rec);
 }
 
-int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed) {
+int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, Recording& rec) {
   SteadyClock clock;
   Session session(s, clock, seed);
   Runner& r = session.runner();
@@ -204,7 +277,7 @@ int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_
     std::string line;
     if (!std::getline(std::cin, line)) {
       std::cout << '\n' << (lang == Lang::zh ? "练习已中止,未完成。" : "Attempt abandoned, not finished.") << '\n';
-      return exit_failed;
+      return stop(r.result(), rec, exit_failed);
     }
     Answer a;
     std::string error;
@@ -222,10 +295,17 @@ int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_
     }
     hints_shown = 0;
     advance_narratives(r);
+    if (!rec.steps(r.result())) return stop(r.result(), rec, exit_usage);
     print_new();
   }
+  if (!rec.finish(r.result(), false)) return exit_usage;
   std::cout << render_summary(s, r.result(), lang);
-  if (o.json) std::cout << result_json(r.result()).dump(2) << '\n';
+  if (o.json) {
+    nlohmann::json j = result_json(r.result());
+    rec.annotate(j);
+    std::cout << j.dump(2) << '\n';
+  }
+  rec.tell(o.operator_id);
   return r.result().passed ? exit_ok : exit_failed;
 }
 
@@ -261,18 +341,38 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
     return exit_usage;
   }
   Lang lang = o.lang.value_or(settings.lang);
-  if (!o.auto_mode.empty()) return play_auto(*s, o, lang, o.seed.value_or(1));
-  if (!o.inputs_file.empty() && o.inputs_file != "-") {
-    std::ifstream in(o.inputs_file);
-    if (!in) {
+  std::ifstream inputs;
+  if (o.auto_mode.empty() && !o.inputs_file.empty() && o.inputs_file != "-") {
+    inputs.open(o.inputs_file);
+    if (!inputs) {
       std::cerr << "posdrill play: cannot read " << o.inputs_file << '\n';
       return exit_usage;
     }
-    return play_scripted(*s, o, lang, o.seed.value_or(1), in, o.inputs_file);
   }
-  if (o.inputs_file == "-" || !isatty(STDIN_FILENO))
-    return play_scripted(*s, o, lang, o.seed.value_or(1), std::cin, "<stdin>");
-  return play_interactive(*s, o, lang, o.seed.value_or(std::random_device{}()));
+  const bool scripted = !o.auto_mode.empty() || inputs.is_open() || o.inputs_file == "-" || !isatty(STDIN_FILENO);
+  const uint64_t seed = scripted ? o.seed.value_or(1) : o.seed.value_or(std::random_device{}());
+
+  // --operator: the attempt is recorded for someone who exists and may sign in.
+  std::unique_ptr<SqliteStore> store;
+  Recording rec;
+  if (!o.operator_id.empty()) {
+    store = open_database(settings, "play", false);
+    if (!store) return exit_usage;
+    const auto op = store->find_operator(o.operator_id);
+    if (!op || !op->active) {
+      std::cerr << "posdrill play: "
+                << (op ? "operator '" + o.operator_id + "' is deactivated" : "no operator '" + o.operator_id + "'")
+                << "; posdrill operators list shows who can play\n";
+      return exit_usage;
+    }
+    rec = Recording(*store, set);
+    if (!rec.begin(o.operator_id, *s, seed, lang)) return exit_usage;
+  }
+
+  if (!o.auto_mode.empty()) return play_auto(*s, o, lang, seed, rec);
+  if (inputs.is_open()) return play_scripted(*s, o, lang, seed, inputs, o.inputs_file, rec);
+  if (scripted) return play_scripted(*s, o, lang, seed, std::cin, "<stdin>", rec);
+  return play_interactive(*s, o, lang, seed, rec);
 }
 
 }  // namespace posdrill

@@ -2,12 +2,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/options.h"
 
 namespace posdrill {
+
+class SqliteStore;
 
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_failed = 1;  // lint found errors / the attempt did not pass
@@ -26,6 +30,34 @@ struct PlayOptions {
   std::string operator_id;
 };
 int cmd_play(const Settings& settings, const PlayOptions& options);
+
+// `posdrill operators add|list|reset-pin|deactivate`: the kiosk's people, in <data>/posdrill.db.
+// Exit 0 done, 1 refused (the id exists / no such operator), 2 invalid input or no database.
+struct OperatorOptions {
+  std::string action;  // "add", "list", "reset-pin", "deactivate"
+  std::string id, name, role, store, lang;
+  std::optional<std::string> pin;  // --pin; else $POSDRILL_PIN, else one line of a non-TTY stdin
+  bool json = false;
+  bool all = false;  // list: deactivated operators too
+};
+int cmd_operators(const Settings& settings, const OperatorOptions& options);
+
+// `posdrill report`: the certification roster of one track for every operator.
+struct ReportOptions {
+  std::string format = "csv";  // "csv" or "json"
+  std::string track_id;        // empty: the first loaded track
+  bool bom = false;
+  std::string output;  // empty: stdout
+};
+int cmd_report(const Settings& settings, const ReportOptions& options);
+
+// `posdrill db check`: exit 0 healthy, 1 problems found, 2 cannot open.
+int cmd_db_check(const Settings& settings, bool json);
+
+// Opens database_path(settings) for `command` (named in messages). When `create` is false a
+// missing file is not created. nullptr after printing why to stderr.
+std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string_view command, bool create);
+int64_t wall_clock_ms();  // Unix ms: the records' times are calendar times
 
 // The emulated acquirer as a CUP-dialect service on ADDR:PORT (port 0: any free port, printed).
 int cmd_host(const Settings& settings, const std::string& listen, const std::string& scenario_id);

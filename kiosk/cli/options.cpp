@@ -44,6 +44,8 @@ std::filesystem::path default_content_dir() {
   return POSDRILL_SOURCE_CONTENT_DIR;
 }
 
+std::filesystem::path database_path(const Settings& settings) { return settings.data_dir / "posdrill.db"; }
+
 bool load_config(const std::filesystem::path& file, bool required, Settings& settings,
                  std::vector<Diagnostic>& errors) {
   std::error_code ec;

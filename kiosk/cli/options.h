@@ -24,6 +24,9 @@ std::filesystem::path default_config_file();
 // Content next to an installed binary (../share/posdrill/content), else the source tree's.
 std::filesystem::path default_content_dir();
 
+// The kiosk's records: <data dir>/posdrill.db (the GUI and every command use the same file).
+std::filesystem::path database_path(const Settings& settings);
+
 // Reads a config file (YAML: content, data, lang). Relative paths are taken from the file's
 // folder. Errors name file:line:column. A missing file is an error only when `required`.
 bool load_config(const std::filesystem::path& file, bool required, Settings& settings, std::vector<Diagnostic>& errors);

@@ -1,0 +1,350 @@
+// Certification rules (see certification.h for the rules themselves). Everything here is a
+// function of the records and `now_ms`, so a fake timeline in the tests is the real thing.
+
+#include "kiosk/core/certification.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace posdrill {
+
+namespace {
+
+constexpr int64_t no_window = std::numeric_limits<int64_t>::min();
+
+// The track's awards for this track that exist at `now_ms`, oldest first.
+std::vector<const AwardRow*> track_awards(const Track& track, const std::vector<AwardRow>& awards, int64_t now_ms) {
+  std::vector<const AwardRow*> out;
+  for (const auto& a : awards)
+    if (a.track_id == track.id && a.awarded_ms <= now_ms) out.push_back(&a);
+  std::stable_sort(out.begin(), out.end(), [](const AwardRow* a, const AwardRow* b) {
+    return std::tie(a->awarded_ms, a->expires_ms) < std::tie(b->awarded_ms, b->expires_ms);
+  });
+  return out;
+}
+
+// Passes for a new award must end at or after this: once an award exists, only passes made
+// from its expiring-soon window on renew it, so the passes that earned it never earn another.
+int64_t window_start(const Track& track, const AwardRow* award) {
+  if (!award) return no_window;
+  return award->expires_ms - int64_t{track.expiring_soon_days} * ms_per_day;
+}
+
+bool is_pass(const Track& track, const AttemptRow& a) {
+  if (!a.passed || !a.finished || a.abandoned || a.ended_ms <= 0 || a.critical_errors > 0) return false;
+  // A small tolerance so 0.8 from 8/10 meets 80 despite binary fractions.
+  return !track.pass_mark || a.score * 100.0 + 1e-9 >= *track.pass_mark;
+}
+
+struct Requirement {
+  std::optional<Topic> topic;  // a topic, or
+  std::string scenario_id;     // a required scenario
+};
+
+std::vector<Requirement> requirements(const Track& track) {
+  std::vector<Requirement> out;
+  for (Topic t : track.topics) out.push_back({t, {}});
+  for (const auto& id : track.required) out.push_back({std::nullopt, id});
+  return out;
+}
+
+// What each requirement's newest counting pass is (nullptr when none), counting passes that
+// ended in [from, now_ms].
+struct Evaluation {
+  std::vector<const AttemptRow*> newest;
+  int met = 0;
+};
+
+Evaluation evaluate(const Track& track, const std::map<std::string, Topic>& topic_of,
+                    const std::vector<AttemptRow>& attempts, int64_t from, int64_t now_ms) {
+  const auto reqs = requirements(track);
+  Evaluation ev;
+  ev.newest.assign(reqs.size(), nullptr);
+  for (const auto& a : attempts) {
+    if (!is_pass(track, a) || a.ended_ms < from || a.ended_ms > now_ms) continue;
+    auto it = topic_of.find(a.scenario_id);
+    if (it == topic_of.end()) continue;  // a scenario no longer in the content proves nothing
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      const bool fits = reqs[i].topic ? *reqs[i].topic == it->second : reqs[i].scenario_id == a.scenario_id;
+      if (!fits) continue;
+      const AttemptRow*& n = ev.newest[i];
+      if (!n || std::tie(a.ended_ms, a.uuid) > std::tie(n->ended_ms, n->uuid)) n = &a;
+    }
+  }
+  for (const auto* n : ev.newest) ev.met += n ? 1 : 0;
+  return ev;
+}
+
+std::map<std::string, Topic> topic_map(const std::vector<Scenario>& scenarios) {
+  std::map<std::string, Topic> m;
+  for (const auto& s : scenarios) m.emplace(s.id, s.topic);
+  return m;
+}
+
+// Whether `a` is an attempt at something the track asks for.
+bool on_track(const Track& track, const std::map<std::string, Topic>& topic_of, const AttemptRow& a) {
+  if (std::find(track.required.begin(), track.required.end(), a.scenario_id) != track.required.end()) return true;
+  auto it = topic_of.find(a.scenario_id);
+  return it != topic_of.end() && std::find(track.topics.begin(), track.topics.end(), it->second) != track.topics.end();
+}
+
+std::vector<std::string> basis_of(const Evaluation& ev) {
+  std::vector<std::string> basis;
+  for (const auto* n : ev.newest)
+    // One attempt can meet two requirements (a required scenario is also its topic's pass); it is
+    // listed once, so the basis is a set of distinct attempts.
+    if (n && std::find(basis.begin(), basis.end(), n->uuid) == basis.end()) basis.push_back(n->uuid);
+  return basis;
+}
+
+}  // namespace
+
+TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
+                             const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
+                             int64_t now_ms) {
+  const auto topic_of = topic_map(scenarios);
+  const auto held = track_awards(track, awards, now_ms);
+  TrackProgress p;
+  p.required_count = static_cast<int>(track.topics.size() + track.required.size());
+
+  if (!held.empty()) {
+    const AwardRow& newest = *held.back();
+    p.award = newest;
+    const int64_t soon = newest.expires_ms - int64_t{track.expiring_soon_days} * ms_per_day;
+    p.status = now_ms >= newest.expires_ms ? CertStatus::expired
+               : now_ms >= soon            ? CertStatus::expiring
+                                           : CertStatus::certified;
+  }
+  // While certified, the passes that show are those that earned the current award (counted from
+  // the window before it); once expiring or expired, those that count towards the renewal.
+  const AwardRow* window_award = nullptr;
+  if (!held.empty()) {
+    window_award =
+        p.status == CertStatus::certified ? (held.size() > 1 ? held[held.size() - 2] : nullptr) : held.back();
+  }
+  const Evaluation ev = evaluate(track, topic_of, attempts, window_start(track, window_award), now_ms);
+  p.passed_count = ev.met;
+
+  bool any_attempt = false;
+  for (std::size_t i = 0; i < track.topics.size(); ++i) {
+    TopicProgress tp;
+    tp.topic = track.topics[i];
+    tp.passed = ev.newest[i] != nullptr;
+    for (const auto& a : attempts) {
+      if (a.started_ms > now_ms) continue;
+      auto it = topic_of.find(a.scenario_id);
+      if (it == topic_of.end() || it->second != tp.topic) continue;
+      ++tp.attempts;
+      tp.best_score = std::max(tp.best_score, a.score);
+    }
+    p.topics.push_back(tp);
+  }
+  for (const auto& a : attempts)
+    if (a.started_ms <= now_ms && on_track(track, topic_of, a)) any_attempt = true;
+  if (held.empty()) p.status = any_attempt ? CertStatus::in_progress : CertStatus::not_started;
+  return p;
+}
+
+std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
+                                  const std::string& operator_id, const std::vector<AttemptRow>& attempts,
+                                  const std::vector<AwardRow>& awards, int64_t now_ms) {
+  if (track.topics.empty() && track.required.empty()) return std::nullopt;
+  const auto topic_of = topic_map(scenarios);
+  const auto held = track_awards(track, awards, now_ms);
+  const AwardRow* newest = held.empty() ? nullptr : held.back();
+  std::vector<AttemptRow> mine;
+  for (const auto& a : attempts)
+    if (a.operator_id == operator_id) mine.push_back(a);
+  const Evaluation ev = evaluate(track, topic_of, mine, window_start(track, newest), now_ms);
+  if (ev.met != static_cast<int>(ev.newest.size())) return std::nullopt;
+
+  AwardRow award;
+  award.operator_id = operator_id;
+  award.track_id = track.id;
+  award.track_version = track.version;
+  award.awarded_ms = now_ms;
+  award.basis = basis_of(ev);
+  // Never twice for the same passes, whatever the windows say (e.g. a track re-versioned with a
+  // shorter expiring_soon_days).
+  for (const auto* h : held)
+    if (h->basis == award.basis) return std::nullopt;
+  const int64_t validity = int64_t{track.validity_days} * ms_per_day;
+  // Renewing early loses no days: the new period starts where the old one ends.
+  award.expires_ms = (newest && now_ms < newest->expires_ms ? newest->expires_ms : now_ms) + validity;
+  return award;
+}
+
+std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
+                                   const std::vector<AttemptRow>& attempts, int64_t now_ms, std::size_t limit) {
+  // Which passes count: those towards the next award. Without awards every pass counts; the
+  // recommendation is about practice, so an award made long ago is not looked at here.
+  std::set<std::string> passed_scenarios;
+  std::map<Topic, double> best;
+  std::map<Topic, int> tries;
+  std::map<Topic, bool> topic_passed;
+  for (const auto& a : attempts) {
+    if (a.started_ms > now_ms) continue;
+    const Scenario* s = nullptr;
+    for (const auto& sc : scenarios)
+      if (sc.id == a.scenario_id) s = &sc;
+    if (!s) continue;
+    ++tries[s->topic];
+    best[s->topic] = std::max(best[s->topic], a.score);
+    if (is_pass(track, a) && a.ended_ms <= now_ms) {
+      passed_scenarios.insert(a.scenario_id);
+      topic_passed[s->topic] = true;
+    }
+  }
+
+  // The topics to cover: the track's, then those of required scenarios outside them.
+  std::vector<Topic> topics = track.topics;
+  for (const auto& id : track.required)
+    for (const auto& s : scenarios)
+      if (s.id == id && std::find(topics.begin(), topics.end(), s.topic) == topics.end()) topics.push_back(s.topic);
+
+  std::vector<std::size_t> order(topics.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const Topic a = topics[x], b = topics[y];
+    // Not passed first; then the lowest best score; at equal scores the untried first.
+    return std::make_tuple(topic_passed[a], best[a], tries[a] > 0) <
+           std::make_tuple(topic_passed[b], best[b], tries[b] > 0);
+  });
+
+  // One drill per topic first, in the topics' order, then a second round: three suggestions
+  // should span three weak topics, not two drills of the same one.
+  std::vector<std::vector<const Scenario*>> lists;
+  for (std::size_t i : order) {
+    std::vector<const Scenario*> in_topic;
+    for (const auto& s : scenarios)
+      if (s.topic == topics[i]) in_topic.push_back(&s);
+    std::stable_sort(in_topic.begin(), in_topic.end(), [&](const Scenario* a, const Scenario* b) {
+      const bool ra = std::find(track.required.begin(), track.required.end(), a->id) != track.required.end();
+      const bool rb = std::find(track.required.begin(), track.required.end(), b->id) != track.required.end();
+      // Not yet passed first; a required one before an optional one; then easier first.
+      return std::make_tuple(passed_scenarios.count(a->id) > 0, !ra, a->difficulty, a->id) <
+             std::make_tuple(passed_scenarios.count(b->id) > 0, !rb, b->difficulty, b->id);
+    });
+    lists.push_back(std::move(in_topic));
+  }
+  // Round-robin over the topics not yet passed, then over the passed ones.
+  std::vector<std::string> out;
+  for (const bool tier_passed : {false, true}) {
+    for (std::size_t round = 0;; ++round) {
+      bool any = false;
+      for (std::size_t k = 0; k < lists.size(); ++k) {
+        if (topic_passed[topics[order[k]]] != tier_passed || round >= lists[k].size()) continue;
+        any = true;
+        if (out.size() >= limit) return out;
+        out.push_back(lists[k][round]->id);
+      }
+      if (!any) break;
+    }
+  }
+  return out;
+}
+
+std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
+                                    const std::vector<OperatorRecord>& operators,
+                                    const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
+                                    int64_t now_ms) {
+  const auto topic_of = topic_map(scenarios);
+  std::map<std::string, std::vector<AttemptRow>> attempts_of;
+  std::map<std::string, std::vector<AwardRow>> awards_of;
+  for (const auto& a : attempts) attempts_of[a.operator_id].push_back(a);
+  for (const auto& a : awards) awards_of[a.operator_id].push_back(a);
+
+  std::vector<RosterRow> rows;
+  for (const auto& op : operators) {
+    RosterRow r;
+    r.op = op;
+    const auto& mine = attempts_of[op.employee_id];
+    const TrackProgress p = track_progress(track, scenarios, mine, awards_of[op.employee_id], now_ms);
+    r.status = p.status;
+    r.passed_count = p.passed_count;
+    r.required_count = p.required_count;
+    if (p.award) {
+      r.awarded_ms = p.award->awarded_ms;
+      r.expires_ms = p.award->expires_ms;
+    }
+    // Attempts at what this track asks for; practice on other tracks' scenarios is not shown.
+    for (const auto& a : mine) {
+      if (a.started_ms > now_ms || !on_track(track, topic_of, a)) continue;
+      ++r.attempts;
+      r.last_attempt_ms = std::max(r.last_attempt_ms, a.started_ms);
+    }
+    rows.push_back(std::move(r));
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const RosterRow& a, const RosterRow& b) { return a.op.employee_id < b.op.employee_id; });
+  return rows;
+}
+
+std::string csv_field(std::string_view value) {
+  std::string v(value);
+  // A cell starting with one of these runs as a formula in Excel/LibreOffice (CSV injection);
+  // tab and CR do too in some versions, so they are guarded as well.
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
+    v.insert(v.begin(), '\'');
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  q += '"';
+  return q;
+}
+
+std::string format_date_utc(int64_t unix_ms) {
+  if (unix_ms == 0) return "";
+  // Days since 1970-01-01, floored, then Howard Hinnant's civil-from-days.
+  int64_t days = unix_ms / ms_per_day;
+  if (unix_ms % ms_per_day < 0) --days;
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t doe = days - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
+                static_cast<long long>(d));
+  return buf;
+}
+
+std::string roster_csv(const std::vector<RosterRow>& rows, bool bom) {
+  std::string out;
+  if (bom) out += "\xEF\xBB\xBF";
+  out += "employee_id,name,role,store,status,passed,required,awarded,expires,attempts,last_attempt\r\n";
+  for (const auto& r : rows) {
+    const std::string cells[] = {r.op.employee_id,
+                                 r.op.name,
+                                 std::string(role_name(r.op.role)),
+                                 r.op.store_id,
+                                 std::string(cert_status_name(r.status)),
+                                 std::to_string(r.passed_count),
+                                 std::to_string(r.required_count),
+                                 format_date_utc(r.awarded_ms),
+                                 format_date_utc(r.expires_ms),
+                                 std::to_string(r.attempts),
+                                 format_date_utc(r.last_attempt_ms)};
+    bool first = true;
+    for (const auto& c : cells) {
+      if (!first) out += ',';
+      first = false;
+      out += csv_field(c);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace posdrill

@@ -1,0 +1,87 @@
+// Certification rules, computed from records: which topics an operator has passed, whether a
+// track is certified, expiring, expired or in progress, what to practise next, and the store
+// roster a manager reads. PURE.
+//
+// Rules (tracks in content/tracks/*.yaml):
+// - A track requires one passed attempt in each of its topics and, when it names them, each of its
+//   required scenarios. A pass is an attempt that ended with `passed` (its own pass mark, no
+//   critical error) and, when the track sets `pass_mark`, a score at least that high.
+// - The award is made when the last requirement is met and lasts validity_days. It is "expiring"
+//   in the last expiring_soon_days and "expired" after.
+// - Recertification: passes count towards a new award only when they end after the current
+//   award's expiring-soon window opened (or after it expired); a renewal made before expiry runs
+//   from the old expiry, so renewing early loses no days.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "device_bridge/host.h"
+#include "kiosk/core/records.h"
+#include "scenarios/model.h"
+
+namespace posdrill {
+
+// ms_per_day (24 h in ms) comes from device_bridge/host.h: defining it here as well broke every file
+// that includes both headers (app_state.h does).
+
+struct TopicProgress {
+  Topic topic;
+  bool passed = false;  // a pass counting towards the next (or current) award
+  int attempts = 0;
+  double best_score = 0;
+};
+
+struct TrackProgress {
+  CertStatus status = CertStatus::not_started;
+  std::vector<TopicProgress> topics;  // in the track's order
+  int passed_count = 0;               // requirements met (topics + required scenarios)
+  int required_count = 0;
+  std::optional<AwardRow> award;  // the newest award, if any
+};
+
+// `attempts` and `awards` are one operator's (any order).
+TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
+                             const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
+                             int64_t now_ms);
+
+// The award `attempts` complete at `now_ms`, if one is due and not yet made. basis = the newest
+// counting pass per requirement.
+std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
+                                  const std::string& operator_id, const std::vector<AttemptRow>& attempts,
+                                  const std::vector<AwardRow>& awards, int64_t now_ms);
+
+// Scenario ids to practise next, weakest topic first: topics not yet passed (lowest best score
+// first, untried before tried), then the rest; within a topic scenarios not yet passed first.
+std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
+                                   const std::vector<AttemptRow>& attempts, int64_t now_ms, std::size_t limit);
+
+struct RosterRow {
+  OperatorRecord op;
+  CertStatus status = CertStatus::not_started;
+  int passed_count = 0;
+  int required_count = 0;
+  int64_t awarded_ms = 0;  // 0 when never certified
+  int64_t expires_ms = 0;
+  int attempts = 0;
+  int64_t last_attempt_ms = 0;
+};
+
+// One row per operator (inactive ones included, by employee id).
+std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
+                                    const std::vector<OperatorRecord>& operators,
+                                    const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
+                                    int64_t now_ms);
+
+// RFC 4180 CSV, UTF-8, CRLF line ends, header row first: employee_id, name, role, store, status,
+// passed, required, awarded (YYYY-MM-DD, UTC), expires, attempts, last_attempt. Fields with a
+// comma, quote, CR or LF are quoted; a field starting with = + - @ gets a leading ' so a
+// spreadsheet never runs it as a formula. `bom` puts a UTF-8 byte order mark first (Excel needs
+// it to read Chinese names).
+std::string roster_csv(const std::vector<RosterRow>& rows, bool bom);
+std::string csv_field(std::string_view value);  // one field, quoted and guarded as above
+std::string format_date_utc(int64_t unix_ms);   // "2026-11-21"; "" for 0
+
+}  // namespace posdrill

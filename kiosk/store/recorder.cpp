@@ -1,0 +1,115 @@
+// AttemptRecorder: the evidence trail of one attempt, written as it happens. Each answered step is
+// its own committed event, so a crash mid-attempt loses at most the answer being given; the
+// closing row and any award it earns go in one transaction, so an award never exists without the
+// pass that earned it.
+
+#include "kiosk/store/recorder.h"
+
+#include <algorithm>
+
+#include "kiosk/core/app_state.h"
+#include "kiosk/core/certification.h"
+#include "scenarios/result_json.h"
+
+namespace posdrill {
+
+AttemptRecorder::AttemptRecorder(SqliteStore& store, const std::vector<Scenario>& scenarios,
+                                 const std::vector<Track>& tracks)
+    : store_(store), scenarios_(scenarios), tracks_(tracks) {}
+
+StoreStatus AttemptRecorder::begin(const std::string& operator_id, const Scenario& scenario, uint64_t seed, Lang lang,
+                                   TerminalKind terminal, int64_t now_ms, std::string& uuid) {
+  const auto op = store_.find_operator(operator_id);
+  if (!op) return {StoreError::not_found, "no operator '" + operator_id + "'"};
+  // A deactivated operator cannot sign in, so nothing may be recorded for them either.
+  if (!op->active) return {StoreError::invalid, "operator '" + operator_id + "' is deactivated"};
+  AttemptRow row;
+  row.uuid = new_uuid();
+  row.operator_id = operator_id;
+  row.scenario_id = scenario.id;
+  row.scenario_version = scenario.version;
+  row.content_hash = scenario.content_hash;
+  row.lang = lang;
+  row.terminal = terminal;
+  row.seed = seed;
+  row.started_ms = now_ms;
+  row.max_points = scenario.max_points;
+  StoreStatus st = store_.begin_attempt(row);
+  if (!st) return st;
+  uuid = row.uuid;
+  recorded_[uuid] = 0;
+  operator_of_[uuid] = operator_id;
+  return st;
+}
+
+StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const AttemptResult& result, int64_t now_ms) {
+  auto it = recorded_.find(uuid);
+  if (it == recorded_.end()) {
+    // An attempt begun by another recorder (or before a restart): continue after what is stored.
+    if (!store_.attempt(uuid)) return {StoreError::not_found, "no attempt " + uuid};
+    it = recorded_.emplace(uuid, store_.events(uuid).size()).first;
+  }
+  if (it->second >= result.steps.size()) return {};
+  // The debrief's own rule decides what is a mistake, so the manager's chart and the debrief agree.
+  const std::vector<const StepRecord*> wrong = mistakes(result);
+  for (std::size_t i = it->second; i < result.steps.size(); ++i) {
+    const StepRecord& s = result.steps[i];
+    AttemptEventRow e;
+    e.attempt_uuid = uuid;
+    e.seq = static_cast<int>(i) + 1;
+    e.at_ms = now_ms;
+    e.kind = "step";
+    e.step_id = s.step_id;
+    e.choice_id = s.choice_id;
+    e.points = s.points;
+    e.max_points = s.max_points;
+    e.critical = s.critical;
+    e.mistake = std::find(wrong.begin(), wrong.end(), &s) != wrong.end();
+    e.payload = step_record_json(s).dump();
+    StoreStatus st = store_.add_event(e);
+    if (!st) return st;  // the steps before stay recorded; a retry continues from here
+    it->second = i + 1;
+  }
+  return {};
+}
+
+StoreStatus AttemptRecorder::finish(const std::string& uuid, const AttemptResult& result, bool abandoned,
+                                    int64_t now_ms, std::optional<AwardRow>* award) {
+  if (award) award->reset();
+  StoreStatus st = record_steps(uuid, result, now_ms);
+  if (!st) return st;
+  std::optional<AttemptRow> row = store_.attempt(uuid);
+  if (!row) return {StoreError::not_found, "no attempt " + uuid};
+  row->ended_ms = now_ms;
+  row->points = result.points;
+  row->max_points = result.max_points;
+  row->score = result.score;
+  row->critical_errors = result.critical_errors;
+  row->finished = result.finished && !abandoned;
+  row->abandoned = abandoned || !result.finished;
+  row->passed = row->finished && result.passed;
+
+  std::optional<AwardRow> due;
+  if (row->passed) {
+    // The operator's history as it will be once this row is closed.
+    std::vector<AttemptRow> history = store_.attempts(row->operator_id);
+    history.erase(std::remove_if(history.begin(), history.end(), [&](const AttemptRow& a) { return a.uuid == uuid; }),
+                  history.end());
+    history.push_back(*row);
+    const std::vector<AwardRow> held = store_.awards(row->operator_id);
+    // finish_attempt stores one award; should one pass complete two tracks at once, the first in
+    // content order is stored now and the other on the operator's next pass.
+    for (const Track& t : tracks_) {
+      due = award_due(t, scenarios_, row->operator_id, history, held, now_ms);
+      if (due) break;
+    }
+  }
+  st = store_.finish_attempt(*row, due);
+  if (!st) return st;
+  recorded_.erase(uuid);
+  operator_of_.erase(uuid);
+  if (award) *award = due;
+  return st;
+}
+
+}  // namespace posdrill

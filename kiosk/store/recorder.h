@@ -1,0 +1,44 @@
+// Records an attempt as it is played: opens it, commits each step as the trainee answers it,
+// closes it with the final figures and awards the certification it completes, all through the
+// store. Shared by the kiosk and `posdrill play --operator`, so both keep the same evidence.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/records.h"
+#include "kiosk/store/store.h"
+#include "scenarios/model.h"
+#include "scenarios/runner.h"
+
+namespace posdrill {
+
+class AttemptRecorder {
+ public:
+  // `scenarios` and `tracks` are the loaded content; they must outlive the recorder.
+  AttemptRecorder(SqliteStore& store, const std::vector<Scenario>& scenarios, const std::vector<Track>& tracks);
+
+  // Opens an attempt row for `operator_id` (who must exist) and returns its new uuid in `uuid`.
+  StoreStatus begin(const std::string& operator_id, const Scenario& scenario, uint64_t seed, Lang lang,
+                    TerminalKind terminal, int64_t now_ms, std::string& uuid);
+  // Commits every step of `result` not yet recorded for `uuid`, one event each (call after every
+  // answer; calling again with nothing new does nothing).
+  StoreStatus record_steps(const std::string& uuid, const AttemptResult& result, int64_t now_ms);
+  // Records any steps left, then closes the attempt: finished, or abandoned when `abandoned`.
+  // A passed attempt that completes a track's requirements stores the award in the same
+  // transaction and returns it in `award` (when not null).
+  StoreStatus finish(const std::string& uuid, const AttemptResult& result, bool abandoned, int64_t now_ms,
+                     std::optional<AwardRow>* award = nullptr);
+
+ private:
+  SqliteStore& store_;
+  const std::vector<Scenario>& scenarios_;
+  const std::vector<Track>& tracks_;
+  std::map<std::string, std::size_t> recorded_;  // uuid -> steps already committed
+  std::map<std::string, std::string> operator_of_;
+};
+
+}  // namespace posdrill

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The kiosk's records from the command line: operators, play --operator, the roster report,
+# db check; and that no operator PIN or full card number ever reaches the database or any output.
+# Usage: records_test.sh POSDRILL SOURCE_DIR
+set -u
+bin=$1 src=$2
+content="$src/content"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/xdg"
+unset POSDRILL_PIN
+data="$work/data"
+db="$data/posdrill.db"
+log="$work/all_output.log"  # every command's stdout+stderr, for the secrets check at the end
+: > "$log"
+passed=0 failed=0
+
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+ok() { echo "ok   $1"; passed=$((passed + 1)); }
+
+# check NAME EXPECTED_EXIT PATTERN -- COMMAND…: runs COMMAND, checks its exit code and that its
+# stdout+stderr contains PATTERN (grep -E; empty pattern: anything).
+check() {
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  printf '%s\n' "$out" >> "$log"
+  if [ "$rc" -ne "$want" ]; then
+    fail "$name: exit $rc, expected $want"; echo "$out" | head -20; return
+  fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
+    fail "$name: output lacks /$pattern/"; echo "$out" | head -20; return
+  fi
+  ok "$name"
+}
+
+# PINs are 8 digits so that finding one by chance among timestamps and hashes is unlikely.
+pin1=73915062 pin1b=48261937 pin2=59371846 pin3=86420753 pin4=30571948
+p=(--data "$data" --content "$content")
+
+# ---- operators ---------------------------------------------------------------------------------
+check "list with no database is empty" 0 '' -- "$bin" "${p[@]}" operators list --json
+[ ! -e "$db" ] && ok "list created no database" || fail "list created a database"
+check "add trainee with --pin" 0 'added trainee E1' -- "$bin" "${p[@]}" operators add --id E1 --name 王小明 --role trainee --store S01 --pin "$pin1"
+[ -s "$db" ] && ok "database created at <data>/posdrill.db" || fail "no database at $db"
+[ "$(stat -c %a "$db")" = 600 ] && ok "database is private (0600)" || fail "database mode $(stat -c %a "$db")"
+check "add manager with PIN from POSDRILL_PIN" 0 'added manager E2' -- env POSDRILL_PIN="$pin2" "$bin" "${p[@]}" operators add --id E2 --name 'Li, "Wei"' --role manager --lang en
+check "add with PIN on stdin" 0 'added trainee E3' -- sh -c "printf '%s\n' $pin3 | \"$bin\" --data \"$data\" operators add --id E3 --name '=cmd|x' --role trainee"
+check "add admin" 0 'added admin A1' -- env POSDRILL_PIN="$pin4" "$bin" "${p[@]}" operators add --id A1 --name Admin --role admin
+check "add existing id is refused" 1 'already exists' -- "$bin" "${p[@]}" operators add --id E1 --name Again --role trainee --pin "$pin4"
+check "weak PIN" 2 'too easy to guess' -- "$bin" "${p[@]}" operators add --id E9 --name X --role trainee --pin 123456
+check "short PIN" 2 '4 to 8 digits' -- "$bin" "${p[@]}" operators add --id E9 --name X --role trainee --pin 135
+check "PIN with letters" 2 'only contain the digits' -- "$bin" "${p[@]}" operators add --id E9 --name X --role trainee --pin 13a7
+check "no PIN on empty stdin" 2 'expected the PIN' -- sh -c "\"$bin\" --data \"$data\" operators add --id E9 --name X --role trainee < /dev/null"
+check "bad employee id" 2 'may only contain letters' -- "$bin" "${p[@]}" operators add --id 'E 9' --name X --role trainee --pin "$pin4"
+check "long employee id" 2 'longer than 32' -- "$bin" "${p[@]}" operators add --id "$(printf 'E%.0s' {1..33})" --name X --role trainee --pin "$pin4"
+check "name with a control character" 2 'control characters' -- "$bin" "${p[@]}" operators add --id E9 --name "$(printf 'a\tb')" --role trainee --pin "$pin4"
+check "bad role" 2 'trainee, manager or admin' -- "$bin" "${p[@]}" operators add --id E9 --name X --role boss --pin "$pin4"
+check "bad lang" 2 'zh or en' -- "$bin" "${p[@]}" operators add --id E9 --name X --role trainee --lang fr --pin "$pin4"
+check "missing --name is a usage error" 2 'name' -- "$bin" "${p[@]}" operators add --id E9 --role trainee --pin "$pin4"
+check "operators needs an action" 2 '' -- "$bin" "${p[@]}" operators
+check "list shows Chinese names" 0 'E1.*trainee.*S01.*王小明' -- "$bin" "${p[@]}" operators list
+check "list json" 0 '"employee_id": "E2"' -- "$bin" "${p[@]}" operators list --json
+check "reset-pin" 0 'PIN reset for E1' -- "$bin" "${p[@]}" operators reset-pin --id E1 --pin "$pin1b"
+check "reset-pin from stdin" 0 'PIN reset for E3' -- sh -c "printf '%s\r\n' $pin3 | \"$bin\" --data \"$data\" operators reset-pin --id E3"
+check "reset-pin unknown operator" 1 'no operator' -- "$bin" "${p[@]}" operators reset-pin --id NOPE --pin "$pin4"
+check "reset-pin weak PIN" 2 'too easy' -- "$bin" "${p[@]}" operators reset-pin --id E1 --pin 0000
+check "deactivate" 0 'deactivated E3' -- "$bin" "${p[@]}" operators deactivate --id E3
+check "deactivate unknown operator" 1 'no operator' -- "$bin" "${p[@]}" operators deactivate --id NOPE
+out=$("$bin" "${p[@]}" operators list 2>&1); printf '%s\n' "$out" >> "$log"
+grep -q '^E3' <<<"$out" && fail "list hides deactivated operators" || ok "list hides deactivated operators"
+check "list --all shows them" 0 'E3.*inactive' -- "$bin" "${p[@]}" operators list --all
+
+# ---- play --operator -----------------------------------------------------------------------------
+check "play for an unknown operator" 2 "no operator 'NOPE'" -- "$bin" "${p[@]}" play reversal_debit_sms --auto best --operator NOPE
+check "play for a deactivated operator" 2 "'E3' is deactivated" -- "$bin" "${p[@]}" play reversal_debit_sms --auto best --operator E3
+check "play --operator without a database" 2 'no database' -- "$bin" --data "$work/none" --content "$content" play reversal_debit_sms --auto best --operator E1
+[ ! -e "$work/none/posdrill.db" ] && ok "play created no database" || fail "play created a database"
+
+# A failed attempt first: it is recorded but does not certify.
+check "critical path is recorded" 1 '"attempt": "[0-9a-f-]{36}"' -- "$bin" "${p[@]}" play reversal_debit_sms --auto critical --json --operator E1
+# The best path of one scenario per topic; the fifth pass earns the track.
+topics=(preauth_checkout_no_pan wrong_pin_retry_privacy reversal_debit_sms frequent_swipe_lock user_exception_identity)
+for i in 0 1 2 3; do
+  out=$("$bin" "${p[@]}" play "${topics[$i]}" --auto best --json --operator E1 2>&1); rc=$?
+  printf '%s\n' "$out" >> "$log"
+  if [ $rc -eq 0 ] && grep -q '"attempt"' <<<"$out" && ! grep -q '"award"' <<<"$out"; then
+    ok "pass ${topics[$i]} recorded, no award yet"
+  else
+    fail "pass ${topics[$i]}: exit $rc"; echo "$out" | tail -5
+  fi
+done
+check "report before the last topic" 0 '^E1,王小明,trainee,S01,in_progress,4,5,' -- "$bin" "${p[@]}" report
+check "fifth topic earns the award" 0 '"track": "card_payments_l1"' -- "$bin" "${p[@]}" play "${topics[4]}" --auto best --json --operator E1
+# Scripted answers through --inputs are recorded too, each answer its own event; no award twice.
+ids=$("$bin" --content "$content" play reversal_debit_sms --auto best --json |
+      grep -E '"(choice|op)": "' | sed -E 's/.*"(choice|op)": "([^"]*)".*/\2/')
+printf '%s\n' $ids > "$work/answers.txt"
+out=$("$bin" "${p[@]}" play reversal_debit_sms --inputs "$work/answers.txt" --lang en --operator E1 2>&1); rc=$?
+printf '%s\n' "$out" >> "$log"
+if [ $rc -eq 0 ] && grep -q 'recorded attempt' <<<"$out" && ! grep -q 'certified:' <<<"$out"; then
+  ok "scripted play recorded, not certified twice"
+else
+  fail "scripted play: exit $rc"; echo "$out" | tail -5
+fi
+# Recording leaves the transcript as it was.
+"$bin" --content "$content" play frequent_swipe_lock --auto best --lang en > "$work/plain.txt" 2>/dev/null
+"$bin" "${p[@]}" play frequent_swipe_lock --auto best --lang en --operator E2 > "$work/recorded.txt" 2>>"$log"
+cat "$work/recorded.txt" >> "$log"
+cmp -s "$work/plain.txt" "$work/recorded.txt" && ok "transcript unchanged by --operator" || fail "transcript changed by --operator"
+# A script that stops early keeps the attempt as abandoned.
+printf '2\n' > "$work/short.txt"
+check "answers ending early is a usage error" 2 'the answers ended' -- "$bin" "${p[@]}" play reversal_debit_sms --inputs "$work/short.txt" --operator E2
+
+# ---- report ----------------------------------------------------------------------------------------
+check "report csv certified" 0 '^E1,王小明,trainee,S01,certified,5,5,[0-9]{4}-[0-9]{2}-[0-9]{2},[0-9]{4}-' -- "$bin" "${p[@]}" report
+check "report csv header" 0 '^employee_id,name,role,store,status,passed,required,awarded,expires,attempts,last_attempt' -- "$bin" "${p[@]}" report --format csv
+check "report csv quotes names" 0 '^E2,"Li, ""Wei""",manager,,in_progress,' -- "$bin" "${p[@]}" report
+check "report csv guards formulas" 0 "^E3,'=cmd\|x,trainee," -- "$bin" "${p[@]}" report
+check "report json" 0 '"status": "certified"' -- "$bin" "${p[@]}" report --format json --track card_payments_l1
+check "report json names" 0 '"name": "王小明"' -- "$bin" "${p[@]}" report --format json
+check "report unknown track" 2 "no track 'card_payment_l1'.*did you mean" -- "$bin" "${p[@]}" report --track card_payment_l1
+check "report bad format" 2 '' -- "$bin" "${p[@]}" report --format xml
+check "report --output" 0 'wrote 4 row' -- "$bin" "${p[@]}" report --bom --output "$work/roster.csv"
+[ "$(head -c 3 "$work/roster.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] && ok "--bom writes a BOM" || fail "--bom: no BOM"
+"$bin" "${p[@]}" report --output "$work/plain.csv" 2>>"$log"
+[ "$(head -c 3 "$work/plain.csv")" = emp ] && ok "no BOM by default" || fail "BOM without --bom"
+[ "$(grep -c $'\r$' "$work/plain.csv")" = 5 ] && ok "CSV lines end in CRLF" || fail "CSV line ends"
+cat "$work/roster.csv" "$work/plain.csv" >> "$log"
+
+# ---- db check --------------------------------------------------------------------------------------
+check "db check ok" 0 '^ok$' -- "$bin" "${p[@]}" db check
+check "db check json" 0 '"ok": true' -- "$bin" "${p[@]}" db check --json
+check "db check with no database" 2 'no database' -- "$bin" --data "$work/none" db check
+mkdir -p "$work/corrupt"
+head -c 8192 /dev/urandom > "$work/corrupt/posdrill.db"
+printf 'this is not a database' | dd of="$work/corrupt/posdrill.db" conv=notrunc 2>/dev/null
+check "db check on a corrupt file" 2 'cannot open the database' -- "$bin" --data "$work/corrupt" db check
+check "db needs an action" 2 '' -- "$bin" "${p[@]}" db
+
+# ---- no secrets ------------------------------------------------------------------------------------
+# The operator PINs used above, and every full test PAN (the scenarios' cards and the emulator's
+# list), must appear in neither the database files nor any output. Masked PANs are fine.
+secrets=("$pin1" "$pin1b" "$pin2" "$pin3" "$pin4")
+while read -r pan; do secrets+=("$pan"); done < <(
+  { sed -nE 's/^ *card: *"?([0-9]{12,19})"?.*/\1/p' "$content"/scenarios/*.yaml
+    sed -n '/test_cards\[\] = {/,/};/p' "$src/scenarios/model.cpp" | grep -oE '[0-9]{12,19}'; } | sort -u)
+[ ${#secrets[@]} -ge 8 ] && ok "secrets list has ${#secrets[@]} entries" || fail "secrets list too short: ${#secrets[@]}"
+files=("$db" "$log")
+for f in "$db-wal" "$db-shm" "$db-journal"; do [ -e "$f" ] && files+=("$f"); done
+for f in "${files[@]}"; do
+  # An empty or missing file would pass any grep: that is a failure, not a pass.
+  if [ ! -s "$f" ]; then fail "secrets check: $f is missing or empty"; continue; fi
+  leaked=0
+  for s in "${secrets[@]}"; do
+    if grep -aqF -- "$s" "$f"; then echo "  $s found in $f"; leaked=1; fi
+  done
+  [ $leaked -eq 0 ] && ok "no PIN or full PAN in $(basename "$f") ($(wc -c < "$f") bytes)" || fail "secrets in $f"
+done
+# …and the check can see what it looks for: the database holds the recorded steps, in which the
+# masked PAN appears, and the log holds the attempt uuids.
+grep -aqE '[0-9]{6}\*{6,9}[0-9]{4}' "$db" && ok "database holds masked PANs (the grep reads it)" ||
+  fail "no masked PAN in the database: is the secrets grep reading the right file?"
+grep -aqE '"attempt": "[0-9a-f-]{36}"' "$log" && ok "log holds the runs" || fail "log lacks the runs"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,442 @@
+// Certification over a fake timeline: days are multiples of ms_per_day from the epoch, attempts
+// and awards are plain rows, so every rule in certification.h is checked without a store or a
+// clock. Scenarios and the track are the shipped content (10 scenarios over 5 topics).
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/certification.h"
+#include "scenarios/loader.h"
+
+using namespace posdrill;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path content_dir = POSDRILL_TEST_CONTENT_DIR;
+
+struct Content {
+  std::vector<Scenario> scenarios;
+  Track track;
+  Content() {
+    ContentSet c = load_content(content_dir);
+    REQUIRE(c.errors.empty());
+    REQUIRE(c.scenarios.size() == 10);
+    auto it = std::find_if(c.tracks.begin(), c.tracks.end(), [](const Track& t) { return t.id == "card_payments_l1"; });
+    REQUIRE(it != c.tracks.end());
+    track = *it;
+    REQUIRE(track.validity_days == 180);
+    REQUIRE(track.expiring_soon_days == 30);
+    scenarios = std::move(c.scenarios);
+  }
+};
+
+const Content& content() {
+  static const Content c;
+  return c;
+}
+
+int64_t day(double d) { return static_cast<int64_t>(d * ms_per_day); }
+
+// One attempt by `op` at `scenario` that ended on `end_day` (started 5 minutes before).
+AttemptRow attempt(const std::string& uuid, const std::string& scenario, double end_day, bool passed,
+                   double score = 0.9, const std::string& op = "E1") {
+  AttemptRow a;
+  a.uuid = uuid;
+  a.operator_id = op;
+  a.scenario_id = scenario;
+  a.ended_ms = day(end_day);
+  a.started_ms = a.ended_ms - 5 * 60 * 1000;
+  a.finished = true;
+  a.passed = passed;
+  a.score = score;
+  a.max_points = 100;
+  a.points = static_cast<int>(score * 100);
+  return a;
+}
+
+// One pass in each of the five topics on days d, d+1 … d+4, uuids prefix-1 … prefix-5.
+std::vector<AttemptRow> five_passes(double d, const std::string& prefix, const std::string& op = "E1") {
+  const char* ids[] = {"preauth_checkout_no_pan", "wrong_pin_retry_privacy", "reversal_debit_sms",
+                       "frequent_swipe_lock", "user_exception_identity"};
+  std::vector<AttemptRow> out;
+  for (int i = 0; i < 5; ++i)
+    out.push_back(attempt(prefix + "-" + std::to_string(i + 1), ids[i], d + i, true, 0.9, op));
+  return out;
+}
+
+std::vector<AttemptRow> join(std::vector<AttemptRow> a, const std::vector<AttemptRow>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+TrackProgress progress(const std::vector<AttemptRow>& at, const std::vector<AwardRow>& aw, double now,
+                       const Track* track = nullptr) {
+  return track_progress(track ? *track : content().track, content().scenarios, at, aw, day(now));
+}
+
+std::optional<AwardRow> due(const std::vector<AttemptRow>& at, const std::vector<AwardRow>& aw, double now,
+                            const Track* track = nullptr) {
+  return award_due(track ? *track : content().track, content().scenarios, "E1", at, aw, day(now));
+}
+
+}  // namespace
+
+TEST_CASE("track progress goes from not started to certified expiring and expired") {
+  std::vector<AttemptRow> at;
+  std::vector<AwardRow> aw;
+  CHECK(progress(at, aw, 0).status == CertStatus::not_started);
+  CHECK(progress(at, aw, 0).required_count == 5);
+
+  at.push_back(attempt("f1", "preauth_checkout_no_pan", 1, false, 0.4));
+  TrackProgress p = progress(at, aw, 1);
+  CHECK(p.status == CertStatus::in_progress);
+  CHECK(p.passed_count == 0);
+  REQUIRE(p.topics.size() == 5);
+  CHECK(p.topics[0].topic == Topic::preauth);
+  CHECK(p.topics[0].attempts == 1);
+  CHECK(p.topics[0].best_score == Approx(0.4));
+  CHECK_FALSE(p.topics[0].passed);
+  // An attempt that has not happened yet on the timeline is not seen.
+  CHECK(progress(at, aw, 0).status == CertStatus::not_started);
+
+  at = join(at, five_passes(2, "a"));
+  p = progress(at, aw, 6);
+  CHECK(p.status == CertStatus::in_progress);  // all met, but no award stored yet
+  CHECK(p.passed_count == 5);
+
+  auto award = due(at, aw, 6);
+  REQUIRE(award);
+  CHECK(award->operator_id == "E1");
+  CHECK(award->track_id == "card_payments_l1");
+  CHECK(award->track_version == content().track.version);
+  CHECK(award->awarded_ms == day(6));
+  CHECK(award->expires_ms == day(186));
+  aw.push_back(*award);
+
+  p = progress(at, aw, 10);
+  CHECK(p.status == CertStatus::certified);
+  CHECK(p.passed_count == 5);
+  REQUIRE(p.award);
+  CHECK(p.award->expires_ms == day(186));
+  for (const auto& t : p.topics) CHECK(t.passed);
+
+  // The expiring window is the last 30 days: from day 156 on.
+  CHECK(progress(at, aw, 155.9).status == CertStatus::certified);
+  p = progress(at, aw, 156);
+  CHECK(p.status == CertStatus::expiring);
+  CHECK(p.passed_count == 0);  // the old passes do not count towards the renewal
+  CHECK(progress(at, aw, 185.99).status == CertStatus::expiring);
+  CHECK(progress(at, aw, 186).status == CertStatus::expired);
+  CHECK(progress(at, aw, 400).status == CertStatus::expired);
+}
+
+TEST_CASE("an award is due only when every topic has a pass") {
+  auto at = five_passes(1, "a");
+  for (std::size_t missing = 0; missing < at.size(); ++missing) {
+    auto some = at;
+    some.erase(some.begin() + static_cast<std::ptrdiff_t>(missing));
+    INFO("without " << at[missing].scenario_id);
+    CHECK_FALSE(due(some, {}, 10));
+  }
+  // Failed, abandoned or critical attempts are not passes.
+  auto bad = at;
+  bad[2].passed = false;
+  CHECK_FALSE(due(bad, {}, 10));
+  bad = at;
+  bad[2].abandoned = true;
+  bad[2].finished = false;
+  CHECK_FALSE(due(bad, {}, 10));
+  bad = at;
+  bad[2].critical_errors = 1;
+  CHECK_FALSE(due(bad, {}, 10));
+  // Another operator's passes do not help.
+  auto theirs = five_passes(1, "b", "E2");
+  CHECK_FALSE(due(theirs, {}, 10));
+  CHECK(due(at, {}, 10));
+  // A pass of the other scenario in a topic counts as well.
+  auto other = at;
+  other[0].scenario_id = "preauth_expired_over_limit";
+  CHECK(due(other, {}, 10));
+}
+
+TEST_CASE("the basis is the newest pass per requirement and is not used twice") {
+  auto at = five_passes(1, "a");
+  at.push_back(attempt("newer-preauth", "preauth_expired_over_limit", 7, true));
+  at.push_back(attempt("older-swipe", "frequent_swipe_busy_hour", 0.5, true));
+  at.push_back(attempt("failed-later", "reversal_failed_contact", 8, false, 0.3));
+  auto award = due(at, {}, 9);
+  REQUIRE(award);
+  CHECK(award->basis == std::vector<std::string>{"newer-preauth", "a-2", "a-3", "a-4", "a-5"});
+
+  std::vector<AwardRow> aw{*award};
+  CHECK_FALSE(due(at, aw, 9));
+  CHECK_FALSE(due(at, aw, 100));
+  // More passes while certified (before the window) do not renew either.
+  auto more = join(at, five_passes(20, "c"));
+  CHECK_FALSE(due(more, aw, 30));
+}
+
+TEST_CASE("recertification counts only passes from the expiring window on") {
+  auto at = five_passes(1, "a");
+  auto first = due(at, {}, 5);
+  REQUIRE(first);
+  REQUIRE(first->expires_ms == day(185));
+  std::vector<AwardRow> aw{*first};
+  // The window opens on day 155.
+
+  SECTION("a renewal before expiry runs from the old expiry") {
+    auto renew = join(at, five_passes(160, "r"));
+    CHECK_FALSE(due(renew, aw, 163));  // four of five so far
+    auto award = due(renew, aw, 164);
+    REQUIRE(award);
+    CHECK(award->awarded_ms == day(164));
+    CHECK(award->expires_ms == day(185 + 180));
+    CHECK(award->basis == std::vector<std::string>{"r-1", "r-2", "r-3", "r-4", "r-5"});
+    aw.push_back(*award);
+    TrackProgress p = progress(renew, aw, 170);
+    CHECK(p.status == CertStatus::certified);
+    CHECK(p.passed_count == 5);
+    REQUIRE(p.award);
+    CHECK(p.award->expires_ms == day(365));
+    CHECK(progress(renew, aw, 335).status == CertStatus::expiring);
+    CHECK_FALSE(due(renew, aw, 200));
+  }
+  SECTION("a pass made before the window does not count for the renewal") {
+    auto renew = join(at, five_passes(160, "r"));
+    renew[5].ended_ms = day(150);  // r-1, the preauth pass, came too early
+    renew[5].started_ms = day(150) - 1000;
+    CHECK_FALSE(due(renew, aw, 170));
+    CHECK(progress(renew, aw, 170).passed_count == 4);
+    CHECK_FALSE(progress(renew, aw, 170).topics[0].passed);
+    renew.push_back(attempt("r-late", "preauth_checkout_no_pan", 171, true));
+    auto award = due(renew, aw, 171);
+    REQUIRE(award);
+    CHECK(award->basis.front() == "r-late");
+    CHECK(award->expires_ms == day(185 + 180));
+  }
+  SECTION("a renewal after expiry runs from the day it is made") {
+    auto renew = join(at, five_passes(200, "x"));
+    CHECK(progress(renew, aw, 200).status == CertStatus::expired);
+    auto award = due(renew, aw, 204);
+    REQUIRE(award);
+    CHECK(award->expires_ms == day(204 + 180));
+    aw.push_back(*award);
+    CHECK(progress(renew, aw, 205).status == CertStatus::certified);
+  }
+}
+
+TEST_CASE("a track pass mark raises the bar for a pass") {
+  Track t = content().track;
+  t.pass_mark = 95;
+  auto at = five_passes(1, "a");  // every score 0.9
+  CHECK_FALSE(due(at, {}, 10, &t));
+  CHECK(progress(at, {}, 10, &t).passed_count == 0);
+  at[0].score = 0.95;  // exactly the mark counts
+  CHECK(progress(at, {}, 10, &t).passed_count == 1);
+  for (auto& a : at) a.score = 1.0;
+  CHECK(due(at, {}, 10, &t));
+  // A score over the mark is still no pass when the scenario itself was failed.
+  at[3].passed = false;
+  CHECK_FALSE(due(at, {}, 10, &t));
+  // Without a pass mark the scenario's own pass is enough.
+  CHECK(due(five_passes(1, "a"), {}, 10));
+}
+
+TEST_CASE("required scenarios must each be passed as well") {
+  Track t = content().track;
+  t.required = {"reversal_failed_contact"};
+  auto at = five_passes(1, "a");  // reversal_debit_sms covers the reversal topic only
+  TrackProgress p = progress(at, {}, 10, &t);
+  CHECK(p.required_count == 6);
+  CHECK(p.passed_count == 5);
+  CHECK_FALSE(due(at, {}, 10, &t));
+  at.push_back(attempt("req", "reversal_failed_contact", 8, true));
+  auto award = due(at, {}, 10, &t);
+  REQUIRE(award);
+  // reversal: the newest topic pass is "req" itself, which is also the required one: listed once.
+  CHECK(award->basis == std::vector<std::string>{"a-1", "a-2", "req", "a-4", "a-5"});
+  CHECK(progress(at, {}, 10, &t).passed_count == 6);
+}
+
+TEST_CASE("the loader reads required and pass_mark") {
+  Track t;
+  auto diags = load_track_text(
+      "id: t_req\nversion: 2\ntitle: {zh: 认证, en: Cert}\ntopics: [preauth]\nvalidity_days: 90\n"
+      "expiring_soon_days: 10\nrequired: [preauth_checkout_no_pan]\npass_mark: 85\n",
+      "t.yaml", t);
+  INFO(diags.size());
+  REQUIRE(diags.empty());
+  CHECK(t.required == std::vector<std::string>{"preauth_checkout_no_pan"});
+  REQUIRE(t.required_pos.size() == 1);
+  CHECK(t.required_pos[0].line == 7);
+  CHECK(t.required_pos[0].column == 12);
+  CHECK(t.pass_mark == 85);
+  // Both are optional.
+  CHECK_FALSE(content().track.pass_mark);
+  CHECK(content().track.required.empty());
+  // A repeated id is reported where it is written again.
+  diags = load_track_text(
+      "id: t_req\nversion: 1\ntitle: {zh: 认证, en: Cert}\ntopics: [preauth]\nvalidity_days: 90\n"
+      "required: [a_b_c, a_b_c]\n",
+      "t.yaml", t);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].line == 6);
+  CHECK(diags[0].column == 19);
+  CHECK(diags[0].message == "scenario 'a_b_c' is listed twice in required");
+}
+
+// tests/content/broken_tracks/*.yaml: broken track files with the corpus convention (first line
+// "# expect: LINE:COLUMN: MESSAGE"). Each is loaded beside the shipped scenarios, since whether a
+// required scenario exists is a cross-file question.
+TEST_CASE("every broken track file gives exactly its expected diagnostic") {
+  const fs::path dir = content_dir.parent_path() / "tests" / "content" / "broken_tracks";
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 2);
+
+  std::random_device rd;
+  const fs::path tmp = fs::temp_directory_path() / ("posdrill_tracks_" + std::to_string(rd()));
+  fs::create_directories(tmp / "scenarios");
+  for (const auto& e : fs::directory_iterator(content_dir / "scenarios"))
+    fs::copy_file(e.path(), tmp / "scenarios" / e.path().filename());
+  for (const auto& f : files) {
+    INFO(f.string());
+    std::ifstream in(f);
+    std::string first;
+    REQUIRE(std::getline(in, first));
+    const std::string prefix = "# expect: ";
+    REQUIRE(first.rfind(prefix, 0) == 0);
+    const std::string want = first.substr(prefix.size());
+
+    fs::remove_all(tmp / "tracks");
+    fs::create_directories(tmp / "tracks");
+    fs::copy_file(f, tmp / "tracks" / f.filename());
+    const ContentSet set = load_content(tmp);
+    CHECK(set.scenarios.size() == 10);
+    CHECK(set.tracks.empty());
+    REQUIRE(set.errors.size() == 1);
+    const Diagnostic& d = set.errors.front();
+    CHECK(fs::path(d.file).filename() == f.filename());
+    CHECK(std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message == want);
+  }
+  fs::remove_all(tmp);
+}
+
+TEST_CASE("recommend puts the weakest topics first") {
+  const Track& t = content().track;
+  // Nothing tried: one drill per topic in the track's order (the easier first), then the second
+  // drill of each, so three suggestions span three topics.
+  auto r = recommend(t, content().scenarios, {}, day(1), 100);
+  REQUIRE(r.size() == 10);
+  CHECK(r[0] == "preauth_checkout_no_pan");
+  CHECK(r[1] == "wrong_pin_retry_privacy");
+  CHECK(r[5] == "preauth_expired_over_limit");
+  CHECK(r[6] == "wrong_pin_tries_exceeded");
+
+  std::vector<AttemptRow> at{
+      attempt("p", "preauth_checkout_no_pan", 1, false, 0.5),
+      attempt("w", "wrong_pin_retry_privacy", 1, true, 0.9),
+      attempt("r", "reversal_debit_sms", 1, false, 0.2),
+  };
+  r = recommend(t, content().scenarios, at, day(2), 100);
+  REQUIRE(r.size() == 10);
+  // Topics not passed first — untried (frequent_swipe, user_exception), then reversal (0.2),
+  // preauth (0.5) — one drill each per round; wrong_pin, passed, last: its unpassed drill first.
+  CHECK(r[0] == "frequent_swipe_lock");
+  CHECK(r[1] == "user_exception_identity");
+  CHECK(r[2] == "reversal_debit_sms");
+  CHECK(r[3] == "preauth_checkout_no_pan");
+  CHECK(r[4] == "frequent_swipe_busy_hour");
+  CHECK(r[7] == "preauth_expired_over_limit");
+  CHECK(r[8] == "wrong_pin_tries_exceeded");
+  CHECK(r[9] == "wrong_pin_retry_privacy");
+
+  CHECK(recommend(t, content().scenarios, at, day(2), 3).size() == 3);
+  CHECK(recommend(t, content().scenarios, at, day(2), 0).empty());
+}
+
+TEST_CASE("build_roster has one row per operator by employee id") {
+  OperatorRecord a{"E2", "王小明", Role::trainee, "S01", Lang::zh, true, 0};
+  OperatorRecord b{"E1", "Li Wei", Role::manager, "S01", Lang::en, true, 0};
+  OperatorRecord c{"E3", "Gone", Role::trainee, "", Lang::zh, false, 0};
+  auto at = five_passes(1, "a", "E2");
+  at.push_back(attempt("b1", "reversal_debit_sms", 3, false, 0.4, "E1"));
+  auto award = award_due(content().track, content().scenarios, "E2", at, {}, day(6));
+  REQUIRE(award);
+  auto rows = build_roster(content().track, content().scenarios, {a, b, c}, at, {*award}, day(10));
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].op.employee_id == "E1");
+  CHECK(rows[0].status == CertStatus::in_progress);
+  CHECK(rows[0].attempts == 1);
+  CHECK(rows[0].passed_count == 0);
+  CHECK(rows[0].awarded_ms == 0);
+  CHECK(rows[1].op.employee_id == "E2");
+  CHECK(rows[1].status == CertStatus::certified);
+  CHECK(rows[1].passed_count == 5);
+  CHECK(rows[1].required_count == 5);
+  CHECK(rows[1].awarded_ms == day(6));
+  CHECK(rows[1].expires_ms == day(186));
+  CHECK(rows[1].attempts == 5);
+  CHECK(rows[1].last_attempt_ms == day(5) - 5 * 60 * 1000);
+  CHECK(rows[2].op.employee_id == "E3");
+  CHECK_FALSE(rows[2].op.active);
+  CHECK(rows[2].status == CertStatus::not_started);
+  CHECK(rows[2].attempts == 0);
+}
+
+TEST_CASE("csv fields are quoted and guarded") {
+  CHECK(csv_field("plain") == "plain");
+  CHECK(csv_field("") == "");
+  CHECK(csv_field("a,b") == "\"a,b\"");
+  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(csv_field("cr\rhere") == "\"cr\rhere\"");
+  CHECK(csv_field("王小明") == "王小明");
+  CHECK(csv_field("=SUM(A1:A9)") == "'=SUM(A1:A9)");
+  CHECK(csv_field("+86 138") == "'+86 138");
+  CHECK(csv_field("-1") == "'-1");
+  CHECK(csv_field("@cmd") == "'@cmd");
+  CHECK(csv_field("=1,2") == "\"'=1,2\"");
+  CHECK(csv_field("a=b") == "a=b");
+}
+
+TEST_CASE("format_date_utc gives the UTC calendar date") {
+  CHECK(format_date_utc(0) == "");
+  CHECK(format_date_utc(1795219200000) == "2026-11-21");
+  CHECK(format_date_utc(1795219200000 - 1) == "2026-11-20");
+  CHECK(format_date_utc(951868799000) == "2000-02-29");
+  CHECK(format_date_utc(1) == "1970-01-01");
+  CHECK(format_date_utc(-1) == "1969-12-31");
+}
+
+TEST_CASE("roster_csv writes RFC 4180 with CRLF and an optional BOM") {
+  RosterRow r1;
+  r1.op = {"E1", "王, \"小明\"", Role::trainee, "=S01", Lang::zh, true, 0};
+  r1.status = CertStatus::certified;
+  r1.passed_count = 5;
+  r1.required_count = 5;
+  r1.awarded_ms = 1795219200000;
+  r1.expires_ms = 1795219200000 + 180 * ms_per_day;
+  r1.attempts = 7;
+  r1.last_attempt_ms = 1795219200000 - 1;
+  RosterRow r2;
+  r2.op = {"E2", "Line\r\nBreak", Role::admin, "", Lang::en, false, 0};
+  const std::string header =
+      "employee_id,name,role,store,status,passed,required,awarded,expires,attempts,last_attempt\r\n";
+  const std::string body =
+      "E1,\"王, \"\"小明\"\"\",trainee,'=S01,certified,5,5,2026-11-21,2027-05-20,7,2026-11-20\r\n"
+      "E2,\"Line\r\nBreak\",admin,,not_started,0,0,,,0,\r\n";
+  CHECK(roster_csv({r1, r2}, false) == header + body);
+  CHECK(roster_csv({r1, r2}, true) == "\xEF\xBB\xBF" + header + body);
+  CHECK(roster_csv({}, false) == header);
+}

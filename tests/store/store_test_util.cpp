@@ -1,0 +1,104 @@
+#include "store_test_util.h"
+
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace posdrill::store_test {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "posdrill-store-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::unique_ptr<SqliteStore> open_ok(const std::filesystem::path& file, int64_t now_ms) {
+  StoreStatus st;
+  auto store = SqliteStore::open(file, st, now_ms);
+  INFO(st.message);
+  REQUIRE(st);
+  REQUIRE(store != nullptr);
+  return store;
+}
+
+OperatorRecord make_operator(const std::string& id, Role role) {
+  OperatorRecord op;
+  op.employee_id = id;
+  op.name = "Operator " + id;
+  op.role = role;
+  op.store_id = "S01";
+  op.lang = Lang::zh;
+  op.created_ms = 1000;
+  return op;
+}
+
+AttemptRow make_attempt(const std::string& operator_id, const std::string& scenario_id, int64_t started_ms) {
+  AttemptRow a;
+  a.uuid = new_uuid();
+  a.operator_id = operator_id;
+  a.scenario_id = scenario_id;
+  a.scenario_version = 3;
+  a.content_hash = "ab12";
+  a.lang = Lang::en;
+  a.terminal = TerminalKind::emulated;
+  a.seed = 0xfedcba9876543210ull;  // above INT64_MAX: the store must keep all 64 bits
+  a.started_ms = started_ms;
+  return a;
+}
+
+AttemptEventRow make_event(const std::string& uuid, int seq, int64_t at_ms, const std::string& step_id,
+                           const std::string& choice_id, bool mistake, bool critical) {
+  AttemptEventRow e;
+  e.attempt_uuid = uuid;
+  e.seq = seq;
+  e.at_ms = at_ms;
+  e.kind = "step";
+  e.step_id = step_id;
+  e.choice_id = choice_id;
+  e.points = mistake ? 0 : 10;
+  e.max_points = 10;
+  e.critical = critical;
+  e.mistake = mistake;
+  e.payload = R"({"step":")" + step_id + R"("})";
+  return e;
+}
+
+AttemptRow closed(AttemptRow a, int64_t ended_ms, double score, bool passed) {
+  a.ended_ms = ended_ms;
+  a.score = score;
+  a.passed = passed;
+  a.finished = true;
+  a.points = int(score * 100);
+  a.max_points = 100;
+  return a;
+}
+
+std::string read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void exec_sql(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  char* err = nullptr;
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : sqlite3_errstr(rc);
+  sqlite3_free(err);
+  sqlite3_close(db);
+  INFO(sql << ": " << msg);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace posdrill::store_test

@@ -1,0 +1,46 @@
+// Helpers for the store tests: a private temporary folder per test, and ready-made rows.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "kiosk/core/records.h"
+#include "kiosk/store/store.h"
+
+namespace posdrill::store_test {
+
+// A fresh folder under the system's temp dir, removed with everything in it at the end.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path db() const { return path_ / "records.db"; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Opens `file` and fails the test (with the store's message) when it does not open.
+std::unique_ptr<SqliteStore> open_ok(const std::filesystem::path& file, int64_t now_ms = 1000);
+
+OperatorRecord make_operator(const std::string& id, Role role = Role::trainee);
+AttemptRow make_attempt(const std::string& operator_id, const std::string& scenario_id, int64_t started_ms);
+AttemptEventRow make_event(const std::string& uuid, int seq, int64_t at_ms, const std::string& step_id = "s",
+                           const std::string& choice_id = "", bool mistake = false, bool critical = false);
+
+// A closed copy of `a`: ended at `ended_ms` with `score`, passed when `passed`.
+AttemptRow closed(AttemptRow a, int64_t ended_ms, double score, bool passed);
+
+// The whole file, for byte comparisons and for searching it for a plain PIN.
+std::string read_bytes(const std::filesystem::path& file);
+
+// Runs raw SQL on `file` outside the store, to plant what the store itself would never write
+// (a newer schema version, a gap in the events, a plain PIN). Fails the test on an error.
+void exec_sql(const std::filesystem::path& file, const std::string& sql);
+
+}  // namespace posdrill::store_test
