@@ -64,6 +64,8 @@ const Scenario* find_scenario(const AppState& st, const std::string& id) {
 void after_answer(AppState& st, std::size_t records_before, std::vector<Effect>& fx) {
   Attempt& a = *st.attempt;
   track_step(a, *st.clock);
+  // Each answer is committed as it is given, so a pulled plug loses nothing already decided.
+  if (st.session && a.runner.result().steps.size() > records_before) fx.push_back(AttemptProgress{a.runner.result()});
   if (a.runner.result().steps.size() > records_before && a.runner.last_answer()) st.screen = ScreenId::feedback;
   if (a.runner.finished() && st.screen != ScreenId::feedback) {
     st.screen = ScreenId::debrief;
@@ -106,14 +108,326 @@ struct Updater {
   void sign_out() {
     close_attempt();
     st.still_there = false;
+    st.session.reset();
+    st.console = ConsoleState{};
+    st.pin_entry = PinEntry{};
     st.screen = ScreenId::attract;
   }
 
   void operator()(const StartFromAttract&) {
     if (st.screen != ScreenId::attract) return fx.push_back(ignored("start outside the attract screen"));
     st.last_input_ms = now();
+    st.pin_entry = PinEntry{};
+    if (!st.has_manager) {
+      st.first_run_message.clear();
+      st.screen = ScreenId::first_run;
+    } else {
+      st.screen = st.require_sign_in ? ScreenId::sign_in : ScreenId::catalog;
+    }
+  }
+
+  // ---- Sign-in, manager gate ----
+
+  bool on_numpad() const { return st.screen == ScreenId::sign_in || st.screen == ScreenId::manager_gate; }
+
+  void operator()(const KeypadKey& k) {
+    if (!on_numpad() || st.still_there) return fx.push_back(ignored("keypad outside the sign-in screens"));
+    PinEntry& e = st.pin_entry;
+    if (e.checking) return fx.push_back(ignored("keypad while the PIN is checked"));
+    std::string& field = e.on_pin ? e.pin : e.employee_id;
+    switch (k.kind) {
+      case KeypadKey::Kind::character: {
+        const char c = k.ch;
+        const bool digit = c >= '0' && c <= '9';
+        const bool id_char =
+            digit || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' || c == '_' || c == '-';
+        if (e.on_pin ? !digit : !id_char) return fx.push_back(ignored("character not allowed in this field"));
+        if (field.size() >= (e.on_pin ? max_pin_chars : max_employee_id_chars))
+          return fx.push_back(ignored("field full"));
+        field.push_back(c);
+        e.message_key.clear();
+        return;
+      }
+      case KeypadKey::Kind::backspace:
+        if (!field.empty()) field.pop_back();
+        return;
+      case KeypadKey::Kind::clear:
+        field.clear();
+        return;
+      case KeypadKey::Kind::enter:
+        break;
+    }
+    if (!e.on_pin) {
+      if (e.employee_id.empty()) {
+        e.message_key = "sign_in.need_id";
+        return;
+      }
+      e.on_pin = true;
+      return;
+    }
+    if (e.employee_id.empty()) {
+      e.on_pin = false;
+      e.message_key = "sign_in.need_id";
+      return;
+    }
+    if (e.pin.empty()) {
+      e.message_key = "sign_in.need_pin";
+      return;
+    }
+    fx.push_back(CheckPin{e.employee_id, e.pin});
+    // The PIN leaves the state with the effect: nothing keeps it while the store checks it.
+    std::fill(e.pin.begin(), e.pin.end(), '\0');
+    e.pin.clear();
+    e.checking = true;
+  }
+
+  void operator()(const FocusPinField& f) {
+    if (!on_numpad() || st.pin_entry.checking) return fx.push_back(ignored("focus outside the sign-in screens"));
+    st.pin_entry.on_pin = f.pin;
+  }
+
+  void start_session(const OperatorRecord& op) {
+    st.session = Session{};
+    st.session->op = op;
+    st.pin_entry = PinEntry{};
+    st.last_input_ms = now();
+    if (st.lang != op.lang) {
+      st.lang = op.lang;
+      refresh_catalog(st);
+      fx.push_back(LanguageChanged{op.lang, ""});  // the operator's own choice: nothing to save
+    }
+    st.screen = ScreenId::home;
+    fx.push_back(LoadRecords{op.employee_id});
+  }
+
+  void open_console(const OperatorRecord& manager, ScreenId from) {
+    st.console = ConsoleState{};
+    st.console.manager = manager;
+    st.gate_return = from;
+    st.screen = ScreenId::console;
+    fx.push_back(LoadConsole{});
+  }
+
+  void operator()(const PinChecked& a) {
+    PinEntry& e = st.pin_entry;
+    const bool waiting = (on_numpad() && e.checking) || st.screen == ScreenId::first_run;
+    if (!waiting) return fx.push_back(ignored("PIN answer nobody waits for"));
+    e.checking = false;
+    e.pin.clear();
+    const PinCheck& c = a.check;
+    if (c.outcome == PinOutcome::ok) {
+      if (st.screen == ScreenId::manager_gate) {
+        if (!is_manager(c.op.role)) {
+          e.message_key = "gate.not_manager";
+          e.on_pin = false;
+          e.employee_id.clear();
+          return;
+        }
+        return open_console(c.op, st.gate_return);
+      }
+      return start_session(c.op);
+    }
+    e.on_pin = true;
+    e.tries_left = c.tries_left;
+    switch (c.outcome) {
+      case PinOutcome::wrong:
+        e.message_key = c.tries_left > 0 ? "sign_in.wrong_tries" : "sign_in.wrong";
+        break;
+      case PinOutcome::unknown_operator:
+        // The same words as a wrong PIN: the screen never confirms which employee ids exist.
+        e.message_key = "sign_in.wrong";
+        break;
+      case PinOutcome::locked: {
+        e.message_key = "sign_in.locked";
+        const int64_t left = std::max<int64_t>(0, c.locked_until_ms - st.wall_ms);
+        e.locked_minutes = std::max<int64_t>(1, (left + 59'999) / 60'000);
+        break;
+      }
+      case PinOutcome::inactive:
+        e.message_key = "sign_in.inactive";
+        break;
+      case PinOutcome::ok:
+        break;
+    }
+  }
+
+  void refresh_session() {
+    Session& s = *st.session;
+    const Track* track = primary_track(st);
+    if (!track) return;
+    s.progress = track_progress(*track, st.scenarios, s.attempts, s.awards, st.wall_ms);
+    s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3);
+  }
+
+  void operator()(const RecordsLoaded& a) {
+    if (!st.session || st.session->op.employee_id != a.operator_id) return fx.push_back(ignored("stale records"));
+    st.session->attempts = a.attempts;
+    st.session->awards = a.awards;
+    st.session->loaded = true;
+    refresh_session();
+  }
+
+  void operator()(const AwardMade& a) {
+    if (!st.session || st.session->op.employee_id != a.award.operator_id) return fx.push_back(ignored("stale award"));
+    st.session->new_award = a.award;
+  }
+
+  void operator()(const SignOut&) {
+    if (!st.session && st.screen != ScreenId::sign_in && st.screen != ScreenId::first_run)
+      return fx.push_back(ignored("sign out without a session"));
+    sign_out();
+  }
+
+  void operator()(const GoHome&) {
+    if (!st.session) return fx.push_back(ignored("home without a session"));
+    close_attempt();
+    st.session->new_award.reset();
+    st.screen = ScreenId::home;
+    fx.push_back(LoadRecords{st.session->op.employee_id});
+  }
+
+  void operator()(const OpenCatalog&) {
+    if (st.screen != ScreenId::home) return fx.push_back(ignored("catalog from outside home"));
     st.screen = ScreenId::catalog;
   }
+
+  void operator()(const CornerTap&) {
+    if (st.still_there || st.screen == ScreenId::manager_gate || st.screen == ScreenId::console ||
+        st.screen == ScreenId::first_run)
+      return;
+    const int64_t t = now();
+    if (st.corner_taps == 0 || t - st.corner_first_ms > corner_tap_window_ms) {
+      st.corner_taps = 1;
+      st.corner_first_ms = t;
+    } else {
+      ++st.corner_taps;
+    }
+    if (st.corner_taps < corner_taps_needed) return;
+    st.corner_taps = 0;
+    st.gate_return = st.screen;
+    st.pin_entry = PinEntry{};
+    st.screen = ScreenId::manager_gate;
+  }
+
+  void operator()(const CancelGate&) {
+    if (st.screen != ScreenId::manager_gate) return fx.push_back(ignored("cancel outside the gate"));
+    st.pin_entry = PinEntry{};
+    st.screen = st.gate_return;
+  }
+
+  void operator()(const OpenConsole&) {
+    if (!st.session || !is_manager(st.session->op.role) || st.screen != ScreenId::home)
+      return fx.push_back(ignored("console without a manager"));
+    open_console(st.session->op, ScreenId::home);
+  }
+
+  void operator()(const CloseConsole&) {
+    if (st.screen != ScreenId::console) return fx.push_back(ignored("close outside the console"));
+    st.console = ConsoleState{};  // a roster left in memory is a roster someone else can read
+    st.screen = st.gate_return;
+    if (st.screen == ScreenId::home && st.session) fx.push_back(LoadRecords{st.session->op.employee_id});
+  }
+
+  void operator()(const ExitKiosk&) {
+    if (st.screen != ScreenId::console) return fx.push_back(ignored("exit outside the console"));
+    close_attempt();
+    fx.push_back(QuitKiosk{});
+  }
+
+  // ---- Console ----
+
+  bool in_console() const { return st.screen == ScreenId::console; }
+
+  void operator()(const SetConsoleTab& a) {
+    if (!in_console()) return fx.push_back(ignored("tab outside the console"));
+    st.console.tab = a.tab;
+  }
+
+  void operator()(const ConsoleLoaded& a) {
+    if (!in_console()) return fx.push_back(ignored("console data without the console"));
+    ConsoleState& c = st.console;
+    c.operators = a.operators;
+    c.attempts = a.attempts;
+    c.awards = a.awards;
+    c.mistakes = a.mistakes;
+    c.roster.clear();
+    if (const Track* track = primary_track(st))
+      c.roster = build_roster(*track, st.scenarios, c.operators, c.attempts, c.awards, st.wall_ms);
+  }
+
+  void operator()(const SelectOperator& a) {
+    if (!in_console()) return fx.push_back(ignored("select outside the console"));
+    st.console.selected_operator = a.employee_id;
+    st.console.selected_attempt.clear();
+    st.console.replay.clear();
+  }
+
+  void operator()(const SelectAttempt& a) {
+    if (!in_console()) return fx.push_back(ignored("select outside the console"));
+    st.console.selected_attempt = a.uuid;
+    st.console.replay.clear();
+    if (!a.uuid.empty()) fx.push_back(LoadReplay{a.uuid});
+  }
+
+  void operator()(const ReplayLoaded& a) {
+    if (!in_console() || a.uuid != st.console.selected_attempt) return fx.push_back(ignored("stale replay"));
+    st.console.replay = a.events;
+  }
+
+  void notice(const std::string& key, std::string detail = {}, bool error = true) {
+    if (st.screen == ScreenId::first_run) {
+      st.first_run_message = error ? key : "";
+      return;
+    }
+    st.console.notice_key = key;
+    st.console.notice_detail = std::move(detail);
+    st.console.notice_error = error;
+  }
+
+  // A manager manages trainees; managers and administrators are an administrator's business.
+  bool may_manage(Role target) const { return st.console.manager.role == Role::admin || target == Role::trainee; }
+
+  void operator()(const AddOperator& a) {
+    const bool first = st.screen == ScreenId::first_run;
+    if (!first && !in_console()) return fx.push_back(ignored("add operator outside the console"));
+    if (first && st.has_manager) return fx.push_back(ignored("first run with an administrator"));
+    OperatorRecord op = a.op;
+    if (first) op.role = Role::admin;
+    for (FieldError e : {check_employee_id(op.employee_id), check_operator_name(op.name), check_pin(a.pin)})
+      if (e != FieldError::none) return notice(std::string(field_error_key(e)));
+    if (a.pin != a.pin_again) return notice("field.pin_mismatch");
+    if (!first && !may_manage(op.role)) return notice("console.need_admin");
+    op.active = true;
+    op.created_ms = st.wall_ms;
+    if (first) st.first_run_message.clear();
+    fx.push_back(SaveOperator{op, a.pin, first});
+  }
+
+  void operator()(const ResetOperatorPin& a) {
+    if (!in_console()) return fx.push_back(ignored("reset PIN outside the console"));
+    if (const FieldError e = check_pin(a.pin); e != FieldError::none) return notice(std::string(field_error_key(e)));
+    if (a.pin != a.pin_again) return notice("field.pin_mismatch");
+    for (const OperatorRecord& o : st.console.operators)
+      if (o.employee_id == a.employee_id && !may_manage(o.role)) return notice("console.need_admin");
+    fx.push_back(SavePin{a.employee_id, a.pin});
+  }
+
+  void operator()(const SetOperatorActive& a) {
+    if (!in_console()) return fx.push_back(ignored("deactivate outside the console"));
+    if (a.employee_id == st.console.manager.employee_id && !a.active) return notice("console.not_yourself");
+    for (const OperatorRecord& o : st.console.operators)
+      if (o.employee_id == a.employee_id && !may_manage(o.role)) return notice("console.need_admin");
+    fx.push_back(SaveActive{a.employee_id, a.active});
+  }
+
+  void operator()(const ExportRoster&) {
+    if (!in_console()) return fx.push_back(ignored("export outside the console"));
+    fx.push_back(WriteRosterCsv{});
+  }
+
+  void operator()(const ConsoleNotice& a) { notice(a.key, a.detail, a.error); }
+
+  void operator()(const AdminPresence& a) { st.has_manager = a.has_manager; }
 
   void operator()(const UserInput&) { st.last_input_ms = now(); }
 
@@ -138,12 +452,24 @@ struct Updater {
 
   void operator()(const OpenScenario& a) {
     if (st.still_there) return fx.push_back(ignored("open_scenario under the still-there prompt"));
-    if (st.screen != ScreenId::catalog) return fx.push_back(ignored("open_scenario outside the catalog"));
+    // The catalog, or the home screen's recommendations.
+    if (st.screen != ScreenId::catalog && st.screen != ScreenId::home)
+      return fx.push_back(ignored("open_scenario outside the catalog"));
+    if (st.require_sign_in && !st.session) return fx.push_back(ignored("open_scenario without a session"));
     const Scenario* sc = find_scenario(st, a.scenario_id);
     if (!sc) return fx.push_back(Ignored{"unknown scenario " + a.scenario_id});
     if (!st.clock) return fx.push_back(ignored("no clock"));
-    st.attempt = start_attempt(*sc, *st.clock, st.seed);
+    begin(*sc);
+  }
+
+  // Starts `sc` and, with a session, asks for its record to be opened.
+  void begin(const Scenario& sc) {
+    st.attempt = start_attempt(sc, *st.clock, st.seed);
     st.screen = ScreenId::runner;
+    if (st.session) {
+      st.session->new_award.reset();
+      fx.push_back(AttemptStarted{st.session->op.employee_id, sc.id, st.seed, st.lang});
+    }
   }
 
   void operator()(const Choose& a) {
@@ -199,8 +525,7 @@ struct Updater {
     const Scenario& sc = st.attempt->scenario;
     st.attempt.reset();  // the old runner and emulation go before the new ones are built
     ++st.seed;           // a retry shows the choices in another order, so position is no clue
-    st.attempt = start_attempt(sc, *st.clock, st.seed);
-    st.screen = ScreenId::runner;
+    begin(sc);
   }
 
   void operator()(const BackToCatalog&) {
@@ -214,7 +539,12 @@ struct Updater {
     if (st.lang == a.lang) return;
     st.lang = a.lang;
     refresh_catalog(st);
-    fx.push_back(LanguageChanged{a.lang});
+    std::string who;
+    if (st.session) {
+      st.session->op.lang = a.lang;  // remembered per trainee: the next sign-in opens in it
+      who = st.session->op.employee_id;
+    }
+    fx.push_back(LanguageChanged{a.lang, who});
   }
 };
 
@@ -227,6 +557,7 @@ Attempt::Attempt(const Scenario& sc, const Clock& clock, uint64_t seed)
 
 void refresh_catalog(AppState& state) {
   state.catalog = build_catalog_view(state.scenarios, state.error_count, state.strings, state.lang);
+  if (state.require_sign_in) state.catalog.home_label = state.strings.tr("catalog.home", state.lang);
 }
 
 std::vector<Effect> update(AppState& state, const Action& action) {
@@ -238,6 +569,116 @@ std::vector<Effect> update(AppState& state, const Action& action) {
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Queries
 // ---------------------------------------------------------------------------------------------
+
+const Track* primary_track(const AppState& state) { return state.tracks.empty() ? nullptr : &state.tracks.front(); }
+
+bool console_open(const AppState& state) { return state.screen == ScreenId::console; }
+
+const std::vector<std::string>& records_string_keys() {
+  static const std::vector<std::string> keys = {
+      "sign_in.title",
+      "sign_in.employee_id",
+      "sign_in.pin",
+      "sign_in.ok",
+      "sign_in.next",
+      "sign_in.clear",
+      "sign_in.backspace",
+      "sign_in.cancel",
+      "sign_in.need_id",
+      "sign_in.need_pin",
+      "sign_in.wrong",
+      "sign_in.wrong_tries",
+      "sign_in.locked",
+      "sign_in.inactive",
+      "sign_in.checking",
+      "sign_in.hint",
+      "gate.title",
+      "gate.hint",
+      "gate.not_manager",
+      "home.greeting",
+      "home.certification",
+      "home.recommended",
+      "home.all_scenarios",
+      "home.console",
+      "home.sign_out",
+      "home.topics",
+      "home.expires",
+      "home.awarded",
+      "home.loading",
+      "home.no_track",
+      "home.progress",
+      "home.all_done",
+      "cert.not_started",
+      "cert.in_progress",
+      "cert.certified",
+      "cert.expiring",
+      "cert.expired",
+      "cert.new_award",
+      "first_run.title",
+      "first_run.body",
+      "first_run.create",
+      "first_run.id",
+      "first_run.name",
+      "first_run.pin",
+      "first_run.pin_again",
+      "console.title",
+      "console.close",
+      "console.exit",
+      "console.export",
+      "console.roster",
+      "console.mistakes",
+      "console.operators",
+      "console.settings",
+      "console.col_id",
+      "console.col_name",
+      "console.col_role",
+      "console.col_status",
+      "console.col_passed",
+      "console.col_expires",
+      "console.col_last",
+      "console.history",
+      "console.no_attempts",
+      "console.replay",
+      "console.chosen",
+      "console.abandoned",
+      "console.passed",
+      "console.failed",
+      "console.no_mistakes",
+      "console.add",
+      "console.reset_pin",
+      "console.deactivate",
+      "console.activate",
+      "console.saved",
+      "console.exported",
+      "console.need_admin",
+      "console.not_yourself",
+      "console.failed_save",
+      "console.role.trainee",
+      "console.role.manager",
+      "console.role.admin",
+      "console.inactive",
+      "console.store",
+      "console.pin",
+      "console.pin_again",
+      "console.points",
+      "console.terminal_done",
+      "console.terminal_not_done",
+      "console.loading",
+      "console.settings_note",
+      "catalog.home",
+      "field.id_empty",
+      "field.id_too_long",
+      "field.id_bad_chars",
+      "field.name_empty",
+      "field.name_too_long",
+      "field.name_control",
+      "field.pin_length",
+      "field.pin_digits",
+      "field.pin_weak",
+      "field.pin_mismatch",
+  };
+  return keys;
+}
 
 const Step* current_step(const AppState& state) { return state.attempt ? &state.attempt->runner.step() : nullptr; }
 

@@ -20,6 +20,8 @@
 #include "device_bridge/emulation.h"
 #include "device_bridge/terminal.h"
 #include "kiosk/core/catalog.h"
+#include "kiosk/core/certification.h"
+#include "kiosk/core/records.h"
 #include "kiosk/core/strings.h"
 #include "scenarios/clock.h"
 #include "scenarios/model.h"
@@ -29,7 +31,15 @@ namespace posdrill {
 
 // attract: the idle screen (title, training mark, "tap to start"); the platform starts there and
 // an idle sign-out returns there. A bare AppState starts on the catalog (tests open scenarios).
-enum class ScreenId { attract, catalog, runner, feedback, debrief };
+// first_run: create the first administrator (no default account exists). sign_in: employee id +
+// PIN on the numpad. manager_gate: the same numpad for a manager's PIN, opened by the hidden
+// gesture. console: the manager console (roster, history and replay, mistakes, operators, settings).
+enum class ScreenId { attract, first_run, sign_in, home, catalog, runner, feedback, debrief, manager_gate, console };
+
+// The hidden gesture that opens the manager gate: this many taps on the top-left corner, each
+// within corner_tap_window_ms of the first. Nothing on screen hints at it.
+constexpr int corner_taps_needed = 5;
+constexpr int64_t corner_tap_window_ms = 4'000;
 
 // Idle sign-out: after idle_timeout_ms without input the "still there?" prompt shows; after
 // still_there_ms more without an answer the kiosk signs out to the attract screen, keeping an
@@ -63,6 +73,54 @@ struct Attempt {
   int64_t step_entered_ms = 0;
 };
 
+// ---- Records the kiosk holds while someone is signed in -------------------------------------
+
+// The numpad form of the sign-in and manager-gate screens. The PIN is held only until OK is
+// pressed: it leaves the state in the CheckPin effect and is cleared at once.
+struct PinEntry {
+  std::string employee_id;
+  std::string pin;
+  bool on_pin = false;         // the PIN field has the focus (else the employee id)
+  bool checking = false;       // waiting for the store's answer
+  std::string message_key;     // the last problem ("sign_in.wrong" …), "" when none
+  int tries_left = 0;          // for sign_in.wrong
+  int64_t locked_minutes = 0;  // for sign_in.locked
+};
+inline constexpr std::size_t max_employee_id_chars = 32;
+inline constexpr std::size_t max_pin_chars = 8;
+
+// The signed-in trainee (or manager) and their records, loaded at sign-in and after each attempt.
+struct Session {
+  OperatorRecord op;
+  std::vector<AttemptRow> attempts;
+  std::vector<AwardRow> awards;
+  bool loaded = false;
+  TrackProgress progress;                // of the first track (content order)
+  std::vector<std::string> recommended;  // scenario ids, weakest topic first
+  std::optional<AwardRow> new_award;     // made by the attempt just finished (debrief shows it)
+};
+
+enum class ConsoleTab { roster, mistakes, operators, settings };
+
+// What the manager console shows; loaded when it opens and after every change.
+struct ConsoleState {
+  OperatorRecord manager;  // who opened it
+  ConsoleTab tab = ConsoleTab::roster;
+  std::vector<OperatorRecord> operators;
+  std::vector<AttemptRow> attempts;  // all, newest first
+  std::vector<AwardRow> awards;
+  std::vector<MistakeCount> mistakes;
+  std::vector<RosterRow> roster;
+  std::string selected_operator;  // history shown for this operator, "" = none
+  std::string selected_attempt;   // replay shown for this attempt, "" = none
+  std::vector<AttemptEventRow> replay;
+  std::string notice_key;  // the last result of an action ("console.saved" …)
+  std::string notice_detail;
+  bool notice_error = false;
+  // Read-only facts for the settings tab, filled by the platform.
+  std::vector<std::pair<std::string, std::string>> facts;
+};
+
 // ---- Actions: what a screen (or a test, or a script) asks for ------------------------------
 
 struct OpenScenario {
@@ -93,13 +151,94 @@ struct StillHere {};  // the prompt's "I'm here" button
 // signs out when the idle limits are reached, reading the injected Clock.
 struct Tick {};
 
-using Action = std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, GiveUp, Continue, Retry, BackToCatalog,
-                            SetLang, StartFromAttract, UserInput, StillHere, Tick>;
+// Sign-in and manager-gate numpad. `ch` is a digit (or, from a keyboard, a letter . _ - for the
+// employee id); the other kinds are the pad's edit keys.
+struct KeypadKey {
+  enum class Kind { character, backspace, clear, enter } kind = Kind::character;
+  char ch = 0;
+};
+struct FocusPinField {
+  bool pin = false;
+};
+// The store's answer to a CheckPin effect (posted by the effect runner).
+struct PinChecked {
+  PinCheck check;
+};
+// A signed-in operator's records (posted by the effect runner after LoadRecords).
+struct RecordsLoaded {
+  std::string operator_id;
+  std::vector<AttemptRow> attempts;
+  std::vector<AwardRow> awards;
+};
+struct AwardMade {
+  AwardRow award;
+};
+struct SignOut {};
+struct GoHome {};
+struct OpenCatalog {};
+struct CornerTap {};    // a tap on the top-left corner (the hidden gesture)
+struct OpenConsole {};  // a signed-in manager's button on the home screen
+struct CloseConsole {};
+struct CancelGate {};
+struct ExitKiosk {};
+struct SetConsoleTab {
+  ConsoleTab tab = ConsoleTab::roster;
+};
+struct ConsoleLoaded {
+  std::vector<OperatorRecord> operators;
+  std::vector<AttemptRow> attempts;
+  std::vector<AwardRow> awards;
+  std::vector<MistakeCount> mistakes;
+};
+struct SelectOperator {
+  std::string employee_id;
+};
+struct SelectAttempt {
+  std::string uuid;
+};
+struct ReplayLoaded {
+  std::string uuid;
+  std::vector<AttemptEventRow> events;
+};
+// Operator management (console) and the first run. The PIN is asked twice.
+struct AddOperator {
+  OperatorRecord op;
+  std::string pin;
+  std::string pin_again;
+};
+struct ResetOperatorPin {
+  std::string employee_id;
+  std::string pin;
+  std::string pin_again;
+};
+struct SetOperatorActive {
+  std::string employee_id;
+  bool active = true;
+};
+struct ExportRoster {};
+// The effect runner's answer to a console change: ok, or the problem in plain words.
+struct ConsoleNotice {
+  std::string key;  // a strings key
+  std::string detail;
+  bool error = false;
+};
+// Whether an active manager or administrator exists (posted after the first run).
+struct AdminPresence {
+  bool has_manager = false;
+};
+
+using Action =
+    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, GiveUp, Continue, Retry, BackToCatalog, SetLang,
+                 StartFromAttract, UserInput, StillHere, Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded,
+                 AwardMade, SignOut, GoHome, OpenCatalog, CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk,
+                 SetConsoleTab, ConsoleLoaded, SelectOperator, SelectAttempt, ReplayLoaded, AddOperator,
+                 ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
 struct LanguageChanged {
   Lang lang = Lang::zh;
+  std::string operator_id;  // the signed-in operator, whose language is remembered; "" = none
 };
 // The attempt reached its end; a later slice records it (store, sync).
 struct AttemptFinished {
@@ -114,13 +253,60 @@ struct AttemptAbandoned {
 struct Ignored {
   std::string why;
 };
+// Ask the store whether `pin` is right for `employee_id`; answer with PinChecked. The only place
+// a PIN travels; the effect runner drops it after the call.
+struct CheckPin {
+  std::string employee_id;
+  std::string pin;
+};
+// Load the operator's attempts and awards; answer with RecordsLoaded.
+struct LoadRecords {
+  std::string operator_id;
+};
+// An attempt began for the signed-in operator (the recorder opens its row).
+struct AttemptStarted {
+  std::string operator_id;
+  std::string scenario_id;
+  uint64_t seed = 0;
+  Lang lang = Lang::zh;
+};
+// The attempt has new answered steps: commit them now (a decision is kept when it is made).
+struct AttemptProgress {
+  AttemptResult result;
+};
+// Load everything the console shows; answer with ConsoleLoaded.
+struct LoadConsole {};
+struct LoadReplay {
+  std::string uuid;
+};
+// Store changes from the console or the first run; answer with ConsoleNotice (and, for the
+// first run, AdminPresence + PinChecked to sign the new administrator in).
+struct SaveOperator {
+  OperatorRecord op;
+  std::string pin;
+  bool first_run = false;
+};
+struct SavePin {
+  std::string employee_id;
+  std::string pin;
+};
+struct SaveActive {
+  std::string employee_id;
+  bool active = true;
+};
+struct WriteRosterCsv {};
+// Leave the kiosk (a manager asked for it behind the PIN).
+struct QuitKiosk {};
 
-using Effect = std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored>;
+using Effect = std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords,
+                            AttemptStarted, AttemptProgress, LoadConsole, LoadReplay, SaveOperator, SavePin, SaveActive,
+                            WriteRosterCsv, QuitKiosk>;
 
 struct AppState {
   // Content, loaded once by the platform. `scenarios` must not change while an attempt runs:
   // the attempt points into it.
   std::vector<Scenario> scenarios;
+  std::vector<Track> tracks;
   UiStrings strings;
   std::size_t error_count = 0;
 
@@ -138,6 +324,23 @@ struct AppState {
   int64_t last_input_ms = 0;
   bool still_there = false;  // the prompt is showing
   int64_t still_there_since_ms = 0;
+
+  // Who is here. With require_sign_in false (a bare AppState, the early tests) scenarios can be
+  // played without a session and nothing is recorded; the kiosk sets it true.
+  bool require_sign_in = false;
+  // false: no active manager or administrator exists, and the attract screen leads to the first
+  // run (nobody could manage the kiosk otherwise).
+  bool has_manager = true;
+  PinEntry pin_entry;             // the sign-in or manager-gate form
+  std::string first_run_message;  // a strings key, "" when none
+  std::optional<Session> session;
+  // Manager gate and console. The gate remembers where it was opened, to go back on cancel.
+  ScreenId gate_return = ScreenId::attract;
+  ConsoleState console;
+  int corner_taps = 0;
+  int64_t corner_first_ms = 0;
+  // Wall-clock now (Unix ms) for certification figures; the platform refreshes it each tick.
+  int64_t wall_ms = 0;
 };
 
 // Fills `state.catalog` for the current language (call once after loading content).
@@ -166,6 +369,13 @@ const std::vector<TerminalOp>& twin_menu_ops();
 
 // Every string key the runner, feedback and debrief screens use (checked against strings.yaml).
 const std::vector<std::string>& play_string_keys();
+// …and those of the sign-in, home, first-run and console screens.
+const std::vector<std::string>& records_string_keys();
+
+// The first track in content order, or null when there is none.
+const Track* primary_track(const AppState& state);
+// Whether the operator signed in (or the manager at the gate) may use the console.
+bool console_open(const AppState& state);
 
 // Every text the emulated terminal can show while `scenario` is played through the kiosk: its
 // screens and printed slips along the best path and the critical path, and after each menu

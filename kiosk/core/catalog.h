@@ -39,6 +39,7 @@ struct CatalogView {
   std::string app_title;
   std::string training_mark;
   std::string lang_toggle;
+  std::string home_label;  // "My home" when someone is signed in (the header shows the button)
   std::string heading;
   std::string subtitle;
   // Groups in the fixed topic order (all_topics); topics without scenarios are left out. Inside a

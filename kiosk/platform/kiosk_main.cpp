@@ -35,10 +35,12 @@
 #include <system_error>
 #include <vector>
 
+#include "kiosk/app/services.h"
 #include "kiosk/core/app_state.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
+#include "kiosk/store/store.h"
 #include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/catalog_screen.h"
 #include "kiosk/ui/debrief_screen.h"
@@ -191,13 +193,20 @@ struct Prepared {
   double font_ms = 0;
 };
 
-Prepared prepare(const std::filesystem::path& content_dir) {
+// `extra_texts`: what the records hold that the screens show (operator names), so their glyphs
+// are in the atlas too.
+Prepared prepare(const std::filesystem::path& content_dir, const std::vector<std::string>& extra_texts) {
   Prepared p;
   auto t = Chrono::now();
   p.loaded = load_everything(content_dir);
   p.content_ms = ms_since(t);
   t = Chrono::now();
   p.code_points = collect_kiosk_glyphs(p.loaded.strings, p.loaded.content.scenarios);
+  for (const std::string& text : extra_texts)
+    for (uint32_t cp : decode_utf8(text))
+      if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F)) p.code_points.push_back(cp);
+  std::sort(p.code_points.begin(), p.code_points.end());
+  p.code_points.erase(std::unique(p.code_points.begin(), p.code_points.end()), p.code_points.end());
   p.glyphs_ms = ms_since(t);
   t = Chrono::now();
   p.font = choose_font(p.code_points);
@@ -327,8 +336,8 @@ WindowPlan plan_window(const KioskOptions& o) {
 // centre of the widget with that stable ID, waiting up to a second of frames for it to appear)
 // and `wait N` (N frames). '#' starts a comment. Errors name FILE:LINE.
 struct ScriptLine {
-  enum class Kind { click, wait } kind = Kind::wait;
-  std::string id;
+  enum class Kind { click, wait, type } kind = Kind::wait;
+  std::string id;  // click: the widget; type: the text
   int frames = 0;
   int line = 0;
 };
@@ -367,11 +376,17 @@ bool load_script(const std::string& path, std::vector<ScriptLine>& out, std::str
     if (words[0] == "click" && words.size() == 2) {
       sl.kind = ScriptLine::Kind::click;
       sl.id = words[1];
+    } else if (words[0] == "type" && words.size() >= 2) {
+      // The rest of the line, as a keyboard would type it (into the focused field or the numpad).
+      sl.kind = ScriptLine::Kind::type;
+      const std::size_t at = line.find("type") + 4;
+      sl.id = line.substr(line.find_first_not_of(" \t", at));
+      sl.id.erase(sl.id.find_last_not_of(" \t\r") + 1);
     } else if (words[0] == "wait" && words.size() == 2 && words[1].size() <= 5 &&
                words[1].find_first_not_of("0123456789") == std::string::npos) {
       sl.frames = std::stoi(words[1]);
     } else {
-      error = path + ":" + std::to_string(line_no) + ": expected `click WIDGET_ID` or `wait FRAMES`";
+      error = path + ":" + std::to_string(line_no) + ": expected `click WIDGET_ID`, `type TEXT` or `wait FRAMES`";
       return false;
     }
     out.push_back(std::move(sl));
@@ -393,6 +408,12 @@ class ScriptPlayer {
     const ScriptLine& l = lines_[at_];
     if (l.kind == ScriptLine::Kind::wait) {
       if (++phase_ >= l.frames) next();
+      return;
+    }
+    if (l.kind == ScriptLine::Kind::type) {
+      // One frame to deliver the characters, two for the screen to act on them.
+      if (phase_ == 0) io.AddInputCharactersUTF8(l.id.c_str());
+      if (++phase_ > 2) next();
       return;
     }
     const auto it = rects.find(l.id);
@@ -450,19 +471,40 @@ int run_kiosk(const KioskOptions& options) {
   }
   ScriptPlayer script(options.ui_script, std::move(script_lines));
 
+  // The records: the kiosk never runs without them, since every attempt must be kept. Opening
+  // also marks attempts a crash left open as abandoned.
+  const auto wall_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  const std::filesystem::path db_file =
+      (options.data_dir.empty() ? std::filesystem::path(".") : options.data_dir) / "posdrill.db";
+  StoreStatus store_status;
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(db_file, store_status, wall_ms());
+  if (!store) return fail("cannot open the records " + db_file.string() + ": " + store_status.message);
+  if (store->recovered_attempts() > 0)
+    log_line(std::to_string(store->recovered_attempts()) + " attempt(s) cut off by a stop were kept as abandoned");
+  std::vector<std::string> names;
+  for (const OperatorRecord& op : store->operators(true)) names.push_back(op.name);
+
   // Start-up runs in two lanes that meet before the font atlas is built: a worker loads the
   // content, builds the glyph set (which plays every scenario's best and critical path through
   // the emulation to collect the terminal's screens and slips) and reads and probes the font
   // file, while this thread opens SDL, the window and the GL context, which mostly wait on the
   // driver. Only SDL work stays on this thread. An early return below waits for the worker (the
   // future's destructor), so nothing outlives run_kiosk.
-  std::future<Prepared> prepared = std::async(std::launch::async, [content_dir] { return prepare(content_dir); });
+  std::future<Prepared> prepared =
+      std::async(std::launch::async, [content_dir, names] { return prepare(content_dir, names); });
 
   Platform pf;
   // A training station left idle must stay visible, and must not minimize when a notification
   // or a second screen takes the focus.
   SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
   SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+  // Full screen, the kiosk takes the keyboard: Alt+Tab, the Windows key and the like reach the
+  // kiosk (which ignores them) instead of the desktop. --windowed leaves the desktop's shortcuts.
+  if (!options.windowed) SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+  SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
     return fail(std::string("cannot start SDL video: ") + SDL_GetError());
   pf.sdl = true;
@@ -480,6 +522,7 @@ int run_kiosk(const KioskOptions& options) {
   // The title comes from the strings, which the worker is still loading: set once it is done.
   pf.window = SDL_CreateWindow("posdrill", plan.x, plan.y, plan.w, plan.h, plan.flags);
   if (!pf.window) return fail(std::string("cannot open the window: ") + SDL_GetError());
+  if (!options.windowed) SDL_SetWindowKeyboardGrab(pf.window, SDL_TRUE);
   pf.gl_context = SDL_GL_CreateContext(pf.window);
   if (!pf.gl_context) return fail(std::string("cannot create an OpenGL 3.0 context: ") + SDL_GetError());
   SDL_GL_MakeCurrent(pf.window, pf.gl_context);
@@ -527,7 +570,11 @@ int run_kiosk(const KioskOptions& options) {
   const SteadyClock clock;
   AppState state;
   state.scenarios = std::move(loaded.content.scenarios);
+  state.tracks = std::move(loaded.content.tracks);
   state.strings = std::move(loaded.strings);
+  state.require_sign_in = true;
+  state.has_manager = has_active_manager(*store);
+  state.wall_ms = wall_ms();
   state.error_count = loaded.error_count;
   state.clock = &clock;
   state.lang = options.lang;
@@ -537,28 +584,32 @@ int run_kiosk(const KioskOptions& options) {
   // The kiosk opens on the attract screen, and an idle sign-out returns there.
   state.screen = ScreenId::attract;
   state.last_input_ms = clock.now_ms();
+  state.console.facts = {
+      {"posdrill", POSDRILL_KIOSK_VERSION},
+      {"content", std::filesystem::absolute(content_dir).string()},
+      {"records", std::filesystem::absolute(db_file).string()},
+      {"idle",
+       std::to_string(state.idle_timeout_ms / 1000) + " s + " + std::to_string(state.still_there_ms / 1000) + " s"},
+      {"terminal", "emulated"},
+  };
+  const auto facts = state.console.facts;
+  KioskServices services(*store, state, (db_file.parent_path() / "exports"), wall_ms, log_line);
   ScreensUiState screens_ui;
   WidgetRects rects;
   set_widget_rects(&rects);
   std::vector<Action> actions;
   const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
   const std::size_t scenario_count = state.scenarios.size();
-  const auto run_effects = [&pf, &state](const std::vector<Effect>& effects) {
-    for (const Effect& e : effects) {
-      if (const auto* lc = std::get_if<LanguageChanged>(&e)) {
+  bool running = true;
+  // Every action goes through the effect runner (store, exports) and back into update(); what is
+  // left for the platform is the window title and leaving.
+  const auto act = [&](const Action& action) {
+    for (const Effect& e : apply(state, services, action)) {
+      if (const auto* lc = std::get_if<LanguageChanged>(&e))
         SDL_SetWindowTitle(pf.window, state.strings.tr("app.title", lc->lang).c_str());
-      } else if (const auto* af = std::get_if<AttemptFinished>(&e)) {
-        // Recording attempts is a later slice; the log keeps the outcome meanwhile.
-        log_line("attempt " + af->result.scenario_id + " finished: score " +
-                 std::to_string(static_cast<int>(af->result.score * 100.0 + 0.5)) + "%, " +
-                 (af->result.passed ? "passed" : "not passed"));
-      } else if (const auto* ab = std::get_if<AttemptAbandoned>(&e)) {
-        log_line("attempt " + ab->result.scenario_id + " abandoned (idle sign-out) after " +
-                 std::to_string(ab->result.steps.size()) + " answered steps");
-      } else if (const auto* ig = std::get_if<Ignored>(&e)) {
-        log_line("ignored: " + ig->why);
-      }
     }
+    if (state.screen == ScreenId::console && state.console.facts.empty()) state.console.facts = facts;
+    if (services.quit_requested()) running = false;
   };
 
   const int after_frames = std::max(1, options.after_frames);
@@ -569,21 +620,25 @@ int run_kiosk(const KioskOptions& options) {
   int frames_left = settle_frames;
   int frame = 0;
   int frames_after_script = 0;
-  bool running = true;
   while (running) {
     const bool busy = frames_left > 0 || shot || !script.done();
     SDL_Event ev;
     bool have = busy ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, idle_wake_ms) != 0;
     while (have) {
       ImGui_ImplSDL2_ProcessEvent(&ev);
-      if (ev.type == SDL_QUIT) running = false;
+      // Alt+F4 and the window manager's close button arrive as a window close: a kiosk stays open
+      // (a manager closes it from the console), a windowed run closes as any window does.
+      // SDL_QUIT alone (with SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE off) means a signal such as the
+      // service manager's SIGTERM: honoured, and the attempt in progress is closed properly.
+      const bool close_request = ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
+                                 ev.window.windowID == SDL_GetWindowID(pf.window);
+      if (ev.type == SDL_QUIT || (close_request && options.windowed)) running = false;
+      if (close_request && !options.windowed)
+        log_line("ignored a request to close the kiosk (use the manager console)");
       // A press (not a mere mouse move: a jittering mouse is nobody) restarts the idle count.
       if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_FINGERDOWN || ev.type == SDL_KEYDOWN ||
           ev.type == SDL_MOUSEWHEEL)
-        run_effects(update(state, UserInput{}));
-      if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
-          ev.window.windowID == SDL_GetWindowID(pf.window))
-        running = false;
+        act(UserInput{});
       frames_left = settle_frames;
       have = SDL_PollEvent(&ev) != 0;
     }
@@ -592,7 +647,7 @@ int run_kiosk(const KioskOptions& options) {
     {
       const ScreenId screen_before = state.screen;
       const bool prompt_before = state.still_there;
-      run_effects(update(state, Tick{}));
+      act(Tick{});
       if (state.screen != screen_before || state.still_there != prompt_before) frames_left = settle_frames;
     }
     // The runner's timer and the prompt's countdown tick: one frame per idle wake-up (about a
@@ -612,7 +667,7 @@ int run_kiosk(const KioskOptions& options) {
     rects.clear();
     ImGui::NewFrame();
     // A script's press counts as input like a finger's (SDL never sees it).
-    if (!script.done() && io.MouseDown[0]) run_effects(update(state, UserInput{}));
+    if (!script.done() && io.MouseDown[0]) act(UserInput{});
     draw_screens(state, theme, screens_ui, dispatch);
     ImGui::Render();
 
@@ -656,11 +711,15 @@ int run_kiosk(const KioskOptions& options) {
     SDL_GL_SwapWindow(pf.window);
 
     for (const Action& a : actions) {
-      run_effects(update(state, a));
+      act(a);
       frames_left = settle_frames;
     }
     actions.clear();
   }
+  // Leaving by a manager's command or a signal: the attempt in progress is kept as abandoned now
+  // rather than found open at the next start.
+  if (state.attempt || state.session) act(SignOut{});
+  log_line("closed");
   return 0;
 }
 

@@ -115,7 +115,10 @@ void header(const CatalogView& view, const Theme& th, const CatalogDispatch& dis
   const float toggle_w = std::max(m.touch_px, measure(body, view.lang_toggle).x + 2 * m.pad);
   const float mark_w = measure(body, view.training_mark).x + 2 * m.pad;
   const float x_toggle = right - toggle_w;
-  const float x_mark = x_toggle - m.gap - mark_w;
+  const float home_w =
+      view.home_label.empty() ? 0.0f : std::max(m.touch_px, measure(body, view.home_label).x + 2 * m.pad);
+  const float x_home = x_toggle - (home_w > 0 ? m.gap + home_w : 0.0f);
+  const float x_mark = x_home - m.gap - mark_w;
 
   // Title, wrapped before the right-hand group so a narrow window never overlaps it.
   const float title_wrap = std::max(1.0f, x_mark - m.gap - origin.x);
@@ -133,6 +136,17 @@ void header(const CatalogView& view, const Theme& th, const CatalogDispatch& dis
   const ImVec2 mark_text = measure(body, view.training_mark);
   draw_text(dl, body, ImVec2(mp.x + m.pad, mp.y + (h - mark_text.y) * 0.5f), pal.mark_text, view.training_mark);
   ImGui::Dummy(ImVec2(mark_w, h));
+
+  if (home_w > 0) {
+    ImGui::SetCursorPos(ImVec2(x_home, origin.y));
+    const bool home = ImGui::Button((view.home_label + "###home").c_str(), ImVec2(home_w, h));
+    note_widget("home");
+    if (home) {
+      CatalogAction a;
+      a.kind = CatalogActionKind::go_home;
+      dispatch(a);
+    }
+  }
 
   // The "###lang" ID stays the same in both languages, so the button keeps its identity (and
   // its pressed state) across the switch it causes.

@@ -18,6 +18,7 @@ namespace posdrill {
 enum class CatalogActionKind {
   set_language,   // `lang` is the language asked for
   open_scenario,  // `scenario_id` names the card tapped
+  go_home,        // the header's "my home" button (shown when view.home_label is set)
 };
 
 struct CatalogAction {

@@ -67,6 +67,14 @@ void draw_debrief_screen(const AppState& st, const Theme& th, DebriefUiState& ui
   ImGui::PopFont();
   paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.pass_mark", lang), res.pass_mark), pal.text_dim);
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  if (st.session && st.session->new_award) {
+    // The moment a certification is earned deserves its own line, with the date it runs to.
+    badge(th,
+          st.strings.tr("cert.new_award", lang) + " " + st.strings.tr("home.expires", lang) + " " +
+              format_date_utc(st.session->new_award->expires_ms),
+          pal.ok, pal.text);
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  }
   // How the story ended (the end step's scene), then the scenario's summary.
   const Scene& scene = st.attempt->runner.scene();
   if (!scene.text.empty()) {

@@ -2,6 +2,7 @@
 
 #include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/feedback_screen.h"
+#include "kiosk/ui/sign_in_screen.h"
 
 namespace posdrill {
 
@@ -15,6 +16,8 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
       draw_catalog_screen(state.catalog, theme, ui.catalog, [&dispatch](const CatalogAction& a) {
         if (a.kind == CatalogActionKind::set_language)
           dispatch(SetLang{a.lang});
+        else if (a.kind == CatalogActionKind::go_home)
+          dispatch(GoHome{});
         else
           dispatch(OpenScenario{a.scenario_id});
       });
@@ -28,7 +31,30 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
     case ScreenId::debrief:
       draw_debrief_screen(state, theme, ui.debrief, dispatch);
       break;
+    case ScreenId::first_run:
+      draw_first_run_screen(state, theme, ui.first_run, dispatch);
+      break;
+    case ScreenId::sign_in:
+    case ScreenId::manager_gate:
+      draw_sign_in_screen(state, theme, dispatch);
+      break;
+    case ScreenId::home:
+      draw_home_screen(state, theme, ui.home, dispatch);
+      break;
+    case ScreenId::console:
+      draw_console_screen(state, theme, ui.console, dispatch);
+      break;
   }
+  // Forms keep no text once their screen is gone (a half-typed PIN must not wait for the next
+  // person).
+  if (state.screen != ScreenId::first_run) ui.first_run.form.clear();
+  if (state.screen != ScreenId::console) {
+    ui.console.add.clear();
+    ui.console.pin_for.clear();
+    ui.console.new_pin.fill('\0');
+    ui.console.new_pin_again.fill('\0');
+  }
+  corner_gesture(theme, dispatch);
   draw_still_there(state, theme, dispatch);
 }
 

@@ -5,7 +5,10 @@
 
 #include "kiosk/core/app_state.h"
 #include "kiosk/ui/catalog_screen.h"
+#include "kiosk/ui/console_screen.h"
 #include "kiosk/ui/debrief_screen.h"
+#include "kiosk/ui/first_run_screen.h"
+#include "kiosk/ui/home_screen.h"
 #include "kiosk/ui/runner_screen.h"
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/widgets.h"
@@ -17,6 +20,9 @@ struct ScreensUiState {
   CatalogUiState catalog;
   RunnerUiState runner;
   DebriefUiState debrief;
+  HomeUiState home;
+  FirstRunUiState first_run;
+  ConsoleUiState console;
 };
 
 void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui, const Dispatch& dispatch);

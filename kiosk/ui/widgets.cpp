@@ -162,6 +162,29 @@ void drag_scroll(const Theme& th, bool& dragging) {
 }
 
 void play_header(const AppState& state, const Theme& th, const std::string& title, const Dispatch& dispatch) {
+  screen_header(state, th, title, state.strings.tr("runner.back", state.lang), "back", BackToCatalog{}, dispatch);
+}
+
+void corner_gesture(const Theme& th, const Dispatch& dispatch) {
+  // Half a touch target square in the very corner: the padding keeps every widget clear of it.
+  const float side = std::round(th.metrics.pad);
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(ImVec2(side, side));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));
+  ImGui::Begin("###corner", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing);
+  if (ImGui::InvisibleButton("corner", ImVec2(side, side))) dispatch(CornerTap{});
+  note_widget("corner");
+  ImGui::End();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar();
+}
+
+void screen_header(const AppState& state, const Theme& th, const std::string& title, const std::string& back,
+                   std::string_view back_id, const Action& back_action, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   ImFont* body = ImGui::GetFont();
@@ -169,12 +192,11 @@ void play_header(const AppState& state, const Theme& th, const std::string& titl
   const Lang lang = state.lang;
   const std::string mark = state.strings.tr("app.training_mark", lang);
   const std::string toggle = state.strings.tr("app.lang_toggle", lang);
-  const std::string back = state.strings.tr("runner.back", lang);
   auto text_w = [body](const std::string& s) {
     return body->CalcTextSizeA(body->FontSize, FLT_MAX, 0.0f, s.c_str()).x;
   };
   const float toggle_w = std::max(m.touch_px, text_w(toggle) + 2 * m.pad);
-  const float back_w = std::max(m.touch_px, text_w(back) + 2 * m.pad);
+  const float back_w = back.empty() ? -m.gap : std::max(m.touch_px, text_w(back) + 2 * m.pad);
   const float mark_w = text_w(mark) + 2 * m.pad;
   const ImVec2 origin = ImGui::GetCursorPos();
   const float right = ImGui::GetWindowContentRegionMax().x;
@@ -191,8 +213,10 @@ void play_header(const AppState& state, const Theme& th, const std::string& titl
 
   ImGui::SetCursorPos(ImVec2(x_mark, origin.y + (h - body->FontSize * 1.4f) * 0.5f));
   badge(th, mark, pal.mark, pal.mark_text);
-  ImGui::SetCursorPos(ImVec2(x_back, origin.y));
-  if (touch_button(th, back, "back", back_w)) dispatch(BackToCatalog{});
+  if (!back.empty()) {
+    ImGui::SetCursorPos(ImVec2(x_back, origin.y));
+    if (touch_button(th, back, back_id, back_w)) dispatch(back_action);
+  }
   ImGui::SetCursorPos(ImVec2(x_toggle, origin.y));
   if (touch_button(th, toggle, "lang", toggle_w)) dispatch(SetLang{lang == Lang::zh ? Lang::en : Lang::zh});
 

@@ -43,8 +43,16 @@ void badge(const Theme& th, const std::string& text, ImU32 bg, ImU32 fg);
 // `dragging` survives between frames (a drag's release must not tap what is under the finger).
 void drag_scroll(const Theme& th, bool& dragging);
 
-// The top bar of the play screens: title (wrapped), the training mark, "leave", language toggle.
+// A screen's top bar: title (wrapped), the training mark, a "back" button (id `back_id`, sends
+// `back_action`; none when `back_label` is empty), and the language toggle.
+void screen_header(const AppState& state, const Theme& th, const std::string& title, const std::string& back_label,
+                   std::string_view back_id, const Action& back_action, const Dispatch& dispatch);
+// The play screens' bar: screen_header with "leave the drill" back to the catalog.
 void play_header(const AppState& state, const Theme& th, const std::string& title, const Dispatch& dispatch);
+
+// The top-left corner's invisible target for the hidden manager gesture (CornerTap). Draw it last
+// on a screen so it lies above the rest; it takes a corner no widget uses.
+void corner_gesture(const Theme& th, const Dispatch& dispatch);
 
 // Begins a full-viewport borderless window with the body font pushed; pair with end_screen.
 void begin_screen(const char* id, const Theme& th);

@@ -159,6 +159,17 @@ TEST_CASE("the glyph set covers the terminal twin and every play screen string",
     INFO(key);
     CHECK(l.state.strings.contains(key));
   }
+  // The sign-in, home, first-run and console screens, and every field error the core can name.
+  for (const std::string& key : records_string_keys()) {
+    INFO(key);
+    CHECK(l.state.strings.contains(key));
+  }
+  for (FieldError e : {FieldError::id_empty, FieldError::id_too_long, FieldError::id_bad_chars, FieldError::name_empty,
+                       FieldError::name_too_long, FieldError::name_control, FieldError::pin_length,
+                       FieldError::pin_digits, FieldError::pin_weak}) {
+    INFO(field_error_key(e));
+    CHECK(l.state.strings.contains(field_error_key(e)));
+  }
   std::size_t texts = 0;
   for (const Scenario& sc : l.state.scenarios) {
     const std::vector<std::string> t = terminal_visible_texts(sc);

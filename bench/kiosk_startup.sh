@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Kiosk start-up and idle cost, measured on the real binary under SDL's offscreen driver (Mesa
+# llvmpipe): time to the first finished frame, font atlas build time and size, peak RSS, and the
+# CPU an idle kiosk burns over 10 s. Prints median and spread over RUNS runs; asserts nothing.
+#
+#   bench/kiosk_startup.sh build/release/posdrill [RUNS]
+set -euo pipefail
+posdrill="$1"
+runs="${2:-5}"
+content="$(cd "$(dirname "$0")/.." && pwd)/content"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export SDL_VIDEODRIVER=offscreen
+
+POSDRILL_PIN=2580 "$posdrill" --data "$work/data" operators add --id 1001 --name 王小明 --role trainee >/dev/null
+POSDRILL_PIN=7391 "$posdrill" --data "$work/data" operators add --id 9001 --name 李店长 --role manager >/dev/null
+
+# median min max of the numbers on stdin
+spread() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %.1f (min %.1f, max %.1f, n=%d)", m, v[1], v[NR], NR}'; }
+
+for size in 1280x800 1920x1080; do
+  : >"$work/first" ; : >"$work/atlas" ; : >"$work/rss"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%M" -o "$work/time" "$posdrill" --data "$work/data" kiosk --windowed --size "$size" \
+      --content "$content" --screenshot "$work/shot.png" --after-frames 3 2>"$work/log"
+    grep -o 'first frame after [0-9.]*' "$work/log" | awk '{print $4}' >>"$work/first"
+    grep -o 'built in [0-9.]*' "$work/log" | awk '{print $3}' >>"$work/atlas"
+    awk '{print $1/1024}' "$work/time" >>"$work/rss"
+    atlas_size="$(grep -o 'glyphs, atlas [0-9x]*' "$work/log")"
+  done
+  echo "kiosk $size: first frame ms: $(spread <"$work/first")"
+  echo "kiosk $size: font atlas build ms: $(spread <"$work/atlas"); $atlas_size"
+  echo "kiosk $size: peak RSS MiB: $(spread <"$work/rss")"
+done
+
+# Idle: the kiosk on its attract screen for 10 s, CPU seconds from /proc (user + system).
+: >"$work/idle"
+hz="$(getconf CLK_TCK)"
+for _ in $(seq "$runs"); do
+  "$posdrill" --data "$work/data" kiosk --windowed --size 1920x1080 --content "$content" 2>/dev/null &
+  pid=$!
+  sleep 3  # start-up is not idle
+  before="$(awk '{print $14+$15}' /proc/$pid/stat)"
+  sleep 10
+  after="$(awk '{print $14+$15}' /proc/$pid/stat)"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "$before $after" | awk -v hz="$hz" '{print ($2-$1)/hz/10*100}' >>"$work/idle"
+done
+echo "kiosk idle 10 s on the attract screen: % of one core: $(spread <"$work/idle")"

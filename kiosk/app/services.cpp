@@ -1,0 +1,187 @@
+#include "kiosk/app/services.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <type_traits>
+#include <utility>
+
+#include "kiosk/core/certification.h"
+
+namespace posdrill {
+
+namespace {
+
+const Scenario* find(const std::vector<Scenario>& scenarios, const std::string& id) {
+  for (const Scenario& s : scenarios)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+ConsoleNotice store_notice(const StoreStatus& st, const std::string& what) {
+  if (st) return ConsoleNotice{"console.saved", what, false};
+  return ConsoleNotice{"console.failed_save", st.message, true};
+}
+
+// "20261121-143205" in UTC, for export file names that sort by time.
+std::string stamp_utc(int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return buf;
+}
+
+}  // namespace
+
+KioskServices::KioskServices(SqliteStore& store, const AppState& state, std::filesystem::path exports_dir,
+                             WallClock wall, Log log)
+    : store_(store),
+      state_(state),
+      recorder_(store, state.scenarios, state.tracks),
+      exports_dir_(std::move(exports_dir)),
+      wall_(std::move(wall)),
+      log_(std::move(log)) {}
+
+std::vector<Action> KioskServices::console_data() {
+  ConsoleLoaded c;
+  c.operators = store_.operators(true);
+  c.attempts = store_.attempts();
+  c.awards = store_.awards();
+  c.mistakes = store_.mistake_counts({}, 5);
+  return {std::move(c)};
+}
+
+std::vector<Action> KioskServices::perform(const Effect& effect) {
+  std::vector<Action> out;
+  const int64_t now = wall_();
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, CheckPin>) {
+          PinChecked answer{store_.verify_pin(e.employee_id, e.pin, now)};
+          // The log names the outcome, never the PIN.
+          log_("sign-in " + e.employee_id + ": " +
+               (answer.check.outcome == PinOutcome::ok       ? "ok"
+                : answer.check.outcome == PinOutcome::locked ? "locked"
+                                                             : "refused"));
+          out.push_back(std::move(answer));
+        } else if constexpr (std::is_same_v<T, LoadRecords>) {
+          out.push_back(RecordsLoaded{e.operator_id, store_.attempts(e.operator_id), store_.awards(e.operator_id)});
+        } else if constexpr (std::is_same_v<T, AttemptStarted>) {
+          attempt_uuid_.clear();
+          const Scenario* sc = find(state_.scenarios, e.scenario_id);
+          if (!sc) return log_("cannot record: unknown scenario " + e.scenario_id);
+          const StoreStatus st =
+              recorder_.begin(e.operator_id, *sc, e.seed, e.lang, TerminalKind::emulated, now, attempt_uuid_);
+          if (!st) {
+            attempt_uuid_.clear();
+            log_("cannot record the attempt: " + st.message);
+          }
+        } else if constexpr (std::is_same_v<T, AttemptProgress>) {
+          if (attempt_uuid_.empty()) return;
+          if (const StoreStatus st = recorder_.record_steps(attempt_uuid_, e.result, now); !st)
+            log_("cannot record a step: " + st.message);
+        } else if constexpr (std::is_same_v<T, AttemptFinished> || std::is_same_v<T, AttemptAbandoned>) {
+          constexpr bool abandoned = std::is_same_v<T, AttemptAbandoned>;
+          log_("attempt " + e.result.scenario_id + (abandoned ? " abandoned" : " finished") + ": score " +
+               std::to_string(static_cast<int>(e.result.score * 100.0 + 0.5)) + "%");
+          if (attempt_uuid_.empty()) return;
+          std::optional<AwardRow> award;
+          if (const StoreStatus st = recorder_.finish(attempt_uuid_, e.result, abandoned, now, &award); !st)
+            log_("cannot close the attempt: " + st.message);
+          attempt_uuid_.clear();
+          if (award) out.push_back(AwardMade{*award});
+        } else if constexpr (std::is_same_v<T, LanguageChanged>) {
+          if (e.operator_id.empty()) return;
+          if (const StoreStatus st = store_.set_language(e.operator_id, e.lang); !st)
+            log_("cannot remember the language: " + st.message);
+        } else if constexpr (std::is_same_v<T, LoadConsole>) {
+          out = console_data();
+        } else if constexpr (std::is_same_v<T, LoadReplay>) {
+          out.push_back(ReplayLoaded{e.uuid, store_.events(e.uuid)});
+        } else if constexpr (std::is_same_v<T, SaveOperator>) {
+          const StoreStatus st = store_.add_operator(e.op, e.pin);
+          if (e.first_run) {
+            if (!st) return out.push_back(ConsoleNotice{"console.failed_save", st.message, true});
+            log_("first administrator " + e.op.employee_id + " created");
+            out.push_back(AdminPresence{true});
+            PinCheck signed_in;
+            signed_in.outcome = PinOutcome::ok;
+            signed_in.op = store_.find_operator(e.op.employee_id).value_or(e.op);
+            out.push_back(PinChecked{signed_in});
+            return;
+          }
+          out.push_back(store_notice(st, e.op.employee_id));
+          if (st) {
+            log_("operator " + e.op.employee_id + " added");
+            for (Action& a : console_data()) out.push_back(std::move(a));
+          }
+        } else if constexpr (std::is_same_v<T, SavePin>) {
+          const StoreStatus st = store_.reset_pin(e.employee_id, e.pin);
+          if (st) log_("PIN reset for " + e.employee_id);
+          out.push_back(store_notice(st, e.employee_id));
+        } else if constexpr (std::is_same_v<T, SaveActive>) {
+          const StoreStatus st = store_.set_active(e.employee_id, e.active);
+          out.push_back(store_notice(st, e.employee_id));
+          if (st) {
+            log_("operator " + e.employee_id + (e.active ? " reactivated" : " deactivated"));
+            for (Action& a : console_data()) out.push_back(std::move(a));
+          }
+        } else if constexpr (std::is_same_v<T, WriteRosterCsv>) {
+          const Track* track = primary_track(state_);
+          if (!track) return out.push_back(ConsoleNotice{"console.failed_save", "no certification track", true});
+          const auto rows =
+              build_roster(*track, state_.scenarios, store_.operators(true), store_.attempts(), store_.awards(), now);
+          std::error_code ec;
+          std::filesystem::create_directories(exports_dir_, ec);
+          const std::filesystem::path file = exports_dir_ / ("roster-" + stamp_utc(now) + ".csv");
+          // With a BOM: the file is meant for a spreadsheet, which needs it to read Chinese names.
+          const std::string csv = roster_csv(rows, true);
+          std::ofstream f(file, std::ios::binary | std::ios::trunc);
+          f.write(csv.data(), static_cast<std::streamsize>(csv.size()));
+          f.close();
+          if (!f || ec)
+            return out.push_back(ConsoleNotice{"console.failed_save", "cannot write " + file.string(), true});
+          ::chmod(file.c_str(), 0600);  // names and results of staff: the owner's only
+          log_("roster exported to " + file.string());
+          out.push_back(ConsoleNotice{"console.exported", file.string(), false});
+        } else if constexpr (std::is_same_v<T, QuitKiosk>) {
+          log_("kiosk closed by a manager");
+          quit_ = true;
+        } else if constexpr (std::is_same_v<T, Ignored>) {
+          log_("ignored: " + e.why);
+        }
+      },
+      effect);
+  return out;
+}
+
+bool has_active_manager(SqliteStore& store) {
+  for (const OperatorRecord& op : store.operators(false))
+    if (op.active && is_manager(op.role)) return true;
+  return false;
+}
+
+std::vector<Effect> apply(AppState& state, KioskServices& services, const Action& action) {
+  state.wall_ms = services.wall_now();
+  std::vector<Effect> all;
+  std::deque<Action> queue{action};
+  // Answers lead to more answers only a few levels deep (sign-in -> records); the bound turns a
+  // mistake that would loop into a logged stop instead of a frozen kiosk.
+  for (int n = 0; !queue.empty() && n < 64; ++n) {
+    const Action a = std::move(queue.front());
+    queue.pop_front();
+    for (Effect& e : update(state, a)) {
+      for (Action& next : services.perform(e)) queue.push_back(std::move(next));
+      all.push_back(std::move(e));
+    }
+  }
+  return all;
+}
+
+}  // namespace posdrill

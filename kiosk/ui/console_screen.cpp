@@ -1,0 +1,373 @@
+// The manager console.
+//
+// [SECTION] Roster, history and replay
+// [SECTION] Mistakes chart
+// [SECTION] Accounts
+// [SECTION] Screen
+
+#include "kiosk/ui/console_screen.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "kiosk/core/certification.h"
+#include "kiosk/core/replay.h"
+#include "kiosk/ui/home_screen.h"
+
+namespace posdrill {
+
+namespace {
+
+std::string tr(const AppState& st, std::string_view key) { return st.strings.tr(key, st.lang); }
+
+const Scenario* find_scenario(const AppState& st, const std::string& id) {
+  for (const Scenario& s : st.scenarios)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+std::string scenario_title(const AppState& st, const std::string& id) {
+  const Scenario* sc = find_scenario(st, id);
+  return sc ? sc->title.get(st.lang) : id;
+}
+
+std::string role_label(const AppState& st, Role r) { return tr(st, "console.role." + std::string(role_name(r))); }
+
+std::string percent(double score) { return std::to_string(static_cast<int>(std::lround(score * 100))) + "%"; }
+
+// A full-width row a touch target high that can be tapped; `cells` are drawn at `x` offsets.
+bool tap_row(const Theme& th, std::string_view id, const std::vector<std::pair<float, std::string>>& cells,
+             bool selected, ImU32 status_colour = 0, float status_x = -1, const std::string& status = {}) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  ImFont* f = ImGui::GetFont();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetContentRegionAvail().x;
+  ImGui::PushID(id.data(), id.data() + id.size());
+  const bool tapped = ImGui::InvisibleButton("##row", ImVec2(w, m.touch_px));
+  const bool held = ImGui::IsItemActive();
+  ImGui::PopID();
+  note_widget(id);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 q(p.x + w, p.y + m.touch_px);
+  dl->AddRectFilled(p, q, held ? pal.card_pressed : selected ? pal.card_hovered : pal.card, m.rounding);
+  if (selected) dl->AddRect(p, q, pal.accent, m.rounding, 0, m.border);
+  const float ty = p.y + (m.touch_px - f->FontSize) * 0.5f;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const float x0 = p.x + cells[i].first;
+    const float x1 = i + 1 < cells.size() ? p.x + cells[i + 1].first - m.pad : q.x - m.pad;
+    dl->PushClipRect(ImVec2(x0, p.y), ImVec2(std::max(x0, x1), q.y), true);
+    dl->AddText(f, f->FontSize, ImVec2(x0, ty), pal.text, cells[i].second.c_str());
+    dl->PopClipRect();
+  }
+  if (status_colour && status_x >= 0) {
+    const ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, status.c_str());
+    const ImVec2 b0(p.x + status_x, p.y + m.pad * 0.4f);
+    const ImVec2 b1(b0.x + ts.x + m.pad, q.y - m.pad * 0.4f);
+    dl->AddRectFilled(b0, b1, status_colour, m.rounding);
+    dl->AddText(f, f->FontSize, ImVec2(b0.x + m.pad * 0.5f, ty), pal.text, status.c_str());
+  }
+  ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
+  return tapped;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Roster, history and replay
+// ---------------------------------------------------------------------------------------------
+
+void replay_view(const AppState& st, const Theme& th) {
+  const Palette& pal = palette();
+  const ConsoleState& c = st.console;
+  ImFont* f = ImGui::GetFont();
+  const AttemptRow* row = nullptr;
+  for (const AttemptRow& a : c.attempts)
+    if (a.uuid == c.selected_attempt) row = &a;
+  if (!row) return;
+  paragraph(font_or_current(th.heading), tr(st, "console.replay") + ": " + scenario_title(st, row->scenario_id),
+            pal.accent);
+  const Scenario* sc = find_scenario(st, row->scenario_id);
+  // Content may have changed since: the texts then come from what was recorded.
+  if (sc && sc->version != row->scenario_version) sc = nullptr;
+  if (c.replay.empty()) paragraph(f, tr(st, "console.loading"), pal.text_dim);
+  for (const ReplayStep& r : replay_steps(c.replay, sc)) {
+    begin_box(th);
+    if (r.critical) badge(th, tr(st, "debrief.critical"), pal.bad, pal.text);
+    const Text& shown = r.prompt.empty() ? r.text : r.prompt;
+    paragraph(f, std::to_string(r.seq) + ". " + shown.get(st.lang), pal.text);
+    if (!r.chosen.empty())
+      paragraph(f, tr(st, "console.chosen") + ": " + r.chosen.get(st.lang), pal.accent);
+    else if (!r.choice_id.empty())
+      paragraph(f, tr(st, "console.chosen") + ": " + r.choice_id, pal.accent);
+    if (r.kind == "terminal")
+      paragraph(f, tr(st, r.terminal_success ? "console.terminal_done" : "console.terminal_not_done"),
+                r.terminal_success ? pal.text : pal.accent);
+    if (r.max_points > 0)
+      paragraph(f, fill_count(tr(st, "console.points"), r.points) + " / " + std::to_string(r.max_points), pal.text_dim);
+    if (!r.feedback.empty()) paragraph(f, r.feedback.get(st.lang), pal.text_dim);
+    end_box(th, pal.card, r.mistake ? (r.critical ? pal.bad : pal.mark) : pal.card_border);
+  }
+}
+
+void history_view(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ConsoleState& c = st.console;
+  ImGui::Dummy(ImVec2(1, m.gap));
+  std::string name = c.selected_operator;
+  for (const OperatorRecord& o : c.operators)
+    if (o.employee_id == c.selected_operator) name = o.name + " (" + o.employee_id + ")";
+  paragraph(font_or_current(th.heading), tr(st, "console.history") + ": " + name, pal.accent);
+  const float w = ImGui::GetContentRegionAvail().x;
+  int n = 0;
+  for (const AttemptRow& a : c.attempts) {
+    if (a.operator_id != c.selected_operator) continue;
+    ++n;
+    const std::string outcome = a.abandoned ? tr(st, "console.abandoned")
+                                : a.passed  ? tr(st, "console.passed")
+                                            : tr(st, "console.failed");
+    const ImU32 colour = a.abandoned ? pal.card_border : a.passed ? pal.ok : pal.bad;
+    if (tap_row(th, "attempt." + a.uuid,
+                {{m.pad, format_date_utc(a.started_ms)},
+                 {w * 0.18f, scenario_title(st, a.scenario_id)},
+                 {w * 0.68f, percent(a.score)}},
+                a.uuid == c.selected_attempt, colour, w * 0.78f, outcome))
+      dispatch(SelectAttempt{a.uuid == c.selected_attempt ? std::string() : a.uuid});
+    if (a.uuid == c.selected_attempt) replay_view(st, th);
+  }
+  if (n == 0) paragraph(ImGui::GetFont(), tr(st, "console.no_attempts"), pal.text_dim);
+}
+
+void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ConsoleState& c = st.console;
+  const float w = ImGui::GetContentRegionAvail().x;
+  // Column starts as fractions of the width: id, name, role, status, passed, expires, last drill.
+  const float x[] = {m.pad, w * 0.12f, w * 0.32f, w * 0.45f, w * 0.62f, w * 0.72f, w * 0.86f};
+  ImFont* f = ImGui::GetFont();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const char* heads[] = {"console.col_id",     "console.col_name",    "console.col_role", "console.col_status",
+                         "console.col_passed", "console.col_expires", "console.col_last"};
+  for (int i = 0; i < 7; ++i)
+    ImGui::GetWindowDrawList()->AddText(f, f->FontSize, ImVec2(p.x + x[i], p.y), pal.text_dim,
+                                        tr(st, heads[i]).c_str());
+  ImGui::Dummy(ImVec2(w, f->FontSize + m.gap * 0.5f));
+  for (const RosterRow& r : c.roster) {
+    std::string name = r.op.name;
+    if (!r.op.active) name += " (" + tr(st, "console.inactive") + ")";
+    const std::string status = tr(st, cert_status_key(r.status));
+    if (tap_row(th, "row." + r.op.employee_id,
+                {{x[0], r.op.employee_id},
+                 {x[1], name},
+                 {x[2], role_label(st, r.op.role)},
+                 {x[3], ""},
+                 {x[4], std::to_string(r.passed_count) + " / " + std::to_string(r.required_count)},
+                 {x[5], format_date_utc(r.expires_ms)},
+                 {x[6], format_date_utc(r.last_attempt_ms)}},
+                r.op.employee_id == c.selected_operator, cert_status_colour(r.status), x[3], status))
+      dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
+  }
+  if (!c.selected_operator.empty()) history_view(st, th, dispatch);
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Mistakes chart
+// ---------------------------------------------------------------------------------------------
+
+void mistakes_tab(const AppState& st, const Theme& th) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ConsoleState& c = st.console;
+  ImFont* f = ImGui::GetFont();
+  if (c.mistakes.empty()) paragraph(f, tr(st, "console.no_mistakes"), pal.text_dim);
+  std::map<std::string, int> most;  // per scenario, the longest bar's count
+  for (const MistakeCount& mc : c.mistakes) most[mc.scenario_id] = std::max(most[mc.scenario_id], mc.count);
+  std::string current;
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float label_w = w * 0.55f;
+  for (const MistakeCount& mc : c.mistakes) {
+    if (mc.scenario_id != current) {
+      current = mc.scenario_id;
+      ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+      paragraph(font_or_current(th.heading), scenario_title(st, mc.scenario_id), pal.accent);
+    }
+    // The label: the step's prompt and, for a decision, the wrong choice.
+    std::string label = mc.step_id;
+    if (const Scenario* sc = find_scenario(st, mc.scenario_id))
+      if (const Step* step = sc->find(mc.step_id)) {
+        label = step->prompt.get(st.lang);
+        for (const Choice& ch : step->choices)
+          if (ch.id == mc.choice_id) label += " > " + ch.text.get(st.lang);
+      }
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float h = wrapped_height(f, label, label_w);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    draw_wrapped_text(dl, f, p, pal.text, label, label_w);
+    const float bar_max = w - label_w - 3 * m.pad - f->FontSize * 3;
+    const float bar =
+        std::max(m.border * 2, bar_max * static_cast<float>(mc.count) / std::max(1, most[mc.scenario_id]));
+    const ImVec2 b0(p.x + label_w + m.pad, p.y + m.border);
+    dl->AddRectFilled(b0, ImVec2(b0.x + bar, b0.y + f->FontSize), mc.critical ? pal.bad : pal.mark, m.rounding * 0.5f);
+    const std::string n = std::to_string(mc.count);
+    dl->AddText(f, f->FontSize, ImVec2(b0.x + bar + m.pad * 0.5f, b0.y), pal.text, n.c_str());
+    ImGui::Dummy(ImVec2(w, std::max(h, f->FontSize) + m.gap * 0.5f));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Accounts
+// ---------------------------------------------------------------------------------------------
+
+void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ConsoleState& c = st.console;
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float button_w = std::max(m.touch_px * 2.5f, w * 0.16f);
+  for (const OperatorRecord& o : c.operators) {
+    std::string line = o.employee_id + "  " + o.name + "  " + role_label(st, o.role);
+    if (!o.active) line += "  (" + tr(st, "console.inactive") + ")";
+    const float y = ImGui::GetCursorPosY();
+    ImGui::SetCursorPosY(y + (m.touch_px - ImGui::GetFontSize()) * 0.5f);
+    ImGui::TextUnformatted(line.c_str());
+    ImGui::SetCursorPos(ImVec2(w - 2 * button_w - m.gap, y));
+    if (touch_button(th, tr(st, "console.reset_pin"), "reset." + o.employee_id, button_w)) {
+      ui.pin_for = ui.pin_for == o.employee_id ? std::string() : o.employee_id;
+      ui.new_pin.fill('\0');
+      ui.new_pin_again.fill('\0');
+    }
+    ImGui::SameLine(0.0f, m.gap);
+    if (touch_button(th, tr(st, o.active ? "console.deactivate" : "console.activate"), "active." + o.employee_id,
+                     button_w))
+      dispatch(SetOperatorActive{o.employee_id, !o.active});
+    if (ui.pin_for == o.employee_id) {
+      const float fw = std::min(w, 600.0f * m.scale);
+      form_field(th, tr(st, "console.pin"), "###reset.pin", ui.new_pin.data(), ui.new_pin.size(), fw, true);
+      form_field(th, tr(st, "console.pin_again"), "###reset.pin_again", ui.new_pin_again.data(),
+                 ui.new_pin_again.size(), fw, true);
+      if (touch_button(th, tr(st, "console.reset_pin"), "reset.save", fw, true, pal.ok)) {
+        dispatch(ResetOperatorPin{o.employee_id, ui.new_pin.data(), ui.new_pin_again.data()});
+        ui.new_pin.fill('\0');
+        ui.new_pin_again.fill('\0');
+        ui.pin_for.clear();
+      }
+    }
+    ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
+  }
+
+  // Add an account.
+  ImGui::Dummy(ImVec2(1, m.gap));
+  paragraph(font_or_current(th.heading), tr(st, "console.add"), pal.accent);
+  const float fw = std::min(w, 700.0f * m.scale);
+  OperatorForm& f = ui.add;
+  form_field(th, tr(st, "first_run.id"), "###add.id", f.id.data(), f.id.size(), fw, false);
+  form_field(th, tr(st, "first_run.name"), "###add.name", f.name.data(), f.name.size(), fw, false);
+  form_field(th, tr(st, "console.store"), "###add.store", f.store.data(), f.store.size(), fw, false);
+  paragraph(ImGui::GetFont(), tr(st, "console.col_role"), pal.text_dim);
+  const Role roles[] = {Role::trainee, Role::manager, Role::admin};
+  const float rw = (fw - 2 * m.gap) / 3;
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) ImGui::SameLine(0.0f, m.gap);
+    const bool on = f.role == i;
+    if (touch_button(th, role_label(st, roles[i]), "add.role." + std::string(role_name(roles[i])), rw, true,
+                     on ? pal.ok : 0))
+      f.role = i;
+  }
+  ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+  form_field(th, tr(st, "first_run.pin"), "###add.pin", f.pin.data(), f.pin.size(), fw, true);
+  form_field(th, tr(st, "first_run.pin_again"), "###add.pin_again", f.pin_again.data(), f.pin_again.size(), fw, true);
+  if (touch_button(th, tr(st, "console.add"), "add.save", fw, true, pal.ok)) {
+    AddOperator a;
+    a.op.employee_id = f.id.data();
+    a.op.name = f.name.data();
+    a.op.store_id = f.store.data();
+    a.op.role = roles[std::clamp(f.role, 0, 2)];
+    a.op.lang = st.lang;
+    a.pin = f.pin.data();
+    a.pin_again = f.pin_again.data();
+    f.clear_pins();
+    dispatch(a);
+  }
+}
+
+void settings_tab(const AppState& st, const Theme& th) {
+  const Palette& pal = palette();
+  ImFont* f = ImGui::GetFont();
+  paragraph(f, tr(st, "console.settings_note"), pal.text_dim);
+  ImGui::Dummy(ImVec2(1, th.metrics.gap));
+  for (const auto& [k, v] : st.console.facts) {
+    paragraph(f, k, pal.text_dim);
+    paragraph(f, v, pal.text);
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Screen
+// ---------------------------------------------------------------------------------------------
+
+void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ConsoleState& c = st.console;
+  begin_screen("###console", th);
+  screen_header(st, th, tr(st, "console.title") + " - " + c.manager.name, tr(st, "console.close"), "console.close",
+                CloseConsole{}, dispatch);
+
+  const struct {
+    ConsoleTab tab;
+    const char* key;
+    const char* id;
+  } tabs[] = {{ConsoleTab::roster, "console.roster", "tab.roster"},
+              {ConsoleTab::mistakes, "console.mistakes", "tab.mistakes"},
+              {ConsoleTab::operators, "console.operators", "tab.operators"},
+              {ConsoleTab::settings, "console.settings", "tab.settings"}};
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float tab_w = (avail - 3 * m.gap) / 4;
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) ImGui::SameLine(0.0f, m.gap);
+    if (touch_button(th, tr(st, tabs[i].key), tabs[i].id, tab_w, true, c.tab == tabs[i].tab ? pal.ok : 0))
+      dispatch(SetConsoleTab{tabs[i].tab});
+  }
+  ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+
+  const float bar_h = m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2;
+  ImGui::BeginChild("###console_body", ImVec2(0.0f, -bar_h), false, ImGuiWindowFlags_NoSavedSettings);
+  drag_scroll(th, ui.dragging);
+  switch (c.tab) {
+    case ConsoleTab::roster:
+      roster_tab(st, th, dispatch);
+      break;
+    case ConsoleTab::mistakes:
+      mistakes_tab(st, th);
+      break;
+    case ConsoleTab::operators:
+      accounts_tab(st, th, ui, dispatch);
+      break;
+    case ConsoleTab::settings:
+      settings_tab(st, th);
+      break;
+  }
+  ImGui::EndChild();
+
+  // Footer: the last result on the left, export and close-the-kiosk on the right.
+  const float bw = std::max(m.touch_px * 3, avail * 0.18f);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  if (!c.notice_key.empty()) {
+    const std::string text = tr(st, c.notice_key) + (c.notice_detail.empty() ? "" : " " + c.notice_detail);
+    const ImU32 col = c.notice_error ? pal.accent : pal.text;
+    draw_wrapped_text(ImGui::GetWindowDrawList(), ImGui::GetFont(),
+                      ImVec2(p.x, p.y + (m.touch_px - ImGui::GetFontSize()) * 0.5f), col, text,
+                      std::max(1.0f, avail - 2 * bw - 3 * m.gap));
+  }
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + avail - 2 * bw - m.gap);
+  if (touch_button(th, tr(st, "console.export"), "console.export", bw)) dispatch(ExportRoster{});
+  ImGui::SameLine(0.0f, m.gap);
+  if (touch_button(th, tr(st, "console.exit"), "console.exit", bw, true, pal.bad)) dispatch(ExitKiosk{});
+  end_screen();
+}
+
+}  // namespace posdrill

@@ -1,0 +1,26 @@
+// The manager console, behind the manager PIN: the store roster with certification status, each
+// operator's history and a step-by-step replay of any attempt, the most frequent mistakes per
+// scenario as a bar chart, account management, read-only settings, CSV export and "close the
+// kiosk". Reads AppState::console; emits console actions.
+#pragma once
+
+#include <string>
+
+#include "kiosk/core/app_state.h"
+#include "kiosk/ui/first_run_screen.h"
+#include "kiosk/ui/theme.h"
+#include "kiosk/ui/widgets.h"
+
+namespace posdrill {
+
+struct ConsoleUiState {
+  bool dragging = false;
+  OperatorForm add;     // the "add an account" form
+  std::string pin_for;  // the account whose "reset PIN" form is open
+  std::array<char, 12> new_pin{};
+  std::array<char, 12> new_pin_again{};
+};
+
+void draw_console_screen(const AppState& state, const Theme& theme, ConsoleUiState& ui, const Dispatch& dispatch);
+
+}  // namespace posdrill

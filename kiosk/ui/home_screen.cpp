@@ -1,0 +1,152 @@
+// The home screen.
+
+#include "kiosk/ui/home_screen.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "kiosk/core/catalog.h"
+
+namespace posdrill {
+
+ImU32 cert_status_colour(CertStatus s) {
+  const Palette& pal = palette();
+  switch (s) {
+    case CertStatus::certified:
+      return pal.ok;
+    case CertStatus::expiring:
+      return pal.mark;
+    case CertStatus::expired:
+      return pal.bad;
+    case CertStatus::in_progress:
+      return pal.difficulty[1];
+    case CertStatus::not_started:
+      break;
+  }
+  return pal.card_border;
+}
+
+const char* cert_status_key(CertStatus s) {
+  switch (s) {
+    case CertStatus::not_started:
+      return "cert.not_started";
+    case CertStatus::in_progress:
+      return "cert.in_progress";
+    case CertStatus::certified:
+      return "cert.certified";
+    case CertStatus::expiring:
+      return "cert.expiring";
+    case CertStatus::expired:
+      return "cert.expired";
+  }
+  return "cert.not_started";
+}
+
+namespace {
+
+const Scenario* find(const AppState& st, const std::string& id) {
+  for (const Scenario& s : st.scenarios)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+// One topic as a row: a filled dot when passed, an empty ring when not, then its name.
+void topic_row(const AppState& st, const Theme& th, const TopicProgress& t) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  ImFont* f = ImGui::GetFont();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float r = f->FontSize * 0.35f;
+  const ImVec2 c(p.x + r + m.border, p.y + f->FontSize * 0.5f + m.border);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (t.passed)
+    dl->AddCircleFilled(c, r, pal.ok);
+  else
+    dl->AddCircle(c, r, pal.text_dim, 0, m.border);
+  const std::string label = st.strings.tr(topic_string_key(t.topic), st.lang);
+  dl->AddText(f, f->FontSize, ImVec2(p.x + 2 * r + m.pad, p.y), t.passed ? pal.text : pal.text_dim, label.c_str());
+  ImGui::Dummy(ImVec2(1, f->FontSize + m.gap * 0.5f));
+}
+
+}  // namespace
+
+void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const Lang lang = st.lang;
+  auto tr = [&](const char* key) { return st.strings.tr(key, lang); };
+  begin_screen("###home", th);
+  if (!st.session) {
+    end_screen();
+    return;
+  }
+  const Session& s = *st.session;
+  screen_header(st, th, tr("home.greeting") + s.op.name, tr("home.sign_out"), "home.sign_out", SignOut{}, dispatch);
+
+  // Buttons in a fixed bar at the bottom, the rest scrolls by drag.
+  const float bar_h = m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const bool two = avail > 900.0f * m.scale;
+  const float col_w = two ? std::floor((avail - m.gap) * 0.5f) : avail;
+  ImFont* heading = font_or_current(th.heading);
+  ImFont* body = ImGui::GetFont();
+  const ImGuiWindowFlags child_flags = ImGuiWindowFlags_NoSavedSettings;
+
+  // Each column is its own child window, so paragraphs wrap at the column's edge and each
+  // column scrolls by drag on its own.
+  ImGui::BeginChild("###home_left", ImVec2(col_w, -bar_h), false, child_flags);
+  drag_scroll(th, ui.dragging);
+  paragraph(heading, tr("home.certification"), pal.accent);
+  const Track* track = primary_track(st);
+  if (!s.loaded) {
+    paragraph(body, tr("home.loading"), pal.text_dim);
+  } else if (!track) {
+    paragraph(body, tr("home.no_track"), pal.text_dim);
+  } else {
+    paragraph(body, track->title.get(lang), pal.text);
+    badge(th, tr(cert_status_key(s.progress.status)), cert_status_colour(s.progress.status), pal.text);
+    ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+    if (s.progress.award) {
+      paragraph(body, tr("home.awarded") + " " + format_date_utc(s.progress.award->awarded_ms), pal.text_dim);
+      paragraph(body, tr("home.expires") + " " + format_date_utc(s.progress.award->expires_ms), pal.text);
+    }
+    paragraph(
+        body,
+        fill_count(tr("home.progress"), s.progress.passed_count) + " / " + std::to_string(s.progress.required_count),
+        pal.text);
+    ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+    paragraph(body, tr("home.topics"), pal.text_dim);
+    for (const TopicProgress& t : s.progress.topics) topic_row(st, th, t);
+  }
+  if (two) {
+    ImGui::EndChild();
+    ImGui::SameLine(0.0f, m.gap);
+    ImGui::BeginChild("###home_right", ImVec2(col_w, -bar_h), false, child_flags);
+    drag_scroll(th, ui.dragging_right);
+  } else {
+    ImGui::Dummy(ImVec2(1, m.gap));
+  }
+  paragraph(heading, tr("home.recommended"), pal.accent);
+  if (s.loaded && s.recommended.empty()) paragraph(body, tr("home.all_done"), pal.text_dim);
+  for (const std::string& id : s.recommended) {
+    const Scenario* sc = find(st, id);
+    if (!sc) continue;
+    const std::string label = st.strings.tr(topic_string_key(sc->topic), lang) + " - " + sc->title.get(lang);
+    if (touch_button(th, label, "rec." + id, 0.0f)) dispatch(OpenScenario{id});
+    ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
+  }
+  ImGui::EndChild();
+
+  // Bottom bar: all drills, and the console for managers.
+  const bool manager = is_manager(s.op.role);
+  const float bw = manager ? (avail - m.gap) * 0.5f : avail;
+  if (touch_button(th, tr("home.all_scenarios"), "home.catalog", bw, true, pal.ok)) dispatch(OpenCatalog{});
+  if (manager) {
+    ImGui::SameLine(0.0f, m.gap);
+    if (touch_button(th, tr("home.console"), "home.console", bw)) dispatch(OpenConsole{});
+  }
+  end_screen();
+}
+
+}  // namespace posdrill

@@ -1,0 +1,436 @@
+// The kiosk with its records: sign-in on the numpad, home, play by touch to the debrief, the
+// hidden manager gesture and PIN gate, the console, idle sign-out and the first run, driven
+// through Dear ImGui with no renderer (taps at widgets' stable IDs) and the real effect runner on
+// a real SQLite file in a temporary folder. Assertions are on AppState and on what the store
+// holds afterwards.
+
+#include <catch2/catch.hpp>
+
+#include <imgui.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kiosk/app/services.h"
+#include "kiosk/core/app_state.h"
+#include "kiosk/store/store.h"
+#include "kiosk/ui/screens.h"
+#include "kiosk/ui/theme.h"
+#include "kiosk/ui/widgets.h"
+#include "scenarios/loader.h"
+
+using namespace posdrill;
+
+namespace {
+
+const std::filesystem::path content_dir = POSDRILL_TEST_CONTENT_DIR;
+constexpr int64_t day_ms = 24LL * 60 * 60 * 1000;
+constexpr int64_t t0 = 1'795'000'000'000;  // 2026-11-18, a fixed wall clock
+
+struct TempDir {
+  TempDir() {
+    std::random_device rd;
+    path = std::filesystem::temp_directory_path() / ("posdrill-flow-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::filesystem::path path;
+};
+
+OperatorRecord person(const std::string& id, const std::string& name, Role role, Lang lang = Lang::zh) {
+  OperatorRecord o;
+  o.employee_id = id;
+  o.name = name;
+  o.role = role;
+  o.lang = lang;
+  o.created_ms = t0;
+  return o;
+}
+
+class Kiosk {
+ public:
+  explicit Kiosk(ImVec2 display, bool with_people = true) {
+    ctx_ = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.DisplaySize = display;
+    io.DeltaTime = 1.0f / 60.0f;
+    theme.metrics = theme_metrics(display.y);
+    apply_theme_style(theme.metrics, ImGui::GetStyle());
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    set_widget_rects(&rects);
+
+    StoreStatus st;
+    store = SqliteStore::open(dir.path / "posdrill.db", st, wall);
+    REQUIRE(store);
+    if (with_people) {
+      REQUIRE(store->add_operator(person("1001", "王小明", Role::trainee, Lang::en), "2580"));
+      REQUIRE(store->add_operator(person("9001", "李店长", Role::manager), "7391"));
+    }
+    ContentSet c = load_content(content_dir);
+    state.scenarios = std::move(c.scenarios);
+    state.tracks = std::move(c.tracks);
+    load_ui_strings(ui_strings_path(content_dir), state.strings);
+    state.clock = &clock;
+    state.require_sign_in = true;
+    state.has_manager = has_active_manager(*store);
+    state.screen = ScreenId::attract;
+    refresh_catalog(state);
+    services = std::make_unique<KioskServices>(
+        *store, state, dir.path / "exports", [this] { return wall; },
+        [this](const std::string& l) { log.push_back(l); });
+  }
+  ~Kiosk() {
+    set_widget_rects(nullptr);
+    ImGui::DestroyContext(ctx_);
+  }
+  Kiosk(const Kiosk&) = delete;
+  Kiosk& operator=(const Kiosk&) = delete;
+
+  void act(const Action& a) {
+    for (Effect& e : apply(state, *services, a)) effects.push_back(std::move(e));
+  }
+
+  void frame(ImVec2 pos, bool down) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = pos;
+    io.MouseDown[0] = down;
+    rects.clear();
+    std::vector<Action> actions;
+    const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
+    if (down) act(UserInput{});
+    ImGui::NewFrame();
+    draw_screens(state, theme, screens_ui, dispatch);
+    ImGui::Render();
+    for (const Action& a : actions) act(a);
+  }
+
+  bool on_screen(const std::string& id) {
+    frame(ImVec2(-1, -1), false);
+    return rects.count(id) == 1;
+  }
+
+  void tap(const std::string& id) {
+    frame(ImVec2(-1, -1), false);
+    const auto it = rects.find(id);
+    INFO("widget " << id);
+    REQUIRE(it != rects.end());
+    REQUIRE(it->second.enabled);
+    const ImVec2 c = it->second.center();
+    CHECK(c.y < ImGui::GetIO().DisplaySize.y);
+    CHECK(c.x < ImGui::GetIO().DisplaySize.x);
+    frame(c, false);
+    frame(c, true);
+    frame(c, false);
+  }
+
+  // Keys `digits` on the on-screen numpad, then OK.
+  void key_in(const std::string& digits) {
+    for (char d : digits) tap(std::string("key.") + d);
+    tap("key.ok");
+  }
+
+  void sign_in(const std::string& id, const std::string& pin) {
+    if (state.screen == ScreenId::attract) tap("attract.start");
+    REQUIRE(state.screen == ScreenId::sign_in);
+    key_in(id);
+    key_in(pin);
+  }
+
+  TempDir dir;
+  int64_t wall = t0;
+  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<KioskServices> services;
+  FakeClock clock{0};
+  AppState state;
+  Theme theme;
+  WidgetRects rects;
+  ScreensUiState screens_ui;
+  std::vector<Effect> effects;
+  std::vector<std::string> log;
+
+ private:
+  ImGuiContext* ctx_ = nullptr;
+};
+
+std::string next_widget(const Kiosk& k, const AutoPlayer& player) {
+  if (k.state.screen == ScreenId::feedback) return "feedback.continue";
+  const Attempt& a = *k.state.attempt;
+  const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
+  switch (act.kind) {
+    case AutoAction::advance:
+      return "continue";
+    case AutoAction::choose:
+      return "choice." + act.choice_id;
+    case AutoAction::terminal:
+      return "op." + std::string(terminal_op_name(act.request.op));
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a trainee signs in on the numpad and plays by touch to the debrief with every step recorded", "[records]") {
+  for (const ImVec2 size : {ImVec2(1920, 1080), ImVec2(1280, 800)}) {
+    Kiosk k(size);
+    k.sign_in("1001", "2580");
+    REQUIRE(k.state.screen == ScreenId::home);
+    REQUIRE(k.state.session);
+    CHECK(k.state.session->op.name == "王小明");
+    CHECK(k.state.lang == Lang::en);  // the trainee's own language
+    REQUIRE(k.state.session->loaded);
+    CHECK(k.state.session->progress.status == CertStatus::not_started);
+    REQUIRE_FALSE(k.state.session->recommended.empty());
+    CHECK(k.state.pin_entry.pin.empty());  // no PIN stays in the state
+
+    const std::string first = k.state.session->recommended.front();
+    k.tap("rec." + first);
+    REQUIRE(k.state.screen == ScreenId::runner);
+    AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+    bool checked_mid_way = false;
+    for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
+      k.clock.advance_ms(4'000);
+      k.tap(next_widget(k, player));
+      // A decision is committed when it is made, not at the end.
+      if (!checked_mid_way && k.state.screen == ScreenId::feedback) {
+        const auto open = k.store->attempts("1001");
+        REQUIRE(open.size() == 1);
+        CHECK(open.front().ended_ms == 0);
+        CHECK(k.store->events(open.front().uuid).size() == k.state.attempt->runner.result().steps.size());
+        checked_mid_way = true;
+      }
+    }
+    REQUIRE(checked_mid_way);
+    REQUIRE(k.state.screen == ScreenId::debrief);
+    const auto rows = k.store->attempts("1001");
+    REQUIRE(rows.size() == 1);
+    CHECK(rows.front().scenario_id == first);
+    CHECK(rows.front().passed);
+    CHECK(rows.front().finished);
+    CHECK_FALSE(rows.front().abandoned);
+    CHECK(k.store->events(rows.front().uuid).size() == k.state.attempt->runner.result().steps.size());
+    CHECK(k.store->check().empty());
+
+    // Home again: the topic now counts as passed.
+    k.tap("back_catalog");
+    REQUIRE(k.state.screen == ScreenId::catalog);
+    k.tap("home");
+    REQUIRE(k.state.screen == ScreenId::home);
+    CHECK(k.state.session->progress.passed_count == 1);
+    CHECK(k.state.session->progress.status == CertStatus::in_progress);
+  }
+}
+
+TEST_CASE("passing one drill per topic on the kiosk certifies the trainee and the debrief says so", "[records]") {
+  Kiosk k(ImVec2(1920, 1080));
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.screen == ScreenId::home);
+  for (int topic = 0; topic < 5; ++topic) {
+    REQUIRE_FALSE(k.state.session->recommended.empty());
+    k.tap("rec." + k.state.session->recommended.front());
+    AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+    for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
+      k.clock.advance_ms(4'000);
+      k.tap(next_widget(k, player));
+    }
+    REQUIRE(k.state.screen == ScreenId::debrief);
+    if (topic < 4) CHECK_FALSE(k.state.session->new_award);
+    k.wall += day_ms;
+    k.act(GoHome{});
+  }
+  // The fifth pass made the award.
+  REQUIRE(k.store->awards("1001").size() == 1);
+  CHECK(k.state.session->progress.status == CertStatus::certified);
+  CHECK(k.state.session->progress.award);
+}
+
+TEST_CASE("wrong PINs count down then lock and the screen never tells which ids exist", "[records][pin]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.sign_in("4242", "2580");  // no such employee
+  CHECK(k.state.screen == ScreenId::sign_in);
+  CHECK(k.state.pin_entry.message_key == "sign_in.wrong");
+  CHECK(k.state.pin_entry.pin.empty());
+
+  k.tap("key.clear");  // the PIN field has the focus: clear it, then fix the id
+  k.tap("field.id");
+  for (int i = 0; i < 4; ++i) k.tap("key.back");
+  CHECK(k.state.pin_entry.employee_id.empty());
+  k.key_in("1001");
+  for (int i = 1; i <= pin_max_failures; ++i) {
+    k.key_in("1357");
+    CHECK(k.state.screen == ScreenId::sign_in);
+    if (i < pin_max_failures) {
+      CHECK(k.state.pin_entry.message_key == "sign_in.wrong_tries");
+      CHECK(k.state.pin_entry.tries_left == pin_max_failures - i);
+    }
+  }
+  CHECK(k.state.pin_entry.message_key == "sign_in.locked");
+  CHECK(k.state.pin_entry.locked_minutes == 15);
+  // The right PIN does not open a locked account…
+  k.key_in("2580");
+  CHECK(k.state.screen == ScreenId::sign_in);
+  CHECK(k.state.pin_entry.message_key == "sign_in.locked");
+  // …until the lock has run out.
+  k.wall += pin_lockout_ms + 1000;
+  k.key_in("2580");
+  CHECK(k.state.screen == ScreenId::home);
+  // The log says what happened and never the PIN.
+  for (const std::string& line : k.log) {
+    CHECK(line.find("2580") == std::string::npos);
+    CHECK(line.find("1357") == std::string::npos);
+  }
+}
+
+TEST_CASE("the hidden corner gesture opens the manager gate which refuses a trainee and admits a manager",
+          "[records][gate]") {
+  Kiosk k(ImVec2(1920, 1080));
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.screen == ScreenId::home);
+  CHECK_FALSE(k.on_screen("home.console"));  // a trainee has no console button
+  for (int i = 0; i < corner_taps_needed - 1; ++i) k.tap("corner");
+  CHECK(k.state.screen == ScreenId::home);  // not yet
+  k.tap("corner");
+  REQUIRE(k.state.screen == ScreenId::manager_gate);
+  k.key_in("1001");
+  k.key_in("2580");
+  CHECK(k.state.screen == ScreenId::manager_gate);
+  CHECK(k.state.pin_entry.message_key == "gate.not_manager");
+  k.tap("sign_in.cancel");
+  CHECK(k.state.screen == ScreenId::home);  // back where the gesture was made
+
+  // Taps spread out over more than the window do not add up.
+  for (int i = 0; i < corner_taps_needed; ++i) {
+    k.clock.advance_ms(corner_tap_window_ms / 2);
+    k.tap("corner");
+  }
+  CHECK(k.state.screen == ScreenId::home);
+
+  for (int i = 0; i < corner_taps_needed; ++i) k.tap("corner");
+  REQUIRE(k.state.screen == ScreenId::manager_gate);
+  k.key_in("9001");
+  k.key_in("7391");
+  REQUIRE(k.state.screen == ScreenId::console);
+  CHECK(k.state.console.manager.employee_id == "9001");
+  REQUIRE(k.state.console.roster.size() == 2);
+  k.tap("row.1001");
+  CHECK(k.state.console.selected_operator == "1001");
+  k.tap("tab.mistakes");
+  CHECK(k.state.console.tab == ConsoleTab::mistakes);
+  k.tap("tab.settings");
+  k.tap("tab.operators");
+  CHECK(k.on_screen("reset.1001"));
+  k.tap("console.export");
+  CHECK(k.state.console.notice_key == "console.exported");
+  CHECK(std::filesystem::exists(k.state.console.notice_detail));
+  k.tap("console.close");
+  CHECK(k.state.screen == ScreenId::home);
+  CHECK(k.state.console.roster.empty());  // nothing of the roster stays behind
+  CHECK_FALSE(k.services->quit_requested());
+
+  // Leaving the kiosk is a console action only.
+  k.act(ExitKiosk{});
+  CHECK_FALSE(k.services->quit_requested());
+  for (int i = 0; i < corner_taps_needed; ++i) k.tap("corner");
+  k.key_in("9001");
+  k.key_in("7391");
+  k.tap("console.exit");
+  CHECK(k.services->quit_requested());
+}
+
+TEST_CASE("a manager adds an account resets a PIN and switches an account off from the console", "[records][gate]") {
+  Kiosk k(ImVec2(1920, 1080));
+  k.sign_in("9001", "7391");
+  REQUIRE(k.state.screen == ScreenId::home);
+  k.tap("home.console");
+  REQUIRE(k.state.screen == ScreenId::console);
+
+  AddOperator add{person("1002", "陈, \"小\" 红", Role::trainee), "4826", "4862"};
+  k.act(add);
+  CHECK(k.state.console.notice_key == "field.pin_mismatch");
+  add.pin_again = "4826";
+  k.act(add);
+  CHECK(k.state.console.notice_key == "console.saved");
+  REQUIRE(k.store->find_operator("1002"));
+  CHECK(k.state.console.roster.size() == 3);
+  // A manager cannot make an administrator.
+  k.act(AddOperator{person("1003", "赵管理", Role::admin), "4826", "4826"});
+  CHECK(k.state.console.notice_key == "console.need_admin");
+  CHECK_FALSE(k.store->find_operator("1003"));
+
+  k.act(ResetOperatorPin{"1001", "9173", "9173"});
+  CHECK(k.state.console.notice_key == "console.saved");
+  k.act(SetOperatorActive{"9001", false});
+  CHECK(k.state.console.notice_key == "console.not_yourself");
+  k.act(SetOperatorActive{"1002", false});
+  CHECK_FALSE(k.store->find_operator("1002")->active);
+
+  k.tap("console.close");
+  k.tap("home.sign_out");
+  REQUIRE(k.state.screen == ScreenId::attract);
+  k.sign_in("1001", "9173");  // the new PIN works
+  CHECK(k.state.screen == ScreenId::home);
+  k.tap("home.sign_out");
+  k.sign_in("1002", "4826");
+  CHECK(k.state.pin_entry.message_key == "sign_in.inactive");
+}
+
+TEST_CASE("idle sign-out returns to the attract screen and records the unfinished attempt as abandoned",
+          "[records][idle]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.sign_in("1001", "2580");
+  k.tap("home.catalog");
+  k.tap("card.preauth_checkout_no_pan");
+  k.tap("continue");
+  REQUIRE(k.state.screen == ScreenId::runner);
+  k.clock.advance_ms(k.state.idle_timeout_ms);
+  k.act(Tick{});
+  REQUIRE(k.state.still_there);
+  k.clock.advance_ms(k.state.still_there_ms);
+  k.act(Tick{});
+  CHECK(k.state.screen == ScreenId::attract);
+  CHECK_FALSE(k.state.session);
+  const auto rows = k.store->attempts("1001");
+  REQUIRE(rows.size() == 1);
+  CHECK(rows.front().abandoned);
+  CHECK_FALSE(rows.front().passed);
+  CHECK(rows.front().ended_ms != 0);
+  CHECK(k.store->check().empty());
+}
+
+TEST_CASE("the language a trainee picks is theirs at the next sign-in", "[records]") {
+  Kiosk k(ImVec2(1920, 1080));
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.lang == Lang::en);
+  k.tap("lang");
+  CHECK(k.state.lang == Lang::zh);
+  k.tap("home.sign_out");
+  CHECK(k.store->find_operator("1001")->lang == Lang::zh);
+  k.sign_in("9001", "7391");
+  CHECK(k.state.lang == Lang::zh);
+}
+
+TEST_CASE("the first run creates the administrator and signs them in with no default account", "[records][first_run]") {
+  Kiosk k(ImVec2(1280, 800), false);
+  REQUIRE_FALSE(k.state.has_manager);
+  k.tap("attract.start");
+  REQUIRE(k.state.screen == ScreenId::first_run);
+  REQUIRE(k.on_screen("first_run.create"));
+  k.act(AddOperator{person("admin1", "张主管", Role::trainee), "1234", "1234"});
+  CHECK(k.state.first_run_message == "field.pin_weak");
+  k.act(AddOperator{person("admin1", "张主管", Role::trainee), "86420", "86421"});
+  CHECK(k.state.first_run_message == "field.pin_mismatch");
+  k.act(AddOperator{person("admin1", "张主管", Role::trainee), "86420", "86420"});
+  REQUIRE(k.state.screen == ScreenId::home);
+  CHECK(k.state.has_manager);
+  CHECK(k.state.session->op.role == Role::admin);  // whatever the form said: the first is an admin
+  CHECK(k.store->has_active_admin());
+  CHECK(k.on_screen("home.console"));
+}
