@@ -36,6 +36,8 @@ bench: deps
 	build/bench/bench/bench_codec
 	build/bench/bench/bench_loopback
 	build/bench/bench/bench_store
+	cmake --preset release && cmake --build --preset release -j $(JOBS) --target posdrill
+	bench/kiosk_startup.sh build/release/posdrill 5
 	@[ -f node_modules/iso_8583/package.json ] || npm ci --no-audit --no-fund --loglevel=error
 	node bench/bench_interop_ratio.mjs build/bench/bench/bench_interop_codec
 
