@@ -32,11 +32,7 @@ std::string Diagnostic::to_string() const {
   return o.str();
 }
 
-const Scenario* ContentSet::find(std::string_view id) const {
-  for (const auto& s : scenarios)
-    if (s.id == id) return &s;
-  return nullptr;
-}
+const Scenario* ContentSet::find(std::string_view id) const { return find_scenario(scenarios, id); }
 
 namespace {
 

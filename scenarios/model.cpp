@@ -180,4 +180,10 @@ std::string format_amount(int64_t minor) {
   return buf;
 }
 
+const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::string_view id) {
+  for (const Scenario& s : scenarios)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
 }  // namespace posdrill

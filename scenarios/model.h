@@ -205,6 +205,9 @@ struct Track {
   std::string file;
 };
 
+// The scenario with `id` in `scenarios`, or null.
+const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::string_view id);
+
 // The test PANs the emulated terminal accepts. Everything else is refused.
 bool is_test_card(std::string_view pan);
 bool luhn_valid(std::string_view digits);

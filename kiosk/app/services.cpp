@@ -15,12 +15,6 @@ namespace posdrill {
 
 namespace {
 
-const Scenario* find(const std::vector<Scenario>& scenarios, const std::string& id) {
-  for (const Scenario& s : scenarios)
-    if (s.id == id) return &s;
-  return nullptr;
-}
-
 ConsoleNotice store_notice(const StoreStatus& st, const std::string& what) {
   if (st) return ConsoleNotice{"console.saved", what, false};
   return ConsoleNotice{"console.failed_save", st.message, true};
@@ -74,7 +68,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           out.push_back(RecordsLoaded{e.operator_id, store_.attempts(e.operator_id), store_.awards(e.operator_id)});
         } else if constexpr (std::is_same_v<T, AttemptStarted>) {
           attempt_uuid_.clear();
-          const Scenario* sc = find(state_.scenarios, e.scenario_id);
+          const Scenario* sc = find_scenario(state_.scenarios, e.scenario_id);
           if (!sc) return log_("cannot record: unknown scenario " + e.scenario_id);
           const StoreStatus st =
               recorder_.begin(e.operator_id, *sc, e.seed, e.lang, TerminalKind::emulated, now, attempt_uuid_);
@@ -159,12 +153,6 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
       },
       effect);
   return out;
-}
-
-bool has_active_manager(SqliteStore& store) {
-  for (const OperatorRecord& op : store.operators(false))
-    if (op.active && is_manager(op.role)) return true;
-  return false;
 }
 
 std::vector<Effect> apply(AppState& state, KioskServices& services, const Action& action) {

@@ -48,10 +48,6 @@ class KioskServices {
   bool quit_ = false;
 };
 
-// Whether any active manager or administrator exists: without one the kiosk starts with the
-// first run.
-bool has_active_manager(SqliteStore& store);
-
 // Applies `action`, performs every effect it leads to and applies the answers, until nothing is
 // left. Returns every effect, in order, for the caller's own (window title, quit). Sets
 // state.wall_ms from the services' clock first.

@@ -54,12 +54,6 @@ std::unique_ptr<Attempt> start_attempt(const Scenario& sc, const Clock& clock, u
   return a;
 }
 
-const Scenario* find_scenario(const AppState& st, const std::string& id) {
-  for (const Scenario& s : st.scenarios)
-    if (s.id == id) return &s;
-  return nullptr;
-}
-
 // After an answer: feedback for a closed decision or task, the debrief once the runner is done.
 void after_answer(AppState& st, std::size_t records_before, std::vector<Effect>& fx) {
   Attempt& a = *st.attempt;
@@ -456,7 +450,7 @@ struct Updater {
     if (st.screen != ScreenId::catalog && st.screen != ScreenId::home)
       return fx.push_back(ignored("open_scenario outside the catalog"));
     if (st.require_sign_in && !st.session) return fx.push_back(ignored("open_scenario without a session"));
-    const Scenario* sc = find_scenario(st, a.scenario_id);
+    const Scenario* sc = find_scenario(st.scenarios, a.scenario_id);
     if (!sc) return fx.push_back(Ignored{"unknown scenario " + a.scenario_id});
     if (!st.clock) return fx.push_back(ignored("no clock"));
     begin(*sc);
@@ -571,8 +565,6 @@ std::vector<Effect> update(AppState& state, const Action& action) {
 // ---------------------------------------------------------------------------------------------
 
 const Track* primary_track(const AppState& state) { return state.tracks.empty() ? nullptr : &state.tracks.front(); }
-
-bool console_open(const AppState& state) { return state.screen == ScreenId::console; }
 
 const std::vector<std::string>& records_string_keys() {
   static const std::vector<std::string> keys = {
@@ -823,12 +815,16 @@ std::vector<std::string> terminal_visible_texts(const Scenario& scenario) {
   return out;
 }
 
-std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios) {
+std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios,
+                                           const std::vector<std::string>& extra_texts) {
   std::vector<uint32_t> cps = collect_glyphs(strings, scenarios);
+  const auto add = [&cps](const std::string& s) {
+    for (uint32_t cp : decode_utf8(s))
+      if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F)) cps.push_back(cp);
+  };
   for (const Scenario& sc : scenarios)
-    for (const std::string& s : terminal_visible_texts(sc))
-      for (uint32_t cp : decode_utf8(s))
-        if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F)) cps.push_back(cp);
+    for (const std::string& s : terminal_visible_texts(sc)) add(s);
+  for (const std::string& s : extra_texts) add(s);
   std::sort(cps.begin(), cps.end());
   cps.erase(std::unique(cps.begin(), cps.end()), cps.end());
   return cps;

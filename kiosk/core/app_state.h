@@ -117,8 +117,6 @@ struct ConsoleState {
   std::string notice_key;  // the last result of an action ("console.saved" …)
   std::string notice_detail;
   bool notice_error = false;
-  // Read-only facts for the settings tab, filled by the platform.
-  std::vector<std::pair<std::string, std::string>> facts;
 };
 
 // ---- Actions: what a screen (or a test, or a script) asks for ------------------------------
@@ -341,6 +339,9 @@ struct AppState {
   int64_t corner_first_ms = 0;
   // Wall-clock now (Unix ms) for certification figures; the platform refreshes it each tick.
   int64_t wall_ms = 0;
+  // Read-only facts for the console's settings tab (content and records paths…), set by the
+  // platform at start.
+  std::vector<std::pair<std::string, std::string>> kiosk_facts;
 };
 
 // Fills `state.catalog` for the current language (call once after loading content).
@@ -374,15 +375,15 @@ const std::vector<std::string>& records_string_keys();
 
 // The first track in content order, or null when there is none.
 const Track* primary_track(const AppState& state);
-// Whether the operator signed in (or the manager at the gate) may use the console.
-bool console_open(const AppState& state);
 
 // Every text the emulated terminal can show while `scenario` is played through the kiosk: its
 // screens and printed slips along the best path and the critical path, and after each menu
 // operation on a fresh replay of its setup. The glyph set is built from these plus the content.
 std::vector<std::string> terminal_visible_texts(const Scenario& scenario);
 
-// The kiosk's whole glyph set: collect_glyphs() plus the terminal texts of every scenario.
-std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios);
+// The kiosk's whole glyph set: collect_glyphs() plus the terminal texts of every scenario and
+// `extra_texts` (what the records hold that screens show, such as operator names).
+std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios,
+                                           const std::vector<std::string>& extra_texts = {});
 
 }  // namespace posdrill

@@ -188,9 +188,7 @@ std::vector<std::string> recommend(const Track& track, const std::vector<Scenari
   std::map<Topic, bool> topic_passed;
   for (const auto& a : attempts) {
     if (a.started_ms > now_ms) continue;
-    const Scenario* s = nullptr;
-    for (const auto& sc : scenarios)
-      if (sc.id == a.scenario_id) s = &sc;
+    const Scenario* s = find_scenario(scenarios, a.scenario_id);
     if (!s) continue;
     ++tries[s->topic];
     best[s->topic] = std::max(best[s->topic], a.score);

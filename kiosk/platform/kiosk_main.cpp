@@ -201,12 +201,7 @@ Prepared prepare(const std::filesystem::path& content_dir, const std::vector<std
   p.loaded = load_everything(content_dir);
   p.content_ms = ms_since(t);
   t = Chrono::now();
-  p.code_points = collect_kiosk_glyphs(p.loaded.strings, p.loaded.content.scenarios);
-  for (const std::string& text : extra_texts)
-    for (uint32_t cp : decode_utf8(text))
-      if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F)) p.code_points.push_back(cp);
-  std::sort(p.code_points.begin(), p.code_points.end());
-  p.code_points.erase(std::unique(p.code_points.begin(), p.code_points.end()), p.code_points.end());
+  p.code_points = collect_kiosk_glyphs(p.loaded.strings, p.loaded.content.scenarios, extra_texts);
   p.glyphs_ms = ms_since(t);
   t = Chrono::now();
   p.font = choose_font(p.code_points);
@@ -573,7 +568,7 @@ int run_kiosk(const KioskOptions& options) {
   state.tracks = std::move(loaded.content.tracks);
   state.strings = std::move(loaded.strings);
   state.require_sign_in = true;
-  state.has_manager = has_active_manager(*store);
+  state.has_manager = store->has_active_manager();
   state.wall_ms = wall_ms();
   state.error_count = loaded.error_count;
   state.clock = &clock;
@@ -584,7 +579,7 @@ int run_kiosk(const KioskOptions& options) {
   // The kiosk opens on the attract screen, and an idle sign-out returns there.
   state.screen = ScreenId::attract;
   state.last_input_ms = clock.now_ms();
-  state.console.facts = {
+  state.kiosk_facts = {
       {"posdrill", POSDRILL_KIOSK_VERSION},
       {"content", std::filesystem::absolute(content_dir).string()},
       {"records", std::filesystem::absolute(db_file).string()},
@@ -592,7 +587,6 @@ int run_kiosk(const KioskOptions& options) {
        std::to_string(state.idle_timeout_ms / 1000) + " s + " + std::to_string(state.still_there_ms / 1000) + " s"},
       {"terminal", "emulated"},
   };
-  const auto facts = state.console.facts;
   KioskServices services(*store, state, (db_file.parent_path() / "exports"), wall_ms, log_line);
   ScreensUiState screens_ui;
   WidgetRects rects;
@@ -608,7 +602,6 @@ int run_kiosk(const KioskOptions& options) {
       if (const auto* lc = std::get_if<LanguageChanged>(&e))
         SDL_SetWindowTitle(pf.window, state.strings.tr("app.title", lc->lang).c_str());
     }
-    if (state.screen == ScreenId::console && state.console.facts.empty()) state.console.facts = facts;
     if (services.quit_requested()) running = false;
   };
 

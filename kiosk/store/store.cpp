@@ -603,6 +603,11 @@ bool SqliteStore::has_active_admin() {
   return s.step() == SQLITE_ROW;
 }
 
+bool SqliteStore::has_active_manager() {
+  Stmt s(db_, "SELECT 1 FROM operators WHERE role IN ('manager', 'admin') AND active = 1 LIMIT 1");
+  return s.step() == SQLITE_ROW;
+}
+
 // Order of the checks: unknown, inactive, locked, then the PIN. Only the last costs an argon2
 // verification, and it is the only one that can change the failure count. The whole check runs
 // under the write lock so two kiosks typing at once cannot both spend the last try.

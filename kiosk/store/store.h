@@ -53,8 +53,7 @@ class SqliteStore {
   // Only a store that finds no other SqliteStore (in any process) open on the file does that
   // recovery: another live store's open attempt is in progress, not crashed. Liveness is a
   // shared flock on the side file FILE-lock, held for the store's lifetime.
-  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file, StoreStatus& status,
-                                           int64_t now_ms);
+  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms);
   ~SqliteStore();
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -69,6 +68,8 @@ class SqliteStore {
   std::optional<OperatorRecord> find_operator(std::string_view employee_id);
   std::vector<OperatorRecord> operators(bool include_inactive = true);  // by employee id
   bool has_active_admin();
+  // Any active manager or administrator: without one the kiosk starts with the first run.
+  bool has_active_manager();
   // Counts a wrong PIN towards the lock-out (pin_max_failures in a row locks for pin_lockout_ms);
   // a right one clears the count. While locked the PIN is not even checked.
   PinCheck verify_pin(std::string_view employee_id, std::string_view pin, int64_t now_ms);
@@ -78,8 +79,8 @@ class SqliteStore {
   StoreStatus set_role(std::string_view employee_id, Role role);
 
   // ---- Attempts ----
-  StoreStatus begin_attempt(const AttemptRow& row);            // ended_ms 0
-  StoreStatus add_event(const AttemptEventRow& event);         // the attempt must be open
+  StoreStatus begin_attempt(const AttemptRow& row);     // ended_ms 0
+  StoreStatus add_event(const AttemptEventRow& event);  // the attempt must be open
   // Closes the attempt with its final figures and, in the same transaction, stores `award`.
   StoreStatus finish_attempt(const AttemptRow& row, const std::optional<AwardRow>& award = std::nullopt);
   // Stores an attempt that is already closed (ended_ms set) with all its events (numbered 1..n) in

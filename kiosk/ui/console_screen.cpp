@@ -22,14 +22,8 @@ namespace {
 
 std::string tr(const AppState& st, std::string_view key) { return st.strings.tr(key, st.lang); }
 
-const Scenario* find_scenario(const AppState& st, const std::string& id) {
-  for (const Scenario& s : st.scenarios)
-    if (s.id == id) return &s;
-  return nullptr;
-}
-
 std::string scenario_title(const AppState& st, const std::string& id) {
-  const Scenario* sc = find_scenario(st, id);
+  const Scenario* sc = find_scenario(st.scenarios, id);
   return sc ? sc->title.get(st.lang) : id;
 }
 
@@ -87,7 +81,7 @@ void replay_view(const AppState& st, const Theme& th) {
   if (!row) return;
   paragraph(font_or_current(th.heading), tr(st, "console.replay") + ": " + scenario_title(st, row->scenario_id),
             pal.accent);
-  const Scenario* sc = find_scenario(st, row->scenario_id);
+  const Scenario* sc = find_scenario(st.scenarios, row->scenario_id);
   // Content may have changed since: the texts then come from what was recorded.
   if (sc && sc->version != row->scenario_version) sc = nullptr;
   if (c.replay.empty()) paragraph(f, tr(st, "console.loading"), pal.text_dim);
@@ -195,7 +189,7 @@ void mistakes_tab(const AppState& st, const Theme& th) {
     }
     // The label: the step's prompt and, for a decision, the wrong choice.
     std::string label = mc.step_id;
-    if (const Scenario* sc = find_scenario(st, mc.scenario_id))
+    if (const Scenario* sc = find_scenario(st.scenarios, mc.scenario_id))
       if (const Step* step = sc->find(mc.step_id)) {
         label = step->prompt.get(st.lang);
         for (const Choice& ch : step->choices)
@@ -297,7 +291,7 @@ void settings_tab(const AppState& st, const Theme& th) {
   ImFont* f = ImGui::GetFont();
   paragraph(f, tr(st, "console.settings_note"), pal.text_dim);
   ImGui::Dummy(ImVec2(1, th.metrics.gap));
-  for (const auto& [k, v] : st.console.facts) {
+  for (const auto& [k, v] : st.kiosk_facts) {
     paragraph(f, k, pal.text_dim);
     paragraph(f, v, pal.text);
   }

@@ -27,29 +27,9 @@ ImU32 cert_status_colour(CertStatus s) {
   return pal.card_border;
 }
 
-const char* cert_status_key(CertStatus s) {
-  switch (s) {
-    case CertStatus::not_started:
-      return "cert.not_started";
-    case CertStatus::in_progress:
-      return "cert.in_progress";
-    case CertStatus::certified:
-      return "cert.certified";
-    case CertStatus::expiring:
-      return "cert.expiring";
-    case CertStatus::expired:
-      return "cert.expired";
-  }
-  return "cert.not_started";
-}
+std::string cert_status_key(CertStatus s) { return "cert." + std::string(cert_status_name(s)); }
 
 namespace {
-
-const Scenario* find(const AppState& st, const std::string& id) {
-  for (const Scenario& s : st.scenarios)
-    if (s.id == id) return &s;
-  return nullptr;
-}
 
 // One topic as a row: a filled dot when passed, an empty ring when not, then its name.
 void topic_row(const AppState& st, const Theme& th, const TopicProgress& t) {
@@ -75,7 +55,7 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const Lang lang = st.lang;
-  auto tr = [&](const char* key) { return st.strings.tr(key, lang); };
+  auto tr = [&](std::string_view key) { return st.strings.tr(key, lang); };
   begin_screen("###home", th);
   if (!st.session) {
     end_screen();
@@ -130,7 +110,7 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
   paragraph(heading, tr("home.recommended"), pal.accent);
   if (s.loaded && s.recommended.empty()) paragraph(body, tr("home.all_done"), pal.text_dim);
   for (const std::string& id : s.recommended) {
-    const Scenario* sc = find(st, id);
+    const Scenario* sc = find_scenario(st.scenarios, id);
     if (!sc) continue;
     const std::string label = st.strings.tr(topic_string_key(sc->topic), lang) + " - " + sc->title.get(lang);
     if (touch_button(th, label, "rec." + id, 0.0f)) dispatch(OpenScenario{id});

@@ -3,6 +3,8 @@
 // console. Reads AppState::session.
 #pragma once
 
+#include <string>
+
 #include "kiosk/core/app_state.h"
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/widgets.h"
@@ -18,6 +20,6 @@ void draw_home_screen(const AppState& state, const Theme& theme, HomeUiState& ui
 
 // The badge colour and strings key of a certification status (shared with the console).
 ImU32 cert_status_colour(CertStatus s);
-const char* cert_status_key(CertStatus s);
+std::string cert_status_key(CertStatus s);  // "cert.<cert_status_name>"
 
 }  // namespace posdrill

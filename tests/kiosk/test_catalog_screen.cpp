@@ -15,6 +15,7 @@
 #include "kiosk/core/glyphs.h"
 #include "kiosk/ui/catalog_screen.h"
 #include "kiosk/ui/theme.h"
+#include "screen_driver.h"
 
 using namespace posdrill;
 
@@ -51,27 +52,9 @@ UiStrings shipped_strings() {
 }
 
 // One ImGui context with no renderer; the default font unless a test adds its own.
-class Harness {
+class Harness : public test::HeadlessImGui {
  public:
-  explicit Harness(ImVec2 display) {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.LogFilename = nullptr;
-    io.DisplaySize = display;
-    io.DeltaTime = 1.0f / 60.0f;
-    theme.metrics = theme_metrics(display.y);
-    apply_theme_style(theme.metrics, ImGui::GetStyle());
-  }
-  ~Harness() { ImGui::DestroyContext(ctx_); }
-  Harness(const Harness&) = delete;
-  Harness& operator=(const Harness&) = delete;
-
-  void build_atlas() {
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
+  explicit Harness(ImVec2 display) : HeadlessImGui(display) {}
 
   // One frame with the mouse at `pos`, the left button `down` or not.
   void frame(const CatalogView& view, ImVec2 pos, bool down) {
@@ -97,12 +80,8 @@ class Harness {
                   st.WindowPadding.y + theme.metrics.touch_px * 0.5f);
   }
 
-  Theme theme;
   CatalogUiState ui;
   std::vector<CatalogAction> actions;
-
- private:
-  ImGuiContext* ctx_ = nullptr;
 };
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/widgets.h"
 #include "scenarios/loader.h"
+#include "screen_driver.h"
 
 using namespace posdrill;
 
@@ -30,105 +31,31 @@ namespace {
 
 const std::filesystem::path content_dir = POSDRILL_TEST_CONTENT_DIR;
 
-class Kiosk {
+class Kiosk : public test::ScreenDriver {
  public:
-  explicit Kiosk(ImVec2 display) {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.LogFilename = nullptr;
-    io.DisplaySize = display;
-    io.DeltaTime = 1.0f / 60.0f;
-    theme.metrics = theme_metrics(display.y);
-    apply_theme_style(theme.metrics, ImGui::GetStyle());
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    set_widget_rects(&rects);
-
+  explicit Kiosk(ImVec2 display) : ScreenDriver(display) {
     ContentSet c = load_content(content_dir);
     state.scenarios = std::move(c.scenarios);
     load_ui_strings(ui_strings_path(content_dir), state.strings);
     state.clock = &clock;
     refresh_catalog(state);
   }
-  ~Kiosk() {
-    set_widget_rects(nullptr);
-    ImGui::DestroyContext(ctx_);
-  }
-  Kiosk(const Kiosk&) = delete;
-  Kiosk& operator=(const Kiosk&) = delete;
 
-  void frame(ImVec2 pos, bool down) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = pos;
-    io.MouseDown[0] = down;
-    rects.clear();
-    std::vector<Action> actions;
-    const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
-    if (down) record(update(state, UserInput{}));  // as the platform does for every press
-    ImGui::NewFrame();
-    draw_screens(state, theme, screens_ui, dispatch);
-    ImGui::Render();
-    for (const Action& a : actions) {
-      ++dispatched;
-      record(update(state, a));
-    }
-  }
+  // update() alone: no records behind these screens.
+  void act(const Action& a) override { record(update(state, a)); }
 
   void record(std::vector<Effect> fx) {
     for (Effect& e : fx) effects.push_back(std::move(e));
   }
 
-  // Taps the widget `id` as a finger would; fails the test when it is not on screen or disabled.
-  void tap(const std::string& id) {
-    frame(ImVec2(-1, -1), false);  // a frame with the current screen to learn where things are
-    const auto it = rects.find(id);
-    INFO("widget " << id);
-    REQUIRE(it != rects.end());
-    REQUIRE(it->second.enabled);
-    const ImVec2 c = it->second.center();
-    // Every target is at least a touch target high and visible inside the display.
-    CHECK(it->second.max.y - it->second.min.y >= theme.metrics.touch_px - 0.5f);
-    CHECK(c.y < ImGui::GetIO().DisplaySize.y);
-    frame(c, false);
-    frame(c, true);
-    frame(c, false);
-  }
-
-  FakeClock clock{0};
-  AppState state;
-  Theme theme;
-  WidgetRects rects;
-  ScreensUiState screens_ui;
-  int dispatched = 0;
   std::vector<Effect> effects;
-
- private:
-  ImGuiContext* ctx_ = nullptr;
 };
-
-// The widget a trainee following `mode` taps next.
-std::string next_widget(const Kiosk& k, const AutoPlayer& player) {
-  if (k.state.screen == ScreenId::feedback) return "feedback.continue";
-  const Attempt& a = *k.state.attempt;
-  const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
-  switch (act.kind) {
-    case AutoAction::advance:
-      return "continue";
-    case AutoAction::choose:
-      return "choice." + act.choice_id;
-    case AutoAction::terminal:
-      return "op." + std::string(terminal_op_name(act.request.op));
-  }
-  return {};
-}
 
 void play_by_taps(Kiosk& k, AutoMode mode) {
   AutoPlayer player(k.state.attempt->scenario, mode);
   for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
     k.clock.advance_ms(4'000);
-    k.tap(next_widget(k, player));
+    k.tap(test::next_widget(k.state, player));
   }
 }
 

@@ -1,0 +1,89 @@
+#include "screen_driver.h"
+
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "kiosk/ui/widgets.h"
+
+namespace posdrill::test {
+
+HeadlessImGui::HeadlessImGui(ImVec2 display) {
+  ctx_ = ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.LogFilename = nullptr;
+  io.DisplaySize = display;
+  io.DeltaTime = 1.0f / 60.0f;
+  theme.metrics = theme_metrics(display.y);
+  apply_theme_style(theme.metrics, ImGui::GetStyle());
+}
+
+HeadlessImGui::~HeadlessImGui() { ImGui::DestroyContext(ctx_); }
+
+void HeadlessImGui::build_atlas() {
+  unsigned char* pixels = nullptr;
+  int w = 0, h = 0;
+  ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+}
+
+ScreenDriver::ScreenDriver(ImVec2 display) : HeadlessImGui(display) {
+  build_atlas();
+  set_widget_rects(&rects);
+}
+
+ScreenDriver::~ScreenDriver() { set_widget_rects(nullptr); }
+
+void ScreenDriver::frame(ImVec2 pos, bool down) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = pos;
+  io.MouseDown[0] = down;
+  rects.clear();
+  std::vector<Action> actions;
+  const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
+  if (down) act(UserInput{});
+  ImGui::NewFrame();
+  draw_screens(state, theme, screens_ui, dispatch);
+  ImGui::Render();
+  for (const Action& a : actions) {
+    ++dispatched;
+    act(a);
+  }
+}
+
+bool ScreenDriver::on_screen(const std::string& id) {
+  frame(ImVec2(-1, -1), false);
+  return rects.count(id) == 1;
+}
+
+void ScreenDriver::tap(const std::string& id, bool touch_target) {
+  frame(ImVec2(-1, -1), false);  // a frame with the current screen to learn where things are
+  const auto it = rects.find(id);
+  INFO("widget " << id);
+  REQUIRE(it != rects.end());
+  REQUIRE(it->second.enabled);
+  const ImVec2 c = it->second.center();
+  if (touch_target) CHECK(it->second.max.y - it->second.min.y >= theme.metrics.touch_px - 0.5f);
+  CHECK(c.x < ImGui::GetIO().DisplaySize.x);
+  CHECK(c.y < ImGui::GetIO().DisplaySize.y);
+  frame(c, false);
+  frame(c, true);
+  frame(c, false);
+}
+
+std::string next_widget(const AppState& state, const AutoPlayer& player) {
+  if (state.screen == ScreenId::feedback) return "feedback.continue";
+  const Attempt& a = *state.attempt;
+  const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
+  switch (act.kind) {
+    case AutoAction::advance:
+      return "continue";
+    case AutoAction::choose:
+      return "choice." + act.choice_id;
+    case AutoAction::terminal:
+      return "op." + std::string(terminal_op_name(act.request.op));
+  }
+  return {};
+}
+
+}  // namespace posdrill::test
