@@ -31,15 +31,16 @@ lint: build
 
 bench: deps
 	cmake --preset bench
-	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_codec bench_loopback bench_interop_codec bench_store
+	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_codec bench_loopback bench_interop_codec bench_store bench_sync
 	build/bench/bench/bench_scenarios
 	build/bench/bench/bench_codec
 	build/bench/bench/bench_loopback
 	build/bench/bench/bench_store
 	cmake --preset release && cmake --build --preset release -j $(JOBS) --target posdrill
 	bench/kiosk_startup.sh build/release/posdrill 5
-	@[ -f node_modules/iso_8583/package.json ] || npm ci --no-audit --no-fund --loglevel=error
+	@tools/npm-deps.sh .
 	node bench/bench_interop_ratio.mjs build/bench/bench/bench_interop_codec
+	bench/sync_bench.sh build/bench/bench/bench_sync 3 10000 500
 
 # Longer fuzzing of the ISO 8583 codec than the short runs in make test.
 FUZZ_SECONDS ?= 300

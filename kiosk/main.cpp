@@ -127,6 +127,31 @@ int main(int argc, char** argv) {
   db_check->add_flag("--json", db_json, "Print the result as JSON");
   db_check->fallthrough();
 
+  SyncOptions sync_opts;
+  auto* sync = app.add_subcommand("sync", "Results to the company's learning record store (xAPI)");
+  sync->require_subcommand(1);
+  sync->footer(
+      "The LRS comes from the config's lrs: section or POSDRILL_LRS_ENDPOINT, POSDRILL_LRS_KEY and "
+      "POSDRILL_LRS_SECRET. Every recorded answer queues its statements; the kiosk sends them in the background.");
+  sync->fallthrough();
+  auto* sync_status = sync->add_subcommand("status", "What is waiting, set aside and delivered");
+  sync_status->add_flag("--json", sync_opts.json, "Print as JSON");
+  sync_status->fallthrough();
+  auto* sync_now = sync->add_subcommand("now", "Send everything waiting; exit 0 when the queue is empty");
+  sync_now->add_flag("--json", sync_opts.json, "Print as JSON");
+  sync_now->add_option("--timeout", sync_opts.timeout_s, "Give up after this many seconds (default 60)")
+      ->check(CLI::Range(1, 86400));
+  sync_now->fallthrough();
+  auto* sync_retry = sync->add_subcommand("retry", "Put set-aside statements back in the queue, due now");
+  sync_retry->add_option("--id", sync_opts.id, "Only this statement");
+  sync_retry->add_flag("--json", sync_opts.json, "Print as JSON");
+  sync_retry->fallthrough();
+  auto* sync_void = sync->add_subcommand("void", "Never send a set-aside statement (kept on record)");
+  sync_void->add_option("--id", sync_opts.id, "Statement id")->required();
+  sync_void->add_option("--reason", sync_opts.reason, "Why (kept with it)");
+  sync_void->add_flag("--json", sync_opts.json, "Print as JSON");
+  sync_void->fallthrough();
+
   std::string host_listen, host_scenario;
   auto* host = app.add_subcommand("host", "Run the emulated acquirer host for CUP-dialect terminals");
   host->add_option("--listen", host_listen, "ADDR:PORT to listen on (port 0: any free port)")->required();
@@ -164,6 +189,10 @@ int main(int argc, char** argv) {
   }
   if (*report) return cmd_report(settings, report_opts);
   if (*db_check) return cmd_db_check(settings, db_json);
+  if (*sync) {
+    sync_opts.action = *sync_status ? "status" : *sync_now ? "now" : *sync_retry ? "retry" : "void";
+    return cmd_sync(settings, sync_opts);
+  }
   if (*play) {
     if (!play_opts.operator_id.empty() && check_employee_id(play_opts.operator_id) != FieldError::none) {
       std::cerr << "posdrill play: --operator takes an employee id of letters, digits, '.', _ or - (at most 32)\n";
@@ -181,6 +210,7 @@ int main(int argc, char** argv) {
   k.after_frames = after_frames;
   k.ui_script = ui_script;
   k.lang = settings.lang;
+  k.sync_site = statement_site(settings);  // unset when no LRS is configured
   if (!size.empty() && !parse_size(size, k.width, k.height)) {
     std::cerr << "posdrill: --size takes WxH between 320x240 and 7680x4320, like 1280x800; got '" << size << "'\n";
     return exit_usage;

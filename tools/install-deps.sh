@@ -17,6 +17,8 @@ packages=(
   fonts-noto-cjk fonts-wqy-microhei
   # records: SQLite and libsodium (argon2id PIN hashes)
   libsqlite3-dev libsodium-dev sqlite3
+  # sync to the learning record store and the nexo link to a real terminal: libcurl (TLS via OpenSSL)
+  libcurl4-openssl-dev ca-certificates
   # tests: Catch2; clang's libFuzzer for the codec fuzzers; Node.js for the npm cross-checks
   catch2 clang-14 libclang-rt-14-dev nodejs
 )

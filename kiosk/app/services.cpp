@@ -41,13 +41,49 @@ KioskServices::KioskServices(SqliteStore& store, const AppState& state, std::fil
       wall_(std::move(wall)),
       log_(std::move(log)) {}
 
+void KioskServices::enable_sync(const StatementSite& site, SyncControl* control) {
+  site_ = site;
+  sync_ = control;
+  recorder_.set_sync(site);
+}
+
+std::vector<RemoteAwardRow> KioskServices::remote_awards_of(const std::string& operator_id) {
+  std::vector<RemoteAwardRow> out;
+  for (const RemoteAward& r : store_.remote_awards(operator_id))
+    out.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
+  return out;
+}
+
 std::vector<Action> KioskServices::console_data() {
   ConsoleLoaded c;
   c.operators = store_.operators(true);
   c.attempts = store_.attempts();
   c.awards = store_.awards();
   c.mistakes = store_.mistake_counts({}, 5);
+  // The roster counts certifications earned elsewhere too (cached at each one's last sign-in).
+  for (const OperatorRecord& op : c.operators)
+    for (RemoteAwardRow& r : remote_awards_of(op.employee_id)) c.remote_awards.push_back(std::move(r));
   return {std::move(c)};
+}
+
+// The console lists at most this many set-aside statements: each one is a manager's decision,
+// and a longer list is a configuration problem to fix, not to click through.
+constexpr int max_set_aside_listed = 200;
+
+Action KioskServices::set_aside_list() {
+  SetAsideLoaded l;
+  for (const OutboxRow& r : store_.outbox_list(OutboxState::set_aside, max_set_aside_listed)) {
+    SetAsideStatement s;
+    s.id = r.statement.id;
+    s.verb = r.statement.verb;
+    s.attempt_uuid = r.statement.attempt_uuid;
+    s.created_ms = r.statement.created_ms;
+    s.set_aside_ms = r.done_ms;
+    s.reason = r.last_error;
+    s.tries = r.tries;
+    l.statements.push_back(std::move(s));
+  }
+  return l;
 }
 
 std::vector<Action> KioskServices::perform(const Effect& effect) {
@@ -65,7 +101,31 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
                                                              : "refused"));
           out.push_back(std::move(answer));
         } else if constexpr (std::is_same_v<T, LoadRecords>) {
-          out.push_back(RecordsLoaded{e.operator_id, store_.attempts(e.operator_id), store_.awards(e.operator_id)});
+          out.push_back(RecordsLoaded{e.operator_id, store_.attempts(e.operator_id), store_.awards(e.operator_id),
+                                      remote_awards_of(e.operator_id)});
+        } else if constexpr (std::is_same_v<T, FetchRemoteAwards>) {
+          if (sync_ && site_ && site_->lrs.remote_certification) sync_->request_remote_awards(e.operator_id);
+        } else if constexpr (std::is_same_v<T, KickSync>) {
+          log_("sync: send now asked from the console");
+          if (sync_) sync_->kick();
+        } else if constexpr (std::is_same_v<T, LoadSetAside>) {
+          out.push_back(set_aside_list());
+        } else if constexpr (std::is_same_v<T, RequeueStatement>) {
+          const int n = store_.outbox_retry(e.id, now);
+          log_("sync: statement " + e.id + (n > 0 ? " back in the queue" : " not found for retry"));
+          if (n > 0) {
+            out.push_back(ConsoleNotice{"console.sync_retried", e.id, false});
+            if (sync_) sync_->kick();
+          } else {
+            out.push_back(ConsoleNotice{"console.failed_save", "no set-aside statement " + e.id, true});
+          }
+          out.push_back(set_aside_list());
+        } else if constexpr (std::is_same_v<T, DropStatement>) {
+          const StoreStatus st = store_.outbox_void(e.id, e.reason, now);
+          log_("sync: statement " + e.id + (st ? " voided" : " not voided: " + st.message));
+          out.push_back(st ? ConsoleNotice{"console.sync_voided", e.id, false}
+                           : ConsoleNotice{"console.failed_save", st.message, true});
+          out.push_back(set_aside_list());
         } else if constexpr (std::is_same_v<T, AttemptStarted>) {
           attempt_uuid_.clear();
           const Scenario* sc = find_scenario(state_.scenarios, e.scenario_id);
@@ -129,8 +189,13 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
         } else if constexpr (std::is_same_v<T, WriteRosterCsv>) {
           const Track* track = primary_track(state_);
           if (!track) return out.push_back(ConsoleNotice{"console.failed_save", "no certification track", true});
-          const auto rows =
-              build_roster(*track, state_.scenarios, store_.operators(true), store_.attempts(), store_.awards(), now);
+          // The same figures as the console's roster: certifications earned elsewhere count.
+          const std::vector<OperatorRecord> ops = store_.operators(true);
+          std::vector<RemoteAwardRow> remote;
+          for (const OperatorRecord& op : ops)
+            for (RemoteAwardRow& r : remote_awards_of(op.employee_id)) remote.push_back(std::move(r));
+          const auto rows = build_roster(*track, state_.scenarios, ops, store_.attempts(),
+                                         merge_remote_awards(state_.tracks, store_.awards(), remote), now);
           std::error_code ec;
           std::filesystem::create_directories(exports_dir_, ec);
           const std::filesystem::path file = exports_dir_ / ("roster-" + stamp_utc(now) + ".csv");

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,16 @@
 #include "kiosk/store/store.h"
 
 namespace posdrill {
+
+// What the effect runner asks of the sync worker (kiosk/net/sync_worker.h). An interface, so the
+// runner and its tests need neither the network nor a thread; the platform adapts the worker.
+// Both calls only leave a note for the worker's thread and return at once.
+class SyncControl {
+ public:
+  virtual ~SyncControl() = default;
+  virtual void kick() = 0;  // send now: lifts the backoff and the alarm
+  virtual void request_remote_awards(const std::string& employee_id) = 0;
+};
 
 class KioskServices {
  public:
@@ -29,6 +40,12 @@ class KioskServices {
   // `exports_dir` receives roster CSV files.
   KioskServices(SqliteStore& store, const AppState& state, std::filesystem::path exports_dir, WallClock wall, Log log);
 
+  // Sync on: every recorded answer queues its xAPI statements for `site` (in the same
+  // transaction as the record), and `control` (may be null: statements wait for a later start)
+  // is woken on "send now" and asked for remote certifications at sign-in (unless
+  // site.lrs.remote_certification is off). `control` must outlive the services.
+  void enable_sync(const StatementSite& site, SyncControl* control);
+
   // Performs one effect and returns the actions that answer it, in order.
   std::vector<Action> perform(const Effect& effect);
 
@@ -38,6 +55,8 @@ class KioskServices {
 
  private:
   std::vector<Action> console_data();
+  std::vector<RemoteAwardRow> remote_awards_of(const std::string& operator_id);
+  Action set_aside_list();
   SqliteStore& store_;
   const AppState& state_;
   AttemptRecorder recorder_;
@@ -46,6 +65,8 @@ class KioskServices {
   Log log_;
   std::string attempt_uuid_;
   bool quit_ = false;
+  std::optional<StatementSite> site_;
+  SyncControl* sync_ = nullptr;
 };
 
 // Applies `action`, performs every effect it leads to and applies the answers, until nothing is

@@ -136,8 +136,10 @@ class Session {
 class Recording {
  public:
   Recording() = default;
-  Recording(SqliteStore& store, const ContentSet& content)
-      : recorder_(std::make_unique<AttemptRecorder>(store, content.scenarios, content.tracks)) {}
+  Recording(SqliteStore& store, const ContentSet& content, std::optional<StatementSite> site)
+      : recorder_(std::make_unique<AttemptRecorder>(store, content.scenarios, content.tracks)) {
+    recorder_->set_sync(std::move(site));
+  }
 
   bool begin(const std::string& operator_id, const Scenario& s, uint64_t seed, Lang lang) {
     if (!recorder_) return true;
@@ -365,7 +367,7 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
                 << "; posdrill operators list shows who can play\n";
       return exit_usage;
     }
-    rec = Recording(*store, set);
+    rec = Recording(*store, set, statement_site(settings));
     if (!rec.begin(o.operator_id, *s, seed, lang)) return exit_usage;
   }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "cli/options.h"
+#include "kiosk/sync/statements.h"
 
 namespace posdrill {
 
@@ -50,6 +51,19 @@ struct ReportOptions {
   std::string output;  // empty: stdout
 };
 int cmd_report(const Settings& settings, const ReportOptions& options);
+
+// `posdrill sync status|now|retry|void`: the xAPI outbox. `now` sends until the queue is empty
+// (exit 0) or `timeout_s` passes / the LRS refuses the kiosk (exit 1); 2 = not configured.
+struct SyncOptions {
+  std::string action;  // "status", "now", "retry", "void"
+  bool json = false;
+  int timeout_s = 60;
+  std::string id;      // retry: one statement (empty: all set aside); void: required
+  std::string reason;  // void
+};
+int cmd_sync(const Settings& settings, const SyncOptions& options);
+// What every recorded attempt's statements say about this kiosk; nullopt when sync is off.
+std::optional<StatementSite> statement_site(const Settings& settings);
 
 // `posdrill db check`: exit 0 healthy, 1 problems found, 2 cannot open.
 int cmd_db_check(const Settings& settings, bool json);

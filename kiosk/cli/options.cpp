@@ -74,6 +74,15 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string key = it->first.as<std::string>("");
       const YAML::Node v = it->second;  // a copy: `it->` yields a temporary
+      // Sections (maps) belong to the part they configure, each parsed in its own file.
+      if (key == "lrs") {
+        ok = load_lrs_section(v, file, settings, errors) && ok;
+        continue;
+      }
+      if (key == "terminal") {
+        ok = load_terminal_section(v, file, settings, errors) && ok;
+        continue;
+      }
       if (!v.IsScalar() || v.Scalar().empty()) {
         err(v.Mark(), "expected '" + key + "' to be a single value");
         ok = false;
@@ -83,6 +92,13 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
         settings.content_dir = base / v.Scalar();
       } else if (key == "data") {
         settings.data_dir = base / v.Scalar();
+      } else if (key == "kiosk_id" || key == "store_id") {
+        if (!valid_site_id(v.Scalar())) {
+          err(v.Mark(), "expected '" + key + "' to be 1-64 of A-Z a-z 0-9 . _ -, got '" + v.Scalar() + "'");
+          ok = false;
+        } else {
+          (key == "kiosk_id" ? settings.kiosk_id : settings.store_id) = v.Scalar();
+        }
       } else if (key == "lang") {
         if (auto l = parse_lang(v.Scalar())) {
           settings.lang = *l;
@@ -91,7 +107,9 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
           ok = false;
         }
       } else {
-        err(it->first.Mark(), "unknown key '" + key + "' in the config; expected one of: content, data, lang");
+        err(it->first.Mark(),
+            "unknown key '" + key +
+                "' in the config; expected one of: content, data, lang, kiosk_id, store_id, lrs, terminal");
         ok = false;
       }
     }
@@ -110,6 +128,7 @@ bool resolve_settings(const std::string& data_flag, const std::string& config_fl
                                 : load_config(config_flag, true, out, errors);
   if (!data_flag.empty()) out.data_dir = data_flag;
   if (!content_flag.empty()) out.content_dir = content_flag;
+  apply_lrs_environment(out);
   return ok;
 }
 

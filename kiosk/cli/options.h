@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
+#include "cli/terminal_settings.h"
+#include "kiosk/sync/config.h"
 #include "scenarios/loader.h"
 
 namespace posdrill {
@@ -15,7 +19,21 @@ struct Settings {
   std::filesystem::path data_dir;
   std::filesystem::path config_file;  // the file read, empty when none
   Lang lang = Lang::zh;
+  std::string kiosk_id;           // names this kiosk in synced records (default: the host name)
+  std::string store_id;           // the store it stands in (optional)
+  LrsConfig lrs;                  // config `lrs:` section, then $POSDRILL_LRS_*
+  RealTerminalSettings terminal;  // config `terminal:` section (spare real terminal)
 };
+
+// 1-64 of A-Z a-z 0-9 . _ - (kiosk and store ids travel in every synced record).
+bool valid_site_id(std::string_view id);
+
+// Config sections, each parsed next to the part it configures (cli/options_lrs.cpp,
+// cli/options_terminal.cpp). They add to `errors` (file:line:column) and return false on a problem.
+bool load_lrs_section(const YAML::Node& node, const std::filesystem::path& file, Settings& settings,
+                      std::vector<Diagnostic>& errors);
+bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& file, Settings& settings,
+                           std::vector<Diagnostic>& errors);
 
 // $XDG_DATA_HOME/posdrill, else ~/.local/share/posdrill.
 std::filesystem::path default_data_dir();
@@ -30,6 +48,10 @@ std::filesystem::path database_path(const Settings& settings);
 // Reads a config file (YAML: content, data, lang). Relative paths are taken from the file's
 // folder. Errors name file:line:column. A missing file is an error only when `required`.
 bool load_config(const std::filesystem::path& file, bool required, Settings& settings, std::vector<Diagnostic>& errors);
+
+// Fills the LRS fields the config left empty from POSDRILL_LRS_ENDPOINT, _KEY and _SECRET, and
+// the kiosk id from the host name when the config names none.
+void apply_lrs_environment(Settings& settings);
 
 // Resolves Settings from the flags (empty string = not given).
 bool resolve_settings(const std::string& data_flag, const std::string& config_flag, const std::string& content_flag,

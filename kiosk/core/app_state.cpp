@@ -192,6 +192,9 @@ struct Updater {
     }
     st.screen = ScreenId::home;
     fx.push_back(LoadRecords{op.employee_id});
+    // Passes earned on other kiosks: asked for at every sign-in, answered later (the cached
+    // copy in LoadRecords shows meanwhile, and offline).
+    fx.push_back(FetchRemoteAwards{op.employee_id});
   }
 
   void open_console(const OperatorRecord& manager, ScreenId from) {
@@ -249,7 +252,8 @@ struct Updater {
     Session& s = *st.session;
     const Track* track = primary_track(st);
     if (!track) return;
-    s.progress = track_progress(*track, st.scenarios, s.attempts, s.awards, st.wall_ms);
+    s.progress = track_progress(*track, st.scenarios, s.attempts,
+                                merge_remote_awards(st.tracks, s.awards, s.remote_awards), st.wall_ms);
     s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3);
   }
 
@@ -257,6 +261,7 @@ struct Updater {
     if (!st.session || st.session->op.employee_id != a.operator_id) return fx.push_back(ignored("stale records"));
     st.session->attempts = a.attempts;
     st.session->awards = a.awards;
+    st.session->remote_awards = a.remote_awards;
     st.session->loaded = true;
     refresh_session();
   }
@@ -335,6 +340,7 @@ struct Updater {
   void operator()(const SetConsoleTab& a) {
     if (!in_console()) return fx.push_back(ignored("tab outside the console"));
     st.console.tab = a.tab;
+    if (a.tab == ConsoleTab::sync) fx.push_back(LoadSetAside{});
   }
 
   void operator()(const ConsoleLoaded& a) {
@@ -344,9 +350,11 @@ struct Updater {
     c.attempts = a.attempts;
     c.awards = a.awards;
     c.mistakes = a.mistakes;
+    c.remote_awards = a.remote_awards;
     c.roster.clear();
     if (const Track* track = primary_track(st))
-      c.roster = build_roster(*track, st.scenarios, c.operators, c.attempts, c.awards, st.wall_ms);
+      c.roster = build_roster(*track, st.scenarios, c.operators, c.attempts,
+                              merge_remote_awards(st.tracks, c.awards, c.remote_awards), st.wall_ms);
   }
 
   void operator()(const SelectOperator& a) {
@@ -422,6 +430,50 @@ struct Updater {
   void operator()(const ConsoleNotice& a) { notice(a.key, a.detail, a.error); }
 
   void operator()(const AdminPresence& a) { st.has_manager = a.has_manager; }
+
+  // ---- Sync ----
+
+  // The console is behind the manager gate already; the Sync tab's changes check the role again
+  // because they decide what reaches the company's records.
+  bool may_sync() const { return in_console() && is_manager(st.console.manager.role); }
+
+  void operator()(const SyncStatusChanged& a) {
+    const bool aside_changed = a.view.set_aside != st.sync.set_aside;
+    st.sync = a.view;
+    // The worker set a statement aside while the manager looks at the list: show it.
+    if (aside_changed && in_console() && st.console.tab == ConsoleTab::sync) fx.push_back(LoadSetAside{});
+  }
+
+  void operator()(const RemoteAwardsUpdated& a) {
+    if (!st.session || st.session->op.employee_id != a.operator_id)
+      return fx.push_back(ignored("remote awards for someone not signed in"));
+    fx.push_back(LoadRecords{a.operator_id});
+  }
+
+  void operator()(const SendSyncNow&) {
+    if (!may_sync()) return fx.push_back(ignored("send now outside the console"));
+    if (!st.sync.enabled) return notice("sync.off");
+    fx.push_back(KickSync{});
+    notice("console.sync_kicked", {}, false);
+  }
+
+  void operator()(const RetryStatement& a) {
+    if (!may_sync()) return fx.push_back(ignored("retry statement outside the console"));
+    if (a.id.empty()) return fx.push_back(ignored("retry statement without an id"));  // "" means all to the store
+    fx.push_back(RequeueStatement{a.id});
+  }
+
+  void operator()(const VoidStatement& a) {
+    if (!may_sync()) return fx.push_back(ignored("void statement outside the console"));
+    if (a.id.empty()) return fx.push_back(ignored("void statement without an id"));
+    fx.push_back(DropStatement{a.id, "voided on the kiosk by manager " + st.console.manager.employee_id});
+  }
+
+  void operator()(const SetAsideLoaded& a) {
+    if (!in_console()) return fx.push_back(ignored("set-aside list without the console"));
+    st.console.set_aside = a.statements;
+    st.console.set_aside_loaded = true;
+  }
 
   void operator()(const UserInput&) { st.last_input_ms = now(); }
 
@@ -670,6 +722,78 @@ const std::vector<std::string>& records_string_keys() {
       "field.pin_mismatch",
   };
   return keys;
+}
+
+const std::vector<std::string>& sync_string_keys() {
+  static const std::vector<std::string> keys = {
+      "sync.synced",
+      "sync.waiting",
+      "sync.set_aside",
+      "sync.off",
+      "sync.problem.offline",
+      "sync.problem.server_busy",
+      "sync.problem.server_error",
+      "sync.problem.rejected",
+      "sync.problem.credentials",
+      "sync.problem.endpoint",
+      "sync.problem.conflict",
+      "sync.problem.unknown",
+      "sync.verb.attempted",
+      "sync.verb.answered",
+      "sync.verb.passed",
+      "sync.verb.failed",
+      "sync.verb.abandoned",
+      "sync.verb.certified",
+      "console.sync",
+      "console.sync_waiting",
+      "console.sync_set_aside",
+      "console.sync_sent",
+      "console.sync_last_sent",
+      "console.sync_never",
+      "console.sync_problem",
+      "console.sync_no_problem",
+      "console.sync_now",
+      "console.sync_kicked",
+      "console.sync_retry",
+      "console.sync_void",
+      "console.sync_void_confirm",
+      "console.sync_retried",
+      "console.sync_voided",
+      "console.sync_none_aside",
+      "console.sync_off_note",
+      "console.sync_col_verb",
+      "console.sync_col_attempt",
+      "console.sync_col_when",
+      "console.sync_col_reason",
+      "home.earned_at",
+      "home.earned_elsewhere",
+  };
+  return keys;
+}
+
+std::string sync_problem_key(std::string_view problem, const UiStrings& strings) {
+  if (problem.empty() || problem == "none") return {};
+  std::string key = "sync.problem." + std::string(problem);
+  // A problem kind added to the worker later still reads as a problem, never as "⟦key⟧".
+  return strings.contains(key) ? key : "sync.problem.unknown";
+}
+
+SyncLine sync_footer_line(const SyncView& view, const UiStrings& strings, Lang lang, bool in_console) {
+  if (!view.enabled) {
+    if (!in_console) return {};
+    return {strings.tr("sync.off", lang), SyncTone::waiting};
+  }
+  const std::string waiting = view.queued > 0 ? fill_count(strings.tr("sync.waiting", lang), view.queued) : "";
+  if (const std::string key = sync_problem_key(view.problem, strings); !key.empty()) {
+    std::string text = strings.tr(key, lang);
+    if (!waiting.empty()) text += " (" + waiting + ")";
+    return {std::move(text), view.alarm ? SyncTone::alarm : SyncTone::problem};
+  }
+  if (view.alarm) return {strings.tr("sync.problem.unknown", lang), SyncTone::alarm};
+  // Set-aside statements wait for a person, so they outrank an ordinary queue.
+  if (view.set_aside > 0) return {fill_count(strings.tr("sync.set_aside", lang), view.set_aside), SyncTone::problem};
+  if (view.queued > 0) return {waiting, SyncTone::waiting};
+  return {strings.tr("sync.synced", lang), SyncTone::ok};
 }
 
 const Step* current_step(const AppState& state) { return state.attempt ? &state.attempt->runner.step() : nullptr; }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -93,14 +94,60 @@ inline constexpr std::size_t max_pin_chars = 8;
 struct Session {
   OperatorRecord op;
   std::vector<AttemptRow> attempts;
-  std::vector<AwardRow> awards;
+  std::vector<AwardRow> awards;               // earned on this kiosk
+  std::vector<RemoteAwardRow> remote_awards;  // earned elsewhere (the LRS's answer, cached)
   bool loaded = false;
   TrackProgress progress;                // of the first track (content order)
   std::vector<std::string> recommended;  // scenario ids, weakest topic first
   std::optional<AwardRow> new_award;     // made by the attempt just finished (debrief shows it)
 };
 
-enum class ConsoleTab { roster, mistakes, operators, settings };
+enum class ConsoleTab { roster, mistakes, operators, settings, sync };
+
+// ---- Sync with the company's learning record store (kiosk/net/sync_worker.h) ------------------
+
+// What the footer and the console's Sync tab show about the outbox. The platform copies it from
+// the sync worker's snapshot (a plain copy: the core never sees the worker) and sends
+// SyncStatusChanged only when it differs, so an idle kiosk does no work for it.
+struct SyncView {
+  bool enabled = false;   // an LRS is configured; false hides the footer (the console says "off")
+  int64_t queued = 0;     // statements waiting to be sent
+  int64_t set_aside = 0;  // refused by the LRS: a manager retries or voids them (console)
+  int64_t sent = 0;
+  int64_t last_sent_ms = 0;  // Unix ms the LRS last took a statement; 0 = never
+  // The last try's problem by its kiosk/sync/policy.h name ("offline", "credentials" …); "" or
+  // "none" when the last try went through.
+  std::string problem;
+  std::string problem_detail;  // English, for the console ("HTTP 503 from the LRS"); never a secret
+  bool alarm = false;          // the LRS refused the kiosk's key or address: a person must act
+
+  bool operator==(const SyncView&) const = default;
+};
+
+// How the footer colours its line: all delivered, waiting (normal between sends), a problem the
+// kiosk works around by itself, or one that needs a person.
+enum class SyncTone { ok, waiting, problem, alarm };
+struct SyncLine {
+  std::string text;  // "" = show nothing
+  SyncTone tone = SyncTone::ok;
+};
+// The footer's one line for `view` in `lang`. Without sync: "" (hidden), or "Sync off" when
+// `in_console`. A problem wins over counts, the set-aside count over the waiting count.
+SyncLine sync_footer_line(const SyncView& view, const UiStrings& strings, Lang lang, bool in_console);
+// "sync.problem.<name>" for a problem name, "sync.problem.unknown" for a name the strings lack,
+// "" for none.
+std::string sync_problem_key(std::string_view problem, const UiStrings& strings);
+
+// One statement the LRS would not take, as the console lists it.
+struct SetAsideStatement {
+  std::string id;
+  std::string verb;  // short name: attempted, answered, passed, failed, abandoned, certified
+  std::string attempt_uuid;
+  int64_t created_ms = 0;
+  int64_t set_aside_ms = 0;
+  std::string reason;  // English, from the sync worker ("HTTP 400: …")
+  int tries = 0;
+};
 
 // What the manager console shows; loaded when it opens and after every change.
 struct ConsoleState {
@@ -114,6 +161,10 @@ struct ConsoleState {
   std::string selected_operator;  // history shown for this operator, "" = none
   std::string selected_attempt;   // replay shown for this attempt, "" = none
   std::vector<AttemptEventRow> replay;
+  std::vector<RemoteAwardRow> remote_awards;  // every operator's cached awards from elsewhere
+  // The Sync tab: the set-aside statements, loaded when the tab opens and after each change.
+  std::vector<SetAsideStatement> set_aside;
+  bool set_aside_loaded = false;
   std::string notice_key;  // the last result of an action ("console.saved" …)
   std::string notice_detail;
   bool notice_error = false;
@@ -167,6 +218,7 @@ struct RecordsLoaded {
   std::string operator_id;
   std::vector<AttemptRow> attempts;
   std::vector<AwardRow> awards;
+  std::vector<RemoteAwardRow> remote_awards;
 };
 struct AwardMade {
   AwardRow award;
@@ -187,6 +239,7 @@ struct ConsoleLoaded {
   std::vector<AttemptRow> attempts;
   std::vector<AwardRow> awards;
   std::vector<MistakeCount> mistakes;
+  std::vector<RemoteAwardRow> remote_awards;
 };
 struct SelectOperator {
   std::string employee_id;
@@ -224,13 +277,35 @@ struct ConsoleNotice {
 struct AdminPresence {
   bool has_manager = false;
 };
+// The sync worker's state changed (the platform polls it; tests send it directly).
+struct SyncStatusChanged {
+  SyncView view;
+};
+// The sync worker stored a fresh answer from the LRS about this operator's certifications.
+struct RemoteAwardsUpdated {
+  std::string operator_id;
+};
+// Console, Sync tab: send now (lifts the worker's backoff), and a set-aside statement back into
+// the queue or voided for good.
+struct SendSyncNow {};
+struct RetryStatement {
+  std::string id;
+};
+struct VoidStatement {
+  std::string id;
+};
+// The set-aside statements (posted by the effect runner after LoadSetAside).
+struct SetAsideLoaded {
+  std::vector<SetAsideStatement> statements;
+};
 
 using Action =
     std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, GiveUp, Continue, Retry, BackToCatalog, SetLang,
                  StartFromAttract, UserInput, StillHere, Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded,
                  AwardMade, SignOut, GoHome, OpenCatalog, CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk,
                  SetConsoleTab, ConsoleLoaded, SelectOperator, SelectAttempt, ReplayLoaded, AddOperator,
-                 ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence>;
+                 ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged,
+                 RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
@@ -295,10 +370,29 @@ struct SaveActive {
 struct WriteRosterCsv {};
 // Leave the kiosk (a manager asked for it behind the PIN).
 struct QuitKiosk {};
+// Ask the sync worker to fetch the operator's certifications from the LRS (at sign-in); the
+// worker answers later through the platform with RemoteAwardsUpdated. Without sync: nothing.
+struct FetchRemoteAwards {
+  std::string operator_id;
+};
+// Wake the sync worker now, lifting its backoff and alarm.
+struct KickSync {};
+// Read the set-aside statements; answer with SetAsideLoaded.
+struct LoadSetAside {};
+// A set-aside statement back into the queue (then kick the worker), or voided with `reason`;
+// answer with ConsoleNotice and SetAsideLoaded.
+struct RequeueStatement {
+  std::string id;
+};
+struct DropStatement {
+  std::string id;
+  std::string reason;  // kept with the statement: who voided it, where
+};
 
-using Effect = std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords,
-                            AttemptStarted, AttemptProgress, LoadConsole, LoadReplay, SaveOperator, SavePin, SaveActive,
-                            WriteRosterCsv, QuitKiosk>;
+using Effect =
+    std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords, AttemptStarted,
+                 AttemptProgress, LoadConsole, LoadReplay, SaveOperator, SavePin, SaveActive, WriteRosterCsv, QuitKiosk,
+                 FetchRemoteAwards, KickSync, LoadSetAside, RequeueStatement, DropStatement>;
 
 struct AppState {
   // Content, loaded once by the platform. `scenarios` must not change while an attempt runs:
@@ -342,6 +436,8 @@ struct AppState {
   // Read-only facts for the console's settings tab (content and records paths…), set by the
   // platform at start.
   std::vector<std::pair<std::string, std::string>> kiosk_facts;
+  // The outbox to the LRS, as the sync worker last reported it.
+  SyncView sync;
 };
 
 // Fills `state.catalog` for the current language (call once after loading content).
@@ -372,6 +468,8 @@ const std::vector<TerminalOp>& twin_menu_ops();
 const std::vector<std::string>& play_string_keys();
 // …and those of the sign-in, home, first-run and console screens.
 const std::vector<std::string>& records_string_keys();
+// …and those of the sync footer and the console's Sync tab.
+const std::vector<std::string>& sync_string_keys();
 
 // The first track in content order, or null when there is none.
 const Track* primary_track(const AppState& state);

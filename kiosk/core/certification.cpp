@@ -318,6 +318,57 @@ std::string format_date_utc(int64_t unix_ms) {
   return buf;
 }
 
+std::string format_time_utc(int64_t unix_ms) {
+  if (unix_ms == 0) return "";
+  int64_t in_day = unix_ms % ms_per_day;
+  if (in_day < 0) in_day += ms_per_day;
+  const int64_t minutes = in_day / 60'000;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, " %02lld:%02lld", static_cast<long long>(minutes / 60),
+                static_cast<long long>(minutes % 60));
+  return format_date_utc(unix_ms) + buf;
+}
+
+std::vector<AwardRow> merge_remote_awards(const std::vector<Track>& tracks, const std::vector<AwardRow>& local,
+                                          const std::vector<RemoteAwardRow>& remote) {
+  std::vector<AwardRow> out = local;
+  std::set<std::string> seen_ids;
+  for (const RemoteAwardRow& r : remote) {
+    const Track* track = nullptr;
+    for (const Track& t : tracks)
+      if (t.id == r.track_id) track = &t;
+    // A track this kiosk does not teach has no validity here: nothing to count it towards.
+    if (!track || r.operator_id.empty() || !seen_ids.insert(r.statement_id).second) continue;
+    const bool known = std::any_of(out.begin(), out.end(), [&](const AwardRow& a) {
+      if (a.operator_id != r.operator_id || a.track_id != r.track_id) return false;
+      const int64_t gap = a.awarded_ms > r.awarded_ms ? a.awarded_ms - r.awarded_ms : r.awarded_ms - a.awarded_ms;
+      // A remote award already merged is matched exactly; a local one within the window (it is
+      // this kiosk's own certification statement, read back).
+      return a.basis.empty() ? gap == 0 : gap <= same_award_window_ms;
+    });
+    if (known) continue;
+    AwardRow a;
+    a.operator_id = r.operator_id;
+    a.track_id = r.track_id;
+    a.track_version = track->version;
+    a.awarded_ms = r.awarded_ms;
+    a.expires_ms = r.awarded_ms + int64_t{track->validity_days} * ms_per_day;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+const RemoteAwardRow* remote_origin(const AwardRow& award, const std::vector<RemoteAwardRow>& remote) {
+  // Local awards always name the attempts that earned them; only merged remote ones have none.
+  if (!award.basis.empty()) return nullptr;
+  for (const RemoteAwardRow& r : remote)
+    if (r.operator_id == award.operator_id && r.track_id == award.track_id && r.awarded_ms == award.awarded_ms)
+      return &r;
+  return nullptr;
+}
+
+std::string earned_at(const RemoteAwardRow& award) { return award.store_id.empty() ? award.kiosk_id : award.store_id; }
+
 std::string roster_csv(const std::vector<RosterRow>& rows, bool bom) {
   std::string out;
   if (bom) out += "\xEF\xBB\xBF";

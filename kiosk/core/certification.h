@@ -83,5 +83,32 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
 std::string roster_csv(const std::vector<RosterRow>& rows, bool bom);
 std::string csv_field(std::string_view value);  // one field, quoted and guarded as above
 std::string format_date_utc(int64_t unix_ms);   // "2026-11-21"; "" for 0
+std::string format_time_utc(int64_t unix_ms);   // "2026-11-21 14:32" (UTC); "" for 0
+
+// ---- Certifications earned elsewhere ------------------------------------------------------------
+//
+// A trainee certified on another kiosk (or in another store) is certified here too: the LRS
+// reports the award's time, and the award counts like a local one, with this kiosk's rule for its
+// validity (expires = awarded + the track's validity_days) and the same expiring / expired windows.
+
+// How close a remote award's time must be to a local award of the same operator and track to be
+// that local award coming back: the certification statement carries the award's own time, so this
+// kiosk's own awards return from the LRS unchanged; a minute absorbs rounding on the way.
+inline constexpr int64_t same_award_window_ms = 60'000;
+
+// `local` plus one AwardRow per remote award that counts: awarded_ms as reported, expires_ms =
+// awarded_ms + validity_days of its track, track_version the loaded track's, empty basis (no local
+// attempt earned it). Left out: awards for tracks not in `tracks`, repeats (same statement, or
+// same operator, track and time), and this kiosk's own awards coming back (within
+// same_award_window_ms of a local award of the same operator and track).
+std::vector<AwardRow> merge_remote_awards(const std::vector<Track>& tracks, const std::vector<AwardRow>& local,
+                                          const std::vector<RemoteAwardRow>& remote);
+
+// The remote award `award` was made from by merge_remote_awards, or null when it was earned here.
+const RemoteAwardRow* remote_origin(const AwardRow& award, const std::vector<RemoteAwardRow>& remote);
+
+// Where a remote award was earned, for people: its store when the statement named one, else its
+// kiosk, else "".
+std::string earned_at(const RemoteAwardRow& award);
 
 }  // namespace posdrill

@@ -153,6 +153,18 @@ struct AwardRow {
   std::vector<std::string> basis;  // the attempt uuids that earned it, one per requirement
 };
 
+// A certification earned on another kiosk or in another store, as the company's learning record
+// store reported it (kiosk/sync reads it, kiosk/store caches it so an offline sign-in still shows
+// it). Only the award time travels: the expiry is this kiosk's rule (certification.h).
+struct RemoteAwardRow {
+  std::string statement_id;  // the LRS statement that reported it
+  std::string operator_id;
+  std::string track_id;
+  int64_t awarded_ms = 0;
+  std::string kiosk_id;  // where it was earned, when the statement said ("" otherwise)
+  std::string store_id;
+};
+
 enum class CertStatus { not_started, in_progress, certified, expiring, expired };
 std::string_view cert_status_name(CertStatus s);  // "not_started" … "expired"
 

@@ -40,6 +40,7 @@
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
+#include "kiosk/net/sync_worker.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/catalog_screen.h"
@@ -440,6 +441,48 @@ class ScriptPlayer {
   std::string error_;
 };
 
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Sync: the worker behind the effect runner's SyncControl
+// ---------------------------------------------------------------------------------------------
+
+struct WorkerControl final : SyncControl {
+  SyncWorker* worker = nullptr;
+  void kick() override {
+    if (worker) worker->kick();
+  }
+  void request_remote_awards(const std::string& employee_id) override {
+    if (worker) worker->request_remote_awards(employee_id);
+  }
+};
+
+// The footer's view: the counts from the kiosk's own connection (a local read, no network), the
+// last try's problem from the worker. The worker refreshes its snapshot only after a pass (every
+// couple of seconds when idle), so its counts would lag an answer just recorded and read 0 before
+// its first pass; the file is the truth for what waits. The worker exists only when an LRS is
+// configured, so the view is enabled.
+SyncView sync_view(const SyncSnapshot& snap, const OutboxCounts& counts) {
+  SyncView v;
+  v.enabled = true;
+  v.queued = counts.queued;
+  v.set_aside = counts.set_aside;
+  v.sent = counts.sent;
+  v.last_sent_ms = counts.last_sent_ms;
+  v.problem = snap.problem == SyncProblem::none ? "" : sync_problem_name(snap.problem);
+  if (snap.problem != SyncProblem::none) v.problem_detail = snap.problem_detail;
+  v.alarm = snap.alarm;
+  return v;
+}
+
+// The LRS address as the console shows it: without user:password@ should the address carry one.
+std::string shown_endpoint(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto at = url.find('@');
+  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme && (path == std::string::npos || at < path))
+    return url.substr(0, scheme + 3) + url.substr(at + 1);
+  return url;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -480,7 +523,14 @@ int run_kiosk(const KioskOptions& options) {
   if (store->recovered_attempts() > 0)
     log_line(std::to_string(store->recovered_attempts()) + " attempt(s) cut off by a stop were kept as abandoned");
   std::vector<std::string> names;
-  for (const OperatorRecord& op : store->operators(true)) names.push_back(op.name);
+  for (const OperatorRecord& op : store->operators(true)) {
+    names.push_back(op.name);
+    // Where certifications earned elsewhere were earned ("Earned at <store>"), as cached so far.
+    for (const RemoteAward& r : store->remote_awards(op.employee_id)) {
+      names.push_back(r.store_id);
+      names.push_back(r.kiosk_id);
+    }
+  }
 
   // Start-up runs in two lanes that meet before the font atlas is built: a worker loads the
   // content, builds the glyph set (which plays every scenario's best and critical path through
@@ -586,8 +636,36 @@ int run_kiosk(const KioskOptions& options) {
       {"idle",
        std::to_string(state.idle_timeout_ms / 1000) + " s + " + std::to_string(state.still_there_ms / 1000) + " s"},
       {"terminal", "emulated"},
+      {"sync", options.sync_site ? shown_endpoint(options.sync_site->lrs.endpoint) : "off"},
   };
+  if (options.sync_site) state.kiosk_facts.emplace_back("kiosk id", options.sync_site->kiosk_id);
   KioskServices services(*store, state, (db_file.parent_path() / "exports"), wall_ms, log_line);
+
+  // Sync: a worker thread with its own connection to the same file sends the outbox; this loop
+  // only reads its snapshot (a copy under a mutex), so a slow or absent network never holds a
+  // frame. Statements are queued by the recorder whether or not the worker runs.
+  WorkerControl sync_control;
+  std::unique_ptr<SyncWorker> sync_worker;
+  if (options.sync_site) {
+    SyncWorker::Options wo;
+    wo.database = db_file;
+    wo.config = options.sync_site->lrs;
+    wo.log = [](const std::string& line) { log_line("sync: " + line); };
+    sync_worker = std::make_unique<SyncWorker>(std::move(wo));
+    std::string error;
+    if (sync_worker->start(error)) {
+      sync_control.worker = sync_worker.get();
+      state.sync.enabled = true;
+      log_line("sync to " + shown_endpoint(options.sync_site->lrs.endpoint) + " as kiosk " +
+               options.sync_site->kiosk_id);
+    } else {
+      sync_worker.reset();
+      // Shown as an alarm in the footer: results pile up on this kiosk until someone looks.
+      state.sync = SyncView{true, 0, 0, 0, 0, "unknown", "the sync worker did not start: " + error, true};
+      log_line("the sync worker did not start: " + error);
+    }
+    services.enable_sync(*options.sync_site, &sync_control);
+  }
   ScreensUiState screens_ui;
   WidgetRects rects;
   set_widget_rects(&rects);
@@ -595,12 +673,19 @@ int run_kiosk(const KioskOptions& options) {
   const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
   const std::size_t scenario_count = state.scenarios.size();
   bool running = true;
+  // Set when an effect wrote to the outbox: the footer's counts are read again at once rather
+  // than at the next poll, so "Synced" never stands next to an answer that is still waiting.
+  bool outbox_changed = false;
   // Every action goes through the effect runner (store, exports) and back into update(); what is
-  // left for the platform is the window title and leaving.
+  // left for the platform is the window title, the outbox flag and leaving.
   const auto act = [&](const Action& action) {
     for (const Effect& e : apply(state, services, action)) {
       if (const auto* lc = std::get_if<LanguageChanged>(&e))
         SDL_SetWindowTitle(pf.window, state.strings.tr("app.title", lc->lang).c_str());
+      if (std::holds_alternative<AttemptStarted>(e) || std::holds_alternative<AttemptProgress>(e) ||
+          std::holds_alternative<AttemptFinished>(e) || std::holds_alternative<AttemptAbandoned>(e) ||
+          std::holds_alternative<RequeueStatement>(e) || std::holds_alternative<DropStatement>(e))
+        outbox_changed = true;
     }
     if (services.quit_requested()) running = false;
   };
@@ -613,6 +698,24 @@ int run_kiosk(const KioskOptions& options) {
   int frames_left = settle_frames;
   int frame = 0;
   int frames_after_script = 0;
+  // The worker's snapshot is read at most every sync_poll_ms (and at every idle wake-up, about a
+  // second): often enough for a footer, rare enough to cost nothing.
+  constexpr auto sync_poll_ms = std::chrono::milliseconds(500);
+  auto last_sync_poll = Chrono::now() - sync_poll_ms;
+  const auto poll_sync = [&] {
+    if (!sync_worker || (!outbox_changed && Chrono::now() - last_sync_poll < sync_poll_ms)) return;
+    last_sync_poll = Chrono::now();
+    outbox_changed = false;
+    const SyncView view = sync_view(sync_worker->snapshot(), store->outbox_counts());
+    if (!(view == state.sync)) {
+      act(SyncStatusChanged{view});
+      frames_left = settle_frames;
+    }
+    for (const std::string& id : sync_worker->take_remote_updates()) {
+      act(RemoteAwardsUpdated{id});
+      frames_left = settle_frames;
+    }
+  };
   while (running) {
     const bool busy = frames_left > 0 || shot || !script.done();
     SDL_Event ev;
@@ -643,6 +746,7 @@ int run_kiosk(const KioskOptions& options) {
       act(Tick{});
       if (state.screen != screen_before || state.still_there != prompt_before) frames_left = settle_frames;
     }
+    poll_sync();
     // The runner's timer and the prompt's countdown tick: one frame per idle wake-up (about a
     // second) keeps them current.
     if (frames_left == 0 && (state.screen == ScreenId::runner || state.still_there)) frames_left = 1;
@@ -712,6 +816,8 @@ int run_kiosk(const KioskOptions& options) {
   // Leaving by a manager's command or a signal: the attempt in progress is kept as abandoned now
   // rather than found open at the next start.
   if (state.attempt || state.session) act(SignOut{});
+  // Statements queued by that sign-out wait in the file for the next start.
+  if (sync_worker) sync_worker->stop();
   log_line("closed");
   return 0;
 }

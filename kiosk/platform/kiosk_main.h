@@ -3,8 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
+#include "kiosk/sync/statements.h"
 #include "scenarios/text.h"
 
 namespace posdrill {
@@ -22,6 +24,10 @@ struct KioskOptions {
   // file:line on stderr (exit 1).
   std::string ui_script;
   Lang lang = Lang::zh;
+  // Set: results go to the company's learning record store. Every recorded answer queues its
+  // statements and a worker thread sends them (offline-first: nothing waits for the network).
+  // Unset (no LRS configured): nothing is queued and the footer stays hidden.
+  std::optional<StatementSite> sync_site;
 };
 
 // Runs the kiosk until it is closed. Returns the process exit code (0 ok, 1 runtime failure such

@@ -34,11 +34,13 @@ StoreStatus AttemptRecorder::begin(const std::string& operator_id, const Scenari
   row.seed = seed;
   row.started_ms = now_ms;
   row.max_points = scenario.max_points;
-  StoreStatus st = store_.begin_attempt(row);
+  std::vector<OutboxStatement> statements;
+  if (site_) statements.push_back(attempted_statement(*site_, new_uuid(), *op, row, scenario, tracks_, now_ms));
+  StoreStatus st = store_.begin_attempt(row, statements);
   if (!st) return st;
   uuid = row.uuid;
   recorded_[uuid] = 0;
-  operator_of_[uuid] = operator_id;
+  operator_of_[uuid] = *op;
   return st;
 }
 
@@ -52,6 +54,18 @@ StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const Attempt
   if (it->second >= result.steps.size()) return {};
   // The debrief's own rule decides what is a mistake, so the manager's chart and the debrief agree.
   const std::vector<const StepRecord*> wrong = mistakes(result);
+  std::optional<AttemptRow> row;
+  std::optional<OperatorRecord> op;
+  const Scenario* scenario = nullptr;
+  if (site_) {
+    row = store_.attempt(uuid);
+    if (auto o = operator_of_.find(uuid); o != operator_of_.end()) {
+      op = o->second;
+    } else if (row) {
+      op = store_.find_operator(row->operator_id);
+    }
+    if (row) scenario = scenario_of(row->scenario_id);
+  }
   for (std::size_t i = it->second; i < result.steps.size(); ++i) {
     const StepRecord& s = result.steps[i];
     AttemptEventRow e;
@@ -66,7 +80,10 @@ StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const Attempt
     e.critical = s.critical;
     e.mistake = std::find(wrong.begin(), wrong.end(), &s) != wrong.end();
     e.payload = step_record_json(s).dump();
-    StoreStatus st = store_.add_event(e);
+    std::vector<OutboxStatement> statements;
+    if (site_ && row && op && scenario && (s.kind == StepKind::decision || s.kind == StepKind::terminal))
+      statements.push_back(answered_statement(*site_, new_uuid(), *op, *row, *scenario, tracks_, e, now_ms));
+    StoreStatus st = store_.add_event(e, statements);
     if (!st) return st;  // the steps before stay recorded; a retry continues from here
     it->second = i + 1;
   }
@@ -104,12 +121,27 @@ StoreStatus AttemptRecorder::finish(const std::string& uuid, const AttemptResult
       if (due) break;
     }
   }
-  st = store_.finish_attempt(*row, due);
+  std::vector<OutboxStatement> statements;
+  if (site_) {
+    std::optional<OperatorRecord> op;
+    if (auto o = operator_of_.find(uuid); o != operator_of_.end()) op = o->second;
+    if (!op) op = store_.find_operator(row->operator_id);
+    if (const Scenario* scenario = scenario_of(row->scenario_id); scenario && op) {
+      statements.push_back(result_statement(*site_, new_uuid(), *op, *row, *scenario, tracks_, now_ms));
+      if (due)
+        for (const Track& t : tracks_)
+          if (t.id == due->track_id)
+            statements.push_back(certification_statement(*site_, new_uuid(), *op, *due, t, now_ms));
+    }
+  }
+  st = store_.finish_attempt(*row, due, statements);
   if (!st) return st;
   recorded_.erase(uuid);
   operator_of_.erase(uuid);
   if (award) *award = due;
   return st;
 }
+
+const Scenario* AttemptRecorder::scenario_of(const std::string& id) const { return find_scenario(scenarios_, id); }
 
 }  // namespace posdrill

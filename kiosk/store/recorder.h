@@ -21,6 +21,12 @@ class AttemptRecorder {
   // `scenarios` and `tracks` are the loaded content; they must outlive the recorder.
   AttemptRecorder(SqliteStore& store, const std::vector<Scenario>& scenarios, const std::vector<Track>& tracks);
 
+  // With a site (sync configured), every write also queues its xAPI statements in the same
+  // transaction: attempted at begin, answered per decision and terminal task, passed / failed /
+  // abandoned at the end and a certification `passed` with an award. Without one, nothing is
+  // queued (a kiosk that never syncs keeps no outbox).
+  void set_sync(std::optional<StatementSite> site) { site_ = std::move(site); }
+
   // Opens an attempt row for `operator_id` (who must exist) and returns its new uuid in `uuid`.
   StoreStatus begin(const std::string& operator_id, const Scenario& scenario, uint64_t seed, Lang lang,
                     TerminalKind terminal, int64_t now_ms, std::string& uuid);
@@ -38,7 +44,9 @@ class AttemptRecorder {
   const std::vector<Scenario>& scenarios_;
   const std::vector<Track>& tracks_;
   std::map<std::string, std::size_t> recorded_;  // uuid -> steps already committed
-  std::map<std::string, std::string> operator_of_;
+  std::map<std::string, OperatorRecord> operator_of_;
+  std::optional<StatementSite> site_;
+  const Scenario* scenario_of(const std::string& id) const;
 };
 
 }  // namespace posdrill

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "kiosk/core/records.h"
+#include "kiosk/sync/statements.h"
 
 struct sqlite3;
 
@@ -43,9 +44,28 @@ struct StoreStatus {
   explicit operator bool() const { return code == StoreError::none; }
 };
 
+enum class OutboxState { queued, sent, set_aside, voided };
+const char* outbox_state_name(OutboxState s);  // "queued", "sent", "set_aside", "voided"
+
+struct OutboxRow {
+  int64_t seq = 0;
+  OutboxStatement statement;
+  OutboxState state = OutboxState::queued;
+  int tries = 0;
+  int64_t next_try_ms = 0;
+  std::string last_error;  // the last problem in English ("HTTP 503", "set aside: HTTP 400 …")
+  int64_t done_ms = 0;     // when sent, set aside or voided
+};
+
+struct OutboxCounts {
+  int64_t queued = 0, sent = 0, set_aside = 0, voided = 0;
+  int64_t oldest_queued_ms = 0;  // created_ms of the oldest waiting statement (0: none)
+  int64_t last_sent_ms = 0;      // when the LRS last took a statement (0: never)
+};
+
 class SqliteStore {
  public:
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
   static constexpr int busy_timeout_ms = 5000;
 
   // Opens `file` (created with its folder if missing, mode 0600), migrates it and closes attempts
@@ -79,10 +99,15 @@ class SqliteStore {
   StoreStatus set_role(std::string_view employee_id, Role role);
 
   // ---- Attempts ----
-  StoreStatus begin_attempt(const AttemptRow& row);     // ended_ms 0
-  StoreStatus add_event(const AttemptEventRow& event);  // the attempt must be open
+  // Each write that records an event also queues its xAPI `statements` in the same transaction:
+  // a recorded event always has its statements waiting, and a statement never exists for an
+  // event that was rolled back.
+  StoreStatus begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements = {});  // ended_ms 0
+  // The attempt must be open.
+  StoreStatus add_event(const AttemptEventRow& event, const std::vector<OutboxStatement>& statements = {});
   // Closes the attempt with its final figures and, in the same transaction, stores `award`.
-  StoreStatus finish_attempt(const AttemptRow& row, const std::optional<AwardRow>& award = std::nullopt);
+  StoreStatus finish_attempt(const AttemptRow& row, const std::optional<AwardRow>& award = std::nullopt,
+                             const std::vector<OutboxStatement>& statements = {});
   // Stores an attempt that is already closed (ended_ms set) with all its events (numbered 1..n) in
   // one transaction: for imports and for filling test and benchmark databases quickly.
   StoreStatus add_closed_attempt(const AttemptRow& row, const std::vector<AttemptEventRow>& events);
@@ -101,12 +126,42 @@ class SqliteStore {
   std::optional<std::string> setting(std::string_view key);
   StoreStatus set_setting(std::string_view key, std::string_view value);
 
+  // ---- xAPI outbox (statements waiting for the LRS; see kiosk/net/sync_worker.h) ----
+  // Queued statements whose next try is due, oldest first, at most `limit`.
+  std::vector<OutboxRow> outbox_due(int limit, int64_t now_ms);
+  // The earliest next try among queued statements (nullopt: the queue is empty).
+  std::optional<int64_t> outbox_next_try_ms();
+  StoreStatus outbox_mark_sent(const std::vector<std::string>& ids, int64_t now_ms);
+  // Keeps them queued until `next_try_ms`, counting a try and noting the error.
+  StoreStatus outbox_defer(const std::vector<std::string>& ids, int64_t next_try_ms, std::string_view error);
+  // Out of the queue with the reason, for a person to retry or void.
+  StoreStatus outbox_set_aside(std::string_view id, std::string_view reason, int64_t now_ms);
+  // Set-aside statements back into the queue (one by id, or all when `id` is empty), due now;
+  // queued statements become due now too. Returns how many changed.
+  int outbox_retry(std::string_view id, int64_t now_ms);
+  // Every queued statement becomes due at `now_ms` ("send now": a person asked, so the backoff
+  // waits no longer). Set-aside statements stay aside. Returns how many changed.
+  int outbox_make_due(int64_t now_ms);
+  // A set-aside statement will never be sent (kept for the record with the reason).
+  StoreStatus outbox_void(std::string_view id, std::string_view reason, int64_t now_ms);
+  OutboxCounts outbox_counts();
+  std::vector<OutboxRow> outbox_list(OutboxState state, int limit);  // oldest first
+  std::optional<OutboxRow> outbox_find(std::string_view id);
+  // Deletes statements delivered before `before_ms` (the LRS holds them); returns how many.
+  int outbox_prune_sent(int64_t before_ms);
+
+  // ---- Certifications earned elsewhere (read from the LRS at sign-in, kept for offline use) ----
+  StoreStatus replace_remote_awards(std::string_view operator_id, const std::vector<RemoteAward>& awards,
+                                    int64_t fetched_ms);
+  std::vector<RemoteAward> remote_awards(std::string_view operator_id);  // oldest first
+
   // PRAGMA integrity_check and foreign_key_check plus posdrill's own rules (events numbered
   // 1..n without gaps, closed attempts have an end, no plain PIN-like hashes). Empty = healthy.
   std::vector<std::string> check();
 
  private:
   SqliteStore(sqlite3* db, std::filesystem::path file);
+  StoreStatus insert_statements(const std::vector<OutboxStatement>& statements);  // inside a WriteTx
   sqlite3* db_ = nullptr;
   std::filesystem::path file_;
   int recovered_ = 0;

@@ -3,6 +3,7 @@
 // [SECTION] Roster, history and replay
 // [SECTION] Mistakes chart
 // [SECTION] Accounts
+// [SECTION] Sync
 // [SECTION] Screen
 
 #include "kiosk/ui/console_screen.h"
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <map>
 
 #include "kiosk/core/certification.h"
@@ -297,6 +299,113 @@ void settings_tab(const AppState& st, const Theme& th) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Sync
+// ---------------------------------------------------------------------------------------------
+
+std::string verb_label(const AppState& st, const std::string& verb) {
+  const std::string key = "sync.verb." + verb;
+  return st.strings.contains(key) ? tr(st, key) : verb;
+}
+
+// One figure with its label above it, in a column `w` wide starting at `x` (window-relative).
+void figure(const AppState& st, const Theme& th, float x, float w, const char* key, const std::string& value) {
+  ImFont* f = ImGui::GetFont();
+  ImFont* big = font_or_current(th.heading);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(ImVec2(p.x + x, p.y), ImVec2(p.x + x + w, p.y + f->FontSize + big->FontSize), true);
+  dl->AddText(f, f->FontSize, ImVec2(p.x + x, p.y), palette().text_dim, tr(st, key).c_str());
+  dl->AddText(big, big->FontSize, ImVec2(p.x + x, p.y + f->FontSize), palette().text, value.c_str());
+  dl->PopClipRect();
+}
+
+void sync_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ConsoleState& c = st.console;
+  const SyncView& v = st.sync;
+  ImFont* f = ImGui::GetFont();
+  const float w = ImGui::GetContentRegionAvail().x;
+
+  if (!v.enabled) paragraph(f, tr(st, "console.sync_off_note"), pal.text_dim);
+  if (v.enabled) {
+    // The worker's figures (live); the list below is the store's, reloaded after each change.
+    const float col = w / 4;
+    figure(st, th, 0, col - m.gap, "console.sync_waiting", std::to_string(v.queued));
+    figure(st, th, col, col - m.gap, "console.sync_set_aside", std::to_string(v.set_aside));
+    figure(st, th, 2 * col, col - m.gap, "console.sync_sent", std::to_string(v.sent));
+    figure(st, th, 3 * col, col - m.gap, "console.sync_last_sent",
+           v.last_sent_ms ? format_time_utc(v.last_sent_ms) : tr(st, "console.sync_never"));
+    ImGui::Dummy(ImVec2(w, f->FontSize + font_or_current(th.heading)->FontSize + m.gap * 0.5f));
+    const std::string problem = sync_problem_key(v.problem, st.strings);
+    paragraph(
+        f,
+        tr(st, "console.sync_problem") + ": " +
+            (problem.empty() ? tr(st, v.alarm ? "sync.problem.unknown" : "console.sync_no_problem") : tr(st, problem)),
+        problem.empty() && !v.alarm ? pal.text_dim : pal.text);
+    // The technical words, for whoever fixes it (the LRS's administrator reads English).
+    if (!v.problem_detail.empty()) paragraph(f, v.problem_detail, pal.text_dim);
+    ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+    if (touch_button(th, tr(st, "console.sync_now"), "sync.now", std::min(w, std::max(m.touch_px * 4, w * 0.25f)), true,
+                     pal.ok))
+      dispatch(SendSyncNow{});
+  }
+
+  ImGui::Dummy(ImVec2(1, m.gap));
+  paragraph(font_or_current(th.heading), tr(st, "console.sync_set_aside"), pal.accent);
+  if (!c.set_aside_loaded) return paragraph(f, tr(st, "console.loading"), pal.text_dim);
+  if (c.set_aside.empty()) return paragraph(f, tr(st, "console.sync_none_aside"), pal.text_dim);
+
+  // Columns: kind, attempt, when, reason (wraps), then the two buttons.
+  const float button_w = std::max(m.touch_px * 2.0f, w * 0.1f);
+  const float buttons_x = w - 2 * button_w - m.gap;
+  const float x[] = {0.0f, w * 0.13f, w * 0.25f, w * 0.42f};
+  const float reason_w = std::max(1.0f, buttons_x - m.gap - x[3]);
+  const char* heads[] = {"console.sync_col_verb", "console.sync_col_attempt", "console.sync_col_when",
+                         "console.sync_col_reason"};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 hp = ImGui::GetCursorScreenPos();
+  for (int i = 0; i < 4; ++i)
+    dl->AddText(f, f->FontSize, ImVec2(hp.x + x[i], hp.y), pal.text_dim, tr(st, heads[i]).c_str());
+  ImGui::Dummy(ImVec2(w, f->FontSize + m.gap * 0.5f));
+
+  for (const SetAsideStatement& s : c.set_aside) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float y = ImGui::GetCursorPosY();
+    // An attempt is named by its uuid's first block: enough to find it in the history.
+    const std::string cells[] = {verb_label(st, s.verb), s.attempt_uuid.substr(0, 8), format_time_utc(s.created_ms)};
+    const float reason_h = wrapped_height(f, s.reason, reason_w);
+    const float row_h = std::max(m.touch_px, reason_h);
+    for (int i = 0; i < 3; ++i) {
+      dl->PushClipRect(ImVec2(p.x + x[i], p.y), ImVec2(p.x + x[i + 1] - m.pad * 0.5f, p.y + row_h), true);
+      dl->AddText(f, f->FontSize, ImVec2(p.x + x[i], p.y + (m.touch_px - f->FontSize) * 0.5f), pal.text,
+                  cells[i].c_str());
+      dl->PopClipRect();
+    }
+    draw_wrapped_text(dl, f, ImVec2(p.x + x[3], p.y + std::max(0.0f, (m.touch_px - reason_h) * 0.5f)), pal.text_dim,
+                      s.reason, reason_w);
+    ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + buttons_x, y));
+    if (touch_button(th, tr(st, "console.sync_retry"), "sync.retry." + s.id, button_w)) {
+      ui.void_armed.clear();
+      dispatch(RetryStatement{s.id});
+    }
+    ImGui::SameLine(0.0f, m.gap);
+    const bool armed = ui.void_armed == s.id;
+    if (touch_button(th, tr(st, armed ? "console.sync_void_confirm" : "console.sync_void"), "sync.void." + s.id,
+                     button_w, true, armed ? pal.bad : 0)) {
+      if (armed) {
+        ui.void_armed.clear();
+        dispatch(VoidStatement{s.id});
+      } else {
+        ui.void_armed = s.id;
+      }
+    }
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), y + row_h + m.gap * 0.25f));
+    ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -318,10 +427,12 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
   } tabs[] = {{ConsoleTab::roster, "console.roster", "tab.roster"},
               {ConsoleTab::mistakes, "console.mistakes", "tab.mistakes"},
               {ConsoleTab::operators, "console.operators", "tab.operators"},
-              {ConsoleTab::settings, "console.settings", "tab.settings"}};
+              {ConsoleTab::settings, "console.settings", "tab.settings"},
+              {ConsoleTab::sync, "console.sync", "tab.sync"}};
+  constexpr int tab_count = static_cast<int>(std::size(tabs));
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float tab_w = (avail - 3 * m.gap) / 4;
-  for (int i = 0; i < 4; ++i) {
+  const float tab_w = (avail - (tab_count - 1) * m.gap) / tab_count;
+  for (int i = 0; i < tab_count; ++i) {
     if (i > 0) ImGui::SameLine(0.0f, m.gap);
     if (touch_button(th, tr(st, tabs[i].key), tabs[i].id, tab_w, true, c.tab == tabs[i].tab ? pal.ok : 0))
       dispatch(SetConsoleTab{tabs[i].tab});
@@ -343,6 +454,9 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
       break;
     case ConsoleTab::settings:
       settings_tab(st, th);
+      break;
+    case ConsoleTab::sync:
+      sync_tab(st, th, ui, dispatch);
       break;
   }
   ImGui::EndChild();

@@ -1,7 +1,9 @@
 // The manager console, behind the manager PIN: the store roster with certification status, each
 // operator's history and a step-by-step replay of any attempt, the most frequent mistakes per
 // scenario as a bar chart, account management, read-only settings, CSV export and "close the
-// kiosk". Reads AppState::console; emits console actions.
+// kiosk", and the sync with the company's learning record store (counts, the last problem, "send
+// now", and the statements the store refused, each to retry or void). Reads AppState::console and
+// AppState::sync; emits console actions.
 #pragma once
 
 #include <string>
@@ -19,6 +21,8 @@ struct ConsoleUiState {
   std::string pin_for;  // the account whose "reset PIN" form is open
   std::array<char, 12> new_pin{};
   std::array<char, 12> new_pin_again{};
+  // Voiding is for good: the first tap arms the statement's button, the second voids it.
+  std::string void_armed;
 };
 
 void draw_console_screen(const AppState& state, const Theme& theme, ConsoleUiState& ui, const Dispatch& dispatch);

@@ -90,6 +90,11 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     if (s.progress.award) {
       paragraph(body, tr("home.awarded") + " " + format_date_utc(s.progress.award->awarded_ms), pal.text_dim);
       paragraph(body, tr("home.expires") + " " + format_date_utc(s.progress.award->expires_ms), pal.text);
+      // Earned on another kiosk: say where, so nobody wonders why no drill here shows it.
+      if (const RemoteAwardRow* r = remote_origin(*s.progress.award, s.remote_awards)) {
+        const std::string where = earned_at(*r);
+        paragraph(body, where.empty() ? tr("home.earned_elsewhere") : tr("home.earned_at") + where, pal.text_dim);
+      }
     }
     paragraph(
         body,

@@ -51,9 +51,11 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
   if (state.screen != ScreenId::console) {
     ui.console.add.clear();
     ui.console.pin_for.clear();
+    ui.console.void_armed.clear();
     ui.console.new_pin.fill('\0');
     ui.console.new_pin_again.fill('\0');
   }
+  sync_footer(theme, sync_footer_line(state.sync, state.strings, state.lang, state.screen == ScreenId::console));
   corner_gesture(theme, dispatch);
   draw_still_there(state, theme, dispatch);
 }

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <vector>
 
+#include <imgui_internal.h>  // BeginViewportSideBar: a strip taken out of the work area
+
 #include "kiosk/core/line_break.h"
 
 namespace posdrill {
@@ -224,6 +226,57 @@ void screen_header(const AppState& state, const Theme& th, const std::string& ti
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.25f));
   ImGui::Separator();
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.25f));
+}
+
+void sync_footer(const Theme& th, const SyncLine& line) {
+  if (line.text.empty()) return;
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  ImFont* f = font_or_current(th.body);
+  const float h = std::round(f->FontSize + m.pad * 0.5f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, pal.background);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoInputs |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                 ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse;
+  if (ImGui::BeginViewportSideBar("###sync_footer", ImGui::GetMainViewport(), ImGuiDir_Down, h, flags)) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 p = ImGui::GetWindowPos();
+    const float w = ImGui::GetWindowWidth();
+    dl->AddLine(p, ImVec2(p.x + w, p.y), pal.card_border, 1.0f);
+    ImU32 dot = pal.ok;
+    ImU32 text = pal.text_dim;
+    switch (line.tone) {
+      case SyncTone::ok:
+        break;
+      case SyncTone::waiting:
+        dot = pal.difficulty[1];
+        break;
+      case SyncTone::problem:
+        dot = pal.mark;
+        text = pal.text;
+        break;
+      case SyncTone::alarm:
+        dot = pal.bad;
+        text = pal.text;
+        break;
+    }
+    // Right-aligned, away from the corner gesture and from where eyes start reading a screen.
+    const float text_w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, line.text.c_str()).x;
+    const float r = std::round(f->FontSize * 0.25f);
+    const float x = std::max(p.x + m.pad + 2 * r + m.pad * 0.5f, p.x + w - m.pad - text_w);
+    const float y = p.y + (h - f->FontSize) * 0.5f;
+    dl->AddCircleFilled(ImVec2(x - m.pad * 0.5f - r, p.y + h * 0.5f), r, dot);
+    dl->PushClipRect(ImVec2(p.x, p.y), ImVec2(p.x + w - m.pad * 0.5f, p.y + h), true);
+    dl->AddText(f, f->FontSize, ImVec2(x, y), text, line.text.c_str());
+    dl->PopClipRect();
+    ImGui::Dummy(ImVec2(w, h));
+    note_widget("sync.footer", false);
+  }
+  ImGui::End();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar(2);
 }
 
 void begin_screen(const char* id, const Theme& th) {

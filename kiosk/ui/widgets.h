@@ -54,6 +54,13 @@ void play_header(const AppState& state, const Theme& th, const std::string& titl
 // on a screen so it lies above the rest; it takes a corner no widget uses.
 void corner_gesture(const Theme& th, const Dispatch& dispatch);
 
+// The sync footer: one small line on the bottom edge ("Synced", "3 waiting", a problem in plain
+// words), coloured by its tone. It takes its strip out of the viewport's work area (as a menu bar
+// does), so every screen, laid out in the work area, ends above it and it never covers a touch
+// target; the strip applies from the next frame, and the line takes no input. Draws and reserves
+// nothing for an empty line. Recorded as the disabled widget "sync.footer" (tests check overlap).
+void sync_footer(const Theme& th, const SyncLine& line);
+
 // Begins a full-viewport borderless window with the body font pushed; pair with end_screen.
 void begin_screen(const char* id, const Theme& th);
 void end_screen();

@@ -12,17 +12,9 @@ if ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 cd "$src"
-if [ ! -f node_modules/iso_8583/package.json ]; then
-  if ! command -v npm >/dev/null 2>&1; then
-    echo "interop check FAILED: node_modules is missing and npm is not installed (Debian package npm)" >&2
-    exit 1
-  fi
-  echo "interop check: node_modules missing, running npm ci"
-  # Two test runs (dev and asan builds) may start this at once: one installs, the other waits.
-  flock /tmp/posdrill-npm-ci.lock sh -c \
-    '[ -f node_modules/iso_8583/package.json ] || npm ci --no-audit --no-fund --loglevel=error' || {
-    echo "interop check FAILED: npm ci did not install iso_8583 (is the npm registry reachable?)" >&2
-    exit 1
-  }
-fi
+# Installs the pinned peers from package-lock.json when node_modules is missing or stale.
+"$src/tools/npm-deps.sh" "$src" || {
+  echo "interop check FAILED: npm ci did not install iso_8583 (is the npm registry reachable?)" >&2
+  exit 1
+}
 exec node tests/device_bridge/interop_check.mjs "$tool"

@@ -274,3 +274,183 @@ TEST_CASE("leaving a drill half-way keeps the attempt as abandoned", "[app_state
   // From the catalog there is nothing left to report.
   CHECK(update(st, BackToCatalog{}).empty());
 }
+
+// ---- Sync: the footer line and the actions around the sync worker -----------------------------
+
+namespace {
+
+template <typename T>
+bool has_effect(const std::vector<Effect>& fx) {
+  return std::any_of(fx.begin(), fx.end(), [](const Effect& e) { return std::holds_alternative<T>(e); });
+}
+
+OperatorRecord op_of(const std::string& id, Role role) {
+  OperatorRecord o;
+  o.employee_id = id;
+  o.name = "N" + id;
+  o.role = role;
+  return o;
+}
+
+PinChecked signed_in(const std::string& id, Role role) {
+  PinCheck c;
+  c.outcome = PinOutcome::ok;
+  c.op = op_of(id, role);
+  return PinChecked{c};
+}
+
+}  // namespace
+
+TEST_CASE("the sync footer says synced waiting or the problem in plain words and hides without sync", "[sync]") {
+  Loaded l;
+  const UiStrings& s = l.state.strings;
+  SyncView v;
+  CHECK(sync_footer_line(v, s, Lang::zh, false).text.empty());  // no LRS: nothing on the trainee's screens
+  CHECK(sync_footer_line(v, s, Lang::zh, true).text == "同步未开启");
+  CHECK(sync_footer_line(v, s, Lang::en, true).text == "Sync off");
+
+  v.enabled = true;
+  SyncLine line = sync_footer_line(v, s, Lang::zh, false);
+  CHECK(line.text == "已同步");
+  CHECK(line.tone == SyncTone::ok);
+  v.queued = 3;
+  line = sync_footer_line(v, s, Lang::en, false);
+  CHECK(line.text == "3 waiting");
+  CHECK(line.tone == SyncTone::waiting);
+  CHECK(sync_footer_line(v, s, Lang::zh, false).text == "3 条待发送");
+
+  v.problem = "offline";
+  line = sync_footer_line(v, s, Lang::zh, false);
+  CHECK(line.text == "网络不通，稍后自动重发 (3 条待发送)");
+  CHECK(line.tone == SyncTone::problem);
+  v.queued = 0;
+  CHECK(sync_footer_line(v, s, Lang::en, false).text == "Offline — will resend automatically");
+
+  v.problem = "credentials";
+  v.alarm = true;
+  line = sync_footer_line(v, s, Lang::zh, false);
+  CHECK(line.text == "同步账号被拒绝，请联系管理员");
+  CHECK(line.tone == SyncTone::alarm);
+  CHECK(sync_footer_line(v, s, Lang::en, false).text == "Sync key refused — tell a manager");
+
+  // Every kind the worker names has its own words, in both languages; a new kind still reads.
+  for (const char* kind :
+       {"offline", "server_busy", "server_error", "rejected", "credentials", "endpoint", "conflict"}) {
+    INFO(kind);
+    const std::string key = sync_problem_key(kind, s);
+    CHECK(key == std::string("sync.problem.") + kind);
+    CHECK(s.contains(key));
+  }
+  CHECK(sync_problem_key("gremlins", s) == "sync.problem.unknown");
+  CHECK(sync_problem_key("none", s).empty());
+  CHECK(sync_problem_key("", s).empty());
+
+  // Set-aside statements need a manager: they outrank the plain queue.
+  SyncView aside;
+  aside.enabled = true;
+  aside.queued = 2;
+  aside.set_aside = 1;
+  line = sync_footer_line(aside, s, Lang::en, false);
+  CHECK(line.text == "1 refused — a manager must look at them");
+  CHECK(line.tone == SyncTone::problem);
+}
+
+TEST_CASE("every sync string exists in both languages and its glyphs are in the set", "[sync][glyphs]") {
+  Loaded l;
+  const std::vector<uint32_t> glyphs = collect_kiosk_glyphs(l.state.strings, l.state.scenarios);
+  for (const std::string& key : sync_string_keys()) {
+    INFO(key);
+    REQUIRE(l.state.strings.contains(key));
+    for (Lang lang : {Lang::zh, Lang::en}) {
+      const std::string text = l.state.strings.tr(key, lang);
+      CHECK_FALSE(text.empty());
+      for (uint32_t cp : decode_utf8(text))
+        if (cp >= 0x20) CHECK(std::binary_search(glyphs.begin(), glyphs.end(), cp));
+    }
+  }
+}
+
+TEST_CASE("sign-in asks for certifications from elsewhere and their arrival reloads the records", "[sync]") {
+  Loaded l;
+  AppState& st = l.state;
+  st.require_sign_in = true;
+  st.screen = ScreenId::sign_in;
+  st.pin_entry.checking = true;
+  std::vector<Effect> fx = update(st, signed_in("1001", Role::trainee));
+  REQUIRE(st.screen == ScreenId::home);
+  bool asked = false;
+  for (const Effect& e : fx)
+    if (const auto* f = std::get_if<FetchRemoteAwards>(&e)) asked = f->operator_id == "1001";
+  CHECK(asked);
+
+  fx = update(st, RemoteAwardsUpdated{"1001"});
+  REQUIRE(fx.size() == 1);
+  REQUIRE(std::holds_alternative<LoadRecords>(fx[0]));
+  CHECK(std::get<LoadRecords>(fx[0]).operator_id == "1001");
+  // Someone else's answer (they signed out meanwhile) loads nothing.
+  fx = update(st, RemoteAwardsUpdated{"2002"});
+  CHECK_FALSE(has_effect<LoadRecords>(fx));
+  CHECK(has_effect<Ignored>(fx));
+
+  // The records bring the cached remote award: certified with no attempt on this kiosk.
+  RecordsLoaded r;
+  r.operator_id = "1001";
+  r.remote_awards = {RemoteAwardRow{"st-1", "1001", "card_payments_l1", 1'000, "kiosk-7", "S-042"}};
+  ContentSet c = load_content(content_dir);
+  st.tracks = c.tracks;
+  st.wall_ms = 2'000;
+  update(st, r);
+  REQUIRE(st.session->loaded);
+  CHECK(st.session->progress.status == CertStatus::certified);
+  REQUIRE(st.session->progress.award);
+  CHECK(remote_origin(*st.session->progress.award, st.session->remote_awards));
+}
+
+TEST_CASE("sync status changes land in the state and the console's sync actions need the console", "[sync]") {
+  Loaded l;
+  AppState& st = l.state;
+  SyncView v;
+  v.enabled = true;
+  v.queued = 4;
+  v.problem = "server_busy";
+  CHECK(update(st, SyncStatusChanged{v}).empty());
+  CHECK(st.sync == v);
+
+  // Outside the console: ignored, nothing reaches the store or the worker.
+  for (const Action& a : std::vector<Action>{SendSyncNow{}, RetryStatement{"s1"}, VoidStatement{"s1"}}) {
+    const std::vector<Effect> fx = update(st, a);
+    CHECK_FALSE(has_effect<KickSync>(fx));
+    CHECK_FALSE(has_effect<RequeueStatement>(fx));
+    CHECK_FALSE(has_effect<DropStatement>(fx));
+    CHECK(has_effect<Ignored>(fx));
+  }
+
+  st.require_sign_in = true;
+  st.screen = ScreenId::sign_in;
+  st.pin_entry.checking = true;
+  update(st, signed_in("9001", Role::manager));
+  REQUIRE(has_effect<LoadConsole>(update(st, OpenConsole{})));
+  REQUIRE(st.screen == ScreenId::console);
+  CHECK(has_effect<LoadSetAside>(update(st, SetConsoleTab{ConsoleTab::sync})));
+  CHECK(has_effect<KickSync>(update(st, SendSyncNow{})));
+  CHECK(st.console.notice_key == "console.sync_kicked");
+  CHECK(has_effect<RequeueStatement>(update(st, RetryStatement{"s1"})));
+  CHECK_FALSE(has_effect<RequeueStatement>(update(st, RetryStatement{""})));  // "" would mean all
+  std::vector<Effect> fx = update(st, VoidStatement{"s1"});
+  REQUIRE(fx.size() == 1);
+  const auto* drop = std::get_if<DropStatement>(&fx[0]);
+  REQUIRE(drop);
+  CHECK(drop->id == "s1");
+  CHECK(drop->reason.find("9001") != std::string::npos);  // who voided it stays with it
+
+  // A statement set aside while the list is open reloads the list; a queue change does not.
+  v.queued = 5;
+  CHECK_FALSE(has_effect<LoadSetAside>(update(st, SyncStatusChanged{v})));
+  v.set_aside = 1;
+  CHECK(has_effect<LoadSetAside>(update(st, SyncStatusChanged{v})));
+
+  // Sync off: "send now" says so instead of waking nothing.
+  update(st, SyncStatusChanged{SyncView{}});
+  CHECK_FALSE(has_effect<KickSync>(update(st, SendSyncNow{})));
+  CHECK(st.console.notice_key == "sync.off");
+}

@@ -440,3 +440,96 @@ TEST_CASE("roster_csv writes RFC 4180 with CRLF and an optional BOM") {
   CHECK(roster_csv({r1, r2}, true) == "\xEF\xBB\xBF" + header + body);
   CHECK(roster_csv({}, false) == header);
 }
+
+namespace {
+
+RemoteAwardRow remote(const std::string& statement_id, double awarded_day, const std::string& store = "S-042",
+                      const std::string& kiosk = "kiosk-7", const std::string& op = "E1",
+                      const std::string& track = "card_payments_l1") {
+  return RemoteAwardRow{statement_id, op, track, day(awarded_day), kiosk, store};
+}
+
+std::vector<AwardRow> merged(const std::vector<AwardRow>& local, const std::vector<RemoteAwardRow>& rs) {
+  return merge_remote_awards({content().track}, local, rs);
+}
+
+}  // namespace
+
+TEST_CASE("a certification earned on another kiosk counts here with this kiosk's validity", "[remote]") {
+  const std::vector<RemoteAwardRow> rs = {remote("st-1", 10)};
+  const std::vector<AwardRow> aw = merged({}, rs);
+  REQUIRE(aw.size() == 1);
+  CHECK(aw[0].operator_id == "E1");
+  CHECK(aw[0].track_version == content().track.version);
+  CHECK(aw[0].awarded_ms == day(10));
+  CHECK(aw[0].expires_ms == day(190));  // awarded + validity_days (180)
+  CHECK(aw[0].basis.empty());
+
+  // No attempt here at all, and still certified, then expiring and expired like a local award.
+  TrackProgress p = progress({}, aw, 20);
+  CHECK(p.status == CertStatus::certified);
+  REQUIRE(p.award);
+  CHECK(p.award->expires_ms == day(190));
+  CHECK(progress({}, aw, 160).status == CertStatus::expiring);
+  CHECK(progress({}, aw, 190).status == CertStatus::expired);
+  // Not yet awarded on the timeline: not seen.
+  CHECK(progress({}, aw, 9).status == CertStatus::not_started);
+
+  const RemoteAwardRow* origin = remote_origin(*p.award, rs);
+  REQUIRE(origin);
+  CHECK(origin->statement_id == "st-1");
+  CHECK(earned_at(*origin) == "S-042");
+  CHECK(earned_at(remote("st-2", 1, "", "kiosk-7")) == "kiosk-7");
+  CHECK(earned_at(remote("st-3", 1, "", "")).empty());
+}
+
+TEST_CASE("a local award is never taken for a remote one", "[remote]") {
+  std::vector<AttemptRow> at = five_passes(2, "a");
+  auto award = due(at, {}, 6);
+  REQUIRE(award);
+  CHECK_FALSE(remote_origin(*award, {remote("st-1", 6)}));  // same time, but it names its attempts
+  const TrackProgress p = progress(at, merged({*award}, {remote("st-9", 50)}), 60);
+  REQUIRE(p.award);
+  CHECK(p.award->awarded_ms == day(50));  // the newer remote award is the current one
+  CHECK(remote_origin(*p.award, {remote("st-9", 50)}));
+}
+
+TEST_CASE("this kiosk's own award read back from the LRS and repeated statements count once", "[remote]") {
+  AwardRow local;
+  local.operator_id = "E1";
+  local.track_id = "card_payments_l1";
+  local.awarded_ms = day(6);
+  local.expires_ms = day(186);
+  local.basis = {"a-1", "a-2", "a-3", "a-4", "a-5"};
+  RemoteAwardRow echo = remote("st-own", 6, "", "this-kiosk");
+  echo.awarded_ms += 999;  // the statement's time went through a round trip
+  CHECK(merged({local}, {echo}).size() == 1);
+  // Past the window it is another award (earned again elsewhere the same day).
+  RemoteAwardRow later = remote("st-other", 6);
+  later.awarded_ms += same_award_window_ms + 1;
+  CHECK(merged({local}, {later}).size() == 2);
+  // The same statement twice, or the same award under two statement ids: once.
+  CHECK(merged({}, {remote("st-1", 10), remote("st-1", 10)}).size() == 1);
+  CHECK(merged({}, {remote("st-1", 10), remote("st-2", 10)}).size() == 1);
+  // A track this kiosk does not teach, or no operator: left out.
+  CHECK(merged({}, {remote("st-x", 10, "S-1", "k", "E1", "unknown_track")}).empty());
+  CHECK(merged({}, {remote("st-y", 10, "S-1", "k", "")}).empty());
+}
+
+TEST_CASE("a renewal earned elsewhere extends an expiring local certification", "[remote]") {
+  std::vector<AttemptRow> at = five_passes(2, "a");
+  auto award = due(at, {}, 6);
+  REQUIRE(award);
+  CHECK(progress(at, {*award}, 170).status == CertStatus::expiring);
+  const TrackProgress p = progress(at, merged({*award}, {remote("st-r", 165)}), 170);
+  CHECK(p.status == CertStatus::certified);
+  REQUIRE(p.award);
+  CHECK(p.award->expires_ms == day(345));
+}
+
+TEST_CASE("format_time_utc gives the UTC date and minute") {
+  CHECK(format_time_utc(0) == "");
+  CHECK(format_time_utc(1795219200000) == "2026-11-21 00:00");
+  CHECK(format_time_utc(1795219200000 + 14 * 3'600'000 + 32 * 60'000 + 59'999) == "2026-11-21 14:32");
+  CHECK(format_time_utc(-60'000) == "1969-12-31 23:59");
+}

@@ -19,6 +19,7 @@
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/widgets.h"
+#include "kiosk_fixture.h"
 #include "scenarios/loader.h"
 #include "screen_driver.h"
 
@@ -26,85 +27,10 @@ using namespace posdrill;
 
 namespace {
 
-const std::filesystem::path content_dir = POSDRILL_TEST_CONTENT_DIR;
-constexpr int64_t day_ms = 24LL * 60 * 60 * 1000;
-constexpr int64_t t0 = 1'795'000'000'000;  // 2026-11-18, a fixed wall clock
-
-struct TempDir {
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("posdrill-flow-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::filesystem::path path;
-};
-
-OperatorRecord person(const std::string& id, const std::string& name, Role role, Lang lang = Lang::zh) {
-  OperatorRecord o;
-  o.employee_id = id;
-  o.name = name;
-  o.role = role;
-  o.lang = lang;
-  o.created_ms = t0;
-  return o;
-}
-
-class Kiosk : public test::ScreenDriver {
- public:
-  explicit Kiosk(ImVec2 display, bool with_people = true) : ScreenDriver(display) {
-    StoreStatus st;
-    store = SqliteStore::open(dir.path / "posdrill.db", st, wall);
-    REQUIRE(store);
-    if (with_people) {
-      REQUIRE(store->add_operator(person("1001", "王小明", Role::trainee, Lang::en), "2580"));
-      REQUIRE(store->add_operator(person("9001", "李店长", Role::manager), "7391"));
-    }
-    ContentSet c = load_content(content_dir);
-    state.scenarios = std::move(c.scenarios);
-    state.tracks = std::move(c.tracks);
-    load_ui_strings(ui_strings_path(content_dir), state.strings);
-    state.clock = &clock;
-    state.require_sign_in = true;
-    state.has_manager = store->has_active_manager();
-    state.screen = ScreenId::attract;
-    refresh_catalog(state);
-    services = std::make_unique<KioskServices>(
-        *store, state, dir.path / "exports", [this] { return wall; },
-        [this](const std::string& l) { log.push_back(l); });
-  }
-
-  // Through the real effect runner, as the kiosk's loop does.
-  void act(const Action& a) override {
-    for (Effect& e : apply(state, *services, a)) effects.push_back(std::move(e));
-  }
-
-  // Keys `digits` on the on-screen numpad, then OK.
-  void key_in(const std::string& digits) {
-    for (char d : digits) tap(std::string("key.") + d);
-    tap("key.ok");
-  }
-
-  void sign_in(const std::string& id, const std::string& pin) {
-    if (state.screen == ScreenId::attract) tap("attract.start");
-    REQUIRE(state.screen == ScreenId::sign_in);
-    key_in(id);
-    key_in(pin);
-  }
-
-  // The hidden gesture's target is small on purpose: no touch-target size rule for it.
-  void tap_corner() { tap("corner", false); }
-
-  TempDir dir;
-  int64_t wall = t0;
-  std::unique_ptr<SqliteStore> store;
-  std::unique_ptr<KioskServices> services;
-  std::vector<Effect> effects;
-  std::vector<std::string> log;
-};
+using test::day_ms;
+using test::Kiosk;
+using test::person;
+using test::t0;
 
 }  // namespace
 

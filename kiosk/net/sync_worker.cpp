@@ -1,0 +1,389 @@
+// SyncSender and SyncWorker (sync_worker.h).
+
+#include "kiosk/net/sync_worker.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+namespace posdrill {
+
+namespace {
+
+std::string join_url(const std::string& endpoint, const std::string& rest) {
+  std::string base = endpoint;
+  if (base.empty() || base.back() != '/') base += '/';
+  return base + rest;
+}
+
+// RFC 3986 unreserved characters stay, everything else is %XX (query values).
+std::string url_encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// The scheme://host[:port] part of a URL, for the LRS's `more` links (absolute paths).
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto slash = url.find('/', scheme + 3);
+  return slash == std::string::npos ? url : url.substr(0, slash);
+}
+
+std::string body_excerpt(const std::string& body) {
+  std::string out;
+  for (char c : body.substr(0, 160)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  return out;
+}
+
+}  // namespace
+
+std::string describe_outcome(const HttpResponse& r) {
+  if (r.error != HttpError::none) return std::string(http_error_text(r.error)) + " (" + r.error_detail + ")";
+  std::string out = "HTTP " + std::to_string(r.status) + " from the LRS";
+  if (r.status >= 400 && !r.body.empty()) out += ": " + body_excerpt(r.body);
+  return out;
+}
+
+SyncSender::SyncSender(SqliteStore& store, HttpClient& http, LrsConfig config, Clock clock, Jitter jitter, Log log)
+    : store_(store),
+      http_(http),
+      config_(std::move(config)),
+      clock_(std::move(clock)),
+      jitter_(std::move(jitter)),
+      log_(std::move(log)) {}
+
+void SyncSender::clear_hold() {
+  hold_until_ms_ = 0;
+  alarm_ = false;
+  store_.outbox_make_due(clock_());
+}
+
+HttpRequest SyncSender::request(const std::string& method, const std::string& url) const {
+  HttpRequest r;
+  r.method = method;
+  r.url = url;
+  r.headers = {{"X-Experience-API-Version", config_.version},
+               {"Accept", "application/json"},
+               {"Content-Type", "application/json"}};
+  r.basic_user = config_.key;
+  r.basic_password = config_.secret;
+  r.ca_file = config_.ca_file;
+  r.timeout_s = config_.timeout_s;
+  r.connect_timeout_s = config_.connect_timeout_s;
+  return r;
+}
+
+void SyncSender::note(SyncProblem p, std::string detail) {
+  problem_ = p;
+  problem_detail_ = std::move(detail);
+  if (log_ && p != SyncProblem::none) log_("posdrill sync: " + problem_detail_);
+}
+
+void SyncSender::fail(const std::vector<OutboxRow>& batch, const SendOutcome& o, const HttpResponse& r) {
+  ++failures_;
+  std::optional<int64_t> retry_after;
+  if (auto h = r.header("retry-after")) retry_after = parse_retry_after(*h, clock_());
+  BackoffPolicy policy;
+  policy.base_ms = config_.retry_initial_ms;
+  policy.cap_ms = config_.retry_max_ms;
+  const int64_t wait = backoff_ms(policy, failures_, jitter_(), retry_after);
+  hold_until_ms_ = clock_() + wait;
+  std::vector<std::string> ids;
+  for (const auto& row : batch) ids.push_back(row.statement.id);
+  std::string detail = describe_outcome(r);
+  if (r.error == HttpError::none && r.status >= 200 && r.status < 300)
+    detail += " (the answer did not list the ids sent)";
+  store_.outbox_defer(ids, hold_until_ms_, detail);
+  note(problem_of(o), detail + "; next try in " + std::to_string((wait + 999) / 1000) + " s");
+}
+
+SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassResult& pass) {
+  // 409 for one statement: the LRS already has that id. Same content = it arrived earlier (our
+  // answer was lost); different content = a real conflict that a person must look at.
+  HttpResponse r = http_.perform(
+      request("GET", join_url(config_.endpoint, "statements?statementId=" + url_encode(row.statement.id))));
+  last_try_ms_ = clock_();
+  if (r.error == HttpError::none && r.status == 200) {
+    if (same_statement(row.statement.body, r.body)) {
+      store_.outbox_mark_sent({row.statement.id}, clock_());
+      ++pass.sent;
+      failures_ = 0;
+      return BatchResult::ok;
+    }
+    store_.outbox_set_aside(row.statement.id, "conflict: the LRS holds a different statement with this id (HTTP 409)",
+                            clock_());
+    ++pass.set_aside;
+    note(SyncProblem::conflict, "statement " + row.statement.id + " conflicts with a different one at the LRS");
+    return BatchResult::ok;
+  }
+  SendOutcome o;
+  o.answered = r.error == HttpError::none;
+  o.status = r.status;
+  if (o.answered && (r.status == 401 || r.status == 403)) {
+    alarm_ = true;
+    hold_until_ms_ = INT64_MAX;
+    note(SyncProblem::credentials, describe_outcome(r));
+    return BatchResult::alarm;
+  }
+  // 404 after a 409, a 5xx or no answer: try the whole thing again later.
+  if (o.answered && o.status < 500) o.status = 503;
+  fail({row}, o, r);
+  return BatchResult::failed;
+}
+
+SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, PassResult& pass) {
+  // The body is the stored bytes of each statement, joined into an array: never re-serialised.
+  std::string body = "[";
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (i) body += ',';
+    body += batch[i].statement.body;
+    ids.push_back(batch[i].statement.id);
+  }
+  body += ']';
+  HttpRequest req = request("POST", join_url(config_.endpoint, "statements"));
+  req.body = std::move(body);
+  HttpResponse r = http_.perform(req);
+  last_try_ms_ = clock_();
+
+  SendOutcome o;
+  o.answered = r.error == HttpError::none;
+  o.status = r.status;
+  o.batch_size = batch.size();
+  if (o.answered && r.status >= 200 && r.status < 300) o.ids_match = answer_lists_ids(r.body, ids);
+  switch (decide(o)) {
+    case SendAction::delivered:
+      if (StoreStatus st = store_.outbox_mark_sent(ids, clock_()); !st) {
+        // The LRS has them; the next pass resends the same bytes, which it ignores.
+        note(SyncProblem::server_error, "could not mark statements sent: " + st.message);
+        return BatchResult::failed;
+      }
+      pass.sent += static_cast<int>(ids.size());
+      failures_ = 0;
+      note(SyncProblem::none, "");
+      return BatchResult::ok;
+    case SendAction::retry_later:
+      fail(batch, o, r);
+      return BatchResult::failed;
+    case SendAction::split: {
+      // One bad statement must not hold back the others: halve until it stands alone.
+      const auto mid = batch.begin() + static_cast<std::ptrdiff_t>(batch.size() / 2);
+      const std::vector<OutboxRow> first(batch.begin(), mid), second(mid, batch.end());
+      if (BatchResult b = send(first, pass); b != BatchResult::ok) return b;
+      return send(second, pass);
+    }
+    case SendAction::set_aside: {
+      const std::string why = "set aside: " + describe_outcome(r);
+      store_.outbox_set_aside(ids.front(), why, clock_());
+      ++pass.set_aside;
+      note(problem_of(o), "statement " + ids.front() + " " + why);
+      return BatchResult::ok;
+    }
+    case SendAction::check_conflict:
+      return resolve_conflict(batch.front(), pass);
+    case SendAction::alarm:
+      alarm_ = true;
+      hold_until_ms_ = INT64_MAX;
+      note(problem_of(o), describe_outcome(r));
+      return BatchResult::alarm;
+  }
+  return BatchResult::failed;
+}
+
+SyncSender::PassResult SyncSender::flush_pass() {
+  PassResult pass;
+  if (!config_.enabled()) return pass;
+  if (alarm_) {
+    pass.alarm = true;
+    return pass;
+  }
+  if (clock_() < hold_until_ms_) {
+    pass.failed = true;
+    return pass;
+  }
+  const int size = std::clamp(config_.batch_size, 1, 500);
+  for (;;) {
+    const std::vector<OutboxRow> batch = store_.outbox_due(size, clock_());
+    if (batch.empty()) break;
+    const BatchResult b = send(batch, pass);
+    if (b == BatchResult::alarm) {
+      pass.alarm = true;
+      break;
+    }
+    if (b == BatchResult::failed) {
+      pass.failed = true;
+      break;
+    }
+  }
+  if (log_ && (pass.sent || pass.set_aside))
+    log_("posdrill sync: " + std::to_string(pass.sent) + " statement(s) delivered, " + std::to_string(pass.set_aside) +
+         " set aside");
+  return pass;
+}
+
+bool SyncSender::fetch_remote_awards(const std::string& employee_id, std::vector<RemoteAward>& out, std::string& error,
+                                     int max_pages) {
+  std::string url = join_url(config_.endpoint, "statements?agent=" + url_encode(actor_json(config_, employee_id)) +
+                                                   "&verb=" + url_encode(xapi::verb_passed) + "&limit=200");
+  for (int page = 0; page < max_pages && !url.empty(); ++page) {
+    HttpResponse r = http_.perform(request("GET", url));
+    if (r.error != HttpError::none || r.status != 200) {
+      error = describe_outcome(r);
+      return false;
+    }
+    std::string more;
+    if (!parse_remote_awards(config_, employee_id, r.body, out, more, error)) return false;
+    url = more.empty() ? std::string() : (more.front() == '/' ? origin_of(config_.endpoint) + more : more);
+  }
+  return true;
+}
+
+SyncSnapshot SyncSender::snapshot() {
+  SyncSnapshot s;
+  s.enabled = config_.enabled();
+  const OutboxCounts c = store_.outbox_counts();
+  s.queued = c.queued;
+  s.set_aside = c.set_aside;
+  s.sent = c.sent;
+  s.voided = c.voided;
+  s.oldest_queued_ms = c.oldest_queued_ms;
+  s.last_sent_ms = c.last_sent_ms;
+  s.last_try_ms = last_try_ms_;
+  s.problem = problem_;
+  s.problem_detail = problem_detail_;
+  s.alarm = alarm_;
+  s.next_try_ms = alarm_ ? 0 : hold_until_ms_;
+  return s;
+}
+
+// ---- SyncWorker ----------------------------------------------------------------------------------
+
+SyncWorker::SyncWorker(Options options) : options_(std::move(options)) {
+  snapshot_.enabled = options_.config.enabled();
+}
+
+SyncWorker::~SyncWorker() { stop(); }
+
+bool SyncWorker::start(std::string& error) {
+  if (thread_.joinable()) return true;
+  StoreStatus st;
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  store_ = SqliteStore::open(options_.database, st, now);
+  if (!store_) {
+    error = st.message;
+    return false;
+  }
+  thread_ = std::thread([this] { run(); });
+  return true;
+}
+
+void SyncWorker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  store_.reset();
+}
+
+void SyncWorker::kick() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    kicked_ = true;
+  }
+  wake_.notify_all();
+}
+
+void SyncWorker::request_remote_awards(const std::string& employee_id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (std::find(remote_requests_.begin(), remote_requests_.end(), employee_id) == remote_requests_.end())
+      remote_requests_.push_back(employee_id);
+  }
+  wake_.notify_all();
+}
+
+std::vector<std::string> SyncWorker::take_remote_updates() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::exchange(remote_updates_, {});
+}
+
+SyncSnapshot SyncWorker::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return snapshot_;
+}
+
+void SyncWorker::run() {
+  auto now_ms = [] {
+    return static_cast<int64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+  };
+  HttpClient http;
+  // Jitter only needs to spread kiosks apart, not to be unpredictable.
+  uint64_t seed = static_cast<uint64_t>(now_ms()) ^ reinterpret_cast<uintptr_t>(this);
+  auto jitter = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return static_cast<double>(seed >> 11) / static_cast<double>(1ULL << 53);
+  };
+  SyncSender sender(*store_, http, options_.config, now_ms, jitter, options_.log);
+  store_->outbox_prune_sent(now_ms() - options_.keep_sent_ms);
+
+  for (;;) {
+    std::vector<std::string> remote;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stop_) break;
+      if (kicked_) {
+        kicked_ = false;
+        sender.clear_hold();
+      }
+      remote.swap(remote_requests_);
+    }
+    for (const auto& id : remote) {
+      std::vector<RemoteAward> got;
+      std::string error;
+      if (options_.config.remote_certification && sender.fetch_remote_awards(id, got, error)) {
+        store_->replace_remote_awards(id, got, now_ms());
+        std::lock_guard<std::mutex> lock(mutex_);
+        remote_updates_.push_back(id);
+      } else if (!error.empty() && options_.log) {
+        options_.log("posdrill sync: could not read " + id + "'s certifications from the LRS (" + error +
+                     "); using the cached ones");
+      }
+    }
+    sender.flush_pass();
+    const SyncSnapshot snap = sender.snapshot();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      snapshot_ = snap;
+    }
+    // Sleep until the backoff ends, the next statement is due, or the idle poll (new statements
+    // are written by the kiosk's own connection and found here).
+    int64_t wait = options_.idle_poll_ms;
+    if (snap.next_try_ms > 0) wait = std::clamp<int64_t>(snap.next_try_ms - now_ms(), 10, options_.idle_poll_ms);
+    if (snap.alarm) wait = options_.idle_poll_ms;
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(wait),
+                   [this] { return stop_ || kicked_ || !remote_requests_.empty(); });
+  }
+}
+
+}  // namespace posdrill

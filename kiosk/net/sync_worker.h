@@ -1,0 +1,143 @@
+// Sends the outbox to the company's Learning Record Store (xAPI 1.0.3 / 2.0.0) over libcurl.
+//
+// SyncSender is the engine: one pass takes the due statements in order, POSTs them in batches of
+// LrsConfig::batch_size over one kept-alive connection and applies the policy of
+// kiosk/sync/policy.h to every answer, writing the outcome to the store before the next request.
+// The bytes sent are the bytes stored when the event happened; nothing is rebuilt on a retry, so
+// a resend after a crash or a lost answer is harmless (the LRS keeps one copy of an id).
+//
+// SyncWorker runs a SyncSender on its own thread with its own SqliteStore connection, so the
+// kiosk's frame loop never waits for the network. The UI reads snapshot() (a copy under a mutex)
+// and may kick() it; `posdrill sync now` drives a SyncSender directly on its own thread.
+//
+// Secrets: the key and secret go to curl only; no log line, status text or stored error holds them.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kiosk/net/http_client.h"
+#include "kiosk/store/store.h"
+#include "kiosk/sync/config.h"
+#include "kiosk/sync/policy.h"
+#include "kiosk/sync/statements.h"
+
+namespace posdrill {
+
+// What the footer, the console and `posdrill sync status` show.
+struct SyncSnapshot {
+  bool enabled = false;
+  int64_t queued = 0, set_aside = 0, sent = 0, voided = 0;
+  int64_t oldest_queued_ms = 0;
+  int64_t last_sent_ms = 0;                 // the LRS last took a statement (0: never)
+  int64_t last_try_ms = 0;                  // the last request (0: none yet)
+  SyncProblem problem = SyncProblem::none;  // the last try's problem; none after a success
+  std::string problem_detail;               // English, e.g. "HTTP 503 from the LRS" (never a secret)
+  bool alarm = false;                       // credentials or address refused: a person must act
+  int64_t next_try_ms = 0;                  // when the sender tries again (0: as soon as something is due)
+};
+
+class SyncSender {
+ public:
+  using Clock = std::function<int64_t()>;  // Unix ms
+  using Jitter = std::function<double()>;  // uniform [0, 1)
+  using Log = std::function<void(const std::string&)>;
+
+  SyncSender(SqliteStore& store, HttpClient& http, LrsConfig config, Clock clock, Jitter jitter, Log log = {});
+
+  struct PassResult {
+    int sent = 0;         // statements the LRS confirmed this pass
+    int set_aside = 0;    // statements taken out of the queue this pass
+    bool failed = false;  // a batch could not be delivered; it waits for next_try_ms
+    bool alarm = false;
+  };
+  // Sends what is due now, batch after batch, until the queue has nothing due or a batch fails.
+  // Does nothing while an earlier failure's backoff (or an alarm) holds.
+  PassResult flush_pass();
+  // Lifts the backoff and the alarm: the next pass tries at once (the console's "send now",
+  // `posdrill sync retry`, a changed config).
+  // Waiting statements become due now too.
+  void clear_hold();
+  int64_t hold_until_ms() const { return hold_until_ms_; }
+
+  // GET the employee's certification statements (verb passed, objects under our tracks/ IRIs),
+  // following `more` for at most `max_pages` pages. False with `error` when the LRS could not be
+  // asked or answered nonsense (the caller keeps its cache then).
+  bool fetch_remote_awards(const std::string& employee_id, std::vector<RemoteAward>& out, std::string& error,
+                           int max_pages = 5);
+
+  SyncSnapshot snapshot();  // counts read from the store now
+
+ private:
+  enum class BatchResult { ok, failed, alarm };
+  BatchResult send(const std::vector<OutboxRow>& batch, PassResult& pass);
+  BatchResult resolve_conflict(const OutboxRow& row, PassResult& pass);
+  HttpRequest request(const std::string& method, const std::string& url) const;
+  void fail(const std::vector<OutboxRow>& batch, const SendOutcome& o, const HttpResponse& r);
+  void note(SyncProblem p, std::string detail);
+
+  SqliteStore& store_;
+  HttpClient& http_;
+  LrsConfig config_;
+  Clock clock_;
+  Jitter jitter_;
+  Log log_;
+  int failures_ = 0;  // consecutive failed batches (the backoff's exponent)
+  int64_t hold_until_ms_ = 0;
+  bool alarm_ = false;
+  int64_t last_try_ms_ = 0;
+  SyncProblem problem_ = SyncProblem::none;
+  std::string problem_detail_;
+};
+
+// A short English description of an HTTP outcome for logs and stored errors.
+std::string describe_outcome(const HttpResponse& r);
+
+class SyncWorker {
+ public:
+  struct Options {
+    std::filesystem::path database;
+    LrsConfig config;
+    int idle_poll_ms = 2000;                         // how often the queue is looked at when nothing is due
+    int64_t keep_sent_ms = 30LL * 24 * 3600 * 1000;  // delivered statements are pruned after this
+    SyncSender::Log log;
+  };
+  explicit SyncWorker(Options options);
+  ~SyncWorker();  // stops and joins; a request in flight finishes or times out first
+  SyncWorker(const SyncWorker&) = delete;
+  SyncWorker& operator=(const SyncWorker&) = delete;
+
+  // Opens its own connection to the database and starts the thread. False with `error` set.
+  bool start(std::string& error);
+  void stop();
+  void kick();  // try now: lifts the backoff and the alarm
+  // Ask the LRS for the employee's certifications; the answer is stored (remote_awards) and the
+  // employee id shows up in take_remote_updates().
+  void request_remote_awards(const std::string& employee_id);
+  std::vector<std::string> take_remote_updates();
+  SyncSnapshot snapshot() const;
+
+ private:
+  void run();
+
+  Options options_;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  bool kicked_ = false;
+  std::vector<std::string> remote_requests_;
+  std::vector<std::string> remote_updates_;
+  SyncSnapshot snapshot_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+}  // namespace posdrill

@@ -1,0 +1,140 @@
+// The outbox send policy (kiosk/sync/policy.h): every answer an LRS can give, the backoff, the
+// Retry-After header, the id list of a 200 and the GET-compare of a 409.
+#include <catch2/catch.hpp>
+
+#include "kiosk/sync/config.h"
+#include "kiosk/sync/policy.h"
+
+using namespace posdrill;
+
+namespace {
+SendOutcome answered(long status, std::size_t batch = 1, bool ids_match = true) {
+  SendOutcome o;
+  o.answered = true;
+  o.status = status;
+  o.batch_size = batch;
+  o.ids_match = ids_match;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("decide follows the retry policy for every kind of answer", "[sync][policy]") {
+  CHECK(decide(answered(200, 50)) == SendAction::delivered);
+  CHECK(decide(answered(204, 1)) == SendAction::delivered);
+  CHECK(decide(answered(200, 50, false)) == SendAction::retry_later);  // 200 with garbage: resend the same bytes
+  SendOutcome lost;
+  lost.answered = false;
+  CHECK(decide(lost) == SendAction::retry_later);
+  for (long s : {408L, 429L, 500L, 502L, 503L, 504L}) CHECK(decide(answered(s, 50)) == SendAction::retry_later);
+  CHECK(decide(answered(413, 50)) == SendAction::split);
+  CHECK(decide(answered(413, 1)) == SendAction::set_aside);
+  CHECK(decide(answered(400, 2)) == SendAction::split);
+  CHECK(decide(answered(400, 1)) == SendAction::set_aside);
+  CHECK(decide(answered(409, 7)) == SendAction::split);
+  CHECK(decide(answered(409, 1)) == SendAction::check_conflict);
+  CHECK(decide(answered(401, 50)) == SendAction::alarm);
+  CHECK(decide(answered(403, 1)) == SendAction::alarm);
+  CHECK(decide(answered(404, 1)) == SendAction::alarm);  // not an LRS statements resource
+  CHECK(decide(answered(302, 1)) == SendAction::alarm);  // redirects are not followed
+}
+
+TEST_CASE("problem_of names what a person can understand", "[sync][policy]") {
+  SendOutcome lost;
+  CHECK(problem_of(lost) == SyncProblem::offline);
+  CHECK(problem_of(answered(200)) == SyncProblem::none);
+  CHECK(problem_of(answered(429)) == SyncProblem::server_busy);
+  CHECK(problem_of(answered(503)) == SyncProblem::server_busy);
+  CHECK(problem_of(answered(500)) == SyncProblem::server_error);
+  CHECK(problem_of(answered(401)) == SyncProblem::credentials);
+  CHECK(problem_of(answered(400)) == SyncProblem::rejected);
+  CHECK(problem_of(answered(409)) == SyncProblem::conflict);
+  CHECK(problem_of(answered(404)) == SyncProblem::endpoint);
+  CHECK(std::string(sync_problem_name(SyncProblem::server_busy)) == "server_busy");
+}
+
+TEST_CASE("Backoff doubles with jitter up to the cap and obeys Retry-After", "[sync][policy]") {
+  BackoffPolicy p;  // 2 s, cap 5 min
+  CHECK(backoff_ms(p, 1, 0.0, std::nullopt) == 1'000);
+  CHECK(backoff_ms(p, 1, 0.999, std::nullopt) < 2'000);
+  CHECK(backoff_ms(p, 1, 0.999, std::nullopt) >= 1'990);
+  CHECK(backoff_ms(p, 2, 0.0, std::nullopt) == 2'000);
+  CHECK(backoff_ms(p, 3, 0.0, std::nullopt) == 4'000);
+  CHECK(backoff_ms(p, 30, 0.999, std::nullopt) <= 300'000);
+  CHECK(backoff_ms(p, 30, 0.0, std::nullopt) == 150'000);
+  CHECK(backoff_ms(p, 1000, 0.5, std::nullopt) <= 300'000);  // no overflow
+  CHECK(backoff_ms(p, 0, 0.0, std::nullopt) == 1'000);       // treated as the first failure
+  // The server's word wins, not shortened by jitter, but capped at an hour.
+  CHECK(backoff_ms(p, 5, 0.0, 7'000) == 7'000);
+  CHECK(backoff_ms(p, 1, 0.9, 0) == 0);
+  CHECK(backoff_ms(p, 1, 0.0, 10'000'000) == 3'600'000);
+}
+
+TEST_CASE("Retry-After is read as seconds or as an HTTP date", "[sync][policy]") {
+  CHECK(parse_retry_after("120", 0) == 120'000);
+  CHECK(parse_retry_after(" 1 ", 0) == 1'000);
+  // Sun, 06 Nov 1994 08:49:37 GMT = 784111777 s
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784'111'777'000 - 5'000) == 5'000);
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784'111'777'000 + 5'000) == 0);  // past: now
+  CHECK_FALSE(parse_retry_after("", 0));
+  CHECK_FALSE(parse_retry_after("soon", 0));
+  CHECK_FALSE(parse_retry_after("-5", 0));
+  CHECK_FALSE(parse_retry_after("99999999999", 0));
+  CHECK_FALSE(parse_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", 0));
+  CHECK_FALSE(parse_retry_after("Sun, 06 Nov 1994 08:49:37 CET", 0));
+}
+
+TEST_CASE("A 200 counts only when it lists the ids sent", "[sync][policy]") {
+  const std::vector<std::string> ids{"a1", "b2"};
+  CHECK(answer_lists_ids(R"(["a1","b2"])", ids));
+  CHECK(answer_lists_ids(R"(["A1","B2"])", ids));  // ids are case-insensitive uuids
+  CHECK_FALSE(answer_lists_ids(R"(["b2","a1"])", ids));
+  CHECK_FALSE(answer_lists_ids(R"(["a1"])", ids));
+  CHECK_FALSE(answer_lists_ids(R"({"ids":["a1","b2"]})", ids));
+  CHECK_FALSE(answer_lists_ids("<html>ok</html>", ids));
+  CHECK_FALSE(answer_lists_ids("", ids));
+}
+
+TEST_CASE("same_statement ignores what the LRS adds and nothing else", "[sync][policy]") {
+  const std::string sent =
+      R"({"id":"x","actor":{"account":{"homePage":"https://e.com","name":"1"}},"verb":{"id":"v","display":{"en-US":"passed"}},)"
+      R"("result":{"score":{"scaled":1.0}},"timestamp":"2026-11-21T10:00:00.000Z"})";
+  const std::string stored =
+      R"({"id":"x","actor":{"objectType":"Agent","account":{"homePage":"https://e.com","name":"1"}},)"
+      R"("verb":{"id":"v","display":{"en-US":"passed"}},"result":{"score":{"scaled":1}},)"
+      R"("timestamp":"2026-11-21T18:00:00+08:00","stored":"2026-11-21T10:00:01.000Z","authority":{},"version":"1.0.0"})";
+  CHECK(same_statement(sent, stored));
+  std::string changed = stored;
+  changed.replace(changed.find("\"passed\""), 8, "\"failed\"");
+  CHECK_FALSE(same_statement(sent, changed));
+  CHECK_FALSE(same_statement(sent, R"({"id":"x"})"));
+  std::string later = stored;
+  later.replace(later.find("18:00:00+08:00"), 14, "18:00:01+08:00");
+  CHECK_FALSE(same_statement(sent, later));
+  CHECK_FALSE(same_statement(sent, "not json"));
+}
+
+TEST_CASE("LRS settings are checked before anything is sent", "[sync][config]") {
+  LrsConfig c;
+  CHECK(check_lrs_config(c).empty());  // off
+  c.endpoint = "https://lrs.example.com/xapi/";
+  c.key = "k";
+  c.secret = "s";
+  CHECK(check_lrs_config(c).empty());
+  c.endpoint = "http://lrs.example.com/xapi/";
+  CHECK(check_lrs_config(c).size() == 1);  // Basic auth in the clear over the network
+  c.endpoint = "http://127.0.0.1:8080/xAPI/";
+  CHECK(check_lrs_config(c).empty());
+  c.endpoint = "https://user:pw@lrs.example.com/";
+  CHECK_FALSE(check_lrs_config(c).empty());
+  c.endpoint = "ftp://x/";
+  CHECK_FALSE(check_lrs_config(c).empty());
+  c.endpoint = "https://lrs.example.com/xapi/";
+  c.secret.clear();
+  CHECK_FALSE(check_lrs_config(c).empty());
+  c.secret = "s";
+  c.version = "1.0.0";
+  CHECK_FALSE(check_lrs_config(c).empty());
+  c.version = "2.0.0";
+  c.batch_size = 0;
+  CHECK_FALSE(check_lrs_config(c).empty());
+}
