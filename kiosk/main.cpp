@@ -160,9 +160,33 @@ int main(int argc, char** argv) {
 
   std::string terminal_host, terminal_scenario;
   auto* terminal = app.add_subcommand("terminal", "Run the emulated terminal on the console (keys as keypad)");
-  terminal->add_option("--host", terminal_host, "ADDR:PORT of the acquirer host")->required();
+  terminal->add_option("--host", terminal_host, "ADDR:PORT of the acquirer host (the console terminal)");
   terminal->add_option("--scenario", terminal_scenario, "Use this scenario's terminal and merchant ids");
+  NexoServiceOptions nexo_opts;
+  terminal->add_option("--nexo", nexo_opts.listen,
+                       "Serve the terminal as a nexo POI (POST /nexo) on ADDR:PORT instead (port 0: any free port)");
+  terminal->add_option("--fault", nexo_opts.faults, "With --nexo: N=KIND[:ARG], e.g. 1=answer_lost, 2=respond:75");
+  terminal->add_option("--poi-id", nexo_opts.poi_id, "With --nexo: the POIID (default POSDRILL-TRAINING)");
+  terminal->add_option("--lost-answer-delay-ms", nexo_opts.lost_answer_delay_ms,
+                       "With --nexo: answer a payment whose host answer was lost this late (default: never)");
   terminal->fallthrough();
+
+  ProxyOptions proxy_opts;
+  auto* proxy = app.add_subcommand("proxy", "Relay a real terminal to its acquirer TEST host, injecting faults");
+  proxy->add_option("--listen", proxy_opts.listen, "ADDR:PORT the real terminal dials (port 0: any free port)")
+      ->required();
+  proxy->add_option("--upstream", proxy_opts.upstream, "ADDR:PORT of the acquirer's test host")->required();
+  proxy->add_option("--scenario", proxy_opts.scenario_id,
+                    "Inject this scenario's faults (real_terminal.faults: proxy)");
+  proxy->add_option("--faults", proxy_opts.faults_file, "Inject the faults: list of this YAML file");
+  proxy->add_option("--test-host", proxy_opts.test_hosts,
+                    "An allowed upstream besides loopback: a numeric ADDR or ADDR:PORT (repeatable)");
+  proxy->add_option("--profile", proxy_opts.profile,
+                    "With --scenario: the acquirer test host (content/test_hosts) whose amounts to print");
+  proxy->footer(
+      "The upstream must be a loopback address or one given with --test-host: a real terminal's traffic is never "
+      "relayed to any other host. The log shows counts, lengths, MTIs and faults, never message contents.");
+  proxy->fallthrough();
 
   app.require_subcommand(0, 1);
   try {
@@ -181,7 +205,25 @@ int main(int argc, char** argv) {
 
   if (*lint) return cmd_lint(settings, lint_path, lint_json);
   if (*host) return cmd_host(settings, host_listen, host_scenario);
-  if (*terminal) return cmd_terminal(settings, terminal_host, terminal_scenario);
+  if (*terminal) {
+    if (!terminal_host.empty() && !nexo_opts.listen.empty()) {
+      std::cerr << "posdrill terminal: give either --host (the console terminal dialling a host) or --nexo (a nexo "
+                   "POI for a sale system), not both\n";
+      return exit_usage;
+    }
+    if (!nexo_opts.listen.empty()) {
+      nexo_opts.scenario_id = terminal_scenario;
+      return cmd_terminal_nexo(settings, nexo_opts);
+    }
+    if (terminal_host.empty() || !nexo_opts.faults.empty() || !nexo_opts.poi_id.empty() ||
+        nexo_opts.lost_answer_delay_ms != -1) {
+      std::cerr << "posdrill terminal: needs --host ADDR:PORT (the console terminal) or --nexo ADDR:PORT (a nexo "
+                   "POI); --fault, --poi-id and --lost-answer-delay-ms go with --nexo\n";
+      return exit_usage;
+    }
+    return cmd_terminal(settings, terminal_host, terminal_scenario);
+  }
+  if (*proxy) return cmd_proxy(settings, proxy_opts);
   if (*list) return cmd_list(settings, list_json);
   if (*operators) {
     op_opts.action = *op_add ? "add" : *op_list ? "list" : *op_reset ? "reset-pin" : "deactivate";

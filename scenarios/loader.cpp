@@ -257,8 +257,8 @@ class Reader {
 // [SECTION] Scenario schema
 // ---------------------------------------------------------------------------------------------
 
-const Keys scenario_keys = {"id",      "version", "topic",   "difficulty", "minutes", "pass_mark", "title",
-                            "summary", "setup",   "scoring", "start",      "steps",   "debrief"};
+const Keys scenario_keys = {"id",      "version", "topic",   "difficulty", "minutes", "pass_mark",     "title",
+                            "summary", "setup",   "scoring", "start",      "steps",   "real_terminal", "debrief"};
 const Keys setup_keys = {"card",        "pin",           "balance", "amount",  "merchant_id",
                          "terminal_id", "merchant_name", "host",    "history", "faults"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
@@ -568,6 +568,105 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
   }
 }
 
+// real_terminal: how the scenario runs on a spare real terminal. Checked against the setup (read
+// first): every fault must be something a real terminal's line can be given.
+void read_real_terminal(Reader& r, const YAML::Node& n, const Setup& setup, std::optional<RealTerminal>& out) {
+  const char* what = "real_terminal";
+  if (!r.map(n, what, {"mode", "faults", "outcomes", "reason"})) return;
+  RealTerminal rt;
+  YAML::Node mode = r.get(n, "mode", what, true);
+  if (!mode.IsDefined()) return;
+  auto m = r.scalar(mode, "mode");
+  if (!m) return;
+  const Keys modes = {"amounts", "emulator_only"};
+  if (*m == "amounts") {
+    rt.mode = RealTerminalMode::amounts;
+  } else if (*m == "emulator_only") {
+    rt.mode = RealTerminalMode::emulator_only;
+  } else {
+    r.error(mode,
+            "unknown mode '" + *m + "' in real_terminal" + suggest(*m, modes) + "; expected one of: " + join(modes));
+    return;
+  }
+
+  if (rt.mode == RealTerminalMode::emulator_only) {
+    for (const char* key : {"faults", "outcomes"})
+      if (YAML::Node k = r.get(n, key, "", false); k.IsDefined())
+        r.error(k, std::string("'") + key +
+                       "' has no use with mode emulator_only: the scenario never reaches a real "
+                       "terminal");
+    if (!r.get(n, "reason", "", false).IsDefined())
+      r.error(n,
+              "missing 'reason' in real_terminal: mode emulator_only must say why a real terminal cannot play "
+              "this scenario, like reason: {zh: …, en: …}");
+    else
+      rt.reason = r.text(n, "reason", what, true);
+    out = rt;
+    return;
+  }
+
+  if (YAML::Node k = r.get(n, "reason", "", false); k.IsDefined())
+    r.error(k, "'reason' belongs to mode emulator_only; a scenario in mode amounts runs on a real terminal");
+  if (YAML::Node f = r.get(n, "faults", what, false); f.IsDefined()) {
+    if (auto v = r.scalar(f, "faults")) {
+      if (*v == "proxy")
+        rt.proxy_faults = true;
+      else if (*v != "none")
+        r.error(f,
+                "expected 'faults' to be proxy (posdrill proxy injects the setup's faults) or none, got '" + *v + "'");
+    }
+  }
+  if (YAML::Node list = r.get(n, "outcomes", what, false); list.IsDefined()) {
+    if (!list.IsSequence()) {
+      r.error(list, "expected 'outcomes' to be a list (- request: 1, response: \"61\")");
+    } else {
+      for (const auto& o : list) {
+        if (!r.map(o, "outcome", {"request", "response"})) continue;
+        RealOutcome ro;
+        ro.pos = r.pos(o);
+        ro.request = r.integer(o, "request", "outcome", true, 1, 1000).value_or(0);
+        ro.response = r.response_code(o, "response", "outcome", true).value_or("");
+        if (ro.request == 0 || ro.response.empty()) continue;
+        bool twice = std::any_of(rt.outcomes.begin(), rt.outcomes.end(),
+                                 [&](const RealOutcome& x) { return x.request == ro.request; });
+        if (twice)
+          r.error(o, "request " + std::to_string(ro.request) + " already has an outcome");
+        else
+          rt.outcomes.push_back(ro);
+      }
+    }
+  }
+
+  // The setup's faults must be possible on a real terminal's line (device_bridge/proxy.h).
+  bool link_faults = false;
+  auto check = [&](const Fault& f, int request) {
+    if (f.kind == FaultKind::omit_pan) {
+      r.error(mode,
+              "fault 'omit_pan' cannot be produced with a real terminal (the host's answer would fail its "
+              "MAC): use mode emulator_only");
+    } else if (f.kind == FaultKind::respond) {
+      bool covered = request > 0 && std::any_of(rt.outcomes.begin(), rt.outcomes.end(), [&](const RealOutcome& o) {
+                       return o.request == request && o.response == f.code;
+                     });
+      if (!covered)
+        r.error(mode, "fault 'respond' with code " + f.code +
+                          (request > 0 ? " on request " + std::to_string(request) : std::string(" in the history")) +
+                          " needs an outcome in real_terminal (- request: " + std::to_string(std::max(1, request)) +
+                          ", response: \"" + f.code + "\") or mode emulator_only");
+    } else {
+      link_faults = true;
+    }
+  };
+  for (const auto& h : setup.history)
+    if (h.fault) check(*h.fault, 0);
+  for (const auto& f : setup.faults) check(f, f.request);
+  if (link_faults && !rt.proxy_faults)
+    r.error(mode,
+            "the setup's faults reach a real terminal only through posdrill proxy: add faults: proxy to "
+            "real_terminal");
+  out = rt;
+}
+
 void read_debrief(Reader& r, const YAML::Node& n, Debrief& d) {
   if (!r.map(n, "debrief", {"summary", "rules"})) return;
   d.summary = r.text(n, "summary", "debrief", false);
@@ -626,6 +725,8 @@ void read_scenario(Reader& r, const YAML::Node& root, Scenario& s) {
       }
     }
   }
+  if (YAML::Node rt = r.get(root, "real_terminal", "the scenario", false); rt.IsDefined())
+    read_real_terminal(r, rt, s.setup, s.real_terminal);
   if (YAML::Node d = r.get(root, "debrief", "the scenario", true); d.IsDefined()) read_debrief(r, d, s.debrief);
 }
 
@@ -696,6 +797,91 @@ std::vector<Diagnostic> load_scenario_text(std::string_view text, const std::str
   std::sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
   });
+  return diags;
+}
+
+std::vector<Diagnostic> load_test_host_text(std::string_view text, const std::string& file, TestHostProfile& out) {
+  std::vector<Diagnostic> diags;
+  YAML::Node root;
+  out = TestHostProfile{};
+  out.file = file;
+  if (!parse_yaml(text, file, root, diags)) {
+    columns_to_characters(text, diags);
+    return diags;
+  }
+  Reader r(file, diags);
+  try {
+    const char* what = "the test host";
+    if (r.map(root, what, {"id", "version", "title", "amounts"})) {
+      out.id = r.string(root, "id", what, true).value_or("");
+      if (!out.id.empty() && !valid_id(out.id))
+        r.error(r.get(root, "id", "", false),
+                "test host id '" + out.id + "' must be 3–48 lowercase letters, digits or _");
+      out.version = r.integer(root, "version", what, true, 1, 1000000).value_or(1);
+      out.title = r.text(root, "title", what, true);
+      YAML::Node amounts = r.get(root, "amounts", what, true);
+      if (amounts.IsDefined() && (!amounts.IsMap() || amounts.size() == 0)) {
+        r.error(amounts, "expected 'amounts' to map response codes to test amounts, like \"61\": \"10.61\"");
+      } else if (amounts.IsDefined()) {
+        std::set<int64_t> seen;
+        std::set<std::string> codes;
+        for (auto it = amounts.begin(); it != amounts.end(); ++it) {
+          const std::string code = it->first.IsScalar() ? it->first.Scalar() : "";
+          bool ok = code.size() == 2 && std::all_of(code.begin(), code.end(), [](char c) {
+                      return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+                    });
+          if (!ok) {
+            r.error(it->first, "expected a 2-character response code in quotes like \"61\", got '" + code + "'");
+            continue;
+          }
+          if (!codes.insert(code).second) {
+            r.error(it->first, "duplicate key '" + code + "' in amounts");
+            continue;
+          }
+          auto amount = r.amount(amounts, code, "amounts", true);
+          if (!amount) continue;
+          if (*amount <= 0) {
+            r.error(it->second, "the test amount for " + code + " must be more than 0.00");
+          } else if (!seen.insert(*amount).second) {
+            r.error(it->second, "amount " + format_amount(*amount) + " is already given for another response code");
+          } else {
+            out.amounts.emplace_back(code, *amount);
+          }
+        }
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
+  }
+  columns_to_characters(text, diags);
+  return diags;
+}
+
+std::vector<Diagnostic> load_faults_text(std::string_view text, const std::string& file, std::vector<Fault>& out) {
+  std::vector<Diagnostic> diags;
+  YAML::Node root;
+  out.clear();
+  if (!parse_yaml(text, file, root, diags)) {
+    columns_to_characters(text, diags);
+    return diags;
+  }
+  Reader r(file, diags);
+  try {
+    if (r.map(root, "the fault file", {"faults"})) {
+      YAML::Node faults = r.get(root, "faults", "the fault file", true);
+      if (faults.IsDefined() && !faults.IsSequence()) {
+        r.error(faults, "expected 'faults' to be a list (- request: 1, fault: answer_lost)");
+      } else if (faults.IsDefined()) {
+        for (const auto& f : faults) {
+          if (!r.map(f, "fault", {"request", "fault", "code", "seconds"})) continue;
+          if (auto fault = read_fault(r, f, false)) out.push_back(*fault);
+        }
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
+  }
+  columns_to_characters(text, diags);
   return diags;
 }
 
@@ -827,18 +1013,42 @@ std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir) 
 ContentSet load_content(const std::filesystem::path& path) {
   ContentSet set;
   std::error_code ec;
-  std::vector<std::filesystem::path> scenario_files, track_files;
+  std::vector<std::filesystem::path> scenario_files, track_files, test_host_files;
   if (std::filesystem::is_regular_file(path, ec)) {
     scenario_files.push_back(path);
   } else if (std::filesystem::is_directory(path / "scenarios", ec)) {
     scenario_files = yaml_files(path / "scenarios");
     if (std::filesystem::is_directory(path / "tracks", ec)) track_files = yaml_files(path / "tracks");
+    if (std::filesystem::is_directory(path / "test_hosts", ec)) test_host_files = yaml_files(path / "test_hosts");
   } else if (std::filesystem::is_directory(path, ec)) {
     scenario_files = yaml_files(path);
   } else {
     set.errors.push_back({path.string(), 0, 0, "no such file or folder"});
     return set;
   }
+
+  // Test hosts first: the scenarios' real_terminal outcomes are checked against them.
+  std::map<std::string, std::string> host_ids;
+  for (const auto& f : test_host_files) {
+    ++set.files_read;
+    std::string text, error;
+    if (!read_text_file(f, max_content_file_bytes, text, error)) {
+      set.errors.push_back({f.string(), 0, 0, error});
+      continue;
+    }
+    TestHostProfile p;
+    auto diags = load_test_host_text(text, f.string(), p);
+    if (diags.empty()) {
+      if (auto [it, fresh] = host_ids.emplace(p.id, f.string()); !fresh)
+        diags.push_back({f.string(), 1, 1, "test host id '" + p.id + "' is already used by " + it->second});
+    }
+    if (diags.empty())
+      set.test_hosts.push_back(std::move(p));
+    else
+      set.errors.insert(set.errors.end(), diags.begin(), diags.end());
+  }
+  std::sort(set.test_hosts.begin(), set.test_hosts.end(),
+            [](const TestHostProfile& a, const TestHostProfile& b) { return a.id < b.id; });
 
   std::map<std::string, std::string> id_file;  // scenario id -> the file that defined it first
   for (const auto& f : scenario_files) {
@@ -850,6 +1060,20 @@ ContentSet load_content(const std::filesystem::path& path) {
     }
     Scenario s;
     auto diags = load_scenario_text(text, f.string(), s);
+    // An outcome no known acquirer test host can give cannot be played on a real terminal.
+    if (diags.empty() && s.real_terminal && !set.test_hosts.empty()) {
+      std::vector<Diagnostic> missing;
+      for (const auto& o : s.real_terminal->outcomes) {
+        bool offered = std::any_of(set.test_hosts.begin(), set.test_hosts.end(),
+                                   [&](const TestHostProfile& p) { return p.amount_for(o.response).has_value(); });
+        if (!offered)
+          missing.push_back({f.string(), o.pos.line, o.pos.column,
+                             "no test host in test_hosts/ answers " + o.response +
+                                 " by amount; add it to a test host's amounts or use mode emulator_only"});
+      }
+      columns_to_characters(text, missing);
+      diags.insert(diags.end(), missing.begin(), missing.end());
+    }
     if (diags.empty() && !s.id.empty()) {
       auto [it, fresh] = id_file.emplace(s.id, f.string());
       if (!fresh) {

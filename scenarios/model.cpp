@@ -74,6 +74,16 @@ std::optional<TerminalOp> parse_terminal_op(std::string_view name) {
 const Text& terminal_op_label(TerminalOp op) { return op_table[static_cast<int>(op)].label; }
 bool terminal_op_is_online(TerminalOp op) { return op_table[static_cast<int>(op)].online; }
 
+std::optional<int64_t> TestHostProfile::amount_for(std::string_view response) const {
+  for (const auto& [code, amount] : amounts)
+    if (code == response) return amount;
+  return std::nullopt;
+}
+
+std::string_view real_terminal_mode_name(RealTerminalMode m) {
+  return m == RealTerminalMode::amounts ? "amounts" : "emulator_only";
+}
+
 std::string_view fault_name(FaultKind k) { return fault_names[static_cast<int>(k)]; }
 
 std::optional<FaultKind> parse_fault(std::string_view s) {

@@ -83,6 +83,40 @@ struct Setup {
   std::vector<Fault> faults;  // faults on the scenario's own online requests
 };
 
+// How a scenario runs on a spare REAL terminal instead of the emulator (content/README.md,
+// "real_terminal"). The real terminal talks to its acquirer's test host, so the host's answers
+// are chosen by test amount (outcomes name response codes; a per-acquirer table in the site's
+// settings turns each into the amount to key), and link faults go through `posdrill proxy`.
+enum class RealTerminalMode { amounts, emulator_only };
+std::string_view real_terminal_mode_name(RealTerminalMode m);
+
+struct RealOutcome {
+  int request = 1;       // 1-based online request of the story, numbered like Setup::faults
+  std::string response;  // the answer the acquirer's test host must give, e.g. "61"
+  SourcePos pos;         // of the outcome, for content checks against the test hosts
+};
+
+struct RealTerminal {
+  RealTerminalMode mode = RealTerminalMode::amounts;
+  bool proxy_faults = false;          // `faults: proxy`: Setup's faults are injected by posdrill proxy
+  std::vector<RealOutcome> outcomes;  // mode amounts; ordered as written, requests unique
+  Text reason;                        // mode emulator_only: why no real terminal can play it
+};
+
+// An acquirer's TEST host as a spare real terminal meets it (content/test_hosts/*.yaml): which
+// test amount makes it give which answer. Acquirers publish such tables for their test
+// environments; a scenario names outcomes (response codes), the table turns each into the amount
+// the trainee keys. Where the host is (its address) is the site's setting, not content.
+struct TestHostProfile {
+  std::string id;
+  int version = 1;
+  Text title;
+  std::vector<std::pair<std::string, int64_t>> amounts;  // response code -> amount in fen, as written
+  std::string file;
+
+  std::optional<int64_t> amount_for(std::string_view response) const;
+};
+
 struct Hint {
   Text text;
   int cost = 0;
@@ -174,6 +208,8 @@ struct Scenario {
   SourcePos start_pos;
   SourcePos pass_mark_pos;
   Debrief debrief;
+  // Absent when the file has no real_terminal block (it then runs on the emulator only).
+  std::optional<RealTerminal> real_terminal;
 
   std::string file;          // where it was loaded from
   std::string content_hash;  // hex digest of the file's bytes (identifies the exact version played)

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "device_bridge/proxy.h"
 #include "fixtures.h"
 #include "scenarios/sha256.h"
 
@@ -104,5 +105,160 @@ TEST_CASE("arbitrary bytes never crash the loader", "[loader][robustness]") {
       CHECK(d.line >= 0);
       CHECK(!d.message.empty());
     }
+  }
+}
+
+namespace {
+
+// The small scenario with `block` inserted before its scoring (and `faults` added to its setup).
+std::vector<Diagnostic> load_with_real_terminal(const std::string& block, Scenario& s, const std::string& faults = "") {
+  std::string text = test::small_scenario;
+  if (!faults.empty()) text.replace(text.find("scoring:"), 0, faults);
+  text.replace(text.find("scoring:"), 0, block);
+  return load_scenario_text(text, "real.yaml", s);
+}
+
+std::string messages(const std::vector<Diagnostic>& diags) {
+  std::string all;
+  for (const auto& d : diags) all += d.to_string() + "\n";
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("real_terminal - amounts with outcomes and proxy faults", "[loader][real_terminal]") {
+  Scenario s;
+  auto diags = load_with_real_terminal(
+      "real_terminal:\n  mode: amounts\n  faults: proxy\n  outcomes:\n    - {request: 1, response: \"61\"}\n", s,
+      "  faults:\n    - {request: 1, fault: respond, code: \"61\"}\n    - {request: 2, fault: delay, seconds: 5}\n");
+  INFO(messages(diags));
+  REQUIRE(diags.empty());
+  REQUIRE(s.real_terminal);
+  CHECK(s.real_terminal->mode == RealTerminalMode::amounts);
+  CHECK(s.real_terminal->proxy_faults);
+  REQUIRE(s.real_terminal->outcomes.size() == 1);
+  CHECK(s.real_terminal->outcomes[0].request == 1);
+  CHECK(s.real_terminal->outcomes[0].response == "61");
+}
+
+TEST_CASE("real_terminal - absent block and emulator_only with its reason", "[loader][real_terminal]") {
+  CHECK_FALSE(test::load_small().real_terminal);
+  Scenario s;
+  auto diags = load_with_real_terminal(
+      "real_terminal:\n  mode: emulator_only\n  reason: {zh: 需要35天前的预授权, en: It needs a 35-day-old pre-auth}\n",
+      s);
+  INFO(messages(diags));
+  REQUIRE(diags.empty());
+  CHECK(s.real_terminal->mode == RealTerminalMode::emulator_only);
+  CHECK(s.real_terminal->reason.en == "It needs a 35-day-old pre-auth");
+}
+
+TEST_CASE("real_terminal - faults a real line cannot carry are named", "[loader][real_terminal]") {
+  Scenario s;
+  // The history's answer_lost needs the proxy.
+  auto diags = load_with_real_terminal("real_terminal:\n  mode: amounts\n", s);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message.find("add faults: proxy") != std::string::npos);
+  // A chosen response code needs an outcome for the same request.
+  diags = load_with_real_terminal("real_terminal:\n  mode: amounts\n  faults: proxy\n", s,
+                                  "  faults:\n    - {request: 2, fault: respond, code: \"55\"}\n");
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message.find("(- request: 2, response: \"55\")") != std::string::npos);
+  // omit_pan cannot be produced at all.
+  diags = load_with_real_terminal("real_terminal:\n  mode: amounts\n  faults: proxy\n", s,
+                                  "  faults:\n    - {request: 1, fault: omit_pan}\n");
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message.find("use mode emulator_only") != std::string::npos);
+  // Keys that belong to the other mode, and an outcome given twice.
+  diags = load_with_real_terminal(
+      "real_terminal:\n  mode: emulator_only\n  faults: proxy\n  reason: {zh: 原因, en: Why}\n", s);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message.find("'faults' has no use with mode emulator_only") != std::string::npos);
+  diags = load_with_real_terminal(
+      "real_terminal:\n  mode: amounts\n  faults: proxy\n  outcomes:\n    - {request: 1, response: \"61\"}\n"
+      "    - {request: 1, response: \"62\"}\n",
+      s);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message == "request 1 already has an outcome");
+}
+
+TEST_CASE("a bare fault file loads like setup.faults", "[loader][real_terminal]") {
+  std::vector<Fault> faults;
+  auto diags = load_faults_text("faults:\n  - {request: 2, fault: delay, seconds: 3}\n", "f.yaml", faults);
+  REQUIRE(diags.empty());
+  REQUIRE(faults.size() == 1);
+  CHECK(faults[0].request == 2);
+  CHECK(faults[0].seconds == 3);
+  diags = load_faults_text("faults:\n  - {request: 1, fault: answer_lots}\n", "f.yaml", faults);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].line == 2);
+}
+
+TEST_CASE("a test host's amount table loads and is checked", "[loader][real_terminal]") {
+  TestHostProfile p;
+  auto diags = load_test_host_text(
+      "id: acq_uat\nversion: 2\ntitle: {zh: 测试主机, en: Test host}\namounts:\n  \"00\": \"1.00\"\n  \"61\": "
+      "\"10.61\"\n",
+      "h.yaml", p);
+  INFO(messages(diags));
+  REQUIRE(diags.empty());
+  CHECK(p.id == "acq_uat");
+  CHECK(p.amount_for("61") == 1061);
+  CHECK_FALSE(p.amount_for("62"));
+
+  diags = load_test_host_text(
+      "id: acq_uat\nversion: 1\ntitle: {zh: 测试主机, en: Test host}\namounts:\n  \"61\": \"10.61\"\n  \"62\": "
+      "\"10.61\"\n"
+      "  \"6\": \"1.00\"\n",
+      "h.yaml", p);
+  REQUIRE(diags.size() == 2);
+  CHECK(diags[0].message == "amount 10.61 is already given for another response code");
+  CHECK(diags[1].line == 7);
+}
+
+TEST_CASE("an outcome no test host can give is named at its place", "[loader][real_terminal]") {
+  auto dir = std::filesystem::temp_directory_path() / "posdrill_test_hosts";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "scenarios");
+  std::filesystem::create_directories(dir / "test_hosts");
+  std::string text = test::small_scenario;
+  text.replace(text.find("scoring:"), 0,
+               "real_terminal:\n  mode: amounts\n  faults: proxy\n  outcomes:\n    - {request: 1, response: \"62\"}\n");
+  std::ofstream(dir / "scenarios" / "small.yaml") << text;
+  std::ofstream(dir / "test_hosts" / "acq.yaml")
+      << "id: acq_uat\nversion: 1\ntitle: {zh: 测试主机, en: Test host}\namounts: {\"61\": \"10.61\"}\n";
+  ContentSet set = load_content(dir);
+  REQUIRE(set.errors.size() == 1);
+  CHECK(set.errors[0].message.find("no test host in test_hosts/ answers 62") != std::string::npos);
+  CHECK(set.errors[0].column == 7);
+  CHECK(set.scenarios.empty());
+  CHECK(set.test_hosts.size() == 1);
+
+  std::ofstream(dir / "test_hosts" / "acq.yaml", std::ios::trunc)
+      << "id: acq_uat\nversion: 1\ntitle: {zh: 测试主机, en: Test host}\namounts: {\"62\": \"10.62\"}\n";
+  set = load_content(dir);
+  CHECK(set.errors.empty());
+  CHECK(set.scenarios.size() == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("every shipped scenario says how it runs on a real terminal", "[content][real_terminal]") {
+  ContentSet set = load_content(POSDRILL_TEST_CONTENT_DIR);
+  REQUIRE(set.errors.empty());
+  REQUIRE_FALSE(set.test_hosts.empty());
+  for (const auto& s : set.scenarios) {
+    INFO(s.id);
+    REQUIRE(s.real_terminal);
+    if (s.real_terminal->mode == RealTerminalMode::emulator_only) {
+      CHECK_FALSE(s.real_terminal->reason.zh.empty());
+      continue;
+    }
+    // What the proxy cannot do must be exactly what the outcomes choose by amount.
+    std::vector<std::string> skipped;
+    ProxyFaultPlan plan = ProxyFaultPlan::from_setup(s.setup, &skipped);
+    std::size_t responds = 0;
+    for (const auto& f : s.setup.faults) responds += f.kind == FaultKind::respond ? 1 : 0;
+    CHECK(skipped.size() == responds);
+    CHECK(plan.rules().empty() != s.real_terminal->proxy_faults);
   }
 }

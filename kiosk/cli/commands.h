@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/options.h"
 #include "kiosk/sync/statements.h"
@@ -77,5 +78,27 @@ int64_t wall_clock_ms();  // Unix ms: the records' times are calendar times
 int cmd_host(const Settings& settings, const std::string& listen, const std::string& scenario_id);
 // The emulated terminal on the console (keys as keypad), talking to a host at ADDR:PORT.
 int cmd_terminal(const Settings& settings, const std::string& host, const std::string& scenario_id);
+// `posdrill terminal --nexo ADDR:PORT`: the emulated terminal as a nexo POI serving POST /nexo
+// (device_bridge/nexo_poi.h; port 0: any free port, printed). Exit 0 after a clean stop.
+struct NexoServiceOptions {
+  std::string listen;
+  std::string scenario_id;
+  std::vector<std::string> faults;  // "N=KIND[:ARG]": a fault on the N-th online operation
+  std::string poi_id;               // empty: POSDRILL-TRAINING
+  int lost_answer_delay_ms = -1;    // a lost host answer: -1 never answer, else answer this late
+};
+int cmd_terminal_nexo(const Settings& settings, const NexoServiceOptions& options);
+
+// `posdrill proxy`: the host-link fault proxy between a spare real terminal and its acquirer's
+// TEST host (device_bridge/proxy.h). Exit 0 after a clean stop, 1 refused upstream / cannot
+// listen, 2 usage or content error.
+struct ProxyOptions {
+  std::string listen, upstream;
+  std::string scenario_id;              // the scenario's faults (real_terminal.faults: proxy)
+  std::string faults_file;              // or a bare `faults:` list
+  std::vector<std::string> test_hosts;  // allowed upstreams besides loopback
+  std::string profile;                  // content/test_hosts id: print the amount for each outcome
+};
+int cmd_proxy(const Settings& settings, const ProxyOptions& options);
 
 }  // namespace posdrill

@@ -1,0 +1,420 @@
+#include "device_bridge/http_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <optional>
+
+namespace posdrill {
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
+
+// Numeric addresses and "localhost" only, as parse_endpoint() accepts: no name look-ups.
+bool to_sockaddr(const Endpoint& e, sockaddr_storage& out, socklen_t& len) {
+  std::memset(&out, 0, sizeof out);
+  std::string host = e.host == "localhost" ? "127.0.0.1" : e.host;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&out);
+  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(e.port);
+    len = sizeof(sockaddr_in);
+    return true;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out);
+  if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(e.port);
+    len = sizeof(sockaddr_in6);
+    return true;
+  }
+  return false;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// RFC 9110 token characters (method and header names).
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) continue;
+    if (std::strchr("!#$%&'*+-.^_`|~", c) == nullptr || c == 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* http_reason_phrase(int status) {
+  switch (status) {
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+  }
+  return "Unknown";
+}
+
+struct HttpServer::Client {
+  int fd = -1;
+  std::string in;
+  std::string out;
+  int64_t last_activity_ms = 0;
+  bool closing = false;        // close once `out` is written
+  bool muted = false;          // a withheld answer: read nothing more on this connection
+  bool continue_sent = false;  // 100 Continue already sent for the request being read
+  bool deferred = false;       // an answer waits for its time
+  int64_t due_ms = 0;
+  std::string deferred_bytes;
+  bool deferred_close = false;
+};
+
+HttpServer::HttpServer(Handler handler, Options options) : handler_(std::move(handler)), options_(std::move(options)) {
+  if (::pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) wake_fds_[0] = wake_fds_[1] = -1;
+}
+
+HttpServer::~HttpServer() {
+  for (Client* c : clients_) {
+    ::close(c->fd);
+    delete c;
+  }
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  for (int fd : wake_fds_)
+    if (fd >= 0) ::close(fd);
+}
+
+bool HttpServer::listen(const Endpoint& at, std::string& error) {
+  sockaddr_storage ss;
+  socklen_t len;
+  if (!to_sockaddr(at, ss, len)) {
+    error = "not a numeric address: " + at.host;
+    return false;
+  }
+  int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 16) != 0) {
+    error = "cannot listen on " + endpoint_text(at) + ": " + std::strerror(errno);
+    ::close(fd);
+    return false;
+  }
+  set_nonblocking(fd);
+  sockaddr_storage bound;
+  socklen_t bl = sizeof bound;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bl);
+  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  listen_fd_ = fd;
+  return true;
+}
+
+void HttpServer::stop() {
+  if (wake_fds_[1] >= 0) {
+    char c = 1;
+    [[maybe_unused]] ssize_t n = ::write(wake_fds_[1], &c, 1);
+  }
+}
+
+void HttpServer::accept_clients() {
+  for (;;) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    if (int(clients_.size()) >= options_.max_connections) {
+      ::close(fd);  // over the bound: refuse rather than let one peer exhaust the server
+      ++counters_.refused;
+      continue;
+    }
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    auto* c = new Client;
+    c->fd = fd;
+    c->last_activity_ms = now_ms();
+    clients_.push_back(c);
+    ++counters_.accepted;
+  }
+}
+
+void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_after) {
+  std::string head = "HTTP/1.1 " + std::to_string(a.status) + " " + http_reason_phrase(a.status) + "\r\n";
+  if (!a.body.empty() || a.status != 204) head += "Content-Type: " + a.content_type + "\r\n";
+  head += "Content-Length: " + std::to_string(a.body.size()) + "\r\n";
+  if (a.status == 405) head += "Allow: POST\r\n";
+  head += close_after ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
+  head += "\r\n";
+  std::string bytes = head + a.body;
+  if (a.delay_ms > 0) {
+    c.deferred = true;
+    c.due_ms = now_ms() + a.delay_ms;
+    c.deferred_bytes = std::move(bytes);
+    c.deferred_close = close_after;
+    return;
+  }
+  c.out += bytes;
+  if (close_after) c.closing = true;
+  ++counters_.answered;
+}
+
+void HttpServer::reject(Client& c, int status) {
+  ++counters_.rejected;
+  HttpServerAnswer a;
+  a.status = status;
+  a.content_type = "text/plain; charset=utf-8";
+  a.body = std::string(http_reason_phrase(status)) + "\n";
+  queue_answer(c, a, true);
+  --counters_.answered;  // counted as rejected, not answered
+  c.in.clear();
+}
+
+bool HttpServer::read_from(Client& c) {
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+    if (n == 0) return false;
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+      if (errno == EINTR) continue;
+      return false;
+    }
+    c.last_activity_ms = now_ms();
+    // Muted or closing connections read nothing more; the bytes are dropped. Otherwise the
+    // buffer never grows past one request's bounds plus one read.
+    if (c.muted || c.closing) continue;
+    c.in.append(buf, std::size_t(n));
+    if (c.in.size() > options_.max_header_bytes + options_.max_body_bytes + sizeof buf) {
+      reject(c, 413);
+      return true;
+    }
+  }
+}
+
+bool HttpServer::parse_next(Client& c) {
+  while (!c.closing && !c.muted && !c.deferred && !c.in.empty()) {
+    std::size_t end = c.in.find("\r\n\r\n");
+    if (end == std::string::npos) {
+      if (c.in.size() > options_.max_header_bytes) reject(c, 400);
+      return true;  // wait for the rest of the head
+    }
+    std::size_t head_len = end + 4;
+    if (head_len > options_.max_header_bytes) {
+      reject(c, 400);
+      return true;
+    }
+    std::string_view head(c.in.data(), end);
+    // Request line
+    std::size_t eol = head.find("\r\n");
+    std::string_view line = head.substr(0, eol);
+    std::size_t s1 = line.find(' ');
+    std::size_t s2 = s1 == std::string_view::npos ? s1 : line.find(' ', s1 + 1);
+    if (s2 == std::string_view::npos || line.find(' ', s2 + 1) != std::string_view::npos) {
+      reject(c, 400);
+      return true;
+    }
+    HttpServerRequest req;
+    req.method = std::string(line.substr(0, s1));
+    req.target = std::string(line.substr(s1 + 1, s2 - s1 - 1));
+    std::string version(line.substr(s2 + 1));
+    if (!is_token(req.method) || req.target.empty() || req.target.front() != '/' ||
+        (version != "HTTP/1.1" && version != "HTTP/1.0")) {
+      reject(c, 400);
+      return true;
+    }
+    // Header fields
+    std::optional<std::size_t> content_length;
+    bool chunked = false, expect_continue = false;
+    std::string connection;
+    std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
+    while (!rest.empty()) {
+      std::size_t e = rest.find("\r\n");
+      std::string_view field = rest.substr(0, e);
+      rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
+      std::size_t colon = field.find(':');
+      if (colon == std::string_view::npos || !is_token(field.substr(0, colon))) {
+        reject(c, 400);  // also refuses obsolete line folding (a field starting with a space)
+        return true;
+      }
+      std::string name = lower(std::string(field.substr(0, colon)));
+      std::string value = trim(field.substr(colon + 1));
+      if (name == "content-length") {
+        if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos ||
+            (content_length && *content_length != std::stoul(value))) {
+          reject(c, 400);
+          return true;
+        }
+        content_length = std::stoul(value);
+      } else if (name == "transfer-encoding") {
+        chunked = true;
+      } else if (name == "expect") {
+        expect_continue = lower(value) == "100-continue";
+      } else if (name == "connection") {
+        connection = lower(value);
+      }
+      req.headers.emplace_back(std::move(name), std::move(value));
+    }
+    if (chunked || (req.method == "POST" && !content_length)) {
+      reject(c, 411);
+      return true;
+    }
+    std::size_t body_len = content_length.value_or(0);
+    if (body_len > options_.max_body_bytes) {
+      reject(c, 413);
+      return true;
+    }
+    if (c.in.size() < head_len + body_len) {
+      if (expect_continue && !c.continue_sent) {
+        c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+        c.continue_sent = true;
+      }
+      return true;  // wait for the rest of the body
+    }
+    req.body = c.in.substr(head_len, body_len);
+    c.in.erase(0, head_len + body_len);
+    c.continue_sent = false;
+    ++counters_.requests;
+    bool keep_alive = version == "HTTP/1.1" ? connection != "close" : connection == "keep-alive";
+
+    if (std::find(options_.paths.begin(), options_.paths.end(), req.target) == options_.paths.end()) {
+      HttpServerAnswer a{404, "text/plain; charset=utf-8", "Not Found\n"};
+      ++counters_.rejected;
+      queue_answer(c, a, !keep_alive);
+      --counters_.answered;
+      continue;
+    }
+    if (req.method != "POST") {
+      HttpServerAnswer a{405, "text/plain; charset=utf-8", "Method Not Allowed: use POST\n"};
+      ++counters_.rejected;
+      queue_answer(c, a, !keep_alive);
+      --counters_.answered;
+      continue;
+    }
+    HttpServerAnswer answer;
+    try {
+      answer = handler_(req);
+    } catch (const std::exception&) {  // a handler bug must not take the server down
+      answer = HttpServerAnswer{500, "text/plain; charset=utf-8", "Internal Server Error\n"};
+    }
+    if (answer.silent) {
+      c.muted = true;
+      c.in.clear();
+      ++counters_.withheld;
+      return true;
+    }
+    queue_answer(c, answer, !keep_alive);
+  }
+  return true;
+}
+
+bool HttpServer::write_to(Client& c) {
+  while (!c.out.empty()) {
+    ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      c.out.erase(0, std::size_t(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    return false;
+  }
+  return !c.closing;
+}
+
+void HttpServer::serve(int run_for_ms) {
+  int64_t end = run_for_ms >= 0 ? now_ms() + run_for_ms : INT64_MAX;
+  for (;;) {
+    int64_t now = now_ms();
+    if (now >= end) return;
+    int64_t wake = std::min<int64_t>(end, now + 1000);
+    for (Client* c : clients_)
+      if (c->deferred) wake = std::min(wake, c->due_ms);
+    std::vector<pollfd> fds;
+    fds.push_back({listen_fd_, POLLIN, 0});
+    fds.push_back({wake_fds_[0], POLLIN, 0});
+    for (Client* c : clients_) fds.push_back({c->fd, short(POLLIN | (c->out.empty() ? 0 : POLLOUT)), 0});
+    int n = ::poll(fds.data(), fds.size(), int(std::max<int64_t>(0, wake - now)));
+    if (n < 0 && errno != EINTR) return;
+    if (fds[1].revents & POLLIN) {
+      char drain[16];
+      while (::read(wake_fds_[0], drain, sizeof drain) > 0) {
+      }
+      return;
+    }
+    if (fds[0].revents & POLLIN) accept_clients();
+    now = now_ms();
+    std::vector<Client*> keep;
+    keep.reserve(clients_.size());
+    // fds[k + 2] belongs to clients_[k] as they were when poll() was called.
+    for (std::size_t k = 0; k < clients_.size(); ++k) {
+      Client* c = clients_[k];
+      short rev = k + 2 < fds.size() ? fds[k + 2].revents : 0;
+      bool alive = true;
+      if (rev & (POLLIN | POLLERR | POLLHUP)) alive = read_from(*c);
+      if (alive && c->deferred && now >= c->due_ms) {
+        c->out += c->deferred_bytes;
+        c->closing = c->closing || c->deferred_close;
+        c->deferred = false;
+        c->deferred_bytes.clear();
+        ++counters_.answered;
+        c->last_activity_ms = now;
+      }
+      if (alive) parse_next(*c);
+      if (alive && !c->out.empty()) alive = write_to(*c);
+      if (alive && c->closing && c->out.empty()) alive = false;
+      bool waiting = c->deferred || !c->out.empty();
+      if (alive && !waiting && now - c->last_activity_ms > options_.idle_timeout_ms) alive = false;
+      if (alive) {
+        keep.push_back(c);
+      } else {
+        ++counters_.dropped;
+        ::close(c->fd);
+        delete c;
+      }
+    }
+    clients_ = std::move(keep);
+  }
+}
+
+}  // namespace posdrill

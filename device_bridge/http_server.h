@@ -1,0 +1,91 @@
+// A minimal HTTP/1.1 server over POSIX sockets for the emulated nexo terminal (POST /nexo), in
+// the manner of tcp.h's FrameServer: one thread serves every connection with poll(), every
+// buffer is bounded and every wait has a time-out, and no peer can stop the server.
+//
+// What it speaks
+// - Requests with Content-Length only (no chunked bodies: 411), keep-alive by default in
+//   HTTP/1.1, "Connection: close" honoured, "Expect: 100-continue" answered.
+// - Bounds: request line + headers at most max_header_bytes (16 KiB, else 400 and close), body at
+//   most max_body_bytes (64 KiB, else 413 and close). Malformed request lines or headers: 400 and
+//   close. A path outside `paths`: 404. A method other than POST: 405 with "Allow: POST".
+// - The handler sees only well-formed POSTs to a known path. Its answer may be sent at once,
+//   after a delay (a slow terminal), or never (a terminal whose host went silent: the connection
+//   stays open without an answer until the peer gives up or the idle time-out closes it).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "device_bridge/tcp.h"
+
+namespace posdrill {
+
+struct HttpServerRequest {
+  std::string method;
+  std::string target;                                        // the path as sent, e.g. "/nexo"
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+};
+
+struct HttpServerAnswer {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  int delay_ms = 0;     // send this long after the request arrived
+  bool silent = false;  // never answer this request (the connection reads nothing more)
+};
+
+const char* http_reason_phrase(int status);
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpServerAnswer(const HttpServerRequest& request)>;
+  struct Options {
+    std::vector<std::string> paths{"/nexo", "/nexo/"};
+    std::size_t max_header_bytes = 16 * 1024;
+    std::size_t max_body_bytes = 64 * 1024;
+    int max_connections = 32;
+    int idle_timeout_ms = 60'000;
+  };
+
+  HttpServer(Handler handler, Options options);
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+  ~HttpServer();
+
+  // Binds and listens. Port 0 picks a free port (see port()). False with `error` set.
+  bool listen(const Endpoint& at, std::string& error);
+  uint16_t port() const { return port_; }
+
+  // Serves until stop() (from any thread or a signal handler) or, when run_for_ms >= 0, until
+  // that much time has passed.
+  void serve(int run_for_ms = -1);
+  void stop();
+
+  struct Counters {
+    uint64_t accepted = 0, requests = 0, answered = 0, rejected = 0, withheld = 0, dropped = 0, refused = 0;
+  };
+  Counters counters() const { return counters_; }
+
+ private:
+  struct Client;
+  void accept_clients();
+  bool read_from(Client& c);   // false: close it
+  bool parse_next(Client& c);  // false: close it once the output is written
+  bool write_to(Client& c);    // false: close it
+  void queue_answer(Client& c, const HttpServerAnswer& a, bool close_after);
+  void reject(Client& c, int status);
+
+  Handler handler_;
+  Options options_;
+  int listen_fd_ = -1;
+  int wake_fds_[2] = {-1, -1};
+  uint16_t port_ = 0;
+  std::vector<Client*> clients_;
+  Counters counters_;
+};
+
+}  // namespace posdrill

@@ -1,0 +1,686 @@
+// The host-link fault proxy (proxy.h).
+//
+// [SECTION] Upstream safety
+// [SECTION] Faults and the plan
+// [SECTION] Sessions: one thread per terminal connection, a poll() loop over both sockets
+// [SECTION] The listening side
+
+#include "device_bridge/proxy.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <memory>
+
+namespace posdrill {
+
+namespace {
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
+
+// Closes with a TCP reset instead of an orderly FIN: the peer sees "connection reset" at once.
+void reset_close(int fd) {
+  linger l{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  ::close(fd);
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Upstream safety
+// ---------------------------------------------------------------------------------------------
+
+struct IpAddress {
+  int family = 0;  // AF_INET or AF_INET6
+  unsigned char bytes[16] = {};
+};
+
+std::optional<IpAddress> parse_ip(const std::string& text) {
+  IpAddress a;
+  if (::inet_pton(AF_INET, text.c_str(), a.bytes) == 1) {
+    a.family = AF_INET;
+    return a;
+  }
+  if (::inet_pton(AF_INET6, text.c_str(), a.bytes) == 1) {
+    a.family = AF_INET6;
+    // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address: compare it as one.
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(a.bytes, mapped, 12) == 0) {
+      IpAddress v4;
+      v4.family = AF_INET;
+      std::memcpy(v4.bytes, a.bytes + 12, 4);
+      return v4;
+    }
+    return a;
+  }
+  return std::nullopt;
+}
+
+bool same_ip(const IpAddress& a, const IpAddress& b) {
+  return a.family == b.family && std::memcmp(a.bytes, b.bytes, a.family == AF_INET ? 4 : 16) == 0;
+}
+
+bool is_loopback(const IpAddress& a) {
+  if (a.family == AF_INET) return a.bytes[0] == 127;
+  static const unsigned char one[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return std::memcmp(a.bytes, one, 16) == 0;
+}
+
+// 0.0.0.0, ::, broadcast and multicast name no single host.
+bool is_unusable(const IpAddress& a) {
+  if (a.family == AF_INET) {
+    const bool zero = a.bytes[0] == 0 && a.bytes[1] == 0 && a.bytes[2] == 0 && a.bytes[3] == 0;
+    const bool broadcast = a.bytes[0] == 255 && a.bytes[1] == 255 && a.bytes[2] == 255 && a.bytes[3] == 255;
+    return zero || broadcast || (a.bytes[0] >= 224 && a.bytes[0] <= 239);
+  }
+  static const unsigned char zero[16] = {};
+  return std::memcmp(a.bytes, zero, 16) == 0 || a.bytes[0] == 0xff;
+}
+
+// An allow-list entry split into address and optional port.
+bool split_entry(std::string_view entry, std::string& host, std::optional<uint16_t>& port) {
+  port.reset();
+  if (parse_ip(std::string(entry))) {  // a bare address (IPv6 has colons of its own)
+    host = std::string(entry);
+    return true;
+  }
+  std::string error;
+  auto e = parse_endpoint(entry, error);
+  if (!e) return false;
+  host = e->host;
+  port = e->port;
+  return true;
+}
+
+}  // namespace
+
+bool valid_test_host_entry(std::string_view entry, std::string& why) {
+  std::string host;
+  std::optional<uint16_t> port;
+  if (!split_entry(entry, host, port) || !parse_ip(host)) {
+    why = "test host '" + std::string(entry) +
+          "' must be a numeric address, optionally with a port (192.0.2.7 or 192.0.2.7:8583); host names are not "
+          "accepted";
+    return false;
+  }
+  if (is_unusable(*parse_ip(host))) {
+    why = "test host '" + std::string(entry) + "' names no single host (unspecified, broadcast or multicast)";
+    return false;
+  }
+  if (port && *port == 0) {
+    why = "test host '" + std::string(entry) + "' has port 0";
+    return false;
+  }
+  return true;
+}
+
+bool upstream_allowed(const Endpoint& upstream, const std::vector<std::string>& test_hosts, std::string& why) {
+  const std::string host = upstream.host == "localhost" ? "127.0.0.1" : upstream.host;
+  auto ip = parse_ip(host);
+  if (!ip) {
+    why = "the upstream '" + upstream.host +
+          "' must be a numeric address: a host name may resolve to a production "
+          "host without anyone noticing";
+    return false;
+  }
+  if (is_loopback(*ip)) return true;
+  for (const auto& entry : test_hosts) {
+    std::string h;
+    std::optional<uint16_t> port;
+    if (!split_entry(entry, h, port)) continue;
+    auto allowed = parse_ip(h);
+    if (allowed && same_ip(*allowed, *ip) && (!port || *port == upstream.port)) return true;
+  }
+  why = "the upstream " + endpoint_text(upstream) +
+        " is not an allowed acquirer TEST host: only loopback and addresses given with --test-host are; a real "
+        "terminal's traffic must never be relayed to a production host";
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Faults and the plan
+// ---------------------------------------------------------------------------------------------
+
+const char* proxy_action_name(ProxyAction::Kind k) {
+  switch (k) {
+    case ProxyAction::Kind::pass:
+      return "pass";
+    case ProxyAction::Kind::drop_request:
+      return "drop the request";
+    case ProxyAction::Kind::request_lost:
+      return "drop the request and close";
+    case ProxyAction::Kind::drop_answer:
+      return "drop the answer";
+    case ProxyAction::Kind::delay:
+      return "delay the answer";
+    case ProxyAction::Kind::cut:
+      return "cut the connection at the answer";
+    case ProxyAction::Kind::refuse:
+      return "refuse the connection (reset before anything reaches the host)";
+    case ProxyAction::Kind::corrupt_request:
+      return "corrupt the request's MAC";
+    case ProxyAction::Kind::corrupt_answer:
+      return "corrupt the answer's MAC";
+  }
+  return "?";
+}
+
+std::optional<ProxyAction> proxy_action_of(const Fault& fault) {
+  ProxyAction a;
+  switch (fault.kind) {
+    case FaultKind::answer_lost:
+      a.kind = ProxyAction::Kind::drop_answer;
+      return a;
+    case FaultKind::request_lost:
+      a.kind = ProxyAction::Kind::request_lost;
+      return a;
+    case FaultKind::delay:
+      a.kind = ProxyAction::Kind::delay;
+      a.delay_ms = fault.seconds * 1000;
+      return a;
+    case FaultKind::refuse_connection:
+      a.kind = ProxyAction::Kind::refuse;
+      return a;
+    case FaultKind::bad_mac:
+      a.kind = ProxyAction::Kind::corrupt_answer;
+      return a;
+    case FaultKind::reversal_fails:
+      a.kind = ProxyAction::Kind::drop_request;
+      return a;
+    case FaultKind::omit_pan:
+    case FaultKind::respond:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string frame_mti(std::string_view body) {
+  auto digit = [](unsigned char c) { return c >= '0' && c <= '9'; };
+  // CUP: TPDU (id 0x60) + 6-byte header, then the MTI as 2 BCD bytes.
+  if (body.size() >= 13 && static_cast<unsigned char>(body[0]) == 0x60) {
+    std::string mti;
+    for (int i = 11; i < 13; ++i) {
+      const auto b = static_cast<unsigned char>(body[std::size_t(i)]);
+      if ((b >> 4) > 9 || (b & 0x0f) > 9) return "";
+      mti += char('0' + (b >> 4));
+      mti += char('0' + (b & 0x0f));
+    }
+    return mti;
+  }
+  if (body.size() >= 4 && std::all_of(body.begin(), body.begin() + 4, [&](char c) { return digit(c); }))
+    return std::string(body.substr(0, 4));
+  return "";
+}
+
+namespace {
+
+bool is_main_request(const std::string& mti) {
+  return mti != "0400" && mti != "0800" && mti != "0820" && mti != "0320";
+}
+
+void add_rule(std::vector<ProxyFaultPlan::Rule>& rules, int request, const Fault& f, const std::string& where,
+              std::vector<std::string>* skipped) {
+  auto action = proxy_action_of(f);
+  if (!action) {
+    if (skipped)
+      skipped->push_back(std::string(fault_name(f.kind)) + (f.code.empty() ? "" : " " + f.code) + " (" + where + ")");
+    return;
+  }
+  ProxyFaultPlan::Rule r;
+  r.request = request;
+  r.action = *action;
+  r.reversals = f.kind == FaultKind::reversal_fails;
+  rules.push_back(r);
+}
+
+int64_t history_offset(const HistoryEntry& h) {
+  return int64_t(std::max(0, h.days_ago)) * 24 * 60 + int64_t(std::max(0, h.minutes_ago));
+}
+
+}  // namespace
+
+ProxyFaultPlan ProxyFaultPlan::from_setup(const Setup& setup, std::vector<std::string>* skipped) {
+  std::vector<Rule> rules;
+  // The replay's order: oldest first, file order for entries at the same time.
+  std::vector<HistoryEntry> history = setup.history;
+  std::stable_sort(history.begin(), history.end(),
+                   [](const HistoryEntry& a, const HistoryEntry& b) { return history_offset(a) > history_offset(b); });
+  int n = 0;
+  for (const auto& h : history) {
+    if (h.fault && h.fault->kind == FaultKind::reversal_fails) {
+      add_rule(rules, 0, *h.fault, "history", skipped);  // a marker: every later reversal fails
+      continue;
+    }
+    if (!terminal_op_is_online(h.op)) continue;
+    ++n;
+    if (h.fault) add_rule(rules, n, *h.fault, "history entry " + std::to_string(n), skipped);
+  }
+  for (const auto& f : setup.faults)
+    add_rule(rules, f.request == 0 ? 0 : n + f.request, f, "request " + std::to_string(f.request), skipped);
+  return ProxyFaultPlan(std::move(rules));
+}
+
+ProxyFaultPlan ProxyFaultPlan::from_faults(const std::vector<Fault>& faults, std::vector<std::string>* skipped) {
+  std::vector<Rule> rules;
+  for (const auto& f : faults) add_rule(rules, f.request, f, "request " + std::to_string(f.request), skipped);
+  return ProxyFaultPlan(std::move(rules));
+}
+
+const ProxyFaultPlan::Rule* ProxyFaultPlan::rule_for(int request) const {
+  for (const auto& r : rules_)
+    if (!r.reversals && r.request == request) return &r;
+  return nullptr;
+}
+
+ProxyAction ProxyFaultPlan::on_request(const FrameInfo& info) {
+  std::lock_guard lock(mutex_);
+  if (info.mti == "0400") {
+    // Reversals are sent at the start of the next operation, before its main request.
+    const int operation = main_ + 1;
+    for (const auto& r : rules_)
+      if (r.reversals && (r.request == 0 || r.request == operation)) return r.action;
+    return {};
+  }
+  if (!is_main_request(info.mti)) return {};
+  ++main_;
+  const Rule* r = rule_for(main_);
+  return r ? r->action : ProxyAction{};
+}
+
+int ProxyFaultPlan::main_requests() const {
+  std::lock_guard lock(mutex_);
+  return main_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Sessions
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// A partial frame that does not complete within this time means the stream is not framed after
+// all (a length-looking first word by chance): relay it raw.
+constexpr int64_t partial_frame_ms = 2'000;
+
+std::size_t frame_length(const std::string& buf) {
+  return (std::size_t(static_cast<unsigned char>(buf[0])) << 8) | static_cast<unsigned char>(buf[1]);
+}
+
+// One bit of the last byte: the MAC's last character when DE64 is present (it is the last field
+// of a CUP message), so the message still decodes but its MAC no longer matches.
+std::string flip_last_bit(std::string body) {
+  if (!body.empty()) body.back() = char(static_cast<unsigned char>(body.back()) ^ 0x01);
+  return body;
+}
+
+}  // namespace
+
+struct HostLinkProxy::Session {
+  // Bytes read and not yet parsed, bytes waiting to be written, per direction.
+  std::string from_terminal, from_host, to_host, to_terminal;
+  int64_t from_terminal_since = 0, from_host_since = 0;  // when a partial frame started waiting
+  std::deque<ProxyAction> answers;                       // treatment of each forwarded request's answer
+  std::vector<std::pair<int64_t, std::string>> delayed;  // held answers (due time, framed bytes)
+  bool raw = false;
+  bool terminal_open = true, host_open = true;
+  bool end = false;  // close both sides now
+};
+
+HostLinkProxy::HostLinkProxy(Options options, ProxyFaultPlan* plan, Log log)
+    : options_(std::move(options)), plan_(plan), log_(std::move(log)) {}
+
+HostLinkProxy::~HostLinkProxy() {
+  stop();
+  reap(true);
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  for (int fd : wake_fds_)
+    if (fd >= 0) ::close(fd);
+}
+
+void HostLinkProxy::log(const std::string& line) {
+  std::lock_guard lock(mutex_);
+  if (log_) log_(line);
+}
+
+HostLinkProxy::Counters HostLinkProxy::counters() const {
+  std::lock_guard lock(mutex_);
+  return counters_;
+}
+
+void HostLinkProxy::run_session(int terminal_fd, uint64_t id) {
+  const std::string tag = "connection " + std::to_string(id) + ": ";
+  auto count = [&](auto member, uint64_t n = 1) {
+    std::lock_guard lock(mutex_);
+    counters_.*member += n;
+  };
+  NetStatus st = NetStatus::ok;
+  TcpConnection upstream = TcpConnection::connect(options_.upstream, options_.connect_timeout_ms, st);
+  if (!upstream.connected()) {
+    // The terminal must see a failed connection, not a silent one: reset it.
+    reset_close(terminal_fd);
+    count(&Counters::upstream_failures);
+    log(tag + "cannot reach the upstream " + endpoint_text(options_.upstream) + " (" + net_status_text(st) +
+        "); the terminal's connection is reset");
+    return;
+  }
+  const int host_fd = upstream.fd();
+  set_nonblocking(terminal_fd);
+  int one = 1;
+  ::setsockopt(terminal_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+  Session s;
+  int64_t last_activity = steady_ms();
+  int requests = 0, answers = 0;
+
+  auto go_raw = [&](const char* why) {
+    s.raw = true;
+    count(&Counters::raw_connections);
+    log(tag + why + ": passing bytes through unchanged, no faults on this connection");
+    s.to_host += s.from_terminal;
+    s.to_terminal += s.from_host;
+    count(&Counters::raw_bytes, s.from_terminal.size() + s.from_host.size());
+    s.from_terminal.clear();
+    s.from_host.clear();
+  };
+
+  auto on_request = [&](std::string body) {
+    FrameInfo info{body.size(), frame_mti(body)};
+    ++requests;
+    count(&Counters::requests);
+    ProxyAction a = plan_ ? plan_->on_request(info) : ProxyAction{};
+    std::string what = tag + "request " + std::to_string(requests) + ": MTI " +
+                       (info.mti.empty() ? std::string("unreadable") : info.mti) + ", " + std::to_string(info.length) +
+                       " bytes";
+    if (a.kind != ProxyAction::Kind::pass) {
+      count(&Counters::faults);
+      what += ", fault: " + std::string(proxy_action_name(a.kind));
+      if (a.kind == ProxyAction::Kind::delay) what += " " + std::to_string(a.delay_ms) + " ms";
+    }
+    log(what);
+    switch (a.kind) {
+      case ProxyAction::Kind::drop_request:
+        return;
+      case ProxyAction::Kind::refuse:
+        count(&Counters::refused);
+        s.end = true;
+        return;
+      case ProxyAction::Kind::request_lost:
+        s.end = true;
+        return;
+      case ProxyAction::Kind::corrupt_request:
+        s.to_host += frame(flip_last_bit(std::move(body)));
+        s.answers.push_back({});
+        return;
+      default:
+        s.to_host += frame(body);
+        s.answers.push_back(a);
+        return;
+    }
+  };
+
+  auto on_answer = [&](std::string body) {
+    ++answers;
+    count(&Counters::answers);
+    ProxyAction a;
+    if (!s.answers.empty()) {
+      a = s.answers.front();
+      s.answers.pop_front();
+    }
+    const std::string mti = frame_mti(body);
+    std::string what = tag + "answer " + std::to_string(answers) + ": MTI " + (mti.empty() ? "unreadable" : mti) +
+                       ", " + std::to_string(body.size()) + " bytes";
+    switch (a.kind) {
+      case ProxyAction::Kind::drop_answer:
+        log(what + ", dropped");
+        return;
+      case ProxyAction::Kind::cut:
+        log(what + ", dropped and the connection cut");
+        s.end = true;
+        return;
+      case ProxyAction::Kind::delay:
+        log(what + ", held " + std::to_string(a.delay_ms) + " ms");
+        s.delayed.emplace_back(steady_ms() + a.delay_ms, frame(body));
+        return;
+      case ProxyAction::Kind::corrupt_answer:
+        log(what + ", MAC corrupted");
+        s.to_terminal += frame(flip_last_bit(std::move(body)));
+        return;
+      default:
+        log(what);
+        s.to_terminal += frame(body);
+        return;
+    }
+  };
+
+  // Splits whole frames off `buf` and hands each to `deliver`; switches the connection to raw
+  // relaying when the bytes are not framing.
+  auto parse = [&](std::string& buf, int64_t& since, auto&& deliver) {
+    while (!s.raw && !s.end && buf.size() >= 2) {
+      const std::size_t len = frame_length(buf);
+      if (len == 0 || len > max_frame_bytes) {
+        go_raw("not a length-framed protocol");
+        return;
+      }
+      if (buf.size() < 2 + len) break;
+      std::string body = buf.substr(2, len);
+      buf.erase(0, 2 + len);
+      deliver(std::move(body));
+    }
+    since = buf.empty() ? 0 : (since ? since : steady_ms());
+  };
+
+  auto read_some = [&](int fd, std::string& into, bool& open) {
+    char buf[4096];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n > 0) {
+      into.append(buf, std::size_t(n));
+      last_activity = steady_ms();
+      if (s.raw) count(&Counters::raw_bytes, uint64_t(n));
+    } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      open = false;
+    }
+  };
+  auto write_some = [&](int fd, std::string& from, bool& open) {
+    if (from.empty()) return;
+    ssize_t n = ::send(fd, from.data(), from.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      from.erase(0, std::size_t(n));
+      last_activity = steady_ms();
+    } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      open = false;
+      from.clear();
+    }
+  };
+
+  while (!stopping_.load() && !s.end) {
+    const int64_t now = steady_ms();
+    for (auto it = s.delayed.begin(); it != s.delayed.end();) {
+      if (it->first <= now) {
+        s.to_terminal += it->second;
+        it = s.delayed.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // A side that closed: deliver what is owed to the other side, then end.
+    if (!s.terminal_open && s.to_host.empty()) break;
+    if (!s.host_open && s.to_terminal.empty() && s.delayed.empty()) break;
+    if (now - last_activity > options_.idle_timeout_ms) {
+      log(tag + "idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s, closed");
+      break;
+    }
+    for (int64_t since : {s.from_terminal_since, s.from_host_since})
+      if (!s.raw && since && now - since > partial_frame_ms) go_raw("an incomplete frame waited too long");
+
+    // A closed side leaves the poll set (a negative fd is ignored): a hung-up socket would
+    // otherwise report POLLHUP on every turn while a held answer waits.
+    pollfd fds[3] = {
+        {s.terminal_open ? terminal_fd : -1, 0, 0}, {s.host_open ? host_fd : -1, 0, 0}, {wake_fds_[0], POLLIN, 0}};
+    if (s.terminal_open && s.to_host.size() < options_.max_buffered) fds[0].events |= POLLIN;
+    if (!s.to_terminal.empty()) fds[0].events |= POLLOUT;
+    if (s.host_open && s.to_terminal.size() < options_.max_buffered) fds[1].events |= POLLIN;
+    if (!s.to_host.empty()) fds[1].events |= POLLOUT;
+    int64_t wait = 500;  // re-check the stop flag, partial frames and the idle time regularly
+    for (const auto& d : s.delayed) wait = std::min(wait, std::max<int64_t>(0, d.first - now));
+    if (::poll(fds, 3, int(wait)) < 0 && errno != EINTR) break;
+
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) read_some(terminal_fd, s.from_terminal, s.terminal_open);
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) read_some(host_fd, s.from_host, s.host_open);
+    if (s.raw) {
+      s.to_host += s.from_terminal;
+      s.to_terminal += s.from_host;
+      s.from_terminal.clear();
+      s.from_host.clear();
+    } else {
+      parse(s.from_terminal, s.from_terminal_since, on_request);
+      parse(s.from_host, s.from_host_since, on_answer);
+    }
+    if (s.end) break;
+    if (s.to_host.size() || s.to_terminal.size()) {
+      write_some(host_fd, s.to_host, s.host_open);
+      write_some(terminal_fd, s.to_terminal, s.terminal_open);
+    }
+  }
+  if (s.end) {
+    reset_close(terminal_fd);  // both sides at once: the terminal sees the line drop
+    upstream.close();
+  } else {
+    ::close(terminal_fd);
+  }
+  log(tag + "closed after " + std::to_string(requests) + " requests, " + std::to_string(answers) + " answers" +
+      (s.raw ? " (raw)" : ""));
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] The listening side
+// ---------------------------------------------------------------------------------------------
+
+bool HostLinkProxy::listen(const Endpoint& at, std::string& error) {
+  for (const auto& entry : options_.test_hosts)
+    if (!valid_test_host_entry(entry, error)) return false;
+  if (!upstream_allowed(options_.upstream, options_.test_hosts, error)) return false;
+  const std::string host = at.host == "localhost" ? "127.0.0.1" : at.host;
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(at.port);
+    len = sizeof(sockaddr_in);
+  } else if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(at.port);
+    len = sizeof(sockaddr_in6);
+  } else {
+    error = "cannot listen on '" + at.host + "': expected a numeric address";
+    return false;
+  }
+  int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = std::string("socket: ") + std::strerror(errno);
+    return false;
+  }
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 16) != 0) {
+    error = "cannot listen on " + endpoint_text(at) + ": " + std::strerror(errno);
+    ::close(fd);
+    return false;
+  }
+  sockaddr_storage bound{};
+  socklen_t bl = sizeof bound;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bl);
+  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  if (::pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) {
+    error = std::string("pipe: ") + std::strerror(errno);
+    ::close(fd);
+    return false;
+  }
+  set_nonblocking(fd);
+  listen_fd_ = fd;
+  return true;
+}
+
+void HostLinkProxy::stop() {
+  stopping_.store(true);
+  if (wake_fds_[1] >= 0) {
+    char b = 1;
+    [[maybe_unused]] ssize_t n = ::write(wake_fds_[1], &b, 1);  // async-signal-safe
+  }
+}
+
+void HostLinkProxy::reap(bool all) {
+  std::vector<Worker> finished;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = threads_.begin(); it != threads_.end();) {
+      if (all || it->done->load()) {
+        finished.push_back(std::move(*it));
+        it = threads_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& w : finished)
+    if (w.thread.joinable()) w.thread.join();
+}
+
+void HostLinkProxy::serve(int run_for_ms) {
+  if (listen_fd_ < 0) return;
+  const int64_t until = run_for_ms >= 0 ? steady_ms() + run_for_ms : -1;
+  uint64_t next_id = 1;
+  while (!stopping_.load()) {
+    int wait = 500;
+    if (until >= 0) {
+      const int64_t left = until - steady_ms();
+      if (left <= 0) break;
+      wait = int(std::min<int64_t>(wait, left));
+    }
+    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fds_[0], POLLIN, 0}};
+    if (::poll(fds, 2, wait) < 0 && errno != EINTR) break;
+    reap(false);
+    if (!(fds[0].revents & POLLIN)) continue;
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;  // the peer gave up already, or out of descriptors: keep serving
+    std::size_t running = 0;
+    {
+      std::lock_guard lock(mutex_);
+      running = threads_.size();
+      ++counters_.connections;
+    }
+    if (running >= std::size_t(std::max(1, options_.max_sessions))) {
+      reset_close(fd);
+      log("connection refused: already " + std::to_string(running) + " connections (the limit)");
+      continue;
+    }
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    const uint64_t id = next_id++;
+    std::lock_guard lock(mutex_);
+    threads_.push_back({std::thread([this, fd, id, done] {
+                          run_session(fd, id);
+                          done->store(true);
+                        }),
+                        done});
+  }
+  stopping_.store(true);  // sessions end too
+  reap(true);
+}
+
+}  // namespace posdrill

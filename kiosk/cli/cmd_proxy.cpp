@@ -1,0 +1,147 @@
+// `posdrill proxy`: the host-link fault proxy (device_bridge/proxy.h) as a service. A spare real
+// terminal's host address points at it and its acquirer's TEST host sits behind it, so a scenario's
+// fault script hits the real terminal's line as it hits the emulator's.
+
+#include <csignal>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "device_bridge/proxy.h"
+
+namespace posdrill {
+
+namespace {
+
+HostLinkProxy* running_proxy = nullptr;
+extern "C" void on_proxy_stop_signal(int) {
+  if (running_proxy) running_proxy->stop();  // writes one byte to a pipe: async-signal-safe
+}
+
+// What the trainee keys for each outcome the scenario needs from the test host. False when the
+// chosen test host cannot give one of them.
+bool print_outcomes(const ContentSet& set, const Scenario& s, const std::string& profile_id, Lang lang) {
+  const TestHostProfile* profile = nullptr;
+  if (!profile_id.empty()) {
+    for (const auto& p : set.test_hosts)
+      if (p.id == profile_id) profile = &p;
+    if (!profile) {
+      std::cerr << "posdrill proxy: no test host '" << profile_id << "' in content/test_hosts (known:";
+      for (const auto& p : set.test_hosts) std::cerr << ' ' << p.id;
+      std::cerr << ")\n";
+      return false;
+    }
+  }
+  bool ok = true;
+  for (const auto& o : s.real_terminal->outcomes) {
+    std::cout << "posdrill proxy: request " << o.request << " must be answered " << o.response;
+    if (!profile) {
+      std::cout << ": key the amount your acquirer's test host answers it to (--profile shows it)\n";
+    } else if (auto amount = profile->amount_for(o.response)) {
+      std::cout << ": key " << format_amount(*amount) << " (" << profile->title.get(lang) << ")\n";
+    } else {
+      std::cout << ": " << profile->title.get(lang) << " has no amount for it\n";
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
+  const char* me = "posdrill proxy: ";
+  std::string error;
+  auto listen_at = parse_endpoint(options.listen, error);
+  if (!listen_at) {
+    std::cerr << me << "--listen: " << error << '\n';
+    return exit_usage;
+  }
+  auto upstream = parse_endpoint(options.upstream, error);
+  if (!upstream) {
+    std::cerr << me << "--upstream: " << error << '\n';
+    return exit_usage;
+  }
+  for (const auto& entry : options.test_hosts) {
+    if (!valid_test_host_entry(entry, error)) {
+      std::cerr << me << "--test-host: " << error << '\n';
+      return exit_usage;
+    }
+  }
+  // Checked before anything else is loaded: a real terminal's traffic never goes anywhere else.
+  if (!upstream_allowed(*upstream, options.test_hosts, error)) {
+    std::cerr << me << "refused: " << error << '\n';
+    return exit_failed;
+  }
+  if (!options.scenario_id.empty() && !options.faults_file.empty()) {
+    std::cerr << me << "give --scenario or --faults, not both\n";
+    return exit_usage;
+  }
+
+  ProxyFaultPlan plan;
+  std::vector<std::string> skipped;
+  std::string source = "no faults";
+  if (!options.scenario_id.empty()) {
+    ContentSet set = load_content(settings.content_dir);
+    const Scenario* s = set.find(options.scenario_id);
+    if (!s) {
+      std::cerr << me << "no playable scenario '" << options.scenario_id << "'; posdrill list shows them\n";
+      return exit_usage;
+    }
+    if (!s->real_terminal) {
+      std::cerr << me << "scenario '" << s->id << "' says nothing about real terminals (no real_terminal block)\n";
+      return exit_usage;
+    }
+    if (s->real_terminal->mode == RealTerminalMode::emulator_only) {
+      std::cerr << me << "scenario '" << s->id
+                << "' runs on the emulator only: " << s->real_terminal->reason.get(settings.lang) << '\n';
+      return exit_usage;
+    }
+    if (!print_outcomes(set, *s, options.profile, settings.lang)) return exit_usage;
+    if (s->real_terminal->proxy_faults) {
+      plan = ProxyFaultPlan::from_setup(s->setup, &skipped);
+      source = "the faults of scenario " + s->id;
+    } else {
+      source = "no faults (scenario " + s->id + " has real_terminal.faults: none)";
+    }
+  } else if (!options.faults_file.empty()) {
+    std::string text;
+    if (!read_text_file(options.faults_file, max_content_file_bytes, text, error)) {
+      std::cerr << me << options.faults_file << ": " << error << '\n';
+      return exit_usage;
+    }
+    std::vector<Fault> faults;
+    auto diags = load_faults_text(text, options.faults_file, faults);
+    for (const auto& d : diags) std::cerr << d.to_string() << '\n';
+    if (!diags.empty()) return exit_usage;
+    plan = ProxyFaultPlan::from_faults(faults, &skipped);
+    source = "the faults of " + options.faults_file;
+  }
+
+  HostLinkProxy::Options po;
+  po.upstream = *upstream;
+  po.test_hosts = options.test_hosts;
+  // The log names counts, lengths, MTIs and faults, never message bytes (card data).
+  HostLinkProxy proxy(po, &plan, [me](const std::string& line) { std::cerr << me << line << '\n'; });
+  if (!proxy.listen(*listen_at, error)) {
+    std::cerr << me << error << '\n';
+    return exit_failed;
+  }
+  Endpoint bound = *listen_at;
+  bound.port = proxy.port();
+  std::cout << me << "listening on " << endpoint_text(bound) << ", relaying to " << endpoint_text(*upstream) << " with "
+            << source << " (" << plan.rules().size() << " rules)" << std::endl;
+  for (const auto& s : skipped)
+    std::cerr << me << "not on the wire: " << s << " (the test host's answer is chosen by amount instead)\n";
+  running_proxy = &proxy;
+  std::signal(SIGINT, on_proxy_stop_signal);
+  std::signal(SIGTERM, on_proxy_stop_signal);
+  proxy.serve();
+  running_proxy = nullptr;
+  auto c = proxy.counters();
+  std::cout << me << "stopped after " << c.connections << " connections, " << c.requests << " requests, " << c.answers
+            << " answers, " << c.faults << " faults applied, " << c.upstream_failures << " upstream failures, "
+            << c.raw_connections << " unframed connections" << std::endl;
+  return exit_ok;
+}
+
+}  // namespace posdrill

@@ -1,0 +1,229 @@
+// The minimal HTTP server fed good requests, keep-alive, delayed and withheld answers, and
+// garbage: it answers 400/404/405/411/413 and keeps serving.
+#include <poll.h>
+#include <sys/socket.h>
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+#include <utility>
+
+#include "device_bridge/http_server.h"
+
+using namespace posdrill;
+
+namespace {
+
+// A server on a loopback port, serving on its own thread until destroyed.
+struct Running {
+  HttpServer server;
+  std::thread thread;
+  std::atomic<int> handled{0};
+  explicit Running(HttpServer::Handler h, HttpServer::Options o = {}) : server(std::move(h), o) {
+    std::string error;
+    REQUIRE(server.listen({"127.0.0.1", 0}, error));
+    thread = std::thread([this] { server.serve(); });
+  }
+  ~Running() {
+    server.stop();
+    thread.join();
+  }
+  TcpConnection connect() {
+    NetStatus st;
+    auto c = TcpConnection::connect({"127.0.0.1", server.port()}, 2000, st);
+    REQUIRE(st == NetStatus::ok);
+    return c;
+  }
+};
+
+// Reads one HTTP response (head + Content-Length body); "" on time-out, "<closed>" when the
+// server closed the connection before a response.
+std::map<int, std::string> leftovers;  // bytes read past one response, by socket
+std::string read_response(TcpConnection& c, int timeout_ms = 2000) {
+  std::string in = std::exchange(leftovers[c.fd()], {});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto end = in.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      auto cl = in.find("Content-Length: ");
+      std::size_t len = cl == std::string::npos ? 0 : std::stoul(in.substr(cl + 16));
+      if (in.size() >= end + 4 + len) {
+        leftovers[c.fd()] = in.substr(end + 4 + len);
+        return in.substr(0, end + 4 + len);
+      }
+    }
+    int left =
+        int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
+    if (left <= 0) return in;
+    pollfd p{c.fd(), POLLIN, 0};
+    if (::poll(&p, 1, left) <= 0) return in;
+    char buf[4096];
+    ssize_t n = ::recv(c.fd(), buf, sizeof buf, 0);
+    if (n <= 0) return in.empty() ? "<closed>" : in;
+    in.append(buf, std::size_t(n));
+  }
+}
+
+bool closed_by_server(TcpConnection& c, int timeout_ms = 2000) {
+  pollfd p{c.fd(), POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) <= 0) return false;
+  char b;
+  return ::recv(c.fd(), &b, 1, 0) == 0;
+}
+
+std::string post(std::string_view body, std::string_view path = "/nexo", std::string_view extra = "") {
+  return "POST " + std::string(path) + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+         std::string(extra) + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+}
+
+HttpServerAnswer echo(const HttpServerRequest& r) { return HttpServerAnswer{200, "application/json", r.body}; }
+
+}  // namespace
+
+TEST_CASE("the HTTP server answers POSTs and keeps the connection alive", "[http]") {
+  Running s(echo);
+  auto c = s.connect();
+  REQUIRE(c.send_raw(post("{\"a\":1}"), 1000) == NetStatus::ok);
+  std::string r = read_response(c);
+  CHECK(r.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(r.find("Content-Length: 7\r\n") != std::string::npos);
+  CHECK(r.substr(r.size() - 7) == "{\"a\":1}");
+  // Two pipelined requests on the same connection, the second split in odd places.
+  std::string two = post("one", "/nexo/") + post("two");
+  REQUIRE(c.send_raw(two.substr(0, 30), 1000) == NetStatus::ok);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(c.send_raw(two.substr(30), 1000) == NetStatus::ok);
+  std::string a = read_response(c);
+  CHECK(a.substr(a.size() - 3) == "one");
+  std::string b = read_response(c);
+  CHECK(b.substr(b.size() - 3) == "two");
+  // Connection: close is honoured.
+  REQUIRE(c.send_raw(post("bye", "/nexo", "Connection: close\r\n"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).find("Connection: close") != std::string::npos);
+  CHECK(closed_by_server(c));
+}
+
+TEST_CASE("the HTTP server answers 100-continue before the body", "[http]") {
+  Running s(echo);
+  auto c = s.connect();
+  std::string head = "POST /nexo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
+  REQUIRE(c.send_raw(head, 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 100 Continue", 0) == 0);
+  REQUIRE(c.send_raw("hi", 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200 OK", 0) == 0);
+}
+
+TEST_CASE("the HTTP server refuses what it does not speak", "[http]") {
+  Running s(echo);
+  struct Case {
+    std::string bytes;
+    std::string status;
+  };
+  const Case cases[] = {
+      {"GET /nexo HTTP/1.1\r\nHost: x\r\n\r\n", "405"},
+      {post("x", "/other"), "404"},
+      {"POST /nexo HTTP/1.1\r\nHost: x\r\n\r\n", "411"},
+      {"POST /nexo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n", "411"},
+      {"POST /nexo HTTP/1.1\r\nContent-Length: 65537\r\n\r\n", "413"},
+      {"POST /nexo HTTP/1.1\r\nContent-Length: -1\r\n\r\n", "400"},
+      {"POST /nexo HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx", "400"},
+      {"POST /nexo HTTP/2.0\r\nContent-Length: 0\r\n\r\n", "400"},
+      {"POST nexo HTTP/1.1\r\nContent-Length: 0\r\n\r\n", "400"},
+      {"POST /nexo HTTP/1.1\r\n folded: x\r\nContent-Length: 0\r\n\r\n", "400"},
+      {"POST /nexo HTTP/1.1\r\nBad Header\r\n\r\n", "400"},
+      {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15), "400"},  // a TLS hello
+      {"POST /nexo HTTP/1.1\r\nX: " + std::string(17 * 1024, 'a') + "\r\n\r\n", "400"},
+  };
+  for (const auto& k : cases) {
+    INFO(k.bytes.substr(0, 60));
+    auto c = s.connect();
+    REQUIRE(c.send_raw(k.bytes, 2000) == NetStatus::ok);
+    std::string r = read_response(c);
+    CHECK(r.rfind("HTTP/1.1 " + k.status, 0) == 0);
+  }
+  // An endless head with no blank line: 400 once it passes 16 KiB, then closed.
+  auto c = s.connect();
+  c.send_raw("POST /nexo HTTP/1.1\r\n" + std::string(20 * 1024, 'a'), 2000);
+  CHECK(read_response(c).rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(closed_by_server(c));
+  // And the server still serves.
+  auto d = s.connect();
+  REQUIRE(d.send_raw(post("ok"), 1000) == NetStatus::ok);
+  CHECK(read_response(d).rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(s.server.counters().rejected >= 14);
+}
+
+TEST_CASE("404 and 405 keep the connection when the body was read", "[http]") {
+  Running s(echo);
+  auto c = s.connect();
+  REQUIRE(c.send_raw(post("x", "/elsewhere"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 404", 0) == 0);
+  REQUIRE(c.send_raw("PUT /nexo HTTP/1.1\r\nContent-Length: 1\r\n\r\nx", 1000) == NetStatus::ok);
+  std::string r = read_response(c);
+  CHECK(r.rfind("HTTP/1.1 405", 0) == 0);
+  CHECK(r.find("Allow: POST") != std::string::npos);
+  REQUIRE(c.send_raw(post("still"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+}
+
+TEST_CASE("a delayed answer comes late and a withheld one never", "[http]") {
+  Running s([](const HttpServerRequest& r) {
+    HttpServerAnswer a{200, "application/json", r.body};
+    if (r.body == "slow") a.delay_ms = 300;
+    if (r.body == "never") a.silent = true;
+    return a;
+  });
+  auto c = s.connect();
+  auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(c.send_raw(post("slow"), 1000) == NetStatus::ok);
+  std::string r = read_response(c);
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(r.substr(r.size() - 4) == "slow");
+  CHECK(took >= std::chrono::milliseconds(280));
+
+  auto d = s.connect();
+  REQUIRE(d.send_raw(post("never"), 1000) == NetStatus::ok);
+  CHECK(read_response(d, 500).empty());
+  // Other connections are served meanwhile.
+  REQUIRE(c.send_raw(post("fast"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(s.server.counters().withheld == 1);
+}
+
+TEST_CASE("the HTTP server closes idle connections and survives resets", "[http]") {
+  HttpServer::Options o;
+  o.idle_timeout_ms = 200;
+  Running s(echo, o);
+  auto c = s.connect();
+  c.send_raw("POST /nexo HTTP/1.1\r\nContent-Le", 1000);  // and then silence
+  CHECK(closed_by_server(c, 3000));
+  for (int i = 0; i < 20; ++i) {
+    auto d = s.connect();
+    d.send_raw(post(std::string(1000, 'x')).substr(0, 500), 1000);
+    d.close();  // gone mid-request
+  }
+  auto e = s.connect();
+  REQUIRE(e.send_raw(post("alive"), 1000) == NetStatus::ok);
+  CHECK(read_response(e).rfind("HTTP/1.1 200", 0) == 0);
+}
+
+TEST_CASE("random bytes never stop the HTTP server", "[http]") {
+  Running s(echo);
+  uint32_t state = 99;
+  for (int i = 0; i < 40; ++i) {
+    std::string junk;
+    for (int k = 0; k < 200 + i * 50; ++k) {
+      state = state * 1664525 + 1013904223;
+      junk += char(state >> 24);
+    }
+    if (i % 3 == 0) junk = post("x").substr(0, 20) + junk;
+    auto c = s.connect();
+    c.send_raw(junk, 1000);
+    read_response(c, 50);
+  }
+  auto c = s.connect();
+  REQUIRE(c.send_raw(post("fine"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+}
