@@ -24,29 +24,6 @@ int64_t now_ms() {
       .count();
 }
 
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
-
-// Numeric addresses and "localhost" only, as parse_endpoint() accepts: no name look-ups.
-bool to_sockaddr(const Endpoint& e, sockaddr_storage& out, socklen_t& len) {
-  std::memset(&out, 0, sizeof out);
-  std::string host = e.host == "localhost" ? "127.0.0.1" : e.host;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&out);
-  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(e.port);
-    len = sizeof(sockaddr_in);
-    return true;
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out);
-  if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(e.port);
-    len = sizeof(sockaddr_in6);
-    return true;
-  }
-  return false;
-}
-
 std::string lower(std::string s) {
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -125,30 +102,8 @@ HttpServer::~HttpServer() {
 }
 
 bool HttpServer::listen(const Endpoint& at, std::string& error) {
-  sockaddr_storage ss;
-  socklen_t len;
-  if (!to_sockaddr(at, ss, len)) {
-    error = "not a numeric address: " + at.host;
-    return false;
-  }
-  int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return false;
-  }
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 16) != 0) {
-    error = "cannot listen on " + endpoint_text(at) + ": " + std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  set_nonblocking(fd);
-  sockaddr_storage bound;
-  socklen_t bl = sizeof bound;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bl);
-  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  const int fd = listen_socket(at, port_, error);
+  if (fd < 0) return false;
   listen_fd_ = fd;
   return true;
 }

@@ -573,46 +573,13 @@ bool HostLinkProxy::listen(const Endpoint& at, std::string& error) {
   for (const auto& entry : options_.test_hosts)
     if (!valid_test_host_entry(entry, error)) return false;
   if (!upstream_allowed(options_.upstream, options_.test_hosts, error)) return false;
-  const std::string host = at.host == "localhost" ? "127.0.0.1" : at.host;
-  sockaddr_storage ss{};
-  socklen_t len = 0;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(at.port);
-    len = sizeof(sockaddr_in);
-  } else if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(at.port);
-    len = sizeof(sockaddr_in6);
-  } else {
-    error = "cannot listen on '" + at.host + "': expected a numeric address";
-    return false;
-  }
-  int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    error = std::string("socket: ") + std::strerror(errno);
-    return false;
-  }
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 16) != 0) {
-    error = "cannot listen on " + endpoint_text(at) + ": " + std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  sockaddr_storage bound{};
-  socklen_t bl = sizeof bound;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bl);
-  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  const int fd = listen_socket(at, port_, error);
+  if (fd < 0) return false;
   if (::pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) {
     error = std::string("pipe: ") + std::strerror(errno);
     ::close(fd);
     return false;
   }
-  set_nonblocking(fd);
   listen_fd_ = fd;
   return true;
 }

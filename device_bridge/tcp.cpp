@@ -242,6 +242,34 @@ struct FrameServer::Client {
   int64_t last_activity_ms = 0;
 };
 
+int listen_socket(const Endpoint& at, uint16_t& port, std::string& error) {
+  sockaddr_storage ss;
+  socklen_t len;
+  if (!to_sockaddr(at, ss, len)) {
+    error = "cannot listen on '" + at.host + "': expected a numeric address";
+    return -1;
+  }
+  int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = std::string("socket: ") + std::strerror(errno);
+    return -1;
+  }
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 16) != 0) {
+    error = "cannot listen on " + endpoint_text(at) + ": " + std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  set_nonblocking(fd);
+  sockaddr_storage bound;
+  socklen_t bl = sizeof bound;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bl);
+  port = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                          : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  return fd;
+}
+
 FrameServer::FrameServer(Handler handler, Options options) : handler_(std::move(handler)), options_(options) {
   if (::pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) wake_fds_[0] = wake_fds_[1] = -1;
 }
@@ -254,30 +282,8 @@ FrameServer::~FrameServer() {
 }
 
 bool FrameServer::listen(const Endpoint& at, std::string& error) {
-  sockaddr_storage ss;
-  socklen_t len;
-  if (!to_sockaddr(at, ss, len)) {
-    error = "not a numeric address: " + at.host;
-    return false;
-  }
-  int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return false;
-  }
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(fd, 16) != 0) {
-    error = "cannot listen on " + endpoint_text(at) + ": " + std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  set_nonblocking(fd);
-  sockaddr_storage bound;
-  socklen_t bl = sizeof bound;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bl);
-  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  const int fd = listen_socket(at, port_, error);
+  if (fd < 0) return false;
   listen_fd_ = fd;
   return true;
 }

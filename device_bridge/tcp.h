@@ -23,6 +23,11 @@ struct Endpoint {
 std::optional<Endpoint> parse_endpoint(std::string_view text, std::string& error);
 std::string endpoint_text(const Endpoint& e);
 
+// A listening TCP socket on `at` (a numeric address or "localhost"; port 0: any free port), set
+// non-blocking and close-on-exec, with SO_REUSEADDR. Returns the descriptor and the bound port in
+// `port`, or -1 with `error` set. Shared by every server here (frames, HTTP, the proxy).
+int listen_socket(const Endpoint& at, uint16_t& port, std::string& error);
+
 enum class NetStatus { ok, timeout, closed, refused, error, bad_frame };
 const char* net_status_text(NetStatus s);
 

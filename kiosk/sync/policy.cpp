@@ -2,6 +2,8 @@
 
 #include "kiosk/sync/policy.h"
 
+#include "kiosk/sync/statements.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -139,29 +141,8 @@ namespace {
 // Instants compare equal whatever the precision or zone they were written in.
 bool same_instant(const nlohmann::json& a, const nlohmann::json& b) {
   if (!a.is_string() || !b.is_string()) return a == b;
-  auto to_ms = [](const std::string& s, int64_t& out) {
-    int y, mo, d, h, mi;
-    double sec;
-    char tail[16] = {0};
-    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%15s", &y, &mo, &d, &h, &mi, &sec, tail) < 6) return false;
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    out = static_cast<int64_t>(timegm(&tm)) * 1000 + static_cast<int64_t>(sec * 1000 + 0.5);
-    const std::string t = tail;
-    if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
-      int oh = 0, om = 0;
-      std::sscanf(t.c_str() + 1, "%2d:%2d", &oh, &om);
-      const int64_t off = (oh * 60 + om) * 60'000LL;
-      out += t[0] == '+' ? -off : off;
-    }
-    return true;
-  };
   int64_t x = 0, y = 0;
-  return to_ms(a.get<std::string>(), x) && to_ms(b.get<std::string>(), y) && x == y;
+  return parse_xapi_timestamp(a.get<std::string>(), x) && parse_xapi_timestamp(b.get<std::string>(), y) && x == y;
 }
 
 // Everything in `sent` is in `stored` with the same value (objects recursively; arrays and

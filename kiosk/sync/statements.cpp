@@ -292,10 +292,7 @@ OutboxStatement certification_statement(const StatementSite& site, const std::st
   return out;
 }
 
-namespace {
-
-// "2026-11-21T19:09:39.123Z" or with an offset -> Unix ms; false when unreadable.
-bool parse_timestamp(const std::string& s, int64_t& out) {
+bool parse_xapi_timestamp(const std::string& s, int64_t& out) {
   int y, mo, d, h, mi;
   double sec;
   char tail[16] = {0};
@@ -318,8 +315,6 @@ bool parse_timestamp(const std::string& s, int64_t& out) {
   out = ms;
   return true;
 }
-
-}  // namespace
 
 bool parse_remote_awards(const LrsConfig& c, const std::string& employee_id, const std::string& body,
                          std::vector<RemoteAward>& out, std::string& more, std::string& error) {
@@ -348,7 +343,7 @@ bool parse_remote_awards(const LrsConfig& c, const std::string& employee_id, con
     r.statement_id = id;
     r.operator_id = employee_id;
     r.track_id = obj.substr(prefix.size());
-    if (!parse_timestamp(st.value("timestamp", std::string()), r.awarded_ms)) continue;
+    if (!parse_xapi_timestamp(st.value("timestamp", std::string()), r.awarded_ms)) continue;
     if (st.contains("context") && st["context"].is_object() && st["context"].contains("extensions") &&
         st["context"]["extensions"].is_object()) {
       const auto& ext = st["context"]["extensions"];

@@ -60,6 +60,8 @@ std::string actor_json(const LrsConfig& c, const std::string& employee_id);
 // "2026-11-21T19:09:39.123Z" and "PT252.5S" (at most 0.01 s precision, as the spec asks).
 std::string xapi_timestamp(int64_t unix_ms);
 std::string xapi_duration(int64_t ms);
+// An xAPI timestamp in any zone or precision ("…Z", "…+08:00") -> Unix ms; false when unreadable.
+bool parse_xapi_timestamp(const std::string& text, int64_t& unix_ms);
 
 // Builders. `tracks` are the loaded tracks: those containing the scenario become the grouping.
 OutboxStatement attempted_statement(const StatementSite& site, const std::string& statement_id,
