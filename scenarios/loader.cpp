@@ -1010,6 +1010,41 @@ std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir) 
 
 }  // namespace
 
+namespace {
+
+// Reads each file, parses it with `parse`, refuses a second use of an id ("KIND id 'x' is already
+// used by FILE"), runs `check` on what parsed cleanly, and keeps what has no diagnostics in `out`;
+// everything else goes to set.errors. One loop for test hosts, scenarios and tracks.
+template <typename T, typename Parse, typename Check>
+void load_files(const std::vector<std::filesystem::path>& files, const char* kind, ContentSet& set, std::vector<T>& out,
+                Parse parse, Check check) {
+  std::map<std::string, std::string> first_file;  // id -> the file that defined it first
+  for (const auto& f : files) {
+    ++set.files_read;
+    std::string text, error;
+    if (!read_text_file(f, max_content_file_bytes, text, error)) {
+      set.errors.push_back({f.string(), 0, 0, error});
+      continue;
+    }
+    T item;
+    std::vector<Diagnostic> diags = parse(text, f.string(), item);
+    if (diags.empty()) {
+      if (!item.id.empty()) {
+        if (auto [it, fresh] = first_file.emplace(item.id, f.string()); !fresh)
+          diags.push_back(
+              {f.string(), 1, 1, std::string(kind) + " id '" + item.id + "' is already used by " + it->second});
+      }
+      check(text, f.string(), item, diags);
+    }
+    if (diags.empty())
+      out.push_back(std::move(item));
+    else
+      set.errors.insert(set.errors.end(), diags.begin(), diags.end());
+  }
+}
+
+}  // namespace
+
 ContentSet load_content(const std::filesystem::path& path) {
   ContentSet set;
   std::error_code ec;
@@ -1027,100 +1062,54 @@ ContentSet load_content(const std::filesystem::path& path) {
     return set;
   }
 
-  // Test hosts first: the scenarios' real_terminal outcomes are checked against them.
-  std::map<std::string, std::string> host_ids;
-  for (const auto& f : test_host_files) {
-    ++set.files_read;
-    std::string text, error;
-    if (!read_text_file(f, max_content_file_bytes, text, error)) {
-      set.errors.push_back({f.string(), 0, 0, error});
-      continue;
-    }
-    TestHostProfile p;
-    auto diags = load_test_host_text(text, f.string(), p);
-    if (diags.empty()) {
-      if (auto [it, fresh] = host_ids.emplace(p.id, f.string()); !fresh)
-        diags.push_back({f.string(), 1, 1, "test host id '" + p.id + "' is already used by " + it->second});
-    }
-    if (diags.empty())
-      set.test_hosts.push_back(std::move(p));
-    else
-      set.errors.insert(set.errors.end(), diags.begin(), diags.end());
-  }
+  // Test hosts first: the scenarios' real_terminal outcomes are checked against them; scenarios
+  // before tracks, whose topics and required scenarios must exist.
+  load_files<TestHostProfile>(
+      test_host_files, "test host", set, set.test_hosts, load_test_host_text,
+      [](const std::string&, const std::string&, const TestHostProfile&, std::vector<Diagnostic>&) {});
   std::sort(set.test_hosts.begin(), set.test_hosts.end(),
             [](const TestHostProfile& a, const TestHostProfile& b) { return a.id < b.id; });
 
-  std::map<std::string, std::string> id_file;  // scenario id -> the file that defined it first
-  for (const auto& f : scenario_files) {
-    ++set.files_read;
-    std::string text, error;
-    if (!read_text_file(f, max_content_file_bytes, text, error)) {
-      set.errors.push_back({f.string(), 0, 0, error});
-      continue;
-    }
-    Scenario s;
-    auto diags = load_scenario_text(text, f.string(), s);
-    // An outcome no known acquirer test host can give cannot be played on a real terminal.
-    if (diags.empty() && s.real_terminal && !set.test_hosts.empty()) {
-      std::vector<Diagnostic> missing;
-      for (const auto& o : s.real_terminal->outcomes) {
-        bool offered = std::any_of(set.test_hosts.begin(), set.test_hosts.end(),
-                                   [&](const TestHostProfile& p) { return p.amount_for(o.response).has_value(); });
-        if (!offered)
-          missing.push_back({f.string(), o.pos.line, o.pos.column,
-                             "no test host in test_hosts/ answers " + o.response +
-                                 " by amount; add it to a test host's amounts or use mode emulator_only"});
-      }
-      columns_to_characters(text, missing);
-      diags.insert(diags.end(), missing.begin(), missing.end());
-    }
-    if (diags.empty() && !s.id.empty()) {
-      auto [it, fresh] = id_file.emplace(s.id, f.string());
-      if (!fresh) {
-        diags.push_back({f.string(), 1, 1, "scenario id '" + s.id + "' is already used by " + it->second});
-      }
-    }
-    if (diags.empty())
-      set.scenarios.push_back(std::move(s));
-    else
-      set.errors.insert(set.errors.end(), diags.begin(), diags.end());
-  }
-  std::map<std::string, std::string> track_ids;
-  for (const auto& f : track_files) {
-    ++set.files_read;
-    std::string text, error;
-    if (!read_text_file(f, max_content_file_bytes, text, error)) {
-      set.errors.push_back({f.string(), 0, 0, error});
-      continue;
-    }
-    Track t;
-    auto diags = load_track_text(text, f.string(), t);
-    if (diags.empty()) {
-      if (auto [it, fresh] = track_ids.emplace(t.id, f.string()); !fresh)
-        diags.push_back({f.string(), 1, 1, "track id '" + t.id + "' is already used by " + it->second});
-      for (Topic tp : t.topics) {
-        bool covered =
-            std::any_of(set.scenarios.begin(), set.scenarios.end(), [&](const Scenario& s) { return s.topic == tp; });
-        if (!covered)
-          diags.push_back(
-              {f.string(), 1, 1,
-               "topic '" + std::string(topic_id(tp)) + "' has no valid scenario, so no one can earn this track"});
-      }
-      for (std::size_t i = 0; i < t.required.size(); ++i) {
-        const bool known = std::any_of(set.scenarios.begin(), set.scenarios.end(),
-                                       [&](const Scenario& s) { return s.id == t.required[i]; });
-        if (known) continue;
-        std::vector<std::string_view> ids;
-        for (const auto& s : set.scenarios) ids.push_back(s.id);
-        diags.push_back({f.string(), t.required_pos[i].line, t.required_pos[i].column,
-                         "unknown scenario '" + t.required[i] + "' in required" + suggest(t.required[i], ids)});
-      }
-    }
-    if (diags.empty())
-      set.tracks.push_back(std::move(t));
-    else
-      set.errors.insert(set.errors.end(), diags.begin(), diags.end());
-  }
+  load_files<Scenario>(
+      scenario_files, "scenario", set, set.scenarios, load_scenario_text,
+      [&](const std::string& text, const std::string& file, const Scenario& s, std::vector<Diagnostic>& diags) {
+        // An outcome no known acquirer test host can give cannot be played on a real terminal.
+        if (!s.real_terminal || set.test_hosts.empty()) return;
+        std::vector<Diagnostic> missing;
+        for (const auto& o : s.real_terminal->outcomes) {
+          const bool offered = std::any_of(set.test_hosts.begin(), set.test_hosts.end(), [&](const TestHostProfile& p) {
+            return p.amount_for(o.response).has_value();
+          });
+          if (!offered)
+            missing.push_back({file, o.pos.line, o.pos.column,
+                               "no test host in test_hosts/ answers " + o.response +
+                                   " by amount; add it to a test host's amounts or use mode emulator_only"});
+        }
+        columns_to_characters(text, missing);
+        diags.insert(diags.end(), missing.begin(), missing.end());
+      });
+
+  load_files<Track>(
+      track_files, "track", set, set.tracks, load_track_text,
+      [&](const std::string&, const std::string& file, const Track& t, std::vector<Diagnostic>& diags) {
+        for (Topic tp : t.topics) {
+          const bool covered =
+              std::any_of(set.scenarios.begin(), set.scenarios.end(), [&](const Scenario& s) { return s.topic == tp; });
+          if (!covered)
+            diags.push_back(
+                {file, 1, 1,
+                 "topic '" + std::string(topic_id(tp)) + "' has no valid scenario, so no one can earn this track"});
+        }
+        for (std::size_t i = 0; i < t.required.size(); ++i) {
+          const bool known = std::any_of(set.scenarios.begin(), set.scenarios.end(),
+                                         [&](const Scenario& s) { return s.id == t.required[i]; });
+          if (known) continue;
+          std::vector<std::string_view> ids;
+          for (const auto& s : set.scenarios) ids.push_back(s.id);
+          diags.push_back({file, t.required_pos[i].line, t.required_pos[i].column,
+                           "unknown scenario '" + t.required[i] + "' in required" + suggest(t.required[i], ids)});
+        }
+      });
   std::sort(set.scenarios.begin(), set.scenarios.end(),
             [](const Scenario& a, const Scenario& b) { return std::tie(a.topic, a.id) < std::tie(b.topic, b.id); });
   std::stable_sort(set.errors.begin(), set.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
