@@ -39,34 +39,29 @@ StoreStatus AttemptRecorder::begin(const std::string& operator_id, const Scenari
   StoreStatus st = store_.begin_attempt(row, statements);
   if (!st) return st;
   uuid = row.uuid;
-  recorded_[uuid] = 0;
-  operator_of_[uuid] = *op;
+  open_[uuid] = OpenAttempt{row, *op, find_scenario(scenarios_, scenario.id), 0};
   return st;
 }
 
+AttemptRecorder::OpenAttempt* AttemptRecorder::open_attempt(const std::string& uuid) {
+  if (auto it = open_.find(uuid); it != open_.end()) return &it->second;
+  std::optional<AttemptRow> row = store_.attempt(uuid);
+  if (!row) return nullptr;
+  std::optional<OperatorRecord> op = store_.find_operator(row->operator_id);
+  if (!op) return nullptr;
+  // Continue after what is stored.
+  const std::size_t recorded = store_.events(uuid).size();
+  const Scenario* scenario = find_scenario(scenarios_, row->scenario_id);
+  return &open_.emplace(uuid, OpenAttempt{*row, *op, scenario, recorded}).first->second;
+}
+
 StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const AttemptResult& result, int64_t now_ms) {
-  auto it = recorded_.find(uuid);
-  if (it == recorded_.end()) {
-    // An attempt begun by another recorder (or before a restart): continue after what is stored.
-    if (!store_.attempt(uuid)) return {StoreError::not_found, "no attempt " + uuid};
-    it = recorded_.emplace(uuid, store_.events(uuid).size()).first;
-  }
-  if (it->second >= result.steps.size()) return {};
+  OpenAttempt* a = open_attempt(uuid);
+  if (!a) return {StoreError::not_found, "no attempt " + uuid};
+  if (a->recorded >= result.steps.size()) return {};
   // The debrief's own rule decides what is a mistake, so the manager's chart and the debrief agree.
   const std::vector<const StepRecord*> wrong = mistakes(result);
-  std::optional<AttemptRow> row;
-  std::optional<OperatorRecord> op;
-  const Scenario* scenario = nullptr;
-  if (site_) {
-    row = store_.attempt(uuid);
-    if (auto o = operator_of_.find(uuid); o != operator_of_.end()) {
-      op = o->second;
-    } else if (row) {
-      op = store_.find_operator(row->operator_id);
-    }
-    if (row) scenario = scenario_of(row->scenario_id);
-  }
-  for (std::size_t i = it->second; i < result.steps.size(); ++i) {
+  for (std::size_t i = a->recorded; i < result.steps.size(); ++i) {
     const StepRecord& s = result.steps[i];
     AttemptEventRow e;
     e.attempt_uuid = uuid;
@@ -81,11 +76,11 @@ StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const Attempt
     e.mistake = std::find(wrong.begin(), wrong.end(), &s) != wrong.end();
     e.payload = step_record_json(s).dump();
     std::vector<OutboxStatement> statements;
-    if (site_ && row && op && scenario && (s.kind == StepKind::decision || s.kind == StepKind::terminal))
-      statements.push_back(answered_statement(*site_, new_uuid(), *op, *row, *scenario, tracks_, e, now_ms));
+    if (site_ && a->scenario && (s.kind == StepKind::decision || s.kind == StepKind::terminal))
+      statements.push_back(answered_statement(*site_, new_uuid(), a->op, a->row, *a->scenario, tracks_, e, now_ms));
     StoreStatus st = store_.add_event(e, statements);
     if (!st) return st;  // the steps before stay recorded; a retry continues from here
-    it->second = i + 1;
+    a->recorded = i + 1;
   }
   return {};
 }
@@ -95,53 +90,46 @@ StoreStatus AttemptRecorder::finish(const std::string& uuid, const AttemptResult
   if (award) award->reset();
   StoreStatus st = record_steps(uuid, result, now_ms);
   if (!st) return st;
-  std::optional<AttemptRow> row = store_.attempt(uuid);
-  if (!row) return {StoreError::not_found, "no attempt " + uuid};
-  row->ended_ms = now_ms;
-  row->points = result.points;
-  row->max_points = result.max_points;
-  row->score = result.score;
-  row->critical_errors = result.critical_errors;
-  row->finished = result.finished && !abandoned;
-  row->abandoned = abandoned || !result.finished;
-  row->passed = row->finished && result.passed;
+  OpenAttempt* a = open_attempt(uuid);
+  if (!a) return {StoreError::not_found, "no attempt " + uuid};
+  AttemptRow row = a->row;
+  row.ended_ms = now_ms;
+  row.points = result.points;
+  row.max_points = result.max_points;
+  row.score = result.score;
+  row.critical_errors = result.critical_errors;
+  row.finished = result.finished && !abandoned;
+  row.abandoned = abandoned || !result.finished;
+  row.passed = row.finished && result.passed;
 
   std::optional<AwardRow> due;
-  if (row->passed) {
+  if (row.passed) {
     // The operator's history as it will be once this row is closed.
-    std::vector<AttemptRow> history = store_.attempts(row->operator_id);
-    history.erase(std::remove_if(history.begin(), history.end(), [&](const AttemptRow& a) { return a.uuid == uuid; }),
+    std::vector<AttemptRow> history = store_.attempts(row.operator_id);
+    history.erase(std::remove_if(history.begin(), history.end(), [&](const AttemptRow& h) { return h.uuid == uuid; }),
                   history.end());
-    history.push_back(*row);
-    const std::vector<AwardRow> held = store_.awards(row->operator_id);
+    history.push_back(row);
+    const std::vector<AwardRow> held = store_.awards(row.operator_id);
     // finish_attempt stores one award; should one pass complete two tracks at once, the first in
     // content order is stored now and the other on the operator's next pass.
     for (const Track& t : tracks_) {
-      due = award_due(t, scenarios_, row->operator_id, history, held, now_ms);
+      due = award_due(t, scenarios_, row.operator_id, history, held, now_ms);
       if (due) break;
     }
   }
   std::vector<OutboxStatement> statements;
-  if (site_) {
-    std::optional<OperatorRecord> op;
-    if (auto o = operator_of_.find(uuid); o != operator_of_.end()) op = o->second;
-    if (!op) op = store_.find_operator(row->operator_id);
-    if (const Scenario* scenario = scenario_of(row->scenario_id); scenario && op) {
-      statements.push_back(result_statement(*site_, new_uuid(), *op, *row, *scenario, tracks_, now_ms));
-      if (due)
-        for (const Track& t : tracks_)
-          if (t.id == due->track_id)
-            statements.push_back(certification_statement(*site_, new_uuid(), *op, *due, t, now_ms));
-    }
+  if (site_ && a->scenario) {
+    statements.push_back(result_statement(*site_, new_uuid(), a->op, row, *a->scenario, tracks_, now_ms));
+    if (due)
+      for (const Track& t : tracks_)
+        if (t.id == due->track_id)
+          statements.push_back(certification_statement(*site_, new_uuid(), a->op, *due, t, now_ms));
   }
-  st = store_.finish_attempt(*row, due, statements);
+  st = store_.finish_attempt(row, due, statements);
   if (!st) return st;
-  recorded_.erase(uuid);
-  operator_of_.erase(uuid);
+  open_.erase(uuid);
   if (award) *award = due;
   return st;
 }
-
-const Scenario* AttemptRecorder::scenario_of(const std::string& id) const { return find_scenario(scenarios_, id); }
 
 }  // namespace posdrill

@@ -43,10 +43,18 @@ class AttemptRecorder {
   SqliteStore& store_;
   const std::vector<Scenario>& scenarios_;
   const std::vector<Track>& tracks_;
-  std::map<std::string, std::size_t> recorded_;  // uuid -> steps already committed
-  std::map<std::string, OperatorRecord> operator_of_;
+  // What the recorder keeps of an attempt between calls, so an answer costs no reads.
+  struct OpenAttempt {
+    AttemptRow row;            // as opened
+    OperatorRecord op;         // who plays it (for the statements' actor)
+    const Scenario* scenario;  // nullptr when the content no longer has it (no statements then)
+    std::size_t recorded = 0;  // steps already committed
+  };
+  // The attempt `uuid`, loaded from the store when another recorder (or a run before a restart)
+  // opened it; nullptr when the store has no such attempt or operator.
+  OpenAttempt* open_attempt(const std::string& uuid);
+  std::map<std::string, OpenAttempt> open_;
   std::optional<StatementSite> site_;
-  const Scenario* scenario_of(const std::string& id) const;
 };
 
 }  // namespace posdrill
