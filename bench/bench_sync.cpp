@@ -12,7 +12,6 @@
 #include <fstream>
 #include <iostream>
 #include <string>
-#include <thread>
 
 #include "kiosk/net/sync_worker.h"
 #include "scenarios/loader.h"
@@ -54,11 +53,7 @@ int main(int argc, char** argv) {
   const ContentSet content = load_content(POSDRILL_BENCH_CONTENT_DIR);
   if (content.scenarios.empty()) return 2;
 
-  auto now_ms = [] {
-    return static_cast<int64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
-  };
+  const auto now_ms = wall_now_ms;
   StoreStatus st;
   auto store = SqliteStore::open(db, st, now_ms());
   if (!store) {
@@ -122,15 +117,9 @@ int main(int argc, char** argv) {
         if (line.find("next try") != std::string::npos) ++failed;
       });
   const auto t0 = std::chrono::steady_clock::now();
-  for (;;) {
-    const auto pass = sender.flush_pass();
-    if (pass.alarm) {
-      std::cerr << "bench_sync: the LRS refused the credentials\n";
-      return 1;
-    }
-    if (!pass.failed) break;
-    const int64_t wait = sender.hold_until_ms() - now_ms();
-    if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  if (sender.drain(INT64_MAX).alarm) {
+    std::cerr << "bench_sync: the LRS refused the credentials\n";
+    return 1;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto left = store->outbox_counts();

@@ -2,10 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <iostream>
 #include <random>
-#include <thread>
 
 #include "cli/commands.h"
 #include "kiosk/core/certification.h"
@@ -40,15 +38,6 @@ nlohmann::json row_json(const OutboxRow& r) {
           {"error", r.last_error}};
 }
 
-// The endpoint as shown to people: without anything that could be a credential.
-std::string shown_endpoint(const std::string& url) {
-  const auto scheme = url.find("://");
-  const auto at = url.find('@');
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme)
-    return url.substr(0, scheme + 3) + url.substr(at + 1);
-  return url;
-}
-
 int print_status(const Settings& settings, SqliteStore& store, bool json) {
   const OutboxCounts c = store.outbox_counts();
   const auto set_aside = store.outbox_list(OutboxState::set_aside, 100);
@@ -56,7 +45,7 @@ int print_status(const Settings& settings, SqliteStore& store, bool json) {
   if (json) {
     nlohmann::json j;
     j["enabled"] = settings.lrs.enabled();
-    j["endpoint"] = shown_endpoint(settings.lrs.endpoint);
+    j["endpoint"] = endpoint_for_display(settings.lrs.endpoint);
     j["kiosk_id"] = settings.kiosk_id;
     j["queued"] = c.queued;
     j["set_aside"] = c.set_aside;
@@ -71,7 +60,8 @@ int print_status(const Settings& settings, SqliteStore& store, bool json) {
     return exit_ok;
   }
   std::cout << "sync:        "
-            << (settings.lrs.enabled() ? shown_endpoint(settings.lrs.endpoint) : "off (no LRS endpoint set)") << '\n';
+            << (settings.lrs.enabled() ? endpoint_for_display(settings.lrs.endpoint) : "off (no LRS endpoint set)")
+            << '\n';
   std::cout << "waiting:     " << c.queued << (c.oldest_queued_ms ? " (oldest " + when(c.oldest_queued_ms) + ")" : "")
             << '\n';
   std::cout << "set aside:   " << c.set_aside << '\n';
@@ -95,21 +85,9 @@ int flush_now(const Settings& settings, SqliteStore& store, const SyncOptions& o
       });
   const int64_t deadline = wall_clock_ms() + int64_t(o.timeout_s) * 1000;
   sender.clear_hold();  // "now": statements waiting out an earlier backoff go too
-  int sent = 0, set_aside = 0;
-  bool alarm = false;
-  for (;;) {
-    const auto pass = sender.flush_pass();
-    sent += pass.sent;
-    set_aside += pass.set_aside;
-    if (pass.alarm) {
-      alarm = true;
-      break;
-    }
-    if (!pass.failed) break;  // nothing due any more
-    const int64_t wait = sender.hold_until_ms() - wall_clock_ms();
-    if (wall_clock_ms() + std::max<int64_t>(wait, 0) > deadline) break;
-    if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
-  }
+  const SyncSender::PassResult done = sender.drain(deadline);
+  const int sent = done.sent, set_aside = done.set_aside;
+  const bool alarm = done.alarm;
   const SyncSnapshot snap = sender.snapshot();
   if (o.json) {
     std::cout << nlohmann::json{{"sent", sent},

@@ -49,6 +49,11 @@ std::string body_excerpt(const std::string& body) {
 
 }  // namespace
 
+int64_t wall_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string describe_outcome(const HttpResponse& r) {
   if (r.error != HttpError::none) return std::string(http_error_text(r.error)) + " (" + r.error_detail + ")";
   std::string out = "HTTP " + std::to_string(r.status) + " from the LRS";
@@ -91,7 +96,13 @@ void SyncSender::note(SyncProblem p, std::string detail) {
   if (log_ && p != SyncProblem::none) log_("posdrill sync: " + problem_detail_);
 }
 
-void SyncSender::fail(const std::vector<OutboxRow>& batch, const SendOutcome& o, const HttpResponse& r) {
+void SyncSender::raise_alarm(SyncProblem p, std::string detail) {
+  alarm_ = true;
+  hold_until_ms_ = INT64_MAX;
+  note(p, std::move(detail));
+}
+
+void SyncSender::fail(const std::vector<OutboxRow>& batch, SyncProblem problem, const HttpResponse& r) {
   ++failures_;
   std::optional<int64_t> retry_after;
   if (auto h = r.header("retry-after")) retry_after = parse_retry_after(*h, clock_());
@@ -106,7 +117,7 @@ void SyncSender::fail(const std::vector<OutboxRow>& batch, const SendOutcome& o,
   if (r.error == HttpError::none && r.status >= 200 && r.status < 300)
     detail += " (the answer did not list the ids sent)";
   store_.outbox_defer(ids, hold_until_ms_, detail);
-  note(problem_of(o), detail + "; next try in " + std::to_string((wait + 999) / 1000) + " s");
+  note(problem, detail + "; next try in " + std::to_string((wait + 999) / 1000) + " s");
 }
 
 SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassResult& pass) {
@@ -128,18 +139,12 @@ SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassR
     note(SyncProblem::conflict, "statement " + row.statement.id + " conflicts with a different one at the LRS");
     return BatchResult::ok;
   }
-  SendOutcome o;
-  o.answered = r.error == HttpError::none;
-  o.status = r.status;
-  if (o.answered && (r.status == 401 || r.status == 403)) {
-    alarm_ = true;
-    hold_until_ms_ = INT64_MAX;
-    note(SyncProblem::credentials, describe_outcome(r));
+  if (r.error == HttpError::none && (r.status == 401 || r.status == 403)) {
+    raise_alarm(SyncProblem::credentials, describe_outcome(r));
     return BatchResult::alarm;
   }
-  // 404 after a 409, a 5xx or no answer: try the whole thing again later.
-  if (o.answered && o.status < 500) o.status = 503;
-  fail({row}, o, r);
+  // No answer, a 5xx, or a 404 right after the 409: ask again later.
+  fail({row}, r.error == HttpError::none ? SyncProblem::server_error : SyncProblem::offline, r);
   return BatchResult::failed;
 }
 
@@ -175,7 +180,7 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
       note(SyncProblem::none, "");
       return BatchResult::ok;
     case SendAction::retry_later:
-      fail(batch, o, r);
+      fail(batch, problem_of(o), r);
       return BatchResult::failed;
     case SendAction::split: {
       // One bad statement must not hold back the others: halve until it stands alone.
@@ -194,9 +199,7 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
     case SendAction::check_conflict:
       return resolve_conflict(batch.front(), pass);
     case SendAction::alarm:
-      alarm_ = true;
-      hold_until_ms_ = INT64_MAX;
-      note(problem_of(o), describe_outcome(r));
+      raise_alarm(problem_of(o), describe_outcome(r));
       return BatchResult::alarm;
   }
   return BatchResult::failed;
@@ -231,6 +234,21 @@ SyncSender::PassResult SyncSender::flush_pass() {
     log_("posdrill sync: " + std::to_string(pass.sent) + " statement(s) delivered, " + std::to_string(pass.set_aside) +
          " set aside");
   return pass;
+}
+
+SyncSender::PassResult SyncSender::drain(int64_t deadline_ms) {
+  PassResult total;
+  for (;;) {
+    const PassResult pass = flush_pass();
+    total.sent += pass.sent;
+    total.set_aside += pass.set_aside;
+    total.failed = pass.failed;
+    total.alarm = pass.alarm;
+    if (pass.alarm || !pass.failed) return total;  // refused, or nothing due any more
+    if (hold_until_ms_ > deadline_ms) return total;
+    const int64_t wait = hold_until_ms_ - clock_();
+    if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  }
 }
 
 bool SyncSender::fetch_remote_awards(const std::string& employee_id, std::vector<RemoteAward>& out, std::string& error,
@@ -279,10 +297,7 @@ SyncWorker::~SyncWorker() { stop(); }
 bool SyncWorker::start(std::string& error) {
   if (thread_.joinable()) return true;
   StoreStatus st;
-  const auto now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  store_ = SqliteStore::open(options_.database, st, now);
+  store_ = SqliteStore::open(options_.database, st, wall_now_ms());
   if (!store_) {
     error = st.message;
     return false;
@@ -329,11 +344,7 @@ SyncSnapshot SyncWorker::snapshot() const {
 }
 
 void SyncWorker::run() {
-  auto now_ms = [] {
-    return static_cast<int64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
-  };
+  const auto now_ms = wall_now_ms;
   HttpClient http;
   // Jitter only needs to spread kiosks apart, not to be unpredictable.
   uint64_t seed = static_cast<uint64_t>(now_ms()) ^ reinterpret_cast<uintptr_t>(this);

@@ -62,6 +62,10 @@ class SyncSender {
   // Sends what is due now, batch after batch, until the queue has nothing due or a batch fails.
   // Does nothing while an earlier failure's backoff (or an alarm) holds.
   PassResult flush_pass();
+  // Passes until nothing is due, sleeping through each backoff, unless the next try would come
+  // after `deadline_ms` or the LRS raises the alarm (for `posdrill sync now` and the benchmark;
+  // the worker never blocks like this). The totals of all passes.
+  PassResult drain(int64_t deadline_ms);
   // Lifts the backoff and the alarm: the next pass tries at once (the console's "send now",
   // `posdrill sync retry`, a changed config).
   // Waiting statements become due now too.
@@ -81,7 +85,10 @@ class SyncSender {
   BatchResult send(const std::vector<OutboxRow>& batch, PassResult& pass);
   BatchResult resolve_conflict(const OutboxRow& row, PassResult& pass);
   HttpRequest request(const std::string& method, const std::string& url) const;
-  void fail(const std::vector<OutboxRow>& batch, const SendOutcome& o, const HttpResponse& r);
+  // The batch waits out a backoff (Retry-After wins); `problem` is what the footer says meanwhile.
+  void fail(const std::vector<OutboxRow>& batch, SyncProblem problem, const HttpResponse& r);
+  // Credentials or address refused: no more sending until clear_hold().
+  void raise_alarm(SyncProblem p, std::string detail);
   void note(SyncProblem p, std::string detail);
 
   SqliteStore& store_;
@@ -100,6 +107,8 @@ class SyncSender {
 
 // A short English description of an HTTP outcome for logs and stored errors.
 std::string describe_outcome(const HttpResponse& r);
+// Unix ms: the outbox's times are calendar times.
+int64_t wall_now_ms();
 
 class SyncWorker {
  public:

@@ -465,22 +465,12 @@ SyncView sync_view(const SyncSnapshot& snap, const OutboxCounts& counts) {
   v.enabled = true;
   v.queued = counts.queued;
   v.set_aside = counts.set_aside;
-  v.sent = counts.sent;
+  v.sent = snap.sent;
   v.last_sent_ms = counts.last_sent_ms;
   v.problem = snap.problem == SyncProblem::none ? "" : sync_problem_name(snap.problem);
   if (snap.problem != SyncProblem::none) v.problem_detail = snap.problem_detail;
   v.alarm = snap.alarm;
   return v;
-}
-
-// The LRS address as the console shows it: without user:password@ should the address carry one.
-std::string shown_endpoint(const std::string& url) {
-  const auto scheme = url.find("://");
-  const auto at = url.find('@');
-  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme && (path == std::string::npos || at < path))
-    return url.substr(0, scheme + 3) + url.substr(at + 1);
-  return url;
 }
 
 }  // namespace
@@ -636,7 +626,7 @@ int run_kiosk(const KioskOptions& options) {
       {"idle",
        std::to_string(state.idle_timeout_ms / 1000) + " s + " + std::to_string(state.still_there_ms / 1000) + " s"},
       {"terminal", "emulated"},
-      {"sync", options.sync_site ? shown_endpoint(options.sync_site->lrs.endpoint) : "off"},
+      {"sync", options.sync_site ? endpoint_for_display(options.sync_site->lrs.endpoint) : "off"},
   };
   if (options.sync_site) state.kiosk_facts.emplace_back("kiosk id", options.sync_site->kiosk_id);
   KioskServices services(*store, state, (db_file.parent_path() / "exports"), wall_ms, log_line);
@@ -656,7 +646,7 @@ int run_kiosk(const KioskOptions& options) {
     if (sync_worker->start(error)) {
       sync_control.worker = sync_worker.get();
       state.sync.enabled = true;
-      log_line("sync to " + shown_endpoint(options.sync_site->lrs.endpoint) + " as kiosk " +
+      log_line("sync to " + endpoint_for_display(options.sync_site->lrs.endpoint) + " as kiosk " +
                options.sync_site->kiosk_id);
     } else {
       sync_worker.reset();
@@ -706,7 +696,9 @@ int run_kiosk(const KioskOptions& options) {
     if (!sync_worker || (!outbox_changed && Chrono::now() - last_sync_poll < sync_poll_ms)) return;
     last_sync_poll = Chrono::now();
     outbox_changed = false;
-    const SyncView view = sync_view(sync_worker->snapshot(), store->outbox_counts());
+    // Waiting and set-aside counts from the kiosk's own connection (the worker's lag behind a
+    // fresh answer); the delivered total from the worker's last pass (counting it is a scan).
+    const SyncView view = sync_view(sync_worker->snapshot(), store->outbox_counts(false));
     if (!(view == state.sync)) {
       act(SyncStatusChanged{view});
       frames_left = settle_frames;

@@ -1147,6 +1147,13 @@ StoreStatus SqliteStore::outbox_mark_sent(const std::vector<std::string>& ids, i
     s.bind(1, id).bind(2, now_ms);
     if (int rc = s.step(); rc != SQLITE_DONE) return sql_status(db_, file_, rc, "cannot mark statements sent");
   }
+  // The last delivery is kept as a setting: "last synced" is then one row to read, and it outlives
+  // the delivered rows that outbox_prune_sent() removes.
+  Stmt last(db_,
+            "INSERT INTO settings (key, value) VALUES ('sync.last_sent_ms', ?1) ON CONFLICT (key) "
+            "DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT)");
+  last.bind(1, now_ms);
+  if (int rc = exec_bound(last); rc != SQLITE_OK) return sql_status(db_, file_, rc, "cannot note the delivery time");
   return tx.commit();
 }
 
@@ -1212,34 +1219,25 @@ StoreStatus SqliteStore::outbox_void(std::string_view id, std::string_view reaso
   return tx.commit();
 }
 
-OutboxCounts SqliteStore::outbox_counts() {
+OutboxCounts SqliteStore::outbox_counts(bool count_delivered) {
   OutboxCounts c;
-  Stmt s(db_, "SELECT state, count(*) FROM outbox GROUP BY state");
-  while (s.step() == SQLITE_ROW) {
-    const int64_t n = s.i64(1);
-    switch (parse_outbox_state(s.text(0))) {
-      case OutboxState::queued:
-        c.queued = n;
-        break;
-      case OutboxState::sent:
-        c.sent = n;
-        break;
-      case OutboxState::set_aside:
-        c.set_aside = n;
-        break;
-      case OutboxState::voided:
-        c.voided = n;
-        break;
-    }
-  }
+  // One count per state: the index (state, seq) makes each a range count, and the delivered
+  // range, by far the largest, is counted only when asked for.
+  Stmt s(db_, "SELECT count(*) FROM outbox WHERE state = ?1");
+  auto count = [&](const char* state) {
+    s.reset();
+    s.bind(1, state);
+    return s.step() == SQLITE_ROW ? s.i64(0) : int64_t(0);
+  };
+  c.queued = count("queued");
+  c.set_aside = count("set_aside");
+  c.voided = count("voided");
+  if (count_delivered) c.sent = count("sent");
   Stmt o(db_, "SELECT coalesce(min(created_ms), 0) FROM outbox WHERE state = 'queued'");
   if (o.step() == SQLITE_ROW) c.oldest_queued_ms = o.i64(0);
-  Stmt l(db_, "SELECT coalesce(max(done_ms), 0) FROM outbox WHERE state = 'sent'");
-  if (l.step() == SQLITE_ROW) c.last_sent_ms = l.i64(0);
   if (auto v = setting("sync.last_sent_ms")) {
-    // Kept across pruning, so "last synced" survives the rows it was read from.
     try {
-      c.last_sent_ms = std::max<int64_t>(c.last_sent_ms, std::stoll(*v));
+      c.last_sent_ms = std::stoll(*v);
     } catch (...) {
     }
   }
@@ -1265,14 +1263,8 @@ std::optional<OutboxRow> SqliteStore::outbox_find(std::string_view id) {
 }
 
 int SqliteStore::outbox_prune_sent(int64_t before_ms) {
-  const OutboxCounts before = outbox_counts();
   WriteTx tx(db_, file_);
   if (!tx.status()) return 0;
-  Stmt k(db_,
-         "INSERT INTO settings (key, value) VALUES ('sync.last_sent_ms', ?1) "
-         "ON CONFLICT (key) DO UPDATE SET value = ?1");
-  k.bind(1, std::to_string(before.last_sent_ms));
-  if (exec_bound(k) != SQLITE_OK) return 0;
   Stmt s(db_, "DELETE FROM outbox WHERE state = 'sent' AND done_ms < ?1");
   s.bind(1, before_ms);
   if (exec_bound(s) != SQLITE_OK) return 0;

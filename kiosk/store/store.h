@@ -144,7 +144,9 @@ class SqliteStore {
   int outbox_make_due(int64_t now_ms);
   // A set-aside statement will never be sent (kept for the record with the reason).
   StoreStatus outbox_void(std::string_view id, std::string_view reason, int64_t now_ms);
-  OutboxCounts outbox_counts();
+  // Cheap enough for the frame loop's footer when `count_delivered` is false (sent stays 0):
+  // the delivered rows are the many, so only their count costs a scan.
+  OutboxCounts outbox_counts(bool count_delivered = true);
   std::vector<OutboxRow> outbox_list(OutboxState state, int limit);  // oldest first
   std::optional<OutboxRow> outbox_find(std::string_view id);
   // Deletes statements delivered before `before_ms` (the LRS holds them); returns how many.

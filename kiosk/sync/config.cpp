@@ -59,4 +59,13 @@ std::vector<std::string> check_lrs_config(const LrsConfig& c) {
   return out;
 }
 
+std::string endpoint_for_display(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto at = url.find('@');
+  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme && (path == std::string::npos || at < path))
+    return url.substr(0, scheme + 3) + url.substr(at + 1);
+  return url;
+}
+
 }  // namespace posdrill

@@ -35,4 +35,8 @@ struct LrsConfig {
 // Plain http:// is refused except to a loopback address (tests and a local LRS).
 std::vector<std::string> check_lrs_config(const LrsConfig& c);
 
+// The endpoint as people may see it (logs, console, `sync status`): without a user:password@ part
+// should the address carry one.
+std::string endpoint_for_display(const std::string& url);
+
 }  // namespace posdrill

@@ -90,6 +90,12 @@ TEST_CASE("The outbox moves statements through sent set aside retry and void", "
   CHECK(c.sent == 1);
   CHECK(c.set_aside == 1);
   CHECK(c.last_sent_ms == 30'000);
+  // The frame loop's cheap read: the same except the delivered total.
+  const OutboxCounts cheap = store->outbox_counts(false);
+  CHECK(cheap.queued == 2);
+  CHECK(cheap.set_aside == 1);
+  CHECK(cheap.last_sent_ms == 30'000);
+  CHECK(cheap.sent == 0);
   auto aside = store->outbox_list(OutboxState::set_aside, 10);
   REQUIRE(aside.size() == 1);
   CHECK(aside[0].last_error == "set aside: HTTP 400 from the LRS");

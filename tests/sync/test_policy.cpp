@@ -138,3 +138,10 @@ TEST_CASE("LRS settings are checked before anything is sent", "[sync][config]") 
   c.batch_size = 0;
   CHECK_FALSE(check_lrs_config(c).empty());
 }
+
+TEST_CASE("The endpoint is shown without credentials", "[sync][config]") {
+  CHECK(endpoint_for_display("https://lrs.example.com/xapi/") == "https://lrs.example.com/xapi/");
+  CHECK(endpoint_for_display("https://u:pw@lrs.example.com/xapi/") == "https://lrs.example.com/xapi/");
+  // An @ in the path is not a credential.
+  CHECK(endpoint_for_display("https://lrs.example.com/x@y/") == "https://lrs.example.com/x@y/");
+}
