@@ -301,6 +301,12 @@ ProxyAction ProxyFaultPlan::on_request(const FrameInfo& info) {
   return r ? r->action : ProxyAction{};
 }
 
+void ProxyFaultPlan::replace(std::vector<Rule> rules) {
+  std::lock_guard lock(mutex_);
+  rules_ = std::move(rules);
+  main_ = 0;
+}
+
 int ProxyFaultPlan::main_requests() const {
   std::lock_guard lock(mutex_);
   return main_;

@@ -121,6 +121,10 @@ class ProxyFaultPlan {
   // The plan for a bare fault list (the `faults:` of a --faults file): request N is main request N.
   static ProxyFaultPlan from_faults(const std::vector<Fault>& faults, std::vector<std::string>* skipped = nullptr);
 
+  // Another scenario's rules while the proxy runs (the kiosk plays one scenario after another);
+  // the request count starts again. Thread-safe.
+  void replace(std::vector<Rule> rules);
+
   // A request from the terminal: what to do with it. Counts main requests.
   ProxyAction on_request(const FrameInfo& info);
   int main_requests() const;

@@ -253,6 +253,7 @@ int main(int argc, char** argv) {
   k.ui_script = ui_script;
   k.lang = settings.lang;
   k.sync_site = statement_site(settings);  // unset when no LRS is configured
+  k.terminal = settings.terminal;
   if (!size.empty() && !parse_size(size, k.width, k.height)) {
     std::cerr << "posdrill: --size takes WxH between 320x240 and 7680x4320, like 1280x800; got '" << size << "'\n";
     return exit_usage;

@@ -19,6 +19,7 @@ struct Text {
 
   const std::string& get(Lang l) const { return l == Lang::zh ? zh : en; }
   bool empty() const { return zh.empty() && en.empty(); }
+  bool operator==(const Text&) const = default;
 };
 
 }  // namespace posdrill

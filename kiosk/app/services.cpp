@@ -130,8 +130,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           attempt_uuid_.clear();
           const Scenario* sc = find_scenario(state_.scenarios, e.scenario_id);
           if (!sc) return log_("cannot record: unknown scenario " + e.scenario_id);
-          const StoreStatus st =
-              recorder_.begin(e.operator_id, *sc, e.seed, e.lang, TerminalKind::emulated, now, attempt_uuid_);
+          const StoreStatus st = recorder_.begin(e.operator_id, *sc, e.seed, e.lang, e.terminal, now, attempt_uuid_);
           if (!st) {
             attempt_uuid_.clear();
             log_("cannot record the attempt: " + st.message);
@@ -212,6 +211,21 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
         } else if constexpr (std::is_same_v<T, QuitKiosk>) {
           log_("kiosk closed by a manager");
           quit_ = true;
+        } else if constexpr (std::is_same_v<T, BeginOnSpareTerminal>) {
+          const Scenario* sc = find_scenario(state_.scenarios, e.scenario_id);
+          if (spare_ && sc) spare_->begin(e.serial, *sc);
+        } else if constexpr (std::is_same_v<T, SendToSpareTerminal>) {
+          if (spare_) {
+            spare_->send(e.serial, e.request);
+          } else {
+            log_("spare terminal: no link to send " + std::string(terminal_op_name(e.request.op)) + " to");
+            TerminalRecord none;
+            none.op = e.request.op;
+            none.screen = {"无法连接终端", "Cannot reach the terminal"};
+            out.push_back(SpareTerminalAnswered{e.serial, {none}});
+          }
+        } else if constexpr (std::is_same_v<T, EndOnSpareTerminal>) {
+          if (spare_) spare_->end(e.serial);
         } else if constexpr (std::is_same_v<T, Ignored>) {
           log_("ignored: " + e.why);
         }

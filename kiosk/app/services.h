@@ -31,6 +31,17 @@ class SyncControl {
   virtual void request_remote_awards(const std::string& employee_id) = 0;
 };
 
+// What the effect runner asks of the spare terminal's link thread (kiosk/nexo/
+// spare_terminal_link.h). Each call only leaves a job for the thread and returns at once; the
+// answers come back through the platform as SpareTerminalAnswered / SpareTerminalStatus.
+class SpareTerminalControl {
+ public:
+  virtual ~SpareTerminalControl() = default;
+  virtual void begin(uint64_t serial, const Scenario& scenario) = 0;
+  virtual void send(uint64_t serial, const TerminalRequest& request) = 0;
+  virtual void end(uint64_t serial) = 0;
+};
+
 class KioskServices {
  public:
   using WallClock = std::function<int64_t()>;  // Unix ms
@@ -45,6 +56,10 @@ class KioskServices {
   // is woken on "send now" and asked for remote certifications at sign-in (unless
   // site.lrs.remote_certification is off). `control` must outlive the services.
   void enable_sync(const StatementSite& site, SyncControl* control);
+  // The spare terminal's link (may stay unset: spare-terminal effects are then logged and
+  // answered with "unreachable", so an attempt never waits for a terminal nobody drives).
+  // `control` must outlive the services.
+  void enable_spare_terminal(SpareTerminalControl* control) { spare_ = control; }
 
   // Performs one effect and returns the actions that answer it, in order.
   std::vector<Action> perform(const Effect& effect);
@@ -67,6 +82,7 @@ class KioskServices {
   bool quit_ = false;
   std::optional<StatementSite> site_;
   SyncControl* sync_ = nullptr;
+  SpareTerminalControl* spare_ = nullptr;
 };
 
 // Applies `action`, performs every effect it leads to and applies the answers, until nothing is

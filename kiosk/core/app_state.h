@@ -23,6 +23,7 @@
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/core/records.h"
+#include "kiosk/core/spare_terminal.h"
 #include "kiosk/core/strings.h"
 #include "scenarios/clock.h"
 #include "scenarios/model.h"
@@ -72,6 +73,15 @@ struct Attempt {
   // When the current step was entered (clock ms), for the timer on screen.
   std::string step_id;
   int64_t step_entered_ms = 0;
+
+  // On the spare real terminal (kiosk/core/spare_terminal.h): operations go to the link thread
+  // as SendToSpareTerminal effects and come back as SpareTerminalAnswered; the emulated port
+  // above is then unused but for the story's history slips.
+  bool on_spare = false;
+  uint64_t serial = 0;                   // names the attempt to the link thread; stale answers are dropped
+  std::optional<TerminalRequest> sent;   // waiting for the terminal (the trainee is at the device)
+  int online_sent = 0;                   // online requests sent so far (the outcome numbering)
+  std::optional<TerminalRecord> answer;  // the terminal's last answer, for the panel
 };
 
 // ---- Records the kiosk holds while someone is signed in -------------------------------------
@@ -171,6 +181,19 @@ struct ConsoleState {
 };
 
 // ---- Actions: what a screen (or a test, or a script) asks for ------------------------------
+
+// Catalog and home: where the next scenario is played (only offered with a spare terminal).
+struct SetPracticeDevice {
+  bool spare_terminal = false;
+};
+// The link thread's answers (posted by the platform; tests send them directly).
+struct SpareTerminalAnswered {
+  uint64_t serial = 0;  // the attempt it belongs to
+  std::vector<TerminalRecord> records;
+};
+struct SpareTerminalStatus {
+  SpareTerminalView view;
+};
 
 struct OpenScenario {
   std::string scenario_id;
@@ -305,7 +328,8 @@ using Action =
                  AwardMade, SignOut, GoHome, OpenCatalog, CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk,
                  SetConsoleTab, ConsoleLoaded, SelectOperator, SelectAttempt, ReplayLoaded, AddOperator,
                  ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged,
-                 RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded>;
+                 RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded, SetPracticeDevice,
+                 SpareTerminalAnswered, SpareTerminalStatus>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
@@ -342,6 +366,7 @@ struct AttemptStarted {
   std::string scenario_id;
   uint64_t seed = 0;
   Lang lang = Lang::zh;
+  TerminalKind terminal = TerminalKind::emulated;
 };
 // The attempt has new answered steps: commit them now (a decision is kept when it is made).
 struct AttemptProgress {
@@ -389,10 +414,25 @@ struct DropStatement {
   std::string reason;  // kept with the statement: who voided it, where
 };
 
-using Effect =
-    std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords, AttemptStarted,
-                 AttemptProgress, LoadConsole, LoadReplay, SaveOperator, SavePin, SaveActive, WriteRosterCsv, QuitKiosk,
-                 FetchRemoteAwards, KickSync, LoadSetAside, RequeueStatement, DropStatement>;
+// The spare terminal's link thread: an attempt begins there (log in, load the proxy's fault
+// plan for `scenario_id`), one operation is started as keyed (answered by SpareTerminalAnswered
+// with the same serial), and the attempt is over (the proxy passes everything again).
+struct BeginOnSpareTerminal {
+  uint64_t serial = 0;
+  std::string scenario_id;
+};
+struct SendToSpareTerminal {
+  uint64_t serial = 0;
+  TerminalRequest request;
+};
+struct EndOnSpareTerminal {
+  uint64_t serial = 0;
+};
+
+using Effect = std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords,
+                            AttemptStarted, AttemptProgress, LoadConsole, LoadReplay, SaveOperator, SavePin, SaveActive,
+                            WriteRosterCsv, QuitKiosk, FetchRemoteAwards, KickSync, LoadSetAside, RequeueStatement,
+                            DropStatement, BeginOnSpareTerminal, SendToSpareTerminal, EndOnSpareTerminal>;
 
 struct AppState {
   // Content, loaded once by the platform. `scenarios` must not change while an attempt runs:
@@ -438,6 +478,13 @@ struct AppState {
   std::vector<std::pair<std::string, std::string>> kiosk_facts;
   // The outbox to the LRS, as the sync worker last reported it.
   SyncView sync;
+  // The spare real terminal, as its link thread last reported it; its acquirer's test-host
+  // table (from content, by the config's `terminal: acquirer:`), and whether the trainee chose
+  // to practise on it (the catalog's toggle; scenarios that cannot run there stay on screen).
+  SpareTerminalView spare;
+  std::optional<TestHostProfile> spare_acquirer;
+  bool practise_on_spare = false;
+  uint64_t attempt_serial = 0;  // the last Attempt::serial handed out
 };
 
 // Fills `state.catalog` for the current language (call once after loading content).
@@ -470,6 +517,15 @@ const std::vector<std::string>& play_string_keys();
 const std::vector<std::string>& records_string_keys();
 // …and those of the sync footer and the console's Sync tab.
 const std::vector<std::string>& sync_string_keys();
+
+// Whether `scenario` would be played on the spare terminal now (the trainee chose it and the
+// scenario fits), and the fit with its reason.
+SpareTerminalFit spare_fit(const AppState& state, const Scenario& scenario);
+// …and those of the spare terminal's toggle, panel and health line.
+const std::vector<std::string>& spare_string_keys();
+// The spare terminal's one-line health ("备用终端：已连接 Spare terminal: ready") in `lang`; ""
+// when none is configured.
+std::string spare_health_line(const SpareTerminalView& view, const UiStrings& strings, Lang lang);
 
 // The first track in content order, or null when there is none.
 const Track* primary_track(const AppState& state);

@@ -25,6 +25,10 @@ struct CatalogCard {
   std::string difficulty_label;  // "基础"
   std::string minutes_label;     // "约 6 分钟"
   std::string decisions_label;   // "3 个决策"
+  // Practising on the spare terminal (AppState::practise_on_spare): whether this scenario runs
+  // there, and the note the card shows ("在备用终端上进行", or why it stays on screen).
+  bool on_spare = false;
+  std::string device_note;
 };
 
 struct CatalogGroup {
@@ -40,6 +44,12 @@ struct CatalogView {
   std::string training_mark;
   std::string lang_toggle;
   std::string home_label;  // "My home" when someone is signed in (the header shows the button)
+  // With a spare terminal configured: the practice-device toggle ("在屏幕上练习" / "在备用终端上练习")
+  // and the terminal's health line under the header; both empty without one.
+  std::string device_label;
+  bool on_spare = false;
+  std::string device_health;
+  bool device_ok = false;
   std::string heading;
   std::string subtitle;
   // Groups in the fixed topic order (all_topics); topics without scenarios are left out. Inside a

@@ -31,6 +31,11 @@ int seconds_for(int ms) { return std::max(1, (ms + 999) / 1000); }
 
 }  // namespace
 
+std::vector<Text> nexo_port_texts() {
+  return {not_training, not_test_card,  unreachable,   unreadable, on_terminal,
+          no_original,  status_unknown, login_refused, not_found};
+}
+
 std::vector<std::string> default_test_bins() {
   // The host opens an account for every test card (host_config_from), so its accounts are the
   // emulator's own list; is_test_card() confirms each.
@@ -143,19 +148,23 @@ std::optional<Response> NexoTerminalPort::exchange(const Request& request, int t
   NexoPostResult r = post_(url_, build_request(request), timeout_ms, config_.connect_timeout_ms, config_.ca_file);
   if (r.kind == NexoPostResult::Kind::timeout) {
     timed_out = true;
+    health_.reach = NexoLinkHealth::Reach::unreachable;
     health_.last_error = "the terminal did not answer within " + std::to_string(seconds_for(timeout_ms)) + " s";
     return std::nullopt;
   }
   if (r.kind == NexoPostResult::Kind::unreachable) {
+    health_.reach = NexoLinkHealth::Reach::unreachable;
     health_.last_error = "cannot reach the terminal at " + url_ + ": " + r.error;
     return std::nullopt;
   }
   if (r.status != 200) {
+    health_.reach = NexoLinkHealth::Reach::refused;
     health_.last_error = "the terminal answered HTTP " + std::to_string(r.status);
     return std::nullopt;
   }
   auto parsed = parse_response(r.body);
   if (!parsed.ok()) {
+    health_.reach = NexoLinkHealth::Reach::refused;
     health_.last_error = "the terminal's answer could not be read (" + parsed.error.to_string() + ")";
     return std::nullopt;
   }
@@ -165,6 +174,7 @@ std::optional<Response> NexoTerminalPort::exchange(const Request& request, int t
 NexoTerminalPort::Check NexoTerminalPort::check_answer(const Response& r, const Header& sent) {
   if (r.header.category != sent.category || r.header.service_id != sent.service_id ||
       r.header.sale_id != sent.sale_id || r.header.poi_id != sent.poi_id) {
+    health_.reach = NexoLinkHealth::Reach::refused;
     health_.last_error =
         "the terminal answered another request (ServiceID " + r.header.service_id + ", POIID " + r.header.poi_id + ")";
     return Check::failed;
@@ -172,6 +182,7 @@ NexoTerminalPort::Check NexoTerminalPort::check_answer(const Response& r, const 
   const ResponseStatus* status = std::visit([](const auto& b) { return &b.response; }, r.body);
   if (additional_value(status->additional_response, "trainingMode") != "true") {
     health_.training_confirmed = false;
+    health_.reach = NexoLinkHealth::Reach::refused;
     health_.last_error = "the terminal does not report training mode (trainingMode=true); posdrill refuses it";
     return Check::refused;
   }
@@ -179,6 +190,12 @@ NexoTerminalPort::Check NexoTerminalPort::check_answer(const Response& r, const 
 }
 
 bool NexoTerminalPort::login() {
+  const bool ok = login_once();
+  if (!ok && login_problem_) health_.problem = *login_problem_;
+  return ok;
+}
+
+bool NexoTerminalPort::login_once() {
   if (!target_) return false;
   login_problem_ = &unreachable;
   LoginRequest l;
@@ -196,13 +213,16 @@ bool NexoTerminalPort::login() {
   const auto* login = std::get_if<LoginResponse>(&r->body);
   if (!login || !login->response.ok()) {
     login_problem_ = &login_refused;
+    health_.reach = NexoLinkHealth::Reach::refused;
     health_.last_error =
         "the terminal refused the login" + (login ? " (" + login->response.error_condition + ")" : std::string());
     return false;
   }
   health_.training_confirmed = true;
+  health_.reach = NexoLinkHealth::Reach::answered;
   health_.last_ok_ms = wall_ms_();
   health_.last_error.clear();
+  health_.problem = {};
   return true;
 }
 
@@ -323,6 +343,7 @@ void NexoTerminalPort::money_request(const TerminalRequest& request, Request msg
     if (!st) return fail(request, unreadable, "not a TransactionStatusResponse");
     if (!st->response.ok() || !st->repeated) {
       if (st->response.error_condition == "NotFound") {
+        health_.reach = NexoLinkHealth::Reach::answered;
         health_.last_ok_ms = wall_ms_();
         health_.last_error = "the payment timed out; the terminal has no record of it";
         return fail(request, not_found, "");
@@ -370,6 +391,7 @@ void NexoTerminalPort::money_request(const TerminalRequest& request, Request msg
   }
   if (!timed_out) health_.last_error.clear();
   health_.problem = {};
+  health_.reach = NexoLinkHealth::Reach::answered;
   health_.last_ok_ms = wall_ms_();
   done_.push_back(std::move(rec));
 }

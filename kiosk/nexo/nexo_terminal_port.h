@@ -78,8 +78,14 @@ using NexoPost = std::function<NexoPostResult(const std::string& url, const std:
 // The libcurl transport (kiosk/net/http_client.h). One client, reused: keep-alive to the terminal.
 NexoPost curl_nexo_post();
 
+// Every text this port can put on a record's screen or in health().problem (the kiosk's glyph set).
+std::vector<Text> nexo_port_texts();
+
 // What the kiosk shows about the link to the terminal.
 struct NexoLinkHealth {
+  // How the last exchange went: answered (and usable), no answer at all (cable, power, address,
+  // time-out), or an answer the kiosk will not use (not in training mode, unreadable, refused login).
+  enum class Reach { unknown, answered, unreachable, refused } reach = Reach::unknown;
   bool configured = false;          // the URL parsed
   bool training_confirmed = false;  // the terminal said trainingMode=true at login
   int64_t last_ok_ms = 0;           // wall clock of the last good answer; 0: never
@@ -101,6 +107,7 @@ class NexoTerminalPort final : public TerminalPort {
   bool login();
 
  private:
+  bool login_once();
   struct Original {
     TerminalOp op = TerminalOp::sale;
     nexo::TransactionId poi_transaction;

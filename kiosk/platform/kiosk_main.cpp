@@ -41,6 +41,7 @@
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
 #include "kiosk/net/sync_worker.h"
+#include "kiosk/nexo/spare_terminal_link.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/catalog_screen.h"
@@ -196,12 +197,21 @@ struct Prepared {
 
 // `extra_texts`: what the records hold that the screens show (operator names), so their glyphs
 // are in the atlas too.
-Prepared prepare(const std::filesystem::path& content_dir, const std::vector<std::string>& extra_texts) {
+// `spare`: a spare terminal is configured, so its fit reasons and answers join the glyph set.
+Prepared prepare(const std::filesystem::path& content_dir, std::vector<std::string> extra_texts, bool spare) {
   Prepared p;
   auto t = Chrono::now();
   p.loaded = load_everything(content_dir);
   p.content_ms = ms_since(t);
   t = Chrono::now();
+  if (spare) {
+    for (std::string& s : spare_terminal_texts(p.loaded.content.scenarios, p.loaded.content.test_hosts))
+      extra_texts.push_back(std::move(s));
+    for (const Text& x : nexo_port_texts()) {
+      extra_texts.push_back(x.zh);
+      extra_texts.push_back(x.en);
+    }
+  }
   p.code_points = collect_kiosk_glyphs(p.loaded.strings, p.loaded.content.scenarios, extra_texts);
   p.glyphs_ms = ms_since(t);
   t = Chrono::now();
@@ -445,6 +455,21 @@ class ScriptPlayer {
 // [SECTION] Sync: the worker behind the effect runner's SyncControl
 // ---------------------------------------------------------------------------------------------
 
+// The spare terminal's link behind the effect runner's SpareTerminalControl.
+struct LinkControl final : SpareTerminalControl {
+  SpareTerminalLink* link = nullptr;
+  void begin(uint64_t serial, const Scenario& scenario) override { link->begin(serial, scenario); }
+  void send(uint64_t serial, const TerminalRequest& request) override { link->send(serial, request); }
+  void end(uint64_t serial) override { link->end(serial); }
+};
+
+// Wakes the frame loop from the link thread (SDL_PushEvent is thread-safe).
+void wake_frame_loop() {
+  SDL_Event e{};
+  e.type = SDL_USEREVENT;
+  SDL_PushEvent(&e);
+}
+
 struct WorkerControl final : SyncControl {
   SyncWorker* worker = nullptr;
   void kick() override {
@@ -529,7 +554,9 @@ int run_kiosk(const KioskOptions& options) {
   // driver. Only SDL work stays on this thread. An early return below waits for the worker (the
   // future's destructor), so nothing outlives run_kiosk.
   std::future<Prepared> prepared =
-      std::async(std::launch::async, [content_dir, names] { return prepare(content_dir, names); });
+      std::async(std::launch::async, [content_dir, names, spare = !options.terminal.nexo_address.empty()] {
+        return prepare(content_dir, names, spare);
+      });
 
   Platform pf;
   // A training station left idle must stay visible, and must not minimize when a notification
@@ -625,7 +652,8 @@ int run_kiosk(const KioskOptions& options) {
       {"records", std::filesystem::absolute(db_file).string()},
       {"idle",
        std::to_string(state.idle_timeout_ms / 1000) + " s + " + std::to_string(state.still_there_ms / 1000) + " s"},
-      {"terminal", "emulated"},
+      {"terminal",
+       options.terminal.nexo_address.empty() ? "emulated" : "spare terminal " + options.terminal.nexo_address},
       {"sync", options.sync_site ? endpoint_for_display(options.sync_site->lrs.endpoint) : "off"},
   };
   if (options.sync_site) state.kiosk_facts.emplace_back("kiosk id", options.sync_site->kiosk_id);
@@ -655,6 +683,35 @@ int run_kiosk(const KioskOptions& options) {
       log_line("the sync worker did not start: " + error);
     }
     services.enable_sync(*options.sync_site, &sync_control);
+  }
+  // The spare terminal: a link thread logs in, runs what the trainee starts and checks the link
+  // while idle; this loop reads its answers and health like the sync worker's snapshot.
+  LinkControl link_control;
+  std::unique_ptr<SpareTerminalLink> spare_link;
+  {
+    std::string error;
+    auto lo = SpareTerminalLink::options_from(options.terminal, loaded.content.test_hosts, error);
+    if (lo) {
+      lo->log = [](const std::string& line) { log_line("terminal: " + line); };
+      lo->notify = wake_frame_loop;
+      for (const auto& p : loaded.content.test_hosts)
+        if (p.id == lo->acquirer) state.spare_acquirer = p;
+      spare_link = std::make_unique<SpareTerminalLink>(std::move(*lo));
+      if (spare_link->start(error)) {
+        link_control.link = spare_link.get();
+        services.enable_spare_terminal(&link_control);
+        state.spare = spare_link->view();
+        refresh_catalog(state);
+        log_line("spare terminal at " + options.terminal.nexo_address);
+      } else {
+        spare_link.reset();
+      }
+    }
+    if (!error.empty()) {
+      // Trainees keep practising on screen; the console's facts and the log say why.
+      log_line("the spare terminal is not used: " + error);
+      state.kiosk_facts.emplace_back("terminal problem", error);
+    }
   }
   ScreensUiState screens_ui;
   WidgetRects rects;
@@ -708,6 +765,18 @@ int run_kiosk(const KioskOptions& options) {
       frames_left = settle_frames;
     }
   };
+  const auto poll_spare = [&] {
+    if (!spare_link) return;
+    for (SpareTerminalLink::Answer& a : spare_link->take_answers()) {
+      act(SpareTerminalAnswered{a.serial, std::move(a.records)});
+      frames_left = settle_frames;
+    }
+    const SpareTerminalView view = spare_link->view();
+    if (!(view == state.spare)) {
+      act(SpareTerminalStatus{view});
+      frames_left = settle_frames;
+    }
+  };
   while (running) {
     const bool busy = frames_left > 0 || shot || !script.done();
     SDL_Event ev;
@@ -739,6 +808,7 @@ int run_kiosk(const KioskOptions& options) {
       if (state.screen != screen_before || state.still_there != prompt_before) frames_left = settle_frames;
     }
     poll_sync();
+    poll_spare();
     // The runner's timer and the prompt's countdown tick: one frame per idle wake-up (about a
     // second) keeps them current.
     if (frames_left == 0 && (state.screen == ScreenId::runner || state.still_there)) frames_left = 1;
@@ -810,6 +880,7 @@ int run_kiosk(const KioskOptions& options) {
   if (state.attempt || state.session) act(SignOut{});
   // Statements queued by that sign-out wait in the file for the next start.
   if (sync_worker) sync_worker->stop();
+  if (spare_link) spare_link->stop();
   log_line("closed");
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "kiosk/cli/terminal_settings.h"
 #include "kiosk/sync/statements.h"
 #include "scenarios/text.h"
 
@@ -28,6 +29,9 @@ struct KioskOptions {
   // statements and a worker thread sends them (offline-first: nothing waits for the network).
   // Unset (no LRS configured): nothing is queued and the footer stays hidden.
   std::optional<StatementSite> sync_site;
+  // The config's `terminal:` section: with `nexo:` set, trainees can practise on that spare
+  // terminal (a link thread drives it; kiosk/nexo/spare_terminal_link.h).
+  RealTerminalSettings terminal;
 };
 
 // Runs the kiosk until it is closed. Returns the process exit code (0 ok, 1 runtime failure such

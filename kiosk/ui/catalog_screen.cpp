@@ -221,7 +221,15 @@ float card_layout(const CatalogCard& card, const Theme& th, float w, ImDrawList*
     }
     x += cw + std::round(m.gap * 0.5f);
   }
-  y += chip_h + m.pad;
+  y += chip_h;
+  // Practising on the spare terminal: whether this drill runs there, or why it stays on screen.
+  if (!card.device_note.empty()) {
+    y += std::round(m.gap * 0.4f);
+    const Wrapped note = wrap(body, card.device_note, inner);
+    if (dl) draw_wrapped(dl, body, ImVec2(pos.x + m.pad, pos.y + y), card.on_spare ? pal.accent : pal.text_dim, note);
+    y += note.size.y;
+  }
+  y += m.pad;
   return std::max(y, m.touch_px);
 }
 
@@ -266,6 +274,39 @@ void card_grid(const std::vector<CatalogCard>& cards, const Theme& th, CatalogUi
     }
     ImGui::SetCursorPos(ImVec2(row_origin.x, row_origin.y + h + m.gap));
   }
+}
+
+// With a spare terminal: where the next drill runs (a toggle) and how the terminal's link stands.
+void device_row(const CatalogView& view, const Theme& th, const CatalogDispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  ImFont* body = font_or_current(th.body);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float bw = std::min(avail, measure(body, view.device_label).x + 2 * m.pad);
+  const bool pressed = ImGui::Button((view.device_label + "###device").c_str(), ImVec2(bw, m.touch_px));
+  note_widget("device");
+  if (pressed) {
+    CatalogAction a;
+    a.kind = CatalogActionKind::set_device;
+    a.spare_terminal = !view.on_spare;
+    dispatch(a);
+  }
+  // A good link is a quiet line beside the toggle; a problem is a banner nobody can miss.
+  const float room = avail - bw - m.gap;
+  if (view.device_ok && room > 200.0f * m.scale) {
+    ImGui::SameLine(0.0f, m.gap);
+    const Wrapped w = wrap(body, view.device_health, room);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    draw_wrapped(ImGui::GetWindowDrawList(), body, ImVec2(p.x, p.y + std::max(0.0f, (m.touch_px - w.size.y) * 0.5f)),
+                 pal.accent, w);
+    ImGui::Dummy(ImVec2(room, std::max(m.touch_px, w.size.y)));
+  } else if (view.device_ok) {
+    paragraph(body, view.device_health, pal.accent);
+  } else {
+    ImGui::Dummy(ImVec2(0.0f, std::round(m.gap * 0.25f)));
+    banner(view.device_health, th, pal.warning_bg, pal.warning_border, pal.text);
+  }
+  ImGui::Dummy(ImVec2(0.0f, std::round(m.gap * 0.25f)));
 }
 
 void group_heading(const CatalogGroup& g, const Theme& th) {
@@ -314,6 +355,7 @@ void draw_catalog_screen(const CatalogView& view, const Theme& th, CatalogUiStat
   paragraph(font_or_current(th.body), view.subtitle, pal.text_dim);
   ImGui::Dummy(ImVec2(0.0f, std::round(m.gap * 0.25f)));
 
+  if (!view.device_label.empty()) device_row(view, th, dispatch);
   if (view.error_count > 0) {
     banner(view.errors_message, th, pal.warning_bg, pal.warning_border, pal.text);
     ImGui::Dummy(ImVec2(0.0f, std::round(m.gap * 0.25f)));

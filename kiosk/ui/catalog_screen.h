@@ -19,12 +19,14 @@ enum class CatalogActionKind {
   set_language,   // `lang` is the language asked for
   open_scenario,  // `scenario_id` names the card tapped
   go_home,        // the header's "my home" button (shown when view.home_label is set)
+  set_device,     // the practice-device toggle (shown when view.device_label is set): `spare_terminal`
 };
 
 struct CatalogAction {
   CatalogActionKind kind = CatalogActionKind::set_language;
   Lang lang = Lang::zh;
   std::string scenario_id;
+  bool spare_terminal = false;
 };
 
 using CatalogDispatch = std::function<void(const CatalogAction&)>;

@@ -86,7 +86,10 @@ void receipts(const AppState& st, const Theme& th) {
   const Palette& pal = palette();
   const Attempt& a = *st.attempt;
   ImFont* f = ImGui::GetFont();
-  paragraph(font_or_current(th.heading), st.strings.tr("runner.receipts", st.lang), pal.text);
+  // On the spare terminal the real device prints; only the story's earlier slips are shown here.
+  if (a.on_spare && a.receipts.empty()) return;
+  paragraph(font_or_current(th.heading),
+            st.strings.tr(a.on_spare ? "spare.panel.story_slips" : "runner.receipts", st.lang), pal.text);
   if (a.receipts.empty()) {
     paragraph(f, st.strings.tr("runner.no_receipts", st.lang), pal.text_dim);
     return;
@@ -108,6 +111,80 @@ void receipts(const AppState& st, const Theme& th) {
     end_box(th, pal.paper, 0);
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Spare terminal (left column, instead of the twin)
+// ---------------------------------------------------------------------------------------------
+
+std::string fill_text(std::string pattern, const std::string& value) {
+  const std::size_t at = pattern.find("{a}");
+  if (at != std::string::npos) pattern.replace(at, 3, value);
+  return pattern;
+}
+
+// The real device is on the counter: the panel shows how the link stands, what was sent, what the
+// terminal answered, and the operations the kiosk can start there.
+void spare_panel(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const Attempt& a = *st.attempt;
+  const SpareTerminalView& v = st.spare;
+  const Lang lang = st.lang;
+  ImFont* f = ImGui::GetFont();
+  ImFont* heading = font_or_current(th.heading);
+
+  paragraph(heading, st.strings.tr("spare.panel.title", lang), pal.text);
+  const bool ok = v.link == TerminalLinkState::ready;
+  badge(th, spare_health_line(v, st.strings, lang), ok ? pal.ok : pal.bad, IM_COL32_WHITE);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+  paragraph(f, fill_text(st.strings.tr("spare.panel.address", lang), v.address), pal.text_dim);
+  paragraph(f,
+            v.last_ok_ms > 0 ? fill_text(st.strings.tr("spare.panel.last_ok", lang),
+                                         format_mm_ss(std::max<int64_t>(0, st.wall_ms - v.last_ok_ms)))
+                             : st.strings.tr("spare.panel.never", lang),
+            pal.text_dim);
+  if (!v.acquirer.empty())
+    paragraph(f,
+              fill_text(st.strings.tr("spare.panel.acquirer", lang),
+                        lang == Lang::zh ? v.acquirer_title_zh : v.acquirer_title_en),
+              pal.text_dim);
+  if (a.scenario.real_terminal && a.scenario.real_terminal->proxy_faults && v.proxy)
+    paragraph(f, fill_text(st.strings.tr("spare.panel.proxy", lang), v.proxy_address), pal.text_dim);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+
+  if (a.sent) {
+    begin_box(th);
+    paragraph(heading, st.strings.tr("spare.panel.waiting", lang), pal.text);
+    if (a.sent->amount_minor)
+      paragraph(f, fill_text(st.strings.tr("spare.panel.amount", lang), format_amount(*a.sent->amount_minor)),
+                pal.text);
+    end_box(th, pal.warning_bg, pal.warning_border);
+  } else if (a.answer) {
+    begin_box(th);
+    paragraph(f, st.strings.tr("spare.panel.answer", lang), pal.accent);
+    std::string said = tr_text(a.answer->screen, lang);
+    said += a.answer->response_code.empty() ? "  (" + st.strings.tr("spare.panel.no_code", lang) + ")"
+                                            : "  (" + a.answer->response_code + ")";
+    paragraph(heading, said, pal.text);
+    end_box(th, pal.card, pal.card_border);
+  }
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+
+  const Step* step = current_step(st);
+  const bool live = step && step->kind == StepKind::terminal && !a.sent;
+  paragraph(f, st.strings.tr(live ? "spare.panel.menu" : "spare.panel.menu_idle", lang),
+            live ? pal.accent : pal.text_dim);
+  const float w = ImGui::GetContentRegionAvail().x;
+  const int columns = w > 3 * 200.0f * m.scale ? 3 : 2;
+  const float bw = std::floor((w - m.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns));
+  const std::vector<TerminalOp>& ops = spare_terminal_ops();
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (i % static_cast<std::size_t>(columns) != 0) ImGui::SameLine(0.0f, m.gap);
+    const std::string id = "op." + std::string(terminal_op_name(ops[i]));
+    if (touch_button(th, terminal_op_label(ops[i]).get(lang), id, bw, live)) dispatch(DoTerminalOp{ops[i]});
+  }
+  paragraph(f, st.strings.tr("spare.panel.keypad", lang), pal.text_dim);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,10 +315,14 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   const float left_w = std::floor(std::max(avail * 0.42f, 360.0f * m.scale));
   ImGui::BeginChild("###twin", ImVec2(left_w, 0.0f), false, ImGuiWindowFlags_NoSavedSettings);
   drag_scroll(th, ui.twin_dragging);
-  paragraph(ImGui::GetFont(), st.strings.tr("runner.terminal", st.lang), palette().text_dim);
-  terminal_display(st, th);
-  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-  terminal_menu(st, th, dispatch);
+  if (st.attempt->on_spare) {
+    spare_panel(st, th, dispatch);
+  } else {
+    paragraph(ImGui::GetFont(), st.strings.tr("runner.terminal", st.lang), palette().text_dim);
+    terminal_display(st, th);
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+    terminal_menu(st, th, dispatch);
+  }
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));
   receipts(st, th);
   ImGui::EndChild();

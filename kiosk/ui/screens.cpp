@@ -18,6 +18,8 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
           dispatch(SetLang{a.lang});
         else if (a.kind == CatalogActionKind::go_home)
           dispatch(GoHome{});
+        else if (a.kind == CatalogActionKind::set_device)
+          dispatch(SetPracticeDevice{a.spare_terminal});
         else
           dispatch(OpenScenario{a.scenario_id});
       });

@@ -423,6 +423,23 @@ TEST_CASE("proxy fault plan follows the emulator's numbering", "[proxy]") {
   CHECK(plan.main_requests() == 5);
 }
 
+TEST_CASE("proxy fault plan swapped while running starts its count again", "[proxy]") {
+  // The kiosk keeps one proxy and swaps the plan per attempt: faults of the last scenario must
+  // not leak into the next, and request numbers start again at 1.
+  ProxyFaultPlan plan({rule(1, ProxyAction::Kind::drop_answer)});
+  auto request = [&](const char* mti) { return plan.on_request(FrameInfo{100, mti}).kind; };
+  CHECK(request("0200") == ProxyAction::Kind::drop_answer);
+  CHECK(request("0200") == ProxyAction::Kind::pass);
+  plan.replace({rule(2, ProxyAction::Kind::request_lost)});
+  CHECK(plan.main_requests() == 0);
+  CHECK(request("0200") == ProxyAction::Kind::pass);
+  CHECK(request("0200") == ProxyAction::Kind::request_lost);
+  plan.replace({});
+  CHECK(request("0200") == ProxyAction::Kind::pass);
+  CHECK(request("0200") == ProxyAction::Kind::pass);
+  CHECK(plan.main_requests() == 2);
+}
+
 TEST_CASE("proxy reads the MTI of both dialects and nothing else", "[proxy]") {
   IsoMessage m;
   m.mti = "0200";

@@ -7,13 +7,13 @@
 #include <chrono>
 #include <thread>
 
-#include "device_bridge/http_server.h"
-#include "device_bridge/nexo_poi.h"
 #include "kiosk/nexo/nexo_terminal_port.h"
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
+#include "tests/nexo/poi_server.h"
 
 using namespace posdrill;
+using posdrill::test::PoiServer;
 
 namespace {
 
@@ -28,24 +28,6 @@ Setup base_setup() {
   s.merchant_id = "898110054112307";
   return s;
 }
-
-// An emulated POI behind the HTTP server on a loopback port, on its own thread.
-struct PoiServer {
-  NexoPoi poi;
-  HttpServer server;
-  std::thread thread;
-  explicit PoiServer(const Setup& setup, NexoPoiOptions options = {})
-      : poi(setup, options), server([this](const HttpServerRequest& r) { return poi.handle_http(r); }, {}) {
-    std::string error;
-    REQUIRE(server.listen({"127.0.0.1", 0}, error));
-    thread = std::thread([this] { server.serve(); });
-  }
-  ~PoiServer() {
-    server.stop();
-    thread.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server.port()) + "/nexo"; }
-};
 
 NexoTerminalConfig config_for(const PoiServer& s) {
   NexoTerminalConfig c;

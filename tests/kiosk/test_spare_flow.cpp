@@ -1,0 +1,267 @@
+// Practising on the spare terminal through the kiosk's own screens, effect runner and SQLite
+// file, with the real link thread (kiosk/nexo/spare_terminal_link.h) talking nexo over loopback
+// sockets to the emulated POI (`posdrill terminal --nexo` in-process). The loop below hands the
+// link's answers and health to the kiosk exactly as the platform's frame loop does.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "kiosk/nexo/spare_terminal_link.h"
+#include "kiosk_fixture.h"
+#include "tests/nexo/poi_server.h"
+
+using namespace posdrill;
+using namespace posdrill::test;
+
+namespace {
+
+struct LinkControl final : SpareTerminalControl {
+  SpareTerminalLink* link = nullptr;
+  void begin(uint64_t serial, const Scenario& scenario) override { link->begin(serial, scenario); }
+  void send(uint64_t serial, const TerminalRequest& request) override { link->send(serial, request); }
+  void end(uint64_t serial) override { link->end(serial); }
+};
+
+struct Logged {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  std::function<void(const std::string&)> sink() {
+    return [this](const std::string& l) {
+      std::lock_guard lock(mutex);
+      lines.push_back(l);
+    };
+  }
+};
+
+SpareTerminalLink::Options link_options(const std::string& url, Logged& log, int probe_ms = 60'000) {
+  SpareTerminalLink::Options o;
+  o.nexo.url = url;
+  o.nexo.timeout_ms = 5'000;
+  o.nexo.status_timeout_ms = 2'000;
+  o.nexo.connect_timeout_ms = 1'000;
+  o.probe_interval_ms = probe_ms;
+  o.log = log.sink();
+  return o;
+}
+
+// Hands the link's answers and health to the kiosk until `done` (a bounded wait for another
+// thread, not a timing assertion: the bound only stops a hung test).
+void pump_until(Kiosk& k, SpareTerminalLink& link, const std::function<bool()>& done, const char* what) {
+  for (int waited_ms = 0; waited_ms < 30'000; waited_ms += 5) {
+    for (SpareTerminalLink::Answer& a : link.take_answers())
+      k.act(SpareTerminalAnswered{a.serial, std::move(a.records)});
+    const SpareTerminalView v = link.view();
+    if (!(v == k.state.spare)) k.act(SpareTerminalStatus{v});
+    if (done()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  FAIL("the spare terminal link never reached: " << what);
+}
+
+}  // namespace
+
+TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk's screens", "[spare][flow]") {
+  Kiosk k({1280, 800});
+  const Scenario* sc = find_scenario(k.state.scenarios, "wrong_pin_retry_privacy");
+  REQUIRE(sc);
+  // The reference: the same path on the on-screen emulated terminal.
+  FakeClock ref_clock;
+  EmulatedTerminalPort emulated(&ref_clock);
+  const AttemptResult ref = play_auto(*sc, AutoMode::best, 1, emulated, ref_clock);
+  REQUIRE(ref.passed);
+
+  PoiServer poi(sc->setup);
+  Logged log;
+  SpareTerminalLink link(link_options(poi.url(), log));
+  LinkControl control;
+  control.link = &link;
+  k.services->enable_spare_terminal(&control);
+  std::string error;
+  REQUIRE(link.start(error));
+  pump_until(
+      k, link, [&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready");
+  CHECK(k.state.spare.address == poi.url());
+
+  k.sign_in("1001", "2580");
+  k.tap("home.catalog");
+  REQUIRE(k.on_screen("device"));
+  k.tap("device");
+  REQUIRE(k.state.practise_on_spare);
+  k.tap("card.wrong_pin_retry_privacy");
+  REQUIRE(k.state.attempt);
+  REQUIRE(k.state.attempt->on_spare);
+  // The spare terminal's panel replaces the on-screen twin: only what nexo can start is offered.
+  CHECK(k.on_screen("op.sale"));
+  CHECK_FALSE(k.on_screen("op.balance_inquiry"));
+
+  AutoPlayer player(*sc, AutoMode::best);
+  int operations = 0;
+  for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
+    const std::string w = next_widget(k.state, player);
+    k.tap(w);
+    if (w.rfind("op.", 0) == 0) {
+      ++operations;
+      // The trainee is at the terminal now; the kiosk waits for its answer.
+      REQUIRE(k.state.attempt->sent);
+      pump_until(
+          k, link, [&] { return !k.state.attempt->sent; }, "an answer");
+    }
+  }
+  REQUIRE(k.state.screen == ScreenId::debrief);
+  CHECK(operations > 0);
+  const AttemptResult& result = k.state.attempt->runner.result();
+  CHECK(result.passed);
+  CHECK(result.points == ref.points);
+  CHECK(result.critical_errors == 0);
+  // Every terminal record came from the POI over the wire.
+  for (const StepRecord& s : result.steps)
+    for (const TerminalRecord& r : s.terminal_records) CHECK_FALSE(r.response_code.empty());
+
+  // The record says it was played on a real terminal.
+  const std::vector<AttemptRow> rows = k.store->attempts("1001");
+  REQUIRE_FALSE(rows.empty());
+  CHECK(rows.front().terminal == TerminalKind::real);
+  CHECK(rows.front().passed);
+
+  // Neither the card number nor the PIN went through the kiosk's log.
+  link.stop();
+  for (const std::string& l : log.lines) {
+    INFO(l);
+    CHECK(l.find(sc->setup.card) == std::string::npos);
+    CHECK(l.find(sc->setup.card.substr(6)) == std::string::npos);
+  }
+}
+
+TEST_CASE("a terminal that goes away shows on the catalog within a probe, and its return too", "[spare][flow]") {
+  Kiosk k({1280, 800});
+  auto poi = std::make_unique<PoiServer>(Setup{});
+  const std::string url = poi->url();
+  const uint16_t port = poi->server.port();
+  Logged log;
+  SpareTerminalLink link(link_options(url, log, 100));
+  LinkControl control;
+  control.link = &link;
+  k.services->enable_spare_terminal(&control);
+  std::string error;
+  REQUIRE(link.start(error));
+  pump_until(
+      k, link, [&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready");
+  k.sign_in("1001", "2580");
+  k.tap("home.catalog");
+  CHECK(k.state.catalog.device_ok);
+
+  poi.reset();  // the cable is pulled
+  pump_until(
+      k, link, [&] { return k.state.spare.link == TerminalLinkState::unreachable; }, "unreachable");
+  CHECK_FALSE(k.state.catalog.device_ok);
+  CHECK(k.state.catalog.device_health.find(k.state.strings.tr("spare.health.unreachable", k.state.lang)) == 0);
+  CHECK(k.state.catalog.device_health.find(k.state.spare.problem.get(k.state.lang)) != std::string::npos);
+  CHECK_FALSE(k.state.spare.detail.empty());
+
+  // The terminal is back on the same address.
+  poi = std::make_unique<PoiServer>(Setup{}, NexoPoiOptions{}, port);
+  pump_until(
+      k, link, [&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready again");
+  CHECK(k.state.catalog.device_ok);
+  CHECK(k.state.spare.last_ok_ms > 0);
+}
+
+TEST_CASE("an operation sent to a terminal that is gone comes back as not done, and the kiosk goes on",
+          "[spare][flow]") {
+  Kiosk k({1280, 800});
+  const Scenario* sc = find_scenario(k.state.scenarios, "wrong_pin_retry_privacy");
+  REQUIRE(sc);
+  auto poi = std::make_unique<PoiServer>(sc->setup);
+  Logged log;
+  SpareTerminalLink link(link_options(poi->url(), log));
+  LinkControl control;
+  control.link = &link;
+  k.services->enable_spare_terminal(&control);
+  std::string error;
+  REQUIRE(link.start(error));
+  pump_until(
+      k, link, [&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready");
+  k.sign_in("1001", "2580");
+  k.tap("home.catalog");
+  k.tap("device");
+  k.tap("card.wrong_pin_retry_privacy");
+  REQUIRE(k.state.attempt->on_spare);
+  AutoPlayer player(*sc, AutoMode::best);
+  std::string w = next_widget(k.state, player);
+  for (int n = 0; n < 50 && w.rfind("op.", 0) != 0; ++n) {
+    k.tap(w);
+    w = next_widget(k.state, player);
+  }
+  REQUIRE(w.rfind("op.", 0) == 0);
+  poi.reset();
+  k.tap(w);
+  pump_until(
+      k, link, [&] { return !k.state.attempt->sent; }, "an answer");
+  REQUIRE(k.state.attempt->answer);
+  CHECK(k.state.attempt->answer->response_code.empty());
+  CHECK(k.state.attempt->answer->screen.en.find("Cannot reach the terminal") == 0);
+  CHECK(k.state.spare.link == TerminalLinkState::unreachable);
+  // Scored as what happened (nothing was done on the terminal), and the kiosk goes on.
+  CHECK((k.state.screen == ScreenId::runner || k.state.screen == ScreenId::feedback));
+}
+
+TEST_CASE("the kiosk's host-link proxy runs only towards a test host", "[spare][proxy]") {
+  PoiServer poi(Setup{});
+  Logged log;
+  {
+    SpareTerminalLink::Options o = link_options(poi.url(), log);
+    o.proxy_listen = Endpoint{"127.0.0.1", 0};
+    o.proxy_upstream = Endpoint{"192.0.2.7", 5000};  // not loopback, not listed
+    SpareTerminalLink link(std::move(o));
+    std::string error;
+    REQUIRE(link.start(error));  // the terminal itself is still usable
+    CHECK_FALSE(link.view().proxy);
+    CHECK_FALSE(link.view().proxy_problem.empty());
+    CHECK(link.proxy_port() == 0);
+  }
+  {
+    SpareTerminalLink::Options o = link_options(poi.url(), log);
+    o.proxy_listen = Endpoint{"127.0.0.1", 0};
+    o.proxy_upstream = Endpoint{"192.0.2.7", 5000};
+    o.test_hosts = {"192.0.2.7:5000"};
+    SpareTerminalLink link(std::move(o));
+    std::string error;
+    REQUIRE(link.start(error));
+    CHECK(link.view().proxy);
+    CHECK(link.proxy_port() != 0);
+    CHECK(link.view().proxy_address == "127.0.0.1:" + std::to_string(link.proxy_port()));
+  }
+}
+
+TEST_CASE("the config's terminal section becomes the link's options, or a plain reason", "[spare][config]") {
+  ContentSet c = load_content(content_dir);
+  RealTerminalSettings s;
+  std::string error;
+  CHECK_FALSE(SpareTerminalLink::options_from(s, c.test_hosts, error));
+  CHECK(error.empty());  // nothing configured is not an error
+  s.nexo_address = "ftp://192.0.2.10/nexo";
+  CHECK_FALSE(SpareTerminalLink::options_from(s, c.test_hosts, error));
+  CHECK(error.find("terminal.nexo") == 0);
+  s.nexo_address = "http://192.0.2.10:8080/nexo";
+  s.acquirer = "no_such_table";
+  CHECK_FALSE(SpareTerminalLink::options_from(s, c.test_hosts, error));
+  CHECK(error.find("no_such_table") != std::string::npos);
+  CHECK(error.find("example_acquirer_uat") != std::string::npos);
+  s.acquirer = "example_acquirer_uat";
+  s.poi_id = "TRAINING-01";
+  s.timeout_s = 90;
+  s.proxy_listen = "127.0.0.1:6000";
+  s.proxy_upstream = "192.0.2.50:5000";
+  s.test_hosts = {"192.0.2.50"};
+  auto o = SpareTerminalLink::options_from(s, c.test_hosts, error);
+  REQUIRE(o);
+  CHECK(o->nexo.poi_id == "TRAINING-01");
+  CHECK(o->nexo.timeout_ms == 90'000);
+  CHECK(o->acquirer == "example_acquirer_uat");
+  CHECK(o->proxy_upstream->port == 5000);
+  CHECK(o->test_hosts == std::vector<std::string>{"192.0.2.50"});
+}
