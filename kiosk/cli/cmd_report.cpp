@@ -1,5 +1,7 @@
 // `posdrill report`: the certification roster a manager reads, as CSV (for a spreadsheet) or JSON
-// (for scripts). Computed from the records at the moment of the call, like the kiosk's console.
+// (for scripts). Computed from the records at the moment of the call, like the kiosk's console:
+// certifications earned on other kiosks (cached in the store at each person's last sign-in) count,
+// merged by the same rule (merge_remote_awards), and each row says where its award was earned.
 
 #include <nlohmann/json.hpp>
 
@@ -17,9 +19,44 @@ namespace {
 
 nlohmann::json date_or_null(int64_t ms) { return ms ? nlohmann::json(format_date_utc(ms)) : nlohmann::json(nullptr); }
 
-std::string roster_json(const Track& track, const std::vector<RosterRow>& rows) {
+// Where a row's award was earned: `earned` is "here" (an attempt on this kiosk's records),
+// "elsewhere" (reported by the LRS) or "" (no award); `earned_at` names the other store or kiosk
+// when the statement said.
+struct Origin {
+  std::string earned, earned_at;
+};
+
+Origin origin_of(const RosterRow& row, const Track& track, const std::vector<AwardRow>& awards,
+                 const std::vector<RemoteAwardRow>& remote) {
+  if (row.awarded_ms == 0) return {};
+  for (const AwardRow& a : awards) {
+    if (a.operator_id != row.op.employee_id || a.track_id != track.id || a.awarded_ms != row.awarded_ms) continue;
+    if (const RemoteAwardRow* r = remote_origin(a, remote)) return {"elsewhere", earned_at(*r)};
+    return {"here", ""};
+  }
+  return {"here", ""};  // build_roster only reports awards it was given: not reached
+}
+
+// The console's CSV (roster_csv, so both stay column for column the same) with the award's origin
+// appended as the last two columns, where a spreadsheet reading the first eleven is not disturbed.
+std::string report_csv(const std::vector<RosterRow>& rows, const std::vector<Origin>& origins, bool bom) {
+  const std::string header = roster_csv({}, false);  // "employee_id,…,last_attempt\r\n"
+  std::string out = bom ? "\xEF\xBB\xBF" : "";
+  out += header.substr(0, header.size() - 2) + ",earned,earned_at\r\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    // One row's text: quoted fields keep any CR or LF inside quotes, so the row ends at the last CRLF.
+    std::string line = roster_csv({rows[i]}, false).substr(header.size());
+    line.resize(line.size() - 2);
+    out += line + ',' + csv_field(origins[i].earned) + ',' + csv_field(origins[i].earned_at) + "\r\n";
+  }
+  return out;
+}
+
+std::string roster_json(const Track& track, const std::vector<RosterRow>& rows, const std::vector<Origin>& origins) {
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& r : rows)
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const RosterRow& r = rows[i];
+    const Origin& o = origins[i];
     j.push_back({{"track", track.id},
                  {"employee_id", r.op.employee_id},
                  {"name", r.op.name},
@@ -33,9 +70,12 @@ std::string roster_json(const Track& track, const std::vector<RosterRow>& rows) 
                  {"expires", date_or_null(r.expires_ms)},
                  {"awarded_ms", r.awarded_ms},
                  {"expires_ms", r.expires_ms},
+                 {"earned", o.earned.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.earned)},
+                 {"earned_at", o.earned_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.earned_at)},
                  {"attempts", r.attempts},
                  {"last_attempt", date_or_null(r.last_attempt_ms)},
                  {"last_attempt_ms", r.last_attempt_ms}});
+  }
   return j.dump(2) + "\n";
 }
 
@@ -69,6 +109,7 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
   std::vector<OperatorRecord> ops;
   std::vector<AttemptRow> attempts;
   std::vector<AwardRow> awards;
+  std::vector<RemoteAwardRow> remote;
   std::error_code ec;
   // Without a database there is no one to report on: an empty roster, and no file created.
   if (std::filesystem::exists(database_path(settings), ec)) {
@@ -76,10 +117,18 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
     if (!store) return exit_usage;
     ops = store->operators(true);
     attempts = store->attempts();
-    awards = store->awards();
+    // The same figures as the console and its CSV export (kiosk/app/services.cpp): an award the
+    // LRS reported from another kiosk counts here, with this kiosk's validity rule.
+    for (const OperatorRecord& op : ops)
+      for (const RemoteAward& r : store->remote_awards(op.employee_id))
+        remote.push_back(
+            RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
+    awards = merge_remote_awards(content.tracks, store->awards(), remote);
   }
   const auto rows = build_roster(*track, content.scenarios, ops, attempts, awards, wall_clock_ms());
-  const std::string text = o.format == "csv" ? roster_csv(rows, o.bom) : roster_json(*track, rows);
+  std::vector<Origin> origins;
+  for (const RosterRow& r : rows) origins.push_back(origin_of(r, *track, awards, remote));
+  const std::string text = o.format == "csv" ? report_csv(rows, origins, o.bom) : roster_json(*track, rows, origins);
 
   if (o.output.empty()) {
     std::cout << text << std::flush;

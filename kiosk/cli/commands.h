@@ -44,7 +44,9 @@ struct OperatorOptions {
 };
 int cmd_operators(const Settings& settings, const OperatorOptions& options);
 
-// `posdrill report`: the certification roster of one track for every operator.
+// `posdrill report`: the certification roster of one track for every operator, certifications
+// earned on other kiosks included (as the manager console counts them), each row saying where its
+// award was earned (`earned`: here / elsewhere, `earned_at`: the other store or kiosk).
 struct ReportOptions {
   std::string format = "csv";  // "csv" or "json"
   std::string track_id;        // empty: the first loaded track

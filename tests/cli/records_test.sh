@@ -130,6 +130,35 @@ check "report --output" 0 'wrote 4 row' -- "$bin" "${p[@]}" report --bom --outpu
 [ "$(grep -c $'\r$' "$work/plain.csv")" = 5 ] && ok "CSV lines end in CRLF" || fail "CSV line ends"
 cat "$work/roster.csv" "$work/plain.csv" >> "$log"
 
+# ---- report: certifications earned elsewhere ---------------------------------------------------------
+# The kiosk caches what the LRS reports at each sign-in in remote_awards (schema v2); the report
+# counts those as the console and its CSV do (merge_remote_awards) and says where each was earned.
+now_ms=$(($(date +%s) * 1000))
+day_ms=86400000
+e1_award=$(sqlite3 "$db" "SELECT max(awarded_ms) FROM awards WHERE operator_id = 'E1'")
+sqlite3 "$db" "INSERT INTO remote_awards (statement_id, operator_id, track_id, awarded_ms, kiosk_id, store_id, fetched_ms) VALUES
+  ('11111111-1111-4111-8111-111111111111', 'E2', 'card_payments_l1', $((now_ms - 10 * day_ms)), 'till-9', 'S0099', $now_ms),
+  ('22222222-2222-4222-8222-222222222222', 'A1', 'card_payments_l1', $((now_ms - 200 * day_ms)), 'till-7', '', $now_ms),
+  ('33333333-3333-4333-8333-333333333333', 'E1', 'card_payments_l1', $((e1_award + 20000)), 'this-kiosk', 'S01', $now_ms),
+  ('44444444-4444-4444-8444-444444444444', 'E3', 'no_such_track', $((now_ms - day_ms)), 'till-2', 'S0002', $now_ms)" 2>>"$log" &&
+  ok "remote awards cached in the test database" || fail "cannot insert remote awards with sqlite3"
+check "report csv has the origin columns" 0 '^employee_id,name,role,store,status,passed,required,awarded,expires,attempts,last_attempt,earned,earned_at' -- "$bin" "${p[@]}" report
+check "report counts an award earned in another store" 0 '^E2,"Li, ""Wei""",manager,,certified,.*,elsewhere,S0099' -- "$bin" "${p[@]}" report
+check "report names the kiosk when the store is unknown" 0 '^A1,Admin,admin,,expired,.*,elsewhere,till-7' -- "$bin" "${p[@]}" report
+check "report keeps a local award coming back as earned here" 0 '^E1,王小明,trainee,S01,certified,.*,here,' -- "$bin" "${p[@]}" report
+check "report ignores a track this kiosk does not teach" 0 "^E3,'=cmd\|x,trainee,,(not_started|in_progress),.*,,"$'\r'"?$" -- "$bin" "${p[@]}" report
+out=$("$bin" "${p[@]}" report --format json 2>&1); printf '%s\n' "$out" >> "$log"
+e2_json=$(tr -d '\n ' <<<"$out" | grep -o '{[^{}]*"employee_id":"E2"[^{}]*}')
+grep -q '"status":"certified"' <<<"$e2_json" && grep -q '"earned":"elsewhere"' <<<"$e2_json" &&
+  grep -q '"earned_at":"S0099"' <<<"$e2_json" && ok "report json says where E2 was earned" ||
+  { fail "report json for E2: $e2_json"; }
+e3_json=$(tr -d '\n ' <<<"$out" | grep -o '{[^{}]*"employee_id":"E3"[^{}]*}')
+grep -q '"earned":null' <<<"$e3_json" && grep -q '"earned_at":null' <<<"$e3_json" &&
+  ok "report json: no award, no origin" || fail "report json for E3: $e3_json"
+# The remote award's expiry is this kiosk's rule: awarded + the track's 180 days.
+e2_expires=$(sqlite3 "$db" "SELECT date(($((now_ms - 10 * day_ms)) + 180 * $day_ms) / 1000, 'unixepoch')")
+check "remote award expires by this kiosk's validity" 0 "^E2,.*,certified,[0-9]+,[0-9]+,[0-9-]+,$e2_expires," -- "$bin" "${p[@]}" report
+
 # ---- db check --------------------------------------------------------------------------------------
 check "db check ok" 0 '^ok$' -- "$bin" "${p[@]}" db check
 check "db check json" 0 '"ok": true' -- "$bin" "${p[@]}" db check --json
