@@ -915,3 +915,41 @@ std::string build_response(const Response& response) {
 }
 
 }  // namespace posdrill::nexo
+
+namespace posdrill {
+
+std::optional<NexoTarget> parse_nexo_url(std::string_view url, std::string& error) {
+  NexoTarget t;
+  std::string_view rest;
+  if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else if (url.rfind("https://", 0) == 0) {
+    t.https = true;
+    rest = url.substr(8);
+  } else {
+    error = "the terminal address must start with http:// or https://, like http://192.0.2.10:8443/nexo";
+    return std::nullopt;
+  }
+  std::size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  t.path = slash == std::string_view::npos ? "/nexo" : std::string(rest.substr(slash));
+  if (t.path.find_first_of("?#@ ") != std::string::npos || authority.find('@') != std::string_view::npos) {
+    error = "the terminal address must be a plain address and path, without user, query or fragment";
+    return std::nullopt;
+  }
+  std::string why;
+  auto e = parse_endpoint(authority, why);
+  if (!e || e->port == 0) {
+    error = "the terminal address needs a numeric address and port, like 192.0.2.10:8443" +
+            (why.empty() ? std::string() : " (" + why + ")");
+    return std::nullopt;
+  }
+  t.endpoint = *e;
+  return t;
+}
+
+std::string nexo_url_text(const NexoTarget& t) {
+  return std::string(t.https ? "https://" : "http://") + endpoint_text(t.endpoint) + t.path;
+}
+
+}  // namespace posdrill

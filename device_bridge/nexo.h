@@ -26,6 +26,8 @@
 #include <variant>
 #include <vector>
 
+#include "device_bridge/tcp.h"
+
 namespace posdrill::nexo {
 
 inline constexpr std::size_t max_message_bytes = 64 * 1024;
@@ -222,3 +224,19 @@ std::optional<std::string> additional_value(std::string_view additional, std::st
 std::string encode_additional(const std::vector<std::pair<std::string, std::string>>& items);
 
 }  // namespace posdrill::nexo
+
+namespace posdrill {
+
+// Where a terminal's nexo endpoint is: http or https, a numeric address (or localhost) with a
+// port, a plain path. Parsed here, with the codec, so the config check and the kiosk's bridge
+// apply one rule.
+struct NexoTarget {
+  bool https = false;
+  Endpoint endpoint;
+  std::string path = "/nexo";
+};
+// "http://127.0.0.1:8080/nexo" -> NexoTarget; nullopt with `error` in plain words otherwise.
+std::optional<NexoTarget> parse_nexo_url(std::string_view url, std::string& error);
+std::string nexo_url_text(const NexoTarget& t);
+
+}  // namespace posdrill

@@ -173,18 +173,21 @@ int main(int argc, char** argv) {
 
   ProxyOptions proxy_opts;
   auto* proxy = app.add_subcommand("proxy", "Relay a real terminal to its acquirer TEST host, injecting faults");
-  proxy->add_option("--listen", proxy_opts.listen, "ADDR:PORT the real terminal dials (port 0: any free port)")
-      ->required();
-  proxy->add_option("--upstream", proxy_opts.upstream, "ADDR:PORT of the acquirer's test host")->required();
+  proxy->add_option("--listen", proxy_opts.listen,
+                    "ADDR:PORT the real terminal dials (port 0: any free port; default: config terminal.proxy.listen)");
+  proxy->add_option("--upstream", proxy_opts.upstream,
+                    "ADDR:PORT of the acquirer's test host (default: config terminal.proxy.upstream)");
   proxy->add_option("--scenario", proxy_opts.scenario_id,
                     "Inject this scenario's faults (real_terminal.faults: proxy)");
   proxy->add_option("--faults", proxy_opts.faults_file, "Inject the faults: list of this YAML file");
   proxy->add_option("--test-host", proxy_opts.test_hosts,
-                    "An allowed upstream besides loopback: a numeric ADDR or ADDR:PORT (repeatable)");
+                    "An allowed upstream besides loopback, added to config terminal.test_hosts: a numeric ADDR or "
+                    "ADDR:PORT (repeatable)");
   proxy->add_option("--profile", proxy_opts.profile,
                     "With --scenario: the acquirer test host (content/test_hosts) whose amounts to print");
   proxy->footer(
-      "The upstream must be a loopback address or one given with --test-host: a real terminal's traffic is never "
+      "The upstream must be a loopback address, one listed in config terminal.test_hosts or one given with "
+      "--test-host: a real terminal's traffic is never "
       "relayed to any other host. The log shows counts, lengths, MTIs and faults, never message contents.");
   proxy->fallthrough();
 

@@ -1,9 +1,11 @@
 // `posdrill proxy`: the host-link fault proxy (device_bridge/proxy.h) as a service. A spare real
 // terminal's host address points at it and its acquirer's TEST host sits behind it, so a scenario's
-// fault script hits the real terminal's line as it hits the emulator's.
+// fault script hits the real terminal's line as it hits the emulator's. The addresses and the
+// allow-list come from the flags and from the config's terminal: section (cli/terminal_settings.h).
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "device_bridge/proxy.h"
@@ -51,25 +53,37 @@ bool print_outcomes(const ContentSet& set, const Scenario& s, const std::string&
 int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
   const char* me = "posdrill proxy: ";
   std::string error;
-  auto listen_at = parse_endpoint(options.listen, error);
-  if (!listen_at) {
-    std::cerr << me << "--listen: " << error << '\n';
-    return exit_usage;
-  }
-  auto upstream = parse_endpoint(options.upstream, error);
-  if (!upstream) {
-    std::cerr << me << "--upstream: " << error << '\n';
-    return exit_usage;
-  }
+  // A flag beats the config's terminal.proxy section, as every flag beats the config.
+  auto address = [&](const std::string& flag_value, const std::string& config_value, const char* flag,
+                     const char* key) -> std::optional<Endpoint> {
+    const bool from_flag = !flag_value.empty();
+    const std::string& text = from_flag ? flag_value : config_value;
+    if (text.empty()) {
+      std::cerr << me << "needs " << flag << " ADDR:PORT, or " << key << " in the config's terminal: section\n";
+      return std::nullopt;
+    }
+    auto e = parse_endpoint(text, error);
+    if (!e) std::cerr << me << (from_flag ? flag : key) << ": " << error << '\n';
+    return e;
+  };
+  auto listen_at = address(options.listen, settings.terminal.proxy_listen, "--listen", "terminal.proxy.listen");
+  if (!listen_at) return exit_usage;
+  auto upstream = address(options.upstream, settings.terminal.proxy_upstream, "--upstream", "terminal.proxy.upstream");
+  if (!upstream) return exit_usage;
   for (const auto& entry : options.test_hosts) {
     if (!valid_test_host_entry(entry, error)) {
       std::cerr << me << "--test-host: " << error << '\n';
       return exit_usage;
     }
   }
+  // The allow-list is the config's terminal.test_hosts (checked when the config was read) plus
+  // every --test-host: a flag adds to the config here rather than replacing it, so a one-off test
+  // host on the command line never silently drops the ones the kiosk is set up with.
+  std::vector<std::string> test_hosts = settings.terminal.test_hosts;
+  test_hosts.insert(test_hosts.end(), options.test_hosts.begin(), options.test_hosts.end());
   // Checked before anything else is loaded: a real terminal's traffic never goes anywhere else.
-  if (!upstream_allowed(*upstream, options.test_hosts, error)) {
-    std::cerr << me << "refused: " << error << '\n';
+  if (!upstream_allowed(*upstream, test_hosts, error)) {
+    std::cerr << me << "refused: " << error << "; the config's terminal.test_hosts are allowed too\n";
     return exit_failed;
   }
   if (!options.scenario_id.empty() && !options.faults_file.empty()) {
@@ -119,7 +133,7 @@ int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
 
   HostLinkProxy::Options po;
   po.upstream = *upstream;
-  po.test_hosts = options.test_hosts;
+  po.test_hosts = test_hosts;
   // The log names counts, lengths, MTIs and faults, never message bytes (card data).
   HostLinkProxy proxy(po, &plan, [me](const std::string& line) { std::cerr << me << line << '\n'; });
   if (!proxy.listen(*listen_at, error)) {

@@ -95,11 +95,13 @@ int cmd_terminal_nexo(const Settings& settings, const NexoServiceOptions& option
 // TEST host (device_bridge/proxy.h). Exit 0 after a clean stop, 1 refused upstream / cannot
 // listen, 2 usage or content error.
 struct ProxyOptions {
+  // ADDR:PORT; empty: the config's terminal.proxy.listen / .upstream (an error when that is empty too).
   std::string listen, upstream;
-  std::string scenario_id;              // the scenario's faults (real_terminal.faults: proxy)
-  std::string faults_file;              // or a bare `faults:` list
-  std::vector<std::string> test_hosts;  // allowed upstreams besides loopback
-  std::string profile;                  // content/test_hosts id: print the amount for each outcome
+  std::string scenario_id;  // the scenario's faults (real_terminal.faults: proxy)
+  std::string faults_file;  // or a bare `faults:` list
+  // Allowed upstreams besides loopback, added to the config's terminal.test_hosts.
+  std::vector<std::string> test_hosts;
+  std::string profile;  // content/test_hosts id: print the amount for each outcome
 };
 int cmd_proxy(const Settings& settings, const ProxyOptions& options);
 

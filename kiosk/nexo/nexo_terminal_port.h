@@ -46,15 +46,6 @@ namespace posdrill {
 // 620550, 621094, 411111, 424242.
 std::vector<std::string> default_test_bins();
 
-struct NexoTarget {
-  bool https = false;
-  Endpoint endpoint;
-  std::string path = "/nexo";
-};
-// "http://127.0.0.1:8080/nexo" -> NexoTarget; nullopt with `error` in plain words otherwise.
-std::optional<NexoTarget> parse_nexo_url(std::string_view url, std::string& error);
-std::string nexo_url_text(const NexoTarget& t);
-
 struct NexoTerminalConfig {
   std::string url;                           // the terminal's endpoint, e.g. http://192.0.2.10:8443/nexo
   std::string poi_id = "POSDRILL-TRAINING";  // the terminal's POIID

@@ -71,5 +71,89 @@ printf 'lang: en\ncontent: %s\n' "$content" > "$XDG_CONFIG_HOME/posdrill/config.
 check "default config from XDG_CONFIG_HOME" 0 'Pre-authorization' -- "$bin" list
 check "flag beats config" 0 '预授权' -- "$bin" list --lang zh
 
+# Config `terminal:` section (cli/terminal_settings.h): every field accepted when right, and each
+# mistake named by file:line:column with what was expected. `tcfg NAME LINES…` writes
+# $work/NAME.yaml: `terminal:` then one line each.
+tcfg() {
+  local name=$1
+  shift
+  { echo 'terminal:'; printf '%s\n' "$@"; } > "$work/$name.yaml"
+}
+tcheck() {  # NAME EXPECTED_EXIT PATTERN CONFIG
+  check "$1" "$2" "$3" -- "$bin" --config "$work/$4.yaml" --content "$content" list
+}
+tcfg t_full '  nexo: http://192.0.2.10:8080/nexo' '  poi_id: TRAINING-01' '  acquirer: example_acquirer_uat' \
+  '  timeout: 120' '  ca_file: terminal-ca.pem' '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: 192.0.2.50:5000' \
+  '  test_hosts: [192.0.2.50:5000]'
+tcheck "terminal: every field accepted" 0 '' t_full
+tcfg t_hosts_first '  test_hosts: [192.0.2.50, "[2001:db8::5]:5000"]' '  proxy: {listen: "[::1]:0", upstream: "[2001:db8::5]:5000"}' \
+  '  nexo: https://[2001:db8::10]:8443/nexo' '  timeout: 5' '  poi_id: "POI 7 (till #3)"'
+tcheck "terminal: test_hosts before proxy, IPv6, https, a port-less test host" 0 '' t_hosts_first
+tcfg t_loopback '  proxy:' '    listen: 127.0.0.1:0' '    upstream: localhost:5000' '  timeout: 600' '  ca_file: /etc/ssl/x.pem'
+tcheck "terminal: a loopback upstream needs no test_hosts" 0 '' t_loopback
+printf 'terminal: yes\n' > "$work/t_scalar.yaml"
+tcheck "terminal: not a map" 2 "t_scalar.yaml:1:11: expected 'terminal' to be a map with keys nexo, poi_id" t_scalar
+tcfg t_unknown '  nexo: http://192.0.2.10:8080/nexo' '  nexus: x'
+tcheck "terminal: unknown key lists the expected ones" 2 \
+  "t_unknown.yaml:3:3: unknown key 'terminal.nexus'; expected one of: nexo, poi_id, acquirer, timeout, ca_file, proxy, test_hosts" t_unknown
+tcfg t_nexo_scheme '  nexo: ftp://192.0.2.10:21/nexo'
+tcheck "terminal: nexo needs http or https" 2 "t_nexo_scheme.yaml:2:9: expected 'terminal.nexo' to be the terminal's nexo URL.*http:// or https://" t_nexo_scheme
+tcfg t_nexo_name '  nexo: http://terminal.example:8080/nexo'
+tcheck "terminal: nexo needs a numeric address" 2 "t_nexo_name.yaml:2:9: .*numeric address and port" t_nexo_name
+tcfg t_nexo_port '  nexo: http://192.0.2.10/nexo'
+tcheck "terminal: nexo needs a port" 2 "t_nexo_port.yaml:2:9: .*numeric address and port" t_nexo_port
+tcfg t_nexo_query '  nexo: http://192.0.2.10:8080/nexo?debug=1'
+tcheck "terminal: nexo without a query" 2 "t_nexo_query.yaml:2:9: .*without user, query or fragment" t_nexo_query
+tcfg t_nexo_empty '  nexo: ""'
+tcheck "terminal: empty nexo" 2 "t_nexo_empty.yaml:2:9: expected 'terminal.nexo' to be a single value" t_nexo_empty
+tcfg t_poi_long "  poi_id: $(printf 'P%.0s' {1..65})"
+tcheck "terminal: poi_id over 64 characters" 2 "t_poi_long.yaml:2:11: expected 'terminal.poi_id' to be 1-64 printable ASCII" t_poi_long
+tcfg t_poi_cjk '  poi_id: 终端1'
+tcheck "terminal: poi_id not ASCII" 2 "t_poi_cjk.yaml:2:11: expected 'terminal.poi_id' to be 1-64 printable ASCII" t_poi_cjk
+tcfg t_acq_empty "  acquirer: ''"
+tcheck "terminal: empty acquirer" 2 "t_acq_empty.yaml:2:13: expected 'terminal.acquirer' to be a single value" t_acq_empty
+tcfg t_acq_map '  acquirer: {id: x}'
+tcheck "terminal: acquirer as a map" 2 "t_acq_map.yaml:2:13: expected 'terminal.acquirer' to be a single value" t_acq_map
+for bad in 4 601 12.5 2m -30 0x10; do
+  tcfg t_timeout "  timeout: $bad"
+  tcheck "terminal: timeout $bad refused" 2 \
+    "t_timeout.yaml:2:12: expected 'terminal.timeout' to be a whole number of seconds from 5 to 600, got '$bad'" t_timeout
+done
+tcfg t_ca_list '  ca_file: [a.pem, b.pem]'
+tcheck "terminal: ca_file is one file" 2 "t_ca_list.yaml:2:12: expected 'terminal.ca_file' to be a single value" t_ca_list
+tcfg t_proxy_scalar '  proxy: 192.0.2.50:5000'
+tcheck "terminal: proxy must be a map" 2 "t_proxy_scalar.yaml:2:10: expected 'terminal.proxy' to be a map" t_proxy_scalar
+tcfg t_proxy_half '  proxy:' '    listen: 0.0.0.0:6000'
+tcheck "terminal: proxy needs upstream too" 2 "t_proxy_half.yaml:3:5: expected 'terminal.proxy' to have both listen and upstream; upstream is missing" t_proxy_half
+tcfg t_proxy_half2 '  proxy: {upstream: 127.0.0.1:5000}'
+tcheck "terminal: proxy needs listen too" 2 "t_proxy_half2.yaml:2:10: .*listen is missing" t_proxy_half2
+tcfg t_proxy_key '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: 127.0.0.1:5000' '    upstrem: 127.0.0.1:5001'
+tcheck "terminal: unknown proxy key" 2 "t_proxy_key.yaml:5:5: unknown key 'terminal.proxy.upstrem'; expected: listen, upstream" t_proxy_key
+tcfg t_listen_bad '  proxy:' '    listen: everywhere' '    upstream: 127.0.0.1:5000'
+tcheck "terminal: proxy listen not ADDR:PORT" 2 "t_listen_bad.yaml:3:13: expected 'terminal.proxy.listen' to be ADDR:PORT" t_listen_bad
+tcfg t_up_name '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: acquirer.example:5000'
+tcheck "terminal: proxy upstream host name refused" 2 "t_up_name.yaml:4:15: expected 'terminal.proxy.upstream' to be ADDR:PORT" t_up_name
+tcfg t_up_port0 '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: 127.0.0.1:0'
+tcheck "terminal: proxy upstream port 0" 2 "t_up_port0.yaml:4:15: .*port 0 cannot be dialled" t_up_port0
+tcfg t_up_refused '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: 192.0.2.50:5000'
+tcheck "terminal: upstream not a test host is refused" 2 \
+  "t_up_refused.yaml:4:15: 'terminal.proxy.upstream' is refused: .*not an allowed acquirer TEST host" t_up_refused
+tcfg t_up_wrong_port '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: 192.0.2.50:5000' '  test_hosts: [192.0.2.50:5001]'
+tcheck "terminal: a test host on another port does not allow it" 2 "t_up_wrong_port.yaml:4:15: .*is refused" t_up_wrong_port
+tcfg t_hosts_scalar '  test_hosts: 192.0.2.50'
+tcheck "terminal: test_hosts must be a list" 2 "t_hosts_scalar.yaml:2:15: expected 'terminal.test_hosts' to be a list" t_hosts_scalar
+tcfg t_hosts_range '  test_hosts: [192.0.2.50, 192.0.2.0/24]'
+tcheck "terminal: a network range is not a test host" 2 "t_hosts_range.yaml:2:28: expected a 'terminal.test_hosts' entry to be a numeric ADDR or ADDR:PORT, got '192.0.2.0/24'" t_hosts_range
+tcfg t_hosts_any '  test_hosts:' '    - 0.0.0.0'
+tcheck "terminal: the unspecified address is not a test host" 2 "t_hosts_any.yaml:3:7: .*got '0.0.0.0'" t_hosts_any
+tcfg t_hosts_name '  test_hosts: [uat.acquirer.example]'
+tcheck "terminal: a host name is not a test host" 2 "t_hosts_name.yaml:2:16: .*got 'uat.acquirer.example'" t_hosts_name
+tcfg t_hosts_nested '  test_hosts: [[192.0.2.50]]'
+tcheck "terminal: a test_hosts entry is one value" 2 "t_hosts_nested.yaml:2:16: expected each 'terminal.test_hosts' entry" t_hosts_nested
+tcfg t_many '  nexo: x' '  timeout: 1' '  poi_id: ""'
+out=$("$bin" --config "$work/t_many.yaml" --content "$content" list 2>&1)
+[ "$(grep -c 't_many.yaml:' <<<"$out")" -eq 3 ] && { echo "ok   terminal: every mistake is reported at once"; passed=$((passed + 1)); } ||
+  { echo "FAIL terminal: every mistake is reported at once"; echo "$out"; failed=$((failed + 1)); }
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
