@@ -42,11 +42,12 @@ bench: deps
 	node bench/bench_interop_ratio.mjs build/bench/bench/bench_interop_codec
 	bench/sync_bench.sh build/bench/bench/bench_sync 3 10000 500
 
-# Longer fuzzing of the ISO 8583 codec than the short runs in make test.
+# Longer fuzzing of the ISO 8583 codec and the nexo parser than the short runs in make test.
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	tests/fuzz/run_fuzz.sh $(CURDIR) build/fuzz codec_cup -max_total_time=$(FUZZ_SECONDS)
 	tests/fuzz/run_fuzz.sh $(CURDIR) build/fuzz codec_interop -max_total_time=$(FUZZ_SECONDS)
+	tests/fuzz/run_fuzz.sh $(CURDIR) build/fuzz nexo -max_total_time=$(FUZZ_SECONDS)
 
 # Re-bless the golden transcripts after an intended change; review the diff before committing.
 approve: deps

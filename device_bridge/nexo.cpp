@@ -852,10 +852,13 @@ json payment_response_json(const PaymentResponse& p) {
     if (p.acquirer_transaction) acq["AcquirerTransactionID"] = txn_json(*p.acquirer_transaction);
     result["PaymentAcquirerData"] = acq;
   }
-  return json{{"Response", status_json(p.response)},
-              {"SaleData", {{"SaleTransactionID", txn_json(p.sale_transaction)}}},
-              {"POIData", {{"POITransactionID", txn_json(p.poi_transaction)}}},
-              {"PaymentResult", result}};
+  json j{{"Response", status_json(p.response)},
+         {"POIData", {{"POITransactionID", txn_json(p.poi_transaction)}}},
+         {"PaymentResult", result}};
+  // SaleData is optional in a response (a refusal may not echo it): written only when known, so
+  // what the parser accepted builds back into something it accepts again.
+  if (!p.sale_transaction.transaction_id.empty()) j["SaleData"] = {{"SaleTransactionID", txn_json(p.sale_transaction)}};
+  return j;
 }
 
 json reversal_response_json(const ReversalResponse& v) {

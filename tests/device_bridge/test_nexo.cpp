@@ -156,6 +156,23 @@ TEST_CASE("nexo responses round-trip", "[nexo]") {
   REQUIRE(r.ok());
 }
 
+TEST_CASE("a payment response without SaleData builds back into one the parser takes", "[nexo]") {
+  // Found by fuzz.nexo: SaleData is optional when parsing but was always written, empty, when
+  // building, and an empty SaleTransactionID is refused.
+  const std::string text =
+      R"({"SaleToPOIResponse":{"MessageHeader":{"MessageCategory":"Payment","MessageClass":"Service",)"
+      R"("MessageType":"Response","POIID":"P","ProtocolVersion":"3.0","SaleID":"S","ServiceID":"1"},)"
+      R"("PaymentResponse":{"Response":{"Result":"Failure","ErrorCondition":"Refusal"},)"
+      R"("POIData":{"POITransactionID":{"TransactionID":"P1","TimeStamp":"2026-11-21T14:32:05Z"}}}}})";
+  auto first = parse_response(text);
+  REQUIRE(first.ok());
+  const std::string built = build_response(*first.value);
+  CHECK(nlohmann::json::parse(built)["SaleToPOIResponse"]["PaymentResponse"].count("SaleData") == 0);
+  auto again = parse_response(built);
+  REQUIRE(again.ok());
+  CHECK(build_response(*again.value) == built);
+}
+
 TEST_CASE("a full card number in MaskedPan is refused and not kept", "[nexo]") {
   PaymentResponse pay;
   pay.sale_transaction = {"T-1", "2026-11-20T14:32:00+08:00"};

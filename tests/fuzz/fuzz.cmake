@@ -1,8 +1,9 @@
-# libFuzzer targets of the ISO 8583 codec (tests/fuzz/fuzz_codec_*.cpp). The project builds with
-# g++; run_fuzz.sh compiles these with clang++ -fsanitize=fuzzer,address,undefined itself and fails
-# (never skips) when clang or libFuzzer's runtime is missing. The ctest run is short; `make fuzz`
-# runs longer. Included from tests/CMakeLists.txt.
-foreach(target codec_cup codec_interop)
+# libFuzzer targets of the ISO 8583 codec (tests/fuzz/fuzz_codec_*.cpp) and of the nexo JSON
+# messages (tests/fuzz/fuzz_nexo.cpp). The project builds with g++; run_fuzz.sh compiles these with
+# clang++ -fsanitize=fuzzer,address,undefined itself and fails (never skips) when clang or
+# libFuzzer's runtime is missing. The ctest run is short; `make fuzz` runs longer. Included from
+# tests/CMakeLists.txt.
+foreach(target codec_cup codec_interop nexo)
   add_test(NAME fuzz.${target}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_fuzz.sh ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/fuzz
                    ${target} -runs=300000 -seed=1)

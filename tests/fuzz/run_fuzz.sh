@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds one codec fuzz target with clang++ and libFuzzer (+ ASan, UBSan) and runs it, seeded from
-# the committed corpus. The main build is g++, so this compiles the few sources it needs directly.
+# Builds one fuzz target with clang++ and libFuzzer (+ ASan, UBSan) and runs it, seeded from the
+# committed corpus. The main build is g++, so this compiles the few sources it needs directly.
 # Usage: run_fuzz.sh SRC_DIR OUT_DIR TARGET [libFuzzer flags...]
-#   TARGET: codec_cup | codec_interop
+#   TARGET: codec_cup | codec_interop (ISO 8583) | nexo (nexo JSON, device_bridge/nexo.h)
 #   e.g.   run_fuzz.sh . build/fuzz codec_cup -runs=20000        (ctest)
 #          run_fuzz.sh . build/fuzz codec_cup -max_total_time=300 (make fuzz)
 # A missing compiler or runtime fails loudly: the fuzz test is never skipped.
@@ -12,8 +12,8 @@ out=${2:?usage: run_fuzz.sh SRC_DIR OUT_DIR TARGET [flags]}
 target=${3:?usage: run_fuzz.sh SRC_DIR OUT_DIR TARGET [flags]}
 shift 3
 case "$target" in
-  codec_cup | codec_interop) ;;
-  *) echo "fuzz FAILED: unknown target '$target' (codec_cup, codec_interop)" >&2; exit 1 ;;
+  codec_cup | codec_interop | nexo) ;;
+  *) echo "fuzz FAILED: unknown target '$target' (codec_cup, codec_interop, nexo)" >&2; exit 1 ;;
 esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -44,9 +44,16 @@ if [ ! -x "$probe" ]; then
   fi
 fi
 
-sources=("$src/tests/fuzz/fuzz_$target.cpp" "$src/device_bridge/iso8583.cpp" "$src/device_bridge/crypto.cpp")
-headers=("$src/device_bridge/iso8583.h" "$src/device_bridge/crypto.h" "$src/device_bridge/iso_message.h"
-         "$src/device_bridge/framing.h")
+if [ "$target" = nexo ]; then
+  # nlohmann-json is header-only and found in the system include path, as in the main build.
+  sources=("$src/tests/fuzz/fuzz_nexo.cpp" "$src/device_bridge/nexo.cpp" "$src/device_bridge/tcp.cpp"
+           "$src/device_bridge/framing.cpp")
+  headers=("$src/device_bridge/nexo.h" "$src/device_bridge/tcp.h" "$src/device_bridge/framing.h")
+else
+  sources=("$src/tests/fuzz/fuzz_$target.cpp" "$src/device_bridge/iso8583.cpp" "$src/device_bridge/crypto.cpp")
+  headers=("$src/device_bridge/iso8583.h" "$src/device_bridge/crypto.h" "$src/device_bridge/iso_message.h"
+           "$src/device_bridge/framing.h" "$src/tests/fuzz/fuzz_codec.h")
+fi
 bin="$out/fuzz_$target"
 stale=0
 if [ ! -x "$bin" ]; then stale=1; else
@@ -65,11 +72,14 @@ if [ ! -d "$seeds" ] || [ -z "$(ls -A "$seeds")" ]; then
   echo "fuzz FAILED: seed corpus $seeds is missing or empty" >&2
   exit 1
 fi
+# nexo texts run up to max_message_bytes (64 KiB); ISO 8583 frames stay under 4200 bytes.
+max_len=4200
+if [ "$target" = nexo ]; then max_len=8192; fi
 # New inputs go to the first corpus folder: keep them in the build tree, never in the sources.
 work="$out/corpus_$target"
 mkdir -p "$work"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 echo "fuzz: $bin $* (seeds $seeds)"
-"$bin" -timeout=10 -rss_limit_mb=2048 -max_len=4200 -print_final_stats=1 -artifact_prefix="$out/$target-" \
+"$bin" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$out/$target-" \
   "$@" "$work" "$seeds"
