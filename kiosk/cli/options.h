@@ -3,7 +3,9 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -24,6 +26,9 @@ struct Settings {
   LrsConfig lrs;                  // config `lrs:` section, then $POSDRILL_LRS_*
   RealTerminalSettings terminal;  // config `terminal:` section (spare real terminal)
 };
+
+// A config number: plain decimal digits (no sign games, no "12.5", no "0x10") from lo to hi.
+std::optional<int> parse_whole_number(std::string_view text, int lo, int hi);
 
 // 1-64 of A-Z a-z 0-9 . _ - (kiosk and store ids travel in every synced record).
 bool valid_site_id(std::string_view id);

@@ -25,6 +25,16 @@
 
 namespace posdrill {
 
+std::optional<int> parse_whole_number(std::string_view text, int lo, int hi) {
+  try {
+    const std::string s(text);
+    const long long n = std::stoll(s);
+    if (std::to_string(n) == s && n >= lo && n <= hi) return static_cast<int>(n);
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
 bool valid_site_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (unsigned char c : id)
@@ -44,13 +54,9 @@ bool load_lrs_section(const YAML::Node& node, const std::filesystem::path& file,
   LrsConfig& c = settings.lrs;
   bool ok = true;
   auto number = [&](const YAML::Node& v, const std::string& key, int lo, int hi, int& out) {
-    try {
-      const long long n = std::stoll(v.Scalar());
-      if (std::to_string(n) == v.Scalar() && n >= lo && n <= hi) {
-        out = static_cast<int>(n);
-        return;
-      }
-    } catch (...) {
+    if (const std::optional<int> n = parse_whole_number(v.Scalar(), lo, hi)) {
+      out = *n;
+      return;
     }
     err(v.Mark(), "expected 'lrs." + key + "' to be a whole number from " + std::to_string(lo) + " to " +
                       std::to_string(hi) + ", got '" + v.Scalar() + "'");

@@ -145,7 +145,7 @@ bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& 
     const std::string& s = v.Scalar();
     if (key == "nexo") {
       if (std::string problem = nexo_url_problem(s); !problem.empty()) {
-        err(v.Mark(), "expected 'terminal.nexo' to be the terminal's nexo URL, got '" + s + "': it " + problem);
+        err(v.Mark(), "expected 'terminal.nexo' to be the terminal's nexo URL, got '" + s + "' (" + problem + ")");
         ok = false;
       } else {
         t.nexo_address = s;
@@ -161,12 +161,7 @@ bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& 
       // Whether content/test_hosts has this profile is the kiosk's check, once content is loaded.
       t.acquirer = s;
     } else if (key == "timeout") {
-      std::optional<int> n;
-      try {
-        const long long x = std::stoll(s);
-        if (std::to_string(x) == s && x >= 5 && x <= 600) n = static_cast<int>(x);
-      } catch (...) {
-      }
+      const std::optional<int> n = parse_whole_number(s, 5, 600);
       if (!n) {
         err(v.Mark(), "expected 'terminal.timeout' to be a whole number of seconds from 5 to 600, got '" + s + "'");
         ok = false;

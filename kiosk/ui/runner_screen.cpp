@@ -63,22 +63,27 @@ void terminal_display(const AppState& st, const Theme& th) {
   ImGui::Dummy(ImVec2(w, h + 2 * m.pad));
 }
 
-void terminal_menu(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+// The operations as a grid of touch buttons "op.<name>", live only during a terminal task.
+void op_grid(const AppState& st, const Theme& th, const std::vector<TerminalOp>& ops, bool live,
+             const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
-  const Step* step = current_step(st);
-  const bool live = step && step->kind == StepKind::terminal;
-  paragraph(ImGui::GetFont(), st.strings.tr(live ? "runner.menu" : "runner.menu_idle", st.lang),
-            live ? palette().accent : palette().text_dim);
   const float w = ImGui::GetContentRegionAvail().x;
   const int columns = w > 3 * 200.0f * m.scale ? 3 : 2;
   const float bw = std::floor((w - m.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns));
-  const std::vector<TerminalOp>& ops = twin_menu_ops();
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (i % static_cast<std::size_t>(columns) != 0) ImGui::SameLine(0.0f, m.gap);
     const std::string id = "op." + std::string(terminal_op_name(ops[i]));
     // Fixed height per row, so the grid stays a grid when one label wraps.
     if (touch_button(th, terminal_op_label(ops[i]).get(st.lang), id, bw, live)) dispatch(DoTerminalOp{ops[i]});
   }
+}
+
+void terminal_menu(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const Step* step = current_step(st);
+  const bool live = step && step->kind == StepKind::terminal;
+  paragraph(ImGui::GetFont(), st.strings.tr(live ? "runner.menu" : "runner.menu_idle", st.lang),
+            live ? palette().accent : palette().text_dim);
+  op_grid(st, th, twin_menu_ops(), live, dispatch);
 }
 
 void receipts(const AppState& st, const Theme& th) {
@@ -175,15 +180,7 @@ void spare_panel(const AppState& st, const Theme& th, const Dispatch& dispatch) 
   const bool live = step && step->kind == StepKind::terminal && !a.sent;
   paragraph(f, st.strings.tr(live ? "spare.panel.menu" : "spare.panel.menu_idle", lang),
             live ? pal.accent : pal.text_dim);
-  const float w = ImGui::GetContentRegionAvail().x;
-  const int columns = w > 3 * 200.0f * m.scale ? 3 : 2;
-  const float bw = std::floor((w - m.gap * static_cast<float>(columns - 1)) / static_cast<float>(columns));
-  const std::vector<TerminalOp>& ops = spare_terminal_ops();
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (i % static_cast<std::size_t>(columns) != 0) ImGui::SameLine(0.0f, m.gap);
-    const std::string id = "op." + std::string(terminal_op_name(ops[i]));
-    if (touch_button(th, terminal_op_label(ops[i]).get(lang), id, bw, live)) dispatch(DoTerminalOp{ops[i]});
-  }
+  op_grid(st, th, spare_terminal_ops(), live, dispatch);
   paragraph(f, st.strings.tr("spare.panel.keypad", lang), pal.text_dim);
 }
 

@@ -62,11 +62,31 @@ void pump_until(Kiosk& k, SpareTerminalLink& link, const std::function<bool()>& 
   FAIL("the spare terminal link never reached: " << what);
 }
 
+// The kiosk with its link to an emulated POI playing `setup`, the link ready and the effect runner
+// using it, as the platform sets them up from a config's `terminal: nexo:`.
+struct SpareKiosk {
+  explicit SpareKiosk(const Setup& setup, int probe_ms = 60'000) : poi(std::make_unique<PoiServer>(setup)) {
+    link = std::make_unique<SpareTerminalLink>(link_options(poi->url(), log, probe_ms));
+    control.link = link.get();
+    k.services->enable_spare_terminal(&control);
+    std::string error;
+    REQUIRE(link->start(error));
+    pump([&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready");
+  }
+  void pump(const std::function<bool()>& done, const char* what) { pump_until(k, *link, done, what); }
+
+  Kiosk k{{1280, 800}};
+  std::unique_ptr<PoiServer> poi;
+  Logged log;
+  std::unique_ptr<SpareTerminalLink> link;
+  LinkControl control;
+};
+
 }  // namespace
 
 TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk's screens", "[spare][flow]") {
-  Kiosk k({1280, 800});
-  const Scenario* sc = find_scenario(k.state.scenarios, "wrong_pin_retry_privacy");
+  ContentSet content = load_content(content_dir);
+  const Scenario* sc = content.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
   // The reference: the same path on the on-screen emulated terminal.
   FakeClock ref_clock;
@@ -74,17 +94,9 @@ TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk'
   const AttemptResult ref = play_auto(*sc, AutoMode::best, 1, emulated, ref_clock);
   REQUIRE(ref.passed);
 
-  PoiServer poi(sc->setup);
-  Logged log;
-  SpareTerminalLink link(link_options(poi.url(), log));
-  LinkControl control;
-  control.link = &link;
-  k.services->enable_spare_terminal(&control);
-  std::string error;
-  REQUIRE(link.start(error));
-  pump_until(
-      k, link, [&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready");
-  CHECK(k.state.spare.address == poi.url());
+  SpareKiosk sk(sc->setup);
+  Kiosk& k = sk.k;
+  CHECK(k.state.spare.address == sk.poi->url());
 
   k.sign_in("1001", "2580");
   k.tap("home.catalog");
@@ -107,8 +119,7 @@ TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk'
       ++operations;
       // The trainee is at the terminal now; the kiosk waits for its answer.
       REQUIRE(k.state.attempt->sent);
-      pump_until(
-          k, link, [&] { return !k.state.attempt->sent; }, "an answer");
+      sk.pump([&] { return !k.state.attempt->sent; }, "an answer");
     }
   }
   REQUIRE(k.state.screen == ScreenId::debrief);
@@ -128,8 +139,8 @@ TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk'
   CHECK(rows.front().passed);
 
   // Neither the card number nor the PIN went through the kiosk's log.
-  link.stop();
-  for (const std::string& l : log.lines) {
+  sk.link->stop();
+  for (const std::string& l : sk.log.lines) {
     INFO(l);
     CHECK(l.find(sc->setup.card) == std::string::npos);
     CHECK(l.find(sc->setup.card.substr(6)) == std::string::npos);
@@ -137,54 +148,34 @@ TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk'
 }
 
 TEST_CASE("a terminal that goes away shows on the catalog within a probe, and its return too", "[spare][flow]") {
-  Kiosk k({1280, 800});
-  auto poi = std::make_unique<PoiServer>(Setup{});
-  const std::string url = poi->url();
-  const uint16_t port = poi->server.port();
-  Logged log;
-  SpareTerminalLink link(link_options(url, log, 100));
-  LinkControl control;
-  control.link = &link;
-  k.services->enable_spare_terminal(&control);
-  std::string error;
-  REQUIRE(link.start(error));
-  pump_until(
-      k, link, [&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready");
+  SpareKiosk sk(Setup{}, 100);
+  Kiosk& k = sk.k;
+  const uint16_t port = sk.poi->server.port();
   k.sign_in("1001", "2580");
   k.tap("home.catalog");
   CHECK(k.state.catalog.device_ok);
 
-  poi.reset();  // the cable is pulled
-  pump_until(
-      k, link, [&] { return k.state.spare.link == TerminalLinkState::unreachable; }, "unreachable");
+  sk.poi.reset();  // the cable is pulled
+  sk.pump([&] { return k.state.spare.link == TerminalLinkState::unreachable; }, "unreachable");
   CHECK_FALSE(k.state.catalog.device_ok);
   CHECK(k.state.catalog.device_health.find(k.state.strings.tr("spare.health.unreachable", k.state.lang)) == 0);
   CHECK(k.state.catalog.device_health.find(k.state.spare.problem.get(k.state.lang)) != std::string::npos);
   CHECK_FALSE(k.state.spare.detail.empty());
 
   // The terminal is back on the same address.
-  poi = std::make_unique<PoiServer>(Setup{}, NexoPoiOptions{}, port);
-  pump_until(
-      k, link, [&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready again");
+  sk.poi = std::make_unique<PoiServer>(Setup{}, NexoPoiOptions{}, port);
+  sk.pump([&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready again");
   CHECK(k.state.catalog.device_ok);
   CHECK(k.state.spare.last_ok_ms > 0);
 }
 
 TEST_CASE("an operation sent to a terminal that is gone comes back as not done, and the kiosk goes on",
           "[spare][flow]") {
-  Kiosk k({1280, 800});
-  const Scenario* sc = find_scenario(k.state.scenarios, "wrong_pin_retry_privacy");
+  ContentSet content = load_content(content_dir);
+  const Scenario* sc = content.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
-  auto poi = std::make_unique<PoiServer>(sc->setup);
-  Logged log;
-  SpareTerminalLink link(link_options(poi->url(), log));
-  LinkControl control;
-  control.link = &link;
-  k.services->enable_spare_terminal(&control);
-  std::string error;
-  REQUIRE(link.start(error));
-  pump_until(
-      k, link, [&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready");
+  SpareKiosk sk(sc->setup);
+  Kiosk& k = sk.k;
   k.sign_in("1001", "2580");
   k.tap("home.catalog");
   k.tap("device");
@@ -197,10 +188,9 @@ TEST_CASE("an operation sent to a terminal that is gone comes back as not done, 
     w = next_widget(k.state, player);
   }
   REQUIRE(w.rfind("op.", 0) == 0);
-  poi.reset();
+  sk.poi.reset();
   k.tap(w);
-  pump_until(
-      k, link, [&] { return !k.state.attempt->sent; }, "an answer");
+  sk.pump([&] { return !k.state.attempt->sent; }, "an answer");
   REQUIRE(k.state.attempt->answer);
   CHECK(k.state.attempt->answer->response_code.empty());
   CHECK(k.state.attempt->answer->screen.en.find("Cannot reach the terminal") == 0);
