@@ -52,6 +52,11 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
+// Non-zero stops the transfer (CURLE_ABORTED_BY_CALLBACK): curl calls this at least once a second.
+int on_progress(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+}
+
 HttpError classify(CURLcode rc) {
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -72,6 +77,8 @@ HttpError classify(CURLcode rc) {
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
       return HttpError::reset;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return HttpError::cancelled;
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_UNSUPPORTED_PROTOCOL:
       return HttpError::bad_answer;
@@ -100,6 +107,8 @@ const char* http_error_text(HttpError e) {
       return "answer too large";
     case HttpError::bad_answer:
       return "not an HTTP answer";
+    case HttpError::cancelled:
+      return "cancelled: the kiosk is closing";
     case HttpError::other:
       return "request failed";
   }
@@ -117,7 +126,7 @@ void http_global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-HttpClient::HttpClient() {
+HttpClient::HttpClient(const std::atomic<bool>* stop) : stop_(stop) {
   http_global_init();
   curl_ = curl_easy_init();
 }
@@ -134,7 +143,16 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
     out.error_detail = "curl_easy_init failed";
     return out;
   }
+  if (stop_ && stop_->load()) {
+    out.error = HttpError::cancelled;
+    return out;
+  }
   curl_easy_reset(c);
+  if (stop_) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, stop_);
+  }
   Sink sink{&out.body, &out.headers};
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());

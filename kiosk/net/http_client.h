@@ -4,6 +4,7 @@
 // Bodies are bounded (max_response_bytes); every request has a connect and a total time-out.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@ enum class HttpError {
   reset,       // connection dropped mid-answer
   too_large,   // answer over max_response_bytes
   bad_answer,  // not HTTP
+  cancelled,   // the owner's stop flag was raised (the kiosk is closing)
   other,
 };
 const char* http_error_text(HttpError e);  // English, for logs
@@ -48,7 +50,10 @@ struct HttpResponse {
 class HttpClient {
  public:
   static constexpr std::size_t max_response_bytes = 8 * 1024 * 1024;
-  HttpClient();
+  // `stop`: while it reads true, a request in flight ends within about a second (curl's progress
+  // callback) and new ones end at once, with HttpError::cancelled. So a thread that is closing
+  // never waits out a 30 s LRS time-out or a 2 min payment. Must outlive the client.
+  explicit HttpClient(const std::atomic<bool>* stop = nullptr);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -56,6 +61,7 @@ class HttpClient {
 
  private:
   void* curl_ = nullptr;  // CURL*
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 // Calls curl_global_init once for the process (thread-safe; HttpClient's constructor does it).

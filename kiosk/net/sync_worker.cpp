@@ -311,6 +311,7 @@ void SyncWorker::stop() {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
+  cancel_ = true;
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   store_.reset();
@@ -345,7 +346,7 @@ SyncSnapshot SyncWorker::snapshot() const {
 
 void SyncWorker::run() {
   const auto now_ms = wall_now_ms;
-  HttpClient http;
+  HttpClient http(&cancel_);
   // Jitter only needs to spread kiosks apart, not to be unpredictable.
   uint64_t seed = static_cast<uint64_t>(now_ms()) ^ reinterpret_cast<uintptr_t>(this);
   auto jitter = [&seed] {

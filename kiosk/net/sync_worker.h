@@ -13,6 +13,7 @@
 // Secrets: the key and secret go to curl only; no log line, status text or stored error holds them.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -120,7 +121,7 @@ class SyncWorker {
     SyncSender::Log log;
   };
   explicit SyncWorker(Options options);
-  ~SyncWorker();  // stops and joins; a request in flight finishes or times out first
+  ~SyncWorker();  // stops and joins; a request in flight is cancelled (within about a second)
   SyncWorker(const SyncWorker&) = delete;
   SyncWorker& operator=(const SyncWorker&) = delete;
 
@@ -142,6 +143,9 @@ class SyncWorker {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
+  // Raised by stop() before the join: the worker's HttpClient cancels the request in flight, so
+  // closing the kiosk never waits out the LRS time-out. What it carried stays queued.
+  std::atomic<bool> cancel_{false};
   bool kicked_ = false;
   std::vector<std::string> remote_requests_;
   std::vector<std::string> remote_updates_;

@@ -48,8 +48,8 @@ std::vector<std::string> default_test_bins() {
   return bins;
 }
 
-NexoPost curl_nexo_post() {
-  auto client = std::make_shared<HttpClient>();
+NexoPost curl_nexo_post(const std::atomic<bool>* stop) {
+  auto client = std::make_shared<HttpClient>(stop);
   return [client](const std::string& url, const std::string& body, int timeout_ms, int connect_timeout_ms,
                   const std::string& ca_file) {
     HttpRequest req;

@@ -27,6 +27,7 @@
 // record with no response code saying so.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -67,7 +68,9 @@ struct NexoPostResult {
 using NexoPost = std::function<NexoPostResult(const std::string& url, const std::string& body, int timeout_ms,
                                               int connect_timeout_ms, const std::string& ca_file)>;
 // The libcurl transport (kiosk/net/http_client.h). One client, reused: keep-alive to the terminal.
-NexoPost curl_nexo_post();
+// `stop` (may be null, must outlive the transport): raised, the request in flight ends within
+// about a second as unreachable ("cancelled"), so a closing kiosk never waits out a payment.
+NexoPost curl_nexo_post(const std::atomic<bool>* stop = nullptr);
 
 // Every text this port can put on a record's screen or in health().problem (the kiosk's glyph set).
 std::vector<Text> nexo_port_texts();

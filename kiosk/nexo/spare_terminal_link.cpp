@@ -49,7 +49,8 @@ std::optional<SpareTerminalLink::Options> SpareTerminalLink::options_from(
 }
 
 SpareTerminalLink::SpareTerminalLink(Options options) : options_(std::move(options)) {
-  port_ = std::make_unique<NexoTerminalPort>(options_.nexo, options_.post, options_.wall_ms);
+  NexoPost post = options_.post ? options_.post : curl_nexo_post(&cancel_);
+  port_ = std::make_unique<NexoTerminalPort>(options_.nexo, std::move(post), options_.wall_ms);
   view_.configured = true;
   view_.address = options_.nexo.url;
   view_.link = TerminalLinkState::connecting;
@@ -99,6 +100,7 @@ void SpareTerminalLink::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  cancel_ = true;
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   if (proxy_) proxy_->stop();

@@ -13,6 +13,7 @@
 // `posdrill proxy --scenario` builds), and passes everything again when the attempt ends.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -100,6 +101,9 @@ class SpareTerminalLink {
   void log(const std::string& line) const;
 
   Options options_;
+  // Raised by stop(): the libcurl transport cancels the operation in flight, so closing the kiosk
+  // never waits out a payment's time-out (the terminal times out on its own).
+  std::atomic<bool> cancel_{false};
   std::unique_ptr<NexoTerminalPort> port_;  // used only by the link thread
   ProxyFaultPlan plan_;
   std::unique_ptr<HostLinkProxy> proxy_;
