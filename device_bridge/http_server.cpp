@@ -87,51 +87,28 @@ struct HttpServer::Client {
   bool deferred_close = false;
 };
 
-HttpServer::HttpServer(Handler handler, Options options) : handler_(std::move(handler)), options_(std::move(options)) {
-  if (::pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) wake_fds_[0] = wake_fds_[1] = -1;
-}
+HttpServer::HttpServer(Handler handler, Options options) : handler_(std::move(handler)), options_(std::move(options)) {}
 
 HttpServer::~HttpServer() {
   for (Client* c : clients_) {
     ::close(c->fd);
     delete c;
   }
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  for (int fd : wake_fds_)
-    if (fd >= 0) ::close(fd);
 }
 
-bool HttpServer::listen(const Endpoint& at, std::string& error) {
-  const int fd = listen_socket(at, port_, error);
-  if (fd < 0) return false;
-  listen_fd_ = fd;
-  return true;
-}
+bool HttpServer::listen(const Endpoint& at, std::string& error) { return listener_.listen(at, error); }
 
-void HttpServer::stop() {
-  if (wake_fds_[1] >= 0) {
-    char c = 1;
-    [[maybe_unused]] ssize_t n = ::write(wake_fds_[1], &c, 1);
-  }
-}
+void HttpServer::stop() { listener_.wake(); }
 
 void HttpServer::accept_clients() {
-  for (;;) {
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
-    if (int(clients_.size()) >= options_.max_connections) {
-      ::close(fd);  // over the bound: refuse rather than let one peer exhaust the server
-      ++counters_.refused;
-      continue;
-    }
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    auto* c = new Client;
-    c->fd = fd;
-    c->last_activity_ms = now_ms();
-    clients_.push_back(c);
-    ++counters_.accepted;
-  }
+  counters_.refused += listener_.accept_waiting([this] { return int(clients_.size()) < options_.max_connections; },
+                                                [this](int fd) {
+                                                  auto* c = new Client;
+                                                  c->fd = fd;
+                                                  c->last_activity_ms = now_ms();
+                                                  clients_.push_back(c);
+                                                  ++counters_.accepted;
+                                                });
 }
 
 void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_after) {
@@ -326,15 +303,13 @@ void HttpServer::serve(int run_for_ms) {
     for (Client* c : clients_)
       if (c->deferred) wake = std::min(wake, c->due_ms);
     std::vector<pollfd> fds;
-    fds.push_back({listen_fd_, POLLIN, 0});
-    fds.push_back({wake_fds_[0], POLLIN, 0});
+    fds.push_back({listener_.fd(), POLLIN, 0});
+    fds.push_back({listener_.wake_fd(), POLLIN, 0});
     for (Client* c : clients_) fds.push_back({c->fd, short(POLLIN | (c->out.empty() ? 0 : POLLOUT)), 0});
     int n = ::poll(fds.data(), fds.size(), int(std::max<int64_t>(0, wake - now)));
     if (n < 0 && errno != EINTR) return;
     if (fds[1].revents & POLLIN) {
-      char drain[16];
-      while (::read(wake_fds_[0], drain, sizeof drain) > 0) {
-      }
+      listener_.drain_wake();
       return;
     }
     if (fds[0].revents & POLLIN) accept_clients();

@@ -58,7 +58,7 @@ class HttpServer {
 
   // Binds and listens. Port 0 picks a free port (see port()). False with `error` set.
   bool listen(const Endpoint& at, std::string& error);
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
 
   // Serves until stop() (from any thread or a signal handler) or, when run_for_ms >= 0, until
   // that much time has passed.
@@ -81,9 +81,7 @@ class HttpServer {
 
   Handler handler_;
   Options options_;
-  int listen_fd_ = -1;
-  int wake_fds_[2] = {-1, -1};
-  uint16_t port_ = 0;
+  Listener listener_;
   std::vector<Client*> clients_;
   Counters counters_;
 };

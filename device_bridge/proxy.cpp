@@ -352,9 +352,6 @@ HostLinkProxy::HostLinkProxy(Options options, ProxyFaultPlan* plan, Log log)
 HostLinkProxy::~HostLinkProxy() {
   stop();
   reap(true);
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  for (int fd : wake_fds_)
-    if (fd >= 0) ::close(fd);
 }
 
 void HostLinkProxy::log(const std::string& line) {
@@ -534,8 +531,9 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id) {
 
     // A closed side leaves the poll set (a negative fd is ignored): a hung-up socket would
     // otherwise report POLLHUP on every turn while a held answer waits.
-    pollfd fds[3] = {
-        {s.terminal_open ? terminal_fd : -1, 0, 0}, {s.host_open ? host_fd : -1, 0, 0}, {wake_fds_[0], POLLIN, 0}};
+    pollfd fds[3] = {{s.terminal_open ? terminal_fd : -1, 0, 0},
+                     {s.host_open ? host_fd : -1, 0, 0},
+                     {listener_.wake_fd(), POLLIN, 0}};
     if (s.terminal_open && s.to_host.size() < options_.max_buffered) fds[0].events |= POLLIN;
     if (!s.to_terminal.empty()) fds[0].events |= POLLOUT;
     if (s.host_open && s.to_terminal.size() < options_.max_buffered) fds[1].events |= POLLIN;
@@ -579,23 +577,12 @@ bool HostLinkProxy::listen(const Endpoint& at, std::string& error) {
   for (const auto& entry : options_.test_hosts)
     if (!valid_test_host_entry(entry, error)) return false;
   if (!upstream_allowed(options_.upstream, options_.test_hosts, error)) return false;
-  const int fd = listen_socket(at, port_, error);
-  if (fd < 0) return false;
-  if (::pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) {
-    error = std::string("pipe: ") + std::strerror(errno);
-    ::close(fd);
-    return false;
-  }
-  listen_fd_ = fd;
-  return true;
+  return listener_.listen(at, error);
 }
 
 void HostLinkProxy::stop() {
   stopping_.store(true);
-  if (wake_fds_[1] >= 0) {
-    char b = 1;
-    [[maybe_unused]] ssize_t n = ::write(wake_fds_[1], &b, 1);  // async-signal-safe
-  }
+  listener_.wake();  // async-signal-safe
 }
 
 void HostLinkProxy::reap(bool all) {
@@ -616,7 +603,7 @@ void HostLinkProxy::reap(bool all) {
 }
 
 void HostLinkProxy::serve(int run_for_ms) {
-  if (listen_fd_ < 0) return;
+  if (!listener_.listening()) return;
   const int64_t until = run_for_ms >= 0 ? steady_ms() + run_for_ms : -1;
   uint64_t next_id = 1;
   while (!stopping_.load()) {
@@ -626,11 +613,11 @@ void HostLinkProxy::serve(int run_for_ms) {
       if (left <= 0) break;
       wait = int(std::min<int64_t>(wait, left));
     }
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fds_[0], POLLIN, 0}};
+    pollfd fds[2] = {{listener_.fd(), POLLIN, 0}, {listener_.wake_fd(), POLLIN, 0}};
     if (::poll(fds, 2, wait) < 0 && errno != EINTR) break;
     reap(false);
     if (!(fds[0].revents & POLLIN)) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    int fd = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;  // the peer gave up already, or out of descriptors: keep serving
     std::size_t running = 0;
     {

@@ -161,7 +161,7 @@ class HostLinkProxy {
   // Checks the upstream against the allow-list, then binds and listens (port 0: any free port).
   // False with `error` set; a refused upstream never opens the listening socket.
   bool listen(const Endpoint& at, std::string& error);
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
 
   // Serves until stop() (from any thread, or a signal handler) or, with run_for_ms >= 0, that
   // time. Waits for its connections to finish before returning.
@@ -183,9 +183,7 @@ class HostLinkProxy {
   Options options_;
   ProxyFaultPlan* plan_;
   Log log_;
-  int listen_fd_ = -1;
-  int wake_fds_[2] = {-1, -1};  // self-pipe: stop() wakes serve() and every session
-  uint16_t port_ = 0;
+  Listener listener_;  // its wake byte stays in the pipe: stop() wakes serve() and every session
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;  // guards counters_, log_ calls and threads_
   Counters counters_;

@@ -270,46 +270,71 @@ int listen_socket(const Endpoint& at, uint16_t& port, std::string& error) {
   return fd;
 }
 
-FrameServer::FrameServer(Handler handler, Options options) : handler_(std::move(handler)), options_(options) {
-  if (::pipe2(wake_fds_, O_CLOEXEC | O_NONBLOCK) != 0) wake_fds_[0] = wake_fds_[1] = -1;
+Listener::Listener() {
+  if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) wake_[0] = wake_[1] = -1;
 }
 
-FrameServer::~FrameServer() {
-  for (Client* c : clients_) delete c;
-  if (listen_fd_ >= 0) ::close(listen_fd_);
-  for (int fd : wake_fds_)
+Listener::~Listener() {
+  if (fd_ >= 0) ::close(fd_);
+  for (int fd : wake_)
     if (fd >= 0) ::close(fd);
 }
 
-bool FrameServer::listen(const Endpoint& at, std::string& error) {
-  const int fd = listen_socket(at, port_, error);
-  if (fd < 0) return false;
-  listen_fd_ = fd;
-  return true;
+bool Listener::listen(const Endpoint& at, std::string& error) {
+  if (wake_[0] < 0) {
+    error = "cannot open the wake pipe";
+    return false;
+  }
+  fd_ = listen_socket(at, port_, error);
+  return fd_ >= 0;
 }
 
-void FrameServer::stop() {
-  if (wake_fds_[1] >= 0) {
+void Listener::wake() {
+  if (wake_[1] >= 0) {
     char c = 1;
-    [[maybe_unused]] ssize_t n = ::write(wake_fds_[1], &c, 1);
+    [[maybe_unused]] ssize_t n = ::write(wake_[1], &c, 1);
   }
 }
 
-void FrameServer::accept_clients() {
+void Listener::drain_wake() {
+  char drain[16];
+  while (wake_[0] >= 0 && ::read(wake_[0], drain, sizeof drain) > 0) {
+  }
+}
+
+uint64_t Listener::accept_waiting(const std::function<bool()>& has_room, const std::function<void(int fd)>& take) {
+  uint64_t refused = 0;
   for (;;) {
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
-    if (int(clients_.size()) >= options_.max_connections) {
-      ::close(fd);  // over the bound: refuse rather than let one peer exhaust the server
-      ++counters_.refused;
+    const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return refused;
+    if (!has_room()) {
+      ::close(fd);
+      ++refused;
       continue;
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    auto* c = new Client{TcpConnection(fd), FrameReader{}, {}, now_ms()};
-    clients_.push_back(c);
-    ++counters_.accepted;
+    take(fd);
   }
+}
+
+FrameServer::FrameServer(Handler handler, Options options) : handler_(std::move(handler)), options_(options) {}
+
+FrameServer::~FrameServer() {
+  for (Client* c : clients_) delete c;
+}
+
+bool FrameServer::listen(const Endpoint& at, std::string& error) { return listener_.listen(at, error); }
+
+void FrameServer::stop() { listener_.wake(); }
+
+void FrameServer::accept_clients() {
+  counters_.refused +=
+      listener_.accept_waiting([this] { return int(clients_.size()) < options_.max_connections; },
+                               [this](int fd) {
+                                 clients_.push_back(new Client{TcpConnection(fd), FrameReader{}, {}, now_ms()});
+                                 ++counters_.accepted;
+                               });
 }
 
 bool FrameServer::service(Client& c) {
@@ -353,16 +378,14 @@ void FrameServer::serve(int run_for_ms) {
     int64_t now = now_ms();
     if (now >= end) return;
     std::vector<pollfd> fds;
-    fds.push_back({listen_fd_, POLLIN, 0});
-    fds.push_back({wake_fds_[0], POLLIN, 0});
+    fds.push_back({listener_.fd(), POLLIN, 0});
+    fds.push_back({listener_.wake_fd(), POLLIN, 0});
     for (Client* c : clients_) fds.push_back({c->conn.fd(), short(POLLIN | (c->out.empty() ? 0 : POLLOUT)), 0});
     int wait = int(std::min<int64_t>(end - now, 1000));
     int n = ::poll(fds.data(), fds.size(), wait);
     if (n < 0 && errno != EINTR) return;
     if (fds[1].revents & POLLIN) {
-      char drain[16];
-      while (::read(wake_fds_[0], drain, sizeof drain) > 0) {
-      }
+      listener_.drain_wake();
       return;
     }
     if (fds[0].revents & POLLIN) accept_clients();

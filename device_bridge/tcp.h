@@ -25,8 +25,39 @@ std::string endpoint_text(const Endpoint& e);
 
 // A listening TCP socket on `at` (a numeric address or "localhost"; port 0: any free port), set
 // non-blocking and close-on-exec, with SO_REUSEADDR. Returns the descriptor and the bound port in
-// `port`, or -1 with `error` set. Shared by every server here (frames, HTTP, the proxy).
+// `port`, or -1 with `error` set.
 int listen_socket(const Endpoint& at, uint16_t& port, std::string& error);
+
+// A listening socket and the self-pipe that wakes whoever polls it: the part every server here
+// (frames, HTTP, the proxy) shares. wake() writes one byte (any thread, or a signal handler);
+// pollers add wake_fd() to their poll set and treat it as "stop".
+class Listener {
+ public:
+  Listener();  // opens the wake pipe, so wake() works before listen()
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  ~Listener();
+
+  // Binds and listens (port 0: any free port). False with `error` set.
+  bool listen(const Endpoint& at, std::string& error);
+  bool listening() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+  int wake_fd() const { return wake_[0]; }
+  uint16_t port() const { return port_; }
+
+  void wake();        // async-signal-safe
+  void drain_wake();  // empties the pipe (the poller is leaving)
+
+  // Accepts every connection waiting, non-blocking and close-on-exec with TCP_NODELAY on, and
+  // hands each to `take` while `has_room()`; past that bound it is closed at once, so one peer
+  // cannot exhaust the server. Returns how many were refused.
+  uint64_t accept_waiting(const std::function<bool()>& has_room, const std::function<void(int fd)>& take);
+
+ private:
+  int fd_ = -1;
+  int wake_[2] = {-1, -1};
+  uint16_t port_ = 0;
+};
 
 enum class NetStatus { ok, timeout, closed, refused, error, bad_frame };
 const char* net_status_text(NetStatus s);
@@ -81,7 +112,7 @@ class FrameServer {
 
   // Binds and listens. Port 0 picks a free port (see port()). Returns false with `error` set.
   bool listen(const Endpoint& at, std::string& error);
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
 
   // Serves until stop() is called (from any thread) or, when run_for_ms >= 0, that time passes.
   void serve(int run_for_ms = -1);
@@ -99,9 +130,7 @@ class FrameServer {
 
   Handler handler_;
   Options options_;
-  int listen_fd_ = -1;
-  int wake_fds_[2] = {-1, -1};  // self-pipe so stop() can interrupt poll()
-  uint16_t port_ = 0;
+  Listener listener_;
   std::vector<Client*> clients_;
   Counters counters_;
 };
