@@ -772,25 +772,29 @@ void columns_to_characters(std::string_view text, std::vector<Diagnostic>& diags
   }
 }
 
+// The frame every schema's loader shares: parse `text` and, unless the YAML itself is broken, run
+// `read(reader, root)`; what yaml-cpp can still throw on exotic input (aliases to odd nodes)
+// becomes a diagnostic, never an exception. Columns are left in bytes for the caller to convert.
+template <class Read>
+void read_yaml_text(std::string_view text, const std::string& file, std::vector<Diagnostic>& diags, Read read) {
+  YAML::Node root;
+  if (!parse_yaml(text, file, root, diags)) return;
+  Reader r(file, diags);
+  try {
+    read(r, root);
+  } catch (const YAML::Exception& e) {
+    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
+  }
+}
+
 }  // namespace
 
 std::vector<Diagnostic> load_scenario_text(std::string_view text, const std::string& file, Scenario& out) {
   std::vector<Diagnostic> diags;
-  YAML::Node root;
   out = Scenario{};
   out.file = file;
   out.content_hash = sha256_hex(text);
-  if (!parse_yaml(text, file, root, diags)) {
-    columns_to_characters(text, diags);
-    return diags;
-  }
-  Reader r(file, diags);
-  try {
-    read_scenario(r, root, out);
-  } catch (const YAML::Exception& e) {
-    // yaml-cpp can still throw on exotic input (aliases to odd nodes); report, never propagate.
-    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
-  }
+  read_yaml_text(text, file, diags, [&out](Reader& r, const YAML::Node& root) { read_scenario(r, root, out); });
   // Graph checks need a structurally sound file; they add their own diagnostics.
   if (diags.empty()) check_graph(out, diags);
   columns_to_characters(text, diags);
@@ -802,15 +806,9 @@ std::vector<Diagnostic> load_scenario_text(std::string_view text, const std::str
 
 std::vector<Diagnostic> load_test_host_text(std::string_view text, const std::string& file, TestHostProfile& out) {
   std::vector<Diagnostic> diags;
-  YAML::Node root;
   out = TestHostProfile{};
   out.file = file;
-  if (!parse_yaml(text, file, root, diags)) {
-    columns_to_characters(text, diags);
-    return diags;
-  }
-  Reader r(file, diags);
-  try {
+  read_yaml_text(text, file, diags, [&out](Reader& r, const YAML::Node& root) {
     const char* what = "the test host";
     if (r.map(root, what, {"id", "version", "title", "amounts"})) {
       out.id = r.string(root, "id", what, true).value_or("");
@@ -850,23 +848,15 @@ std::vector<Diagnostic> load_test_host_text(std::string_view text, const std::st
         }
       }
     }
-  } catch (const YAML::Exception& e) {
-    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
-  }
+  });
   columns_to_characters(text, diags);
   return diags;
 }
 
 std::vector<Diagnostic> load_faults_text(std::string_view text, const std::string& file, std::vector<Fault>& out) {
   std::vector<Diagnostic> diags;
-  YAML::Node root;
   out.clear();
-  if (!parse_yaml(text, file, root, diags)) {
-    columns_to_characters(text, diags);
-    return diags;
-  }
-  Reader r(file, diags);
-  try {
+  read_yaml_text(text, file, diags, [&out](Reader& r, const YAML::Node& root) {
     if (r.map(root, "the fault file", {"faults"})) {
       YAML::Node faults = r.get(root, "faults", "the fault file", true);
       if (faults.IsDefined() && !faults.IsSequence()) {
@@ -878,9 +868,7 @@ std::vector<Diagnostic> load_faults_text(std::string_view text, const std::strin
         }
       }
     }
-  } catch (const YAML::Exception& e) {
-    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
-  }
+  });
   columns_to_characters(text, diags);
   return diags;
 }
@@ -891,15 +879,9 @@ std::vector<Diagnostic> load_faults_text(std::string_view text, const std::strin
 
 std::vector<Diagnostic> load_track_text(std::string_view text, const std::string& file, Track& out) {
   std::vector<Diagnostic> diags;
-  YAML::Node root;
   out = Track{};
   out.file = file;
-  if (!parse_yaml(text, file, root, diags)) {
-    columns_to_characters(text, diags);
-    return diags;
-  }
-  Reader r(file, diags);
-  try {
+  read_yaml_text(text, file, diags, [&out](Reader& r, const YAML::Node& root) {
     const Keys keys = {"id",       "version",  "title", "summary", "topics", "validity_days", "expiring_soon_days",
                        "required", "pass_mark"};
     if (r.map(root, "the track", keys)) {
@@ -955,9 +937,7 @@ std::vector<Diagnostic> load_track_text(std::string_view text, const std::string
         }
       }
     }
-  } catch (const YAML::Exception& e) {
-    diags.push_back({file, e.mark.line + 1, e.mark.column + 1, "could not read this value: " + e.msg});
-  }
+  });
   columns_to_characters(text, diags);
   // The positions kept for load_content's checks count characters too, like every diagnostic.
   std::vector<Diagnostic> where;
