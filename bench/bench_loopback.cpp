@@ -72,17 +72,10 @@ struct LoopbackHost {
   ~LoopbackHost() { finish(); }
 };
 
-// The terminal with its line to the host over a real socket (no fault injector: nothing to inject).
-struct LoopbackTerminal {
-  EmulatedTerminal terminal;
-  TcpHostLink tcp;
-  InMemoryLink link;
-
+// The terminal with its line to the host over a real socket (its fault injector is never armed).
+struct LoopbackTerminal : WiredTerminal {
   LoopbackTerminal(const Setup& setup, const Endpoint& host)
-      : terminal(terminal_config_from(setup), default_training_start_ms()),
-        tcp(
-            host, [this] { return terminal_mac_key(terminal); }, link_options()),
-        link(terminal, tcp, default_training_start_ms()) {}
+      : WiredTerminal(setup, host, default_training_start_ms(), link_options()) {}
 
   // Short real-time limits so a broken host costs seconds, not the terminal's 60 s per exchange.
   static TcpHostLink::Options link_options() {
@@ -99,10 +92,8 @@ struct LoopbackTerminal {
     r.amount_minor = amount;
     CardPresentation card;
     card.pan = pan;
-    terminal.start(r, card, pin);
-    link.settle();
+    auto records = WiredTerminal::run(r, card, pin);
     terminal.take_receipts();  // dropped: only the records matter here, and they would pile up
-    auto records = terminal.take_records();
     return records.empty() ? TerminalRecord{} : records.back();
   }
 };

@@ -84,6 +84,20 @@ std::string terminal_mac_key(const EmulatedTerminal& terminal) {
   return keys ? keys->mac_key : std::string();
 }
 
+WiredTerminal::WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options)
+    : terminal(terminal_config_from(setup), start_ms),
+      tcp(
+          host, [this] { return terminal_mac_key(terminal); }, std::move(options)),
+      faults(tcp),
+      link(terminal, faults, start_ms) {}
+
+std::vector<TerminalRecord> WiredTerminal::run(const TerminalRequest& request, const CardPresentation& card,
+                                               std::string_view pin) {
+  terminal.start(request, card, pin);
+  link.settle();
+  return terminal.take_records();
+}
+
 TcpHostLink::TcpHostLink(Endpoint host, std::function<std::string()> mac_key, Options options)
     : host_(std::move(host)), mac_key_(std::move(mac_key)), options_(std::move(options)) {}
 

@@ -75,4 +75,23 @@ class TcpHostLink final : public HostLink {
 // The MAC key an emulated terminal uses now: its working key after sign-on, else "".
 std::string terminal_mac_key(const EmulatedTerminal& terminal);
 
+// An emulated terminal whose line to its host is a real socket, through a fault injector that
+// passes everything until given a hook: terminal -> InMemoryLink -> FaultyLink -> TcpHostLink.
+// What `posdrill terminal --host`, the loopback tests and the loopback bench drive. Neither
+// copyable nor movable (the parts refer to each other).
+struct WiredTerminal {
+  WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options = {});
+  WiredTerminal(const WiredTerminal&) = delete;
+  WiredTerminal& operator=(const WiredTerminal&) = delete;
+
+  // Keys `request` with `card` and `pin` (test data), lets the online work finish and returns
+  // the records it made, oldest first.
+  std::vector<TerminalRecord> run(const TerminalRequest& request, const CardPresentation& card, std::string_view pin);
+
+  EmulatedTerminal terminal;
+  TcpHostLink tcp;
+  FaultyLink faults;
+  InMemoryLink link;
+};
+
 }  // namespace posdrill

@@ -156,11 +156,11 @@ int cmd_terminal(const Settings& settings, const std::string& host_text, const s
   Setup setup;
   if (!service_setup(settings, scenario_id, setup)) return exit_usage;
   const Lang lang = settings.lang;
-  EmulatedTerminal terminal(terminal_config_from(setup), civil_now_ms());
-  TcpHostLink tcp(
-      *at, [&] { return terminal_mac_key(terminal); }, TcpHostLink::Options{});
-  FaultyLink faults(tcp);  // a trainer's `fault …` hits the next request
-  InMemoryLink link(terminal, faults, civil_now_ms());
+  WiredTerminal wired(setup, *at, civil_now_ms());
+  EmulatedTerminal& terminal = wired.terminal;
+  const TcpHostLink& tcp = wired.tcp;
+  FaultyLink& faults = wired.faults;  // a trainer's `fault …` hits the next request
+  InMemoryLink& link = wired.link;
 
   std::cout << "posdrill terminal → " << endpoint_text(*at) << "  [培训 TRAINING]\n" << terminal_help;
   print_screen(terminal, lang);

@@ -110,16 +110,9 @@ struct ProxyUnderTest {
 };
 
 // A terminal on a real socket; a short answer time-out keeps the lost-answer cases quick.
-struct Terminal {
-  EmulatedTerminal terminal;
-  TcpHostLink tcp;
-  InMemoryLink link;
-
+struct Terminal : WiredTerminal {
   Terminal(const Setup& setup, const Endpoint& host)
-      : terminal(terminal_config_from(setup), default_training_start_ms()),
-        tcp(
-            host, [this] { return terminal_mac_key(terminal); }, link_options()),
-        link(terminal, tcp, default_training_start_ms()) {}
+      : WiredTerminal(setup, host, default_training_start_ms(), link_options()) {}
   static TcpHostLink::Options link_options() {
     TcpHostLink::Options o;
     o.connect_timeout_ms = 1'000;
@@ -132,9 +125,7 @@ struct Terminal {
     r.amount_minor = amount;
     CardPresentation card;
     card.pan = card_pan;
-    terminal.start(r, card, card_pin);
-    link.settle();
-    return terminal.take_records();
+    return WiredTerminal::run(r, card, card_pin);
   }
   TerminalRecord last(TerminalOp op, std::optional<int64_t> amount = std::nullopt) {
     auto records = run(op, amount);

@@ -62,19 +62,9 @@ struct HostService {
   }
 };
 
-// A terminal whose line to the host is a real socket, with a fault injector in between.
-struct WiredTerminal {
-  EmulatedTerminal terminal;
-  TcpHostLink tcp;
-  FaultyLink faults;
-  InMemoryLink link;
-
-  WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms)
-      : terminal(terminal_config_from(setup), start_ms),
-        tcp(
-            host, [this] { return terminal_mac_key(terminal); }, TcpHostLink::Options{}),
-        faults(tcp),
-        link(terminal, faults, start_ms) {}
+// The shared wired terminal (device_bridge/wire.h) with the test card, and a one-shot fault.
+struct TestTerminal : WiredTerminal {
+  using WiredTerminal::WiredTerminal;
 
   std::vector<TerminalRecord> run(TerminalOp op, std::optional<int64_t> amount = std::nullopt,
                                   std::string_view customer_pin = pin, const TerminalRecord* original = nullptr) {
@@ -87,9 +77,7 @@ struct WiredTerminal {
     }
     CardPresentation card;
     card.pan = pan;
-    terminal.start(r, card, customer_pin);
-    link.settle();
-    return terminal.take_records();
+    return WiredTerminal::run(r, card, customer_pin);
   }
   void fault_next(LinkFault::Kind kind) {
     auto once = std::make_shared<bool>(false);
@@ -149,7 +137,7 @@ TEST_CASE("the wire host drops garbage and answers a bad MAC with A0", "[wire]")
 TEST_CASE("a sale over loopback signs on with MACs and is approved", "[wire][e2e]") {
   Setup setup = story_setup();
   HostService service(setup);
-  WiredTerminal t(setup, service.at, default_training_start_ms());
+  TestTerminal t(setup, service.at, default_training_start_ms());
   CHECK(last(t.run(TerminalOp::sale, 32800)).screen.zh.find("签到") != std::string::npos);  // not signed on yet
   CHECK(last(t.run(TerminalOp::sign_on)).response_code == "00");
   TerminalRecord r = last(t.run(TerminalOp::sale, 32800));
@@ -167,7 +155,7 @@ TEST_CASE("a sale over loopback signs on with MACs and is approved", "[wire][e2e
 TEST_CASE("seed incident over loopback - answer lost then the automatic reversal", "[wire][e2e][reversal]") {
   Setup setup = story_setup();
   HostService service(setup);
-  WiredTerminal t(setup, service.at, default_training_start_ms());
+  TestTerminal t(setup, service.at, default_training_start_ms());
   t.run(TerminalOp::sign_on);
   t.fault_next(LinkFault::Kind::answer_lost);
   TerminalRecord lost = last(t.run(TerminalOp::sale, 32800));
@@ -187,7 +175,7 @@ TEST_CASE("seed incident over loopback - answer lost then the automatic reversal
 TEST_CASE("seed incident over loopback - a second sale without the reversal charges twice", "[wire][e2e][reversal]") {
   Setup setup = story_setup();
   HostService service(setup);
-  WiredTerminal t(setup, service.at, default_training_start_ms());
+  TestTerminal t(setup, service.at, default_training_start_ms());
   t.run(TerminalOp::sign_on);
   t.fault_next(LinkFault::Kind::answer_lost);
   t.run(TerminalOp::sale, 32800);
@@ -214,7 +202,7 @@ TEST_CASE("seed incident over loopback - a second sale without the reversal char
 TEST_CASE("seed incident over loopback - a pre-auth answer without DE2", "[wire][e2e][preauth]") {
   Setup setup = story_setup();
   HostService service(setup);
-  WiredTerminal t(setup, service.at, default_training_start_ms());
+  TestTerminal t(setup, service.at, default_training_start_ms());
   t.run(TerminalOp::sign_on);
   t.faults.set_hook([](const IsoMessage& m) {
     LinkFault f;
@@ -241,7 +229,7 @@ TEST_CASE("seed incident over loopback - a pre-auth answer without DE2", "[wire]
 TEST_CASE("seed incident over loopback - wrong PINs are checked from the PIN block", "[wire][e2e][pin]") {
   Setup setup = story_setup();
   HostService service(setup);
-  WiredTerminal t(setup, service.at, default_training_start_ms());
+  TestTerminal t(setup, service.at, default_training_start_ms());
   t.run(TerminalOp::sign_on);
   std::vector<std::string> codes;
   for (int i = 0; i < 3; ++i) {
@@ -257,7 +245,7 @@ TEST_CASE("seed incident over loopback - wrong PINs are checked from the PIN blo
 TEST_CASE("seed incident over loopback - the velocity lock answers 65", "[wire][e2e][velocity]") {
   Setup setup = story_setup();
   HostService service(setup);
-  WiredTerminal t(setup, service.at, default_training_start_ms());
+  TestTerminal t(setup, service.at, default_training_start_ms());
   t.run(TerminalOp::sign_on);
   CHECK(last(t.run(TerminalOp::sale, 10000)).response_code == "00");
   CHECK(last(t.run(TerminalOp::sale, 10000)).response_code == "00");
@@ -272,7 +260,7 @@ TEST_CASE("seed incident over loopback - an acquirer decline shows 用户异常"
   setup.host.decline_code = "57";
   setup.host.decline_text = {"用户异常", "User exception"};
   HostService service(setup);
-  WiredTerminal t(setup, service.at, default_training_start_ms());
+  TestTerminal t(setup, service.at, default_training_start_ms());
   t.run(TerminalOp::sign_on);
   TerminalRecord r = last(t.run(TerminalOp::sale, 32800));
   CHECK(r.response_code == "57");
@@ -295,7 +283,7 @@ TEST_CASE("fault matrix over loopback", "[wire][e2e][faults]") {
     DYNAMIC_SECTION("fault " << int(c.kind)) {
       Setup setup = story_setup();
       HostService service(setup);
-      WiredTerminal t(setup, service.at, default_training_start_ms());
+      TestTerminal t(setup, service.at, default_training_start_ms());
       t.run(TerminalOp::sign_on);
       t.fault_next(c.kind);
       t.run(TerminalOp::sale, 32800);
@@ -312,7 +300,7 @@ TEST_CASE("an unreachable host is a clear link failure", "[wire]") {
     closed = s.at;
   }
   Setup setup = story_setup();
-  WiredTerminal t(setup, closed, default_training_start_ms());
+  TestTerminal t(setup, closed, default_training_start_ms());
   auto records = t.run(TerminalOp::sign_on);
   CHECK_FALSE(t.terminal.reversal_pending());  // nothing left the terminal
   CHECK(t.tcp.last_problem().find("cannot reach the host") != std::string::npos);
