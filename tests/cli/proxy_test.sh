@@ -17,21 +17,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect() {  # NAME FILE PATTERN
-  if grep -qE -- "$3" "$2"; then ok "$1"; else bad "$1: no /$3/ in $2"; sed -n '1,40p' "$2"; fi
-}
-port_of() {  # FILE -> the port after "listening on 127.0.0.1:"
-  local p=""
-  for _ in $(seq 1 100); do
-    p=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1")
-    [ -n "$p" ] && break
-    sleep 0.1
-  done
-  echo "$p"
-}
+. "$(dirname "$0")/../check_lib.sh"
 # A proxy that should start: run it in the background, wait until it listens, stop it.
 # started NAME OUT ARGS… -> ok when it printed its listening line; the rest is left in OUT.
 started() {
@@ -120,5 +106,4 @@ proxy_pid=""
 [ "$rc" -eq 0 ] && ok "SIGINT stops the proxy cleanly" || bad "proxy exit code $rc after SIGINT"
 expect "the proxy counts the fault" "$work/proxy.out" "1 faults applied"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -11,21 +11,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
-expect() {  # NAME FILE PATTERN
-  if grep -qE -- "$3" "$2"; then ok "$1"; else bad "$1: no /$3/ in $2"; sed -n '1,40p' "$2"; fi
-}
+. "$(dirname "$0")/../check_lib.sh"
 
 "$bin" host --listen 127.0.0.1:0 > "$work/host.out" 2> "$work/host.err" &
 host_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/host.out")
-  [ -n "$port" ] && break
-  sleep 0.1
-done
+port=$(port_of "$work/host.out")
 [ -n "$port" ] && ok "host listens on a free port" || { bad "host did not start"; cat "$work/host.err"; exit 1; }
 
 # Menu 6 signs on; menu 1 is a sale: card, confirm, amount, confirm, the customer's PIN.
@@ -71,5 +61,4 @@ expect "host counts the bad frame" "$work/host.out" "[1-9][0-9]* bad frames"
 [ $? -eq 2 ] && ok "a host without a port is a usage error" || bad "bad --host accepted"
 expect "usage error names the form" "$work/t4.out" "ADDRESS:PORT"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

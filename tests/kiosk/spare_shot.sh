@@ -25,12 +25,8 @@ fail() {
 
 "$bin" terminal --nexo 127.0.0.1:0 --scenario wrong_pin_retry_privacy --content "$src/content" > "$work/poi.log" 2>&1 &
 poi_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/poi.log")"
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+. "$src/tests/check_lib.sh"
+port=$(port_of "$work/poi.log")
 [[ -n "$port" ]] || fail "the emulated POI did not start"
 
 "$src/tests/kiosk/setup_data.sh" "$bin" "$work/data" > /dev/null
