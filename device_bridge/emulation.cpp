@@ -41,6 +41,9 @@ std::optional<int64_t> earliest(std::optional<int64_t> a, std::optional<int64_t>
 
 DirectHostLink::DirectHostLink(AcquirerHost& host, int64_t latency_ms) : host_(host), latency_ms_(latency_ms) {}
 
+DirectHostLink::DirectHostLink(AcquirerHost& host, const DirectHostLink& other)
+    : host_(host), latency_ms_(other.latency_ms_), queue_(other.queue_) {}
+
 void DirectHostLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
   LinkEvent e;
   e.answer = host_.handle(request, now_ms, directive);
@@ -89,6 +92,9 @@ LinkFault link_fault_of(const Fault& fault) {
 }
 
 FaultyLink::FaultyLink(HostLink& inner, FaultHook hook) : inner_(inner), hook_(std::move(hook)) {}
+
+FaultyLink::FaultyLink(HostLink& inner, const FaultyLink& other)
+    : inner_(inner), forwarded_(other.forwarded_), queue_(other.queue_) {}
 
 void FaultyLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
   LinkFault f = hook_ ? hook_(request) : LinkFault{};
@@ -160,6 +166,9 @@ InMemoryLink::InMemoryLink(EmulatedTerminal& terminal, HostLink& link, int64_t s
   terminal_.tick(now_);
 }
 
+InMemoryLink::InMemoryLink(EmulatedTerminal& terminal, HostLink& link, const InMemoryLink& other)
+    : terminal_(terminal), link_(link), now_(other.now_) {}
+
 void InMemoryLink::flush() {
   for (const IsoMessage& m : terminal_.take_outgoing()) link_.send(m, now_, HostDirective{});
 }
@@ -204,6 +213,13 @@ Emulation::Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms,
       direct_(host_, latency_ms),
       faults_(direct_),
       link_(terminal_, faults_, start_ms) {}
+
+Emulation::Emulation(const Emulation& other)
+    : host_(other.host_),
+      terminal_(other.terminal_),
+      direct_(host_, other.direct_),
+      faults_(direct_, other.faults_),
+      link_(terminal_, faults_, other.link_) {}
 
 std::vector<TerminalRecord> Emulation::run(const TerminalRequest& request, const CardPresentation& card,
                                            std::optional<std::string_view> customer_pin) {
@@ -279,16 +295,7 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
     TerminalRequest req;
     req.op = h.op;
     req.amount_minor = h.amount_minor;
-    if (h.op == TerminalOp::preauth_completion || h.op == TerminalOp::preauth_cancel || h.op == TerminalOp::void_sale) {
-      TxnType kind = h.op == TerminalOp::void_sale ? TxnType::sale : TxnType::preauth;
-      const auto& list = terminal().batch_list();
-      for (auto it = list.rbegin(); it != list.rend(); ++it)
-        if (it->type == kind) {
-          req.original_auth_code = it->auth_code;
-          req.original_date_mmdd = it->date_mmdd;
-          break;
-        }
-    }
+    quote_original(req);
     plan_.begin_operation(h.fault, reversals_always_fail_);
     keep(emulation_->run(req, card(), h.wrong_pin ? std::string_view(wrong) : std::string_view(pin_)));
     plan_.end_operation();
@@ -297,6 +304,24 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
   for (int i = 0; i < 8 && !terminal().idle() && !terminal().waiting_for_host(); ++i) terminal().press(Key::cancel);
   keep(terminal().take_records());
   history_receipts_ = terminal().take_receipts();
+  history_slips_ = terminal().slips_printed();
+}
+
+ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
+    : setup_(other.setup_),
+      pin_(other.pin_),
+      emulation_(std::make_unique<Emulation>(*other.emulation_)),
+      plan_(other.plan_),
+      reversals_always_fail_(other.reversals_always_fail_),
+      online_requests_(other.online_requests_),
+      history_slips_(other.history_slips_),
+      history_receipts_(other.history_receipts_),
+      history_records_(other.history_records_) {
+  emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
+}
+
+std::unique_ptr<ScenarioEmulation> ScenarioEmulation::clone() const {
+  return std::unique_ptr<ScenarioEmulation>(new ScenarioEmulation(*this, CloneTag{}));
 }
 
 void ScenarioEmulation::advance_to(int64_t ms) {
@@ -311,9 +336,14 @@ CardPresentation ScenarioEmulation::card() const {
   return c;
 }
 
-std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& request) {
-  if (terminal_op_is_online(request.op)) {
-    int n = ++online_requests_;
+template <typename Act>
+void ScenarioEmulation::drive(Act&& act) {
+  const int before = terminal().online_started();
+  act();
+  if (terminal().online_started() > before) {
+    // Online operations are numbered from 1 for Setup::faults, as posdrill proxy numbers the main
+    // requests on a real line (sign-on is not one).
+    const int n = ++online_requests_;
     std::optional<Fault> fault;
     bool reversals_fail = reversals_always_fail_;
     for (const Fault& f : setup_.faults) {
@@ -325,9 +355,56 @@ std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& re
     }
     plan_.begin_operation(fault, reversals_fail);
   }
-  auto records = emulation_->run(request, card(), std::string_view(pin_));
-  plan_.end_operation();
-  return records;
+  emulation_->link().settle();
+}
+
+std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& request) {
+  drive([&] { terminal().start(request, card(), std::string_view(pin_)); });
+  return terminal().take_records();
+}
+
+void ScenarioEmulation::press(Key key) {
+  drive([&] { terminal().press(key); });
+}
+
+void ScenarioEmulation::present_card() {
+  drive([&] { terminal().present_card(card()); });
+}
+
+void ScenarioEmulation::customer_pin(bool wrong) {
+  const std::string keyed = wrong ? wrong_pin_for(pin_) : pin_;
+  drive([&] { terminal().enter_pin(keyed); });
+}
+
+void ScenarioEmulation::quote_original(TerminalRequest& req) const {
+  if (req.op != TerminalOp::preauth_completion && req.op != TerminalOp::preauth_cancel &&
+      req.op != TerminalOp::void_sale)
+    return;
+  const TxnType kind = req.op == TerminalOp::void_sale ? TxnType::sale : TxnType::preauth;
+  const auto& list = terminal().batch_list();
+  for (auto it = list.rbegin(); it != list.rend(); ++it)
+    if (it->type == kind) {
+      req.original_auth_code = it->auth_code;
+      req.original_date_mmdd = it->date_mmdd;
+      return;
+    }
+}
+
+std::vector<TerminalRecord> ScenarioEmulation::perform_story(TerminalRequest request) {
+  quote_original(request);
+  return perform(request);
+}
+
+TerminalFacts ScenarioEmulation::facts() const {
+  TerminalFacts f;
+  f.known = true;
+  f.reversal_pending = terminal().reversal_pending();
+  f.charges = host().standing_debits(setup_.card, setup_.amount_minor);
+  f.held_minor = host().held_minor(setup_.card);
+  f.slips = terminal().slips_printed() - history_slips_;
+  f.card_locked = host().wrong_pins(setup_.card, emulation_->now_ms()) >= std::max(1, setup_.host.pin_tries);
+  f.host_requests = host().requests_handled();
+  return f;
 }
 
 std::unique_ptr<ScenarioEmulation> replay_setup(const Setup& setup, const ReplayOptions& options) {
@@ -341,10 +418,21 @@ std::unique_ptr<ScenarioEmulation> replay_setup(const Setup& setup, const Replay
 EmulatedTerminalPort::EmulatedTerminalPort(const Clock* clock, ReplayOptions options)
     : clock_(clock), options_(std::move(options)) {}
 
+EmulatedTerminalPort::EmulatedTerminalPort(const Clock* clock, const Setup& setup, ReplayOptions options)
+    : clock_(clock), options_(std::move(options)) {
+  prepare(setup);
+}
+
 void EmulatedTerminalPort::prepare(const Setup& setup) {
   done_.clear();
+  inputs_.clear();
   scenario_ = replay_setup(setup, options_);
   clock_at_prepare_ = clock_ ? clock_->now_ms() : 0;
+}
+
+// The trainee's time flows into the emulation before anything happens at the terminal.
+void EmulatedTerminalPort::catch_up() {
+  if (clock_ && scenario_) scenario_->advance_to(options_.start_ms + (clock_->now_ms() - clock_at_prepare_));
 }
 
 void EmulatedTerminalPort::request(const TerminalRequest& request) {
@@ -355,10 +443,51 @@ void EmulatedTerminalPort::request(const TerminalRequest& request) {
     done_.push_back(rec);
     return;
   }
-  if (clock_) scenario_->advance_to(options_.start_ms + (clock_->now_ms() - clock_at_prepare_));
+  catch_up();
   for (auto& r : scenario_->perform(request)) done_.push_back(std::move(r));
 }
 
 std::vector<TerminalRecord> EmulatedTerminalPort::poll() { return std::exchange(done_, {}); }
+
+TerminalFacts EmulatedTerminalPort::facts() const { return scenario_ ? scenario_->facts() : TerminalFacts{}; }
+
+void EmulatedTerminalPort::show_story_screen(const Text& text) {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->show_story_screen(text);
+}
+
+std::vector<TerminalRecord> EmulatedTerminalPort::story_operation(const TerminalRequest& request) {
+  if (!scenario_) return {};
+  catch_up();
+  return scenario_->perform_story(request);
+}
+
+void EmulatedTerminalPort::note(std::string input) {
+  const Screen& s = scenario_->terminal().screen();
+  inputs_.push_back({std::move(input), {s.title.zh + "｜" + s.headline().zh, s.title.en + " | " + s.headline().en}});
+  for (auto& r : scenario_->take_records()) done_.push_back(std::move(r));
+}
+
+void EmulatedTerminalPort::press(Key key) {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->press(key);
+  note(std::string(key_name(key)));
+}
+
+void EmulatedTerminalPort::present_card() {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->present_card();
+  note("card");
+}
+
+void EmulatedTerminalPort::customer_pin(bool wrong) {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->customer_pin(wrong);
+  note("pin ******");
+}
 
 }  // namespace posdrill

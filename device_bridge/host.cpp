@@ -345,6 +345,7 @@ AcquirerHost::AcquirerHost(HostConfig config) : config_(std::move(config)) {
 
 IsoMessage AcquirerHost::handle(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
   expire_holds(now_ms);
+  ++requests_handled_;
 
   HostJournalEntry entry;
   entry.time_ms = now_ms;
@@ -785,6 +786,17 @@ int64_t AcquirerHost::held_minor(std::string_view pan) const {
   for (const Txn& t : txns_)
     if (t.op == HostOp::preauth && t.pan == pan) sum += t.hold;
   return sum;
+}
+
+int AcquirerHost::standing_debits(std::string_view pan, std::optional<int64_t> amount_minor) const {
+  int n = 0;
+  for (const Txn& t : txns_) {
+    const bool debit = t.op == HostOp::sale || t.op == HostOp::completion || t.op == HostOp::completion_advice;
+    if (!debit || !t.approved || t.reversed || t.voided || t.pan != pan) continue;
+    if (amount_minor && t.amount != *amount_minor) continue;
+    ++n;
+  }
+  return n;
 }
 
 int AcquirerHost::wrong_pins(std::string_view pan, int64_t now_ms) const {

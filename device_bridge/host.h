@@ -270,6 +270,11 @@ class AcquirerHost {
   int64_t held_minor(std::string_view pan) const;
   // Wrong PINs counted on the card on the day of `now_ms`.
   int wrong_pins(std::string_view pan, int64_t now_ms) const;
+  // Approved debits on the card (sales, pre-auth completions) that are neither reversed nor voided;
+  // with `amount_minor`, only those of exactly that amount.
+  int standing_debits(std::string_view pan, std::optional<int64_t> amount_minor = std::nullopt) const;
+  // Requests handled since the host started (never shrinks, whatever the journal keeps).
+  int64_t requests_handled() const { return requests_handled_; }
   const HostConfig& config() const { return config_; }
 
  private:
@@ -321,6 +326,7 @@ class AcquirerHost {
   std::set<std::string> issued_codes_;   // recent auth codes and RRNs, to avoid repeats
   int64_t last_expiry_day_ = INT64_MIN;  // expire_holds() scans once per day
   uint64_t random_state_ = 0;
+  int64_t requests_handled_ = 0;
 };
 
 }  // namespace posdrill

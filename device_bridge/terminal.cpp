@@ -139,6 +139,19 @@ std::string upper(std::string s) {
 }  // namespace
 
 Key digit_key(int digit) { return static_cast<Key>(std::clamp(digit, 0, 9)); }
+
+namespace {
+constexpr std::string_view key_names[] = {"0", "1", "2", "3",     "4",      "5",     "6",
+                                          "7", "8", "9", "enter", "cancel", "clear", "menu"};
+}  // namespace
+
+std::string_view key_name(Key key) { return key_names[static_cast<int>(key)]; }
+
+std::optional<Key> parse_key(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(key_names); ++i)
+    if (key_names[i] == name) return static_cast<Key>(i);
+  return std::nullopt;
+}
 const Text& txn_label(TxnType type) { return info(type).label; }
 TerminalOp terminal_op_of(TxnType type) { return info(type).op; }
 CupOperation cup_operation_of(TxnType type) { return info(type).cup; }
@@ -164,6 +177,15 @@ EmulatedTerminal::EmulatedTerminal(TerminalConfig config, int64_t now_ms) : conf
 }
 
 std::string EmulatedTerminal::batch_no() const { return zero_pad(batch_number_, 6); }
+
+bool EmulatedTerminal::waiting_for_card() const {
+  return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::card;
+}
+
+bool EmulatedTerminal::waiting_for_pin() const {
+  return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::pin &&
+         keys_.has_value();
+}
 
 std::string EmulatedTerminal::next_stan() {
   std::string s = zero_pad(stan_, 6);
@@ -296,6 +318,7 @@ void EmulatedTerminal::open_menu(Mode menu) {
 }
 
 void EmulatedTerminal::press(Key key) {
+  if (input_log_) input_log_->push_back(std::string(key_name(key)));
   if (mode_ != Mode::idle && mode_ != Mode::online) input_deadline_ = now_ + config_.input_timeout_ms;
   auto digit = key_digit(key);
   switch (mode_) {
@@ -505,8 +528,8 @@ void EmulatedTerminal::step_key(Key key) {
         fits = f.type == TxnType::void_sale ? t == TxnType::sale
                                             : (t == TxnType::completion || t == TxnType::completion_advice);
       }
-      if (!fits) return fail_local({"原交易不存在", "Original transaction not found"});
-      if (batch_[*idx].voided) return fail_local({"原交易已撤销", "The original is already voided"});
+      if (!fits) return fail_local({"原交易不存在", "Original transaction not found"}, true);
+      if (batch_[*idx].voided) return fail_local({"原交易已撤销", "The original is already voided"}, true);
       const BatchEntry& e = batch_[*idx];
       f.orig_index = idx;
       f.amount = e.amount_minor;
@@ -531,6 +554,7 @@ void EmulatedTerminal::step_key(Key key) {
 }
 
 void EmulatedTerminal::present_card(const CardPresentation& card) {
+  if (input_log_) input_log_->push_back("card");
   if (mode_ == Mode::result) to_idle();
   if (mode_ == Mode::idle) {
     begin(TxnType::sale);
@@ -549,11 +573,12 @@ void EmulatedTerminal::card_read(const CardPresentation& card) {
   f.entry = card.mode;
   f.has_card = true;
   if (f.orig_index && !batch_[*f.orig_index].masked_pan.empty() && batch_[*f.orig_index].masked_pan != mask_pan(f.pan))
-    return fail_local({"卡号不符", "This card does not match the original"});
+    return fail_local({"卡号不符", "This card does not match the original"}, true);
   next_step();
 }
 
 void EmulatedTerminal::enter_pin(std::string_view pin) {
+  if (input_log_) input_log_->push_back("pin");
   if (mode_ != Mode::input || !flow_ || flow_->steps[flow_->at] != Step::pin || !keys_) return;
   input_deadline_ = now_ + config_.input_timeout_ms;
   Flow& f = *flow_;
@@ -571,6 +596,14 @@ void EmulatedTerminal::enter_pin(std::string_view pin) {
   next_step();
 }
 
+void EmulatedTerminal::display(const Text& line) {
+  if (mode_ != Mode::idle && mode_ != Mode::result) return;  // never over keying or a host exchange
+  const Text title = mode_ == Mode::result ? screen_.title : Text{"中国银联", "UnionPay POS"};
+  show(title, {line});
+  mode_ = Mode::result;
+  input_deadline_ = now_ + config_.input_timeout_ms;
+}
+
 void EmulatedTerminal::to_idle() {
   if (mode_ == Mode::online) return;  // never abandons a request the host may be processing
   end_flow(Mode::idle);
@@ -585,6 +618,7 @@ void EmulatedTerminal::to_idle() {
 
 void EmulatedTerminal::go_online() {
   Flow& f = *flow_;
+  if (f.type != TxnType::sign_on) ++online_started_;
   f.request = build_request();
   wipe(f.pin_block);
   mode_ = Mode::online;
@@ -927,9 +961,10 @@ TerminalRecord EmulatedTerminal::record_for_flow() const {
   return r;
 }
 
-void EmulatedTerminal::fail_local(const Text& why) {
+void EmulatedTerminal::fail_local(const Text& why, bool keying) {
   TerminalRecord rec = record_for_flow();
   rec.screen = why;
+  rec.keying_refused = keying;
   records_.push_back(rec);
   show(flow_ ? info(flow_->type).label : Text{"中国银联", "UnionPay POS"}, {why});
   end_flow(Mode::result);
@@ -1073,6 +1108,7 @@ BatchTotals EmulatedTerminal::batch_totals() const {
 }
 
 void EmulatedTerminal::print(const BatchEntry& e, bool duplicate) {
+  ++slips_printed_;
   receipts_.push_back(make_receipt(e, Receipt::Copy::merchant, duplicate));
   receipts_.push_back(make_receipt(e, Receipt::Copy::customer, duplicate));
   for (std::size_t i = 0; i < batch_.size(); ++i)
@@ -1151,6 +1187,7 @@ void EmulatedTerminal::print_settlement(const BatchTotals& totals, bool balanced
   L.push_back(balanced ? "对账平 BALANCED" : "对账不平 NOT BALANCED");
   L.push_back(training_mark.zh);
   receipts_.push_back(std::move(r));
+  ++slips_printed_;
 }
 
 std::vector<IsoMessage> EmulatedTerminal::take_outgoing() { return std::exchange(outgoing_, {}); }
@@ -1201,6 +1238,19 @@ void EmulatedTerminal::drive_query(const TerminalRequest& request) {
   press(Key::d4);  // browse from the newest to the target, then leave: the record names it
   while (browse_at_ && *browse_at_ > *target) press(Key::enter);
   press(Key::cancel);
+}
+
+std::vector<std::string> EmulatedTerminal::plan_inputs(const TerminalRequest& request,
+                                                       const CardPresentation& card) const {
+  EmulatedTerminal copy = *this;
+  std::vector<std::string> inputs;
+  // From a result screen, a menu or half-keyed prompts the trainee first leaves with 取消.
+  if (copy.mode_ != Mode::idle && copy.mode_ != Mode::online) copy.press(Key::cancel);
+  copy.input_log_ = &inputs;
+  copy.start(request, card, std::string_view("000000"));
+  copy.input_log_ = nullptr;
+  if (mode_ != Mode::idle && mode_ != Mode::online) inputs.insert(inputs.begin(), "cancel");
+  return inputs;
 }
 
 void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentation& card,
@@ -1296,7 +1346,7 @@ void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentat
         enter_pin(customer_pin.value_or(std::string_view()));
         break;
     }
-    if (mode_ == Mode::input && flow_ && flow_->at == at) return fail_local(screen_.headline());
+    if (mode_ == Mode::input && flow_ && flow_->at == at) return fail_local(screen_.headline(), true);
   }
 }
 

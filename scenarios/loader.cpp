@@ -263,12 +263,18 @@ const Keys setup_keys = {"card",        "pin",           "balance", "amount",  "
                          "terminal_id", "merchant_name", "host",    "history", "faults"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
-const Keys narrative_keys = {"id", "kind", "text", "customer", "terminal", "sms", "next"};
-const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms"};
+const Keys narrative_keys = {"id", "kind", "text", "customer", "terminal", "sms", "requires", "does", "next"};
+const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms", "requires"};
 const Keys decision_keys = {"id", "kind", "prompt", "time_limit", "shuffle", "hints", "choices"};
-const Keys terminal_keys = {"id",         "kind",  "task",     "prompt",        "expect", "points", "critical_ops",
-                            "time_limit", "hints", "feedback", "fail_feedback", "next",   "on_fail"};
-const Keys choice_keys = {"id", "text", "points", "critical", "feedback", "next"};
+const Keys terminal_keys = {"id",    "kind",   "task",         "prompt",   "expect",        "outcomes", "time_limit",
+                            "hints", "points", "critical_ops", "feedback", "fail_feedback", "next",     "on_fail"};
+// The short form of a terminal task: one success branch and one for everything else.
+const Keys terminal_short_keys = {"points", "critical_ops", "feedback", "fail_feedback", "next", "on_fail"};
+const Keys choice_keys = {"id", "text", "points", "critical", "feedback", "does", "next"};
+const Keys outcome_keys = {"when", "points", "critical", "feedback", "next"};
+const Keys when_keys = {"outcome", "op", "code", "reversal_sent"};
+const Keys requires_keys = {"reversal_pending", "charges", "held", "slip_printed", "card_locked"};
+const Keys does_keys = {"op", "amount"};
 
 bool valid_id(std::string_view s) {
   return s.size() >= 3 && s.size() <= 48 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -452,6 +458,169 @@ void read_expect(Reader& r, const YAML::Node& n, Expectation& e) {
   e.amount_max_minor = r.amount(n, "amount_max", "expect", false);
 }
 
+Keys outcome_names() {
+  Keys k;
+  for (int i = 0; i < outcome_class_count; ++i) k.push_back(outcome_class_name(static_cast<OutcomeClass>(i)));
+  return k;
+}
+
+// A scalar or a list of scalars, each read by `one`.
+template <typename F>
+void read_one_or_list(Reader& r, const YAML::Node& n, std::string_view key, F&& one) {
+  if (n.IsSequence()) {
+    if (n.size() == 0) r.error(n, "expected '" + std::string(key) + "' to name at least one value");
+    for (const auto& item : n) one(item);
+  } else {
+    one(n);
+  }
+}
+
+std::optional<OutcomeClass> read_outcome_class(Reader& r, const YAML::Node& n) {
+  auto s = r.scalar(n, "outcome");
+  if (!s) return std::nullopt;
+  auto c = parse_outcome_class(*s);
+  if (!c)
+    r.error(n, "unknown outcome '" + *s + "'" + suggest(*s, outcome_names()) +
+                   "; expected one of: " + join(outcome_names()));
+  return c;
+}
+
+// when: done | [declined, no_answer] | {outcome: …, op: …, code: …, reversal_sent: …}
+void read_when(Reader& r, const YAML::Node& n, OutcomeWhen& w) {
+  auto add_class = [&](const YAML::Node& item) {
+    if (auto c = read_outcome_class(r, item)) w.classes.push_back(*c);
+  };
+  if (!n.IsMap()) return read_one_or_list(r, n, "when", add_class);
+  if (!r.map(n, "when", when_keys)) return;
+  if (YAML::Node c = r.get(n, "outcome", "when", false); c.IsDefined()) read_one_or_list(r, c, "outcome", add_class);
+  if (YAML::Node ops = r.get(n, "op", "when", false); ops.IsDefined())
+    read_one_or_list(r, ops, "op", [&](const YAML::Node& item) {
+      if (auto op = read_op(r, item, "op")) w.ops.push_back(*op);
+    });
+  if (YAML::Node codes = r.get(n, "code", "when", false); codes.IsDefined())
+    read_one_or_list(r, codes, "code", [&](const YAML::Node& item) {
+      auto c = r.scalar(item, "code");
+      bool ok = c && c->size() == 2 && std::all_of(c->begin(), c->end(), [](char ch) {
+                  return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z');
+                });
+      if (c && !ok)
+        r.error(item, "expected 'code' to be a 2-character response code in quotes like \"55\", got '" + *c + "'");
+      if (ok) w.codes.push_back(*c);
+    });
+  w.reversal_sent = r.boolean(n, "reversal_sent", "when");
+  if (w.classes.empty() && w.ops.empty() && w.codes.empty() && !w.reversal_sent)
+    r.error(n, "'when' matches every attempt: name an outcome, an op, a code or reversal_sent");
+}
+
+void read_outcomes(Reader& r, const YAML::Node& list, const std::string& what, Step& s) {
+  if (!list.IsSequence() || list.size() == 0) {
+    r.error(list, "expected 'outcomes' to be a list (- when: done, points: 10, feedback: …, next: …)");
+    return;
+  }
+  for (const auto& n : list) {
+    Outcome o;
+    o.pos = r.pos(n);
+    if (!r.map(n, "outcome of " + what, outcome_keys)) continue;
+    if (YAML::Node w = r.get(n, "when", "outcome of " + what, true); w.IsDefined()) read_when(r, w, o.when);
+    o.points = r.integer(n, "points", "outcome", false, 0, 1000).value_or(0);
+    o.critical = r.boolean(n, "critical", "outcome").value_or(false);
+    o.feedback = r.text(n, "feedback", "outcome of " + what, true);
+    o.next = r.string(n, "next", "outcome of " + what, true).value_or("");
+    o.next_pos = r.pos(r.get(n, "next", "", false));
+    s.outcomes.push_back(std::move(o));
+  }
+}
+
+// The short form: `critical_ops` (critical), done (points, feedback, next), everything else
+// (fail_feedback, on_fail or next).
+void read_short_terminal(Reader& r, const YAML::Node& n, const std::string& what, std::optional<TerminalOp> task,
+                         Step& s) {
+  std::vector<TerminalOp> critical_ops;
+  if (YAML::Node ops = r.get(n, "critical_ops", what, false); ops.IsDefined()) {
+    if (!ops.IsSequence()) {
+      r.error(ops, "expected 'critical_ops' to be a list of operations, like [sale]");
+    } else {
+      for (const auto& o : ops) {
+        if (auto op = read_op(r, o, "critical_ops")) {
+          if (task && *op == *task)
+            r.error(o, "critical_ops lists '" + std::string(terminal_op_name(*op)) + "', the task itself");
+          else
+            critical_ops.push_back(*op);
+        }
+      }
+    }
+  }
+  const int points = r.integer(n, "points", what, false, 0, 1000).value_or(0);
+  const Text feedback = r.text(n, "feedback", what, true);
+  const Text fail_feedback = r.text(n, "fail_feedback", what, true);
+  const std::string next = r.string(n, "next", what, true).value_or("");
+  const SourcePos next_pos = r.pos(r.get(n, "next", "", false));
+  std::string on_fail = r.string(n, "on_fail", what, false).value_or("");
+  SourcePos on_fail_pos = r.pos(r.get(n, "on_fail", "", false));
+  if (on_fail.empty()) {
+    on_fail = next;
+    on_fail_pos = next_pos;
+  }
+  std::vector<OutcomeClass> others;
+  for (int i = 0; i < outcome_class_count; ++i)
+    if (static_cast<OutcomeClass>(i) != OutcomeClass::done) others.push_back(static_cast<OutcomeClass>(i));
+  if (!critical_ops.empty()) {
+    Outcome c;
+    c.when.ops = critical_ops;
+    c.critical = true;
+    c.feedback = fail_feedback;
+    c.next = on_fail;
+    c.pos = s.pos;
+    c.next_pos = on_fail_pos;
+    s.outcomes.push_back(std::move(c));
+  }
+  Outcome done;
+  done.when.classes = {OutcomeClass::done};
+  done.points = points;
+  done.feedback = feedback;
+  done.next = next;
+  done.pos = s.pos;
+  done.next_pos = next_pos;
+  s.outcomes.push_back(std::move(done));
+  Outcome rest;
+  rest.when.classes = others;
+  rest.feedback = fail_feedback;
+  rest.next = on_fail;
+  rest.pos = s.pos;
+  rest.next_pos = on_fail_pos;
+  s.outcomes.push_back(std::move(rest));
+}
+
+void read_requires(Reader& r, const YAML::Node& n, Requirement& q) {
+  q.pos = r.pos(n);
+  if (!r.map(n, "requires", requires_keys)) return;
+  q.reversal_pending = r.boolean(n, "reversal_pending", "requires");
+  q.charges = r.integer(n, "charges", "requires", false, 0, 99);
+  q.held_minor = r.amount(n, "held", "requires", false);
+  q.slip_printed = r.boolean(n, "slip_printed", "requires");
+  q.card_locked = r.boolean(n, "card_locked", "requires");
+}
+
+// does: balance_inquiry | {op: sale, amount: "328.00"}
+std::optional<StoryOp> read_does(Reader& r, const YAML::Node& n) {
+  StoryOp d;
+  d.pos = r.pos(n);
+  if (!n.IsMap()) {
+    auto op = read_op(r, n, "does");
+    if (!op) return std::nullopt;
+    d.op = *op;
+    return d;
+  }
+  if (!r.map(n, "does", does_keys)) return std::nullopt;
+  YAML::Node op_node = r.get(n, "op", "does", true);
+  if (!op_node.IsDefined()) return std::nullopt;
+  auto op = read_op(r, op_node, "op");
+  if (!op) return std::nullopt;
+  d.op = *op;
+  d.amount_minor = r.amount(n, "amount", "does", false);
+  return d;
+}
+
 void read_step(Reader& r, const YAML::Node& n, Step& s) {
   s.pos = r.pos(n);
   if (!n.IsMap()) {
@@ -491,11 +660,14 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
       s.customer = r.text(n, "customer", what, false);
       s.terminal = r.text(n, "terminal", what, false);
       s.sms = r.text(n, "sms", what, false);
+      if (YAML::Node q = r.get(n, "requires", what, false); q.IsDefined()) read_requires(r, q, s.requirement);
       if (narrative) {
+        if (YAML::Node d = r.get(n, "does", what, false); d.IsDefined()) s.does = read_does(r, d);
         s.next = r.string(n, "next", what, true).value_or("");
         s.next_pos = r.pos(r.get(n, "next", "", false));
         bool shown = false;
-        for (auto key : {"text", "customer", "terminal", "sms"}) shown = shown || r.get(n, key, "", false).IsDefined();
+        for (auto key : {"text", "customer", "terminal", "sms", "does"})
+          shown = shown || r.get(n, key, "", false).IsDefined();
         if (!shown) r.error(n, what + " shows nothing: give at least one of text, customer, terminal, sms");
       }
       break;
@@ -526,6 +698,7 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
         ch.points = r.integer(c, "points", cwhat, false, 0, 1000).value_or(0);
         ch.critical = r.boolean(c, "critical", cwhat).value_or(false);
         ch.feedback = r.text(c, "feedback", cwhat, false);
+        if (YAML::Node d = r.get(c, "does", cwhat, false); d.IsDefined()) ch.does = read_does(r, d);
         ch.next = r.string(c, "next", cwhat, true).value_or("");
         ch.next_pos = r.pos(r.get(c, "next", "", false));
         s.choices.push_back(ch);
@@ -540,29 +713,19 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
       s.task = task.value_or(TerminalOp::sale);
       s.prompt = r.text(n, "prompt", what, true);
       if (YAML::Node e = r.get(n, "expect", what, false); e.IsDefined()) read_expect(r, e, s.expect);
-      s.points = r.integer(n, "points", what, false, 0, 1000).value_or(0);
-      if (YAML::Node ops = r.get(n, "critical_ops", what, false); ops.IsDefined()) {
-        if (!ops.IsSequence()) {
-          r.error(ops, "expected 'critical_ops' to be a list of operations, like [sale]");
-        } else {
-          for (const auto& o : ops) {
-            if (auto op = read_op(r, o, "critical_ops")) {
-              if (task && *op == *task)
-                r.error(o, "critical_ops lists '" + std::string(terminal_op_name(*op)) + "', the task itself");
-              else
-                s.critical_ops.push_back(*op);
-            }
-          }
-        }
-      }
       s.time_limit_s = r.integer(n, "time_limit", what, false, 5, 3600).value_or(0);
       s.hints = read_hints(r, n);
-      s.feedback = r.text(n, "feedback", what, true);
-      s.fail_feedback = r.text(n, "fail_feedback", what, true);
-      s.next = r.string(n, "next", what, true).value_or("");
-      s.next_pos = r.pos(r.get(n, "next", "", false));
-      s.on_fail = r.string(n, "on_fail", what, false).value_or("");
-      s.on_fail_pos = r.pos(r.get(n, "on_fail", "", false));
+      if (YAML::Node list = r.get(n, "outcomes", what, false); list.IsDefined()) {
+        s.explicit_outcomes = true;
+        for (std::string_view key : terminal_short_keys)
+          if (YAML::Node short_key = r.get(n, key, what, false); short_key.IsDefined())
+            r.error(short_key, "'" + std::string(key) +
+                                   "' belongs to the short form of a terminal task; with 'outcomes' " +
+                                   "each outcome gives its own points, feedback and next");
+        read_outcomes(r, list, what, s);
+      } else {
+        read_short_terminal(r, n, what, task, s);
+      }
       break;
     }
   }

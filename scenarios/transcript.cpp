@@ -23,6 +23,8 @@ const Label l_task = {"【终端操作】", "[Terminal task] "};
 const Label l_menu = {"终端菜单:", "Terminal menu:"};
 const Label l_chosen = {"您的选择:", "You chose:"};
 const Label l_did = {"终端执行:", "Terminal did:"};
+const Label l_keyed = {"键入", "Keyed"};
+const Label l_requirement = {"⚠ 与终端状态不符:", "⚠ Does not match the terminal:"};
 const Label l_hint = {"【提示】", "[Hint] "};
 const Label l_feedback = {"【讲解】", "[Why] "};
 const Label l_points = {"得分", "Points"};
@@ -142,6 +144,8 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
       put(o, l_terminal, rec.terminal, lang);
       put(o, l_customer, rec.customer, lang);
       put(o, l_sms, rec.sms, lang);
+      for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
+      if (!rec.requirement_miss.empty()) o << L(l_requirement, lang) << ' ' << rec.requirement_miss << '\n';
       break;
     case StepKind::decision: {
       if (with_question) {
@@ -154,11 +158,14 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
       for (const auto& h : rec.hints_taken) o << L(l_hint, lang) << h.get(lang) << '\n';
       for (const auto& c : st->choices)
         if (c.id == rec.choice_id) o << L(l_chosen, lang) << ' ' << indent(c.text.get(lang), "  ") << '\n';
+      for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
       break;
     }
     case StepKind::terminal:
       if (with_question) o << L(l_task, lang) << rec.prompt.get(lang) << '\n';
       for (const auto& h : rec.hints_taken) o << L(l_hint, lang) << h.get(lang) << '\n';
+      for (const auto& k : rec.keyed)
+        o << "  " << L(l_keyed, lang) << ' ' << k.input << " → " << k.screen.get(lang) << '\n';
       for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
       o << (rec.success ? L(l_done, lang) : rec.gave_up ? L(l_gave_up, lang) : L(l_not_done, lang)) << '\n';
       break;

@@ -231,6 +231,8 @@ const std::vector<std::string>& play_string_keys() {
       "feedback.continue", "feedback.hint_cost", "debrief.title",     "debrief.score",       "debrief.passed",
       "debrief.failed",    "debrief.pass_mark",  "debrief.mistakes",  "debrief.no_mistakes", "debrief.critical",
       "debrief.rules",     "debrief.retry",      "debrief.back",      "debrief.points",      "debrief.gave_up",
+      "twin.keypad",       "twin.keypad_idle",   "twin.enter",        "twin.cancel",         "twin.clear",
+      "twin.menu",         "twin.card",          "twin.pin",          "twin.printer",        "twin.tear",
   };
   return keys;
 }
@@ -280,8 +282,14 @@ void play_collecting(const Scenario& sc, AutoMode mode, std::vector<std::string>
       update(st, Continue{});
     else if (act.kind == AutoAction::choose)
       update(st, Choose{act.choice_id});
+    else if (act.kind == AutoAction::give_up)
+      update(st, GiveUp{});
     else
-      update(st, DoTerminalOp{act.request.op});
+      // Keyed key by key, so every prompt on the way is collected too.
+      for (const Action& key : twin_actions(st, act.request)) {
+        update(st, key);
+        if (st.attempt) add_screen(out, st.attempt->terminal_screen);
+      }
     if (st.attempt) add_screen(out, st.attempt->terminal_screen);
   }
   if (st.attempt) add_receipts(out, st.attempt->receipts);

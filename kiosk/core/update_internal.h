@@ -24,7 +24,7 @@ inline Effect ignored(const char* why) { return Ignored{why}; }
 // The attempt's terminal snapshot and step tracking (update_play.cpp).
 void snapshot_terminal(Attempt& a);
 void track_step(Attempt& a, const Clock& clock);
-std::unique_ptr<Attempt> start_attempt(const Scenario& sc, const Clock& clock, uint64_t seed);
+std::unique_ptr<Attempt> start_attempt(const Scenario& sc, const Clock& clock, uint64_t seed, bool on_spare);
 // After an answer: feedback for a closed decision or task, the debrief once the runner is done.
 void after_answer(AppState& st, std::size_t records_before, std::vector<Effect>& fx);
 
@@ -98,6 +98,12 @@ struct Updater {
   void operator()(const Choose& a);
   void operator()(const TakeHint&);
   void operator()(const DoTerminalOp& a);
+  void operator()(const TwinKey& a);
+  void operator()(const TwinCard&);
+  void operator()(const TwinPinPad& a);
+  void operator()(const TearOffSlip&);
+  template <typename Input>
+  void twin_input(const char* what, Input&& input);
   void operator()(const GiveUp&);
   void operator()(const Continue&);
   void operator()(const Retry&);

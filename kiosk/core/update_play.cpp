@@ -17,6 +17,8 @@ void snapshot_terminal(Attempt& a) {
   EmulatedTerminal* t = terminal_of(a);
   if (!t) return;
   a.terminal_screen = t->screen();
+  a.wants_card = t->waiting_for_card();
+  a.wants_pin = t->waiting_for_pin();
   for (Receipt& r : t->take_receipts()) a.receipts.push_back(std::move(r));
 }
 
@@ -29,11 +31,12 @@ void track_step(Attempt& a, const Clock& clock) {
   a.hints.clear();
 }
 
-std::unique_ptr<Attempt> start_attempt(const Scenario& sc, const Clock& clock, uint64_t seed) {
-  auto a = std::make_unique<Attempt>(sc, clock, seed);
+std::unique_ptr<Attempt> start_attempt(const Scenario& sc, const Clock& clock, uint64_t seed, bool on_spare) {
+  auto a = std::make_unique<Attempt>(sc, clock, seed, on_spare);
   if (ScenarioEmulation* s = a->port.scenario()) {
     a->receipts = s->history_receipts();
     a->history_receipt_count = a->receipts.size();
+    a->torn_off = a->receipts.size();  // the story's earlier slips are on the counter already
   }
   snapshot_terminal(*a);
   track_step(*a, clock);
@@ -43,6 +46,8 @@ std::unique_ptr<Attempt> start_attempt(const Scenario& sc, const Clock& clock, u
 // After an answer: feedback for a closed decision or task, the debrief once the runner is done.
 void after_answer(AppState& st, std::size_t records_before, std::vector<Effect>& fx) {
   Attempt& a = *st.attempt;
+  // The story may have keyed the terminal itself (StoryOp) or put a text on its screen.
+  snapshot_terminal(a);
   track_step(a, *st.clock);
   // Each answer is committed as it is given, so a pulled plug loses nothing already decided.
   if (st.session && a.runner.result().steps.size() > records_before) fx.push_back(AttemptProgress{a.runner.result()});
@@ -67,11 +72,11 @@ void Updater::operator()(const OpenScenario& a) {
 
 // Starts `sc` and, with a session, asks for its record to be opened.
 void Updater::begin(const Scenario& sc) {
-  st.attempt = start_attempt(sc, *st.clock, st.seed);
+  const bool on_spare = st.practise_on_spare && spare_fit(st, sc).ok;
+  st.attempt = start_attempt(sc, *st.clock, st.seed, on_spare);
   st.screen = ScreenId::runner;
   Attempt& at = *st.attempt;
   at.serial = ++st.attempt_serial;
-  at.on_spare = st.practise_on_spare && spare_fit(st, sc).ok;
   if (at.on_spare) fx.push_back(BeginOnSpareTerminal{at.serial, sc.id});
   if (st.session) {
     st.session->new_award.reset();
@@ -105,8 +110,65 @@ void Updater::operator()(const DoTerminalOp& a) {
   TerminalRequest req = request_for(at.scenario, step, a.op, at.last_lookup ? &*at.last_lookup : nullptr);
   if (at.on_spare) return send_to_spare(at, std::move(req));
   perform_on_terminal(at.runner, at.port, req, at.last_lookup);
-  snapshot_terminal(at);
   after_answer(st, before, fx);
+}
+
+// The twin's inputs all take this path: the terminal acts, what was keyed goes with the task's
+// record, and every operation that ended is scored.
+template <typename Input>
+void Updater::twin_input(const char* what, Input&& input) {
+  if (!playing()) return fx.push_back(Ignored{std::string(what) + " outside the runner"});
+  Attempt& at = *st.attempt;
+  // Live only during a terminal task: keying at any other moment would change the terminal
+  // without being scored, which teaches nothing.
+  if (at.runner.step().kind != StepKind::terminal)
+    return fx.push_back(Ignored{std::string(what) + " outside a terminal task"});
+  if (at.on_spare) return fx.push_back(Ignored{std::string(what) + ": the spare terminal is keyed on the device"});
+  const std::size_t before = at.runner.result().steps.size();
+  input(at.port);
+  at.runner.note_inputs(at.port.take_inputs());
+  for (const TerminalRecord& r : at.port.poll()) {
+    if (r.op == TerminalOp::transaction_query) at.last_lookup = r;
+    at.runner.observe(r);
+  }
+  after_answer(st, before, fx);
+}
+
+std::vector<Action> twin_actions(const AppState& state, const TerminalRequest& request) {
+  if (!state.attempt || state.attempt->on_spare || !state.attempt->port.scenario()) return {};
+  const Attempt& at = *state.attempt;
+  CardPresentation card;
+  card.pan = at.scenario.setup.card;
+  std::vector<Action> out;
+  for (const std::string& in : at.port.scenario()->terminal().plan_inputs(request, card)) {
+    if (in == "card")
+      out.push_back(TwinCard{});
+    else if (in == "pin")
+      out.push_back(TwinPinPad{});
+    else if (auto k = parse_key(in))
+      out.push_back(TwinKey{*k});
+  }
+  return out;
+}
+
+void Updater::operator()(const TwinKey& a) {
+  twin_input("terminal key", [&](EmulatedTerminalPort& p) { p.press(a.key); });
+}
+
+void Updater::operator()(const TwinCard&) {
+  if (st.attempt && !st.attempt->wants_card) return fx.push_back(ignored("the terminal does not ask for a card"));
+  twin_input("card", [](EmulatedTerminalPort& p) { p.present_card(); });
+}
+
+void Updater::operator()(const TwinPinPad& a) {
+  if (st.attempt && !st.attempt->wants_pin) return fx.push_back(ignored("the terminal does not ask for a PIN"));
+  twin_input("PIN pad", [&](EmulatedTerminalPort& p) { p.customer_pin(a.wrong); });
+}
+
+void Updater::operator()(const TearOffSlip&) {
+  if (!st.attempt || st.attempt->torn_off >= st.attempt->receipts.size())
+    return fx.push_back(ignored("no slip in the printer"));
+  st.attempt->torn_off = st.attempt->receipts.size();
 }
 
 void Updater::operator()(const GiveUp&) {
@@ -147,9 +209,7 @@ void Updater::operator()(const BackToCatalog&) {
   st.screen = ScreenId::catalog;
 }
 
-Attempt::Attempt(const Scenario& sc, const Clock& clock, uint64_t seed)
-    : scenario(sc), port(&clock), runner(sc, clock, seed) {
-  port.prepare(sc.setup);
-}
+Attempt::Attempt(const Scenario& sc, const Clock& clock, uint64_t seed, bool spare)
+    : scenario(sc), port(&clock, sc.setup), runner(sc, clock, seed, spare ? nullptr : &port), on_spare(spare) {}
 
 }  // namespace posdrill

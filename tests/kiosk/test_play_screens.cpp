@@ -55,7 +55,7 @@ void play_by_taps(Kiosk& k, AutoMode mode) {
   AutoPlayer player(k.state.attempt->scenario, mode);
   for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
     k.clock.advance_ms(4'000);
-    k.tap(test::next_widget(k.state, player));
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
   }
 }
 
@@ -91,8 +91,8 @@ TEST_CASE("the terminal menu is disabled outside a terminal task and the hint sh
   Kiosk k(ImVec2(1920, 1080));
   k.tap("card.preauth_checkout_no_pan");
   k.frame(ImVec2(-1, -1), false);
-  REQUIRE(k.rects.count("op.sale") == 1);
-  CHECK_FALSE(k.rects.at("op.sale").enabled);
+  REQUIRE(k.rects.count("twin.menu") == 1);
+  CHECK_FALSE(k.rects.at("twin.menu").enabled);
   k.tap("continue");
   REQUIRE(k.state.attempt->runner.step().kind == StepKind::decision);
   k.tap("hint");
