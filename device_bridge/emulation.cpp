@@ -426,13 +426,23 @@ EmulatedTerminalPort::EmulatedTerminalPort(const Clock* clock, const Setup& setu
 void EmulatedTerminalPort::prepare(const Setup& setup) {
   done_.clear();
   inputs_.clear();
+  sms_shown_ = 0;
+  story_skip_ms_ = 0;
   scenario_ = replay_setup(setup, options_);
   clock_at_prepare_ = clock_ ? clock_->now_ms() : 0;
 }
 
 // The trainee's time flows into the emulation before anything happens at the terminal.
 void EmulatedTerminalPort::catch_up() {
-  if (clock_ && scenario_) scenario_->advance_to(options_.start_ms + (clock_->now_ms() - clock_at_prepare_));
+  if (clock_ && scenario_)
+    scenario_->advance_to(options_.start_ms + story_skip_ms_ + (clock_->now_ms() - clock_at_prepare_));
+}
+
+void EmulatedTerminalPort::story_wait(int64_t ms) {
+  if (!scenario_ || ms <= 0) return;
+  story_skip_ms_ += ms;
+  catch_up();
+  if (!clock_) scenario_->advance_to(scenario_->now_ms() + ms);
 }
 
 void EmulatedTerminalPort::request(const TerminalRequest& request) {
@@ -461,6 +471,14 @@ std::vector<TerminalRecord> EmulatedTerminalPort::story_operation(const Terminal
   if (!scenario_) return {};
   catch_up();
   return scenario_->perform_story(request);
+}
+
+std::vector<Text> EmulatedTerminalPort::take_bank_sms() {
+  std::vector<Text> out;
+  if (!scenario_) return out;
+  const auto& all = scenario_->host().sms();
+  for (; sms_shown_ < all.size(); ++sms_shown_) out.push_back(all[sms_shown_].text);
+  return out;
 }
 
 void EmulatedTerminalPort::note(std::string input) {

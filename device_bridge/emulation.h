@@ -306,6 +306,8 @@ class EmulatedTerminalPort final : public TerminalPort {
   TerminalFacts facts() const override;
   void show_story_screen(const Text& text) override;
   std::vector<TerminalRecord> story_operation(const TerminalRequest& request) override;
+  std::vector<Text> take_bank_sms() override;
+  void story_wait(int64_t ms) override;
 
   // The trainee at the keypad, the card reader and the PIN pad, at the clock's time. Records of
   // operations that ended come out of poll(); every input and the screen it led to come out of
@@ -329,6 +331,8 @@ class EmulatedTerminalPort final : public TerminalPort {
   int64_t clock_at_prepare_ = 0;
   std::vector<TerminalRecord> done_;
   std::vector<KeyedInput> inputs_;
+  std::size_t sms_shown_ = 0;  // the host's messages handed out by take_bank_sms()
+  int64_t story_skip_ms_ = 0;  // time the story jumped ahead (minutes_later)
 };
 
 }  // namespace posdrill

@@ -263,7 +263,8 @@ const Keys setup_keys = {"card",        "pin",           "balance", "amount",  "
                          "terminal_id", "merchant_name", "host",    "history", "faults"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
-const Keys narrative_keys = {"id", "kind", "text", "customer", "terminal", "sms", "requires", "does", "next"};
+const Keys narrative_keys = {"id",       "kind", "text", "customer", "terminal",     "sms",
+                             "requires", "does", "next", "minutes_later"};
 const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms", "requires"};
 const Keys decision_keys = {"id", "kind", "prompt", "time_limit", "shuffle", "hints", "choices"};
 const Keys terminal_keys = {"id",    "kind",   "task",         "prompt",   "expect",        "outcomes", "time_limit",
@@ -659,10 +660,14 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
       s.text = r.text(n, "text", what, false);
       s.customer = r.text(n, "customer", what, false);
       s.terminal = r.text(n, "terminal", what, false);
-      s.sms = r.text(n, "sms", what, false);
+      if (YAML::Node sms = r.get(n, "sms", what, false); sms.IsScalar() && sms.Scalar() == "bank")
+        s.sms_from_bank = true;  // the emulated bank's own messages, whatever they say on this path
+      else
+        s.sms = r.text(n, "sms", what, false);
       if (YAML::Node q = r.get(n, "requires", what, false); q.IsDefined()) read_requires(r, q, s.requirement);
       if (narrative) {
         if (YAML::Node d = r.get(n, "does", what, false); d.IsDefined()) s.does = read_does(r, d);
+        s.minutes_later = r.integer(n, "minutes_later", what, false, 1, 60 * 24 * 60).value_or(0);
         s.next = r.string(n, "next", what, true).value_or("");
         s.next_pos = r.pos(r.get(n, "next", "", false));
         bool shown = false;

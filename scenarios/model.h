@@ -235,9 +235,11 @@ struct Step {
   bool explicit_outcomes = false;  // written with `outcomes:` (lint checks them all handled)
 
   // narrative and end
-  Requirement requirement;  // `requires:`
+  Requirement requirement;
+  bool sms_from_bank = false;  // `sms: bank`: the bank's own new text messages (the emulated issuer's)  // `requires:`
   // narrative
   std::optional<StoryOp> does;
+  int minutes_later = 0;  // the story's clock jumps this far before the step (waiting out a lock)
 
   std::string next;  // narrative
   SourcePos next_pos;

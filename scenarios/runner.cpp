@@ -62,14 +62,21 @@ void Runner::enter(const std::string& step_id) {
     if (!st.terminal.empty()) scene_.terminal = st.terminal;
     if (!st.sms.empty()) scene_.sms.push_back(st.sms);
     std::vector<TerminalRecord> did;
+    if (st.minutes_later > 0 && terminal_) terminal_->story_wait(int64_t(st.minutes_later) * 60'000);
     if (st.does) did = run_story_op(*st.does);
+    Text bank_sms;
+    if (st.sms_from_bank && terminal_)
+      for (Text& t : terminal_->take_bank_sms()) {
+        scene_.sms.push_back(t);
+        bank_sms = std::move(t);
+      }
     // What the story says the screen shows is what the twin shows.
     if (terminal_ && !st.terminal.empty()) terminal_->show_story_screen(st.terminal);
     StepRecord& rec = open_record();
     rec.text = st.text;
     rec.customer = st.customer;
     rec.terminal = st.terminal;
-    rec.sms = st.sms;
+    rec.sms = st.sms_from_bank ? bank_sms : st.sms;
     rec.terminal_records = std::move(did);
     if (terminal_) rec.requirement_miss = requirement_miss(st.requirement, terminal_->facts());
     if (st.kind == StepKind::end) finish();

@@ -112,6 +112,10 @@ class TerminalPort {
     (void)request;
     return {};
   }
+  // The story's time jumps `ms` ahead (a narrative's minutes_later): holds expire, locks lapse.
+  virtual void story_wait(int64_t ms) { (void)ms; }
+  // The text messages the card's bank sent since the last call, oldest first (`sms: bank`).
+  virtual std::vector<Text> take_bank_sms() { return {}; }
 };
 
 }  // namespace posdrill

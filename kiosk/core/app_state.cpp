@@ -292,7 +292,11 @@ void play_collecting(const Scenario& sc, AutoMode mode, std::vector<std::string>
       }
     if (st.attempt) add_screen(out, st.attempt->terminal_screen);
   }
-  if (st.attempt) add_receipts(out, st.attempt->receipts);
+  if (st.attempt) {
+    add_receipts(out, st.attempt->receipts);
+    // The bank's own text messages (`sms: bank`) are the emulated issuer's words.
+    for (const Text& t : st.attempt->runner.scene().sms) add_text(out, t);
+  }
 }
 
 }  // namespace
@@ -319,6 +323,7 @@ std::vector<std::string> terminal_visible_texts(const Scenario& scenario) {
     add_screen(out, emu.terminal().screen());
     add_receipts(out, emu.terminal().take_receipts());
   }
+  for (const BankSms& m : emu.host().sms()) add_text(out, m.text);
   return out;
 }
 

@@ -34,9 +34,13 @@ void terminal_display(const AppState& st, const Theme& th) {
   const float inner = std::max(1.0f, w - 4 * m.pad);
   const Screen& s = a.terminal_screen;
 
+  // A fixed height, as the device's screen has one: room for its longest screen (the main menu's
+  // nine lines), so the keypad below never moves while the trainee keys.
+  constexpr int screen_lines = 9;
+  const float fixed = 2 * m.pad + f->FontSize * 1.3f + big->FontSize * 1.2f + screen_lines * f->FontSize * 1.2f;
   float h = 2 * m.pad + f->FontSize * 1.3f + wrapped_height(big, tr_text(s.title, lang), inner);
   for (const Text& l : s.lines) h += wrapped_height(f, tr_text(l, lang), inner);
-  h = std::max(h + f->FontSize * 1.6f, m.touch_px * 3.0f);  // room for the watermark
+  h = std::max({h + f->FontSize * 1.6f, fixed, m.touch_px * 3.0f});  // room for the watermark
 
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -85,7 +89,6 @@ void op_grid(const AppState& st, const Theme& th, const std::vector<TerminalOp>&
 void twin_keypad(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
-  const Attempt& a = *st.attempt;
   const Step* step = current_step(st);
   const bool live = step && step->kind == StepKind::terminal;
   paragraph(ImGui::GetFont(), st.strings.tr(live ? "twin.keypad" : "twin.keypad_idle", st.lang),
@@ -119,12 +122,20 @@ void twin_keypad(const AppState& st, const Theme& th, const Dispatch& dispatch) 
     }
     ImGui::Dummy(ImVec2(0.0f, gap - ImGui::GetStyle().ItemSpacing.y));
   }
-  const float half = std::floor((w - gap) / 2.0f);
-  if (touch_button(th, st.strings.tr("twin.card", st.lang), "twin.card", half, live && a.wants_card))
-    dispatch(TwinCard{});
+}
+
+// What the customer does at the counter when the terminal asks: present the card, key the PIN on
+// the pad the trainee hands over (the trainee never sees the digits). Beside the task, on the
+// customer's side of the screen, so it stays in view while the keypad is used.
+void customer_actions(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const Attempt& a = *st.attempt;
+  if (a.on_spare) return;
+  const ThemeMetrics& m = th.metrics;
+  const float gap = std::max(m.gap * 0.75f, 12.0f);
+  const float half = std::floor((ImGui::GetContentRegionAvail().x - gap) / 2.0f);
+  if (touch_button(th, st.strings.tr("twin.card", st.lang), "twin.card", half, a.wants_card)) dispatch(TwinCard{});
   ImGui::SameLine(0.0f, gap);
-  if (touch_button(th, st.strings.tr("twin.pin", st.lang), "twin.pin", half, live && a.wants_pin))
-    dispatch(TwinPinPad{});
+  if (touch_button(th, st.strings.tr("twin.pin", st.lang), "twin.pin", half, a.wants_pin)) dispatch(TwinPinPad{});
 }
 
 void slip(const AppState& st, const Receipt& r, bool earlier) {
@@ -321,6 +332,8 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
     case StepKind::terminal: {
       paragraph(ImGui::GetFont(), st.strings.tr("runner.task", st.lang), pal.accent);
       paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
+      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+      customer_actions(st, th, dispatch);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       hints(st, th, step, dispatch);
       if (touch_button(th, st.strings.tr("runner.give_up", st.lang), "give_up", 0.0f)) dispatch(GiveUp{});
