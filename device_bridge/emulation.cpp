@@ -382,10 +382,12 @@ void ScenarioEmulation::quote_original(TerminalRequest& req) const {
     return;
   const TxnType kind = req.op == TerminalOp::void_sale ? TxnType::sale : TxnType::preauth;
   const auto& list = terminal().batch_list();
+  // The newest original still open: a completed or cancelled pre-auth, a voided sale, is done with.
   for (auto it = list.rbegin(); it != list.rend(); ++it)
-    if (it->type == kind) {
+    if (it->type == kind && !it->completed && !it->cancelled && !it->voided) {
       req.original_auth_code = it->auth_code;
       req.original_date_mmdd = it->date_mmdd;
+      if (!req.amount_minor) req.amount_minor = it->amount_minor;
       return;
     }
 }
@@ -482,8 +484,15 @@ std::vector<Text> EmulatedTerminalPort::take_bank_sms() {
 }
 
 void EmulatedTerminalPort::note(std::string input) {
+  // The title and the first two lines: the prompt and what has been keyed at it.
   const Screen& s = scenario_->terminal().screen();
-  inputs_.push_back({std::move(input), {s.title.zh + "｜" + s.headline().zh, s.title.en + " | " + s.headline().en}});
+  Text shown{s.title.zh, s.title.en};
+  for (std::size_t i = 0; i < s.lines.size() && i < 2; ++i) {
+    if (s.lines[i].zh.empty() && s.lines[i].en.empty()) continue;
+    shown.zh += "｜" + s.lines[i].zh;
+    shown.en += " | " + s.lines[i].en;
+  }
+  inputs_.push_back({std::move(input), std::move(shown)});
   for (auto& r : scenario_->take_records()) done_.push_back(std::move(r));
 }
 

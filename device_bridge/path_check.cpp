@@ -23,7 +23,7 @@ constexpr int64_t max_paths = int64_t(1) << 60;
 // One thing a trainee can do at a terminal task.
 struct Behaviour {
   std::string what;  // for messages: "a sale keyed right", "giving up"
-  std::function<void(ScenarioEmulation&)> act;
+  std::function<std::vector<TerminalRecord>(ScenarioEmulation&)> act;  // what the terminal did
   bool give_up = false;
 };
 
@@ -126,14 +126,16 @@ class Checker {
     int64_t n = 0;
     const TerminalFacts before = e.facts();
     for (const Behaviour& b : repertoire(st, e)) {
+      trail.back() = st.id;
       auto copy = e.clone();
       copy->advance_to(copy->now_ms() + answer_ms);
       copy->take_records();
-      if (!b.give_up) b.act(*copy);
+      std::vector<TerminalRecord> did;
+      if (!b.give_up) did = b.act(*copy);
       // The runner's rule: look-ups that are not the task are kept; anything else ends the task.
       TaskAttempt attempt;
       bool ended = b.give_up;
-      for (TerminalRecord& r : copy->take_records()) {
+      for (TerminalRecord& r : did) {
         if (ended) break;
         attempt.records.push_back(std::move(r));
         if (attempt.records.back().op == st.task || terminal_op_is_online(attempt.records.back().op)) ended = true;
@@ -175,7 +177,7 @@ class Checker {
       const auto op = static_cast<TerminalOp>(i);
       if (!terminal_op_is_online(op) && op != st.task) continue;  // a look-up never ends another task
       out.push_back({std::string(terminal_op_name(op)) + " keyed right",
-                     [req = right(op)](ScenarioEmulation& x) { x.perform_story(req); }});
+                     [req = right(op)](ScenarioEmulation& x) { return x.perform_story(req); }});
     }
     const TerminalOp t = st.task;
     const bool takes_amount = t == TerminalOp::sale || t == TerminalOp::preauth ||
@@ -184,7 +186,7 @@ class Checker {
       TerminalRequest req = right(t);
       req.amount_minor = amount * 10;
       out.push_back({std::string(terminal_op_name(t)) + " with a tenfold amount",
-                     [req](ScenarioEmulation& x) { x.perform_story(req); }});
+                     [req](ScenarioEmulation& x) { return x.perform_story(req); }});
     }
     if (t == TerminalOp::preauth_completion || t == TerminalOp::preauth_cancel) {
       // The original a right keying quotes (the newest pre-auth), keyed wrong two ways.
@@ -199,7 +201,7 @@ class Checker {
         req.original_auth_code = orig->rrn;  // the auth-code field takes its first 6 digits only
         req.original_date_mmdd = orig->date_mmdd;
         out.push_back({std::string(terminal_op_name(t)) + " with the reference number as the auth code",
-                       [req](ScenarioEmulation& x) { x.perform(req); }});
+                       [req](ScenarioEmulation& x) { return x.perform(req); }});
       }
       const std::string today = format_mmdd(e.now_ms() + answer_ms);
       if (orig && orig->date_mmdd != today) {
@@ -207,7 +209,7 @@ class Checker {
         req.original_auth_code = orig->auth_code;
         req.original_date_mmdd = today;
         out.push_back({std::string(terminal_op_name(t)) + " with today's date as the original's",
-                       [req](ScenarioEmulation& x) { x.perform(req); }});
+                       [req](ScenarioEmulation& x) { return x.perform(req); }});
       }
     }
     if (t == TerminalOp::void_sale) {
@@ -217,6 +219,7 @@ class Checker {
                        x.press(Key::d2);
                        for (int i = 0; i < 6; ++i) x.press(Key::d9);
                        x.press(Key::enter);
+                       return x.take_records();
                      }});
     }
     out.push_back({"giving up", {}, true});

@@ -1244,12 +1244,14 @@ std::vector<std::string> EmulatedTerminal::plan_inputs(const TerminalRequest& re
                                                        const CardPresentation& card) const {
   EmulatedTerminal copy = *this;
   std::vector<std::string> inputs;
-  // From a result screen, a menu or half-keyed prompts the trainee first leaves with 取消.
-  if (copy.mode_ != Mode::idle && copy.mode_ != Mode::online) copy.press(Key::cancel);
+  // From a menu or half-keyed prompts the trainee first leaves with 取消; a result screen gives
+  // way to the next key by itself (菜单 opens the menu straight away).
+  const bool leave = copy.mode_ != Mode::idle && copy.mode_ != Mode::online && copy.mode_ != Mode::result;
+  if (leave) copy.press(Key::cancel);
   copy.input_log_ = &inputs;
   copy.start(request, card, std::string_view("000000"));
   copy.input_log_ = nullptr;
-  if (mode_ != Mode::idle && mode_ != Mode::online) inputs.insert(inputs.begin(), "cancel");
+  if (leave) inputs.insert(inputs.begin(), "cancel");
   return inputs;
 }
 

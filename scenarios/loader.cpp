@@ -263,8 +263,8 @@ const Keys setup_keys = {"card",        "pin",           "balance", "amount",  "
                          "terminal_id", "merchant_name", "host",    "history", "faults"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
-const Keys narrative_keys = {"id",       "kind", "text", "customer", "terminal",     "sms",
-                             "requires", "does", "next", "minutes_later"};
+const Keys narrative_keys = {"id",  "kind",     "text", "customer", "terminal",
+                             "sms", "requires", "does", "next",     "minutes_later"};
 const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms", "requires"};
 const Keys decision_keys = {"id", "kind", "prompt", "time_limit", "shuffle", "hints", "choices"};
 const Keys terminal_keys = {"id",    "kind",   "task",         "prompt",   "expect",        "outcomes", "time_limit",

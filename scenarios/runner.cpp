@@ -64,11 +64,12 @@ void Runner::enter(const std::string& step_id) {
     std::vector<TerminalRecord> did;
     if (st.minutes_later > 0 && terminal_) terminal_->story_wait(int64_t(st.minutes_later) * 60'000);
     if (st.does) did = run_story_op(*st.does);
-    Text bank_sms;
+    Text bank_sms;  // every new message, one a line
     if (st.sms_from_bank && terminal_)
       for (Text& t : terminal_->take_bank_sms()) {
         scene_.sms.push_back(t);
-        bank_sms = std::move(t);
+        bank_sms.zh += (bank_sms.zh.empty() ? "" : "\n") + t.zh;
+        bank_sms.en += (bank_sms.en.empty() ? "" : "\n") + t.en;
       }
     // What the story says the screen shows is what the twin shows.
     if (terminal_ && !st.terminal.empty()) terminal_->show_story_screen(st.terminal);
@@ -235,9 +236,12 @@ TerminalRequest request_for(const Scenario& scenario, const Step& task, Terminal
 TerminalRequest story_request(const Scenario& scenario, const StoryOp& op) {
   TerminalRequest req;
   req.op = op.op;
+  // A cancel releases the original's amount and a void takes it from the original: the port
+  // quotes the original, amount included, unless the story names one.
+  const bool from_original = op.op == TerminalOp::preauth_cancel || op.op == TerminalOp::void_sale;
   if (op.amount_minor)
     req.amount_minor = op.amount_minor;
-  else if (op.op != TerminalOp::balance_inquiry && op.op != TerminalOp::transaction_query &&
+  else if (!from_original && op.op != TerminalOp::balance_inquiry && op.op != TerminalOp::transaction_query &&
            op.op != TerminalOp::reprint && op.op != TerminalOp::settlement && op.op != TerminalOp::sign_on)
     req.amount_minor = scenario.setup.amount_minor;
   return req;

@@ -85,7 +85,7 @@ struct TerminalFacts {
 // it: the transcript and the replay show what the trainee keyed. A PIN is always "******".
 struct KeyedInput {
   std::string input;  // "menu", "5", "enter", "card", "pin ******", "amount 32800" ...
-  Text screen;        // the screen's title and first line afterwards
+  Text screen;        // the screen's title and first two lines afterwards
 };
 
 // The port the front end (CLI, kiosk, tests) drives. The runner never calls it: the front end

@@ -87,6 +87,24 @@ void put(std::ostringstream& o, const Label& label, const Text& t, Lang lang) {
   if (!t.empty()) o << L(label, lang) << indent(t.get(lang), "  ") << '\n';
 }
 
+bool is_digit_key(const std::string& input) { return input.size() == 1 && input[0] >= '0' && input[0] <= '9'; }
+
+// A keyed input as a trainee reads it: the key's label on the device, the customer's card and PIN.
+std::string keyed_label(const std::string& input, Lang lang) {
+  static const struct {
+    const char* input;
+    Label label;
+  } names[] = {{"menu", {"菜单", "Menu"}},
+               {"enter", {"确认", "Enter"}},
+               {"cancel", {"取消", "Cancel"}},
+               {"clear", {"退格", "Clear"}},
+               {"card", {"客人插卡", "customer's card"}},
+               {"pin ******", {"客人输密码 ******", "customer's PIN ******"}}};
+  for (const auto& n : names)
+    if (input == n.input) return L(n.label, lang);
+  return input;
+}
+
 std::string describe(const TerminalRecord& r, Lang lang) {
   std::ostringstream o;
   o << terminal_op_label(r.op).get(lang);
@@ -164,8 +182,13 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
     case StepKind::terminal:
       if (with_question) o << L(l_task, lang) << rec.prompt.get(lang) << '\n';
       for (const auto& h : rec.hints_taken) o << L(l_hint, lang) << h.get(lang) << '\n';
-      for (const auto& k : rec.keyed)
-        o << "  " << L(l_keyed, lang) << ' ' << k.input << " → " << k.screen.get(lang) << '\n';
+      // Digits keyed one after another read as the number they make, with the screen after the last.
+      for (std::size_t i = 0; i < rec.keyed.size(); ++i) {
+        std::string input = keyed_label(rec.keyed[i].input, lang);
+        while (is_digit_key(rec.keyed[i].input) && i + 1 < rec.keyed.size() && is_digit_key(rec.keyed[i + 1].input))
+          input += rec.keyed[++i].input;
+        o << "  " << L(l_keyed, lang) << ' ' << input << " → " << rec.keyed[i].screen.get(lang) << '\n';
+      }
       for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
       o << (rec.success ? L(l_done, lang) : rec.gave_up ? L(l_gave_up, lang) : L(l_not_done, lang)) << '\n';
       break;

@@ -86,6 +86,7 @@ struct Attempt {
   bool on_spare = false;
   uint64_t serial = 0;                   // names the attempt to the link thread; stale answers are dropped
   std::optional<TerminalRequest> sent;   // waiting for the terminal (the trainee is at the device)
+  std::optional<int64_t> story_amount;   // the amount the story asked for (sent's may be a test amount)
   int online_sent = 0;                   // online requests sent so far (the outcome numbering)
   std::optional<TerminalRecord> answer;  // the terminal's last answer, for the panel
 };

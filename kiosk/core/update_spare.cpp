@@ -7,6 +7,7 @@ namespace posdrill {
 void Updater::send_to_spare(Attempt& at, TerminalRequest req) {
   if (at.sent) return fx.push_back(ignored("the spare terminal is busy with the last operation"));
   if (!spare_terminal_can_start(req.op)) return fx.push_back(ignored("done on the terminal's keypad"));
+  at.story_amount = req.amount_minor;
   if (terminal_op_is_online(req.op)) {
     ++at.online_sent;
     if (req.amount_minor)
@@ -22,15 +23,19 @@ void Updater::operator()(const SpareTerminalAnswered& a) {
   if (!st.attempt || !st.attempt->on_spare || st.attempt->serial != a.serial || !st.attempt->sent)
     return fx.push_back(ignored("a spare terminal answer for another attempt"));
   Attempt& at = *st.attempt;
-  at.sent.reset();
   const std::size_t before = at.runner.result().steps.size();
   // Scored from what the terminal did, whatever screen is up: a manager gate opened meanwhile
   // must not lose the operation.
-  for (const TerminalRecord& r : a.records) {
+  for (TerminalRecord r : a.records) {
+    // The test host's amount table chose the amount keyed (it selects the host's answer); the
+    // story's amount is what the trainee was asked for, and what the task is judged on.
+    if (at.story_amount && at.sent->amount_minor && r.amount_minor == *at.sent->amount_minor)
+      r.amount_minor = *at.story_amount;
     if (r.op == TerminalOp::transaction_query) at.last_lookup = r;
     at.runner.observe(r);
     at.answer = r;
   }
+  at.sent.reset();
   if (st.screen == ScreenId::runner) return after_answer(st, before, fx);
   track_step(at, *st.clock);
   if (st.session && at.runner.result().steps.size() > before) fx.push_back(AttemptProgress{at.runner.result()});
