@@ -7,6 +7,7 @@
 #include "device_bridge/path_check.h"
 #include "kiosk/core/strings.h"
 #include "scenarios/result_json.h"
+#include "scenarios/style.h"
 
 namespace posdrill {
 
@@ -30,6 +31,8 @@ int cmd_lint(const Settings& settings, const std::string& path, bool json) {
   // does not handle, or a `requires:` that does not hold, is an error like any other.
   int64_t simulated_paths = 0;
   for (const auto& s : set.scenarios) {
+    auto style = check_item_writing(s);
+    set.errors.insert(set.errors.end(), style.begin(), style.end());
     PathCheck check = check_story_paths(s);
     simulated_paths += check.paths;
     set.errors.insert(set.errors.end(), check.errors.begin(), check.errors.end());

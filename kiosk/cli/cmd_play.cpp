@@ -134,6 +134,18 @@ class Session {
     return "this step takes no answer";
   }
 
+  // Keys `request` at the device the way a trainee would (menu, digits, the customer's card and
+  // PIN), from whatever the terminal shows now: the automatic player's way of doing a task.
+  void key_request(const TerminalRequest& request) {
+    const ScenarioEmulation* emu = terminal_.scenario();
+    if (!emu) return;
+    CardPresentation card;
+    card.pan = scenario_.setup.card;
+    std::string line;
+    for (const std::string& in : emu->terminal().plan_inputs(request, card)) line += " " + in;
+    if (!line.empty()) keys(line, runner_.step());
+  }
+
  private:
   // `keys menu 5 card pin`: each token at the device, in order; the task ends when the terminal
   // has done something that ends it, and nothing may follow that.
@@ -255,18 +267,36 @@ int stop(const AttemptResult& res, Recording& rec, int code) {
   return code;
 }
 
+// The automatic player keys every terminal task on the device as a trainee would, so its
+// transcript shows the screens and keys of each task.
 int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, Recording& rec) {
   FakeClock clock;
-  EmulatedTerminalPort terminal(&clock);
-  AttemptResult res = posdrill::play_auto(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical, seed,
-                                          terminal, clock, default_answer_ms);
-  if (!res.finished) {
+  Session session(s, clock, seed);
+  Runner& r = session.runner();
+  AutoPlayer player(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical);
+  // Each step takes a few actions at most (a look-up, then the task); this bound only stops a bug.
+  const std::size_t max_actions = 4 * s.steps.size() + 16;
+  for (std::size_t n = 0; n < max_actions && !r.finished(); ++n) {
+    const AutoAction a = player.next(r, session.last_lookup());
+    if (a.kind == AutoAction::advance) {
+      r.advance();
+      continue;
+    }
+    clock.advance_ms(default_answer_ms);
+    if (a.kind == AutoAction::choose)
+      r.choose(a.choice_id);
+    else if (a.kind == AutoAction::give_up)
+      r.give_up();
+    else
+      session.key_request(a.request);
+  }
+  if (!r.finished()) {
     std::cerr << "posdrill play: the automatic player did not reach an end of '" << s.id << "'\n";
-    return stop(res, rec, exit_usage);
+    return stop(r.result(), rec, exit_usage);
   }
   // The automatic player answers all at once; its steps are committed one event each all the same.
-  if (!rec.steps(res)) return stop(res, rec, exit_usage);
-  return finish(s, res, o, lang, true, rec);
+  if (!rec.steps(r.result())) return stop(r.result(), rec, exit_usage);
+  return finish(s, r.result(), o, lang, true, rec);
 }
 
 int play_scripted(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, std::istream& in,
