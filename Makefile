@@ -31,8 +31,9 @@ lint: build
 
 bench: deps
 	cmake --preset bench
-	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_codec bench_loopback bench_interop_codec bench_store bench_sync
+	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_twin bench_codec bench_loopback bench_interop_codec bench_store bench_sync
 	build/bench/bench/bench_scenarios
+	build/bench/bench/bench_twin
 	build/bench/bench/bench_codec
 	build/bench/bench/bench_loopback
 	build/bench/bench/bench_store
