@@ -305,6 +305,7 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
   keep(terminal().take_records());
   history_receipts_ = terminal().take_receipts();
   history_slips_ = terminal().slips_printed();
+  if (setup_.printer_out_of_paper) terminal().set_paper(false);  // the story's first slip will not come out
 }
 
 ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
@@ -315,6 +316,7 @@ ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
       reversals_always_fail_(other.reversals_always_fail_),
       online_requests_(other.online_requests_),
       history_slips_(other.history_slips_),
+      other_card_(other.other_card_),
       history_receipts_(other.history_receipts_),
       history_records_(other.history_records_) {
   emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
@@ -332,7 +334,7 @@ void ScenarioEmulation::advance_to(int64_t ms) {
 CardPresentation ScenarioEmulation::card() const {
   CardPresentation c;
   c.mode = EntryMode::insert;
-  c.pan = setup_.card;
+  c.pan = other_card_ ? setup_.other_card : setup_.card;
   return c;
 }
 
@@ -359,7 +361,8 @@ void ScenarioEmulation::drive(Act&& act) {
 }
 
 std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& request) {
-  drive([&] { terminal().start(request, card(), std::string_view(pin_)); });
+  const std::string pin = other_card_ ? std::string(default_test_pin) : pin_;
+  drive([&] { terminal().start(request, card(), std::string_view(pin)); });
   return terminal().take_records();
 }
 
@@ -372,8 +375,14 @@ void ScenarioEmulation::present_card() {
 }
 
 void ScenarioEmulation::customer_pin(bool wrong) {
-  const std::string keyed = wrong ? wrong_pin_for(pin_) : pin_;
+  // The other card has the default test PIN (host_config_from gives every other card that one).
+  const std::string right = other_card_ ? std::string(default_test_pin) : pin_;
+  const std::string keyed = wrong ? wrong_pin_for(right) : right;
   drive([&] { terminal().enter_pin(keyed); });
+}
+
+void ScenarioEmulation::supervisor() {
+  drive([&] { terminal().enter_supervisor_password(setup_.supervisor_password); });
 }
 
 void ScenarioEmulation::quote_original(TerminalRequest& req) const {
@@ -401,8 +410,13 @@ TerminalFacts ScenarioEmulation::facts() const {
   TerminalFacts f;
   f.known = true;
   f.reversal_pending = terminal().reversal_pending();
+  // The customer's money: the main card and, when the story has one, the other.
   f.charges = host().standing_debits(setup_.card, setup_.amount_minor);
   f.held_minor = host().held_minor(setup_.card);
+  if (!setup_.other_card.empty()) {
+    f.charges += host().standing_debits(setup_.other_card, setup_.amount_minor);
+    f.held_minor += host().held_minor(setup_.other_card);
+  }
   f.slips = terminal().slips_printed() - history_slips_;
   f.card_locked = host().wrong_pins(setup_.card, emulation_->now_ms()) >= std::max(1, setup_.host.pin_tries);
   f.host_requests = host().requests_handled();
@@ -508,6 +522,21 @@ void EmulatedTerminalPort::present_card() {
   catch_up();
   scenario_->present_card();
   note("card");
+}
+
+void EmulatedTerminalPort::story_load_paper() {
+  if (scenario_) scenario_->load_paper();
+}
+
+void EmulatedTerminalPort::story_customer_card(bool other) {
+  if (scenario_) scenario_->use_other_card(other);
+}
+
+void EmulatedTerminalPort::supervisor() {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->supervisor();
+  note("supervisor");
 }
 
 void EmulatedTerminalPort::customer_pin(bool wrong) {

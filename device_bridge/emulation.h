@@ -242,7 +242,11 @@ class ScenarioEmulation {
   // time-outs, the automatic reversal). Records of operations that ended: take_records().
   void press(Key key);
   void present_card();                    // the customer presents the setup's card (inserted)
-  void customer_pin(bool wrong = false);  // the customer keys the setup's PIN (or a wrong one)
+  void customer_pin(bool wrong = false);  // the customer keys their card's PIN (or a wrong one)
+  void supervisor();                      // the supervisor keys the 主管密码
+  void load_paper() { terminal().set_paper(true); }
+  // The card the customer presents from now on: the setup's other card, or the main one.
+  void use_other_card(bool other) { other_card_ = other && !setup_.other_card.empty(); }
   // A story's screen text on the terminal (EmulatedTerminal::display).
   void show_story_screen(const Text& text) { terminal().display(text); }
   // An operation the story performs, keyed right: a completion, cancel, void or refund quotes the
@@ -285,6 +289,7 @@ class ScenarioEmulation {
   bool reversals_always_fail_ = false;
   int online_requests_ = 0;
   int history_slips_ = 0;
+  bool other_card_ = false;
   std::vector<Receipt> history_receipts_;
   std::vector<TerminalRecord> history_records_;
 };
@@ -308,6 +313,8 @@ class EmulatedTerminalPort final : public TerminalPort {
   std::vector<TerminalRecord> story_operation(const TerminalRequest& request) override;
   std::vector<Text> take_bank_sms() override;
   void story_wait(int64_t ms) override;
+  void story_load_paper() override;
+  void story_customer_card(bool other) override;
 
   // The trainee at the keypad, the card reader and the PIN pad, at the clock's time. Records of
   // operations that ended come out of poll(); every input and the screen it led to come out of
@@ -315,6 +322,7 @@ class EmulatedTerminalPort final : public TerminalPort {
   void press(Key key);
   void present_card();
   void customer_pin(bool wrong = false);
+  void supervisor();
   std::vector<KeyedInput> take_inputs() { return std::exchange(inputs_, {}); }
 
   // Null before prepare().

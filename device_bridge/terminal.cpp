@@ -161,6 +161,7 @@ TerminalConfig terminal_config_from(const Setup& setup) {
   if (!setup.terminal_id.empty()) c.terminal_id = setup.terminal_id;
   if (!setup.merchant_id.empty()) c.merchant_id = setup.merchant_id;
   if (!setup.merchant_name.empty()) c.merchant_name = setup.merchant_name;
+  if (!setup.supervisor_password.empty()) c.supervisor_password = setup.supervisor_password;
   return c;
 }
 
@@ -180,6 +181,10 @@ std::string EmulatedTerminal::batch_no() const { return zero_pad(batch_number_, 
 
 bool EmulatedTerminal::waiting_for_card() const {
   return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::card;
+}
+
+bool EmulatedTerminal::waiting_for_supervisor() const {
+  return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::supervisor;
 }
 
 bool EmulatedTerminal::waiting_for_pin() const {
@@ -257,6 +262,9 @@ void EmulatedTerminal::show_step() {
       show(title, {{"请输入金额", "Enter the amount"}, {"RMB " + format_amount(v), "CNY " + format_amount(v)}});
       break;
     }
+    case Step::supervisor:
+      show(title, {{"请输入主管密码", "Supervisor password"}, {std::string(f.input.size(), '*'), std::string(f.input.size(), '*')}});
+      break;
     case Step::pin: {
       std::vector<Text> lines{{"请输入密码", "Enter PIN"},
                               {"请持卡人在密码键盘输入", "Cardholder keys it on the PIN pad"}};
@@ -428,10 +436,11 @@ void EmulatedTerminal::begin(TxnType type) {
       break;
     case TxnType::void_sale:
     case TxnType::completion_void:
-      f.steps = {Step::orig_voucher, Step::confirm_original, Step::card, Step::confirm_card};
+      // 撤销 and 退货 give money back: a supervisor authorises them first (主管密码).
+      f.steps = {Step::supervisor, Step::orig_voucher, Step::confirm_original, Step::card, Step::confirm_card};
       break;
     case TxnType::refund:
-      f.steps = {Step::card, Step::confirm_card, Step::orig_rrn, Step::orig_date, Step::amount};
+      f.steps = {Step::supervisor, Step::card, Step::confirm_card, Step::orig_rrn, Step::orig_date, Step::amount};
       break;
     case TxnType::incremental:
       f.steps = {Step::card, Step::confirm_card, Step::orig_auth, Step::orig_date, Step::amount, Step::pin};
@@ -479,6 +488,9 @@ void EmulatedTerminal::step_key(Key key) {
     case Step::card:
     case Step::pin:
       return;  // the card reader and the PIN pad are separate inputs
+    case Step::supervisor:
+      max_len = 6;
+      break;
     case Step::confirm_card:
     case Step::confirm_original:
     case Step::confirm_settlement:
@@ -511,6 +523,13 @@ void EmulatedTerminal::step_key(Key key) {
   if (key != Key::enter) return;
 
   switch (step) {
+    case Step::supervisor: {
+      // Compared whole, then wiped: the terminal keeps no password it was given.
+      const bool ok = f.input.size() == config_.supervisor_password.size() && f.input == config_.supervisor_password;
+      wipe(f.input);
+      if (!ok) return fail_local({"主管密码错", "Wrong supervisor password"}, true);
+      return next_step();
+    }
     case Step::amount: {
       int64_t v = f.input.empty() ? 0 : std::stoll(f.input);
       if (v <= 0) {
@@ -575,6 +594,17 @@ void EmulatedTerminal::card_read(const CardPresentation& card) {
   if (f.orig_index && !batch_[*f.orig_index].masked_pan.empty() && batch_[*f.orig_index].masked_pan != mask_pan(f.pan))
     return fail_local({"卡号不符", "This card does not match the original"}, true);
   next_step();
+}
+
+void EmulatedTerminal::enter_supervisor_password(std::string_view password) {
+  if (input_log_) input_log_->push_back("supervisor");
+  if (mode_ != Mode::input || !flow_ || flow_->steps[flow_->at] != Step::supervisor) return;
+  const auto saved = input_log_;
+  input_log_ = nullptr;  // the digits are the supervisor's, never the trainee's record
+  for (char c : password)
+    if (c >= '0' && c <= '9') press(digit_key(c - '0'));
+  press(Key::enter);
+  input_log_ = saved;
 }
 
 void EmulatedTerminal::enter_pin(std::string_view pin) {
@@ -911,7 +941,10 @@ void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
   records_.push_back(rec);
   std::vector<Text> lines{rec.screen, amount_line(f.amount)};
   if (!e.auth_code.empty()) lines.push_back({"授权码 " + e.auth_code, "Auth code " + e.auth_code});
-  lines.push_back({"请撕下签购单", "Tear off the slip"});
+  if (paper_)
+    lines.push_back({"请撕下签购单", "Tear off the slip"});
+  else
+    lines.push_back({"打印机缺纸 请装纸后重打印", "Printer out of paper: load paper, then reprint"});
   show(title, std::move(lines));
   end_flow(Mode::result);
 }
@@ -1075,7 +1108,9 @@ std::optional<std::size_t> EmulatedTerminal::find_voucher(std::string_view stan)
 void EmulatedTerminal::reprint(std::optional<std::size_t> index) {
   TerminalRecord rec;
   rec.op = TerminalOp::reprint;
-  if (index && *index < batch_.size()) {
+  if (index && *index < batch_.size() && !paper_) {
+    rec.screen = {"打印机缺纸 请装纸", "Printer out of paper: load paper"};
+  } else if (index && *index < batch_.size()) {
     print(batch_[*index], true);
     rec.response_code = "00";
     rec.screen = {"重打印", "Reprint"};
@@ -1108,11 +1143,21 @@ BatchTotals EmulatedTerminal::batch_totals() const {
 }
 
 void EmulatedTerminal::print(const BatchEntry& e, bool duplicate) {
+  // The last transaction is what 重打印最后一笔 prints, whether or not paper came out.
+  for (std::size_t i = 0; i < batch_.size(); ++i)
+    if (&batch_[i] == &e) last_printed_ = i;
+  if (!paper_) {
+    printer_jammed_ = true;
+    return;
+  }
   ++slips_printed_;
   receipts_.push_back(make_receipt(e, Receipt::Copy::merchant, duplicate));
   receipts_.push_back(make_receipt(e, Receipt::Copy::customer, duplicate));
-  for (std::size_t i = 0; i < batch_.size(); ++i)
-    if (&batch_[i] == &e) last_printed_ = i;
+}
+
+void EmulatedTerminal::set_paper(bool loaded) {
+  paper_ = loaded;
+  if (loaded) printer_jammed_ = false;
 }
 
 Receipt EmulatedTerminal::make_receipt(const BatchEntry& e, Receipt::Copy copy, bool duplicate) const {
@@ -1346,6 +1391,9 @@ void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentat
         break;
       case Step::pin:
         enter_pin(customer_pin.value_or(std::string_view()));
+        break;
+      case Step::supervisor:
+        enter_supervisor_password(config_.supervisor_password);
         break;
     }
     if (mode_ == Mode::input && flow_ && flow_->at == at) return fail_local(screen_.headline(), true);

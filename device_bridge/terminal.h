@@ -161,6 +161,7 @@ struct TerminalConfig {
   bool keep_reversal_after_failure = false;  // see the file comment
   int64_t input_timeout_ms = 60'000;         // no key for this long: back to the main screen
   std::string master_key;                    // empty = test_master_key()
+  std::string supervisor_password = "123456";  // 主管密码 for voids and refunds (a TEST value)
 };
 
 // A terminal configured for a scenario: its terminal id, merchant id and name (defaults when empty).
@@ -187,6 +188,13 @@ class EmulatedTerminal {
   // The customer keys the PIN and presses OK on the PIN pad. Only at a "请输入密码" prompt.
   // "" = no PIN (OK pressed straight away, as a credit card may). 4–12 digits.
   void enter_pin(std::string_view pin);
+  // The supervisor keys the 主管密码 at a "请输入主管密码" prompt (voids and refunds), then 确认.
+  void enter_supervisor_password(std::string_view password);
+  // The printer's paper: without it, an approved transaction prints nothing ("打印机缺纸") and
+  // 重打印 refuses until paper is loaded again.
+  void set_paper(bool loaded);
+  bool has_paper() const { return paper_; }
+  bool printer_jammed() const { return printer_jammed_; }  // a slip is owed since the paper ran out
   // The host's answer as the codec delivered it; mac_ok false when its MAC did not verify.
   // Answers that match no outstanding request (late, wrong STAN) are ignored.
   void on_host_answer(const IsoMessage& answer, bool mac_ok);
@@ -226,6 +234,7 @@ class EmulatedTerminal {
   // At a "请刷卡/插卡/挥卡" or "请输入密码" prompt: the customer's card or PIN pad is what it needs.
   bool waiting_for_card() const;
   bool waiting_for_pin() const;
+  bool waiting_for_supervisor() const;
   std::optional<int64_t> next_deadline_ms() const;
   bool signed_on() const { return keys_.has_value(); }
   const std::optional<WorkingKeys>& working_keys() const { return keys_; }  // for the codec's MAC
@@ -262,6 +271,7 @@ class EmulatedTerminal {
     orig_date,
     amount,
     pin,
+    supervisor,
     confirm_settlement
   };
   enum class QueryBy { voucher, rrn, auth_code, browse };
@@ -341,6 +351,8 @@ class EmulatedTerminal {
   int stan_ = 1;
   std::optional<std::size_t> last_printed_;
   int online_started_ = 0;
+  bool paper_ = true;
+  bool printer_jammed_ = false;
   std::vector<std::string>* input_log_ = nullptr;  // plan_inputs() only
   int slips_printed_ = 0;
   // look-ups

@@ -259,12 +259,13 @@ class Reader {
 
 const Keys scenario_keys = {"id",      "version", "topic",   "difficulty", "minutes", "pass_mark",     "title",
                             "summary", "setup",   "scoring", "start",      "steps",   "real_terminal", "debrief"};
-const Keys setup_keys = {"card",        "pin",           "balance", "amount",  "merchant_id",
-                         "terminal_id", "merchant_name", "host",    "history", "faults"};
+const Keys setup_keys = {"card",        "pin",           "balance", "amount",     "merchant_id",         "terminal_id",
+                         "merchant_name", "host",        "history", "faults", "other_card", "supervisor_password",
+                         "printer"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
-const Keys narrative_keys = {"id",  "kind",     "text", "customer", "terminal",
-                             "sms", "requires", "does", "next",     "minutes_later"};
+const Keys narrative_keys = {"id",   "kind", "text",          "customer",   "terminal",     "sms",  "requires",
+                             "does", "next", "minutes_later", "load_paper", "customer_card"};
 const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms", "requires"};
 const Keys decision_keys = {"id", "kind", "prompt", "time_limit", "shuffle", "hints", "choices"};
 const Keys terminal_keys = {"id",    "kind",   "task",         "prompt",   "expect",        "outcomes", "time_limit",
@@ -371,6 +372,29 @@ void read_setup(Reader& r, const YAML::Node& n, Setup& s) {
       r.error(pin, "expected 'pin' to be the test card's 6-digit PIN in quotes");
     else if (p)
       s.pin = *p;
+  }
+  if (YAML::Node card = r.get(n, "other_card", "setup", false); card.IsDefined()) {
+    auto pan = r.scalar(card, "other_card");
+    if (pan && !is_test_card(*pan))
+      r.error(card, "other_card " + mask_pan(*pan) + " is not one of the test cards listed in content/README.md");
+    else if (pan && *pan == s.card)
+      r.error(card, "other_card is the same card as 'card': name a second test card");
+    else if (pan)
+      s.other_card = *pan;
+  }
+  if (YAML::Node pw = r.get(n, "supervisor_password", "setup", false); pw.IsDefined()) {
+    auto p = r.scalar(pw, "supervisor_password");
+    if (p && (p->size() != 6 || !all_digits(*p)))
+      r.error(pw, "expected 'supervisor_password' to be 6 digits in quotes");
+    else if (p)
+      s.supervisor_password = *p;
+  }
+  if (YAML::Node pr = r.get(n, "printer", "setup", false); pr.IsDefined()) {
+    auto p = r.scalar(pr, "printer");
+    if (p && *p == "out_of_paper")
+      s.printer_out_of_paper = true;
+    else if (p && *p != "ok")
+      r.error(pr, "expected 'printer' to be ok or out_of_paper, got '" + *p + "'");
   }
   s.balance_minor = r.amount(n, "balance", "setup", false).value_or(500000);
   s.amount_minor = r.amount(n, "amount", "setup", true).value_or(0);
@@ -668,10 +692,18 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
       if (narrative) {
         if (YAML::Node d = r.get(n, "does", what, false); d.IsDefined()) s.does = read_does(r, d);
         s.minutes_later = r.integer(n, "minutes_later", what, false, 1, 60 * 24 * 60).value_or(0);
+        s.load_paper = r.boolean(n, "load_paper", what).value_or(false);
+        if (auto c = r.string(n, "customer_card", what, false)) {
+          if (*c == "other" || *c == "main")
+            s.customer_other_card = *c == "other";
+          else
+            r.error(r.get(n, "customer_card", "", false),
+                    "expected 'customer_card' to be main or other, got '" + *c + "'");
+        }
         s.next = r.string(n, "next", what, true).value_or("");
         s.next_pos = r.pos(r.get(n, "next", "", false));
         bool shown = false;
-        for (auto key : {"text", "customer", "terminal", "sms", "does"})
+        for (auto key : {"text", "customer", "terminal", "sms", "does", "load_paper", "customer_card"})
           shown = shown || r.get(n, key, "", false).IsDefined();
         if (!shown) r.error(n, what + " shows nothing: give at least one of text, customer, terminal, sms");
       }
@@ -893,6 +925,13 @@ void read_scenario(Reader& r, const YAML::Node& root, Scenario& s) {
       }
     }
   }
+  for (const Step& st : s.steps)
+    if (st.customer_other_card.value_or(false) && s.setup.other_card.empty()) {
+      YAML::Mark at;
+      at.line = st.pos.line - 1;
+      at.column = st.pos.column - 1;
+      r.error(at, "step '" + st.id + "' hands over the customer's other card, but setup has no 'other_card'");
+    }
   if (YAML::Node rt = r.get(root, "real_terminal", "the scenario", false); rt.IsDefined())
     read_real_terminal(r, rt, s.setup, s.real_terminal);
   if (YAML::Node d = r.get(root, "debrief", "the scenario", true); d.IsDefined()) read_debrief(r, d, s.debrief);

@@ -81,6 +81,11 @@ struct Setup {
   HostRules host;
   std::vector<HistoryEntry> history;
   std::vector<Fault> faults;  // faults on the scenario's own online requests
+  // A second test card (the customer's other card, or another guest's); "" = none. Its PIN is
+  // the default test PIN and its balance CNY 10000.00.
+  std::string other_card;
+  std::string supervisor_password = "123456";  // 主管密码 the supervisor keys for voids and refunds
+  bool printer_out_of_paper = false;           // the paper runs out before the story's first slip
 };
 
 // How a scenario runs on a spare REAL terminal instead of the emulator (content/README.md,
@@ -240,6 +245,10 @@ struct Step {
   // narrative
   std::optional<StoryOp> does;
   int minutes_later = 0;  // the story's clock jumps this far before the step (waiting out a lock)
+  bool load_paper = false;  // someone loads paper into the terminal's printer
+  // From this step on the customer presents (and keys the PIN of) the setup's other card, or
+  // again the main one.
+  std::optional<bool> customer_other_card;
 
   std::string next;  // narrative
   SourcePos next_pos;

@@ -112,6 +112,10 @@ class TerminalPort {
     (void)request;
     return {};
   }
+  // The story's own hands at the counter: someone loads paper into the printer; the customer hands
+  // over their other card (or the main one again) for what follows.
+  virtual void story_load_paper() {}
+  virtual void story_customer_card(bool other) { (void)other; }
   // The story's time jumps `ms` ahead (a narrative's minutes_later): holds expire, locks lapse.
   virtual void story_wait(int64_t ms) { (void)ms; }
   // The text messages the card's bank sent since the last call, oldest first (`sms: bank`).

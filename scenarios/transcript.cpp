@@ -99,7 +99,8 @@ std::string keyed_label(const std::string& input, Lang lang) {
                {"cancel", {"取消", "Cancel"}},
                {"clear", {"退格", "Clear"}},
                {"card", {"客人插卡", "customer's card"}},
-               {"pin ******", {"客人输密码 ******", "customer's PIN ******"}}};
+               {"pin ******", {"客人输密码 ******", "customer's PIN ******"}},
+               {"supervisor", {"主管输入主管密码 ******", "supervisor's password ******"}}};
   for (const auto& n : names)
     if (input == n.input) return L(n.label, lang);
   return input;

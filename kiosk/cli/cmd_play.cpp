@@ -75,7 +75,7 @@ std::optional<int> parse_index(const std::string& token) {
 // One keypad token of a `keys` line: a digit string (each digit pressed), menu, enter, cancel,
 // clear, card (the customer presents the card), pin / pin:wrong (the customer keys the PIN).
 bool valid_key_token(const std::string& t) {
-  if (t == "card" || t == "pin" || t == "pin:wrong") return true;
+  if (t == "card" || t == "pin" || t == "pin:wrong" || t == "supervisor") return true;
   if (parse_key(t)) return true;
   return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -154,7 +154,8 @@ class Session {
     std::vector<std::string> tokens;
     for (std::string t; in >> t;) {
       if (!valid_key_token(t))
-        return "expected keys: digits, menu, enter, cancel, clear, card, pin or pin:wrong, got '" + t + "'";
+        return "expected keys: digits, menu, enter, cancel, clear, card, pin, pin:wrong or supervisor, got '" + t +
+               "'";
       tokens.push_back(t);
     }
     if (tokens.empty()) return "expected keys after 'keys', like: keys menu 5 card pin";
@@ -166,6 +167,8 @@ class Session {
         terminal_.present_card();
       } else if (t == "pin" || t == "pin:wrong") {
         terminal_.customer_pin(t == "pin:wrong");
+      } else if (t == "supervisor") {
+        terminal_.supervisor();
       } else if (auto k = parse_key(t)) {
         terminal_.press(*k);
       } else {

@@ -233,6 +233,7 @@ const std::vector<std::string>& play_string_keys() {
       "debrief.rules",     "debrief.retry",      "debrief.back",      "debrief.points",      "debrief.gave_up",
       "twin.keypad",       "twin.keypad_idle",   "twin.enter",        "twin.cancel",         "twin.clear",
       "twin.menu",         "twin.card",          "twin.pin",          "twin.printer",        "twin.tear",
+      "twin.supervisor",
   };
   return keys;
 }

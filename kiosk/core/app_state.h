@@ -68,6 +68,7 @@ struct Attempt {
   Screen terminal_screen;
   bool wants_card = false;
   bool wants_pin = false;
+  bool wants_supervisor = false;
   // Printed slips, newest last: the setup's history first (the slip the story talks about),
   // then what the trainee's operations printed. Slips from `torn_off` on are still hanging out of
   // the printer; TearOffSlip moves them to the pile.
@@ -221,6 +222,8 @@ struct TwinKey {
   Key key = Key::menu;
 };
 struct TwinCard {};
+// The supervisor comes over and keys the 主管密码 (voids and refunds).
+struct TwinSupervisor {};
 struct TwinPinPad {
   bool wrong = false;
 };
@@ -342,7 +345,7 @@ struct SetAsideLoaded {
 };
 
 using Action =
-    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, TwinKey, TwinCard, TwinPinPad, TearOffSlip, GiveUp,
+    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, TwinKey, TwinCard, TwinPinPad, TwinSupervisor, TearOffSlip, GiveUp,
                  Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere, Tick, KeypadKey,
                  FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog, CornerTap,
                  OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded, SelectOperator,

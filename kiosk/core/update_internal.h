@@ -101,6 +101,7 @@ struct Updater {
   void operator()(const TwinKey& a);
   void operator()(const TwinCard&);
   void operator()(const TwinPinPad& a);
+  void operator()(const TwinSupervisor&);
   void operator()(const TearOffSlip&);
   template <typename Input>
   void twin_input(const char* what, Input&& input);

@@ -19,6 +19,7 @@ void snapshot_terminal(Attempt& a) {
   a.terminal_screen = t->screen();
   a.wants_card = t->waiting_for_card();
   a.wants_pin = t->waiting_for_pin();
+  a.wants_supervisor = t->waiting_for_supervisor();
   for (Receipt& r : t->take_receipts()) a.receipts.push_back(std::move(r));
 }
 
@@ -145,6 +146,8 @@ std::vector<Action> twin_actions(const AppState& state, const TerminalRequest& r
       out.push_back(TwinCard{});
     else if (in == "pin")
       out.push_back(TwinPinPad{});
+    else if (in == "supervisor")
+      out.push_back(TwinSupervisor{});
     else if (auto k = parse_key(in))
       out.push_back(TwinKey{*k});
   }
@@ -163,6 +166,12 @@ void Updater::operator()(const TwinCard&) {
 void Updater::operator()(const TwinPinPad& a) {
   if (st.attempt && !st.attempt->wants_pin) return fx.push_back(ignored("the terminal does not ask for a PIN"));
   twin_input("PIN pad", [&](EmulatedTerminalPort& p) { p.customer_pin(a.wrong); });
+}
+
+void Updater::operator()(const TwinSupervisor&) {
+  if (st.attempt && !st.attempt->wants_supervisor)
+    return fx.push_back(ignored("the terminal does not ask for the supervisor password"));
+  twin_input("supervisor password", [](EmulatedTerminalPort& p) { p.supervisor(); });
 }
 
 void Updater::operator()(const TearOffSlip&) {

@@ -136,6 +136,10 @@ void customer_actions(const AppState& st, const Theme& th, const Dispatch& dispa
   if (touch_button(th, st.strings.tr("twin.card", st.lang), "twin.card", half, a.wants_card)) dispatch(TwinCard{});
   ImGui::SameLine(0.0f, gap);
   if (touch_button(th, st.strings.tr("twin.pin", st.lang), "twin.pin", half, a.wants_pin)) dispatch(TwinPinPad{});
+  // Rare (voids and refunds), so only while the terminal asks for it.
+  if (a.wants_supervisor &&
+      touch_button(th, st.strings.tr("twin.supervisor", st.lang), "twin.supervisor", 0.0f, true, palette().warning_bg))
+    dispatch(TwinSupervisor{});
 }
 
 void slip(const AppState& st, const Receipt& r, bool earlier) {
