@@ -101,17 +101,18 @@ bool HttpServer::listen(const Endpoint& at, std::string& error) { return listene
 void HttpServer::stop() { listener_.wake(); }
 
 void HttpServer::accept_clients() {
-  counters_.refused += listener_.accept_waiting([this] { return int(clients_.size()) < options_.max_connections; },
-                                                [this](int fd) {
-                                                  auto* c = new Client;
-                                                  c->fd = fd;
-                                                  c->last_activity_ms = now_ms();
-                                                  clients_.push_back(c);
-                                                  ++counters_.accepted;
-                                                });
+  const uint64_t refused = listener_.accept_waiting([this] { return int(clients_.size()) < options_.max_connections; },
+                                                    [this](int fd) {
+                                                      auto* c = new Client;
+                                                      c->fd = fd;
+                                                      c->last_activity_ms = now_ms();
+                                                      clients_.push_back(c);
+                                                      counters_.add(&Counters::accepted);
+                                                    });
+  if (refused) counters_.add(&Counters::refused, refused);
 }
 
-void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_after) {
+void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_after, bool answered) {
   std::string head = "HTTP/1.1 " + std::to_string(a.status) + " " + http_reason_phrase(a.status) + "\r\n";
   if (!a.body.empty() || a.status != 204) head += "Content-Type: " + a.content_type + "\r\n";
   head += "Content-Length: " + std::to_string(a.body.size()) + "\r\n";
@@ -126,19 +127,18 @@ void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_a
     c.deferred_close = close_after;
     return;
   }
+  if (answered) counters_.add(&Counters::answered);
   c.out += bytes;
   if (close_after) c.closing = true;
-  ++counters_.answered;
 }
 
 void HttpServer::reject(Client& c, int status) {
-  ++counters_.rejected;
+  counters_.add(&Counters::rejected);
   HttpServerAnswer a;
   a.status = status;
   a.content_type = "text/plain; charset=utf-8";
   a.body = std::string(http_reason_phrase(status)) + "\n";
-  queue_answer(c, a, true);
-  --counters_.answered;  // counted as rejected, not answered
+  queue_answer(c, a, true, false);
   c.in.clear();
 }
 
@@ -246,21 +246,19 @@ bool HttpServer::parse_next(Client& c) {
     req.body = c.in.substr(head_len, body_len);
     c.in.erase(0, head_len + body_len);
     c.continue_sent = false;
-    ++counters_.requests;
+    counters_.add(&Counters::requests);
     bool keep_alive = version == "HTTP/1.1" ? connection != "close" : connection == "keep-alive";
 
     if (std::find(options_.paths.begin(), options_.paths.end(), req.target) == options_.paths.end()) {
       HttpServerAnswer a{404, "text/plain; charset=utf-8", "Not Found\n"};
-      ++counters_.rejected;
-      queue_answer(c, a, !keep_alive);
-      --counters_.answered;
+      counters_.add(&Counters::rejected);
+      queue_answer(c, a, !keep_alive, false);
       continue;
     }
     if (req.method != "POST") {
       HttpServerAnswer a{405, "text/plain; charset=utf-8", "Method Not Allowed: use POST\n"};
-      ++counters_.rejected;
-      queue_answer(c, a, !keep_alive);
-      --counters_.answered;
+      counters_.add(&Counters::rejected);
+      queue_answer(c, a, !keep_alive, false);
       continue;
     }
     HttpServerAnswer answer;
@@ -270,9 +268,9 @@ bool HttpServer::parse_next(Client& c) {
       answer = HttpServerAnswer{500, "text/plain; charset=utf-8", "Internal Server Error\n"};
     }
     if (answer.silent) {
+      counters_.add(&Counters::withheld);
       c.muted = true;
       c.in.clear();
-      ++counters_.withheld;
       return true;
     }
     queue_answer(c, answer, !keep_alive);
@@ -327,7 +325,7 @@ void HttpServer::serve(int run_for_ms) {
         c->closing = c->closing || c->deferred_close;
         c->deferred = false;
         c->deferred_bytes.clear();
-        ++counters_.answered;
+        counters_.add(&Counters::answered);
         c->last_activity_ms = now;
       }
       if (alive) parse_next(*c);
@@ -338,7 +336,7 @@ void HttpServer::serve(int run_for_ms) {
       if (alive) {
         keep.push_back(c);
       } else {
-        ++counters_.dropped;
+        counters_.add(&Counters::dropped);
         ::close(c->fd);
         delete c;
       }

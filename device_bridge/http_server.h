@@ -68,7 +68,12 @@ class HttpServer {
   struct Counters {
     uint64_t accepted = 0, requests = 0, answered = 0, rejected = 0, withheld = 0, dropped = 0, refused = 0;
   };
-  Counters counters() const { return counters_; }
+  // Safe from any thread; each event is counted before the peer can see its effect.
+  Counters counters() const { return counters_.get(); }
+  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
+  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
+    return counters_.wait_until(until, timeout_ms);
+  }
 
  private:
   struct Client;
@@ -76,14 +81,15 @@ class HttpServer {
   bool read_from(Client& c);   // false: close it
   bool parse_next(Client& c);  // false: close it once the output is written
   bool write_to(Client& c);    // false: close it
-  void queue_answer(Client& c, const HttpServerAnswer& a, bool close_after);
+  // `answered`: count it as an answer (refusals are counted as rejected instead).
+  void queue_answer(Client& c, const HttpServerAnswer& a, bool close_after, bool answered = true);
   void reject(Client& c, int status);
 
   Handler handler_;
   Options options_;
   Listener listener_;
   std::vector<Client*> clients_;
-  Counters counters_;
+  SharedCounters<Counters> counters_;
 };
 
 }  // namespace posdrill

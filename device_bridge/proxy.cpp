@@ -359,25 +359,18 @@ void HostLinkProxy::log(const std::string& line) {
   if (log_) log_(line);
 }
 
-HostLinkProxy::Counters HostLinkProxy::counters() const {
-  std::lock_guard lock(mutex_);
-  return counters_;
-}
-
 void HostLinkProxy::run_session(int terminal_fd, uint64_t id) {
   const std::string tag = "connection " + std::to_string(id) + ": ";
-  auto count = [&](auto member, uint64_t n = 1) {
-    std::lock_guard lock(mutex_);
-    counters_.*member += n;
-  };
+  auto count = [&](uint64_t Counters::*member, uint64_t n = 1) { counters_.add(member, n); };
   NetStatus st = NetStatus::ok;
   TcpConnection upstream = TcpConnection::connect(options_.upstream, options_.connect_timeout_ms, st);
   if (!upstream.connected()) {
-    // The terminal must see a failed connection, not a silent one: reset it.
-    reset_close(terminal_fd);
+    // Counted and logged first: whoever sees the reset may look at the counters at once.
     count(&Counters::upstream_failures);
     log(tag + "cannot reach the upstream " + endpoint_text(options_.upstream) + " (" + net_status_text(st) +
         "); the terminal's connection is reset");
+    // The terminal must see a failed connection, not a silent one: reset it.
+    reset_close(terminal_fd);
     return;
   }
   const int host_fd = upstream.fd();
@@ -623,8 +616,8 @@ void HostLinkProxy::serve(int run_for_ms) {
     {
       std::lock_guard lock(mutex_);
       running = threads_.size();
-      ++counters_.connections;
     }
+    counters_.add(&Counters::connections);
     if (running >= std::size_t(std::max(1, options_.max_sessions))) {
       reset_close(fd);
       log("connection refused: already " + std::to_string(running) + " connections (the limit)");

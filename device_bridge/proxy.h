@@ -42,6 +42,7 @@
 #include <thread>
 #include <vector>
 
+#include "device_bridge/counters.h"
 #include "device_bridge/tcp.h"
 #include "scenarios/model.h"
 
@@ -172,7 +173,12 @@ class HostLinkProxy {
     uint64_t connections = 0, refused = 0, upstream_failures = 0, requests = 0, answers = 0, faults = 0,
              raw_connections = 0, raw_bytes = 0;
   };
-  Counters counters() const;
+  // Safe from any thread; each event is counted before the peer can see its effect.
+  Counters counters() const { return counters_.get(); }
+  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
+  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
+    return counters_.wait_until(until, timeout_ms);
+  }
 
  private:
   struct Session;
@@ -185,8 +191,8 @@ class HostLinkProxy {
   Log log_;
   Listener listener_;  // its wake byte stays in the pipe: stop() wakes serve() and every session
   std::atomic<bool> stopping_{false};
-  mutable std::mutex mutex_;  // guards counters_, log_ calls and threads_
-  Counters counters_;
+  mutable std::mutex mutex_;  // guards log_ calls and threads_
+  SharedCounters<Counters> counters_;
   struct Worker {
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;

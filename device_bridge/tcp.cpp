@@ -329,12 +329,13 @@ bool FrameServer::listen(const Endpoint& at, std::string& error) { return listen
 void FrameServer::stop() { listener_.wake(); }
 
 void FrameServer::accept_clients() {
-  counters_.refused +=
+  const uint64_t refused =
       listener_.accept_waiting([this] { return int(clients_.size()) < options_.max_connections; },
                                [this](int fd) {
                                  clients_.push_back(new Client{TcpConnection(fd), FrameReader{}, {}, now_ms()});
-                                 ++counters_.accepted;
+                                 counters_.add(&Counters::accepted);
                                });
+  if (refused) counters_.add(&Counters::refused, refused);
 }
 
 bool FrameServer::service(Client& c) {
@@ -350,16 +351,16 @@ bool FrameServer::service(Client& c) {
     c.last_activity_ms = now_ms();
     std::vector<std::string> frames;
     if (c.reader.feed(std::string_view(buf, std::size_t(n)), frames) != FrameReader::Error::none) {
-      ++counters_.bad_frames;
+      counters_.add(&Counters::bad_frames);
       return false;
     }
     for (const auto& f : frames) {
-      ++counters_.requests;
+      counters_.add(&Counters::requests);
       if (auto answer = handler_(f)) {
         std::string framed = frame(*answer);
         if (!framed.empty()) {
           c.out += framed;
-          ++counters_.answers;
+          counters_.add(&Counters::answers);
         }
       }
     }
@@ -402,7 +403,7 @@ void FrameServer::serve(int run_for_ms) {
       if (alive) {
         keep.push_back(c);
       } else {
-        ++counters_.dropped;
+        counters_.add(&Counters::dropped);
         delete c;
       }
     }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "device_bridge/counters.h"
 #include "device_bridge/framing.h"
 
 namespace posdrill {
@@ -121,7 +122,12 @@ class FrameServer {
   struct Counters {
     uint64_t accepted = 0, requests = 0, answers = 0, bad_frames = 0, dropped = 0, refused = 0;
   };
-  Counters counters() const { return counters_; }
+  // Safe from any thread; each event is counted before the peer can see its effect.
+  Counters counters() const { return counters_.get(); }
+  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
+  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
+    return counters_.wait_until(until, timeout_ms);
+  }
 
  private:
   struct Client;
@@ -132,7 +138,7 @@ class FrameServer {
   Options options_;
   Listener listener_;
   std::vector<Client*> clients_;
-  Counters counters_;
+  SharedCounters<Counters> counters_;
 };
 
 }  // namespace posdrill

@@ -43,19 +43,19 @@ IsoMessage refusal(const IsoMessage& request, const std::string& code) {
 WireHost::WireHost(AcquirerHost& host, Log log) : host_(host), log_(std::move(log)) {}
 
 std::optional<std::string> WireHost::handle(std::string_view frame_body, int64_t now_ms) {
-  ++counters_.requests;
+  counters_.add(&Counters::requests);
   const std::string key = host_mac_key(host_);
   IsoMessage request;
   DecodeInfo info;
   CodecResult r = decode(frame_body, Dialect::cup, request, DecodeOptions{key}, &info);
   if (!r.ok()) {
-    ++counters_.undecodable;
+    counters_.add(&Counters::undecodable);
     if (log_) log_("dropped an undecodable request (" + std::string(codec_error_name(r.error)) + "): " + r.message);
     return std::nullopt;
   }
   IsoMessage answer;
   if (needs_mac(request) && info.mac != MacStatus::mac_ok) {
-    ++counters_.bad_mac;
+    counters_.add(&Counters::bad_mac);
     if (log_)
       log_("request " + request.mti + " STAN " + request.get(11) + ": " + mac_status_name(info.mac) + ", answered A0");
     answer = refusal(request, "A0");
@@ -72,7 +72,7 @@ std::optional<std::string> WireHost::handle(std::string_view frame_body, int64_t
     if (log_) log_("could not encode the answer to " + request.mti + ": " + e.message);
     return std::nullopt;
   }
-  ++counters_.answered;
+  counters_.add(&Counters::answered);
   if (log_) log_(request.mti + " STAN " + request.get(11) + " -> " + answer.mti + " RC " + answer.get(39));
   return out;
 }

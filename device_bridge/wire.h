@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "device_bridge/counters.h"
 #include "device_bridge/emulation.h"
 #include "device_bridge/iso8583.h"
 #include "device_bridge/tcp.h"
@@ -35,12 +36,13 @@ class WireHost {
   // answered A0 without being processed. Sign-on (0800) and reversals travel without a MAC check
   // on the request: a terminal that lost its keys must still be able to sign on.
   std::optional<std::string> handle(std::string_view frame_body, int64_t now_ms);
-  Counters counters() const { return counters_; }
+  // Safe from any thread; a request is counted before its answer leaves.
+  Counters counters() const { return counters_.get(); }
 
  private:
   AcquirerHost& host_;
   Log log_;
-  Counters counters_;
+  SharedCounters<Counters> counters_;
 };
 
 // The terminal side: a HostLink over TCP. send() performs the whole exchange at once (connect,
