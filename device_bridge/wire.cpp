@@ -73,7 +73,12 @@ std::optional<std::string> WireHost::handle(std::string_view frame_body, int64_t
     return std::nullopt;
   }
   counters_.add(&Counters::answered);
-  if (log_) log_(request.mti + " STAN " + request.get(11) + " -> " + answer.mti + " RC " + answer.get(39));
+  if (log_) {
+    // The host's reason for a rule's decline (never card data: at most the last 4 digits).
+    const std::string& note = host_.journal().empty() ? std::string() : host_.journal().back().note;
+    log_(request.mti + " STAN " + request.get(11) + " -> " + answer.mti + " RC " + answer.get(39) +
+         (note.empty() || answer.get(39) == "A0" ? "" : " (" + note + ")"));
+  }
   return out;
 }
 

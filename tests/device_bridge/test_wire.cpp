@@ -54,7 +54,7 @@ struct HostService {
   }
   std::vector<HostJournalEntry> journal() {
     std::lock_guard lock(mutex);
-    return host.journal();
+    return {host.journal().begin(), host.journal().end()};
   }
   int64_t available() {
     std::lock_guard lock(mutex);
