@@ -85,6 +85,8 @@ struct HttpServer::Client {
   int64_t due_ms = 0;
   std::string deferred_bytes;
   bool deferred_close = false;
+  int64_t request_started_ms = 0;  // when the request now incomplete began; 0 when none is
+  uint64_t id = 0;
 };
 
 HttpServer::HttpServer(Handler handler, Options options) : handler_(std::move(handler)), options_(std::move(options)) {}
@@ -100,15 +102,35 @@ bool HttpServer::listen(const Endpoint& at, std::string& error) { return listene
 
 void HttpServer::stop() { listener_.wake(); }
 
+void HttpServer::log(const Client& c, const std::string& why) const {
+  if (options_.log) options_.log("connection " + std::to_string(c.id) + ": " + why);
+}
+
 void HttpServer::accept_clients() {
-  const uint64_t refused = listener_.accept_waiting([this] { return int(clients_.size()) < options_.max_connections; },
-                                                    [this](int fd) {
-                                                      auto* c = new Client;
-                                                      c->fd = fd;
-                                                      c->last_activity_ms = now_ms();
-                                                      clients_.push_back(c);
-                                                      counters_.add(&Counters::accepted);
-                                                    });
+  const auto has_room = [this] {
+    if (int(clients_.size()) < std::max(1, options_.max_connections)) return true;
+    auto victim = oldest_idle(clients_, [](const Client& c) { return c.in.empty() && c.out.empty() && !c.deferred; });
+    if (!victim) {
+      if (options_.log) options_.log("a new connection was refused: every slot is busy with a request in progress");
+      return false;
+    }
+    Client* c = clients_[*victim];
+    counters_.add(&Counters::evicted);
+    log(*c, "closed while idle: its slot went to a new connection (the limit is " +
+                std::to_string(options_.max_connections) + ")");
+    ::close(c->fd);
+    clients_.erase(clients_.begin() + std::ptrdiff_t(*victim));
+    delete c;
+    return true;
+  };
+  const uint64_t refused = listener_.accept_waiting(has_room, [this](int fd) {
+    auto* c = new Client;
+    c->fd = fd;
+    c->last_activity_ms = now_ms();
+    c->id = next_id_++;
+    clients_.push_back(c);
+    counters_.add(&Counters::accepted);
+  });
   if (refused) counters_.add(&Counters::refused, refused);
 }
 
@@ -298,8 +320,12 @@ void HttpServer::serve(int run_for_ms) {
     int64_t now = now_ms();
     if (now >= end) return;
     int64_t wake = std::min<int64_t>(end, now + 1000);
-    for (Client* c : clients_)
+    for (Client* c : clients_) {
       if (c->deferred) wake = std::min(wake, c->due_ms);
+      if (c->request_started_ms)
+        wake = std::min<int64_t>(wake, c->request_started_ms + options_.request_timeout_ms + 1);
+      wake = std::min<int64_t>(wake, c->last_activity_ms + options_.idle_timeout_ms + 1);
+    }
     std::vector<pollfd> fds;
     fds.push_back({listener_.fd(), POLLIN, 0});
     fds.push_back({listener_.wake_fd(), POLLIN, 0});
@@ -310,11 +336,11 @@ void HttpServer::serve(int run_for_ms) {
       listener_.drain_wake();
       return;
     }
-    if (fds[0].revents & POLLIN) accept_clients();
     now = now_ms();
     std::vector<Client*> keep;
     keep.reserve(clients_.size());
-    // fds[k + 2] belongs to clients_[k] as they were when poll() was called.
+    // fds[k + 2] belongs to clients_[k] as they were when poll() was called; new connections are
+    // accepted after this loop (accepting may close an idle one to make room).
     for (std::size_t k = 0; k < clients_.size(); ++k) {
       Client* c = clients_[k];
       short rev = k + 2 < fds.size() ? fds[k + 2].revents : 0;
@@ -329,10 +355,22 @@ void HttpServer::serve(int run_for_ms) {
         c->last_activity_ms = now;
       }
       if (alive) parse_next(*c);
+      // An incomplete request starts the clock (not while an answer it queued behind waits).
+      const bool incomplete = !c->in.empty() && !c->muted && !c->closing && !c->deferred;
+      c->request_started_ms = incomplete ? (c->request_started_ms ? c->request_started_ms : now) : 0;
       if (alive && !c->out.empty()) alive = write_to(*c);
       if (alive && c->closing && c->out.empty()) alive = false;
       bool waiting = c->deferred || !c->out.empty();
-      if (alive && !waiting && now - c->last_activity_ms > options_.idle_timeout_ms) alive = false;
+      if (alive && c->request_started_ms && now - c->request_started_ms > options_.request_timeout_ms) {
+        counters_.add(&Counters::timed_out);
+        log(*c,
+            "closed: a request begun " + std::to_string(now - c->request_started_ms) + " ms ago is still incomplete");
+        alive = false;
+      } else if (alive && !waiting && now - c->last_activity_ms > options_.idle_timeout_ms) {
+        counters_.add(&Counters::timed_out);
+        log(*c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
+        alive = false;
+      }
       if (alive) {
         keep.push_back(c);
       } else {
@@ -342,6 +380,7 @@ void HttpServer::serve(int run_for_ms) {
       }
     }
     clients_ = std::move(keep);
+    if (fds[0].revents & POLLIN) accept_clients();
   }
 }
 

@@ -11,6 +11,11 @@
 // - The handler sees only well-formed POSTs to a known path. Its answer may be sent at once,
 //   after a delay (a slow terminal), or never (a terminal whose host went silent: the connection
 //   stays open without an answer until the peer gives up or the idle time-out closes it).
+// - Connection limits, each logged when it closes a connection: a request (head and body) that
+//   has begun must be complete within request_timeout_ms; at max_connections a newcomer takes
+//   the slot of the connection idle longest (nothing half-read, nothing to send, no answer
+//   waiting for its time; a withheld answer counts as idle), and is refused when none is; a
+//   connection silent for idle_timeout_ms is closed.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +54,8 @@ class HttpServer {
     std::size_t max_body_bytes = 64 * 1024;
     int max_connections = 32;
     int idle_timeout_ms = 60'000;
+    int request_timeout_ms = 5'000;
+    std::function<void(const std::string&)> log;  // one line per connection a limit closes
   };
 
   HttpServer(Handler handler, Options options);
@@ -66,7 +73,8 @@ class HttpServer {
   void stop();
 
   struct Counters {
-    uint64_t accepted = 0, requests = 0, answered = 0, rejected = 0, withheld = 0, dropped = 0, refused = 0;
+    uint64_t accepted = 0, requests = 0, answered = 0, rejected = 0, withheld = 0, dropped = 0, refused = 0,
+             evicted = 0, timed_out = 0;
   };
   // Safe from any thread; each event is counted before the peer can see its effect.
   Counters counters() const { return counters_.get(); }
@@ -84,11 +92,13 @@ class HttpServer {
   // `answered`: count it as an answer (refusals are counted as rejected instead).
   void queue_answer(Client& c, const HttpServerAnswer& a, bool close_after, bool answered = true);
   void reject(Client& c, int status);
+  void log(const Client& c, const std::string& why) const;
 
   Handler handler_;
   Options options_;
   Listener listener_;
   std::vector<Client*> clients_;
+  uint64_t next_id_ = 1;
   SharedCounters<Counters> counters_;
 };
 

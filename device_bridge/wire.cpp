@@ -42,7 +42,7 @@ IsoMessage refusal(const IsoMessage& request, const std::string& code) {
 
 WireHost::WireHost(AcquirerHost& host, Log log) : host_(host), log_(std::move(log)) {}
 
-std::optional<std::string> WireHost::handle(std::string_view frame_body, int64_t now_ms) {
+FrameServer::Reply WireHost::handle(std::string_view frame_body, int64_t now_ms) {
   counters_.add(&Counters::requests);
   const std::string key = host_mac_key(host_);
   IsoMessage request;
@@ -50,8 +50,10 @@ std::optional<std::string> WireHost::handle(std::string_view frame_body, int64_t
   CodecResult r = decode(frame_body, Dialect::cup, request, DecodeOptions{key}, &info);
   if (!r.ok()) {
     counters_.add(&Counters::undecodable);
-    if (log_) log_("dropped an undecodable request (" + std::string(codec_error_name(r.error)) + "): " + r.message);
-    return std::nullopt;
+    if (log_)
+      log_("closed the connection of an undecodable request (" + std::string(codec_error_name(r.error)) +
+           "): " + r.message);
+    return FrameServer::Reply::close_connection();
   }
   IsoMessage answer;
   if (needs_mac(request) && info.mac != MacStatus::mac_ok) {
@@ -70,7 +72,7 @@ std::optional<std::string> WireHost::handle(std::string_view frame_body, int64_t
   if (!e.ok()) {
     // Our own answer must always encode; if it does not, say so rather than go silent.
     if (log_) log_("could not encode the answer to " + request.mti + ": " + e.message);
-    return std::nullopt;
+    return FrameServer::Reply::close_connection();
   }
   counters_.add(&Counters::answered);
   if (log_) {

@@ -31,11 +31,12 @@ class WireHost {
 
   WireHost(AcquirerHost& host, Log log = {});
 
-  // One request frame body -> one answer frame body, or nullopt when the bytes are not a message
-  // (logged and counted; the connection stays usable). A request with a bad or missing MAC is
-  // answered A0 without being processed. Sign-on (0800) and reversals travel without a MAC check
-  // on the request: a terminal that lost its keys must still be able to sign on.
-  std::optional<std::string> handle(std::string_view frame_body, int64_t now_ms);
+  // One request frame body -> one answer frame body. Bytes that are not a CUP message are logged,
+  // counted and answered by closing the connection (Reply::close_connection): nothing can be
+  // answered without an MTI and a STAN, and a peer that sends garbage is not a terminal. A
+  // request with a bad or missing MAC is answered A0 without being processed. Only the sign-on
+  // (0800) travels without a MAC: a terminal that lost its keys must still be able to sign on.
+  FrameServer::Reply handle(std::string_view frame_body, int64_t now_ms);
   // Safe from any thread; a request is counted before its answer leaves.
   Counters counters() const { return counters_.get(); }
 

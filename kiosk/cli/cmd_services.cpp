@@ -124,8 +124,11 @@ int cmd_host(const Settings& settings, const std::string& listen, const std::str
   if (!service_setup(settings, scenario_id, setup)) return exit_usage;
   AcquirerHost host(host_config_from(setup));
   // Logs name message types, voucher numbers and response codes only: never a card number or PIN.
-  WireHost wire(host, [](const std::string& line) { std::cerr << "posdrill host: " << line << '\n'; });
-  FrameServer server([&](std::string_view req) { return wire.handle(req, civil_now_ms()); }, FrameServer::Options{});
+  auto log = [](const std::string& line) { std::cerr << "posdrill host: " << line << '\n'; };
+  WireHost wire(host, log);
+  FrameServer::Options limits;
+  limits.log = log;  // connections closed by a limit: idle for a newcomer, an incomplete frame, ...
+  FrameServer server([&](std::string_view req) { return wire.handle(req, civil_now_ms()); }, limits);
   if (!server.listen(*at, error)) {
     std::cerr << "posdrill host: " << error << '\n';
     return exit_failed;
@@ -141,7 +144,8 @@ int cmd_host(const Settings& settings, const std::string& listen, const std::str
   auto c = server.counters();
   auto w = wire.counters();
   std::cout << "posdrill host: stopped after " << c.accepted << " connections, " << w.answered << " answers, "
-            << w.undecodable << " undecodable requests, " << w.bad_mac << " bad MACs, " << c.bad_frames << " bad frames"
+            << w.undecodable << " undecodable requests, " << w.bad_mac << " bad MACs, " << c.bad_frames
+            << " bad frames, " << c.evicted << " idle connections closed for newcomers, " << c.timed_out << " timed out"
             << std::endl;
   return exit_ok;
 }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <thread>
 #include <utility>
 
@@ -16,12 +17,14 @@ using namespace posdrill;
 
 namespace {
 
-// A server on a loopback port, serving on its own thread until destroyed.
+// A server on a loopback port, serving on its own thread until destroyed, its log kept.
 struct Running {
+  std::mutex log_mutex;
+  std::vector<std::string> lines;
   HttpServer server;
   std::thread thread;
   std::atomic<int> handled{0};
-  explicit Running(HttpServer::Handler h, HttpServer::Options o = {}) : server(std::move(h), o) {
+  explicit Running(HttpServer::Handler h, HttpServer::Options o = {}) : server(std::move(h), with_log(o)) {
     std::string error;
     REQUIRE(server.listen({"127.0.0.1", 0}, error));
     thread = std::thread([this] { server.serve(); });
@@ -29,6 +32,19 @@ struct Running {
   ~Running() {
     server.stop();
     thread.join();
+  }
+  HttpServer::Options with_log(HttpServer::Options o) {
+    o.log = [this](const std::string& l) {
+      std::lock_guard lock(log_mutex);
+      lines.push_back(l);
+    };
+    return o;
+  }
+  std::string log() {
+    std::lock_guard lock(log_mutex);
+    std::string all;
+    for (const auto& l : lines) all += l + "\n";
+    return all;
   }
   TcpConnection connect() {
     NetStatus st;
@@ -66,11 +82,12 @@ std::string read_response(TcpConnection& c, int timeout_ms = 2000) {
   }
 }
 
-bool closed_by_server(TcpConnection& c, int timeout_ms = 2000) {
+// Waits for the server to close `c`; the bound only turns a hang into a failure.
+bool closed_by_server(TcpConnection& c, int timeout_ms = 30'000) {
   pollfd p{c.fd(), POLLIN, 0};
   if (::poll(&p, 1, timeout_ms) <= 0) return false;
   char b;
-  return ::recv(c.fd(), &b, 1, 0) == 0;
+  return ::recv(c.fd(), &b, 1, 0) <= 0;  // 0: closed; < 0: reset
 }
 
 std::string post(std::string_view body, std::string_view path = "/nexo", std::string_view extra = "") {
@@ -199,7 +216,7 @@ TEST_CASE("the HTTP server closes idle connections and survives resets", "[http]
   Running s(echo, o);
   auto c = s.connect();
   c.send_raw("POST /nexo HTTP/1.1\r\nContent-Le", 1000);  // and then silence
-  CHECK(closed_by_server(c, 3000));
+  CHECK(closed_by_server(c));
   for (int i = 0; i < 20; ++i) {
     auto d = s.connect();
     d.send_raw(post(std::string(1000, 'x')).substr(0, 500), 1000);
@@ -226,5 +243,39 @@ TEST_CASE("random bytes never stop the HTTP server", "[http]") {
   }
   auto c = s.connect();
   REQUIRE(c.send_raw(post("fine"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+}
+
+TEST_CASE("more idle HTTP connections than the limit: the oldest idle ones give up their slots", "[http][limits]") {
+  HttpServer::Options o;
+  o.max_connections = 4;
+  Running s(echo, o);
+  std::vector<TcpConnection> idle;
+  for (int i = 0; i < 10; ++i) idle.push_back(s.connect());
+  auto c = s.connect();
+  REQUIRE(c.send_raw(post("served"), 1000) == NetStatus::ok);
+  CHECK(read_response(c, 30'000).rfind("HTTP/1.1 200", 0) == 0);
+  auto counters = s.server.wait_counters([](const auto& k) { return k.evicted >= 7; }, 30'000);
+  CHECK(counters.evicted == 7);
+  CHECK(counters.refused == 0);
+  CHECK(closed_by_server(idle.front()));
+  CHECK(s.log().find("its slot went to a new connection") != std::string::npos);
+}
+
+TEST_CASE("a request that does not complete in time closes its connection", "[http][limits]") {
+  HttpServer::Options o;
+  o.request_timeout_ms = 200;
+  Running s(echo, o);
+  auto head = s.connect();
+  REQUIRE(head.send_raw("POST /nexo HTTP/1.1\r\nContent-Le", 1000) == NetStatus::ok);
+  auto body = s.connect();
+  const std::string whole = post("0123456789");
+  REQUIRE(body.send_raw(whole.substr(0, whole.size() - 5), 1000) == NetStatus::ok);  // the body cut short
+  CHECK(closed_by_server(head));
+  CHECK(closed_by_server(body));
+  CHECK(s.server.wait_counters([](const auto& k) { return k.timed_out >= 2; }, 30'000).timed_out == 2);
+  CHECK(s.log().find("is still incomplete") != std::string::npos);
+  auto c = s.connect();
+  REQUIRE(c.send_raw(post("after"), 1000) == NetStatus::ok);
   CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
 }

@@ -19,6 +19,8 @@
 #include "device_bridge/proxy.h"
 #include "device_bridge/wire.h"
 
+#include "wire_fixtures.h"
+
 using namespace posdrill;
 
 namespace {
@@ -38,39 +40,10 @@ Setup proxy_setup() {
   return s;
 }
 
-// The acquirer test host stand-in: `posdrill host` in miniature.
-struct UpstreamHost {
-  AcquirerHost host;
-  std::mutex mutex;
-  WireHost wire{host};
-  FrameServer server{[this](std::string_view req) {
-                       std::lock_guard lock(mutex);
-                       return wire.handle(req, default_training_start_ms());
-                     },
-                     FrameServer::Options{}};
-  std::thread thread;
-  Endpoint at{"127.0.0.1", 0};
-
-  explicit UpstreamHost(const Setup& setup) : host(host_config_from(setup)) {
-    std::string error;
-    REQUIRE(server.listen(at, error));
-    at.port = server.port();
-    thread = std::thread([this] { server.serve(); });
-  }
-  ~UpstreamHost() {
-    server.stop();
-    thread.join();
-  }
-  int count(const std::string& mti) {
-    std::lock_guard lock(mutex);
-    int n = 0;
-    for (const auto& e : host.journal()) n += e.mti == mti ? 1 : 0;
-    return n;
-  }
-  int64_t available() {
-    std::lock_guard lock(mutex);
-    return host.available_minor(card_pan).value_or(-1);
-  }
+// The acquirer test host stand-in: `posdrill host` in miniature, its clock standing still.
+struct UpstreamHost : test::HostService {
+  explicit UpstreamHost(const Setup& setup) : HostService(setup) {}
+  int64_t available() { return HostService::available(card_pan); }
 };
 
 // The proxy on its own thread, with the log kept for checks.
@@ -82,8 +55,8 @@ struct ProxyUnderTest {
   std::thread thread;
   Endpoint at{"127.0.0.1", 0};
 
-  ProxyUnderTest(const Endpoint& upstream, std::vector<ProxyFaultPlan::Rule> rules)
-      : plan(std::move(rules)), proxy(options(upstream), &plan, [this](const std::string& line) {
+  ProxyUnderTest(const Endpoint& upstream, std::vector<ProxyFaultPlan::Rule> rules, int max_sessions = 16)
+      : plan(std::move(rules)), proxy(options(upstream, max_sessions), &plan, [this](const std::string& line) {
           std::lock_guard lock(log_mutex);
           lines.push_back(line);
         }) {
@@ -96,10 +69,11 @@ struct ProxyUnderTest {
     proxy.stop();
     thread.join();
   }
-  static HostLinkProxy::Options options(const Endpoint& upstream) {
+  static HostLinkProxy::Options options(const Endpoint& upstream, int max_sessions) {
     HostLinkProxy::Options o;
     o.upstream = upstream;
     o.connect_timeout_ms = 1'000;
+    o.max_sessions = max_sessions;
     return o;
   }
   std::string log() {
@@ -451,4 +425,29 @@ TEST_CASE("proxy reads the MTI of both dialects and nothing else", "[proxy]") {
   CHECK(frame_mti(interop) == "0200");
   CHECK(frame_mti("GET / HTTP/1.1").empty());
   CHECK(frame_mti("").empty());
+}
+
+TEST_CASE("proxy with more idle connections than sessions - the oldest idle ones make room", "[proxy][limits]") {
+  Setup setup = proxy_setup();
+  UpstreamHost host(setup);
+  ProxyUnderTest proxy(host.at, {}, 2);
+  std::vector<TcpConnection> idle;
+  for (int i = 0; i < 5; ++i) {
+    NetStatus st;
+    idle.push_back(TcpConnection::connect(proxy.at, 1'000, st));
+    REQUIRE(idle.back().connected());
+  }
+  Terminal t(setup, proxy.at);
+  CHECK(t.last(TerminalOp::sign_on).response_code == "00");
+  // Six connections for two sessions up to the sign-on's: four idle ones gave up their slots (no
+  // connection has been made since, so the count cannot move on).
+  auto c = proxy.proxy.wait_counters([](const auto& k) { return k.evicted >= 4; }, 30'000);
+  CHECK(c.evicted == 4);
+  CHECK(c.turned_away == 0);
+  CHECK(t.last(TerminalOp::sale, 32800).response_code == "00");
+  pollfd p{idle.front().fd(), POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 30'000) == 1);
+  char b;
+  CHECK(::recv(idle.front().fd(), &b, 1, 0) <= 0);  // closed by the proxy
+  CHECK(proxy.log().find("its slot went to a new connection") != std::string::npos);
 }
