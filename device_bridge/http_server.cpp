@@ -35,6 +35,27 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
+// Where a request head ends: at the blank line after the header fields, with CRLF or bare LF
+// line endings (RFC 9112 §2.2 lets a server take a lone LF as a line terminator). `text` is the
+// head without its last line ending, `length` the bytes up to and with the blank line.
+bool find_head(std::string_view in, std::size_t& text, std::size_t& length) {
+  for (std::size_t p = in.find('\n'); p != std::string_view::npos; p = in.find('\n', p + 1)) {
+    std::size_t q = p + 1;
+    if (q < in.size() && in[q] == '\r') ++q;
+    if (q < in.size() && in[q] == '\n') {
+      text = p;
+      length = q + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view without_cr(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
 // RFC 9110 token characters (method and header names).
 bool is_token(std::string_view s) {
   if (s.empty()) return false;
@@ -65,6 +86,8 @@ const char* http_reason_phrase(int status) {
       return "Length Required";
     case 413:
       return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
     case 500:
       return "Internal Server Error";
     case 503:
@@ -188,20 +211,19 @@ bool HttpServer::read_from(Client& c) {
 
 bool HttpServer::parse_next(Client& c) {
   while (!c.closing && !c.muted && !c.deferred && !c.in.empty()) {
-    std::size_t end = c.in.find("\r\n\r\n");
-    if (end == std::string::npos) {
+    std::size_t end = 0, head_len = 0;
+    if (!find_head(c.in, end, head_len)) {
       if (c.in.size() > options_.max_header_bytes) reject(c, 400);
       return true;  // wait for the rest of the head
     }
-    std::size_t head_len = end + 4;
     if (head_len > options_.max_header_bytes) {
       reject(c, 400);
       return true;
     }
     std::string_view head(c.in.data(), end);
     // Request line
-    std::size_t eol = head.find("\r\n");
-    std::string_view line = head.substr(0, eol);
+    std::size_t eol = head.find('\n');
+    std::string_view line = without_cr(head.substr(0, eol));
     std::size_t s1 = line.find(' ');
     std::size_t s2 = s1 == std::string_view::npos ? s1 : line.find(' ', s1 + 1);
     if (s2 == std::string_view::npos || line.find(' ', s2 + 1) != std::string_view::npos) {
@@ -220,12 +242,12 @@ bool HttpServer::parse_next(Client& c) {
     // Header fields
     std::optional<std::size_t> content_length;
     bool chunked = false, expect_continue = false;
-    std::string connection;
-    std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
+    std::string connection, media_type;
+    std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 1);
     while (!rest.empty()) {
-      std::size_t e = rest.find("\r\n");
-      std::string_view field = rest.substr(0, e);
-      rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
+      std::size_t e = rest.find('\n');
+      std::string_view field = without_cr(rest.substr(0, e));
+      rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 1);
       std::size_t colon = field.find(':');
       if (colon == std::string_view::npos || !is_token(field.substr(0, colon))) {
         reject(c, 400);  // also refuses obsolete line folding (a field starting with a space)
@@ -246,6 +268,8 @@ bool HttpServer::parse_next(Client& c) {
         expect_continue = lower(value) == "100-continue";
       } else if (name == "connection") {
         connection = lower(value);
+      } else if (name == "content-type") {
+        media_type = lower(trim(std::string_view(value).substr(0, value.find(';'))));
       }
       req.headers.emplace_back(std::move(name), std::move(value));
     }
@@ -280,6 +304,16 @@ bool HttpServer::parse_next(Client& c) {
     if (req.method != "POST") {
       HttpServerAnswer a{405, "text/plain; charset=utf-8", "Method Not Allowed: use POST\n"};
       counters_.add(&Counters::rejected);
+      queue_answer(c, a, !keep_alive, false);
+      continue;
+    }
+    if (!options_.content_type.empty() && media_type != options_.content_type) {
+      HttpServerAnswer a{415, "text/plain; charset=utf-8",
+                         "Unsupported Media Type: send Content-Type: " + options_.content_type + "\n"};
+      counters_.add(&Counters::rejected);
+      if (options_.log)
+        options_.log("connection " + std::to_string(c.id) + ": refused a body of Content-Type '" +
+                     (media_type.empty() ? std::string("(none)") : media_type.substr(0, 64)) + "' (415)");
       queue_answer(c, a, !keep_alive, false);
       continue;
     }

@@ -4,7 +4,8 @@
 //
 // What it speaks
 // - Requests with Content-Length only (no chunked bodies: 411), keep-alive by default in
-//   HTTP/1.1, "Connection: close" honoured, "Expect: 100-continue" answered.
+//   HTTP/1.1, "Connection: close" honoured, "Expect: 100-continue" answered. Lines may end in
+//   CRLF or a bare LF. A POST body must declare Content-Type application/json (415 otherwise).
 // - Bounds: request line + headers at most max_header_bytes (16 KiB, else 400 and close), body at
 //   most max_body_bytes (64 KiB, else 413 and close). Malformed request lines or headers: 400 and
 //   close. A path outside `paths`: 404. A method other than POST: 405 with "Allow: POST".
@@ -55,6 +56,9 @@ class HttpServer {
     int max_connections = 32;
     int idle_timeout_ms = 60'000;
     int request_timeout_ms = 5'000;
+    // The media type a POST body must declare (Content-Type, parameters ignored); else 415.
+    // Empty: any.
+    std::string content_type = "application/json";
     std::function<void(const std::string&)> log;  // one line per connection a limit closes
   };
 

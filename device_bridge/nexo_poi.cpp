@@ -143,6 +143,15 @@ NexoPoi::Answer NexoPoi::handle(std::string_view body) {
     }
   };
   if (r.header.poi_id != options_.poi_id) return refuse("NotAllowed", "this terminal is POIID " + options_.poi_id);
+  // nexo: ProtocolVersion is required in a Login, and in any other request of a sale system that
+  // has not logged in (the parser already refused a Login without it).
+  if (r.header.category == Category::login) {
+    if (logged_in_.size() >= max_logged_in) logged_in_.clear();  // a bound, not a policy
+    logged_in_.insert(r.header.sale_id);
+  } else if (r.header.protocol_version.empty() && !logged_in_.count(r.header.sale_id)) {
+    return refuse("LoggedOut", "SaleID " + r.header.sale_id +
+                                   " has not logged in: send a Login first, or ProtocolVersion 3.0 in every request");
+  }
   bool money = r.header.category == Category::payment || r.header.category == Category::reversal;
   if (money && find(r.header.sale_id, r.header.service_id))
     return refuse("NotAllowed", "ServiceID " + r.header.service_id + " was used already; ask TransactionStatus");

@@ -125,7 +125,8 @@ TEST_CASE("the HTTP server answers POSTs and keeps the connection alive", "[http
 TEST_CASE("the HTTP server answers 100-continue before the body", "[http]") {
   Running s(echo);
   auto c = s.connect();
-  std::string head = "POST /nexo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
+  std::string head =
+      "POST /nexo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n";
   REQUIRE(c.send_raw(head, 1000) == NetStatus::ok);
   CHECK(read_response(c).rfind("HTTP/1.1 100 Continue", 0) == 0);
   REQUIRE(c.send_raw("hi", 1000) == NetStatus::ok);
@@ -277,5 +278,30 @@ TEST_CASE("a request that does not complete in time closes its connection", "[ht
   CHECK(s.log().find("is still incomplete") != std::string::npos);
   auto c = s.connect();
   REQUIRE(c.send_raw(post("after"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+}
+
+TEST_CASE("the HTTP server takes bare LF line endings and wants a JSON body", "[http]") {
+  Running s(echo);
+  auto c = s.connect();
+  REQUIRE(c.send_raw("POST /nexo HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 2\n\nok", 1000) ==
+          NetStatus::ok);
+  std::string r = read_response(c);
+  CHECK(r.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(r.substr(r.size() - 2) == "ok");
+  // Mixed endings on one connection, then the media type: case and parameters do not matter.
+  REQUIRE(c.send_raw("POST /nexo HTTP/1.1\r\nContent-Type: Application/JSON; charset=utf-8\nContent-Length: 1\r\n\nx",
+                     1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+  for (std::string type : {"", "Content-Type: text/plain\r\n", "Content-Type: application/jsonx\r\n"}) {
+    INFO(type);
+    REQUIRE(c.send_raw("POST /nexo HTTP/1.1\r\n" + type + "Content-Length: 2\r\n\r\n{}", 1000) == NetStatus::ok);
+    std::string refused = read_response(c);
+    CHECK(refused.rfind("HTTP/1.1 415 Unsupported Media Type", 0) == 0);
+    CHECK(refused.find("application/json") != std::string::npos);
+  }
+  CHECK(s.log().find("refused a body of Content-Type 'text/plain' (415)") != std::string::npos);
+  // The connection is still usable after a 415.
+  REQUIRE(c.send_raw(post("again"), 1000) == NetStatus::ok);
   CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
 }
