@@ -92,7 +92,11 @@ std::string terminal_mac_key(const EmulatedTerminal& terminal) {
 }
 
 WiredTerminal::WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options)
-    : terminal(terminal_config_from(setup), start_ms),
+    : WiredTerminal(terminal_config_from(setup), host, start_ms, std::move(options)) {}
+
+WiredTerminal::WiredTerminal(TerminalConfig config, const Endpoint& host, int64_t start_ms,
+                             TcpHostLink::Options options)
+    : terminal(std::move(config), start_ms),
       tcp(
           host, [this] { return terminal_mac_key(terminal); }, std::move(options)),
       faults(tcp),

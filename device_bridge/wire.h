@@ -84,6 +84,8 @@ std::string terminal_mac_key(const EmulatedTerminal& terminal);
 // copyable nor movable (the parts refer to each other).
 struct WiredTerminal {
   WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options = {});
+  // A terminal configured by hand (e.g. starting at a kept trace and batch).
+  WiredTerminal(TerminalConfig config, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options = {});
   WiredTerminal(const WiredTerminal&) = delete;
   WiredTerminal& operator=(const WiredTerminal&) = delete;
 
