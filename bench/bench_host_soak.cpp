@@ -16,24 +16,16 @@
 #include <fstream>
 #include <string>
 
+#include "bench_card.h"
+
 #include "device_bridge/wire.h"
 
 using namespace posdrill;
 
 namespace {
 
-constexpr const char* pan = "6200000000000047";
-constexpr const char* pin = "147258";
-
-Setup soak_setup() {
-  Setup s;
-  s.card = pan;
-  s.pin = pin;
-  s.balance_minor = 1'000'000'000'000;
-  s.terminal_id = "10000001";
-  s.merchant_id = "898310048161234";
-  return s;
-}
+constexpr const char* pan = bench::card_pan;
+constexpr const char* pin = bench::card_pin;
 
 // VmRSS and VmHWM of a process in KiB (0 when unreadable).
 std::pair<long, long> memory_kib(pid_t pid) {
@@ -56,7 +48,7 @@ extern "C" void on_term(int) {
 
 int main(int argc, char** argv) {
   const long exchanges = argc > 1 ? std::max(1000L, std::atol(argv[1])) : 100'000L;
-  const Setup setup = soak_setup();
+  const Setup setup = bench::card_setup();
   HostConfig config = host_config_from(setup);
   config.velocity.enabled = false;
 

@@ -11,29 +11,13 @@
 #include <algorithm>
 
 #include "device_bridge/crypto.h"
+#include "device_bridge/digits.h"
 #include "device_bridge/icc.h"
 #include "device_bridge/message_builder.h"
 
 namespace posdrill {
 
 namespace {
-
-bool all_digits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::optional<int64_t> parse_digits(std::string_view s) {
-  if (s.empty() || s.size() > 18 || !all_digits(s)) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
-  return v;
-}
-
-std::string zero_pad(int64_t v, int width) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  if (int(s.size()) < width) s.insert(0, std::size_t(width) - s.size(), '0');
-  return s;
-}
 
 std::string last4(std::string_view pan) { return pan.size() >= 4 ? std::string(pan.substr(pan.size() - 4)) : ""; }
 

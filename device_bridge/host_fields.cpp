@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "device_bridge/crypto.h"
+#include "device_bridge/digits.h"
 #include "device_bridge/host.h"
 
 namespace posdrill {
@@ -25,23 +26,6 @@ constexpr std::array<std::string_view, 3> debit_test_pans = {"6200000000000047",
 constexpr int64_t other_cards_balance_minor = 1'000'000;
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
-
-bool all_digits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::optional<int64_t> parse_digits(std::string_view s) {
-  if (s.empty() || s.size() > 18 || !all_digits(s)) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
-  return v;
-}
-
-std::string zero_pad(int64_t v, int width) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  if (int(s.size()) < width) s.insert(0, std::size_t(width) - s.size(), '0');
-  return s;
-}
 
 // A UTF-8 string cut to at most `max` bytes without splitting a character.
 std::string utf8_prefix(std::string_view s, std::size_t max) {

@@ -13,14 +13,15 @@
 
 #include "device_bridge/http_server.h"
 
+#include "log_lines.h"
+
 using namespace posdrill;
 
 namespace {
 
 // A server on a loopback port, serving on its own thread until destroyed, its log kept.
 struct Running {
-  std::mutex log_mutex;
-  std::vector<std::string> lines;
+  test::LogLines lines;
   HttpServer server;
   std::thread thread;
   std::atomic<int> handled{0};
@@ -34,18 +35,10 @@ struct Running {
     thread.join();
   }
   HttpServer::Options with_log(HttpServer::Options o) {
-    o.log = [this](const std::string& l) {
-      std::lock_guard lock(log_mutex);
-      lines.push_back(l);
-    };
+    o.log = lines.sink();
     return o;
   }
-  std::string log() {
-    std::lock_guard lock(log_mutex);
-    std::string all;
-    for (const auto& l : lines) all += l + "\n";
-    return all;
-  }
+  std::string log() { return lines.all(); }
   TcpConnection connect() {
     NetStatus st;
     auto c = TcpConnection::connect({"127.0.0.1", server.port()}, 2000, st);

@@ -49,17 +49,13 @@ struct UpstreamHost : test::HostService {
 // The proxy on its own thread, with the log kept for checks.
 struct ProxyUnderTest {
   ProxyFaultPlan plan;
-  std::mutex log_mutex;
-  std::vector<std::string> lines;
+  test::LogLines lines;
   HostLinkProxy proxy;
   std::thread thread;
   Endpoint at{"127.0.0.1", 0};
 
   ProxyUnderTest(const Endpoint& upstream, std::vector<ProxyFaultPlan::Rule> rules, int max_sessions = 16)
-      : plan(std::move(rules)), proxy(options(upstream, max_sessions), &plan, [this](const std::string& line) {
-          std::lock_guard lock(log_mutex);
-          lines.push_back(line);
-        }) {
+      : plan(std::move(rules)), proxy(options(upstream, max_sessions), &plan, lines.sink()) {
     std::string error;
     REQUIRE(proxy.listen(at, error));
     at.port = proxy.port();
@@ -76,12 +72,7 @@ struct ProxyUnderTest {
     o.max_sessions = max_sessions;
     return o;
   }
-  std::string log() {
-    std::lock_guard lock(log_mutex);
-    std::string all;
-    for (const auto& l : lines) all += l + "\n";
-    return all;
-  }
+  std::string log() { return lines.all(); }
 };
 
 // A terminal on a real socket; a short answer time-out keeps the lost-answer cases quick.

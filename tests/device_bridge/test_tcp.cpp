@@ -10,6 +10,8 @@
 
 #include "device_bridge/tcp.h"
 
+#include "log_lines.h"
+
 using namespace posdrill;
 
 namespace {
@@ -24,8 +26,7 @@ FrameServer::Options small_limits() {
 // An echo server on a free loopback port, served on its own thread for the test's lifetime.
 // "silent" gets no answer, "bye" is answered and the connection closed, "refuse" closes it.
 struct EchoServer {
-  std::mutex log_mutex;
-  std::vector<std::string> lines;
+  test::LogLines lines;
   FrameServer server;
   std::thread thread;
   Endpoint at{"127.0.0.1", 0};
@@ -50,18 +51,10 @@ struct EchoServer {
     thread.join();
   }
   FrameServer::Options with_log(FrameServer::Options o) {
-    o.log = [this](const std::string& l) {
-      std::lock_guard lock(log_mutex);
-      lines.push_back(l);
-    };
+    o.log = lines.sink();
     return o;
   }
-  std::string log() {
-    std::lock_guard lock(log_mutex);
-    std::string all;
-    for (const auto& l : lines) all += l + "\n";
-    return all;
-  }
+  std::string log() { return lines.all(); }
 };
 
 TcpConnection connect_to(const Endpoint& e) {

@@ -15,6 +15,8 @@
 #include "device_bridge/crypto.h"
 #include "device_bridge/wire.h"
 
+#include "log_lines.h"
+
 namespace posdrill::test {
 
 struct HostService {
@@ -22,9 +24,8 @@ struct HostService {
   std::mutex mutex;  // the server thread and the test both look at the host
   // The host's time is the test's virtual time, so history days and velocity windows line up.
   std::atomic<int64_t> now{default_training_start_ms()};
-  std::mutex log_mutex;
-  std::vector<std::string> lines;
-  WireHost wire{host, [this](const std::string& l) { keep(l); }};
+  LogLines lines;
+  WireHost wire{host, lines.sink()};
   FrameServer server;
   std::thread thread;
   Endpoint at{"127.0.0.1", 0};
@@ -58,28 +59,16 @@ struct HostService {
     return n;
   }
   // Every log line so far (the host's and the frame server's), one per line.
-  std::string log() {
-    std::lock_guard lock(log_mutex);
-    std::string all;
-    for (const auto& l : lines) all += l + "\n";
-    return all;
-  }
-  std::string last_log_line() {
-    std::lock_guard lock(log_mutex);
-    return lines.empty() ? std::string() : lines.back();
-  }
+  std::string log() { return lines.all(); }
+  std::string last_log_line() { return lines.last(); }
 
  private:
   FrameServer::Reply answer(std::string_view req) {
     std::lock_guard lock(mutex);
     return wire.handle(req, now.load());
   }
-  void keep(const std::string& line) {
-    std::lock_guard lock(log_mutex);
-    lines.push_back(line);
-  }
   FrameServer::Options with_log(FrameServer::Options o) {
-    o.log = [this](const std::string& l) { keep(l); };
+    o.log = lines.sink();
     return o;
   }
 };
