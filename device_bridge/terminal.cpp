@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "device_bridge/crypto.h"
+#include "device_bridge/icc.h"
 
 namespace posdrill {
 
@@ -701,6 +702,19 @@ IsoMessage EmulatedTerminal::build_request() {
     m.set(26, "12");
     m.set(52, f.pin_block);
     m.set(53, "2600000000000000");
+  }
+  // A chip read (inserted or tapped) that goes online carries the card's ARQC data (icc.h: test
+  // values, as this terminal has no chip to ask).
+  bool chip = f.entry == EntryMode::insert || f.entry == EntryMode::tap;
+  if (chip && (f.type == TxnType::sale || f.type == TxnType::preauth || f.type == TxnType::balance_inquiry)) {
+    IccRequest icc;
+    icc.amount_minor = f.type == TxnType::balance_inquiry ? 0 : f.amount;
+    const CivilTime d = civil_time(now_);
+    icc.date_yymmdd = zero_pad(d.year % 100, 2) + zero_pad(d.month, 2) + zero_pad(d.day, 2);
+    icc.transaction_type = f.type == TxnType::preauth ? 0x03 : f.type == TxnType::balance_inquiry ? 0x31 : 0x00;
+    icc.trace = uint32_t(std::stoul(m.get(11)));
+    icc.pin_entered = !f.pin_block.empty();
+    m.set(55, icc_request_data(icc));
   }
   auto auth_field = [](const std::string& a) {
     std::string s = a.substr(0, 6);

@@ -242,6 +242,7 @@ class EmulatedTerminal {
   std::string reversal_reason() const { return reversal_ ? reversal_->get(39) : std::string(); }
   const std::vector<BatchEntry>& batch_list() const { return batch_; }
   std::string batch_no() const;
+  int next_trace() const { return stan_; }  // the 凭证号 (STAN) the next request gets
   const TerminalConfig& config() const { return config_; }
   // Transactions that went online (sign-on excluded), and slips printed: both only ever grow.
   int online_started() const { return online_started_; }

@@ -3,6 +3,8 @@
 // reversals, refusals, and no card number or PIN in anything it writes.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "device_bridge/nexo_poi.h"
 
 using namespace posdrill;
@@ -250,4 +252,33 @@ TEST_CASE("no card number and no PIN leave the nexo POI", "[nexo_poi]") {
   CHECK(all.find(pin) == std::string::npos);
   CHECK(all.find("621094******0021") != std::string::npos);
   CHECK(p.log.size() == 5);
+}
+
+TEST_CASE("the nexo POI asks a sale system that never logged in for its protocol version", "[nexo_poi]") {
+  Poi p(base_setup());
+  Request pay = p.pay(100);
+  pay.header.protocol_version.clear();
+  // build_request writes 3.0 for an empty version: take it out of the JSON to send none.
+  auto without_version = [](const Request& r) {
+    auto j = nlohmann::json::parse(build_request(r));
+    j["SaleToPOIRequest"]["MessageHeader"].erase("ProtocolVersion");
+    return j.dump();
+  };
+  auto refused = parse_response(p.poi.handle(without_version(pay)).body);
+  REQUIRE(refused.ok());
+  CHECK(std::get<PaymentResponse>(refused.value->body).response.error_condition == "LoggedOut");
+  CHECK(p.poi.scenario().host().journal().size() <= 1);  // nothing but the sign-on went to the host
+  // With ProtocolVersion the same sale system is served; after a Login it may leave it out.
+  CHECK(rc(p.payment(100)) == "00");
+  LoginRequest l;
+  l.date_time = "2026-11-20T14:32:00+08:00";
+  REQUIRE(std::get<LoginResponse>(p.send(Request{p.header(Category::login), l}).body).response.ok());
+  Request after = p.pay(200);
+  auto served = parse_response(p.poi.handle(without_version(after)).body);
+  REQUIRE(served.ok());
+  CHECK(std::get<PaymentResponse>(served.value->body).response.ok());
+  // A zero amount is refused before anything reaches the terminal.
+  NexoPoi::Answer zero = p.raw(p.pay(0));
+  CHECK(zero.http_status == 400);
+  CHECK(zero.body.find("RequestedAmount: expected an amount above 0.00") != std::string::npos);
 }
