@@ -315,6 +315,7 @@ ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
       plan_(other.plan_),
       reversals_always_fail_(other.reversals_always_fail_),
       online_requests_(other.online_requests_),
+      online_by_op_(other.online_by_op_),
       history_slips_(other.history_slips_),
       other_card_(other.other_card_),
       history_receipts_(other.history_receipts_),
@@ -346,10 +347,12 @@ void ScenarioEmulation::drive(Act&& act) {
     // Online operations are numbered from 1 for Setup::faults, as posdrill proxy numbers the main
     // requests on a real line (sign-on is not one).
     const int n = ++online_requests_;
+    const std::optional<TerminalOp> op = terminal().current_op();
+    const int n_op = op ? ++online_by_op_[*op] : 0;
     std::optional<Fault> fault;
     bool reversals_fail = reversals_always_fail_;
     for (const Fault& f : setup_.faults) {
-      if (f.request != n) continue;
+      if (f.op ? (f.op != op || f.request != n_op) : f.request != n) continue;
       if (f.kind == FaultKind::reversal_fails)
         reversals_fail = true;
       else

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -288,6 +289,7 @@ class ScenarioEmulation {
   ScenarioFaultPlan plan_;
   bool reversals_always_fail_ = false;
   int online_requests_ = 0;
+  std::map<TerminalOp, int> online_by_op_;  // the same count per operation (Fault::op)
   int history_slips_ = 0;
   bool other_card_ = false;
   std::vector<Receipt> history_receipts_;

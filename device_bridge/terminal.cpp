@@ -184,6 +184,11 @@ bool EmulatedTerminal::waiting_for_card() const {
   return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::card;
 }
 
+std::optional<TerminalOp> EmulatedTerminal::current_op() const {
+  if (!flow_) return std::nullopt;
+  return info(flow_->type).op;
+}
+
 bool EmulatedTerminal::waiting_for_supervisor() const {
   return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::supervisor;
 }

@@ -246,6 +246,8 @@ class EmulatedTerminal {
   const TerminalConfig& config() const { return config_; }
   // Transactions that went online (sign-on excluded), and slips printed: both only ever grow.
   int online_started() const { return online_started_; }
+  // The operation the terminal is running (keying or online), if any.
+  std::optional<TerminalOp> current_op() const;
   int slips_printed() const { return slips_printed_; }
 
  private:

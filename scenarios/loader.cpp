@@ -323,6 +323,7 @@ std::optional<Fault> read_fault(Reader& r, const YAML::Node& m, bool in_history)
   }
   f.kind = *k;
   if (!in_history) f.request = r.integer(m, "request", "fault", true, 1, 1000).value_or(1);
+  if (YAML::Node op = r.get(m, "op", "fault", false); op.IsDefined() && !in_history) f.op = read_op(r, op, "op");
   if (f.kind == FaultKind::respond) f.code = r.response_code(m, "code", "fault 'respond'", true).value_or("");
   if (f.kind == FaultKind::delay) f.seconds = r.integer(m, "seconds", "fault 'delay'", true, 1, 3600).value_or(0);
   return f;
@@ -446,7 +447,7 @@ void read_setup(Reader& r, const YAML::Node& n, Setup& s) {
       r.error(faults, "expected 'faults' to be a list (- request: 1, fault: answer_lost)");
     } else {
       for (const auto& f : faults) {
-        if (!r.map(f, "fault", {"request", "fault", "code", "seconds"})) continue;
+        if (!r.map(f, "fault", {"request", "op", "fault", "code", "seconds"})) continue;
         if (auto fault = read_fault(r, f, false)) s.faults.push_back(*fault);
       }
     }
@@ -821,14 +822,15 @@ void read_real_terminal(Reader& r, const YAML::Node& n, const Setup& setup, std:
       r.error(list, "expected 'outcomes' to be a list (- request: 1, response: \"61\")");
     } else {
       for (const auto& o : list) {
-        if (!r.map(o, "outcome", {"request", "response"})) continue;
+        if (!r.map(o, "outcome", {"request", "op", "response"})) continue;
         RealOutcome ro;
         ro.pos = r.pos(o);
         ro.request = r.integer(o, "request", "outcome", true, 1, 1000).value_or(0);
+        if (YAML::Node op = r.get(o, "op", "outcome", false); op.IsDefined()) ro.op = read_op(r, op, "op");
         ro.response = r.response_code(o, "response", "outcome", true).value_or("");
         if (ro.request == 0 || ro.response.empty()) continue;
         bool twice = std::any_of(rt.outcomes.begin(), rt.outcomes.end(),
-                                 [&](const RealOutcome& x) { return x.request == ro.request; });
+                                 [&](const RealOutcome& x) { return x.request == ro.request && x.op == ro.op; });
         if (twice)
           r.error(o, "request " + std::to_string(ro.request) + " already has an outcome");
         else
@@ -840,13 +842,19 @@ void read_real_terminal(Reader& r, const YAML::Node& n, const Setup& setup, std:
   // The setup's faults must be possible on a real terminal's line (device_bridge/proxy.h).
   bool link_faults = false;
   auto check = [&](const Fault& f, int request) {
+    if (f.op && f.kind != FaultKind::respond && rt.proxy_faults) {
+      r.error(mode, "posdrill proxy counts every request of the line: a fault on the " + std::to_string(request) +
+                        ". " + std::string(terminal_op_name(*f.op)) +
+                        " alone needs the emulator (drop 'op', or use mode emulator_only)");
+      return;
+    }
     if (f.kind == FaultKind::omit_pan) {
       r.error(mode,
               "fault 'omit_pan' cannot be produced with a real terminal (the host's answer would fail its "
               "MAC): use mode emulator_only");
     } else if (f.kind == FaultKind::respond) {
       bool covered = request > 0 && std::any_of(rt.outcomes.begin(), rt.outcomes.end(), [&](const RealOutcome& o) {
-                       return o.request == request && o.response == f.code;
+                       return o.request == request && o.response == f.code && o.op == f.op;
                      });
       if (!covered)
         r.error(mode, "fault 'respond' with code " + f.code +
@@ -1070,7 +1078,7 @@ std::vector<Diagnostic> load_faults_text(std::string_view text, const std::strin
         r.error(faults, "expected 'faults' to be a list (- request: 1, fault: answer_lost)");
       } else if (faults.IsDefined()) {
         for (const auto& f : faults) {
-          if (!r.map(f, "fault", {"request", "fault", "code", "seconds"})) continue;
+          if (!r.map(f, "fault", {"request", "op", "fault", "code", "seconds"})) continue;
           if (auto fault = read_fault(r, f, false)) out.push_back(*fault);
         }
       }

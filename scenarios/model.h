@@ -46,6 +46,9 @@ struct Fault {
   int request = 0;   // 1-based index of the online request it hits; 0 in history entries
   int seconds = 0;   // for delay
   std::string code;  // for respond
+  // With `op`, `request` counts only that operation's requests ("the first sale"): a refused limit
+  // meets the sale it is about, never a balance inquiry keyed first.
+  std::optional<TerminalOp> op;
 };
 
 // Something that happened on the terminal before the story starts.
@@ -99,6 +102,7 @@ struct RealOutcome {
   int request = 1;       // 1-based online request of the story, numbered like Setup::faults
   std::string response;  // the answer the acquirer's test host must give, e.g. "61"
   SourcePos pos;         // of the outcome, for content checks against the test hosts
+  std::optional<TerminalOp> op;  // as Fault::op: the request-th of this operation
 };
 
 struct RealTerminal {

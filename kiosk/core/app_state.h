@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,7 @@ struct Attempt {
   std::optional<TerminalRequest> sent;   // waiting for the terminal (the trainee is at the device)
   std::optional<int64_t> story_amount;   // the amount the story asked for (sent's may be a test amount)
   int online_sent = 0;                   // online requests sent so far (the outcome numbering)
+  std::map<TerminalOp, int> online_sent_by_op;  // the same per operation (RealOutcome::op)
   std::optional<TerminalRecord> answer;  // the terminal's last answer, for the panel
 };
 

@@ -123,12 +123,12 @@ std::vector<std::string> spare_terminal_texts(const std::vector<Scenario>& scena
 }
 
 int64_t spare_terminal_amount(const Scenario& scenario, const TestHostProfile* acquirer, int online_index,
-                              int64_t scenario_amount) {
+                              TerminalOp op, int op_index, int64_t scenario_amount) {
   if (!acquirer) return scenario_amount;
   std::string code = "00";
   if (scenario.real_terminal)
     for (const RealOutcome& o : scenario.real_terminal->outcomes)
-      if (o.request == online_index) code = o.response;
+      if (o.op ? (*o.op == op && o.request == op_index) : o.request == online_index) code = o.response;
   return acquirer->amount_for(code).value_or(scenario_amount);
 }
 

@@ -10,9 +10,10 @@ void Updater::send_to_spare(Attempt& at, TerminalRequest req) {
   at.story_amount = req.amount_minor;
   if (terminal_op_is_online(req.op)) {
     ++at.online_sent;
+    const int op_index = ++at.online_sent_by_op[req.op];
     if (req.amount_minor)
       req.amount_minor = spare_terminal_amount(at.scenario, st.spare_acquirer ? &*st.spare_acquirer : nullptr,
-                                               at.online_sent, *req.amount_minor);
+                                               at.online_sent, req.op, op_index, *req.amount_minor);
   }
   at.answer.reset();
   at.sent = req;

@@ -92,8 +92,8 @@ TEST_CASE("the nexo POI approves a sale and reports training mode", "[nexo_poi]"
 
 TEST_CASE("the nexo POI declines 55 then 75 at the PIN limit", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::respond, 1, 0, "55"}, Fault{FaultKind::respond, 2, 0, "55"},
-              Fault{FaultKind::respond, 3, 0, "55"}};
+  s.faults = {Fault{FaultKind::respond, 1, 0, "55", {}}, Fault{FaultKind::respond, 2, 0, "55", {}},
+              Fault{FaultKind::respond, 3, 0, "55", {}}};
   Poi p(s);
   PaymentResponse a = p.payment(18650);
   CHECK(a.response.result == Result::failure);
@@ -118,7 +118,7 @@ TEST_CASE("the nexo POI declines 65 when the card is used too often", "[nexo_poi
 
 TEST_CASE("a lost host answer gets no nexo answer and TransactionStatus tells the truth", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::answer_lost, 1, 0, ""}};
+  s.faults = {Fault{FaultKind::answer_lost, 1, 0, "", {}}};
   Poi p(s);
   Request sale = p.pay(32800);
   NexoPoi::Answer a = p.raw(sale);
@@ -155,7 +155,7 @@ TEST_CASE("a lost host answer gets no nexo answer and TransactionStatus tells th
 
 TEST_CASE("a lost host answer can come late instead", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::answer_lost, 1, 0, ""}};
+  s.faults = {Fault{FaultKind::answer_lost, 1, 0, "", {}}};
   Poi p(s, 1500);
   NexoPoi::Answer a = p.raw(p.pay(32800));
   CHECK_FALSE(a.silent);
@@ -167,7 +167,7 @@ TEST_CASE("a lost host answer can come late instead", "[nexo_poi]") {
 
 TEST_CASE("a refused connection is answered at once", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::refuse_connection, 1, 0, ""}};
+  s.faults = {Fault{FaultKind::refuse_connection, 1, 0, "", {}}};
   Poi p(s);
   NexoPoi::Answer a = p.raw(p.pay(32800));
   CHECK_FALSE(a.silent);
@@ -235,7 +235,7 @@ TEST_CASE("the nexo POI refuses what it must not do", "[nexo_poi]") {
 
 TEST_CASE("no card number and no PIN leave the nexo POI", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::respond, 2, 0, "55"}, Fault{FaultKind::answer_lost, 3, 0, ""}};
+  s.faults = {Fault{FaultKind::respond, 2, 0, "55", {}}, Fault{FaultKind::answer_lost, 3, 0, "", {}}};
   Poi p(s);
   std::string all;
   Request lost;

@@ -361,13 +361,13 @@ TEST_CASE("proxy fault plan follows the emulator's numbering", "[proxy]") {
   HistoryEntry lost;
   lost.op = TerminalOp::sale;
   lost.minutes_ago = 2;
-  lost.fault = Fault{FaultKind::answer_lost, 0, 0, ""};
+  lost.fault = Fault{FaultKind::answer_lost, 0, 0, "", {}};
   HistoryEntry offline;
   offline.op = TerminalOp::transaction_query;
   offline.minutes_ago = 1;
   s.history = {lost, offline, older};  // replayed oldest first
-  s.faults = {Fault{FaultKind::respond, 1, 0, "61"}, Fault{FaultKind::request_lost, 2, 0, ""},
-              Fault{FaultKind::reversal_fails, 3, 0, ""}};
+  s.faults = {Fault{FaultKind::respond, 1, 0, "61", {}}, Fault{FaultKind::request_lost, 2, 0, "", {}},
+              Fault{FaultKind::reversal_fails, 3, 0, "", {}}};
   std::vector<std::string> skipped;
   ProxyFaultPlan plan = ProxyFaultPlan::from_setup(s, &skipped);
   REQUIRE(skipped.size() == 1);
