@@ -217,6 +217,7 @@ void EmulatedTerminal::show(const Text& title, std::vector<Text> lines) {
                     "TRAINING  Terminal " + config_.terminal_id + "  Batch " + batch_no()};
   screen_.title = title;
   screen_.lines = std::move(lines);
+  if (mode_ == Mode::online && shown_.size() < 32) shown_.push_back(screen_);
 }
 
 void EmulatedTerminal::show_idle() {
@@ -421,7 +422,9 @@ void EmulatedTerminal::press(Key key) {
         return show_query_result(browse_at_, false);
       }
       if (query_by_ == QueryBy::browse) records_.push_back(query_record(browse_at_));
-      return to_idle();
+      to_idle();
+      if (key == Key::menu) open_menu(Mode::menu);  // as on a result screen: on to the next transaction
+      return;
     case Mode::reprint_input:
       if (key == Key::cancel) return open_menu(Mode::print_menu);
       if (digit && query_input_.size() < 6) query_input_ += *digit;
@@ -846,7 +849,7 @@ void EmulatedTerminal::handle_main_answer(const IsoMessage& answer) {
   rec.response_code = rc;
   if (rc == "00") return approved(answer, rec);
 
-  if (rc == "77") keys_.reset();  // the host asks for a fresh sign-on
+  if (rc == "77" || rc == "99") keys_.reset();  // the host asks for a fresh sign-on (99: a bad PIN key)
   auto pin_step = std::find(f.steps.begin(), f.steps.end(), Step::pin);
   if (rc == "55" && pin_step != f.steps.end()) {
     rec.screen = wrong_pin_text;
@@ -865,7 +868,7 @@ void EmulatedTerminal::handle_main_answer(const IsoMessage& answer) {
   rec.screen = acquirer_text ? *acquirer_text : response_text(rc);
   if (rec.screen.en.empty()) rec.screen.en = response_text(rc).en;
   records_.push_back(rec);
-  show(info(f.type).label, {rec.screen, {"交易失败 应答码 " + rc, "Declined, response code " + rc}});
+  show(info(f.type).label, {rec.screen, {"交易失败 返回码 " + rc, "Declined, response code " + rc}});
   end_flow(Mode::result);
 }
 
@@ -891,8 +894,19 @@ void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
       print_settlement(totals, balanced);
       rec.screen = {"结算成功", "Settlement done"};
       records_.push_back(rec);
-      show(title, {rec.screen, balanced ? Text{"对账平", "Totals agree"} : Text{"对账不平", "Totals do not agree"}});
-      batch_.clear();
+      std::vector<Text> lines{rec.screen,
+                              balanced ? Text{"对账平", "Totals agree"} : Text{"对账不平", "Totals do not agree"}};
+      if (!paper_) lines.push_back({"打印机缺纸 请装纸", "Printer out of paper: load paper"});
+      show(title, std::move(lines));
+      for (const BatchEntry& e : batch_)
+        if (e.type == TxnType::sale && !e.voided) settled_sales_.push_back(e);
+      if (settled_sales_.size() > 64)
+        settled_sales_.erase(settled_sales_.begin(), settled_sales_.end() - 64);
+      // Settlement closes the batch; a pre-authorization still open is not part of it and stays
+      // in the list until it is completed or cancelled (pos-facts section 6).
+      std::erase_if(batch_, [](const BatchEntry& e) {
+        return e.type != TxnType::preauth || e.completed || e.cancelled || e.voided;
+      });
       last_printed_.reset();
       batch_number_ = batch_number_ >= 999999 ? 1 : batch_number_ + 1;
       return end_flow(Mode::result);
@@ -1238,6 +1252,10 @@ void EmulatedTerminal::print_settlement(const BatchTotals& totals, bool balanced
   r.date_time = std::to_string(t.year) + "/" + zero_pad(t.month, 2) + "/" + zero_pad(t.day, 2) + " " +
                 zero_pad(t.hour, 2) + ":" + zero_pad(t.minute, 2) + ":" + zero_pad(t.second, 2);
   r.amount_minor = totals.debit_minor - totals.credit_minor;
+  if (!paper_) {  // the totals are settled all the same; the slip does not come out
+    printer_jammed_ = true;
+    return;
+  }
   auto& L = r.lines;
   L.push_back(training_mark.zh + " — 非真实交易 NOT A REAL TRANSACTION");
   L.push_back("结算总计单 SETTLEMENT TOTALS");
@@ -1368,6 +1386,11 @@ void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentat
   }
   // Voids and refunds refer to a sale (TerminalOp has no completion void).
   auto original = [&] { return find_original_for(request, {TxnType::sale}); };
+  // A refund's original may be in a batch already settled: the trainee reads it off the slip.
+  auto refund_original = [&]() -> const BatchEntry* {
+    if (auto idx = original()) return &batch_[*idx];
+    return settled_sales_.empty() ? nullptr : &settled_sales_.back();
+  };
   // Walk the prompts; each action must move the flow on, else the terminal refused the input.
   for (int guard = 0; guard < 16 && mode_ == Mode::input && flow_; ++guard) {
     const std::size_t at = flow_->at;
@@ -1387,8 +1410,7 @@ void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentat
         break;
       }
       case Step::orig_rrn: {
-        auto idx = original();
-        if (idx) key_in(batch_[*idx].rrn);
+        if (const BatchEntry* o = refund_original()) key_in(o->rrn);
         press(Key::enter);
         break;
       }
@@ -1399,7 +1421,7 @@ void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentat
       case Step::orig_date: {
         std::string date = request.original_date_mmdd;
         if (date.empty() && flow_->type == TxnType::refund)
-          if (auto idx = original()) date = batch_[*idx].date_mmdd;
+          if (const BatchEntry* o = refund_original()) date = o->date_mmdd;
         key_in(date);
         press(Key::enter);
         break;

@@ -47,6 +47,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "device_bridge/host.h"
@@ -226,6 +227,9 @@ class EmulatedTerminal {
   std::vector<Receipt> take_receipts();
   std::vector<TerminalRecord> take_records();
   const Screen& screen() const { return screen_; }
+  // The screens shown while online since the last call, oldest first, at most 32: the transcript
+  // and the twin show the ones an exchange passes through (处理中…, 自动冲正…) before its result.
+  std::vector<Screen> take_shown() { return std::exchange(shown_, {}); }
 
   // ---- State --------------------------------------------------------------------------------
   int64_t now_ms() const { return now_; }
@@ -345,11 +349,15 @@ class EmulatedTerminal {
   int64_t now_ = 0;
   Mode mode_ = Mode::idle;
   Screen screen_;
+  std::vector<Screen> shown_;  // since take_shown()
   std::optional<Flow> flow_;
   int64_t input_deadline_ = 0;
   std::optional<WorkingKeys> keys_;
   std::optional<IsoMessage> reversal_;  // the 0400 to send; DE39 carries the reason
   std::vector<BatchEntry> batch_;
+  // Sales of batches already settled, newest last (at most 64): not in the terminal's list any more,
+  // but the slips in the shift box still name them, and a refund keys their reference number.
+  std::vector<BatchEntry> settled_sales_;
   int batch_number_ = 1;
   int stan_ = 1;
   std::optional<std::size_t> last_printed_;

@@ -322,7 +322,9 @@ std::optional<Fault> read_fault(Reader& r, const YAML::Node& m, bool in_history)
     return std::nullopt;
   }
   f.kind = *k;
-  if (!in_history) f.request = r.integer(m, "request", "fault", true, 1, 1000).value_or(1);
+  // request 0 is "the whole story", which only a failing reversal can mean.
+  if (!in_history)
+    f.request = r.integer(m, "request", "fault", true, f.kind == FaultKind::reversal_fails ? 0 : 1, 1000).value_or(1);
   if (YAML::Node op = r.get(m, "op", "fault", false); op.IsDefined() && !in_history) f.op = read_op(r, op, "op");
   if (f.kind == FaultKind::respond) f.code = r.response_code(m, "code", "fault 'respond'", true).value_or("");
   if (f.kind == FaultKind::delay) f.seconds = r.integer(m, "seconds", "fault 'delay'", true, 1, 3600).value_or(0);

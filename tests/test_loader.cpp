@@ -205,6 +205,15 @@ TEST_CASE("real_terminal - a fault on one operation's request", "[loader][real_t
   CHECK(messages(diags).find("needs the emulator") != std::string::npos);
 }
 
+TEST_CASE("request 0 means the whole story for a failing reversal only", "[loader][faults]") {
+  Scenario s;
+  auto diags = load_with_real_terminal("", s, "  faults:\n    - {request: 0, fault: reversal_fails}\n");
+  INFO(messages(diags));
+  CHECK(messages(diags).find("request") == std::string::npos);
+  diags = load_with_real_terminal("", s, "  faults:\n    - {request: 0, fault: answer_lost}\n");
+  CHECK(messages(diags).find("request") != std::string::npos);
+}
+
 TEST_CASE("a bare fault file loads like setup.faults", "[loader][real_terminal]") {
   std::vector<Fault> faults;
   auto diags = load_faults_text("faults:\n  - {request: 2, fault: delay, seconds: 3}\n", "f.yaml", faults);

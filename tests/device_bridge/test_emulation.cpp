@@ -238,6 +238,60 @@ TEST_CASE("a fault with an operation counts only that operation's requests", "[e
   CHECK(e.online_requests() == 3);
 }
 
+TEST_CASE("a refund after settlement keys the slip's reference number and is approved", "[emulation][double][refund]") {
+  Setup s = base_setup();
+  ScenarioEmulation e(s);
+  REQUIRE(run(e, req(TerminalOp::sale, 32800)).approved());
+  REQUIRE(run(e, req(TerminalOp::settlement)).screen.zh == "结算成功");
+  CHECK(e.terminal().batch_list().empty());
+  auto refund = run(e, req(TerminalOp::refund, 12800));
+  CHECK(refund.approved());
+  CHECK(e.host().available_minor(card) == 500000 - 32800 + 12800);
+}
+
+TEST_CASE("settlement closes the batch but an open pre-auth stays in the list", "[emulation][double][settlement]") {
+  Setup s = base_setup();
+  ScenarioEmulation e(s);
+  REQUIRE(run(e, req(TerminalOp::sale, 32800)).approved());
+  auto hold = run(e, req(TerminalOp::preauth, 100000));
+  REQUIRE(hold.approved());
+  REQUIRE(run(e, req(TerminalOp::settlement)).screen.zh == "结算成功");
+  const auto& list = e.terminal().batch_list();
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].type == TxnType::preauth);
+  CHECK(list[0].amount_minor == 100000);
+  // Its completion the next day still finds it and is approved.
+  TerminalRequest c = req(TerminalOp::preauth_completion, 100000);
+  c.original_auth_code = hold.auth_code;
+  c.original_date_mmdd = list[0].date_mmdd;
+  CHECK(run(e, c).approved());
+}
+
+TEST_CASE("a settlement without paper settles and says the printer is out of paper", "[emulation][double][printer]") {
+  Setup s = base_setup();
+  ScenarioEmulation e(s);
+  REQUIRE(run(e, req(TerminalOp::sale, 32800)).approved());
+  e.terminal().take_receipts();
+  e.terminal().set_paper(false);
+  REQUIRE(run(e, req(TerminalOp::settlement)).screen.zh == "结算成功");
+  CHECK(e.terminal().take_receipts().empty());
+  CHECK(e.terminal().screen().lines.back().zh == "打印机缺纸 请装纸");
+}
+
+TEST_CASE("a transaction look-up's result screen opens the menu on 菜单", "[emulation][double][query]") {
+  Setup s = base_setup();
+  ScenarioEmulation e(s);
+  REQUIRE(run(e, req(TerminalOp::sale, 32800)).approved());
+  EmulatedTerminal& term = e.terminal();
+  term.press(Key::cancel);
+  term.press(Key::menu);
+  term.press(Key::d8);
+  term.press(Key::d4);  // browse from the newest
+  term.take_records();
+  term.press(Key::menu);
+  CHECK(term.screen().title.zh == "主菜单");
+}
+
 TEST_CASE("the third wrong PIN of the day locks the card", "[emulation][double][pin]") {
   Setup s = base_setup();
   s.history.push_back(past(TerminalOp::sale, 100));
