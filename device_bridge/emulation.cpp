@@ -448,6 +448,7 @@ void EmulatedTerminalPort::prepare(const Setup& setup) {
   sms_shown_ = 0;
   story_skip_ms_ = 0;
   scenario_ = replay_setup(setup, options_);
+  if (scenario_) scenario_->terminal().take_shown();  // the history's screens are not the trainee's
   clock_at_prepare_ = clock_ ? clock_->now_ms() : 0;
 }
 
@@ -474,6 +475,7 @@ void EmulatedTerminalPort::request(const TerminalRequest& request) {
   }
   catch_up();
   for (auto& r : scenario_->perform(request)) done_.push_back(std::move(r));
+  scenario_->terminal().take_shown();
 }
 
 std::vector<TerminalRecord> EmulatedTerminalPort::poll() { return std::exchange(done_, {}); }
@@ -489,7 +491,9 @@ void EmulatedTerminalPort::show_story_screen(const Text& text) {
 std::vector<TerminalRecord> EmulatedTerminalPort::story_operation(const TerminalRequest& request) {
   if (!scenario_) return {};
   catch_up();
-  return scenario_->perform_story(request);
+  std::vector<TerminalRecord> out = scenario_->perform_story(request);
+  scenario_->terminal().take_shown();  // keyed by the story, not by the trainee
+  return out;
 }
 
 std::vector<Text> EmulatedTerminalPort::take_bank_sms() {
@@ -500,16 +504,30 @@ std::vector<Text> EmulatedTerminalPort::take_bank_sms() {
   return out;
 }
 
-void EmulatedTerminalPort::note(std::string input) {
-  // The title and the first two lines: the prompt and what has been keyed at it.
-  const Screen& s = scenario_->terminal().screen();
+namespace {
+
+// The title and the first two lines: the prompt and what has been keyed at it.
+Text screen_summary(const Screen& s) {
   Text shown{s.title.zh, s.title.en};
   for (std::size_t i = 0; i < s.lines.size() && i < 2; ++i) {
     if (s.lines[i].zh.empty() && s.lines[i].en.empty()) continue;
     shown.zh += "｜" + s.lines[i].zh;
     shown.en += " | " + s.lines[i].en;
   }
-  inputs_.push_back({std::move(input), std::move(shown)});
+  return shown;
+}
+
+}  // namespace
+
+void EmulatedTerminalPort::note(std::string input) {
+  Text shown = screen_summary(scenario_->terminal().screen());
+  // The screens an online exchange passed through, without repeats and without the final one.
+  std::vector<Text> passed;
+  for (const Screen& s : scenario_->terminal().take_shown()) {
+    Text t = screen_summary(s);
+    if ((passed.empty() || passed.back().zh != t.zh) && t.zh != shown.zh) passed.push_back(std::move(t));
+  }
+  inputs_.push_back({std::move(input), std::move(shown), std::move(passed)});
   for (auto& r : scenario_->take_records()) done_.push_back(std::move(r));
 }
 

@@ -69,7 +69,7 @@ class Style {
     for (const Step& st : s_.steps) {
       check(st.text, st.pos, "step '" + st.id + "'", true);
       check(st.customer, st.pos, "step '" + st.id + "' (customer)", false);
-      // The terminal's own words (交易失败 应答码 55) are quoted as the device shows them.
+      // The terminal's own words (交易失败 返回码 55) are quoted as the device shows them.
       check(st.sms, st.pos, "step '" + st.id + "' (sms)", false);
       check(st.prompt, st.pos, "step '" + st.id + "'", true);
       for (const Hint& h : st.hints) check(h.text, st.pos, "a hint of step '" + st.id + "'", true);

@@ -84,8 +84,9 @@ struct TerminalFacts {
 // One input at the terminal's keypad, card reader or PIN pad, and what the screen showed after
 // it: the transcript and the replay show what the trainee keyed. A PIN is always "******".
 struct KeyedInput {
-  std::string input;  // "menu", "5", "enter", "card", "pin ******", "amount 32800" ...
-  Text screen;        // the screen's title and first two lines afterwards
+  std::string input;         // "menu", "5", "enter", "card", "pin ******", "amount 32800" ...
+  Text screen;               // the screen's title and first two lines afterwards
+  std::vector<Text> passed;  // screens shown on the way there (处理中…, 自动冲正… 第1次 共3次)
 };
 
 // The port the front end (CLI, kiosk, tests) drives. The runner never calls it: the front end

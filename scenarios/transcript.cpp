@@ -15,9 +15,9 @@ struct Label {
 const char* L(const Label& l, Lang lang) { return lang == Lang::zh ? l.zh : l.en; }
 
 const Label l_scene = {"【情景】", "[Situation] "};
-const Label l_customer = {"【顾客】", "[Customer] "};
+const Label l_customer = {"【客人】", "[Customer] "};
 const Label l_terminal = {"【终端屏幕】", "[Terminal screen] "};
-const Label l_sms = {"【顾客手机短信】", "[Customer's phone SMS] "};
+const Label l_sms = {"【客人手机短信】", "[Customer's phone SMS] "};
 const Label l_decision = {"【您的决定】", "[Your decision] "};
 const Label l_task = {"【终端操作】", "[Terminal task] "};
 const Label l_menu = {"终端菜单:", "Terminal menu:"};
@@ -37,7 +37,8 @@ const Label l_not_done = {"✗ 操作不符合要求", "✗ Not what was needed"
 const Label l_gave_up = {"✗ 未完成操作", "✗ Not done"};
 const Label l_reversal = {"自动冲正已发送", "automatic reversal sent"};
 const Label l_reversal_failed = {"冲正不成功", "reversal failed"};
-const Label l_no_answer = {"无应答", "no answer"};
+const Label l_no_answer = {"未收到回复", "no reply"};
+const Label l_not_sent = {"终端未发出", "not sent"};
 const Label l_end = {"【结局】", "[Outcome] "};
 const Label l_result = {"成绩", "Result"};
 const Label l_score = {"得分", "Score"};
@@ -114,7 +115,13 @@ std::string describe(const TerminalRecord& r, Lang lang) {
   if (r.reversal_failed) return o.str() + L(l_reversal_failed, lang) + "; " + r.screen.get(lang);
   if (r.reversal_sent) o << L(l_reversal, lang) << "; ";
   o << r.screen.get(lang);
-  if (!r.response_code.empty())
+  // Only what went to the acquirer carries a response code; a look-up in the terminal's own list
+  // or a reprint never leaves the device, and a refusal at the keypad was never sent.
+  if (r.keying_refused)
+    o << " (" << L(l_not_sent, lang) << ")";
+  else if (!terminal_op_is_online(r.op))
+    ;
+  else if (!r.response_code.empty())
     o << " (" << r.response_code << ")";
   else
     o << " (" << L(l_no_answer, lang) << ")";
@@ -188,7 +195,9 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
         std::string input = keyed_label(rec.keyed[i].input, lang);
         while (is_digit_key(rec.keyed[i].input) && i + 1 < rec.keyed.size() && is_digit_key(rec.keyed[i + 1].input))
           input += rec.keyed[++i].input;
-        o << "  " << L(l_keyed, lang) << ' ' << input << " → " << rec.keyed[i].screen.get(lang) << '\n';
+        o << "  " << L(l_keyed, lang) << ' ' << input;
+        for (const Text& p : rec.keyed[i].passed) o << " → " << p.get(lang);
+        o << " → " << rec.keyed[i].screen.get(lang) << '\n';
       }
       for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
       o << (rec.success ? L(l_done, lang) : rec.gave_up ? L(l_gave_up, lang) : L(l_not_done, lang)) << '\n';
@@ -223,8 +232,9 @@ std::string render_summary(const Scenario& s, const AttemptResult& res, Lang lan
   return o.str();
 }
 
-std::string render_transcript(const Scenario& s, const AttemptResult& res, Lang lang) {
+std::string render_transcript(const Scenario& s, const AttemptResult& res, Lang lang, std::string_view preface) {
   std::string out = render_header(s, lang);
+  out += preface;
   for (const auto& rec : res.steps) out += render_step(s, rec, lang, true);
   return out + render_summary(s, res, lang);
 }

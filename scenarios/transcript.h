@@ -19,7 +19,8 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
 // Score, pass mark, critical errors, verdict; then the debrief.
 std::string render_summary(const Scenario& s, const AttemptResult& res, Lang lang);
 // The whole attempt, as printed by a non-interactive `posdrill play`.
-std::string render_transcript(const Scenario& s, const AttemptResult& res, Lang lang);
+// `preface` (the slips already in the shift box, say) goes between the header and the first step.
+std::string render_transcript(const Scenario& s, const AttemptResult& res, Lang lang, std::string_view preface = {});
 
 // The terminal menu as numbered in the question (1-based index -> operation).
 TerminalOp terminal_menu_op(int index_1based);

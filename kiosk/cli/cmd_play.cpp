@@ -89,6 +89,20 @@ class Session {
   const TerminalRecord* last_lookup() const { return last_lookup_ ? &*last_lookup_ : nullptr; }
   const Screen* screen() const { return terminal_.scenario() ? &terminal_.scenario()->terminal().screen() : nullptr; }
 
+  // The merchant copies of what the terminal did before the story starts: the trainee finds the
+  // voucher number, auth code and date on them, as at the till.
+  std::string history_slips(Lang lang) const {
+    const ScenarioEmulation* emu = terminal_.scenario();
+    if (!emu) return "";
+    std::string out;
+    for (const Receipt& r : emu->history_receipts()) {
+      if (r.copy != Receipt::Copy::merchant) continue;
+      out += lang == Lang::zh ? "【此前的签购单】\n" : "[An earlier slip]\n";
+      for (const std::string& l : r.lines) out += "  " + l + "\n";
+    }
+    return out.empty() ? out : out + "\n";
+  }
+
   void perform(const TerminalRequest& req) { perform_on_terminal(runner_, terminal_, req, last_lookup_); }
 
   // Applies one answer at a decision or terminal step. Returns "" or what was wrong with it.
@@ -249,7 +263,7 @@ void advance_narratives(Runner& r) {
 }
 
 int finish(const Scenario& s, const AttemptResult& res, const PlayOptions& o, Lang lang, bool print_transcript,
-           Recording& rec) {
+           Recording& rec, const std::string& preface) {
   if (!rec.finish(res, false)) return exit_usage;
   if (o.json) {
     nlohmann::json j = result_json(res);
@@ -258,7 +272,7 @@ int finish(const Scenario& s, const AttemptResult& res, const PlayOptions& o, La
     rec.annotate(j);
     std::cout << j.dump(2) << '\n';
   } else {
-    if (print_transcript) std::cout << render_transcript(s, res, lang);
+    if (print_transcript) std::cout << render_transcript(s, res, lang, preface);
     rec.tell(o.operator_id);
   }
   return res.passed ? exit_ok : exit_failed;
@@ -299,7 +313,7 @@ int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed,
   }
   // The automatic player answers all at once; its steps are committed one event each all the same.
   if (!rec.steps(r.result())) return stop(r.result(), rec, exit_usage);
-  return finish(s, r.result(), o, lang, true, rec);
+  return finish(s, r.result(), o, lang, true, rec, session.history_slips(lang));
 }
 
 int play_scripted(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, std::istream& in,
@@ -332,7 +346,7 @@ int play_scripted(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t s
     advance_narratives(r);
     if (!rec.steps(r.result())) return stop(r.result(), rec, exit_usage);
   }
-  return finish(s, r.result(), o, lang, true, rec);
+  return finish(s, r.result(), o, lang, true, rec, session.history_slips(lang));
 }
 
 int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, Recording& rec) {
@@ -344,7 +358,7 @@ int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_
     const auto& steps = r.result().steps;
     for (; printed < steps.size(); ++printed) std::cout << render_step(s, steps[printed], lang, false);
   };
-  std::cout << render_header(s, lang);
+  std::cout << render_header(s, lang) << session.history_slips(lang);
   const char* help =
       lang == Lang::zh ? "(输入编号作答;输入 hint 查看提示" : "(type a number to answer; 'hint' for a hint";
   std::cout << help

@@ -92,7 +92,7 @@ SpareTerminalFit spare_terminal_fit(const Scenario& scenario, const SpareTermina
     for (const std::string& c : codes) {
       if (acquirer->amount_for(c)) continue;
       f.reason = join(join({"测试主机表“", "The test-host table \""}, acquirer->title),
-                      {"”没有应答码 " + c + " 的金额，只能在屏幕上练习",
+                      {"”没有返回码 " + c + " 的金额，只能在屏幕上练习",
                        "\" has no amount for response " + c + ": on screen only"});
       return f;
     }

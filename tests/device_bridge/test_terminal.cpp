@@ -234,7 +234,7 @@ TEST_CASE("declines show the CUP display text or the acquirer's own", "[terminal
   auto r = rig.run(req(TerminalOp::sale, 1001));
   CHECK(r.response_code == "51");
   CHECK(r.screen.zh == "可用余额不足");
-  CHECK(screen_has(rig.term.screen(), "应答码 51"));
+  CHECK(screen_has(rig.term.screen(), "返回码 51"));
   CHECK(rig.term.take_receipts().empty());  // no slip for a decline
   CHECK(rig.term.batch_list().empty());
 
