@@ -126,11 +126,7 @@ int cmd_sync(const Settings& settings, const SyncOptions& o) {
                  "POSDRILL_LRS_SECRET, or the lrs: section of the config file\n";
     return exit_usage;
   }
-  if (o.action == "now") {
-    const auto problems = check_lrs_config(settings.lrs);
-    for (const auto& p : problems) std::cerr << "posdrill sync now: " << p << '\n';
-    if (!problems.empty()) return exit_usage;
-  }
+  // The endpoint was checked when the config loaded (check_lrs_settings), as for every sender.
   auto store = open_database(settings, "sync " + o.action, false);
   if (!store) return exit_usage;
   if (o.action == "status") return print_status(settings, *store, o.json);

@@ -33,14 +33,6 @@ std::string url_encode(const std::string& s) {
   return out;
 }
 
-// The scheme://host[:port] part of a URL, for the LRS's `more` links (absolute paths).
-std::string origin_of(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const auto slash = url.find('/', scheme + 3);
-  return slash == std::string::npos ? url : url.substr(0, slash);
-}
-
 std::string body_excerpt(const std::string& body) {
   std::string out;
   for (char c : body.substr(0, 160)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
@@ -67,9 +59,20 @@ SyncSender::SyncSender(SqliteStore& store, HttpClient& http, LrsConfig config, C
       config_(std::move(config)),
       clock_(std::move(clock)),
       jitter_(std::move(jitter)),
-      log_(std::move(log)) {}
+      log_(std::move(log)) {
+  // The same check the config loader ran: a sender built from any other path (a test, a future
+  // caller) still never sends to an endpoint `sync now` would refuse.
+  if (const auto problems = check_lrs_config(config_); config_.enabled() && !problems.empty()) {
+    refused_ = problems.front().message;
+    alarm_ = true;
+    hold_until_ms_ = INT64_MAX;
+    problem_ = SyncProblem::endpoint;
+    problem_detail_ = refused_;
+  }
+}
 
 void SyncSender::clear_hold() {
+  if (!refused_.empty()) return;  // no person's "send now" makes a refused endpoint acceptable
   hold_until_ms_ = 0;
   alarm_ = false;
   store_.outbox_make_due(clock_());
@@ -86,7 +89,7 @@ HttpRequest SyncSender::request(const std::string& method, const std::string& ur
   r.basic_password = config_.secret;
   r.ca_file = config_.ca_file;
   r.timeout_s = config_.timeout_s;
-  r.connect_timeout_s = config_.connect_timeout_s;
+  r.connect_timeout_s = config_.effective_connect_timeout_s();
   return r;
 }
 
@@ -253,6 +256,10 @@ SyncSender::PassResult SyncSender::drain(int64_t deadline_ms) {
 
 bool SyncSender::fetch_remote_awards(const std::string& employee_id, std::vector<RemoteAward>& out, std::string& error,
                                      int max_pages) {
+  if (!refused_.empty()) {
+    error = refused_;
+    return false;
+  }
   std::string url = join_url(config_.endpoint, "statements?agent=" + url_encode(actor_json(config_, employee_id)) +
                                                    "&verb=" + url_encode(xapi::verb_passed) + "&limit=200");
   for (int page = 0; page < max_pages && !url.empty(); ++page) {
@@ -263,7 +270,11 @@ bool SyncSender::fetch_remote_awards(const std::string& employee_id, std::vector
     }
     std::string more;
     if (!parse_remote_awards(config_, employee_id, r.body, out, more, error)) return false;
-    url = more.empty() ? std::string() : (more.front() == '/' ? origin_of(config_.endpoint) + more : more);
+    if (more.empty()) break;
+    // Only ever on the endpoint's own server: the credentials go with every request.
+    const std::optional<std::string> next = resolve_more_link(config_.endpoint, more, error);
+    if (!next) return false;
+    url = *next;
   }
   return true;
 }
@@ -296,6 +307,10 @@ SyncWorker::~SyncWorker() { stop(); }
 
 bool SyncWorker::start(std::string& error) {
   if (thread_.joinable()) return true;
+  if (const auto problems = check_lrs_config(options_.config); !problems.empty()) {
+    error = problems.front().message;
+    return false;
+  }
   StoreStatus st;
   store_ = SqliteStore::open(options_.database, st, wall_now_ms());
   if (!store_) {

@@ -52,6 +52,8 @@ class SyncSender {
   using Jitter = std::function<double()>;  // uniform [0, 1)
   using Log = std::function<void(const std::string&)>;
 
+  // A config that check_lrs_config refuses makes a sender that sends nothing: every pass reports
+  // the alarm with the problem, and clear_hold() does not lift it.
   SyncSender(SqliteStore& store, HttpClient& http, LrsConfig config, Clock clock, Jitter jitter, Log log = {});
 
   struct PassResult {
@@ -74,8 +76,9 @@ class SyncSender {
   int64_t hold_until_ms() const { return hold_until_ms_; }
 
   // GET the employee's certification statements (verb passed, objects under our tracks/ IRIs),
-  // following `more` for at most `max_pages` pages. False with `error` when the LRS could not be
-  // asked or answered nonsense (the caller keeps its cache then).
+  // following `more` for at most `max_pages` pages, and only on the endpoint's own scheme, host
+  // and port (resolve_more_link). False with `error` when the LRS could not be asked, answered
+  // nonsense or pointed elsewhere (the caller keeps its cache then).
   bool fetch_remote_awards(const std::string& employee_id, std::vector<RemoteAward>& out, std::string& error,
                            int max_pages = 5);
 
@@ -101,6 +104,7 @@ class SyncSender {
   int failures_ = 0;  // consecutive failed batches (the backoff's exponent)
   int64_t hold_until_ms_ = 0;
   bool alarm_ = false;
+  std::string refused_;  // check_lrs_config's first problem: this sender sends nothing, ever
   int64_t last_try_ms_ = 0;
   SyncProblem problem_ = SyncProblem::none;
   std::string problem_detail_;
@@ -125,7 +129,8 @@ class SyncWorker {
   SyncWorker(const SyncWorker&) = delete;
   SyncWorker& operator=(const SyncWorker&) = delete;
 
-  // Opens its own connection to the database and starts the thread. False with `error` set.
+  // Opens its own connection to the database and starts the thread. False with `error` set, also
+  // when check_lrs_config refuses the config (nothing is ever sent then).
   bool start(std::string& error);
   void stop();
   void kick();  // try now: lifts the backoff and the alarm
