@@ -4,9 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace posdrill {
 
@@ -38,6 +44,30 @@ std::string body_excerpt(const std::string& body) {
   for (char c : body.substr(0, 160)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
   return out;
 }
+
+// The one-sender-per-database lock: an exclusive flock on FILE-send for the length of a pass. The
+// kernel drops it when its holder dies, so a killed sender never blocks the next one. Two senders
+// (the kiosk's worker and `posdrill sync now`) take turns; neither posts a batch the other posts.
+struct SenderLock {
+  explicit SenderLock(const std::filesystem::path& database) {
+    const std::string path = database.string() + "-send";
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      error = "cannot open the sending lock " + path + ": " + std::strerror(errno);
+      return;
+    }
+    held = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (!held && errno != EWOULDBLOCK) error = "cannot lock " + path + ": " + std::strerror(errno);
+  }
+  ~SenderLock() {
+    if (fd >= 0) ::close(fd);  // closing releases the lock
+  }
+  SenderLock(const SenderLock&) = delete;
+  SenderLock& operator=(const SenderLock&) = delete;
+  int fd = -1;
+  bool held = false;
+  std::string error;
+};
 
 }  // namespace
 
@@ -90,6 +120,8 @@ HttpRequest SyncSender::request(const std::string& method, const std::string& ur
   r.ca_file = config_.ca_file;
   r.timeout_s = config_.timeout_s;
   r.connect_timeout_s = config_.effective_connect_timeout_s();
+  // Within drain(): no request outlives the caller's deadline.
+  if (deadline_ms_ != INT64_MAX) r.timeout_ms = std::max<int64_t>(1, deadline_ms_ - clock_());
   return r;
 }
 
@@ -105,22 +137,34 @@ void SyncSender::raise_alarm(SyncProblem p, std::string detail) {
   note(p, std::move(detail));
 }
 
-void SyncSender::fail(const std::vector<OutboxRow>& batch, SyncProblem problem, const HttpResponse& r) {
+int64_t SyncSender::hold(const std::optional<int64_t>& retry_after) {
   ++failures_;
-  std::optional<int64_t> retry_after;
-  if (auto h = r.header("retry-after")) retry_after = parse_retry_after(*h, clock_());
   BackoffPolicy policy;
   policy.base_ms = config_.retry_initial_ms;
   policy.cap_ms = config_.retry_max_ms;
   const int64_t wait = backoff_ms(policy, failures_, jitter_(), retry_after);
   hold_until_ms_ = clock_() + wait;
+  return wait;
+}
+
+void SyncSender::fail(const std::vector<OutboxRow>& batch, SyncProblem problem, const HttpResponse& r) {
+  std::optional<int64_t> retry_after;
+  if (auto h = r.header("retry-after")) retry_after = parse_retry_after(*h, clock_());
+  const int64_t wait = hold(retry_after);
   std::vector<std::string> ids;
   for (const auto& row : batch) ids.push_back(row.statement.id);
   std::string detail = describe_outcome(r);
   if (r.error == HttpError::none && r.status >= 200 && r.status < 300)
     detail += " (the answer did not list the ids sent)";
-  store_.outbox_defer(ids, hold_until_ms_, detail);
+  // The hold above is what stops the next try; the stored time only survives a restart, so a
+  // store that cannot write it (a full disk) changes nothing here.
+  (void)store_.outbox_defer(ids, hold_until_ms_, detail);
   note(problem, detail + "; next try in " + std::to_string((wait + 999) / 1000) + " s");
+}
+
+void SyncSender::fail_locally(const std::string& what) {
+  const int64_t wait = hold(std::nullopt);
+  note(SyncProblem::local, what + "; next try in " + std::to_string((wait + 999) / 1000) + " s");
 }
 
 SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassResult& pass) {
@@ -131,13 +175,20 @@ SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassR
   last_try_ms_ = clock_();
   if (r.error == HttpError::none && r.status == 200) {
     if (same_statement(row.statement.body, r.body)) {
-      store_.outbox_mark_sent({row.statement.id}, clock_());
+      if (StoreStatus st = store_.outbox_mark_sent({row.statement.id}, clock_()); !st) {
+        fail_locally("could not record statement " + row.statement.id + " as delivered: " + st.message);
+        return BatchResult::failed;
+      }
       ++pass.sent;
       failures_ = 0;
       return BatchResult::ok;
     }
-    store_.outbox_set_aside(row.statement.id, "conflict: the LRS holds a different statement with this id (HTTP 409)",
-                            clock_());
+    if (StoreStatus st = store_.outbox_set_aside(
+            row.statement.id, "conflict: the LRS holds a different statement with this id (HTTP 409)", clock_());
+        !st) {
+      fail_locally("could not set statement " + row.statement.id + " aside: " + st.message);
+      return BatchResult::failed;
+    }
     ++pass.set_aside;
     note(SyncProblem::conflict, "statement " + row.statement.id + " conflicts with a different one at the LRS");
     return BatchResult::ok;
@@ -165,6 +216,7 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
   req.body = std::move(body);
   HttpResponse r = http_.perform(req);
   last_try_ms_ = clock_();
+  ++pass.requests;
 
   SendOutcome o;
   o.answered = r.error == HttpError::none;
@@ -174,8 +226,9 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
   switch (decide(o)) {
     case SendAction::delivered:
       if (StoreStatus st = store_.outbox_mark_sent(ids, clock_()); !st) {
-        // The LRS has them; the next pass resends the same bytes, which it ignores.
-        note(SyncProblem::server_error, "could not mark statements sent: " + st.message);
+        // The LRS has them and the next try resends the same bytes, which it ignores; but not at
+        // once and not in a loop: the pass ends and waits out a backoff.
+        fail_locally("could not record " + std::to_string(ids.size()) + " statement(s) as delivered: " + st.message);
         return BatchResult::failed;
       }
       pass.sent += static_cast<int>(ids.size());
@@ -190,11 +243,15 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
       const auto mid = batch.begin() + static_cast<std::ptrdiff_t>(batch.size() / 2);
       const std::vector<OutboxRow> first(batch.begin(), mid), second(mid, batch.end());
       if (BatchResult b = send(first, pass); b != BatchResult::ok) return b;
+      if (past_deadline()) return BatchResult::failed;
       return send(second, pass);
     }
     case SendAction::set_aside: {
       const std::string why = "set aside: " + describe_outcome(r);
-      store_.outbox_set_aside(ids.front(), why, clock_());
+      if (StoreStatus st = store_.outbox_set_aside(ids.front(), why, clock_()); !st) {
+        fail_locally("could not set statement " + ids.front() + " aside: " + st.message);
+        return BatchResult::failed;
+      }
       ++pass.set_aside;
       note(problem_of(o), "statement " + ids.front() + " " + why);
       return BatchResult::ok;
@@ -208,6 +265,8 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
   return BatchResult::failed;
 }
 
+bool SyncSender::past_deadline() const { return clock_() >= deadline_ms_; }
+
 SyncSender::PassResult SyncSender::flush_pass() {
   PassResult pass;
   if (!config_.enabled()) return pass;
@@ -219,8 +278,19 @@ SyncSender::PassResult SyncSender::flush_pass() {
     pass.failed = true;
     return pass;
   }
+  // One sender per database: another process's (or thread's) pass is sending these very rows.
+  SenderLock lock(store_.file());
+  if (!lock.error.empty()) {
+    fail_locally(lock.error);
+    pass.failed = true;
+    return pass;
+  }
+  if (!lock.held) {
+    pass.busy = true;
+    return pass;
+  }
   const int size = std::clamp(config_.batch_size, 1, 500);
-  for (;;) {
+  while (!past_deadline()) {
     const std::vector<OutboxRow> batch = store_.outbox_due(size, clock_());
     if (batch.empty()) break;
     const BatchResult b = send(batch, pass);
@@ -241,17 +311,26 @@ SyncSender::PassResult SyncSender::flush_pass() {
 
 SyncSender::PassResult SyncSender::drain(int64_t deadline_ms) {
   PassResult total;
+  deadline_ms_ = deadline_ms;
   for (;;) {
     const PassResult pass = flush_pass();
     total.sent += pass.sent;
     total.set_aside += pass.set_aside;
+    total.requests += pass.requests;
     total.failed = pass.failed;
+    total.busy = pass.busy;
     total.alarm = pass.alarm;
-    if (pass.alarm || !pass.failed) return total;  // refused, or nothing due any more
-    if (hold_until_ms_ > deadline_ms) return total;
-    const int64_t wait = hold_until_ms_ - clock_();
-    if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    const int64_t now = clock_();
+    // Refused, nothing due any more, or out of time: whatever happened, the deadline ends it.
+    if (pass.alarm || (!pass.failed && !pass.busy) || now >= deadline_ms) break;
+    // Every failure set a hold in the future, so this loop always waits before it tries again;
+    // another sender's pass is waited out in short steps.
+    const int64_t until = pass.busy ? now + 100 : hold_until_ms_;
+    if (until > deadline_ms) break;
+    if (until > now) std::this_thread::sleep_for(std::chrono::milliseconds(until - now));
   }
+  deadline_ms_ = INT64_MAX;
+  return total;
 }
 
 bool SyncSender::fetch_remote_awards(const std::string& employee_id, std::vector<RemoteAward>& out, std::string& error,

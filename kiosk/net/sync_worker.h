@@ -59,15 +59,22 @@ class SyncSender {
   struct PassResult {
     int sent = 0;         // statements the LRS confirmed this pass
     int set_aside = 0;    // statements taken out of the queue this pass
-    bool failed = false;  // a batch could not be delivered; it waits for next_try_ms
+    int requests = 0;     // POSTs made
+    bool failed = false;  // a batch could not be delivered, or the kiosk's own records failed; it
+                          // waits for next_try_ms
+    bool busy = false;    // another sender holds this database's sending lock: nothing was sent
     bool alarm = false;
   };
   // Sends what is due now, batch after batch, until the queue has nothing due or a batch fails.
-  // Does nothing while an earlier failure's backoff (or an alarm) holds.
+  // Does nothing while an earlier failure's backoff (or an alarm) holds, or while another sender
+  // holds the database's sending lock (FILE-send, one sender at a time, released by a crash). A
+  // failure of the kiosk's own records (the delivery cannot be written: a full disk) ends the pass
+  // with a backoff too, so nothing is re-sent in a loop.
   PassResult flush_pass();
-  // Passes until nothing is due, sleeping through each backoff, unless the next try would come
-  // after `deadline_ms` or the LRS raises the alarm (for `posdrill sync now` and the benchmark;
-  // the worker never blocks like this). The totals of all passes.
+  // Passes until nothing is due, sleeping through each backoff, and returns at `deadline_ms`
+  // whatever happens: no request outlives it (its time-out is cut to the time left), and a next
+  // try that would come later is not waited for; also when the LRS raises the alarm. For
+  // `posdrill sync now` and the benchmark; the worker never blocks like this. The totals.
   PassResult drain(int64_t deadline_ms);
   // Lifts the backoff and the alarm: the next pass tries at once (the console's "send now",
   // `posdrill sync retry`, a changed config).
@@ -89,8 +96,14 @@ class SyncSender {
   BatchResult send(const std::vector<OutboxRow>& batch, PassResult& pass);
   BatchResult resolve_conflict(const OutboxRow& row, PassResult& pass);
   HttpRequest request(const std::string& method, const std::string& url) const;
-  // The batch waits out a backoff (Retry-After wins); `problem` is what the footer says meanwhile.
+  // Counts a failure and holds the next try for the backoff (a Retry-After may lengthen it);
+  // returns the wait in ms.
+  int64_t hold(const std::optional<int64_t>& retry_after);
+  // The batch waits out a backoff; `problem` is what the footer says meanwhile.
   void fail(const std::vector<OutboxRow>& batch, SyncProblem problem, const HttpResponse& r);
+  // The kiosk's own records failed (`what` says how): the pass ends and waits out a backoff.
+  void fail_locally(const std::string& what);
+  bool past_deadline() const;
   // Credentials or address refused: no more sending until clear_hold().
   void raise_alarm(SyncProblem p, std::string detail);
   void note(SyncProblem p, std::string detail);
@@ -103,6 +116,7 @@ class SyncSender {
   Log log_;
   int failures_ = 0;  // consecutive failed batches (the backoff's exponent)
   int64_t hold_until_ms_ = 0;
+  int64_t deadline_ms_ = INT64_MAX;  // drain()'s deadline while it runs
   bool alarm_ = false;
   std::string refused_;  // check_lrs_config's first problem: this sender sends nothing, ever
   int64_t last_try_ms_ = 0;

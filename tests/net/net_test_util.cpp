@@ -41,9 +41,11 @@ std::vector<std::string> posted_ids(const std::string& body) {
   return ids;
 }
 
+std::string ids_answer(const std::string& posted_body) { return nlohmann::json(posted_ids(posted_body)).dump(); }
+
 HttpPeer::Handler ok_lrs() {
   return [](const PeerRequest& r) {
-    if (r.method == "POST") return PeerAnswer{200, {}, nlohmann::json(posted_ids(r.body)).dump()};
+    if (r.method == "POST") return PeerAnswer{200, {}, ids_answer(r.body)};
     return PeerAnswer{200, {}, R"({"statements":[],"more":""})"};
   };
 }

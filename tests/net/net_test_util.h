@@ -25,6 +25,8 @@ HttpPeer::Handler ok_lrs();
 
 // The ids of a POSTed statement array, in order (empty when the body is not one).
 std::vector<std::string> posted_ids(const std::string& body);
+// A conformant LRS's answer to that POST: the JSON array of those ids.
+std::string ids_answer(const std::string& posted_body);
 
 // A certification statement (verb passed, object a track under the default base IRI) for
 // `employee_id`, as another kiosk would have sent it.

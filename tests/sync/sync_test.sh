@@ -158,6 +158,22 @@ expect "after the restart: nothing lost, no duplicate ids" \
   '[ "$(json "j.missing.length+j.duplicates.length" < "$work/q.json")" -eq 0 ]'
 kill "$slow_pid"; wait "$slow_pid" 2>/dev/null
 
+# ---- 4b. two senders at once: each batch is posted once ---------------------------------------------
+new_site twice 5
+play 4 "$MAIN"
+n=$(db_count)
+start_stub twice "$MAIN" --mode "slow 200"
+with_lrs "$STUB_PORT" pd sync now > "$work/now1.out" 2>&1 &
+first=$!
+with_lrs "$STUB_PORT" pd sync now > "$work/now2.out" 2>&1 &
+second=$!
+wait "$first"; rc1=$?
+wait "$second"; rc2=$?
+expect "two sync now at once: both end with the queue empty" '[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ "$(db_count "state = '\''sent'\''")" -eq "$n" ]'
+posted=$(node -e "const l=require('fs').readFileSync(process.argv[1],'utf8').split('\n').filter(Boolean).map(JSON.parse).filter(r=>r.method==='POST'); const ids=l.flatMap(r=>r.ids||[]); console.log(ids.length+' '+new Set(ids).size)" "$work/twice.jsonl")
+expect "two sync now at once: every statement posted once ($posted for $n)" '[ "$posted" = "$n $n" ]'
+kill "$twice_pid"; wait "$twice_pid" 2>/dev/null
+
 # ---- 5. faults a real server will not produce ------------------------------------------------------
 new_site faults
 play 1 "$MAIN"

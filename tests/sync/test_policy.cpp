@@ -63,9 +63,12 @@ TEST_CASE("Backoff doubles with jitter up to the cap and obeys Retry-After", "[s
   CHECK(backoff_ms(p, 30, 0.0, std::nullopt) == 150'000);
   CHECK(backoff_ms(p, 1000, 0.5, std::nullopt) <= 300'000);  // no overflow
   CHECK(backoff_ms(p, 0, 0.0, std::nullopt) == 1'000);       // treated as the first failure
-  // The server's word wins, not shortened by jitter, but capped at an hour.
-  CHECK(backoff_ms(p, 5, 0.0, 7'000) == 7'000);
-  CHECK(backoff_ms(p, 1, 0.9, 0) == 0);
+  // The server can lengthen the wait (capped at an hour), never shorten it: "Retry-After: 0" or a
+  // date in the past leaves the backoff as it was.
+  CHECK(backoff_ms(p, 1, 0.0, 7'000) == 7'000);
+  CHECK(backoff_ms(p, 5, 0.0, 7'000) == 16'000);
+  CHECK(backoff_ms(p, 1, 0.9, 0) == backoff_ms(p, 1, 0.9, std::nullopt));
+  CHECK(backoff_ms(p, 1, 0.0, 0) == 1'000);
   CHECK(backoff_ms(p, 1, 0.0, 10'000'000) == 3'600'000);
 }
 
