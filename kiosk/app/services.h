@@ -70,7 +70,8 @@ class KioskServices {
 
  private:
   std::vector<Action> console_data();
-  std::vector<RemoteAwardRow> remote_awards_of(const std::string& operator_id);
+  // `status` gets the error when the cache cannot be read (and is left as it was otherwise).
+  std::vector<RemoteAwardRow> remote_awards_of(const std::string& operator_id, StoreStatus& status);
   Action set_aside_list();
   SqliteStore& store_;
   const AppState& state_;

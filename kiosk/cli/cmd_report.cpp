@@ -113,17 +113,28 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
   std::error_code ec;
   // Without a database there is no one to report on: an empty roster, and no file created.
   if (std::filesystem::exists(database_path(settings), ec)) {
-    auto store = open_database(settings, "report", false);
+    // Read-only: a head office's copy, or a kiosk whose disk is full, still gives its roster.
+    auto store = open_database(settings, "report", Access::read_only);
     if (!store) return exit_usage;
-    ops = store->operators(true);
-    attempts = store->attempts();
+    // Any read that fails stops the report: a damaged file must not read as "0 attempts".
+    const StoreList<OperatorRecord> op_rows = store->operators(true);
+    if (!op_rows.ok()) return read_failed("report", op_rows.status);
+    ops = op_rows;
+    const StoreList<AttemptRow> attempt_rows = store->attempts();
+    if (!attempt_rows.ok()) return read_failed("report", attempt_rows.status);
+    attempts = attempt_rows;
     // The same figures as the console and its CSV export (kiosk/app/services.cpp): an award the
     // LRS reported from another kiosk counts here, with this kiosk's validity rule.
-    for (const OperatorRecord& op : ops)
-      for (const RemoteAward& r : store->remote_awards(op.employee_id))
+    for (const OperatorRecord& op : ops) {
+      const StoreList<RemoteAward> cached = store->remote_awards(op.employee_id);
+      if (!cached.ok()) return read_failed("report", cached.status);
+      for (const RemoteAward& r : cached)
         remote.push_back(
             RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
-    awards = merge_remote_awards(content.tracks, store->awards(), remote);
+    }
+    const StoreList<AwardRow> local = store->awards();
+    if (!local.ok()) return read_failed("report", local.status);
+    awards = merge_remote_awards(content.tracks, local, remote);
   }
   const auto rows = build_roster(*track, content.scenarios, ops, attempts, awards, wall_clock_ms());
   std::vector<Origin> origins;

@@ -788,6 +788,7 @@ const std::vector<std::string>& records_string_keys() {
       "console.need_admin",
       "console.not_yourself",
       "console.failed_save",
+      "console.records_unreadable",
       "console.role.trainee",
       "console.role.manager",
       "console.role.admin",

@@ -291,7 +291,12 @@ SyncSender::PassResult SyncSender::flush_pass() {
   }
   const int size = std::clamp(config_.batch_size, 1, 500);
   while (!past_deadline()) {
-    const std::vector<OutboxRow> batch = store_.outbox_due(size, clock_());
+    const StoreList<OutboxRow> batch = store_.outbox_due(size, clock_());
+    if (!batch.ok()) {
+      fail_locally("could not read the statements waiting: " + batch.status.message);
+      pass.failed = true;
+      break;
+    }
     if (batch.empty()) break;
     const BatchResult b = send(batch, pass);
     if (b == BatchResult::alarm) {

@@ -51,8 +51,9 @@ class AttemptRecorder {
     std::size_t recorded = 0;  // steps already committed
   };
   // The attempt `uuid`, loaded from the store when another recorder (or a run before a restart)
-  // opened it; nullptr when the store has no such attempt or operator.
-  OpenAttempt* open_attempt(const std::string& uuid);
+  // opened it; nullptr when the store has no such attempt or operator (`status` ok) or could not
+  // read them (`status` says why).
+  OpenAttempt* open_attempt(const std::string& uuid, StoreStatus& status);
   std::map<std::string, OpenAttempt> open_;
   std::optional<StatementSite> site_;
 };

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -176,10 +177,70 @@ SqliteStore::~SqliteStore() {
   if (live_fd_ >= 0) ::close(live_fd_);  // releases the liveness lock
 }
 
-std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms) {
+namespace {
+
+// "file:" URI for sqlite3_open_v2 with SQLITE_OPEN_URI: the path %-escaped where a URI needs it.
+std::string file_uri(const std::filesystem::path& file, const char* query) {
+  std::string out = "file:";
+  for (unsigned char c : file.string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "?" + query;
+}
+
+// PRAGMA user_version, read before anything writes: a file that is not SQLite fails here (NOTADB)
+// and stays exactly as it was, so whatever it is can still be looked at.
+int read_version(sqlite3* db, int& version) {
+  Stmt s(db, "PRAGMA user_version");
+  const int rc = s.step();
+  if (rc == SQLITE_ROW) version = s.i32(0);
+  return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+// The versions this posdrill can use: 0 (a new, empty file; writable opens only) to
+// schema_version. A negative one is damage or another program's: migrations[-1] does not exist.
+StoreStatus check_version(const std::filesystem::path& file, int version, OpenMode mode) {
+  if (version < 0 || (version == 0 && mode == OpenMode::read_only))
+    return make_status(StoreError::corrupt, file.string() + ": schema version " + std::to_string(version) +
+                                                " is not one posdrill writes (not a posdrill database, or damaged)");
+  if (version > SqliteStore::schema_version)
+    return make_status(StoreError::too_new, file.string() + ": written by a newer posdrill (schema " +
+                                                std::to_string(version) + ", this one knows up to " +
+                                                std::to_string(SqliteStore::schema_version) + ")");
+  return {};
+}
+
+// PRAGMA quick_check (every page and index entry, without cross-checking index contents): a
+// writable open refuses a damaged file rather than write into it.
+StoreStatus quick_check(sqlite3* db, const std::filesystem::path& file) {
+  Stmt s(db, "PRAGMA quick_check(5)");
+  std::string problems;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    if (s.text(0) == "ok") continue;
+    problems += (problems.empty() ? "" : "; ") + s.text(0);
+  }
+  if (rc != SQLITE_DONE) return sql_status(db, file, rc, "damaged, not written into (run posdrill db check)");
+  if (!problems.empty())
+    return make_status(StoreError::corrupt,
+                       file.string() + ": damaged, not written into (run posdrill db check): " + problems);
+  return {};
+}
+
+}  // namespace
+
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms,
+                                               OpenMode mode) {
   (void)now_ms;  // recovery ends an attempt at its own last event, not at the time we noticed
   ensure_sodium();
   status = {};
+  if (mode == OpenMode::read_only) return open_read_only(file, status);
   std::string error;
   if (!make_private_dirs(file.parent_path(), error)) {
     status = make_status(StoreError::io, error);
@@ -205,24 +266,13 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, busy_timeout_ms);
 
-  // Read before anything writes: a file that is not SQLite fails here (NOTADB) and stays exactly
-  // as it was, so whatever it is can still be looked at.
   int version = 0;
-  {
-    Stmt s(db, "PRAGMA user_version");
-    rc = s.step();
-    if (rc != SQLITE_ROW) {
-      status = sql_status(db, file, rc, "cannot read the database");
-      return nullptr;
-    }
-    version = s.i32(0);
-  }
-  if (version > schema_version) {
-    status = make_status(StoreError::too_new, file.string() + ": written by a newer posdrill (schema " +
-                                                  std::to_string(version) + ", this one knows up to " +
-                                                  std::to_string(schema_version) + ")");
+  if ((rc = read_version(db, version)) != SQLITE_OK) {
+    status = sql_status(db, file, rc, "cannot read the database");
     return nullptr;
   }
+  if (!(status = check_version(file, version, mode))) return nullptr;
+  if (!(status = quick_check(db, file))) return nullptr;
 
   // Per-connection settings. WAL lets the manager console read while a drill writes; FULL syncs
   // the WAL at every commit, so a committed decision survives a power cut, not just kill -9.
@@ -236,12 +286,12 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
   {
     // journal_mode is stored in the file: ask first, so only the first open switches it (the
     // switch needs a moment of exclusive access, which a second opener would contend for).
-    std::string mode;
+    std::string journal;
     {
       Stmt q(db, "PRAGMA journal_mode");  // finalized before the switch: no read may be open then
-      if (q.step() == SQLITE_ROW) mode = q.text(0);
+      if (q.step() == SQLITE_ROW) journal = q.text(0);
     }
-    if (mode != "wal") {
+    if (journal != "wal") {
       Stmt w(db, "PRAGMA journal_mode = WAL");
       rc = w.step();
       if (rc != SQLITE_ROW || w.text(0) != "wal") {
@@ -255,7 +305,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
   // Migrate under the write lock, re-reading the version inside it: two processes opening an old
   // file at once must not both run a step.
   if (version < schema_version) {
-    WriteTx tx(db, file);
+    WriteTx tx(db, file, StoreStatus{});
     if (!tx.status()) {
       status = tx.status();
       return nullptr;
@@ -268,6 +318,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
       }
       version = s.i32(0);
     }
+    if (!(status = check_version(file, version, mode))) return nullptr;
     for (int v = version; v < schema_version; ++v) {
       rc = sqlite3_exec(db, migrations[v], nullptr, nullptr, nullptr);
       if (rc != SQLITE_OK) {
@@ -298,7 +349,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
   }
   const bool alone = ::flock(store->live_fd_, LOCK_EX | LOCK_NB) == 0;
   if (alone) {
-    WriteTx tx(db, file);
+    WriteTx tx(db, file, StoreStatus{});
     if (!tx.status()) {
       status = tx.status();
       return nullptr;
@@ -328,22 +379,79 @@ int SqliteStore::user_version() {
   return s.step() == SQLITE_ROW ? s.i32(0) : -1;
 }
 
+std::unique_ptr<SqliteStore> SqliteStore::open_read_only(const std::filesystem::path& file, StoreStatus& status) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    status = make_status(StoreError::io, file.string() + ": no such file");
+    return nullptr;
+  }
+  // mode=ro writes nothing to the file. A WAL file still needs its -shm beside it; where that
+  // cannot be made (a read-only copy, a folder of another user) the file is read as immutable,
+  // which is exact only while no -wal holds commits the file lacks.
+  int version = 0;
+  std::unique_ptr<SqliteStore> store;
+  for (const char* query : {"mode=ro", "immutable=1"}) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file_uri(file, query).c_str(), &raw,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    store.reset(new SqliteStore(raw, file));
+    if (rc == SQLITE_OK) {
+      sqlite3_extended_result_codes(raw, 1);
+      sqlite3_busy_timeout(raw, busy_timeout_ms);
+      rc = read_version(raw, version);
+    }
+    if (rc == SQLITE_OK) break;
+    const int primary = rc & 0xff;
+    const std::string wal = file.string() + "-wal";
+    const bool retry =
+        std::string_view(query) == "mode=ro" && (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN);
+    if (retry && std::filesystem::file_size(wal, ec) > 0 && !ec) {
+      status = make_status(StoreError::io, file.string() + ": cannot be read here: " + wal +
+                                               " holds records not yet merged into it and this folder cannot be "
+                                               "written; copy the records while the kiosk is closed, or read them "
+                                               "in a folder posdrill may write");
+      return nullptr;
+    }
+    if (!retry) {
+      status = sql_status(raw, file, rc, "cannot read the database");
+      return nullptr;
+    }
+  }
+  if (!(status = check_version(file, version, OpenMode::read_only))) return nullptr;
+  store->read_only_ = true;
+  store->read_only_refusal_ = make_status(StoreError::io, file.string() + ": opened read-only; nothing is written");
+  return store;
+}
+
+StoreStatus SqliteStore::failed(int rc, std::string_view what) {
+  StoreStatus st = sql_status(db_, file_, rc, what);
+  if (st.code == StoreError::corrupt && damage_) damage_ = st;
+  return st;
+}
+
+const StoreStatus& SqliteStore::write_refusal() const {
+  if (!damage_ || !read_only_) return damage_;
+  return read_only_refusal_;
+}
+
 // ---- [SECTION] Settings, check(), new_uuid() ----------------------------------------------------
 
-std::optional<std::string> SqliteStore::setting(std::string_view key) {
+StoreFound<std::string> SqliteStore::setting(std::string_view key) {
   Stmt s(db_, "SELECT value FROM settings WHERE key = ?1");
   s.bind(1, key);
-  if (s.step() != SQLITE_ROW) return std::nullopt;
-  return s.text(0);
+  StoreFound<std::string> out;
+  if (int rc = read_one(s, out, [](const Stmt& row) { return row.text(0); }); rc != SQLITE_OK)
+    out.status = failed(rc, "cannot read the settings");
+  return out;
 }
 
 StoreStatus SqliteStore::set_setting(std::string_view key, std::string_view value) {
   if (key.empty()) return make_status(StoreError::invalid, "a setting needs a key");
-  WriteTx tx(db_, file_);
+  WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   Stmt s(db_, "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2");
   s.bind(1, key).bind(2, value);
-  if (int rc = exec_bound(s); rc != SQLITE_OK) return sql_status(db_, file_, rc, "cannot store the setting");
+  if (int rc = exec_bound(s); rc != SQLITE_OK) return failed(rc, "cannot store the setting");
   return tx.commit();
 }
 
@@ -361,26 +469,26 @@ std::vector<std::string> SqliteStore::check() {
         if (!p.empty()) problems.push_back(where + p);
       }
     }
-    if (rc != SQLITE_DONE) problems.push_back(sql_status(db_, file_, rc, "check failed").message);
+    if (rc != SQLITE_DONE) problems.push_back(failed(rc, "check failed").message);
   };
-  run("PRAGMA integrity_check", [](const Stmt& s) { return s.text(0) == "ok" ? std::string() : s.text(0); });
-  run("PRAGMA foreign_key_check", [](const Stmt& s) {
-    return "table " + s.text(0) + " row " + s.text(1) + " refers to a missing row of " + s.text(2);
+  run("PRAGMA integrity_check", [](const Stmt& row) { return row.text(0) == "ok" ? std::string() : row.text(0); });
+  run("PRAGMA foreign_key_check", [](const Stmt& row) {
+    return "table " + row.text(0) + " row " + row.text(1) + " refers to a missing row of " + row.text(2);
   });
   run("SELECT attempt_uuid, count(*), min(seq), max(seq) FROM attempt_events GROUP BY attempt_uuid "
       "HAVING min(seq) != 1 OR max(seq) != count(*)",
-      [](const Stmt& s) {
-        return "attempt " + s.text(0) + ": events not numbered 1.." + s.text(1) + " (" + s.text(2) + ".." + s.text(3) +
-               ")";
+      [](const Stmt& row) {
+        return "attempt " + row.text(0) + ": events not numbered 1.." + row.text(1) + " (" + row.text(2) + ".." +
+               row.text(3) + ")";
       });
   run("SELECT uuid, started_ms, ended_ms FROM attempts "
       "WHERE (ended_ms != 0 AND ended_ms < started_ms) OR ((finished = 1 OR abandoned = 1) AND ended_ms = 0)",
-      [](const Stmt& s) {
-        return "attempt " + s.text(0) + ": closed without a proper end (started " + s.text(1) + ", ended " + s.text(2) +
-               ")";
+      [](const Stmt& row) {
+        return "attempt " + row.text(0) + ": closed without a proper end (started " + row.text(1) + ", ended " +
+               row.text(2) + ")";
       });
   run("SELECT employee_id FROM operators WHERE substr(pin_hash, 1, 10) != '$argon2id$'",
-      [](const Stmt& s) { return "operator " + s.text(0) + ": PIN not stored as an argon2id hash"; });
+      [](const Stmt& row) { return "operator " + row.text(0) + ": PIN not stored as an argon2id hash"; });
   return problems;
 }
 

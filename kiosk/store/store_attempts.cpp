@@ -72,38 +72,55 @@ constexpr const char* insert_event_sql =
     "INSERT INTO attempt_events (attempt_uuid, seq, at_ms, kind, step_id, choice_id, points, max_points, critical, "
     "mistake, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
-enum class AttemptState { missing, open, closed };
-AttemptState attempt_state(sqlite3* db, std::string_view uuid) {
+enum class AttemptState { missing, open, closed, unreadable };
+// `rc` gets SQLite's error when the state is unreadable.
+AttemptState attempt_state(sqlite3* db, std::string_view uuid, int& rc) {
   Stmt s(db, "SELECT ended_ms FROM attempts WHERE uuid = ?1");
   s.bind(1, uuid);
-  if (s.step() != SQLITE_ROW) return AttemptState::missing;
+  rc = s.step();
+  if (rc == SQLITE_DONE) return AttemptState::missing;
+  if (rc != SQLITE_ROW) return AttemptState::unreadable;
   return s.i64(0) == 0 ? AttemptState::open : AttemptState::closed;
 }
 }  // namespace
 
 // ---- [SECTION] Attempts and events --------------------------------------------------------------
 
+StoreStatus SqliteStore::new_attempt_allowed(const AttemptRow& row) {
+  int rc = operator_exists(db_, row.operator_id);
+  if (rc == SQLITE_DONE) return make_status(StoreError::not_found, "no operator with employee id " + row.operator_id);
+  if (rc != SQLITE_ROW) return failed(rc, "cannot read the operator");
+  switch (attempt_state(db_, row.uuid, rc)) {
+    case AttemptState::missing:
+      return {};
+    case AttemptState::unreadable:
+      return failed(rc, "cannot read the attempts");
+    default:
+      return make_status(StoreError::invalid, "attempt " + row.uuid + " already exists");
+  }
+}
+
 StoreStatus SqliteStore::begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements) {
   if (row.uuid.empty()) return make_status(StoreError::invalid, "an attempt needs a uuid");
   if (row.ended_ms != 0) return make_status(StoreError::invalid, "a new attempt must be open (ended_ms 0)");
-  WriteTx tx(db_, file_);
+  WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
-  if (!operator_exists(db_, row.operator_id))
-    return make_status(StoreError::not_found, "no operator with employee id " + row.operator_id);
-  if (attempt_state(db_, row.uuid) != AttemptState::missing)
-    return make_status(StoreError::invalid, "attempt " + row.uuid + " already exists");
+  if (StoreStatus st = new_attempt_allowed(row); !st) return st;
   AttemptRow open = row;
   open.finished = open.abandoned = false;
   int rc = insert_attempt(db_, open);
-  if (rc != SQLITE_DONE) return sql_status(db_, file_, rc, "cannot start the attempt");
+  if (rc != SQLITE_DONE) return failed(rc, "cannot start the attempt");
   if (StoreStatus st = insert_statements(statements); !st) return st;
   return tx.commit();
 }
 
 StoreStatus SqliteStore::add_event(const AttemptEventRow& event, const std::vector<OutboxStatement>& statements) {
-  WriteTx tx(db_, file_);
+  WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
-  switch (attempt_state(db_, event.attempt_uuid)) {
+  int rc = SQLITE_OK;
+  switch (attempt_state(db_, event.attempt_uuid, rc)) {
+    case AttemptState::unreadable:
+      return failed(rc, "cannot read the attempt");
     case AttemptState::missing:
       return make_status(StoreError::not_found, "no attempt " + event.attempt_uuid);
     case AttemptState::closed:
@@ -114,14 +131,14 @@ StoreStatus SqliteStore::add_event(const AttemptEventRow& event, const std::vect
   // Events are numbered 1..n with no gaps, so a missing event is visible (and check() can tell).
   Stmt last(db_, "SELECT coalesce(max(seq), 0) FROM attempt_events WHERE attempt_uuid = ?1");
   last.bind(1, event.attempt_uuid);
-  int rc = last.step();
-  if (rc != SQLITE_ROW) return sql_status(db_, file_, rc, "cannot read the attempt's events");
+  rc = last.step();
+  if (rc != SQLITE_ROW) return failed(rc, "cannot read the attempt's events");
   int next = last.i32(0) + 1;
   if (event.seq != next)
     return make_status(StoreError::invalid, "attempt " + event.attempt_uuid + ": event " + std::to_string(event.seq) +
                                                 " out of order (next is " + std::to_string(next) + ")");
   Stmt ins(db_, insert_event_sql);
-  if ((rc = insert_event(ins, event)) != SQLITE_DONE) return sql_status(db_, file_, rc, "cannot record the event");
+  if ((rc = insert_event(ins, event)) != SQLITE_DONE) return failed(rc, "cannot record the event");
   if (StoreStatus st = insert_statements(statements); !st) return st;
   return tx.commit();
 }
@@ -139,11 +156,14 @@ int insert_award(sqlite3* db, const AwardRow& a) {
 
 StoreStatus SqliteStore::finish_attempt(const AttemptRow& row, const std::optional<AwardRow>& award,
                                         const std::vector<OutboxStatement>& statements) {
-  WriteTx tx(db_, file_);
+  WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   Stmt q(db_, "SELECT ended_ms, started_ms FROM attempts WHERE uuid = ?1");
   q.bind(1, row.uuid);
-  if (q.step() != SQLITE_ROW) return make_status(StoreError::not_found, "no attempt " + row.uuid);
+  if (const int rc = q.step(); rc == SQLITE_DONE)
+    return make_status(StoreError::not_found, "no attempt " + row.uuid);
+  else if (rc != SQLITE_ROW)
+    return failed(rc, "cannot read the attempt");
   if (q.i64(0) != 0) return make_status(StoreError::invalid, "attempt " + row.uuid + " is already closed");
   if (row.ended_ms == 0 || row.ended_ms < q.i64(1))
     return make_status(StoreError::invalid, "attempt " + row.uuid + ": the end must be set and not before the start");
@@ -153,11 +173,10 @@ StoreStatus SqliteStore::finish_attempt(const AttemptRow& row, const std::option
          "critical_errors = ?7, finished = ?8, abandoned = ?9 WHERE uuid = ?1");
   u.bind(1, row.uuid).bind(2, row.ended_ms).bind(3, row.points).bind(4, row.max_points).bind(5, row.score);
   u.bind(6, row.passed).bind(7, row.critical_errors).bind(8, row.finished).bind(9, row.abandoned);
-  if (int rc = exec_bound(u); rc != SQLITE_OK) return sql_status(db_, file_, rc, "cannot close the attempt");
+  if (int rc = exec_bound(u); rc != SQLITE_OK) return failed(rc, "cannot close the attempt");
   // The award rides in the same transaction: a pass that earned a certificate never exists without it.
   if (award) {
-    if (int rc = insert_award(db_, *award); rc != SQLITE_DONE)
-      return sql_status(db_, file_, rc, "cannot store the award");
+    if (int rc = insert_award(db_, *award); rc != SQLITE_DONE) return failed(rc, "cannot store the award");
   }
   if (StoreStatus st = insert_statements(statements); !st) return st;
   return tx.commit();
@@ -166,71 +185,70 @@ StoreStatus SqliteStore::finish_attempt(const AttemptRow& row, const std::option
 StoreStatus SqliteStore::add_closed_attempt(const AttemptRow& row, const std::vector<AttemptEventRow>& events) {
   if (row.uuid.empty() || row.ended_ms == 0 || row.ended_ms < row.started_ms)
     return make_status(StoreError::invalid, "a closed attempt needs a uuid and an end not before its start");
-  WriteTx tx(db_, file_);
+  WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
-  if (!operator_exists(db_, row.operator_id))
-    return make_status(StoreError::not_found, "no operator with employee id " + row.operator_id);
-  if (attempt_state(db_, row.uuid) != AttemptState::missing)
-    return make_status(StoreError::invalid, "attempt " + row.uuid + " already exists");
+  if (StoreStatus st = new_attempt_allowed(row); !st) return st;
   int rc = insert_attempt(db_, row);
-  if (rc != SQLITE_DONE) return sql_status(db_, file_, rc, "cannot store the attempt");
+  if (rc != SQLITE_DONE) return failed(rc, "cannot store the attempt");
   Stmt ins(db_, insert_event_sql);
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (events[i].attempt_uuid != row.uuid || events[i].seq != int(i) + 1)
       return make_status(StoreError::invalid, "attempt " + row.uuid + ": events must be its own, numbered 1..n");
-    if ((rc = insert_event(ins, events[i])) != SQLITE_DONE) return sql_status(db_, file_, rc, "cannot store the event");
+    if ((rc = insert_event(ins, events[i])) != SQLITE_DONE) return failed(rc, "cannot store the event");
   }
   return tx.commit();
 }
 
-std::optional<AttemptRow> SqliteStore::attempt(std::string_view uuid) {
+StoreFound<AttemptRow> SqliteStore::attempt(std::string_view uuid) {
   std::string sql = std::string("SELECT ") + attempt_columns + " FROM attempts WHERE uuid = ?1";
   Stmt s(db_, sql.c_str());
   s.bind(1, uuid);
-  if (s.step() != SQLITE_ROW) return std::nullopt;
-  return read_attempt(s);
+  StoreFound<AttemptRow> out;
+  if (int rc = read_one(s, out, read_attempt); rc != SQLITE_OK) out.status = failed(rc, "cannot read the attempt");
+  return out;
 }
 
-std::vector<AttemptRow> SqliteStore::attempts(std::string_view operator_id, int limit) {
+StoreList<AttemptRow> SqliteStore::attempts(std::string_view operator_id, int limit) {
   // rowid breaks ties between attempts started in the same millisecond: the later insert is newer.
   std::string sql = std::string("SELECT ") + attempt_columns +
                     " FROM attempts WHERE (?1 = '' OR operator_id = ?1) ORDER BY started_ms DESC, rowid DESC LIMIT ?2";
   sql = one_or_all(std::move(sql), operator_id);
   Stmt s(db_, sql.c_str());
   s.bind(1, operator_id).bind(2, limit < 0 ? int64_t(-1) : int64_t(limit));
-  std::vector<AttemptRow> out;
-  while (s.step() == SQLITE_ROW) out.push_back(read_attempt(s));
+  StoreList<AttemptRow> out;
+  if (int rc = read_rows(s, out, read_attempt); rc != SQLITE_OK) out.status = failed(rc, "cannot read the attempts");
   return out;
 }
 
-std::vector<AttemptEventRow> SqliteStore::events(std::string_view attempt_uuid) {
+StoreList<AttemptEventRow> SqliteStore::events(std::string_view attempt_uuid) {
   Stmt s(db_,
          "SELECT attempt_uuid, seq, at_ms, kind, step_id, choice_id, points, max_points, critical, mistake, payload "
          "FROM attempt_events WHERE attempt_uuid = ?1 ORDER BY seq");
   s.bind(1, attempt_uuid);
-  std::vector<AttemptEventRow> out;
-  while (s.step() == SQLITE_ROW) {
+  StoreList<AttemptEventRow> out;
+  const int rc = read_rows(s, out, [](const Stmt& row) {
     AttemptEventRow e;
-    e.attempt_uuid = s.text(0);
-    e.seq = s.i32(1);
-    e.at_ms = s.i64(2);
-    e.kind = s.text(3);
-    e.step_id = s.text(4);
-    e.choice_id = s.text(5);
-    e.points = s.i32(6);
-    e.max_points = s.i32(7);
-    e.critical = s.flag(8);
-    e.mistake = s.flag(9);
-    e.payload = s.text(10);
-    out.push_back(std::move(e));
-  }
+    e.attempt_uuid = row.text(0);
+    e.seq = row.i32(1);
+    e.at_ms = row.i64(2);
+    e.kind = row.text(3);
+    e.step_id = row.text(4);
+    e.choice_id = row.text(5);
+    e.points = row.i32(6);
+    e.max_points = row.i32(7);
+    e.critical = row.flag(8);
+    e.mistake = row.flag(9);
+    e.payload = row.text(10);
+    return e;
+  });
+  if (rc != SQLITE_OK) out.status = failed(rc, "cannot read the attempt's events");
   return out;
 }
 
 // ---- [SECTION] Statistics -------------------------------------------------------------------------
 
-std::vector<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_id) {
-  std::vector<ScenarioStat> out;
+StoreList<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_id) {
+  StoreList<ScenarioStat> out;
   // Counts in one GROUP BY; best score over closed attempts only (an open one has no score yet).
   Stmt s(db_, one_or_all("SELECT operator_id, scenario_id, count(*), sum(passed), sum(abandoned), "
                          "coalesce(max(CASE WHEN ended_ms != 0 THEN score END), 0), max(started_ms) "
@@ -239,16 +257,20 @@ std::vector<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_
                          operator_id)
                   .c_str());
   s.bind(1, operator_id);
-  while (s.step() == SQLITE_ROW) {
+  int rc = read_rows(s, out, [](const Stmt& row) {
     ScenarioStat st;
-    st.operator_id = s.text(0);
-    st.scenario_id = s.text(1);
-    st.attempts = s.i32(2);
-    st.passes = s.i32(3);
-    st.abandoned = s.i32(4);
-    st.best_score = s.real(5);
-    st.last_attempt_ms = s.i64(6);
-    out.push_back(std::move(st));
+    st.operator_id = row.text(0);
+    st.scenario_id = row.text(1);
+    st.attempts = row.i32(2);
+    st.passes = row.i32(3);
+    st.abandoned = row.i32(4);
+    st.best_score = row.real(5);
+    st.last_attempt_ms = row.i64(6);
+    return st;
+  });
+  if (rc != SQLITE_OK) {
+    out.status = failed(rc, "cannot read the statistics");
+    return out;
   }
   // The pass times in a second, ordered query (SQLite 3.40's group_concat has no ORDER BY), merged
   // into the groups above: both lists are sorted by (operator, scenario).
@@ -259,16 +281,20 @@ std::vector<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_
                   .c_str());
   p.bind(1, operator_id);
   std::size_t i = 0;
-  while (p.step() == SQLITE_ROW) {
+  while ((rc = p.step()) == SQLITE_ROW) {
     std::string op = p.text(0), sc = p.text(1);
     while (i < out.size() && std::tie(out[i].operator_id, out[i].scenario_id) < std::tie(op, sc)) ++i;
     if (i < out.size() && out[i].operator_id == op && out[i].scenario_id == sc)
       out[i].pass_ended_ms.push_back(p.i64(2));
   }
+  if (rc != SQLITE_DONE) {
+    out.clear();
+    out.status = failed(rc, "cannot read the statistics");
+  }
   return out;
 }
 
-std::vector<MistakeCount> SqliteStore::mistake_counts(std::string_view scenario_id, int limit) {
+StoreList<MistakeCount> SqliteStore::mistake_counts(std::string_view scenario_id, int limit) {
   // Group the mistakes, rank the groups within each scenario, keep the first `limit` of each.
   Stmt s(db_, one_or_all("SELECT scenario_id, step_id, choice_id, n, crit FROM ("
                          "  SELECT a.scenario_id, e.step_id, e.choice_id, count(*) AS n, max(e.critical) AS crit, "
@@ -281,42 +307,44 @@ std::vector<MistakeCount> SqliteStore::mistake_counts(std::string_view scenario_
                          scenario_id)
                   .c_str());
   s.bind(1, scenario_id).bind(2, limit);
-  std::vector<MistakeCount> out;
-  while (s.step() == SQLITE_ROW) {
+  StoreList<MistakeCount> out;
+  const int rc = read_rows(s, out, [](const Stmt& row) {
     MistakeCount m;
-    m.scenario_id = s.text(0);
-    m.step_id = s.text(1);
-    m.choice_id = s.text(2);
-    m.count = s.i32(3);
-    m.critical = s.flag(4);
-    out.push_back(std::move(m));
-  }
+    m.scenario_id = row.text(0);
+    m.step_id = row.text(1);
+    m.choice_id = row.text(2);
+    m.count = row.i32(3);
+    m.critical = row.flag(4);
+    return m;
+  });
+  if (rc != SQLITE_OK) out.status = failed(rc, "cannot count the mistakes");
   return out;
 }
 
 // ---- [SECTION] Certification awards ----------------------------------------
 
-std::vector<AwardRow> SqliteStore::awards(std::string_view operator_id) {
+StoreList<AwardRow> SqliteStore::awards(std::string_view operator_id) {
   Stmt s(db_, one_or_all("SELECT operator_id, track_id, track_version, awarded_ms, expires_ms, basis FROM awards "
                          "WHERE (?1 = '' OR operator_id = ?1) ORDER BY awarded_ms, id",
                          operator_id)
                   .c_str());
   s.bind(1, operator_id);
-  std::vector<AwardRow> out;
-  while (s.step() == SQLITE_ROW) {
+  StoreList<AwardRow> out;
+  const int rc = read_rows(s, out, [](const Stmt& row) {
     AwardRow a;
-    a.operator_id = s.text(0);
-    a.track_id = s.text(1);
-    a.track_version = s.i32(2);
-    a.awarded_ms = s.i64(3);
-    a.expires_ms = s.i64(4);
+    a.operator_id = row.text(0);
+    a.track_id = row.text(1);
+    a.track_version = row.i32(2);
+    a.awarded_ms = row.i64(3);
+    a.expires_ms = row.i64(4);
     // Written by insert_award; a hand-edited value that does not parse leaves the basis empty.
-    nlohmann::json basis = nlohmann::json::parse(s.text(5), nullptr, false);
+    nlohmann::json basis = nlohmann::json::parse(row.text(5), nullptr, false);
     if (basis.is_array())
       for (const auto& b : basis)
         if (b.is_string()) a.basis.push_back(b.get<std::string>());
-    out.push_back(std::move(a));
-  }
+    return a;
+  });
+  if (rc != SQLITE_OK) out.status = failed(rc, "cannot read the awards");
   return out;
 }
 

@@ -72,45 +72,52 @@ StoreStatus SqliteStore::add_operator(const OperatorRecord& op, std::string_view
   std::string hash;
   if (!hash_pin(pin, hash)) return make_status(StoreError::io, "cannot hash the PIN (out of memory)");
 
-  WriteTx tx(db_, file_);
+  WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
-  if (operator_exists(db_, op.employee_id))
+  if (const int rc = operator_exists(db_, op.employee_id); rc == SQLITE_ROW)
     return make_status(StoreError::exists, "an operator with employee id " + op.employee_id + " already exists");
+  else if (rc != SQLITE_DONE)
+    return failed(rc, "cannot read the operators");
   Stmt s(db_,
          "INSERT INTO operators (employee_id, name, role, store_id, lang, active, created_ms, pin_hash) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   s.bind(1, op.employee_id).bind(2, op.name).bind(3, role_name(op.role)).bind(4, op.store_id);
   s.bind(5, lang_code(op.lang)).bind(6, op.active).bind(7, op.created_ms).bind(8, hash);
-  if (int rc = exec_bound(s); rc != SQLITE_OK) return sql_status(db_, file_, rc, "cannot add the operator");
+  if (int rc = exec_bound(s); rc != SQLITE_OK) return failed(rc, "cannot add the operator");
   return tx.commit();
 }
 
-std::optional<OperatorRecord> SqliteStore::find_operator(std::string_view employee_id) {
+StoreFound<OperatorRecord> SqliteStore::find_operator(std::string_view employee_id) {
   std::string sql = std::string("SELECT ") + operator_columns + " FROM operators WHERE employee_id = ?1";
   Stmt s(db_, sql.c_str());
   s.bind(1, employee_id);
-  if (s.step() != SQLITE_ROW) return std::nullopt;
-  return read_operator(s);
+  StoreFound<OperatorRecord> out;
+  if (int rc = read_one(s, out, read_operator); rc != SQLITE_OK) out.status = failed(rc, "cannot read the operator");
+  return out;
 }
 
-std::vector<OperatorRecord> SqliteStore::operators(bool include_inactive) {
+StoreList<OperatorRecord> SqliteStore::operators(bool include_inactive) {
   std::string sql = std::string("SELECT ") + operator_columns + " FROM operators WHERE active = 1 OR ?1 = 1 " +
                     "ORDER BY employee_id";
   Stmt s(db_, sql.c_str());
   s.bind(1, include_inactive);
-  std::vector<OperatorRecord> out;
-  while (s.step() == SQLITE_ROW) out.push_back(read_operator(s));
+  StoreList<OperatorRecord> out;
+  if (int rc = read_rows(s, out, read_operator); rc != SQLITE_OK) out.status = failed(rc, "cannot read the operators");
   return out;
 }
 
 bool SqliteStore::has_active_admin() {
   Stmt s(db_, "SELECT 1 FROM operators WHERE role = 'admin' AND active = 1 LIMIT 1");
-  return s.step() == SQLITE_ROW;
+  const int rc = s.step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) failed(rc, "cannot read the operators");  // remembered as damage
+  return rc == SQLITE_ROW;
 }
 
 bool SqliteStore::has_active_manager() {
   Stmt s(db_, "SELECT 1 FROM operators WHERE role IN ('manager', 'admin') AND active = 1 LIMIT 1");
-  return s.step() == SQLITE_ROW;
+  const int rc = s.step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) failed(rc, "cannot read the operators");
+  return rc == SQLITE_ROW;
 }
 
 // Order of the checks: unknown, inactive, locked, then the PIN. Only the last costs an argon2
@@ -118,7 +125,7 @@ bool SqliteStore::has_active_manager() {
 // under the write lock so two kiosks typing at once cannot both spend the last try.
 PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view pin, int64_t now_ms) {
   PinCheck result;
-  WriteTx tx(db_, file_);
+  WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return result;  // unknown_operator: the screens say "wrong" and nothing is counted
 
   std::string sql = std::string("SELECT ") + operator_columns +
@@ -179,11 +186,11 @@ StoreStatus SqliteStore::reset_pin(std::string_view employee_id, std::string_vie
   if (auto e = check_pin(new_pin); e != FieldError::none) return field_status(e);
   std::string hash;
   if (!hash_pin(new_pin, hash)) return make_status(StoreError::io, "cannot hash the PIN (out of memory)");
-  WriteTx tx(db_, file_);
+  WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   Stmt s(db_, "UPDATE operators SET pin_hash = ?2, failed_pins = 0, locked_until_ms = 0 WHERE employee_id = ?1");
   s.bind(1, employee_id).bind(2, hash);
-  if (int rc = exec_bound(s); rc != SQLITE_OK) return sql_status(db_, file_, rc, "cannot reset the PIN");
+  if (int rc = exec_bound(s); rc != SQLITE_OK) return failed(rc, "cannot reset the PIN");
   if (sqlite3_changes(db_) == 0)
     return make_status(StoreError::not_found, "no operator with employee id " + std::string(employee_id));
   return tx.commit();
@@ -192,9 +199,9 @@ StoreStatus SqliteStore::reset_pin(std::string_view employee_id, std::string_vie
 namespace {
 // One-column operator updates: `sql` has ?1 = employee id, ?2 = the value.
 template <typename V>
-StoreStatus update_operator(sqlite3* db, const std::filesystem::path& file, const char* sql, std::string_view id,
-                            const V& value, const char* what) {
-  WriteTx tx(db, file);
+StoreStatus update_operator(sqlite3* db, const std::filesystem::path& file, const StoreStatus& refusal, const char* sql,
+                            std::string_view id, const V& value, const char* what) {
+  WriteTx tx(db, file, refusal);
   if (!tx.status()) return tx.status();
   Stmt s(db, sql);
   s.bind(1, id).bind(2, value);
@@ -206,18 +213,18 @@ StoreStatus update_operator(sqlite3* db, const std::filesystem::path& file, cons
 }  // namespace
 
 StoreStatus SqliteStore::set_active(std::string_view employee_id, bool active) {
-  return update_operator(db_, file_, "UPDATE operators SET active = ?2 WHERE employee_id = ?1", employee_id, active,
-                         "cannot change whether the operator is active");
+  return update_operator(db_, file_, write_refusal(), "UPDATE operators SET active = ?2 WHERE employee_id = ?1",
+                         employee_id, active, "cannot change whether the operator is active");
 }
 
 StoreStatus SqliteStore::set_language(std::string_view employee_id, Lang lang) {
-  return update_operator(db_, file_, "UPDATE operators SET lang = ?2 WHERE employee_id = ?1", employee_id,
-                         lang_code(lang), "cannot change the operator's language");
+  return update_operator(db_, file_, write_refusal(), "UPDATE operators SET lang = ?2 WHERE employee_id = ?1",
+                         employee_id, lang_code(lang), "cannot change the operator's language");
 }
 
 StoreStatus SqliteStore::set_role(std::string_view employee_id, Role role) {
-  return update_operator(db_, file_, "UPDATE operators SET role = ?2 WHERE employee_id = ?1", employee_id,
-                         role_name(role), "cannot change the operator's role");
+  return update_operator(db_, file_, write_refusal(), "UPDATE operators SET role = ?2 WHERE employee_id = ?1",
+                         employee_id, role_name(role), "cannot change the operator's role");
 }
 
 }  // namespace posdrill

@@ -104,7 +104,13 @@ inline StoreStatus sql_status(sqlite3* db, const std::filesystem::path& file, in
 // the second one wait. Destroyed without commit() = rolled back.
 class WriteTx {
  public:
-  WriteTx(sqlite3* db, const std::filesystem::path& file) : db_(db), file_(file) {
+  // `refusal` not ok: no transaction starts and status() is the refusal (a damaged or read-only
+  // store).
+  WriteTx(sqlite3* db, const std::filesystem::path& file, const StoreStatus& refusal) : db_(db), file_(file) {
+    if (!refusal) {
+      status_ = refusal;
+      return;
+    }
     int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) {
       status_ = sql_status(db_, file_, rc, "cannot start a write");
@@ -150,10 +156,31 @@ inline std::string one_or_all(std::string sql, std::string_view key) {
   return sql;
 }
 
-inline bool operator_exists(sqlite3* db, std::string_view id) {
+// SQLITE_ROW when the operator exists, SQLITE_DONE when not, else SQLite's error.
+inline int operator_exists(sqlite3* db, std::string_view id) {
   Stmt s(db, "SELECT 1 FROM operators WHERE employee_id = ?1");
   s.bind(1, id);
-  return s.step() == SQLITE_ROW;
+  return s.step();
+}
+
+// Steps `s` to its end, appending read(s) for each row to `out`. SQLITE_OK, or SQLite's error
+// with `out` emptied: no caller ever sees part of a list.
+template <typename Out, typename Read>
+int read_rows(Stmt& s, Out& out, Read read) {
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read(s));
+  if (rc == SQLITE_DONE) return SQLITE_OK;
+  out.clear();
+  return rc;
+}
+
+// At most one row: sets `out` from it (SQLITE_OK), leaves it empty when there is none
+// (SQLITE_OK), or returns SQLite's error.
+template <typename Found, typename Read>
+int read_one(Stmt& s, Found& out, Read read) {
+  const int rc = s.step();
+  if (rc == SQLITE_ROW) out.emplace(read(s));
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 inline Lang parse_lang_or_zh(const std::string& s) { return parse_lang(s).value_or(Lang::zh); }
