@@ -36,8 +36,17 @@ StoreStatus AttemptRecorder::begin(const std::string& operator_id, const Scenari
   row.started_ms = now_ms;
   row.max_points = scenario.max_points;
   std::vector<OutboxStatement> statements;
-  if (site_) statements.push_back(attempted_statement(*site_, new_uuid(), *op, row, scenario, tracks_, now_ms));
-  StoreStatus st = store_.begin_attempt(row, statements);
+  std::optional<OutboxStatement> draft;
+  if (site_) {
+    statements.push_back(attempted_statement(*site_, new_uuid(), *op, row, scenario, tracks_, now_ms));
+    // Should a crash cut this attempt off, open() queues this with the end it finds: the LRS
+    // learns how every attempt ended.
+    AttemptRow cut = row;
+    cut.abandoned = true;
+    cut.ended_ms = now_ms;
+    draft = result_statement(*site_, new_uuid(), *op, cut, scenario, tracks_, now_ms);
+  }
+  StoreStatus st = store_.begin_attempt(row, statements, draft);
   if (!st) return st;
   uuid = row.uuid;
   open_[uuid] = OpenAttempt{row, *op, find_scenario(scenarios_, scenario.id), 0};

@@ -148,6 +148,18 @@ CREATE TABLE remote_awards (
 );
 CREATE INDEX remote_awards_by_operator ON remote_awards (operator_id, awarded_ms);
 )sql",
+    // Step 3: the closing statement of each open attempt, drafted when it begins (sync on), so
+    // that crash recovery queues `abandoned` in its own transaction without needing the content
+    // or the LRS settings: it only stamps the end time and the duration.
+    R"sql(
+CREATE TABLE attempt_drafts (
+  attempt_uuid TEXT PRIMARY KEY NOT NULL REFERENCES attempts (uuid),
+  id           TEXT NOT NULL,  -- the statement id it will be queued with
+  body         TEXT NOT NULL   -- the abandoned statement as of the attempt's start
+) WITHOUT ROWID;
+-- db check looks up each attempt's statements by verb.
+CREATE INDEX outbox_by_attempt ON outbox (attempt_uuid, verb);
+)sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version,
               "one migration step per schema version: append a step when schema_version grows");
@@ -237,7 +249,6 @@ StoreStatus quick_check(sqlite3* db, const std::filesystem::path& file) {
 
 std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms,
                                                OpenMode mode) {
-  (void)now_ms;  // recovery ends an attempt at its own last event, not at the time we noticed
   ensure_sodium();
   status = {};
   if (mode == OpenMode::read_only) return open_read_only(file, status);
@@ -336,7 +347,8 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
   }
 
   // Attempts still open were cut off by a crash or a pulled plug: close them as abandoned at
-  // their last committed event, which is the last moment we know the trainee was there. But an
+  // their last committed event, which is the last moment we know the trainee was there, and queue
+  // the abandoned statement drafted when each began, in the same transaction. But an
   // open attempt may also belong to a live store elsewhere (the kiosk mid-drill while `posdrill
   // report` opens the file), so recover only when no other store is open. Every open store holds
   // a shared flock on FILE-lock; getting it exclusively means we are alone. The kernel drops the
@@ -354,14 +366,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
       status = tx.status();
       return nullptr;
     }
-    Stmt s(db,
-           "UPDATE attempts SET abandoned = 1, finished = 0, ended_ms = max(started_ms, coalesce((SELECT max(at_ms) "
-           "FROM attempt_events e WHERE e.attempt_uuid = attempts.uuid), started_ms)) WHERE ended_ms = 0");
-    if ((rc = exec_bound(s)) != SQLITE_OK) {
-      status = sql_status(db, file, rc, "cannot close interrupted attempts");
-      return nullptr;
-    }
-    store->recovered_ = sqlite3_changes(db);
+    if (!(status = store->recover_open_attempts(now_ms))) return nullptr;
     if (!(status = tx.commit())) return nullptr;
   }
   // Shared from now on (waits out another opener's short exclusive hold during its recovery).
@@ -377,6 +382,42 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
 int SqliteStore::user_version() {
   Stmt s(db_, "PRAGMA user_version");
   return s.step() == SQLITE_ROW ? s.i32(0) : -1;
+}
+
+StoreStatus SqliteStore::recover_open_attempts(int64_t now_ms) {
+  // Each open attempt ends at its last event (the last moment we know the trainee was there);
+  // its draft, when sync was on at its start, becomes the queued abandoned statement.
+  Stmt open(db_,
+            "SELECT a.uuid, a.started_ms, max(a.started_ms, coalesce((SELECT max(at_ms) FROM attempt_events e "
+            "WHERE e.attempt_uuid = a.uuid), a.started_ms)), d.id, d.body "
+            "FROM attempts a LEFT JOIN attempt_drafts d ON d.attempt_uuid = a.uuid WHERE a.ended_ms = 0");
+  struct Cut {
+    std::string uuid, draft_id, draft_body;
+    int64_t started_ms = 0, ended_ms = 0;
+  };
+  std::vector<Cut> cut;
+  int rc = read_rows(open, cut, [](const Stmt& row) {
+    return Cut{row.text(0), row.text(3), row.text(4), row.i64(1), row.i64(2)};
+  });
+  if (rc != SQLITE_OK) return failed(rc, "cannot read interrupted attempts");
+  Stmt close(db_, "UPDATE attempts SET abandoned = 1, finished = 0, ended_ms = ?2 WHERE uuid = ?1");
+  Stmt drop(db_, "DELETE FROM attempt_drafts WHERE attempt_uuid = ?1");
+  for (const Cut& c : cut) {
+    close.reset();
+    close.bind(1, c.uuid).bind(2, c.ended_ms);
+    if ((rc = exec_bound(close)) != SQLITE_OK) return failed(rc, "cannot close interrupted attempts");
+    if (c.draft_id.empty()) continue;
+    const std::string body = stamp_abandoned(c.draft_body, c.started_ms, c.ended_ms);
+    // A draft that is not a statement stays where it is: db check reports the attempt.
+    if (body.empty()) continue;
+    if (StoreStatus st = insert_statements({OutboxStatement{c.draft_id, c.uuid, "abandoned", body, now_ms}}); !st)
+      return st;
+    drop.reset();
+    drop.bind(1, c.uuid);
+    if ((rc = exec_bound(drop)) != SQLITE_OK) return failed(rc, "cannot close interrupted attempts");
+  }
+  recovered_ = int(cut.size());
+  return {};
 }
 
 std::unique_ptr<SqliteStore> SqliteStore::open_read_only(const std::filesystem::path& file, StoreStatus& status) {
@@ -489,6 +530,28 @@ std::vector<std::string> SqliteStore::check() {
       });
   run("SELECT employee_id FROM operators WHERE substr(pin_hash, 1, 10) != '$argon2id$'",
       [](const Stmt& row) { return "operator " + row.text(0) + ": PIN not stored as an argon2id hash"; });
+  const int version = user_version();
+  // Statements: an attempt that queued its `attempted` statement (sync was on) and is closed has
+  // its closing one, unless that one was delivered and pruned, which can only have happened when
+  // it was made before the newest prune limit (it is made when the attempt ends, or later).
+  if (version >= 2)
+    run("SELECT a.uuid, a.abandoned FROM attempts a WHERE a.ended_ms != 0 "
+        "AND EXISTS (SELECT 1 FROM outbox o WHERE o.attempt_uuid = a.uuid AND o.verb = 'attempted') "
+        "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.attempt_uuid = a.uuid "
+        "                AND o.verb IN ('passed', 'failed', 'abandoned')) "
+        "AND a.ended_ms >= coalesce((SELECT CAST(value AS INTEGER) FROM settings "
+        "                            WHERE key = 'sync.pruned_before_ms'), 0)",
+        [](const Stmt& row) {
+          return "attempt " + row.text(0) + ": closed" + (row.flag(1) ? " as abandoned" : "") +
+                 " but its closing statement (passed, failed or abandoned) is missing from the outbox: the LRS "
+                 "will never learn how it ended";
+        });
+  if (version >= 3)
+    run("SELECT d.attempt_uuid FROM attempt_drafts d JOIN attempts a ON a.uuid = d.attempt_uuid "
+        "WHERE a.ended_ms != 0",
+        [](const Stmt& row) {
+          return "attempt " + row.text(0) + ": closed, yet its abandoned statement is still a draft";
+        });
   return problems;
 }
 

@@ -94,12 +94,13 @@ enum class OpenMode {
 
 class SqliteStore {
  public:
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
   static constexpr int busy_timeout_ms = 5000;
 
   // OpenMode::write: opens `file` (created with its folder if missing, mode 0600), migrates it,
   // refuses it when PRAGMA quick_check finds damage, and closes attempts a crash left open
-  // (abandoned, ended at their last event). Only a store that finds no other SqliteStore (in any
+  // (abandoned, ended at their last event), queueing in the same transaction the abandoned
+  // statement drafted when each began (created at `now_ms`). Only a store that finds no other SqliteStore (in any
   // process) open on the file does that recovery: another live store's open attempt is in
   // progress, not crashed. Liveness is a shared flock on the side file FILE-lock, held for the
   // store's lifetime.
@@ -140,7 +141,11 @@ class SqliteStore {
   // Each write that records an event also queues its xAPI `statements` in the same transaction:
   // a recorded event always has its statements waiting, and a statement never exists for an
   // event that was rolled back.
-  StoreStatus begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements = {});  // ended_ms 0
+  // `closing_draft` (sync on): the abandoned statement as of the start, kept until the attempt is
+  // closed (finish_attempt drops it) or a crash cut it off (open() stamps it with the end and
+  // queues it). ended_ms must be 0.
+  StoreStatus begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements = {},
+                            const std::optional<OutboxStatement>& closing_draft = std::nullopt);
   // The attempt must be open.
   StoreStatus add_event(const AttemptEventRow& event, const std::vector<OutboxStatement>& statements = {});
   // Closes the attempt with its final figures and, in the same transaction, stores `award`.
@@ -187,7 +192,9 @@ class SqliteStore {
   OutboxCounts outbox_counts(bool count_delivered = true);
   StoreList<OutboxRow> outbox_list(OutboxState state, int limit);  // oldest first
   StoreFound<OutboxRow> outbox_find(std::string_view id);
-  // Deletes statements delivered before `before_ms` (the LRS holds them); returns how many.
+  // Deletes statements delivered before `before_ms` (the LRS holds them); returns how many. The
+  // newest such limit is kept (setting sync.pruned_before_ms) so that check() knows which
+  // statements may be missing because they were delivered and pruned.
   int outbox_prune_sent(int64_t before_ms);
 
   // ---- Certifications earned elsewhere (read from the LRS at sign-in, kept for offline use) ----
@@ -196,13 +203,17 @@ class SqliteStore {
   StoreList<RemoteAward> remote_awards(std::string_view operator_id);  // oldest first
 
   // PRAGMA integrity_check and foreign_key_check plus posdrill's own rules (events numbered
-  // 1..n without gaps, closed attempts have an end, no plain PIN-like hashes). Empty = healthy.
+  // 1..n without gaps, closed attempts have an end, no plain PIN-like hashes, and an attempt whose
+  // `attempted` statement was queued has its closing one: passed, failed or abandoned, unless it
+  // could have been delivered and pruned). Empty = healthy.
   std::vector<std::string> check();
 
  private:
   SqliteStore(sqlite3* db, std::filesystem::path file);
   static std::unique_ptr<SqliteStore> open_read_only(const std::filesystem::path& file, StoreStatus& status);
   StoreStatus insert_statements(const std::vector<OutboxStatement>& statements);  // inside a WriteTx
+  // Inside open()'s recovery transaction (recovered_ counts them).
+  StoreStatus recover_open_attempts(int64_t now_ms);
   // Inside a WriteTx: the operator exists and the attempt does not yet.
   StoreStatus new_attempt_allowed(const AttemptRow& row);
   // The status for SQLite's `rc` while doing `what` ("FILE: what: SQLite's words"); damage is

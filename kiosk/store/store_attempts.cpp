@@ -100,7 +100,8 @@ StoreStatus SqliteStore::new_attempt_allowed(const AttemptRow& row) {
   }
 }
 
-StoreStatus SqliteStore::begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements) {
+StoreStatus SqliteStore::begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements,
+                                       const std::optional<OutboxStatement>& closing_draft) {
   if (row.uuid.empty()) return make_status(StoreError::invalid, "an attempt needs a uuid");
   if (row.ended_ms != 0) return make_status(StoreError::invalid, "a new attempt must be open (ended_ms 0)");
   WriteTx tx(db_, file_, write_refusal());
@@ -111,6 +112,11 @@ StoreStatus SqliteStore::begin_attempt(const AttemptRow& row, const std::vector<
   int rc = insert_attempt(db_, open);
   if (rc != SQLITE_DONE) return failed(rc, "cannot start the attempt");
   if (StoreStatus st = insert_statements(statements); !st) return st;
+  if (closing_draft) {
+    Stmt d(db_, "INSERT INTO attempt_drafts (attempt_uuid, id, body) VALUES (?1, ?2, ?3)");
+    d.bind(1, row.uuid).bind(2, closing_draft->id).bind(3, closing_draft->body);
+    if ((rc = exec_bound(d)) != SQLITE_OK) return failed(rc, "cannot draft the closing statement");
+  }
   return tx.commit();
 }
 
@@ -174,6 +180,10 @@ StoreStatus SqliteStore::finish_attempt(const AttemptRow& row, const std::option
   u.bind(1, row.uuid).bind(2, row.ended_ms).bind(3, row.points).bind(4, row.max_points).bind(5, row.score);
   u.bind(6, row.passed).bind(7, row.critical_errors).bind(8, row.finished).bind(9, row.abandoned);
   if (int rc = exec_bound(u); rc != SQLITE_OK) return failed(rc, "cannot close the attempt");
+  // Closed by its own statements: the crash-recovery draft is not needed any more.
+  Stmt d(db_, "DELETE FROM attempt_drafts WHERE attempt_uuid = ?1");
+  d.bind(1, row.uuid);
+  if (int rc = exec_bound(d); rc != SQLITE_OK) return failed(rc, "cannot close the attempt");
   // The award rides in the same transaction: a pass that earned a certificate never exists without it.
   if (award) {
     if (int rc = insert_award(db_, *award); rc != SQLITE_DONE) return failed(rc, "cannot store the award");

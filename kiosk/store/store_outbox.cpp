@@ -233,6 +233,11 @@ int SqliteStore::outbox_prune_sent(int64_t before_ms) {
   s.bind(1, before_ms);
   if (exec_bound(s) != SQLITE_OK) return 0;
   const int n = sqlite3_changes(db_);
+  Stmt mark(db_,
+            "INSERT INTO settings (key, value) VALUES ('sync.pruned_before_ms', ?1) ON CONFLICT (key) "
+            "DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT)");
+  mark.bind(1, before_ms);
+  if (exec_bound(mark) != SQLITE_OK) return 0;
   return tx.commit() ? n : 0;
 }
 

@@ -263,6 +263,15 @@ OutboxStatement result_statement(const StatementSite& site, const std::string& s
   return finish(statement_id, &attempt, short_verb, std::move(st), now_ms);
 }
 
+std::string stamp_abandoned(std::string_view draft_body, int64_t started_ms, int64_t ended_ms) {
+  Json st = Json::parse(draft_body, nullptr, false);
+  if (st.is_discarded() || !st.is_object() || !st.contains("result") || !st["result"].is_object()) return "";
+  st["timestamp"] = xapi_timestamp(ended_ms);
+  st["result"]["duration"] = xapi_duration(ended_ms - started_ms);
+  // The builders' own serialisation (finish()), so a stamped draft reads like any other statement.
+  return st.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 OutboxStatement certification_statement(const StatementSite& site, const std::string& statement_id,
                                         const OperatorRecord& op, const AwardRow& award, const Track& track,
                                         int64_t now_ms) {

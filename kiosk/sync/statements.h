@@ -75,6 +75,11 @@ OutboxStatement answered_statement(const StatementSite& site, const std::string&
 OutboxStatement result_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
                                  const AttemptRow& attempt, const Scenario& scenario, const std::vector<Track>& tracks,
                                  int64_t now_ms);
+// The abandoned statement drafted when an attempt began (result_statement for the row closed as
+// abandoned at its start), completed for an end found later (crash recovery): the same bytes with
+// `timestamp` and `result.duration` for `ended_ms`. "" when the draft is not a statement.
+std::string stamp_abandoned(std::string_view draft_body, int64_t started_ms, int64_t ended_ms);
+
 OutboxStatement certification_statement(const StatementSite& site, const std::string& statement_id,
                                         const OperatorRecord& op, const AwardRow& award, const Track& track,
                                         int64_t now_ms);

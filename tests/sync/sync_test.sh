@@ -174,6 +174,44 @@ posted=$(node -e "const l=require('fs').readFileSync(process.argv[1],'utf8').spl
 expect "two sync now at once: every statement posted once ($posted for $n)" '[ "$posted" = "$n $n" ]'
 kill "$twice_pid"; wait "$twice_pid" 2>/dev/null
 
+# ---- 4c. kill -9 in the middle of an attempt: the LRS still learns it was abandoned -------------------
+new_site cut
+# The best first answer: the attempt goes on after it (a critical one could end it at once).
+first=$("$bin" play reversal_debit_sms --auto best --json | json "j.steps.find(s=>s.kind==='decision').choice")
+rounds=3
+for round in $(seq "$rounds"); do
+  rm -f "$work/answers.fifo"
+  mkfifo "$work/answers.fifo"
+  # exec: $! is posdrill itself, so kill -9 cuts it off mid-attempt (not a shell around it).
+  (export POSDRILL_LRS_ENDPOINT="http://127.0.0.1:$MAIN/xAPI/" POSDRILL_LRS_KEY=kiosk1 POSDRILL_LRS_SECRET=secret1
+   exec "$bin" --data "$data" --config "$cfg" play reversal_debit_sms --operator E1 < "$work/answers.fifo" > /dev/null 2>&1) &
+  player=$!
+  exec 3> "$work/answers.fifo"
+  before=$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempt_events")
+  printf '%s\n' "$first" >&3
+  # Wait for the answer to be on record (the event, not a time), then cut the kiosk off.
+  for _ in $(seq 600); do [ "$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempt_events")" -gt "$before" ] && break; sleep 0.05; done
+  kill -9 "$player"; wait "$player" 2>/dev/null
+  exec 3>&-
+done
+# Each next command that writes recovered the attempt before it; the last one is still open.
+open_now=$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempts WHERE ended_ms = 0")
+cut_so_far=$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM outbox WHERE verb = 'abandoned'")
+expect "killed mid-attempt $rounds times: the next command recovered each earlier one ($open_now open, $cut_so_far abandoned queued)" \
+  '[ "$open_now" -eq 1 ] && [ "$cut_so_far" -eq $((rounds - 1)) ]'
+with_lrs "$MAIN" pd sync now > "$work/now.out" 2>&1
+expect "the next sync closes them as abandoned and delivers everything" '[ $? -eq 0 ] && [ "$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempts WHERE abandoned = 1")" -eq "$rounds" ]'
+expect "db check finds every attempt's closing statement" 'with_lrs "$MAIN" pd db check > /dev/null'
+sqlite3 "$data/posdrill.db" "SELECT uuid FROM attempts WHERE abandoned = 1" | sort > "$work/cut.txt"
+query "$MAIN" --verb https://w3id.org/xapi/adl/verbs/abandoned --agent-account "https://posdrill.invalid/staff,E1" > "$work/q.json"
+sqlite3 "$data/posdrill.db" "SELECT attempt_uuid FROM outbox WHERE verb = 'abandoned' AND state = 'sent'" | sort > "$work/cut_sent.txt"
+expect "the LRS holds one abandoned statement per cut-off attempt" \
+  '[ "$(json "j.count" < "$work/q.json")" -eq "$rounds" ] && cmp -s "$work/cut.txt" "$work/cut_sent.txt"'
+curl -s -u kiosk1:secret1 -H 'X-Experience-API-Version: 1.0.3' \
+  "http://127.0.0.1:$MAIN/xAPI/statements?verb=https%3A%2F%2Fw3id.org%2Fxapi%2Fadl%2Fverbs%2Fabandoned&limit=100" |
+  json "j.statements.map(s=>s.context.registration).sort().join('\n')" > "$work/lrs_registrations.txt"
+expect "their registrations are the cut-off attempts" 'cmp -s "$work/cut.txt" "$work/lrs_registrations.txt"'
+
 # ---- 5. faults a real server will not produce ------------------------------------------------------
 new_site faults
 play 1 "$MAIN"
