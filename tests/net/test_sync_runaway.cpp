@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "fault_vfs.h"
 #include "http_peer.h"
 #include "kiosk/net/sync_worker.h"
 #include "net_test_util.h"
@@ -212,4 +213,29 @@ TEST_CASE("A killed sender's lock is released by its death", "[net][runaway][loc
   const auto pass = sender.flush_pass();
   CHECK_FALSE(pass.busy);
   CHECK(pass.sent == 2);
+}
+
+TEST_CASE("A full disk while recording the delivery means one POST and then a backoff", "[net][runaway][faults]") {
+  TempDir dir;
+  store_test::FaultVfs vfs;  // SQLite's disk, from the store's open on
+  auto store = store_with_statements(dir.db(), 6);
+  HttpPeer lrs("127.0.0.1", ok_lrs());
+  LrsConfig c = lrs_config(lrs.url(), 3);
+  c.retry_initial_ms = 60'000;
+  c.retry_max_ms = 600'000;
+  HttpClient http;
+  SyncSender sender(*store, http, c, wall_now_ms, [] { return 0.0; });
+  vfs.arm(store_test::FaultVfs::Op::write, 0, true);  // the disk is full
+  const auto pass = sender.flush_pass();
+  CHECK(pass.failed);
+  CHECK(pass.requests == 1);
+  CHECK(vfs.faults() > 0);
+  CHECK(sender.snapshot().problem == SyncProblem::local);
+  CHECK(sender.snapshot().problem_detail.find("full") != std::string::npos);
+  CHECK(sender.drain(wall_now_ms() + 1'000).requests == 0);  // the backoff holds, the deadline ends it
+  CHECK(posts(lrs) == 1);
+  vfs.disarm();  // room again
+  sender.clear_hold();
+  CHECK(sender.drain(wall_now_ms() + 30'000).sent == 6);
+  CHECK(store->outbox_counts().queued == 0);
 }

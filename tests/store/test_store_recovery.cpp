@@ -17,21 +17,6 @@ OutboxStatement queued(const std::string& id, const std::string& attempt, const 
   return OutboxStatement{id, attempt, verb, R"({"id":")" + id + R"("})", 5'000};
 }
 
-// What the recorder drafts: an abandoned statement as of the start (its end stamped later).
-OutboxStatement draft_for(const AttemptRow& a) {
-  StatementSite site;
-  site.kiosk_id = "till-1";
-  site.platform = "posdrill test";
-  Scenario sc;
-  sc.id = a.scenario_id;
-  sc.title = {"预授权", "Pre-authorization"};
-  OperatorRecord op = make_operator(a.operator_id);
-  AttemptRow cut = a;
-  cut.abandoned = true;
-  cut.ended_ms = a.started_ms;
-  return result_statement(site, "draft-" + a.uuid.substr(0, 8), op, cut, sc, {}, a.started_ms);
-}
-
 std::unique_ptr<SqliteStore> with_operator(const TempDir& dir) {
   auto store = open_ok(dir.db());
   REQUIRE(store->add_operator(make_operator("E1"), "27183946"));
@@ -43,7 +28,7 @@ std::unique_ptr<SqliteStore> with_operator(const TempDir& dir) {
 TEST_CASE("A crash-recovered attempt queues its abandoned statement", "[store][recovery]") {
   TempDir dir;
   AttemptRow a = make_attempt("E1", "preauth_checkout_no_pan", 10'000);
-  const OutboxStatement draft = draft_for(a);
+  const OutboxStatement draft = abandoned_draft(a);
   {
     auto store = with_operator(dir);
     REQUIRE(store->begin_attempt(a, {queued("att", a.uuid, "attempted")}, draft));
@@ -81,7 +66,7 @@ TEST_CASE("A finished attempt drops its draft", "[store][recovery]") {
   TempDir dir;
   auto store = with_operator(dir);
   AttemptRow a = make_attempt("E1", "reversal", 10'000);
-  const OutboxStatement draft = draft_for(a);
+  const OutboxStatement draft = abandoned_draft(a);
   REQUIRE(store->begin_attempt(a, {queued("att", a.uuid, "attempted")}, draft));
   REQUIRE(store->finish_attempt(closed(a, 30'000, 1.0, true), std::nullopt, {queued("end", a.uuid, "passed")}));
   store.reset();
@@ -95,7 +80,7 @@ TEST_CASE("An attempt still played on another store is not recovered", "[store][
   TempDir dir;
   auto kiosk = with_operator(dir);
   AttemptRow a = make_attempt("E1", "reversal", 10'000);
-  REQUIRE(kiosk->begin_attempt(a, {queued("att", a.uuid, "attempted")}, draft_for(a)));
+  REQUIRE(kiosk->begin_attempt(a, {queued("att", a.uuid, "attempted")}, abandoned_draft(a)));
   auto reader = open_ok(dir.db(), 60'000);  // `posdrill sync now` while the kiosk plays
   CHECK(reader->recovered_attempts() == 0);
   CHECK(reader->outbox_counts().queued == 1);
@@ -157,5 +142,5 @@ TEST_CASE("A schema 2 file migrates to 3 and keeps its records and outbox", "[st
   CHECK(problems.front().find(open_one.uuid) != std::string::npos);
   // New attempts get drafts.
   AttemptRow next = make_attempt("E1", "reversal", 60'000);
-  REQUIRE(store->begin_attempt(next, {queued("att-next", next.uuid, "attempted")}, draft_for(next)));
+  REQUIRE(store->begin_attempt(next, {queued("att-next", next.uuid, "attempted")}, abandoned_draft(next)));
 }
