@@ -41,6 +41,7 @@ bench: deps
 	@tools/npm-deps.sh .
 	node bench/bench_interop_ratio.mjs build/bench/bench/bench_interop_codec
 	bench/sync_bench.sh build/bench/bench/bench_sync 3 10000 500
+	bench/statement_size.sh build/release/posdrill build/bench/bench/bench_sync
 
 # Longer fuzzing of the ISO 8583 codec and the nexo parser than the short runs in make test.
 FUZZ_SECONDS ?= 300

@@ -203,17 +203,16 @@ SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassR
 }
 
 SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, PassResult& pass) {
-  // The body is the stored bytes of each statement, joined into an array: never re-serialised.
-  std::string body = "[";
+  // The stored bytes of each statement, never rebuilt, with a context activity's definition left
+  // out where an earlier statement of this batch already gave it (batch_body).
+  std::vector<std::string_view> bodies;
   std::vector<std::string> ids;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (i) body += ',';
-    body += batch[i].statement.body;
-    ids.push_back(batch[i].statement.id);
+  for (const OutboxRow& row : batch) {
+    bodies.push_back(row.statement.body);
+    ids.push_back(row.statement.id);
   }
-  body += ']';
   HttpRequest req = request("POST", join_url(config_.endpoint, "statements"));
-  req.body = std::move(body);
+  req.body = batch_body(bodies);
   HttpResponse r = http_.perform(req);
   last_try_ms_ = clock_();
   ++pass.requests;

@@ -3,8 +3,9 @@
 // SyncSender is the engine: one pass takes the due statements in order, POSTs them in batches of
 // LrsConfig::batch_size over one kept-alive connection and applies the policy of
 // kiosk/sync/policy.h to every answer, writing the outcome to the store before the next request.
-// The bytes sent are the bytes stored when the event happened; nothing is rebuilt on a retry, so
-// a resend after a crash or a lost answer is harmless (the LRS keeps one copy of an id).
+// The bytes sent are the bytes stored when the event happened (less a context activity's
+// definition the batch already gave, batch_body); nothing is rebuilt on a retry, so a resend
+// after a crash or a lost answer is harmless (the LRS keeps one copy of an id).
 //
 // SyncWorker runs a SyncSender on its own thread with its own SqliteStore connection, so the
 // kiosk's frame loop never waits for the network. The UI reads snapshot() (a copy under a mutex)

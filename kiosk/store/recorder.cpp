@@ -93,7 +93,9 @@ StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const Attempt
     e.payload = step_record_json(s).dump();
     std::vector<OutboxStatement> statements;
     if (site_ && a->scenario && (s.kind == StepKind::decision || s.kind == StepKind::terminal))
-      statements.push_back(answered_statement(*site_, new_uuid(), a->op, a->row, *a->scenario, tracks_, e, now_ms));
+      statements.push_back(answered_statement(
+          *site_, new_uuid(), a->op, a->row, *a->scenario, tracks_, e,
+          AnswerFacts{s.elapsed_ms, static_cast<int>(s.hints_taken.size()), s.hint_cost, s.overtime}, now_ms));
     StoreStatus st = store_.add_event(e, statements);
     if (!st) return st;  // the steps before stay recorded; a retry continues from here
     a->recorded = i + 1;
@@ -139,11 +141,15 @@ StoreStatus AttemptRecorder::finish(const std::string& uuid, const AttemptResult
   }
   std::vector<OutboxStatement> statements;
   if (site_ && a->scenario) {
+    // An end reached is `completed`, whatever the score, then passed or failed; an attempt that
+    // reached none is abandoned.
+    if (row.finished)
+      statements.push_back(completed_statement(*site_, new_uuid(), a->op, row, *a->scenario, tracks_, now_ms));
     statements.push_back(result_statement(*site_, new_uuid(), a->op, row, *a->scenario, tracks_, now_ms));
     if (due)
       for (const Track& t : tracks_)
         if (t.id == due->track_id)
-          statements.push_back(certification_statement(*site_, new_uuid(), a->op, *due, t, now_ms));
+          statements.push_back(certification_statement(*site_, new_uuid(), a->op, *due, t, &row, now_ms));
   }
   st = store_.finish_attempt(row, due, statements);
   if (!st) return st;

@@ -71,7 +71,8 @@ bool answer_lists_ids(std::string_view body, const std::vector<std::string>& ids
 
 // True when `stored` (the LRS's copy, from GET ?statementId=) carries everything `sent` said:
 // every property we sent equal, ignoring what the LRS adds (stored, authority, version, and a
-// timestamp it filled in). Timestamps are compared as instants.
+// timestamp it filled in) and activity definitions (not part of a statement in xAPI; a batch may
+// have left a repeated one out). Timestamps are compared as instants.
 bool same_statement(std::string_view sent, std::string_view stored);
 
 }  // namespace posdrill
