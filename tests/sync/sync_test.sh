@@ -300,8 +300,57 @@ expect "409 for a different statement: set aside as a conflict" \
 expect "the rest was delivered" '[ "$(db_count "state = '\''queued'\''")" -eq 0 ]'
 kill "$conflict_pid"; wait "$conflict_pid" 2>/dev/null
 
-# ---- 6. secrets: never in the database, any output or at the LRS --------------------------------------
-if grep -rq secret1 "$work"/data-* "$work"/*.out 2>/dev/null; then fail "the LRS secret was found in a database or output"; else ok "the LRS secret is in no database or output"; fi
+# ---- 6. Chinese-heavy statements: what the LRS stored is what was sent, byte for byte --------------
+# Every scenario played in Chinese by 王小明, batches of 50 (POST bodies of tens of KB, which reach
+# the LRS in several TCP chunks), through a stub that keeps each body exactly as sent.
+new_site zh 50
+play 20 "$MAIN"
+n=$(db_count)
+rm -f "$work/zh_bodies.jsonl"
+start_stub zhbodies "$MAIN" --mode pass --bodies "$work/zh_bodies.jsonl"
+with_lrs "$STUB_PORT" pd sync now > "$work/now.out" 2>&1
+expect "Chinese-heavy: $n statements delivered" '[ $? -eq 0 ] && [ "$(db_count "state = '\''sent'\''")" -eq "$n" ]'
+han=$(node -e "const t=require('fs').readFileSync(process.argv[1],'utf8'); console.log((t.match(/[\u4e00-\u9fff]/g)||[]).length)" "$work/zh_bodies.jsonl")
+expect "the bodies sent hold Chinese text ($han characters)" '[ "$han" -gt 10000 ]'
+db_ids > "$work/ids.json"
+query "$MAIN" --ids-file "$work/ids.json" --compare "$work/zh_bodies.jsonl" > "$work/q.json"
+expect "counted by id: every statement is at the LRS" '[ "$(json "j.missing.length" < "$work/q.json")" -eq 0 ]'
+expect "byte for byte: the LRS stored all $(json "j.compared" < "$work/q.json") statements as they were sent" \
+  '[ "$(json "j.compared" < "$work/q.json")" -eq "$n" ] && [ "$(json "j.differs.length" < "$work/q.json")" -eq 0 ]'
+json "JSON.stringify(j.differs.slice(0,3))" < "$work/q.json"
+kill "$zhbodies_pid"; wait "$zhbodies_pid" 2>/dev/null
+
+# The comparison catches a harness that decodes bodies chunk by chunk (xapi-statements' own way):
+# the same bodies replayed to such an LRS, and one large Chinese statement, come back changed.
+rm -f "$work/chunked.port"
+node tests/sync/lrs.mjs --auth kiosk1:secret1 --chunked-bodies --port 0 --port-file "$work/chunked.port" --log "$work/chunked.log" &
+chunked_pid=$!
+pids+=("$chunked_pid")
+wait_file "$work/chunked.port" || fail "the chunk-decoding LRS did not start"
+CHUNKED=$(cat "$work/chunked.port")
+node -e "
+const fs = require('fs');
+const lines = fs.readFileSync(process.argv[1], 'utf8').split('\n').filter(Boolean).map(JSON.parse);
+// 1 MB of Chinese in one statement: a few dozen chunk boundaries, each inside a character with a
+// chance of two in three.
+const big = { id: '5e1f0c1a-0000-4000-8000-00000000c0de', actor: { objectType: 'Agent', account: { homePage: 'https://posdrill.invalid/staff', name: 'E1' } },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/experienced', display: { 'zh-CN': '体验' } },
+  object: { objectType: 'Activity', id: 'https://posdrill.invalid/xapi/chunks', definition: { name: { 'zh-CN': '预授权冲正密码'.repeat(50000) } } } };
+fs.writeFileSync(process.argv[2], lines.map(l => l.body).concat([JSON.stringify([big])]).join('\n') + '\n');
+" "$work/zh_bodies.jsonl" "$work/replay.txt"
+while IFS= read -r body; do
+  printf '%s' "$body" | curl -s -o /dev/null -u kiosk1:secret1 -H 'X-Experience-API-Version: 1.0.3' \
+    -H 'Content-Type: application/json' -X POST --data-binary @- "http://127.0.0.1:$CHUNKED/xAPI/statements"
+done < "$work/replay.txt"
+query "$CHUNKED" --compare "$work/replay.txt" > "$work/q.json"
+bad_copies=$(json "j.differs.length" < "$work/q.json")
+echo "     a chunk-decoding LRS changed $bad_copies of $(json "j.compared" < "$work/q.json") statements"
+expect "the comparison finds what a chunk-decoding LRS changed" \
+  '[ "$bad_copies" -ge 1 ] && json "j.differs.some(d=>d.id.endsWith(\"c0de\"))" < "$work/q.json" | grep -q true'
+kill "$chunked_pid"; wait "$chunked_pid" 2>/dev/null
+
+# ---- 7. secrets: never in the database, any output or at the LRS --------------------------------------
+if grep -rq secret1 "$work"/data-* "$work"/*.out "$work"/zh_bodies.jsonl 2>/dev/null; then fail "the LRS secret was found in a database or output"; else ok "the LRS secret is in no database or output"; fi
 curl -s -u kiosk1:secret1 -H 'X-Experience-API-Version: 1.0.3' "http://127.0.0.1:$MAIN/xAPI/statements?limit=10000" > "$work/all.json"
 expect "the LRS dump for the card-data check is not empty" '[ "$(json "j.statements.length" < "$work/all.json")" -gt 50 ]'
 leaked=0
