@@ -48,11 +48,18 @@ int cmd_operators(const Settings& settings, const OperatorOptions& options);
 // `posdrill report`: the certification roster of one track for every operator, certifications
 // earned on other kiosks included (as the manager console counts them), each row saying where its
 // award was earned (`earned`: here / elsewhere, `earned_at`: the other store or kiosk).
+// --from-lrs: the chain's roster, every person the LRS knows, by store (exit 1 when the LRS could not
+// be read and the cached roster was printed).
 struct ReportOptions {
   std::string format = "csv";  // "csv" or "json"
   std::string track_id;        // empty: the first loaded track
   bool bom = false;
   std::string output;  // empty: stdout
+  bool from_lrs = false;
+  std::string cache;     // --from-lrs: the cache file (default <data>/lrs-roster.db)
+  bool full = false;     // --from-lrs: rebuild the cache from nothing
+  bool offline = false;  // --from-lrs: print the cached roster without asking the LRS
+  bool stats = false;    // --from-lrs: requests, statements, time and memory on stderr
 };
 int cmd_report(const Settings& settings, const ReportOptions& options);
 

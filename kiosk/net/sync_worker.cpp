@@ -18,27 +18,6 @@ namespace posdrill {
 
 namespace {
 
-std::string join_url(const std::string& endpoint, const std::string& rest) {
-  std::string base = endpoint;
-  if (base.empty() || base.back() != '/') base += '/';
-  return base + rest;
-}
-
-// RFC 3986 unreserved characters stay, everything else is %XX (query values).
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 std::string body_excerpt(const std::string& body) {
   std::string out;
   for (char c : body.substr(0, 160)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
@@ -70,6 +49,41 @@ struct SenderLock {
 };
 
 }  // namespace
+
+std::string url_encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string lrs_url(const LrsConfig& config, const std::string& rest) {
+  std::string base = config.endpoint;
+  if (base.empty() || base.back() != '/') base += '/';
+  return base + rest;
+}
+
+HttpRequest lrs_request(const LrsConfig& config, const std::string& method, const std::string& url) {
+  HttpRequest r;
+  r.method = method;
+  r.url = url;
+  r.headers = {{"X-Experience-API-Version", config.version},
+               {"Accept", "application/json"},
+               {"Content-Type", "application/json"}};
+  r.basic_user = config.key;
+  r.basic_password = config.secret;
+  r.ca_file = config.ca_file;
+  r.timeout_s = config.timeout_s;
+  r.connect_timeout_s = config.effective_connect_timeout_s();
+  return r;
+}
 
 int64_t wall_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -109,17 +123,7 @@ void SyncSender::clear_hold() {
 }
 
 HttpRequest SyncSender::request(const std::string& method, const std::string& url) const {
-  HttpRequest r;
-  r.method = method;
-  r.url = url;
-  r.headers = {{"X-Experience-API-Version", config_.version},
-               {"Accept", "application/json"},
-               {"Content-Type", "application/json"}};
-  r.basic_user = config_.key;
-  r.basic_password = config_.secret;
-  r.ca_file = config_.ca_file;
-  r.timeout_s = config_.timeout_s;
-  r.connect_timeout_s = config_.effective_connect_timeout_s();
+  HttpRequest r = lrs_request(config_, method, url);
   // Within drain(): no request outlives the caller's deadline.
   if (deadline_ms_ != INT64_MAX) r.timeout_ms = std::max<int64_t>(1, deadline_ms_ - clock_());
   return r;
@@ -170,8 +174,8 @@ void SyncSender::fail_locally(const std::string& what) {
 SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassResult& pass) {
   // 409 for one statement: the LRS already has that id. Same content = it arrived earlier (our
   // answer was lost); different content = a real conflict that a person must look at.
-  HttpResponse r = http_.perform(
-      request("GET", join_url(config_.endpoint, "statements?statementId=" + url_encode(row.statement.id))));
+  HttpResponse r =
+      http_.perform(request("GET", lrs_url(config_, "statements?statementId=" + url_encode(row.statement.id))));
   last_try_ms_ = clock_();
   if (r.error == HttpError::none && r.status == 200) {
     if (same_statement(row.statement.body, r.body)) {
@@ -211,7 +215,7 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
     bodies.push_back(row.statement.body);
     ids.push_back(row.statement.id);
   }
-  HttpRequest req = request("POST", join_url(config_.endpoint, "statements"));
+  HttpRequest req = request("POST", lrs_url(config_, "statements"));
   req.body = batch_body(bodies);
   HttpResponse r = http_.perform(req);
   last_try_ms_ = clock_();
@@ -343,8 +347,8 @@ bool SyncSender::fetch_remote_awards(const std::string& employee_id, std::vector
     error = refused_;
     return false;
   }
-  std::string url = join_url(config_.endpoint, "statements?agent=" + url_encode(actor_json(config_, employee_id)) +
-                                                   "&verb=" + url_encode(xapi::verb_passed) + "&limit=200");
+  std::string url = lrs_url(config_, "statements?agent=" + url_encode(actor_json(config_, employee_id)) +
+                                         "&verb=" + url_encode(xapi::verb_passed) + "&limit=200");
   for (int page = 0; page < max_pages && !url.empty(); ++page) {
     HttpResponse r = http_.perform(request("GET", url));
     if (r.error != HttpError::none || r.status != 200) {

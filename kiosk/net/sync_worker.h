@@ -127,6 +127,13 @@ class SyncSender {
 
 // A short English description of an HTTP outcome for logs and stored errors.
 std::string describe_outcome(const HttpResponse& r);
+// The request every call to the LRS makes: its xAPI version and JSON headers, Basic credentials,
+// CA file and time-outs from `config`. `url` must be on the endpoint (check_lrs_config).
+HttpRequest lrs_request(const LrsConfig& config, const std::string& method, const std::string& url);
+// <endpoint>rest, with exactly one '/' between them.
+std::string lrs_url(const LrsConfig& config, const std::string& rest);
+// RFC 3986: unreserved characters stay, everything else becomes %XX (for query values).
+std::string url_encode(const std::string& s);
 // Unix ms: the outbox's times are calendar times.
 int64_t wall_now_ms();
 

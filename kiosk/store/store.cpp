@@ -178,6 +178,17 @@ bool make_private_dirs(const std::filesystem::path& dir, std::string& error) {
 }
 }  // namespace
 
+StoreStatus store_sql::create_private_file(const std::filesystem::path& file) {
+  std::string error;
+  if (!make_private_dirs(file.parent_path(), error)) return make_status(StoreError::io, error);
+  // Created here so it is 0600 from its first byte (SQLite would use 0644 less the umask); SQLite
+  // gives the -wal and -shm files the database file's mode.
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return make_status(StoreError::io, file.string() + ": cannot open: " + std::strerror(errno));
+  ::close(fd);
+  return {};
+}
+
 // ---- [SECTION] Opening ----------------------------------------------------------------------------
 
 SqliteStore::SqliteStore(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
@@ -252,19 +263,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
   ensure_sodium();
   status = {};
   if (mode == OpenMode::read_only) return open_read_only(file, status);
-  std::string error;
-  if (!make_private_dirs(file.parent_path(), error)) {
-    status = make_status(StoreError::io, error);
-    return nullptr;
-  }
-  // Create the file ourselves so it is 0600 from its first byte (SQLite would use 0644 less the
-  // umask); SQLite gives the -wal and -shm files the database file's mode.
-  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    status = make_status(StoreError::io, file.string() + ": cannot open: " + std::strerror(errno));
-    return nullptr;
-  }
-  ::close(fd);
+  if (!(status = create_private_file(file))) return nullptr;
 
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);

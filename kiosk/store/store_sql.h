@@ -188,4 +188,8 @@ inline Lang parse_lang_or_zh(const std::string& s) { return parse_lang(s).value_
 // libsodium is initialised once per process (store.cpp); aborts when the system has no randomness.
 void ensure_sodium();
 
+// Creates `file` (empty) and its missing folders, private to their owner (0600 / 0700), unless it
+// exists: the records name people and their scores.
+StoreStatus create_private_file(const std::filesystem::path& file);
+
 }  // namespace posdrill::store_sql

@@ -12,6 +12,10 @@
 // Request bodies are decoded whole (lrs_body_preload.cjs): the package itself decodes them chunk by
 // chunk and stores a character split across chunks as U+FFFD. --chunked-bodies keeps that fault,
 // for the test that shows the harness's own comparison catches it.
+// --bulk-load turns off the checks and updates that scan the whole store on every write (id
+// conflicts, voiding, statement references, activity definitions): for benchmarks that load
+// hundreds of thousands of generated statements with fresh ids, none voiding or referring to
+// another. Reading is unchanged.
 // Exit status: 0 after a clean stop, 1 when the LRS could not start or died.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -41,6 +45,7 @@ try {
       log: { type: 'string' },
       'timeout-ms': { type: 'string', default: '30000' },
       'chunked-bodies': { type: 'boolean', default: false },
+      'bulk-load': { type: 'boolean', default: false },
       help: { type: 'boolean' },
     },
   }).values;
@@ -201,6 +206,10 @@ async function main() {
     POSDRILL_REMOVE_ON_DISCONNECT: workDir,
     POSDRILL_LRS_CHUNKED_BODIES: opts['chunked-bodies'] ? '1' : '0',
   };
+  if (opts['bulk-load']) {
+    Object.assign(env, { SERVICE_CHECK_CONFLICTS: 'false', SERVICE_CHECK_VOIDS: 'false', SERVICE_UPDATE_REFS: 'false',
+      SERVICE_UPDATE_ACTIVITIES: 'false', SERVICE_UPDATE_VOIDS: 'false', EXPRESS_BODY_PARSER_LIMIT: '50mb' });
+  }
   if (!anyAuth) {
     const authPort = await startAuthServer();
     env.LL_CLIENT_INFO_ENDPOINT = `http://127.0.0.1:${authPort}/client`;

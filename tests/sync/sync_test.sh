@@ -349,7 +349,61 @@ expect "the comparison finds what a chunk-decoding LRS changed" \
   '[ "$bad_copies" -ge 1 ] && json "j.differs.some(d=>d.id.endsWith(\"c0de\"))" < "$work/q.json" | grep -q true'
 kill "$chunked_pid"; wait "$chunked_pid" 2>/dev/null
 
-# ---- 7. secrets: never in the database, any output or at the LRS --------------------------------------
+# ---- 7. the chain's roster from the LRS (report --from-lrs) --------------------------------------------
+# Two kiosks in two stores send to one LRS; head office, with no records of its own, reads the
+# roster of both from it and finds each person as their own kiosk counts them.
+start_lrs chain
+CHAIN=$LRS_PORT
+new_site storeA
+sed -i 's/^store_id: S01$/store_id: S-A/' "$cfg"
+mapfile -t all_ids < <("$bin" list --json | json "j.map(s=>s.id).join('\n')")
+for id in "${all_ids[@]}"; do with_lrs "$CHAIN" pd play "$id" --auto best --operator E1 > /dev/null 2>&1; done
+with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
+pd report --format json > "$work/localA.json"
+new_site storeB
+sed -i 's/^store_id: S01$/store_id: S-B/' "$cfg"
+POSDRILL_PIN=73915062 pd operators add --id E2 --name 李娜 --role trainee > /dev/null
+for id in "${all_ids[@]:0:2}"; do with_lrs "$CHAIN" pd play "$id" --auto best --operator E2 > /dev/null 2>&1; done
+with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
+pd report --format json > "$work/localB.json"
+hq() { with_lrs "$CHAIN" "$bin" --data "$work/hq" --config "$work/cfg-storeA.yaml" report --from-lrs --format json "$@"; }
+hq --stats > "$work/chain.json" 2> "$work/chain.err"
+expect "report --from-lrs: exit 0" '[ $? -eq 0 ]'
+cat "$work/chain.err"
+row() { json "JSON.stringify((j.find(r=>r.employee_id==='$1')||{}))" < "$2"; }
+same() {  # FIELD…: the chain's row for WHO equals the kiosk's own report
+  node -e "
+const [chain, local, who, ...fields] = process.argv.slice(1);
+const a = JSON.parse(require('fs').readFileSync(chain, 'utf8')).find(r => r.employee_id === who);
+const b = JSON.parse(require('fs').readFileSync(local, 'utf8')).find(r => r.employee_id === who);
+const diff = fields.filter(f => !a || !b || JSON.stringify(a[f]) !== JSON.stringify(b[f]));
+if (diff.length) { console.log('differs in ' + diff.join(', ')); process.exit(1); }
+" "$@"
+}
+expect "E1 is certified in store S-A, as kiosk A counts it" \
+  '[ "$(json "j.find(r=>r.employee_id===\"E1\" && r.store===\"S-A\").status" < "$work/chain.json")" = certified ] &&
+   same "$work/chain.json" "$work/localA.json" E1 status passed required awarded_ms expires_ms attempts last_attempt_ms'
+expect "E2 is in progress in store S-B, as kiosk B counts it" \
+  '[ "$(json "j.find(r=>r.employee_id===\"E2\").store" < "$work/chain.json")" = S-B ] &&
+   same "$work/chain.json" "$work/localB.json" E2 status passed required attempts last_attempt_ms'
+expect "the chain's rows come by store" '[ "$(json "j.map(r=>r.store).join(\",\")" < "$work/chain.json")" = "S-A,S-B" ]'
+# Incremental: one more pass in store B; the next report asks only for what is new.
+with_lrs "$CHAIN" pd play "${all_ids[2]}" --auto best --operator E2 > /dev/null 2>&1
+with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
+pd report --format json > "$work/localB.json"
+hq --stats > "$work/chain.json" 2> "$work/chain.err"
+cat "$work/chain.err"
+expect "after one more pass the chain's roster follows kiosk B" 'same "$work/chain.json" "$work/localB.json" E2 status passed attempts'
+requests=$(sed -n 's/^from-lrs: \([0-9]*\) requests.*/\1/p' "$work/chain.err")
+expect "the refresh took one page per verb ($requests requests)" '[ "$requests" -eq 2 ]'
+# The LRS down: the cached roster, said to be so, and exit 1; --offline does not ask.
+kill "$chain_pid"; wait "$chain_pid" 2>/dev/null
+hq > "$work/chain.json" 2> "$work/chain.err"
+expect "the LRS down: exit 1 with the cached roster" '[ $? -eq 1 ] && grep -q "printing the cached one" "$work/chain.err" && [ "$(json "j.length" < "$work/chain.json")" -eq 2 ]'
+hq --offline > "$work/chain.json" 2> "$work/chain.err"
+expect "--offline: the cached roster, exit 0" '[ $? -eq 0 ] && [ "$(json "j.length" < "$work/chain.json")" -eq 2 ]'
+
+# ---- 8. secrets: never in the database, any output or at the LRS --------------------------------------
 if grep -rq secret1 "$work"/data-* "$work"/*.out "$work"/zh_bodies.jsonl 2>/dev/null; then fail "the LRS secret was found in a database or output"; else ok "the LRS secret is in no database or output"; fi
 curl -s -u kiosk1:secret1 -H 'X-Experience-API-Version: 1.0.3' "http://127.0.0.1:$MAIN/xAPI/statements?limit=10000" > "$work/all.json"
 expect "the LRS dump for the card-data check is not empty" '[ "$(json "j.statements.length" < "$work/all.json")" -gt 50 ]'
