@@ -124,6 +124,11 @@ int main(int argc, char** argv) {
   report->add_flag("--full", report_opts.full, "With --from-lrs: rebuild the cache from the whole LRS");
   report->add_flag("--offline", report_opts.offline, "With --from-lrs: print the cached roster, do not ask the LRS");
   report->add_flag("--stats", report_opts.stats, "With --from-lrs: requests, statements, time and memory on stderr");
+  report
+      ->add_option("--overlap", report_opts.overlap_s,
+                   "With --from-lrs: seconds each refresh re-reads before what it read last (default 300), for "
+                   "statements an LRS makes visible late")
+      ->check(CLI::Range(0, 86400));
   report->fallthrough();
 
   bool db_json = false;

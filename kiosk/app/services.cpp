@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "kiosk/core/certification.h"
+#include "kiosk/store/roster_cache.h"
 
 namespace posdrill {
 
@@ -75,6 +76,21 @@ std::vector<Action> KioskServices::console_data() {
   if (!st) {
     log_("cannot read the records: " + st.message);
     return {ConsoleNotice{"console.records_unreadable", st.message, true}};
+  }
+  // The chain per store, when this kiosk keeps the cache of `posdrill report --from-lrs` (head
+  // office's): optional, so a cache that cannot be read is logged and left out.
+  std::error_code ec;
+  if (!chain_file_.empty() && std::filesystem::exists(chain_file_, ec)) {
+    StoreStatus cst;
+    if (auto cache = RosterCache::open(chain_file_, cst, true)) {
+      StoreList<ChainStoreRow> rows = cache->store_summary(c.chain_as_of_ms);
+      if (rows.ok())
+        c.chain = std::move(rows);
+      else
+        log_("cannot read the chain's roster: " + rows.status.message);
+    } else {
+      log_("cannot read the chain's roster: " + cst.message);
+    }
   }
   return {std::move(c)};
 }

@@ -52,6 +52,7 @@ struct Inputs {
   std::vector<AwardRow> awards;                               // local and merged remote
   std::map<std::string, std::vector<RemoteAwardRow>> remote;  // by operator
   std::string elsewhere = "elsewhere";                        // what a remote award's origin says
+  std::unique_ptr<RosterCache> cache;                         // --from-lrs: kept for the store summary
 };
 
 Origin origin_of(const RosterRow& row, const Track& track, const std::map<std::string, std::vector<AwardRow>>& awards,
@@ -159,7 +160,7 @@ bool lrs_inputs(const Settings& settings, const ContentSet& content, const Repor
     return false;
   }
   const std::filesystem::path file =
-      o.cache.empty() ? settings.data_dir / "lrs-roster.db" : std::filesystem::path(o.cache);
+      o.cache.empty() ? RosterCache::default_file(settings.data_dir) : std::filesystem::path(o.cache);
   StoreStatus st;
   auto cache = RosterCache::open(file, st);
   if (!cache) return std::cerr << "posdrill report --from-lrs: " << st.message << '\n', false;
@@ -170,6 +171,7 @@ bool lrs_inputs(const Settings& settings, const ContentSet& content, const Repor
     HttpClient http;
     RosterRefreshOptions ro;
     ro.full = o.full;
+    ro.overlap_ms = int64_t(o.overlap_s) * 1000;
     RosterRefresher refresher(*cache, http, settings.lrs, wall_clock_ms, ro);
     std::string error;
     if (!refresher.refresh(stats, error)) {
@@ -189,6 +191,7 @@ bool lrs_inputs(const Settings& settings, const ContentSet& content, const Repor
   in.ops = people;
   in.attempts = attempts;
   in.elsewhere = "lrs";
+  in.cache = std::move(cache);
   // The kiosk's rule (an award's validity from its track), one person at a time.
   for (const RemoteAwardRow& r : certs) in.remote[r.operator_id].push_back(r);
   for (const auto& [who, theirs] : in.remote)
@@ -243,6 +246,16 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
   if (o.from_lrs)
     std::stable_sort(rows.begin(), rows.end(),
                      [](const RosterRow& a, const RosterRow& b) { return a.op.store_id < b.op.store_id; });
+  // The per-store counts the kiosk's console shows for the chain, kept in the same cache: for the
+  // console's track only, and only from a complete refresh (a partial chain is never shown).
+  if (in.cache && track == &content.tracks.front()) {
+    const StoreFound<int64_t> as_of = in.cache->refreshed_ms();
+    StoreStatus st = as_of.status;
+    if (st && as_of && *as_of > 0) st = in.cache->replace_store_summary(summarize_by_store(rows), *as_of);
+    if (!st)
+      std::cerr << "posdrill report --from-lrs: the per-store summary for the console was not kept: " << st.message
+                << '\n';
+  }
   std::map<std::string, std::vector<AwardRow>> awards_of;
   for (const AwardRow& a : in.awards) awards_of[a.operator_id].push_back(a);
   std::vector<Origin> origins;

@@ -60,6 +60,7 @@ struct ReportOptions {
   bool full = false;     // --from-lrs: rebuild the cache from nothing
   bool offline = false;  // --from-lrs: print the cached roster without asking the LRS
   bool stats = false;    // --from-lrs: requests, statements, time and memory on stderr
+  int overlap_s = 300;   // --from-lrs: each refresh re-reads this far before its cursor
 };
 int cmd_report(const Settings& settings, const ReportOptions& options);
 

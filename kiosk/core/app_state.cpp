@@ -357,6 +357,8 @@ struct Updater {
     c.awards = a.awards;
     c.mistakes = a.mistakes;
     c.remote_awards = a.remote_awards;
+    c.chain = a.chain;
+    c.chain_as_of_ms = a.chain_as_of_ms;
     c.roster.clear();
     if (const Track* track = primary_track(st))
       c.roster = build_roster(*track, st.scenarios, c.operators, c.attempts,
@@ -771,6 +773,10 @@ const std::vector<std::string>& records_string_keys() {
       "console.col_passed",
       "console.col_expires",
       "console.col_last",
+      "console.chain",
+      "console.chain_as_of",
+      "console.col_store",
+      "console.col_people",
       "console.history",
       "console.no_attempts",
       "console.replay",

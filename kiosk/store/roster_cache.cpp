@@ -2,7 +2,9 @@
 
 #include "kiosk/store/roster_cache.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "kiosk/store/store_sql.h"
 
@@ -52,6 +54,18 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    R"sql(
+-- The roster per store as the last report computed it, for the console's chain panel.
+CREATE TABLE store_summary (
+  store_id    TEXT PRIMARY KEY NOT NULL,
+  people      INTEGER NOT NULL,
+  certified   INTEGER NOT NULL,
+  expiring    INTEGER NOT NULL,
+  expired     INTEGER NOT NULL,
+  in_progress INTEGER NOT NULL,
+  not_started INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(migrations) == RosterCache::schema_version, "one migration step per schema version");
 
@@ -63,17 +77,49 @@ RosterCache::RosterCache(sqlite3* db, std::filesystem::path file) : db_(db), fil
 
 RosterCache::~RosterCache() { sqlite3_close_v2(db_); }
 
-std::unique_ptr<RosterCache> RosterCache::open(const std::filesystem::path& file, StoreStatus& status) {
-  if (!(status = create_private_file(file))) return nullptr;
+std::filesystem::path RosterCache::default_file(const std::filesystem::path& data_dir) {
+  return data_dir / "lrs-roster.db";
+}
+
+std::unique_ptr<RosterCache> RosterCache::open(const std::filesystem::path& file, StoreStatus& status, bool read_only) {
+  if (read_only) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      status = make_status(StoreError::not_found, file.string() + ": no roster cache yet");
+      return nullptr;
+    }
+  } else if (!(status = create_private_file(file))) {
+    return nullptr;
+  }
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(file.c_str(), &raw,
+                           (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<RosterCache> cache(new RosterCache(raw, file));
   if (rc != SQLITE_OK) {
     status = sql_status(raw, file, rc, "cannot open");
     return nullptr;
   }
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, SqliteStore::busy_timeout_ms);
+  // A reader (the kiosk's console) never waits long for a refresh that is writing.
+  sqlite3_busy_timeout(raw, read_only ? 200 : SqliteStore::busy_timeout_ms);
+  if (read_only) {
+    Stmt s(raw, "PRAGMA user_version");
+    if ((rc = s.step()) != SQLITE_ROW) {
+      status = sql_status(raw, file, rc, "cannot read the cache");
+      return nullptr;
+    }
+    if (const int version = s.i32(0); version != schema_version) {
+      status = make_status(
+          version < schema_version ? StoreError::not_found : StoreError::too_new,
+          file.string() + ": a roster cache of schema " + std::to_string(version) +
+              ", this posdrill "
+              "reads " +
+              std::to_string(schema_version) +
+              (version < schema_version ? "; the next `posdrill report --from-lrs` brings it up to date" : ""));
+      return nullptr;
+    }
+    return cache;
+  }
   // NORMAL is enough here: the cache is rebuilt from the LRS if a power cut takes its last page.
   for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
     if ((rc = sqlite3_exec(raw, pragma, nullptr, nullptr, nullptr)) != SQLITE_OK) {
@@ -200,16 +246,60 @@ StoreFound<int64_t> RosterCache::refreshed_ms() {
   return out;
 }
 
+// The console's summary stays, with its time: still true as of then, until a report replaces it.
 StoreStatus RosterCache::clear() {
   WriteTx tx(db_, file_, no_refusal);
   if (!tx.status()) return tx.status();
   const int rc =
       sqlite3_exec(db_,
                    "DELETE FROM people; DELETE FROM attempts; DELETE FROM certifications; DELETE FROM cursors; "
-                   "DELETE FROM settings",
+                   "DELETE FROM settings WHERE key <> 'summary_ms'",
                    nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return sql_status(db_, file_, rc, "cannot clear the cache");
   return tx.commit();
+}
+
+StoreStatus RosterCache::replace_store_summary(const std::vector<ChainStoreRow>& rows, int64_t as_of_ms) {
+  WriteTx tx(db_, file_, no_refusal);
+  if (!tx.status()) return tx.status();
+  int rc = sqlite3_exec(db_, "DELETE FROM store_summary", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return sql_status(db_, file_, rc, "cannot store the summary");
+  Stmt s(db_,
+         "INSERT INTO store_summary (store_id, people, certified, expiring, expired, in_progress, not_started) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const ChainStoreRow& r : rows) {
+    s.reset();
+    s.bind(1, r.store_id).bind(2, r.people).bind(3, r.certified).bind(4, r.expiring).bind(5, r.expired);
+    s.bind(6, r.in_progress).bind(7, r.not_started);
+    if ((rc = exec_bound(s)) != SQLITE_OK) return sql_status(db_, file_, rc, "cannot store the summary");
+  }
+  Stmt when(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('summary_ms', ?1)");
+  when.bind(1, std::to_string(as_of_ms));
+  if ((rc = exec_bound(when)) != SQLITE_OK) return sql_status(db_, file_, rc, "cannot store the summary");
+  return tx.commit();
+}
+
+StoreList<ChainStoreRow> RosterCache::store_summary(int64_t& as_of_ms) {
+  as_of_ms = 0;
+  StoreList<ChainStoreRow> out;
+  Stmt when(db_, "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'summary_ms'");
+  std::optional<int64_t> at;
+  if (int rc = read_one(when, at, [](const Stmt& row) { return row.i64(0); }); rc != SQLITE_OK) {
+    out.status = sql_status(db_, file_, rc, "cannot read the summary");
+    return out;
+  }
+  as_of_ms = at.value_or(0);
+  Stmt s(db_,
+         "SELECT store_id, people, certified, expiring, expired, in_progress, not_started FROM store_summary "
+         "ORDER BY CAST(certified + expiring AS REAL) / MAX(people, 1), people DESC, store_id");
+  if (int rc = read_rows(s, out,
+                         [](const Stmt& row) {
+                           return ChainStoreRow{row.text(0), row.i32(1), row.i32(2), row.i32(3),
+                                                row.i32(4),  row.i32(5), row.i32(6)};
+                         });
+      rc != SQLITE_OK)
+    out.status = sql_status(db_, file_, rc, "cannot read the summary");
+  return out;
 }
 
 StoreList<OperatorRecord> RosterCache::people() {

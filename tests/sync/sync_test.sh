@@ -387,6 +387,9 @@ expect "E2 is in progress in store S-B, as kiosk B counts it" \
   '[ "$(json "j.find(r=>r.employee_id===\"E2\").store" < "$work/chain.json")" = S-B ] &&
    same "$work/chain.json" "$work/localB.json" E2 status passed required attempts last_attempt_ms'
 expect "the chain's rows come by store" '[ "$(json "j.map(r=>r.store).join(\",\")" < "$work/chain.json")" = "S-A,S-B" ]'
+# The per-store summary head office's kiosk console shows, kept in the same cache.
+summary() { sqlite3 "$work/hq/lrs-roster.db" "SELECT group_concat(store_id||':'||people||':'||certified||':'||in_progress, ',') FROM (SELECT * FROM store_summary ORDER BY store_id)"; }
+expect "the console's chain summary: S-A one certified, S-B one in progress" '[ "$(summary)" = "S-A:1:1:0,S-B:1:0:1" ] || { summary; false; }'
 # Incremental: one more pass in store B; the next report asks only for what is new.
 with_lrs "$CHAIN" pd play "${all_ids[2]}" --auto best --operator E2 > /dev/null 2>&1
 with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
