@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_card.h"
 #include "bench_stats.h"
 
 #include "device_bridge/wire.h"
@@ -22,23 +23,12 @@ using WallClock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* pan = "6200000000000047";
-constexpr const char* pin = "147258";
+constexpr const char* pan = bench::card_pan;
+constexpr const char* pin = bench::card_pin;
 constexpr int64_t sale_minor = 100;
 
 using bench::print;
 using bench::stats;
-
-Setup bench_setup() {
-  Setup s;
-  s.card = pan;
-  s.pin = pin;
-  // Enough for every sale of every run many times over, so a 51 can only mean a bug.
-  s.balance_minor = 1'000'000'000'000;
-  s.terminal_id = "10000001";
-  s.merchant_id = "898310048161234";
-  return s;
-}
 
 // `posdrill host` in miniature, as in tests/device_bridge/test_wire.cpp. Only the server thread
 // touches the host while it serves; counters are read after finish() has joined it.
@@ -154,7 +144,7 @@ struct OpFigures {
 int main(int argc, char** argv) {
   int runs = argc > 1 ? std::max(5, std::atoi(argv[1])) : 7;
   int per_run = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1000;
-  const Setup setup = bench_setup();
+  const Setup setup = bench::card_setup();
   HostConfig config = host_config_from(setup);
   config.velocity.enabled = false;  // the 刷卡频繁 rule would decline the third sale in 5 minutes
 

@@ -177,10 +177,13 @@ std::string des_decrypt_block(std::string_view block8, std::string_view key) { r
 // [SECTION] CUP ECB MAC
 // The UnionPay POS "ECB" MAC (README.md, "MAC"): XOR the data in 8-byte blocks (last block
 // zero-padded), write the result as 16 uppercase hex characters, encrypt the first 8, XOR with
-// the last 8, encrypt again, and keep the first 8 hex characters of that block as ASCII.
+// the last 8, encrypt again, and keep the first 8 hex characters of that block as ASCII. Both
+// encryptions are single DES under the MAK's first 8 bytes, as public CUP terminal code does: a
+// CUP host hands out a single-length MAK even in double-length mode (60.3 = 003, 004).
 
 std::string compute_mac(std::string_view data, std::string_view mac_key) {
   if (mac_key.size() != 8 && mac_key.size() != 16) return {};
+  mac_key = mac_key.substr(0, 8);
   std::array<uint8_t, 8> x{};
   for (std::size_t i = 0; i < data.size(); ++i) x[i % 8] ^= uint8_t(data[i]);
   std::string hex(16, '0');

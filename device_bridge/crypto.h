@@ -13,7 +13,8 @@ namespace posdrill {
 std::string des_encrypt_block(std::string_view block8, std::string_view key);
 std::string des_decrypt_block(std::string_view block8, std::string_view key);
 
-// The 8-byte MAC of `data` under `mac_key` (8 or 16 bytes), as DE64 carries it.
+// The 8-byte MAC of `data` under `mac_key` (8 or 16 bytes: only the first 8 are used, single
+// DES, as CUP terminals do), as DE64 carries it.
 std::string compute_mac(std::string_view data, std::string_view mac_key);
 
 // ISO 9564-1 format 0: PIN (4–12 digits) XOR the PAN's 12 rightmost digits excluding the check

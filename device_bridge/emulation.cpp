@@ -41,6 +41,9 @@ std::optional<int64_t> earliest(std::optional<int64_t> a, std::optional<int64_t>
 
 DirectHostLink::DirectHostLink(AcquirerHost& host, int64_t latency_ms) : host_(host), latency_ms_(latency_ms) {}
 
+DirectHostLink::DirectHostLink(AcquirerHost& host, const DirectHostLink& other)
+    : host_(host), latency_ms_(other.latency_ms_), queue_(other.queue_) {}
+
 void DirectHostLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
   LinkEvent e;
   e.answer = host_.handle(request, now_ms, directive);
@@ -89,6 +92,9 @@ LinkFault link_fault_of(const Fault& fault) {
 }
 
 FaultyLink::FaultyLink(HostLink& inner, FaultHook hook) : inner_(inner), hook_(std::move(hook)) {}
+
+FaultyLink::FaultyLink(HostLink& inner, const FaultyLink& other)
+    : inner_(inner), forwarded_(other.forwarded_), queue_(other.queue_) {}
 
 void FaultyLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
   LinkFault f = hook_ ? hook_(request) : LinkFault{};
@@ -160,6 +166,9 @@ InMemoryLink::InMemoryLink(EmulatedTerminal& terminal, HostLink& link, int64_t s
   terminal_.tick(now_);
 }
 
+InMemoryLink::InMemoryLink(EmulatedTerminal& terminal, HostLink& link, const InMemoryLink& other)
+    : terminal_(terminal), link_(link), now_(other.now_) {}
+
 void InMemoryLink::flush() {
   for (const IsoMessage& m : terminal_.take_outgoing()) link_.send(m, now_, HostDirective{});
 }
@@ -204,6 +213,13 @@ Emulation::Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms,
       direct_(host_, latency_ms),
       faults_(direct_),
       link_(terminal_, faults_, start_ms) {}
+
+Emulation::Emulation(const Emulation& other)
+    : host_(other.host_),
+      terminal_(other.terminal_),
+      direct_(host_, other.direct_),
+      faults_(direct_, other.faults_),
+      link_(terminal_, faults_, other.link_) {}
 
 std::vector<TerminalRecord> Emulation::run(const TerminalRequest& request, const CardPresentation& card,
                                            std::optional<std::string_view> customer_pin) {
@@ -279,16 +295,7 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
     TerminalRequest req;
     req.op = h.op;
     req.amount_minor = h.amount_minor;
-    if (h.op == TerminalOp::preauth_completion || h.op == TerminalOp::preauth_cancel || h.op == TerminalOp::void_sale) {
-      TxnType kind = h.op == TerminalOp::void_sale ? TxnType::sale : TxnType::preauth;
-      const auto& list = terminal().batch_list();
-      for (auto it = list.rbegin(); it != list.rend(); ++it)
-        if (it->type == kind) {
-          req.original_auth_code = it->auth_code;
-          req.original_date_mmdd = it->date_mmdd;
-          break;
-        }
-    }
+    quote_original(req);
     plan_.begin_operation(h.fault, reversals_always_fail_);
     keep(emulation_->run(req, card(), h.wrong_pin ? std::string_view(wrong) : std::string_view(pin_)));
     plan_.end_operation();
@@ -297,6 +304,27 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
   for (int i = 0; i < 8 && !terminal().idle() && !terminal().waiting_for_host(); ++i) terminal().press(Key::cancel);
   keep(terminal().take_records());
   history_receipts_ = terminal().take_receipts();
+  history_slips_ = terminal().slips_printed();
+  if (setup_.printer_out_of_paper) terminal().set_paper(false);  // the story's first slip will not come out
+}
+
+ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
+    : setup_(other.setup_),
+      pin_(other.pin_),
+      emulation_(std::make_unique<Emulation>(*other.emulation_)),
+      plan_(other.plan_),
+      reversals_always_fail_(other.reversals_always_fail_),
+      online_requests_(other.online_requests_),
+      online_by_op_(other.online_by_op_),
+      history_slips_(other.history_slips_),
+      other_card_(other.other_card_),
+      history_receipts_(other.history_receipts_),
+      history_records_(other.history_records_) {
+  emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
+}
+
+std::unique_ptr<ScenarioEmulation> ScenarioEmulation::clone() const {
+  return std::unique_ptr<ScenarioEmulation>(new ScenarioEmulation(*this, CloneTag{}));
 }
 
 void ScenarioEmulation::advance_to(int64_t ms) {
@@ -307,17 +335,24 @@ void ScenarioEmulation::advance_to(int64_t ms) {
 CardPresentation ScenarioEmulation::card() const {
   CardPresentation c;
   c.mode = EntryMode::insert;
-  c.pan = setup_.card;
+  c.pan = other_card_ ? setup_.other_card : setup_.card;
   return c;
 }
 
-std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& request) {
-  if (terminal_op_is_online(request.op)) {
-    int n = ++online_requests_;
+template <typename Act>
+void ScenarioEmulation::drive(Act&& act) {
+  const int before = terminal().online_started();
+  act();
+  if (terminal().online_started() > before) {
+    // Online operations are numbered from 1 for Setup::faults, as posdrill proxy numbers the main
+    // requests on a real line (sign-on is not one).
+    const int n = ++online_requests_;
+    const std::optional<TerminalOp> op = terminal().current_op();
+    const int n_op = op ? ++online_by_op_[*op] : 0;
     std::optional<Fault> fault;
     bool reversals_fail = reversals_always_fail_;
     for (const Fault& f : setup_.faults) {
-      if (f.request != n) continue;
+      if (f.op ? (f.op != op || f.request != n_op) : f.request != n) continue;
       if (f.kind == FaultKind::reversal_fails)
         reversals_fail = true;
       else
@@ -325,9 +360,70 @@ std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& re
     }
     plan_.begin_operation(fault, reversals_fail);
   }
-  auto records = emulation_->run(request, card(), std::string_view(pin_));
-  plan_.end_operation();
-  return records;
+  emulation_->link().settle();
+}
+
+std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& request) {
+  const std::string pin = other_card_ ? std::string(default_test_pin) : pin_;
+  drive([&] { terminal().start(request, card(), std::string_view(pin)); });
+  return terminal().take_records();
+}
+
+void ScenarioEmulation::press(Key key) {
+  drive([&] { terminal().press(key); });
+}
+
+void ScenarioEmulation::present_card() {
+  drive([&] { terminal().present_card(card()); });
+}
+
+void ScenarioEmulation::customer_pin(bool wrong) {
+  // The other card has the default test PIN (host_config_from gives every other card that one).
+  const std::string right = other_card_ ? std::string(default_test_pin) : pin_;
+  const std::string keyed = wrong ? wrong_pin_for(right) : right;
+  drive([&] { terminal().enter_pin(keyed); });
+}
+
+void ScenarioEmulation::supervisor() {
+  drive([&] { terminal().enter_supervisor_password(setup_.supervisor_password); });
+}
+
+void ScenarioEmulation::quote_original(TerminalRequest& req) const {
+  if (req.op != TerminalOp::preauth_completion && req.op != TerminalOp::preauth_cancel &&
+      req.op != TerminalOp::void_sale)
+    return;
+  const TxnType kind = req.op == TerminalOp::void_sale ? TxnType::sale : TxnType::preauth;
+  const auto& list = terminal().batch_list();
+  // The newest original still open: a completed or cancelled pre-auth, a voided sale, is done with.
+  for (auto it = list.rbegin(); it != list.rend(); ++it)
+    if (it->type == kind && !it->completed && !it->cancelled && !it->voided) {
+      req.original_auth_code = it->auth_code;
+      req.original_date_mmdd = it->date_mmdd;
+      if (!req.amount_minor) req.amount_minor = it->amount_minor;
+      return;
+    }
+}
+
+std::vector<TerminalRecord> ScenarioEmulation::perform_story(TerminalRequest request) {
+  quote_original(request);
+  return perform(request);
+}
+
+TerminalFacts ScenarioEmulation::facts() const {
+  TerminalFacts f;
+  f.known = true;
+  f.reversal_pending = terminal().reversal_pending();
+  // The customer's money: the main card and, when the story has one, the other.
+  f.charges = host().standing_debits(setup_.card, setup_.amount_minor);
+  f.held_minor = host().held_minor(setup_.card);
+  if (!setup_.other_card.empty()) {
+    f.charges += host().standing_debits(setup_.other_card, setup_.amount_minor);
+    f.held_minor += host().held_minor(setup_.other_card);
+  }
+  f.slips = terminal().slips_printed() - history_slips_;
+  f.card_locked = host().wrong_pins(setup_.card, emulation_->now_ms()) >= std::max(1, setup_.host.pin_tries);
+  f.host_requests = host().requests_handled();
+  return f;
 }
 
 std::unique_ptr<ScenarioEmulation> replay_setup(const Setup& setup, const ReplayOptions& options) {
@@ -341,10 +437,31 @@ std::unique_ptr<ScenarioEmulation> replay_setup(const Setup& setup, const Replay
 EmulatedTerminalPort::EmulatedTerminalPort(const Clock* clock, ReplayOptions options)
     : clock_(clock), options_(std::move(options)) {}
 
+EmulatedTerminalPort::EmulatedTerminalPort(const Clock* clock, const Setup& setup, ReplayOptions options)
+    : clock_(clock), options_(std::move(options)) {
+  prepare(setup);
+}
+
 void EmulatedTerminalPort::prepare(const Setup& setup) {
   done_.clear();
+  inputs_.clear();
+  sms_shown_ = 0;
+  story_skip_ms_ = 0;
   scenario_ = replay_setup(setup, options_);
   clock_at_prepare_ = clock_ ? clock_->now_ms() : 0;
+}
+
+// The trainee's time flows into the emulation before anything happens at the terminal.
+void EmulatedTerminalPort::catch_up() {
+  if (clock_ && scenario_)
+    scenario_->advance_to(options_.start_ms + story_skip_ms_ + (clock_->now_ms() - clock_at_prepare_));
+}
+
+void EmulatedTerminalPort::story_wait(int64_t ms) {
+  if (!scenario_ || ms <= 0) return;
+  story_skip_ms_ += ms;
+  catch_up();
+  if (!clock_) scenario_->advance_to(scenario_->now_ms() + ms);
 }
 
 void EmulatedTerminalPort::request(const TerminalRequest& request) {
@@ -355,10 +472,81 @@ void EmulatedTerminalPort::request(const TerminalRequest& request) {
     done_.push_back(rec);
     return;
   }
-  if (clock_) scenario_->advance_to(options_.start_ms + (clock_->now_ms() - clock_at_prepare_));
+  catch_up();
   for (auto& r : scenario_->perform(request)) done_.push_back(std::move(r));
 }
 
 std::vector<TerminalRecord> EmulatedTerminalPort::poll() { return std::exchange(done_, {}); }
+
+TerminalFacts EmulatedTerminalPort::facts() const { return scenario_ ? scenario_->facts() : TerminalFacts{}; }
+
+void EmulatedTerminalPort::show_story_screen(const Text& text) {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->show_story_screen(text);
+}
+
+std::vector<TerminalRecord> EmulatedTerminalPort::story_operation(const TerminalRequest& request) {
+  if (!scenario_) return {};
+  catch_up();
+  return scenario_->perform_story(request);
+}
+
+std::vector<Text> EmulatedTerminalPort::take_bank_sms() {
+  std::vector<Text> out;
+  if (!scenario_) return out;
+  const auto& all = scenario_->host().sms();
+  for (; sms_shown_ < all.size(); ++sms_shown_) out.push_back(all[sms_shown_].text);
+  return out;
+}
+
+void EmulatedTerminalPort::note(std::string input) {
+  // The title and the first two lines: the prompt and what has been keyed at it.
+  const Screen& s = scenario_->terminal().screen();
+  Text shown{s.title.zh, s.title.en};
+  for (std::size_t i = 0; i < s.lines.size() && i < 2; ++i) {
+    if (s.lines[i].zh.empty() && s.lines[i].en.empty()) continue;
+    shown.zh += "｜" + s.lines[i].zh;
+    shown.en += " | " + s.lines[i].en;
+  }
+  inputs_.push_back({std::move(input), std::move(shown)});
+  for (auto& r : scenario_->take_records()) done_.push_back(std::move(r));
+}
+
+void EmulatedTerminalPort::press(Key key) {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->press(key);
+  note(std::string(key_name(key)));
+}
+
+void EmulatedTerminalPort::present_card() {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->present_card();
+  note("card");
+}
+
+void EmulatedTerminalPort::story_load_paper() {
+  if (scenario_) scenario_->load_paper();
+}
+
+void EmulatedTerminalPort::story_customer_card(bool other) {
+  if (scenario_) scenario_->use_other_card(other);
+}
+
+void EmulatedTerminalPort::supervisor() {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->supervisor();
+  note("supervisor");
+}
+
+void EmulatedTerminalPort::customer_pin(bool wrong) {
+  if (!scenario_) return;
+  catch_up();
+  scenario_->customer_pin(wrong);
+  note("pin ******");
+}
 
 }  // namespace posdrill

@@ -35,10 +35,12 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "device_bridge/host.h"
@@ -83,6 +85,8 @@ inline constexpr int64_t default_latency_ms = 800;
 class DirectHostLink final : public HostLink {
  public:
   explicit DirectHostLink(AcquirerHost& host, int64_t latency_ms = default_latency_ms);
+  // A copy of `other`'s queue in front of another host (Emulation's copy).
+  DirectHostLink(AcquirerHost& host, const DirectHostLink& other);
   void send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) override;
   std::vector<LinkEvent> poll(int64_t now_ms) override;
   std::optional<int64_t> next_event_ms() const override;
@@ -110,6 +114,8 @@ using FaultHook = std::function<LinkFault(const IsoMessage& request)>;
 class FaultyLink final : public HostLink {
  public:
   explicit FaultyLink(HostLink& inner, FaultHook hook = {});
+  // A copy of `other`'s state in front of another inner link, without its hook.
+  FaultyLink(HostLink& inner, const FaultyLink& other);
   void set_hook(FaultHook hook) { hook_ = std::move(hook); }
   void send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) override;
   std::vector<LinkEvent> poll(int64_t now_ms) override;
@@ -138,6 +144,8 @@ class FaultyLink final : public HostLink {
 class InMemoryLink {
  public:
   InMemoryLink(EmulatedTerminal& terminal, HostLink& link, int64_t start_ms);
+  // The same clock as `other`, between another terminal and link (Emulation's copy).
+  InMemoryLink(EmulatedTerminal& terminal, HostLink& link, const InMemoryLink& other);
   int64_t now_ms() const { return now_; }
   // Moves the clock to `ms` (never backwards).
   void advance_to(int64_t ms);
@@ -155,15 +163,19 @@ class InMemoryLink {
 };
 
 // A host, a terminal and the links between them, wired: terminal -> InMemoryLink -> FaultyLink
-// -> DirectHostLink -> AcquirerHost. Neither copyable nor movable (the parts refer to each other).
+// -> DirectHostLink -> AcquirerHost. Not movable (the parts refer to each other); a copy is a
+// separate world in the same state, wired anew, with no fault hook (lint's path simulation
+// branches from copies).
 class Emulation {
  public:
   Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms = default_latency_ms);
-  Emulation(const Emulation&) = delete;
+  Emulation(const Emulation& other);
   Emulation& operator=(const Emulation&) = delete;
 
   AcquirerHost& host() { return host_; }
+  const AcquirerHost& host() const { return host_; }
   EmulatedTerminal& terminal() { return terminal_; }
+  const EmulatedTerminal& terminal() const { return terminal_; }
   InMemoryLink& link() { return link_; }
   FaultyLink& faults() { return faults_; }
   int64_t now_ms() const { return link_.now_ms(); }
@@ -226,19 +238,50 @@ class ScenarioEmulation {
   // Moves the virtual clock forward (the trainee's time passing); the host sees the time too.
   void advance_to(int64_t ms);
 
+  // ---- The trainee at the device (the kiosk's twin, play's `keys` line) ----------------------
+  // Each input happens at the current virtual time; online work then runs to its end (answers,
+  // time-outs, the automatic reversal). Records of operations that ended: take_records().
+  void press(Key key);
+  void present_card();                    // the customer presents the setup's card (inserted)
+  void customer_pin(bool wrong = false);  // the customer keys their card's PIN (or a wrong one)
+  void supervisor();                      // the supervisor keys the 主管密码
+  void load_paper() { terminal().set_paper(true); }
+  // The card the customer presents from now on: the setup's other card, or the main one.
+  void use_other_card(bool other) { other_card_ = other && !setup_.other_card.empty(); }
+  // A story's screen text on the terminal (EmulatedTerminal::display).
+  void show_story_screen(const Text& text) { terminal().display(text); }
+  // An operation the story performs, keyed right: a completion, cancel, void or refund quotes the
+  // newest fitting original in the terminal's list (as the history replay does).
+  std::vector<TerminalRecord> perform_story(TerminalRequest request);
+  std::vector<TerminalRecord> take_records() { return terminal().take_records(); }
+  // The terminal's and the host's state for the story's conditions.
+  TerminalFacts facts() const;
+  // An independent copy in the same state (lint's path simulation).
+  std::unique_ptr<ScenarioEmulation> clone() const;
+
   Emulation& emulation() { return *emulation_; }
   AcquirerHost& host() { return emulation_->host(); }
+  const AcquirerHost& host() const { return emulation_->host(); }
   EmulatedTerminal& terminal() { return emulation_->terminal(); }
+  const EmulatedTerminal& terminal() const { return emulation_->terminal(); }
   const Setup& setup() const { return setup_; }
   int online_requests() const { return online_requests_; }
   bool reversals_always_fail() const { return reversals_always_fail_; }
   const std::vector<Receipt>& history_receipts() const { return history_receipts_; }
   const std::vector<TerminalRecord>& history_records() const { return history_records_; }
   // The PIN the emulated customer keys (never shown; tests use it to prove it leaks nowhere).
-  const std::string& customer_pin() const { return pin_; }
+  const std::string& pin() const { return pin_; }
+  int64_t now_ms() const { return emulation_->now_ms(); }
 
  private:
+  struct CloneTag {};
+  ScenarioEmulation(const ScenarioEmulation& other, CloneTag);
   CardPresentation card() const;
+  // Runs `act` (inputs to the terminal); when it took a transaction online, the story's next
+  // online operation begins (its fault from Setup::faults); then the line settles.
+  template <typename Act>
+  void drive(Act&& act);
+  void quote_original(TerminalRequest& request) const;
 
   Setup setup_;
   std::string pin_;
@@ -246,6 +289,9 @@ class ScenarioEmulation {
   ScenarioFaultPlan plan_;
   bool reversals_always_fail_ = false;
   int online_requests_ = 0;
+  std::map<TerminalOp, int> online_by_op_;  // the same count per operation (Fault::op)
+  int history_slips_ = 0;
+  bool other_card_ = false;
   std::vector<Receipt> history_receipts_;
   std::vector<TerminalRecord> history_records_;
 };
@@ -259,18 +305,44 @@ std::unique_ptr<ScenarioEmulation> replay_setup(const Setup& setup, const Replay
 class EmulatedTerminalPort final : public TerminalPort {
  public:
   explicit EmulatedTerminalPort(const Clock* clock = nullptr, ReplayOptions options = {});
+  // Prepared for `setup` at once (so a Runner can be given it in the same initializer list).
+  EmulatedTerminalPort(const Clock* clock, const Setup& setup, ReplayOptions options = {});
   void prepare(const Setup& setup) override;
   void request(const TerminalRequest& request) override;
   std::vector<TerminalRecord> poll() override;
+  TerminalFacts facts() const override;
+  void show_story_screen(const Text& text) override;
+  std::vector<TerminalRecord> story_operation(const TerminalRequest& request) override;
+  std::vector<Text> take_bank_sms() override;
+  void story_wait(int64_t ms) override;
+  void story_load_paper() override;
+  void story_customer_card(bool other) override;
+
+  // The trainee at the keypad, the card reader and the PIN pad, at the clock's time. Records of
+  // operations that ended come out of poll(); every input and the screen it led to come out of
+  // take_inputs() (the PIN as "******").
+  void press(Key key);
+  void present_card();
+  void customer_pin(bool wrong = false);
+  void supervisor();
+  std::vector<KeyedInput> take_inputs() { return std::exchange(inputs_, {}); }
+
   // Null before prepare().
   ScenarioEmulation* scenario() { return scenario_.get(); }
+  const ScenarioEmulation* scenario() const { return scenario_.get(); }
 
  private:
+  void catch_up();
+  void note(std::string input);
+
   const Clock* clock_;
   ReplayOptions options_;
   std::unique_ptr<ScenarioEmulation> scenario_;
   int64_t clock_at_prepare_ = 0;
   std::vector<TerminalRecord> done_;
+  std::vector<KeyedInput> inputs_;
+  std::size_t sms_shown_ = 0;  // the host's messages handed out by take_bank_sms()
+  int64_t story_skip_ms_ = 0;  // time the story jumped ahead (minutes_later)
 };
 
 }  // namespace posdrill

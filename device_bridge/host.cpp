@@ -1,60 +1,30 @@
-// [SECTION] Emulator time
-// [SECTION] Field conventions (DE54, DE63, DE62, DE48)
-// [SECTION] Configuration from a scenario
+// The emulated acquirer host (host.h); time, field conventions and the scenario's configuration
+// are in host_fields.cpp.
 // [SECTION] Request dispatch
+// [SECTION] Checks: the card, its chip data, expiry, risk and PIN
 // [SECTION] Card transactions
+// [SECTION] Originals: the pre-auth family, voids and refunds
 // [SECTION] Reversal and settlement
-// [SECTION] Books, codes and SMS
+// [SECTION] Books: transactions, journal, codes and SMS
 #include "device_bridge/host.h"
 
 #include <algorithm>
-#include <array>
-#include <chrono>
-#include <cstdio>
 
 #include "device_bridge/crypto.h"
+#include "device_bridge/digits.h"
+#include "device_bridge/icc.h"
 #include "device_bridge/message_builder.h"
 
 namespace posdrill {
 
 namespace {
 
-// The test PANs of pos-facts.md section 8 (is_test_card() has the same list).
-constexpr std::array<std::string_view, 8> all_test_pans = {
-    "4761739001010010",    "4761739001010119", "6200000000000005", "6200000000000047",
-    "6205500000000000004", "6210947000000021", "4111111111111111", "4242424242424242",
-};
-
-constexpr int64_t other_cards_balance_minor = 1'000'000;
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
-
-bool all_digits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::optional<int64_t> parse_digits(std::string_view s) {
-  if (s.empty() || s.size() > 18 || !all_digits(s)) return std::nullopt;
-  int64_t v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
-  return v;
-}
-
-std::string zero_pad(int64_t v, int width) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  if (int(s.size()) < width) s.insert(0, std::size_t(width) - s.size(), '0');
-  return s;
-}
-
 std::string last4(std::string_view pan) { return pan.size() >= 4 ? std::string(pan.substr(pan.size() - 4)) : ""; }
 
-// The card number of a request: DE2 when keyed, else the digits of DE35 before the separator.
-std::string pan_of(const IsoMessage& m) {
-  if (m.has(2)) return m.get(2);
-  const std::string& track = m.get(35);
-  std::size_t sep = track.find_first_of("=D");
-  return sep == std::string::npos ? std::string() : track.substr(0, sep);
-}
+// How a note names a card: never more than its last 4 digits.
+std::string card_words(std::string_view pan) { return "the card ending " + last4(pan); }
+
+std::string cny(int64_t minor) { return "CNY " + format_amount(minor); }
 
 // DE60.2, the batch number, from "22" + batch(6) + "000".
 std::string batch_of(const IsoMessage& m) {
@@ -67,177 +37,65 @@ std::string trim_right(std::string s) {
   return s;
 }
 
-// A UTF-8 string cut to at most `max` bytes without splitting a character.
-std::string utf8_prefix(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return std::string(s);
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n));
-}
-
-std::string check_value(std::string_view key) { return des_encrypt_block(std::string(8, '\0'), key).substr(0, 4); }
-
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (char c : s) h = (h ^ uint8_t(c)) * 1099511628211ull;
-  return h;
+std::string trace_key(std::string_view terminal_id, std::string_view batch, std::string_view stan) {
+  std::string k(terminal_id);
+  k += '|';
+  k += batch;
+  k += '|';
+  k += stan;
+  return k;
 }
 
 const char* const month_abbrev[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-}  // namespace
-
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Emulator time
-// ---------------------------------------------------------------------------------------------
-
-int64_t civil_ms(const CivilTime& t) {
-  using namespace std::chrono;
-  sys_days d{year{t.year} / month{unsigned(t.month)} / day{unsigned(t.day)}};
-  return int64_t(d.time_since_epoch().count()) * ms_per_day +
-         ((int64_t(t.hour) * 60 + t.minute) * 60 + t.second) * ms_per_second;
-}
-
-CivilTime civil_time(int64_t ms) {
-  using namespace std::chrono;
-  int64_t days_since = floor_div(ms, ms_per_day);
-  int64_t in_day = ms - days_since * ms_per_day;
-  year_month_day ymd{sys_days{days{days_since}}};
-  CivilTime t;
-  t.year = int(ymd.year());
-  t.month = int(unsigned(ymd.month()));
-  t.day = int(unsigned(ymd.day()));
-  t.hour = int(in_day / (60 * ms_per_minute));
-  t.minute = int(in_day / ms_per_minute % 60);
-  t.second = int(in_day / ms_per_second % 60);
-  return t;
-}
-
-int64_t day_number(int64_t ms) { return floor_div(ms, ms_per_day); }
-
-std::string format_mmdd(int64_t ms) {
-  CivilTime t = civil_time(ms);
-  return zero_pad(t.month, 2) + zero_pad(t.day, 2);
-}
-
-std::string format_hhmmss(int64_t ms) {
-  CivilTime t = civil_time(ms);
-  return zero_pad(t.hour, 2) + zero_pad(t.minute, 2) + zero_pad(t.second, 2);
-}
-
-int64_t default_training_start_ms() { return civil_ms({2026, 11, 20, 14, 32, 0}); }
-
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Field conventions (DE54, DE63, DE62, DE48)
-// ---------------------------------------------------------------------------------------------
-
-std::string encode_balance(int64_t minor) {
-  return std::string("1002156") + (minor < 0 ? 'D' : 'C') + zero_pad(minor, 12);
-}
-
-std::optional<int64_t> decode_balance(std::string_view de54) {
-  if (de54.size() < 20 || (de54[7] != 'C' && de54[7] != 'D')) return std::nullopt;
-  auto v = parse_digits(de54.substr(8, 12));
-  if (!v) return std::nullopt;
-  return de54[7] == 'D' ? -*v : *v;
-}
-
-std::string encode_display_text(const Text& text) {
-  constexpr std::size_t max_bytes = 63 - 3;
-  std::string body = text.zh + "|" + text.en;
-  if (body.size() > max_bytes) body = utf8_prefix(text.zh, max_bytes);
-  return "CUP" + body;
-}
-
-std::optional<Text> decode_display_text(std::string_view de63) {
-  if (de63.size() <= 3) return std::nullopt;
-  std::string_view body = de63.substr(3);
-  std::size_t bar = body.find('|');
-  Text t;
-  t.zh = std::string(body.substr(0, bar));
-  if (bar != std::string_view::npos) t.en = std::string(body.substr(bar + 1));
-  if (t.zh.empty()) return std::nullopt;
-  return t;
-}
-
-std::string_view test_master_key() { return "TEST-TMK-KEY-001"; }
-
-std::string encode_working_keys(const WorkingKeys& keys, std::string_view master_key) {
-  auto block = [&](std::string_view key) {
-    std::string out;
-    for (std::size_t i = 0; i + 8 <= key.size() && i < 16; i += 8)
-      out += des_encrypt_block(key.substr(i, 8), master_key);
-    out.resize(16, '\0');  // an 8-byte key is followed by 8 zero bytes
-    return out + check_value(key);
-  };
-  return block(keys.pin_key) + block(keys.mac_key);
-}
-
-std::optional<WorkingKeys> decode_working_keys(std::string_view de62, std::string_view master_key) {
-  if (de62.size() != 40) return std::nullopt;
-  auto key_from = [&](std::string_view b) -> std::optional<std::string> {
-    std::string key = des_decrypt_block(b.substr(0, 8), master_key);
-    if (b.substr(8, 8) != std::string(8, '\0')) key += des_decrypt_block(b.substr(8, 8), master_key);
-    if (key.size() != 8 && key.size() != 16) return std::nullopt;
-    if (check_value(key) != b.substr(16, 4)) return std::nullopt;
-    return key;
-  };
-  auto pin = key_from(de62.substr(0, 20));
-  auto mac = key_from(de62.substr(20, 20));
-  if (!pin || !mac || pin->size() != 16) return std::nullopt;
-  return WorkingKeys{*pin, *mac};
-}
-
-std::string encode_totals(const BatchTotals& t, char flag) {
-  return zero_pad(t.debit_minor, 12) + zero_pad(t.debit_count, 3) + zero_pad(t.credit_minor, 12) +
-         zero_pad(t.credit_count, 3) + flag + std::string(30, '0') + '0';
-}
-
-std::optional<DecodedTotals> decode_totals(std::string_view de48) {
-  if (de48.size() < 31 || !all_digits(de48.substr(0, 31))) return std::nullopt;
-  DecodedTotals d;
-  d.totals.debit_minor = *parse_digits(de48.substr(0, 12));
-  d.totals.debit_count = int(*parse_digits(de48.substr(12, 3)));
-  d.totals.credit_minor = *parse_digits(de48.substr(15, 12));
-  d.totals.credit_count = int(*parse_digits(de48.substr(27, 3)));
-  d.flag = de48[30];
-  return d;
-}
-
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Configuration from a scenario
-// ---------------------------------------------------------------------------------------------
-
-HostConfig host_config_from(const Setup& setup) {
-  HostConfig c;
-  CardAccount main;
-  main.pan = setup.card;
-  main.pin = setup.pin.empty() ? std::string(default_test_pin) : setup.pin;
-  main.balance_minor = setup.balance_minor;
-  main.pin_tries = std::max(1, setup.host.pin_tries);
-  main.lock_code = setup.host.lock_code.empty() ? "75" : setup.host.lock_code;
-  if (setup.host.decline_code) main.decline = AcquirerDecline{*setup.host.decline_code, setup.host.decline_text};
-  c.accounts.push_back(main);
-  for (std::string_view pan : all_test_pans) {
-    if (pan == setup.card) continue;
-    CardAccount other;
-    other.pan = std::string(pan);
-    other.pin = std::string(default_test_pin);
-    other.balance_minor = other_cards_balance_minor;
-    c.accounts.push_back(other);
+HostOp host_op_of(CupOperation op) {
+  switch (op) {
+    case CupOperation::sale:
+      return HostOp::sale;
+    case CupOperation::void_sale:
+      return HostOp::void_sale;
+    case CupOperation::refund:
+      return HostOp::refund;
+    case CupOperation::preauth:
+      return HostOp::preauth;
+    case CupOperation::preauth_incremental:
+      return HostOp::incremental;
+    case CupOperation::preauth_cancel:
+      return HostOp::preauth_cancel;
+    case CupOperation::preauth_completion:
+      return HostOp::completion;
+    case CupOperation::preauth_completion_advice:
+      return HostOp::completion_advice;
+    case CupOperation::completion_void:
+      return HostOp::completion_void;
+    case CupOperation::balance_inquiry:
+      return HostOp::balance_inquiry;
+    case CupOperation::reversal:
+      return HostOp::reversal;
+    case CupOperation::settlement:
+      return HostOp::settlement;
+    case CupOperation::sign_on:
+      return HostOp::sign_on;
+    case CupOperation::batch_upload:
+      return HostOp::unknown;
   }
-  c.velocity.max_sales = setup.host.velocity_max;
-  c.velocity.window_minutes = setup.host.velocity_window_minutes;
-  if (!setup.host.velocity_code.empty()) c.velocity.code = setup.host.velocity_code;
-  c.preauth_days = setup.host.preauth_days;
-  c.completion_limit_percent = setup.host.completion_limit_percent;
-  c.seed = fnv1a(setup.terminal_id + "|" + setup.merchant_id);
-  return c;
+  return HostOp::unknown;
 }
 
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Request dispatch
-// ---------------------------------------------------------------------------------------------
+// The operations a chip card approves with an ARQC: their chip requests carry DE55.
+bool needs_cryptogram(HostOp op) {
+  return op == HostOp::sale || op == HostOp::preauth || op == HostOp::balance_inquiry;
+}
+
+// The card's expiry as YYMM: DE14 when keyed, else the 4 digits after track 2's separator.
+std::string expiry_of(const IsoMessage& m) {
+  if (m.has(14)) return m.get(14);
+  const std::string& track = m.get(35);
+  std::size_t sep = track.find_first_of("=D");
+  return sep == std::string::npos ? std::string() : track.substr(sep + 1, 4);
+}
+
+}  // namespace
 
 std::string_view host_op_name(HostOp op) {
   switch (op) {
@@ -273,45 +131,9 @@ std::string_view host_op_name(HostOp op) {
   return "unknown";
 }
 
-namespace {
-
-HostOp host_op_of(const IsoMessage& m) {
-  auto op = classify(m);
-  if (!op) return HostOp::unknown;
-  switch (*op) {
-    case CupOperation::sale:
-      return HostOp::sale;
-    case CupOperation::void_sale:
-      return HostOp::void_sale;
-    case CupOperation::refund:
-      return HostOp::refund;
-    case CupOperation::preauth:
-      return HostOp::preauth;
-    case CupOperation::preauth_incremental:
-      return HostOp::incremental;
-    case CupOperation::preauth_cancel:
-      return HostOp::preauth_cancel;
-    case CupOperation::preauth_completion:
-      return HostOp::completion;
-    case CupOperation::preauth_completion_advice:
-      return HostOp::completion_advice;
-    case CupOperation::completion_void:
-      return HostOp::completion_void;
-    case CupOperation::balance_inquiry:
-      return HostOp::balance_inquiry;
-    case CupOperation::reversal:
-      return HostOp::reversal;
-    case CupOperation::settlement:
-      return HostOp::settlement;
-    case CupOperation::sign_on:
-      return HostOp::sign_on;
-    case CupOperation::batch_upload:
-      return HostOp::unknown;
-  }
-  return HostOp::unknown;
-}
-
-}  // namespace
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Request dispatch
+// ---------------------------------------------------------------------------------------------
 
 struct AcquirerHost::Request {
   Request(const IsoMessage& m, int64_t now_ms, const HostDirective& d, IsoMessage& a, HostJournalEntry& e)
@@ -326,12 +148,22 @@ struct AcquirerHost::Request {
   int64_t amount = 0;
   bool has_amount = false;
   std::string terminal_id, batch, stan;
+
+  // Declines with `code` and says why in the journal (and so in the wire host's log).
+  std::string decline(std::string code, std::string why) {
+    entry.note = std::move(why);
+    return code;
+  }
+  bool forced() const { return !directive.response_code.empty() && directive.response_code != "00"; }
 };
 
 AcquirerHost::AcquirerHost(HostConfig config) : config_(std::move(config)) {
   if (config_.pin_key.empty()) config_.pin_key = std::string(test_pin_key());
   if (config_.mac_key.empty()) config_.mac_key = std::string(test_mac_key());
   if (config_.master_key.empty()) config_.master_key = std::string(test_master_key());
+  config_.max_transactions = std::max<std::size_t>(1, config_.max_transactions);
+  config_.journal_limit = std::max<std::size_t>(1, config_.journal_limit);
+  config_.sms_limit = std::max<std::size_t>(1, config_.sms_limit);
   random_state_ = config_.seed;
   for (const auto& card : config_.accounts) {
     if (!is_test_card(card.pan)) continue;  // never an account for anything but a test card
@@ -345,8 +177,10 @@ AcquirerHost::AcquirerHost(HostConfig config) : config_(std::move(config)) {
 
 IsoMessage AcquirerHost::handle(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
   expire_holds(now_ms);
+  ++requests_handled_;
 
   HostJournalEntry entry;
+  entry.seq = ++journal_seq_;
   entry.time_ms = now_ms;
   entry.mti = request.mti;
   entry.answer_mti = response_mti(request.mti);
@@ -366,7 +200,8 @@ IsoMessage AcquirerHost::handle(const IsoMessage& request, int64_t now_ms, const
   answer.set(32, config_.acquirer_id);
 
   Request r(request, now_ms, directive, answer, entry);
-  r.op = host_op_of(request);
+  const std::optional<CupOperation> cup = classify(request);
+  r.op = cup ? host_op_of(*cup) : HostOp::unknown;
   entry.op = r.op;
   r.terminal_id = entry.terminal_id;
   r.batch = entry.batch;
@@ -378,19 +213,23 @@ IsoMessage AcquirerHost::handle(const IsoMessage& request, int64_t now_ms, const
   }
 
   std::string rc;
-  bool well_formed = request.mti.size() == 4 && all_digits(request.mti) && request.get(11).size() == 6 &&
-                     all_digits(request.get(11)) && !request.get(41).empty();
+  const bool well_formed = request.mti.size() == 4 && all_digits(request.mti) && request.get(11).size() == 6 &&
+                           all_digits(request.get(11)) && !request.get(41).empty();
   if (!well_formed) {
-    rc = "30";
+    rc = r.decline("30", "a request needs a 4-digit MTI, a 6-digit STAN (DE11) and a terminal id (DE41)");
   } else if (r.op == HostOp::unknown) {
-    rc = "12";
+    rc = r.decline("12", "MTI " + request.mti + " with DE3 " + request.get(3) + " and DE25 " + request.get(25) +
+                             " is no operation this host takes");
+  } else if (std::string problem = request_field_problem(request, *cup); !problem.empty()) {
+    rc = r.decline("30", problem);
   } else if (r.op == HostOp::sign_on) {
     rc = "00";
-    if (!directive.response_code.empty() && directive.response_code != "00") {
+    if (r.forced()) {
       rc = directive.response_code;
       entry.forced = true;
     } else {
-      answer.set(62, encode_working_keys({config_.pin_key, config_.mac_key}, config_.master_key));
+      WorkingKeys keys{config_.pin_key, config_.mac_key, std::string(test_track_key())};
+      answer.set(62, encode_working_keys(keys, config_.master_key, request.get(60).substr(8, 3)));
     }
   } else if (r.op == HostOp::reversal) {
     rc = handle_reversal(r);
@@ -404,8 +243,89 @@ IsoMessage AcquirerHost::handle(const IsoMessage& request, int64_t now_ms, const
   entry.response_code = rc;
   entry.rrn = answer.get(37);
   entry.auth_code = answer.get(38);
-  journal_.push_back(std::move(entry));
+  add_journal(std::move(entry));
   return answer;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Checks: the card, its chip data, expiry, risk and PIN
+// ---------------------------------------------------------------------------------------------
+
+// What a card request must get right before the issuer looks at it: chip data where the card made
+// a cryptogram, DE22's PIN digit matching DE52, a readable expiry. nullopt: go on.
+std::optional<std::string> AcquirerHost::card_checks(Request& r, const Account&) {
+  const IsoMessage& m = r.msg;
+  const std::string& mode = m.get(22);
+  const bool chip = mode.rfind("05", 0) == 0 || mode.rfind("07", 0) == 0;
+  if (chip && needs_cryptogram(r.op)) {
+    if (!m.has(55))
+      return r.decline("30", "a chip or contactless (DE22 " + mode + ") " + std::string(host_op_name(r.op)) +
+                                 " must carry the card's ARQC data in DE55");
+    if (std::string problem = icc_request_problem(m.get(55), r.has_amount ? r.amount : 0); !problem.empty())
+      return r.decline("30", problem);
+  } else if (m.has(55) && !parse_tlv(m.get(55))) {
+    return r.decline("30", "DE55 is not well-formed BER-TLV");
+  }
+  if (mode.size() == 3 && ((mode[2] == '1') != m.has(52)))
+    return r.decline("30", "DE22 " + mode +
+                               (m.has(52) ? " says no PIN, yet DE52 carries a PIN block"
+                                          : " says a PIN was entered, yet there is no DE52"));
+  const std::string yymm = expiry_of(m);
+  if (!yymm.empty()) {
+    auto v = parse_digits(yymm);
+    if (yymm.size() != 4 || !v || *v % 100 < 1 || *v % 100 > 12)
+      return r.decline("30", "the card's expiry (DE14, or track 2 after the separator) must be YYMM, not " + yymm);
+  }
+  return std::nullopt;
+}
+
+// The acquirer's risk control first (it never forwards such a request), then the issuer: expiry,
+// card lock, a debit card's PIN, the PIN check. nullopt: go on.
+std::optional<std::string> AcquirerHost::risk_and_pin_checks(Request& r, Account& acct) {
+  if (acct.card.decline) {
+    if (!acct.card.decline->text.empty()) r.answer.set(63, encode_display_text(acct.card.decline->text));
+    return acct.card.decline->code;
+  }
+  const VelocityRule& v = config_.velocity;
+  if (r.op == HostOp::sale && v.enabled && approved_sales_in_window(r.pan, r.now) >= v.max_sales) {
+    if (!v.text.empty()) r.answer.set(63, encode_display_text(v.text));
+    return v.code;
+  }
+  if (const std::string yymm = expiry_of(r.msg); !yymm.empty()) {
+    const CivilTime now = civil_time(r.now);
+    const int expires = 2000 * 100 + std::stoi(yymm);  // 20YYMM: cards expire at the end of the month
+    if (expires < now.year * 100 + now.month)
+      return r.decline("54",
+                       card_words(r.pan) + " expired at the end of " + yymm.substr(2, 2) + "/20" + yymm.substr(0, 2));
+  }
+  if (wrong_pins(r.pan, r.now) >= acct.card.pin_tries) return acct.card.lock_code;
+  const bool asks_pin = needs_cryptogram(r.op);  // sale, pre-auth, balance inquiry
+  if (acct.card.debit && asks_pin && !r.msg.has(52)) {
+    const bool quick_pass =
+        r.op == HostOp::sale && r.msg.get(22).rfind("07", 0) == 0 && r.amount <= config_.no_pin_limit_minor;
+    if (!quick_pass)
+      return r.decline(
+          "55",
+          "a debit card needs the PIN (DE52) for a " + std::string(host_op_name(r.op)) +
+              (r.op == HostOp::sale ? " (contactless up to " + cny(config_.no_pin_limit_minor) + " excepted)" : ""));
+  }
+  if (r.msg.has(52) && !acct.card.pin.empty()) {
+    // A 003 / 004 sign-on handed out the double-length PIK, a 001 sign-on its first half.
+    auto ok = pin_block_matches(r.msg.get(52), acct.card.pin, r.pan, config_.pin_key);
+    if (!ok) ok = pin_block_matches(r.msg.get(52), acct.card.pin, r.pan, config_.pin_key.substr(0, 8));
+    if (!ok) return r.decline("99", "the PIN block does not decrypt to ISO 9564 format 0 under the working PIK");
+    if (!*ok) return count_wrong_pin(acct, r.now);
+  }
+  return std::nullopt;
+}
+
+std::string AcquirerHost::count_wrong_pin(Account& acct, int64_t now_ms) {
+  const int64_t today = day_number(now_ms);
+  // Only today's count matters (the limit is per day): older days are dropped.
+  for (auto it = acct.wrong_pins_by_day.begin(); it != acct.wrong_pins_by_day.end() && it->first < today - 1;)
+    it = acct.wrong_pins_by_day.erase(it);
+  int n = ++acct.wrong_pins_by_day[today];
+  return n >= acct.card.pin_tries ? acct.card.lock_code : std::string("55");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,152 +333,48 @@ IsoMessage AcquirerHost::handle(const IsoMessage& request, int64_t now_ms, const
 // ---------------------------------------------------------------------------------------------
 
 std::string AcquirerHost::handle_card(Request& r) {
-  r.pan = pan_of(r.msg);
+  r.pan = card_number_of(r.msg);
   r.entry.card_last4 = last4(r.pan);
+  if (r.msg.has(2) && r.msg.has(35)) {
+    const std::string& track = r.msg.get(35);
+    if (track.substr(0, track.find_first_of("=D")) != r.msg.get(2))
+      return r.decline("14", "DE2 and track 2 (DE35) name two different cards");
+  }
   Account* acct = is_test_card(r.pan) ? account(r.pan) : nullptr;
-  if (!acct) return "14";
-
-  std::string key = r.terminal_id + "|" + r.batch + "|" + r.stan + "|" + r.msg.mti;
-  if (!seen_requests_.insert(key).second) return "94";
-
-  if (config_.answer_with_pan && !r.directive.omit_pan) r.answer.set(2, r.pan);
-  r.answer.set(37, next_rrn());
+  if (!acct) return r.decline("14", card_words(r.pan) + " is not a training test card");
+  if (auto bad = card_checks(r, *acct)) return *bad;
 
   Txn t;
   t.op = r.op;
+  t.mti = r.msg.mti;
   t.pan = r.pan;
   t.terminal_id = r.terminal_id;
   t.batch = r.batch;
   t.stan = r.stan;
-  t.rrn = r.answer.get(37);
   t.time_ms = r.now;
   t.date_mmdd = format_mmdd(r.now);
   t.amount = r.amount;
-  t.journal_index = journal_.size();
+  t.journal_seq = r.entry.seq;
+
+  // Duplicate transmission: the same message type with a trace this terminal used already. It
+  // books nothing and is no original: a reversal with that trace still means the first one.
+  for (const Txn* seen : by_trace(r.terminal_id, r.batch, r.stan))
+    if (seen->mti == r.msg.mti)
+      return r.decline("94", "batch " + r.batch + " trace " + r.stan + " was used already by this terminal");
+
+  if (config_.answer_with_pan && !r.directive.omit_pan) r.answer.set(2, r.pan);
+  r.answer.set(37, next_rrn());
+  t.rrn = r.answer.get(37);
 
   std::string rc = [&]() -> std::string {
-    if (!r.directive.response_code.empty() && r.directive.response_code != "00") {
+    if (r.forced()) {
       r.entry.forced = true;
       return r.directive.response_code == "55" ? count_wrong_pin(*acct, r.now) : r.directive.response_code;
     }
     if (auto declined = risk_and_pin_checks(r, *acct)) return *declined;
-    bool needs_amount = r.op != HostOp::balance_inquiry && r.op != HostOp::void_sale &&
-                        r.op != HostOp::completion_void && r.op != HostOp::preauth_cancel;
-    if (needs_amount && (!r.has_amount || r.amount <= 0)) return "13";
-
-    switch (r.op) {
-      case HostOp::sale:
-        if (r.amount > acct->available) return "51";
-        acct->available -= r.amount;
-        t.auth_code = next_auth_code();
-        notify(r.pan, r.now, {"消费", "purchase"}, r.amount);
-        return "00";
-
-      case HostOp::balance_inquiry:
-        r.answer.set(54, encode_balance(acct->available));
-        return "00";
-
-      case HostOp::preauth:
-        if (r.amount > acct->available) return "51";
-        acct->available -= r.amount;
-        t.hold = t.authorised = r.amount;
-        t.auth_code = next_auth_code();
-        notify(r.pan, r.now, {"预授权冻结", "pre-auth hold"}, r.amount);
-        return "00";
-
-      case HostOp::incremental:
-      case HostOp::completion:
-      case HostOp::completion_advice:
-      case HostOp::preauth_cancel: {
-        std::string not_found;
-        auto idx = find_preauth(r, not_found);
-        if (!idx) return not_found;
-        Txn& o = txns_[*idx];
-        t.original = idx;
-        if (o.completed || o.cancelled) return "22";
-        if (day_number(r.now) - day_number(o.time_ms) > config_.preauth_days) return "22";
-        if (r.op == HostOp::incremental) {
-          if (r.amount > acct->available) return "51";
-          acct->available -= r.amount;
-          o.hold += r.amount;
-          o.authorised += r.amount;
-          t.auth_code = next_auth_code();
-          notify(r.pan, r.now, {"追加预授权冻结", "additional pre-auth hold"}, r.amount);
-          return "00";
-        }
-        if (r.op == HostOp::preauth_cancel) {
-          acct->available += o.hold;
-          t.released = o.hold;
-          t.amount = o.hold;
-          o.hold = 0;
-          o.cancelled = true;
-          t.auth_code = o.auth_code;
-          notify(r.pan, r.now, {"预授权撤销，解冻", "pre-auth cancelled, hold released"}, t.released);
-          return "00";
-        }
-        // Completion: at most the limit percent of what was authorised; the hold turns into a debit.
-        if (r.amount * 100 > o.authorised * config_.completion_limit_percent) return "61";
-        if (r.amount > acct->available + o.hold) return "51";
-        acct->available += o.hold;
-        t.released = o.hold;
-        o.hold = 0;
-        acct->available -= r.amount;
-        o.completed = true;
-        t.auth_code = o.auth_code;
-        notify(r.pan, r.now, {"预授权完成消费", "pre-auth completion"}, r.amount);
-        return "00";
-      }
-
-      case HostOp::void_sale:
-      case HostOp::completion_void: {
-        const std::string& de61 = r.msg.get(61);
-        if (de61.size() < 12) return "25";
-        auto idx = find_by_trace(r.terminal_id, de61.substr(0, 6), de61.substr(6, 6));
-        if (!idx) return "25";
-        Txn& o = txns_[*idx];
-        bool right_kind = r.op == HostOp::void_sale ? o.op == HostOp::sale
-                                                    : (o.op == HostOp::completion || o.op == HostOp::completion_advice);
-        if (!right_kind || !o.approved || o.reversed || o.pan != r.pan) return "25";
-        if (r.msg.has(37) && r.msg.get(37) != o.rrn) return "25";
-        if (r.msg.has(38) && trim_right(r.msg.get(38)) != o.auth_code) return "25";
-        if (o.voided || o.settled) return "22";
-        t.original = idx;
-        t.amount = o.amount;
-        t.released = o.amount - o.refunded;
-        acct->available += t.released;
-        o.voided = true;
-        t.auth_code = next_auth_code();
-        notify(r.pan, r.now, {"消费撤销，退回", "void, credited"}, t.released);
-        return "00";
-      }
-
-      case HostOp::refund: {
-        const std::string& rrn = r.msg.get(37);
-        const std::string& de61 = r.msg.get(61);
-        std::string mmdd = de61.size() >= 16 ? de61.substr(12, 4) : std::string();
-        std::optional<std::size_t> idx;
-        for (std::size_t i = txns_.size(); i-- > 0;) {
-          const Txn& o = txns_[i];
-          if ((o.op == HostOp::sale || o.op == HostOp::completion || o.op == HostOp::completion_advice) && o.approved &&
-              !o.reversed && !rrn.empty() && o.rrn == rrn && o.pan == r.pan) {
-            idx = i;
-            break;
-          }
-        }
-        if (!idx || txns_[*idx].date_mmdd != mmdd) return "25";
-        Txn& o = txns_[*idx];
-        if (o.voided) return "22";
-        if (r.amount > o.amount - o.refunded) return "61";
-        t.original = idx;
-        o.refunded += r.amount;
-        acct->available += r.amount;
-        notify(r.pan, r.now, {"退货，退回", "refund, credited"}, r.amount);
-        return "00";
-      }
-
-      default:
-        return "12";
-    }
+    bool needs_amount = r.op != HostOp::balance_inquiry;
+    if (needs_amount && (!r.has_amount || r.amount <= 0)) return r.decline("13", "DE4 must be above 0");
+    return book(r, t, *acct);
   }();
 
   // The completion advice is offline at the terminal: no auth code comes back (pos-facts §1).
@@ -570,71 +386,195 @@ std::string AcquirerHost::handle_card(Request& r) {
   }
   t.rc = rc;
   t.approved = rc == "00";
-  txns_.push_back(std::move(t));
+  remember(std::move(t));
   return rc;
 }
 
-// The acquirer's risk control first (it never forwards such a request), then the issuer's card
-// lock and PIN check. nullopt: go on.
-std::optional<std::string> AcquirerHost::risk_and_pin_checks(Request& r, Account& acct) {
-  if (acct.card.decline) {
-    if (!acct.card.decline->text.empty()) r.answer.set(63, encode_display_text(acct.card.decline->text));
-    return acct.card.decline->code;
+std::string AcquirerHost::book(Request& r, Txn& t, Account& acct) {
+  switch (r.op) {
+    case HostOp::sale:
+      if (r.amount > acct.available) return "51";
+      acct.available -= r.amount;
+      t.auth_code = next_auth_code();
+      notify(r.pan, r.now, {"消费", "purchase"}, r.amount);
+      return "00";
+    case HostOp::balance_inquiry:
+      r.answer.set(54, encode_balance(acct.available));
+      return "00";
+    case HostOp::preauth:
+      if (r.amount > acct.available) return "51";
+      acct.available -= r.amount;
+      t.hold = t.authorised = r.amount;
+      t.auth_code = next_auth_code();
+      notify(r.pan, r.now, {"预授权冻结", "pre-auth hold"}, r.amount);
+      return "00";
+    case HostOp::incremental:
+    case HostOp::completion:
+    case HostOp::completion_advice:
+    case HostOp::preauth_cancel:
+      return book_preauth_family(r, t, acct);
+    case HostOp::void_sale:
+    case HostOp::completion_void:
+      return book_void(r, t, acct);
+    case HostOp::refund:
+      return book_refund(r, t, acct);
+    default:
+      return "12";
   }
-  const VelocityRule& v = config_.velocity;
-  if (r.op == HostOp::sale && v.enabled && approved_sales_in_window(r.pan, r.now) >= v.max_sales) {
-    if (!v.text.empty()) r.answer.set(63, encode_display_text(v.text));
-    return v.code;
-  }
-  if (wrong_pins(r.pan, r.now) >= acct.card.pin_tries) return acct.card.lock_code;
-  if (r.msg.has(52) && !acct.card.pin.empty()) {
-    auto ok = pin_block_matches(r.msg.get(52), acct.card.pin, r.pan, config_.pin_key);
-    if (!ok) return std::string("99");  // PIN block format error
-    if (!*ok) return count_wrong_pin(acct, r.now);
-  }
-  return std::nullopt;
 }
 
-std::string AcquirerHost::count_wrong_pin(Account& acct, int64_t now_ms) {
-  int n = ++acct.wrong_pins_by_day[day_number(now_ms)];
-  return n >= acct.card.pin_tries ? acct.card.lock_code : std::string("55");
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Originals: the pre-auth family, voids and refunds
+// ---------------------------------------------------------------------------------------------
+
+std::string AcquirerHost::book_preauth_family(Request& r, Txn& t, Account& acct) {
+  std::string not_found;
+  Txn* o = find_preauth(r, not_found);
+  if (!o) return not_found;
+  t.original = o->id;
+  if (o->completed || o->cancelled)
+    return r.decline("22", std::string("the pre-auth was ") + (o->completed ? "completed" : "cancelled") + " already");
+  if (day_number(r.now) - day_number(o->time_ms) > config_.preauth_days)
+    return r.decline(
+        "22", "the pre-auth of " + o->date_mmdd + " is older than " + std::to_string(config_.preauth_days) + " days");
+  if (r.op == HostOp::incremental) {
+    if (r.amount > acct.available) return "51";
+    acct.available -= r.amount;
+    o->hold += r.amount;
+    o->authorised += r.amount;
+    t.auth_code = next_auth_code();
+    notify(r.pan, r.now, {"追加预授权冻结", "additional pre-auth hold"}, r.amount);
+    return "00";
+  }
+  if (r.op == HostOp::preauth_cancel) {
+    if (r.amount != o->authorised)
+      return r.decline("64", "a cancel is for the authorised " + cny(o->authorised) + ", not " + cny(r.amount));
+    acct.available += o->hold;
+    t.released = o->hold;
+    o->hold = 0;
+    o->cancelled = true;
+    t.auth_code = o->auth_code;
+    notify(r.pan, r.now, {"预授权撤销，解冻", "pre-auth cancelled, hold released"}, t.released);
+    return "00";
+  }
+  // Completion: at most the limit percent of what was authorised; the hold turns into a debit.
+  if (r.amount * 100 > o->authorised * config_.completion_limit_percent)
+    return r.decline("61", cny(r.amount) + " is above " + std::to_string(config_.completion_limit_percent) + "% of " +
+                               cny(o->authorised));
+  if (r.amount > acct.available + o->hold) return "51";
+  acct.available += o->hold;
+  t.released = o->hold;
+  o->hold = 0;
+  acct.available -= r.amount;
+  o->completed = true;
+  t.auth_code = o->auth_code;
+  notify(r.pan, r.now, {"预授权完成消费", "pre-auth completion"}, r.amount);
+  return "00";
 }
 
 // The pre-auth a completion, cancel or incremental refers to: same card, the original auth code
 // (DE38) and date (DE61 MMDD); DE61 batch and trace must match too when the terminal knew them.
-std::optional<std::size_t> AcquirerHost::find_preauth(const Request& r, std::string& rc) const {
-  std::string auth = trim_right(r.msg.get(38));
+AcquirerHost::Txn* AcquirerHost::find_preauth(Request& r, std::string& rc) {
+  const std::string auth = trim_right(r.msg.get(38));
   const std::string& de61 = r.msg.get(61);
-  std::string batch = de61.size() >= 6 ? de61.substr(0, 6) : "";
-  std::string trace = de61.size() >= 12 ? de61.substr(6, 6) : "";
-  std::string mmdd = de61.size() >= 16 ? de61.substr(12, 4) : "";
-  bool knows_trace = !trace.empty() && trace != "000000";
-  rc = "25";
-  if (!auth.empty()) {
-    for (std::size_t i = txns_.size(); i-- > 0;) {
-      const Txn& o = txns_[i];
-      if (o.op != HostOp::preauth || !o.approved || o.reversed || o.pan != r.pan) continue;
-      if (o.auth_code != auth || o.date_mmdd != mmdd) continue;
-      if (knows_trace && (o.batch != batch || o.stan != trace)) continue;
-      return i;
-    }
+  if (de61.size() < 16 || !all_digits(de61)) {
+    rc = r.decline("30", "DE61 must be the original's batch, trace and MMDD: 16 digits");
+    return nullptr;
   }
+  const std::string batch = de61.substr(0, 6), trace = de61.substr(6, 6), mmdd = de61.substr(12, 4);
+  const bool knows_trace = trace != "000000";
+  for (auto it = txns_.rbegin(); !auth.empty() && it != txns_.rend(); ++it) {
+    Txn& o = *it;
+    if (o.op != HostOp::preauth || !o.approved || o.reversed || o.pan != r.pan) continue;
+    if (o.auth_code != auth || o.date_mmdd != mmdd) continue;
+    if (knows_trace && (o.batch != batch || o.stan != trace)) continue;
+    return &o;
+  }
+  rc = r.decline("25", "no approved pre-auth on " + card_words(r.pan) + " with auth code '" + auth + "' of " + mmdd +
+                           (knows_trace ? " (batch " + batch + " trace " + trace + ")" : ""));
   // Quoted a pre-auth the issuer declined: it was never approved (pos-facts §6: 12).
-  if (knows_trace) {
-    if (auto i = find_by_trace(r.terminal_id, batch, trace);
-        i && txns_[*i].op == HostOp::preauth && !txns_[*i].approved)
-      rc = "12";
-  }
-  return std::nullopt;
+  if (knows_trace)
+    for (const Txn* o : by_trace(r.terminal_id, batch, trace))
+      if (o->op == HostOp::preauth && !o->approved) {
+        rc = r.decline("12", "the pre-auth of batch " + batch + " trace " + trace + " was declined (" + o->rc + ")");
+        break;
+      }
+  return nullptr;
 }
 
-std::optional<std::size_t> AcquirerHost::find_by_trace(std::string_view terminal_id, std::string_view batch,
-                                                       std::string_view stan) const {
-  for (std::size_t i = 0; i < txns_.size(); ++i) {
-    const Txn& t = txns_[i];
-    if (t.terminal_id == terminal_id && t.batch == batch && t.stan == stan) return i;
+std::string AcquirerHost::book_void(Request& r, Txn& t, Account& acct) {
+  const std::string& de61 = r.msg.get(61);
+  if (de61.size() < 12 || !all_digits(de61))
+    return r.decline("30", "DE61 must start with the original's batch and trace (12 digits)");
+  const std::string batch = de61.substr(0, 6), trace = de61.substr(6, 6);
+  const bool voids_sale = r.op == HostOp::void_sale;
+  const char* kind = voids_sale ? "sale" : "completion";
+  Txn* o = nullptr;
+  for (Txn* c : by_trace(r.terminal_id, batch, trace)) {
+    bool right_kind =
+        voids_sale ? c->op == HostOp::sale : (c->op == HostOp::completion || c->op == HostOp::completion_advice);
+    if (right_kind && c->approved) {
+      o = c;
+      break;
+    }
   }
-  return std::nullopt;
+  if (!o || o->reversed)
+    return r.decline("25", std::string("no approved ") + kind + " with batch " + batch + " trace " + trace +
+                               " on this terminal" + (o ? " (it was reversed)" : ""));
+  if (o->pan != r.pan)
+    return r.decline(
+        "25", std::string("the ") + kind + " was made with " + card_words(o->pan) + ", not " + card_words(r.pan));
+  if (r.msg.has(37) && r.msg.get(37) != o->rrn)
+    return r.decline("25", "DE37 " + r.msg.get(37) + " is not the original's reference number");
+  if (r.msg.has(38) && trim_right(r.msg.get(38)) != o->auth_code)
+    return r.decline("25", "DE38 '" + r.msg.get(38) + "' is not the original's auth code");
+  if (o->voided || o->settled)
+    return r.decline("22", std::string("the ") + kind + " was " + (o->voided ? "voided" : "settled") +
+                               " already: a refund is the way now");
+  if (day_number(r.now) != day_number(o->time_ms))
+    return r.decline("22", std::string("a void is for today's transactions; the ") + kind + " is of " + o->date_mmdd);
+  if (r.amount != o->amount)
+    return r.decline("64", "the void is for " + cny(r.amount) + ", the original for " + cny(o->amount));
+  t.original = o->id;
+  t.amount = o->amount;
+  t.released = o->amount - o->refunded;
+  acct.available += t.released;
+  o->voided = true;
+  t.auth_code = next_auth_code();
+  notify(r.pan, r.now, {"消费撤销，退回", "void, credited"}, t.released);
+  return "00";
+}
+
+std::string AcquirerHost::book_refund(Request& r, Txn& t, Account& acct) {
+  const std::string& rrn = r.msg.get(37);
+  const std::string& de61 = r.msg.get(61);
+  if (de61.size() < 16 || !all_digits(de61))
+    return r.decline("30", "DE61 must be the original's batch, trace and MMDD: 16 digits");
+  const std::string batch = de61.substr(0, 6), trace = de61.substr(6, 6), mmdd = de61.substr(12, 4);
+  Txn* o = nullptr;
+  for (auto it = txns_.rbegin(); !rrn.empty() && it != txns_.rend(); ++it) {
+    bool debit = it->op == HostOp::sale || it->op == HostOp::completion || it->op == HostOp::completion_advice;
+    if (debit && it->approved && !it->reversed && it->rrn == rrn) {
+      o = &*it;
+      break;
+    }
+  }
+  if (!o) return r.decline("25", "no approved sale or completion with reference number '" + rrn + "'");
+  if (o->pan != r.pan)
+    return r.decline("25", "the original was made with " + card_words(o->pan) + ", not " + card_words(r.pan));
+  if (o->date_mmdd != mmdd) return r.decline("25", "the original is of " + o->date_mmdd + ", not " + mmdd);
+  if (trace != "000000" && (o->batch != batch || o->stan != trace))
+    return r.decline(
+        "25", "the original is batch " + o->batch + " trace " + o->stan + ", not batch " + batch + " trace " + trace);
+  if (o->voided) return r.decline("22", "the original was voided: nothing is left to refund");
+  if (r.amount > o->amount - o->refunded)
+    return r.decline(
+        "61", cny(r.amount) + " is more than the " + cny(o->amount - o->refunded) + " left to refund of the original");
+  t.original = o->id;
+  o->refunded += r.amount;
+  acct.available += r.amount;
+  notify(r.pan, r.now, {"退货，退回", "refund, credited"}, r.amount);
+  return "00";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -643,19 +583,43 @@ std::optional<std::size_t> AcquirerHost::find_by_trace(std::string_view terminal
 
 std::string AcquirerHost::handle_reversal(Request& r) {
   r.entry.reversal_reason = r.msg.get(39);
-  if (!r.directive.response_code.empty() && r.directive.response_code != "00") {
+  r.pan = card_number_of(r.msg);
+  r.entry.card_last4 = last4(r.pan);
+  if (r.forced()) {
     r.entry.forced = true;
     return r.directive.response_code;
   }
-  auto idx = find_by_trace(r.terminal_id, r.batch, r.stan);
-  if (!idx) return "25";  // never seen: nothing to undo (the terminal deletes its record on 25)
-  Txn& o = txns_[*idx];
-  r.entry.card_last4 = last4(o.pan);
-  if (!o.rrn.empty()) r.answer.set(37, o.rrn);
-  if (o.reversed) return "00";  // a repeat: already undone, change nothing
-  undo(o, r.now);
-  o.reversed = true;
-  journal_[o.journal_index].reversed = true;
+  const ReversedOperation what = reversed_operation(r.msg);
+  if (!what.op) return r.decline(what.code, what.problem);
+  const HostOp want = host_op_of(*what.op);
+  const std::vector<Txn*> same_trace = by_trace(r.terminal_id, r.batch, r.stan);
+  // Never seen (the request was lost on the way): nothing to undo.
+  if (same_trace.empty())
+    return r.decline("25", "no request with batch " + r.batch + " trace " + r.stan + " from this terminal");
+  Txn* o = nullptr;
+  for (Txn* c : same_trace)
+    if (c->op == want) {
+      o = c;
+      break;
+    }
+  if (!o)
+    return r.decline("25", "batch " + r.batch + " trace " + r.stan + " is a " +
+                               std::string(host_op_name(same_trace.front()->op)) + ", not a " +
+                               std::string(host_op_name(want)));
+  if (o->pan != r.pan)
+    return r.decline("25",
+                     "the original was made with " + card_words(o->pan) + ", the reversal names " + card_words(r.pan));
+  if (o->amount != r.amount)
+    return r.decline("25", "the original was for " + cny(o->amount) + ", the reversal for " + cny(r.amount));
+  if (day_number(r.now) - day_number(o->time_ms) > config_.reversal_days)
+    return r.decline("25", "the original of " + o->date_mmdd + " is older than " +
+                               std::to_string(config_.reversal_days) + " day(s): the issuer settles it");
+  if (!o->rrn.empty()) r.answer.set(37, o->rrn);
+  if (o->reversed) return "00";  // a repeat: already undone, change nothing
+  undo(*o, r.now);
+  o->reversed = true;
+  if (!journal_.empty() && o->journal_seq >= journal_.front().seq)
+    journal_[std::size_t(o->journal_seq - journal_.front().seq)].reversed = true;
   return "00";
 }
 
@@ -663,7 +627,7 @@ void AcquirerHost::undo(Txn& t, int64_t now_ms) {
   if (!t.approved) return;
   Account* acct = account(t.pan);
   if (!acct) return;
-  Txn* orig = t.original ? &txns_[*t.original] : nullptr;
+  Txn* orig = t.original ? txn(t.original) : nullptr;
   switch (t.op) {
     case HostOp::sale:
       if (!t.voided && t.amount > t.refunded) {
@@ -721,7 +685,7 @@ void AcquirerHost::undo(Txn& t, int64_t now_ms) {
 }
 
 std::string AcquirerHost::handle_settlement(Request& r) {
-  if (!r.directive.response_code.empty() && r.directive.response_code != "00") {
+  if (r.forced()) {
     r.entry.forced = true;
     return r.directive.response_code;
   }
@@ -741,14 +705,62 @@ std::string AcquirerHost::handle_settlement(Request& r) {
   }
   auto theirs = decode_totals(r.msg.get(48));
   bool balanced = theirs && theirs->totals == host;
+  if (!theirs) r.entry.note = "DE48 does not hold the batch totals (31 digits)";
   r.answer.set(48, encode_totals(theirs ? theirs->totals : BatchTotals{}, balanced ? '1' : '2'));
   r.entry.amount_minor = host.debit_minor - host.credit_minor;
   return "00";
 }
 
 // ---------------------------------------------------------------------------------------------
-// [SECTION] Books, codes and SMS
+// [SECTION] Books: transactions, journal, codes and SMS
 // ---------------------------------------------------------------------------------------------
+
+AcquirerHost::Txn* AcquirerHost::txn(uint64_t id) {
+  if (txns_.empty() || id < txns_.front().id || id > txns_.back().id) return nullptr;
+  return &txns_[std::size_t(id - txns_.front().id)];
+}
+
+std::vector<AcquirerHost::Txn*> AcquirerHost::by_trace(std::string_view terminal_id, std::string_view batch,
+                                                       std::string_view stan) {
+  std::vector<Txn*> out;
+  auto [from, to] = trace_index_.equal_range(trace_key(terminal_id, batch, stan));
+  for (auto it = from; it != to; ++it)
+    if (Txn* t = txn(it->second)) out.push_back(t);
+  std::sort(out.begin(), out.end(), [](const Txn* a, const Txn* b) { return a->id > b->id; });
+  return out;
+}
+
+void AcquirerHost::remember(Txn t) {
+  t.id = next_txn_id_++;
+  trace_index_.emplace(trace_key(t.terminal_id, t.batch, t.stan), t.id);
+  txns_.push_back(std::move(t));
+  while (txns_.size() > config_.max_transactions) forget_oldest();
+}
+
+// The oldest transaction leaves the books. A hold it still had is given back, as the issuer does
+// when a pre-auth expires.
+void AcquirerHost::forget_oldest() {
+  Txn& t = txns_.front();
+  if (t.op == HostOp::preauth && t.hold > 0)
+    if (Account* a = account(t.pan)) a->available += t.hold;
+  auto [from, to] = trace_index_.equal_range(trace_key(t.terminal_id, t.batch, t.stan));
+  for (auto it = from; it != to; ++it)
+    if (it->second == t.id) {
+      trace_index_.erase(it);
+      break;
+    }
+  txns_.pop_front();
+}
+
+void AcquirerHost::add_journal(HostJournalEntry entry) {
+  journal_.push_back(std::move(entry));
+  while (journal_.size() > config_.journal_limit) journal_.pop_front();
+}
+
+const HostJournalEntry* AcquirerHost::journal_entry(uint64_t seq) const {
+  if (journal_.empty() || seq < journal_.front().seq || seq > journal_.back().seq) return nullptr;
+  return &journal_[std::size_t(seq - journal_.front().seq)];
+}
 
 // Pre-auth holds live `preauth_days` (pos-facts §6: released after 30 days); past that the issuer
 // gives the money back by itself.
@@ -759,7 +771,7 @@ void AcquirerHost::expire_holds(int64_t now_ms) {
   last_expiry_day_ = today;
   for (Txn& t : txns_) {
     if (t.op != HostOp::preauth || t.hold <= 0) continue;
-    if (day_number(now_ms) - day_number(t.time_ms) <= config_.preauth_days) continue;
+    if (today - day_number(t.time_ms) <= config_.preauth_days) continue;
     if (Account* a = account(t.pan)) a->available += t.hold;
     t.hold = 0;
   }
@@ -787,6 +799,17 @@ int64_t AcquirerHost::held_minor(std::string_view pan) const {
   return sum;
 }
 
+int AcquirerHost::standing_debits(std::string_view pan, std::optional<int64_t> amount_minor) const {
+  int n = 0;
+  for (const Txn& t : txns_) {
+    const bool debit = t.op == HostOp::sale || t.op == HostOp::completion || t.op == HostOp::completion_advice;
+    if (!debit || !t.approved || t.reversed || t.voided || t.pan != pan) continue;
+    if (amount_minor && t.amount != *amount_minor) continue;
+    ++n;
+  }
+  return n;
+}
+
 int AcquirerHost::wrong_pins(std::string_view pan, int64_t now_ms) const {
   const Account* a = account(pan);
   if (!a) return 0;
@@ -812,30 +835,31 @@ uint64_t AcquirerHost::next_random() {
   return z ^ (z >> 31);
 }
 
-// Unique for the host's lifetime, so a completion quoting an auth code finds one pre-auth only.
+// Unique among the recent ones, so a completion quoting an auth code finds one pre-auth only.
 // Codes avoid repeats while that is cheap; a long-running host forgets old ones (real auth codes
 // repeat too), so neither the set nor the search can grow without bound.
-constexpr std::size_t max_remembered_codes = 200'000;
+constexpr std::size_t max_remembered_codes = 20'000;
 constexpr int max_code_draws = 32;
+constexpr uint64_t rrn_tag = uint64_t(1) << 62;  // keeps RRNs and auth codes apart in one set
 
 std::string AcquirerHost::next_auth_code() {
   if (issued_codes_.size() > max_remembered_codes) issued_codes_.clear();
-  std::string code;
+  uint64_t code = 0;
   for (int i = 0; i < max_code_draws; ++i) {
-    code = zero_pad(int64_t(next_random() % 1'000'000), 6);
-    if (issued_codes_.insert("A" + code).second) break;
+    code = next_random() % 1'000'000;
+    if (issued_codes_.insert(code).second) break;
   }
-  return code;
+  return zero_pad(int64_t(code), 6);
 }
 
 std::string AcquirerHost::next_rrn() {
   if (issued_codes_.size() > max_remembered_codes) issued_codes_.clear();
-  std::string rrn;
+  uint64_t rrn = 0;
   for (int i = 0; i < max_code_draws; ++i) {
-    rrn = zero_pad(int64_t(next_random() % 1'000'000'000'000ull), 12);
-    if (issued_codes_.insert("R" + rrn).second) break;
+    rrn = next_random() % 1'000'000'000'000ull;
+    if (issued_codes_.insert(rrn_tag | rrn).second) break;
   }
-  return rrn;
+  return zero_pad(int64_t(rrn), 12);
 }
 
 void AcquirerHost::notify(std::string_view pan, int64_t now_ms, const Text& action, int64_t amount_minor) {
@@ -854,6 +878,7 @@ void AcquirerHost::notify(std::string_view pan, int64_t now_ms, const Text& acti
                 std::to_string(t.day) + " " + month_abbrev[t.month - 1] + " " + hhmm + ". Available balance CNY " +
                 avail + ".";
   sms_.push_back(std::move(sms));
+  while (sms_.size() > config_.sms_limit) sms_.pop_front();
 }
 
 }  // namespace posdrill

@@ -1,48 +1,63 @@
 // The emulated acquirer host and card issuer: a pure, deterministic model of the far end of a CUP
 // terminal's line. It answers logical ISO 8583 messages (iso_message.h) with the rules of
 // ../shared/domain/pos-facts.md and keeps the books a training scenario needs: test-card balances,
-// pre-auth holds, the daily wrong-PIN counter, the velocity rule, a journal of every request and
-// answer, and the bank SMS the cardholder would receive.
+// pre-auth holds, the daily wrong-PIN counter, the velocity rule, a journal of recent requests and
+// answers, and the bank SMS the cardholder would receive. device_bridge/README.md ("The host's
+// rules") lists every rule and code for someone writing a terminal against it.
 //
 // Contracts
 // - Pure: no I/O, no clock, no global state. Time comes in as `now_ms` (emulator time, below);
 //   auth codes and RRNs come from HostConfig::seed, so the same config and requests give the same
 //   answers byte for byte.
-// - Nothing throws. Every request gets an answer: malformed requests answer 30, unsupported
-//   operations 12, unknown cards 14.
+// - Nothing throws. Every request gets an answer: malformed requests answer 30 (the journal entry's
+//   `note` says what was wrong), unsupported operations 12, unknown cards 14.
+// - Bounded: it remembers the last HostConfig::max_transactions transactions (the originals
+//   reversals, voids, refunds and completions look for), the last journal_limit journal entries
+//   and the last sms_limit SMS. A long-running `posdrill host` holds a fixed amount of memory.
 // - PIN: the host checks a PIN block with crypto.h pin_block_matches() against the account's
 //   configured TEST PIN and keeps nothing of it; the journal never holds a PIN block.
 // - Cards: only the test PANs of scenarios/model.h is_test_card() have accounts.
 //
-// Messages handled (request -> answer; DE = data element):
-//   0800 sign-on            -> 0810, DE62 = working keys (encode_working_keys)
+// Messages handled (request -> answer; DE = data element; message_builder.h has the codes)
+//   0800 sign-on            -> 0810, DE62 = working keys for the DE60.3 asked (encode_working_keys)
 //   0200 000000/00 sale     -> 0210, DE38 auth code, DE37 RRN
-//   0200 200000/00 void     -> 0210; original by DE61 batch+trace, checked against DE37 and DE38
-//   0220 200000/00 refund   -> 0230; original sale by DE37 RRN and DE61 MMDD
+//   0200 200000/00 void     -> 0210; the original sale by DE61 batch + trace (see "Originals")
+//   0220 200000/00 refund   -> 0230; the original sale or completion by DE37 RRN and DE61 MMDD
 //   0100 030000/06 pre-auth -> 0110; places a hold
 //   0100 030000/60 incremental pre-auth -> 0110; original by DE38 + DE61 MMDD, raises the hold
 //   0200 000000/06 completion (request) and 0220 000000/06 completion advice -> 0210 / 0230;
 //       original pre-auth by DE38 (original auth code) + DE61 MMDD (+ batch/trace when not zero)
 //   0100 200000/06 pre-auth cancel -> 0110; releases the hold
-//   0200 200000/06 completion void -> 0210
+//   0200 200000/06 completion void -> 0210; the original completion by DE61 batch + trace
 //   0200 310000/00 balance inquiry -> 0210, DE54 = balance (encode_balance)
 //   0400 reversal           -> 0410; see "Reversal" below
 //   0500 settlement         -> 0510, DE48 = the totals with the 对账 flag (1 balanced, 2 not)
 //
-// Reversal (0400): the original is found by terminal id (DE41), batch (DE60.2) and STAN (DE11) —
-// the 0400 copies the original request, which a swiped card sends without DE2. The first 0400
-// undoes the original exactly once (debit credited back, hold released, void re-debited, ...) and
-// marks its journal entry `reversed`; a repeat answers 00 and changes nothing (idempotent). A 0400
-// whose original the host never saw (the request was lost on the way) answers 25: the terminal
-// treats 00, 12 and 25 alike as "nothing left to reverse" and deletes its record.
+// Originals: a request that refers to an earlier transaction names it by its trace (terminal,
+// batch, STAN), card, amount, operation and date, and every one of them must fit, else nothing
+// moves: not found, another card or another kind of transaction -> 25; a void or completion void
+// for another amount than the original's, or a cancel for another amount than the authorised
+// one -> 64; a void of an earlier day, or of something voided or settled -> 22; a refund above
+// what is left of the original -> 61; a completion above completion_limit_percent -> 61.
+//
+// Reversal (0400): the original is the newest request with the 0400's terminal id (DE41), batch
+// (DE60.2) and STAN (DE11) whose operation is the one the 0400's DE3, DE25 and DE60.1 name; the
+// 0400's card (DE2) and amount (DE4) must be the original's and the original at most
+// reversal_days old. The first matching 0400 undoes the original exactly once (debit credited
+// back, hold released, void re-debited, ...) and marks its journal entry `reversed`; a repeat
+// answers 00 and changes nothing (idempotent). A 0400 that matches nothing — its original never
+// arrived, or it names another card, amount or operation — answers 25 and changes nothing: the
+// terminal treats 00, 12 and 25 alike as "nothing left to reverse" and deletes its record.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "device_bridge/iso_message.h"
@@ -95,19 +110,31 @@ std::optional<int64_t> decode_balance(std::string_view de54);
 std::string encode_display_text(const Text& text);
 std::optional<Text> decode_display_text(std::string_view de63);
 
-// DE62 of the sign-on answer: the working PIN key (16 bytes) and MAC key (8 or 16 bytes),
-// each encrypted under the terminal master key block by block, each followed by its 4-byte check
-// value (the first 4 bytes of the key encrypting 8 zero bytes). An 8-byte MAC key is followed by
-// 8 zero bytes, as a CUP host does in double-length mode.
+// DE62 of the sign-on answer. The terminal master key (TMK) encrypts each working key block by
+// block (two-key 3DES); each key block is followed by its 4-byte check value: the first 4 bytes of
+// the clear key encrypting 8 zero bytes. The layout follows the sign-on's DE60.3, as CUP hosts do:
+//   001  single-length keys, 24 bytes: PIK (8) + check value, MAK (8) + check value
+//   003  double-length, 40 bytes: PIK (16) + check value, MAK (8) + 8 zero bytes + check value
+//   004  as 003 plus the track key, 60 bytes: ... , TDK (16) + check value
+// The MAK is single-length in every mode (the MAC is single DES, crypto.h compute_mac).
 struct WorkingKeys {
-  std::string pin_key;
-  std::string mac_key;
+  std::string pin_key;    // 8 bytes after a 001 sign-on, else 16
+  std::string mac_key;    // 8 bytes
+  std::string track_key;  // 16 bytes after a 004 sign-on, else empty
 };
-std::string encode_working_keys(const WorkingKeys& keys, std::string_view master_key);
-// nullopt when the block has the wrong size or a check value does not match.
+// `network_code` is the sign-on's DE60.3 ("001", "003" or "004"); `keys` holds the host's full
+// keys (PIK and TDK 16 bytes, MAK 8 or 16: only the first 8 are handed out), cut to the mode.
+// "" for any other code.
+std::string encode_working_keys(const WorkingKeys& keys, std::string_view master_key,
+                                std::string_view network_code = "003");
+// The layout is read from the length (24, 40 or 60 bytes). nullopt when the block has another
+// size or a check value does not match.
 std::optional<WorkingKeys> decode_working_keys(std::string_view de62, std::string_view master_key);
 // The terminal master key every emulated terminal is "injected" with (TEST ONLY, 16 bytes).
 std::string_view test_master_key();
+// The track data key a 004 sign-on hands out (TEST ONLY, 16 bytes; posdrill never encrypts
+// track data, so nothing uses it).
+std::string_view test_track_key();
 
 // DE48 of a settlement (0500 / 0510): for domestic cards the debit amount (n12, fen), debit count
 // (n3), credit amount (n12), credit count (n3) and the 对账应答代码 (n1: "0" in the request, "1"
@@ -148,7 +175,14 @@ struct CardAccount {
   int pin_tries = 3;          // wrong PINs in one day before the lock
   std::string lock_code = "75";
   std::optional<AcquirerDecline> decline;  // every card request is declined with it
+  // A debit card (借记卡): a sale, pre-auth or balance inquiry without a PIN answers 55, except a
+  // contactless sale up to HostConfig::no_pin_limit_minor (闪付免密).
+  bool debit = false;
 };
+
+// Whether the issuer of a test card treats it as a debit card (pos-facts §8: 6200000000000047,
+// and the 621094 and 19-digit 62055 test cards).
+bool is_test_debit_card(std::string_view pan);
 
 // The acquirer's 刷卡频繁 rule: a sale on a card that already has `max_sales` approved, unreversed
 // sales within the last `window_minutes` is declined with `code` and `text`.
@@ -163,8 +197,10 @@ struct VelocityRule {
 struct HostConfig {
   std::vector<CardAccount> accounts;
   VelocityRule velocity;
-  int preauth_days = 30;               // completion / cancel / incremental after this many days -> 22
-  int completion_limit_percent = 115;  // completion above this percent of the authorised amount -> 61
+  int preauth_days = 30;                 // completion / cancel / incremental after this many days -> 22
+  int completion_limit_percent = 115;    // completion above this percent of the authorised amount -> 61
+  int reversal_days = 1;                 // a 0400 for an original older than this many days -> 25
+  int64_t no_pin_limit_minor = 100'000;  // debit cards: contactless sales up to CNY 1000.00 need no PIN
   // Whether answers carry DE2 (the card number). Real CUP hosts do, and the terminal overwrites
   // its stored card number with it; the omit_pan fault (HostDirective) leaves it out per answer.
   bool answer_with_pan = true;
@@ -174,6 +210,11 @@ struct HostConfig {
   std::string acquirer_id = "48020000";  // DE32
   Text bank_name{"银行", "Bank"};        // the SMS sender
   uint64_t seed = 20261120;              // auth codes and RRNs
+  // Memory bounds: the oldest are forgotten past these counts (a forgotten pre-auth's hold is
+  // released, as at its expiry). Transactions are what originals are looked up in.
+  std::size_t max_transactions = 20'000;
+  std::size_t journal_limit = 10'000;
+  std::size_t sms_limit = 1'000;
 };
 
 // The host a scenario starts with: the setup's card with its PIN (default_test_pin when empty),
@@ -233,6 +274,8 @@ struct HostJournalEntry {
   std::string response_code;    // DE39 of the answer
   std::string card_last4;
   std::string reversal_reason;  // 0400: the terminal's reason (DE39 of the request: 06, 98, A0)
+  std::string note;             // why a rule declined it, in one English sentence ("" otherwise)
+  uint64_t seq = 0;             // 1 for the host's first request, 2 for the next, ...
   bool reversed = false;        // a later 0400 undid this request
   bool forced = false;          // the answer code came from a HostDirective
 };
@@ -259,10 +302,16 @@ class AcquirerHost {
   // validity, as handle() does first.
   void tick(int64_t now_ms) { expire_holds(now_ms); }
 
-  // Every request handled, oldest first.
-  const std::vector<HostJournalEntry>& journal() const { return journal_; }
-  // Every SMS sent, oldest first.
-  const std::vector<BankSms>& sms() const { return sms_; }
+  // The most recent requests handled (at most journal_limit), oldest first.
+  const std::deque<HostJournalEntry>& journal() const { return journal_; }
+  // How many requests the host has journaled in all (the newest entry's seq).
+  uint64_t journal_total() const { return journal_seq_; }
+  // The entry with that seq, or nullptr when it was never made or has been forgotten.
+  const HostJournalEntry* journal_entry(uint64_t seq) const;
+  // The most recent SMS sent (at most sms_limit), oldest first.
+  const std::deque<BankSms>& sms() const { return sms_; }
+  // How many transactions the host remembers now (at most max_transactions).
+  std::size_t transactions_kept() const { return txns_.size(); }
 
   // Available funds of a test card (balance minus holds); nullopt for a card without an account.
   std::optional<int64_t> available_minor(std::string_view pan) const;
@@ -270,22 +319,28 @@ class AcquirerHost {
   int64_t held_minor(std::string_view pan) const;
   // Wrong PINs counted on the card on the day of `now_ms`.
   int wrong_pins(std::string_view pan, int64_t now_ms) const;
+  // Approved debits on the card (sales, pre-auth completions) that are neither reversed nor voided;
+  // with `amount_minor`, only those of exactly that amount.
+  int standing_debits(std::string_view pan, std::optional<int64_t> amount_minor = std::nullopt) const;
+  // Requests handled since the host started (never shrinks, whatever the journal keeps).
+  int64_t requests_handled() const { return requests_handled_; }
   const HostConfig& config() const { return config_; }
 
  private:
   struct Account {
     CardAccount card;
     int64_t available = 0;
-    std::map<int64_t, int> wrong_pins_by_day;
+    std::map<int64_t, int> wrong_pins_by_day;  // today's and yesterday's only
   };
   // A card request the issuer processed (approved or declined), for originals and reversals.
   struct Txn {
+    uint64_t id = 0;  // 1, 2, ... in arrival order
     HostOp op = HostOp::unknown;
-    std::string pan, terminal_id, batch, stan, rrn, auth_code, rc, date_mmdd;
+    std::string mti, pan, terminal_id, batch, stan, rrn, auth_code, rc, date_mmdd;
     int64_t time_ms = 0;
     int64_t amount = 0;
-    std::size_t journal_index = 0;
-    std::optional<std::size_t> original;  // index in txns_ of the transaction it refers to
+    uint64_t journal_seq = 0;
+    uint64_t original = 0;  // id of the transaction it refers to; 0: none
     bool approved = false, reversed = false, voided = false, completed = false, cancelled = false, settled = false;
     int64_t hold = 0;        // pre-auth: still held
     int64_t authorised = 0;  // pre-auth: amount plus increments
@@ -295,13 +350,22 @@ class AcquirerHost {
   struct Request;  // parsed view of one request (host.cpp)
 
   std::string handle_card(Request& r);
+  std::string book(Request& r, Txn& t, Account& acct);
+  std::string book_preauth_family(Request& r, Txn& t, Account& acct);
+  std::string book_void(Request& r, Txn& t, Account& acct);
+  std::string book_refund(Request& r, Txn& t, Account& acct);
   std::string handle_reversal(Request& r);
   std::string handle_settlement(Request& r);
+  std::optional<std::string> card_checks(Request& r, const Account& acct);
   std::optional<std::string> risk_and_pin_checks(Request& r, Account& acct);
   std::string count_wrong_pin(Account& acct, int64_t now_ms);
-  std::optional<std::size_t> find_preauth(const Request& r, std::string& rc) const;
-  std::optional<std::size_t> find_by_trace(std::string_view terminal_id, std::string_view batch,
-                                           std::string_view stan) const;
+  Txn* find_preauth(Request& r, std::string& rc);
+  // Transactions with this trace, newest first.
+  std::vector<Txn*> by_trace(std::string_view terminal_id, std::string_view batch, std::string_view stan);
+  Txn* txn(uint64_t id);
+  void remember(Txn t);
+  void forget_oldest();
+  void add_journal(HostJournalEntry entry);
   void undo(Txn& t, int64_t now_ms);
   void expire_holds(int64_t now_ms);
   int approved_sales_in_window(std::string_view pan, int64_t now_ms) const;
@@ -314,13 +378,16 @@ class AcquirerHost {
 
   HostConfig config_;
   std::map<std::string, Account, std::less<>> accounts_;
-  std::vector<Txn> txns_;
-  std::vector<HostJournalEntry> journal_;
-  std::vector<BankSms> sms_;
-  std::set<std::string> seen_requests_;  // terminal|batch|stan|mti, for 94 duplicate transmission
-  std::set<std::string> issued_codes_;   // recent auth codes and RRNs, to avoid repeats
-  int64_t last_expiry_day_ = INT64_MIN;  // expire_holds() scans once per day
+  std::deque<Txn> txns_;  // ids txns_.front().id .. txns_.back().id, contiguous
+  uint64_t next_txn_id_ = 1;
+  std::unordered_multimap<std::string, uint64_t> trace_index_;  // "terminal|batch|stan" -> txn id
+  std::deque<HostJournalEntry> journal_;
+  uint64_t journal_seq_ = 0;
+  std::deque<BankSms> sms_;
+  std::unordered_set<uint64_t> issued_codes_;  // recent auth codes and RRNs, to avoid repeats
+  int64_t last_expiry_day_ = INT64_MIN;        // expire_holds() scans once per day
   uint64_t random_state_ = 0;
+  int64_t requests_handled_ = 0;
 };
 
 }  // namespace posdrill

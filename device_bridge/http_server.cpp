@@ -35,6 +35,27 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
+// Where a request head ends: at the blank line after the header fields, with CRLF or bare LF
+// line endings (RFC 9112 §2.2 lets a server take a lone LF as a line terminator). `text` is the
+// head without its last line ending, `length` the bytes up to and with the blank line.
+bool find_head(std::string_view in, std::size_t& text, std::size_t& length) {
+  for (std::size_t p = in.find('\n'); p != std::string_view::npos; p = in.find('\n', p + 1)) {
+    std::size_t q = p + 1;
+    if (q < in.size() && in[q] == '\r') ++q;
+    if (q < in.size() && in[q] == '\n') {
+      text = p;
+      length = q + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view without_cr(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
 // RFC 9110 token characters (method and header names).
 bool is_token(std::string_view s) {
   if (s.empty()) return false;
@@ -65,6 +86,8 @@ const char* http_reason_phrase(int status) {
       return "Length Required";
     case 413:
       return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
     case 500:
       return "Internal Server Error";
     case 503:
@@ -85,6 +108,8 @@ struct HttpServer::Client {
   int64_t due_ms = 0;
   std::string deferred_bytes;
   bool deferred_close = false;
+  int64_t request_started_ms = 0;  // when the request now incomplete began; 0 when none is
+  uint64_t id = 0;
 };
 
 HttpServer::HttpServer(Handler handler, Options options) : handler_(std::move(handler)), options_(std::move(options)) {}
@@ -100,18 +125,39 @@ bool HttpServer::listen(const Endpoint& at, std::string& error) { return listene
 
 void HttpServer::stop() { listener_.wake(); }
 
-void HttpServer::accept_clients() {
-  counters_.refused += listener_.accept_waiting([this] { return int(clients_.size()) < options_.max_connections; },
-                                                [this](int fd) {
-                                                  auto* c = new Client;
-                                                  c->fd = fd;
-                                                  c->last_activity_ms = now_ms();
-                                                  clients_.push_back(c);
-                                                  ++counters_.accepted;
-                                                });
+void HttpServer::log(const Client& c, const std::string& why) const {
+  if (options_.log) options_.log("connection " + std::to_string(c.id) + ": " + why);
 }
 
-void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_after) {
+void HttpServer::accept_clients() {
+  const auto has_room = [this] {
+    if (int(clients_.size()) < std::max(1, options_.max_connections)) return true;
+    auto victim = oldest_idle(clients_, [](const Client& c) { return c.in.empty() && c.out.empty() && !c.deferred; });
+    if (!victim) {
+      if (options_.log) options_.log("a new connection was refused: every slot is busy with a request in progress");
+      return false;
+    }
+    Client* c = clients_[*victim];
+    counters_.add(&Counters::evicted);
+    log(*c, "closed while idle: its slot went to a new connection (the limit is " +
+                std::to_string(options_.max_connections) + ")");
+    ::close(c->fd);
+    clients_.erase(clients_.begin() + std::ptrdiff_t(*victim));
+    delete c;
+    return true;
+  };
+  const uint64_t refused = listener_.accept_waiting(has_room, [this](int fd) {
+    auto* c = new Client;
+    c->fd = fd;
+    c->last_activity_ms = now_ms();
+    c->id = next_id_++;
+    clients_.push_back(c);
+    counters_.add(&Counters::accepted);
+  });
+  if (refused) counters_.add(&Counters::refused, refused);
+}
+
+void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_after, bool answered) {
   std::string head = "HTTP/1.1 " + std::to_string(a.status) + " " + http_reason_phrase(a.status) + "\r\n";
   if (!a.body.empty() || a.status != 204) head += "Content-Type: " + a.content_type + "\r\n";
   head += "Content-Length: " + std::to_string(a.body.size()) + "\r\n";
@@ -126,19 +172,18 @@ void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_a
     c.deferred_close = close_after;
     return;
   }
+  if (answered) counters_.add(&Counters::answered);
   c.out += bytes;
   if (close_after) c.closing = true;
-  ++counters_.answered;
 }
 
 void HttpServer::reject(Client& c, int status) {
-  ++counters_.rejected;
+  counters_.add(&Counters::rejected);
   HttpServerAnswer a;
   a.status = status;
   a.content_type = "text/plain; charset=utf-8";
   a.body = std::string(http_reason_phrase(status)) + "\n";
-  queue_answer(c, a, true);
-  --counters_.answered;  // counted as rejected, not answered
+  queue_answer(c, a, true, false);
   c.in.clear();
 }
 
@@ -166,20 +211,19 @@ bool HttpServer::read_from(Client& c) {
 
 bool HttpServer::parse_next(Client& c) {
   while (!c.closing && !c.muted && !c.deferred && !c.in.empty()) {
-    std::size_t end = c.in.find("\r\n\r\n");
-    if (end == std::string::npos) {
+    std::size_t end = 0, head_len = 0;
+    if (!find_head(c.in, end, head_len)) {
       if (c.in.size() > options_.max_header_bytes) reject(c, 400);
       return true;  // wait for the rest of the head
     }
-    std::size_t head_len = end + 4;
     if (head_len > options_.max_header_bytes) {
       reject(c, 400);
       return true;
     }
     std::string_view head(c.in.data(), end);
     // Request line
-    std::size_t eol = head.find("\r\n");
-    std::string_view line = head.substr(0, eol);
+    std::size_t eol = head.find('\n');
+    std::string_view line = without_cr(head.substr(0, eol));
     std::size_t s1 = line.find(' ');
     std::size_t s2 = s1 == std::string_view::npos ? s1 : line.find(' ', s1 + 1);
     if (s2 == std::string_view::npos || line.find(' ', s2 + 1) != std::string_view::npos) {
@@ -198,12 +242,12 @@ bool HttpServer::parse_next(Client& c) {
     // Header fields
     std::optional<std::size_t> content_length;
     bool chunked = false, expect_continue = false;
-    std::string connection;
-    std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
+    std::string connection, media_type;
+    std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 1);
     while (!rest.empty()) {
-      std::size_t e = rest.find("\r\n");
-      std::string_view field = rest.substr(0, e);
-      rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
+      std::size_t e = rest.find('\n');
+      std::string_view field = without_cr(rest.substr(0, e));
+      rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 1);
       std::size_t colon = field.find(':');
       if (colon == std::string_view::npos || !is_token(field.substr(0, colon))) {
         reject(c, 400);  // also refuses obsolete line folding (a field starting with a space)
@@ -224,6 +268,8 @@ bool HttpServer::parse_next(Client& c) {
         expect_continue = lower(value) == "100-continue";
       } else if (name == "connection") {
         connection = lower(value);
+      } else if (name == "content-type") {
+        media_type = lower(trim(std::string_view(value).substr(0, value.find(';'))));
       }
       req.headers.emplace_back(std::move(name), std::move(value));
     }
@@ -246,21 +292,29 @@ bool HttpServer::parse_next(Client& c) {
     req.body = c.in.substr(head_len, body_len);
     c.in.erase(0, head_len + body_len);
     c.continue_sent = false;
-    ++counters_.requests;
+    counters_.add(&Counters::requests);
     bool keep_alive = version == "HTTP/1.1" ? connection != "close" : connection == "keep-alive";
 
     if (std::find(options_.paths.begin(), options_.paths.end(), req.target) == options_.paths.end()) {
       HttpServerAnswer a{404, "text/plain; charset=utf-8", "Not Found\n"};
-      ++counters_.rejected;
-      queue_answer(c, a, !keep_alive);
-      --counters_.answered;
+      counters_.add(&Counters::rejected);
+      queue_answer(c, a, !keep_alive, false);
       continue;
     }
     if (req.method != "POST") {
       HttpServerAnswer a{405, "text/plain; charset=utf-8", "Method Not Allowed: use POST\n"};
-      ++counters_.rejected;
-      queue_answer(c, a, !keep_alive);
-      --counters_.answered;
+      counters_.add(&Counters::rejected);
+      queue_answer(c, a, !keep_alive, false);
+      continue;
+    }
+    if (!options_.content_type.empty() && media_type != options_.content_type) {
+      HttpServerAnswer a{415, "text/plain; charset=utf-8",
+                         "Unsupported Media Type: send Content-Type: " + options_.content_type + "\n"};
+      counters_.add(&Counters::rejected);
+      if (options_.log)
+        options_.log("connection " + std::to_string(c.id) + ": refused a body of Content-Type '" +
+                     (media_type.empty() ? std::string("(none)") : media_type.substr(0, 64)) + "' (415)");
+      queue_answer(c, a, !keep_alive, false);
       continue;
     }
     HttpServerAnswer answer;
@@ -270,9 +324,9 @@ bool HttpServer::parse_next(Client& c) {
       answer = HttpServerAnswer{500, "text/plain; charset=utf-8", "Internal Server Error\n"};
     }
     if (answer.silent) {
+      counters_.add(&Counters::withheld);
       c.muted = true;
       c.in.clear();
-      ++counters_.withheld;
       return true;
     }
     queue_answer(c, answer, !keep_alive);
@@ -300,8 +354,12 @@ void HttpServer::serve(int run_for_ms) {
     int64_t now = now_ms();
     if (now >= end) return;
     int64_t wake = std::min<int64_t>(end, now + 1000);
-    for (Client* c : clients_)
+    for (Client* c : clients_) {
       if (c->deferred) wake = std::min(wake, c->due_ms);
+      if (c->request_started_ms)
+        wake = std::min<int64_t>(wake, c->request_started_ms + options_.request_timeout_ms + 1);
+      wake = std::min<int64_t>(wake, c->last_activity_ms + options_.idle_timeout_ms + 1);
+    }
     std::vector<pollfd> fds;
     fds.push_back({listener_.fd(), POLLIN, 0});
     fds.push_back({listener_.wake_fd(), POLLIN, 0});
@@ -312,11 +370,11 @@ void HttpServer::serve(int run_for_ms) {
       listener_.drain_wake();
       return;
     }
-    if (fds[0].revents & POLLIN) accept_clients();
     now = now_ms();
     std::vector<Client*> keep;
     keep.reserve(clients_.size());
-    // fds[k + 2] belongs to clients_[k] as they were when poll() was called.
+    // fds[k + 2] belongs to clients_[k] as they were when poll() was called; new connections are
+    // accepted after this loop (accepting may close an idle one to make room).
     for (std::size_t k = 0; k < clients_.size(); ++k) {
       Client* c = clients_[k];
       short rev = k + 2 < fds.size() ? fds[k + 2].revents : 0;
@@ -327,23 +385,36 @@ void HttpServer::serve(int run_for_ms) {
         c->closing = c->closing || c->deferred_close;
         c->deferred = false;
         c->deferred_bytes.clear();
-        ++counters_.answered;
+        counters_.add(&Counters::answered);
         c->last_activity_ms = now;
       }
       if (alive) parse_next(*c);
+      // An incomplete request starts the clock (not while an answer it queued behind waits).
+      const bool incomplete = !c->in.empty() && !c->muted && !c->closing && !c->deferred;
+      c->request_started_ms = incomplete ? (c->request_started_ms ? c->request_started_ms : now) : 0;
       if (alive && !c->out.empty()) alive = write_to(*c);
       if (alive && c->closing && c->out.empty()) alive = false;
       bool waiting = c->deferred || !c->out.empty();
-      if (alive && !waiting && now - c->last_activity_ms > options_.idle_timeout_ms) alive = false;
+      if (alive && c->request_started_ms && now - c->request_started_ms > options_.request_timeout_ms) {
+        counters_.add(&Counters::timed_out);
+        log(*c,
+            "closed: a request begun " + std::to_string(now - c->request_started_ms) + " ms ago is still incomplete");
+        alive = false;
+      } else if (alive && !waiting && now - c->last_activity_ms > options_.idle_timeout_ms) {
+        counters_.add(&Counters::timed_out);
+        log(*c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
+        alive = false;
+      }
       if (alive) {
         keep.push_back(c);
       } else {
-        ++counters_.dropped;
+        counters_.add(&Counters::dropped);
         ::close(c->fd);
         delete c;
       }
     }
     clients_ = std::move(keep);
+    if (fds[0].revents & POLLIN) accept_clients();
   }
 }
 

@@ -4,13 +4,19 @@
 //
 // What it speaks
 // - Requests with Content-Length only (no chunked bodies: 411), keep-alive by default in
-//   HTTP/1.1, "Connection: close" honoured, "Expect: 100-continue" answered.
+//   HTTP/1.1, "Connection: close" honoured, "Expect: 100-continue" answered. Lines may end in
+//   CRLF or a bare LF. A POST body must declare Content-Type application/json (415 otherwise).
 // - Bounds: request line + headers at most max_header_bytes (16 KiB, else 400 and close), body at
 //   most max_body_bytes (64 KiB, else 413 and close). Malformed request lines or headers: 400 and
 //   close. A path outside `paths`: 404. A method other than POST: 405 with "Allow: POST".
 // - The handler sees only well-formed POSTs to a known path. Its answer may be sent at once,
 //   after a delay (a slow terminal), or never (a terminal whose host went silent: the connection
 //   stays open without an answer until the peer gives up or the idle time-out closes it).
+// - Connection limits, each logged when it closes a connection: a request (head and body) that
+//   has begun must be complete within request_timeout_ms; at max_connections a newcomer takes
+//   the slot of the connection idle longest (nothing half-read, nothing to send, no answer
+//   waiting for its time; a withheld answer counts as idle), and is refused when none is; a
+//   connection silent for idle_timeout_ms is closed.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +55,11 @@ class HttpServer {
     std::size_t max_body_bytes = 64 * 1024;
     int max_connections = 32;
     int idle_timeout_ms = 60'000;
+    int request_timeout_ms = 5'000;
+    // The media type a POST body must declare (Content-Type, parameters ignored); else 415.
+    // Empty: any.
+    std::string content_type = "application/json";
+    std::function<void(const std::string&)> log;  // one line per connection a limit closes
   };
 
   HttpServer(Handler handler, Options options);
@@ -66,9 +77,15 @@ class HttpServer {
   void stop();
 
   struct Counters {
-    uint64_t accepted = 0, requests = 0, answered = 0, rejected = 0, withheld = 0, dropped = 0, refused = 0;
+    uint64_t accepted = 0, requests = 0, answered = 0, rejected = 0, withheld = 0, dropped = 0, refused = 0,
+             evicted = 0, timed_out = 0;
   };
-  Counters counters() const { return counters_; }
+  // Safe from any thread; each event is counted before the peer can see its effect.
+  Counters counters() const { return counters_.get(); }
+  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
+  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
+    return counters_.wait_until(until, timeout_ms);
+  }
 
  private:
   struct Client;
@@ -76,14 +93,17 @@ class HttpServer {
   bool read_from(Client& c);   // false: close it
   bool parse_next(Client& c);  // false: close it once the output is written
   bool write_to(Client& c);    // false: close it
-  void queue_answer(Client& c, const HttpServerAnswer& a, bool close_after);
+  // `answered`: count it as an answer (refusals are counted as rejected instead).
+  void queue_answer(Client& c, const HttpServerAnswer& a, bool close_after, bool answered = true);
   void reject(Client& c, int status);
+  void log(const Client& c, const std::string& why) const;
 
   Handler handler_;
   Options options_;
   Listener listener_;
   std::vector<Client*> clients_;
-  Counters counters_;
+  uint64_t next_id_ = 1;
+  SharedCounters<Counters> counters_;
 };
 
 }  // namespace posdrill

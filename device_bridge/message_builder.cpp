@@ -139,12 +139,119 @@ IsoMessage start_request(CupOperation op, std::string_view batch) {
   return m;
 }
 
+std::string card_number_of(const IsoMessage& request) {
+  if (request.has(2)) return request.get(2);
+  const std::string& track = request.get(35);
+  std::size_t sep = track.find_first_of("=D");
+  return sep == std::string::npos ? std::string() : track.substr(0, sep);
+}
+
 IsoMessage reversal_of(const IsoMessage& original, std::string_view reason) {
   IsoMessage m = original;
   m.mti = "0400";
+  if (!m.has(2)) {
+    std::string pan = card_number_of(original);
+    if (!pan.empty()) m.set(2, pan);
+  }
   for (int de : {35, 36, 37, 52, 53, 64}) m.erase(de);
   m.set(39, std::string(reason));
   return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a request carries
+// ---------------------------------------------------------------------------------------------
+
+std::vector<int> mandatory_fields(CupOperation op) {
+  switch (op) {
+    case CupOperation::sale:
+    case CupOperation::preauth:
+      return {3, 4, 11, 22, 25, 41, 42, 49, 60};
+    case CupOperation::void_sale:
+    case CupOperation::completion_void:
+    case CupOperation::refund:
+    case CupOperation::preauth_incremental:
+    case CupOperation::preauth_cancel:
+    case CupOperation::preauth_completion:
+    case CupOperation::preauth_completion_advice:
+      return {3, 4, 11, 22, 25, 41, 42, 49, 60, 61};
+    case CupOperation::balance_inquiry:
+      return {3, 11, 22, 25, 41, 42, 60};
+    case CupOperation::reversal:
+      return {3, 4, 11, 22, 25, 39, 41, 42, 49, 60};
+    case CupOperation::settlement:
+      return {11, 41, 42, 48, 49, 60};
+    case CupOperation::sign_on:
+    case CupOperation::batch_upload:
+      return {11, 41, 42, 60};
+  }
+  return {};
+}
+
+bool card_required(CupOperation op) {
+  return op != CupOperation::settlement && op != CupOperation::sign_on && op != CupOperation::batch_upload;
+}
+
+bool forbidden_in_request(int de, CupOperation op) {
+  return de == 54 || de == 70 || de == 90 || (de == 39 && op != CupOperation::reversal);
+}
+
+std::string request_field_problem(const IsoMessage& request, CupOperation op) {
+  const std::string name(cup_operation_name(op));
+  for (int de : mandatory_fields(op))
+    if (!request.has(de)) return "DE" + std::to_string(de) + " is missing: a " + name + " request must carry it";
+  if (card_required(op) && card_number_of(request).empty())
+    return "the card is missing: a " + name + " request carries DE2 or track 2 (DE35)";
+  for (const auto& [de, value] : request.fields)
+    if (forbidden_in_request(de, op))
+      return "DE" + std::to_string(de) + " must not be in a request (" +
+             (de == 39 ? "a response code travels only in answers and reversals" : "it is not a CUP request field") +
+             ")";
+  const std::string& de60 = request.get(60);
+  if (request.has(60) && (de60.size() < 11 || !is_digits(de60, de60.size())))
+    return "DE60 must hold 60.1, 60.2 and 60.3: at least 11 digits";
+  const OperationCodes c = operation_codes(op);
+  if (op != CupOperation::reversal && request.has(60)) {
+    if (std::string_view(de60).substr(0, 2) != c.type_code)
+      return "DE60.1 is " + de60.substr(0, 2) + ", but a " + name + " with DE3 " + request.get(3) + " and DE25 " +
+             request.get(25) + " has type code " + std::string(c.type_code);
+    std::string_view network = std::string_view(de60).substr(8, 3);
+    bool network_ok = op == CupOperation::sign_on ? (network == "001" || network == "003" || network == "004")
+                                                  : network == c.network_code;
+    if (!network_ok)
+      return "DE60.3 is " + std::string(network) + ", expected " +
+             (op == CupOperation::sign_on ? std::string("001, 003 or 004") : std::string(c.network_code));
+  }
+  if (request.has(49) && request.get(49) != "156")
+    return "DE49 is " + request.get(49) + ": this acquirer takes CNY (156) only";
+  if (request.has(4) && !is_digits(request.get(4), 12)) return "DE4 must be 12 digits of fen";
+  return "";
+}
+
+ReversedOperation reversed_operation(const IsoMessage& reversal) {
+  ReversedOperation out;
+  std::string_view type = std::string_view(reversal.get(3)).substr(0, 2);
+  const std::string& condition = reversal.get(25);
+  std::string_view type_code = std::string_view(reversal.get(60)).substr(0, 2);
+  bool family = false;
+  for (const Row& r : rows) {
+    if (!r.codes.reversible || r.codes.processing_code.substr(0, 2) != type || r.codes.condition_code != condition)
+      continue;
+    family = true;
+    if (r.codes.type_code == type_code) {
+      out.op = r.op;
+      return out;
+    }
+  }
+  if (family) {
+    out.code = "30";
+    out.problem = "DE60.1 " + std::string(type_code) + " names no reversible operation with DE3 " + reversal.get(3) +
+                  " and DE25 " + condition;
+  } else {
+    out.code = "12";
+    out.problem = "DE3 " + reversal.get(3) + " with DE25 " + condition + " is no operation a terminal reverses";
+  }
+  return out;
 }
 
 }  // namespace posdrill

@@ -203,14 +203,20 @@ class DomBuilder {
   bool boolean(bool v) { return place(json(v), nullptr); }
   bool number_integer(json::number_integer_t v) {
     std::string t = std::to_string(v);
+    if (in_masked_pan()) return refuse_pan(t);
     return place(json(v), &t);
   }
   bool number_unsigned(json::number_unsigned_t v) {
     std::string t = std::to_string(v);
+    if (in_masked_pan()) return refuse_pan(t);
     return place(json(v), &t);
   }
   bool number_float(json::number_float_t v, const std::string& text) { return place(json(v), &text); }
-  bool string(std::string& v) { return place(json(std::move(v)), nullptr); }
+  bool string(std::string& v) {
+    // A full card number never enters the DOM, in a request or an answer, wherever it sits.
+    if (in_masked_pan() && !is_masked_pan(v)) return refuse_pan(v);
+    return place(json(std::move(v)), nullptr);
+  }
   bool binary(json::binary_t&) { return fail("", "JSON text"); }
   bool start_object(std::size_t) { return open(json::object()); }
   bool key(std::string& k) {
@@ -234,6 +240,11 @@ class DomBuilder {
     if (!failed) error = {std::move(path), std::move(expected)};
     failed = true;
     return false;
+  }
+  bool in_masked_pan() const { return !stack_.empty() && stack_.back().node->is_object() && key_ == "MaskedPan"; }
+  bool refuse_pan(std::string& value) {
+    for (char& c : value) c = '\0';  // not kept: it may be a real card number
+    return fail(child_path(key_), "a masked card number: first 6 and last 4 digits only");
   }
   std::string child_path(const std::string& k) const {
     const std::string& p = stack_.back().path;
@@ -417,8 +428,10 @@ bool read_header(Reader& r, const Node& envelope, Header& h, bool request) {
   std::string version, cls, category, type;
   r.string(*mh, "ProtocolVersion", version, false, 8);
   if (!r.failed && !version.empty() && version.rfind("3.", 0) != 0)
-    return r.fail(Reader::join(*mh, "ProtocolVersion"), "protocol version 3.x");
-  if (!version.empty()) h.protocol_version = version;
+    return r.fail(Reader::join(*mh, "ProtocolVersion"), "protocol version 3.x (this POI speaks 3.0)");
+  // A request may leave it out once its sale system has logged in (the POI checks that); an
+  // answer's missing version means ours.
+  if (!version.empty() || request) h.protocol_version = version;
   r.string(*mh, "MessageClass", cls, true, 16);
   if (!r.failed && cls != "Service" && cls != "Device" && cls != "Event")
     return r.fail(Reader::join(*mh, "MessageClass"), "Service, Device or Event");
@@ -429,6 +442,8 @@ bool read_header(Reader& r, const Node& envelope, Header& h, bool request) {
     return r.fail(Reader::join(*mh, "MessageCategory"),
                   "Login, Payment, Reversal, TransactionStatus, Abort or Display");
   h.category = *c;
+  if (request && h.category == Category::login && version.empty())
+    return r.fail(Reader::join(*mh, "ProtocolVersion"), "the protocol version in a Login: 3.0 (missing)");
   r.string(*mh, "MessageType", type, true, 16);
   if (!r.failed && type != (request ? "Request" : "Response"))
     return r.fail(Reader::join(*mh, "MessageType"), request ? "Request" : "Response");
@@ -508,6 +523,10 @@ std::optional<PaymentRequest> read_payment_request(Reader& r, const Node& b) {
   std::optional<int64_t> amount;
   r.amount(*amounts, "RequestedAmount", amount, true);
   if (r.failed) return std::nullopt;
+  if (*amount <= 0) {
+    r.fail(Reader::join(*amounts, "RequestedAmount"), "an amount above 0.00");
+    return std::nullopt;
+  }
   p.requested_minor = *amount;
   if (auto data = r.object(b, "PaymentData", false))
     r.enumerated(*data, "PaymentType", payment_type_names, p.type, false);
@@ -545,6 +564,8 @@ std::optional<RequestBody> read_request_body(Reader& r, Category c, const Node& 
       v.original = *o;
       r.enumerated(b, "ReversalReason", reversal_reason_names, v.reason, true);
       r.amount(b, "ReversedAmount", v.reversed_minor, false);
+      if (!r.failed && v.reversed_minor && *v.reversed_minor <= 0)
+        r.fail(Reader::join(b, "ReversedAmount"), "an amount above 0.00");
       if (r.failed) return std::nullopt;
       return v;
     }
@@ -758,7 +779,7 @@ namespace {
 json amount_json(int64_t minor) { return json(double(minor) / 100.0); }
 
 json header_json(const Header& h, bool request) {
-  return json{{"ProtocolVersion", h.protocol_version},
+  return json{{"ProtocolVersion", h.protocol_version.empty() ? std::string(protocol_version) : h.protocol_version},
               {"MessageClass", h.category == Category::display ? "Device" : "Service"},
               {"MessageCategory", category_name(h.category)},
               {"MessageType", request ? "Request" : "Response"},

@@ -10,7 +10,10 @@
 // - Errors name the JSON path ("SaleToPOIRequest.PaymentRequest.SaleData.SaleTransactionID") and
 //   what was expected there.
 // - Card data: only a masked PAN (first 6 + last 4, the rest '*' or 'X') is ever read or kept. A
-//   MaskedPan field holding a full card number is refused; SensitiveCardData is never read.
+//   MaskedPan member anywhere in a request or an answer that holds anything else is refused (the
+//   value is not kept); SensitiveCardData is never read.
+// - Requests: ProtocolVersion must be 3.x when present and is required in a Login; amounts must
+//   be above 0.00.
 // - Amounts: nexo carries them as JSON decimal numbers (12.34). They are read from the number's
 //   own text into minor units (fen) — never through a double — and refused with more than two
 //   significant decimals, an exponent or a sign. Written back, 1234 fen prints as 12.34.
@@ -43,6 +46,8 @@ struct Header {
   std::string service_id;  // unique per sale system request (1-10 characters in nexo)
   std::string sale_id;     // the sale system
   std::string poi_id;      // the terminal
+  // "" in a parsed request that left it out (allowed once its SaleID has logged in); built
+  // messages write "3.0" then.
   std::string protocol_version = std::string(nexo::protocol_version);
 };
 

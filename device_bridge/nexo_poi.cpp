@@ -39,7 +39,7 @@ struct NexoPoi::Txn {
   TerminalRecord record;
   std::string date_mmdd;  // of the host's booking (for completions, voids, cancels later)
   std::string rrn;
-  std::optional<std::size_t> journal_index;     // the main request in the host's journal
+  std::optional<uint64_t> journal_seq;          // the main request in the host's journal
   bool uncertain = false;                       // no answer and a reversal record left: the terminal cannot know
   std::optional<OriginalTransaction> original;  // reversal: what it reversed
 };
@@ -143,6 +143,15 @@ NexoPoi::Answer NexoPoi::handle(std::string_view body) {
     }
   };
   if (r.header.poi_id != options_.poi_id) return refuse("NotAllowed", "this terminal is POIID " + options_.poi_id);
+  // nexo: ProtocolVersion is required in a Login, and in any other request of a sale system that
+  // has not logged in (the parser already refused a Login without it).
+  if (r.header.category == Category::login) {
+    if (logged_in_.size() >= max_logged_in) logged_in_.clear();  // a bound, not a policy
+    logged_in_.insert(r.header.sale_id);
+  } else if (r.header.protocol_version.empty() && !logged_in_.count(r.header.sale_id)) {
+    return refuse("LoggedOut", "SaleID " + r.header.sale_id +
+                                   " has not logged in: send a Login first, or ProtocolVersion 3.0 in every request");
+  }
   bool money = r.header.category == Category::payment || r.header.category == Category::reversal;
   if (money && find(r.header.sale_id, r.header.service_id))
     return refuse("NotAllowed", "ServiceID " + r.header.service_id + " was used already; ask TransactionStatus");
@@ -179,8 +188,8 @@ NexoPoi::Answer NexoPoi::login(const Request& r) {
 }
 
 void NexoPoi::perform(Txn& txn, const TerminalRequest& request) {
-  const auto& journal = scenario_->host().journal();
-  std::size_t before = journal.size();
+  const AcquirerHost& host = scenario_->host();
+  const uint64_t before = host.journal_total();
   std::vector<TerminalRecord> records = scenario_->perform(request);
   if (!records.empty()) {
     txn.record = records.back();
@@ -188,13 +197,14 @@ void NexoPoi::perform(Txn& txn, const TerminalRequest& request) {
     txn.record.op = request.op;
     txn.record.screen = {"交易失败", "Transaction failed"};
   }
-  for (std::size_t i = before; i < journal.size(); ++i) {
-    if (journal[i].op == HostOp::reversal || journal[i].op == HostOp::sign_on) continue;
-    txn.journal_index = i;
+  for (uint64_t seq = before + 1; seq <= host.journal_total(); ++seq) {
+    const HostJournalEntry* e = host.journal_entry(seq);
+    if (!e || e->op == HostOp::reversal || e->op == HostOp::sign_on) continue;
+    txn.journal_seq = seq;
     break;
   }
-  if (txn.journal_index) {
-    const HostJournalEntry& e = journal[*txn.journal_index];
+  if (const HostJournalEntry* found = txn.journal_seq ? host.journal_entry(*txn.journal_seq) : nullptr) {
+    const HostJournalEntry& e = *found;
     txn.date_mmdd = format_mmdd(e.time_ms);
     txn.rrn = e.rrn;
     txn.poi_transaction.transaction_id = e.terminal_id + "-" + e.batch + "-" + e.stan;
@@ -213,11 +223,14 @@ ResponseStatus NexoPoi::outcome_status(const Txn& txn) const {
   if (txn.record.reversal_failed) extra.push_back({"autoReversal", "failed"});
   if (txn.uncertain) {
     // What the host's books say now (the terminal's own reversal may have run since).
-    const auto& journal = scenario_->host().journal();
     std::string outcome = "not_received", message = "the host never received it: nothing was charged";
     std::string reversal;
-    if (txn.journal_index) {
-      const HostJournalEntry& e = journal[*txn.journal_index];
+    const HostJournalEntry* entry = txn.journal_seq ? scenario_->host().journal_entry(*txn.journal_seq) : nullptr;
+    if (txn.journal_seq && !entry) {
+      outcome = "unknown";
+      message = "the host no longer keeps this request in its journal: ask the acquirer";
+    } else if (entry) {
+      const HostJournalEntry& e = *entry;
       if (e.reversed) {
         outcome = "reversed";
         message = "the issuer booked it and the reversal undid it: nothing is charged";

@@ -39,14 +39,18 @@
 //
 // Refusals a sale system can meet: a ServiceID already used by the same SaleID -> Failure/
 // NotAllowed (a blind retry must not charge twice); a POIID that is not this POI's ->
-// Failure/NotAllowed; a currency other than CNY -> Failure/PaymentRestriction; a malformed request
-// -> HTTP 400 with the JSON path and what was expected.
+// Failure/NotAllowed; a request without ProtocolVersion from a SaleID that never logged in ->
+// Failure/LoggedOut; a currency other than CNY -> Failure/PaymentRestriction; a malformed request
+// (a ProtocolVersion other than 3.x, none in a Login, an amount of 0.00, a full card number in
+// MaskedPan) -> HTTP 400 with the JSON path and what was expected; a body that is not
+// Content-Type application/json -> HTTP 415 (http_server.h).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,6 +116,8 @@ class NexoPoi {
   std::string masked_pan_, brand_;
   std::vector<std::unique_ptr<Txn>> txns_;
   int local_ids_ = 0;
+  static constexpr std::size_t max_logged_in = 1024;
+  std::set<std::string> logged_in_;  // SaleIDs that sent a Login
 };
 
 }  // namespace posdrill

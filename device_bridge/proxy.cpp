@@ -359,25 +359,25 @@ void HostLinkProxy::log(const std::string& line) {
   if (log_) log_(line);
 }
 
-HostLinkProxy::Counters HostLinkProxy::counters() const {
-  std::lock_guard lock(mutex_);
-  return counters_;
-}
-
-void HostLinkProxy::run_session(int terminal_fd, uint64_t id) {
+void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
   const std::string tag = "connection " + std::to_string(id) + ": ";
-  auto count = [&](auto member, uint64_t n = 1) {
-    std::lock_guard lock(mutex_);
-    counters_.*member += n;
+  auto count = [&](uint64_t Counters::*member, uint64_t n = 1) { counters_.add(member, n); };
+  // Closes the terminal's side once, under the slot's lock (serve() may be shutting it down).
+  auto close_terminal = [&](bool reset) {
+    std::lock_guard lock(slot.fd_mutex);
+    if (slot.terminal_fd < 0) return;
+    reset ? reset_close(terminal_fd) : void(::close(terminal_fd));
+    slot.terminal_fd = -1;
   };
   NetStatus st = NetStatus::ok;
   TcpConnection upstream = TcpConnection::connect(options_.upstream, options_.connect_timeout_ms, st);
   if (!upstream.connected()) {
-    // The terminal must see a failed connection, not a silent one: reset it.
-    reset_close(terminal_fd);
+    // Counted and logged first: whoever sees the reset may look at the counters at once.
     count(&Counters::upstream_failures);
     log(tag + "cannot reach the upstream " + endpoint_text(options_.upstream) + " (" + net_status_text(st) +
         "); the terminal's connection is reset");
+    // The terminal must see a failed connection, not a silent one: reset it.
+    close_terminal(true);
     return;
   }
   const int host_fd = upstream.fd();
@@ -511,6 +511,15 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id) {
 
   while (!stopping_.load() && !s.end) {
     const int64_t now = steady_ms();
+    if (slot.evicted.load()) {
+      log(tag + "closed while idle: its slot went to a new connection (the limit is " +
+          std::to_string(options_.max_sessions) + ")");
+      break;
+    }
+    // What serve() may read to choose a session to end when the proxy is full.
+    slot.idle = s.from_terminal.empty() && s.from_host.empty() && s.to_host.empty() && s.to_terminal.empty() &&
+                s.answers.empty() && s.delayed.empty();
+    slot.last_activity_ms = last_activity;
     for (auto it = s.delayed.begin(); it != s.delayed.end();) {
       if (it->first <= now) {
         s.to_terminal += it->second;
@@ -560,10 +569,10 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id) {
     }
   }
   if (s.end) {
-    reset_close(terminal_fd);  // both sides at once: the terminal sees the line drop
+    close_terminal(true);  // both sides at once: the terminal sees the line drop
     upstream.close();
   } else {
-    ::close(terminal_fd);
+    close_terminal(false);
   }
   log(tag + "closed after " + std::to_string(requests) + " requests, " + std::to_string(answers) + " answers" +
       (s.raw ? " (raw)" : ""));
@@ -602,6 +611,25 @@ void HostLinkProxy::reap(bool all) {
     if (w.thread.joinable()) w.thread.join();
 }
 
+bool HostLinkProxy::evict_idle() {
+  std::shared_ptr<Slot> victim;
+  {
+    std::lock_guard lock(mutex_);
+    for (const Worker& w : threads_) {
+      const Slot& s = *w.slot;
+      if (w.done->load() || s.evicted.load() || !s.idle.load()) continue;
+      if (!victim || s.last_activity_ms.load() < victim->last_activity_ms.load()) victim = w.slot;
+    }
+  }
+  if (!victim) return false;
+  counters_.add(&Counters::evicted);
+  victim->evicted = true;
+  // Wakes the session at once: its poll() sees the terminal side shut down.
+  std::lock_guard lock(victim->fd_mutex);
+  if (victim->terminal_fd >= 0) ::shutdown(victim->terminal_fd, SHUT_RDWR);
+  return true;
+}
+
 void HostLinkProxy::serve(int run_for_ms) {
   if (!listener_.listening()) return;
   const int64_t until = run_for_ms >= 0 ? steady_ms() + run_for_ms : -1;
@@ -619,25 +647,29 @@ void HostLinkProxy::serve(int run_for_ms) {
     if (!(fds[0].revents & POLLIN)) continue;
     int fd = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;  // the peer gave up already, or out of descriptors: keep serving
+    counters_.add(&Counters::connections);
     std::size_t running = 0;
     {
       std::lock_guard lock(mutex_);
-      running = threads_.size();
-      ++counters_.connections;
+      for (const Worker& w : threads_) running += w.done->load() || w.slot->evicted.load() ? 0 : 1;
     }
-    if (running >= std::size_t(std::max(1, options_.max_sessions))) {
+    if (running >= std::size_t(std::max(1, options_.max_sessions)) && !evict_idle()) {
+      counters_.add(&Counters::turned_away);
+      log("connection refused: already " + std::to_string(running) + " busy connections (the limit)");
       reset_close(fd);
-      log("connection refused: already " + std::to_string(running) + " connections (the limit)");
       continue;
     }
     auto done = std::make_shared<std::atomic<bool>>(false);
+    auto slot = std::make_shared<Slot>();
+    slot->terminal_fd = fd;
+    slot->last_activity_ms = steady_ms();
     const uint64_t id = next_id++;
     std::lock_guard lock(mutex_);
-    threads_.push_back({std::thread([this, fd, id, done] {
-                          run_session(fd, id);
+    threads_.push_back({std::thread([this, fd, id, done, slot] {
+                          run_session(fd, id, *slot);
                           done->store(true);
                         }),
-                        done});
+                        done, slot});
   }
   stopping_.store(true);  // sessions end too
   reap(true);

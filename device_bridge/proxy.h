@@ -42,6 +42,7 @@
 #include <thread>
 #include <vector>
 
+#include "device_bridge/counters.h"
 #include "device_bridge/tcp.h"
 #include "scenarios/model.h"
 
@@ -145,10 +146,12 @@ class HostLinkProxy {
  public:
   struct Options {
     Endpoint upstream;
-    std::vector<std::string> test_hosts;   // the allow-list besides loopback (see upstream_allowed)
-    int connect_timeout_ms = 5'000;        // to the upstream
-    int idle_timeout_ms = 120'000;         // a connection with no traffic either way is closed
-    int max_sessions = 16;                 // connections beyond it are closed at once
+    std::vector<std::string> test_hosts;  // the allow-list besides loopback (see upstream_allowed)
+    int connect_timeout_ms = 5'000;       // to the upstream
+    int idle_timeout_ms = 120'000;        // a connection with no traffic either way is closed
+    // At the limit a newcomer takes the slot of the session idle longest (nothing buffered, no
+    // answer outstanding); when none is idle it is refused (reset at once).
+    int max_sessions = 16;
     std::size_t max_buffered = 64 * 1024;  // per direction; reading pauses while it is full
   };
   using Log = std::function<void(const std::string&)>;
@@ -170,26 +173,42 @@ class HostLinkProxy {
 
   struct Counters {
     uint64_t connections = 0, refused = 0, upstream_failures = 0, requests = 0, answers = 0, faults = 0,
-             raw_connections = 0, raw_bytes = 0;
+             raw_connections = 0, raw_bytes = 0, evicted = 0, turned_away = 0;
   };
-  Counters counters() const;
+  // Safe from any thread; each event is counted before the peer can see its effect.
+  Counters counters() const { return counters_.get(); }
+  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
+  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
+    return counters_.wait_until(until, timeout_ms);
+  }
 
  private:
   struct Session;
-  void run_session(int terminal_fd, uint64_t id);
+  // What serve() sees of a running session, to pick one to give up its slot.
+  struct Slot {
+    std::mutex fd_mutex;   // guards terminal_fd against the session closing it meanwhile
+    int terminal_fd = -1;  // -1 once the session has closed it
+    std::atomic<bool> idle{true};
+    std::atomic<int64_t> last_activity_ms{0};
+    std::atomic<bool> evicted{false};
+  };
+  void run_session(int terminal_fd, uint64_t id, Slot& slot);
   void log(const std::string& line);
   void reap(bool all);
+  // Ends the session idle longest to make room; false when none is idle.
+  bool evict_idle();
 
   Options options_;
   ProxyFaultPlan* plan_;
   Log log_;
   Listener listener_;  // its wake byte stays in the pipe: stop() wakes serve() and every session
   std::atomic<bool> stopping_{false};
-  mutable std::mutex mutex_;  // guards counters_, log_ calls and threads_
-  Counters counters_;
+  mutable std::mutex mutex_;  // guards log_ calls and threads_
+  SharedCounters<Counters> counters_;
   struct Worker {
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;
+    std::shared_ptr<Slot> slot;
   };
   std::vector<Worker> threads_;
 };

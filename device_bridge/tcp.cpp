@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -240,6 +241,9 @@ struct FrameServer::Client {
   FrameReader reader;
   std::string out;  // answer bytes not yet written
   int64_t last_activity_ms = 0;
+  int64_t frame_started_ms = 0;  // when the frame now incomplete began; 0 when none is
+  uint64_t id = 0;
+  bool closing = false;  // close once `out` is written
 };
 
 int listen_socket(const Endpoint& at, uint16_t& port, std::string& error) {
@@ -328,18 +332,38 @@ bool FrameServer::listen(const Endpoint& at, std::string& error) { return listen
 
 void FrameServer::stop() { listener_.wake(); }
 
+void FrameServer::log(const Client& c, const std::string& why) const {
+  if (options_.log) options_.log("connection " + std::to_string(c.id) + ": " + why);
+}
+
 void FrameServer::accept_clients() {
-  counters_.refused +=
-      listener_.accept_waiting([this] { return int(clients_.size()) < options_.max_connections; },
-                               [this](int fd) {
-                                 clients_.push_back(new Client{TcpConnection(fd), FrameReader{}, {}, now_ms()});
-                                 ++counters_.accepted;
-                               });
+  const auto has_room = [this] {
+    if (int(clients_.size()) < std::max(1, options_.max_connections)) return true;
+    auto victim = oldest_idle(clients_, [](const Client& c) { return c.reader.buffered() == 0 && c.out.empty(); });
+    if (!victim) {
+      if (options_.log) options_.log("a new connection was refused: every slot is busy with a message in progress");
+      return false;
+    }
+    Client* c = clients_[*victim];
+    counters_.add(&Counters::evicted);
+    log(*c, "closed while idle: its slot went to a new connection (the limit is " +
+                std::to_string(options_.max_connections) + ")");
+    clients_.erase(clients_.begin() + std::ptrdiff_t(*victim));
+    delete c;
+    return true;
+  };
+  const uint64_t refused = listener_.accept_waiting(has_room, [this](int fd) {
+    auto* c = new Client{TcpConnection(fd), FrameReader{}, {}, now_ms(), 0, next_id_++, false};
+    clients_.push_back(c);
+    counters_.add(&Counters::accepted);
+  });
+  if (refused) counters_.add(&Counters::refused, refused);
 }
 
 bool FrameServer::service(Client& c) {
   char buf[4096];
   for (;;) {
+    if (c.closing) break;  // read nothing more from a peer that is being closed
     ssize_t n = ::recv(c.conn.fd(), buf, sizeof buf, 0);
     if (n == 0) return false;
     if (n < 0) {
@@ -349,18 +373,27 @@ bool FrameServer::service(Client& c) {
     }
     c.last_activity_ms = now_ms();
     std::vector<std::string> frames;
-    if (c.reader.feed(std::string_view(buf, std::size_t(n)), frames) != FrameReader::Error::none) {
-      ++counters_.bad_frames;
+    if (FrameReader::Error e = c.reader.feed(std::string_view(buf, std::size_t(n)), frames);
+        e != FrameReader::Error::none) {
+      counters_.add(&Counters::bad_frames);
+      log(c, std::string("closed: ") + frame_error_text(e) + " is not a length prefix this server takes");
       return false;
     }
+    c.frame_started_ms = c.reader.buffered() == 0 ? 0 : (c.frame_started_ms ? c.frame_started_ms : c.last_activity_ms);
     for (const auto& f : frames) {
-      ++counters_.requests;
-      if (auto answer = handler_(f)) {
-        std::string framed = frame(*answer);
+      counters_.add(&Counters::requests);
+      Reply reply = handler_(f);
+      if (reply.answer) {
+        std::string framed = frame(*reply.answer);
         if (!framed.empty()) {
+          counters_.add(&Counters::answers);
           c.out += framed;
-          ++counters_.answers;
         }
+      }
+      if (reply.close) {
+        log(c, "closed: the handler refused what it sent");
+        c.closing = true;
+        break;
       }
     }
   }
@@ -369,7 +402,7 @@ bool FrameServer::service(Client& c) {
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
     if (n > 0) c.out.erase(0, std::size_t(n));
   }
-  return true;
+  return !(c.closing && c.out.empty());
 }
 
 void FrameServer::serve(int run_for_ms) {
@@ -377,20 +410,25 @@ void FrameServer::serve(int run_for_ms) {
   for (;;) {
     int64_t now = now_ms();
     if (now >= end) return;
+    // Sleep until the next deadline of a connection (or a second), never past the end.
+    int64_t wake = std::min<int64_t>(end, now + 1000);
+    for (const Client* c : clients_) {
+      if (c->frame_started_ms) wake = std::min<int64_t>(wake, c->frame_started_ms + options_.frame_timeout_ms + 1);
+      wake = std::min<int64_t>(wake, c->last_activity_ms + options_.idle_timeout_ms + 1);
+    }
     std::vector<pollfd> fds;
     fds.push_back({listener_.fd(), POLLIN, 0});
     fds.push_back({listener_.wake_fd(), POLLIN, 0});
     for (Client* c : clients_) fds.push_back({c->conn.fd(), short(POLLIN | (c->out.empty() ? 0 : POLLOUT)), 0});
-    int wait = int(std::min<int64_t>(end - now, 1000));
-    int n = ::poll(fds.data(), fds.size(), wait);
+    int n = ::poll(fds.data(), fds.size(), int(std::max<int64_t>(0, wake - now)));
     if (n < 0 && errno != EINTR) return;
     if (fds[1].revents & POLLIN) {
       listener_.drain_wake();
       return;
     }
-    if (fds[0].revents & POLLIN) accept_clients();
     now = now_ms();
-    // fds[k + 2] belongs to clients_[k] as they were when poll() was called.
+    // fds[k + 2] belongs to clients_[k] as they were when poll() was called; new connections are
+    // accepted after this loop (accepting may close an idle one to make room).
     std::vector<Client*> keep;
     keep.reserve(clients_.size());
     for (std::size_t k = 0; k < clients_.size(); ++k) {
@@ -398,15 +436,24 @@ void FrameServer::serve(int run_for_ms) {
       short rev = k + 2 < fds.size() ? fds[k + 2].revents : 0;
       bool alive = true;
       if (rev & (POLLIN | POLLOUT | POLLERR | POLLHUP)) alive = service(*c);
-      if (alive && now - c->last_activity_ms > options_.idle_timeout_ms) alive = false;
+      if (alive && c->frame_started_ms && now - c->frame_started_ms > options_.frame_timeout_ms) {
+        counters_.add(&Counters::timed_out);
+        log(*c, "closed: a frame begun " + std::to_string(now - c->frame_started_ms) + " ms ago is still incomplete");
+        alive = false;
+      } else if (alive && now - c->last_activity_ms > options_.idle_timeout_ms) {
+        counters_.add(&Counters::timed_out);
+        log(*c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
+        alive = false;
+      }
       if (alive) {
         keep.push_back(c);
       } else {
-        ++counters_.dropped;
+        counters_.add(&Counters::dropped);
         delete c;
       }
     }
     clients_ = std::move(keep);
+    if (fds[0].revents & POLLIN) accept_clients();
   }
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "device_bridge/counters.h"
 #include "device_bridge/framing.h"
 
 namespace posdrill {
@@ -93,16 +94,51 @@ class TcpConnection {
   std::vector<std::string> pending_;  // frames received beyond the one asked for
 };
 
+// A server that is full gives the oldest idle connection's slot to a newcomer: of the
+// connections `idle` accepts, the one whose last_activity_ms is smallest. nullopt when none is
+// idle (then the newcomer is refused).
+template <class Client, class Idle>
+std::optional<std::size_t> oldest_idle(const std::vector<Client*>& clients, Idle idle) {
+  std::optional<std::size_t> pick;
+  for (std::size_t i = 0; i < clients.size(); ++i)
+    if (idle(*clients[i]) && (!pick || clients[i]->last_activity_ms < clients[*pick]->last_activity_ms)) pick = i;
+  return pick;
+}
+
 // A listening socket that serves length-framed request/answer exchanges on one thread.
-// `handler` gets each request body and returns the answer body, or nullopt to send nothing.
-// Connections that send a bad frame, stay silent past idle_timeout_ms or exceed max_connections
-// are closed; the server itself never stops because of a peer.
+// `handler` gets each request body and returns a Reply: the answer body, nothing, or "close this
+// connection" (a peer that sent something that is not a message). Limits, each logged when it
+// closes a connection (device_bridge/README.md, "Connection limits"):
+// - a frame that has begun must be complete within frame_timeout_ms;
+// - a bad length (0 or over 4096) closes the connection;
+// - at max_connections, a newcomer takes the slot of the connection idle longest (nothing
+//   buffered either way); when none is idle it is refused (closed at once);
+// - a connection silent for idle_timeout_ms is closed.
+// The server itself never stops because of a peer.
 class FrameServer {
  public:
-  using Handler = std::function<std::optional<std::string>(std::string_view request)>;
+  struct Reply {
+    std::optional<std::string> answer;
+    bool close = false;  // close the connection after writing `answer` (if any)
+    Reply() = default;
+    Reply(std::nullopt_t) {}
+    Reply(std::optional<std::string> a) : answer(std::move(a)) {}
+    Reply(std::string a) : answer(std::move(a)) {}
+    static Reply close_connection() {
+      Reply r;
+      r.close = true;
+      return r;
+    }
+    explicit operator bool() const { return answer.has_value(); }
+    const std::string& operator*() const { return *answer; }
+  };
+  using Handler = std::function<Reply(std::string_view request)>;
+  using Log = std::function<void(const std::string&)>;
   struct Options {
     int max_connections = 64;
     int idle_timeout_ms = 120'000;
+    int frame_timeout_ms = 2'000;
+    Log log;  // one line per connection closed by a limit; never message bytes
   };
 
   FrameServer(Handler handler, Options options);
@@ -119,20 +155,28 @@ class FrameServer {
   void stop();
 
   struct Counters {
-    uint64_t accepted = 0, requests = 0, answers = 0, bad_frames = 0, dropped = 0, refused = 0;
+    uint64_t accepted = 0, requests = 0, answers = 0, bad_frames = 0, dropped = 0, refused = 0, evicted = 0,
+             timed_out = 0;
   };
-  Counters counters() const { return counters_; }
+  // Safe from any thread; each event is counted before the peer can see its effect.
+  Counters counters() const { return counters_.get(); }
+  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
+  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
+    return counters_.wait_until(until, timeout_ms);
+  }
 
  private:
   struct Client;
   void accept_clients();
   bool service(Client& c);  // false: close it
+  void log(const Client& c, const std::string& why) const;
 
   Handler handler_;
   Options options_;
   Listener listener_;
   std::vector<Client*> clients_;
-  Counters counters_;
+  uint64_t next_id_ = 1;
+  SharedCounters<Counters> counters_;
 };
 
 }  // namespace posdrill

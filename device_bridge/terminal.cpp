@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "device_bridge/crypto.h"
+#include "device_bridge/icc.h"
 
 namespace posdrill {
 
@@ -139,6 +140,19 @@ std::string upper(std::string s) {
 }  // namespace
 
 Key digit_key(int digit) { return static_cast<Key>(std::clamp(digit, 0, 9)); }
+
+namespace {
+constexpr std::string_view key_names[] = {"0", "1", "2", "3",     "4",      "5",     "6",
+                                          "7", "8", "9", "enter", "cancel", "clear", "menu"};
+}  // namespace
+
+std::string_view key_name(Key key) { return key_names[static_cast<int>(key)]; }
+
+std::optional<Key> parse_key(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(key_names); ++i)
+    if (key_names[i] == name) return static_cast<Key>(i);
+  return std::nullopt;
+}
 const Text& txn_label(TxnType type) { return info(type).label; }
 TerminalOp terminal_op_of(TxnType type) { return info(type).op; }
 CupOperation cup_operation_of(TxnType type) { return info(type).cup; }
@@ -148,6 +162,7 @@ TerminalConfig terminal_config_from(const Setup& setup) {
   if (!setup.terminal_id.empty()) c.terminal_id = setup.terminal_id;
   if (!setup.merchant_id.empty()) c.merchant_id = setup.merchant_id;
   if (!setup.merchant_name.empty()) c.merchant_name = setup.merchant_name;
+  if (!setup.supervisor_password.empty()) c.supervisor_password = setup.supervisor_password;
   return c;
 }
 
@@ -164,6 +179,24 @@ EmulatedTerminal::EmulatedTerminal(TerminalConfig config, int64_t now_ms) : conf
 }
 
 std::string EmulatedTerminal::batch_no() const { return zero_pad(batch_number_, 6); }
+
+bool EmulatedTerminal::waiting_for_card() const {
+  return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::card;
+}
+
+std::optional<TerminalOp> EmulatedTerminal::current_op() const {
+  if (!flow_) return std::nullopt;
+  return info(flow_->type).op;
+}
+
+bool EmulatedTerminal::waiting_for_supervisor() const {
+  return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::supervisor;
+}
+
+bool EmulatedTerminal::waiting_for_pin() const {
+  return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::pin &&
+         keys_.has_value();
+}
 
 std::string EmulatedTerminal::next_stan() {
   std::string s = zero_pad(stan_, 6);
@@ -235,6 +268,9 @@ void EmulatedTerminal::show_step() {
       show(title, {{"请输入金额", "Enter the amount"}, {"RMB " + format_amount(v), "CNY " + format_amount(v)}});
       break;
     }
+    case Step::supervisor:
+      show(title, {{"请输入主管密码", "Supervisor password"}, {std::string(f.input.size(), '*'), std::string(f.input.size(), '*')}});
+      break;
     case Step::pin: {
       std::vector<Text> lines{{"请输入密码", "Enter PIN"},
                               {"请持卡人在密码键盘输入", "Cardholder keys it on the PIN pad"}};
@@ -296,6 +332,7 @@ void EmulatedTerminal::open_menu(Mode menu) {
 }
 
 void EmulatedTerminal::press(Key key) {
+  if (input_log_) input_log_->push_back(std::string(key_name(key)));
   if (mode_ != Mode::idle && mode_ != Mode::online) input_deadline_ = now_ + config_.input_timeout_ms;
   auto digit = key_digit(key);
   switch (mode_) {
@@ -405,10 +442,11 @@ void EmulatedTerminal::begin(TxnType type) {
       break;
     case TxnType::void_sale:
     case TxnType::completion_void:
-      f.steps = {Step::orig_voucher, Step::confirm_original, Step::card, Step::confirm_card};
+      // 撤销 and 退货 give money back: a supervisor authorises them first (主管密码).
+      f.steps = {Step::supervisor, Step::orig_voucher, Step::confirm_original, Step::card, Step::confirm_card};
       break;
     case TxnType::refund:
-      f.steps = {Step::card, Step::confirm_card, Step::orig_rrn, Step::orig_date, Step::amount};
+      f.steps = {Step::supervisor, Step::card, Step::confirm_card, Step::orig_rrn, Step::orig_date, Step::amount};
       break;
     case TxnType::incremental:
       f.steps = {Step::card, Step::confirm_card, Step::orig_auth, Step::orig_date, Step::amount, Step::pin};
@@ -456,6 +494,9 @@ void EmulatedTerminal::step_key(Key key) {
     case Step::card:
     case Step::pin:
       return;  // the card reader and the PIN pad are separate inputs
+    case Step::supervisor:
+      max_len = 6;
+      break;
     case Step::confirm_card:
     case Step::confirm_original:
     case Step::confirm_settlement:
@@ -488,6 +529,13 @@ void EmulatedTerminal::step_key(Key key) {
   if (key != Key::enter) return;
 
   switch (step) {
+    case Step::supervisor: {
+      // Compared whole, then wiped: the terminal keeps no password it was given.
+      const bool ok = f.input.size() == config_.supervisor_password.size() && f.input == config_.supervisor_password;
+      wipe(f.input);
+      if (!ok) return fail_local({"主管密码错", "Wrong supervisor password"}, true);
+      return next_step();
+    }
     case Step::amount: {
       int64_t v = f.input.empty() ? 0 : std::stoll(f.input);
       if (v <= 0) {
@@ -505,8 +553,8 @@ void EmulatedTerminal::step_key(Key key) {
         fits = f.type == TxnType::void_sale ? t == TxnType::sale
                                             : (t == TxnType::completion || t == TxnType::completion_advice);
       }
-      if (!fits) return fail_local({"原交易不存在", "Original transaction not found"});
-      if (batch_[*idx].voided) return fail_local({"原交易已撤销", "The original is already voided"});
+      if (!fits) return fail_local({"原交易不存在", "Original transaction not found"}, true);
+      if (batch_[*idx].voided) return fail_local({"原交易已撤销", "The original is already voided"}, true);
       const BatchEntry& e = batch_[*idx];
       f.orig_index = idx;
       f.amount = e.amount_minor;
@@ -531,6 +579,7 @@ void EmulatedTerminal::step_key(Key key) {
 }
 
 void EmulatedTerminal::present_card(const CardPresentation& card) {
+  if (input_log_) input_log_->push_back("card");
   if (mode_ == Mode::result) to_idle();
   if (mode_ == Mode::idle) {
     begin(TxnType::sale);
@@ -549,11 +598,23 @@ void EmulatedTerminal::card_read(const CardPresentation& card) {
   f.entry = card.mode;
   f.has_card = true;
   if (f.orig_index && !batch_[*f.orig_index].masked_pan.empty() && batch_[*f.orig_index].masked_pan != mask_pan(f.pan))
-    return fail_local({"卡号不符", "This card does not match the original"});
+    return fail_local({"卡号不符", "This card does not match the original"}, true);
   next_step();
 }
 
+void EmulatedTerminal::enter_supervisor_password(std::string_view password) {
+  if (input_log_) input_log_->push_back("supervisor");
+  if (mode_ != Mode::input || !flow_ || flow_->steps[flow_->at] != Step::supervisor) return;
+  const auto saved = input_log_;
+  input_log_ = nullptr;  // the digits are the supervisor's, never the trainee's record
+  for (char c : password)
+    if (c >= '0' && c <= '9') press(digit_key(c - '0'));
+  press(Key::enter);
+  input_log_ = saved;
+}
+
 void EmulatedTerminal::enter_pin(std::string_view pin) {
+  if (input_log_) input_log_->push_back("pin");
   if (mode_ != Mode::input || !flow_ || flow_->steps[flow_->at] != Step::pin || !keys_) return;
   input_deadline_ = now_ + config_.input_timeout_ms;
   Flow& f = *flow_;
@@ -571,6 +632,14 @@ void EmulatedTerminal::enter_pin(std::string_view pin) {
   next_step();
 }
 
+void EmulatedTerminal::display(const Text& line) {
+  if (mode_ != Mode::idle && mode_ != Mode::result) return;  // never over keying or a host exchange
+  const Text title = mode_ == Mode::result ? screen_.title : Text{"中国银联", "UnionPay POS"};
+  show(title, {line});
+  mode_ = Mode::result;
+  input_deadline_ = now_ + config_.input_timeout_ms;
+}
+
 void EmulatedTerminal::to_idle() {
   if (mode_ == Mode::online) return;  // never abandons a request the host may be processing
   end_flow(Mode::idle);
@@ -585,6 +654,7 @@ void EmulatedTerminal::to_idle() {
 
 void EmulatedTerminal::go_online() {
   Flow& f = *flow_;
+  if (f.type != TxnType::sign_on) ++online_started_;
   f.request = build_request();
   wipe(f.pin_block);
   mode_ = Mode::online;
@@ -637,6 +707,19 @@ IsoMessage EmulatedTerminal::build_request() {
     m.set(26, "12");
     m.set(52, f.pin_block);
     m.set(53, "2600000000000000");
+  }
+  // A chip read (inserted or tapped) that goes online carries the card's ARQC data (icc.h: test
+  // values, as this terminal has no chip to ask).
+  bool chip = f.entry == EntryMode::insert || f.entry == EntryMode::tap;
+  if (chip && (f.type == TxnType::sale || f.type == TxnType::preauth || f.type == TxnType::balance_inquiry)) {
+    IccRequest icc;
+    icc.amount_minor = f.type == TxnType::balance_inquiry ? 0 : f.amount;
+    const CivilTime d = civil_time(now_);
+    icc.date_yymmdd = zero_pad(d.year % 100, 2) + zero_pad(d.month, 2) + zero_pad(d.day, 2);
+    icc.transaction_type = f.type == TxnType::preauth ? 0x03 : f.type == TxnType::balance_inquiry ? 0x31 : 0x00;
+    icc.trace = uint32_t(std::stoul(m.get(11)));
+    icc.pin_entered = !f.pin_block.empty();
+    m.set(55, icc_request_data(icc));
   }
   auto auth_field = [](const std::string& a) {
     std::string s = a.substr(0, 6);
@@ -877,7 +960,10 @@ void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
   records_.push_back(rec);
   std::vector<Text> lines{rec.screen, amount_line(f.amount)};
   if (!e.auth_code.empty()) lines.push_back({"授权码 " + e.auth_code, "Auth code " + e.auth_code});
-  lines.push_back({"请撕下签购单", "Tear off the slip"});
+  if (paper_)
+    lines.push_back({"请撕下签购单", "Tear off the slip"});
+  else
+    lines.push_back({"打印机缺纸 请装纸后重打印", "Printer out of paper: load paper, then reprint"});
   show(title, std::move(lines));
   end_flow(Mode::result);
 }
@@ -927,9 +1013,10 @@ TerminalRecord EmulatedTerminal::record_for_flow() const {
   return r;
 }
 
-void EmulatedTerminal::fail_local(const Text& why) {
+void EmulatedTerminal::fail_local(const Text& why, bool keying) {
   TerminalRecord rec = record_for_flow();
   rec.screen = why;
+  rec.keying_refused = keying;
   records_.push_back(rec);
   show(flow_ ? info(flow_->type).label : Text{"中国银联", "UnionPay POS"}, {why});
   end_flow(Mode::result);
@@ -1040,7 +1127,9 @@ std::optional<std::size_t> EmulatedTerminal::find_voucher(std::string_view stan)
 void EmulatedTerminal::reprint(std::optional<std::size_t> index) {
   TerminalRecord rec;
   rec.op = TerminalOp::reprint;
-  if (index && *index < batch_.size()) {
+  if (index && *index < batch_.size() && !paper_) {
+    rec.screen = {"打印机缺纸 请装纸", "Printer out of paper: load paper"};
+  } else if (index && *index < batch_.size()) {
     print(batch_[*index], true);
     rec.response_code = "00";
     rec.screen = {"重打印", "Reprint"};
@@ -1073,10 +1162,21 @@ BatchTotals EmulatedTerminal::batch_totals() const {
 }
 
 void EmulatedTerminal::print(const BatchEntry& e, bool duplicate) {
-  receipts_.push_back(make_receipt(e, Receipt::Copy::merchant, duplicate));
-  receipts_.push_back(make_receipt(e, Receipt::Copy::customer, duplicate));
+  // The last transaction is what 重打印最后一笔 prints, whether or not paper came out.
   for (std::size_t i = 0; i < batch_.size(); ++i)
     if (&batch_[i] == &e) last_printed_ = i;
+  if (!paper_) {
+    printer_jammed_ = true;
+    return;
+  }
+  ++slips_printed_;
+  receipts_.push_back(make_receipt(e, Receipt::Copy::merchant, duplicate));
+  receipts_.push_back(make_receipt(e, Receipt::Copy::customer, duplicate));
+}
+
+void EmulatedTerminal::set_paper(bool loaded) {
+  paper_ = loaded;
+  if (loaded) printer_jammed_ = false;
 }
 
 Receipt EmulatedTerminal::make_receipt(const BatchEntry& e, Receipt::Copy copy, bool duplicate) const {
@@ -1151,6 +1251,7 @@ void EmulatedTerminal::print_settlement(const BatchTotals& totals, bool balanced
   L.push_back(balanced ? "对账平 BALANCED" : "对账不平 NOT BALANCED");
   L.push_back(training_mark.zh);
   receipts_.push_back(std::move(r));
+  ++slips_printed_;
 }
 
 std::vector<IsoMessage> EmulatedTerminal::take_outgoing() { return std::exchange(outgoing_, {}); }
@@ -1201,6 +1302,21 @@ void EmulatedTerminal::drive_query(const TerminalRequest& request) {
   press(Key::d4);  // browse from the newest to the target, then leave: the record names it
   while (browse_at_ && *browse_at_ > *target) press(Key::enter);
   press(Key::cancel);
+}
+
+std::vector<std::string> EmulatedTerminal::plan_inputs(const TerminalRequest& request,
+                                                       const CardPresentation& card) const {
+  EmulatedTerminal copy = *this;
+  std::vector<std::string> inputs;
+  // From a menu or half-keyed prompts the trainee first leaves with 取消; a result screen gives
+  // way to the next key by itself (菜单 opens the menu straight away).
+  const bool leave = copy.mode_ != Mode::idle && copy.mode_ != Mode::online && copy.mode_ != Mode::result;
+  if (leave) copy.press(Key::cancel);
+  copy.input_log_ = &inputs;
+  copy.start(request, card, std::string_view("000000"));
+  copy.input_log_ = nullptr;
+  if (leave) inputs.insert(inputs.begin(), "cancel");
+  return inputs;
 }
 
 void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentation& card,
@@ -1295,8 +1411,11 @@ void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentat
       case Step::pin:
         enter_pin(customer_pin.value_or(std::string_view()));
         break;
+      case Step::supervisor:
+        enter_supervisor_password(config_.supervisor_password);
+        break;
     }
-    if (mode_ == Mode::input && flow_ && flow_->at == at) return fail_local(screen_.headline());
+    if (mode_ == Mode::input && flow_ && flow_->at == at) return fail_local(screen_.headline(), true);
   }
 }
 

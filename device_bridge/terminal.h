@@ -64,6 +64,10 @@ namespace posdrill {
 // The keypad: digits, 确认 (enter), 取消 (cancel), 退格 (clear: one character back), 菜单 (menu).
 enum class Key { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, enter, cancel, clear, menu };
 Key digit_key(int digit);  // 0..9
+// The name of a key as `posdrill play` reads and the transcript writes it: "0".."9", "enter",
+// "cancel", "clear", "menu".
+std::string_view key_name(Key key);
+std::optional<Key> parse_key(std::string_view name);
 
 enum class EntryMode { swipe, insert, tap, keyed };
 
@@ -157,6 +161,7 @@ struct TerminalConfig {
   bool keep_reversal_after_failure = false;  // see the file comment
   int64_t input_timeout_ms = 60'000;         // no key for this long: back to the main screen
   std::string master_key;                    // empty = test_master_key()
+  std::string supervisor_password = "123456";  // 主管密码 for voids and refunds (a TEST value)
 };
 
 // A terminal configured for a scenario: its terminal id, merchant id and name (defaults when empty).
@@ -183,6 +188,13 @@ class EmulatedTerminal {
   // The customer keys the PIN and presses OK on the PIN pad. Only at a "请输入密码" prompt.
   // "" = no PIN (OK pressed straight away, as a credit card may). 4–12 digits.
   void enter_pin(std::string_view pin);
+  // The supervisor keys the 主管密码 at a "请输入主管密码" prompt (voids and refunds), then 确认.
+  void enter_supervisor_password(std::string_view password);
+  // The printer's paper: without it, an approved transaction prints nothing ("打印机缺纸") and
+  // 重打印 refuses until paper is loaded again.
+  void set_paper(bool loaded);
+  bool has_paper() const { return paper_; }
+  bool printer_jammed() const { return printer_jammed_; }  // a slip is owed since the paper ran out
   // The host's answer as the codec delivered it; mac_ok false when its MAC did not verify.
   // Answers that match no outstanding request (late, wrong STAN) are ignored.
   void on_host_answer(const IsoMessage& answer, bool mac_ok);
@@ -190,6 +202,9 @@ class EmulatedTerminal {
   void on_no_answer(LinkFailure failure = LinkFailure::connection_lost);
   // Moves the clock to `now_ms` (never backwards) and fires due time-outs.
   void tick(int64_t now_ms);
+  // Shows `line` as a result screen, the way the terminal keeps its last message until a key is
+  // pressed (a story's "the terminal shows …"). Ignored while keying or talking to the host.
+  void display(const Text& line);
 
   // ---- High-level driver (headless play, scenario runner) -----------------------------------
   // Abandons unfinished keying, then walks the menus and prompts for `request`: presents `card`,
@@ -201,6 +216,10 @@ class EmulatedTerminal {
   // answer (or a time-out) arrives. Every operation that ends yields one TerminalRecord.
   void start(const TerminalRequest& request, const CardPresentation& card,
              std::optional<std::string_view> customer_pin);
+  // The inputs a trainee makes at the device for `request` from the current screen, as start()
+  // would make them: key names, "card" (the customer presents it) and "pin" (the customer keys
+  // it). Played on a copy; this terminal does not change.
+  std::vector<std::string> plan_inputs(const TerminalRequest& request, const CardPresentation& card) const;
 
   // ---- Outputs ------------------------------------------------------------------------------
   std::vector<IsoMessage> take_outgoing();
@@ -212,6 +231,10 @@ class EmulatedTerminal {
   int64_t now_ms() const { return now_; }
   bool idle() const { return mode_ == Mode::idle; }
   bool waiting_for_host() const { return mode_ == Mode::online; }
+  // At a "请刷卡/插卡/挥卡" or "请输入密码" prompt: the customer's card or PIN pad is what it needs.
+  bool waiting_for_card() const;
+  bool waiting_for_pin() const;
+  bool waiting_for_supervisor() const;
   std::optional<int64_t> next_deadline_ms() const;
   bool signed_on() const { return keys_.has_value(); }
   const std::optional<WorkingKeys>& working_keys() const { return keys_; }  // for the codec's MAC
@@ -219,7 +242,13 @@ class EmulatedTerminal {
   std::string reversal_reason() const { return reversal_ ? reversal_->get(39) : std::string(); }
   const std::vector<BatchEntry>& batch_list() const { return batch_; }
   std::string batch_no() const;
+  int next_trace() const { return stan_; }  // the 凭证号 (STAN) the next request gets
   const TerminalConfig& config() const { return config_; }
+  // Transactions that went online (sign-on excluded), and slips printed: both only ever grow.
+  int online_started() const { return online_started_; }
+  // The operation the terminal is running (keying or online), if any.
+  std::optional<TerminalOp> current_op() const;
+  int slips_printed() const { return slips_printed_; }
 
  private:
   enum class Mode {
@@ -245,6 +274,7 @@ class EmulatedTerminal {
     orig_date,
     amount,
     pin,
+    supervisor,
     confirm_settlement
   };
   enum class QueryBy { voucher, rrn, auth_code, browse };
@@ -287,7 +317,8 @@ class EmulatedTerminal {
   void approved(const IsoMessage& answer, TerminalRecord& rec);
   // endings
   TerminalRecord record_for_flow() const;
-  void fail_local(const Text& why);
+  // `keying`: refused because of what was keyed (TerminalRecord::keying_refused).
+  void fail_local(const Text& why, bool keying = false);
   void end_flow(Mode mode);
   void wipe_card();
   // look-ups and printing
@@ -322,6 +353,11 @@ class EmulatedTerminal {
   int batch_number_ = 1;
   int stan_ = 1;
   std::optional<std::size_t> last_printed_;
+  int online_started_ = 0;
+  bool paper_ = true;
+  bool printer_jammed_ = false;
+  std::vector<std::string>* input_log_ = nullptr;  // plan_inputs() only
+  int slips_printed_ = 0;
   // look-ups
   QueryBy query_by_ = QueryBy::voucher;
   std::string query_input_;

@@ -42,20 +42,22 @@ IsoMessage refusal(const IsoMessage& request, const std::string& code) {
 
 WireHost::WireHost(AcquirerHost& host, Log log) : host_(host), log_(std::move(log)) {}
 
-std::optional<std::string> WireHost::handle(std::string_view frame_body, int64_t now_ms) {
-  ++counters_.requests;
+FrameServer::Reply WireHost::handle(std::string_view frame_body, int64_t now_ms) {
+  counters_.add(&Counters::requests);
   const std::string key = host_mac_key(host_);
   IsoMessage request;
   DecodeInfo info;
   CodecResult r = decode(frame_body, Dialect::cup, request, DecodeOptions{key}, &info);
   if (!r.ok()) {
-    ++counters_.undecodable;
-    if (log_) log_("dropped an undecodable request (" + std::string(codec_error_name(r.error)) + "): " + r.message);
-    return std::nullopt;
+    counters_.add(&Counters::undecodable);
+    if (log_)
+      log_("closed the connection of an undecodable request (" + std::string(codec_error_name(r.error)) +
+           "): " + r.message);
+    return FrameServer::Reply::close_connection();
   }
   IsoMessage answer;
   if (needs_mac(request) && info.mac != MacStatus::mac_ok) {
-    ++counters_.bad_mac;
+    counters_.add(&Counters::bad_mac);
     if (log_)
       log_("request " + request.mti + " STAN " + request.get(11) + ": " + mac_status_name(info.mac) + ", answered A0");
     answer = refusal(request, "A0");
@@ -70,10 +72,15 @@ std::optional<std::string> WireHost::handle(std::string_view frame_body, int64_t
   if (!e.ok()) {
     // Our own answer must always encode; if it does not, say so rather than go silent.
     if (log_) log_("could not encode the answer to " + request.mti + ": " + e.message);
-    return std::nullopt;
+    return FrameServer::Reply::close_connection();
   }
-  ++counters_.answered;
-  if (log_) log_(request.mti + " STAN " + request.get(11) + " -> " + answer.mti + " RC " + answer.get(39));
+  counters_.add(&Counters::answered);
+  if (log_) {
+    // The host's reason for a rule's decline (never card data: at most the last 4 digits).
+    const std::string& note = host_.journal().empty() ? std::string() : host_.journal().back().note;
+    log_(request.mti + " STAN " + request.get(11) + " -> " + answer.mti + " RC " + answer.get(39) +
+         (note.empty() || answer.get(39) == "A0" ? "" : " (" + note + ")"));
+  }
   return out;
 }
 
@@ -85,7 +92,11 @@ std::string terminal_mac_key(const EmulatedTerminal& terminal) {
 }
 
 WiredTerminal::WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options)
-    : terminal(terminal_config_from(setup), start_ms),
+    : WiredTerminal(terminal_config_from(setup), host, start_ms, std::move(options)) {}
+
+WiredTerminal::WiredTerminal(TerminalConfig config, const Endpoint& host, int64_t start_ms,
+                             TcpHostLink::Options options)
+    : terminal(std::move(config), start_ms),
       tcp(
           host, [this] { return terminal_mac_key(terminal); }, std::move(options)),
       faults(tcp),

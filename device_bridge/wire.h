@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "device_bridge/counters.h"
 #include "device_bridge/emulation.h"
 #include "device_bridge/iso8583.h"
 #include "device_bridge/tcp.h"
@@ -30,17 +31,19 @@ class WireHost {
 
   WireHost(AcquirerHost& host, Log log = {});
 
-  // One request frame body -> one answer frame body, or nullopt when the bytes are not a message
-  // (logged and counted; the connection stays usable). A request with a bad or missing MAC is
-  // answered A0 without being processed. Sign-on (0800) and reversals travel without a MAC check
-  // on the request: a terminal that lost its keys must still be able to sign on.
-  std::optional<std::string> handle(std::string_view frame_body, int64_t now_ms);
-  Counters counters() const { return counters_; }
+  // One request frame body -> one answer frame body. Bytes that are not a CUP message are logged,
+  // counted and answered by closing the connection (Reply::close_connection): nothing can be
+  // answered without an MTI and a STAN, and a peer that sends garbage is not a terminal. A
+  // request with a bad or missing MAC is answered A0 without being processed. Only the sign-on
+  // (0800) travels without a MAC: a terminal that lost its keys must still be able to sign on.
+  FrameServer::Reply handle(std::string_view frame_body, int64_t now_ms);
+  // Safe from any thread; a request is counted before its answer leaves.
+  Counters counters() const { return counters_.get(); }
 
  private:
   AcquirerHost& host_;
   Log log_;
-  Counters counters_;
+  SharedCounters<Counters> counters_;
 };
 
 // The terminal side: a HostLink over TCP. send() performs the whole exchange at once (connect,
@@ -81,6 +84,8 @@ std::string terminal_mac_key(const EmulatedTerminal& terminal);
 // copyable nor movable (the parts refer to each other).
 struct WiredTerminal {
   WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options = {});
+  // A terminal configured by hand (e.g. starting at a kept trace and batch).
+  WiredTerminal(TerminalConfig config, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options = {});
   WiredTerminal(const WiredTerminal&) = delete;
   WiredTerminal& operator=(const WiredTerminal&) = delete;
 

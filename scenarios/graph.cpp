@@ -18,8 +18,8 @@ std::vector<std::string> successors(const Step& st) {
       for (const auto& c : st.choices) out.push_back(c.next);
       break;
     case StepKind::terminal:
-      out.push_back(st.next);
-      if (!st.on_fail.empty()) out.push_back(st.on_fail);
+      for (const auto& o : st.outcomes)
+        if (std::find(out.begin(), out.end(), o.next) == out.end()) out.push_back(o.next);
       break;
     case StepKind::end:
       break;
@@ -47,8 +47,12 @@ std::unordered_map<std::string, int> best_remaining(const Scenario& s, bool safe
           return best(st.next);
         case StepKind::end:
           return 0;
-        case StepKind::terminal:
-          return st.points + best(st.next);
+        case StepKind::terminal: {
+          int b = -1;
+          for (const auto& o : st.outcomes)
+            if (!(safe_only && o.critical)) b = std::max(b, o.points + best(o.next));
+          return std::max(b, 0);
+        }
         case StepKind::decision: {
           int b = -1;
           for (const auto& c : st.choices)
@@ -73,7 +77,8 @@ std::unordered_map<std::string, bool> reaches_critical(const Scenario& s) {
         case StepKind::end:
           return false;
         case StepKind::terminal:
-          return !st.critical_ops.empty() || walk(st.next) || walk(st.fail_next());
+          return std::any_of(st.outcomes.begin(), st.outcomes.end(),
+                             [&](const Outcome& o) { return o.critical || walk(o.next); });
         case StepKind::decision:
           return std::any_of(st.choices.begin(), st.choices.end(),
                              [&](const Choice& c) { return c.critical || walk(c.next); });
@@ -105,9 +110,15 @@ void check_graph(Scenario& s, std::vector<Diagnostic>& out) {
   check_link(s.start, s.start_pos, "start");
   for (const auto& st : s.steps) {
     std::string from = "step '" + st.id + "'";
-    if (st.kind == StepKind::narrative || st.kind == StepKind::terminal) check_link(st.next, st.next_pos, from);
-    if (st.kind == StepKind::terminal && !st.on_fail.empty())
-      check_link(st.on_fail, st.on_fail_pos, from + " (on_fail)");
+    if (st.kind == StepKind::narrative) check_link(st.next, st.next_pos, from);
+    // Each distinct link once: the short form's two branches often share their target.
+    std::vector<std::pair<std::string, int>> seen;
+    for (const auto& o : st.outcomes) {
+      std::pair<std::string, int> key{o.next, o.next_pos.line * 1000 + o.next_pos.column};
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+      seen.push_back(key);
+      check_link(o.next, o.next_pos, from);
+    }
     for (const auto& c : st.choices) check_link(c.next, c.next_pos, "choice '" + c.id + "'");
   }
   if (out.size() != before) return;  // the walks below need every link to resolve
@@ -135,8 +146,14 @@ void check_graph(Scenario& s, std::vector<Diagnostic>& out) {
               at = ch.next_pos;
               break;
             }
+        } else if (st.kind == StepKind::terminal) {
+          for (const auto& o : st.outcomes)
+            if (o.next == next) {
+              at = o.next_pos;
+              break;
+            }
         } else {
-          at = st.next == next ? st.next_pos : st.on_fail_pos;
+          at = st.next_pos;
         }
         err(at, "this path never ends: it loops " + cycle + next +
                     ". Steps must never lead back; write a new step for a second try");

@@ -259,16 +259,24 @@ class Reader {
 
 const Keys scenario_keys = {"id",      "version", "topic",   "difficulty", "minutes", "pass_mark",     "title",
                             "summary", "setup",   "scoring", "start",      "steps",   "real_terminal", "debrief"};
-const Keys setup_keys = {"card",        "pin",           "balance", "amount",  "merchant_id",
-                         "terminal_id", "merchant_name", "host",    "history", "faults"};
+const Keys setup_keys = {"card",        "pin",           "balance", "amount",     "merchant_id",         "terminal_id",
+                         "merchant_name", "host",        "history", "faults", "other_card", "supervisor_password",
+                         "printer"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
-const Keys narrative_keys = {"id", "kind", "text", "customer", "terminal", "sms", "next"};
-const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms"};
+const Keys narrative_keys = {"id",   "kind", "text",          "customer",   "terminal",     "sms",  "requires",
+                             "does", "next", "minutes_later", "load_paper", "customer_card"};
+const Keys end_keys = {"id", "kind", "text", "customer", "terminal", "sms", "requires"};
 const Keys decision_keys = {"id", "kind", "prompt", "time_limit", "shuffle", "hints", "choices"};
-const Keys terminal_keys = {"id",         "kind",  "task",     "prompt",        "expect", "points", "critical_ops",
-                            "time_limit", "hints", "feedback", "fail_feedback", "next",   "on_fail"};
-const Keys choice_keys = {"id", "text", "points", "critical", "feedback", "next"};
+const Keys terminal_keys = {"id",    "kind",   "task",         "prompt",   "expect",        "outcomes", "time_limit",
+                            "hints", "points", "critical_ops", "feedback", "fail_feedback", "next",     "on_fail"};
+// The short form of a terminal task: one success branch and one for everything else.
+const Keys terminal_short_keys = {"points", "critical_ops", "feedback", "fail_feedback", "next", "on_fail"};
+const Keys choice_keys = {"id", "text", "points", "critical", "feedback", "does", "next"};
+const Keys outcome_keys = {"when", "points", "critical", "feedback", "next"};
+const Keys when_keys = {"outcome", "op", "code", "reversal_sent"};
+const Keys requires_keys = {"reversal_pending", "charges", "held", "slip_printed", "card_locked"};
+const Keys does_keys = {"op", "amount"};
 
 bool valid_id(std::string_view s) {
   return s.size() >= 3 && s.size() <= 48 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -315,6 +323,7 @@ std::optional<Fault> read_fault(Reader& r, const YAML::Node& m, bool in_history)
   }
   f.kind = *k;
   if (!in_history) f.request = r.integer(m, "request", "fault", true, 1, 1000).value_or(1);
+  if (YAML::Node op = r.get(m, "op", "fault", false); op.IsDefined() && !in_history) f.op = read_op(r, op, "op");
   if (f.kind == FaultKind::respond) f.code = r.response_code(m, "code", "fault 'respond'", true).value_or("");
   if (f.kind == FaultKind::delay) f.seconds = r.integer(m, "seconds", "fault 'delay'", true, 1, 3600).value_or(0);
   return f;
@@ -364,6 +373,29 @@ void read_setup(Reader& r, const YAML::Node& n, Setup& s) {
       r.error(pin, "expected 'pin' to be the test card's 6-digit PIN in quotes");
     else if (p)
       s.pin = *p;
+  }
+  if (YAML::Node card = r.get(n, "other_card", "setup", false); card.IsDefined()) {
+    auto pan = r.scalar(card, "other_card");
+    if (pan && !is_test_card(*pan))
+      r.error(card, "other_card " + mask_pan(*pan) + " is not one of the test cards listed in content/README.md");
+    else if (pan && *pan == s.card)
+      r.error(card, "other_card is the same card as 'card': name a second test card");
+    else if (pan)
+      s.other_card = *pan;
+  }
+  if (YAML::Node pw = r.get(n, "supervisor_password", "setup", false); pw.IsDefined()) {
+    auto p = r.scalar(pw, "supervisor_password");
+    if (p && (p->size() != 6 || !all_digits(*p)))
+      r.error(pw, "expected 'supervisor_password' to be 6 digits in quotes");
+    else if (p)
+      s.supervisor_password = *p;
+  }
+  if (YAML::Node pr = r.get(n, "printer", "setup", false); pr.IsDefined()) {
+    auto p = r.scalar(pr, "printer");
+    if (p && *p == "out_of_paper")
+      s.printer_out_of_paper = true;
+    else if (p && *p != "ok")
+      r.error(pr, "expected 'printer' to be ok or out_of_paper, got '" + *p + "'");
   }
   s.balance_minor = r.amount(n, "balance", "setup", false).value_or(500000);
   s.amount_minor = r.amount(n, "amount", "setup", true).value_or(0);
@@ -415,7 +447,7 @@ void read_setup(Reader& r, const YAML::Node& n, Setup& s) {
       r.error(faults, "expected 'faults' to be a list (- request: 1, fault: answer_lost)");
     } else {
       for (const auto& f : faults) {
-        if (!r.map(f, "fault", {"request", "fault", "code", "seconds"})) continue;
+        if (!r.map(f, "fault", {"request", "op", "fault", "code", "seconds"})) continue;
         if (auto fault = read_fault(r, f, false)) s.faults.push_back(*fault);
       }
     }
@@ -450,6 +482,169 @@ void read_expect(Reader& r, const YAML::Node& n, Expectation& e) {
   e.found_original = r.boolean(n, "found_original", "expect");
   e.amount_minor = r.amount(n, "amount", "expect", false);
   e.amount_max_minor = r.amount(n, "amount_max", "expect", false);
+}
+
+Keys outcome_names() {
+  Keys k;
+  for (int i = 0; i < outcome_class_count; ++i) k.push_back(outcome_class_name(static_cast<OutcomeClass>(i)));
+  return k;
+}
+
+// A scalar or a list of scalars, each read by `one`.
+template <typename F>
+void read_one_or_list(Reader& r, const YAML::Node& n, std::string_view key, F&& one) {
+  if (n.IsSequence()) {
+    if (n.size() == 0) r.error(n, "expected '" + std::string(key) + "' to name at least one value");
+    for (const auto& item : n) one(item);
+  } else {
+    one(n);
+  }
+}
+
+std::optional<OutcomeClass> read_outcome_class(Reader& r, const YAML::Node& n) {
+  auto s = r.scalar(n, "outcome");
+  if (!s) return std::nullopt;
+  auto c = parse_outcome_class(*s);
+  if (!c)
+    r.error(n, "unknown outcome '" + *s + "'" + suggest(*s, outcome_names()) +
+                   "; expected one of: " + join(outcome_names()));
+  return c;
+}
+
+// when: done | [declined, no_answer] | {outcome: …, op: …, code: …, reversal_sent: …}
+void read_when(Reader& r, const YAML::Node& n, OutcomeWhen& w) {
+  auto add_class = [&](const YAML::Node& item) {
+    if (auto c = read_outcome_class(r, item)) w.classes.push_back(*c);
+  };
+  if (!n.IsMap()) return read_one_or_list(r, n, "when", add_class);
+  if (!r.map(n, "when", when_keys)) return;
+  if (YAML::Node c = r.get(n, "outcome", "when", false); c.IsDefined()) read_one_or_list(r, c, "outcome", add_class);
+  if (YAML::Node ops = r.get(n, "op", "when", false); ops.IsDefined())
+    read_one_or_list(r, ops, "op", [&](const YAML::Node& item) {
+      if (auto op = read_op(r, item, "op")) w.ops.push_back(*op);
+    });
+  if (YAML::Node codes = r.get(n, "code", "when", false); codes.IsDefined())
+    read_one_or_list(r, codes, "code", [&](const YAML::Node& item) {
+      auto c = r.scalar(item, "code");
+      bool ok = c && c->size() == 2 && std::all_of(c->begin(), c->end(), [](char ch) {
+                  return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z');
+                });
+      if (c && !ok)
+        r.error(item, "expected 'code' to be a 2-character response code in quotes like \"55\", got '" + *c + "'");
+      if (ok) w.codes.push_back(*c);
+    });
+  w.reversal_sent = r.boolean(n, "reversal_sent", "when");
+  if (w.classes.empty() && w.ops.empty() && w.codes.empty() && !w.reversal_sent)
+    r.error(n, "'when' matches every attempt: name an outcome, an op, a code or reversal_sent");
+}
+
+void read_outcomes(Reader& r, const YAML::Node& list, const std::string& what, Step& s) {
+  if (!list.IsSequence() || list.size() == 0) {
+    r.error(list, "expected 'outcomes' to be a list (- when: done, points: 10, feedback: …, next: …)");
+    return;
+  }
+  for (const auto& n : list) {
+    Outcome o;
+    o.pos = r.pos(n);
+    if (!r.map(n, "outcome of " + what, outcome_keys)) continue;
+    if (YAML::Node w = r.get(n, "when", "outcome of " + what, true); w.IsDefined()) read_when(r, w, o.when);
+    o.points = r.integer(n, "points", "outcome", false, 0, 1000).value_or(0);
+    o.critical = r.boolean(n, "critical", "outcome").value_or(false);
+    o.feedback = r.text(n, "feedback", "outcome of " + what, true);
+    o.next = r.string(n, "next", "outcome of " + what, true).value_or("");
+    o.next_pos = r.pos(r.get(n, "next", "", false));
+    s.outcomes.push_back(std::move(o));
+  }
+}
+
+// The short form: `critical_ops` (critical), done (points, feedback, next), everything else
+// (fail_feedback, on_fail or next).
+void read_short_terminal(Reader& r, const YAML::Node& n, const std::string& what, std::optional<TerminalOp> task,
+                         Step& s) {
+  std::vector<TerminalOp> critical_ops;
+  if (YAML::Node ops = r.get(n, "critical_ops", what, false); ops.IsDefined()) {
+    if (!ops.IsSequence()) {
+      r.error(ops, "expected 'critical_ops' to be a list of operations, like [sale]");
+    } else {
+      for (const auto& o : ops) {
+        if (auto op = read_op(r, o, "critical_ops")) {
+          if (task && *op == *task)
+            r.error(o, "critical_ops lists '" + std::string(terminal_op_name(*op)) + "', the task itself");
+          else
+            critical_ops.push_back(*op);
+        }
+      }
+    }
+  }
+  const int points = r.integer(n, "points", what, false, 0, 1000).value_or(0);
+  const Text feedback = r.text(n, "feedback", what, true);
+  const Text fail_feedback = r.text(n, "fail_feedback", what, true);
+  const std::string next = r.string(n, "next", what, true).value_or("");
+  const SourcePos next_pos = r.pos(r.get(n, "next", "", false));
+  std::string on_fail = r.string(n, "on_fail", what, false).value_or("");
+  SourcePos on_fail_pos = r.pos(r.get(n, "on_fail", "", false));
+  if (on_fail.empty()) {
+    on_fail = next;
+    on_fail_pos = next_pos;
+  }
+  std::vector<OutcomeClass> others;
+  for (int i = 0; i < outcome_class_count; ++i)
+    if (static_cast<OutcomeClass>(i) != OutcomeClass::done) others.push_back(static_cast<OutcomeClass>(i));
+  if (!critical_ops.empty()) {
+    Outcome c;
+    c.when.ops = critical_ops;
+    c.critical = true;
+    c.feedback = fail_feedback;
+    c.next = on_fail;
+    c.pos = s.pos;
+    c.next_pos = on_fail_pos;
+    s.outcomes.push_back(std::move(c));
+  }
+  Outcome done;
+  done.when.classes = {OutcomeClass::done};
+  done.points = points;
+  done.feedback = feedback;
+  done.next = next;
+  done.pos = s.pos;
+  done.next_pos = next_pos;
+  s.outcomes.push_back(std::move(done));
+  Outcome rest;
+  rest.when.classes = others;
+  rest.feedback = fail_feedback;
+  rest.next = on_fail;
+  rest.pos = s.pos;
+  rest.next_pos = on_fail_pos;
+  s.outcomes.push_back(std::move(rest));
+}
+
+void read_requires(Reader& r, const YAML::Node& n, Requirement& q) {
+  q.pos = r.pos(n);
+  if (!r.map(n, "requires", requires_keys)) return;
+  q.reversal_pending = r.boolean(n, "reversal_pending", "requires");
+  q.charges = r.integer(n, "charges", "requires", false, 0, 99);
+  q.held_minor = r.amount(n, "held", "requires", false);
+  q.slip_printed = r.boolean(n, "slip_printed", "requires");
+  q.card_locked = r.boolean(n, "card_locked", "requires");
+}
+
+// does: balance_inquiry | {op: sale, amount: "328.00"}
+std::optional<StoryOp> read_does(Reader& r, const YAML::Node& n) {
+  StoryOp d;
+  d.pos = r.pos(n);
+  if (!n.IsMap()) {
+    auto op = read_op(r, n, "does");
+    if (!op) return std::nullopt;
+    d.op = *op;
+    return d;
+  }
+  if (!r.map(n, "does", does_keys)) return std::nullopt;
+  YAML::Node op_node = r.get(n, "op", "does", true);
+  if (!op_node.IsDefined()) return std::nullopt;
+  auto op = read_op(r, op_node, "op");
+  if (!op) return std::nullopt;
+  d.op = *op;
+  d.amount_minor = r.amount(n, "amount", "does", false);
+  return d;
 }
 
 void read_step(Reader& r, const YAML::Node& n, Step& s) {
@@ -490,12 +685,27 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
       s.text = r.text(n, "text", what, false);
       s.customer = r.text(n, "customer", what, false);
       s.terminal = r.text(n, "terminal", what, false);
-      s.sms = r.text(n, "sms", what, false);
+      if (YAML::Node sms = r.get(n, "sms", what, false); sms.IsScalar() && sms.Scalar() == "bank")
+        s.sms_from_bank = true;  // the emulated bank's own messages, whatever they say on this path
+      else
+        s.sms = r.text(n, "sms", what, false);
+      if (YAML::Node q = r.get(n, "requires", what, false); q.IsDefined()) read_requires(r, q, s.requirement);
       if (narrative) {
+        if (YAML::Node d = r.get(n, "does", what, false); d.IsDefined()) s.does = read_does(r, d);
+        s.minutes_later = r.integer(n, "minutes_later", what, false, 1, 60 * 24 * 60).value_or(0);
+        s.load_paper = r.boolean(n, "load_paper", what).value_or(false);
+        if (auto c = r.string(n, "customer_card", what, false)) {
+          if (*c == "other" || *c == "main")
+            s.customer_other_card = *c == "other";
+          else
+            r.error(r.get(n, "customer_card", "", false),
+                    "expected 'customer_card' to be main or other, got '" + *c + "'");
+        }
         s.next = r.string(n, "next", what, true).value_or("");
         s.next_pos = r.pos(r.get(n, "next", "", false));
         bool shown = false;
-        for (auto key : {"text", "customer", "terminal", "sms"}) shown = shown || r.get(n, key, "", false).IsDefined();
+        for (auto key : {"text", "customer", "terminal", "sms", "does", "load_paper", "customer_card"})
+          shown = shown || r.get(n, key, "", false).IsDefined();
         if (!shown) r.error(n, what + " shows nothing: give at least one of text, customer, terminal, sms");
       }
       break;
@@ -526,6 +736,7 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
         ch.points = r.integer(c, "points", cwhat, false, 0, 1000).value_or(0);
         ch.critical = r.boolean(c, "critical", cwhat).value_or(false);
         ch.feedback = r.text(c, "feedback", cwhat, false);
+        if (YAML::Node d = r.get(c, "does", cwhat, false); d.IsDefined()) ch.does = read_does(r, d);
         ch.next = r.string(c, "next", cwhat, true).value_or("");
         ch.next_pos = r.pos(r.get(c, "next", "", false));
         s.choices.push_back(ch);
@@ -540,29 +751,19 @@ void read_step(Reader& r, const YAML::Node& n, Step& s) {
       s.task = task.value_or(TerminalOp::sale);
       s.prompt = r.text(n, "prompt", what, true);
       if (YAML::Node e = r.get(n, "expect", what, false); e.IsDefined()) read_expect(r, e, s.expect);
-      s.points = r.integer(n, "points", what, false, 0, 1000).value_or(0);
-      if (YAML::Node ops = r.get(n, "critical_ops", what, false); ops.IsDefined()) {
-        if (!ops.IsSequence()) {
-          r.error(ops, "expected 'critical_ops' to be a list of operations, like [sale]");
-        } else {
-          for (const auto& o : ops) {
-            if (auto op = read_op(r, o, "critical_ops")) {
-              if (task && *op == *task)
-                r.error(o, "critical_ops lists '" + std::string(terminal_op_name(*op)) + "', the task itself");
-              else
-                s.critical_ops.push_back(*op);
-            }
-          }
-        }
-      }
       s.time_limit_s = r.integer(n, "time_limit", what, false, 5, 3600).value_or(0);
       s.hints = read_hints(r, n);
-      s.feedback = r.text(n, "feedback", what, true);
-      s.fail_feedback = r.text(n, "fail_feedback", what, true);
-      s.next = r.string(n, "next", what, true).value_or("");
-      s.next_pos = r.pos(r.get(n, "next", "", false));
-      s.on_fail = r.string(n, "on_fail", what, false).value_or("");
-      s.on_fail_pos = r.pos(r.get(n, "on_fail", "", false));
+      if (YAML::Node list = r.get(n, "outcomes", what, false); list.IsDefined()) {
+        s.explicit_outcomes = true;
+        for (std::string_view key : terminal_short_keys)
+          if (YAML::Node short_key = r.get(n, key, what, false); short_key.IsDefined())
+            r.error(short_key, "'" + std::string(key) +
+                                   "' belongs to the short form of a terminal task; with 'outcomes' " +
+                                   "each outcome gives its own points, feedback and next");
+        read_outcomes(r, list, what, s);
+      } else {
+        read_short_terminal(r, n, what, task, s);
+      }
       break;
     }
   }
@@ -621,14 +822,15 @@ void read_real_terminal(Reader& r, const YAML::Node& n, const Setup& setup, std:
       r.error(list, "expected 'outcomes' to be a list (- request: 1, response: \"61\")");
     } else {
       for (const auto& o : list) {
-        if (!r.map(o, "outcome", {"request", "response"})) continue;
+        if (!r.map(o, "outcome", {"request", "op", "response"})) continue;
         RealOutcome ro;
         ro.pos = r.pos(o);
         ro.request = r.integer(o, "request", "outcome", true, 1, 1000).value_or(0);
+        if (YAML::Node op = r.get(o, "op", "outcome", false); op.IsDefined()) ro.op = read_op(r, op, "op");
         ro.response = r.response_code(o, "response", "outcome", true).value_or("");
         if (ro.request == 0 || ro.response.empty()) continue;
         bool twice = std::any_of(rt.outcomes.begin(), rt.outcomes.end(),
-                                 [&](const RealOutcome& x) { return x.request == ro.request; });
+                                 [&](const RealOutcome& x) { return x.request == ro.request && x.op == ro.op; });
         if (twice)
           r.error(o, "request " + std::to_string(ro.request) + " already has an outcome");
         else
@@ -640,13 +842,19 @@ void read_real_terminal(Reader& r, const YAML::Node& n, const Setup& setup, std:
   // The setup's faults must be possible on a real terminal's line (device_bridge/proxy.h).
   bool link_faults = false;
   auto check = [&](const Fault& f, int request) {
+    if (f.op && f.kind != FaultKind::respond && rt.proxy_faults) {
+      r.error(mode, "posdrill proxy counts every request of the line: a fault on the " + std::to_string(request) +
+                        ". " + std::string(terminal_op_name(*f.op)) +
+                        " alone needs the emulator (drop 'op', or use mode emulator_only)");
+      return;
+    }
     if (f.kind == FaultKind::omit_pan) {
       r.error(mode,
               "fault 'omit_pan' cannot be produced with a real terminal (the host's answer would fail its "
               "MAC): use mode emulator_only");
     } else if (f.kind == FaultKind::respond) {
       bool covered = request > 0 && std::any_of(rt.outcomes.begin(), rt.outcomes.end(), [&](const RealOutcome& o) {
-                       return o.request == request && o.response == f.code;
+                       return o.request == request && o.response == f.code && o.op == f.op;
                      });
       if (!covered)
         r.error(mode, "fault 'respond' with code " + f.code +
@@ -725,6 +933,13 @@ void read_scenario(Reader& r, const YAML::Node& root, Scenario& s) {
       }
     }
   }
+  for (const Step& st : s.steps)
+    if (st.customer_other_card.value_or(false) && s.setup.other_card.empty()) {
+      YAML::Mark at;
+      at.line = st.pos.line - 1;
+      at.column = st.pos.column - 1;
+      r.error(at, "step '" + st.id + "' hands over the customer's other card, but setup has no 'other_card'");
+    }
   if (YAML::Node rt = r.get(root, "real_terminal", "the scenario", false); rt.IsDefined())
     read_real_terminal(r, rt, s.setup, s.real_terminal);
   if (YAML::Node d = r.get(root, "debrief", "the scenario", true); d.IsDefined()) read_debrief(r, d, s.debrief);
@@ -863,7 +1078,7 @@ std::vector<Diagnostic> load_faults_text(std::string_view text, const std::strin
         r.error(faults, "expected 'faults' to be a list (- request: 1, fault: answer_lost)");
       } else if (faults.IsDefined()) {
         for (const auto& f : faults) {
-          if (!r.map(f, "fault", {"request", "fault", "code", "seconds"})) continue;
+          if (!r.map(f, "fault", {"request", "op", "fault", "code", "seconds"})) continue;
           if (auto fault = read_fault(r, f, false)) out.push_back(*fault);
         }
       }

@@ -107,10 +107,29 @@ std::string_view step_kind_name(StepKind k) {
 }
 
 int Step::max_points() const {
-  if (kind == StepKind::terminal) return points;
   int best = 0;
   for (const auto& c : choices) best = std::max(best, c.points);
+  for (const auto& o : outcomes) best = std::max(best, o.points);
   return best;
+}
+
+bool Requirement::empty() const {
+  return !reversal_pending && !charges && !held_minor && !slip_printed && !card_locked;
+}
+
+namespace {
+constexpr std::string_view outcome_names[] = {"double_charged", "done",          "reversal_failed",
+                                              "wrong_keying",   "reversal_sent", "approved",
+                                              "declined",       "no_answer",     "nothing_online"};
+static_assert(std::size(outcome_names) == outcome_class_count);
+}  // namespace
+
+std::string_view outcome_class_name(OutcomeClass c) { return outcome_names[static_cast<int>(c)]; }
+
+std::optional<OutcomeClass> parse_outcome_class(std::string_view s) {
+  for (int i = 0; i < outcome_class_count; ++i)
+    if (outcome_names[i] == s) return static_cast<OutcomeClass>(i);
+  return std::nullopt;
 }
 
 const Step* Scenario::find(std::string_view step_id) const {
@@ -128,7 +147,7 @@ int Scenario::critical_count() const {
   int n = 0;
   for (const auto& s : steps) {
     for (const auto& c : s.choices) n += c.critical ? 1 : 0;
-    n += static_cast<int>(s.critical_ops.size());
+    for (const auto& o : s.outcomes) n += o.critical ? 1 : 0;
   }
   return n;
 }

@@ -46,6 +46,9 @@ struct Fault {
   int request = 0;   // 1-based index of the online request it hits; 0 in history entries
   int seconds = 0;   // for delay
   std::string code;  // for respond
+  // With `op`, `request` counts only that operation's requests ("the first sale"): a refused limit
+  // meets the sale it is about, never a balance inquiry keyed first.
+  std::optional<TerminalOp> op;
 };
 
 // Something that happened on the terminal before the story starts.
@@ -81,6 +84,11 @@ struct Setup {
   HostRules host;
   std::vector<HistoryEntry> history;
   std::vector<Fault> faults;  // faults on the scenario's own online requests
+  // A second test card (the customer's other card, or another guest's); "" = none. Its PIN is
+  // the default test PIN and its balance CNY 10000.00.
+  std::string other_card;
+  std::string supervisor_password = "123456";  // 主管密码 the supervisor keys for voids and refunds
+  bool printer_out_of_paper = false;           // the paper runs out before the story's first slip
 };
 
 // How a scenario runs on a spare REAL terminal instead of the emulator (content/README.md,
@@ -94,6 +102,7 @@ struct RealOutcome {
   int request = 1;       // 1-based online request of the story, numbered like Setup::faults
   std::string response;  // the answer the acquirer's test host must give, e.g. "61"
   SourcePos pos;         // of the outcome, for content checks against the test hosts
+  std::optional<TerminalOp> op;  // as Fault::op: the request-th of this operation
 };
 
 struct RealTerminal {
@@ -122,9 +131,70 @@ struct Hint {
   int cost = 0;
 };
 
+// Something the story itself does on the terminal, keyed right (a choice's consequence, or what
+// a narrative says happened): the operation runs on the emulated terminal and host, so what
+// follows is told from what really happened. Amount: `amount`, else the setup's for operations
+// that take one; a completion, cancel or void quotes the newest fitting original in the list.
+struct StoryOp {
+  TerminalOp op = TerminalOp::sale;
+  std::optional<int64_t> amount_minor;
+  SourcePos pos;
+};
+
+// What must be true of the terminal and the host when a narrative or an ending is shown
+// (`requires:`). `lint` checks it on every path the emulator can play; the runner records a miss.
+struct Requirement {
+  std::optional<bool> reversal_pending;  // the terminal holds a reversal record it has not sent
+  std::optional<int> charges;            // standing debits of the story's amount on the card
+  std::optional<int64_t> held_minor;     // open pre-authorization holds on the card, in fen
+  std::optional<bool> slip_printed;      // the terminal printed a slip since the story began
+  std::optional<bool> card_locked;       // the card reached its wrong-PIN limit today
+  SourcePos pos;
+  bool empty() const;
+};
+
 struct Choice {
   std::string id;
   Text text;
+  int points = 0;
+  bool critical = false;
+  Text feedback;
+  std::string next;
+  std::optional<StoryOp> does;  // what choosing it makes happen on the terminal
+  SourcePos pos;
+  SourcePos next_pos;
+};
+
+// What a trainee's attempt at a terminal task led to, judged from the terminal's records and the
+// host's books (scenarios/outcome.h). Exactly one class per attempt, in this precedence order.
+enum class OutcomeClass {
+  double_charged,   // the card now carries the story's amount twice (and the task added one)
+  done,             // the task's operation did what `expect` asks
+  reversal_failed,  // the automatic reversal failed every try (冲正不成功)
+  wrong_keying,     // the task's operation, keyed wrong: refused by the terminal, 25/64/13/12, or a
+                    // wrong amount approved; for a look-up task, the look-up did not find it
+  reversal_sent,    // the pending reversal went out (with another operation than expected)
+  approved,         // another operation was approved
+  declined,         // the host answered with a refusal code
+  no_answer,        // a request went out and no valid answer came (time-out, line lost, A0)
+  nothing_online,   // nothing reached the host: the trainee stopped, or the terminal refused
+};
+inline constexpr int outcome_class_count = 9;
+std::string_view outcome_class_name(OutcomeClass c);
+std::optional<OutcomeClass> parse_outcome_class(std::string_view s);
+
+// Which attempts an outcome handles: any of `classes`, narrowed by the operation that ended the
+// task, its response code and whether the reversal went out first. Empty lists match anything.
+struct OutcomeWhen {
+  std::vector<OutcomeClass> classes;
+  std::vector<TerminalOp> ops;
+  std::vector<std::string> codes;
+  std::optional<bool> reversal_sent;
+};
+
+// One branch of a terminal task: first match wins.
+struct Outcome {
+  OutcomeWhen when;
   int points = 0;
   bool critical = false;
   Text feedback;
@@ -168,19 +238,25 @@ struct Step {
 
   // terminal
   TerminalOp task = TerminalOp::sale;
-  Expectation expect;
-  int points = 0;
-  std::vector<TerminalOp> critical_ops;
-  Text feedback;
-  Text fail_feedback;
-  std::string on_fail;  // empty: same as next
+  Expectation expect;              // what "done" means (OutcomeClass::done)
+  std::vector<Outcome> outcomes;   // after loading, always at least one; the legacy form is turned
+                                   // into [critical ops, done, everything else]
+  bool explicit_outcomes = false;  // written with `outcomes:` (lint checks them all handled)
 
-  std::string next;  // narrative, terminal (on success)
+  // narrative and end
+  Requirement requirement;
+  bool sms_from_bank = false;  // `sms: bank`: the bank's own new text messages (the emulated issuer's)  // `requires:`
+  // narrative
+  std::optional<StoryOp> does;
+  int minutes_later = 0;  // the story's clock jumps this far before the step (waiting out a lock)
+  bool load_paper = false;  // someone loads paper into the terminal's printer
+  // From this step on the customer presents (and keys the PIN of) the setup's other card, or
+  // again the main one.
+  std::optional<bool> customer_other_card;
+
+  std::string next;  // narrative
   SourcePos next_pos;
-  SourcePos on_fail_pos;
 
-  // Where a terminal task leads after a failure.
-  const std::string& fail_next() const { return on_fail.empty() ? next : on_fail; }
   // The highest points one answer to this step can earn.
   int max_points() const;
 };

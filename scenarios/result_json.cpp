@@ -38,6 +38,9 @@ json step_record_json(const StepRecord& r) {
       for (const auto& t : r.terminal_records) j["terminal_records"].push_back(terminal_record_json(t));
       j["success"] = r.success;
       j["gave_up"] = r.gave_up;
+      j["outcome"] = r.outcome;
+      j["keyed"] = json::array();
+      for (const auto& k : r.keyed) j["keyed"].push_back({{"input", k.input}, {"screen", text_json(k.screen)}});
     }
     j["hints"] = json::array();
     for (const auto& h : r.hints_taken) j["hints"].push_back(text_json(h));

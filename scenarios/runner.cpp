@@ -24,24 +24,10 @@ uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
-bool is_offline_lookup(TerminalOp op) { return op == TerminalOp::transaction_query || op == TerminalOp::reprint; }
-
 }  // namespace
 
-bool task_satisfied(const Step& task, const TerminalRecord& r) {
-  const Expectation& e = task.expect;
-  if (r.op != task.task) return false;
-  if (e.response && r.response_code != *e.response) return false;
-  if (e.reversal_sent && r.reversal_sent != *e.reversal_sent) return false;
-  if (e.references_original && r.references_original != *e.references_original) return false;
-  if (e.amount_minor && r.amount_minor != *e.amount_minor) return false;
-  if (e.amount_max_minor && r.amount_minor > *e.amount_max_minor) return false;
-  if (e.found_original && r.found_original != *e.found_original) return false;
-  return true;
-}
-
-Runner::Runner(const Scenario& scenario, const Clock& clock, uint64_t seed)
-    : scenario_(scenario), clock_(clock), seed_(seed) {
+Runner::Runner(const Scenario& scenario, const Clock& clock, uint64_t seed, TerminalPort* terminal)
+    : scenario_(scenario), clock_(clock), seed_(seed), terminal_(terminal) {
   result_.scenario_id = scenario.id;
   result_.scenario_version = scenario.version;
   result_.content_hash = scenario.content_hash;
@@ -75,13 +61,34 @@ void Runner::enter(const std::string& step_id) {
     if (!st.customer.empty()) scene_.customer = st.customer;
     if (!st.terminal.empty()) scene_.terminal = st.terminal;
     if (!st.sms.empty()) scene_.sms.push_back(st.sms);
+    std::vector<TerminalRecord> did;
+    if (st.minutes_later > 0 && terminal_) terminal_->story_wait(int64_t(st.minutes_later) * 60'000);
+    if (st.load_paper && terminal_) terminal_->story_load_paper();
+    if (st.customer_other_card && terminal_) terminal_->story_customer_card(*st.customer_other_card);
+    if (st.does) did = run_story_op(*st.does);
+    Text bank_sms;  // every new message, one a line
+    if (st.sms_from_bank && terminal_)
+      for (Text& t : terminal_->take_bank_sms()) {
+        scene_.sms.push_back(t);
+        bank_sms.zh += (bank_sms.zh.empty() ? "" : "\n") + t.zh;
+        bank_sms.en += (bank_sms.en.empty() ? "" : "\n") + t.en;
+      }
+    // What the story says the screen shows is what the twin shows.
+    if (terminal_ && !st.terminal.empty()) terminal_->show_story_screen(st.terminal);
     StepRecord& rec = open_record();
     rec.text = st.text;
     rec.customer = st.customer;
     rec.terminal = st.terminal;
-    rec.sms = st.sms;
+    rec.sms = st.sms_from_bank ? bank_sms : st.sms;
+    rec.terminal_records = std::move(did);
+    if (terminal_) rec.requirement_miss = requirement_miss(st.requirement, terminal_->facts());
     if (st.kind == StepKind::end) finish();
     return;
+  }
+  if (st.kind == StepKind::terminal) {
+    task_before_ = terminal_ ? terminal_->facts() : TerminalFacts{};
+    pending_inputs_.clear();
+    pending_records_.clear();
   }
   if (st.kind == StepKind::decision) {
     for (const auto& c : st.choices) shown_.push_back(&c);
@@ -143,44 +150,71 @@ bool Runner::choose(std::string_view choice_id) {
   auto it =
       std::find_if(step_->choices.begin(), step_->choices.end(), [&](const Choice& c) { return c.id == choice_id; });
   if (it == step_->choices.end()) return false;
+  std::vector<TerminalRecord> did;
+  if (it->does) did = run_story_op(*it->does);
   StepRecord& rec = open_record();
   rec.choice_id = it->id;
   rec.points = it->points;
   rec.critical = it->critical;
   rec.feedback = it->feedback;
+  rec.terminal_records = std::move(did);
   close_record(rec, it->next);
   return true;
+}
+
+std::vector<TerminalRecord> Runner::run_story_op(const StoryOp& op) {
+  if (!terminal_) return {};
+  return terminal_->story_operation(story_request(scenario_, op));
 }
 
 bool Runner::observe(const TerminalRecord& record) {
   if (finished() || step_->kind != StepKind::terminal) return false;
   const Step& st = *step_;
   // A look-up on the way to the task is fine: keep it with the step, wait for the real thing.
-  if (record.op != st.task && is_offline_lookup(record.op)) {
+  if (record.op != st.task && !terminal_op_is_online(record.op)) {
     pending_records_.push_back(record);
     return true;
   }
-  StepRecord& rec = open_record();
-  rec.terminal_records = std::move(pending_records_);
-  pending_records_.clear();
-  rec.terminal_records.push_back(record);
-  rec.critical = std::find(st.critical_ops.begin(), st.critical_ops.end(), record.op) != st.critical_ops.end();
-  rec.success = !rec.critical && task_satisfied(st, record);
-  rec.points = rec.success ? st.points : 0;
-  rec.feedback = rec.success ? st.feedback : st.fail_feedback;
-  close_record(rec, rec.success ? st.next : st.fail_next());
+  pending_records_.push_back(record);
+  end_task(&pending_records_.back());
   return true;
 }
 
 bool Runner::give_up() {
   if (finished() || step_->kind != StepKind::terminal) return false;
-  StepRecord& rec = open_record();
-  rec.terminal_records = std::move(pending_records_);
-  pending_records_.clear();
-  rec.gave_up = true;
-  rec.feedback = step_->fail_feedback;
-  close_record(rec, step_->fail_next());
+  end_task(nullptr);
   return true;
+}
+
+void Runner::note_inputs(std::vector<KeyedInput> inputs) {
+  if (finished() || step_->kind != StepKind::terminal) return;
+  for (auto& i : inputs) pending_inputs_.push_back(std::move(i));
+}
+
+// Judges the task from everything the terminal did during it and the books before and after.
+void Runner::end_task(const TerminalRecord* main) {
+  const Step& st = *step_;
+  TaskAttempt attempt;
+  attempt.records = std::move(pending_records_);
+  pending_records_.clear();
+  if (main) attempt.main = &attempt.records.back();
+  attempt.before = task_before_;
+  attempt.after = terminal_ ? terminal_->facts() : TerminalFacts{};
+  const OutcomeClass c = classify_outcome(st, attempt);
+  const Outcome* o = select_outcome(st, c, attempt);
+  StepRecord& rec = open_record();
+  rec.unhandled = o == nullptr;
+  if (!o) o = &fallback_outcome(st);
+  rec.outcome = std::string(outcome_class_name(c));
+  rec.terminal_records = std::move(attempt.records);
+  rec.keyed = std::move(pending_inputs_);
+  pending_inputs_.clear();
+  rec.gave_up = main == nullptr;
+  rec.critical = o->critical;
+  rec.points = o->points;
+  rec.success = !o->critical && o->points >= st.max_points();
+  rec.feedback = o->feedback;
+  close_record(rec, o->next);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,8 +235,44 @@ TerminalRequest request_for(const Scenario& scenario, const Step& task, Terminal
   return req;
 }
 
+TerminalRequest story_request(const Scenario& scenario, const StoryOp& op) {
+  TerminalRequest req;
+  req.op = op.op;
+  // A cancel releases the original's amount and a void takes it from the original: the port
+  // quotes the original, amount included, unless the story names one.
+  const bool from_original = op.op == TerminalOp::preauth_cancel || op.op == TerminalOp::void_sale;
+  if (op.amount_minor)
+    req.amount_minor = op.amount_minor;
+  else if (!from_original && op.op != TerminalOp::balance_inquiry && op.op != TerminalOp::transaction_query &&
+           op.op != TerminalOp::reprint && op.op != TerminalOp::settlement && op.op != TerminalOp::sign_on)
+    req.amount_minor = scenario.setup.amount_minor;
+  return req;
+}
+
 AutoPlayer::AutoPlayer(const Scenario& scenario, AutoMode mode)
     : scenario_(scenario), mode_(mode), best_(best_remaining(scenario, true)), critical_(reaches_critical(scenario)) {}
+
+// How the critical player gets a terminal task onto a critical path: an outcome that is critical
+// by its operation first; else, when doing the task right already leads to one, nothing special;
+// else an outcome leading to one that it can produce (by its operation, or by giving up).
+std::optional<AutoPlayer::Deviation> AutoPlayer::critical_choice(const Step& st) const {
+  auto has = [](const Outcome& o, OutcomeClass c) {
+    return o.when.classes.empty() || std::find(o.when.classes.begin(), o.when.classes.end(), c) != o.when.classes.end();
+  };
+  for (const Outcome& o : st.outcomes)
+    if (o.critical && !o.when.ops.empty()) return Deviation{o.when.ops.front(), false};
+  for (const Outcome& o : st.outcomes)
+    if (has(o, OutcomeClass::done) && (o.when.ops.empty() || o.when.ops.front() == st.task)) {
+      if (o.critical || critical_.at(o.next)) return std::nullopt;
+      break;
+    }
+  for (const Outcome& o : st.outcomes) {
+    if (!o.critical && !critical_.at(o.next)) continue;
+    if (!o.when.ops.empty()) return Deviation{o.when.ops.front(), false};
+    if (!o.when.classes.empty() && has(o, OutcomeClass::nothing_online)) return Deviation{st.task, true};
+  }
+  return std::nullopt;
+}
 
 AutoAction AutoPlayer::next(const Runner& runner, const TerminalRecord* last_lookup) const {
   AutoAction a;
@@ -241,16 +311,18 @@ AutoAction AutoPlayer::next(const Runner& runner, const TerminalRecord* last_loo
     case StepKind::terminal: {
       a.kind = AutoAction::terminal;
       TerminalOp op = st.task;
-      if (mode_ == AutoMode::critical && !st.critical_ops.empty()) {
-        op = st.critical_ops.front();
-      } else if (mode_ == AutoMode::critical && !critical_.at(st.next) && critical_.at(st.fail_next())) {
-        // Only the failure branch leads to a critical error: fail the task on purpose with a
-        // harmless operation that is not the task.
-        op = st.task == TerminalOp::balance_inquiry ? TerminalOp::sign_on : TerminalOp::balance_inquiry;
-      } else if (st.expect.references_original.value_or(false) && !(last_lookup && last_lookup->found_original) &&
-                 st.task != TerminalOp::transaction_query) {
-        op = TerminalOp::transaction_query;  // find the original first, as a trainee should
+      if (mode_ == AutoMode::critical) {
+        if (const auto critical = critical_choice(st)) {
+          if (critical->give_up) {
+            a.kind = AutoAction::give_up;
+            return a;
+          }
+          op = critical->op;
+        }
       }
+      if (op == st.task && st.expect.references_original.value_or(false) &&
+          !(last_lookup && last_lookup->found_original) && st.task != TerminalOp::transaction_query)
+        op = TerminalOp::transaction_query;  // find the original first, as a trainee should
       a.request = request_for(scenario_, st, op, last_lookup);
       return a;
     }
@@ -272,7 +344,7 @@ AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, 
   // Each step takes at most a few actions (a look-up, then the task); this bound only stops a bug.
   const std::size_t max_actions = 4 * scenario.steps.size() + 16;
   terminal.prepare(scenario.setup);
-  Runner runner(scenario, clock, seed);
+  Runner runner(scenario, clock, seed, &terminal);
   AutoPlayer player(scenario, mode);
   std::optional<TerminalRecord> last_lookup;
   for (std::size_t n = 0; n < max_actions && !runner.finished(); ++n) {
@@ -284,6 +356,8 @@ AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, 
     clock.advance_ms(answer_ms);
     if (a.kind == AutoAction::choose)
       runner.choose(a.choice_id);
+    else if (a.kind == AutoAction::give_up)
+      runner.give_up();
     else
       perform_on_terminal(runner, terminal, a.request, last_lookup);
   }

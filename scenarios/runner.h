@@ -18,6 +18,7 @@
 
 #include "scenarios/clock.h"
 #include "scenarios/model.h"
+#include "scenarios/outcome.h"
 
 namespace posdrill {
 
@@ -39,10 +40,17 @@ struct StepRecord {
   std::vector<std::string> shown_choices;  // choice ids in the order shown
   std::vector<Text> hints_taken;
   // answered
-  std::string choice_id;                         // decision
-  std::vector<TerminalRecord> terminal_records;  // terminal: everything the terminal did, in order
-  bool success = false;                          // terminal: the task was done as expected
-  bool gave_up = false;                          // terminal: the trainee stopped without doing it
+  std::string choice_id;  // decision
+  // terminal: everything the terminal did, in order; narrative / decision: what the story itself
+  // did on the terminal (StoryOp)
+  std::vector<TerminalRecord> terminal_records;
+  std::vector<KeyedInput> keyed;  // terminal: what the trainee keyed, and the screens it led to
+  bool success = false;           // terminal: the outcome earned the task's full points
+  bool gave_up = false;           // terminal: the trainee stopped without doing it
+  std::string outcome;            // terminal: the OutcomeClass name ("done", "wrong_keying" ...)
+  bool unhandled = false;         // terminal: no outcome handled it (fallback_outcome was taken)
+  // narrative / end: what of its `requires:` did not hold ("" = all held, or nothing required)
+  std::string requirement_miss;
   int points = 0;
   int max_points = 0;
   int hint_cost = 0;
@@ -73,8 +81,11 @@ struct AttemptResult {
 
 class Runner {
  public:
-  // `scenario` and `clock` must outlive the runner.
-  Runner(const Scenario& scenario, const Clock& clock, uint64_t seed);
+  // `scenario`, `clock` and `terminal` must outlive the runner. With a prepared `terminal`, the
+  // story runs its own operations there (StoryOp), shows narratives' terminal texts on it, and
+  // judges tasks and `requires:` with its facts; without one (a real terminal the kiosk cannot
+  // read), tasks are judged from the records alone.
+  Runner(const Scenario& scenario, const Clock& clock, uint64_t seed, TerminalPort* terminal = nullptr);
 
   const Scenario& scenario() const { return scenario_; }
   const Step& step() const { return *step_; }
@@ -96,16 +107,23 @@ class Runner {
   // reprint) that are not the task are kept but do not end the step; any other operation does.
   bool observe(const TerminalRecord& record);
   bool give_up();  // terminal: counts as not done
+  // What the trainee keyed at the terminal during the current task (kept with its record).
+  void note_inputs(std::vector<KeyedInput> inputs);
 
  private:
   void enter(const std::string& step_id);
   StepRecord& open_record();
   void close_record(StepRecord& rec, const std::string& next);
   void finish();
+  void end_task(const TerminalRecord* main);
+  std::vector<TerminalRecord> run_story_op(const StoryOp& op);
 
   const Scenario& scenario_;
   const Clock& clock_;
   uint64_t seed_;
+  TerminalPort* terminal_;
+  TerminalFacts task_before_;               // the facts when the current terminal task began
+  std::vector<KeyedInput> pending_inputs_;  // keyed during the current terminal task
   const Step* step_ = nullptr;
   Scene scene_;
   std::vector<const Choice*> shown_;
@@ -115,9 +133,6 @@ class Runner {
   AttemptResult result_;
 };
 
-// Whether a terminal record fulfils a task's expectations.
-bool task_satisfied(const Step& task, const TerminalRecord& record);
-
 // Automatic play for `posdrill play --auto`, goldens and benchmarks.
 enum class AutoMode {
   best,      // the highest-scoring path without critical errors
@@ -125,7 +140,7 @@ enum class AutoMode {
 };
 
 struct AutoAction {
-  enum Kind { advance, choose, terminal } kind = advance;
+  enum Kind { advance, choose, terminal, give_up } kind = advance;
   std::string choice_id;
   TerminalRequest request;  // for terminal
 };
@@ -138,6 +153,12 @@ class AutoPlayer {
   AutoAction next(const Runner& runner, const TerminalRecord* last_lookup) const;
 
  private:
+  struct Deviation {
+    TerminalOp op = TerminalOp::sale;
+    bool give_up = false;
+  };
+  std::optional<Deviation> critical_choice(const Step& st) const;
+
   const Scenario& scenario_;
   AutoMode mode_;
   std::unordered_map<std::string, int> best_;
@@ -159,5 +180,7 @@ AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, 
 // the task's amount (or the story's), and the original's auth code and date from a look-up.
 TerminalRequest request_for(const Scenario& scenario, const Step& task, TerminalOp op,
                             const TerminalRecord* last_lookup);
+// The request for an operation the story performs itself (the port quotes the original).
+TerminalRequest story_request(const Scenario& scenario, const StoryOp& op);
 
 }  // namespace posdrill

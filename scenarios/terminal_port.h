@@ -59,11 +59,33 @@ struct TerminalRecord {
   bool reversal_failed = false;      // the automatic reversal failed all tries (冲正不成功)
   bool references_original = false;  // quoted the original auth code and date, and they matched
   bool found_original = false;       // transaction_query found the original in the list
+  bool keying_refused = false;       // the terminal refused what was keyed (no such original, another
+                                     // card than the original's) before anything went online
   std::string auth_code;             // approved: the new auth code; transaction_query: the original's
   std::string date_mmdd;             // transaction_query: the original's date (MMDD)
   Text screen;                       // what the terminal screen showed at the end
 
   bool approved() const { return response_code == "00"; }
+};
+
+// What the terminal and the host's books say now, for the story's conditions (outcome classes,
+// `requires:`). A real terminal has no books the kiosk can read: `known` stays false and every
+// condition on the books is left unchecked.
+struct TerminalFacts {
+  bool known = false;
+  bool reversal_pending = false;  // the terminal holds a reversal it has not sent
+  int charges = 0;                // standing debits of the story's amount on the story's card
+  int64_t held_minor = 0;         // open pre-authorization holds on the card
+  int slips = 0;                  // slips printed since the story began
+  bool card_locked = false;       // the card reached its wrong-PIN limit today
+  int64_t host_requests = 0;      // requests the host has received so far (ever growing)
+};
+
+// One input at the terminal's keypad, card reader or PIN pad, and what the screen showed after
+// it: the transcript and the replay show what the trainee keyed. A PIN is always "******".
+struct KeyedInput {
+  std::string input;  // "menu", "5", "enter", "card", "pin ******", "amount 32800" ...
+  Text screen;        // the screen's title and first two lines afterwards
 };
 
 // The port the front end (CLI, kiosk, tests) drives. The runner never calls it: the front end
@@ -79,6 +101,25 @@ class TerminalPort {
   virtual void request(const TerminalRequest& request) = 0;
   // Operations completed since the last poll, oldest first.
   virtual std::vector<TerminalRecord> poll() = 0;
+  // The terminal's and the host's state now (unknown by default).
+  virtual TerminalFacts facts() const { return {}; }
+  // The story shows `text` on the terminal's screen (a narrative's `terminal:`); it stays until a
+  // key is pressed. Nothing by default (a real terminal's screen is its own).
+  virtual void show_story_screen(const Text& text) { (void)text; }
+  // The story performs `op` itself, keyed right (StoryOp); returns what the terminal did. Nothing
+  // by default (a real terminal is keyed by the trainee only).
+  virtual std::vector<TerminalRecord> story_operation(const TerminalRequest& request) {
+    (void)request;
+    return {};
+  }
+  // The story's own hands at the counter: someone loads paper into the printer; the customer hands
+  // over their other card (or the main one again) for what follows.
+  virtual void story_load_paper() {}
+  virtual void story_customer_card(bool other) { (void)other; }
+  // The story's time jumps `ms` ahead (a narrative's minutes_later): holds expire, locks lapse.
+  virtual void story_wait(int64_t ms) { (void)ms; }
+  // The text messages the card's bank sent since the last call, oldest first (`sms: bank`).
+  virtual std::vector<Text> take_bank_sms() { return {}; }
 };
 
 }  // namespace posdrill

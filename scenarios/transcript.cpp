@@ -23,6 +23,8 @@ const Label l_task = {"【终端操作】", "[Terminal task] "};
 const Label l_menu = {"终端菜单:", "Terminal menu:"};
 const Label l_chosen = {"您的选择:", "You chose:"};
 const Label l_did = {"终端执行:", "Terminal did:"};
+const Label l_keyed = {"键入", "Keyed"};
+const Label l_requirement = {"⚠ 与终端状态不符:", "⚠ Does not match the terminal:"};
 const Label l_hint = {"【提示】", "[Hint] "};
 const Label l_feedback = {"【讲解】", "[Why] "};
 const Label l_points = {"得分", "Points"};
@@ -85,6 +87,25 @@ void put(std::ostringstream& o, const Label& label, const Text& t, Lang lang) {
   if (!t.empty()) o << L(label, lang) << indent(t.get(lang), "  ") << '\n';
 }
 
+bool is_digit_key(const std::string& input) { return input.size() == 1 && input[0] >= '0' && input[0] <= '9'; }
+
+// A keyed input as a trainee reads it: the key's label on the device, the customer's card and PIN.
+std::string keyed_label(const std::string& input, Lang lang) {
+  static const struct {
+    const char* input;
+    Label label;
+  } names[] = {{"menu", {"菜单", "Menu"}},
+               {"enter", {"确认", "Enter"}},
+               {"cancel", {"取消", "Cancel"}},
+               {"clear", {"退格", "Clear"}},
+               {"card", {"客人插卡", "customer's card"}},
+               {"pin ******", {"客人输密码 ******", "customer's PIN ******"}},
+               {"supervisor", {"主管输入主管密码 ******", "supervisor's password ******"}}};
+  for (const auto& n : names)
+    if (input == n.input) return L(n.label, lang);
+  return input;
+}
+
 std::string describe(const TerminalRecord& r, Lang lang) {
   std::ostringstream o;
   o << terminal_op_label(r.op).get(lang);
@@ -142,6 +163,8 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
       put(o, l_terminal, rec.terminal, lang);
       put(o, l_customer, rec.customer, lang);
       put(o, l_sms, rec.sms, lang);
+      for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
+      if (!rec.requirement_miss.empty()) o << L(l_requirement, lang) << ' ' << rec.requirement_miss << '\n';
       break;
     case StepKind::decision: {
       if (with_question) {
@@ -154,11 +177,19 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
       for (const auto& h : rec.hints_taken) o << L(l_hint, lang) << h.get(lang) << '\n';
       for (const auto& c : st->choices)
         if (c.id == rec.choice_id) o << L(l_chosen, lang) << ' ' << indent(c.text.get(lang), "  ") << '\n';
+      for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
       break;
     }
     case StepKind::terminal:
       if (with_question) o << L(l_task, lang) << rec.prompt.get(lang) << '\n';
       for (const auto& h : rec.hints_taken) o << L(l_hint, lang) << h.get(lang) << '\n';
+      // Digits keyed one after another read as the number they make, with the screen after the last.
+      for (std::size_t i = 0; i < rec.keyed.size(); ++i) {
+        std::string input = keyed_label(rec.keyed[i].input, lang);
+        while (is_digit_key(rec.keyed[i].input) && i + 1 < rec.keyed.size() && is_digit_key(rec.keyed[i + 1].input))
+          input += rec.keyed[++i].input;
+        o << "  " << L(l_keyed, lang) << ' ' << input << " → " << rec.keyed[i].screen.get(lang) << '\n';
+      }
       for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
       o << (rec.success ? L(l_done, lang) : rec.gave_up ? L(l_gave_up, lang) : L(l_not_done, lang)) << '\n';
       break;

@@ -182,6 +182,29 @@ TEST_CASE("real_terminal - faults a real line cannot carry are named", "[loader]
   CHECK(diags[0].message == "request 1 already has an outcome");
 }
 
+TEST_CASE("real_terminal - a fault on one operation's request", "[loader][real_terminal]") {
+  Scenario s;
+  // A chosen code for the first sale pairs with an outcome for the first sale.
+  auto diags = load_with_real_terminal(
+      "real_terminal:\n  mode: amounts\n  faults: proxy\n  outcomes:\n    - {request: 1, op: sale, response: \"65\"}\n",
+      s, "  faults:\n    - {request: 1, op: sale, fault: respond, code: \"65\"}\n");
+  INFO(messages(diags));
+  REQUIRE(diags.empty());
+  REQUIRE(s.setup.faults.size() == 1);
+  CHECK(s.setup.faults[0].op == TerminalOp::sale);
+  CHECK(s.real_terminal->outcomes[0].op == TerminalOp::sale);
+  // The outcome without the operation does not cover it.
+  diags = load_with_real_terminal(
+      "real_terminal:\n  mode: amounts\n  faults: proxy\n  outcomes:\n    - {request: 1, response: \"65\"}\n", s,
+      "  faults:\n    - {request: 1, op: sale, fault: respond, code: \"65\"}\n");
+  CHECK(diags.size() == 1);
+  // A link fault on "the first sale" cannot be placed by the proxy, which counts every request.
+  diags = load_with_real_terminal("real_terminal:\n  mode: amounts\n  faults: proxy\n", s,
+                                  "  faults:\n    - {request: 1, op: sale, fault: answer_lost}\n");
+  REQUIRE(diags.size() >= 1);
+  CHECK(messages(diags).find("needs the emulator") != std::string::npos);
+}
+
 TEST_CASE("a bare fault file loads like setup.faults", "[loader][real_terminal]") {
   std::vector<Fault> faults;
   auto diags = load_faults_text("faults:\n  - {request: 2, fault: delay, seconds: 3}\n", "f.yaml", faults);

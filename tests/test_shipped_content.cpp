@@ -26,8 +26,8 @@ void each_text(const Scenario& s, const std::function<void(const Text&)>& f) {
   f(s.title);
   f(s.summary);
   for (const auto& st : s.steps) {
-    for (const Text* t : {&st.text, &st.customer, &st.terminal, &st.sms, &st.prompt, &st.feedback, &st.fail_feedback})
-      f(*t);
+    for (const Text* t : {&st.text, &st.customer, &st.terminal, &st.sms, &st.prompt}) f(*t);
+    for (const auto& o : st.outcomes) f(o.feedback);
     for (const auto& h : st.hints) f(h.text);
     for (const auto& c : st.choices) {
       f(c.text);

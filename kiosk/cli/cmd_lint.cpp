@@ -1,9 +1,13 @@
+#include <algorithm>
 #include <iostream>
 #include <map>
+#include <tuple>
 
 #include "cli/commands.h"
+#include "device_bridge/path_check.h"
 #include "kiosk/core/strings.h"
 #include "scenarios/result_json.h"
+#include "scenarios/style.h"
 
 namespace posdrill {
 
@@ -23,6 +27,20 @@ int cmd_lint(const Settings& settings, const std::string& path, bool json) {
     ++set.files_read;
   }
 
+  // Every path of every valid scenario played on the emulated terminal and host: an outcome a task
+  // does not handle, or a `requires:` that does not hold, is an error like any other.
+  int64_t simulated_paths = 0;
+  for (const auto& s : set.scenarios) {
+    auto style = check_item_writing(s);
+    set.errors.insert(set.errors.end(), style.begin(), style.end());
+    PathCheck check = check_story_paths(s);
+    simulated_paths += check.paths;
+    set.errors.insert(set.errors.end(), check.errors.begin(), check.errors.end());
+  }
+  std::stable_sort(set.errors.begin(), set.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+
   std::map<std::string, int> topics;
   for (Topic t : all_topics) topics[std::string(topic_id(t))] = 0;
   for (const auto& s : set.scenarios) ++topics[std::string(topic_id(s.topic))];
@@ -32,13 +50,15 @@ int cmd_lint(const Settings& settings, const std::string& path, bool json) {
                         {"tracks", set.tracks.size()},
                         {"files", set.files_read},
                         {"topics", topics},
+                        {"simulated_paths", simulated_paths},
                         {"errors", nlohmann::json::array()}};
     for (const auto& d : set.errors) j["errors"].push_back(diagnostic_json(d));
     std::cout << j.dump(2) << '\n';
   } else {
     for (const auto& d : set.errors) std::cout << d.to_string() << '\n';
     std::cout << set.scenarios.size() << " scenarios, " << set.tracks.size() << " tracks, " << set.errors.size()
-              << " errors in " << set.files_read << " files\n";
+              << " errors in " << set.files_read << " files; " << simulated_paths
+              << " paths played on the emulated terminal\n";
   }
   return set.errors.empty() ? exit_ok : exit_failed;
 }

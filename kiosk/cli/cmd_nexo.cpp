@@ -107,7 +107,9 @@ int cmd_terminal_nexo(const Settings& settings, const NexoServiceOptions& option
   poi_options.log = [](const std::string& line) { std::cerr << "posdrill terminal: " << line << std::endl; };
   NexoPoi poi(setup, poi_options);
 
-  HttpServer server([&](const HttpServerRequest& r) { return poi.handle_http(r); }, HttpServer::Options{});
+  HttpServer::Options http;
+  http.log = [](const std::string& line) { std::cerr << "posdrill terminal: " << line << std::endl; };
+  HttpServer server([&](const HttpServerRequest& r) { return poi.handle_http(r); }, http);
   if (!server.listen(*at, error)) {
     std::cerr << "posdrill terminal: " << error << '\n';
     return exit_failed;
@@ -124,7 +126,8 @@ int cmd_terminal_nexo(const Settings& settings, const NexoServiceOptions& option
   running_nexo_server = nullptr;
   auto c = server.counters();
   std::cout << "posdrill terminal: stopped after " << c.accepted << " connections, " << c.requests << " requests, "
-            << c.answered << " answers, " << c.withheld << " withheld, " << c.rejected << " rejected" << std::endl;
+            << c.answered << " answers, " << c.withheld << " withheld, " << c.rejected << " rejected, " << c.evicted
+            << " idle connections closed for newcomers, " << c.timed_out << " timed out" << std::endl;
   return exit_ok;
 }
 

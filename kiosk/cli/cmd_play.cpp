@@ -9,11 +9,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "device_bridge/emulation.h"
@@ -70,15 +72,22 @@ std::optional<int> parse_index(const std::string& token) {
   return v;
 }
 
+// One keypad token of a `keys` line: a digit string (each digit pressed), menu, enter, cancel,
+// clear, card (the customer presents the card), pin / pin:wrong (the customer keys the PIN).
+bool valid_key_token(const std::string& t) {
+  if (t == "card" || t == "pin" || t == "pin:wrong" || t == "supervisor") return true;
+  if (parse_key(t)) return true;
+  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 class Session {
  public:
   Session(const Scenario& s, const Clock& clock, uint64_t seed)
-      : scenario_(s), runner_(s, clock, seed), terminal_(&clock) {
-    terminal_.prepare(s.setup);
-  }
+      : scenario_(s), terminal_(&clock, s.setup), runner_(s, clock, seed, &terminal_) {}
 
   Runner& runner() { return runner_; }
   const TerminalRecord* last_lookup() const { return last_lookup_ ? &*last_lookup_ : nullptr; }
+  const Screen* screen() const { return terminal_.scenario() ? &terminal_.scenario()->terminal().screen() : nullptr; }
 
   void perform(const TerminalRequest& req) { perform_on_terminal(runner_, terminal_, req, last_lookup_); }
 
@@ -106,6 +115,7 @@ class Session {
         runner_.give_up();
         return "";
       }
+      if (token == "keys" || token.rfind("keys ", 0) == 0) return keys(token.substr(4), st);
       std::optional<TerminalOp> op;
       if (auto i = parse_index(token)) {
         if (*i < 1 || *i > terminal_op_count)
@@ -115,7 +125,8 @@ class Session {
         op = parse_terminal_op(token);
       }
       if (!op)
-        return "expected a terminal menu number, an operation name (e.g. balance_inquiry), 'hint' or 'skip' at step '" +
+        return "expected 'keys …', a terminal menu number, an operation name (e.g. balance_inquiry), 'hint' or "
+               "'skip' at step '" +
                st.id + "', got '" + token + "'";
       perform(request_for(scenario_, st, *op, last_lookup()));
       return "";
@@ -123,10 +134,58 @@ class Session {
     return "this step takes no answer";
   }
 
+  // Keys `request` at the device the way a trainee would (menu, digits, the customer's card and
+  // PIN), from whatever the terminal shows now: the automatic player's way of doing a task.
+  void key_request(const TerminalRequest& request) {
+    const ScenarioEmulation* emu = terminal_.scenario();
+    if (!emu) return;
+    CardPresentation card;
+    card.pan = scenario_.setup.card;
+    std::string line;
+    for (const std::string& in : emu->terminal().plan_inputs(request, card)) line += " " + in;
+    if (!line.empty()) keys(line, runner_.step());
+  }
+
  private:
+  // `keys menu 5 card pin`: each token at the device, in order; the task ends when the terminal
+  // has done something that ends it, and nothing may follow that.
+  std::string keys(const std::string& line, const Step& task) {
+    std::istringstream in(line);
+    std::vector<std::string> tokens;
+    for (std::string t; in >> t;) {
+      if (!valid_key_token(t))
+        return "expected keys: digits, menu, enter, cancel, clear, card, pin, pin:wrong or supervisor, got '" + t +
+               "'";
+      tokens.push_back(t);
+    }
+    if (tokens.empty()) return "expected keys after 'keys', like: keys menu 5 card pin";
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (&runner_.step() != &task || runner_.finished())
+        return "the task ended before '" + tokens[i] + "': nothing may follow on the same line";
+      const std::string& t = tokens[i];
+      if (t == "card") {
+        terminal_.present_card();
+      } else if (t == "pin" || t == "pin:wrong") {
+        terminal_.customer_pin(t == "pin:wrong");
+      } else if (t == "supervisor") {
+        terminal_.supervisor();
+      } else if (auto k = parse_key(t)) {
+        terminal_.press(*k);
+      } else {
+        for (char c : t) terminal_.press(digit_key(c - '0'));
+      }
+      runner_.note_inputs(terminal_.take_inputs());
+      for (const auto& r : terminal_.poll()) {
+        if (r.op == TerminalOp::transaction_query) last_lookup_ = r;
+        runner_.observe(r);
+      }
+    }
+    return "";
+  }
+
   const Scenario& scenario_;
-  Runner runner_;
   EmulatedTerminalPort terminal_;  // the trainee's time flows into the emulation
+  Runner runner_;
   std::optional<TerminalRecord> last_lookup_;
 };
 
@@ -211,18 +270,36 @@ int stop(const AttemptResult& res, Recording& rec, int code) {
   return code;
 }
 
+// The automatic player keys every terminal task on the device as a trainee would, so its
+// transcript shows the screens and keys of each task.
 int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, Recording& rec) {
   FakeClock clock;
-  EmulatedTerminalPort terminal(&clock);
-  AttemptResult res = posdrill::play_auto(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical, seed,
-                                          terminal, clock, default_answer_ms);
-  if (!res.finished) {
+  Session session(s, clock, seed);
+  Runner& r = session.runner();
+  AutoPlayer player(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical);
+  // Each step takes a few actions at most (a look-up, then the task); this bound only stops a bug.
+  const std::size_t max_actions = 4 * s.steps.size() + 16;
+  for (std::size_t n = 0; n < max_actions && !r.finished(); ++n) {
+    const AutoAction a = player.next(r, session.last_lookup());
+    if (a.kind == AutoAction::advance) {
+      r.advance();
+      continue;
+    }
+    clock.advance_ms(default_answer_ms);
+    if (a.kind == AutoAction::choose)
+      r.choose(a.choice_id);
+    else if (a.kind == AutoAction::give_up)
+      r.give_up();
+    else
+      session.key_request(a.request);
+  }
+  if (!r.finished()) {
     std::cerr << "posdrill play: the automatic player did not reach an end of '" << s.id << "'\n";
-    return stop(res, rec, exit_usage);
+    return stop(r.result(), rec, exit_usage);
   }
   // The automatic player answers all at once; its steps are committed one event each all the same.
-  if (!rec.steps(res)) return stop(res, rec, exit_usage);
-  return finish(s, res, o, lang, true, rec);
+  if (!rec.steps(r.result())) return stop(r.result(), rec, exit_usage);
+  return finish(s, r.result(), o, lang, true, rec);
 }
 
 int play_scripted(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed, std::istream& in,
@@ -270,11 +347,18 @@ int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_
   std::cout << render_header(s, lang);
   const char* help =
       lang == Lang::zh ? "(输入编号作答;输入 hint 查看提示" : "(type a number to answer; 'hint' for a hint";
-  std::cout << help << (lang == Lang::zh ? ";终端任务可输入 skip 放弃)\n\n" : "; 'skip' gives up a terminal task)\n\n");
+  std::cout << help
+            << (lang == Lang::zh ? ";终端任务用 keys 按键,如 keys menu 5 card pin;skip 放弃)\n\n"
+                                 : "; at a terminal task press keys, e.g. keys menu 5 card pin; 'skip' gives up)\n\n");
   advance_narratives(r);
   print_new();
   int hints_shown = 0;
   while (!r.finished()) {
+    if (const Screen* screen = session.screen(); screen && r.step().kind == StepKind::terminal) {
+      std::cout << (lang == Lang::zh ? "【终端屏幕】" : "[Terminal screen] ") << screen->title.get(lang);
+      for (const Text& l : screen->lines) std::cout << " | " << l.get(lang);
+      std::cout << '\n';
+    }
     std::cout << render_question(r, lang) << "> " << std::flush;
     std::string line;
     if (!std::getline(std::cin, line)) {

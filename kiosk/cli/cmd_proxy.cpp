@@ -154,7 +154,8 @@ int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
   auto c = proxy.counters();
   std::cout << me << "stopped after " << c.connections << " connections, " << c.requests << " requests, " << c.answers
             << " answers, " << c.faults << " faults applied, " << c.upstream_failures << " upstream failures, "
-            << c.raw_connections << " unframed connections" << std::endl;
+            << c.raw_connections << " unframed connections, " << c.evicted << " idle connections closed for newcomers, "
+            << c.turned_away << " turned away" << std::endl;
   return exit_ok;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/terminal_counters.h"
 #include "device_bridge/wire.h"
 
 namespace posdrill {
@@ -124,8 +125,11 @@ int cmd_host(const Settings& settings, const std::string& listen, const std::str
   if (!service_setup(settings, scenario_id, setup)) return exit_usage;
   AcquirerHost host(host_config_from(setup));
   // Logs name message types, voucher numbers and response codes only: never a card number or PIN.
-  WireHost wire(host, [](const std::string& line) { std::cerr << "posdrill host: " << line << '\n'; });
-  FrameServer server([&](std::string_view req) { return wire.handle(req, civil_now_ms()); }, FrameServer::Options{});
+  auto log = [](const std::string& line) { std::cerr << "posdrill host: " << line << '\n'; };
+  WireHost wire(host, log);
+  FrameServer::Options limits;
+  limits.log = log;  // connections closed by a limit: idle for a newcomer, an incomplete frame, ...
+  FrameServer server([&](std::string_view req) { return wire.handle(req, civil_now_ms()); }, limits);
   if (!server.listen(*at, error)) {
     std::cerr << "posdrill host: " << error << '\n';
     return exit_failed;
@@ -141,7 +145,8 @@ int cmd_host(const Settings& settings, const std::string& listen, const std::str
   auto c = server.counters();
   auto w = wire.counters();
   std::cout << "posdrill host: stopped after " << c.accepted << " connections, " << w.answered << " answers, "
-            << w.undecodable << " undecodable requests, " << w.bad_mac << " bad MACs, " << c.bad_frames << " bad frames"
+            << w.undecodable << " undecodable requests, " << w.bad_mac << " bad MACs, " << c.bad_frames
+            << " bad frames, " << c.evicted << " idle connections closed for newcomers, " << c.timed_out << " timed out"
             << std::endl;
   return exit_ok;
 }
@@ -156,13 +161,39 @@ int cmd_terminal(const Settings& settings, const std::string& host_text, const s
   Setup setup;
   if (!service_setup(settings, scenario_id, setup)) return exit_usage;
   const Lang lang = settings.lang;
-  WiredTerminal wired(setup, *at, civil_now_ms());
+  // The trace and batch go on where the last run left them (terminal_counters.h).
+  TerminalConfig config = terminal_config_from(setup);
+  const std::filesystem::path counters_file = terminal_counters_path(settings.data_dir, config.terminal_id);
+  TerminalCounters counters;
+  std::vector<Diagnostic> errors;
+  if (!load_terminal_counters(counters_file, counters, errors)) {
+    for (const auto& d : errors) std::cerr << d.to_string() << '\n';
+    std::cerr << "posdrill terminal: fix or delete " << counters_file.string()
+              << " (deleting it starts again at trace 000001)\n";
+    return exit_usage;
+  }
+  config.first_stan = counters.trace;
+  config.batch = counters.batch;
+  WiredTerminal wired(config, *at, civil_now_ms());
   EmulatedTerminal& terminal = wired.terminal;
   const TcpHostLink& tcp = wired.tcp;
   FaultyLink& faults = wired.faults;  // a trainer's `fault …` hits the next request
   InMemoryLink& link = wired.link;
 
-  std::cout << "posdrill terminal → " << endpoint_text(*at) << "  [培训 TRAINING]\n" << terminal_help;
+  bool save_failed = false;
+  auto keep_counters = [&] {
+    TerminalCounters now{terminal.next_trace(), std::stoi(terminal.batch_no())};
+    std::string why;
+    if (!save_terminal_counters(counters_file, now, why) && !save_failed) {
+      save_failed = true;  // said once: the terminal still works, the next run may repeat traces
+      std::cerr << "posdrill terminal: cannot keep the trace and batch: " << why << '\n';
+    }
+  };
+  std::string trace = std::to_string(terminal.next_trace());
+  trace.insert(0, 6 - std::min<std::size_t>(6, trace.size()), '0');
+  std::cout << "posdrill terminal → " << endpoint_text(*at) << "  [培训 TRAINING]  trace " << trace << ", batch "
+            << terminal.batch_no() << " (kept in " << counters_file.string() << ")\n"
+            << terminal_help;
   print_screen(terminal, lang);
   std::string line;
   while (std::cout << "> " << std::flush, std::getline(std::cin, line)) {
@@ -211,12 +242,15 @@ int cmd_terminal(const Settings& settings, const std::string& host_text, const s
       std::cout << "unknown command '" << cmd << "'\n" << terminal_help;
       continue;
     }
-    link.settle();  // let an online exchange finish (the socket wait is real time)
+    keep_counters();  // before the request leaves: a run killed mid-exchange never reuses its trace
+    link.settle();    // let an online exchange finish (the socket wait is real time)
+    keep_counters();  // a settlement's answer opens the next batch
     if (!tcp.last_problem().empty()) std::cout << "(link: " << tcp.last_problem() << ")\n";
     print_screen(terminal, lang);
     print_receipts(terminal);
     terminal.take_records();
   }
+  keep_counters();
   return exit_ok;
 }
 

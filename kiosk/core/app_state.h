@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,9 +51,11 @@ constexpr int64_t default_idle_timeout_ms = 120'000;
 constexpr int64_t default_still_there_ms = 20'000;
 
 // One scenario being played. Owns the runner and the emulated terminal; neither copyable nor
-// movable, because the runner refers to the scenario and clock, and the port to the clock.
+// movable, because the runner refers to the scenario, clock and port, and the port to the clock.
+// On the spare terminal the runner gets no port: the story cannot key the real device or read
+// its books, and the emulated one is kept only for the story's earlier slips.
 struct Attempt {
-  Attempt(const Scenario& scenario, const Clock& clock, uint64_t seed);
+  Attempt(const Scenario& scenario, const Clock& clock, uint64_t seed, bool spare = false);
   Attempt(const Attempt&) = delete;
   Attempt& operator=(const Attempt&) = delete;
 
@@ -61,13 +64,18 @@ struct Attempt {
   Runner runner;
   // The most recent transaction look-up: a completion or void keyed from the menu quotes it.
   std::optional<TerminalRecord> last_lookup;
-  // Copies of what the terminal shows, refreshed after every operation, so screens can read
-  // them from a const AppState (EmulatedTerminalPort hands out the terminal only non-const).
+  // Copies of what the terminal shows, refreshed after every input, so screens can read them from
+  // a const AppState: its screen, and whether it waits for the customer's card or PIN.
   Screen terminal_screen;
+  bool wants_card = false;
+  bool wants_pin = false;
+  bool wants_supervisor = false;
   // Printed slips, newest last: the setup's history first (the slip the story talks about),
-  // then what the trainee's operations printed.
+  // then what the trainee's operations printed. Slips from `torn_off` on are still hanging out of
+  // the printer; TearOffSlip moves them to the pile.
   std::vector<Receipt> receipts;
   std::size_t history_receipt_count = 0;
+  std::size_t torn_off = 0;
   // Hints opened at the current step, in the order opened.
   std::vector<Hint> hints;
   // When the current step was entered (clock ms), for the timer on screen.
@@ -80,7 +88,9 @@ struct Attempt {
   bool on_spare = false;
   uint64_t serial = 0;                   // names the attempt to the link thread; stale answers are dropped
   std::optional<TerminalRequest> sent;   // waiting for the terminal (the trainee is at the device)
+  std::optional<int64_t> story_amount;   // the amount the story asked for (sent's may be a test amount)
   int online_sent = 0;                   // online requests sent so far (the outcome numbering)
+  std::map<TerminalOp, int> online_sent_by_op;  // the same per operation (RealOutcome::op)
   std::optional<TerminalRecord> answer;  // the terminal's last answer, for the panel
 };
 
@@ -204,10 +214,24 @@ struct Choose {
   std::string choice_id;
 };
 struct TakeHint {};
-// The twin's transaction menu: do this operation the way a trainee keying it right would.
+// A whole operation keyed the way a trainee keying it right would (request_for): for scripts and
+// the automatic player. The twin on screen is keyed key by key (TwinKey …).
 struct DoTerminalOp {
   TerminalOp op = TerminalOp::sale;
 };
+// The terminal twin, during a terminal task: a key of its keypad; the customer presenting the
+// card when the terminal asks for it; the PIN pad handed to the customer, who keys the PIN
+// (`wrong` only in tests: the trainee never sees or chooses the digits); the printed slips torn off.
+struct TwinKey {
+  Key key = Key::menu;
+};
+struct TwinCard {};
+// The supervisor comes over and keys the 主管密码 (voids and refunds).
+struct TwinSupervisor {};
+struct TwinPinPad {
+  bool wrong = false;
+};
+struct TearOffSlip {};
 struct GiveUp {};    // terminal task: stop without doing it (counts as not done)
 struct Continue {};  // after a narrative, an end text or the feedback panel
 struct Retry {};     // debrief: play the same scenario again
@@ -328,13 +352,13 @@ struct SetAsideLoaded {
 };
 
 using Action =
-    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, GiveUp, Continue, Retry, BackToCatalog, SetLang,
-                 StartFromAttract, UserInput, StillHere, Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded,
-                 AwardMade, SignOut, GoHome, OpenCatalog, CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk,
-                 SetConsoleTab, ConsoleLoaded, SelectOperator, SelectAttempt, ReplayLoaded, AddOperator,
-                 ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged,
-                 RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded, SetPracticeDevice,
-                 SpareTerminalAnswered, SpareTerminalStatus>;
+    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, TwinKey, TwinCard, TwinPinPad, TwinSupervisor, TearOffSlip, GiveUp,
+                 Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere, Tick, KeypadKey,
+                 FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog, CornerTap,
+                 OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded, SelectOperator,
+                 SelectAttempt, ReplayLoaded, AddOperator, ResetOperatorPin, SetOperatorActive, ExportRoster,
+                 ConsoleNotice, AdminPresence, SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow, RetryStatement,
+                 VoidStatement, SetAsideLoaded, SetPracticeDevice, SpareTerminalAnswered, SpareTerminalStatus>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
@@ -515,6 +539,11 @@ std::string format_mm_ss(int64_t ms);
 
 // The terminal operations the twin's menu offers, in the order of the emulated terminal's menu.
 const std::vector<TerminalOp>& twin_menu_ops();
+// The twin's inputs a trainee makes to key `request` from what the terminal shows now, as the
+// emulated terminal's own driver would: TwinKey for each key, TwinCard and TwinPinPad when the
+// terminal asks for the customer's card and PIN. Empty without an emulated attempt. The glyph
+// collector and the tests play the automatic player's operations with it.
+std::vector<Action> twin_actions(const AppState& state, const TerminalRequest& request);
 
 // Every string key the runner, feedback and debrief screens use (checked against strings.yaml).
 const std::vector<std::string>& play_string_keys();

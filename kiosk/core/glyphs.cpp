@@ -101,8 +101,7 @@ std::vector<std::string_view> scenario_visible_texts(const Scenario& scenario) {
       add_text(out, c.text);
       add_text(out, c.feedback);
     }
-    add_text(out, step.feedback);
-    add_text(out, step.fail_feedback);
+    for (const Outcome& o : step.outcomes) add_text(out, o.feedback);
   }
   add_text(out, scenario.debrief.summary);
   for (const Text& rule : scenario.debrief.rules) add_text(out, rule);

@@ -70,6 +70,17 @@ SpareTerminalFit spare_terminal_fit(const Scenario& scenario, const SpareTermina
                                                  ", which the kiosk cannot start on the terminal yet: on screen only"});
     return f;
   }
+  // The story keys the emulated terminal itself at some steps (does:): a real device cannot be
+  // keyed by the kiosk, and what follows would be told from a terminal the trainee is not using.
+  for (const Step& s : scenario.steps) {
+    bool story_keys = s.does.has_value();
+    for (const Choice& c : s.choices) story_keys = story_keys || c.does.has_value();
+    if (story_keys) {
+      f.reason = {"剧情中有由模拟终端完成的操作，只能在屏幕上练习",
+                  "The story runs operations on the simulated terminal itself: on screen only"};
+      return f;
+    }
+  }
   if (rt->proxy_faults && !scenario.setup.faults.empty() && !view.proxy) {
     f.reason = {"需要主机线路故障代理（配置 terminal: proxy:），只能在屏幕上练习",
                 "Needs the host-link fault proxy (config terminal: proxy:): on screen only"};
@@ -112,12 +123,12 @@ std::vector<std::string> spare_terminal_texts(const std::vector<Scenario>& scena
 }
 
 int64_t spare_terminal_amount(const Scenario& scenario, const TestHostProfile* acquirer, int online_index,
-                              int64_t scenario_amount) {
+                              TerminalOp op, int op_index, int64_t scenario_amount) {
   if (!acquirer) return scenario_amount;
   std::string code = "00";
   if (scenario.real_terminal)
     for (const RealOutcome& o : scenario.real_terminal->outcomes)
-      if (o.request == online_index) code = o.response;
+      if (o.op ? (*o.op == op && o.request == op_index) : o.request == online_index) code = o.response;
   return acquirer->amount_for(code).value_or(scenario_amount);
 }
 

@@ -75,6 +75,7 @@ std::vector<std::string> spare_terminal_texts(const std::vector<Scenario>& scena
                                               const std::vector<TestHostProfile>& test_hosts);
 
 int64_t spare_terminal_amount(const Scenario& scenario, const TestHostProfile* acquirer, int online_index,
+                              TerminalOp op, int op_index,
                               int64_t scenario_amount);
 
 }  // namespace posdrill

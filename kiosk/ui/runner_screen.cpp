@@ -34,9 +34,13 @@ void terminal_display(const AppState& st, const Theme& th) {
   const float inner = std::max(1.0f, w - 4 * m.pad);
   const Screen& s = a.terminal_screen;
 
+  // A fixed height, as the device's screen has one: room for its longest screen (the main menu's
+  // nine lines), so the keypad below never moves while the trainee keys.
+  constexpr int screen_lines = 9;
+  const float fixed = 2 * m.pad + f->FontSize * 1.3f + big->FontSize * 1.2f + screen_lines * f->FontSize * 1.2f;
   float h = 2 * m.pad + f->FontSize * 1.3f + wrapped_height(big, tr_text(s.title, lang), inner);
   for (const Text& l : s.lines) h += wrapped_height(f, tr_text(l, lang), inner);
-  h = std::max(h + f->FontSize * 1.6f, m.touch_px * 3.0f);  // room for the watermark
+  h = std::max({h + f->FontSize * 1.6f, fixed, m.touch_px * 3.0f});  // room for the watermark
 
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -78,12 +82,87 @@ void op_grid(const AppState& st, const Theme& th, const std::vector<TerminalOp>&
   }
 }
 
-void terminal_menu(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+// The keypad of a UnionPay handheld: digits, 取消 / 退格 / 确认 in the right column, 菜单 beside
+// 0; below it, what the customer does (presents the card, keys the PIN on the pad handed over).
+// Live only during a terminal task. Widget ids: twin.0 … twin.9, twin.enter, twin.cancel,
+// twin.clear, twin.menu, twin.card, twin.pin.
+void twin_keypad(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
   const Step* step = current_step(st);
   const bool live = step && step->kind == StepKind::terminal;
-  paragraph(ImGui::GetFont(), st.strings.tr(live ? "runner.menu" : "runner.menu_idle", st.lang),
-            live ? palette().accent : palette().text_dim);
-  op_grid(st, th, twin_menu_ops(), live, dispatch);
+  paragraph(ImGui::GetFont(), st.strings.tr(live ? "twin.keypad" : "twin.keypad_idle", st.lang),
+            live ? pal.accent : pal.text_dim);
+
+  const float gap = std::max(m.gap * 0.75f, 12.0f);
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float bw = std::floor((w - 3 * gap) / 4.0f);
+  struct Cell {
+    Key key;
+    const char* label_key;  // strings key, or null for a digit
+    ImU32 colour;
+  };
+  const ImU32 red = IM_COL32(0xB0, 0x30, 0x30, 0xFF), amber = IM_COL32(0xB0, 0x80, 0x20, 0xFF),
+              green = IM_COL32(0x2E, 0x8B, 0x4A, 0xFF);
+  const Cell rows[4][4] = {
+      {{Key::d1, nullptr, 0}, {Key::d2, nullptr, 0}, {Key::d3, nullptr, 0}, {Key::cancel, "twin.cancel", red}},
+      {{Key::d4, nullptr, 0}, {Key::d5, nullptr, 0}, {Key::d6, nullptr, 0}, {Key::clear, "twin.clear", amber}},
+      {{Key::d7, nullptr, 0}, {Key::d8, nullptr, 0}, {Key::d9, nullptr, 0}, {Key::enter, "twin.enter", green}},
+      {{Key::menu, "twin.menu", 0}, {Key::d0, nullptr, 0}, {Key::d0, nullptr, 0}, {Key::d0, nullptr, 0}},
+  };
+  for (int r = 0; r < 4; ++r) {
+    for (int c = 0; c < 4; ++c) {
+      if (r == 3 && c > 1) break;  // the last row has 菜单 and 0 only
+      const Cell& cell = rows[r][c];
+      if (c > 0) ImGui::SameLine(0.0f, gap);
+      const std::string id = "twin." + std::string(key_name(cell.key));
+      const std::string label =
+          cell.label_key ? st.strings.tr(cell.label_key, st.lang) : std::string(key_name(cell.key));
+      if (touch_button(th, label, id, bw, live, live ? cell.colour : 0)) dispatch(TwinKey{cell.key});
+    }
+    ImGui::Dummy(ImVec2(0.0f, gap - ImGui::GetStyle().ItemSpacing.y));
+  }
+}
+
+// What the customer does at the counter when the terminal asks: present the card, key the PIN on
+// the pad the trainee hands over (the trainee never sees the digits). Beside the task, on the
+// customer's side of the screen, so it stays in view while the keypad is used.
+void customer_actions(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const Attempt& a = *st.attempt;
+  if (a.on_spare) return;
+  const ThemeMetrics& m = th.metrics;
+  const float gap = std::max(m.gap * 0.75f, 12.0f);
+  const float half = std::floor((ImGui::GetContentRegionAvail().x - gap) / 2.0f);
+  if (touch_button(th, st.strings.tr("twin.card", st.lang), "twin.card", half, a.wants_card)) dispatch(TwinCard{});
+  ImGui::SameLine(0.0f, gap);
+  if (touch_button(th, st.strings.tr("twin.pin", st.lang), "twin.pin", half, a.wants_pin)) dispatch(TwinPinPad{});
+  // Rare (voids and refunds), so only while the terminal asks for it.
+  if (a.wants_supervisor &&
+      touch_button(th, st.strings.tr("twin.supervisor", st.lang), "twin.supervisor", 0.0f, true, palette().warning_bg))
+    dispatch(TwinSupervisor{});
+}
+
+void slip(const AppState& st, const Receipt& r, bool earlier) {
+  const Palette& pal = palette();
+  ImFont* f = ImGui::GetFont();
+  if (earlier) paragraph(f, st.strings.tr("runner.history", st.lang), IM_COL32(0x60, 0x4A, 0x00, 0xFF));
+  // Slip lines sit tight, as printed; paragraph spacing would make one slip a screen long.
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0.0f));
+  for (const std::string& line : r.lines) paragraph(f, line, pal.paper_text);
+  ImGui::PopStyleVar();
+}
+
+// The printer: what has just come out hangs there until it is torn off (twin.tear).
+void printer(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const Attempt& a = *st.attempt;
+  if (a.torn_off >= a.receipts.size()) return;
+  const Palette& pal = palette();
+  paragraph(font_or_current(th.heading), st.strings.tr("twin.printer", st.lang), pal.text);
+  begin_box(th);
+  // The customer copy comes out last and hangs in front; the merchant copy is under it.
+  slip(st, a.receipts.back(), false);
+  end_box(th, pal.paper, 0);
+  if (touch_button(th, st.strings.tr("twin.tear", st.lang), "twin.tear", 0.0f)) dispatch(TearOffSlip{});
 }
 
 void receipts(const AppState& st, const Theme& th) {
@@ -93,26 +172,20 @@ void receipts(const AppState& st, const Theme& th) {
   ImFont* f = ImGui::GetFont();
   // On the spare terminal the real device prints; only the story's earlier slips are shown here.
   if (a.on_spare && a.receipts.empty()) return;
+  const std::size_t pile = a.on_spare ? a.receipts.size() : std::min(a.torn_off, a.receipts.size());
   paragraph(font_or_current(th.heading),
             st.strings.tr(a.on_spare ? "spare.panel.story_slips" : "runner.receipts", st.lang), pal.text);
-  if (a.receipts.empty()) {
+  if (pile == 0) {
     paragraph(f, st.strings.tr("runner.no_receipts", st.lang), pal.text_dim);
     return;
   }
   // Newest first, and only a few: the slip that matters is the one just printed (or the one
   // the story is about); an unbounded list would only slow every frame.
   constexpr std::size_t shown_max = 4;
-  const std::size_t n = a.receipts.size();
-  for (std::size_t k = 0; k < std::min(n, shown_max); ++k) {
-    const std::size_t i = n - 1 - k;
-    const Receipt& r = a.receipts[i];
+  for (std::size_t k = 0; k < std::min(pile, shown_max); ++k) {
+    const std::size_t i = pile - 1 - k;
     begin_box(th);
-    if (i < a.history_receipt_count)
-      paragraph(f, st.strings.tr("runner.history", st.lang), IM_COL32(0x60, 0x4A, 0x00, 0xFF));
-    // Slip lines sit tight, as printed; paragraph spacing would make one slip a screen long.
-    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0.0f));
-    for (const std::string& line : r.lines) paragraph(f, line, pal.paper_text);
-    ImGui::PopStyleVar();
+    slip(st, a.receipts[i], i < a.history_receipt_count);
     end_box(th, pal.paper, 0);
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
   }
@@ -264,6 +337,8 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
       paragraph(ImGui::GetFont(), st.strings.tr("runner.task", st.lang), pal.accent);
       paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+      customer_actions(st, th, dispatch);
+      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       hints(st, th, step, dispatch);
       if (touch_button(th, st.strings.tr("runner.give_up", st.lang), "give_up", 0.0f)) dispatch(GiveUp{});
       break;
@@ -318,7 +393,9 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
     paragraph(ImGui::GetFont(), st.strings.tr("runner.terminal", st.lang), palette().text_dim);
     terminal_display(st, th);
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-    terminal_menu(st, th, dispatch);
+    twin_keypad(st, th, dispatch);
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+    printer(st, th, dispatch);
   }
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));
   receipts(st, th);

@@ -51,6 +51,27 @@ ids=$("$bin" play reversal_debit_sms --auto best --json --content "$content" |
 printf '%s\n' $ids > "$work/answers.txt"
 check "play --inputs with ids passes" 0 'PASSED' -- "$bin" play reversal_debit_sms --inputs "$work/answers.txt" --seed 9 --lang en --content "$content"
 check "play answers on stdin" 0 'PASSED' -- sh -c "\"$bin\" play reversal_debit_sms --lang en --content \"$content\" < \"$work/answers.txt\""
+# Keyed on the device: the best path's own keys (from its --json record), each terminal task as
+# one `keys` line; the transcript shows every key and screen and never the customer's PIN.
+"$bin" play reversal_debit_sms --auto best --json --content "$content" > "$work/best.json"
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  for (const s of r.steps) {
+    if (s.kind === "decision") console.log(s.choice);
+    if (s.kind === "terminal") console.log("keys " + s.keyed.map(k => k.input === "pin ******" ? "pin" : k.input).join(" "));
+  }' "$work/best.json" > "$work/keyed.txt"
+check "keyed answers file has keys lines" 0 '^keys menu' -- cat "$work/keyed.txt"
+check "play keyed on the twin passes" 0 'PASSED' -- "$bin" play reversal_debit_sms --inputs "$work/keyed.txt" --lang en --content "$content"
+check "the transcript shows the keys and screens" 0 "Keyed customer's PIN \*\*\*\*\*\* → " -- "$bin" play reversal_debit_sms --inputs "$work/keyed.txt" --lang en --content "$content"
+pin=$(grep -E '^  pin: "' "$content/scenarios/reversal_debit_sms.yaml" | sed -E 's/.*"([0-9]+)".*/\1/')
+if [ -n "$pin" ] && "$bin" play reversal_debit_sms --inputs "$work/keyed.txt" --json --content "$content" | grep -q "$pin"; then
+  echo "FAIL the customer's PIN appears in the keyed transcript"; failed=$((failed + 1))
+else
+  echo "ok   the customer's PIN never appears"; passed=$((passed + 1))
+fi
+head -n 2 "$work/keyed.txt" > "$work/badkeys.txt"
+echo "keys menu banana" >> "$work/badkeys.txt"
+check "a bad key names file and line" 2 'badkeys.txt:3: expected keys: digits, menu' -- "$bin" play reversal_debit_sms --inputs "$work/badkeys.txt" --content "$content"
 printf '2\nbanana\n' > "$work/bad.txt"
 check "bad answer names file and line" 2 'bad.txt:2: expected' -- "$bin" play reversal_debit_sms --inputs "$work/bad.txt" --content "$content"
 printf '2 @soon\n' > "$work/badtime.txt"

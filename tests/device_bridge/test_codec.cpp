@@ -65,7 +65,7 @@ const char* const sale_request_hex =
     "0123456789ABCDEF"                           // 94 DE52
     "2600000000000000"                           // 102 DE53
     "0011 220000010000"                          // 110 DE60 LLL=011, value at 112
-    "4332354234384645";                          // 118 DE64 = "C25B48FE" (CUP ECB MAC under the TEST MAC key)
+    "4630413434363734";                          // 118 DE64 = "F0A44674" (CUP ECB MAC, single DES, MAK "TEST-MAC")
 
 const std::string& test_key() {
   static const std::string key(test_mac_key());
@@ -199,7 +199,7 @@ TEST_CASE("CUP sale request encodes to the hand-written bytes", "[codec]") {
 
   // Without a key the message's own DE64 goes out as given.
   IsoMessage m = sale_request();
-  m.set(64, "C25B48FE");
+  m.set(64, "F0A44674");
   REQUIRE(encode(m, Dialect::cup, out).ok());
   CHECK(hex(out) == hex(unhex(sale_request_hex)));
 }
@@ -213,7 +213,7 @@ TEST_CASE("CUP sale request decodes from the hand-written bytes", "[codec]") {
   CHECK(info.envelope.tpdu == "6000030000");
   CHECK(info.envelope.header == "603100000000");
   IsoMessage expected = sale_request();
-  expected.set(64, "C25B48FE");
+  expected.set(64, "F0A44674");
   CHECK(m.mti == expected.mti);
   CHECK(m.fields == expected.fields);
 }
@@ -751,7 +751,7 @@ TEST_CASE("menu operations map to message operations and back", "[codec]") {
 TEST_CASE("a reversal drops track PIN RRN and MAC and carries the reason", "[codec]") {
   IsoMessage sale = sale_request();
   sale.set(37, "000000123456");
-  sale.set(64, "C25B48FE");
+  sale.set(64, "F0A44674");
   IsoMessage r = reversal_of(sale, "98");
   CHECK(r.mti == "0400");
   for (int de : {35, 36, 37, 52, 53, 64}) CHECK_FALSE(r.has(de));
@@ -759,4 +759,44 @@ TEST_CASE("a reversal drops track PIN RRN and MAC and carries the reason", "[cod
   CHECK(r.get(4) == "000000032800");
   CHECK(r.get(39) == "98");
   CHECK(r.get(60) == "22000001000");
+  CHECK(r.get(2) == "6200000000000005");
+  // A swiped original names its card in track 2 only: the reversal names it in DE2.
+  IsoMessage swiped = sale_request();
+  swiped.erase(2);
+  CHECK(reversal_of(swiped, "06").get(2) == "6200000000000005");
+  CHECK(card_number_of(swiped) == "6200000000000005");
+}
+
+TEST_CASE("request field rules name the data element that is wrong", "[codec]") {
+  IsoMessage sale = sale_request();
+  sale.set(11, "000123");
+  CHECK(request_field_problem(sale, CupOperation::sale).empty());
+  auto problem = [&](auto change) {
+    IsoMessage m = sale;
+    change(m);
+    return request_field_problem(m, CupOperation::sale);
+  };
+  CHECK(problem([](IsoMessage& m) { m.erase(42); }) == "DE42 is missing: a sale request must carry it");
+  CHECK(problem([](IsoMessage& m) {
+          m.erase(2);
+          m.erase(35);
+        }).find("the card is missing") == 0);
+  for (int de : {39, 54, 70, 90})
+    CHECK(problem([de](IsoMessage& m) { m.set(de, "x"); }).find("DE" + std::to_string(de) + " must not be") == 0);
+  CHECK(problem([](IsoMessage& m) { m.set(60, "23000001000"); }).find("DE60.1 is 23") == 0);
+  CHECK(problem([](IsoMessage& m) { m.set(60, "22000001201"); }).find("DE60.3 is 201") == 0);
+  CHECK(problem([](IsoMessage& m) { m.set(60, "22000001"); }).find("DE60 must hold") == 0);
+  CHECK(problem([](IsoMessage& m) { m.set(49, "840"); }) == "DE49 is 840: this acquirer takes CNY (156) only");
+  // A reversal may carry DE39 (its reason) and names what it reverses by DE3, DE25 and DE60.1.
+  IsoMessage rev = reversal_of(sale, "98");
+  CHECK(request_field_problem(rev, CupOperation::reversal).empty());
+  CHECK(reversed_operation(rev).op == std::optional<CupOperation>(CupOperation::sale));
+  rev.set(60, "10000001000");
+  CHECK(reversed_operation(rev).code == "30");
+  rev.set(3, "310000");
+  CHECK(reversed_operation(rev).code == "12");
+  IsoMessage completion_void = reversal_of(start_request(CupOperation::completion_void), "06");
+  CHECK(reversed_operation(completion_void).op == std::optional<CupOperation>(CupOperation::completion_void));
+  IsoMessage cancel = reversal_of(start_request(CupOperation::preauth_cancel), "06");
+  CHECK(reversed_operation(cancel).op == std::optional<CupOperation>(CupOperation::preauth_cancel));
 }

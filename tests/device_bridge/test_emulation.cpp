@@ -40,7 +40,7 @@ HistoryEntry past(TerminalOp op, int64_t amount, std::optional<FaultKind> fault 
   HistoryEntry h;
   h.op = op;
   h.amount_minor = amount;
-  if (fault) h.fault = Fault{*fault, 0, 0, ""};
+  if (fault) h.fault = Fault{*fault, 0, 0, "", {}};
   return h;
 }
 
@@ -93,7 +93,7 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
   };
 
   SECTION("answer_lost: booked and a reversal record with reason 98") {
-    auto e = with_fault({FaultKind::answer_lost, 1, 0, ""});
+    auto e = with_fault({FaultKind::answer_lost, 1, 0, "", {}});
     auto r = run(*e, req(TerminalOp::sale, 32800));
     CHECK(r.response_code.empty());
     CHECK(r.screen.zh == "交易失败 接收超时");
@@ -101,7 +101,7 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
     CHECK(e->terminal().reversal_reason() == "98");
   }
   SECTION("request_lost: not booked, a reversal record all the same, answered 25 later") {
-    auto e = with_fault({FaultKind::request_lost, 1, 0, ""});
+    auto e = with_fault({FaultKind::request_lost, 1, 0, "", {}});
     auto r = run(*e, req(TerminalOp::sale, 32800));
     CHECK(r.screen.zh == "通讯失败");
     CHECK(e->host().available_minor(card) == 500000);
@@ -112,7 +112,7 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
     CHECK(e->host().journal()[e->host().journal().size() - 2].response_code == "25");
   }
   SECTION("refuse_connection: nothing sent and no reversal record") {
-    auto e = with_fault({FaultKind::refuse_connection, 1, 0, ""});
+    auto e = with_fault({FaultKind::refuse_connection, 1, 0, "", {}});
     auto r = run(*e, req(TerminalOp::sale, 32800));
     CHECK(r.screen.zh == "通讯失败");
     CHECK_FALSE(e->terminal().reversal_pending());
@@ -120,13 +120,13 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
     CHECK_FALSE(run(*e, req(TerminalOp::balance_inquiry)).reversal_sent);
   }
   SECTION("delay: within the response time-out the answer counts") {
-    auto e = with_fault({FaultKind::delay, 1, 60, ""});
+    auto e = with_fault({FaultKind::delay, 1, 60, "", {}});
     int64_t before = e->emulation().now_ms();
     CHECK(run(*e, req(TerminalOp::sale, 32800)).approved());
     CHECK(e->emulation().now_ms() - before == 60'000);
   }
   SECTION("delay: beyond it the terminal gives up and ignores the late answer") {
-    auto e = with_fault({FaultKind::delay, 1, 61, ""});
+    auto e = with_fault({FaultKind::delay, 1, 61, "", {}});
     auto r = run(*e, req(TerminalOp::sale, 32800));
     CHECK(r.response_code.empty());
     CHECK(e->terminal().reversal_pending());
@@ -135,7 +135,7 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
     CHECK(e->terminal().reversal_pending());
   }
   SECTION("bad_mac: A0 and a reversal that undoes the booking") {
-    auto e = with_fault({FaultKind::bad_mac, 1, 0, ""});
+    auto e = with_fault({FaultKind::bad_mac, 1, 0, "", {}});
     CHECK(run(*e, req(TerminalOp::sale, 32800)).response_code == "A0");
     CHECK(e->terminal().reversal_reason() == "A0");
     CHECK(run(*e, req(TerminalOp::balance_inquiry)).reversal_sent);
@@ -143,12 +143,12 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
     CHECK(e->host().journal()[e->host().journal().size() - 2].reversal_reason == "A0");
   }
   SECTION("omit_pan: the answer has no DE2") {
-    auto e = with_fault({FaultKind::omit_pan, 1, 0, ""});
+    auto e = with_fault({FaultKind::omit_pan, 1, 0, "", {}});
     CHECK(run(*e, req(TerminalOp::sale, 32800)).approved());
     CHECK(e->terminal().batch_list().back().masked_pan.empty());
   }
   SECTION("respond: the chosen code, nothing booked") {
-    auto e = with_fault({FaultKind::respond, 1, 0, "96"});
+    auto e = with_fault({FaultKind::respond, 1, 0, "96", {}});
     auto r = run(*e, req(TerminalOp::sale, 32800));
     CHECK(r.response_code == "96");
     CHECK(r.screen.zh == "交换中心异常,请稍后重试");
@@ -213,8 +213,8 @@ TEST_CASE("a new sale after a lost answer reverses first and charges once", "[em
 
 TEST_CASE("scripted faults hit the trainee's Nth online request", "[emulation][double][faults]") {
   Setup s = base_setup();
-  s.faults.push_back({FaultKind::respond, 2, 0, "91"});
-  s.faults.push_back({FaultKind::answer_lost, 3, 0, ""});
+  s.faults.push_back({FaultKind::respond, 2, 0, "91", {}});
+  s.faults.push_back({FaultKind::answer_lost, 3, 0, "", {}});
   ScenarioEmulation e(s);
   CHECK(run(e, req(TerminalOp::balance_inquiry)).response_code == "00");
   CHECK(run(e, req(TerminalOp::transaction_query)).op == TerminalOp::transaction_query);  // offline: not counted
@@ -227,13 +227,24 @@ TEST_CASE("scripted faults hit the trainee's Nth online request", "[emulation][d
   CHECK(e.online_requests() == 3);
 }
 
+TEST_CASE("a fault with an operation counts only that operation's requests", "[emulation][double][faults]") {
+  Setup s = base_setup();
+  s.faults.push_back({FaultKind::respond, 1, 0, "65", TerminalOp::sale});
+  ScenarioEmulation e(s);
+  // A balance inquiry keyed first is the first online request but not the first sale.
+  CHECK(run(e, req(TerminalOp::balance_inquiry)).response_code == "00");
+  CHECK(run(e, req(TerminalOp::sale, 100)).response_code == "65");
+  CHECK(run(e, req(TerminalOp::sale, 100)).response_code == "00");  // the second sale is not scripted
+  CHECK(e.online_requests() == 3);
+}
+
 TEST_CASE("the third wrong PIN of the day locks the card", "[emulation][double][pin]") {
   Setup s = base_setup();
   s.history.push_back(past(TerminalOp::sale, 100));
   s.history.back().wrong_pin = true;
   s.host.lock_code = "38";
-  s.faults.push_back({FaultKind::respond, 1, 0, "55"});
-  s.faults.push_back({FaultKind::respond, 2, 0, "55"});
+  s.faults.push_back({FaultKind::respond, 1, 0, "55", {}});
+  s.faults.push_back({FaultKind::respond, 2, 0, "55", {}});
   ScenarioEmulation e(s);
   CHECK(e.host().wrong_pins(card, t0) == 1);
   auto first = run(e, req(TerminalOp::sale, 100));
@@ -288,7 +299,7 @@ TEST_CASE("acquirer declines and insufficient funds", "[emulation][double][decli
 TEST_CASE("seed: failed sale but the customer got a debit SMS and the balance inquiry reverses it",
           "[emulation][seed][reversal]") {
   Setup s = base_setup();
-  s.faults.push_back({FaultKind::answer_lost, 1, 0, ""});
+  s.faults.push_back({FaultKind::answer_lost, 1, 0, "", {}});
   ScenarioEmulation e(s);
   EmulatedTerminal& term = e.terminal();
   AcquirerHost& host = e.host();
@@ -326,7 +337,7 @@ TEST_CASE("seed: a new sale after the reversal failed charges the customer twice
   Setup s = base_setup();
   s.history.push_back(past(TerminalOp::sale, 32800, FaultKind::answer_lost));
   s.history.back().minutes_ago = 3;
-  s.faults.push_back({FaultKind::reversal_fails, 1, 0, ""});
+  s.faults.push_back({FaultKind::reversal_fails, 1, 0, "", {}});
   ScenarioEmulation e(s);
   auto inquiry = run(e, req(TerminalOp::balance_inquiry));
   CHECK(inquiry.reversal_failed);
@@ -512,7 +523,7 @@ TEST_CASE("the same setup and operations give the same journal and records", "[e
     Setup s = base_setup();
     s.history.push_back(past(TerminalOp::preauth, 200000, FaultKind::omit_pan));
     s.history.back().days_ago = 2;
-    s.faults.push_back({FaultKind::answer_lost, 2, 0, ""});
+    s.faults.push_back({FaultKind::answer_lost, 2, 0, "", {}});
     ScenarioEmulation e(s);
     std::vector<std::string> out;
     for (auto op : {TerminalOp::transaction_query, TerminalOp::sale, TerminalOp::balance_inquiry}) {
@@ -531,7 +542,7 @@ TEST_CASE("the customer's PIN appears in no screen slip record journal or SMS", 
   s.history.push_back(past(TerminalOp::preauth, 200000, FaultKind::omit_pan));
   s.history.push_back(past(TerminalOp::sale, 100));
   s.history.back().wrong_pin = true;
-  s.faults.push_back({FaultKind::answer_lost, 1, 0, ""});
+  s.faults.push_back({FaultKind::answer_lost, 1, 0, "", {}});
   ScenarioEmulation e(s);
   std::vector<std::string> texts;
   auto screen = [&] {

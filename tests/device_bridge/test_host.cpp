@@ -6,6 +6,8 @@
 #include "device_bridge/host.h"
 #include "device_bridge/message_builder.h"
 
+#include "hex.h"
+
 using namespace posdrill;
 
 namespace {
@@ -73,11 +75,52 @@ TEST_CASE("sign-on hands out the test working keys under the master key", "[host
   IsoMessage a = host.handle(t.make(CupOperation::sign_on), t0);
   CHECK(a.mti == "0810");
   CHECK(approved(a));
+  CHECK(a.get(62).size() == 40);  // 60.3 = 003: double-length PIK, single-length MAK
   auto keys = decode_working_keys(a.get(62), test_master_key());
   REQUIRE(keys);
   CHECK(keys->pin_key == test_pin_key());
-  CHECK(keys->mac_key == test_mac_key());
+  CHECK(keys->mac_key == test_mac_key().substr(0, 8));
+  CHECK(keys->track_key.empty());
   CHECK_FALSE(decode_working_keys(a.get(62), "WRONG-MASTER-KEY"));
+}
+
+TEST_CASE("the sign-on answer's DE62 follows the DE60.3 asked for", "[host][sign_on]") {
+  AcquirerHost host(config());
+  Terminal t;
+  auto sign_on = [&](const std::string& network) {
+    IsoMessage m = t.make(CupOperation::sign_on);
+    m.set(60, "00" + t.batch + network);
+    return host.handle(m, t0);
+  };
+  IsoMessage single = sign_on("001");
+  REQUIRE(approved(single));
+  CHECK(single.get(62).size() == 24);
+  auto k1 = decode_working_keys(single.get(62), test_master_key());
+  REQUIRE(k1);
+  CHECK(k1->pin_key == test_pin_key().substr(0, 8));
+  CHECK(k1->mac_key == test_mac_key().substr(0, 8));
+  IsoMessage with_track = sign_on("004");
+  REQUIRE(approved(with_track));
+  CHECK(with_track.get(62).size() == 60);
+  auto k4 = decode_working_keys(with_track.get(62), test_master_key());
+  REQUIRE(k4);
+  CHECK(k4->track_key == test_track_key());
+  CHECK(sign_on("002").get(39) == "30");
+  CHECK(host.journal().back().note.find("DE60.3") != std::string::npos);
+
+  // Known bytes, computed outside this code with openssl (3DES under the TMK, DES check values).
+  CHECK(test::hex(sign_on("003").get(62)) ==
+        "F02FFE8931AEB706310AFCF824CF11E1"  // PIK "TEST-PIN-KEY-001" under the TMK
+        "236DA901"                          // its check value
+        "6E8A05B1D3C86E930000000000000000"  // MAK "TEST-MAC" under the TMK, 8 zero bytes
+        "AADDAE64");                        // its check value
+  CHECK(test::hex(single.get(62)) == "F02FFE8931AEB70610AFAD366E8A05B1D3C86E93AADDAE64");
+
+  // A PIN block under the single-length PIK of a 001 sign-on is checked as well.
+  IsoMessage sale = t.make(CupOperation::sale, 100);
+  sale.set(22, "021");
+  sale.set(52, *make_pin_block(pin, card, test_pin_key().substr(0, 8)));
+  CHECK(approved(host.handle(sale, t0)));
 }
 
 TEST_CASE("a sale is approved with a 6-digit auth code and a 12-character RRN and debits the card", "[host][sale]") {
@@ -229,7 +272,7 @@ TEST_CASE("pre-auth holds funds and completion needs the original auth code and 
     CHECK(host.handle(t.quoting(CupOperation::preauth_completion, 100000, auth, "1120"), day31).get(39) == "22");
     CHECK(host.held_minor(card) == 0);
     CHECK(host.available_minor(card) == 500000);
-    CHECK(host.handle(t.quoting(CupOperation::preauth_cancel, 0, auth, "1120"), day31).get(39) == "22");
+    CHECK(host.handle(t.quoting(CupOperation::preauth_cancel, 200000, auth, "1120"), day31).get(39) == "22");
   }
   SECTION("day 30 is still within the validity") {
     CHECK(
@@ -398,6 +441,7 @@ TEST_CASE("settlement compares the terminal's totals with the host's", "[host][s
   s.erase(35);
   s.erase(22);
   s.set(48, encode_totals({2, 12500, 0, 0}, '0'));
+  s.set(49, "156");
   IsoMessage a = host.handle(s, t0 + 20 * ms_per_minute);
   CHECK(a.mti == "0510");
   CHECK(approved(a));
@@ -409,6 +453,7 @@ TEST_CASE("settlement compares the terminal's totals with the host's", "[host][s
   REQUIRE(approved(host.handle(t2.make(CupOperation::sale, 700, pin), t0 + ms_per_day)));
   IsoMessage wrong = t2.make(CupOperation::settlement);
   wrong.set(48, encode_totals({0, 0, 0, 0}, '0'));
+  wrong.set(49, "156");
   CHECK(decode_totals(host.handle(wrong, t0 + ms_per_day).get(48))->flag == '2');
 }
 
@@ -447,7 +492,11 @@ TEST_CASE("malformed unknown and duplicate requests get typed answers", "[host][
   odd.set(3, "990000");
   CHECK(host.handle(odd, t0).get(39) == "12");
   IsoMessage no_amount = t.make(CupOperation::sale, 0, pin);
-  CHECK(host.handle(no_amount, t0).get(39) == "13");
+  CHECK(host.handle(no_amount, t0).get(39) == "30");  // a sale without DE4 is malformed
+  CHECK(host.journal().back().note == "DE4 is missing: a sale request must carry it");
+  IsoMessage zero = t.make(CupOperation::sale, 1, pin);
+  zero.set(4, "000000000000");
+  CHECK(host.handle(zero, t0).get(39) == "13");
   IsoMessage once = t.make(CupOperation::sale, 100, pin);
   CHECK(approved(host.handle(once, t0)));
   CHECK(host.handle(once, t0).get(39) == "94");

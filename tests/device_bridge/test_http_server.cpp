@@ -7,21 +7,25 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <thread>
 #include <utility>
 
 #include "device_bridge/http_server.h"
 
+#include "log_lines.h"
+
 using namespace posdrill;
 
 namespace {
 
-// A server on a loopback port, serving on its own thread until destroyed.
+// A server on a loopback port, serving on its own thread until destroyed, its log kept.
 struct Running {
+  test::LogLines lines;
   HttpServer server;
   std::thread thread;
   std::atomic<int> handled{0};
-  explicit Running(HttpServer::Handler h, HttpServer::Options o = {}) : server(std::move(h), o) {
+  explicit Running(HttpServer::Handler h, HttpServer::Options o = {}) : server(std::move(h), with_log(o)) {
     std::string error;
     REQUIRE(server.listen({"127.0.0.1", 0}, error));
     thread = std::thread([this] { server.serve(); });
@@ -30,6 +34,11 @@ struct Running {
     server.stop();
     thread.join();
   }
+  HttpServer::Options with_log(HttpServer::Options o) {
+    o.log = lines.sink();
+    return o;
+  }
+  std::string log() { return lines.all(); }
   TcpConnection connect() {
     NetStatus st;
     auto c = TcpConnection::connect({"127.0.0.1", server.port()}, 2000, st);
@@ -66,11 +75,12 @@ std::string read_response(TcpConnection& c, int timeout_ms = 2000) {
   }
 }
 
-bool closed_by_server(TcpConnection& c, int timeout_ms = 2000) {
+// Waits for the server to close `c`; the bound only turns a hang into a failure.
+bool closed_by_server(TcpConnection& c, int timeout_ms = 30'000) {
   pollfd p{c.fd(), POLLIN, 0};
   if (::poll(&p, 1, timeout_ms) <= 0) return false;
   char b;
-  return ::recv(c.fd(), &b, 1, 0) == 0;
+  return ::recv(c.fd(), &b, 1, 0) <= 0;  // 0: closed; < 0: reset
 }
 
 std::string post(std::string_view body, std::string_view path = "/nexo", std::string_view extra = "") {
@@ -108,7 +118,8 @@ TEST_CASE("the HTTP server answers POSTs and keeps the connection alive", "[http
 TEST_CASE("the HTTP server answers 100-continue before the body", "[http]") {
   Running s(echo);
   auto c = s.connect();
-  std::string head = "POST /nexo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
+  std::string head =
+      "POST /nexo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n";
   REQUIRE(c.send_raw(head, 1000) == NetStatus::ok);
   CHECK(read_response(c).rfind("HTTP/1.1 100 Continue", 0) == 0);
   REQUIRE(c.send_raw("hi", 1000) == NetStatus::ok);
@@ -189,7 +200,8 @@ TEST_CASE("a delayed answer comes late and a withheld one never", "[http]") {
   // Other connections are served meanwhile.
   REQUIRE(c.send_raw(post("fast"), 1000) == NetStatus::ok);
   CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
-  CHECK(s.server.counters().withheld == 1);
+  // The server counts the withheld answer on its own thread: wait for that event.
+  CHECK(s.server.wait_counters([](const auto& k) { return k.withheld >= 1; }, 30'000).withheld == 1);
 }
 
 TEST_CASE("the HTTP server closes idle connections and survives resets", "[http]") {
@@ -198,7 +210,7 @@ TEST_CASE("the HTTP server closes idle connections and survives resets", "[http]
   Running s(echo, o);
   auto c = s.connect();
   c.send_raw("POST /nexo HTTP/1.1\r\nContent-Le", 1000);  // and then silence
-  CHECK(closed_by_server(c, 3000));
+  CHECK(closed_by_server(c));
   for (int i = 0; i < 20; ++i) {
     auto d = s.connect();
     d.send_raw(post(std::string(1000, 'x')).substr(0, 500), 1000);
@@ -225,5 +237,64 @@ TEST_CASE("random bytes never stop the HTTP server", "[http]") {
   }
   auto c = s.connect();
   REQUIRE(c.send_raw(post("fine"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+}
+
+TEST_CASE("more idle HTTP connections than the limit: the oldest idle ones give up their slots", "[http][limits]") {
+  HttpServer::Options o;
+  o.max_connections = 4;
+  Running s(echo, o);
+  std::vector<TcpConnection> idle;
+  for (int i = 0; i < 10; ++i) idle.push_back(s.connect());
+  auto c = s.connect();
+  REQUIRE(c.send_raw(post("served"), 1000) == NetStatus::ok);
+  CHECK(read_response(c, 30'000).rfind("HTTP/1.1 200", 0) == 0);
+  auto counters = s.server.wait_counters([](const auto& k) { return k.evicted >= 7; }, 30'000);
+  CHECK(counters.evicted == 7);
+  CHECK(counters.refused == 0);
+  CHECK(closed_by_server(idle.front()));
+  CHECK(s.log().find("its slot went to a new connection") != std::string::npos);
+}
+
+TEST_CASE("a request that does not complete in time closes its connection", "[http][limits]") {
+  HttpServer::Options o;
+  o.request_timeout_ms = 200;
+  Running s(echo, o);
+  auto head = s.connect();
+  REQUIRE(head.send_raw("POST /nexo HTTP/1.1\r\nContent-Le", 1000) == NetStatus::ok);
+  auto body = s.connect();
+  const std::string whole = post("0123456789");
+  REQUIRE(body.send_raw(whole.substr(0, whole.size() - 5), 1000) == NetStatus::ok);  // the body cut short
+  CHECK(closed_by_server(head));
+  CHECK(closed_by_server(body));
+  CHECK(s.server.wait_counters([](const auto& k) { return k.timed_out >= 2; }, 30'000).timed_out == 2);
+  CHECK(s.log().find("is still incomplete") != std::string::npos);
+  auto c = s.connect();
+  REQUIRE(c.send_raw(post("after"), 1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+}
+
+TEST_CASE("the HTTP server takes bare LF line endings and wants a JSON body", "[http]") {
+  Running s(echo);
+  auto c = s.connect();
+  REQUIRE(c.send_raw("POST /nexo HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 2\n\nok", 1000) ==
+          NetStatus::ok);
+  std::string r = read_response(c);
+  CHECK(r.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(r.substr(r.size() - 2) == "ok");
+  // Mixed endings on one connection, then the media type: case and parameters do not matter.
+  REQUIRE(c.send_raw("POST /nexo HTTP/1.1\r\nContent-Type: Application/JSON; charset=utf-8\nContent-Length: 1\r\n\nx",
+                     1000) == NetStatus::ok);
+  CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
+  for (std::string type : {"", "Content-Type: text/plain\r\n", "Content-Type: application/jsonx\r\n"}) {
+    INFO(type);
+    REQUIRE(c.send_raw("POST /nexo HTTP/1.1\r\n" + type + "Content-Length: 2\r\n\r\n{}", 1000) == NetStatus::ok);
+    std::string refused = read_response(c);
+    CHECK(refused.rfind("HTTP/1.1 415 Unsupported Media Type", 0) == 0);
+    CHECK(refused.find("application/json") != std::string::npos);
+  }
+  CHECK(s.log().find("refused a body of Content-Type 'text/plain' (415)") != std::string::npos);
+  // The connection is still usable after a 415.
+  REQUIRE(c.send_raw(post("again"), 1000) == NetStatus::ok);
   CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
 }

@@ -52,8 +52,8 @@ TEST_CASE("nexo amounts are read exactly from the number text", "[nexo]") {
   CHECK(format_amount(169900) == "1699.00");
 }
 
-TEST_CASE("every amount from 0.00 to 100.00 survives build and parse", "[nexo]") {
-  for (int64_t minor = 0; minor <= 10000; ++minor) {
+TEST_CASE("every amount from 0.01 to 100.00 survives build and parse", "[nexo]") {
+  for (int64_t minor = 1; minor <= 10000; ++minor) {  // 0.00 is refused (a request's amount is above it)
     auto parsed = parse_request(build_request(Request{header(Category::payment), sale(minor)}));
     REQUIRE(parsed.ok());
     REQUIRE(std::get<PaymentRequest>(parsed.value->body).requested_minor == minor);
@@ -237,6 +237,45 @@ TEST_CASE("bad nexo requests name the path and what was expected", "[nexo]") {
   std::string dup = payment_json().dump();
   dup.replace(dup.find("\"ServiceID\""), 0, "\"ServiceID\":\"9\",");
   CHECK(error_of(dup).find("duplicate key") != std::string::npos);
+}
+
+TEST_CASE("a request's protocol version, amounts and card fields are held to nexo's rules", "[nexo]") {
+  auto j = payment_json();
+  j["SaleToPOIRequest"]["PaymentRequest"]["PaymentTransaction"]["AmountsReq"]["RequestedAmount"] = 0;
+  CHECK(error_of(j.dump()) ==
+        "at SaleToPOIRequest.PaymentRequest.PaymentTransaction.AmountsReq.RequestedAmount: expected an amount above "
+        "0.00");
+  j = payment_json();
+  j["SaleToPOIRequest"]["MessageHeader"]["ProtocolVersion"] = "2.0";
+  CHECK(error_of(j.dump()).find("at SaleToPOIRequest.MessageHeader.ProtocolVersion: expected protocol version 3.x") ==
+        0);
+  // Left out: allowed in a payment (the POI asks for a login first), refused in a Login.
+  j = payment_json();
+  j["SaleToPOIRequest"]["MessageHeader"].erase("ProtocolVersion");
+  auto p = parse_request(j.dump());
+  REQUIRE(p.ok());
+  CHECK(p.value->header.protocol_version.empty());
+  CHECK(build_request(*p.value).find("\"ProtocolVersion\":\"3.0\"") != std::string::npos);
+  LoginRequest l;
+  l.date_time = "2026-11-20T14:32:00+08:00";
+  auto login = nlohmann::json::parse(build_request(Request{header(Category::login), l}));
+  login["SaleToPOIRequest"]["MessageHeader"].erase("ProtocolVersion");
+  CHECK(error_of(login.dump()) ==
+        "at SaleToPOIRequest.MessageHeader.ProtocolVersion: expected the protocol version in "
+        "a Login: 3.0 (missing)");
+  // A full card number in MaskedPan, wherever a request puts it, is refused and not repeated.
+  j = payment_json();
+  j["SaleToPOIRequest"]["PaymentRequest"]["PaymentData"]["PaymentInstrumentData"]["CardData"]["MaskedPan"] =
+      "6210947000000021";
+  std::string e = error_of(j.dump());
+  CHECK(e.find("PaymentInstrumentData.CardData.MaskedPan: expected a masked card number") != std::string::npos);
+  CHECK(e.find("6210947000000021") == std::string::npos);
+  j["SaleToPOIRequest"]["PaymentRequest"]["PaymentData"]["PaymentInstrumentData"]["CardData"]["MaskedPan"] =
+      6210947000000021;
+  CHECK(error_of(j.dump()).find("MaskedPan: expected a masked card number") != std::string::npos);
+  j["SaleToPOIRequest"]["PaymentRequest"]["PaymentData"]["PaymentInstrumentData"]["CardData"]["MaskedPan"] =
+      "621094******0021";
+  CHECK(parse_request(j.dump()).ok());
 }
 
 TEST_CASE("garbage never crashes the nexo parser", "[nexo]") {

@@ -3,6 +3,8 @@
 // reversals, refusals, and no card number or PIN in anything it writes.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "device_bridge/nexo_poi.h"
 
 using namespace posdrill;
@@ -90,8 +92,8 @@ TEST_CASE("the nexo POI approves a sale and reports training mode", "[nexo_poi]"
 
 TEST_CASE("the nexo POI declines 55 then 75 at the PIN limit", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::respond, 1, 0, "55"}, Fault{FaultKind::respond, 2, 0, "55"},
-              Fault{FaultKind::respond, 3, 0, "55"}};
+  s.faults = {Fault{FaultKind::respond, 1, 0, "55", {}}, Fault{FaultKind::respond, 2, 0, "55", {}},
+              Fault{FaultKind::respond, 3, 0, "55", {}}};
   Poi p(s);
   PaymentResponse a = p.payment(18650);
   CHECK(a.response.result == Result::failure);
@@ -116,7 +118,7 @@ TEST_CASE("the nexo POI declines 65 when the card is used too often", "[nexo_poi
 
 TEST_CASE("a lost host answer gets no nexo answer and TransactionStatus tells the truth", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::answer_lost, 1, 0, ""}};
+  s.faults = {Fault{FaultKind::answer_lost, 1, 0, "", {}}};
   Poi p(s);
   Request sale = p.pay(32800);
   NexoPoi::Answer a = p.raw(sale);
@@ -153,7 +155,7 @@ TEST_CASE("a lost host answer gets no nexo answer and TransactionStatus tells th
 
 TEST_CASE("a lost host answer can come late instead", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::answer_lost, 1, 0, ""}};
+  s.faults = {Fault{FaultKind::answer_lost, 1, 0, "", {}}};
   Poi p(s, 1500);
   NexoPoi::Answer a = p.raw(p.pay(32800));
   CHECK_FALSE(a.silent);
@@ -165,7 +167,7 @@ TEST_CASE("a lost host answer can come late instead", "[nexo_poi]") {
 
 TEST_CASE("a refused connection is answered at once", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::refuse_connection, 1, 0, ""}};
+  s.faults = {Fault{FaultKind::refuse_connection, 1, 0, "", {}}};
   Poi p(s);
   NexoPoi::Answer a = p.raw(p.pay(32800));
   CHECK_FALSE(a.silent);
@@ -233,7 +235,7 @@ TEST_CASE("the nexo POI refuses what it must not do", "[nexo_poi]") {
 
 TEST_CASE("no card number and no PIN leave the nexo POI", "[nexo_poi]") {
   Setup s = base_setup();
-  s.faults = {Fault{FaultKind::respond, 2, 0, "55"}, Fault{FaultKind::answer_lost, 3, 0, ""}};
+  s.faults = {Fault{FaultKind::respond, 2, 0, "55", {}}, Fault{FaultKind::answer_lost, 3, 0, "", {}}};
   Poi p(s);
   std::string all;
   Request lost;
@@ -250,4 +252,33 @@ TEST_CASE("no card number and no PIN leave the nexo POI", "[nexo_poi]") {
   CHECK(all.find(pin) == std::string::npos);
   CHECK(all.find("621094******0021") != std::string::npos);
   CHECK(p.log.size() == 5);
+}
+
+TEST_CASE("the nexo POI asks a sale system that never logged in for its protocol version", "[nexo_poi]") {
+  Poi p(base_setup());
+  Request pay = p.pay(100);
+  pay.header.protocol_version.clear();
+  // build_request writes 3.0 for an empty version: take it out of the JSON to send none.
+  auto without_version = [](const Request& r) {
+    auto j = nlohmann::json::parse(build_request(r));
+    j["SaleToPOIRequest"]["MessageHeader"].erase("ProtocolVersion");
+    return j.dump();
+  };
+  auto refused = parse_response(p.poi.handle(without_version(pay)).body);
+  REQUIRE(refused.ok());
+  CHECK(std::get<PaymentResponse>(refused.value->body).response.error_condition == "LoggedOut");
+  CHECK(p.poi.scenario().host().journal().size() <= 1);  // nothing but the sign-on went to the host
+  // With ProtocolVersion the same sale system is served; after a Login it may leave it out.
+  CHECK(rc(p.payment(100)) == "00");
+  LoginRequest l;
+  l.date_time = "2026-11-20T14:32:00+08:00";
+  REQUIRE(std::get<LoginResponse>(p.send(Request{p.header(Category::login), l}).body).response.ok());
+  Request after = p.pay(200);
+  auto served = parse_response(p.poi.handle(without_version(after)).body);
+  REQUIRE(served.ok());
+  CHECK(std::get<PaymentResponse>(served.value->body).response.ok());
+  // A zero amount is refused before anything reaches the terminal.
+  NexoPoi::Answer zero = p.raw(p.pay(0));
+  CHECK(zero.http_status == 400);
+  CHECK(zero.body.find("RequestedAmount: expected an amount above 0.00") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,6 +18,8 @@
 #include "device_bridge/iso8583.h"
 #include "device_bridge/proxy.h"
 #include "device_bridge/wire.h"
+
+#include "wire_fixtures.h"
 
 using namespace posdrill;
 
@@ -37,55 +40,22 @@ Setup proxy_setup() {
   return s;
 }
 
-// The acquirer test host stand-in: `posdrill host` in miniature.
-struct UpstreamHost {
-  AcquirerHost host;
-  std::mutex mutex;
-  WireHost wire{host};
-  FrameServer server{[this](std::string_view req) {
-                       std::lock_guard lock(mutex);
-                       return wire.handle(req, default_training_start_ms());
-                     },
-                     FrameServer::Options{}};
-  std::thread thread;
-  Endpoint at{"127.0.0.1", 0};
-
-  explicit UpstreamHost(const Setup& setup) : host(host_config_from(setup)) {
-    std::string error;
-    REQUIRE(server.listen(at, error));
-    at.port = server.port();
-    thread = std::thread([this] { server.serve(); });
-  }
-  ~UpstreamHost() {
-    server.stop();
-    thread.join();
-  }
-  int count(const std::string& mti) {
-    std::lock_guard lock(mutex);
-    int n = 0;
-    for (const auto& e : host.journal()) n += e.mti == mti ? 1 : 0;
-    return n;
-  }
-  int64_t available() {
-    std::lock_guard lock(mutex);
-    return host.available_minor(card_pan).value_or(-1);
-  }
+// The acquirer test host stand-in: `posdrill host` in miniature, its clock standing still.
+struct UpstreamHost : test::HostService {
+  explicit UpstreamHost(const Setup& setup) : HostService(setup) {}
+  int64_t available() { return HostService::available(card_pan); }
 };
 
 // The proxy on its own thread, with the log kept for checks.
 struct ProxyUnderTest {
   ProxyFaultPlan plan;
-  std::mutex log_mutex;
-  std::vector<std::string> lines;
+  test::LogLines lines;
   HostLinkProxy proxy;
   std::thread thread;
   Endpoint at{"127.0.0.1", 0};
 
-  ProxyUnderTest(const Endpoint& upstream, std::vector<ProxyFaultPlan::Rule> rules)
-      : plan(std::move(rules)), proxy(options(upstream), &plan, [this](const std::string& line) {
-          std::lock_guard lock(log_mutex);
-          lines.push_back(line);
-        }) {
+  ProxyUnderTest(const Endpoint& upstream, std::vector<ProxyFaultPlan::Rule> rules, int max_sessions = 16)
+      : plan(std::move(rules)), proxy(options(upstream, max_sessions), &plan, lines.sink()) {
     std::string error;
     REQUIRE(proxy.listen(at, error));
     at.port = proxy.port();
@@ -95,18 +65,14 @@ struct ProxyUnderTest {
     proxy.stop();
     thread.join();
   }
-  static HostLinkProxy::Options options(const Endpoint& upstream) {
+  static HostLinkProxy::Options options(const Endpoint& upstream, int max_sessions) {
     HostLinkProxy::Options o;
     o.upstream = upstream;
     o.connect_timeout_ms = 1'000;
+    o.max_sessions = max_sessions;
     return o;
   }
-  std::string log() {
-    std::lock_guard lock(log_mutex);
-    std::string all;
-    for (const auto& l : lines) all += l + "\n";
-    return all;
-  }
+  std::string log() { return lines.all(); }
 };
 
 // A terminal on a real socket; a short answer time-out keeps the lost-answer cases quick.
@@ -305,14 +271,16 @@ TEST_CASE("proxy passes a stream that is not length-framed through unchanged", "
     REQUIRE(c.connected());
     const std::string text = "POST /nexo HTTP/1.1\r\nContent-Length: 0\r\n\r\n";
     REQUIRE(c.send_raw(text, 1'000) == NetStatus::ok);
+    // Waits for the echo itself (the bound only turns a hang into a failure).
     std::string got;
     char buf[512];
-    for (int i = 0; i < 50 && got.size() < text.size(); ++i) {
-      ssize_t n = ::recv(c.fd(), buf, sizeof buf, MSG_DONTWAIT);
-      if (n > 0)
-        got.append(buf, std::size_t(n));
-      else
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (got.size() < text.size() && std::chrono::steady_clock::now() < give_up) {
+      pollfd p{c.fd(), POLLIN, 0};
+      if (::poll(&p, 1, 1000) <= 0) continue;
+      ssize_t n = ::recv(c.fd(), buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, std::size_t(n));
     }
     CHECK(got == text);
     c.close();
@@ -337,10 +305,15 @@ TEST_CASE("proxy with the upstream down - the terminal sees a failed connection"
   t.run(TerminalOp::sign_on);
   CHECK_FALSE(t.tcp.last_problem().empty());
   CHECK_FALSE(t.terminal.signed_on());
-  CHECK(proxy.proxy.counters().upstream_failures == 1);
+  // The proxy counts the failure before it resets the terminal's connection; the test still waits
+  // for the count itself (the proxy's thread, not the terminal, owns that event).
+  auto failures = [&](uint64_t n) {
+    return proxy.proxy.wait_counters([n](const auto& c) { return c.upstream_failures >= n; }, 30'000).upstream_failures;
+  };
+  CHECK(failures(1) == 1);
   // It keeps serving: a second attempt is handled (and fails) the same way.
   t.run(TerminalOp::sign_on);
-  CHECK(proxy.proxy.counters().upstream_failures == 2);
+  CHECK(failures(2) == 2);
 }
 
 TEST_CASE("proxy refuses an upstream that is not an allowed test host", "[proxy][safety]") {
@@ -388,13 +361,13 @@ TEST_CASE("proxy fault plan follows the emulator's numbering", "[proxy]") {
   HistoryEntry lost;
   lost.op = TerminalOp::sale;
   lost.minutes_ago = 2;
-  lost.fault = Fault{FaultKind::answer_lost, 0, 0, ""};
+  lost.fault = Fault{FaultKind::answer_lost, 0, 0, "", {}};
   HistoryEntry offline;
   offline.op = TerminalOp::transaction_query;
   offline.minutes_ago = 1;
   s.history = {lost, offline, older};  // replayed oldest first
-  s.faults = {Fault{FaultKind::respond, 1, 0, "61"}, Fault{FaultKind::request_lost, 2, 0, ""},
-              Fault{FaultKind::reversal_fails, 3, 0, ""}};
+  s.faults = {Fault{FaultKind::respond, 1, 0, "61", {}}, Fault{FaultKind::request_lost, 2, 0, "", {}},
+              Fault{FaultKind::reversal_fails, 3, 0, "", {}}};
   std::vector<std::string> skipped;
   ProxyFaultPlan plan = ProxyFaultPlan::from_setup(s, &skipped);
   REQUIRE(skipped.size() == 1);
@@ -443,4 +416,29 @@ TEST_CASE("proxy reads the MTI of both dialects and nothing else", "[proxy]") {
   CHECK(frame_mti(interop) == "0200");
   CHECK(frame_mti("GET / HTTP/1.1").empty());
   CHECK(frame_mti("").empty());
+}
+
+TEST_CASE("proxy with more idle connections than sessions - the oldest idle ones make room", "[proxy][limits]") {
+  Setup setup = proxy_setup();
+  UpstreamHost host(setup);
+  ProxyUnderTest proxy(host.at, {}, 2);
+  std::vector<TcpConnection> idle;
+  for (int i = 0; i < 5; ++i) {
+    NetStatus st;
+    idle.push_back(TcpConnection::connect(proxy.at, 1'000, st));
+    REQUIRE(idle.back().connected());
+  }
+  Terminal t(setup, proxy.at);
+  CHECK(t.last(TerminalOp::sign_on).response_code == "00");
+  // Six connections for two sessions up to the sign-on's: four idle ones gave up their slots (no
+  // connection has been made since, so the count cannot move on).
+  auto c = proxy.proxy.wait_counters([](const auto& k) { return k.evicted >= 4; }, 30'000);
+  CHECK(c.evicted == 4);
+  CHECK(c.turned_away == 0);
+  CHECK(t.last(TerminalOp::sale, 32800).response_code == "00");
+  pollfd p{idle.front().fd(), POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 30'000) == 1);
+  char b;
+  CHECK(::recv(idle.front().fd(), &b, 1, 0) <= 0);  // closed by the proxy
+  CHECK(proxy.log().find("its slot went to a new connection") != std::string::npos);
 }

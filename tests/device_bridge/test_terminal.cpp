@@ -508,6 +508,10 @@ TEST_CASE("void from the batch list by voucher number", "[terminal][void]") {
   t.take_receipts();
   t.press(Key::menu);
   t.press(Key::d2);
+  // A void gives money back: the supervisor authorises it first.
+  CHECK(t.screen().headline().zh == "请输入主管密码");
+  CHECK(t.waiting_for_supervisor());
+  t.enter_supervisor_password("123456");
   CHECK(t.screen().headline().zh == "请输入原凭证号");
   key_in(t, "2");  // leading zeros may be left out
   t.press(Key::enter);
@@ -785,6 +789,7 @@ TEST_CASE("refund incremental cancel and completion void through the menus", "[t
   t.press(Key::menu);
   t.press(Key::d4);
   t.press(Key::d5);
+  t.enter_supervisor_password("123456");
   key_in(t, completion.stan);
   t.press(Key::enter);
   t.press(Key::enter);
@@ -812,4 +817,45 @@ TEST_CASE("refund incremental cancel and completion void through the menus", "[t
   CHECK(*rig.host.available_minor(card) == before + 20000);
   CHECK(t.batch_list()[t.batch_list().size() - 2].cancelled);
   for (const Receipt& s : t.take_receipts()) CHECK(s.masked_pan == "620000******0047");
+}
+
+TEST_CASE("a wrong supervisor password refuses the void before anything goes out", "[terminal][void]") {
+  Rig rig;
+  EmulatedTerminal& t = rig.term;
+  rig.run(req(TerminalOp::sale, 32800));
+  t.press(Key::menu);
+  t.press(Key::d2);
+  key_in(t, "654321");
+  CHECK(t.screen().lines.at(1).zh == "******");  // never the digits
+  t.press(Key::enter);
+  CHECK(t.screen().headline().zh == "主管密码错");
+  const TerminalRecord r = rig.one_record();
+  CHECK(r.keying_refused);
+  CHECK(r.response_code.empty());
+  CHECK(rig.exchange().empty());
+}
+
+TEST_CASE("without paper an approved sale prints nothing until paper is loaded and the slip reprinted",
+          "[terminal][printer]") {
+  Rig rig;
+  EmulatedTerminal& t = rig.term;
+  t.take_receipts();
+  t.set_paper(false);
+  const int before = t.slips_printed();
+  CHECK(rig.run(req(TerminalOp::sale, 12000)).approved());  // the money moved all the same
+  CHECK(t.take_receipts().empty());
+  CHECK(t.slips_printed() == before);
+  CHECK(screen_has(t.screen(), "打印机缺纸 请装纸后重打印"));
+  CHECK(t.printer_jammed());
+  // 重打印 without paper refuses; with paper it prints the sale as a duplicate.
+  t.start(req(TerminalOp::reprint), inserted(), std::nullopt);
+  CHECK(rig.one_record().screen.zh == "打印机缺纸 请装纸");
+  t.set_paper(true);
+  t.start(req(TerminalOp::reprint), inserted(), std::nullopt);
+  CHECK(rig.one_record().approved());
+  const auto slips = t.take_receipts();
+  REQUIRE(slips.size() == 2);
+  CHECK(slips[0].duplicate);
+  CHECK(slips[0].amount_minor == 12000);
+  CHECK(t.slips_printed() == before + 1);
 }

@@ -2,14 +2,13 @@
 // end to end, and a fault matrix between them.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <mutex>
-#include <thread>
-
 #include "device_bridge/crypto.h"
 #include "device_bridge/wire.h"
 
+#include "wire_fixtures.h"
+
 using namespace posdrill;
+using test::HostService;
 
 namespace {
 
@@ -26,41 +25,6 @@ Setup story_setup() {
   s.merchant_id = "898310048161234";
   return s;
 }
-
-// `posdrill host` in miniature: an AcquirerHost behind WireHost behind a FrameServer thread. The
-// host's time is the test's virtual time, so history days and velocity windows line up.
-struct HostService {
-  AcquirerHost host;
-  std::mutex mutex;  // the server thread and the test both look at the host
-  std::atomic<int64_t> now{default_training_start_ms()};
-  WireHost wire{host};
-  FrameServer server{[this](std::string_view req) {
-                       std::lock_guard lock(mutex);
-                       return wire.handle(req, now.load());
-                     },
-                     FrameServer::Options{}};
-  std::thread thread;
-  Endpoint at{"127.0.0.1", 0};
-
-  explicit HostService(const Setup& setup) : host(host_config_from(setup)) {
-    std::string error;
-    REQUIRE(server.listen(at, error));
-    at.port = server.port();
-    thread = std::thread([this] { server.serve(); });
-  }
-  ~HostService() {
-    server.stop();
-    thread.join();
-  }
-  std::vector<HostJournalEntry> journal() {
-    std::lock_guard lock(mutex);
-    return host.journal();
-  }
-  int64_t available() {
-    std::lock_guard lock(mutex);
-    return host.available_minor(pan).value_or(-1);
-  }
-};
 
 // The shared wired terminal (device_bridge/wire.h) with the test card, and a one-shot fault.
 struct TestTerminal : WiredTerminal {
@@ -108,8 +72,10 @@ int count_mti(const std::vector<HostJournalEntry>& j, const std::string& mti) {
 TEST_CASE("the wire host drops garbage and answers a bad MAC with A0", "[wire]") {
   AcquirerHost host(host_config_from(story_setup()));
   WireHost wire(host);
-  CHECK_FALSE(wire.handle("not an iso message at all", 0));
-  CHECK_FALSE(wire.handle(std::string(3, '\0'), 0));
+  FrameServer::Reply garbage = wire.handle("not an iso message at all", 0);
+  CHECK_FALSE(garbage);
+  CHECK(garbage.close);  // the connection that sent it is closed
+  CHECK(wire.handle(std::string(3, '\0'), 0).close);
   CHECK(wire.counters().undecodable == 2);
 
   IsoMessage sale;
@@ -147,7 +113,7 @@ TEST_CASE("a sale over loopback signs on with MACs and is approved", "[wire][e2e
   auto j = service.journal();
   CHECK(count_mti(j, "0800") == 1);
   CHECK(count_mti(j, "0200") == 1);
-  CHECK(service.available() == 500000 - 32800);
+  CHECK(service.available(pan) == 500000 - 32800);
   for (const auto& receipt : t.terminal.take_receipts())
     for (const auto& line : receipt.lines) CHECK(line.find(pan) == std::string::npos);
 }
@@ -161,7 +127,7 @@ TEST_CASE("seed incident over loopback - answer lost then the automatic reversal
   TerminalRecord lost = last(t.run(TerminalOp::sale, 32800));
   CHECK(lost.response_code.empty());
   CHECK(t.terminal.reversal_pending());
-  CHECK(service.available() == 500000 - 32800);  // the issuer booked it: the customer's debit SMS
+  CHECK(service.available(pan) == 500000 - 32800);  // the issuer booked it: the customer's debit SMS
 
   t.faults.set_hook({});
   TerminalRecord inquiry = last(t.run(TerminalOp::balance_inquiry));
@@ -169,7 +135,7 @@ TEST_CASE("seed incident over loopback - answer lost then the automatic reversal
   CHECK(inquiry.response_code == "00");
   CHECK_FALSE(t.terminal.reversal_pending());
   CHECK(count_mti(service.journal(), "0400") == 1);  // the host journal shows the 0400
-  CHECK(service.available() == 500000);
+  CHECK(service.available(pan) == 500000);
 }
 
 TEST_CASE("seed incident over loopback - a second sale without the reversal charges twice", "[wire][e2e][reversal]") {
@@ -192,10 +158,10 @@ TEST_CASE("seed incident over loopback - a second sale without the reversal char
   t.faults.set_hook({});
   TerminalRecord again = last(t.run(TerminalOp::sale, 32800));
   if (again.reversal_sent) {
-    CHECK(service.available() == 500000 - 32800);  // reversed first: one debit
+    CHECK(service.available(pan) == 500000 - 32800);  // reversed first: one debit
   } else {
     CHECK(again.response_code == "00");
-    CHECK(service.available() == 500000 - 2 * 32800);  // double charge
+    CHECK(service.available(pan) == 500000 - 2 * 32800);  // double charge
   }
 }
 
@@ -252,7 +218,7 @@ TEST_CASE("seed incident over loopback - the velocity lock answers 65", "[wire][
   TerminalRecord third = last(t.run(TerminalOp::sale, 10000));
   CHECK(third.response_code == "65");
   CHECK(third.screen.zh.find("刷卡频繁") != std::string::npos);  // the acquirer's own text travels in DE63
-  CHECK(service.available() == 500000 - 2 * 10000);
+  CHECK(service.available(pan) == 500000 - 2 * 10000);
 }
 
 TEST_CASE("seed incident over loopback - an acquirer decline shows 用户异常", "[wire][e2e][decline]") {
@@ -265,7 +231,7 @@ TEST_CASE("seed incident over loopback - an acquirer decline shows 用户异常"
   TerminalRecord r = last(t.run(TerminalOp::sale, 32800));
   CHECK(r.response_code == "57");
   CHECK(r.screen.zh.find("用户异常") != std::string::npos);
-  CHECK(service.available() == 500000);
+  CHECK(service.available(pan) == 500000);
 }
 
 TEST_CASE("fault matrix over loopback", "[wire][e2e][faults]") {
@@ -287,7 +253,7 @@ TEST_CASE("fault matrix over loopback", "[wire][e2e][faults]") {
       t.run(TerminalOp::sign_on);
       t.fault_next(c.kind);
       t.run(TerminalOp::sale, 32800);
-      CHECK((service.available() == 500000 - 32800) == c.host_books_it);
+      CHECK((service.available(pan) == 500000 - 32800) == c.host_books_it);
       CHECK(t.terminal.reversal_pending() == c.reversal_pending);
     }
   }

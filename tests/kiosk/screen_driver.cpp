@@ -71,17 +71,29 @@ void ScreenDriver::tap(const std::string& id, bool touch_target) {
   frame(c, false);
 }
 
-std::string next_widget(const AppState& state, const AutoPlayer& player) {
-  if (state.screen == ScreenId::feedback) return "feedback.continue";
+std::vector<std::string> next_widgets(const AppState& state, const AutoPlayer& player) {
+  if (state.screen == ScreenId::feedback) return {"feedback.continue"};
   const Attempt& a = *state.attempt;
   const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
   switch (act.kind) {
     case AutoAction::advance:
-      return "continue";
+      return {"continue"};
     case AutoAction::choose:
-      return "choice." + act.choice_id;
-    case AutoAction::terminal:
-      return "op." + std::string(terminal_op_name(act.request.op));
+      return {"choice." + act.choice_id};
+    case AutoAction::give_up:
+      return {"give_up"};
+    case AutoAction::terminal: {
+      // The spare terminal's panel starts whole operations; the trainee keys the rest on the device.
+      if (a.on_spare) return {"op." + std::string(terminal_op_name(act.request.op))};
+      // Keyed at the twin as the driver would key it: menu, digits, the customer's card and PIN.
+      const ScenarioEmulation* emu = a.port.scenario();
+      if (!emu) return {};
+      CardPresentation card;
+      card.pan = a.scenario.setup.card;
+      std::vector<std::string> out;
+      for (const std::string& in : emu->terminal().plan_inputs(act.request, card)) out.push_back("twin." + in);
+      return out;
+    }
   }
   return {};
 }

@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <vector>
 
 #include "kiosk/core/app_state.h"
 #include "kiosk/ui/screens.h"
@@ -58,7 +59,8 @@ class ScreenDriver : public HeadlessImGui {
   int dispatched = 0;  // actions the screens sent
 };
 
-// The widget a trainee playing like `player` taps next.
-std::string next_widget(const AppState& state, const AutoPlayer& player);
+// The widgets a trainee playing like `player` taps next, in order: one for a choice or a
+// continue; for a terminal task, the twin's keys, card and PIN pad as the operation is keyed.
+std::vector<std::string> next_widgets(const AppState& state, const AutoPlayer& player);
 
 }  // namespace posdrill::test

@@ -49,8 +49,13 @@ int play(AppState& st, FakeClock& clock, AutoMode mode) {
         fx = update(st, Continue{});
       else if (act.kind == AutoAction::choose)
         fx = update(st, Choose{act.choice_id});
+      else if (act.kind == AutoAction::give_up)
+        fx = update(st, GiveUp{});
       else
-        fx = update(st, DoTerminalOp{act.request.op});
+        // The twin keyed key by key, as a trainee does it: menu, digits, the customer's card and PIN.
+        for (const Action& key : twin_actions(st, act.request)) {
+          for (const Effect& e : update(st, key)) CHECK_FALSE(std::holds_alternative<Ignored>(e));
+        }
     }
     for (const Effect& e : fx) CHECK_FALSE(std::holds_alternative<Ignored>(e));
   }

@@ -57,7 +57,7 @@ TEST_CASE("a trainee signs in on the numpad and plays by touch to the debrief wi
     bool checked_mid_way = false;
     for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
       k.clock.advance_ms(4'000);
-      k.tap(test::next_widget(k.state, player));
+      for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
       // A decision is committed when it is made, not at the end.
       if (!checked_mid_way && k.state.screen == ScreenId::feedback) {
         const auto open = k.store->attempts("1001");
@@ -98,7 +98,7 @@ TEST_CASE("passing one drill per topic on the kiosk certifies the trainee and th
     AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
     for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
       k.clock.advance_ms(4'000);
-      k.tap(test::next_widget(k.state, player));
+      for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
     }
     REQUIRE(k.state.screen == ScreenId::debrief);
     if (topic < 4) CHECK_FALSE(k.state.session->new_award);

@@ -113,7 +113,7 @@ TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk'
   AutoPlayer player(*sc, AutoMode::best);
   int operations = 0;
   for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
-    const std::string w = next_widget(k.state, player);
+    const std::string w = next_widgets(k.state, player).front();
     k.tap(w);
     if (w.rfind("op.", 0) == 0) {
       ++operations;
@@ -182,10 +182,10 @@ TEST_CASE("an operation sent to a terminal that is gone comes back as not done, 
   k.tap("card.wrong_pin_retry_privacy");
   REQUIRE(k.state.attempt->on_spare);
   AutoPlayer player(*sc, AutoMode::best);
-  std::string w = next_widget(k.state, player);
+  std::string w = next_widgets(k.state, player).front();
   for (int n = 0; n < 50 && w.rfind("op.", 0) != 0; ++n) {
     k.tap(w);
-    w = next_widget(k.state, player);
+    w = next_widgets(k.state, player).front();
   }
   REQUIRE(w.rfind("op.", 0) == 0);
   sk.poi.reset();

@@ -126,7 +126,7 @@ TEST_CASE("a proxy-fault scenario needs the kiosk's host-link proxy", "[spare]")
   Loaded l;
   Scenario sc = l.scenario("wrong_pin_retry_privacy");
   sc.real_terminal->proxy_faults = true;
-  sc.setup.faults = {Fault{FaultKind::answer_lost, 1, 0, ""}};
+  sc.setup.faults = {Fault{FaultKind::answer_lost, 1, 0, "", {}}};
   SpareTerminalView on;
   on.configured = true;
   const SpareTerminalFit f = spare_terminal_fit(sc, on, nullptr);
@@ -142,10 +142,10 @@ TEST_CASE("each online request is sent with the amount that makes the test host 
   const Scenario& sc = l.scenario("wrong_pin_retry_privacy");
   const TestHostProfile& table = l.table();
   // Outcome 1 is 55; request 2 names no outcome, so the table's approval amount.
-  CHECK(spare_terminal_amount(sc, &table, 1, 18650) == *table.amount_for("55"));
-  CHECK(spare_terminal_amount(sc, &table, 2, 18650) == *table.amount_for("00"));
+  CHECK(spare_terminal_amount(sc, &table, 1, TerminalOp::sale, 1, 18650) == *table.amount_for("55"));
+  CHECK(spare_terminal_amount(sc, &table, 2, TerminalOp::sale, 2, 18650) == *table.amount_for("00"));
   // Without a table: the scenario's own amount (the emulated POI follows the story itself).
-  CHECK(spare_terminal_amount(sc, nullptr, 1, 18650) == 18650);
+  CHECK(spare_terminal_amount(sc, nullptr, 1, TerminalOp::sale, 1, 18650) == 18650);
 }
 
 TEST_CASE("an attempt on the spare terminal sends its operations to the link and scores its answers", "[spare]") {

@@ -108,7 +108,7 @@ TEST_CASE("the sync footer sits on the bottom edge of every screen and covers no
     AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
     for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
       k.clock.advance_ms(4'000);
-      k.tap(test::next_widget(k.state, player));
+      for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
       if (k.state.screen == ScreenId::feedback) CHECK(footer_clear_of_widgets(k));
     }
     REQUIRE(k.state.screen == ScreenId::debrief);
@@ -266,7 +266,7 @@ TEST_CASE("with sync on every recorded answer queues its statements and without 
     AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
     for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
       k.clock.advance_ms(4'000);
-      k.tap(test::next_widget(k.state, player));
+      for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
     }
     REQUIRE(k.state.screen == ScreenId::debrief);
     const auto rows = k.store->attempts("1001");

@@ -75,8 +75,8 @@ TEST_CASE("the nexo bridge records an approved sale from the terminal's answer",
 
 TEST_CASE("the nexo bridge records 55 and 75 and 65 declines", "[nexo_bridge]") {
   Setup st = base_setup();
-  st.faults = {Fault{FaultKind::respond, 1, 0, "55"}, Fault{FaultKind::respond, 2, 0, "55"},
-               Fault{FaultKind::respond, 3, 0, "55"}};
+  st.faults = {Fault{FaultKind::respond, 1, 0, "55", {}}, Fault{FaultKind::respond, 2, 0, "55", {}},
+               Fault{FaultKind::respond, 3, 0, "55", {}}};
   PoiServer s(st);
   NexoTerminalPort port(config_for(s));
   port.prepare(Setup{});
@@ -95,7 +95,7 @@ TEST_CASE("the nexo bridge records 55 and 75 and 65 declines", "[nexo_bridge]") 
 
 TEST_CASE("a payment that times out is settled by TransactionStatus and never retried", "[nexo_bridge]") {
   Setup st = base_setup();
-  st.faults = {Fault{FaultKind::answer_lost, 1, 0, ""}};
+  st.faults = {Fault{FaultKind::answer_lost, 1, 0, "", {}}};
   PoiServer s(st);
   NexoTerminalPort port(config_for(s));
   port.prepare(Setup{});

@@ -50,7 +50,7 @@ TEST_CASE("the spare terminal's link stops in the middle of a payment", "[cancel
   const Scenario* sc = content.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
   Setup setup = sc->setup;
-  setup.faults = {Fault{FaultKind::answer_lost, 1, 0, ""}};
+  setup.faults = {Fault{FaultKind::answer_lost, 1, 0, "", {}}};
   test::PoiServer poi(setup);
   std::mutex mutex;
   std::vector<std::string> lines;

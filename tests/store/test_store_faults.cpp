@@ -38,7 +38,7 @@ void make_baseline(const std::filesystem::path& db) {
 }
 
 // What the workload was told.
-struct Outcome {
+struct WorkloadOutcome {
   bool opened = false;
   bool begun = false;
   int events = 0;  // committed events of the new attempt
@@ -51,8 +51,8 @@ struct Outcome {
 
 // The kiosk's work on a file: open it, record one attempt (statements and draft included), read
 // what the console reads.
-Outcome workload(const std::filesystem::path& db, AttemptRow& a, const FaultVfs& vfs) {
-  Outcome o;
+WorkloadOutcome workload(const std::filesystem::path& db, AttemptRow& a, const FaultVfs& vfs) {
+  WorkloadOutcome o;
   StoreStatus st;
   auto store = SqliteStore::open(db, st, 50'000);
   auto fail = [&](const StoreStatus& s) {
@@ -118,7 +118,7 @@ TEST_CASE("Injected read and write faults surface as errors and lose nothing", "
     std::filesystem::copy_file(baseline, db, std::filesystem::copy_options::overwrite_existing);
     vfs.arm(FaultVfs::Op::read, 1 << 30, false);
     AttemptRow a = make_attempt("F1", "wrong_pin", 90'000);
-    const Outcome clean = workload(db, a, vfs);
+    const WorkloadOutcome clean = workload(db, a, vfs);
     REQUIRE(clean.finished);
     REQUIRE(clean.errors == 0);
     total_reads = vfs.reads();
@@ -142,7 +142,7 @@ TEST_CASE("Injected read and write faults surface as errors and lose nothing", "
         std::filesystem::copy_file(baseline, db, std::filesystem::copy_options::overwrite_existing);
         AttemptRow a = make_attempt("F1", "wrong_pin", 90'000);
         vfs.arm(op, n, persistent);
-        const Outcome o = workload(db, a, vfs);
+        const WorkloadOutcome o = workload(db, a, vfs);
         vfs.disarm();
         ++runs;
         for (const auto& m : o.messages) UNSCOPED_INFO(m);

@@ -1,0 +1,112 @@
+// update(): the manager console and operator management (and the first run's administrator).
+#include "kiosk/core/update_internal.h"
+
+namespace posdrill {
+
+void Updater::operator()(const CloseConsole&) {
+  if (st.screen != ScreenId::console) return fx.push_back(ignored("close outside the console"));
+  st.console = ConsoleState{};  // a roster left in memory is a roster someone else can read
+  st.screen = st.gate_return;
+  if (st.screen == ScreenId::home && st.session) fx.push_back(LoadRecords{st.session->op.employee_id});
+}
+
+void Updater::operator()(const ExitKiosk&) {
+  if (st.screen != ScreenId::console) return fx.push_back(ignored("exit outside the console"));
+  close_attempt();
+  fx.push_back(QuitKiosk{});
+}
+
+void Updater::operator()(const SetConsoleTab& a) {
+  if (!in_console()) return fx.push_back(ignored("tab outside the console"));
+  st.console.tab = a.tab;
+  if (a.tab == ConsoleTab::sync) fx.push_back(LoadSetAside{});
+}
+
+void Updater::operator()(const ConsoleLoaded& a) {
+  if (!in_console()) return fx.push_back(ignored("console data without the console"));
+  ConsoleState& c = st.console;
+  c.operators = a.operators;
+  c.attempts = a.attempts;
+  c.awards = a.awards;
+  c.mistakes = a.mistakes;
+  c.remote_awards = a.remote_awards;
+  c.chain = a.chain;
+  c.chain_as_of_ms = a.chain_as_of_ms;
+  c.roster.clear();
+  if (const Track* track = primary_track(st))
+    c.roster = build_roster(*track, st.scenarios, c.operators, c.attempts,
+                            merge_remote_awards(st.tracks, c.awards, c.remote_awards), st.wall_ms);
+}
+
+void Updater::operator()(const SelectOperator& a) {
+  if (!in_console()) return fx.push_back(ignored("select outside the console"));
+  st.console.selected_operator = a.employee_id;
+  st.console.selected_attempt.clear();
+  st.console.replay.clear();
+}
+
+void Updater::operator()(const SelectAttempt& a) {
+  if (!in_console()) return fx.push_back(ignored("select outside the console"));
+  st.console.selected_attempt = a.uuid;
+  st.console.replay.clear();
+  if (!a.uuid.empty()) fx.push_back(LoadReplay{a.uuid});
+}
+
+void Updater::operator()(const ReplayLoaded& a) {
+  if (!in_console() || a.uuid != st.console.selected_attempt) return fx.push_back(ignored("stale replay"));
+  st.console.replay = a.events;
+}
+
+void Updater::notice(const std::string& key, std::string detail, bool error) {
+  if (st.screen == ScreenId::first_run) {
+    st.first_run_message = error ? key : "";
+    return;
+  }
+  st.console.notice_key = key;
+  st.console.notice_detail = std::move(detail);
+  st.console.notice_error = error;
+}
+
+void Updater::operator()(const AddOperator& a) {
+  const bool first = st.screen == ScreenId::first_run;
+  if (!first && !in_console()) return fx.push_back(ignored("add operator outside the console"));
+  if (first && st.has_manager) return fx.push_back(ignored("first run with an administrator"));
+  OperatorRecord op = a.op;
+  if (first) op.role = Role::admin;
+  for (FieldError e : {check_employee_id(op.employee_id), check_operator_name(op.name), check_pin(a.pin)})
+    if (e != FieldError::none) return notice(std::string(field_error_key(e)));
+  if (a.pin != a.pin_again) return notice("field.pin_mismatch");
+  if (!first && !may_manage(op.role)) return notice("console.need_admin");
+  op.active = true;
+  op.created_ms = st.wall_ms;
+  if (first) st.first_run_message.clear();
+  fx.push_back(SaveOperator{op, a.pin, first});
+}
+
+void Updater::operator()(const ResetOperatorPin& a) {
+  if (!in_console()) return fx.push_back(ignored("reset PIN outside the console"));
+  if (const FieldError e = check_pin(a.pin); e != FieldError::none) return notice(std::string(field_error_key(e)));
+  if (a.pin != a.pin_again) return notice("field.pin_mismatch");
+  for (const OperatorRecord& o : st.console.operators)
+    if (o.employee_id == a.employee_id && !may_manage(o.role)) return notice("console.need_admin");
+  fx.push_back(SavePin{a.employee_id, a.pin});
+}
+
+void Updater::operator()(const SetOperatorActive& a) {
+  if (!in_console()) return fx.push_back(ignored("deactivate outside the console"));
+  if (a.employee_id == st.console.manager.employee_id && !a.active) return notice("console.not_yourself");
+  for (const OperatorRecord& o : st.console.operators)
+    if (o.employee_id == a.employee_id && !may_manage(o.role)) return notice("console.need_admin");
+  fx.push_back(SaveActive{a.employee_id, a.active});
+}
+
+void Updater::operator()(const ExportRoster&) {
+  if (!in_console()) return fx.push_back(ignored("export outside the console"));
+  fx.push_back(WriteRosterCsv{});
+}
+
+void Updater::operator()(const ConsoleNotice& a) { notice(a.key, a.detail, a.error); }
+
+void Updater::operator()(const AdminPresence& a) { st.has_manager = a.has_manager; }
+
+}  // namespace posdrill

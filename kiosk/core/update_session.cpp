@@ -1,0 +1,251 @@
+// update(): attract, sign-in, home, the manager gate, idle sign-out and language.
+#include "kiosk/core/update_internal.h"
+
+#include <algorithm>
+
+namespace posdrill {
+
+void Updater::operator()(const StartFromAttract&) {
+  if (st.screen != ScreenId::attract) return fx.push_back(ignored("start outside the attract screen"));
+  st.last_input_ms = now();
+  st.pin_entry = PinEntry{};
+  if (!st.has_manager) {
+    st.first_run_message.clear();
+    st.screen = ScreenId::first_run;
+  } else {
+    st.screen = st.require_sign_in ? ScreenId::sign_in : ScreenId::catalog;
+  }
+}
+
+void Updater::operator()(const KeypadKey& k) {
+  if (!on_numpad() || st.still_there) return fx.push_back(ignored("keypad outside the sign-in screens"));
+  PinEntry& e = st.pin_entry;
+  if (e.checking) return fx.push_back(ignored("keypad while the PIN is checked"));
+  std::string& field = e.on_pin ? e.pin : e.employee_id;
+  switch (k.kind) {
+    case KeypadKey::Kind::character: {
+      const char c = k.ch;
+      const bool digit = c >= '0' && c <= '9';
+      const bool id_char =
+          digit || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' || c == '_' || c == '-';
+      if (e.on_pin ? !digit : !id_char) return fx.push_back(ignored("character not allowed in this field"));
+      if (field.size() >= (e.on_pin ? max_pin_chars : max_employee_id_chars))
+        return fx.push_back(ignored("field full"));
+      field.push_back(c);
+      e.message_key.clear();
+      return;
+    }
+    case KeypadKey::Kind::backspace:
+      if (!field.empty()) field.pop_back();
+      return;
+    case KeypadKey::Kind::clear:
+      field.clear();
+      return;
+    case KeypadKey::Kind::enter:
+      break;
+  }
+  if (!e.on_pin) {
+    if (e.employee_id.empty()) {
+      e.message_key = "sign_in.need_id";
+      return;
+    }
+    e.on_pin = true;
+    return;
+  }
+  if (e.employee_id.empty()) {
+    e.on_pin = false;
+    e.message_key = "sign_in.need_id";
+    return;
+  }
+  if (e.pin.empty()) {
+    e.message_key = "sign_in.need_pin";
+    return;
+  }
+  fx.push_back(CheckPin{e.employee_id, e.pin});
+  // The PIN leaves the state with the effect: nothing keeps it while the store checks it.
+  std::fill(e.pin.begin(), e.pin.end(), '\0');
+  e.pin.clear();
+  e.checking = true;
+}
+
+void Updater::operator()(const FocusPinField& f) {
+  if (!on_numpad() || st.pin_entry.checking) return fx.push_back(ignored("focus outside the sign-in screens"));
+  st.pin_entry.on_pin = f.pin;
+}
+
+void Updater::start_session(const OperatorRecord& op) {
+  st.session = Session{};
+  st.session->op = op;
+  st.pin_entry = PinEntry{};
+  st.last_input_ms = now();
+  if (st.lang != op.lang) {
+    st.lang = op.lang;
+    refresh_catalog(st);
+    fx.push_back(LanguageChanged{op.lang, ""});  // the operator's own choice: nothing to save
+  }
+  st.screen = ScreenId::home;
+  fx.push_back(LoadRecords{op.employee_id});
+  // Passes earned on other kiosks: asked for at every sign-in, answered later (the cached
+  // copy in LoadRecords shows meanwhile, and offline).
+  fx.push_back(FetchRemoteAwards{op.employee_id});
+}
+
+void Updater::open_console(const OperatorRecord& manager, ScreenId from) {
+  st.console = ConsoleState{};
+  st.console.manager = manager;
+  st.gate_return = from;
+  st.screen = ScreenId::console;
+  fx.push_back(LoadConsole{});
+}
+
+void Updater::operator()(const PinChecked& a) {
+  PinEntry& e = st.pin_entry;
+  const bool waiting = (on_numpad() && e.checking) || st.screen == ScreenId::first_run;
+  if (!waiting) return fx.push_back(ignored("PIN answer nobody waits for"));
+  e.checking = false;
+  e.pin.clear();
+  const PinCheck& c = a.check;
+  if (c.outcome == PinOutcome::ok) {
+    if (st.screen == ScreenId::manager_gate) {
+      if (!is_manager(c.op.role)) {
+        e.message_key = "gate.not_manager";
+        e.on_pin = false;
+        e.employee_id.clear();
+        return;
+      }
+      return open_console(c.op, st.gate_return);
+    }
+    return start_session(c.op);
+  }
+  e.on_pin = true;
+  e.tries_left = c.tries_left;
+  switch (c.outcome) {
+    case PinOutcome::wrong:
+      e.message_key = c.tries_left > 0 ? "sign_in.wrong_tries" : "sign_in.wrong";
+      break;
+    case PinOutcome::unknown_operator:
+      // The same words as a wrong PIN: the screen never confirms which employee ids exist.
+      e.message_key = "sign_in.wrong";
+      break;
+    case PinOutcome::locked: {
+      e.message_key = "sign_in.locked";
+      const int64_t left = std::max<int64_t>(0, c.locked_until_ms - st.wall_ms);
+      e.locked_minutes = std::max<int64_t>(1, (left + 59'999) / 60'000);
+      break;
+    }
+    case PinOutcome::inactive:
+      e.message_key = "sign_in.inactive";
+      break;
+    case PinOutcome::ok:
+      break;
+  }
+}
+
+void Updater::refresh_session() {
+  Session& s = *st.session;
+  const Track* track = primary_track(st);
+  if (!track) return;
+  s.progress = track_progress(*track, st.scenarios, s.attempts,
+                              merge_remote_awards(st.tracks, s.awards, s.remote_awards), st.wall_ms);
+  s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3);
+}
+
+void Updater::operator()(const RecordsLoaded& a) {
+  if (!st.session || st.session->op.employee_id != a.operator_id) return fx.push_back(ignored("stale records"));
+  st.session->attempts = a.attempts;
+  st.session->awards = a.awards;
+  st.session->remote_awards = a.remote_awards;
+  st.session->loaded = true;
+  refresh_session();
+}
+
+void Updater::operator()(const AwardMade& a) {
+  if (!st.session || st.session->op.employee_id != a.award.operator_id) return fx.push_back(ignored("stale award"));
+  st.session->new_award = a.award;
+}
+
+void Updater::operator()(const SignOut&) {
+  if (!st.session && st.screen != ScreenId::sign_in && st.screen != ScreenId::first_run)
+    return fx.push_back(ignored("sign out without a session"));
+  sign_out();
+}
+
+void Updater::operator()(const GoHome&) {
+  if (!st.session) return fx.push_back(ignored("home without a session"));
+  close_attempt();
+  st.session->new_award.reset();
+  st.screen = ScreenId::home;
+  fx.push_back(LoadRecords{st.session->op.employee_id});
+}
+
+void Updater::operator()(const OpenCatalog&) {
+  if (st.screen != ScreenId::home) return fx.push_back(ignored("catalog from outside home"));
+  st.screen = ScreenId::catalog;
+}
+
+void Updater::operator()(const CornerTap&) {
+  if (st.still_there || st.screen == ScreenId::manager_gate || st.screen == ScreenId::console ||
+      st.screen == ScreenId::first_run)
+    return;
+  const int64_t t = now();
+  if (st.corner_taps == 0 || t - st.corner_first_ms > corner_tap_window_ms) {
+    st.corner_taps = 1;
+    st.corner_first_ms = t;
+  } else {
+    ++st.corner_taps;
+  }
+  if (st.corner_taps < corner_taps_needed) return;
+  st.corner_taps = 0;
+  st.gate_return = st.screen;
+  st.pin_entry = PinEntry{};
+  st.screen = ScreenId::manager_gate;
+}
+
+void Updater::operator()(const CancelGate&) {
+  if (st.screen != ScreenId::manager_gate) return fx.push_back(ignored("cancel outside the gate"));
+  st.pin_entry = PinEntry{};
+  st.screen = st.gate_return;
+}
+
+void Updater::operator()(const OpenConsole&) {
+  if (!st.session || !is_manager(st.session->op.role) || st.screen != ScreenId::home)
+    return fx.push_back(ignored("console without a manager"));
+  open_console(st.session->op, ScreenId::home);
+}
+
+void Updater::operator()(const UserInput&) { st.last_input_ms = now(); }
+
+void Updater::operator()(const StillHere&) {
+  if (!st.still_there) return fx.push_back(ignored("still here without the prompt"));
+  st.still_there = false;
+  st.last_input_ms = now();
+}
+
+void Updater::operator()(const Tick&) {
+  if (st.screen == ScreenId::attract || !st.clock) return;
+  const int64_t t = now();
+  // A trainee keying a PIN on the spare terminal is not idle, though the screen is untouched.
+  if (st.attempt && st.attempt->sent) st.last_input_ms = t;
+  if (st.still_there) {
+    if (t - st.still_there_since_ms >= st.still_there_ms) sign_out();
+    return;
+  }
+  if (t - st.last_input_ms >= st.idle_timeout_ms) {
+    st.still_there = true;
+    st.still_there_since_ms = t;
+  }
+}
+
+void Updater::operator()(const SetLang& a) {
+  if (st.lang == a.lang) return;
+  st.lang = a.lang;
+  refresh_catalog(st);
+  std::string who;
+  if (st.session) {
+    st.session->op.lang = a.lang;  // remembered per trainee: the next sign-in opens in it
+    who = st.session->op.employee_id;
+  }
+  fx.push_back(LanguageChanged{a.lang, who});
+}
+
+}  // namespace posdrill

@@ -1,0 +1,103 @@
+// update(): the spare real terminal — operations out to its link thread, answers back — and its catalog fit.
+#include "kiosk/core/update_internal.h"
+
+namespace posdrill {
+
+// The operation goes to the link thread; the answer comes back as SpareTerminalAnswered.
+void Updater::send_to_spare(Attempt& at, TerminalRequest req) {
+  if (at.sent) return fx.push_back(ignored("the spare terminal is busy with the last operation"));
+  if (!spare_terminal_can_start(req.op)) return fx.push_back(ignored("done on the terminal's keypad"));
+  at.story_amount = req.amount_minor;
+  if (terminal_op_is_online(req.op)) {
+    ++at.online_sent;
+    const int op_index = ++at.online_sent_by_op[req.op];
+    if (req.amount_minor)
+      req.amount_minor = spare_terminal_amount(at.scenario, st.spare_acquirer ? &*st.spare_acquirer : nullptr,
+                                               at.online_sent, req.op, op_index, *req.amount_minor);
+  }
+  at.answer.reset();
+  at.sent = req;
+  fx.push_back(SendToSpareTerminal{at.serial, std::move(req)});
+}
+
+void Updater::operator()(const SpareTerminalAnswered& a) {
+  if (!st.attempt || !st.attempt->on_spare || st.attempt->serial != a.serial || !st.attempt->sent)
+    return fx.push_back(ignored("a spare terminal answer for another attempt"));
+  Attempt& at = *st.attempt;
+  const std::size_t before = at.runner.result().steps.size();
+  // Scored from what the terminal did, whatever screen is up: a manager gate opened meanwhile
+  // must not lose the operation.
+  for (TerminalRecord r : a.records) {
+    // The test host's amount table chose the amount keyed (it selects the host's answer); the
+    // story's amount is what the trainee was asked for, and what the task is judged on.
+    if (at.story_amount && at.sent->amount_minor && r.amount_minor == *at.sent->amount_minor)
+      r.amount_minor = *at.story_amount;
+    if (r.op == TerminalOp::transaction_query) at.last_lookup = r;
+    at.runner.observe(r);
+    at.answer = r;
+  }
+  at.sent.reset();
+  if (st.screen == ScreenId::runner) return after_answer(st, before, fx);
+  track_step(at, *st.clock);
+  if (st.session && at.runner.result().steps.size() > before) fx.push_back(AttemptProgress{at.runner.result()});
+}
+
+void Updater::operator()(const SpareTerminalStatus& a) {
+  st.spare = a.view;
+  if (!st.spare.configured) st.practise_on_spare = false;
+  refresh_catalog(st);
+}
+
+void Updater::operator()(const SetPracticeDevice& a) {
+  if (a.spare_terminal && !st.spare.configured) return fx.push_back(ignored("no spare terminal configured"));
+  if (st.screen != ScreenId::catalog && st.screen != ScreenId::home)
+    return fx.push_back(ignored("practice device outside the catalog and home"));
+  st.practise_on_spare = a.spare_terminal;
+  refresh_catalog(st);
+}
+
+void refresh_catalog(AppState& state) {
+  state.catalog = build_catalog_view(state.scenarios, state.error_count, state.strings, state.lang);
+  if (state.require_sign_in) state.catalog.home_label = state.strings.tr("catalog.home", state.lang);
+  if (!state.spare.configured) return;
+  CatalogView& v = state.catalog;
+  v.device_label =
+      state.strings.tr(state.practise_on_spare ? "spare.toggle.terminal" : "spare.toggle.screen", state.lang);
+  v.on_spare = state.practise_on_spare;
+  v.device_health = spare_health_line(state.spare, state.strings, state.lang);
+  v.device_ok = state.spare.link == TerminalLinkState::ready;
+  if (!state.practise_on_spare) return;
+  for (CatalogGroup& g : v.groups)
+    for (CatalogCard& c : g.cards) {
+      const Scenario* sc = find_scenario(state.scenarios, c.scenario_id);
+      if (!sc) continue;
+      const SpareTerminalFit fit = spare_fit(state, *sc);
+      c.on_spare = fit.ok;
+      c.device_note = fit.ok ? state.strings.tr("spare.card.on_terminal", state.lang) : fit.reason.get(state.lang);
+    }
+}
+
+SpareTerminalFit spare_fit(const AppState& state, const Scenario& scenario) {
+  return spare_terminal_fit(scenario, state.spare, state.spare_acquirer ? &*state.spare_acquirer : nullptr);
+}
+
+std::string spare_health_line(const SpareTerminalView& view, const UiStrings& strings, Lang lang) {
+  if (!view.configured) return "";
+  std::string line = strings.tr("spare.health." + std::string(terminal_link_state_name(view.link)), lang);
+  if (view.link != TerminalLinkState::ready && !view.problem.empty()) line += " — " + view.problem.get(lang);
+  return line;
+}
+
+const std::vector<std::string>& spare_string_keys() {
+  static const std::vector<std::string> keys = {
+      "spare.toggle.screen",     "spare.toggle.terminal",   "spare.card.on_terminal",   "spare.health.off",
+      "spare.health.connecting", "spare.health.ready",      "spare.health.unreachable", "spare.health.refused",
+      "spare.panel.title",       "spare.panel.address",     "spare.panel.last_ok",      "spare.panel.never",
+      "spare.panel.menu",        "spare.panel.menu_idle",   "spare.panel.keypad",       "spare.panel.waiting",
+      "spare.panel.amount",      "spare.panel.answer",      "spare.panel.no_code",      "spare.panel.proxy",
+      "spare.panel.acquirer",    "spare.panel.story_slips",
+  };
+  return keys;
+}
+
+}  // namespace posdrill
