@@ -29,6 +29,9 @@ deps:
 lint: build
 	build/release/posdrill lint content
 
+# The chain roster from the test LRS: ROSTER_STORES=5000 is the chain-scale run (about 10 minutes
+# on 2 cores); 500 keeps make bench short.
+ROSTER_STORES ?= 500
 bench: deps
 	cmake --preset bench
 	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_twin bench_codec bench_loopback bench_host_soak bench_interop_codec bench_store bench_sync
@@ -43,6 +46,8 @@ bench: deps
 	@tools/npm-deps.sh .
 	node bench/bench_interop_ratio.mjs build/bench/bench/bench_interop_codec
 	bench/sync_bench.sh build/bench/bench/bench_sync 3 10000 500
+	bench/statement_size.sh build/release/posdrill build/bench/bench/bench_sync
+	bench/lrs_roster_bench.sh build/release/posdrill $(ROSTER_STORES) 20 3
 
 # Longer fuzzing of the ISO 8583 codec and the nexo parser than the short runs in make test.
 FUZZ_SECONDS ?= 300

@@ -6,6 +6,11 @@
 // "requests_failed":…}. --dump writes the statements as a JSON array (for bench_sync_js.mjs).
 // The secret comes from the command line here because this is a benchmark against a throwaway
 // loopback LRS; it is never printed.
+//   bench_sync --sizes --db FILE [--batch 50]
+// Reads the statements waiting in FILE's outbox (recorded by `posdrill play --operator` with sync
+// on: real attempts) and prints one JSON line with the bytes per attempt as stored and as sent in
+// batches (batch_body leaves out definitions a batch already gave): {"attempts":…,
+// "statements":…,"stored_bytes_per_attempt":…,"sent_bytes_per_attempt":…,"saved_percent":…}.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,12 +23,56 @@
 
 using namespace posdrill;
 
+namespace {
+
+int print_sizes(const std::string& db, int batch) {
+  StoreStatus st;
+  auto store = SqliteStore::open(db, st, wall_now_ms(), OpenMode::read_only);
+  if (!store) {
+    std::cerr << "bench_sync: " << st.message << '\n';
+    return 2;
+  }
+  const StoreList<OutboxRow> rows = store->outbox_list(OutboxState::queued, 10'000'000);
+  if (!rows.ok()) {
+    std::cerr << "bench_sync: " << rows.status.message << '\n';
+    return 2;
+  }
+  std::size_t stored = 0, sent = 0, attempts = 0;
+  for (std::size_t i = 0; i < rows.size(); i += std::size_t(batch)) {
+    std::vector<std::string_view> bodies;
+    for (std::size_t j = i; j < std::min(rows.size(), i + std::size_t(batch)); ++j) {
+      bodies.push_back(rows[j].statement.body);
+      stored += rows[j].statement.body.size() + 1;  // the comma or bracket around it
+      attempts += rows[j].statement.verb == "attempted" ? 1 : 0;
+    }
+    sent += batch_body(bodies).size();
+  }
+  if (attempts == 0) {
+    std::cerr << "bench_sync: no attempt in " << db << '\n';
+    return 2;
+  }
+  std::printf(
+      "{\"attempts\":%zu,\"statements\":%zu,\"batch\":%d,\"stored_bytes_per_attempt\":%.0f,"
+      "\"sent_bytes_per_attempt\":%.0f,\"saved_percent\":%.1f}\n",
+      attempts, rows.size(), batch, double(stored) / double(attempts), double(sent) / double(attempts),
+      100.0 * (1.0 - double(sent) / double(stored)));
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::string db, dump;
   LrsConfig cfg;
   int count = 10'000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
+  bool sizes = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--sizes") {
+      sizes = true;
+      continue;
+    }
+    if (i + 1 >= argc) break;
+    const std::string k = argv[i], v = argv[++i];
     if (k == "--db")
       db = v;
     else if (k == "--endpoint")
@@ -45,6 +94,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (sizes && !db.empty()) return print_sizes(db, cfg.batch_size);
   if (db.empty() || cfg.endpoint.empty() || count < 1) {
     std::cerr << "usage: bench_sync --db FILE --endpoint URL --key K --secret S [--count N] [--batch B]\n";
     return 2;
@@ -94,7 +144,8 @@ int main(int argc, char** argv) {
       e.choice_id = step.choices.empty() ? "" : step.choices.front().id;
       e.points = 5;
       e.max_points = 10;
-      batch.push_back(answered_statement(site, new_uuid(), op, a, s, content.tracks, e, a.started_ms + i));
+      batch.push_back(
+          answered_statement(site, new_uuid(), op, a, s, content.tracks, e, AnswerFacts{}, a.started_ms + i));
       if (out) out << (made ? "," : "") << batch.back().body;
     }
     if (StoreStatus w = store->begin_attempt(a, batch); !w) {

@@ -117,6 +117,18 @@ int main(int argc, char** argv) {
   report->add_option("--track", report_opts.track_id, "Track id (default: the first loaded)");
   report->add_flag("--bom", report_opts.bom, "Start the CSV with a UTF-8 byte order mark (for Excel)");
   report->add_option("--output", report_opts.output, "Write to this file instead of stdout");
+  report->add_flag("--from-lrs", report_opts.from_lrs,
+                   "The chain's roster: every person the company's LRS knows, by store (cached locally, brought up "
+                   "to date at each call)");
+  report->add_option("--cache", report_opts.cache, "With --from-lrs: the cache file (default <data>/lrs-roster.db)");
+  report->add_flag("--full", report_opts.full, "With --from-lrs: rebuild the cache from the whole LRS");
+  report->add_flag("--offline", report_opts.offline, "With --from-lrs: print the cached roster, do not ask the LRS");
+  report->add_flag("--stats", report_opts.stats, "With --from-lrs: requests, statements, time and memory on stderr");
+  report
+      ->add_option("--overlap", report_opts.overlap_s,
+                   "With --from-lrs: seconds each refresh re-reads before what it read last (default 300), for "
+                   "statements an LRS makes visible late")
+      ->check(CLI::Range(0, 86400));
   report->fallthrough();
 
   bool db_json = false;

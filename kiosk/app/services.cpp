@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "kiosk/core/certification.h"
+#include "kiosk/store/roster_cache.h"
 
 namespace posdrill {
 
@@ -47,22 +48,50 @@ void KioskServices::enable_sync(const StatementSite& site, SyncControl* control)
   recorder_.set_sync(site);
 }
 
-std::vector<RemoteAwardRow> KioskServices::remote_awards_of(const std::string& operator_id) {
+std::vector<RemoteAwardRow> KioskServices::remote_awards_of(const std::string& operator_id, StoreStatus& status) {
   std::vector<RemoteAwardRow> out;
-  for (const RemoteAward& r : store_.remote_awards(operator_id))
+  const StoreList<RemoteAward> cached = store_.remote_awards(operator_id);
+  if (!cached.ok()) status = cached.status;
+  for (const RemoteAward& r : cached)
     out.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
   return out;
 }
 
 std::vector<Action> KioskServices::console_data() {
   ConsoleLoaded c;
-  c.operators = store_.operators(true);
-  c.attempts = store_.attempts();
-  c.awards = store_.awards();
-  c.mistakes = store_.mistake_counts({}, 5);
+  // A read that fails shows as a notice and leaves the console as it was: a damaged file must
+  // never show as a roster of people with no attempts.
+  StoreStatus st;
+  const auto keep = [&](const auto& rows) {
+    if (!rows.ok() && st) st = rows.status;
+    return rows;
+  };
+  c.operators = keep(store_.operators(true));
+  c.attempts = keep(store_.attempts());
+  c.awards = keep(store_.awards());
+  c.mistakes = keep(store_.mistake_counts({}, 5));
   // The roster counts certifications earned elsewhere too (cached at each one's last sign-in).
   for (const OperatorRecord& op : c.operators)
-    for (RemoteAwardRow& r : remote_awards_of(op.employee_id)) c.remote_awards.push_back(std::move(r));
+    for (RemoteAwardRow& r : remote_awards_of(op.employee_id, st)) c.remote_awards.push_back(std::move(r));
+  if (!st) {
+    log_("cannot read the records: " + st.message);
+    return {ConsoleNotice{"console.records_unreadable", st.message, true}};
+  }
+  // The chain per store, when this kiosk keeps the cache of `posdrill report --from-lrs` (head
+  // office's): optional, so a cache that cannot be read is logged and left out.
+  std::error_code ec;
+  if (!chain_file_.empty() && std::filesystem::exists(chain_file_, ec)) {
+    StoreStatus cst;
+    if (auto cache = RosterCache::open(chain_file_, cst, true)) {
+      StoreList<ChainStoreRow> rows = cache->store_summary(c.chain_as_of_ms);
+      if (rows.ok())
+        c.chain = std::move(rows);
+      else
+        log_("cannot read the chain's roster: " + rows.status.message);
+    } else {
+      log_("cannot read the chain's roster: " + cst.message);
+    }
+  }
   return {std::move(c)};
 }
 
@@ -101,8 +130,15 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
                                                              : "refused"));
           out.push_back(std::move(answer));
         } else if constexpr (std::is_same_v<T, LoadRecords>) {
-          out.push_back(RecordsLoaded{e.operator_id, store_.attempts(e.operator_id), store_.awards(e.operator_id),
-                                      remote_awards_of(e.operator_id)});
+          StoreStatus st;
+          const StoreList<AttemptRow> attempts = store_.attempts(e.operator_id);
+          const StoreList<AwardRow> awards = store_.awards(e.operator_id);
+          std::vector<RemoteAwardRow> remote = remote_awards_of(e.operator_id, st);
+          for (const StoreStatus* s : {&attempts.status, &awards.status})
+            if (!*s && st) st = *s;
+          // Partial records would show a trainee as less certified than they are: none instead.
+          if (!st) return log_("cannot read " + e.operator_id + "'s records: " + st.message);
+          out.push_back(RecordsLoaded{e.operator_id, attempts, awards, std::move(remote)});
         } else if constexpr (std::is_same_v<T, FetchRemoteAwards>) {
           if (sync_ && site_ && site_->lrs.remote_certification) sync_->request_remote_awards(e.operator_id);
         } else if constexpr (std::is_same_v<T, KickSync>) {
@@ -189,12 +225,18 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           const Track* track = primary_track(state_);
           if (!track) return out.push_back(ConsoleNotice{"console.failed_save", "no certification track", true});
           // The same figures as the console's roster: certifications earned elsewhere count.
-          const std::vector<OperatorRecord> ops = store_.operators(true);
+          StoreStatus st;
+          const StoreList<OperatorRecord> ops = store_.operators(true);
+          const StoreList<AttemptRow> attempts = store_.attempts();
+          const StoreList<AwardRow> local = store_.awards();
           std::vector<RemoteAwardRow> remote;
           for (const OperatorRecord& op : ops)
-            for (RemoteAwardRow& r : remote_awards_of(op.employee_id)) remote.push_back(std::move(r));
-          const auto rows = build_roster(*track, state_.scenarios, ops, store_.attempts(),
-                                         merge_remote_awards(state_.tracks, store_.awards(), remote), now);
+            for (RemoteAwardRow& r : remote_awards_of(op.employee_id, st)) remote.push_back(std::move(r));
+          for (const StoreStatus* s : {&ops.status, &attempts.status, &local.status})
+            if (!*s && st) st = *s;
+          if (!st) return out.push_back(ConsoleNotice{"console.records_unreadable", st.message, true});
+          const auto rows = build_roster(*track, state_.scenarios, ops, attempts,
+                                         merge_remote_awards(state_.tracks, local, remote), now);
           std::error_code ec;
           std::filesystem::create_directories(exports_dir_, ec);
           const std::filesystem::path file = exports_dir_ / ("roster-" + stamp_utc(now) + ".csv");

@@ -60,6 +60,10 @@ class KioskServices {
   // answered with "unreachable", so an attempt never waits for a terminal nobody drives).
   // `control` must outlive the services.
   void enable_spare_terminal(SpareTerminalControl* control) { spare_ = control; }
+  // The console's chain panel reads the per-store summary `posdrill report --from-lrs` keeps in
+  // `cache_file` (kiosk/store/roster_cache.h), when that file exists: a kiosk where head office
+  // runs the chain report shows it to its managers. Unset: no chain panel.
+  void show_chain_from(std::filesystem::path cache_file) { chain_file_ = std::move(cache_file); }
 
   // Performs one effect and returns the actions that answer it, in order.
   std::vector<Action> perform(const Effect& effect);
@@ -70,12 +74,14 @@ class KioskServices {
 
  private:
   std::vector<Action> console_data();
-  std::vector<RemoteAwardRow> remote_awards_of(const std::string& operator_id);
+  // `status` gets the error when the cache cannot be read (and is left as it was otherwise).
+  std::vector<RemoteAwardRow> remote_awards_of(const std::string& operator_id, StoreStatus& status);
   Action set_aside_list();
   SqliteStore& store_;
   const AppState& state_;
   AttemptRecorder recorder_;
   std::filesystem::path exports_dir_;
+  std::filesystem::path chain_file_;
   WallClock wall_;
   Log log_;
   std::string attempt_uuid_;

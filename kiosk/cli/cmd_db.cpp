@@ -15,19 +15,25 @@ int64_t wall_clock_ms() {
       .count();
 }
 
-std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string_view command, bool create) {
+std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string_view command, Access access) {
   const auto file = database_path(settings);
   std::error_code ec;
-  if (!create && !std::filesystem::exists(file, ec)) {
+  if (access != Access::create && !std::filesystem::exists(file, ec)) {
     std::cerr << "posdrill " << command << ": no database at " << file.string()
               << " (add an operator first, or give --data DIR)\n";
     return nullptr;
   }
+  const bool reading = access == Access::read_only || access == Access::inspect;
   StoreStatus status;
-  auto store = SqliteStore::open(file, status, wall_clock_ms());
+  auto store = SqliteStore::open(file, status, wall_clock_ms(), reading ? OpenMode::read_only : OpenMode::write);
   if (!store) {
     std::cerr << "posdrill " << command << ": cannot open the database " << file.string() << ": " << status.message
               << '\n';
+    return nullptr;
+  }
+  if (access == Access::read_only && store->user_version() != SqliteStore::schema_version) {
+    std::cerr << "posdrill " << command << ": " << file.string() << " was written by an older posdrill (schema "
+              << store->user_version() << "); the kiosk or any command that writes brings it up to date\n";
     return nullptr;
   }
   if (store->recovered_attempts() > 0)
@@ -36,9 +42,15 @@ std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string
   return store;
 }
 
+int read_failed(std::string_view command, const StoreStatus& status) {
+  std::cerr << "posdrill " << command << ": " << status.message << '\n';
+  return exit_usage;
+}
+
 int cmd_db_check(const Settings& settings, bool json) {
-  // A check must never create the file it was asked to check.
-  auto store = open_database(settings, "db check", false);
+  // A check never creates, migrates or repairs the file it was asked to check, and works on a
+  // read-only copy.
+  auto store = open_database(settings, "db check", Access::inspect);
   if (!store) return exit_usage;
   const std::vector<std::string> problems = store->check();
   if (json) {

@@ -116,7 +116,7 @@ int add(const Settings& settings, const OperatorOptions& o) {
   auto pin = obtain_pin(o, cmd);
   if (!pin) return exit_usage;
   if (!check_field(check_pin(*pin), cmd)) return exit_usage;
-  auto store = open_database(settings, cmd, true);
+  auto store = open_database(settings, cmd, Access::create);
   if (!store) return exit_usage;
   const StoreStatus st = store->add_operator(op, *pin);
   pin->assign(pin->size(), '\0');
@@ -133,9 +133,11 @@ int list(const Settings& settings, const OperatorOptions& o) {
   std::error_code ec;
   // Listing never creates a database; with none there is simply no one yet.
   if (std::filesystem::exists(database_path(settings), ec)) {
-    auto store = open_database(settings, "operators list", false);
+    auto store = open_database(settings, "operators list", Access::read_only);
     if (!store) return exit_usage;
-    ops = store->operators(o.all);
+    const StoreList<OperatorRecord> read = store->operators(o.all);
+    if (!read.ok()) return read_failed("operators list", read.status);
+    ops = read;
   }
   if (o.json) {
     nlohmann::json j = nlohmann::json::array();
@@ -164,7 +166,7 @@ int reset_pin(const Settings& settings, const OperatorOptions& o) {
   auto pin = obtain_pin(o, cmd);
   if (!pin) return exit_usage;
   if (!check_field(check_pin(*pin), cmd)) return exit_usage;
-  auto store = open_database(settings, cmd, false);
+  auto store = open_database(settings, cmd, Access::write);
   if (!store) return exit_usage;
   const StoreStatus st = store->reset_pin(o.id, *pin);
   pin->assign(pin->size(), '\0');
@@ -179,7 +181,7 @@ int reset_pin(const Settings& settings, const OperatorOptions& o) {
 int deactivate(const Settings& settings, const OperatorOptions& o) {
   const char* cmd = "operators deactivate";
   if (!check_field(check_employee_id(o.id), cmd)) return exit_usage;
-  auto store = open_database(settings, cmd, false);
+  auto store = open_database(settings, cmd, Access::write);
   if (!store) return exit_usage;
   const StoreStatus st = store->set_active(o.id, false);
   if (!st) {

@@ -456,9 +456,10 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
   std::unique_ptr<SqliteStore> store;
   Recording rec;
   if (!o.operator_id.empty()) {
-    store = open_database(settings, "play", false);
+    store = open_database(settings, "play", Access::write);
     if (!store) return exit_usage;
     const auto op = store->find_operator(o.operator_id);
+    if (!op.ok()) return read_failed("play", op.status);
     if (!op || !op->active) {
       std::cerr << "posdrill play: "
                 << (op ? "operator '" + o.operator_id + "' is deactivated" : "no operator '" + o.operator_id + "'")

@@ -2,14 +2,29 @@
 // (for scripts). Computed from the records at the moment of the call, like the kiosk's console:
 // certifications earned on other kiosks (cached in the store at each person's last sign-in) count,
 // merged by the same rule (merge_remote_awards), and each row says where its award was earned.
+//
+// `--from-lrs`: the chain's roster instead, for every person the company's LRS knows, by store,
+// from a local cache (kiosk/store/roster_cache.h) that each call brings up to date
+// (kiosk/net/roster_refresh.h), with the same certification rule.
+//
+// [SECTION] Output (CSV, JSON, where each award was earned)
+// [SECTION] The roster's inputs: this kiosk's records, or the LRS's cache
+// [SECTION] cmd_report
 
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "cli/commands.h"
 #include "kiosk/core/certification.h"
+#include "kiosk/net/roster_refresh.h"
+#include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
 #include "scenarios/graph.h"
 
@@ -19,22 +34,40 @@ namespace {
 
 nlohmann::json date_or_null(int64_t ms) { return ms ? nlohmann::json(format_date_utc(ms)) : nlohmann::json(nullptr); }
 
+// ---- [SECTION] Output ---------------------------------------------------------------------------
+
 // Where a row's award was earned: `earned` is "here" (an attempt on this kiosk's records),
-// "elsewhere" (reported by the LRS) or "" (no award); `earned_at` names the other store or kiosk
-// when the statement said.
+// "elsewhere" (reported by the LRS to this kiosk), "lrs" (the chain roster: everything is read
+// from the LRS) or "" (no award); `earned_at` names the store, else the kiosk, when the statement
+// said.
 struct Origin {
   std::string earned, earned_at;
 };
 
-Origin origin_of(const RosterRow& row, const Track& track, const std::vector<AwardRow>& awards,
-                 const std::vector<RemoteAwardRow>& remote) {
+// The roster's inputs, with each person's awards at hand (a chain's roster of 100,000 people must
+// not search every list for every row).
+struct Inputs {
+  std::vector<OperatorRecord> ops;
+  std::vector<AttemptRow> attempts;
+  std::vector<AwardRow> awards;                               // local and merged remote
+  std::map<std::string, std::vector<RemoteAwardRow>> remote;  // by operator
+  std::string elsewhere = "elsewhere";                        // what a remote award's origin says
+  std::unique_ptr<RosterCache> cache;                         // --from-lrs: kept for the store summary
+};
+
+Origin origin_of(const RosterRow& row, const Track& track, const std::map<std::string, std::vector<AwardRow>>& awards,
+                 const Inputs& in) {
   if (row.awarded_ms == 0) return {};
-  for (const AwardRow& a : awards) {
-    if (a.operator_id != row.op.employee_id || a.track_id != track.id || a.awarded_ms != row.awarded_ms) continue;
-    if (const RemoteAwardRow* r = remote_origin(a, remote)) return {"elsewhere", earned_at(*r)};
+  const auto mine = awards.find(row.op.employee_id);
+  const auto remote = in.remote.find(row.op.employee_id);
+  if (mine == awards.end()) return {"here", ""};  // build_roster only reports awards it was given: not reached
+  for (const AwardRow& a : mine->second) {
+    if (a.track_id != track.id || a.awarded_ms != row.awarded_ms) continue;
+    if (remote != in.remote.end())
+      if (const RemoteAwardRow* r = remote_origin(a, remote->second)) return {in.elsewhere, earned_at(*r)};
     return {"here", ""};
   }
-  return {"here", ""};  // build_roster only reports awards it was given: not reached
+  return {"here", ""};
 }
 
 // The console's CSV (roster_csv, so both stay column for column the same) with the award's origin
@@ -79,7 +112,105 @@ std::string roster_json(const Track& track, const std::vector<RosterRow>& rows, 
   return j.dump(2) + "\n";
 }
 
+// ---- [SECTION] The roster's inputs -------------------------------------------------------------
+
+// This kiosk's records (read-only). False after printing why (`exit_code` set).
+bool local_inputs(const Settings& settings, const ContentSet& content, Inputs& in, int& exit_code) {
+  std::error_code ec;
+  // Without a database there is no one to report on: an empty roster, and no file created.
+  if (!std::filesystem::exists(database_path(settings), ec)) return true;
+  // Read-only: a head office's copy, or a kiosk whose disk is full, still gives its roster.
+  auto store = open_database(settings, "report", Access::read_only);
+  exit_code = exit_usage;
+  if (!store) return false;
+  // Any read that fails stops the report: a damaged file must not read as "0 attempts".
+  const StoreList<OperatorRecord> op_rows = store->operators(true);
+  if (!op_rows.ok()) return exit_code = read_failed("report", op_rows.status), false;
+  in.ops = op_rows;
+  const StoreList<AttemptRow> attempt_rows = store->attempts();
+  if (!attempt_rows.ok()) return exit_code = read_failed("report", attempt_rows.status), false;
+  in.attempts = attempt_rows;
+  // The same figures as the console and its CSV export (kiosk/app/services.cpp): an award the
+  // LRS reported from another kiosk counts here, with this kiosk's validity rule.
+  std::vector<RemoteAwardRow> remote;
+  for (const OperatorRecord& op : in.ops) {
+    const StoreList<RemoteAward> cached = store->remote_awards(op.employee_id);
+    if (!cached.ok()) return exit_code = read_failed("report", cached.status), false;
+    for (const RemoteAward& r : cached) {
+      remote.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
+      in.remote[r.operator_id].push_back(remote.back());
+    }
+  }
+  const StoreList<AwardRow> local = store->awards();
+  if (!local.ok()) return exit_code = read_failed("report", local.status), false;
+  in.awards = merge_remote_awards(content.tracks, local, remote);
+  exit_code = exit_ok;
+  return true;
+}
+
+// The chain's roster from the LRS, through the cache, brought up to date first unless --offline.
+// A refresh that fails leaves the cached roster to print and sets `exit_code` to 1. False (with
+// `exit_code`) when there is nothing to print.
+bool lrs_inputs(const Settings& settings, const ContentSet& content, const ReportOptions& o, Inputs& in,
+                int& exit_code) {
+  exit_code = exit_usage;
+  if (!settings.lrs.enabled()) {
+    std::cerr << "posdrill report --from-lrs: no LRS is configured; set the lrs: section of the config file, or "
+                 "POSDRILL_LRS_ENDPOINT, POSDRILL_LRS_KEY and POSDRILL_LRS_SECRET\n";
+    return false;
+  }
+  const std::filesystem::path file =
+      o.cache.empty() ? RosterCache::default_file(settings.data_dir) : std::filesystem::path(o.cache);
+  StoreStatus st;
+  auto cache = RosterCache::open(file, st);
+  if (!cache) return std::cerr << "posdrill report --from-lrs: " << st.message << '\n', false;
+  exit_code = exit_ok;
+  const auto t0 = std::chrono::steady_clock::now();
+  RosterRefreshStats stats;
+  if (!o.offline) {
+    HttpClient http;
+    RosterRefreshOptions ro;
+    ro.full = o.full;
+    ro.overlap_ms = int64_t(o.overlap_s) * 1000;
+    RosterRefresher refresher(*cache, http, settings.lrs, wall_clock_ms, ro);
+    std::string error;
+    if (!refresher.refresh(stats, error)) {
+      const StoreFound<int64_t> as_of = cache->refreshed_ms();
+      std::cerr << "posdrill report --from-lrs: the roster could not be brought up to date (" << error
+                << "); printing the cached one, as of "
+                << (as_of && *as_of ? format_time_utc(*as_of) + " UTC" : std::string("no complete refresh yet"))
+                << '\n';
+      exit_code = exit_failed;
+    }
+  }
+  const StoreList<OperatorRecord> people = cache->people();
+  const StoreList<AttemptRow> attempts = cache->attempts();
+  const StoreList<RemoteAwardRow> certs = cache->certifications();
+  for (const StoreStatus* s : {&people.status, &attempts.status, &certs.status})
+    if (!*s) return exit_code = read_failed("report --from-lrs", *s), false;
+  in.ops = people;
+  in.attempts = attempts;
+  in.elsewhere = "lrs";
+  in.cache = std::move(cache);
+  // The kiosk's rule (an award's validity from its track), one person at a time.
+  for (const RemoteAwardRow& r : certs) in.remote[r.operator_id].push_back(r);
+  for (const auto& [who, theirs] : in.remote)
+    for (AwardRow& a : merge_remote_awards(content.tracks, {}, theirs)) in.awards.push_back(std::move(a));
+  if (o.stats) {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cerr << "from-lrs: " << stats.requests << " requests, " << stats.statements << " statements read ("
+              << stats.bytes / 1024 << " KiB), " << stats.facts << " facts; " << in.ops.size() << " people, "
+              << in.attempts.size() << " attempts, " << certs.size() << " certifications; " << secs
+              << " s to here; max RSS " << ru.ru_maxrss / 1024 << " MiB\n";
+  }
+  return true;
+}
+
 }  // namespace
+
+// ---- [SECTION] cmd_report ---------------------------------------------------------------------
 
 int cmd_report(const Settings& settings, const ReportOptions& o) {
   if (o.format != "csv" && o.format != "json") {
@@ -106,33 +237,34 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
     }
   }
 
-  std::vector<OperatorRecord> ops;
-  std::vector<AttemptRow> attempts;
-  std::vector<AwardRow> awards;
-  std::vector<RemoteAwardRow> remote;
-  std::error_code ec;
-  // Without a database there is no one to report on: an empty roster, and no file created.
-  if (std::filesystem::exists(database_path(settings), ec)) {
-    auto store = open_database(settings, "report", false);
-    if (!store) return exit_usage;
-    ops = store->operators(true);
-    attempts = store->attempts();
-    // The same figures as the console and its CSV export (kiosk/app/services.cpp): an award the
-    // LRS reported from another kiosk counts here, with this kiosk's validity rule.
-    for (const OperatorRecord& op : ops)
-      for (const RemoteAward& r : store->remote_awards(op.employee_id))
-        remote.push_back(
-            RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
-    awards = merge_remote_awards(content.tracks, store->awards(), remote);
+  Inputs in;
+  int exit_code = exit_ok;
+  if (!(o.from_lrs ? lrs_inputs(settings, content, o, in, exit_code) : local_inputs(settings, content, in, exit_code)))
+    return exit_code;
+  auto rows = build_roster(*track, content.scenarios, in.ops, in.attempts, in.awards, wall_clock_ms());
+  // By store, then employee id (build_roster's order within a store).
+  if (o.from_lrs)
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const RosterRow& a, const RosterRow& b) { return a.op.store_id < b.op.store_id; });
+  // The per-store counts the kiosk's console shows for the chain, kept in the same cache: for the
+  // console's track only, and only from a complete refresh (a partial chain is never shown).
+  if (in.cache && track == &content.tracks.front()) {
+    const StoreFound<int64_t> as_of = in.cache->refreshed_ms();
+    StoreStatus st = as_of.status;
+    if (st && as_of && *as_of > 0) st = in.cache->replace_store_summary(summarize_by_store(rows), *as_of);
+    if (!st)
+      std::cerr << "posdrill report --from-lrs: the per-store summary for the console was not kept: " << st.message
+                << '\n';
   }
-  const auto rows = build_roster(*track, content.scenarios, ops, attempts, awards, wall_clock_ms());
+  std::map<std::string, std::vector<AwardRow>> awards_of;
+  for (const AwardRow& a : in.awards) awards_of[a.operator_id].push_back(a);
   std::vector<Origin> origins;
-  for (const RosterRow& r : rows) origins.push_back(origin_of(r, *track, awards, remote));
+  for (const RosterRow& r : rows) origins.push_back(origin_of(r, *track, awards_of, in));
   const std::string text = o.format == "csv" ? report_csv(rows, origins, o.bom) : roster_json(*track, rows, origins);
 
   if (o.output.empty()) {
     std::cout << text << std::flush;
-    return std::cout ? exit_ok : exit_usage;
+    return std::cout ? exit_code : exit_usage;
   }
   std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
   if (!out || !(out << text) || !out.flush()) {
@@ -140,7 +272,7 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
     return exit_usage;
   }
   std::cerr << "wrote " << rows.size() << " row(s) to " << o.output << '\n';
-  return exit_ok;
+  return exit_code;
 }
 
 }  // namespace posdrill

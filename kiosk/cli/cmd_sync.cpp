@@ -42,6 +42,8 @@ int print_status(const Settings& settings, SqliteStore& store, bool json) {
   const OutboxCounts c = store.outbox_counts();
   const auto set_aside = store.outbox_list(OutboxState::set_aside, 100);
   const auto head = store.outbox_list(OutboxState::queued, 1);
+  for (const StoreStatus* st : {&c.status, &set_aside.status, &head.status})
+    if (!*st) return read_failed("sync status", *st);
   if (json) {
     nlohmann::json j;
     j["enabled"] = settings.lrs.enabled();
@@ -126,12 +128,9 @@ int cmd_sync(const Settings& settings, const SyncOptions& o) {
                  "POSDRILL_LRS_SECRET, or the lrs: section of the config file\n";
     return exit_usage;
   }
-  if (o.action == "now") {
-    const auto problems = check_lrs_config(settings.lrs);
-    for (const auto& p : problems) std::cerr << "posdrill sync now: " << p << '\n';
-    if (!problems.empty()) return exit_usage;
-  }
-  auto store = open_database(settings, "sync " + o.action, false);
+  // The endpoint was checked when the config loaded (check_lrs_settings), as for every sender.
+  // Reading what waits needs no write access: a read-only copy or a full disk shows it too.
+  auto store = open_database(settings, "sync " + o.action, o.action == "status" ? Access::read_only : Access::write);
   if (!store) return exit_usage;
   if (o.action == "status") return print_status(settings, *store, o.json);
   if (o.action == "now") return flush_now(settings, *store, o);

@@ -14,6 +14,7 @@
 namespace posdrill {
 
 class SqliteStore;
+struct StoreStatus;
 
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_failed = 1;  // lint found errors / the attempt did not pass
@@ -47,11 +48,19 @@ int cmd_operators(const Settings& settings, const OperatorOptions& options);
 // `posdrill report`: the certification roster of one track for every operator, certifications
 // earned on other kiosks included (as the manager console counts them), each row saying where its
 // award was earned (`earned`: here / elsewhere, `earned_at`: the other store or kiosk).
+// --from-lrs: the chain's roster, every person the LRS knows, by store (exit 1 when the LRS could not
+// be read and the cached roster was printed).
 struct ReportOptions {
   std::string format = "csv";  // "csv" or "json"
   std::string track_id;        // empty: the first loaded track
   bool bom = false;
   std::string output;  // empty: stdout
+  bool from_lrs = false;
+  std::string cache;     // --from-lrs: the cache file (default <data>/lrs-roster.db)
+  bool full = false;     // --from-lrs: rebuild the cache from nothing
+  bool offline = false;  // --from-lrs: print the cached roster without asking the LRS
+  bool stats = false;    // --from-lrs: requests, statements, time and memory on stderr
+  int overlap_s = 300;   // --from-lrs: each refresh re-reads this far before its cursor
 };
 int cmd_report(const Settings& settings, const ReportOptions& options);
 
@@ -71,9 +80,20 @@ std::optional<StatementSite> statement_site(const Settings& settings);
 // `posdrill db check`: exit 0 healthy, 1 problems found, 2 cannot open.
 int cmd_db_check(const Settings& settings, bool json);
 
-// Opens database_path(settings) for `command` (named in messages). When `create` is false a
-// missing file is not created. nullptr after printing why to stderr.
-std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string_view command, bool create);
+// How a command needs the records (open_database).
+enum class Access {
+  create,     // write; a missing file is created
+  write,      // write; the file must exist
+  read_only,  // read only, nothing written (works on a read-only copy and on a full disk); the file
+              // must exist and be at this posdrill's schema
+  inspect,    // read only, any schema this posdrill knows (db check)
+};
+// Opens database_path(settings) for `command` (named in messages). nullptr after printing why
+// (the file and the problem) to stderr.
+std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string_view command, Access access);
+// For a read that failed: prints "posdrill COMMAND: FILE: problem" to stderr and returns exit_usage,
+// so no command reports a partial list as if it were all there is.
+int read_failed(std::string_view command, const StoreStatus& status);
 int64_t wall_clock_ms();  // Unix ms: the records' times are calendar times
 
 // The emulated acquirer as a CUP-dialect service on ADDR:PORT (port 0: any free port, printed).

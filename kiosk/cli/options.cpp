@@ -3,7 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <unistd.h>
+
 #include <cstdlib>
+#include <map>
 
 namespace posdrill {
 
@@ -46,6 +48,31 @@ std::filesystem::path default_content_dir() {
 
 std::filesystem::path database_path(const Settings& settings) { return settings.data_dir / "posdrill.db"; }
 
+bool check_unique_keys(const YAML::Node& node, const std::filesystem::path& file, const std::string& path,
+                       std::vector<Diagnostic>& errors) {
+  bool ok = true;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) ok = check_unique_keys(item, file, path, errors) && ok;
+    return ok;
+  }
+  if (!node.IsMap()) return true;
+  std::map<std::string, YAML::Mark> first;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    const YAML::Mark at = it->first.Mark();
+    if (const auto [seen, fresh] = first.emplace(key, at); !fresh) {
+      errors.push_back({file.string(), at.line + 1, at.column + 1,
+                        "duplicate key '" + path + key + "' (first given at line " +
+                            std::to_string(seen->second.line + 1) + ", column " +
+                            std::to_string(seen->second.column + 1) +
+                            "); remove one of them: posdrill does not guess which one is meant"});
+      ok = false;
+    }
+    ok = check_unique_keys(it->second, file, path + key + ".", errors) && ok;
+  }
+  return ok;
+}
+
 bool load_config(const std::filesystem::path& file, bool required, Settings& settings,
                  std::vector<Diagnostic>& errors) {
   std::error_code ec;
@@ -69,7 +96,7 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
       err(root.Mark(), "expected the config to be a map (content: …, data: …, lang: zh)");
       return false;
     }
-    bool ok = true;
+    bool ok = check_unique_keys(root, file, "", errors);
     auto base = file.parent_path();
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string key = it->first.as<std::string>("");
@@ -129,7 +156,9 @@ bool resolve_settings(const std::string& data_flag, const std::string& config_fl
   if (!data_flag.empty()) out.data_dir = data_flag;
   if (!content_flag.empty()) out.content_dir = content_flag;
   apply_lrs_environment(out);
-  return ok;
+  // The one endpoint check every sender relies on, while the file's positions are known: a
+  // config the check refuses stops every command, the kiosk included.
+  return ok && check_lrs_settings(out, errors);
 }
 
 }  // namespace posdrill

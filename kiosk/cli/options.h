@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,14 +17,24 @@
 
 namespace posdrill {
 
+// Where a setting was given, for messages about it: a place in the config file, or an
+// environment variable (`env` set, `file` empty).
+struct SettingPlace {
+  std::string file;
+  int line = 0, column = 0;  // 1-based
+  std::string env;
+};
+
 struct Settings {
   std::filesystem::path content_dir;
   std::filesystem::path data_dir;
   std::filesystem::path config_file;  // the file read, empty when none
   Lang lang = Lang::zh;
-  std::string kiosk_id;           // names this kiosk in synced records (default: the host name)
-  std::string store_id;           // the store it stands in (optional)
-  LrsConfig lrs;                  // config `lrs:` section, then $POSDRILL_LRS_*
+  std::string kiosk_id;  // names this kiosk in synced records (default: the host name)
+  std::string store_id;  // the store it stands in (optional)
+  LrsConfig lrs;         // config `lrs:` section, then $POSDRILL_LRS_*
+  // Where each lrs setting came from ("endpoint", "key", …; "lrs" is the section itself).
+  std::map<std::string, SettingPlace> lrs_places;
   RealTerminalSettings terminal;  // config `terminal:` section (spare real terminal)
 };
 
@@ -57,6 +68,16 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
 // Fills the LRS fields the config left empty from POSDRILL_LRS_ENDPOINT, _KEY and _SECRET, and
 // the kiosk id from the host name when the config names none.
 void apply_lrs_environment(Settings& settings);
+
+// check_lrs_config (kiosk/sync/config.h) on the settings as resolved, each problem placed where the
+// setting was given (file:line:column, or the environment variable). False when there is one.
+bool check_lrs_settings(const Settings& settings, std::vector<Diagnostic>& errors);
+
+// Every mapping in the YAML tree under `node` has each key once: a repeated key (a second
+// `endpoint:` or `lrs:`) is an error at the repeat that names the first one's line and column, as
+// posdrill stops rather than guess which one was meant. `path` prefixes the names ("lrs.").
+bool check_unique_keys(const YAML::Node& node, const std::filesystem::path& file, const std::string& path,
+                       std::vector<Diagnostic>& errors);
 
 // Resolves Settings from the flags (empty string = not given).
 bool resolve_settings(const std::string& data_flag, const std::string& config_flag, const std::string& content_flag,

@@ -10,7 +10,7 @@
 //     ca_file: /etc/ssl/private-lrs-ca.pem
 //     batch_size: 50
 //     timeout: 30           # seconds, whole request
-//     connect_timeout: 10
+//     connect_timeout: 10   # default: 10, or the timeout when that is shorter
 //     remote_certification: true
 //     retry_initial_ms: 2000  # backoff after a failure, doubling…
 //     retry_max_ms: 300000    # …up to this
@@ -53,6 +53,7 @@ bool load_lrs_section(const YAML::Node& node, const std::filesystem::path& file,
   }
   LrsConfig& c = settings.lrs;
   bool ok = true;
+  settings.lrs_places["lrs"] = {file.string(), node.Mark().line + 1, node.Mark().column + 1, ""};
   auto number = [&](const YAML::Node& v, const std::string& key, int lo, int hi, int& out) {
     if (const std::optional<int> n = parse_whole_number(v.Scalar(), lo, hi)) {
       out = *n;
@@ -71,6 +72,7 @@ bool load_lrs_section(const YAML::Node& node, const std::filesystem::path& file,
       continue;
     }
     const std::string& s = v.Scalar();
+    settings.lrs_places[key] = {file.string(), v.Mark().line + 1, v.Mark().column + 1, ""};
     if (key == "endpoint") {
       c.endpoint = s;
     } else if (key == "key") {
@@ -129,15 +131,18 @@ bool load_lrs_section(const YAML::Node& node, const std::filesystem::path& file,
 }
 
 void apply_lrs_environment(Settings& settings) {
-  auto fill = [](std::string& field, const char* name) {
+  auto fill = [&](std::string& field, const char* key, const char* name) {
     const char* v = std::getenv(name);
-    if (field.empty() && v && *v) field = v;
+    if (field.empty() && v && *v) {
+      field = v;
+      settings.lrs_places[key] = {"", 0, 0, name};
+    }
   };
   // The config file wins where it says something (the precedence every setting follows);
   // the environment fills what it left out, typically the secret.
-  fill(settings.lrs.endpoint, "POSDRILL_LRS_ENDPOINT");
-  fill(settings.lrs.key, "POSDRILL_LRS_KEY");
-  fill(settings.lrs.secret, "POSDRILL_LRS_SECRET");
+  fill(settings.lrs.endpoint, "endpoint", "POSDRILL_LRS_ENDPOINT");
+  fill(settings.lrs.key, "key", "POSDRILL_LRS_KEY");
+  fill(settings.lrs.secret, "secret", "POSDRILL_LRS_SECRET");
   if (!settings.lrs.endpoint.empty() && settings.lrs.endpoint.back() != '/') settings.lrs.endpoint += '/';
   if (settings.kiosk_id.empty()) {
     char host[256] = {0};
@@ -146,6 +151,25 @@ void apply_lrs_environment(Settings& settings) {
       if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') ch = '-';
     settings.kiosk_id = valid_site_id(id) ? id : "kiosk";
   }
+}
+
+bool check_lrs_settings(const Settings& settings, std::vector<Diagnostic>& errors) {
+  const std::vector<LrsProblem> problems = check_lrs_config(settings.lrs);
+  for (const LrsProblem& p : problems) {
+    // The setting's own place; a missing one (no key, no secret) is placed at the endpoint that
+    // needs it, else at the section.
+    auto at = settings.lrs_places.find(lrs_field_key(p.field));
+    if (at == settings.lrs_places.end()) at = settings.lrs_places.find("endpoint");
+    if (at == settings.lrs_places.end()) at = settings.lrs_places.find("lrs");
+    if (at == settings.lrs_places.end()) {
+      errors.push_back({"lrs settings", 0, 0, p.message});
+    } else if (!at->second.env.empty()) {
+      errors.push_back({"$" + at->second.env + " (environment)", 0, 0, p.message});
+    } else {
+      errors.push_back({at->second.file, at->second.line, at->second.column, p.message});
+    }
+  }
+  return problems.empty();
 }
 
 }  // namespace posdrill

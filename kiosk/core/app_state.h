@@ -182,6 +182,8 @@ struct ConsoleState {
   std::string selected_attempt;   // replay shown for this attempt, "" = none
   std::vector<AttemptEventRow> replay;
   std::vector<RemoteAwardRow> remote_awards;  // every operator's cached awards from elsewhere
+  std::vector<ChainStoreRow> chain;           // the chain per store (the LRS's roster), when known
+  int64_t chain_as_of_ms = 0;
   // The Sync tab: the set-aside statements, loaded when the tab opens and after each change.
   std::vector<SetAsideStatement> set_aside;
   bool set_aside_loaded = false;
@@ -287,6 +289,9 @@ struct ConsoleLoaded {
   std::vector<AwardRow> awards;
   std::vector<MistakeCount> mistakes;
   std::vector<RemoteAwardRow> remote_awards;
+  // The whole chain per store, as `posdrill report --from-lrs` last computed it (empty: never).
+  std::vector<ChainStoreRow> chain;
+  int64_t chain_as_of_ms = 0;
 };
 struct SelectOperator {
   std::string employee_id;

@@ -282,6 +282,35 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
   return rows;
 }
 
+std::vector<ChainStoreRow> summarize_by_store(const std::vector<RosterRow>& rows) {
+  std::map<std::string, ChainStoreRow> by_store;
+  for (const RosterRow& r : rows) {
+    ChainStoreRow& s = by_store[r.op.store_id];
+    s.store_id = r.op.store_id;
+    ++s.people;
+    switch (r.status) {
+      case CertStatus::certified:
+        ++s.certified;
+        break;
+      case CertStatus::expiring:
+        ++s.expiring;
+        break;
+      case CertStatus::expired:
+        ++s.expired;
+        break;
+      case CertStatus::in_progress:
+        ++s.in_progress;
+        break;
+      case CertStatus::not_started:
+        ++s.not_started;
+        break;
+    }
+  }
+  std::vector<ChainStoreRow> out;
+  for (auto& [id, row] : by_store) out.push_back(std::move(row));
+  return out;
+}
+
 std::string csv_field(std::string_view value) {
   std::string v(value);
   // A cell starting with one of these runs as a formula in Excel/LibreOffice (CSV injection);

@@ -75,6 +75,15 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
                                     const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
                                     int64_t now_ms);
 
+// One store's line of the chain roster (`posdrill report --from-lrs`, the console's chain panel):
+// how many of its people are in each state.
+struct ChainStoreRow {
+  std::string store_id;  // "" for people whose statements named no store
+  int people = 0, certified = 0, expiring = 0, expired = 0, in_progress = 0, not_started = 0;
+};
+// Per store of `rows` (any order), by store id.
+std::vector<ChainStoreRow> summarize_by_store(const std::vector<RosterRow>& rows);
+
 // RFC 4180 CSV, UTF-8, CRLF line ends, header row first: employee_id, name, role, store, status,
 // passed, required, awarded (YYYY-MM-DD, UTC), expires, attempts, last_attempt. Fields with a
 // comma, quote, CR or LF are quoted; a field starting with = + - @ gets a leading ' so a

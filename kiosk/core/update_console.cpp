@@ -30,6 +30,8 @@ void Updater::operator()(const ConsoleLoaded& a) {
   c.awards = a.awards;
   c.mistakes = a.mistakes;
   c.remote_awards = a.remote_awards;
+  c.chain = a.chain;
+  c.chain_as_of_ms = a.chain_as_of_ms;
   c.roster.clear();
   if (const Track* track = primary_track(st))
     c.roster = build_roster(*track, st.scenarios, c.operators, c.attempts,

@@ -54,6 +54,7 @@ const std::vector<std::string>& sync_string_keys() {
       "sync.problem.credentials",
       "sync.problem.endpoint",
       "sync.problem.conflict",
+      "sync.problem.local",
       "sync.problem.unknown",
       "sync.verb.attempted",
       "sync.verb.answered",

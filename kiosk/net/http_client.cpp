@@ -163,8 +163,14 @@ HttpResponse HttpClient::perform(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!request.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, request.ca_file.c_str());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(request.timeout_s));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(request.connect_timeout_s));
+  if (request.timeout_ms > 0) {
+    const long total = static_cast<long>(std::min<int64_t>(request.timeout_ms, int64_t(request.timeout_s) * 1000));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, total);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(total, long(request.connect_timeout_s) * 1000L));
+  } else {
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(request.timeout_s));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(request.connect_timeout_s));
+  }
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);

@@ -22,6 +22,9 @@ struct HttpRequest {
   std::string ca_file;                     // extra CA bundle; empty: the system's
   int timeout_s = 30;
   int connect_timeout_s = 10;
+  // When > 0, the whole request (connect included) ends after this many ms instead: a caller with
+  // a deadline of its own (`posdrill sync now --timeout`) never waits past it.
+  int64_t timeout_ms = 0;
 };
 
 enum class HttpError {

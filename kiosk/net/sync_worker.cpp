@@ -4,21 +4,52 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace posdrill {
 
 namespace {
 
-std::string join_url(const std::string& endpoint, const std::string& rest) {
-  std::string base = endpoint;
-  if (base.empty() || base.back() != '/') base += '/';
-  return base + rest;
+std::string body_excerpt(const std::string& body) {
+  std::string out;
+  for (char c : body.substr(0, 160)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  return out;
 }
 
-// RFC 3986 unreserved characters stay, everything else is %XX (query values).
+// The one-sender-per-database lock: an exclusive flock on FILE-send for the length of a pass. The
+// kernel drops it when its holder dies, so a killed sender never blocks the next one. Two senders
+// (the kiosk's worker and `posdrill sync now`) take turns; neither posts a batch the other posts.
+struct SenderLock {
+  explicit SenderLock(const std::filesystem::path& database) {
+    const std::string path = database.string() + "-send";
+    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      error = "cannot open the sending lock " + path + ": " + std::strerror(errno);
+      return;
+    }
+    held = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (!held && errno != EWOULDBLOCK) error = "cannot lock " + path + ": " + std::strerror(errno);
+  }
+  ~SenderLock() {
+    if (fd >= 0) ::close(fd);  // closing releases the lock
+  }
+  SenderLock(const SenderLock&) = delete;
+  SenderLock& operator=(const SenderLock&) = delete;
+  int fd = -1;
+  bool held = false;
+  std::string error;
+};
+
+}  // namespace
+
 std::string url_encode(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
@@ -33,21 +64,26 @@ std::string url_encode(const std::string& s) {
   return out;
 }
 
-// The scheme://host[:port] part of a URL, for the LRS's `more` links (absolute paths).
-std::string origin_of(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const auto slash = url.find('/', scheme + 3);
-  return slash == std::string::npos ? url : url.substr(0, slash);
+std::string lrs_url(const LrsConfig& config, const std::string& rest) {
+  std::string base = config.endpoint;
+  if (base.empty() || base.back() != '/') base += '/';
+  return base + rest;
 }
 
-std::string body_excerpt(const std::string& body) {
-  std::string out;
-  for (char c : body.substr(0, 160)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  return out;
+HttpRequest lrs_request(const LrsConfig& config, const std::string& method, const std::string& url) {
+  HttpRequest r;
+  r.method = method;
+  r.url = url;
+  r.headers = {{"X-Experience-API-Version", config.version},
+               {"Accept", "application/json"},
+               {"Content-Type", "application/json"}};
+  r.basic_user = config.key;
+  r.basic_password = config.secret;
+  r.ca_file = config.ca_file;
+  r.timeout_s = config.timeout_s;
+  r.connect_timeout_s = config.effective_connect_timeout_s();
+  return r;
 }
-
-}  // namespace
 
 int64_t wall_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -67,26 +103,29 @@ SyncSender::SyncSender(SqliteStore& store, HttpClient& http, LrsConfig config, C
       config_(std::move(config)),
       clock_(std::move(clock)),
       jitter_(std::move(jitter)),
-      log_(std::move(log)) {}
+      log_(std::move(log)) {
+  // The same check the config loader ran: a sender built from any other path (a test, a future
+  // caller) still never sends to an endpoint `sync now` would refuse.
+  if (const auto problems = check_lrs_config(config_); config_.enabled() && !problems.empty()) {
+    refused_ = problems.front().message;
+    alarm_ = true;
+    hold_until_ms_ = INT64_MAX;
+    problem_ = SyncProblem::endpoint;
+    problem_detail_ = refused_;
+  }
+}
 
 void SyncSender::clear_hold() {
+  if (!refused_.empty()) return;  // no person's "send now" makes a refused endpoint acceptable
   hold_until_ms_ = 0;
   alarm_ = false;
   store_.outbox_make_due(clock_());
 }
 
 HttpRequest SyncSender::request(const std::string& method, const std::string& url) const {
-  HttpRequest r;
-  r.method = method;
-  r.url = url;
-  r.headers = {{"X-Experience-API-Version", config_.version},
-               {"Accept", "application/json"},
-               {"Content-Type", "application/json"}};
-  r.basic_user = config_.key;
-  r.basic_password = config_.secret;
-  r.ca_file = config_.ca_file;
-  r.timeout_s = config_.timeout_s;
-  r.connect_timeout_s = config_.connect_timeout_s;
+  HttpRequest r = lrs_request(config_, method, url);
+  // Within drain(): no request outlives the caller's deadline.
+  if (deadline_ms_ != INT64_MAX) r.timeout_ms = std::max<int64_t>(1, deadline_ms_ - clock_());
   return r;
 }
 
@@ -102,39 +141,58 @@ void SyncSender::raise_alarm(SyncProblem p, std::string detail) {
   note(p, std::move(detail));
 }
 
-void SyncSender::fail(const std::vector<OutboxRow>& batch, SyncProblem problem, const HttpResponse& r) {
+int64_t SyncSender::hold(const std::optional<int64_t>& retry_after) {
   ++failures_;
-  std::optional<int64_t> retry_after;
-  if (auto h = r.header("retry-after")) retry_after = parse_retry_after(*h, clock_());
   BackoffPolicy policy;
   policy.base_ms = config_.retry_initial_ms;
   policy.cap_ms = config_.retry_max_ms;
   const int64_t wait = backoff_ms(policy, failures_, jitter_(), retry_after);
   hold_until_ms_ = clock_() + wait;
+  return wait;
+}
+
+void SyncSender::fail(const std::vector<OutboxRow>& batch, SyncProblem problem, const HttpResponse& r) {
+  std::optional<int64_t> retry_after;
+  if (auto h = r.header("retry-after")) retry_after = parse_retry_after(*h, clock_());
+  const int64_t wait = hold(retry_after);
   std::vector<std::string> ids;
   for (const auto& row : batch) ids.push_back(row.statement.id);
   std::string detail = describe_outcome(r);
   if (r.error == HttpError::none && r.status >= 200 && r.status < 300)
     detail += " (the answer did not list the ids sent)";
-  store_.outbox_defer(ids, hold_until_ms_, detail);
+  // The hold above is what stops the next try; the stored time only survives a restart, so a
+  // store that cannot write it (a full disk) changes nothing here.
+  (void)store_.outbox_defer(ids, hold_until_ms_, detail);
   note(problem, detail + "; next try in " + std::to_string((wait + 999) / 1000) + " s");
+}
+
+void SyncSender::fail_locally(const std::string& what) {
+  const int64_t wait = hold(std::nullopt);
+  note(SyncProblem::local, what + "; next try in " + std::to_string((wait + 999) / 1000) + " s");
 }
 
 SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassResult& pass) {
   // 409 for one statement: the LRS already has that id. Same content = it arrived earlier (our
   // answer was lost); different content = a real conflict that a person must look at.
-  HttpResponse r = http_.perform(
-      request("GET", join_url(config_.endpoint, "statements?statementId=" + url_encode(row.statement.id))));
+  HttpResponse r =
+      http_.perform(request("GET", lrs_url(config_, "statements?statementId=" + url_encode(row.statement.id))));
   last_try_ms_ = clock_();
   if (r.error == HttpError::none && r.status == 200) {
     if (same_statement(row.statement.body, r.body)) {
-      store_.outbox_mark_sent({row.statement.id}, clock_());
+      if (StoreStatus st = store_.outbox_mark_sent({row.statement.id}, clock_()); !st) {
+        fail_locally("could not record statement " + row.statement.id + " as delivered: " + st.message);
+        return BatchResult::failed;
+      }
       ++pass.sent;
       failures_ = 0;
       return BatchResult::ok;
     }
-    store_.outbox_set_aside(row.statement.id, "conflict: the LRS holds a different statement with this id (HTTP 409)",
-                            clock_());
+    if (StoreStatus st = store_.outbox_set_aside(
+            row.statement.id, "conflict: the LRS holds a different statement with this id (HTTP 409)", clock_());
+        !st) {
+      fail_locally("could not set statement " + row.statement.id + " aside: " + st.message);
+      return BatchResult::failed;
+    }
     ++pass.set_aside;
     note(SyncProblem::conflict, "statement " + row.statement.id + " conflicts with a different one at the LRS");
     return BatchResult::ok;
@@ -149,19 +207,19 @@ SyncSender::BatchResult SyncSender::resolve_conflict(const OutboxRow& row, PassR
 }
 
 SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, PassResult& pass) {
-  // The body is the stored bytes of each statement, joined into an array: never re-serialised.
-  std::string body = "[";
+  // The stored bytes of each statement, never rebuilt, with a context activity's definition left
+  // out where an earlier statement of this batch already gave it (batch_body).
+  std::vector<std::string_view> bodies;
   std::vector<std::string> ids;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (i) body += ',';
-    body += batch[i].statement.body;
-    ids.push_back(batch[i].statement.id);
+  for (const OutboxRow& row : batch) {
+    bodies.push_back(row.statement.body);
+    ids.push_back(row.statement.id);
   }
-  body += ']';
-  HttpRequest req = request("POST", join_url(config_.endpoint, "statements"));
-  req.body = std::move(body);
+  HttpRequest req = request("POST", lrs_url(config_, "statements"));
+  req.body = batch_body(bodies);
   HttpResponse r = http_.perform(req);
   last_try_ms_ = clock_();
+  ++pass.requests;
 
   SendOutcome o;
   o.answered = r.error == HttpError::none;
@@ -171,8 +229,9 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
   switch (decide(o)) {
     case SendAction::delivered:
       if (StoreStatus st = store_.outbox_mark_sent(ids, clock_()); !st) {
-        // The LRS has them; the next pass resends the same bytes, which it ignores.
-        note(SyncProblem::server_error, "could not mark statements sent: " + st.message);
+        // The LRS has them and the next try resends the same bytes, which it ignores; but not at
+        // once and not in a loop: the pass ends and waits out a backoff.
+        fail_locally("could not record " + std::to_string(ids.size()) + " statement(s) as delivered: " + st.message);
         return BatchResult::failed;
       }
       pass.sent += static_cast<int>(ids.size());
@@ -187,11 +246,15 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
       const auto mid = batch.begin() + static_cast<std::ptrdiff_t>(batch.size() / 2);
       const std::vector<OutboxRow> first(batch.begin(), mid), second(mid, batch.end());
       if (BatchResult b = send(first, pass); b != BatchResult::ok) return b;
+      if (past_deadline()) return BatchResult::failed;
       return send(second, pass);
     }
     case SendAction::set_aside: {
       const std::string why = "set aside: " + describe_outcome(r);
-      store_.outbox_set_aside(ids.front(), why, clock_());
+      if (StoreStatus st = store_.outbox_set_aside(ids.front(), why, clock_()); !st) {
+        fail_locally("could not set statement " + ids.front() + " aside: " + st.message);
+        return BatchResult::failed;
+      }
       ++pass.set_aside;
       note(problem_of(o), "statement " + ids.front() + " " + why);
       return BatchResult::ok;
@@ -205,6 +268,8 @@ SyncSender::BatchResult SyncSender::send(const std::vector<OutboxRow>& batch, Pa
   return BatchResult::failed;
 }
 
+bool SyncSender::past_deadline() const { return clock_() >= deadline_ms_; }
+
 SyncSender::PassResult SyncSender::flush_pass() {
   PassResult pass;
   if (!config_.enabled()) return pass;
@@ -216,9 +281,25 @@ SyncSender::PassResult SyncSender::flush_pass() {
     pass.failed = true;
     return pass;
   }
+  // One sender per database: another process's (or thread's) pass is sending these very rows.
+  SenderLock lock(store_.file());
+  if (!lock.error.empty()) {
+    fail_locally(lock.error);
+    pass.failed = true;
+    return pass;
+  }
+  if (!lock.held) {
+    pass.busy = true;
+    return pass;
+  }
   const int size = std::clamp(config_.batch_size, 1, 500);
-  for (;;) {
-    const std::vector<OutboxRow> batch = store_.outbox_due(size, clock_());
+  while (!past_deadline()) {
+    const StoreList<OutboxRow> batch = store_.outbox_due(size, clock_());
+    if (!batch.ok()) {
+      fail_locally("could not read the statements waiting: " + batch.status.message);
+      pass.failed = true;
+      break;
+    }
     if (batch.empty()) break;
     const BatchResult b = send(batch, pass);
     if (b == BatchResult::alarm) {
@@ -238,23 +319,36 @@ SyncSender::PassResult SyncSender::flush_pass() {
 
 SyncSender::PassResult SyncSender::drain(int64_t deadline_ms) {
   PassResult total;
+  deadline_ms_ = deadline_ms;
   for (;;) {
     const PassResult pass = flush_pass();
     total.sent += pass.sent;
     total.set_aside += pass.set_aside;
+    total.requests += pass.requests;
     total.failed = pass.failed;
+    total.busy = pass.busy;
     total.alarm = pass.alarm;
-    if (pass.alarm || !pass.failed) return total;  // refused, or nothing due any more
-    if (hold_until_ms_ > deadline_ms) return total;
-    const int64_t wait = hold_until_ms_ - clock_();
-    if (wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    const int64_t now = clock_();
+    // Refused, nothing due any more, or out of time: whatever happened, the deadline ends it.
+    if (pass.alarm || (!pass.failed && !pass.busy) || now >= deadline_ms) break;
+    // Every failure set a hold in the future, so this loop always waits before it tries again;
+    // another sender's pass is waited out in short steps.
+    const int64_t until = pass.busy ? now + 100 : hold_until_ms_;
+    if (until > deadline_ms) break;
+    if (until > now) std::this_thread::sleep_for(std::chrono::milliseconds(until - now));
   }
+  deadline_ms_ = INT64_MAX;
+  return total;
 }
 
 bool SyncSender::fetch_remote_awards(const std::string& employee_id, std::vector<RemoteAward>& out, std::string& error,
                                      int max_pages) {
-  std::string url = join_url(config_.endpoint, "statements?agent=" + url_encode(actor_json(config_, employee_id)) +
-                                                   "&verb=" + url_encode(xapi::verb_passed) + "&limit=200");
+  if (!refused_.empty()) {
+    error = refused_;
+    return false;
+  }
+  std::string url = lrs_url(config_, "statements?agent=" + url_encode(actor_json(config_, employee_id)) +
+                                         "&verb=" + url_encode(xapi::verb_passed) + "&limit=200");
   for (int page = 0; page < max_pages && !url.empty(); ++page) {
     HttpResponse r = http_.perform(request("GET", url));
     if (r.error != HttpError::none || r.status != 200) {
@@ -263,7 +357,11 @@ bool SyncSender::fetch_remote_awards(const std::string& employee_id, std::vector
     }
     std::string more;
     if (!parse_remote_awards(config_, employee_id, r.body, out, more, error)) return false;
-    url = more.empty() ? std::string() : (more.front() == '/' ? origin_of(config_.endpoint) + more : more);
+    if (more.empty()) break;
+    // Only ever on the endpoint's own server: the credentials go with every request.
+    const std::optional<std::string> next = resolve_more_link(config_.endpoint, more, error);
+    if (!next) return false;
+    url = *next;
   }
   return true;
 }
@@ -296,6 +394,10 @@ SyncWorker::~SyncWorker() { stop(); }
 
 bool SyncWorker::start(std::string& error) {
   if (thread_.joinable()) return true;
+  if (const auto problems = check_lrs_config(options_.config); !problems.empty()) {
+    error = problems.front().message;
+    return false;
+  }
   StoreStatus st;
   store_ = SqliteStore::open(options_.database, st, wall_now_ms());
   if (!store_) {

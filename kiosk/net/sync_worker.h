@@ -3,8 +3,9 @@
 // SyncSender is the engine: one pass takes the due statements in order, POSTs them in batches of
 // LrsConfig::batch_size over one kept-alive connection and applies the policy of
 // kiosk/sync/policy.h to every answer, writing the outcome to the store before the next request.
-// The bytes sent are the bytes stored when the event happened; nothing is rebuilt on a retry, so
-// a resend after a crash or a lost answer is harmless (the LRS keeps one copy of an id).
+// The bytes sent are the bytes stored when the event happened (less a context activity's
+// definition the batch already gave, batch_body); nothing is rebuilt on a retry, so a resend
+// after a crash or a lost answer is harmless (the LRS keeps one copy of an id).
 //
 // SyncWorker runs a SyncSender on its own thread with its own SqliteStore connection, so the
 // kiosk's frame loop never waits for the network. The UI reads snapshot() (a copy under a mutex)
@@ -52,20 +53,29 @@ class SyncSender {
   using Jitter = std::function<double()>;  // uniform [0, 1)
   using Log = std::function<void(const std::string&)>;
 
+  // A config that check_lrs_config refuses makes a sender that sends nothing: every pass reports
+  // the alarm with the problem, and clear_hold() does not lift it.
   SyncSender(SqliteStore& store, HttpClient& http, LrsConfig config, Clock clock, Jitter jitter, Log log = {});
 
   struct PassResult {
     int sent = 0;         // statements the LRS confirmed this pass
     int set_aside = 0;    // statements taken out of the queue this pass
-    bool failed = false;  // a batch could not be delivered; it waits for next_try_ms
+    int requests = 0;     // POSTs made
+    bool failed = false;  // a batch could not be delivered, or the kiosk's own records failed; it
+                          // waits for next_try_ms
+    bool busy = false;    // another sender holds this database's sending lock: nothing was sent
     bool alarm = false;
   };
   // Sends what is due now, batch after batch, until the queue has nothing due or a batch fails.
-  // Does nothing while an earlier failure's backoff (or an alarm) holds.
+  // Does nothing while an earlier failure's backoff (or an alarm) holds, or while another sender
+  // holds the database's sending lock (FILE-send, one sender at a time, released by a crash). A
+  // failure of the kiosk's own records (the delivery cannot be written: a full disk) ends the pass
+  // with a backoff too, so nothing is re-sent in a loop.
   PassResult flush_pass();
-  // Passes until nothing is due, sleeping through each backoff, unless the next try would come
-  // after `deadline_ms` or the LRS raises the alarm (for `posdrill sync now` and the benchmark;
-  // the worker never blocks like this). The totals of all passes.
+  // Passes until nothing is due, sleeping through each backoff, and returns at `deadline_ms`
+  // whatever happens: no request outlives it (its time-out is cut to the time left), and a next
+  // try that would come later is not waited for; also when the LRS raises the alarm. For
+  // `posdrill sync now` and the benchmark; the worker never blocks like this. The totals.
   PassResult drain(int64_t deadline_ms);
   // Lifts the backoff and the alarm: the next pass tries at once (the console's "send now",
   // `posdrill sync retry`, a changed config).
@@ -74,8 +84,9 @@ class SyncSender {
   int64_t hold_until_ms() const { return hold_until_ms_; }
 
   // GET the employee's certification statements (verb passed, objects under our tracks/ IRIs),
-  // following `more` for at most `max_pages` pages. False with `error` when the LRS could not be
-  // asked or answered nonsense (the caller keeps its cache then).
+  // following `more` for at most `max_pages` pages, and only on the endpoint's own scheme, host
+  // and port (resolve_more_link). False with `error` when the LRS could not be asked, answered
+  // nonsense or pointed elsewhere (the caller keeps its cache then).
   bool fetch_remote_awards(const std::string& employee_id, std::vector<RemoteAward>& out, std::string& error,
                            int max_pages = 5);
 
@@ -86,8 +97,14 @@ class SyncSender {
   BatchResult send(const std::vector<OutboxRow>& batch, PassResult& pass);
   BatchResult resolve_conflict(const OutboxRow& row, PassResult& pass);
   HttpRequest request(const std::string& method, const std::string& url) const;
-  // The batch waits out a backoff (Retry-After wins); `problem` is what the footer says meanwhile.
+  // Counts a failure and holds the next try for the backoff (a Retry-After may lengthen it);
+  // returns the wait in ms.
+  int64_t hold(const std::optional<int64_t>& retry_after);
+  // The batch waits out a backoff; `problem` is what the footer says meanwhile.
   void fail(const std::vector<OutboxRow>& batch, SyncProblem problem, const HttpResponse& r);
+  // The kiosk's own records failed (`what` says how): the pass ends and waits out a backoff.
+  void fail_locally(const std::string& what);
+  bool past_deadline() const;
   // Credentials or address refused: no more sending until clear_hold().
   void raise_alarm(SyncProblem p, std::string detail);
   void note(SyncProblem p, std::string detail);
@@ -100,7 +117,9 @@ class SyncSender {
   Log log_;
   int failures_ = 0;  // consecutive failed batches (the backoff's exponent)
   int64_t hold_until_ms_ = 0;
+  int64_t deadline_ms_ = INT64_MAX;  // drain()'s deadline while it runs
   bool alarm_ = false;
+  std::string refused_;  // check_lrs_config's first problem: this sender sends nothing, ever
   int64_t last_try_ms_ = 0;
   SyncProblem problem_ = SyncProblem::none;
   std::string problem_detail_;
@@ -108,6 +127,13 @@ class SyncSender {
 
 // A short English description of an HTTP outcome for logs and stored errors.
 std::string describe_outcome(const HttpResponse& r);
+// The request every call to the LRS makes: its xAPI version and JSON headers, Basic credentials,
+// CA file and time-outs from `config`. `url` must be on the endpoint (check_lrs_config).
+HttpRequest lrs_request(const LrsConfig& config, const std::string& method, const std::string& url);
+// <endpoint>rest, with exactly one '/' between them.
+std::string lrs_url(const LrsConfig& config, const std::string& rest);
+// RFC 3986: unreserved characters stay, everything else becomes %XX (for query values).
+std::string url_encode(const std::string& s);
 // Unix ms: the outbox's times are calendar times.
 int64_t wall_now_ms();
 
@@ -125,7 +151,8 @@ class SyncWorker {
   SyncWorker(const SyncWorker&) = delete;
   SyncWorker& operator=(const SyncWorker&) = delete;
 
-  // Opens its own connection to the database and starts the thread. False with `error` set.
+  // Opens its own connection to the database and starts the thread. False with `error` set, also
+  // when check_lrs_config refuses the config (nothing is ever sent then).
   bool start(std::string& error);
   void stop();
   void kick();  // try now: lifts the backoff and the alarm

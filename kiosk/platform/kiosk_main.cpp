@@ -42,6 +42,7 @@
 #include "kiosk/core/strings.h"
 #include "kiosk/net/sync_worker.h"
 #include "kiosk/nexo/spare_terminal_link.h"
+#include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/catalog_screen.h"
@@ -658,6 +659,7 @@ int run_kiosk(const KioskOptions& options) {
   };
   if (options.sync_site) state.kiosk_facts.emplace_back("kiosk id", options.sync_site->kiosk_id);
   KioskServices services(*store, state, (db_file.parent_path() / "exports"), wall_ms, log_line);
+  services.show_chain_from(RosterCache::default_file(db_file.parent_path()));
 
   // Sync: a worker thread with its own connection to the same file sends the outbox; this loop
   // only reads its snapshot (a copy under a mutex), so a slow or absent network never holds a

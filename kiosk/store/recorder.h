@@ -22,9 +22,10 @@ class AttemptRecorder {
   AttemptRecorder(SqliteStore& store, const std::vector<Scenario>& scenarios, const std::vector<Track>& tracks);
 
   // With a site (sync configured), every write also queues its xAPI statements in the same
-  // transaction: attempted at begin, answered per decision and terminal task, passed / failed /
-  // abandoned at the end and a certification `passed` with an award. Without one, nothing is
-  // queued (a kiosk that never syncs keeps no outbox).
+  // transaction: attempted at begin (and the abandoned statement drafted for crash recovery),
+  // answered per decision and terminal task, passed / failed / abandoned at the end and a
+  // certification `passed` with an award. Without one, nothing is queued (a kiosk that never
+  // syncs keeps no outbox).
   void set_sync(std::optional<StatementSite> site) { site_ = std::move(site); }
 
   // Opens an attempt row for `operator_id` (who must exist) and returns its new uuid in `uuid`.
@@ -51,8 +52,9 @@ class AttemptRecorder {
     std::size_t recorded = 0;  // steps already committed
   };
   // The attempt `uuid`, loaded from the store when another recorder (or a run before a restart)
-  // opened it; nullptr when the store has no such attempt or operator.
-  OpenAttempt* open_attempt(const std::string& uuid);
+  // opened it; nullptr when the store has no such attempt or operator (`status` ok) or could not
+  // read them (`status` says why).
+  OpenAttempt* open_attempt(const std::string& uuid, StoreStatus& status);
   std::map<std::string, OpenAttempt> open_;
   std::optional<StatementSite> site_;
 };

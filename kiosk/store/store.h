@@ -3,8 +3,13 @@
 //
 // Durability: WAL journal, synchronous=FULL, foreign keys on; every write is one transaction that
 // is committed before the call returns, so a decision recorded is a decision kept through kill -9
-// or a pulled plug. Opening the file migrates it (PRAGMA user_version) and marks attempts left
-// open by a crash as abandoned.
+// or a pulled plug. Opening the file to write migrates it (PRAGMA user_version), checks it
+// (PRAGMA quick_check: a damaged file is refused, never written into) and marks attempts left open
+// by a crash as abandoned. Opening it read-only does none of that and needs no write access.
+//
+// Failure shows: a read that SQLite cannot finish returns no rows and the error (StoreList,
+// StoreFound), never a partial list. Once a call meets damage (SQLITE_CORRUPT, NOTADB) the store
+// refuses every write for the rest of its life (damage()).
 //
 // Threads: one SqliteStore per thread (each owns a connection). Several may write the same file at
 // once; a writer waits up to busy_timeout_ms for another's transaction (BEGIN IMMEDIATE).
@@ -44,6 +49,22 @@ struct StoreStatus {
   explicit operator bool() const { return code == StoreError::none; }
 };
 
+// A list read from the store: every row, or (when SQLite failed part-way: a damaged page, an I/O
+// error) no row at all and the error in `status`. It is a std::vector, so code that only reads the
+// rows stays as it is; code that must not mistake damage for "nothing recorded" checks ok().
+template <typename T>
+struct StoreList : std::vector<T> {
+  StoreStatus status;
+  bool ok() const { return status.code == StoreError::none; }
+};
+
+// One row read by key: the row, none (not found; ok()), or none and the error.
+template <typename T>
+struct StoreFound : std::optional<T> {
+  StoreStatus status;
+  bool ok() const { return status.code == StoreError::none; }
+};
+
 enum class OutboxState { queued, sent, set_aside, voided };
 const char* outbox_state_name(OutboxState s);  // "queued", "sent", "set_aside", "voided"
 
@@ -61,32 +82,50 @@ struct OutboxCounts {
   int64_t queued = 0, sent = 0, set_aside = 0, voided = 0;
   int64_t oldest_queued_ms = 0;  // created_ms of the oldest waiting statement (0: none)
   int64_t last_sent_ms = 0;      // when the LRS last took a statement (0: never)
+  StoreStatus status;            // not ok: the counts could not be read (they are 0 then)
+};
+
+// How a command opens the records.
+enum class OpenMode {
+  write,      // create if missing, migrate, quick_check (a damaged file is refused), crash recovery
+  read_only,  // the file as it is, without write access (a read-only copy, a full disk): no
+              // creation, migration, check or recovery; every write is refused
 };
 
 class SqliteStore {
  public:
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
   static constexpr int busy_timeout_ms = 5000;
 
-  // Opens `file` (created with its folder if missing, mode 0600), migrates it and closes attempts
-  // a crash left open (abandoned, ended at their last event). nullptr with `status` on failure.
-  // Only a store that finds no other SqliteStore (in any process) open on the file does that
-  // recovery: another live store's open attempt is in progress, not crashed. Liveness is a
-  // shared flock on the side file FILE-lock, held for the store's lifetime.
-  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms);
+  // OpenMode::write: opens `file` (created with its folder if missing, mode 0600), migrates it,
+  // refuses it when PRAGMA quick_check finds damage, and closes attempts a crash left open
+  // (abandoned, ended at their last event), queueing in the same transaction the abandoned
+  // statement drafted when each began (created at `now_ms`). Only a store that finds no other SqliteStore (in any
+  // process) open on the file does that recovery: another live store's open attempt is in
+  // progress, not crashed. Liveness is a shared flock on the side file FILE-lock, held for the
+  // store's lifetime.
+  // OpenMode::read_only: opens an existing file without writing anything to it or beside it
+  // (a WAL file whose -shm cannot be made is opened as immutable when no -wal is waiting).
+  // Both refuse a schema version below 0 or above schema_version. nullptr with `status`.
+  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms,
+                                           OpenMode mode = OpenMode::write);
   ~SqliteStore();
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   const std::filesystem::path& file() const { return file_; }
-  int user_version();
+  bool read_only() const { return read_only_; }
+  // Damage met by any call so far (ok when none): every write is refused once it is set.
+  const StoreStatus& damage() const { return damage_; }
+  int user_version();  // -1 when it cannot be read
   // How many attempts open() found left open and marked abandoned.
   int recovered_attempts() const { return recovered_; }
 
   // ---- Operators ----
   StoreStatus add_operator(const OperatorRecord& op, std::string_view pin);
-  std::optional<OperatorRecord> find_operator(std::string_view employee_id);
-  std::vector<OperatorRecord> operators(bool include_inactive = true);  // by employee id
+  StoreFound<OperatorRecord> find_operator(std::string_view employee_id);
+  StoreList<OperatorRecord> operators(bool include_inactive = true);  // by employee id
+  // false too when the operators cannot be read (damage() then says why).
   bool has_active_admin();
   // Any active manager or administrator: without one the kiosk starts with the first run.
   bool has_active_manager();
@@ -102,7 +141,11 @@ class SqliteStore {
   // Each write that records an event also queues its xAPI `statements` in the same transaction:
   // a recorded event always has its statements waiting, and a statement never exists for an
   // event that was rolled back.
-  StoreStatus begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements = {});  // ended_ms 0
+  // `closing_draft` (sync on): the abandoned statement as of the start, kept until the attempt is
+  // closed (finish_attempt drops it) or a crash cut it off (open() stamps it with the end and
+  // queues it). ended_ms must be 0.
+  StoreStatus begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements = {},
+                            const std::optional<OutboxStatement>& closing_draft = std::nullopt);
   // The attempt must be open.
   StoreStatus add_event(const AttemptEventRow& event, const std::vector<OutboxStatement>& statements = {});
   // Closes the attempt with its final figures and, in the same transaction, stores `award`.
@@ -111,24 +154,24 @@ class SqliteStore {
   // Stores an attempt that is already closed (ended_ms set) with all its events (numbered 1..n) in
   // one transaction: for imports and for filling test and benchmark databases quickly.
   StoreStatus add_closed_attempt(const AttemptRow& row, const std::vector<AttemptEventRow>& events);
-  std::optional<AttemptRow> attempt(std::string_view uuid);
+  StoreFound<AttemptRow> attempt(std::string_view uuid);
   // Newest first; all operators when `operator_id` is empty; limit < 0 = no limit.
-  std::vector<AttemptRow> attempts(std::string_view operator_id = {}, int limit = -1);
-  std::vector<AttemptEventRow> events(std::string_view attempt_uuid);  // by seq
-  std::vector<ScenarioStat> scenario_stats(std::string_view operator_id = {});
+  StoreList<AttemptRow> attempts(std::string_view operator_id = {}, int limit = -1);
+  StoreList<AttemptEventRow> events(std::string_view attempt_uuid);  // by seq
+  StoreList<ScenarioStat> scenario_stats(std::string_view operator_id = {});
   // Most frequent first; all scenarios when empty; at most `limit` rows per scenario.
-  std::vector<MistakeCount> mistake_counts(std::string_view scenario_id = {}, int limit = 10);
+  StoreList<MistakeCount> mistake_counts(std::string_view scenario_id = {}, int limit = 10);
 
   // ---- Certification ----
-  std::vector<AwardRow> awards(std::string_view operator_id = {});  // oldest first
+  StoreList<AwardRow> awards(std::string_view operator_id = {});  // oldest first
 
   // ---- Settings (plain text values; never secrets) ----
-  std::optional<std::string> setting(std::string_view key);
+  StoreFound<std::string> setting(std::string_view key);
   StoreStatus set_setting(std::string_view key, std::string_view value);
 
   // ---- xAPI outbox (statements waiting for the LRS; see kiosk/net/sync_worker.h) ----
   // Queued statements whose next try is due, oldest first, at most `limit`.
-  std::vector<OutboxRow> outbox_due(int limit, int64_t now_ms);
+  StoreList<OutboxRow> outbox_due(int limit, int64_t now_ms);
   // The earliest next try among queued statements (nullopt: the queue is empty).
   std::optional<int64_t> outbox_next_try_ms();
   StoreStatus outbox_mark_sent(const std::vector<std::string>& ids, int64_t now_ms);
@@ -147,27 +190,44 @@ class SqliteStore {
   // Cheap enough for the frame loop's footer when `count_delivered` is false (sent stays 0):
   // the delivered rows are the many, so only their count costs a scan.
   OutboxCounts outbox_counts(bool count_delivered = true);
-  std::vector<OutboxRow> outbox_list(OutboxState state, int limit);  // oldest first
-  std::optional<OutboxRow> outbox_find(std::string_view id);
-  // Deletes statements delivered before `before_ms` (the LRS holds them); returns how many.
+  StoreList<OutboxRow> outbox_list(OutboxState state, int limit);  // oldest first
+  StoreFound<OutboxRow> outbox_find(std::string_view id);
+  // Deletes statements delivered before `before_ms` (the LRS holds them); returns how many. The
+  // newest such limit is kept (setting sync.pruned_before_ms) so that check() knows which
+  // statements may be missing because they were delivered and pruned.
   int outbox_prune_sent(int64_t before_ms);
 
   // ---- Certifications earned elsewhere (read from the LRS at sign-in, kept for offline use) ----
   StoreStatus replace_remote_awards(std::string_view operator_id, const std::vector<RemoteAward>& awards,
                                     int64_t fetched_ms);
-  std::vector<RemoteAward> remote_awards(std::string_view operator_id);  // oldest first
+  StoreList<RemoteAward> remote_awards(std::string_view operator_id);  // oldest first
 
   // PRAGMA integrity_check and foreign_key_check plus posdrill's own rules (events numbered
-  // 1..n without gaps, closed attempts have an end, no plain PIN-like hashes). Empty = healthy.
+  // 1..n without gaps, closed attempts have an end, no plain PIN-like hashes, and an attempt whose
+  // `attempted` statement was queued has its closing one: passed, failed or abandoned, unless it
+  // could have been delivered and pruned). Empty = healthy.
   std::vector<std::string> check();
 
  private:
   SqliteStore(sqlite3* db, std::filesystem::path file);
+  static std::unique_ptr<SqliteStore> open_read_only(const std::filesystem::path& file, StoreStatus& status);
   StoreStatus insert_statements(const std::vector<OutboxStatement>& statements);  // inside a WriteTx
+  // Inside open()'s recovery transaction (recovered_ counts them).
+  StoreStatus recover_open_attempts(int64_t now_ms);
+  // Inside a WriteTx: the operator exists and the attempt does not yet.
+  StoreStatus new_attempt_allowed(const AttemptRow& row);
+  // The status for SQLite's `rc` while doing `what` ("FILE: what: SQLite's words"); damage is
+  // remembered in damage_.
+  StoreStatus failed(int rc, std::string_view what);
+  // Why a write may not start (damage, read-only); ok when it may.
+  const StoreStatus& write_refusal() const;
   sqlite3* db_ = nullptr;
   std::filesystem::path file_;
   int recovered_ = 0;
   int live_fd_ = -1;  // FILE-lock, flock()ed shared while this store is open
+  bool read_only_ = false;
+  StoreStatus damage_;
+  StoreStatus read_only_refusal_;
 };
 
 // A random RFC 4122 version 4 uuid (libsodium's randombytes).

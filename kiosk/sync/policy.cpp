@@ -50,6 +50,8 @@ const char* sync_problem_name(SyncProblem p) {
       return "endpoint";
     case SyncProblem::conflict:
       return "conflict";
+    case SyncProblem::local:
+      return "local";
   }
   return "?";
 }
@@ -82,7 +84,6 @@ SyncProblem problem_of(const SendOutcome& o) {
 }
 
 int64_t backoff_ms(const BackoffPolicy& p, int failures, double jitter01, std::optional<int64_t> retry_after_ms) {
-  if (retry_after_ms) return std::clamp<int64_t>(*retry_after_ms, 0, p.retry_after_cap_ms);
   if (failures < 1) failures = 1;
   int64_t ceiling = p.base_ms;
   for (int i = 1; i < failures && ceiling < p.cap_ms; ++i) ceiling *= 2;
@@ -90,7 +91,9 @@ int64_t backoff_ms(const BackoffPolicy& p, int failures, double jitter01, std::o
   jitter01 = std::clamp(jitter01, 0.0, 0.999999);
   // Half fixed, half random: never hammers the server right away, and many kiosks that lost the
   // network together do not come back in step.
-  return ceiling / 2 + static_cast<int64_t>(static_cast<double>(ceiling - ceiling / 2) * jitter01);
+  const int64_t own = ceiling / 2 + static_cast<int64_t>(static_cast<double>(ceiling - ceiling / 2) * jitter01);
+  if (!retry_after_ms) return own;
+  return std::max(own, std::clamp<int64_t>(*retry_after_ms, 0, p.retry_after_cap_ms));
 }
 
 std::optional<int64_t> parse_retry_after(std::string_view value, int64_t now_ms) {
@@ -151,6 +154,9 @@ bool covers(const nlohmann::json& sent, const nlohmann::json& stored, bool top) 
   if (sent.is_object()) {
     if (!stored.is_object()) return false;
     for (auto it = sent.begin(); it != sent.end(); ++it) {
+      // An activity's definition is not part of the statement (xAPI 1.0.3, Statement
+      // Immutability): a batch may have left it out, the LRS may hold a newer one.
+      if (it.key() == "definition") continue;
       if (!stored.contains(it.key())) return false;
       if (top && it.key() == "timestamp") {
         if (!same_instant(it.value(), stored[it.key()])) return false;

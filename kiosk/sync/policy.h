@@ -6,7 +6,7 @@
 //                            of the same bytes is harmless)
 //   connection error, time-out, 408, 429, 5xx
 //                            retry the same batch unchanged after a backoff with jitter
-//                            (Retry-After honoured when present)
+//                            (a Retry-After may lengthen the wait, never shorten it)
 //   413, or 400/409 for several statements
 //                            split the batch in two and send each half
 //   413 / 400 for a single statement
@@ -45,7 +45,9 @@ struct SendOutcome {
 SendAction decide(const SendOutcome& o);
 
 // What the user reads about a failure (English; the kiosk maps `kind` to its own words).
-enum class SyncProblem { none, offline, server_busy, server_error, rejected, credentials, endpoint, conflict };
+// `local`: the kiosk itself failed (its records could not be read or written, e.g. a full disk);
+// the pass ends and waits out a backoff like a server failure, so nothing is re-sent in a loop.
+enum class SyncProblem { none, offline, server_busy, server_error, rejected, credentials, endpoint, conflict, local };
 const char* sync_problem_name(SyncProblem p);  // "offline", …
 SyncProblem problem_of(const SendOutcome& o);
 
@@ -56,7 +58,8 @@ struct BackoffPolicy {
 };
 // Delay before the next try after `failures` consecutive failures (1, 2, …): full-jitter style
 // between half and all of min(cap, base * 2^(failures-1)); `jitter01` in [0, 1). A Retry-After
-// the server gave wins (capped), never shortened by jitter.
+// the server gave lengthens it (up to retry_after_cap_ms) but never shortens it: "Retry-After: 0"
+// or a date in the past cannot turn the backoff off.
 int64_t backoff_ms(const BackoffPolicy& p, int failures, double jitter01, std::optional<int64_t> retry_after_ms);
 
 // Retry-After: delta-seconds ("120") or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT");
@@ -68,7 +71,8 @@ bool answer_lists_ids(std::string_view body, const std::vector<std::string>& ids
 
 // True when `stored` (the LRS's copy, from GET ?statementId=) carries everything `sent` said:
 // every property we sent equal, ignoring what the LRS adds (stored, authority, version, and a
-// timestamp it filled in). Timestamps are compared as instants.
+// timestamp it filled in) and activity definitions (not part of a statement in xAPI; a batch may
+// have left a repeated one out). Timestamps are compared as instants.
 bool same_statement(std::string_view sent, std::string_view stored);
 
 }  // namespace posdrill

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 namespace posdrill {
 
@@ -180,7 +181,8 @@ OutboxStatement attempted_statement(const StatementSite& site, const std::string
 
 OutboxStatement answered_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
                                    const AttemptRow& attempt, const Scenario& scenario,
-                                   const std::vector<Track>& tracks, const AttemptEventRow& event, int64_t now_ms) {
+                                   const std::vector<Track>& tracks, const AttemptEventRow& event,
+                                   const AnswerFacts& facts, int64_t now_ms) {
   const Step* step = scenario.find(event.step_id);
   Json obj;
   obj["objectType"] = "Activity";
@@ -196,6 +198,12 @@ OutboxStatement answered_statement(const StatementSite& site, const std::string&
     Json choices = Json::array();
     for (const auto& ch : step->choices) choices.push_back({{"id", ch.id}, {"description", lang_map(ch.text)}});
     if (!choices.empty()) def["choices"] = choices;
+    // The right answers: each choice worth the step's full points is a correct response alone.
+    Json correct = Json::array();
+    const int best = step->max_points();
+    for (const auto& ch : step->choices)
+      if (best > 0 && ch.points == best) correct.push_back(ch.id);
+    if (!correct.empty()) def["correctResponsesPattern"] = correct;
   }
   obj["definition"] = def;
 
@@ -207,8 +215,12 @@ OutboxStatement answered_statement(const StatementSite& site, const std::string&
   }
   result["success"] = !event.mistake;
   if (decision) result["response"] = event.choice_id;
+  result["duration"] = xapi_duration(facts.elapsed_ms);
   Json ext;
   ext[extension_iri(site.lrs, "critical")] = event.critical;
+  ext[extension_iri(site.lrs, "hints-used")] = facts.hints_used;
+  ext[extension_iri(site.lrs, "hint-cost")] = facts.hint_cost;
+  ext[extension_iri(site.lrs, "overtime")] = facts.overtime;
   result["extensions"] = ext;
 
   Json st;
@@ -220,6 +232,21 @@ OutboxStatement answered_statement(const StatementSite& site, const std::string&
   st["context"] = context(site, attempt, scenario, tracks, true);
   st["timestamp"] = xapi_timestamp(now_ms);
   return finish(statement_id, &attempt, "answered", std::move(st), now_ms);
+}
+
+OutboxStatement completed_statement(const StatementSite& site, const std::string& statement_id,
+                                    const OperatorRecord& op, const AttemptRow& attempt, const Scenario& scenario,
+                                    const std::vector<Track>& tracks, int64_t now_ms) {
+  const int64_t end = attempt.ended_ms ? attempt.ended_ms : now_ms;
+  Json st;
+  st["id"] = statement_id;
+  st["actor"] = actor(site.lrs, op);
+  st["verb"] = verb(xapi::verb_completed, "completed", "完成");
+  st["object"] = scenario_object(site.lrs, scenario);
+  st["result"] = {{"completion", true}, {"duration", xapi_duration(end - attempt.started_ms)}};
+  st["context"] = context(site, attempt, scenario, tracks, false);
+  st["timestamp"] = xapi_timestamp(end);
+  return finish(statement_id, &attempt, "completed", std::move(st), now_ms);
 }
 
 OutboxStatement result_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
@@ -263,9 +290,18 @@ OutboxStatement result_statement(const StatementSite& site, const std::string& s
   return finish(statement_id, &attempt, short_verb, std::move(st), now_ms);
 }
 
+std::string stamp_abandoned(std::string_view draft_body, int64_t started_ms, int64_t ended_ms) {
+  Json st = Json::parse(draft_body, nullptr, false);
+  if (st.is_discarded() || !st.is_object() || !st.contains("result") || !st["result"].is_object()) return "";
+  st["timestamp"] = xapi_timestamp(ended_ms);
+  st["result"]["duration"] = xapi_duration(ended_ms - started_ms);
+  // The builders' own serialisation (finish()), so a stamped draft reads like any other statement.
+  return st.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 OutboxStatement certification_statement(const StatementSite& site, const std::string& statement_id,
                                         const OperatorRecord& op, const AwardRow& award, const Track& track,
-                                        int64_t now_ms) {
+                                        const AttemptRow* earned_by, int64_t now_ms) {
   Json st;
   st["id"] = statement_id;
   st["actor"] = actor(site.lrs, op);
@@ -280,7 +316,9 @@ OutboxStatement certification_statement(const StatementSite& site, const std::st
   result["extensions"] = rext;
   st["result"] = result;
   Json ctx;
+  if (earned_by) ctx["registration"] = earned_by->uuid;
   ctx["platform"] = site.platform;
+  if (earned_by) ctx["language"] = lang_tag(earned_by->lang);
   Json ext;
   ext[extension_iri(site.lrs, "kiosk-id")] = site.kiosk_id;
   if (!site.store_id.empty()) ext[extension_iri(site.lrs, "store-id")] = site.store_id;
@@ -288,8 +326,56 @@ OutboxStatement certification_statement(const StatementSite& site, const std::st
   ctx["extensions"] = ext;
   st["context"] = ctx;
   st["timestamp"] = xapi_timestamp(award.awarded_ms);
-  OutboxStatement out = finish(statement_id, nullptr, "certified", std::move(st), now_ms);
-  return out;
+  return finish(statement_id, earned_by, "certified", std::move(st), now_ms);
+}
+
+namespace {
+
+// Definitions already given in this batch leave the context activities after them.
+bool strip_repeated_definitions(Json& st, std::set<std::string>& defined) {
+  bool changed = false;
+  if (st.contains("object") && st["object"].is_object() && st["object"].contains("definition") &&
+      st["object"].contains("id") && st["object"]["id"].is_string())
+    defined.insert(st["object"]["id"].get<std::string>());
+  if (!st.contains("context") || !st["context"].is_object()) return false;
+  Json& ctx = st["context"];
+  if (!ctx.contains("contextActivities") || !ctx["contextActivities"].is_object()) return false;
+  for (auto& [kind, list] : ctx["contextActivities"].items()) {
+    if (!list.is_array()) continue;
+    for (Json& activity : list) {
+      if (!activity.is_object() || !activity.contains("id") || !activity["id"].is_string() ||
+          !activity.contains("definition"))
+        continue;
+      if (!defined.insert(activity["id"].get<std::string>()).second) {
+        activity.erase("definition");
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
+std::string batch_body(const std::vector<std::string_view>& bodies, std::size_t* stripped) {
+  std::string out = "[";
+  std::size_t saved = 0;
+  std::set<std::string> defined;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    if (i) out += ',';
+    Json st = Json::parse(bodies[i], nullptr, false);
+    // Unchanged statements go as their stored bytes; a changed one is written as the builders
+    // write (finish()), so the same batch always gives the same bytes.
+    if (!st.is_discarded() && st.is_object() && strip_repeated_definitions(st, defined)) {
+      const std::string lean = st.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      saved += bodies[i].size() > lean.size() ? bodies[i].size() - lean.size() : 0;
+      out += lean;
+    } else {
+      out += bodies[i];
+    }
+  }
+  if (stripped) *stripped = saved;
+  return out + ']';
 }
 
 bool parse_xapi_timestamp(const std::string& s, int64_t& out) {

@@ -5,11 +5,18 @@
 //
 // What is sent, per attempt (registration = the attempt's uuid):
 //   attempted                       when the attempt starts (makes abandoned attempts visible)
-//   answered                        per decision / terminal task, object = the step (cmi.interaction)
+//   answered                        per decision / terminal task, object = the step (cmi.interaction,
+//                                   a choice with its correctResponsesPattern); result: response,
+//                                   score, success, duration, hints used and their cost, overtime
+//   completed                       an attempt that reached an end: completion, duration
 //   passed | failed                 at the end: score {scaled, raw, min, max}, success, completion,
 //                                   duration
 //   abandoned (adl)                 closed without reaching an end (idle sign-out, crash)
-//   passed, object = the track      when the attempt earns the certification
+//   passed, object = the track      when the attempt earns the certification (registration and
+//                                   language of the attempt that earned it)
+//
+// A batch leaves out the definition of a context activity (the track, the parent scenario) that an
+// earlier statement of the same batch already gave (batch_body): the stored bytes keep it.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +42,7 @@ struct OutboxStatement {
 namespace xapi {
 inline constexpr const char* verb_attempted = "http://adlnet.gov/expapi/verbs/attempted";
 inline constexpr const char* verb_answered = "http://adlnet.gov/expapi/verbs/answered";
+inline constexpr const char* verb_completed = "http://adlnet.gov/expapi/verbs/completed";
 inline constexpr const char* verb_passed = "http://adlnet.gov/expapi/verbs/passed";
 inline constexpr const char* verb_failed = "http://adlnet.gov/expapi/verbs/failed";
 inline constexpr const char* verb_abandoned = "https://w3id.org/xapi/adl/verbs/abandoned";
@@ -67,17 +75,45 @@ bool parse_xapi_timestamp(const std::string& text, int64_t& unix_ms);
 OutboxStatement attempted_statement(const StatementSite& site, const std::string& statement_id,
                                     const OperatorRecord& op, const AttemptRow& attempt, const Scenario& scenario,
                                     const std::vector<Track>& tracks, int64_t now_ms);
-// `event` is the recorded step (seq, choice, points, mistake); `step` its definition.
+// How a decision or terminal task was answered beyond the recorded event (the runner's
+// StepRecord): what an analyst needs to tell a slow or helped answer from a sure one.
+struct AnswerFacts {
+  int64_t elapsed_ms = 0;  // from the prompt to the answer
+  int hints_used = 0;
+  int hint_cost = 0;      // points the hints cost
+  bool overtime = false;  // answered after the step's time limit
+};
+// `event` is the recorded step (seq, choice, points, mistake). A decision's definition lists its
+// choices and, as correctResponsesPattern, those worth the step's full points.
 OutboxStatement answered_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
                                    const AttemptRow& attempt, const Scenario& scenario,
-                                   const std::vector<Track>& tracks, const AttemptEventRow& event, int64_t now_ms);
+                                   const std::vector<Track>& tracks, const AttemptEventRow& event,
+                                   const AnswerFacts& facts, int64_t now_ms);
+// completed: `attempt` (closed, finished) reached an end, whatever its score.
+OutboxStatement completed_statement(const StatementSite& site, const std::string& statement_id,
+                                    const OperatorRecord& op, const AttemptRow& attempt, const Scenario& scenario,
+                                    const std::vector<Track>& tracks, int64_t now_ms);
 // passed / failed, or abandoned when the attempt did not reach an end. `attempt` is closed.
 OutboxStatement result_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
                                  const AttemptRow& attempt, const Scenario& scenario, const std::vector<Track>& tracks,
                                  int64_t now_ms);
+// The abandoned statement drafted when an attempt began (result_statement for the row closed as
+// abandoned at its start), completed for an end found later (crash recovery): the same bytes with
+// `timestamp` and `result.duration` for `ended_ms`. "" when the draft is not a statement.
+std::string stamp_abandoned(std::string_view draft_body, int64_t started_ms, int64_t ended_ms);
+
+// `earned_by`: the attempt whose pass completed the award (its registration and language), when
+// known.
 OutboxStatement certification_statement(const StatementSite& site, const std::string& statement_id,
                                         const OperatorRecord& op, const AwardRow& award, const Track& track,
-                                        int64_t now_ms);
+                                        const AttemptRow* earned_by, int64_t now_ms);
+
+// The body of one POST: the JSON array of `bodies` (stored statements, in order), each exactly as
+// stored except that the definition of a context activity (parent, grouping, category, other)
+// already given earlier in this batch is left out: the LRS keeps one definition per activity, so
+// a batch of an attempt's statements carries its track's definition once. `stripped` (when not
+// null) gets the bytes saved.
+std::string batch_body(const std::vector<std::string_view>& bodies, std::size_t* stripped = nullptr);
 
 // A certification found at the LRS (a `passed` statement whose object is one of our track IRIs).
 struct RemoteAward {

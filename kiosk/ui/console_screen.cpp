@@ -1,5 +1,6 @@
 // The manager console.
 //
+// [SECTION] The chain per store (from the LRS)
 // [SECTION] Roster, history and replay
 // [SECTION] Mistakes chart
 // [SECTION] Accounts
@@ -9,6 +10,7 @@
 #include "kiosk/ui/console_screen.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <iterator>
@@ -67,6 +69,62 @@ bool tap_row(const Theme& th, std::string_view id, const std::vector<std::pair<f
   }
   ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
   return tapped;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] The chain per store (from the LRS)
+// ---------------------------------------------------------------------------------------------
+
+// Below the store's roster on a kiosk that keeps the chain's cache (head office): the whole chain,
+// as the last `posdrill report --from-lrs` found it, the stores with the lowest share certified
+// first (the cache's order). Read-only; the report has every person.
+void chain_view(const AppState& st, const Theme& th) {
+  const ConsoleState& c = st.console;
+  if (c.chain.empty()) return;
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  ImFont* f = ImGui::GetFont();
+  ImGui::Dummy(ImVec2(1, m.gap));
+  paragraph(font_or_current(th.heading),
+            tr(st, "console.chain") + " · " + tr(st, "console.chain_as_of") + " " + format_time_utc(c.chain_as_of_ms) +
+                " UTC",
+            pal.accent);
+  note_widget("console.chain");
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float x[] = {m.pad, w * 0.22f, w * 0.34f, w * 0.48f, w * 0.62f, w * 0.76f, w * 0.88f};
+  using Cells = std::array<std::string, 7>;
+  const auto line = [&](const Cells& cells, ImU32 col) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      ImGui::GetWindowDrawList()->AddText(f, f->FontSize, ImVec2(p.x + x[i], p.y), col, cells[i].c_str());
+    ImGui::Dummy(ImVec2(w, f->FontSize + m.gap * 0.5f));
+  };
+  line({tr(st, "console.col_store"), tr(st, "console.col_people"), tr(st, "cert.certified"), tr(st, "cert.expiring"),
+        tr(st, "cert.expired"), tr(st, "cert.in_progress"), tr(st, "cert.not_started")},
+       pal.text_dim);
+  ChainStoreRow total;
+  for (const ChainStoreRow& r : c.chain) {
+    total.people += r.people;
+    total.certified += r.certified;
+    total.expiring += r.expiring;
+    total.expired += r.expired;
+    total.in_progress += r.in_progress;
+    total.not_started += r.not_started;
+  }
+  const auto cells = [](std::string first, const ChainStoreRow& r) {
+    const auto n = [](int v) { return std::to_string(v); };
+    return Cells{std::move(first), n(r.people),      n(r.certified),  n(r.expiring),
+                 n(r.expired),     n(r.in_progress), n(r.not_started)};
+  };
+  line(cells("Σ " + std::to_string(c.chain.size()), total), pal.text);
+  note_widget("chain.total");
+  // A chain of 5,000 stores: the first ones need attention; the report lists them all.
+  constexpr std::size_t shown = 50;
+  for (std::size_t i = 0; i < c.chain.size() && i < shown; ++i) {
+    const ChainStoreRow& r = c.chain[i];
+    line(cells(r.store_id.empty() ? "-" : r.store_id, r), pal.text);
+    note_widget("chain.store." + r.store_id);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,6 +224,7 @@ void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
       dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
   }
   if (!c.selected_operator.empty()) history_view(st, th, dispatch);
+  chain_view(st, th);
 }
 
 // ---------------------------------------------------------------------------------------------

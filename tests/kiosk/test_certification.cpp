@@ -394,6 +394,33 @@ TEST_CASE("build_roster has one row per operator by employee id") {
   CHECK(rows[2].attempts == 0);
 }
 
+TEST_CASE("summarize_by_store counts each store's people in each state, by store id") {
+  const auto row = [](const std::string& id, const std::string& store, CertStatus status) {
+    RosterRow r;
+    r.op.employee_id = id;
+    r.op.store_id = store;
+    r.status = status;
+    return r;
+  };
+  const auto s = summarize_by_store({row("E1", "S2", CertStatus::certified), row("E2", "S1", CertStatus::expired),
+                                     row("E3", "S2", CertStatus::expiring), row("E4", "", CertStatus::not_started),
+                                     row("E5", "S2", CertStatus::in_progress), row("E6", "S2", CertStatus::certified)});
+  REQUIRE(s.size() == 3);
+  CHECK(s[0].store_id.empty());  // people whose statements named no store
+  CHECK(s[0].people == 1);
+  CHECK(s[0].not_started == 1);
+  CHECK(s[1].store_id == "S1");
+  CHECK(s[1].people == 1);
+  CHECK(s[1].expired == 1);
+  CHECK(s[2].store_id == "S2");
+  CHECK(s[2].people == 4);
+  CHECK(s[2].certified == 2);
+  CHECK(s[2].expiring == 1);
+  CHECK(s[2].in_progress == 1);
+  CHECK(s[2].expired + s[2].not_started == 0);
+  CHECK(summarize_by_store({}).empty());
+}
+
 TEST_CASE("csv fields are quoted and guarded") {
   CHECK(csv_field("plain") == "plain");
   CHECK(csv_field("") == "");

@@ -8,13 +8,16 @@
 
 #include <imgui.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "kiosk/app/services.h"
 #include "kiosk/core/app_state.h"
+#include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/theme.h"
@@ -289,4 +292,68 @@ TEST_CASE("the first run creates the administrator and signs them in with no def
   CHECK(k.state.session->op.role == Role::admin);  // whatever the form said: the first is an admin
   CHECK(k.store->has_active_admin());
   CHECK(k.on_screen("home.console"));
+}
+
+TEST_CASE("a manager on head office's kiosk sees the chain per store, the neediest first, and elsewhere none",
+          "[records][chain]") {
+  Kiosk k(ImVec2(1920, 1080));
+  const std::filesystem::path cache_file = RosterCache::default_file(k.dir.path);
+  k.services->show_chain_from(cache_file);
+
+  // No cache (a store's kiosk): the console has no chain panel.
+  k.sign_in("9001", "7391");
+  k.tap("home.console");
+  REQUIRE(k.state.screen == ScreenId::console);
+  CHECK(k.state.console.chain.empty());
+  CHECK_FALSE(k.on_screen("console.chain"));
+  k.tap("console.close");
+
+  // What `posdrill report --from-lrs` keeps: 60 stores, store S060 with the fewest certified.
+  {
+    StoreStatus st;
+    auto cache = RosterCache::open(cache_file, st);
+    REQUIRE(cache);
+    std::vector<ChainStoreRow> stores;
+    for (int i = 1; i <= 60; ++i) {
+      char id[8];
+      std::snprintf(id, sizeof id, "S%03d", i);
+      ChainStoreRow r;
+      r.store_id = id;
+      r.people = 20;
+      r.certified = 20 - i / 3;
+      r.in_progress = 20 - r.certified;
+      stores.push_back(r);
+    }
+    REQUIRE(cache->replace_store_summary(stores, t0 - day_ms));
+  }
+  k.tap("home.console");
+  REQUIRE(k.state.screen == ScreenId::console);
+  REQUIRE(k.state.console.chain.size() == 60);
+  CHECK(k.state.console.chain_as_of_ms == t0 - day_ms);
+  CHECK(k.state.console.chain.front().store_id == "S060");
+  CHECK(k.on_screen("console.chain"));
+  CHECK(k.on_screen("chain.total"));
+  // The neediest stores first, on screen; past the first 50 the report lists the rest.
+  REQUIRE(k.on_screen("chain.store.S060"));
+  REQUIRE(k.on_screen("chain.store.S057"));
+  CHECK(k.rects.at("chain.store.S060").min.y < k.rects.at("chain.store.S057").min.y);
+  CHECK_FALSE(k.on_screen("chain.store.S001"));
+  // The store's own roster is still there above it.
+  CHECK(k.on_screen("row.1001"));
+  CHECK(k.rects.at("row.1001").min.y < k.rects.at("console.chain").min.y);
+  k.tap("console.close");
+  CHECK(k.state.console.chain.empty());  // nothing of the chain stays behind either
+
+  // A cache that cannot be read: logged, the store's console as before.
+  std::filesystem::remove(cache_file);
+  { std::ofstream(cache_file) << "not a database"; }
+  k.log.clear();
+  k.tap("home.console");
+  REQUIRE(k.state.screen == ScreenId::console);
+  CHECK(k.state.console.roster.size() == 2);
+  CHECK(k.state.console.chain.empty());
+  CHECK(k.state.console.notice_key.empty());
+  bool logged = false;
+  for (const std::string& l : k.log) logged = logged || l.find("cannot read the chain's roster") != std::string::npos;
+  CHECK(logged);
 }

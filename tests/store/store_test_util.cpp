@@ -89,6 +89,19 @@ std::string read_bytes(const std::filesystem::path& file) {
   return out.str();
 }
 
+OutboxStatement abandoned_draft(const AttemptRow& a) {
+  StatementSite site;
+  site.kiosk_id = "till-1";
+  site.platform = "posdrill test";
+  Scenario sc;
+  sc.id = a.scenario_id;
+  sc.title = {"预授权", "Pre-authorization"};
+  AttemptRow cut = a;
+  cut.abandoned = true;
+  cut.ended_ms = a.started_ms;
+  return result_statement(site, "draft-" + a.uuid, make_operator(a.operator_id), cut, sc, {}, a.started_ms);
+}
+
 void exec_sql(const std::filesystem::path& file, const std::string& sql) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);

@@ -33,6 +33,9 @@ AttemptRow make_attempt(const std::string& operator_id, const std::string& scena
 AttemptEventRow make_event(const std::string& uuid, int seq, int64_t at_ms, const std::string& step_id = "s",
                            const std::string& choice_id = "", bool mistake = false, bool critical = false);
 
+// The abandoned statement the recorder drafts when `a` begins (sync on), with id "draft-<uuid>".
+OutboxStatement abandoned_draft(const AttemptRow& a);
+
 // A closed copy of `a`: ended at `ended_ms` with `score`, passed when `passed`.
 AttemptRow closed(AttemptRow a, int64_t ended_ms, double score, bool passed);
 

@@ -1,6 +1,7 @@
 // kill -9 in the middle of writing: a writer process reports every committed call on a pipe;
 // the test kills it at a random moment, reopens the file and finds everything it was promised,
-// a healthy file, and the attempt it was in the middle of closed as abandoned.
+// a healthy file, and the attempt it was in the middle of closed as abandoned with its abandoned
+// statement queued (stamped with its end), so the LRS learns how every attempt ended.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -11,6 +12,8 @@
 #include <random>
 #include <set>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "store_test_util.h"
 
@@ -132,6 +135,36 @@ TEST_CASE("Committed writes survive kill -9 of the writer", "[store][kill]") {
     int abandoned = 0;
     for (const auto& a : store->attempts("K1")) abandoned += a.abandoned ? 1 : 0;
     CHECK(abandoned == total_recovered);
+    // Every attempt's statements: attempted, and exactly one closing statement that says how it
+    // ended; a recovered one's abandoned statement carries the end recovery found.
+    int abandoned_statements = 0;
+    const StoreList<OutboxRow> rows = store->outbox_list(OutboxState::queued, 1'000'000);
+    REQUIRE(rows.ok());
+    std::map<std::string, std::map<std::string, int>> verbs;  // attempt -> verb -> count
+    std::map<std::string, const OutboxRow*> closing;
+    for (const auto& row : rows) {
+      ++verbs[row.statement.attempt_uuid][row.statement.verb];
+      if (row.statement.verb != "attempted" && row.statement.verb != "answered")
+        closing[row.statement.attempt_uuid] = &row;
+    }
+    for (const auto& a : store->attempts("K1")) {
+      INFO("attempt " << a.uuid);
+      CHECK(verbs[a.uuid]["attempted"] == 1);
+      REQUIRE(closing.count(a.uuid));
+      const OutboxRow& end = *closing[a.uuid];
+      CHECK(verbs[a.uuid][end.statement.verb] == 1);
+      if (a.abandoned) {
+        CHECK(end.statement.verb == "abandoned");
+        const auto body = nlohmann::json::parse(end.statement.body);
+        CHECK(body["timestamp"] == xapi_timestamp(a.ended_ms));
+        CHECK(body["result"]["duration"] == xapi_duration(a.ended_ms - a.started_ms));
+        CHECK(body["context"]["registration"] == a.uuid);
+        ++abandoned_statements;
+      } else {
+        CHECK(end.statement.verb == (a.passed ? "passed" : "failed"));
+      }
+    }
+    CHECK(abandoned_statements == total_recovered);
     for (const auto& [uuid, seq] : r.events) {
       auto ev = store->events(uuid);
       REQUIRE(ev.size() >= std::size_t(seq));

@@ -180,9 +180,10 @@ TEST_CASE("A version 1 database migrates to the outbox schema keeping its record
     REQUIRE(store->finish_attempt(closed(a, 11'000, 1.0, true)));
   }
   // Turn the file back into what version 1 wrote.
-  exec_sql(dir.db(), "DROP TABLE outbox; DROP TABLE remote_awards; PRAGMA user_version = 1;");
+  exec_sql(dir.db(),
+           "DROP TABLE attempt_drafts; DROP TABLE outbox; DROP TABLE remote_awards; PRAGMA user_version = 1;");
   auto store = open_ok(dir.db());
-  CHECK(store->user_version() == 2);
+  CHECK(store->user_version() == SqliteStore::schema_version);
   CHECK(store->attempts("E1").size() == 1);
   CHECK(store->outbox_counts().queued == 0);
   auto a = make_attempt("E1", "wrong_pin", 20'000);

@@ -29,6 +29,9 @@
 // Log (--log): one JSON line per request: {time, seq, method, path, auth (whether an Authorization
 // header was present; its value is never logged), bytes, ids (statement ids in the body, or null),
 // action, status (null when no status line was sent), ms, error?}.
+// --bodies F.jsonl: also one JSON line per POST to .../statements with the body exactly as
+// received ({seq, body}; decoded as UTF-8 once the whole body is in), for tests that compare what
+// the kiosk sent with what the LRS stored.
 // Prints "READY http://127.0.0.1:PORT/" on stdout when listening; runs until SIGTERM/SIGINT.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -51,6 +54,7 @@ try {
       script: { type: 'string' },
       mode: { type: 'string' },
       'statements-only': { type: 'boolean', default: false },
+      bodies: { type: 'string' },
     },
   }).values;
 } catch (e) {
@@ -262,6 +266,8 @@ const server = http.createServer((req, res) => {
   req.on('error', () => {});
   req.on('end', async () => {
     const body = Buffer.concat(chunks);
+    if (opts.bodies && req.method === 'POST' && /\/statements$/.test(path.split('?')[0]))
+      fs.appendFileSync(opts.bodies, `${JSON.stringify({ seq: mySeq, body: body.toString('utf8') })}\n`);
     entry.bytes = size;
     entry.ids = statementIds(body, req.headers['content-type']);
     if (tooBig) {

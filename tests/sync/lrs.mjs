@@ -9,6 +9,13 @@
 // --port 0 (default) picks a free port. When /xAPI/about answers, the port is written to
 // --port-file (atomically) and "READY http://127.0.0.1:PORT/xAPI/" is printed on stdout.
 // Clients use the endpoint http://127.0.0.1:PORT/xAPI/ (statements at .../xAPI/statements).
+// Request bodies are decoded whole (lrs_body_preload.cjs): the package itself decodes them chunk by
+// chunk and stores a character split across chunks as U+FFFD. --chunked-bodies keeps that fault,
+// for the test that shows the harness's own comparison catches it.
+// --bulk-load turns off the checks and updates that scan the whole store on every write (id
+// conflicts, voiding, statement references, activity definitions): for benchmarks that load
+// hundreds of thousands of generated statements with fresh ids, none voiding or referring to
+// another. Reading is unchanged.
 // Exit status: 0 after a clean stop, 1 when the LRS could not start or died.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -37,6 +44,8 @@ try {
       'port-file': { type: 'string' },
       log: { type: 'string' },
       'timeout-ms': { type: 'string', default: '30000' },
+      'chunked-bodies': { type: 'boolean', default: false },
+      'bulk-load': { type: 'boolean', default: false },
       help: { type: 'boolean' },
     },
   }).values;
@@ -68,6 +77,7 @@ try {
   process.exit(1);
 }
 const preload = path.join(here, 'loopback_preload.cjs');
+const bodyPreload = path.join(here, 'lrs_body_preload.cjs');
 
 const logStream = opts.log ? fs.createWriteStream(opts.log, { flags: 'a' }) : null;
 function log(line) {
@@ -194,18 +204,23 @@ async function main() {
     WINSTON_CONSOLE_LEVEL: 'info',
     // If this script is killed without cleaning up, the LRS removes its work dir and exits.
     POSDRILL_REMOVE_ON_DISCONNECT: workDir,
+    POSDRILL_LRS_CHUNKED_BODIES: opts['chunked-bodies'] ? '1' : '0',
   };
+  if (opts['bulk-load']) {
+    Object.assign(env, { SERVICE_CHECK_CONFLICTS: 'false', SERVICE_CHECK_VOIDS: 'false', SERVICE_UPDATE_REFS: 'false',
+      SERVICE_UPDATE_ACTIVITIES: 'false', SERVICE_UPDATE_VOIDS: 'false', EXPRESS_BODY_PARSER_LIMIT: '50mb' });
+  }
   if (!anyAuth) {
     const authPort = await startAuthServer();
     env.LL_CLIENT_INFO_ENDPOINT = `http://127.0.0.1:${authPort}/client`;
   }
   // xapi-statements reads ./.env (dotenv); the real environment wins, this only documents it.
   fs.writeFileSync(path.join(workDir, '.env'),
-    Object.entries(env).filter(([k]) => !['PATH', 'HOME', 'POSDRILL_REMOVE_ON_DISCONNECT'].includes(k)).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    Object.entries(env).filter(([k]) => !['PATH', 'HOME', 'POSDRILL_REMOVE_ON_DISCONNECT', 'POSDRILL_LRS_CHUNKED_BODIES'].includes(k)).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   fs.mkdirSync(env.FS_LOCAL_STORAGE_DIR, { recursive: true });
 
   const out = logStream ? 'pipe' : 'inherit';
-  child = spawn(process.execPath, ['-r', preload, serverJs], {
+  child = spawn(process.execPath, ['-r', preload, '-r', bodyPreload, serverJs], {
     cwd: workDir,
     env,
     stdio: ['ignore', out === 'inherit' ? process.stderr : 'pipe', out === 'inherit' ? process.stderr : 'pipe', 'ipc'],

@@ -2,12 +2,21 @@
 //   node tests/sync/lrs_query.mjs --endpoint http://127.0.0.1:PORT/xAPI/ --auth KEY:SECRET
 //        [--agent-account HOMEPAGE,NAME] [--verb IRI] [--activity IRI] [--since ISO]
 //        [--ids-file F] [--page-size 500] [--paging until|more] [--xapi-version 1.0.3]
+//        [--compare SENT]
 // Prints one JSON object:
 //   {count, ids:[...], duplicates:[...], verbs:{iri:count}, invalid:[{id, warnings}],
-//    missing:[...] (only with --ids-file), pages, consistent_through}
+//    missing:[...] (only with --ids-file), differs:[...] (only with --compare), pages,
+//    consistent_through}
 // count/ids cover every stored statement matching the filters (voided ones are not returned by an
 // LRS); duplicates are ids (compared lowercase) stored more than once; invalid is judged with
 // npm xapi-validation. --ids-file holds a JSON array of ids or of statements, or one id per line.
+// `missing` is decided id by id (GET ?statementId= for each), not from the pages: a statement the
+// paging skipped is not missing, and one the LRS lost is never counted as found.
+// --compare SENT: what was sent (fault_stub.mjs --bodies lines {seq, body}, a JSON array of
+// statements, or one statement per line). Each statement's first sending is compared with the
+// LRS's copy (GET ?statementId=) with the properties the LRS adds left out (stored, authority,
+// version): both are written canonically (keys sorted) and must be the same bytes, so a character
+// the LRS decoded wrongly shows. differs: [{id, path, sent, stored}] (values clipped).
 // Exit 0 when the query itself worked (the caller decides what counts as a failure), 2 on errors.
 //
 // Paging. The spec says: follow `more`. xapi-statements 5.0.1 builds `more` links without URL
@@ -39,6 +48,7 @@ try {
       activity: { type: 'string' },
       since: { type: 'string' },
       'ids-file': { type: 'string' },
+      compare: { type: 'string' },
       'page-size': { type: 'string', default: '500' },
       paging: { type: 'string', default: 'until' },
       'xapi-version': { type: 'string', default: '1.0.3' },
@@ -185,8 +195,69 @@ for (const s of records) {
   if (warnings.length) invalid.push({ id: s.id ?? null, warnings });
 }
 const out = { count: records.length, ids, duplicates, verbs, invalid };
+
+// One statement by id: the LRS's copy, or null when it has none.
+async function byId(id) {
+  const url = new URL('statements', endpoint);
+  url.search = new URLSearchParams({ statementId: id }).toString();
+  let res;
+  try {
+    res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    fail(`GET ?statementId=${id}: ${e.cause ? e.cause.message || e.cause.code : e.message}`);
+  }
+  const body = await res.text();
+  if (res.status === 404) return null;
+  if (res.status !== 200) fail(`GET ?statementId=${id} answered ${res.status}: ${body.slice(0, 300)}`);
+  return JSON.parse(body);
+}
+
 if (expected !== null) {
-  out.missing = expected.filter((id) => !counts.has(id.toLowerCase()));
+  out.missing = [];
+  for (const id of expected) if ((await byId(id)) === null) out.missing.push(id);
+}
+
+// JSON with its keys sorted at every level: equal statements give equal bytes.
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+function firstDifference(a, b, where) {
+  if (canonical(a) === canonical(b)) return null;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference(a[k], b[k], `${where}.${k}`);
+      if (d) return d;
+    }
+  }
+  const clip = (x) => (x === undefined ? undefined : canonical(x).slice(0, 120));
+  return { path: where, sent: clip(a), stored: clip(b) };
+}
+
+if (opts.compare) {
+  let text;
+  try { text = fs.readFileSync(opts.compare, 'utf8'); } catch (e) { fail(`cannot read --compare: ${e.message}`); }
+  const sent = [];
+  const add = (x) => {
+    if (x && typeof x === 'object' && typeof x.body === 'string') x = JSON.parse(x.body);  // stub lines
+    for (const s of Array.isArray(x) ? x : [x]) if (s && typeof s.id === 'string') sent.push(s);
+  };
+  try { add(JSON.parse(text)); } catch (e) {
+    for (const line of text.split('\n')) if (line.trim()) add(JSON.parse(line));
+  }
+  const first = new Map();
+  for (const s of sent) if (!first.has(s.id.toLowerCase())) first.set(s.id.toLowerCase(), s);
+  out.compared = first.size;
+  out.differs = [];
+  for (const [id, s] of first) {
+    const stored = await byId(id);
+    if (stored === null) { out.differs.push({ id, path: '(missing)' }); continue; }
+    for (const k of ['stored', 'authority', 'version']) if (!(k in s)) delete stored[k];
+    const d = firstDifference(s, stored, '');
+    if (d) out.differs.push(Object.assign({ id }, d));
+  }
 }
 out.pages = pages;
 out.consistent_through = consistentThrough;

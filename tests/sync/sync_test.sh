@@ -103,7 +103,7 @@ expect "the LRS's copies are valid and unique" \
 query "$MAIN" --verb http://adlnet.gov/expapi/verbs/passed > "$work/q.json"
 expect "read back by verb: one passed" '[ "$(json "j.count" < "$work/q.json")" -eq 1 ]'
 query "$MAIN" --activity https://posdrill.invalid/xapi/scenarios/preauth_checkout_no_pan > "$work/q.json"
-expect "read back by activity: attempted + passed" '[ "$(json "j.count" < "$work/q.json")" -eq 2 ]'
+expect "read back by activity: attempted + completed + passed" '[ "$(json "j.count" < "$work/q.json")" -eq 3 ]'
 expect "status shows it delivered" '[ "$(with_lrs "$MAIN" pd sync status --json | json "j.sent")" -eq "$n" ]'
 
 # ---- 2. wrong credentials -----------------------------------------------------------------------
@@ -157,6 +157,60 @@ query "$MAIN" --ids-file "$work/ids.json" > "$work/q.json"
 expect "after the restart: nothing lost, no duplicate ids" \
   '[ "$(json "j.missing.length+j.duplicates.length" < "$work/q.json")" -eq 0 ]'
 kill "$slow_pid"; wait "$slow_pid" 2>/dev/null
+
+# ---- 4b. two senders at once: each batch is posted once ---------------------------------------------
+new_site twice 5
+play 4 "$MAIN"
+n=$(db_count)
+start_stub twice "$MAIN" --mode "slow 200"
+with_lrs "$STUB_PORT" pd sync now > "$work/now1.out" 2>&1 &
+first=$!
+with_lrs "$STUB_PORT" pd sync now > "$work/now2.out" 2>&1 &
+second=$!
+wait "$first"; rc1=$?
+wait "$second"; rc2=$?
+expect "two sync now at once: both end with the queue empty" '[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ "$(db_count "state = '\''sent'\''")" -eq "$n" ]'
+posted=$(node -e "const l=require('fs').readFileSync(process.argv[1],'utf8').split('\n').filter(Boolean).map(JSON.parse).filter(r=>r.method==='POST'); const ids=l.flatMap(r=>r.ids||[]); console.log(ids.length+' '+new Set(ids).size)" "$work/twice.jsonl")
+expect "two sync now at once: every statement posted once ($posted for $n)" '[ "$posted" = "$n $n" ]'
+kill "$twice_pid"; wait "$twice_pid" 2>/dev/null
+
+# ---- 4c. kill -9 in the middle of an attempt: the LRS still learns it was abandoned -------------------
+new_site cut
+# The best first answer: the attempt goes on after it (a critical one could end it at once).
+first=$("$bin" play reversal_debit_sms --auto best --json | json "j.steps.find(s=>s.kind==='decision').choice")
+rounds=3
+for round in $(seq "$rounds"); do
+  rm -f "$work/answers.fifo"
+  mkfifo "$work/answers.fifo"
+  # exec: $! is posdrill itself, so kill -9 cuts it off mid-attempt (not a shell around it).
+  (export POSDRILL_LRS_ENDPOINT="http://127.0.0.1:$MAIN/xAPI/" POSDRILL_LRS_KEY=kiosk1 POSDRILL_LRS_SECRET=secret1
+   exec "$bin" --data "$data" --config "$cfg" play reversal_debit_sms --operator E1 < "$work/answers.fifo" > /dev/null 2>&1) &
+  player=$!
+  exec 3> "$work/answers.fifo"
+  before=$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempt_events")
+  printf '%s\n' "$first" >&3
+  # Wait for the answer to be on record (the event, not a time), then cut the kiosk off.
+  for _ in $(seq 600); do [ "$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempt_events")" -gt "$before" ] && break; sleep 0.05; done
+  kill -9 "$player"; wait "$player" 2>/dev/null
+  exec 3>&-
+done
+# Each next command that writes recovered the attempt before it; the last one is still open.
+open_now=$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempts WHERE ended_ms = 0")
+cut_so_far=$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM outbox WHERE verb = 'abandoned'")
+expect "killed mid-attempt $rounds times: the next command recovered each earlier one ($open_now open, $cut_so_far abandoned queued)" \
+  '[ "$open_now" -eq 1 ] && [ "$cut_so_far" -eq $((rounds - 1)) ]'
+with_lrs "$MAIN" pd sync now > "$work/now.out" 2>&1
+expect "the next sync closes them as abandoned and delivers everything" '[ $? -eq 0 ] && [ "$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempts WHERE abandoned = 1")" -eq "$rounds" ]'
+expect "db check finds every attempt's closing statement" 'with_lrs "$MAIN" pd db check > /dev/null'
+sqlite3 "$data/posdrill.db" "SELECT uuid FROM attempts WHERE abandoned = 1" | sort > "$work/cut.txt"
+query "$MAIN" --verb https://w3id.org/xapi/adl/verbs/abandoned --agent-account "https://posdrill.invalid/staff,E1" > "$work/q.json"
+sqlite3 "$data/posdrill.db" "SELECT attempt_uuid FROM outbox WHERE verb = 'abandoned' AND state = 'sent'" | sort > "$work/cut_sent.txt"
+expect "the LRS holds one abandoned statement per cut-off attempt" \
+  '[ "$(json "j.count" < "$work/q.json")" -eq "$rounds" ] && cmp -s "$work/cut.txt" "$work/cut_sent.txt"'
+curl -s -u kiosk1:secret1 -H 'X-Experience-API-Version: 1.0.3' \
+  "http://127.0.0.1:$MAIN/xAPI/statements?verb=https%3A%2F%2Fw3id.org%2Fxapi%2Fadl%2Fverbs%2Fabandoned&limit=100" |
+  json "j.statements.map(s=>s.context.registration).sort().join('\n')" > "$work/lrs_registrations.txt"
+expect "their registrations are the cut-off attempts" 'cmp -s "$work/cut.txt" "$work/lrs_registrations.txt"'
 
 # ---- 5. faults a real server will not produce ------------------------------------------------------
 new_site faults
@@ -246,8 +300,114 @@ expect "409 for a different statement: set aside as a conflict" \
 expect "the rest was delivered" '[ "$(db_count "state = '\''queued'\''")" -eq 0 ]'
 kill "$conflict_pid"; wait "$conflict_pid" 2>/dev/null
 
-# ---- 6. secrets: never in the database, any output or at the LRS --------------------------------------
-if grep -rq secret1 "$work"/data-* "$work"/*.out 2>/dev/null; then fail "the LRS secret was found in a database or output"; else ok "the LRS secret is in no database or output"; fi
+# ---- 6. Chinese-heavy statements: what the LRS stored is what was sent, byte for byte --------------
+# Every scenario played in Chinese by 王小明, batches of 50 (POST bodies of tens of KB, which reach
+# the LRS in several TCP chunks), through a stub that keeps each body exactly as sent.
+new_site zh 50
+play 20 "$MAIN"
+n=$(db_count)
+rm -f "$work/zh_bodies.jsonl"
+start_stub zhbodies "$MAIN" --mode pass --bodies "$work/zh_bodies.jsonl"
+with_lrs "$STUB_PORT" pd sync now > "$work/now.out" 2>&1
+expect "Chinese-heavy: $n statements delivered" '[ $? -eq 0 ] && [ "$(db_count "state = '\''sent'\''")" -eq "$n" ]'
+han=$(node -e "const t=require('fs').readFileSync(process.argv[1],'utf8'); console.log((t.match(/[\u4e00-\u9fff]/g)||[]).length)" "$work/zh_bodies.jsonl")
+expect "the bodies sent hold Chinese text ($han characters)" '[ "$han" -gt 10000 ]'
+db_ids > "$work/ids.json"
+query "$MAIN" --ids-file "$work/ids.json" --compare "$work/zh_bodies.jsonl" > "$work/q.json"
+expect "counted by id: every statement is at the LRS" '[ "$(json "j.missing.length" < "$work/q.json")" -eq 0 ]'
+expect "byte for byte: the LRS stored all $(json "j.compared" < "$work/q.json") statements as they were sent" \
+  '[ "$(json "j.compared" < "$work/q.json")" -eq "$n" ] && [ "$(json "j.differs.length" < "$work/q.json")" -eq 0 ]'
+json "JSON.stringify(j.differs.slice(0,3))" < "$work/q.json"
+kill "$zhbodies_pid"; wait "$zhbodies_pid" 2>/dev/null
+
+# The comparison catches a harness that decodes bodies chunk by chunk (xapi-statements' own way):
+# the same bodies replayed to such an LRS, and one large Chinese statement, come back changed.
+rm -f "$work/chunked.port"
+node tests/sync/lrs.mjs --auth kiosk1:secret1 --chunked-bodies --port 0 --port-file "$work/chunked.port" --log "$work/chunked.log" &
+chunked_pid=$!
+pids+=("$chunked_pid")
+wait_file "$work/chunked.port" || fail "the chunk-decoding LRS did not start"
+CHUNKED=$(cat "$work/chunked.port")
+node -e "
+const fs = require('fs');
+const lines = fs.readFileSync(process.argv[1], 'utf8').split('\n').filter(Boolean).map(JSON.parse);
+// 1 MB of Chinese in one statement: a few dozen chunk boundaries, each inside a character with a
+// chance of two in three.
+const big = { id: '5e1f0c1a-0000-4000-8000-00000000c0de', actor: { objectType: 'Agent', account: { homePage: 'https://posdrill.invalid/staff', name: 'E1' } },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/experienced', display: { 'zh-CN': '体验' } },
+  object: { objectType: 'Activity', id: 'https://posdrill.invalid/xapi/chunks', definition: { name: { 'zh-CN': '预授权冲正密码'.repeat(50000) } } } };
+fs.writeFileSync(process.argv[2], lines.map(l => l.body).concat([JSON.stringify([big])]).join('\n') + '\n');
+" "$work/zh_bodies.jsonl" "$work/replay.txt"
+while IFS= read -r body; do
+  printf '%s' "$body" | curl -s -o /dev/null -u kiosk1:secret1 -H 'X-Experience-API-Version: 1.0.3' \
+    -H 'Content-Type: application/json' -X POST --data-binary @- "http://127.0.0.1:$CHUNKED/xAPI/statements"
+done < "$work/replay.txt"
+query "$CHUNKED" --compare "$work/replay.txt" > "$work/q.json"
+bad_copies=$(json "j.differs.length" < "$work/q.json")
+echo "     a chunk-decoding LRS changed $bad_copies of $(json "j.compared" < "$work/q.json") statements"
+expect "the comparison finds what a chunk-decoding LRS changed" \
+  '[ "$bad_copies" -ge 1 ] && json "j.differs.some(d=>d.id.endsWith(\"c0de\"))" < "$work/q.json" | grep -q true'
+kill "$chunked_pid"; wait "$chunked_pid" 2>/dev/null
+
+# ---- 7. the chain's roster from the LRS (report --from-lrs) --------------------------------------------
+# Two kiosks in two stores send to one LRS; head office, with no records of its own, reads the
+# roster of both from it and finds each person as their own kiosk counts them.
+start_lrs chain
+CHAIN=$LRS_PORT
+new_site storeA
+sed -i 's/^store_id: S01$/store_id: S-A/' "$cfg"
+mapfile -t all_ids < <("$bin" list --json | json "j.map(s=>s.id).join('\n')")
+for id in "${all_ids[@]}"; do with_lrs "$CHAIN" pd play "$id" --auto best --operator E1 > /dev/null 2>&1; done
+with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
+pd report --format json > "$work/localA.json"
+new_site storeB
+sed -i 's/^store_id: S01$/store_id: S-B/' "$cfg"
+POSDRILL_PIN=73915062 pd operators add --id E2 --name 李娜 --role trainee > /dev/null
+for id in "${all_ids[@]:0:2}"; do with_lrs "$CHAIN" pd play "$id" --auto best --operator E2 > /dev/null 2>&1; done
+with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
+pd report --format json > "$work/localB.json"
+hq() { with_lrs "$CHAIN" "$bin" --data "$work/hq" --config "$work/cfg-storeA.yaml" report --from-lrs --format json "$@"; }
+hq --stats > "$work/chain.json" 2> "$work/chain.err"
+expect "report --from-lrs: exit 0" '[ $? -eq 0 ]'
+cat "$work/chain.err"
+row() { json "JSON.stringify((j.find(r=>r.employee_id==='$1')||{}))" < "$2"; }
+same() {  # FIELD…: the chain's row for WHO equals the kiosk's own report
+  node -e "
+const [chain, local, who, ...fields] = process.argv.slice(1);
+const a = JSON.parse(require('fs').readFileSync(chain, 'utf8')).find(r => r.employee_id === who);
+const b = JSON.parse(require('fs').readFileSync(local, 'utf8')).find(r => r.employee_id === who);
+const diff = fields.filter(f => !a || !b || JSON.stringify(a[f]) !== JSON.stringify(b[f]));
+if (diff.length) { console.log('differs in ' + diff.join(', ')); process.exit(1); }
+" "$@"
+}
+expect "E1 is certified in store S-A, as kiosk A counts it" \
+  '[ "$(json "j.find(r=>r.employee_id===\"E1\" && r.store===\"S-A\").status" < "$work/chain.json")" = certified ] &&
+   same "$work/chain.json" "$work/localA.json" E1 status passed required awarded_ms expires_ms attempts last_attempt_ms'
+expect "E2 is in progress in store S-B, as kiosk B counts it" \
+  '[ "$(json "j.find(r=>r.employee_id===\"E2\").store" < "$work/chain.json")" = S-B ] &&
+   same "$work/chain.json" "$work/localB.json" E2 status passed required attempts last_attempt_ms'
+expect "the chain's rows come by store" '[ "$(json "j.map(r=>r.store).join(\",\")" < "$work/chain.json")" = "S-A,S-B" ]'
+# The per-store summary head office's kiosk console shows, kept in the same cache.
+summary() { sqlite3 "$work/hq/lrs-roster.db" "SELECT group_concat(store_id||':'||people||':'||certified||':'||in_progress, ',') FROM (SELECT * FROM store_summary ORDER BY store_id)"; }
+expect "the console's chain summary: S-A one certified, S-B one in progress" '[ "$(summary)" = "S-A:1:1:0,S-B:1:0:1" ] || { summary; false; }'
+# Incremental: one more pass in store B; the next report asks only for what is new.
+with_lrs "$CHAIN" pd play "${all_ids[2]}" --auto best --operator E2 > /dev/null 2>&1
+with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
+pd report --format json > "$work/localB.json"
+hq --stats > "$work/chain.json" 2> "$work/chain.err"
+cat "$work/chain.err"
+expect "after one more pass the chain's roster follows kiosk B" 'same "$work/chain.json" "$work/localB.json" E2 status passed attempts'
+requests=$(sed -n 's/^from-lrs: \([0-9]*\) requests.*/\1/p' "$work/chain.err")
+expect "the refresh took one page per verb ($requests requests)" '[ "$requests" -eq 2 ]'
+# The LRS down: the cached roster, said to be so, and exit 1; --offline does not ask.
+kill "$chain_pid"; wait "$chain_pid" 2>/dev/null
+hq > "$work/chain.json" 2> "$work/chain.err"
+expect "the LRS down: exit 1 with the cached roster" '[ $? -eq 1 ] && grep -q "printing the cached one" "$work/chain.err" && [ "$(json "j.length" < "$work/chain.json")" -eq 2 ]'
+hq --offline > "$work/chain.json" 2> "$work/chain.err"
+expect "--offline: the cached roster, exit 0" '[ $? -eq 0 ] && [ "$(json "j.length" < "$work/chain.json")" -eq 2 ]'
+
+# ---- 8. secrets: never in the database, any output or at the LRS --------------------------------------
+if grep -rq secret1 "$work"/data-* "$work"/*.out "$work"/zh_bodies.jsonl 2>/dev/null; then fail "the LRS secret was found in a database or output"; else ok "the LRS secret is in no database or output"; fi
 curl -s -u kiosk1:secret1 -H 'X-Experience-API-Version: 1.0.3' "http://127.0.0.1:$MAIN/xAPI/statements?limit=10000" > "$work/all.json"
 expect "the LRS dump for the card-data check is not empty" '[ "$(json "j.statements.length" < "$work/all.json")" -gt 50 ]'
 leaked=0

@@ -63,9 +63,12 @@ TEST_CASE("Backoff doubles with jitter up to the cap and obeys Retry-After", "[s
   CHECK(backoff_ms(p, 30, 0.0, std::nullopt) == 150'000);
   CHECK(backoff_ms(p, 1000, 0.5, std::nullopt) <= 300'000);  // no overflow
   CHECK(backoff_ms(p, 0, 0.0, std::nullopt) == 1'000);       // treated as the first failure
-  // The server's word wins, not shortened by jitter, but capped at an hour.
-  CHECK(backoff_ms(p, 5, 0.0, 7'000) == 7'000);
-  CHECK(backoff_ms(p, 1, 0.9, 0) == 0);
+  // The server can lengthen the wait (capped at an hour), never shorten it: "Retry-After: 0" or a
+  // date in the past leaves the backoff as it was.
+  CHECK(backoff_ms(p, 1, 0.0, 7'000) == 7'000);
+  CHECK(backoff_ms(p, 5, 0.0, 7'000) == 16'000);
+  CHECK(backoff_ms(p, 1, 0.9, 0) == backoff_ms(p, 1, 0.9, std::nullopt));
+  CHECK(backoff_ms(p, 1, 0.0, 0) == 1'000);
   CHECK(backoff_ms(p, 1, 0.0, 10'000'000) == 3'600'000);
 }
 
@@ -121,22 +124,98 @@ TEST_CASE("LRS settings are checked before anything is sent", "[sync][config]") 
   c.secret = "s";
   CHECK(check_lrs_config(c).empty());
   c.endpoint = "http://lrs.example.com/xapi/";
-  CHECK(check_lrs_config(c).size() == 1);  // Basic auth in the clear over the network
+  REQUIRE(check_lrs_config(c).size() == 1);  // Basic auth in the clear over the network
+  CHECK(check_lrs_config(c).front().field == LrsField::endpoint);
   c.endpoint = "http://127.0.0.1:8080/xAPI/";
   CHECK(check_lrs_config(c).empty());
+  // Loopback is this machine only: 127.0.0.2 is another listener, and so is a numeric disguise.
+  for (const char* other : {"http://127.0.0.2:8080/xAPI/", "http://127.1:8080/xAPI/", "http://0x7f.0.0.1:8080/",
+                            "http://[::2]:8080/", "http://localhost.example.com/"}) {
+    INFO(other);
+    c.endpoint = other;
+    CHECK_FALSE(check_lrs_config(c).empty());
+  }
   c.endpoint = "https://user:pw@lrs.example.com/";
-  CHECK_FALSE(check_lrs_config(c).empty());
+  REQUIRE_FALSE(check_lrs_config(c).empty());
+  CHECK(check_lrs_config(c).front().message.find("pw") == std::string::npos);  // never echoed
   c.endpoint = "ftp://x/";
   CHECK_FALSE(check_lrs_config(c).empty());
+  // What curl cannot parse is a config error, not a request that keeps failing.
+  for (const char* bad : {"https://lrs.example.com:99999/xapi/", "http://127.0.0.1:80x/xapi/", "http://[::1/xapi/",
+                          "https://lrs.example.com:0/", "https:///xapi/", "https://lrs example.com/",
+                          "https://lrs.example.com/xapi/?q=1", "https://lrs.example.com/#x", "https://[::1]x/"}) {
+    INFO(bad);
+    c.endpoint = bad;
+    CHECK_FALSE(check_lrs_config(c).empty());
+  }
   c.endpoint = "https://lrs.example.com/xapi/";
   c.secret.clear();
-  CHECK_FALSE(check_lrs_config(c).empty());
+  REQUIRE(check_lrs_config(c).size() == 1);
+  CHECK(check_lrs_config(c).front().field == LrsField::secret);
   c.secret = "s";
   c.version = "1.0.0";
   CHECK_FALSE(check_lrs_config(c).empty());
   c.version = "2.0.0";
   c.batch_size = 0;
   CHECK_FALSE(check_lrs_config(c).empty());
+}
+
+TEST_CASE("A short timeout alone is valid: the default connect timeout follows it", "[sync][config]") {
+  LrsConfig c;
+  c.endpoint = "https://lrs.example.com/xapi/";
+  c.key = c.secret = "k";
+  c.timeout_s = 5;
+  CHECK(check_lrs_config(c).empty());
+  CHECK(c.effective_connect_timeout_s() == 5);
+  c.timeout_s = 30;
+  CHECK(c.effective_connect_timeout_s() == LrsConfig::default_connect_timeout_s);
+  c.connect_timeout_s = 20;
+  CHECK(check_lrs_config(c).empty());
+  CHECK(c.effective_connect_timeout_s() == 20);
+  c.timeout_s = 5;  // set explicitly above the whole request: a real contradiction
+  REQUIRE(check_lrs_config(c).size() == 1);
+  CHECK(check_lrs_config(c).front().field == LrsField::connect_timeout);
+}
+
+TEST_CASE("URLs are taken apart strictly", "[sync][config]") {
+  std::string why;
+  auto u = parse_http_url("HTTPS://LRS.Example.com:8443/xAPI/statements?more=1", why);
+  REQUIRE(u);
+  CHECK(u->scheme == "https");
+  CHECK(u->host == "lrs.example.com");
+  CHECK(u->port == 8443);
+  CHECK(u->path == "/xAPI/statements?more=1");
+  u = parse_http_url("http://[::1]/x", why);
+  REQUIRE(u);
+  CHECK(u->host == "::1");
+  CHECK(u->port == 80);
+  CHECK_FALSE(parse_http_url("http://[::1/x", why));
+  CHECK(why.find("not closed") != std::string::npos);
+  CHECK_FALSE(parse_http_url("http://h:65536/", why));
+  CHECK(why.find("65536") != std::string::npos);
+  CHECK_FALSE(parse_http_url("http://h:/", why));
+  CHECK_FALSE(parse_http_url("http://256.0.0.1/", why));
+  CHECK_FALSE(parse_http_url("http://127.000.0.1/", why));
+  CHECK_FALSE(parse_http_url("http://h/\xe4\xb8\xad", why));
+}
+
+TEST_CASE("The LRS's more link is followed only on the endpoint's own server", "[sync][config]") {
+  const std::string ep = "http://127.0.0.1:8080/xAPI/";
+  std::string why;
+  CHECK(resolve_more_link(ep, "/xAPI/statements?cursor=2", why) == "http://127.0.0.1:8080/xAPI/statements?cursor=2");
+  CHECK(resolve_more_link(ep, "http://127.0.0.1:8080/xAPI/statements?c=2", why) ==
+        "http://127.0.0.1:8080/xAPI/statements?c=2");
+  for (const char* elsewhere :
+       {"http://127.0.0.2:8080/xAPI/statements", "http://127.0.0.1:8081/xAPI/statements",
+        "https://127.0.0.1:8080/xAPI/statements", "//127.0.0.2:8080/xAPI/statements", "http://evil.example/x",
+        "statements?cursor=2", "http://127.0.0.1:8080@127.0.0.2/x", "http://127.0.0.1:8080/x#y"}) {
+    INFO(elsewhere);
+    why.clear();
+    CHECK_FALSE(resolve_more_link(ep, elsewhere, why));
+    CHECK_FALSE(why.empty());
+  }
+  // A default port written out is the same server.
+  CHECK(resolve_more_link("https://lrs.example.com/xapi/", "https://lrs.example.com:443/xapi/statements?c=1", why));
 }
 
 TEST_CASE("The endpoint is shown without credentials", "[sync][config]") {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/sync/policy.h"
 #include "kiosk/sync/statements.h"
 #include "scenarios/loader.h"
 
@@ -116,8 +117,9 @@ TEST_CASE("answered carries the choice, the points and whether it was right", "[
   e.max_points = 10;
   e.mistake = true;
   e.critical = true;
-  const Json j = Json::parse(
-      answered_statement(site(), "id-2", op(), attempt_of(s), s, content().tracks, e, 1'700'000'001'000).body);
+  const Json j = Json::parse(answered_statement(site(), "id-2", op(), attempt_of(s), s, content().tracks, e,
+                                                AnswerFacts{12'340, 2, 5, true}, 1'700'000'001'000)
+                                 .body);
   CHECK(j["verb"]["id"] == xapi::verb_answered);
   CHECK(j["object"]["id"] == step_iri(site().lrs, s.id, decision->id));
   CHECK(j["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction");
@@ -130,6 +132,16 @@ TEST_CASE("answered carries the choice, the points and whether it was right", "[
   CHECK(j["result"]["score"]["scaled"] == Approx(0.3));
   CHECK(j["result"]["extensions"][extension_iri(site().lrs, "critical")] == true);
   CHECK(j["context"]["contextActivities"]["parent"][0]["id"] == scenario_iri(site().lrs, s.id));
+  // What an analyst needs: how long, with how much help, in time or not, and what was right.
+  CHECK(j["result"]["duration"] == "PT12.34S");
+  CHECK(j["result"]["extensions"][extension_iri(site().lrs, "hints-used")] == 2);
+  CHECK(j["result"]["extensions"][extension_iri(site().lrs, "hint-cost")] == 5);
+  CHECK(j["result"]["extensions"][extension_iri(site().lrs, "overtime")] == true);
+  Json right = Json::array();
+  for (const auto& ch : decision->choices)
+    if (ch.points == decision->max_points()) right.push_back(ch.id);
+  REQUIRE_FALSE(right.empty());
+  CHECK(j["object"]["definition"]["correctResponsesPattern"] == right);
 }
 
 TEST_CASE("The end of an attempt is passed failed or abandoned with score and duration", "[sync][statements]") {
@@ -151,6 +163,14 @@ TEST_CASE("The end of an attempt is passed failed or abandoned with score and du
   CHECK(j["result"]["score"]["min"] == 0);
   CHECK(j["result"]["score"]["max"] == 50);
   CHECK(j["timestamp"] == xapi_timestamp(a.ended_ms));
+  const OutboxStatement done = completed_statement(site(), "id-c", op(), a, s, content().tracks, a.ended_ms);
+  CHECK(done.verb == "completed");
+  j = Json::parse(done.body);
+  CHECK(j["verb"]["id"] == xapi::verb_completed);
+  CHECK(j["result"]["completion"] == true);
+  CHECK(j["result"]["duration"] == "PT4M12.5S");
+  CHECK_FALSE(j["result"].contains("success"));
+  CHECK(j["context"]["registration"] == a.uuid);
 
   a.passed = false;
   a.score = 0.4;
@@ -177,13 +197,18 @@ TEST_CASE("A certification is passed with the track as the object", "[sync][stat
   award.awarded_ms = 1'700'000'000'000;
   award.expires_ms = award.awarded_ms + 180LL * 86'400'000;
   award.basis = {"u1", "u2"};
-  const OutboxStatement st = certification_statement(site(), "id-6", op(), award, t, award.awarded_ms);
+  AttemptRow earning = attempt_of(content().scenarios.front());
+  earning.lang = Lang::zh;
+  const OutboxStatement st = certification_statement(site(), "id-6", op(), award, t, &earning, award.awarded_ms);
   CHECK(st.verb == "certified");
+  CHECK(st.attempt_uuid == earning.uuid);
   const Json j = Json::parse(st.body);
   CHECK(j["verb"]["id"] == xapi::verb_passed);
   CHECK(j["object"]["id"] == track_iri(site().lrs, t.id));
   CHECK(j["result"]["extensions"][extension_iri(site().lrs, "basis")] == Json::array({"u1", "u2"}));
   CHECK(j["context"]["extensions"][extension_iri(site().lrs, "kiosk-id")] == "kiosk-7");
+  CHECK(j["context"]["registration"] == earning.uuid);
+  CHECK(j["context"]["language"] == "zh-CN");
 }
 
 TEST_CASE("Certifications are read back from an LRS answer", "[sync][statements]") {
@@ -193,7 +218,7 @@ TEST_CASE("Certifications are read back from an LRS answer", "[sync][statements]
   award.operator_id = "1001";
   award.track_id = t.id;
   award.awarded_ms = 1'700'000'000'000;
-  const Json mine = Json::parse(certification_statement(site(), "id-7", op(), award, t, 0).body);
+  const Json mine = Json::parse(certification_statement(site(), "id-7", op(), award, t, nullptr, 0).body);
   Json not_mine = mine;
   not_mine["id"] = "id-8";
   not_mine["actor"]["account"]["name"] = "2002";
@@ -217,4 +242,43 @@ TEST_CASE("Certifications are read back from an LRS answer", "[sync][statements]
   CHECK_FALSE(parse_remote_awards(c, "1001", "<html/>", out, more, error));
   CHECK_FALSE(error.empty());
   CHECK_FALSE(parse_remote_awards(c, "1001", R"({"statements":{}})", out, more, error));
+}
+
+TEST_CASE("A batch gives each context activity's definition once", "[sync][statements][batch]") {
+  const Scenario& s = content().scenarios.front();
+  const AttemptRow a = attempt_of(s);
+  const Step* decision = nullptr;
+  for (const auto& step : s.steps)
+    if (step.kind == StepKind::decision && !decision) decision = &step;
+  REQUIRE(decision);
+  AttemptEventRow e;
+  e.attempt_uuid = a.uuid;
+  e.seq = 1;
+  e.step_id = decision->id;
+  e.choice_id = decision->choices.front().id;
+  const std::vector<OutboxStatement> sts = {
+      attempted_statement(site(), "b-1", op(), a, s, content().tracks, a.started_ms),
+      answered_statement(site(), "b-2", op(), a, s, content().tracks, e, AnswerFacts{}, a.started_ms + 1),
+      answered_statement(site(), "b-3", op(), a, s, content().tracks, e, AnswerFacts{}, a.started_ms + 2)};
+  std::vector<std::string_view> bodies;
+  for (const auto& st : sts) bodies.push_back(st.body);
+  std::size_t saved = 0;
+  const Json batch = Json::parse(batch_body(bodies, &saved));
+  REQUIRE(batch.size() == 3);
+  CHECK(saved > 0);
+  // The first keeps everything (its bytes as stored); the others name the track and the parent
+  // scenario without repeating their definitions, and lose nothing else.
+  CHECK(batch[0].dump() == Json::parse(sts[0].body).dump());
+  CHECK(batch[0]["context"]["contextActivities"]["grouping"][0].contains("definition"));
+  for (int i : {1, 2}) {
+    const Json& lean = batch[std::size_t(i)];
+    CHECK(lean["context"]["contextActivities"]["grouping"][0]["id"] ==
+          track_iri(site().lrs, content().tracks.front().id));
+    CHECK_FALSE(lean["context"]["contextActivities"]["grouping"][0].contains("definition"));
+    CHECK_FALSE(lean["context"]["contextActivities"]["parent"][0].contains("definition"));
+    CHECK(lean["object"].contains("definition"));                  // the statement's own object keeps it
+    CHECK(same_statement(sts[std::size_t(i)].body, lean.dump()));  // the same statement to the LRS
+  }
+  // One statement alone is sent as stored.
+  CHECK(batch_body({sts[1].body}) == "[" + sts[1].body + "]");
 }

@@ -1,0 +1,148 @@
+// A damaged file fails loudly: reads return their error and no rows (never a partial list), a
+// writing open refuses it before writing anything, and a store that met damage writes nothing
+// more. Read-only opens work without write access and never write. Schema versions posdrill
+// never writes (-1) are refused.
+
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "store_test_util.h"
+
+using namespace posdrill;
+using namespace posdrill::store_test;
+
+namespace {
+
+// A file with two operators and enough attempts that the attempts table spans many pages, closed
+// (so the WAL is merged into it).
+void fill(const std::filesystem::path& db) {
+  auto store = open_ok(db);
+  REQUIRE(store->add_operator(make_operator("D1"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("D2"), "27183946"));
+  for (int i = 0; i < 300; ++i) {
+    AttemptRow a = make_attempt(i % 2 ? "D1" : "D2", "preauth_checkout_no_pan", 1'000'000 + i * 1000);
+    REQUIRE(store->add_closed_attempt(closed(a, a.started_ms + 500, 0.9, true), {}));
+  }
+}
+
+// Overwrites page `page` (1-based) of the file with zeros, as a failing disk might.
+void zero_page(const std::filesystem::path& db, int64_t page) {
+  std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+  REQUIRE(f);
+  f.seekp((page - 1) * 4096);
+  const std::string zeros(4096, '\0');
+  f.write(zeros.data(), std::streamsize(zeros.size()));
+  REQUIRE(f.good());
+}
+
+// A leaf page in the middle of the attempts table (SQLite's dbstat table lists the pages): damage
+// a whole-table read meets part-way, after rows it could already have returned.
+int64_t an_attempts_leaf(const std::filesystem::path& db) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw,
+                             "SELECT pageno FROM dbstat WHERE name = 'attempts' AND pagetype = 'leaf' ORDER BY path",
+                             -1, &s, nullptr) == SQLITE_OK);
+  std::vector<int64_t> leaves;
+  while (sqlite3_step(s) == SQLITE_ROW) leaves.push_back(sqlite3_column_int64(s, 0));
+  sqlite3_finalize(s);
+  sqlite3_close(raw);
+  REQUIRE(leaves.size() >= 3);
+  return leaves[leaves.size() / 2];
+}
+
+}  // namespace
+
+TEST_CASE("A damaged page: reads fail whole, nothing writes into the file", "[store][damage]") {
+  TempDir dir;
+  fill(dir.db());
+  zero_page(dir.db(), an_attempts_leaf(dir.db()));
+  const std::string before = read_bytes(dir.db());
+
+  // Writing opens refuse it and name the file and the problem.
+  StoreStatus st;
+  CHECK_FALSE(SqliteStore::open(dir.db(), st, 1000));
+  CHECK(st.code == StoreError::corrupt);
+  CHECK(st.message.find(dir.db().string()) != std::string::npos);
+  CHECK(st.message.find("damaged") != std::string::npos);
+  CHECK(read_bytes(dir.db()) == before);
+
+  // Read-only: what can be read is read, what cannot says so.
+  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  REQUIRE(store);
+  const StoreList<OperatorRecord> ops = store->operators();
+  CHECK(ops.ok());
+  CHECK(ops.size() == 2);
+  CHECK(store->damage());
+  const StoreList<AttemptRow> attempts = store->attempts();
+  CHECK_FALSE(attempts.ok());
+  CHECK(attempts.empty());  // never the rows before the damaged page
+  CHECK(attempts.status.code == StoreError::corrupt);
+  CHECK(attempts.status.message.find(dir.db().string()) != std::string::npos);
+  CHECK_FALSE(store->attempts("D1").ok());
+  CHECK_FALSE(store->scenario_stats().ok());
+  // Once met, the damage refuses every write with its own words (not "read-only").
+  CHECK_FALSE(store->damage());
+  const StoreStatus w = store->add_operator(make_operator("D3"), "27183946");
+  CHECK(w.code == StoreError::corrupt);
+  CHECK_FALSE(store->check().empty());
+  store.reset();
+  CHECK(read_bytes(dir.db()) == before);
+}
+
+TEST_CASE("A read-only open writes nothing and refuses writes", "[store][readonly]") {
+  TempDir dir;
+  fill(dir.db());
+  std::filesystem::remove(dir.db().string() + "-lock");
+  const std::string before = read_bytes(dir.db());
+  StoreStatus st;
+  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  REQUIRE(store);
+  CHECK(store->read_only());
+  CHECK(store->attempts().size() == 300);
+  CHECK(store->attempts().ok());
+  const StoreStatus w = store->set_setting("x", "y");
+  CHECK_FALSE(w);
+  CHECK(w.message.find("read-only") != std::string::npos);
+  CHECK(store->damage());  // a refused write is not damage
+  store.reset();
+  CHECK(read_bytes(dir.db()) == before);
+  CHECK_FALSE(std::filesystem::exists(dir.db().string() + "-lock"));  // not even the liveness lock
+
+  // A file that is not there is not created.
+  CHECK_FALSE(SqliteStore::open(dir.path() / "none.db", st, 1000, OpenMode::read_only));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "none.db"));
+}
+
+TEST_CASE("An attempt left open by a crash reads as open from a read-only copy", "[store][readonly]") {
+  TempDir dir;
+  {
+    auto store = open_ok(dir.db());
+    REQUIRE(store->add_operator(make_operator("R1"), "27183946"));
+    REQUIRE(store->begin_attempt(make_attempt("R1", "preauth_checkout_no_pan", 5'000)));
+  }
+  StoreStatus st;
+  auto store = SqliteStore::open(dir.db(), st, 9'000, OpenMode::read_only);
+  REQUIRE(store);
+  CHECK(store->recovered_attempts() == 0);  // recovery is a write: not here
+  const auto attempts = store->attempts("R1");
+  REQUIRE(attempts.size() == 1);
+  CHECK(attempts.front().ended_ms == 0);
+}
+
+TEST_CASE("Schema versions posdrill never writes are refused", "[store][migrations]") {
+  TempDir dir;
+  { open_ok(dir.db()); }
+  exec_sql(dir.db(), "PRAGMA user_version = -1");
+  const std::string before = read_bytes(dir.db());
+  for (OpenMode mode : {OpenMode::write, OpenMode::read_only}) {
+    StoreStatus st;
+    CHECK_FALSE(SqliteStore::open(dir.db(), st, 1000, mode));
+    CHECK(st.code == StoreError::corrupt);
+    CHECK(st.message.find("schema version -1") != std::string::npos);
+  }
+  CHECK(read_bytes(dir.db()) == before);
+}
