@@ -34,13 +34,14 @@ lint: build
 ROSTER_STORES ?= 500
 bench: deps
 	cmake --preset bench
-	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_twin bench_codec bench_loopback bench_host_soak bench_interop_codec bench_store bench_sync
+	cmake --build --preset bench -j $(JOBS) --target bench_scenarios bench_twin bench_codec bench_loopback bench_host_soak bench_interop_codec bench_store bench_sync bench_atlas
 	build/bench/bench/bench_scenarios
 	build/bench/bench/bench_twin
 	build/bench/bench/bench_codec
 	build/bench/bench/bench_loopback
 	build/bench/bench/bench_host_soak
 	build/bench/bench/bench_store
+	build/bench/bench/bench_atlas
 	cmake --preset release && cmake --build --preset release -j $(JOBS) --target posdrill
 	bench/kiosk_startup.sh build/release/posdrill 5
 	@tools/npm-deps.sh .

@@ -47,6 +47,7 @@ void Updater::end_on_spare() {
 void Updater::sign_out() {
   close_attempt();
   st.still_there = false;
+  st.confirming.reset();
   st.session.reset();
   st.console = ConsoleState{};
   st.pin_entry = PinEntry{};
@@ -228,17 +229,37 @@ const std::vector<TerminalOp>& twin_menu_ops() {
 
 const std::vector<std::string>& play_string_keys() {
   static const std::vector<std::string> keys = {
-      "runner.terminal",   "runner.menu",        "runner.menu_idle",  "runner.receipts",     "runner.no_receipts",
-      "runner.history",    "runner.customer",    "runner.situation",  "runner.phone",        "runner.no_sms",
-      "runner.prompt",     "runner.hint",        "runner.hints_left", "runner.no_hints",     "runner.timer",
-      "runner.no_limit",   "runner.overtime",    "runner.continue",   "runner.finish",       "runner.give_up",
-      "runner.task",       "runner.back",        "feedback.title",    "feedback.points",     "feedback.critical",
-      "feedback.continue", "feedback.hint_cost", "debrief.title",     "debrief.score",       "debrief.passed",
-      "debrief.failed",    "debrief.pass_mark",  "debrief.mistakes",  "debrief.no_mistakes", "debrief.critical",
-      "debrief.rules",     "debrief.retry",      "debrief.back",      "debrief.points",      "debrief.gave_up",
-      "twin.keypad",       "twin.keypad_idle",   "twin.enter",        "twin.cancel",         "twin.clear",
-      "twin.menu",         "twin.card",          "twin.pin",          "twin.printer",        "twin.tear",
-      "twin.supervisor",
+      "runner.terminal",    "runner.menu",
+      "runner.menu_idle",   "runner.receipts",
+      "runner.no_receipts", "runner.history",
+      "runner.customer",    "runner.situation",
+      "runner.phone",       "runner.no_sms",
+      "runner.prompt",      "runner.hint",
+      "runner.hints_left",  "runner.no_hints",
+      "runner.timer",       "runner.no_limit",
+      "runner.overtime",    "runner.continue",
+      "runner.finish",      "runner.give_up",
+      "runner.task",        "runner.back",
+      "feedback.title",     "feedback.points",
+      "feedback.critical",  "feedback.continue",
+      "feedback.hint_cost", "debrief.title",
+      "debrief.score",      "debrief.passed",
+      "debrief.failed",     "debrief.pass_mark",
+      "debrief.mistakes",   "debrief.no_mistakes",
+      "debrief.critical",   "debrief.rules",
+      "debrief.retry",      "debrief.back",
+      "debrief.points",     "debrief.gave_up",
+      "twin.keypad",        "twin.keypad_idle",
+      "twin.enter",         "twin.cancel",
+      "twin.clear",         "twin.menu",
+      "twin.card",          "twin.pin",
+      "twin.printer",       "twin.tear",
+      "twin.supervisor",    "answer.right",
+      "answer.partly",      "answer.wrong",
+      "answer.critical",    "answer.score",
+      "answer.hint_detail", "answer.best",
+      "runner.progress",    "debrief.answers_right",
+      "debrief.hint_loss",  "debrief.overtime_loss",
   };
   return keys;
 }
@@ -338,7 +359,7 @@ std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::
   std::vector<uint32_t> cps = collect_glyphs(strings, scenarios);
   const auto add = [&cps](const std::string& s) {
     for (uint32_t cp : decode_utf8(s))
-      if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F)) cps.push_back(cp);
+      if (drawable_code_point(cp)) cps.push_back(cp);
   };
   for (const Scenario& sc : scenarios)
     for (const std::string& s : terminal_visible_texts(sc)) add(s);
@@ -346,6 +367,38 @@ std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::
   std::sort(cps.begin(), cps.end());
   cps.erase(std::unique(cps.begin(), cps.end()), cps.end());
   return cps;
+}
+
+std::vector<std::string_view> state_visible_texts(const AppState& st) {
+  std::vector<std::string_view> out;
+  const auto add_op = [&out](const OperatorRecord& op) {
+    out.emplace_back(op.employee_id);
+    out.emplace_back(op.name);
+    out.emplace_back(op.store_id);
+  };
+  const auto add_remote = [&out](const RemoteAwardRow& r) {
+    out.emplace_back(r.kiosk_id);
+    out.emplace_back(r.store_id);
+  };
+  out.emplace_back(st.pin_entry.employee_id);
+  if (st.session) {
+    add_op(st.session->op);
+    for (const RemoteAwardRow& r : st.session->remote_awards) add_remote(r);
+  }
+  add_op(st.console.manager);
+  for (const OperatorRecord& op : st.console.operators) add_op(op);
+  for (const RemoteAwardRow& r : st.console.remote_awards) add_remote(r);
+  for (const SetAsideStatement& s : st.console.set_aside) out.emplace_back(s.reason);
+  out.emplace_back(st.console.notice_detail);
+  for (const auto& [key, value] : st.kiosk_facts) {
+    out.emplace_back(key);
+    out.emplace_back(value);
+  }
+  out.emplace_back(st.sync.problem_detail);
+  out.emplace_back(st.spare.detail);
+  out.emplace_back(st.spare.address);
+  out.emplace_back(st.spare.proxy_problem);
+  return out;
 }
 
 }  // namespace posdrill

@@ -86,12 +86,12 @@ struct Attempt {
   // as SendToSpareTerminal effects and come back as SpareTerminalAnswered; the emulated port
   // above is then unused but for the story's history slips.
   bool on_spare = false;
-  uint64_t serial = 0;                   // names the attempt to the link thread; stale answers are dropped
-  std::optional<TerminalRequest> sent;   // waiting for the terminal (the trainee is at the device)
-  std::optional<int64_t> story_amount;   // the amount the story asked for (sent's may be a test amount)
-  int online_sent = 0;                   // online requests sent so far (the outcome numbering)
+  uint64_t serial = 0;                          // names the attempt to the link thread; stale answers are dropped
+  std::optional<TerminalRequest> sent;          // waiting for the terminal (the trainee is at the device)
+  std::optional<int64_t> story_amount;          // the amount the story asked for (sent's may be a test amount)
+  int online_sent = 0;                          // online requests sent so far (the outcome numbering)
   std::map<TerminalOp, int> online_sent_by_op;  // the same per operation (RealOutcome::op)
-  std::optional<TerminalRecord> answer;  // the terminal's last answer, for the panel
+  std::optional<TerminalRecord> answer;         // the terminal's last answer, for the panel
 };
 
 // ---- Records the kiosk holds while someone is signed in -------------------------------------
@@ -280,6 +280,17 @@ struct OpenConsole {};  // a signed-in manager's button on the home screen
 struct CloseConsole {};
 struct CancelGate {};
 struct ExitKiosk {};
+// Costly taps ask first: the screens send AskToConfirm, the panel's answer is ConfirmAnswer.
+enum class ConfirmKind {
+  leave_drill,  // BackToCatalog while an attempt is unfinished (it would be kept as abandoned)
+  exit_kiosk,   // ExitKiosk from the console
+};
+struct AskToConfirm {
+  ConfirmKind kind = ConfirmKind::leave_drill;
+};
+struct ConfirmAnswer {
+  bool yes = false;
+};
 struct SetConsoleTab {
   ConsoleTab tab = ConsoleTab::roster;
 };
@@ -352,13 +363,14 @@ struct SetAsideLoaded {
 };
 
 using Action =
-    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, TwinKey, TwinCard, TwinPinPad, TwinSupervisor, TearOffSlip, GiveUp,
-                 Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere, Tick, KeypadKey,
-                 FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog, CornerTap,
-                 OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded, SelectOperator,
-                 SelectAttempt, ReplayLoaded, AddOperator, ResetOperatorPin, SetOperatorActive, ExportRoster,
-                 ConsoleNotice, AdminPresence, SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow, RetryStatement,
-                 VoidStatement, SetAsideLoaded, SetPracticeDevice, SpareTerminalAnswered, SpareTerminalStatus>;
+    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, TwinKey, TwinCard, TwinPinPad, TwinSupervisor,
+                 TearOffSlip, GiveUp, Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere,
+                 Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog,
+                 CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded,
+                 SelectOperator, SelectAttempt, ReplayLoaded, AddOperator, ResetOperatorPin, SetOperatorActive,
+                 ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow,
+                 RetryStatement, VoidStatement, SetAsideLoaded, SetPracticeDevice, SpareTerminalAnswered,
+                 SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
@@ -484,6 +496,8 @@ struct AppState {
   int64_t still_there_ms = default_still_there_ms;
   int64_t last_input_ms = 0;
   bool still_there = false;  // the prompt is showing
+  // A costly tap waiting for "yes" on the confirmation panel (nothing else acts meanwhile).
+  std::optional<ConfirmKind> confirming;
   int64_t still_there_since_ms = 0;
 
   // Who is here. With require_sign_in false (a bare AppState, the early tests) scenarios can be
@@ -573,5 +587,11 @@ std::vector<std::string> terminal_visible_texts(const Scenario& scenario);
 // `extra_texts` (what the records hold that screens show, such as operator names).
 std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios,
                                            const std::vector<std::string>& extra_texts = {});
+
+// Every text of `state` that came from the records, the network or a keyboard rather than the
+// content (names, store and kiosk names from the LRS, problem details, the facts of the console):
+// the platform passes them through its GlyphSet after each action, so a name stored a moment ago
+// renders at once. Views into `state`.
+std::vector<std::string_view> state_visible_texts(const AppState& state);
 
 }  // namespace posdrill

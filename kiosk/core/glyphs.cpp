@@ -11,14 +11,14 @@ namespace posdrill {
 
 namespace {
 
-bool drawable(uint32_t cp) { return cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F); }
-
 void add_text(std::vector<std::string_view>& out, const Text& t) {
   if (!t.zh.empty()) out.emplace_back(t.zh);
   if (!t.en.empty()) out.emplace_back(t.en);
 }
 
 }  // namespace
+
+bool drawable_code_point(uint32_t cp) { return cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F); }
 
 std::size_t decode_utf8_at(std::string_view s, std::size_t i, uint32_t& cp) {
   if (i >= s.size()) return 0;
@@ -122,7 +122,7 @@ std::vector<uint32_t> collect_glyphs(const UiStrings& strings, const std::vector
   for (uint32_t cp = 0x20; cp < 0x7F; ++cp) seen[cp] = true;
   auto add = [&seen](std::string_view s) {
     for (uint32_t cp : decode_utf8(s))
-      if (drawable(cp)) seen[cp] = true;
+      if (drawable_code_point(cp)) seen[cp] = true;
   };
   for (std::string_view s : fixed_visible_texts(strings)) add(s);
   for (const Scenario& sc : scenarios)
@@ -131,6 +131,31 @@ std::vector<uint32_t> collect_glyphs(const UiStrings& strings, const std::vector
   for (uint32_t cp = 0; cp < seen.size(); ++cp)
     if (seen[cp]) out.push_back(cp);
   return out;
+}
+
+GlyphSet::GlyphSet(std::vector<uint32_t> code_points) : sorted_(std::move(code_points)) {
+  std::sort(sorted_.begin(), sorted_.end());
+  sorted_.erase(std::unique(sorted_.begin(), sorted_.end()), sorted_.end());
+}
+
+std::size_t GlyphSet::add(std::string_view text) {
+  std::size_t added = 0;
+  for (uint32_t cp : decode_utf8(text)) {
+    if (!drawable_code_point(cp)) continue;
+    const auto at = std::lower_bound(sorted_.begin(), sorted_.end(), cp);
+    if (at != sorted_.end() && *at == cp) continue;
+    sorted_.insert(at, cp);  // a name brings a handful: inserting in place beats re-sorting
+    ++added;
+  }
+  return added;
+}
+
+bool GlyphSet::contains(uint32_t cp) const { return std::binary_search(sorted_.begin(), sorted_.end(), cp); }
+
+bool GlyphSet::covers(std::string_view text) const {
+  for (uint32_t cp : decode_utf8(text))
+    if (drawable_code_point(cp) && !contains(cp)) return false;
+  return true;
 }
 
 }  // namespace posdrill

@@ -30,11 +30,10 @@ bool is_manager(Role role) { return role == Role::manager || role == Role::admin
 FieldError check_employee_id(std::string_view id) {
   if (id.empty()) return FieldError::id_empty;
   if (id.size() > 32) return FieldError::id_too_long;
-  for (char c : id) {
-    bool ok =
-        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok) return FieldError::id_bad_chars;
-  }
+  // Digits only: the sign-in numpad has nothing else, and an id it cannot key is an account
+  // nobody can reach by touch.
+  for (char c : id)
+    if (c < '0' || c > '9') return FieldError::id_bad_chars;
   return FieldError::none;
 }
 
@@ -133,11 +132,11 @@ std::string_view field_error_en(FieldError e) {
     case FieldError::none:
       return "The value is valid.";
     case FieldError::id_empty:
-      return "The employee id is empty; enter 1 to 32 characters.";
+      return "The employee id is empty; enter 1 to 32 digits.";
     case FieldError::id_too_long:
-      return "The employee id is longer than 32 characters.";
+      return "The employee id is longer than 32 digits.";
     case FieldError::id_bad_chars:
-      return "The employee id may only contain letters A-Z and a-z, digits, '.', '_' and '-'.";
+      return "The employee id may only contain the digits 0-9 (the sign-in numpad has nothing else).";
     case FieldError::name_empty:
       return "The name is empty; enter 1 to 64 characters.";
     case FieldError::name_too_long:

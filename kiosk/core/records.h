@@ -42,7 +42,7 @@ enum class FieldError {
   none,
   id_empty,
   id_too_long,   // more than 32 characters
-  id_bad_chars,  // only A-Z a-z 0-9 . _ -
+  id_bad_chars,  // only 0-9
   name_empty,
   name_too_long,  // more than 64 characters
   name_control,   // control characters or invalid UTF-8
@@ -65,7 +65,7 @@ enum class PinOutcome {
   ok,
   wrong,             // wrong PIN; tries_left says how many remain before the lock
   locked,            // too many wrong PINs; locked_until_ms says when it opens (PIN not checked)
-  unknown_operator,  // no such employee id; screens say the same as for `wrong`
+  unknown_operator,  // the store could not check (or count) the try; screens say the same as for `wrong`
   inactive,          // deactivated
 };
 struct PinCheck {

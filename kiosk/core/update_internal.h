@@ -65,6 +65,8 @@ struct Updater {
   void operator()(const OpenConsole&);
   void operator()(const UserInput&);
   void operator()(const StillHere&);
+  void operator()(const AskToConfirm& a);
+  void operator()(const ConfirmAnswer& a);
   void operator()(const Tick&);
   void operator()(const SetLang& a);
 

@@ -25,10 +25,9 @@ void Updater::operator()(const KeypadKey& k) {
   switch (k.kind) {
     case KeypadKey::Kind::character: {
       const char c = k.ch;
-      const bool digit = c >= '0' && c <= '9';
-      const bool id_char =
-          digit || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' || c == '_' || c == '-';
-      if (e.on_pin ? !digit : !id_char) return fx.push_back(ignored("character not allowed in this field"));
+      // Both fields are digits only: employee ids are (check_employee_id), so a keyboard can type
+      // nothing the numpad could not.
+      if (c < '0' || c > '9') return fx.push_back(ignored("character not allowed in this field"));
       if (field.size() >= (e.on_pin ? max_pin_chars : max_employee_id_chars))
         return fx.push_back(ignored("field full"));
       field.push_back(c);
@@ -219,6 +218,27 @@ void Updater::operator()(const StillHere&) {
   if (!st.still_there) return fx.push_back(ignored("still here without the prompt"));
   st.still_there = false;
   st.last_input_ms = now();
+}
+
+void Updater::operator()(const AskToConfirm& a) {
+  if (st.still_there || st.confirming) return fx.push_back(ignored("a question is already showing"));
+  if (a.kind == ConfirmKind::leave_drill) {
+    // Nothing to lose once the attempt has ended (the debrief): leave at once.
+    const bool unfinished = st.attempt && !st.attempt->runner.finished();
+    if (!unfinished) return (*this)(BackToCatalog{});
+  } else if (st.screen != ScreenId::console) {
+    return fx.push_back(ignored("exit outside the console"));
+  }
+  st.confirming = a.kind;
+}
+
+void Updater::operator()(const ConfirmAnswer& a) {
+  if (!st.confirming) return fx.push_back(ignored("an answer with no question"));
+  const ConfirmKind kind = *st.confirming;
+  st.confirming.reset();
+  if (!a.yes) return;
+  if (kind == ConfirmKind::leave_drill) return (*this)(BackToCatalog{});
+  (*this)(ExitKiosk{});
 }
 
 void Updater::operator()(const Tick&) {

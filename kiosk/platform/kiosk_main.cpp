@@ -3,7 +3,7 @@
 //
 // [SECTION] Helpers: timing, stderr, bounded file reading
 // [SECTION] Content and strings
-// [SECTION] Font: choosing a file FreeType can open and that has our glyphs
+// [SECTION] Start-up work off the main thread (the font file and its probe: fonts.h)
 // [SECTION] GL: the few entry points used here, and the screenshot
 // [SECTION] Platform: SDL + GL + ImGui set-up and tear-down
 // [SECTION] UI script: --ui-script FILE
@@ -16,8 +16,6 @@
 
 #include <SDL.h>
 #include <SDL_opengl.h>
-#include <ft2build.h>
-#include FT_FREETYPE_H
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
@@ -42,6 +40,7 @@
 #include "kiosk/core/strings.h"
 #include "kiosk/net/sync_worker.h"
 #include "kiosk/nexo/spare_terminal_link.h"
+#include "kiosk/platform/fonts.h"
 #include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/attract_screen.h"
@@ -68,30 +67,6 @@ double ms_since(Chrono::time_point t0) { return std::chrono::duration<double, st
 
 void log_line(const std::string& s) { std::fprintf(stderr, "posdrill kiosk: %s\n", s.c_str()); }
 
-// Font files are large (Noto CJK is ~19 MB); anything past this bound is not a font we know.
-constexpr std::size_t max_font_bytes = 64u << 20;
-
-bool read_binary_file(const std::filesystem::path& path, std::size_t max_bytes, std::vector<unsigned char>& out,
-                      std::string& error) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    error = ec.message();
-    return false;
-  }
-  if (size == 0 || size > max_bytes) {
-    error = "unexpected size " + std::to_string(size) + " bytes";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  out.resize(static_cast<std::size_t>(size));
-  if (!in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()))) {
-    error = "read failed";
-    return false;
-  }
-  return true;
-}
-
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Content and strings
 // ---------------------------------------------------------------------------------------------
@@ -116,75 +91,8 @@ LoadedContent load_everything(const std::filesystem::path& content_dir) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// [SECTION] Font
+// [SECTION] Start-up work off the main thread (the font file and its probe: fonts.h)
 // ---------------------------------------------------------------------------------------------
-
-struct FontCandidate {
-  const char* path;
-  int face;  // index inside a TTC collection
-};
-
-// Noto Sans CJK's collection holds JP, KR, SC, TC, HK faces in that order: index 2 draws the
-// Simplified Chinese forms (index 0 would draw Japanese forms of shared characters).
-constexpr FontCandidate font_candidates[] = {
-    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2},
-    {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0},
-};
-
-struct ChosenFont {
-  std::string path;
-  int face = 0;
-  std::string family;
-  float line_per_em = 1.0f;  // (ascender - descender) / units per em: ImGui sizes fonts by it
-  std::vector<unsigned char> bytes;
-  std::size_t missing = 0;  // code points of the glyph set the face lacks
-};
-
-// Opens `face` with FreeType (the builder the atlas uses) and counts the glyphs it lacks.
-bool probe_font(const std::vector<unsigned char>& bytes, int face, const std::vector<uint32_t>& code_points,
-                ChosenFont& out, std::string& error) {
-  FT_Library lib = nullptr;
-  if (FT_Init_FreeType(&lib) != 0) {
-    error = "FreeType did not initialize";
-    return false;
-  }
-  FT_Face f = nullptr;
-  const FT_Error err = FT_New_Memory_Face(lib, bytes.data(), static_cast<FT_Long>(bytes.size()), face, &f);
-  bool ok = err == 0;
-  if (!ok) {
-    error = "FreeType cannot open face " + std::to_string(face) + " (error " + std::to_string(err) + ")";
-  } else {
-    out.family = f->family_name ? f->family_name : "";
-    if (f->units_per_EM > 0)
-      out.line_per_em = static_cast<float>(f->ascender - f->descender) / static_cast<float>(f->units_per_EM);
-    out.missing = 0;
-    for (uint32_t cp : code_points)
-      if (cp <= IM_UNICODE_CODEPOINT_MAX && FT_Get_Char_Index(f, cp) == 0) ++out.missing;
-    FT_Done_Face(f);
-  }
-  FT_Done_FreeType(lib);
-  return ok;
-}
-
-// The first candidate that opens and covers every glyph; otherwise the one missing the fewest.
-std::optional<ChosenFont> choose_font(const std::vector<uint32_t>& code_points) {
-  std::optional<ChosenFont> best;
-  for (const FontCandidate& c : font_candidates) {
-    ChosenFont f;
-    f.path = c.path;
-    f.face = c.face;
-    std::string error;
-    if (!read_binary_file(c.path, max_font_bytes, f.bytes, error) ||
-        !probe_font(f.bytes, c.face, code_points, f, error)) {
-      log_line("font " + f.path + " unusable: " + error);
-      continue;
-    }
-    if (f.missing > 0) log_line("font " + f.path + " lacks " + std::to_string(f.missing) + " glyphs the texts use");
-    if (!best || f.missing < best->missing) best = std::move(f);
-    if (best->missing == 0) break;
-  }
-  return best;
-}
 
 // Everything start-up needs that is not SDL: runs on a worker thread (see run_kiosk).
 struct Prepared {
@@ -216,7 +124,7 @@ Prepared prepare(const std::filesystem::path& content_dir, std::vector<std::stri
   p.code_points = collect_kiosk_glyphs(p.loaded.strings, p.loaded.content.scenarios, extra_texts);
   p.glyphs_ms = ms_since(t);
   t = Chrono::now();
-  p.font = choose_font(p.code_points);
+  p.font = choose_font(p.code_points, log_line);
   p.font_ms = ms_since(t);
   return p;
 }
@@ -407,6 +315,11 @@ class ScriptPlayer {
  public:
   ScriptPlayer(std::string path, std::vector<ScriptLine> lines) : path_(std::move(path)), lines_(std::move(lines)) {}
   bool done() const { return at_ >= lines_.size(); }
+  // The text the current `type` line is about to type ("" otherwise), so its glyphs are ready.
+  std::string_view typing() const {
+    return !done() && lines_[at_].kind == ScriptLine::Kind::type && phase_ == 0 ? std::string_view(lines_[at_].id)
+                                                                                : std::string_view();
+  }
   bool failed() const { return !error_.empty(); }
   const std::string& error() const { return error_; }
 
@@ -425,12 +338,27 @@ class ScriptPlayer {
     }
     const auto it = rects.find(l.id);
     if (phase_ == 0) {  // look for the widget, then hover it
-      if (it == rects.end() || !it->second.enabled) {
+      if (it == rects.end() || !it->second.enabled || !it->second.any_visible()) {
         if (++searching_ > script_find_frames)
           error_ = path_ + ":" + std::to_string(l.line) + ": no enabled widget `" + l.id + "` on screen";
+        // Drawn but scrolled out of sight: scroll its list towards it, as a finger would.
+        if (it != rects.end() && it->second.enabled) {
+          const float x = it->second.center().x;
+          io.MousePos = ImVec2(x, io.DisplaySize.y * 0.5f);
+          io.MouseWheel = it->second.min.y > io.DisplaySize.y * 0.5f ? -1.0f : 1.0f;
+        }
         return;
       }
-      target_ = it->second.center();
+      // A list that scrolls (a new step resets its scroll) settles a frame later: press only
+      // where the widget stood still for one frame.
+      const ImVec2 at = it->second.visible_center();
+      const bool settled = seen_ && at.x == target_.x && at.y == target_.y;
+      target_ = at;
+      seen_ = true;
+      if (!settled) {
+        ++searching_;
+        return;
+      }
     }
     io.MousePos = target_;
     io.MouseDown[0] = phase_ == 1;
@@ -442,12 +370,14 @@ class ScriptPlayer {
     ++at_;
     phase_ = 0;
     searching_ = 0;
+    seen_ = false;
   }
   std::string path_;
   std::vector<ScriptLine> lines_;
   std::size_t at_ = 0;
   int phase_ = 0;
   int searching_ = 0;
+  bool seen_ = false;  // target_ holds where the widget was in the frame before
   ImVec2 target_;
   std::string error_;
 };
@@ -611,8 +541,6 @@ int run_kiosk(const KioskOptions& options) {
   const double wait_ms = ms_since(t_wait);
   if (!prep.font) return fail("no usable font: install fonts-noto-cjk or fonts-wqy-microhei");
   LoadedContent& loaded = prep.loaded;
-  const std::vector<uint32_t>& code_points = prep.code_points;
-  std::optional<ChosenFont>& font = prep.font;
   SDL_SetWindowTitle(pf.window, loaded.strings.tr("app.title", options.lang).c_str());
 
   int win_w = 0, win_h = 0;
@@ -620,13 +548,12 @@ int run_kiosk(const KioskOptions& options) {
   const ThemeMetrics metrics = theme_metrics(static_cast<float>(win_h));
   apply_theme_style(metrics, ImGui::GetStyle());
 
-  const ImVector<ImWchar> ranges = glyph_ranges(code_points);
-  const Theme theme = add_theme_fonts(*io.Fonts, font->bytes.data(), font->bytes.size(), font->face, metrics,
-                                      font->line_per_em, ranges.Data);
-  const auto t_atlas = Chrono::now();
-  if (!theme.body || !theme.heading || !io.Fonts->Build())
-    return fail("cannot build the font atlas from " + font->path + " face " + std::to_string(font->face));
-  const double atlas_ms = ms_since(t_atlas);
+  KioskFonts fonts(std::move(*prep.font), GlyphSet(std::move(prep.code_points)), metrics);
+  {
+    std::string error;
+    if (!fonts.build(*io.Fonts, error)) return fail(error);
+  }
+  const AtlasBuild first_atlas = fonts.last_build();
 
   // State owned by this loop; screens only read it and post actions, which update() applies
   // after the frame.
@@ -727,7 +654,11 @@ int run_kiosk(const KioskOptions& options) {
   bool outbox_changed = false;
   // Every action goes through the effect runner (store, exports) and back into update(); what is
   // left for the platform is the window title, the outbox flag and leaving.
+  // Set by every action: names and LRS texts in the state are passed through the glyph set
+  // before the next frame.
+  bool state_changed = true;
   const auto act = [&](const Action& action) {
+    state_changed = true;
     for (const Effect& e : apply(state, services, action)) {
       if (const auto* lc = std::get_if<LanguageChanged>(&e))
         SDL_SetWindowTitle(pf.window, state.strings.tr("app.title", lc->lang).c_str());
@@ -785,6 +716,9 @@ int run_kiosk(const KioskOptions& options) {
     bool have = busy ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, idle_wake_ms) != 0;
     while (have) {
       ImGui_ImplSDL2_ProcessEvent(&ev);
+      // Typed text (and an input method's composition) may bring characters the atlas lacks.
+      if (ev.type == SDL_TEXTINPUT) fonts.add_text(ev.text.text);
+      if (ev.type == SDL_TEXTEDITING) fonts.add_text(ev.edit.text);
       // Alt+F4 and the window manager's close button arrive as a window close: a kiosk stays open
       // (a manager closes it from the console), a windowed run closes as any window does.
       // SDL_QUIT alone (with SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE off) means a signal such as the
@@ -816,6 +750,30 @@ int run_kiosk(const KioskOptions& options) {
     if (frames_left == 0 && (state.screen == ScreenId::runner || state.still_there)) frames_left = 1;
     if (frames_left == 0 && !shot && script.done()) continue;  // woke up with nothing to show
 
+    // Between frames (ImGui locks the atlas inside one): text that brought new characters, from a
+    // keyboard, a script, the records or the LRS, grows the atlas before it is drawn.
+    if (state_changed) {
+      for (std::string_view text : state_visible_texts(state)) fonts.add_text(text);
+      state_changed = false;
+    }
+    fonts.add_text(script.typing());
+    if (fonts.rebuild_due()) {
+      const std::size_t before = fonts.last_build().glyphs;
+      std::string error;
+      const bool rebuilt = fonts.rebuild(*io.Fonts, error);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+      fonts.release_cpu_copies(*io.Fonts);
+      if (rebuilt) {
+        const AtlasBuild& b = fonts.last_build();
+        char line[160];
+        std::snprintf(line, sizeof line, "atlas rebuilt: %zu glyphs (+%zu), %dx%d in %.1f ms", b.glyphs,
+                      b.glyphs - before, b.width, b.height, b.ms);
+        log_line(line);
+      } else {
+        log_line("atlas rebuild failed, new characters show as '?': " + error);
+      }
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     if (!script.done()) {
@@ -829,7 +787,7 @@ int run_kiosk(const KioskOptions& options) {
     ImGui::NewFrame();
     // A script's press counts as input like a finger's (SDL never sees it).
     if (!script.done() && io.MouseDown[0]) act(UserInput{});
-    draw_screens(state, theme, screens_ui, dispatch);
+    draw_screens(state, fonts.theme(), screens_ui, dispatch);
     ImGui::Render();
 
     int fb_w = 0, fb_h = 0;
@@ -851,16 +809,13 @@ int run_kiosk(const KioskOptions& options) {
           "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d built in %.1f ms; "
           "first frame after %.1f ms (worker: content %.1f, glyphs %.1f, font %.1f ms; SDL+GL+ImGui %.1f ms, "
           "then waited %.1f ms for the worker)",
-          scenario_count, state.error_count, font->path.c_str(), font->face, font->family.c_str(), code_points.size(),
-          io.Fonts->TexWidth, io.Fonts->TexHeight, atlas_ms, first_ms, prep.content_ms, prep.glyphs_ms, prep.font_ms,
-          platform_ms, wait_ms);
+          scenario_count, state.error_count, fonts.font().path.c_str(), fonts.font().face, fonts.font().family.c_str(),
+          first_atlas.glyphs, first_atlas.width, first_atlas.height, first_atlas.ms, first_ms, prep.content_ms,
+          prep.glyphs_ms, prep.font_ms, platform_ms, wait_ms);
       log_line(line);
       // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
-      // ~20 MB) that only a rebuild would need.
-      io.Fonts->ClearTexData();
-      io.Fonts->ClearInputData();
-      font->bytes.clear();
-      font->bytes.shrink_to_fit();
+      // ~20 MB); a rebuild reads the file again.
+      fonts.release_cpu_copies(*io.Fonts);
     }
 
     if (shot && script.done() && frames_after_script >= after_frames) {

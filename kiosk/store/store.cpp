@@ -160,6 +160,16 @@ CREATE TABLE attempt_drafts (
 -- db check looks up each attempt's statements by verb.
 CREATE INDEX outbox_by_attempt ON outbox (attempt_uuid, verb);
 )sql",
+    // Step 4: wrong sign-ins under employee ids nobody has, counted and locked exactly like an
+    // account's, so the sign-in never tells which ids exist. A row goes when its lock has passed
+    // or the id becomes an account.
+    R"sql(
+CREATE TABLE unknown_sign_ins (
+  employee_id     TEXT PRIMARY KEY NOT NULL,
+  failed_pins     INTEGER NOT NULL DEFAULT 0,
+  locked_until_ms INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version,
               "one migration step per schema version: append a step when schema_version grows");

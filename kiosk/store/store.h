@@ -94,7 +94,7 @@ enum class OpenMode {
 
 class SqliteStore {
  public:
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
   static constexpr int busy_timeout_ms = 5000;
 
   // OpenMode::write: opens `file` (created with its folder if missing, mode 0600), migrates it,
@@ -130,7 +130,9 @@ class SqliteStore {
   // Any active manager or administrator: without one the kiosk starts with the first run.
   bool has_active_manager();
   // Counts a wrong PIN towards the lock-out (pin_max_failures in a row locks for pin_lockout_ms);
-  // a right one clears the count. While locked the PIN is not even checked.
+  // a right one clears the count. While locked the PIN is not even checked. An id nobody has is
+  // counted and locked the same way and answers `wrong` / `locked` (op empty), never
+  // `unknown_operator` unless the count could not be written.
   PinCheck verify_pin(std::string_view employee_id, std::string_view pin, int64_t now_ms);
   StoreStatus reset_pin(std::string_view employee_id, std::string_view new_pin);  // also lifts a lock
   StoreStatus set_active(std::string_view employee_id, bool active);

@@ -84,6 +84,10 @@ StoreStatus SqliteStore::add_operator(const OperatorRecord& op, std::string_view
   s.bind(1, op.employee_id).bind(2, op.name).bind(3, role_name(op.role)).bind(4, op.store_id);
   s.bind(5, lang_code(op.lang)).bind(6, op.active).bind(7, op.created_ms).bind(8, hash);
   if (int rc = exec_bound(s); rc != SQLITE_OK) return failed(rc, "cannot add the operator");
+  // Wrong tries counted while nobody had this id belong to no one: the account starts fresh.
+  Stmt forget(db_, "DELETE FROM unknown_sign_ins WHERE employee_id = ?1");
+  forget.bind(1, op.employee_id);
+  if (int rc = exec_bound(forget); rc != SQLITE_OK) return failed(rc, "cannot add the operator");
   return tx.commit();
 }
 
@@ -120,9 +124,71 @@ bool SqliteStore::has_active_manager() {
   return rc == SQLITE_ROW;
 }
 
+namespace {
+// The lock-out arithmetic, one code path for an account and for an id nobody has, so both answer
+// alike. True (with `result` filled) while the lock holds; a lock that has passed starts a fresh
+// set of tries.
+bool lock_holds(int& wrong_tries, int64_t& locked_until, int64_t now_ms, PinCheck& result) {
+  if (locked_until != 0 && now_ms < locked_until) {
+    result.outcome = PinOutcome::locked;
+    result.locked_until_ms = locked_until;
+    return true;
+  }
+  if (locked_until != 0) wrong_tries = 0;
+  return false;
+}
+
+// One wrong PIN after `wrong_tries` others: counts it, and the try that reaches the limit already
+// reports the lock, so the screen can say until when.
+void count_wrong_pin(int& wrong_tries, int64_t& locked_until, int64_t now_ms, PinCheck& result) {
+  ++wrong_tries;
+  if (wrong_tries >= pin_max_failures) {
+    locked_until = now_ms + pin_lockout_ms;
+    result.outcome = PinOutcome::locked;
+    result.locked_until_ms = locked_until;
+    result.tries_left = 0;
+  } else {
+    locked_until = 0;
+    result.outcome = PinOutcome::wrong;
+    result.tries_left = pin_max_failures - wrong_tries;
+  }
+}
+
+// verify_pin for an id nobody has, inside its transaction.
+PinCheck verify_unknown(sqlite3* db, std::string_view employee_id, std::string_view pin, int64_t now_ms, WriteTx& tx) {
+  PinCheck result;
+  spend_a_pin_check(pin);  // the time of the answer never tells either
+  int wrong_tries = 0;
+  int64_t locked_until = 0;
+  {
+    Stmt s(db, "SELECT failed_pins, locked_until_ms FROM unknown_sign_ins WHERE employee_id = ?1");
+    s.bind(1, employee_id);
+    if (s.step() == SQLITE_ROW) {
+      wrong_tries = s.i32(0);
+      locked_until = s.i64(1);
+    }
+  }
+  if (lock_holds(wrong_tries, locked_until, now_ms, result)) return result;
+  count_wrong_pin(wrong_tries, locked_until, now_ms, result);
+  // Rows whose lock has passed count for nothing any more: the table stays as small as the
+  // guessing going on right now.
+  Stmt prune(db, "DELETE FROM unknown_sign_ins WHERE locked_until_ms != 0 AND locked_until_ms <= ?1");
+  prune.bind(1, now_ms);
+  Stmt u(db,
+         "INSERT INTO unknown_sign_ins (employee_id, failed_pins, locked_until_ms) VALUES (?1, ?2, ?3) "
+         "ON CONFLICT (employee_id) DO UPDATE SET failed_pins = ?2, locked_until_ms = ?3");
+  u.bind(1, employee_id).bind(2, wrong_tries).bind(3, locked_until);
+  if (exec_bound(prune) != SQLITE_OK || exec_bound(u) != SQLITE_OK || !tx.commit())
+    result.outcome = PinOutcome::unknown_operator;  // not counted: still "wrong" on screen
+  return result;
+}
+}  // namespace
+
 // Order of the checks: unknown, inactive, locked, then the PIN. Only the last costs an argon2
-// verification, and it is the only one that can change the failure count. The whole check runs
-// under the write lock so two kiosks typing at once cannot both spend the last try.
+// verification, and it is the only one that can change the failure count. An unknown id costs
+// the same verification and is counted and locked in unknown_sign_ins: the caller sees `wrong`
+// or `locked` as for an account (op left empty). The whole check runs under the write lock so
+// two kiosks typing at once cannot both spend the last try.
 PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view pin, int64_t now_ms) {
   PinCheck result;
   WriteTx tx(db_, file_, write_refusal());
@@ -133,12 +199,12 @@ PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view 
   Stmt s(db_, sql.c_str());
   s.bind(1, employee_id);
   if (s.step() != SQLITE_ROW) {
-    spend_a_pin_check(pin);
-    return result;
+    s.reset();
+    return verify_unknown(db_, employee_id, pin, now_ms, tx);
   }
   result.op = read_operator(s);
   std::string hash = s.text(7);
-  int failed = s.i32(8);
+  int wrong_tries = s.i32(8);
   int64_t locked_until = s.i64(9);
   s.reset();  // done reading; the UPDATE below runs on the same connection
 
@@ -146,35 +212,18 @@ PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view 
     result.outcome = PinOutcome::inactive;
     return result;
   }
-  if (locked_until != 0 && now_ms < locked_until) {
-    result.outcome = PinOutcome::locked;
-    result.locked_until_ms = locked_until;
-    return result;
-  }
-  if (locked_until != 0) failed = 0;  // the lock has passed: a fresh set of tries
+  if (lock_holds(wrong_tries, locked_until, now_ms, result)) return result;
 
-  bool right = pin_matches(hash, pin);
-  if (right) {
-    failed = 0;
+  if (pin_matches(hash, pin)) {
+    wrong_tries = 0;
     locked_until = 0;
     result.outcome = PinOutcome::ok;
     result.tries_left = pin_max_failures;
   } else {
-    ++failed;
-    if (failed >= pin_max_failures) {
-      // The try that reaches the limit already reports the lock, so the screen can say until when.
-      locked_until = now_ms + pin_lockout_ms;
-      result.outcome = PinOutcome::locked;
-      result.locked_until_ms = locked_until;
-      result.tries_left = 0;
-    } else {
-      locked_until = 0;
-      result.outcome = PinOutcome::wrong;
-      result.tries_left = pin_max_failures - failed;
-    }
+    count_wrong_pin(wrong_tries, locked_until, now_ms, result);
   }
   Stmt u(db_, "UPDATE operators SET failed_pins = ?2, locked_until_ms = ?3 WHERE employee_id = ?1");
-  u.bind(1, employee_id).bind(2, failed).bind(3, locked_until);
+  u.bind(1, employee_id).bind(2, wrong_tries).bind(3, locked_until);
   if (exec_bound(u) != SQLITE_OK || !tx.commit()) {
     // The count could not be kept; refuse rather than let an unrecorded wrong try through.
     if (result.outcome == PinOutcome::ok) result.outcome = PinOutcome::wrong;

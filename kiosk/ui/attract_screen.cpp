@@ -18,11 +18,79 @@ void centred_text(ImFont* f, const std::string& text, ImU32 col, float width) {
   ImGui::Dummy(ImVec2(width, h));
 }
 
+// A full-window layer on top of the screen: it takes every tap, dims what is below and holds a
+// card in the middle with what `body` draws (given the card's inner width). The card's background
+// goes on a channel below the body, drawn once the body's height is known.
+template <typename Body>
+void panel_layer(const char* id, const Theme& th, const Body& body) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::SetNextWindowFocus();
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 200));
+  ImGui::Begin(id, nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleColor();
+  ImGui::PushFont(font_or_current(th.body));
+  const float card_w = std::min(vp->WorkSize.x - 4 * m.pad, 900.0f * m.scale);
+  const float inner = card_w - 4 * m.pad;
+  const float x = (vp->WorkSize.x - card_w) * 0.5f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->ChannelsSplit(2);
+  dl->ChannelsSetCurrent(1);
+  ImGui::SetCursorPos(ImVec2(x + 2 * m.pad, vp->WorkSize.y * 0.25f));
+  ImGui::BeginGroup();
+  body(inner);
+  ImGui::EndGroup();
+  const ImVec2 top = ImGui::GetItemRectMin();
+  const ImVec2 bottom = ImGui::GetItemRectMax();
+  const ImVec2 c0(vp->WorkPos.x + x, top.y - 2 * m.pad);
+  const ImVec2 c1(c0.x + card_w, bottom.y + 2 * m.pad);
+  dl->ChannelsSetCurrent(0);
+  dl->AddRectFilled(c0, c1, pal.card, m.rounding * 2);
+  dl->AddRect(c0, c1, pal.card_border, m.rounding * 2, 0, m.border);
+  dl->ChannelsMerge();
+  ImGui::PopFont();
+  ImGui::End();
+}
+
+// Two touch buttons side by side across `width`, far enough apart for a finger (twice the
+// gap, never under 12 px). Returns 1 for the first, 2 for the second, 0 for none.
+int button_pair(const Theme& th, const std::string& first, std::string_view first_id, ImU32 first_colour,
+                const std::string& second, std::string_view second_id, float width) {
+  const float spacing = std::max(12.0f, 2 * th.metrics.gap);
+  const float w = (width - spacing) * 0.5f;
+  int tapped = 0;
+  if (touch_button(th, first, first_id, w, true, first_colour)) tapped = 1;
+  ImGui::SameLine(0.0f, spacing);
+  if (touch_button(th, second, second_id, w)) tapped = 2;
+  return tapped;
+}
+
+const char* confirm_prefix(ConfirmKind k) {
+  return k == ConfirmKind::leave_drill ? "confirm.leave_drill" : "confirm.exit_kiosk";
+}
+
 }  // namespace
 
 const std::vector<std::string>& attract_string_keys() {
-  static const std::vector<std::string> keys = {"app.title",         "app.training_mark", "attract.tap",
-                                                "still_there.title", "still_there.body",  "still_there.continue"};
+  static const std::vector<std::string> keys = {"app.title",
+                                                "app.training_mark",
+                                                "attract.tap",
+                                                "still_there.title",
+                                                "still_there.body",
+                                                "still_there.continue",
+                                                "confirm.leave_drill.title",
+                                                "confirm.leave_drill.body",
+                                                "confirm.leave_drill.yes",
+                                                "confirm.leave_drill.no",
+                                                "confirm.exit_kiosk.title",
+                                                "confirm.exit_kiosk.body",
+                                                "confirm.exit_kiosk.yes",
+                                                "confirm.exit_kiosk.no"};
   return keys;
 }
 
@@ -80,37 +148,35 @@ void draw_attract_screen(const AppState& state, const Theme& th, const Dispatch&
 
 void draw_still_there(const AppState& state, const Theme& th, const Dispatch& dispatch) {
   if (!state.still_there) return;
-  const ThemeMetrics& m = th.metrics;
-  const Palette& pal = palette();
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  // A full-window layer on top: it takes every tap, dims what is below and holds the dialog.
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(vp->WorkSize);
-  ImGui::SetNextWindowFocus();
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 200));
-  ImGui::Begin("###still_there", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoScrollWithMouse);
-  ImGui::PopStyleColor();
-  ImGui::PushFont(font_or_current(th.body));
+  panel_layer("###still_there", th, [&](float width) {
+    ImGui::PushFont(font_or_current(th.heading));
+    centred_text(th.heading, state.strings.tr("still_there.title", state.lang), palette().text, width);
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(1, th.metrics.gap));
+    centred_text(th.body, fill_count(state.strings.tr("still_there.body", state.lang), still_there_seconds_left(state)),
+                 palette().text, width);
+    ImGui::Dummy(ImVec2(1, th.metrics.gap * 2));
+    if (touch_button(th, state.strings.tr("still_there.continue", state.lang), "still_there.continue", width))
+      dispatch(StillHere{});
+  });
+}
 
-  const float width = std::min(vp->WorkSize.x - 4 * m.pad, 900.0f * m.scale);
-  const float x = (vp->WorkSize.x - width) * 0.5f;
-  ImGui::SetCursorPos(ImVec2(x, vp->WorkSize.y * 0.3f));
-  ImGui::BeginGroup();
-  ImGui::PushFont(font_or_current(th.heading));
-  centred_text(th.heading, state.strings.tr("still_there.title", state.lang), pal.text, width);
-  ImGui::PopFont();
-  ImGui::Dummy(ImVec2(1, m.gap));
-  centred_text(th.body, fill_count(state.strings.tr("still_there.body", state.lang), still_there_seconds_left(state)),
-               pal.text, width);
-  ImGui::Dummy(ImVec2(1, m.gap * 2));
-  if (touch_button(th, state.strings.tr("still_there.continue", state.lang), "still_there.continue", width))
-    dispatch(StillHere{});
-  ImGui::EndGroup();
-
-  ImGui::PopFont();
-  ImGui::End();
+void draw_confirm(const AppState& state, const Theme& th, const Dispatch& dispatch) {
+  if (!state.confirming || state.still_there) return;
+  const std::string prefix = confirm_prefix(*state.confirming);
+  const auto tr = [&](const char* suffix) { return state.strings.tr(prefix + suffix, state.lang); };
+  panel_layer("###confirm", th, [&](float width) {
+    ImGui::PushFont(font_or_current(th.heading));
+    centred_text(th.heading, tr(".title"), palette().text, width);
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(1, th.metrics.gap));
+    centred_text(th.body, tr(".body"), palette().text, width);
+    ImGui::Dummy(ImVec2(1, th.metrics.gap * 2));
+    // The safe answer on the right, where a hurried second tap on the same spot does not land on
+    // the costly one (the button that asked sits top-right or bottom-right).
+    const int tapped = button_pair(th, tr(".yes"), "confirm.yes", palette().bad, tr(".no"), "confirm.no", width);
+    if (tapped != 0) dispatch(ConfirmAnswer{tapped == 1});
+  });
 }
 
 }  // namespace posdrill

@@ -13,12 +13,16 @@
 
 namespace posdrill {
 
-// Every string key the attract screen and the prompt use (checked against strings.yaml).
+// Every string key the attract screen, the prompt and the confirmation panel use (checked against strings.yaml).
 const std::vector<std::string>& attract_string_keys();
 
 void draw_attract_screen(const AppState& state, const Theme& theme, const Dispatch& dispatch);
 
 // Draws the prompt when state.still_there is set; nothing otherwise. Call after the screen.
 void draw_still_there(const AppState& state, const Theme& theme, const Dispatch& dispatch);
+
+// Draws the confirmation panel of state.confirming ("leave the drill?", "close the kiosk?") with
+// `confirm.yes` and `confirm.no`; nothing otherwise. Call after the screen.
+void draw_confirm(const AppState& state, const Theme& theme, const Dispatch& dispatch);
 
 }  // namespace posdrill

@@ -44,7 +44,7 @@ bool tap_row(const Theme& th, std::string_view id, const std::vector<std::pair<f
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x;
   ImGui::PushID(id.data(), id.data() + id.size());
-  const bool tapped = ImGui::InvisibleButton("##row", ImVec2(w, m.touch_px));
+  const bool tapped = ImGui::InvisibleButton("##row", ImVec2(w, m.touch_px)) && !released_after_drag(th);
   const bool held = ImGui::IsItemActive();
   ImGui::PopID();
   note_widget(id);
@@ -299,9 +299,9 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const
       dispatch(SetOperatorActive{o.employee_id, !o.active});
     if (ui.pin_for == o.employee_id) {
       const float fw = std::min(w, 600.0f * m.scale);
-      form_field(th, tr(st, "console.pin"), "###reset.pin", ui.new_pin.data(), ui.new_pin.size(), fw, true);
+      form_field(th, tr(st, "console.pin"), "###reset.pin", ui.new_pin.data(), ui.new_pin.size(), fw, FieldKind::pin);
       form_field(th, tr(st, "console.pin_again"), "###reset.pin_again", ui.new_pin_again.data(),
-                 ui.new_pin_again.size(), fw, true);
+                 ui.new_pin_again.size(), fw, FieldKind::pin);
       if (touch_button(th, tr(st, "console.reset_pin"), "reset.save", fw, true, pal.ok)) {
         dispatch(ResetOperatorPin{o.employee_id, ui.new_pin.data(), ui.new_pin_again.data()});
         ui.new_pin.fill('\0');
@@ -317,9 +317,9 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const
   paragraph(font_or_current(th.heading), tr(st, "console.add"), pal.accent);
   const float fw = std::min(w, 700.0f * m.scale);
   OperatorForm& f = ui.add;
-  form_field(th, tr(st, "first_run.id"), "###add.id", f.id.data(), f.id.size(), fw, false);
-  form_field(th, tr(st, "first_run.name"), "###add.name", f.name.data(), f.name.size(), fw, false);
-  form_field(th, tr(st, "console.store"), "###add.store", f.store.data(), f.store.size(), fw, false);
+  form_field(th, tr(st, "first_run.id"), "###add.id", f.id.data(), f.id.size(), fw, FieldKind::digits);
+  form_field(th, tr(st, "first_run.name"), "###add.name", f.name.data(), f.name.size(), fw, FieldKind::text);
+  form_field(th, tr(st, "console.store"), "###add.store", f.store.data(), f.store.size(), fw, FieldKind::text);
   paragraph(ImGui::GetFont(), tr(st, "console.col_role"), pal.text_dim);
   const Role roles[] = {Role::trainee, Role::manager, Role::admin};
   const float rw = (fw - 2 * m.gap) / 3;
@@ -331,8 +331,9 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const
       f.role = i;
   }
   ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
-  form_field(th, tr(st, "first_run.pin"), "###add.pin", f.pin.data(), f.pin.size(), fw, true);
-  form_field(th, tr(st, "first_run.pin_again"), "###add.pin_again", f.pin_again.data(), f.pin_again.size(), fw, true);
+  form_field(th, tr(st, "first_run.pin"), "###add.pin", f.pin.data(), f.pin.size(), fw, FieldKind::pin);
+  form_field(th, tr(st, "first_run.pin_again"), "###add.pin_again", f.pin_again.data(), f.pin_again.size(), fw,
+             FieldKind::pin);
   if (touch_button(th, tr(st, "console.add"), "add.save", fw, true, pal.ok)) {
     AddOperator a;
     a.op.employee_id = f.id.data();
@@ -533,7 +534,8 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + avail - 2 * bw - m.gap);
   if (touch_button(th, tr(st, "console.export"), "console.export", bw)) dispatch(ExportRoster{});
   ImGui::SameLine(0.0f, m.gap);
-  if (touch_button(th, tr(st, "console.exit"), "console.exit", bw, true, pal.bad)) dispatch(ExitKiosk{});
+  if (touch_button(th, tr(st, "console.exit"), "console.exit", bw, true, pal.bad))
+    dispatch(AskToConfirm{ConfirmKind::exit_kiosk});
   end_screen();
 }
 

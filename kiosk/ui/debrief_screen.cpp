@@ -6,6 +6,8 @@
 #include <cmath>
 #include <string>
 
+#include "kiosk/core/answer_view.h"
+
 namespace posdrill {
 
 namespace {
@@ -25,7 +27,8 @@ void mistake(const AppState& st, const Theme& th, const Scenario& sc, const Step
   const Lang lang = st.lang;
   ImFont* f = ImGui::GetFont();
   begin_box(th);
-  if (r.critical) badge(th, st.strings.tr("debrief.critical", lang), pal.bad, pal.text);
+  const Verdict v = answer_view(sc, r).verdict;
+  verdict_line(th, v, st.strings.tr(verdict_key(v), lang));
   paragraph(f, r.prompt.get(lang), pal.accent);
   const std::string did = answer_text(st, sc, r);
   if (!did.empty()) paragraph(f, "> " + did, pal.text_dim);
@@ -88,7 +91,23 @@ void draw_debrief_screen(const AppState& st, const Theme& th, DebriefUiState& ui
 
   paragraph(heading, st.strings.tr("debrief.mistakes", lang), pal.text);
   const std::vector<const StepRecord*> ms = mistakes(res);
-  if (ms.empty()) paragraph(ImGui::GetFont(), st.strings.tr("debrief.no_mistakes", lang), pal.text_dim);
+  // Every lost point is explained: wrong answers below, hints and overtime here. "Every step was
+  // right" stands only next to a full score.
+  const bool lost_otherwise = res.hint_cost > 0 || res.overtime_penalty > 0;
+  if (ms.empty())
+    paragraph(ImGui::GetFont(), st.strings.tr(lost_otherwise ? "debrief.answers_right" : "debrief.no_mistakes", lang),
+              pal.text_dim);
+  if (lost_otherwise) {
+    begin_box(th);
+    if (res.hint_cost > 0)
+      paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.hint_loss", lang), res.hint_cost), pal.text);
+    if (res.overtime_penalty > 0)
+      paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.overtime_loss", lang), res.overtime_penalty),
+                pal.text);
+    note_widget("debrief.losses", false);
+    end_box(th, pal.card, pal.partly);
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  }
   for (const StepRecord* r : ms) {
     mistake(st, th, sc, *r);
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));

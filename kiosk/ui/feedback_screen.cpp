@@ -6,7 +6,17 @@
 #include <cmath>
 #include <string>
 
+#include "kiosk/core/answer_view.h"
+
 namespace posdrill {
+
+namespace {
+
+void replace_field(std::string& text, std::string_view field, const std::string& value) {
+  if (const std::size_t at = text.find(field); at != std::string::npos) text.replace(at, field.size(), value);
+}
+
+}  // namespace
 
 void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   begin_screen("###feedback", th);
@@ -25,16 +35,26 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
   const float col_w = std::min(avail, std::max(600.0f * m.scale, avail * 0.6f));
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail - col_w) * 0.5f));
   ImGui::BeginChild("###feedback_body", ImVec2(col_w, 0.0f), false, ImGuiWindowFlags_NoSavedSettings);
+  drag_scroll(th);
   ImFont* heading = font_or_current(th.heading);
   paragraph(heading, st.strings.tr("feedback.title", lang), pal.text);
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
 
   if (const StepRecord* r = a.runner.last_answer()) {
-    std::string pts = fill_count(st.strings.tr("feedback.points", lang), r->points);
-    pts += " / " + std::to_string(r->max_points);
-    if (r->hint_cost > 0) pts += "   (" + fill_count(st.strings.tr("feedback.hint_cost", lang), r->hint_cost) + ")";
-    const bool full = !r->critical && r->points >= r->max_points;
-    badge(th, pts, full ? pal.ok : (r->critical ? pal.bad : pal.difficulty[1]), pal.text);
+    const AnswerView v = answer_view(a.scenario, *r);
+    verdict_banner(th, v.verdict, st.strings.tr(verdict_key(v.verdict), lang));
+    note_widget(verdict_key(v.verdict), false);  // "answer.right" …: what tests read, not a target
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+    // The points this step adds, hints already taken off; how they came about beneath.
+    std::string score = st.strings.tr("answer.score", lang);
+    replace_field(score, "{n}", std::to_string(v.net) + " / " + std::to_string(v.max));
+    paragraph(heading, score, pal.text);
+    if (v.hint_cost > 0) {
+      std::string detail = st.strings.tr("answer.hint_detail", lang);
+      replace_field(detail, "{a}", std::to_string(v.earned));
+      replace_field(detail, "{h}", std::to_string(v.hint_cost));
+      paragraph(ImGui::GetFont(), detail, pal.text_dim);
+    }
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
     if (r->critical) {
       begin_box(th);
@@ -46,6 +66,14 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
       begin_box(th);
       paragraph(ImGui::GetFont(), r->feedback.get(lang), pal.text);
       end_box(th, pal.card, pal.card_border);
+    }
+    if (v.best) {
+      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+      begin_box(th);
+      verdict_line(th, Verdict::right, st.strings.tr("answer.best", lang));
+      paragraph(ImGui::GetFont(), v.best->text.get(lang), pal.text);
+      note_widget("answer.best." + v.best->id, false);
+      end_box(th, pal.card, pal.ok);
     }
   }
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.6f));

@@ -21,16 +21,22 @@ void OperatorForm::clear() {
   role = 0;
 }
 
+namespace {
+// Drops anything but 0-9 as it is typed (ImGui's CharsDecimal would let . + - * / through).
+int digits_only(ImGuiInputTextCallbackData* data) { return data->EventChar < '0' || data->EventChar > '9'; }
+}  // namespace
+
 void form_field(const Theme& th, const std::string& label, const char* id, char* buf, std::size_t size, float width,
-                bool password) {
+                FieldKind kind) {
   const ThemeMetrics& m = th.metrics;
   paragraph(ImGui::GetFont(), label, palette().text_dim);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
                       ImVec2(m.pad, std::max(0.0f, (m.touch_px - ImGui::GetFontSize()) * 0.5f)));
   ImGui::SetNextItemWidth(width);
   ImGuiInputTextFlags flags = 0;
-  if (password) flags |= ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
-  ImGui::InputText(id, buf, size, flags);
+  if (kind != FieldKind::text) flags |= ImGuiInputTextFlags_CallbackCharFilter;
+  if (kind == FieldKind::pin) flags |= ImGuiInputTextFlags_Password;
+  ImGui::InputText(id, buf, size, flags, kind == FieldKind::text ? nullptr : digits_only);
   ImGui::PopStyleVar();
   note_widget(std::string_view(id).substr(std::string_view(id).find_last_of('#') + 1));
   ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
@@ -47,13 +53,15 @@ void draw_first_run_screen(const AppState& st, const Theme& th, FirstRunUiState&
   const float w = std::min(avail, 900.0f * m.scale);
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - w) * 0.5f);
   ImGui::BeginChild("###first_run_form", ImVec2(w, 0.0f), false, ImGuiWindowFlags_NoSavedSettings);
+  drag_scroll(th);
   paragraph(ImGui::GetFont(), tr("first_run.body"), pal.text);
   ImGui::Dummy(ImVec2(1, m.gap));
   OperatorForm& f = ui.form;
-  form_field(th, tr("first_run.id"), "###first_run.id", f.id.data(), f.id.size(), w, false);
-  form_field(th, tr("first_run.name"), "###first_run.name", f.name.data(), f.name.size(), w, false);
-  form_field(th, tr("first_run.pin"), "###first_run.pin", f.pin.data(), f.pin.size(), w, true);
-  form_field(th, tr("first_run.pin_again"), "###first_run.pin_again", f.pin_again.data(), f.pin_again.size(), w, true);
+  form_field(th, tr("first_run.id"), "###first_run.id", f.id.data(), f.id.size(), w, FieldKind::digits);
+  form_field(th, tr("first_run.name"), "###first_run.name", f.name.data(), f.name.size(), w, FieldKind::text);
+  form_field(th, tr("first_run.pin"), "###first_run.pin", f.pin.data(), f.pin.size(), w, FieldKind::pin);
+  form_field(th, tr("first_run.pin_again"), "###first_run.pin_again", f.pin_again.data(), f.pin_again.size(), w,
+             FieldKind::pin);
   if (!st.first_run_message.empty()) paragraph(ImGui::GetFont(), st.strings.tr(st.first_run_message, lang), pal.accent);
   ImGui::Dummy(ImVec2(1, m.gap));
   if (touch_button(th, tr("first_run.create"), "first_run.create", w, true, pal.ok)) {

@@ -28,9 +28,12 @@ struct FirstRunUiState {
 
 void draw_first_run_screen(const AppState& state, const Theme& theme, FirstRunUiState& ui, const Dispatch& dispatch);
 
-// Labelled text field a touch target high (shared with the console's forms). `password` hides
-// the text and takes digits only.
+// What a form field takes: any text (names), digits only (employee ids: the sign-in numpad has
+// nothing else), or a PIN (digits, hidden).
+enum class FieldKind { text, digits, pin };
+
+// Labelled text field a touch target high (shared with the console's forms).
 void form_field(const Theme& th, const std::string& label, const char* id, char* buf, std::size_t size, float width,
-                bool password);
+                FieldKind kind);
 
 }  // namespace posdrill

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <string>
 
+#include "kiosk/core/answer_view.h"
+
 namespace posdrill {
 
 namespace {
@@ -294,17 +296,24 @@ void phone(const AppState& st, const Theme& th) {
   end_box(th, IM_COL32(0x14, 0x1C, 0x24, 0xFF), pal.card_border);
 }
 
-void hints(const AppState& st, const Theme& th, const Step& step, const Dispatch& dispatch) {
-  const Palette& pal = palette();
-  const Attempt& a = *st.attempt;
-  for (const Hint& h : a.hints)
-    labelled_box(th, st.strings.tr("runner.hints_left", st.lang), tr_text(h.text, st.lang), pal.warning_bg);
-  const int left = a.runner.hints_left();
-  if (step.hints.empty()) return;
+// The hints taken so far, in the scrolling story.
+void hints_taken(const AppState& st, const Theme& th) {
+  for (const Hint& h : st.attempt->hints)
+    labelled_box(th, st.strings.tr("runner.hints_left", st.lang), tr_text(h.text, st.lang), palette().warning_bg);
+}
+
+// Whether the step offers hints: then the hint button has its own bar under the story.
+bool has_hint_bar(const Step& step) {
+  return !step.hints.empty() && (step.kind == StepKind::decision || step.kind == StepKind::terminal);
+}
+
+// The hint button (with its cost), or a dimmed "no hints left".
+void hint_button(const AppState& st, const Theme& th, const Step& step, const Dispatch& dispatch) {
+  const int left = st.attempt->runner.hints_left();
   if (left > 0) {
     const std::size_t next = step.hints.size() - static_cast<std::size_t>(left);
     const std::string label = fill_count(st.strings.tr("runner.hint", st.lang), step.hints[next].cost);
-    if (touch_button(th, label, "hint", 0.0f, true, pal.warning_bg)) dispatch(TakeHint{});
+    if (touch_button(th, label, "hint", 0.0f, true, palette().warning_bg)) dispatch(TakeHint{});
   } else {
     touch_button(th, st.strings.tr("runner.no_hints", st.lang), "hint", 0.0f, false);
   }
@@ -330,7 +339,7 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
         if (touch_button(th, tr_text(c->text, st.lang), "choice." + c->id, 0.0f)) dispatch(Choose{c->id});
       }
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-      hints(st, th, step, dispatch);
+      hints_taken(st, th);
       break;
     }
     case StepKind::terminal: {
@@ -339,7 +348,7 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       customer_actions(st, th, dispatch);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-      hints(st, th, step, dispatch);
+      hints_taken(st, th);
       if (touch_button(th, st.strings.tr("runner.give_up", st.lang), "give_up", 0.0f)) dispatch(GiveUp{});
       break;
     }
@@ -353,6 +362,15 @@ void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   const Step& step = a.runner.step();
   const Scene& scene = a.runner.scene();
 
+  // "Step 2 / 5" beside the timer: how far along, at a glance.
+  if (const PlayProgress p = play_progress(a); p.at > 0) {
+    std::string text = st.strings.tr("runner.progress", st.lang);
+    if (const std::size_t at = text.find("{n}"); at != std::string::npos)
+      text.replace(at, 3, std::to_string(p.at) + " / " + std::to_string(p.total));
+    badge(th, text, pal.card, pal.text);
+    note_widget("runner.progress", false);
+    ImGui::SameLine();
+  }
   timer_row(st, th, step);
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
   if (!scene.text.empty())
@@ -402,7 +420,13 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   ImGui::EndChild();
 
   ImGui::SameLine(0.0f, m.gap * 1.5f);
-  ImGui::BeginChild("###story", ImVec2(0.0f, 0.0f), false, ImGuiWindowFlags_NoSavedSettings);
+  // The hint button sits in a bar under the scrolling story, always in view however long the
+  // situation and the choices run.
+  const Step& step = st.attempt->runner.step();
+  const bool bar = has_hint_bar(step);
+  const float bar_h = bar ? m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2 : 0.0f;
+  ImGui::BeginGroup();
+  ImGui::BeginChild("###story", ImVec2(0.0f, -bar_h), false, ImGuiWindowFlags_NoSavedSettings);
   if (ui.scrolled_for_step != st.attempt->step_id) {
     ui.scrolled_for_step = st.attempt->step_id;
     ImGui::SetScrollY(0.0f);
@@ -410,6 +434,11 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   drag_scroll(th, ui.story_dragging);
   story(st, th, dispatch);
   ImGui::EndChild();
+  if (bar) {
+    ImGui::Dummy(ImVec2(0.0f, ImGui::GetStyle().ItemSpacing.y * 0.5f));
+    hint_button(st, th, step, dispatch);
+  }
+  ImGui::EndGroup();
   end_screen();
 }
 

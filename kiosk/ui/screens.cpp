@@ -59,6 +59,7 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
   }
   sync_footer(theme, sync_footer_line(state.sync, state.strings, state.lang, state.screen == ScreenId::console));
   corner_gesture(theme, dispatch);
+  draw_confirm(state, theme, dispatch);
   draw_still_there(state, theme, dispatch);
 }
 

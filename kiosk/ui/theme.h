@@ -2,7 +2,7 @@
 // ImGui only (no SDL): the platform hands in the font bytes and the display height.
 //
 // Sizes scale with the display height so the kiosk looks the same on a 1080p panel and on a
-// 1280x800 tablet: body text ≥ 20 px and touch targets ≥ 48 px at 1080p, with floors so a small
+// 1280x800 tablet: body text ≥ 20 px and touch targets ≥ 56 px, with floors so a small
 // window stays readable. Text sizes are em sizes (the width of a CJK character, what a designer
 // calls the font size); ImGui sizes a font by its line height, which for Noto Sans CJK is 1.448 em,
 // so add_theme_fonts converts.
@@ -27,6 +27,10 @@ struct ThemeMetrics {
   float border = 2.0f;
   float min_card_width = 440.0f;  // cards get narrower than this only when one column remains
 };
+
+// Every touch target is at least touch_min_px in both directions and touch_gap_px from the next.
+inline constexpr float touch_min_px = 56.0f;
+inline constexpr float touch_gap_px = 12.0f;
 
 // Whole pixels, so glyphs rasterize crisply.
 ThemeMetrics theme_metrics(float display_height);
@@ -53,6 +57,7 @@ struct Palette {
   ImU32 lcd;  // the terminal twin's screen
   ImU32 lcd_text;
   ImU32 device;  // the terminal twin's body
+  ImU32 partly;  // an answer worth some points (white text on it); `ok` is right, `bad` wrong
 };
 const Palette& palette();
 

@@ -16,7 +16,15 @@ namespace posdrill {
 struct WidgetRect {
   ImVec2 min, max;
   bool enabled = true;
+  // The part a finger can reach: the rectangle clipped by its window (a list scrolled half-way
+  // hides part of a row). Equal to min/max when the whole widget shows; empty when none does.
+  ImVec2 vis_min, vis_max;
   ImVec2 center() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
+  ImVec2 visible_center() const { return ImVec2((vis_min.x + vis_max.x) * 0.5f, (vis_min.y + vis_max.y) * 0.5f); }
+  bool fully_visible() const {
+    return vis_min.x == min.x && vis_min.y == min.y && vis_max.x == max.x && vis_max.y == max.y;
+  }
+  bool any_visible() const { return vis_max.x > vis_min.x && vis_max.y > vis_min.y; }
 };
 
 // The touch targets by ID ("continue", "choice.find_in_list", "card.<scenario id>").

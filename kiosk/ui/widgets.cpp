@@ -38,7 +38,11 @@ void set_widget_rects(WidgetRects* rects) { g_rects = rects; }
 
 void note_widget(std::string_view id, bool enabled) {
   if (!g_rects) return;
-  (*g_rects)[std::string(id)] = WidgetRect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled};
+  WidgetRect r{ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), enabled, {}, {}};
+  const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+  r.vis_min = ImVec2(std::clamp(r.min.x, clip.Min.x, clip.Max.x), std::clamp(r.min.y, clip.Min.y, clip.Max.y));
+  r.vis_max = ImVec2(std::clamp(r.max.x, clip.Min.x, clip.Max.x), std::clamp(r.max.y, clip.Min.y, clip.Max.y));
+  (*g_rects)[std::string(id)] = r;
 }
 
 ImFont* font_or_current(ImFont* f) { return f ? f : ImGui::GetFont(); }
@@ -103,6 +107,13 @@ void end_box(const Theme& th, ImU32 bg, ImU32 border) {
   g_box.open = false;
 }
 
+float drag_threshold_px(const Theme& th) { return std::round(12.0f * th.metrics.scale); }
+
+bool released_after_drag(const Theme& th) {
+  const float t = drag_threshold_px(th);
+  return ImGui::GetIO().MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] > t * t;
+}
+
 bool touch_button(const Theme& th, const std::string& label, std::string_view id, float width, bool enabled,
                   ImU32 colour) {
   const ThemeMetrics& m = th.metrics;
@@ -115,7 +126,7 @@ bool touch_button(const Theme& th, const std::string& label, std::string_view id
   ImGui::PushID(id.data(), id.data() + id.size());
   if (!enabled) ImGui::BeginDisabled();
   const ImVec2 p = ImGui::GetCursorScreenPos();
-  const bool tapped = ImGui::InvisibleButton("##b", size);
+  const bool tapped = ImGui::InvisibleButton("##b", size) && !released_after_drag(th);
   const bool held = ImGui::IsItemActive();
   const bool hovered = ImGui::IsItemHovered();
   if (!enabled) ImGui::EndDisabled();
@@ -157,14 +168,18 @@ void badge(const Theme& th, const std::string& text, ImU32 bg, ImU32 fg) {
 void drag_scroll(const Theme& th, bool& dragging) {
   const ImGuiIO& io = ImGui::GetIO();
   if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
-      ImGui::IsMouseDragging(ImGuiMouseButton_Left, std::round(12.0f * th.metrics.scale)))
+      ImGui::IsMouseDragging(ImGuiMouseButton_Left, drag_threshold_px(th)))
     dragging = true;
   if (dragging && io.MouseDown[ImGuiMouseButton_Left]) ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
   if (!io.MouseDown[ImGuiMouseButton_Left]) dragging = false;
 }
 
+void drag_scroll(const Theme& th) { drag_scroll(th, *ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID("###drag"))); }
+
 void play_header(const AppState& state, const Theme& th, const std::string& title, const Dispatch& dispatch) {
-  screen_header(state, th, title, state.strings.tr("runner.back", state.lang), "back", BackToCatalog{}, dispatch);
+  // Leaving half-way abandons the attempt: update() asks first (and leaves at once after the end).
+  screen_header(state, th, title, state.strings.tr("runner.back", state.lang), "back",
+                AskToConfirm{ConfirmKind::leave_drill}, dispatch);
 }
 
 void corner_gesture(const Theme& th, const Dispatch& dispatch) {
@@ -293,6 +308,88 @@ void begin_screen(const char* id, const Theme& th) {
 void end_screen() {
   ImGui::PopFont();
   ImGui::End();
+}
+
+namespace {
+
+// Draws the verdict's icon in a `size` square at `p0`.
+void verdict_icon(ImDrawList* dl, ImVec2 p0, float size, Verdict v, ImU32 col, float stroke) {
+  const ImVec2 c(p0.x + size * 0.5f, p0.y + size * 0.5f);
+  const float r = size * 0.42f;
+  switch (v) {
+    case Verdict::right: {
+      const ImVec2 pts[3] = {ImVec2(p0.x + size * 0.15f, p0.y + size * 0.55f),
+                             ImVec2(p0.x + size * 0.40f, p0.y + size * 0.80f),
+                             ImVec2(p0.x + size * 0.85f, p0.y + size * 0.22f)};
+      dl->AddPolyline(pts, 3, col, ImDrawFlags_None, stroke * 1.5f);
+      break;
+    }
+    case Verdict::partly:
+      dl->AddCircle(c, r, col, 0, stroke);
+      dl->PathArcTo(c, r, IM_PI * 0.5f, IM_PI * 1.5f);
+      dl->PathFillConvex(col);
+      break;
+    case Verdict::wrong:
+      dl->AddLine(ImVec2(c.x - r * 0.8f, c.y - r * 0.8f), ImVec2(c.x + r * 0.8f, c.y + r * 0.8f), col, stroke * 1.5f);
+      dl->AddLine(ImVec2(c.x + r * 0.8f, c.y - r * 0.8f), ImVec2(c.x - r * 0.8f, c.y + r * 0.8f), col, stroke * 1.5f);
+      break;
+    case Verdict::critical:
+      dl->AddTriangle(ImVec2(c.x, p0.y + size * 0.08f), ImVec2(p0.x + size * 0.95f, p0.y + size * 0.9f),
+                      ImVec2(p0.x + size * 0.05f, p0.y + size * 0.9f), col, stroke * 1.2f);
+      dl->AddLine(ImVec2(c.x, p0.y + size * 0.35f), ImVec2(c.x, p0.y + size * 0.62f), col, stroke * 1.5f);
+      dl->AddCircleFilled(ImVec2(c.x, p0.y + size * 0.76f), stroke * 1.1f, col);
+      break;
+  }
+}
+
+// The icon then the word at the cursor, one line of the current font; returns its height.
+float icon_and_word(const Theme& th, Verdict v, const std::string& word, ImU32 col) {
+  ImFont* f = ImGui::GetFont();
+  const float size = f->FontSize;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  verdict_icon(dl, p, size, v, col, std::max(1.5f, th.metrics.border));
+  dl->AddText(f, size, ImVec2(p.x + size * 1.4f, p.y), col, word.c_str());
+  const float w = size * 1.4f + f->CalcTextSizeA(size, FLT_MAX, 0.0f, word.c_str()).x;
+  ImGui::Dummy(ImVec2(w, size));
+  return size;
+}
+
+}  // namespace
+
+ImU32 verdict_colour(Verdict v) {
+  const Palette& pal = palette();
+  switch (v) {
+    case Verdict::right:
+      return pal.ok;
+    case Verdict::partly:
+      return pal.partly;
+    case Verdict::wrong:
+    case Verdict::critical:
+      return pal.bad;
+  }
+  return pal.bad;
+}
+
+void verdict_banner(const Theme& th, Verdict v, const std::string& word) {
+  const ThemeMetrics& m = th.metrics;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetContentRegionAvail().x;
+  ImGui::PushFont(font_or_current(th.heading));
+  const float h = ImGui::GetFontSize() + 2 * m.pad;
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), verdict_colour(v), m.rounding);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + m.pad, p.y + m.pad));
+  icon_and_word(th, v, word, palette().text);
+  ImGui::PopFont();
+  ImGui::SetCursorScreenPos(p);
+  ImGui::Dummy(ImVec2(w, h));
+}
+
+void verdict_line(const Theme& th, Verdict v, const std::string& word) {
+  // Green text on a dark card is 4.9:1; the icon carries the meaning for those who cannot see it.
+  const ImU32 col = v == Verdict::right ? IM_COL32(0x81, 0xC7, 0x84, 0xFF) : verdict_colour(v);
+  icon_and_word(th, v, word, col);
 }
 
 }  // namespace posdrill

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "kiosk/core/answer_view.h"
 #include "kiosk/core/app_state.h"
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/widget_rects.h"
@@ -36,12 +37,27 @@ void end_box(const Theme& th, ImU32 bg, ImU32 border);
 bool touch_button(const Theme& th, const std::string& label, std::string_view id, float width, bool enabled = true,
                   ImU32 colour = 0);
 
+// A verdict is never told by colour alone: each has its icon (a tick, a half circle, a cross, a
+// warning triangle) and its word. Green right, amber partly right, red wrong or critical.
+ImU32 verdict_colour(Verdict v);
+// The icon and `word` in white on the verdict's colour, across the available width.
+void verdict_banner(const Theme& th, Verdict v, const std::string& word);
+// The icon and `word` in the verdict's colour, no background (a label inside a box).
+void verdict_line(const Theme& th, Verdict v, const std::string& word);
 // An amber badge with bilingual text ("培训 TRAINING"): not a button, so nobody taps it.
 void badge(const Theme& th, const std::string& text, ImU32 bg, ImU32 fg);
 
+// How far a finger moves before a press becomes a drag (a scroll, never a tap).
+float drag_threshold_px(const Theme& th);
+// Whether the press being released moved past drag_threshold_px: the release ends a scroll, and
+// the button under the finger (which moved with the list) must not fire. Touch buttons and the
+// console's rows check it.
+bool released_after_drag(const Theme& th);
 // Touch screens have no wheel: a drag anywhere on the current child window scrolls it.
 // `dragging` survives between frames (a drag's release must not tap what is under the finger).
 void drag_scroll(const Theme& th, bool& dragging);
+// The same, keeping `dragging` in the current window's ImGui storage (screens with no UI state).
+void drag_scroll(const Theme& th);
 
 // A screen's top bar: title (wrapped), the training mark, a "back" button (id `back_id`, sends
 // `back_action`; none when `back_label` is empty), and the language toggle.

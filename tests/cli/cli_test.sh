@@ -41,8 +41,8 @@ check "play auto best passes" 0 '通过' -- "$bin" play reversal_debit_sms --aut
 check "play auto critical fails" 1 'FAILED' -- "$bin" play reversal_debit_sms --auto critical --lang en --content "$content"
 check "play json result" 0 '"passed": true' -- "$bin" play frequent_swipe_lock --auto best --json --content "$content"
 # --operator records the attempt for an existing, active operator (tests/cli/records_test.sh has the rest).
-POSDRILL_PIN=73915062 "$bin" operators add --id E1001 --name T --role trainee >/dev/null
-check "play json carries operator" 0 '"operator": "E1001"' -- "$bin" play frequent_swipe_lock --auto best --json --operator E1001 --content "$content"
+POSDRILL_PIN=73915062 "$bin" operators add --id 1001 --name T --role trainee >/dev/null
+check "play json carries operator" 0 '"operator": "1001"' -- "$bin" play frequent_swipe_lock --auto best --json --operator 1001 --content "$content"
 check "play rejects odd operator ids" 2 'employee id' -- "$bin" play frequent_swipe_lock --auto best --operator 'a b' --content "$content"
 
 # Scripted answers: choice ids are stable whatever the seed.

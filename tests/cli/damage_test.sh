@@ -37,11 +37,11 @@ freeze() { chmod 444 "$1"/*; chmod 555 "$1"; }
 # ---- records made by the real commands ------------------------------------------------------------
 live="$work/live"
 mkdir -p "$live"
-for id in E1 E2 E3; do
+for id in 101 102 103; do
   POSDRILL_PIN=73915062 "$bin" --data "$live" operators add --id "$id" --name "员工$id" --role trainee > /dev/null
 done
 for i in $(seq 1 40); do
-  "$bin" --data "$live" --content "$content" play reversal_debit_sms --auto best --operator E$((i % 3 + 1)) > /dev/null 2>&1
+  "$bin" --data "$live" --content "$content" play reversal_debit_sms --auto best --operator 10$((i % 3 + 1)) > /dev/null 2>&1
 done
 "$bin" --data "$live" --content "$content" report --format json > "$work/report.live.json"
 expect "the live report lists the attempts" "$work/report.live.json" '"attempts": 1[34]'
@@ -52,23 +52,23 @@ mkdir -p "$copy"
 cp "$live/posdrill.db" "$copy/"
 freeze "$copy"
 listing=$(ls -la "$copy")
-run "report from a read-only copy" 0 '"employee_id": "E1"' "$copy" -- report --format json
+run "report from a read-only copy" 0 '"employee_id": "101"' "$copy" -- report --format json
 cp "$work/out.txt" "$work/report.copy.json"
 if cmp -s "$work/report.live.json" "$work/report.copy.json"; then ok "the copy's report is the live one"; else bad "the copy's report differs"; fi
 run "db check on a read-only copy" 0 '^ok$' "$copy" -- db check
 run "sync status on a read-only copy" 0 'waiting: +0' "$copy" -- sync status
-run "operators list on a read-only copy" 0 'E3' "$copy" -- operators list
+run "operators list on a read-only copy" 0 '103' "$copy" -- operators list
 [ "$(ls -la "$copy")" = "$listing" ] && ok "nothing was written beside the copy" || { bad "files changed beside the copy"; ls -la "$copy"; }
-run "a writing command on the copy fails and says why" 2 'posdrill.db' "$copy" -- operators add --id E9 --name X --role trainee --pin 73915062
+run "a writing command on the copy fails and says why" 2 'posdrill.db' "$copy" -- operators add --id 109 --name X --role trainee --pin 73915062
 
 # An attempt cut off by a crash, on a folder that cannot be written (a full disk is the same to a
 # reader): the reader needs no recovery, it shows the attempt as in progress.
 crash="$work/crash"
 mkdir -p "$crash"
 cp "$live/posdrill.db" "$crash/"
-sqlite3 "$crash/posdrill.db" "INSERT INTO attempts (uuid, operator_id, scenario_id, scenario_version, content_hash, lang, terminal, seed, started_ms) VALUES ('11111111-2222-4333-8444-555555555555', 'E2', 'reversal_debit_sms', 1, '00', 'zh', 'emulated', 1, 1700000000000)"
+sqlite3 "$crash/posdrill.db" "INSERT INTO attempts (uuid, operator_id, scenario_id, scenario_version, content_hash, lang, terminal, seed, started_ms) VALUES ('11111111-2222-4333-8444-555555555555', '102', 'reversal_debit_sms', 1, '00', 'zh', 'emulated', 1, 1700000000000)"
 freeze "$crash"
-run "report where recovery cannot write" 0 '"employee_id": "E2"' "$crash" -- report --format json
+run "report where recovery cannot write" 0 '"employee_id": "102"' "$crash" -- report --format json
 run "db check where recovery cannot write" 0 '^ok$' "$crash" -- db check
 
 # ---- one damaged page ---------------------------------------------------------------------------------
@@ -82,11 +82,11 @@ freeze "$bad_dir"  # readable by the reader; root's writing commands below could
 sum=$(sha256sum < "$bad_dir/posdrill.db")
 run "report on a damaged file exits non-zero naming it" 2 "posdrill report: .*damaged/posdrill.db: .*(malformed|corrupt)" "$bad_dir" -- report
 run "db check lists the damage" 1 'posdrill.db' "$bad_dir" -- db check
-POSDRILL_PIN=73915062 "$bin" --data "$bad_dir" operators add --id E8 --name X --role trainee > "$work/out.txt" 2>&1
+POSDRILL_PIN=73915062 "$bin" --data "$bad_dir" operators add --id 108 --name X --role trainee > "$work/out.txt" 2>&1
 rc=$?
 [ "$rc" -eq 2 ] && ok "operators add refuses the damaged file" || bad "operators add: exit $rc"
 expect "and says it is damaged" "$work/out.txt" 'damaged, not written into'
-"$bin" --data "$bad_dir" --content "$content" play reversal_debit_sms --auto best --operator E1 > "$work/out.txt" 2>&1
+"$bin" --data "$bad_dir" --content "$content" play reversal_debit_sms --auto best --operator 101 > "$work/out.txt" 2>&1
 [ $? -eq 2 ] && ok "play --operator refuses the damaged file" || bad "play --operator recorded into a damaged file"
 [ "$(sha256sum < "$bad_dir/posdrill.db")" = "$sum" ] && ok "the damaged file is byte for byte as it was" || bad "the damaged file was written"
 
@@ -105,12 +105,12 @@ run "user_version -1: db check refuses it" 2 'schema version -1' "$neg" -- db ch
 walcopy="$work/walcopy"
 mkdir -p "$walcopy"
 cp "$live/posdrill.db" "$walcopy/"
-sqlite3 "$walcopy/posdrill.db" "PRAGMA wal_autocheckpoint = 0; UPDATE operators SET name = 'changed' WHERE employee_id = 'E1';" > /dev/null
+sqlite3 "$walcopy/posdrill.db" "PRAGMA wal_autocheckpoint = 0; UPDATE operators SET name = 'changed' WHERE employee_id = '101';" > /dev/null
 python3 - "$walcopy/posdrill.db" <<'EOF'
 import sqlite3, sys
 # Leave committed pages in the -wal, as a copy taken from a running kiosk has them.
 c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA wal_autocheckpoint = 0")
-c.execute("UPDATE operators SET name = 'in the wal' WHERE employee_id = 'E2'"); c.commit()
+c.execute("UPDATE operators SET name = 'in the wal' WHERE employee_id = '102'"); c.commit()
 import shutil, os
 shutil.copy(sys.argv[1] + "-wal", sys.argv[1] + "-wal.keep")
 c.close()

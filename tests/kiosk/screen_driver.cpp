@@ -58,11 +58,28 @@ bool ScreenDriver::on_screen(const std::string& id) {
 
 void ScreenDriver::tap(const std::string& id, bool touch_target) {
   frame(ImVec2(-1, -1), false);  // a frame with the current screen to learn where things are
-  const auto it = rects.find(id);
+  auto it = rects.find(id);
   INFO("widget " << id);
   REQUIRE(it != rects.end());
+  // Out of sight in a scrolling list: drag it into view as a finger does, a few strokes at most.
+  for (int stroke = 0; stroke < 8 && !it->second.any_visible(); ++stroke) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float dir = it->second.min.y >= display.y * 0.5f ? -1.0f : 1.0f;  // up to reveal what is below
+    ImVec2 p((it->second.min.x + it->second.max.x) * 0.5f, display.y * (dir < 0 ? 0.6f : 0.3f));
+    frame(p, false);
+    frame(p, true);
+    for (int i = 0; i < 10; ++i) {
+      p.y += dir * display.y * 0.025f;
+      frame(p, true);
+    }
+    frame(p, false);
+    frame(ImVec2(-1, -1), false);
+    it = rects.find(id);
+    REQUIRE(it != rects.end());
+  }
   REQUIRE(it->second.enabled);
-  const ImVec2 c = it->second.center();
+  REQUIRE(it->second.any_visible());  // scrolled out of sight: a finger cannot reach it
+  const ImVec2 c = it->second.visible_center();
   if (touch_target) CHECK(it->second.max.y - it->second.min.y >= theme.metrics.touch_px - 0.5f);
   CHECK(c.x < ImGui::GetIO().DisplaySize.x);
   CHECK(c.y < ImGui::GetIO().DisplaySize.y);

@@ -46,7 +46,8 @@ class ScreenDriver : public HeadlessImGui {
   // One frame with the pointer at `pos`, the button `down` or not. A press first sends
   // UserInput, as the platform does; the screens' actions are applied after the frame.
   void frame(ImVec2 pos, bool down);
-  // Taps the widget `id`; fails the test when it is not on screen, disabled or outside the
+  // Taps the widget `id`, first dragging its list when it is scrolled out of sight; fails the
+  // test when it is not on screen, disabled, still out of sight, or outside the
   // display, or (when `touch_target`) lower than a touch target.
   void tap(const std::string& id, bool touch_target = true);
   // Whether the current screen draws widget `id`.

@@ -133,3 +133,18 @@ TEST_CASE("every text of the shipped content and UI has its glyphs in the glyph 
       if (cp >= 0x20) CHECK(std::binary_search(g.begin(), g.end(), cp));
   }
 }
+
+TEST_CASE("a glyph set grows by exactly the new characters of a text", "[glyphs]") {
+  GlyphSet set(std::vector<uint32_t>{'L', 'i', ' ', 'N', 'a'});
+  CHECK(set.covers("Li Na"));
+  CHECK_FALSE(set.covers("Li Na 李娜"));
+  CHECK(set.add("Li Na 李娜") == 2);  // 李 and 娜; the ASCII was there
+  CHECK(set.contains(0x674E));
+  CHECK(set.contains(0x5A1C));
+  CHECK(set.covers("Li Na 李娜"));
+  CHECK(set.add("娜李\t\x7f") == 0);  // nothing new: control characters are never drawn
+  CHECK_FALSE(set.contains('\t'));
+  const std::vector<uint32_t>& cps = set.code_points();
+  CHECK(std::is_sorted(cps.begin(), cps.end()));
+  CHECK(std::adjacent_find(cps.begin(), cps.end()) == cps.end());
+}

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include <imgui.h>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/answer_view.h"
 #include "kiosk/core/app_state.h"
 #include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/catalog_screen.h"
@@ -133,8 +135,51 @@ TEST_CASE("the terminal menu is disabled outside a terminal task and the hint sh
   k.tap("lang");
   CHECK(k.state.lang == Lang::en);
   CHECK(k.state.screen == ScreenId::runner);
+  // Leaving half-way asks first; "keep playing" changes nothing.
   k.tap("back");
+  CHECK(k.state.screen == ScreenId::runner);
+  REQUIRE(k.state.confirming == ConfirmKind::leave_drill);
+  REQUIRE(k.on_screen("confirm.yes"));
+  k.tap("confirm.no");
+  CHECK_FALSE(k.state.confirming);
+  CHECK(k.state.screen == ScreenId::runner);
+  CHECK(k.state.attempt);
+  k.tap("back");
+  k.tap("confirm.yes");
   CHECK(k.state.screen == ScreenId::catalog);
+}
+
+TEST_CASE("the confirmation panel's buttons are touch targets a finger can tell apart", "[play][touch]") {
+  for (ImVec2 size : {ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+    Kiosk k(size);
+    k.tap("card.preauth_checkout_no_pan");
+    k.tap("back");
+    k.frame(ImVec2(-1, -1), false);
+    REQUIRE(k.rects.count("confirm.yes") == 1);
+    const WidgetRect yes = k.rects.at("confirm.yes");
+    const WidgetRect no = k.rects.at("confirm.no");
+    for (const WidgetRect& r : {yes, no}) {
+      CHECK(r.max.x - r.min.x >= k.theme.metrics.touch_px - 0.5f);
+      CHECK(r.max.y - r.min.y >= k.theme.metrics.touch_px - 0.5f);
+    }
+    CHECK(no.min.x - yes.max.x >= 12.0f);
+    // The panel takes every tap: the header's back button under it does nothing.
+    k.tap("back", true);
+    CHECK(k.state.confirming == ConfirmKind::leave_drill);
+    CHECK(k.state.screen == ScreenId::runner);
+  }
+}
+
+TEST_CASE("leaving asks only while the attempt is unfinished", "[play]") {
+  Kiosk k(ImVec2(1280, 800));
+  update(k.state, OpenScenario{"preauth_checkout_no_pan"});
+  REQUIRE(k.state.attempt);
+  CHECK(update(k.state, AskToConfirm{ConfirmKind::leave_drill}).empty());
+  CHECK(k.state.confirming == ConfirmKind::leave_drill);  // unfinished: asks
+  update(k.state, ConfirmAnswer{true});
+  CHECK(k.state.screen == ScreenId::catalog);
+  update(k.state, AskToConfirm{ConfirmKind::leave_drill});  // no attempt: leaves at once
+  CHECK_FALSE(k.state.confirming);
 }
 
 TEST_CASE("the attract screen starts on a tap and idle brings it back keeping the attempt as abandoned",
@@ -205,4 +250,121 @@ TEST_CASE("the attract screen and the prompt use only shipped strings", "[play][
     INFO(key);
     CHECK(k.state.strings.contains(key));
   }
+}
+
+namespace {
+
+// The first decision (in play order along the best path) that offers a non-critical choice worth
+// less than the best one; plays up to it by taps. Returns that choice's id, "" when none exists.
+std::string play_to_a_lesser_choice(Kiosk& k, const std::string& scenario_id) {
+  k.tap("card." + scenario_id);
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
+    k.clock.advance_ms(4'000);
+    if (k.state.screen == ScreenId::runner && k.state.attempt->runner.step().kind == StepKind::decision) {
+      const Step& step = k.state.attempt->runner.step();
+      int best = 0;
+      for (const Choice& c : step.choices) best = std::max(best, c.points);
+      for (const Choice* c : k.state.attempt->runner.shown_choices())
+        if (!c->critical && c->points < best) return c->id;
+    }
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a lesser answer is told apart at a glance and the right choice is shown", "[play][feedback]") {
+  // The first scenario (content order) with such a choice; each try gets a fresh kiosk.
+  std::unique_ptr<Kiosk> kiosk;
+  std::string lesser;
+  for (std::size_t i = 0; lesser.empty(); ++i) {
+    kiosk = std::make_unique<Kiosk>(ImVec2(1280, 800));
+    REQUIRE(i < kiosk->state.scenarios.size());
+    lesser = play_to_a_lesser_choice(*kiosk, kiosk->state.scenarios[i].id);
+  }
+  Kiosk& k = *kiosk;
+  // The progress line stands beside the timer on a decision.
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("runner.progress") == 1);
+  const PlayProgress before = play_progress(*k.state.attempt);
+  CHECK(before.at >= 1);
+  CHECK(before.total >= before.at);
+  const bool hint = k.on_screen("hint") && k.rects.at("hint").enabled;
+  if (hint) {
+    k.tap("hint");
+    INFO("hint at y " << k.rects.at("hint").min.y << ".." << k.rects.at("hint").max.y);
+    CHECK(k.state.attempt->hints.size() == 1);
+  }
+  k.tap("choice." + lesser);
+  REQUIRE(k.state.screen == ScreenId::feedback);
+  k.frame(ImVec2(-1, -1), false);
+  const StepRecord& r = *k.state.attempt->runner.last_answer();
+  const AnswerView v = answer_view(k.state.attempt->scenario, r);
+  CHECK(v.verdict != Verdict::right);
+  CHECK(k.rects.count(verdict_key(v.verdict)) == 1);
+  CHECK(k.rects.count("answer.right") == 0);
+  REQUIRE(v.best);
+  CHECK(v.best->points > r.points);
+  CHECK(k.rects.count("answer.best." + v.best->id) == 1);
+  CHECK(v.net == std::max(0, r.points - r.hint_cost));
+  CHECK(v.hint_cost == r.hint_cost);
+  if (hint) CHECK(r.hints_taken.size() == 1);
+  // Right and wrong never share a colour.
+  CHECK(verdict_colour(Verdict::right) != verdict_colour(v.verdict));
+}
+
+TEST_CASE("answer views give the verdict and the net points and the best shown choice", "[play][feedback]") {
+  Scenario sc;
+  Step step;
+  step.id = "ask";
+  step.kind = StepKind::decision;
+  const auto choice = [](const char* id, int points, bool critical) {
+    Choice c;
+    c.id = id;
+    c.points = points;
+    c.critical = critical;
+    return c;
+  };
+  const Choice best = choice("best", 10, false), half = choice("half", 5, false), none = choice("none", 0, false),
+               bad = choice("bad", 10, true);
+  step.choices = {none, half, bad, best};
+  sc.steps = {step};
+  StepRecord r;
+  r.step_id = "ask";
+  r.kind = StepKind::decision;
+  r.max_points = 10;
+  r.shown_choices = {"best", "half", "none", "bad"};
+
+  r.choice_id = "best";
+  r.points = 10;
+  r.hint_cost = 2;
+  AnswerView v = answer_view(sc, r);
+  CHECK(v.verdict == Verdict::right);
+  CHECK(v.net == 8);
+  CHECK(v.best == nullptr);
+
+  r.choice_id = "half";
+  r.points = 5;
+  r.hint_cost = 0;
+  v = answer_view(sc, r);
+  CHECK(v.verdict == Verdict::partly);
+  REQUIRE(v.best);
+  CHECK(v.best->id == "best");  // the critical one is worth 10 too, but never "right"
+
+  r.choice_id = "none";
+  r.points = 0;
+  r.hint_cost = 3;
+  v = answer_view(sc, r);
+  CHECK(v.verdict == Verdict::wrong);
+  CHECK(v.net == 0);  // never below zero
+
+  r.choice_id = "bad";
+  r.points = 10;
+  r.critical = true;
+  v = answer_view(sc, r);
+  CHECK(v.verdict == Verdict::critical);
+  REQUIRE(v.best);
+  CHECK(v.best->id == "best");
 }

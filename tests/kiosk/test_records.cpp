@@ -19,12 +19,16 @@ TEST_CASE("roles have names that parse back") {
   CHECK(is_manager(Role::admin));
 }
 
-TEST_CASE("employee ids are 1 to 32 of A-Z a-z 0-9 . _ -") {
+TEST_CASE("employee ids are 1 to 32 digits: what the sign-in numpad can key") {
   CHECK(check_employee_id("") == FieldError::id_empty);
-  CHECK(check_employee_id("a") == FieldError::none);
-  CHECK(check_employee_id("E-1001_x.y") == FieldError::none);
-  CHECK(check_employee_id(std::string(32, 'a')) == FieldError::none);
-  CHECK(check_employee_id(std::string(33, 'a')) == FieldError::id_too_long);
+  CHECK(check_employee_id("7") == FieldError::none);
+  CHECK(check_employee_id("0012345") == FieldError::none);
+  CHECK(check_employee_id(std::string(32, '9')) == FieldError::none);
+  CHECK(check_employee_id(std::string(33, '9')) == FieldError::id_too_long);
+  CHECK(check_employee_id("a") == FieldError::id_bad_chars);
+  CHECK(check_employee_id("E1001") == FieldError::id_bad_chars);
+  CHECK(check_employee_id("1001-2") == FieldError::id_bad_chars);
+  CHECK(check_employee_id("１００１") == FieldError::id_bad_chars);  // full-width digits are not 0-9
   CHECK(check_employee_id("E 1001") == FieldError::id_bad_chars);
   CHECK(check_employee_id("E1001;") == FieldError::id_bad_chars);
   CHECK(check_employee_id("员工1") == FieldError::id_bad_chars);

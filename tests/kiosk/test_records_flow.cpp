@@ -115,7 +115,8 @@ TEST_CASE("wrong PINs count down then lock and the screen never tells which ids 
   Kiosk k(ImVec2(1280, 800));
   k.sign_in("4242", "2580");  // no such employee
   CHECK(k.state.screen == ScreenId::sign_in);
-  CHECK(k.state.pin_entry.message_key == "sign_in.wrong");
+  CHECK(k.state.pin_entry.message_key == "sign_in.wrong_tries");
+  CHECK(k.state.pin_entry.tries_left == pin_max_failures - 1);
   CHECK(k.state.pin_entry.pin.empty());
 
   k.tap("key.clear");  // the PIN field has the focus: clear it, then fix the id
@@ -146,6 +147,61 @@ TEST_CASE("wrong PINs count down then lock and the screen never tells which ids 
     CHECK(line.find("2580") == std::string::npos);
     CHECK(line.find("1357") == std::string::npos);
   }
+}
+
+TEST_CASE("an unknown id and a real id with a wrong PIN look and lock the same try by try", "[records][pin]") {
+  // What the sign-in screen shows after each of six wrong tries (one kiosk at a time: each owns
+  // the ImGui context while it lives).
+  struct Seen {
+    std::string message;
+    int tries_left;
+    int64_t locked_minutes;
+    bool on_pin;
+    std::string words;
+  };
+  const auto tries = [](const std::string& id) {
+    Kiosk k(ImVec2(1280, 800));
+    std::vector<Seen> seen;
+    k.sign_in(id, "1357");
+    for (int i = 0; i <= pin_max_failures; ++i) {
+      const PinEntry& e = k.state.pin_entry;
+      CHECK(k.state.screen == ScreenId::sign_in);
+      seen.push_back(
+          {e.message_key, e.tries_left, e.locked_minutes, e.on_pin, k.state.strings.tr(e.message_key, Lang::zh)});
+      k.key_in("1357");
+    }
+    return seen;
+  };
+  const std::vector<Seen> real = tries("1001");
+  const std::vector<Seen> unknown = tries("4243");
+  REQUIRE(real.size() == unknown.size());
+  for (std::size_t i = 0; i < real.size(); ++i) {
+    INFO("try " << i + 1);
+    CHECK(real[i].message == unknown[i].message);
+    CHECK(real[i].tries_left == unknown[i].tries_left);
+    CHECK(real[i].locked_minutes == unknown[i].locked_minutes);
+    CHECK(real[i].on_pin == unknown[i].on_pin);
+    CHECK(real[i].words == unknown[i].words);
+  }
+  CHECK(unknown[pin_max_failures - 1].message == "sign_in.locked");
+}
+
+TEST_CASE("a keyboard types only digits into the employee id as the numpad does", "[records][pin]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("attract.start");
+  for (char c : std::string("E1a0.0-1")) k.act(KeypadKey{KeypadKey::Kind::character, c});
+  CHECK(k.state.pin_entry.employee_id == "1001");
+}
+
+TEST_CASE("the first run's employee id field keeps only the digits typed into it", "[records][first_run]") {
+  Kiosk k(ImVec2(1280, 800), false);
+  k.tap("attract.start");
+  REQUIRE(k.state.screen == ScreenId::first_run);
+  k.tap("first_run.id", true);
+  ImGui::GetIO().AddInputCharactersUTF8("E1a0.0-1工");
+  k.frame(ImVec2(0, 0), false);
+  k.frame(ImVec2(0, 0), false);
+  CHECK(std::string(k.screens_ui.first_run.form.id.data()) == "1001");
 }
 
 TEST_CASE("the hidden corner gesture opens the manager gate which refuses a trainee and admits a manager",
@@ -200,7 +256,15 @@ TEST_CASE("the hidden corner gesture opens the manager gate which refuses a trai
   for (int i = 0; i < corner_taps_needed; ++i) k.tap_corner();
   k.key_in("9001");
   k.key_in("7391");
+  // Closing asks first: "cancel" keeps the kiosk open.
   k.tap("console.exit");
+  CHECK_FALSE(k.services->quit_requested());
+  CHECK(k.state.confirming == ConfirmKind::exit_kiosk);
+  k.tap("confirm.no");
+  CHECK_FALSE(k.services->quit_requested());
+  CHECK(k.state.screen == ScreenId::console);
+  k.tap("console.exit");
+  k.tap("confirm.yes");
   CHECK(k.services->quit_requested());
 }
 
@@ -282,11 +346,14 @@ TEST_CASE("the first run creates the administrator and signs them in with no def
   k.tap("attract.start");
   REQUIRE(k.state.screen == ScreenId::first_run);
   REQUIRE(k.on_screen("first_run.create"));
-  k.act(AddOperator{person("admin1", "张主管", Role::trainee), "1234", "1234"});
-  CHECK(k.state.first_run_message == "field.pin_weak");
-  k.act(AddOperator{person("admin1", "张主管", Role::trainee), "86420", "86421"});
-  CHECK(k.state.first_run_message == "field.pin_mismatch");
   k.act(AddOperator{person("admin1", "张主管", Role::trainee), "86420", "86420"});
+  CHECK(k.state.first_run_message == "field.id_bad_chars");  // the numpad could never key it
+  CHECK_FALSE(k.store->has_active_admin());
+  k.act(AddOperator{person("80001", "张主管", Role::trainee), "1234", "1234"});
+  CHECK(k.state.first_run_message == "field.pin_weak");
+  k.act(AddOperator{person("80001", "张主管", Role::trainee), "86420", "86421"});
+  CHECK(k.state.first_run_message == "field.pin_mismatch");
+  k.act(AddOperator{person("80001", "张主管", Role::trainee), "86420", "86420"});
   REQUIRE(k.state.screen == ScreenId::home);
   CHECK(k.state.has_manager);
   CHECK(k.state.session->op.role == Role::admin);  // whatever the form said: the first is an admin

@@ -122,6 +122,7 @@ TEST_CASE("the sync footer sits on the bottom edge of every screen and covers no
       CHECK(footer_clear_of_widgets(k));
     }
     k.tap("console.exit");  // the console's bottom bar is still reachable
+    k.tap("confirm.yes");
     CHECK(k.services->quit_requested());
   }
 }

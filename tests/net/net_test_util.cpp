@@ -9,8 +9,8 @@ namespace posdrill::test {
 
 std::unique_ptr<SqliteStore> store_with_statements(const std::filesystem::path& file, int statements) {
   auto store = store_test::open_ok(file);
-  REQUIRE(store->add_operator(store_test::make_operator("E1"), "27183946"));
-  AttemptRow a = store_test::make_attempt("E1", "preauth", 1'000);
+  REQUIRE(store->add_operator(store_test::make_operator("101"), "27183946"));
+  AttemptRow a = store_test::make_attempt("101", "preauth", 1'000);
   std::vector<OutboxStatement> sts;
   for (int i = 1; i <= statements; ++i) {
     const std::string id = "s-" + std::to_string(i);

@@ -13,7 +13,7 @@
 
 namespace posdrill::test {
 
-// A fresh records file with operator E1 and one open attempt whose begin queued `statements`
+// A fresh records file with operator 101 and one open attempt whose begin queued `statements`
 // statements (ids "s-1" … "s-N", tiny valid bodies).
 std::unique_ptr<SqliteStore> store_with_statements(const std::filesystem::path& file, int statements);
 

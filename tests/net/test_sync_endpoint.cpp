@@ -45,7 +45,7 @@ TEST_CASE("No sender sends to an endpoint the config check refuses", "[net][endp
   CHECK(sender.snapshot().problem_detail.find("https://") != std::string::npos);
   std::vector<RemoteAward> awards;
   std::string error;
-  CHECK_FALSE(sender.fetch_remote_awards("E1", awards, error));
+  CHECK_FALSE(sender.fetch_remote_awards("101", awards, error));
   CHECK_FALSE(error.empty());
 
   SyncWorker::Options wo;
@@ -69,7 +69,7 @@ TEST_CASE("The certification fetch follows more only on the endpoint's own serve
   HttpPeer lrs("127.0.0.1", [&](const PeerRequest& r) {
     const bool first = r.target.find("page=2") == std::string::npos;
     nlohmann::json page = {
-        {"statements", nlohmann::json::array({nlohmann::json::parse(certification_json(first ? "c1" : "c2", "E1"))})},
+        {"statements", nlohmann::json::array({nlohmann::json::parse(certification_json(first ? "c1" : "c2", "101"))})},
         {"more", first ? next : ""}};
     return PeerAnswer{200, {}, page.dump()};
   });
@@ -81,7 +81,7 @@ TEST_CASE("The certification fetch follows more only on the endpoint's own serve
     next = "/xAPI/statements?page=2";
     std::vector<RemoteAward> got;
     std::string error;
-    REQUIRE(sender.fetch_remote_awards("E1", got, error));
+    REQUIRE(sender.fetch_remote_awards("101", got, error));
     CHECK(got.size() == 2);
     CHECK(lrs.requests().size() == 2);
   }
@@ -89,7 +89,7 @@ TEST_CASE("The certification fetch follows more only on the endpoint's own serve
     next = lrs.url("/xAPI/statements?page=2");
     std::vector<RemoteAward> got;
     std::string error;
-    REQUIRE(sender.fetch_remote_awards("E1", got, error));
+    REQUIRE(sender.fetch_remote_awards("101", got, error));
     CHECK(got.size() == 2);
   }
   // Another address, a scheme-relative link to it, and another port on the same address.
@@ -103,7 +103,7 @@ TEST_CASE("The certification fetch follows more only on the endpoint's own serve
       next = away[i];
       std::vector<RemoteAward> got;
       std::string error;
-      CHECK_FALSE(sender.fetch_remote_awards("E1", got, error));
+      CHECK_FALSE(sender.fetch_remote_awards("101", got, error));
       CHECK(error.find("more") != std::string::npos);
       CHECK(lrs.requests().size() == 1);
       CHECK(elsewhere.probe() == 0);

@@ -61,7 +61,7 @@ TEST_CASE("The chain's summary is replaced whole, read neediest first and kept t
   TempDir dir;
   const auto file = RosterCache::default_file(dir.path());
   auto cache = open_cache(file);
-  REQUIRE(cache->apply({attempted("E1", "S1")}, "attempted", 6000));
+  REQUIRE(cache->apply({attempted("101", "S1")}, "attempted", 6000));
   int64_t as_of = -1;
   StoreList<ChainStoreRow> none = cache->store_summary(as_of);
   REQUIRE(none.ok());
@@ -117,7 +117,7 @@ TEST_CASE("A reader of the roster cache never creates, migrates or writes it", "
 
   // While a refresh writes (a writer open at the same time), the reader still reads.
   auto writer = open_cache(file);
-  REQUIRE(writer->apply({attempted("E2", "S2")}, "attempted", 9000));
+  REQUIRE(writer->apply({attempted("102", "S2")}, "attempted", 9000));
   CHECK(reader->store_summary(as_of).ok());
 }
 
@@ -127,7 +127,7 @@ TEST_CASE("A roster cache of the first schema is brought up to date with its fac
   const auto file = dir.path() / "old-roster.db";
   {
     auto cache = open_cache(file);
-    REQUIRE(cache->apply({attempted("E1", "S1")}, "attempted", 6000));
+    REQUIRE(cache->apply({attempted("101", "S1")}, "attempted", 6000));
   }
   // What the first posdrill with --from-lrs left: no summary table, schema 1.
   exec_sql(file, "DROP TABLE store_summary; PRAGMA user_version = 1;");
@@ -139,7 +139,7 @@ TEST_CASE("A roster cache of the first schema is brought up to date with its fac
   auto cache = open_cache(file);
   const StoreList<OperatorRecord> people = cache->people();
   REQUIRE(people.size() == 1);
-  CHECK(people[0].employee_id == "E1");
+  CHECK(people[0].employee_id == "101");
   int64_t as_of = 0;
   CHECK(cache->store_summary(as_of).ok());
   REQUIRE(cache->replace_store_summary({store_row("S1", 1, 0)}, 7000));

@@ -10,8 +10,8 @@ using namespace posdrill::store_test;
 namespace {
 std::unique_ptr<SqliteStore> store_with_operators(const TempDir& dir) {
   auto store = open_ok(dir.db());
-  REQUIRE(store->add_operator(make_operator("E1"), "27183946"));
-  REQUIRE(store->add_operator(make_operator("E2"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("101"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("102"), "27183946"));
   return store;
 }
 }  // namespace
@@ -19,7 +19,7 @@ std::unique_ptr<SqliteStore> store_with_operators(const TempDir& dir) {
 TEST_CASE("An attempt round trips through begin add_event and finish", "[store][attempts]") {
   TempDir dir;
   auto store = store_with_operators(dir);
-  auto a = make_attempt("E1", "reversal", 10'000);
+  auto a = make_attempt("101", "reversal", 10'000);
   a.terminal = TerminalKind::real;
   REQUIRE(store->begin_attempt(a));
 
@@ -74,7 +74,7 @@ TEST_CASE("An attempt round trips through begin add_event and finish", "[store][
 TEST_CASE("Events must be numbered in order on an open attempt", "[store][attempts]") {
   TempDir dir;
   auto store = store_with_operators(dir);
-  auto a = make_attempt("E1", "preauth", 10'000);
+  auto a = make_attempt("101", "preauth", 10'000);
   REQUIRE(store->begin_attempt(a));
 
   CHECK(store->add_event(make_event(a.uuid, 2, 11'000)).code == StoreError::invalid);  // 1 comes first
@@ -89,15 +89,15 @@ TEST_CASE("Events must be numbered in order on an open attempt", "[store][attemp
   CHECK(store->add_event(make_event(a.uuid, 3, 14'000)).code == StoreError::invalid);  // closed
   CHECK(store->finish_attempt(closed(a, 15'000, 0.0, false)).code == StoreError::invalid);
   CHECK(store->attempt(a.uuid)->ended_ms == 13'000);  // the refused finish changed nothing
-  CHECK(store->finish_attempt(closed(make_attempt("E1", "x", 1), 2, 0, false)).code == StoreError::not_found);
+  CHECK(store->finish_attempt(closed(make_attempt("101", "x", 1), 2, 0, false)).code == StoreError::not_found);
   CHECK(store->events(a.uuid).size() == 2);
 
   // Starting: the operator must exist, the uuid must be new, the attempt must be open.
   CHECK(store->begin_attempt(make_attempt("nobody", "preauth", 1)).code == StoreError::not_found);
   CHECK(store->begin_attempt(a).code == StoreError::invalid);
-  CHECK(store->begin_attempt(closed(make_attempt("E1", "preauth", 1), 2, 0, false)).code == StoreError::invalid);
+  CHECK(store->begin_attempt(closed(make_attempt("101", "preauth", 1), 2, 0, false)).code == StoreError::invalid);
   // Finishing needs an end not before the start.
-  auto b = make_attempt("E1", "preauth", 20'000);
+  auto b = make_attempt("101", "preauth", 20'000);
   REQUIRE(store->begin_attempt(b));
   CHECK(store->finish_attempt(closed(b, 19'999, 1.0, true)).code == StoreError::invalid);
   CHECK(store->finish_attempt(closed(b, 0, 1.0, true)).code == StoreError::invalid);
@@ -107,14 +107,14 @@ TEST_CASE("Events must be numbered in order on an open attempt", "[store][attemp
 TEST_CASE("Finishing with an award stores both in one transaction", "[store][attempts]") {
   TempDir dir;
   auto store = store_with_operators(dir);
-  auto first = make_attempt("E1", "preauth", 1'000);
+  auto first = make_attempt("101", "preauth", 1'000);
   REQUIRE(store->begin_attempt(first));
   REQUIRE(store->finish_attempt(closed(first, 2'000, 0.9, true)));
-  auto a = make_attempt("E1", "reversal", 3'000);
+  auto a = make_attempt("101", "reversal", 3'000);
   REQUIRE(store->begin_attempt(a));
 
   AwardRow award;
-  award.operator_id = "E1";
+  award.operator_id = "101";
   award.track_id = "cashier_basics";
   award.track_version = 2;
   award.awarded_ms = 4'000;
@@ -122,7 +122,7 @@ TEST_CASE("Finishing with an award stores both in one transaction", "[store][att
   award.basis = {first.uuid, a.uuid};
   REQUIRE(store->finish_attempt(closed(a, 4'000, 0.95, true), award));
 
-  auto got = store->awards("E1");
+  auto got = store->awards("101");
   REQUIRE(got.size() == 1);
   CHECK(got[0].track_id == "cashier_basics");
   CHECK(got[0].track_version == 2);
@@ -130,10 +130,10 @@ TEST_CASE("Finishing with an award stores both in one transaction", "[store][att
   CHECK(got[0].expires_ms == award.expires_ms);
   CHECK(got[0].basis == award.basis);
   CHECK(store->awards().size() == 1);
-  CHECK(store->awards("E2").empty());
+  CHECK(store->awards("102").empty());
 
   // An award that cannot be stored (its operator does not exist) takes the finish down with it.
-  auto b = make_attempt("E2", "reversal", 5'000);
+  auto b = make_attempt("102", "reversal", 5'000);
   REQUIRE(store->begin_attempt(b));
   AwardRow bad = award;
   bad.operator_id = "nobody";
@@ -150,11 +150,11 @@ TEST_CASE("attempts lists newest first and filters by operator", "[store][attemp
   auto store = store_with_operators(dir);
   std::vector<std::string> e1;
   for (int i = 0; i < 4; ++i) {
-    auto a = make_attempt("E1", "preauth", 1'000 * (i + 1));
+    auto a = make_attempt("101", "preauth", 1'000 * (i + 1));
     REQUIRE(store->begin_attempt(a));
     e1.push_back(a.uuid);
   }
-  auto other = make_attempt("E2", "preauth", 2'500);
+  auto other = make_attempt("102", "preauth", 2'500);
   REQUIRE(store->begin_attempt(other));
 
   auto all = store->attempts();
@@ -162,14 +162,14 @@ TEST_CASE("attempts lists newest first and filters by operator", "[store][attemp
   CHECK(all[0].uuid == e1[3]);
   CHECK(all[1].uuid == e1[2]);
   CHECK(all[2].uuid == other.uuid);
-  auto mine = store->attempts("E1");
+  auto mine = store->attempts("101");
   REQUIRE(mine.size() == 4);
   CHECK(mine[0].uuid == e1[3]);
   CHECK(mine[3].uuid == e1[0]);
-  auto two = store->attempts("E1", 2);
+  auto two = store->attempts("101", 2);
   REQUIRE(two.size() == 2);
   CHECK(two[1].uuid == e1[2]);
-  CHECK(store->attempts("E2").size() == 1);
+  CHECK(store->attempts("102").size() == 1);
   CHECK(store->attempts("nobody").empty());
   CHECK(store->attempts("", 0).empty());
 }
@@ -177,8 +177,8 @@ TEST_CASE("attempts lists newest first and filters by operator", "[store][attemp
 TEST_CASE("scenario_stats and mistake_counts on a small data set", "[store][attempts]") {
   TempDir dir;
   auto store = store_with_operators(dir);
-  // E1 preauth: a pass (0.8, ended 2000), a fail (0.5), a pass (0.9, ended 8000), an abandon.
-  // E1 reversal: one fail. E2 preauth: one pass (1.0).
+  // 101 preauth: a pass (0.8, ended 2000), a fail (0.5), a pass (0.9, ended 8000), an abandon.
+  // 101 reversal: one fail. 102 preauth: one pass (1.0).
   struct Plan {
     const char* op;
     const char* scenario;
@@ -189,12 +189,12 @@ TEST_CASE("scenario_stats and mistake_counts on a small data set", "[store][atte
     std::vector<std::pair<std::string, std::string>> mistakes;  // (step, choice); "crit:" = critical
   };
   std::vector<Plan> plan = {
-      {"E1", "preauth", 1'000, 0.8, true, false, {{"ask", "skip_id"}}},
-      {"E1", "preauth", 3'000, 0.5, false, false, {{"ask", "skip_id"}, {"crit:void", "void_all"}}},
-      {"E1", "preauth", 7'000, 0.9, true, false, {}},
-      {"E1", "preauth", 9'000, 0.0, false, true, {{"ask", "skip_id"}, {"hold", ""}}},
-      {"E1", "reversal", 4'000, 0.3, false, false, {{"refund", "cash"}, {"crit:refund", "cash"}}},
-      {"E2", "preauth", 5'000, 1.0, true, false, {{"hold", ""}}},
+      {"101", "preauth", 1'000, 0.8, true, false, {{"ask", "skip_id"}}},
+      {"101", "preauth", 3'000, 0.5, false, false, {{"ask", "skip_id"}, {"crit:void", "void_all"}}},
+      {"101", "preauth", 7'000, 0.9, true, false, {}},
+      {"101", "preauth", 9'000, 0.0, false, true, {{"ask", "skip_id"}, {"hold", ""}}},
+      {"101", "reversal", 4'000, 0.3, false, false, {{"refund", "cash"}, {"crit:refund", "cash"}}},
+      {"102", "preauth", 5'000, 1.0, true, false, {{"hold", ""}}},
   };
   for (const auto& p : plan) {
     auto a = make_attempt(p.op, p.scenario, p.start);
@@ -216,7 +216,7 @@ TEST_CASE("scenario_stats and mistake_counts on a small data set", "[store][atte
   auto stats = store->scenario_stats();
   REQUIRE(stats.size() == 3);
   const auto& s0 = stats[0];
-  CHECK(s0.operator_id == "E1");
+  CHECK(s0.operator_id == "101");
   CHECK(s0.scenario_id == "preauth");
   CHECK(s0.attempts == 4);
   CHECK(s0.passes == 2);
@@ -229,9 +229,9 @@ TEST_CASE("scenario_stats and mistake_counts on a small data set", "[store][atte
   CHECK(stats[1].passes == 0);
   CHECK(stats[1].pass_ended_ms.empty());
   CHECK(stats[1].best_score == Approx(0.3));
-  CHECK(stats[2].operator_id == "E2");
+  CHECK(stats[2].operator_id == "102");
   CHECK(stats[2].pass_ended_ms == std::vector<int64_t>{6'000});
-  auto e2 = store->scenario_stats("E2");
+  auto e2 = store->scenario_stats("102");
   REQUIRE(e2.size() == 1);
   CHECK(e2[0].best_score == Approx(1.0));
 
@@ -270,11 +270,11 @@ TEST_CASE("An attempt left open is closed as abandoned at the next open", "[stor
   std::string open_uuid, bare_uuid, done_uuid;
   {
     auto store = store_with_operators(dir);
-    auto done = make_attempt("E1", "preauth", 1'000);
+    auto done = make_attempt("101", "preauth", 1'000);
     REQUIRE(store->begin_attempt(done));
     REQUIRE(store->finish_attempt(closed(done, 2'000, 1.0, true)));
     done_uuid = done.uuid;
-    auto a = make_attempt("E1", "preauth", 10'000);
+    auto a = make_attempt("101", "preauth", 10'000);
     REQUIRE(store->begin_attempt(a));
     REQUIRE(store->add_event(make_event(a.uuid, 1, 11'000)));
     REQUIRE(store->add_event(make_event(a.uuid, 2, 12'500)));
@@ -296,7 +296,7 @@ TEST_CASE("An attempt left open is closed as abandoned at the next open", "[stor
     CHECK_FALSE(done->abandoned);
     CHECK(done->ended_ms == 2'000);
 
-    auto bare = make_attempt("E2", "reversal", 20'000);  // no events at all
+    auto bare = make_attempt("102", "reversal", 20'000);  // no events at all
     REQUIRE(store->begin_attempt(bare));
     bare_uuid = bare.uuid;
   }
@@ -312,7 +312,7 @@ TEST_CASE("An attempt left open is closed as abandoned at the next open", "[stor
 TEST_CASE("open leaves alone the open attempts of a store still running", "[store][attempts]") {
   TempDir dir;
   auto kiosk = store_with_operators(dir);
-  auto a = make_attempt("E1", "preauth", 10'000);
+  auto a = make_attempt("101", "preauth", 10'000);
   REQUIRE(kiosk->begin_attempt(a));
   REQUIRE(kiosk->add_event(make_event(a.uuid, 1, 11'000)));
   {

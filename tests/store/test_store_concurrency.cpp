@@ -12,8 +12,8 @@ TEST_CASE("Two threads with their own stores write the same file at once", "[sto
   TempDir dir;
   {
     auto setup = open_ok(dir.db());
-    REQUIRE(setup->add_operator(make_operator("T0"), "27183946"));
-    REQUIRE(setup->add_operator(make_operator("T1"), "27183946"));
+    REQUIRE(setup->add_operator(make_operator("2000"), "27183946"));
+    REQUIRE(setup->add_operator(make_operator("2001"), "27183946"));
   }
   constexpr int attempts_per_thread = 200, events_per_attempt = 5;
   std::unique_ptr<SqliteStore> stores[2] = {open_ok(dir.db()), open_ok(dir.db())};
@@ -21,7 +21,7 @@ TEST_CASE("Two threads with their own stores write the same file at once", "[sto
 
   auto writer = [&](int t) {
     SqliteStore& store = *stores[t];
-    const std::string op = "T" + std::to_string(t);
+    const std::string op = "200" + std::to_string(t);
     auto fail = [&](const char* what, const StoreStatus& st) {
       failures[t].push_back(std::string(what) + ": " + st.message);
     };

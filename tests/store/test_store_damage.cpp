@@ -19,10 +19,10 @@ namespace {
 // (so the WAL is merged into it).
 void fill(const std::filesystem::path& db) {
   auto store = open_ok(db);
-  REQUIRE(store->add_operator(make_operator("D1"), "27183946"));
-  REQUIRE(store->add_operator(make_operator("D2"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("4001"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("4002"), "27183946"));
   for (int i = 0; i < 300; ++i) {
-    AttemptRow a = make_attempt(i % 2 ? "D1" : "D2", "preauth_checkout_no_pan", 1'000'000 + i * 1000);
+    AttemptRow a = make_attempt(i % 2 ? "4001" : "4002", "preauth_checkout_no_pan", 1'000'000 + i * 1000);
     REQUIRE(store->add_closed_attempt(closed(a, a.started_ms + 500, 0.9, true), {}));
   }
 }
@@ -82,11 +82,11 @@ TEST_CASE("A damaged page: reads fail whole, nothing writes into the file", "[st
   CHECK(attempts.empty());  // never the rows before the damaged page
   CHECK(attempts.status.code == StoreError::corrupt);
   CHECK(attempts.status.message.find(dir.db().string()) != std::string::npos);
-  CHECK_FALSE(store->attempts("D1").ok());
+  CHECK_FALSE(store->attempts("4001").ok());
   CHECK_FALSE(store->scenario_stats().ok());
   // Once met, the damage refuses every write with its own words (not "read-only").
   CHECK_FALSE(store->damage());
-  const StoreStatus w = store->add_operator(make_operator("D3"), "27183946");
+  const StoreStatus w = store->add_operator(make_operator("4003"), "27183946");
   CHECK(w.code == StoreError::corrupt);
   CHECK_FALSE(store->check().empty());
   store.reset();
@@ -121,14 +121,14 @@ TEST_CASE("An attempt left open by a crash reads as open from a read-only copy",
   TempDir dir;
   {
     auto store = open_ok(dir.db());
-    REQUIRE(store->add_operator(make_operator("R1"), "27183946"));
-    REQUIRE(store->begin_attempt(make_attempt("R1", "preauth_checkout_no_pan", 5'000)));
+    REQUIRE(store->add_operator(make_operator("5001"), "27183946"));
+    REQUIRE(store->begin_attempt(make_attempt("5001", "preauth_checkout_no_pan", 5'000)));
   }
   StoreStatus st;
   auto store = SqliteStore::open(dir.db(), st, 9'000, OpenMode::read_only);
   REQUIRE(store);
   CHECK(store->recovered_attempts() == 0);  // recovery is a write: not here
-  const auto attempts = store->attempts("R1");
+  const auto attempts = store->attempts("5001");
   REQUIRE(attempts.size() == 1);
   CHECK(attempts.front().ended_ms == 0);
 }

@@ -26,9 +26,9 @@ constexpr int baseline_attempts = 12;
 // Records made before the faults: they must all survive whatever happens after.
 void make_baseline(const std::filesystem::path& db) {
   auto store = open_ok(db);
-  REQUIRE(store->add_operator(make_operator("F1"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("6001"), "27183946"));
   for (int i = 0; i < baseline_attempts; ++i) {
-    AttemptRow a = make_attempt("F1", "reversal", 1'000 + i * 100);
+    AttemptRow a = make_attempt("6001", "reversal", 1'000 + i * 100);
     REQUIRE(
         store->begin_attempt(a, {queued("base-att-" + std::to_string(i), a.uuid, "attempted")}, abandoned_draft(a)));
     REQUIRE(store->add_event(make_event(a.uuid, 1, a.started_ms + 10)));
@@ -117,7 +117,7 @@ TEST_CASE("Injected read and write faults surface as errors and lose nothing", "
   {
     std::filesystem::copy_file(baseline, db, std::filesystem::copy_options::overwrite_existing);
     vfs.arm(FaultVfs::Op::read, 1 << 30, false);
-    AttemptRow a = make_attempt("F1", "wrong_pin", 90'000);
+    AttemptRow a = make_attempt("6001", "wrong_pin", 90'000);
     const WorkloadOutcome clean = workload(db, a, vfs);
     REQUIRE(clean.finished);
     REQUIRE(clean.errors == 0);
@@ -140,7 +140,7 @@ TEST_CASE("Injected read and write faults surface as errors and lose nothing", "
         std::filesystem::remove(db.string() + "-wal");
         std::filesystem::remove(db.string() + "-shm");
         std::filesystem::copy_file(baseline, db, std::filesystem::copy_options::overwrite_existing);
-        AttemptRow a = make_attempt("F1", "wrong_pin", 90'000);
+        AttemptRow a = make_attempt("6001", "wrong_pin", 90'000);
         vfs.arm(op, n, persistent);
         const WorkloadOutcome o = workload(db, a, vfs);
         vfs.disarm();
@@ -205,9 +205,9 @@ TEST_CASE("Read faults in a read-only session surface and never give part of a l
   constexpr int many = 300;  // the attempts table spans many pages, read from the disk (no quick_check first)
   {
     auto store = open_ok(dir.db());
-    REQUIRE(store->add_operator(make_operator("F1"), "27183946"));
+    REQUIRE(store->add_operator(make_operator("6001"), "27183946"));
     for (int i = 0; i < many; ++i) {
-      AttemptRow a = make_attempt("F1", "reversal", 1'000 + i);
+      AttemptRow a = make_attempt("6001", "reversal", 1'000 + i);
       REQUIRE(
           store->add_closed_attempt(closed(a, a.started_ms + 50, 1.0, true), {make_event(a.uuid, 1, a.started_ms)}));
     }

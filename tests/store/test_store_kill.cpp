@@ -59,7 +59,7 @@ Reported run_and_kill(const std::filesystem::path& db, int kill_after) {
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   posix_spawn_file_actions_addclose(&actions, fds[1]);
-  std::string exe = POSDRILL_STORE_WRITER, path = db.string(), op = "K1";
+  std::string exe = POSDRILL_STORE_WRITER, path = db.string(), op = "3001";
   char* argv[] = {exe.data(), path.data(), op.data(), nullptr};
   pid_t pid = 0;
   int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv, environ);
@@ -102,7 +102,7 @@ TEST_CASE("Committed writes survive kill -9 of the writer", "[store][kill]") {
   TempDir dir;
   {
     auto store = open_ok(dir.db());
-    REQUIRE(store->add_operator(make_operator("K1"), "27183946"));  // once: argon2 is slow
+    REQUIRE(store->add_operator(make_operator("3001"), "27183946"));  // once: argon2 is slow
   }
   std::mt19937 rng(20261121);
   std::uniform_int_distribution<int> lines(1, 300);
@@ -133,7 +133,7 @@ TEST_CASE("Committed writes survive kill -9 of the writer", "[store][kill]") {
     total_recovered += store->recovered_attempts();
     // The writer never abandons an attempt itself, so every abandoned one is open()'s recovery.
     int abandoned = 0;
-    for (const auto& a : store->attempts("K1")) abandoned += a.abandoned ? 1 : 0;
+    for (const auto& a : store->attempts("3001")) abandoned += a.abandoned ? 1 : 0;
     CHECK(abandoned == total_recovered);
     // Every attempt's statements: attempted, and exactly one closing statement that says how it
     // ended; a recovered one's abandoned statement carries the end recovery found.
@@ -147,7 +147,7 @@ TEST_CASE("Committed writes survive kill -9 of the writer", "[store][kill]") {
       if (row.statement.verb != "attempted" && row.statement.verb != "answered")
         closing[row.statement.attempt_uuid] = &row;
     }
-    for (const auto& a : store->attempts("K1")) {
+    for (const auto& a : store->attempts("3001")) {
       INFO("attempt " << a.uuid);
       CHECK(verbs[a.uuid]["attempted"] == 1);
       REQUIRE(closing.count(a.uuid));
@@ -171,7 +171,7 @@ TEST_CASE("Committed writes survive kill -9 of the writer", "[store][kill]") {
       CHECK(ev[std::size_t(seq) - 1].seq == seq);
     }
     total_attempts += r.begun.size();
-    CHECK(store->attempts("K1").size() >= total_attempts);
+    CHECK(store->attempts("3001").size() >= total_attempts);
   }
   // Killed at random lines, most rounds stop inside an attempt: recovery really ran.
   CHECK(total_recovered > rounds / 2);

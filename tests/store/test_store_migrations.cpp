@@ -33,7 +33,7 @@ TEST_CASE("Reopening a current file is a no-op", "[store][migrations]") {
   TempDir dir;
   {
     auto store = open_ok(dir.db());
-    REQUIRE(store->add_operator(make_operator("E1"), "27183946"));
+    REQUIRE(store->add_operator(make_operator("101"), "27183946"));
     REQUIRE(store->set_setting("kiosk.name", "front till"));
   }
   auto store = open_ok(dir.db());
@@ -78,8 +78,8 @@ TEST_CASE("check reports planted damage", "[store][migrations]") {
   std::string uuid;
   {
     auto store = open_ok(dir.db());
-    REQUIRE(store->add_operator(make_operator("E1"), "27183946"));
-    auto a = make_attempt("E1", "preauth", 5000);
+    REQUIRE(store->add_operator(make_operator("101"), "27183946"));
+    auto a = make_attempt("101", "preauth", 5000);
     uuid = a.uuid;
     REQUIRE(store->begin_attempt(a));
     REQUIRE(store->add_event(make_event(uuid, 1, 5100)));
@@ -92,6 +92,6 @@ TEST_CASE("check reports planted damage", "[store][migrations]") {
   auto problems = store->check();
   REQUIRE(problems.size() == 2);
   CHECK(problems[0].find(uuid) != std::string::npos);
-  CHECK(problems[1].find("E1") != std::string::npos);
+  CHECK(problems[1].find("101") != std::string::npos);
   CHECK(problems[1].find("27183946") == std::string::npos);  // the planted "PIN" is not echoed
 }

@@ -23,7 +23,7 @@ OutboxStatement statement(const std::string& id, const std::string& attempt, con
 
 std::unique_ptr<SqliteStore> store_with_operator(const TempDir& dir) {
   auto store = open_ok(dir.db());
-  REQUIRE(store->add_operator(make_operator("E1"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("101"), "27183946"));
   return store;
 }
 
@@ -32,7 +32,7 @@ std::unique_ptr<SqliteStore> store_with_operator(const TempDir& dir) {
 TEST_CASE("Statements are queued in the same transaction as their event", "[store][outbox]") {
   TempDir dir;
   auto store = store_with_operator(dir);
-  auto a = make_attempt("E1", "reversal", 10'000);
+  auto a = make_attempt("101", "reversal", 10'000);
   REQUIRE(store->begin_attempt(a, {statement("s-1", a.uuid, "attempted")}));
   REQUIRE(store->add_event(make_event(a.uuid, 1, 11'000), {statement("s-2", a.uuid)}));
   // An event that is refused (out of order) takes its statement with it.
@@ -58,7 +58,7 @@ TEST_CASE("Statements are queued in the same transaction as their event", "[stor
 TEST_CASE("A statement id is queued only once", "[store][outbox]") {
   TempDir dir;
   auto store = store_with_operator(dir);
-  auto a = make_attempt("E1", "reversal", 10'000);
+  auto a = make_attempt("101", "reversal", 10'000);
   REQUIRE(store->begin_attempt(a, {statement("dup", a.uuid)}));
   // The event and its duplicate statement are refused together.
   CHECK_FALSE(store->add_event(make_event(a.uuid, 1, 11'000), {statement("dup", a.uuid)}));
@@ -68,7 +68,7 @@ TEST_CASE("A statement id is queued only once", "[store][outbox]") {
 TEST_CASE("The outbox moves statements through sent set aside retry and void", "[store][outbox]") {
   TempDir dir;
   auto store = store_with_operator(dir);
-  auto a = make_attempt("E1", "reversal", 10'000);
+  auto a = make_attempt("101", "reversal", 10'000);
   REQUIRE(store->begin_attempt(
       a, {statement("a", a.uuid), statement("b", a.uuid), statement("c", a.uuid), statement("d", a.uuid)}));
   REQUIRE(store->outbox_mark_sent({"a"}, 30'000));
@@ -131,7 +131,7 @@ TEST_CASE("The outbox moves statements through sent set aside retry and void", "
 TEST_CASE("Pruning delivered statements keeps the last delivery time", "[store][outbox]") {
   TempDir dir;
   auto store = store_with_operator(dir);
-  auto a = make_attempt("E1", "reversal", 10'000);
+  auto a = make_attempt("101", "reversal", 10'000);
   REQUIRE(store->begin_attempt(a, {statement("old", a.uuid), statement("new", a.uuid), statement("wait", a.uuid)}));
   REQUIRE(store->outbox_mark_sent({"old"}, 20'000));
   REQUIRE(store->outbox_mark_sent({"new"}, 90'000));
@@ -151,42 +151,43 @@ TEST_CASE("Certifications from the LRS are cached per operator", "[store][outbox
   auto store = store_with_operator(dir);
   RemoteAward r;
   r.statement_id = "st-1";
-  r.operator_id = "E1";
+  r.operator_id = "101";
   r.track_id = "card_payments_l1";
   r.awarded_ms = 1'000;
   r.kiosk_id = "kiosk-7";
   r.store_id = "S09";
   RemoteAward other = r;
   other.statement_id = "st-2";
-  other.operator_id = "E2";  // not E1's: ignored
-  REQUIRE(store->replace_remote_awards("E1", {r, other}, 5'000));
-  auto got = store->remote_awards("E1");
+  other.operator_id = "102";  // not 101's: ignored
+  REQUIRE(store->replace_remote_awards("101", {r, other}, 5'000));
+  auto got = store->remote_awards("101");
   REQUIRE(got.size() == 1);
   CHECK(got[0].track_id == "card_payments_l1");
   CHECK(got[0].kiosk_id == "kiosk-7");
   CHECK(got[0].store_id == "S09");
-  CHECK(store->remote_awards("E2").empty());
+  CHECK(store->remote_awards("102").empty());
   // A fresh answer replaces the cache (a voided certification disappears).
-  REQUIRE(store->replace_remote_awards("E1", {}, 6'000));
-  CHECK(store->remote_awards("E1").empty());
+  REQUIRE(store->replace_remote_awards("101", {}, 6'000));
+  CHECK(store->remote_awards("101").empty());
 }
 
 TEST_CASE("A version 1 database migrates to the outbox schema keeping its records", "[store][outbox][migration]") {
+  // (and on to the latest schema)
   TempDir dir;
   {
     auto store = store_with_operator(dir);
-    auto a = make_attempt("E1", "reversal", 10'000);
+    auto a = make_attempt("101", "reversal", 10'000);
     REQUIRE(store->begin_attempt(a));
     REQUIRE(store->finish_attempt(closed(a, 11'000, 1.0, true)));
   }
   // Turn the file back into what version 1 wrote.
   exec_sql(dir.db(),
-           "DROP TABLE attempt_drafts; DROP TABLE outbox; DROP TABLE remote_awards; PRAGMA user_version = 1;");
+           "DROP TABLE attempt_drafts; DROP TABLE outbox; DROP TABLE remote_awards; DROP TABLE unknown_sign_ins; PRAGMA user_version = 1;");
   auto store = open_ok(dir.db());
   CHECK(store->user_version() == SqliteStore::schema_version);
-  CHECK(store->attempts("E1").size() == 1);
+  CHECK(store->attempts("101").size() == 1);
   CHECK(store->outbox_counts().queued == 0);
-  auto a = make_attempt("E1", "wrong_pin", 20'000);
+  auto a = make_attempt("101", "wrong_pin", 20'000);
   REQUIRE(store->begin_attempt(a, {statement("after-migration", a.uuid)}));
   CHECK(store->outbox_counts().queued == 1);
   CHECK(store->check().empty());

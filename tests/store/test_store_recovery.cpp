@@ -19,7 +19,7 @@ OutboxStatement queued(const std::string& id, const std::string& attempt, const 
 
 std::unique_ptr<SqliteStore> with_operator(const TempDir& dir) {
   auto store = open_ok(dir.db());
-  REQUIRE(store->add_operator(make_operator("E1"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("101"), "27183946"));
   return store;
 }
 
@@ -27,7 +27,7 @@ std::unique_ptr<SqliteStore> with_operator(const TempDir& dir) {
 
 TEST_CASE("A crash-recovered attempt queues its abandoned statement", "[store][recovery]") {
   TempDir dir;
-  AttemptRow a = make_attempt("E1", "preauth_checkout_no_pan", 10'000);
+  AttemptRow a = make_attempt("101", "preauth_checkout_no_pan", 10'000);
   const OutboxStatement draft = abandoned_draft(a);
   {
     auto store = with_operator(dir);
@@ -65,7 +65,7 @@ TEST_CASE("A crash-recovered attempt queues its abandoned statement", "[store][r
 TEST_CASE("A finished attempt drops its draft", "[store][recovery]") {
   TempDir dir;
   auto store = with_operator(dir);
-  AttemptRow a = make_attempt("E1", "reversal", 10'000);
+  AttemptRow a = make_attempt("101", "reversal", 10'000);
   const OutboxStatement draft = abandoned_draft(a);
   REQUIRE(store->begin_attempt(a, {queued("att", a.uuid, "attempted")}, draft));
   REQUIRE(store->finish_attempt(closed(a, 30'000, 1.0, true), std::nullopt, {queued("end", a.uuid, "passed")}));
@@ -79,7 +79,7 @@ TEST_CASE("A finished attempt drops its draft", "[store][recovery]") {
 TEST_CASE("An attempt still played on another store is not recovered", "[store][recovery]") {
   TempDir dir;
   auto kiosk = with_operator(dir);
-  AttemptRow a = make_attempt("E1", "reversal", 10'000);
+  AttemptRow a = make_attempt("101", "reversal", 10'000);
   REQUIRE(kiosk->begin_attempt(a, {queued("att", a.uuid, "attempted")}, abandoned_draft(a)));
   auto reader = open_ok(dir.db(), 60'000);  // `posdrill sync now` while the kiosk plays
   CHECK(reader->recovered_attempts() == 0);
@@ -93,18 +93,18 @@ TEST_CASE("db check reports attempts whose closing statement is missing", "[stor
   auto store = with_operator(dir);
   // Recorded while sync was on, closed without its closing statement (as crash recovery did before
   // it queued one).
-  AttemptRow lost = make_attempt("E1", "reversal", 10'000);
+  AttemptRow lost = make_attempt("101", "reversal", 10'000);
   REQUIRE(store->begin_attempt(lost, {queued("att-lost", lost.uuid, "attempted")}));
   AttemptRow cut = closed(lost, 20'000, 0, false);
   cut.finished = false;
   cut.abandoned = true;
   REQUIRE(store->finish_attempt(cut));
   // Recorded with sync off: nothing was ever queued, nothing is missing.
-  AttemptRow offline = make_attempt("E1", "reversal", 40'000);
+  AttemptRow offline = make_attempt("101", "reversal", 40'000);
   REQUIRE(store->begin_attempt(offline));
   REQUIRE(store->finish_attempt(closed(offline, 45'000, 1.0, true)));
   // Complete, then delivered and pruned: its closing statement is gone for a good reason.
-  AttemptRow old = make_attempt("E1", "wrong_pin", 1'000);
+  AttemptRow old = make_attempt("101", "wrong_pin", 1'000);
   REQUIRE(store->begin_attempt(old, {queued("att-old", old.uuid, "attempted")}));
   REQUIRE(store->finish_attempt(closed(old, 2'000, 1.0, true), std::nullopt, {queued("end-old", old.uuid, "passed")}));
   REQUIRE(store->outbox_mark_sent({"end-old"}, 3'000));
@@ -119,19 +119,19 @@ TEST_CASE("db check reports attempts whose closing statement is missing", "[stor
 
 TEST_CASE("A schema 2 file migrates to 3 and keeps its records and outbox", "[store][migrations][recovery]") {
   TempDir dir;
-  AttemptRow open_one = make_attempt("E1", "reversal", 10'000);
+  AttemptRow open_one = make_attempt("101", "reversal", 10'000);
   {
     auto store = with_operator(dir);
-    AttemptRow done = make_attempt("E1", "wrong_pin", 1'000);
+    AttemptRow done = make_attempt("101", "wrong_pin", 1'000);
     REQUIRE(store->begin_attempt(done, {queued("att-done", done.uuid, "attempted")}));
     REQUIRE(
         store->finish_attempt(closed(done, 2'000, 1.0, true), std::nullopt, {queued("end-done", done.uuid, "passed")}));
     REQUIRE(store->begin_attempt(open_one, {queued("att-open", open_one.uuid, "attempted")}));
   }
   // What schema 2 wrote: no drafts table.
-  exec_sql(dir.db(), "DROP INDEX outbox_by_attempt; DROP TABLE attempt_drafts; PRAGMA user_version = 2;");
+  exec_sql(dir.db(), "DROP INDEX outbox_by_attempt; DROP TABLE attempt_drafts; DROP TABLE unknown_sign_ins; PRAGMA user_version = 2;");
   auto store = open_ok(dir.db(), 50'000);
-  CHECK(store->user_version() == 3);
+  CHECK(store->user_version() == SqliteStore::schema_version);
   CHECK(store->attempts().size() == 2);
   CHECK(store->outbox_counts().queued == 3);
   // The attempt left open under schema 2 had no draft: recovery closes it, and db check says what
@@ -141,6 +141,6 @@ TEST_CASE("A schema 2 file migrates to 3 and keeps its records and outbox", "[st
   REQUIRE(problems.size() == 1);
   CHECK(problems.front().find(open_one.uuid) != std::string::npos);
   // New attempts get drafts.
-  AttemptRow next = make_attempt("E1", "reversal", 60'000);
+  AttemptRow next = make_attempt("101", "reversal", 60'000);
   REQUIRE(store->begin_attempt(next, {queued("att-next", next.uuid, "attempted")}, abandoned_draft(next)));
 }

@@ -33,7 +33,7 @@ run() {
   expect "$name" "$work/out.txt" "$pattern"
 }
 
-POSDRILL_PIN=73915062 "$bin" --data "$data" operators add --id E1 --name 王小明 --role trainee > /dev/null
+POSDRILL_PIN=73915062 "$bin" --data "$data" operators add --id 101 --name 王小明 --role trainee > /dev/null
 
 good='lrs:
   endpoint: http://127.0.0.1:9/xAPI/
@@ -109,14 +109,14 @@ elsewhere="lrs:
 # Statements waiting, recorded while sync pointed at a valid (dead) endpoint.
 printf '%s' "$good" > "$work/good.yaml"
 chmod 600 "$work/good.yaml"
-"$bin" --data "$data" --config "$work/good.yaml" play reversal_debit_sms --auto best --operator E1 > /dev/null 2>&1
+"$bin" --data "$data" --config "$work/good.yaml" play reversal_debit_sms --auto best --operator 101 > /dev/null 2>&1
 queued=$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM outbox WHERE state = 'queued'")
 [ "$queued" -gt 0 ] && ok "statements are waiting ($queued)" || bad "no statements waiting"
 run "sync now refuses plain http to 127.0.0.2" 2 'cfg.yaml:2:13: lrs.endpoint must use https://' "$elsewhere" -- sync now
 run "the kiosk refuses it before it opens a window" 2 'cfg.yaml:2:13: lrs.endpoint must use https://' "$elsewhere" -- \
   kiosk --windowed --screenshot "$work/never.png" --after-frames 3
 run "play --operator refuses it (no statements for a refused endpoint)" 2 'cfg.yaml:2:13: lrs.endpoint' "$elsewhere" -- \
-  play reversal_debit_sms --auto best --operator E1
+  play reversal_debit_sms --auto best --operator 101
 [ ! -e "$work/never.png" ] && ok "the kiosk did not start" || bad "the kiosk started"
 # Probe the listener ourselves: once our own connection is logged, any earlier one would be too.
 exec 3<>"/dev/tcp/127.0.0.2/$port" && printf 'PROBE\r\n' >&3

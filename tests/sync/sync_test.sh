@@ -65,7 +65,7 @@ new_site() {
   mkdir -p "$data"
   printf 'lrs:\n  batch_size: %s\n  timeout: 3\n  connect_timeout: 2\n  retry_initial_ms: 200\n  retry_max_ms: 1000\nkiosk_id: kiosk-%s\nstore_id: S01\n' \
     "${2:-50}" "$1" > "$cfg"
-  POSDRILL_PIN=73915062 "$bin" --data "$data" --config "$cfg" operators add --id E1 --name 王小明 --role trainee >/dev/null
+  POSDRILL_PIN=73915062 "$bin" --data "$data" --config "$cfg" operators add --id 101 --name 王小明 --role trainee >/dev/null
 }
 pd() { "$bin" --data "$data" --config "$cfg" "$@"; }
 with_lrs() { POSDRILL_LRS_ENDPOINT="http://127.0.0.1:$1/xAPI/" POSDRILL_LRS_KEY=kiosk1 POSDRILL_LRS_SECRET=${LRS_SECRET:-secret1} "${@:2}"; }
@@ -73,7 +73,7 @@ play() { # play N attempts, cycling through the scenarios
   local ids i
   mapfile -t ids < <("$bin" list --json | json "j.map(s=>s.id).join('\n')")
   for ((i = 0; i < $1; i++)); do
-    with_lrs "$2" pd play "${ids[$((i % ${#ids[@]}))]}" --auto best --operator E1 >/dev/null 2>&1
+    with_lrs "$2" pd play "${ids[$((i % ${#ids[@]}))]}" --auto best --operator 101 >/dev/null 2>&1
   done
 }
 db_count() { sqlite3 "$data/posdrill.db" "SELECT count(*) FROM outbox ${1:+WHERE $1}"; }
@@ -85,7 +85,7 @@ MAIN=$LRS_PORT
 
 # ---- 1. one attempt end to end -------------------------------------------------------------------
 new_site e2e
-with_lrs "$MAIN" pd play preauth_checkout_no_pan --auto best --operator E1 >/dev/null 2>&1
+with_lrs "$MAIN" pd play preauth_checkout_no_pan --auto best --operator 101 >/dev/null 2>&1
 n=$(db_count)
 expect "a played attempt queued its statements ($n)" '[ "$n" -ge 5 ]'
 sqlite3 "$data/posdrill.db" "SELECT body FROM outbox ORDER BY seq" > "$work/bodies.jsonl"
@@ -95,7 +95,7 @@ with_lrs "$MAIN" pd sync now > "$work/now.out" 2>&1
 rc=$?
 expect "sync now exits 0 with the queue empty" '[ $rc -eq 0 ] && [ "$(db_count "state = '\''queued'\''")" -eq 0 ]'
 db_ids > "$work/ids.json"
-query "$MAIN" --agent-account "https://posdrill.invalid/staff,E1" --ids-file "$work/ids.json" > "$work/q.json"
+query "$MAIN" --agent-account "https://posdrill.invalid/staff,101" --ids-file "$work/ids.json" > "$work/q.json"
 expect "the LRS holds every statement, read back by agent" \
   '[ "$(json "j.count" < "$work/q.json")" -eq "$n" ] && [ "$(json "j.missing.length" < "$work/q.json")" -eq 0 ]'
 expect "the LRS's copies are valid and unique" \
@@ -184,7 +184,7 @@ for round in $(seq "$rounds"); do
   mkfifo "$work/answers.fifo"
   # exec: $! is posdrill itself, so kill -9 cuts it off mid-attempt (not a shell around it).
   (export POSDRILL_LRS_ENDPOINT="http://127.0.0.1:$MAIN/xAPI/" POSDRILL_LRS_KEY=kiosk1 POSDRILL_LRS_SECRET=secret1
-   exec "$bin" --data "$data" --config "$cfg" play reversal_debit_sms --operator E1 < "$work/answers.fifo" > /dev/null 2>&1) &
+   exec "$bin" --data "$data" --config "$cfg" play reversal_debit_sms --operator 101 < "$work/answers.fifo" > /dev/null 2>&1) &
   player=$!
   exec 3> "$work/answers.fifo"
   before=$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempt_events")
@@ -203,7 +203,7 @@ with_lrs "$MAIN" pd sync now > "$work/now.out" 2>&1
 expect "the next sync closes them as abandoned and delivers everything" '[ $? -eq 0 ] && [ "$(sqlite3 "$data/posdrill.db" "SELECT count(*) FROM attempts WHERE abandoned = 1")" -eq "$rounds" ]'
 expect "db check finds every attempt's closing statement" 'with_lrs "$MAIN" pd db check > /dev/null'
 sqlite3 "$data/posdrill.db" "SELECT uuid FROM attempts WHERE abandoned = 1" | sort > "$work/cut.txt"
-query "$MAIN" --verb https://w3id.org/xapi/adl/verbs/abandoned --agent-account "https://posdrill.invalid/staff,E1" > "$work/q.json"
+query "$MAIN" --verb https://w3id.org/xapi/adl/verbs/abandoned --agent-account "https://posdrill.invalid/staff,101" > "$work/q.json"
 sqlite3 "$data/posdrill.db" "SELECT attempt_uuid FROM outbox WHERE verb = 'abandoned' AND state = 'sent'" | sort > "$work/cut_sent.txt"
 expect "the LRS holds one abandoned statement per cut-off attempt" \
   '[ "$(json "j.count" < "$work/q.json")" -eq "$rounds" ] && cmp -s "$work/cut.txt" "$work/cut_sent.txt"'
@@ -333,7 +333,7 @@ const fs = require('fs');
 const lines = fs.readFileSync(process.argv[1], 'utf8').split('\n').filter(Boolean).map(JSON.parse);
 // 1 MB of Chinese in one statement: a few dozen chunk boundaries, each inside a character with a
 // chance of two in three.
-const big = { id: '5e1f0c1a-0000-4000-8000-00000000c0de', actor: { objectType: 'Agent', account: { homePage: 'https://posdrill.invalid/staff', name: 'E1' } },
+const big = { id: '5e1f0c1a-0000-4000-8000-00000000c0de', actor: { objectType: 'Agent', account: { homePage: 'https://posdrill.invalid/staff', name: '101' } },
   verb: { id: 'http://adlnet.gov/expapi/verbs/experienced', display: { 'zh-CN': '体验' } },
   object: { objectType: 'Activity', id: 'https://posdrill.invalid/xapi/chunks', definition: { name: { 'zh-CN': '预授权冲正密码'.repeat(50000) } } } };
 fs.writeFileSync(process.argv[2], lines.map(l => l.body).concat([JSON.stringify([big])]).join('\n') + '\n');
@@ -357,13 +357,13 @@ CHAIN=$LRS_PORT
 new_site storeA
 sed -i 's/^store_id: S01$/store_id: S-A/' "$cfg"
 mapfile -t all_ids < <("$bin" list --json | json "j.map(s=>s.id).join('\n')")
-for id in "${all_ids[@]}"; do with_lrs "$CHAIN" pd play "$id" --auto best --operator E1 > /dev/null 2>&1; done
+for id in "${all_ids[@]}"; do with_lrs "$CHAIN" pd play "$id" --auto best --operator 101 > /dev/null 2>&1; done
 with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
 pd report --format json > "$work/localA.json"
 new_site storeB
 sed -i 's/^store_id: S01$/store_id: S-B/' "$cfg"
-POSDRILL_PIN=73915062 pd operators add --id E2 --name 李娜 --role trainee > /dev/null
-for id in "${all_ids[@]:0:2}"; do with_lrs "$CHAIN" pd play "$id" --auto best --operator E2 > /dev/null 2>&1; done
+POSDRILL_PIN=73915062 pd operators add --id 102 --name 李娜 --role trainee > /dev/null
+for id in "${all_ids[@]:0:2}"; do with_lrs "$CHAIN" pd play "$id" --auto best --operator 102 > /dev/null 2>&1; done
 with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
 pd report --format json > "$work/localB.json"
 hq() { with_lrs "$CHAIN" "$bin" --data "$work/hq" --config "$work/cfg-storeA.yaml" report --from-lrs --format json "$@"; }
@@ -380,23 +380,23 @@ const diff = fields.filter(f => !a || !b || JSON.stringify(a[f]) !== JSON.string
 if (diff.length) { console.log('differs in ' + diff.join(', ')); process.exit(1); }
 " "$@"
 }
-expect "E1 is certified in store S-A, as kiosk A counts it" \
-  '[ "$(json "j.find(r=>r.employee_id===\"E1\" && r.store===\"S-A\").status" < "$work/chain.json")" = certified ] &&
-   same "$work/chain.json" "$work/localA.json" E1 status passed required awarded_ms expires_ms attempts last_attempt_ms'
-expect "E2 is in progress in store S-B, as kiosk B counts it" \
-  '[ "$(json "j.find(r=>r.employee_id===\"E2\").store" < "$work/chain.json")" = S-B ] &&
-   same "$work/chain.json" "$work/localB.json" E2 status passed required attempts last_attempt_ms'
+expect "101 is certified in store S-A, as kiosk A counts it" \
+  '[ "$(json "j.find(r=>r.employee_id===\"101\" && r.store===\"S-A\").status" < "$work/chain.json")" = certified ] &&
+   same "$work/chain.json" "$work/localA.json" 101 status passed required awarded_ms expires_ms attempts last_attempt_ms'
+expect "102 is in progress in store S-B, as kiosk B counts it" \
+  '[ "$(json "j.find(r=>r.employee_id===\"102\").store" < "$work/chain.json")" = S-B ] &&
+   same "$work/chain.json" "$work/localB.json" 102 status passed required attempts last_attempt_ms'
 expect "the chain's rows come by store" '[ "$(json "j.map(r=>r.store).join(\",\")" < "$work/chain.json")" = "S-A,S-B" ]'
 # The per-store summary head office's kiosk console shows, kept in the same cache.
 summary() { sqlite3 "$work/hq/lrs-roster.db" "SELECT group_concat(store_id||':'||people||':'||certified||':'||in_progress, ',') FROM (SELECT * FROM store_summary ORDER BY store_id)"; }
 expect "the console's chain summary: S-A one certified, S-B one in progress" '[ "$(summary)" = "S-A:1:1:0,S-B:1:0:1" ] || { summary; false; }'
 # Incremental: one more pass in store B; the next report asks only for what is new.
-with_lrs "$CHAIN" pd play "${all_ids[2]}" --auto best --operator E2 > /dev/null 2>&1
+with_lrs "$CHAIN" pd play "${all_ids[2]}" --auto best --operator 102 > /dev/null 2>&1
 with_lrs "$CHAIN" pd sync now > /dev/null 2>&1
 pd report --format json > "$work/localB.json"
 hq --stats > "$work/chain.json" 2> "$work/chain.err"
 cat "$work/chain.err"
-expect "after one more pass the chain's roster follows kiosk B" 'same "$work/chain.json" "$work/localB.json" E2 status passed attempts'
+expect "after one more pass the chain's roster follows kiosk B" 'same "$work/chain.json" "$work/localB.json" 102 status passed attempts'
 requests=$(sed -n 's/^from-lrs: \([0-9]*\) requests.*/\1/p' "$work/chain.err")
 expect "the refresh took one page per verb ($requests requests)" '[ "$requests" -eq 2 ]'
 # The LRS down: the cached roster, said to be so, and exit 1; --offline does not ask.

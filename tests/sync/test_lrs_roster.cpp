@@ -12,7 +12,7 @@ using Json = nlohmann::json;
 namespace {
 
 Json statement(const std::string& id, const char* verb, const std::string& object, const std::string& stored,
-               const std::string& who = "E1", const std::string& home = LrsConfig().home_page) {
+               const std::string& who = "101", const std::string& home = LrsConfig().home_page) {
   return {{"id", id},
           {"actor", {{"objectType", "Agent"}, {"name", "王小明"}, {"account", {{"homePage", home}, {"name", who}}}}},
           {"verb", {{"id", verb}}},
@@ -54,7 +54,7 @@ TEST_CASE("A page gives the facts about our people and content and nothing else"
         statement("c1", xapi::verb_passed, tr, "2026-11-21T10:00:02.000Z"),
         statement("x1", xapi::verb_answered, sc + "/steps/d1", "2026-11-21T10:00:04.000Z"),  // not a roster verb
         statement("x2", xapi::verb_passed, "https://other.example/course/1", "2026-11-21T10:00:05.000Z"),
-        statement("x3", xapi::verb_passed, sc, "2026-11-21T10:00:06.000Z", "E9", "https://other.example/staff")}},
+        statement("x3", xapi::verb_passed, sc, "2026-11-21T10:00:06.000Z", "109", "https://other.example/staff")}},
       {"more", "/xAPI/statements?page=2"}};
   RosterPage out;
   std::string error;
@@ -70,7 +70,7 @@ TEST_CASE("A page gives the facts about our people and content and nothing else"
   CHECK(out.facts[0].kind == RosterFact::Kind::attempted);
   CHECK(out.facts[0].scenario_id == "reversal_debit_sms");
   CHECK(out.facts[0].registration == "reg-a1");
-  CHECK(out.facts[0].employee_id == "E1");
+  CHECK(out.facts[0].employee_id == "101");
   CHECK(out.facts[0].name == "王小明");
   CHECK(out.facts[0].store_id == "S-042");
   CHECK(out.facts[1].kind == RosterFact::Kind::scenario_passed);

@@ -1,0 +1,93 @@
+// The kiosk's fonts: choosing a CJK font file FreeType can open, and the atlas that grows at run
+// time when a text brings characters it does not hold yet. Platform code (FreeType; the caller
+// uploads the texture); the screens see only the Theme.
+//
+// Why grow rather than carry everything: all of Noto Sans CJK's ~30 000 glyphs at the kiosk's two
+// sizes take 0.35-0.86 s and ~270 MB to rasterize; the content's own characters plus the names on
+// record are a few thousand. A name typed on the kiosk or a store name from the LRS adds its few
+// characters, and the atlas is rebuilt between two frames (bench/bench_atlas.cpp measures it).
+#pragma once
+
+#include <imgui.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kiosk/core/glyphs.h"
+#include "kiosk/ui/theme.h"
+
+namespace posdrill {
+
+// Reads a whole file of at most `max_bytes` bytes; false with `error` set otherwise.
+bool read_binary_file(const std::filesystem::path& path, std::size_t max_bytes, std::vector<unsigned char>& out,
+                      std::string& error);
+
+// Font files are large (Noto CJK is ~19 MB); anything past this bound is not a font we know.
+inline constexpr std::size_t max_font_bytes = 64u << 20;
+
+struct ChosenFont {
+  std::string path;
+  int face = 0;
+  std::string family;
+  float line_per_em = 1.0f;  // (ascender - descender) / units per em: ImGui sizes fonts by it
+  std::vector<unsigned char> bytes;
+  std::size_t missing = 0;  // code points of the glyph set the face lacks
+};
+
+// The first candidate font (Noto Sans CJK SC, then WenQuanYi Micro Hei) that opens and covers every
+// code point; otherwise the one missing the fewest; nullopt when none opens. `log` gets one line
+// per unusable or incomplete candidate.
+std::optional<ChosenFont> choose_font(const std::vector<uint32_t>& code_points, void (*log)(const std::string& line));
+
+// What one atlas build cost, for the start-up log line and the rebuild log lines.
+struct AtlasBuild {
+  std::size_t glyphs = 0;  // code points asked for (both sizes hold each)
+  int width = 0, height = 0;
+  double ms = 0;  // rasterizing and packing (and, on a rebuild, re-reading the font file)
+};
+
+// The atlas of the kiosk's ImGui context. Holds the glyph set and the font's path, not its bytes
+// (dropped once the texture is on the GPU; a rebuild reads the file again).
+class KioskFonts {
+ public:
+  KioskFonts(ChosenFont font, GlyphSet glyphs, const ThemeMetrics& metrics);
+
+  // The first build, before the first frame (the GL backend uploads the texture at its first
+  // NewFrame). False with `error` when FreeType cannot build it.
+  bool build(ImFontAtlas& atlas, std::string& error);
+  // Drops the CPU copies (atlas pixels, font bytes) once the texture is on the GPU.
+  void release_cpu_copies(ImFontAtlas& atlas);
+
+  // Adds the code points of `text`; returns how many are new (then rebuild() is due).
+  std::size_t add_text(std::string_view text) { return glyphs_.add(text); }
+  bool rebuild_due() const { return glyphs_.code_points().size() != built_glyphs_; }
+  // Rebuilds the atlas on the CPU with every glyph added since (reading the font file again when
+  // its bytes were released); the caller then uploads the texture and may release the copies.
+  // Only between frames (ImGui locks the atlas inside one). False with `error` when the file
+  // cannot be read (the old atlas stays) or no longer builds (ImGui's own font stands in, CJK
+  // as '?').
+  bool rebuild(ImFontAtlas& atlas, std::string& error);
+
+  const Theme& theme() const { return theme_; }
+  const GlyphSet& glyphs() const { return glyphs_; }
+  const ChosenFont& font() const { return font_; }
+  const AtlasBuild& last_build() const { return last_; }
+
+ private:
+  bool build_from_bytes(ImFontAtlas& atlas, std::string& error);
+
+  ChosenFont font_;
+  GlyphSet glyphs_;
+  ThemeMetrics metrics_;
+  ImVector<ImWchar> ranges_;  // must outlive the atlas's fonts
+  Theme theme_;
+  std::size_t built_glyphs_ = 0;
+  AtlasBuild last_;
+};
+
+}  // namespace posdrill

@@ -1,0 +1,73 @@
+// The atlas grows at run time: a name stored on the kiosk renders without a restart. Real font
+// file, real FreeType build of the atlas (on the CPU; the platform uploads it), real store.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "kiosk/core/glyphs.h"
+#include "kiosk/platform/fonts.h"
+#include "kiosk_fixture.h"
+
+namespace posdrill::test {
+
+namespace {
+void quiet(const std::string&) {}
+constexpr ImWchar li = 0x674E;  // 李
+constexpr ImWchar na = 0x5A1C;  // 娜
+}  // namespace
+
+TEST_CASE("the first administrator created as Li Na 李娜 is in the atlas as soon as the name is stored",
+          "[records][first_run][font]") {
+  Kiosk k(ImVec2(1280, 800), false);
+  // What the kiosk starts with on an empty data folder: the content's and the strings' characters.
+  const std::vector<uint32_t> start = collect_glyphs(k.state.strings, k.state.scenarios);
+  std::optional<ChosenFont> font = choose_font(start, quiet);
+  REQUIRE(font);
+  KioskFonts fonts(std::move(*font), GlyphSet(start), theme_metrics(800.0f));
+  ImFontAtlas atlas;
+  std::string error;
+  REQUIRE(fonts.build(atlas, error));
+  REQUIRE(fonts.theme().body->FindGlyphNoFallback(li) == nullptr);  // the content never says 李娜
+  REQUIRE(fonts.theme().body->FindGlyphNoFallback(na) == nullptr);
+  fonts.release_cpu_copies(atlas);  // as after the first frame: a rebuild reads the file again
+
+  k.tap("attract.start");
+  REQUIRE(k.state.screen == ScreenId::first_run);
+  k.act(AddOperator{person("20001", "Li Na 李娜", Role::admin), "86420", "86420"});
+  REQUIRE(k.state.screen == ScreenId::home);
+
+  // What the frame loop does after every action, before the next frame.
+  std::size_t added = 0;
+  for (std::string_view text : state_visible_texts(k.state)) added += fonts.add_text(text);
+  CHECK(added == 2);
+  REQUIRE(fonts.rebuild_due());
+  REQUIRE(fonts.rebuild(atlas, error));
+  CHECK_FALSE(fonts.rebuild_due());
+  CHECK(fonts.last_build().glyphs == start.size() + 2);
+  CHECK(fonts.last_build().width > 0);
+  for (ImFont* f : {fonts.theme().body, fonts.theme().heading}) {
+    REQUIRE(f);
+    CHECK(f->FindGlyphNoFallback(li) != nullptr);
+    CHECK(f->FindGlyphNoFallback(na) != nullptr);
+    CHECK(f->FindGlyphNoFallback(0x5F00) != nullptr);  // 开, from the content: nothing was lost
+  }
+}
+
+TEST_CASE("a font file that cannot be read again keeps the old atlas and says why", "[font]") {
+  const std::vector<uint32_t> start = {'A', 'B'};
+  std::optional<ChosenFont> font = choose_font(start, quiet);
+  REQUIRE(font);
+  font->path = "/nonexistent/font.ttc";  // the bytes are in memory; a rebuild after release cannot read it
+  KioskFonts fonts(std::move(*font), GlyphSet(start), theme_metrics(800.0f));
+  ImFontAtlas atlas;
+  std::string error;
+  REQUIRE(fonts.build(atlas, error));
+  fonts.release_cpu_copies(atlas);
+  CHECK(fonts.add_text("李") == 1);
+  CHECK_FALSE(fonts.rebuild(atlas, error));
+  CHECK(error.find("/nonexistent/font.ttc") != std::string::npos);
+  CHECK(fonts.theme().body->FindGlyphNoFallback('A') != nullptr);  // still drawing what it had
+}
+
+}  // namespace posdrill::test
