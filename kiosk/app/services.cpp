@@ -48,35 +48,40 @@ void KioskServices::enable_sync(const StatementSite& site, SyncControl* control)
   recorder_.set_sync(site);
 }
 
-std::vector<RemoteAwardRow> KioskServices::remote_awards_of(const std::string& operator_id, StoreStatus& status) {
+namespace {
+std::vector<RemoteAwardRow> remote_rows(const std::vector<RemoteAward>& cached) {
   std::vector<RemoteAwardRow> out;
-  const StoreList<RemoteAward> cached = store_.remote_awards(operator_id);
-  if (!cached.ok()) status = cached.status;
   for (const RemoteAward& r : cached)
     out.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
   return out;
+}
+}  // namespace
+
+std::vector<RemoteAwardRow> KioskServices::remote_awards_of(const std::string& operator_id, StoreStatus& status) {
+  const StoreList<RemoteAward> cached = store_.remote_awards(operator_id);
+  if (!cached.ok()) status = cached.status;
+  return remote_rows(cached);
 }
 
 std::vector<Action> KioskServices::console_data() {
   ConsoleLoaded c;
   // A read that fails shows as a notice and leaves the console as it was: a damaged file must
-  // never show as a roster of people with no attempts.
-  StoreStatus st;
-  const auto keep = [&](const auto& rows) {
-    if (!rows.ok() && st) st = rows.status;
-    return rows;
-  };
-  c.operators = keep(store_.operators(true));
-  c.attempts = keep(store_.attempts());
-  c.awards = keep(store_.awards());
-  c.mistakes = keep(store_.mistake_counts({}, 5));
-  // The roster counts certifications earned elsewhere too (cached at each one's last sign-in).
-  for (const OperatorRecord& op : c.operators)
-    for (RemoteAwardRow& r : remote_awards_of(op.employee_id, st)) c.remote_awards.push_back(std::move(r));
+  // never show as a roster of people with no attempts. The roster reads summaries only (the
+  // console's figures cost the same at ten attempts or a million events); the roster counts
+  // certifications earned elsewhere too (cached at each one's last sign-in).
+  RosterRecords records = store_.roster_records();
+  StoreStatus st = records.status;
+  const StoreList<MistakeCount> mistakes = store_.mistake_counts({}, 5);
+  if (st && !mistakes.ok()) st = mistakes.status;
   if (!st) {
     log_("cannot read the records: " + st.message);
     return {ConsoleNotice{"console.records_unreadable", st.message, true}};
   }
+  c.operators = std::move(records.operators);
+  c.stats = std::move(records.stats);
+  c.awards = std::move(records.awards);
+  c.remote_awards = remote_rows(records.remote_awards);
+  c.mistakes = mistakes;
   // The chain per store, when this kiosk keeps the cache of `posdrill report --from-lrs` (head
   // office's): optional, so a cache that cannot be read is logged and left out.
   std::error_code ec;
@@ -191,6 +196,17 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
             log_("cannot remember the language: " + st.message);
         } else if constexpr (std::is_same_v<T, LoadConsole>) {
           out = console_data();
+        } else if constexpr (std::is_same_v<T, LoadHistory>) {
+          // One more than a page tells whether older attempts follow.
+          StoreList<AttemptRow> rows =
+              store_.attempts(e.employee_id, history_page_size + 1, e.page * history_page_size);
+          if (!rows.ok()) {
+            log_("cannot read " + e.employee_id + "'s history: " + rows.status.message);
+            return out.push_back(ConsoleNotice{"console.records_unreadable", rows.status.message, true});
+          }
+          const bool more = rows.size() > std::size_t(history_page_size);
+          if (more) rows.resize(history_page_size);
+          out.push_back(HistoryLoaded{e.employee_id, e.page, std::move(rows), more});
         } else if constexpr (std::is_same_v<T, LoadReplay>) {
           out.push_back(ReplayLoaded{e.uuid, store_.events(e.uuid)});
         } else if constexpr (std::is_same_v<T, SaveOperator>) {
@@ -225,18 +241,12 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           const Track* track = primary_track(state_);
           if (!track) return out.push_back(ConsoleNotice{"console.failed_save", "no certification track", true});
           // The same figures as the console's roster: certifications earned elsewhere count.
-          StoreStatus st;
-          const StoreList<OperatorRecord> ops = store_.operators(true);
-          const StoreList<AttemptRow> attempts = store_.attempts();
-          const StoreList<AwardRow> local = store_.awards();
-          std::vector<RemoteAwardRow> remote;
-          for (const OperatorRecord& op : ops)
-            for (RemoteAwardRow& r : remote_awards_of(op.employee_id, st)) remote.push_back(std::move(r));
-          for (const StoreStatus* s : {&ops.status, &attempts.status, &local.status})
-            if (!*s && st) st = *s;
-          if (!st) return out.push_back(ConsoleNotice{"console.records_unreadable", st.message, true});
-          const auto rows = build_roster(*track, state_.scenarios, ops, attempts,
-                                         merge_remote_awards(state_.tracks, local, remote), now);
+          const RosterRecords records = store_.roster_records();
+          if (!records.ok())
+            return out.push_back(ConsoleNotice{"console.records_unreadable", records.status.message, true});
+          const auto rows =
+              build_roster(*track, state_.scenarios, records.operators, records.stats,
+                           merge_remote_awards(state_.tracks, records.awards, remote_rows(records.remote_awards)), now);
           std::error_code ec;
           std::filesystem::create_directories(exports_dir_, ec);
           const std::filesystem::path file = exports_dir_ / ("roster-" + stamp_utc(now) + ".csv");

@@ -47,15 +47,16 @@ int read_failed(std::string_view command, const StoreStatus& status) {
   return exit_usage;
 }
 
-int cmd_db_check(const Settings& settings, bool json) {
+int cmd_db_check(const Settings& settings, bool json, bool full) {
   // A check never creates, migrates or repairs the file it was asked to check, and works on a
   // read-only copy.
   auto store = open_database(settings, "db check", Access::inspect);
   if (!store) return exit_usage;
-  const std::vector<std::string> problems = store->check();
+  const std::vector<std::string> problems = store->check(full ? CheckMode::full : CheckMode::quick);
   if (json) {
     nlohmann::json j = {{"database", database_path(settings).string()},
                         {"ok", problems.empty()},
+                        {"check", full ? "full" : "quick"},
                         {"user_version", store->user_version()},
                         {"problems", problems}};
     std::cout << j.dump(2) << '\n';

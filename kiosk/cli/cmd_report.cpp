@@ -48,7 +48,7 @@ struct Origin {
 // not search every list for every row).
 struct Inputs {
   std::vector<OperatorRecord> ops;
-  std::vector<AttemptRow> attempts;
+  std::vector<ScenarioStat> stats;                            // per operator and scenario
   std::vector<AwardRow> awards;                               // local and merged remote
   std::map<std::string, std::vector<RemoteAwardRow>> remote;  // by operator
   std::string elsewhere = "elsewhere";                        // what a remote award's origin says
@@ -123,27 +123,20 @@ bool local_inputs(const Settings& settings, const ContentSet& content, Inputs& i
   auto store = open_database(settings, "report", Access::read_only);
   exit_code = exit_usage;
   if (!store) return false;
-  // Any read that fails stops the report: a damaged file must not read as "0 attempts".
-  const StoreList<OperatorRecord> op_rows = store->operators(true);
-  if (!op_rows.ok()) return exit_code = read_failed("report", op_rows.status), false;
-  in.ops = op_rows;
-  const StoreList<AttemptRow> attempt_rows = store->attempts();
-  if (!attempt_rows.ok()) return exit_code = read_failed("report", attempt_rows.status), false;
-  in.attempts = attempt_rows;
-  // The same figures as the console and its CSV export (kiosk/app/services.cpp): an award the
-  // LRS reported from another kiosk counts here, with this kiosk's validity rule.
+  // The same read as the console and its CSV export (kiosk/app/services.cpp): the summaries,
+  // never every attempt. Any read that fails stops the report: a damaged file must not read as
+  // "0 attempts".
+  RosterRecords records = store->roster_records();
+  if (!records.ok()) return exit_code = read_failed("report", records.status), false;
+  in.ops = std::move(records.operators);
+  in.stats = std::move(records.stats);
+  // An award the LRS reported from another kiosk counts here, with this kiosk's validity rule.
   std::vector<RemoteAwardRow> remote;
-  for (const OperatorRecord& op : in.ops) {
-    const StoreList<RemoteAward> cached = store->remote_awards(op.employee_id);
-    if (!cached.ok()) return exit_code = read_failed("report", cached.status), false;
-    for (const RemoteAward& r : cached) {
-      remote.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
-      in.remote[r.operator_id].push_back(remote.back());
-    }
+  for (const RemoteAward& r : records.remote_awards) {
+    remote.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
+    in.remote[r.operator_id].push_back(remote.back());
   }
-  const StoreList<AwardRow> local = store->awards();
-  if (!local.ok()) return exit_code = read_failed("report", local.status), false;
-  in.awards = merge_remote_awards(content.tracks, local, remote);
+  in.awards = merge_remote_awards(content.tracks, records.awards, remote);
   exit_code = exit_ok;
   return true;
 }
@@ -189,7 +182,9 @@ bool lrs_inputs(const Settings& settings, const ContentSet& content, const Repor
   for (const StoreStatus* s : {&people.status, &attempts.status, &certs.status})
     if (!*s) return exit_code = read_failed("report --from-lrs", *s), false;
   in.ops = people;
-  in.attempts = attempts;
+  // The chain's attempts are facts read from the LRS, not a kiosk's records: their figures are
+  // computed here, by the rule the kiosk's summaries follow.
+  in.stats = scenario_stats_of(attempts, wall_clock_ms());
   in.elsewhere = "lrs";
   in.cache = std::move(cache);
   // The kiosk's rule (an award's validity from its track), one person at a time.
@@ -202,7 +197,7 @@ bool lrs_inputs(const Settings& settings, const ContentSet& content, const Repor
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << "from-lrs: " << stats.requests << " requests, " << stats.statements << " statements read ("
               << stats.bytes / 1024 << " KiB), " << stats.facts << " facts; " << in.ops.size() << " people, "
-              << in.attempts.size() << " attempts, " << certs.size() << " certifications; " << secs
+              << attempts.size() << " attempts, " << certs.size() << " certifications; " << secs
               << " s to here; max RSS " << ru.ru_maxrss / 1024 << " MiB\n";
   }
   return true;
@@ -241,7 +236,7 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
   int exit_code = exit_ok;
   if (!(o.from_lrs ? lrs_inputs(settings, content, o, in, exit_code) : local_inputs(settings, content, in, exit_code)))
     return exit_code;
-  auto rows = build_roster(*track, content.scenarios, in.ops, in.attempts, in.awards, wall_clock_ms());
+  auto rows = build_roster(*track, content.scenarios, in.ops, in.stats, in.awards, wall_clock_ms());
   // By store, then employee id (build_roster's order within a store).
   if (o.from_lrs)
     std::stable_sort(rows.begin(), rows.end(),

@@ -77,8 +77,9 @@ int cmd_sync(const Settings& settings, const SyncOptions& options);
 // What every recorded attempt's statements say about this kiosk; nullopt when sync is off.
 std::optional<StatementSite> statement_site(const Settings& settings);
 
-// `posdrill db check`: exit 0 healthy, 1 problems found, 2 cannot open.
-int cmd_db_check(const Settings& settings, bool json);
+// `posdrill db check [--full]`: exit 0 healthy, 1 problems found, 2 cannot open. Quick by
+// default (SqliteStore::check, CheckMode::quick); `full` runs every check.
+int cmd_db_check(const Settings& settings, bool json, bool full);
 
 // How a command needs the records (open_database).
 enum class Access {

@@ -174,12 +174,19 @@ struct ConsoleState {
   OperatorRecord manager;  // who opened it
   ConsoleTab tab = ConsoleTab::roster;
   std::vector<OperatorRecord> operators;
-  std::vector<AttemptRow> attempts;  // all, newest first
+  std::vector<ScenarioStat> stats;  // every operator's per-scenario summary (the roster's input)
   std::vector<AwardRow> awards;
   std::vector<MistakeCount> mistakes;
   std::vector<RosterRow> roster;
   std::string selected_operator;  // history shown for this operator, "" = none
-  std::string selected_attempt;   // replay shown for this attempt, "" = none
+  // The selected operator's history, one page at a time (a long-serving cashier has thousands
+  // of attempts): page `history_page` (0 = newest), newest first; `history_more` when older ones
+  // follow.
+  std::vector<AttemptRow> history;
+  int history_page = 0;
+  bool history_more = false;
+  bool history_loaded = false;
+  std::string selected_attempt;  // replay shown for this attempt, "" = none
   std::vector<AttemptEventRow> replay;
   std::vector<RemoteAwardRow> remote_awards;  // every operator's cached awards from elsewhere
   std::vector<ChainStoreRow> chain;           // the chain per store (the LRS's roster), when known
@@ -296,7 +303,7 @@ struct SetConsoleTab {
 };
 struct ConsoleLoaded {
   std::vector<OperatorRecord> operators;
-  std::vector<AttemptRow> attempts;
+  std::vector<ScenarioStat> stats;
   std::vector<AwardRow> awards;
   std::vector<MistakeCount> mistakes;
   std::vector<RemoteAwardRow> remote_awards;
@@ -306,6 +313,17 @@ struct ConsoleLoaded {
 };
 struct SelectOperator {
   std::string employee_id;
+};
+// Another page of the selected operator's history (0 = the newest).
+struct ShowHistoryPage {
+  int page = 0;
+};
+// One page of an operator's history (posted by the effect runner after LoadHistory).
+struct HistoryLoaded {
+  std::string employee_id;
+  int page = 0;
+  std::vector<AttemptRow> attempts;  // newest first, at most history_page_size
+  bool more = false;                 // older attempts follow
 };
 struct SelectAttempt {
   std::string uuid;
@@ -367,10 +385,10 @@ using Action =
                  TearOffSlip, GiveUp, Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere,
                  Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog,
                  CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded,
-                 SelectOperator, SelectAttempt, ReplayLoaded, AddOperator, ResetOperatorPin, SetOperatorActive,
-                 ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow,
-                 RetryStatement, VoidStatement, SetAsideLoaded, SetPracticeDevice, SpareTerminalAnswered,
-                 SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;
+                 SelectOperator, ShowHistoryPage, HistoryLoaded, SelectAttempt, ReplayLoaded, AddOperator,
+                 ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged,
+                 RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded, SetPracticeDevice,
+                 SpareTerminalAnswered, SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
@@ -415,6 +433,13 @@ struct AttemptProgress {
 };
 // Load everything the console shows; answer with ConsoleLoaded.
 struct LoadConsole {};
+// Attempts in an operator's history page.
+inline constexpr int history_page_size = 20;
+// Load page `page` of the operator's history; answer with HistoryLoaded.
+struct LoadHistory {
+  std::string employee_id;
+  int page = 0;
+};
 struct LoadReplay {
   std::string uuid;
 };
@@ -470,10 +495,11 @@ struct EndOnSpareTerminal {
   uint64_t serial = 0;
 };
 
-using Effect = std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords,
-                            AttemptStarted, AttemptProgress, LoadConsole, LoadReplay, SaveOperator, SavePin, SaveActive,
-                            WriteRosterCsv, QuitKiosk, FetchRemoteAwards, KickSync, LoadSetAside, RequeueStatement,
-                            DropStatement, BeginOnSpareTerminal, SendToSpareTerminal, EndOnSpareTerminal>;
+using Effect =
+    std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords, AttemptStarted,
+                 AttemptProgress, LoadConsole, LoadHistory, LoadReplay, SaveOperator, SavePin, SaveActive,
+                 WriteRosterCsv, QuitKiosk, FetchRemoteAwards, KickSync, LoadSetAside, RequeueStatement, DropStatement,
+                 BeginOnSpareTerminal, SendToSpareTerminal, EndOnSpareTerminal>;
 
 struct AppState {
   // Content, loaded once by the platform. `scenarios` must not change while an attempt runs:

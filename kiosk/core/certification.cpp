@@ -34,10 +34,25 @@ int64_t window_start(const Track& track, const AwardRow* award) {
   return award->expires_ms - int64_t{track.expiring_soon_days} * ms_per_day;
 }
 
-bool is_pass(const Track& track, const AttemptRow& a) {
-  if (!a.passed || !a.finished || a.abandoned || a.ended_ms <= 0 || a.critical_errors > 0) return false;
+// A pass before the track's own mark: the same test as the store's pass frontier (schema step 5).
+bool is_clean_pass(const AttemptRow& a) {
+  return a.passed && a.finished && !a.abandoned && a.ended_ms > 0 && a.critical_errors == 0;
+}
+
+bool meets_mark(const Track& track, double score) {
   // A small tolerance so 0.8 from 8/10 meets 80 despite binary fractions.
-  return !track.pass_mark || a.score * 100.0 + 1e-9 >= *track.pass_mark;
+  return !track.pass_mark || score * 100.0 + 1e-9 >= *track.pass_mark;
+}
+
+// The newest pass of `st` that counts for `track` and ended in [from, now_ms], or null. The
+// frontier holds it when there is one: any later pass scores lower, so it is on the frontier.
+const FrontierPass* newest_pass(const Track& track, const ScenarioStat& st, int64_t from, int64_t now_ms) {
+  for (const FrontierPass& p : st.frontier) {  // newest first
+    if (p.ended_ms > now_ms) continue;
+    if (p.ended_ms < from) return nullptr;
+    if (meets_mark(track, p.score)) return &p;
+  }
+  return nullptr;
 }
 
 struct Requirement {
@@ -55,24 +70,25 @@ std::vector<Requirement> requirements(const Track& track) {
 // What each requirement's newest counting pass is (nullptr when none), counting passes that
 // ended in [from, now_ms].
 struct Evaluation {
-  std::vector<const AttemptRow*> newest;
+  std::vector<const FrontierPass*> newest;
   int met = 0;
 };
 
 Evaluation evaluate(const Track& track, const std::map<std::string, Topic>& topic_of,
-                    const std::vector<AttemptRow>& attempts, int64_t from, int64_t now_ms) {
+                    const std::vector<ScenarioStat>& stats, int64_t from, int64_t now_ms) {
   const auto reqs = requirements(track);
   Evaluation ev;
   ev.newest.assign(reqs.size(), nullptr);
-  for (const auto& a : attempts) {
-    if (!is_pass(track, a) || a.ended_ms < from || a.ended_ms > now_ms) continue;
-    auto it = topic_of.find(a.scenario_id);
+  for (const auto& st : stats) {
+    auto it = topic_of.find(st.scenario_id);
     if (it == topic_of.end()) continue;  // a scenario no longer in the content proves nothing
+    const FrontierPass* a = newest_pass(track, st, from, now_ms);
+    if (!a) continue;
     for (std::size_t i = 0; i < reqs.size(); ++i) {
-      const bool fits = reqs[i].topic ? *reqs[i].topic == it->second : reqs[i].scenario_id == a.scenario_id;
+      const bool fits = reqs[i].topic ? *reqs[i].topic == it->second : reqs[i].scenario_id == st.scenario_id;
       if (!fits) continue;
-      const AttemptRow*& n = ev.newest[i];
-      if (!n || std::tie(a.ended_ms, a.uuid) > std::tie(n->ended_ms, n->uuid)) n = &a;
+      const FrontierPass*& n = ev.newest[i];
+      if (!n || std::tie(a->ended_ms, a->attempt_uuid) > std::tie(n->ended_ms, n->attempt_uuid)) n = a;
     }
   }
   for (const auto* n : ev.newest) ev.met += n ? 1 : 0;
@@ -85,10 +101,10 @@ std::map<std::string, Topic> topic_map(const std::vector<Scenario>& scenarios) {
   return m;
 }
 
-// Whether `a` is an attempt at something the track asks for.
-bool on_track(const Track& track, const std::map<std::string, Topic>& topic_of, const AttemptRow& a) {
-  if (std::find(track.required.begin(), track.required.end(), a.scenario_id) != track.required.end()) return true;
-  auto it = topic_of.find(a.scenario_id);
+// Whether `scenario_id` is something the track asks for.
+bool on_track(const Track& track, const std::map<std::string, Topic>& topic_of, const std::string& scenario_id) {
+  if (std::find(track.required.begin(), track.required.end(), scenario_id) != track.required.end()) return true;
+  auto it = topic_of.find(scenario_id);
   return it != topic_of.end() && std::find(track.topics.begin(), track.topics.end(), it->second) != track.topics.end();
 }
 
@@ -97,14 +113,51 @@ std::vector<std::string> basis_of(const Evaluation& ev) {
   for (const auto* n : ev.newest)
     // One attempt can meet two requirements (a required scenario is also its topic's pass); it is
     // listed once, so the basis is a set of distinct attempts.
-    if (n && std::find(basis.begin(), basis.end(), n->uuid) == basis.end()) basis.push_back(n->uuid);
+    if (n && std::find(basis.begin(), basis.end(), n->attempt_uuid) == basis.end()) basis.push_back(n->attempt_uuid);
   return basis;
 }
 
 }  // namespace
 
+std::vector<ScenarioStat> scenario_stats_of(const std::vector<AttemptRow>& attempts, int64_t now_ms) {
+  std::map<std::pair<std::string, std::string>, ScenarioStat> by_key;
+  std::map<std::pair<std::string, std::string>, std::vector<const AttemptRow*>> passes;
+  for (const AttemptRow& a : attempts) {
+    if (a.started_ms > now_ms) continue;
+    const auto key = std::make_pair(a.operator_id, a.scenario_id);
+    ScenarioStat& st = by_key[key];
+    st.operator_id = a.operator_id;
+    st.scenario_id = a.scenario_id;
+    ++st.attempts;
+    st.last_attempt_ms = st.attempts == 1 ? a.started_ms : std::max(st.last_attempt_ms, a.started_ms);
+    if (a.ended_ms == 0) continue;
+    st.passes += a.passed ? 1 : 0;
+    st.abandoned += a.abandoned ? 1 : 0;
+    st.best_score = std::max(st.best_score, a.score);
+    if (is_clean_pass(a) && a.ended_ms <= now_ms) passes[key].push_back(&a);
+  }
+  for (auto& [key, list] : passes) {
+    // Newest first; a pass joins the frontier when it beats every later one.
+    std::sort(list.begin(), list.end(), [](const AttemptRow* x, const AttemptRow* y) {
+      return std::tie(x->ended_ms, x->uuid) > std::tie(y->ended_ms, y->uuid);
+    });
+    std::vector<FrontierPass>& f = by_key[key].frontier;
+    for (const AttemptRow* p : list)
+      if (f.empty() || p->score > f.back().score) f.push_back(FrontierPass{p->ended_ms, p->score, p->uuid});
+  }
+  std::vector<ScenarioStat> out;
+  for (auto& [key, st] : by_key) out.push_back(std::move(st));
+  return out;
+}
+
 TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
                              const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
+                             int64_t now_ms) {
+  return track_progress(track, scenarios, scenario_stats_of(attempts, now_ms), awards, now_ms);
+}
+
+TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
+                             const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
                              int64_t now_ms) {
   const auto topic_of = topic_map(scenarios);
   const auto held = track_awards(track, awards, now_ms);
@@ -126,7 +179,7 @@ TrackProgress track_progress(const Track& track, const std::vector<Scenario>& sc
     window_award =
         p.status == CertStatus::certified ? (held.size() > 1 ? held[held.size() - 2] : nullptr) : held.back();
   }
-  const Evaluation ev = evaluate(track, topic_of, attempts, window_start(track, window_award), now_ms);
+  const Evaluation ev = evaluate(track, topic_of, stats, window_start(track, window_award), now_ms);
   p.passed_count = ev.met;
 
   bool any_attempt = false;
@@ -134,17 +187,16 @@ TrackProgress track_progress(const Track& track, const std::vector<Scenario>& sc
     TopicProgress tp;
     tp.topic = track.topics[i];
     tp.passed = ev.newest[i] != nullptr;
-    for (const auto& a : attempts) {
-      if (a.started_ms > now_ms) continue;
-      auto it = topic_of.find(a.scenario_id);
+    for (const auto& st : stats) {
+      auto it = topic_of.find(st.scenario_id);
       if (it == topic_of.end() || it->second != tp.topic) continue;
-      ++tp.attempts;
-      tp.best_score = std::max(tp.best_score, a.score);
+      tp.attempts += st.attempts;
+      tp.best_score = std::max(tp.best_score, st.best_score);
     }
     p.topics.push_back(tp);
   }
-  for (const auto& a : attempts)
-    if (a.started_ms <= now_ms && on_track(track, topic_of, a)) any_attempt = true;
+  for (const auto& st : stats)
+    if (st.attempts > 0 && on_track(track, topic_of, st.scenario_id)) any_attempt = true;
   if (held.empty()) p.status = any_attempt ? CertStatus::in_progress : CertStatus::not_started;
   return p;
 }
@@ -152,13 +204,19 @@ TrackProgress track_progress(const Track& track, const std::vector<Scenario>& sc
 std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
                                   const std::string& operator_id, const std::vector<AttemptRow>& attempts,
                                   const std::vector<AwardRow>& awards, int64_t now_ms) {
+  return award_due(track, scenarios, operator_id, scenario_stats_of(attempts, now_ms), awards, now_ms);
+}
+
+std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
+                                  const std::string& operator_id, const std::vector<ScenarioStat>& stats,
+                                  const std::vector<AwardRow>& awards, int64_t now_ms) {
   if (track.topics.empty() && track.required.empty()) return std::nullopt;
   const auto topic_of = topic_map(scenarios);
   const auto held = track_awards(track, awards, now_ms);
   const AwardRow* newest = held.empty() ? nullptr : held.back();
-  std::vector<AttemptRow> mine;
-  for (const auto& a : attempts)
-    if (a.operator_id == operator_id) mine.push_back(a);
+  std::vector<ScenarioStat> mine;
+  for (const auto& st : stats)
+    if (st.operator_id == operator_id) mine.push_back(st);
   const Evaluation ev = evaluate(track, topic_of, mine, window_start(track, newest), now_ms);
   if (ev.met != static_cast<int>(ev.newest.size())) return std::nullopt;
 
@@ -180,20 +238,24 @@ std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario
 
 std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
                                    const std::vector<AttemptRow>& attempts, int64_t now_ms, std::size_t limit) {
+  return recommend(track, scenarios, scenario_stats_of(attempts, now_ms), now_ms, limit);
+}
+
+std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
+                                   const std::vector<ScenarioStat>& stats, int64_t now_ms, std::size_t limit) {
   // Which passes count: those towards the next award. Without awards every pass counts; the
   // recommendation is about practice, so an award made long ago is not looked at here.
   std::set<std::string> passed_scenarios;
   std::map<Topic, double> best;
   std::map<Topic, int> tries;
   std::map<Topic, bool> topic_passed;
-  for (const auto& a : attempts) {
-    if (a.started_ms > now_ms) continue;
-    const Scenario* s = find_scenario(scenarios, a.scenario_id);
+  for (const auto& st : stats) {
+    const Scenario* s = find_scenario(scenarios, st.scenario_id);
     if (!s) continue;
-    ++tries[s->topic];
-    best[s->topic] = std::max(best[s->topic], a.score);
-    if (is_pass(track, a) && a.ended_ms <= now_ms) {
-      passed_scenarios.insert(a.scenario_id);
+    tries[s->topic] += st.attempts;
+    best[s->topic] = std::max(best[s->topic], st.best_score);
+    if (newest_pass(track, st, std::numeric_limits<int64_t>::min(), now_ms)) {
+      passed_scenarios.insert(st.scenario_id);
       topic_passed[s->topic] = true;
     }
   }
@@ -250,17 +312,24 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
                                     const std::vector<OperatorRecord>& operators,
                                     const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
                                     int64_t now_ms) {
+  return build_roster(track, scenarios, operators, scenario_stats_of(attempts, now_ms), awards, now_ms);
+}
+
+std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
+                                    const std::vector<OperatorRecord>& operators,
+                                    const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
+                                    int64_t now_ms) {
   const auto topic_of = topic_map(scenarios);
-  std::map<std::string, std::vector<AttemptRow>> attempts_of;
+  std::map<std::string, std::vector<ScenarioStat>> stats_of;
   std::map<std::string, std::vector<AwardRow>> awards_of;
-  for (const auto& a : attempts) attempts_of[a.operator_id].push_back(a);
+  for (const auto& st : stats) stats_of[st.operator_id].push_back(st);
   for (const auto& a : awards) awards_of[a.operator_id].push_back(a);
 
   std::vector<RosterRow> rows;
   for (const auto& op : operators) {
     RosterRow r;
     r.op = op;
-    const auto& mine = attempts_of[op.employee_id];
+    const auto& mine = stats_of[op.employee_id];
     const TrackProgress p = track_progress(track, scenarios, mine, awards_of[op.employee_id], now_ms);
     r.status = p.status;
     r.passed_count = p.passed_count;
@@ -270,10 +339,10 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
       r.expires_ms = p.award->expires_ms;
     }
     // Attempts at what this track asks for; practice on other tracks' scenarios is not shown.
-    for (const auto& a : mine) {
-      if (a.started_ms > now_ms || !on_track(track, topic_of, a)) continue;
-      ++r.attempts;
-      r.last_attempt_ms = std::max(r.last_attempt_ms, a.started_ms);
+    for (const auto& st : mine) {
+      if (!on_track(track, topic_of, st.scenario_id)) continue;
+      r.attempts += st.attempts;
+      r.last_attempt_ms = std::max(r.last_attempt_ms, st.last_attempt_ms);
     }
     rows.push_back(std::move(r));
   }

@@ -42,21 +42,40 @@ struct TrackProgress {
   std::optional<AwardRow> award;  // the newest award, if any
 };
 
-// `attempts` and `awards` are one operator's (any order).
+// Every rule below reads an operator's records as per-scenario figures (ScenarioStat): the store
+// keeps them as summaries, so the roster never reads every attempt. Each has a form taking the
+// attempts themselves, which computes the figures with scenario_stats_of first: one rule either
+// way. The store's summaries count every record; the figures from a list count only what had
+// happened at `now_ms`, so that the tests' fake timelines hold.
+
+// Per operator and scenario, sorted by (operator, scenario): what the store's summaries keep
+// (records.h), from `attempts` (any operators, any order) as of `now_ms`: attempts started by
+// then; passes ended by then on the frontier.
+std::vector<ScenarioStat> scenario_stats_of(const std::vector<AttemptRow>& attempts, int64_t now_ms);
+
+// `attempts` / `stats` and `awards` are one operator's (any order).
 TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
                              const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
                              int64_t now_ms);
+TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
+                             const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
+                             int64_t now_ms);
 
-// The award `attempts` complete at `now_ms`, if one is due and not yet made. basis = the newest
-// counting pass per requirement.
+// The award the records complete at `now_ms`, if one is due and not yet made. basis = the newest
+// counting pass per requirement. Only `operator_id`'s attempts / stats are looked at.
 std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
                                   const std::string& operator_id, const std::vector<AttemptRow>& attempts,
+                                  const std::vector<AwardRow>& awards, int64_t now_ms);
+std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
+                                  const std::string& operator_id, const std::vector<ScenarioStat>& stats,
                                   const std::vector<AwardRow>& awards, int64_t now_ms);
 
 // Scenario ids to practise next, weakest topic first: topics not yet passed (lowest best score
 // first, untried before tried), then the rest; within a topic scenarios not yet passed first.
 std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
                                    const std::vector<AttemptRow>& attempts, int64_t now_ms, std::size_t limit);
+std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
+                                   const std::vector<ScenarioStat>& stats, int64_t now_ms, std::size_t limit);
 
 struct RosterRow {
   OperatorRecord op;
@@ -69,10 +88,14 @@ struct RosterRow {
   int64_t last_attempt_ms = 0;
 };
 
-// One row per operator (inactive ones included, by employee id).
+// One row per operator (inactive ones included, by employee id). `stats`: every operator's.
 std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
                                     const std::vector<OperatorRecord>& operators,
                                     const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
+                                    int64_t now_ms);
+std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
+                                    const std::vector<OperatorRecord>& operators,
+                                    const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
                                     int64_t now_ms);
 
 // One store's line of the chain roster (`posdrill report --from-lrs`, the console's chain panel):

@@ -129,17 +129,31 @@ struct MistakeCount {
   bool critical = false;
 };
 
+// A clean pass (closed, passed, finished, not abandoned, no critical error) that no later clean
+// pass of the same operator and scenario matches in score; "later" orders by (ended_ms, uuid).
+struct FrontierPass {
+  int64_t ended_ms = 0;
+  double score = 0;
+  std::string attempt_uuid;
+  bool operator==(const FrontierPass&) const = default;
+};
+
 // Per operator and scenario: the figures the roster and certification need, without reading
-// every attempt.
+// every attempt (the store keeps them as summaries; certification.h computes them from a list).
 struct ScenarioStat {
   std::string operator_id;
   std::string scenario_id;
-  int attempts = 0;
-  int passes = 0;
+  int attempts = 0;  // begun, open ones included
+  int passes = 0;    // closed with `passed`
   int abandoned = 0;
-  double best_score = 0;
-  std::vector<int64_t> pass_ended_ms;  // end time of every pass, oldest first
-  int64_t last_attempt_ms = 0;         // start of the newest attempt
+  double best_score = 0;        // over closed attempts
+  int64_t last_attempt_ms = 0;  // start of the newest attempt
+  // Newest first, scores rising: each scores higher than every clean pass that ended after it. "A
+  // clean pass ended at or
+  // after T scoring at least S" exists exactly when one of these has ended_ms >= T and score >= S,
+  // and the newest such pass is among them. Short: one entry per better score.
+  std::vector<FrontierPass> frontier;
+  bool operator==(const ScenarioStat&) const = default;
 };
 
 // ---- Certification -------------------------------------------------------------------------------

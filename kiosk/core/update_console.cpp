@@ -1,6 +1,8 @@
 // update(): the manager console and operator management (and the first run's administrator).
 #include "kiosk/core/update_internal.h"
 
+#include <algorithm>
+
 namespace posdrill {
 
 void Updater::operator()(const CloseConsole&) {
@@ -26,7 +28,7 @@ void Updater::operator()(const ConsoleLoaded& a) {
   if (!in_console()) return fx.push_back(ignored("console data without the console"));
   ConsoleState& c = st.console;
   c.operators = a.operators;
-  c.attempts = a.attempts;
+  c.stats = a.stats;
   c.awards = a.awards;
   c.mistakes = a.mistakes;
   c.remote_awards = a.remote_awards;
@@ -34,15 +36,44 @@ void Updater::operator()(const ConsoleLoaded& a) {
   c.chain_as_of_ms = a.chain_as_of_ms;
   c.roster.clear();
   if (const Track* track = primary_track(st))
-    c.roster = build_roster(*track, st.scenarios, c.operators, c.attempts,
+    c.roster = build_roster(*track, st.scenarios, c.operators, c.stats,
                             merge_remote_awards(st.tracks, c.awards, c.remote_awards), st.wall_ms);
 }
 
 void Updater::operator()(const SelectOperator& a) {
   if (!in_console()) return fx.push_back(ignored("select outside the console"));
-  st.console.selected_operator = a.employee_id;
-  st.console.selected_attempt.clear();
-  st.console.replay.clear();
+  ConsoleState& c = st.console;
+  c.selected_operator = a.employee_id;
+  c.selected_attempt.clear();
+  c.replay.clear();
+  c.history.clear();
+  c.history_page = 0;
+  c.history_more = false;
+  c.history_loaded = false;
+  if (!a.employee_id.empty()) fx.push_back(LoadHistory{a.employee_id, 0});
+}
+
+void Updater::operator()(const ShowHistoryPage& a) {
+  if (!in_console()) return fx.push_back(ignored("history outside the console"));
+  ConsoleState& c = st.console;
+  if (c.selected_operator.empty() || a.page < 0) return fx.push_back(ignored("no history to page"));
+  fx.push_back(LoadHistory{c.selected_operator, a.page});
+}
+
+void Updater::operator()(const HistoryLoaded& a) {
+  ConsoleState& c = st.console;
+  if (!in_console() || a.employee_id != c.selected_operator) return fx.push_back(ignored("stale history"));
+  c.history = a.attempts;
+  c.history_page = a.page;
+  c.history_more = a.more;
+  c.history_loaded = true;
+  // The replay belongs to an attempt of the page shown.
+  const bool shown = std::any_of(c.history.begin(), c.history.end(),
+                                 [&](const AttemptRow& r) { return r.uuid == c.selected_attempt; });
+  if (!shown) {
+    c.selected_attempt.clear();
+    c.replay.clear();
+  }
 }
 
 void Updater::operator()(const SelectAttempt& a) {

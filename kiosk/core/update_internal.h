@@ -76,6 +76,8 @@ struct Updater {
   void operator()(const SetConsoleTab& a);
   void operator()(const ConsoleLoaded& a);
   void operator()(const SelectOperator& a);
+  void operator()(const ShowHistoryPage& a);
+  void operator()(const HistoryLoaded& a);
   void operator()(const SelectAttempt& a);
   void operator()(const ReplayLoaded& a);
   void notice(const std::string& key, std::string detail = {}, bool error = true);

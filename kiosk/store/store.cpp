@@ -170,6 +170,109 @@ CREATE TABLE unknown_sign_ins (
   locked_until_ms INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 )sql",
+    // Step 5: summaries, so that the roster and the mistakes chart read a few hundred rows instead
+    // of every attempt and event. Triggers keep them, in the transaction of the write that changes
+    // them (begin, event, finish, crash recovery, import); this step builds them from the records
+    // already there. scenario_summaries follows the attempts as they open and close; pass_frontier
+    // keeps, per operator and scenario, the clean passes (passed, finished, no critical error) that
+    // no later pass matches in score: each has a higher score than every pass after it, so
+    // "a pass after T with at least score S" is answered from it exactly, whatever S a track asks.
+    R"sql(
+CREATE TABLE scenario_summaries (
+  operator_id     TEXT NOT NULL,
+  scenario_id     TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,  -- begun, open ones included
+  passes          INTEGER NOT NULL DEFAULT 0,  -- closed and passed
+  abandoned       INTEGER NOT NULL DEFAULT 0,  -- closed as abandoned
+  best_score      REAL NOT NULL DEFAULT 0,     -- over closed attempts
+  last_attempt_ms INTEGER NOT NULL DEFAULT 0,  -- the newest start
+  PRIMARY KEY (operator_id, scenario_id)
+) WITHOUT ROWID;
+
+CREATE TABLE pass_frontier (
+  operator_id  TEXT NOT NULL,
+  scenario_id  TEXT NOT NULL,
+  ended_ms     INTEGER NOT NULL,
+  attempt_uuid TEXT NOT NULL,
+  score        REAL NOT NULL,
+  PRIMARY KEY (operator_id, scenario_id, ended_ms, attempt_uuid)
+) WITHOUT ROWID;
+
+CREATE TABLE mistake_summaries (
+  scenario_id TEXT NOT NULL,
+  step_id     TEXT NOT NULL,
+  choice_id   TEXT NOT NULL,
+  mistakes    INTEGER NOT NULL DEFAULT 0,
+  critical    INTEGER NOT NULL DEFAULT 0,  -- 1 when any of them was critical
+  PRIMARY KEY (scenario_id, step_id, choice_id)
+) WITHOUT ROWID;
+
+INSERT INTO scenario_summaries
+SELECT operator_id, scenario_id, count(*), sum(CASE WHEN ended_ms != 0 THEN passed ELSE 0 END),
+       sum(CASE WHEN ended_ms != 0 THEN abandoned ELSE 0 END),
+       coalesce(max(CASE WHEN ended_ms != 0 THEN score END), 0), max(started_ms)
+FROM attempts GROUP BY operator_id, scenario_id;
+
+INSERT INTO pass_frontier
+SELECT operator_id, scenario_id, ended_ms, uuid, score FROM (
+  SELECT operator_id, scenario_id, ended_ms, uuid, score,
+         max(score) OVER (PARTITION BY operator_id, scenario_id ORDER BY ended_ms DESC, uuid DESC
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS later_best
+  FROM attempts
+  WHERE passed = 1 AND finished = 1 AND abandoned = 0 AND critical_errors = 0 AND ended_ms > 0)
+WHERE later_best IS NULL OR score > later_best;
+
+INSERT INTO mistake_summaries
+SELECT a.scenario_id, e.step_id, e.choice_id, count(*), max(e.critical)
+FROM attempt_events e JOIN attempts a ON a.uuid = e.attempt_uuid
+WHERE e.mistake = 1 GROUP BY a.scenario_id, e.step_id, e.choice_id;
+
+-- An attempt is stored open (begin) or, for an import, already closed; an open one closes once,
+-- at its end or in crash recovery. Both triggers keep the pass frontier the same way.
+CREATE TRIGGER summary_attempt_stored AFTER INSERT ON attempts BEGIN
+  INSERT INTO scenario_summaries (operator_id, scenario_id, attempts, passes, abandoned, best_score, last_attempt_ms)
+  SELECT NEW.operator_id, NEW.scenario_id, 1, NEW.ended_ms != 0 AND NEW.passed, NEW.ended_ms != 0 AND NEW.abandoned,
+         CASE WHEN NEW.ended_ms != 0 THEN NEW.score ELSE 0 END, NEW.started_ms
+  WHERE true
+  ON CONFLICT (operator_id, scenario_id) DO UPDATE
+  SET attempts = attempts + 1, passes = passes + excluded.passes, abandoned = abandoned + excluded.abandoned,
+      best_score = max(best_score, excluded.best_score), last_attempt_ms = max(last_attempt_ms, excluded.last_attempt_ms);
+  DELETE FROM pass_frontier
+  WHERE NEW.passed = 1 AND NEW.finished = 1 AND NEW.abandoned = 0 AND NEW.critical_errors = 0 AND NEW.ended_ms > 0
+    AND operator_id = NEW.operator_id AND scenario_id = NEW.scenario_id AND score <= NEW.score
+    AND (ended_ms < NEW.ended_ms OR (ended_ms = NEW.ended_ms AND attempt_uuid < NEW.uuid));
+  INSERT INTO pass_frontier (operator_id, scenario_id, ended_ms, attempt_uuid, score)
+  SELECT NEW.operator_id, NEW.scenario_id, NEW.ended_ms, NEW.uuid, NEW.score
+  WHERE NEW.passed = 1 AND NEW.finished = 1 AND NEW.abandoned = 0 AND NEW.critical_errors = 0 AND NEW.ended_ms > 0
+    AND NOT EXISTS (SELECT 1 FROM pass_frontier f
+                    WHERE f.operator_id = NEW.operator_id AND f.scenario_id = NEW.scenario_id AND f.score >= NEW.score
+                      AND (f.ended_ms > NEW.ended_ms OR (f.ended_ms = NEW.ended_ms AND f.attempt_uuid > NEW.uuid)));
+END;
+
+CREATE TRIGGER summary_attempt_closed AFTER UPDATE OF ended_ms ON attempts
+WHEN OLD.ended_ms = 0 AND NEW.ended_ms != 0 BEGIN
+  UPDATE scenario_summaries
+  SET passes = passes + NEW.passed, abandoned = abandoned + NEW.abandoned, best_score = max(best_score, NEW.score)
+  WHERE operator_id = NEW.operator_id AND scenario_id = NEW.scenario_id;
+  DELETE FROM pass_frontier
+  WHERE NEW.passed = 1 AND NEW.finished = 1 AND NEW.abandoned = 0 AND NEW.critical_errors = 0 AND NEW.ended_ms > 0
+    AND operator_id = NEW.operator_id AND scenario_id = NEW.scenario_id AND score <= NEW.score
+    AND (ended_ms < NEW.ended_ms OR (ended_ms = NEW.ended_ms AND attempt_uuid < NEW.uuid));
+  INSERT INTO pass_frontier (operator_id, scenario_id, ended_ms, attempt_uuid, score)
+  SELECT NEW.operator_id, NEW.scenario_id, NEW.ended_ms, NEW.uuid, NEW.score
+  WHERE NEW.passed = 1 AND NEW.finished = 1 AND NEW.abandoned = 0 AND NEW.critical_errors = 0 AND NEW.ended_ms > 0
+    AND NOT EXISTS (SELECT 1 FROM pass_frontier f
+                    WHERE f.operator_id = NEW.operator_id AND f.scenario_id = NEW.scenario_id AND f.score >= NEW.score
+                      AND (f.ended_ms > NEW.ended_ms OR (f.ended_ms = NEW.ended_ms AND f.attempt_uuid > NEW.uuid)));
+END;
+
+CREATE TRIGGER summary_mistake AFTER INSERT ON attempt_events WHEN NEW.mistake = 1 BEGIN
+  INSERT INTO mistake_summaries (scenario_id, step_id, choice_id, mistakes, critical)
+  SELECT a.scenario_id, NEW.step_id, NEW.choice_id, 1, NEW.critical FROM attempts a WHERE a.uuid = NEW.attempt_uuid
+  ON CONFLICT (scenario_id, step_id, choice_id) DO UPDATE
+  SET mistakes = mistakes + 1, critical = max(critical, excluded.critical);
+END;
+)sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version,
               "one migration step per schema version: append a step when schema_version grows");
@@ -505,13 +608,39 @@ StoreStatus SqliteStore::set_setting(std::string_view key, std::string_view valu
   return tx.commit();
 }
 
-std::vector<std::string> SqliteStore::check() {
+namespace {
+
+// The summaries as they follow from the records (schema step 5 builds them with the same rules):
+// db check --full compares these with what the triggers kept.
+constexpr const char* recomputed_scenario_summaries =
+    "SELECT operator_id, scenario_id, count(*) AS attempts, "
+    "sum(CASE WHEN ended_ms != 0 THEN passed ELSE 0 END) AS passes, "
+    "sum(CASE WHEN ended_ms != 0 THEN abandoned ELSE 0 END) AS abandoned, "
+    "coalesce(max(CASE WHEN ended_ms != 0 THEN score END), 0) AS best_score, max(started_ms) AS last_attempt_ms "
+    "FROM attempts GROUP BY operator_id, scenario_id";
+constexpr const char* recomputed_pass_frontier =
+    "SELECT operator_id, scenario_id, ended_ms, uuid AS attempt_uuid, score FROM ("
+    "  SELECT operator_id, scenario_id, ended_ms, uuid, score, "
+    "         max(score) OVER (PARTITION BY operator_id, scenario_id ORDER BY ended_ms DESC, uuid DESC "
+    "                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS later_best "
+    "  FROM attempts "
+    "  WHERE passed = 1 AND finished = 1 AND abandoned = 0 AND critical_errors = 0 AND ended_ms > 0) "
+    "WHERE later_best IS NULL OR score > later_best";
+constexpr const char* recomputed_mistake_summaries =
+    "SELECT a.scenario_id AS scenario_id, e.step_id AS step_id, e.choice_id AS choice_id, count(*) AS mistakes, "
+    "max(e.critical) AS critical FROM attempt_events e JOIN attempts a ON a.uuid = e.attempt_uuid "
+    "WHERE e.mistake = 1 GROUP BY a.scenario_id, e.step_id, e.choice_id";
+
+}  // namespace
+
+std::vector<std::string> SqliteStore::check(CheckMode mode) {
   std::vector<std::string> problems;
   const std::string where = file_.string() + ": ";
+  const bool full = mode == CheckMode::full;
   // Each rule reports at most this many rows: a badly damaged file should not print forever.
   constexpr int max_rows = 20;
-  auto run = [&](const char* sql, auto&& describe) {
-    Stmt s(db_, sql);
+  auto run = [&](const std::string& sql, auto&& describe) {
+    Stmt s(db_, sql.c_str());
     int rc, n = 0;
     while ((rc = s.step()) == SQLITE_ROW) {
       if (n++ < max_rows) {
@@ -521,16 +650,22 @@ std::vector<std::string> SqliteStore::check() {
     }
     if (rc != SQLITE_DONE) problems.push_back(failed(rc, "check failed").message);
   };
-  run("PRAGMA integrity_check", [](const Stmt& row) { return row.text(0) == "ok" ? std::string() : row.text(0); });
-  run("PRAGMA foreign_key_check", [](const Stmt& row) {
-    return "table " + row.text(0) + " row " + row.text(1) + " refers to a missing row of " + row.text(2);
-  });
-  run("SELECT attempt_uuid, count(*), min(seq), max(seq) FROM attempt_events GROUP BY attempt_uuid "
-      "HAVING min(seq) != 1 OR max(seq) != count(*)",
-      [](const Stmt& row) {
-        return "attempt " + row.text(0) + ": events not numbered 1.." + row.text(1) + " (" + row.text(2) + ".." +
-               row.text(3) + ")";
-      });
+  // integrity_check also cross-checks every index against its table; quick_check reads every
+  // page and row without that, in a fraction of the time.
+  run(full ? "PRAGMA integrity_check" : "PRAGMA quick_check",
+      [](const Stmt& row) { return row.text(0) == "ok" ? std::string() : row.text(0); });
+  // Reads every event: the full check only.
+  if (full) {
+    run("PRAGMA foreign_key_check", [](const Stmt& row) {
+      return "table " + row.text(0) + " row " + row.text(1) + " refers to a missing row of " + row.text(2);
+    });
+    run("SELECT attempt_uuid, count(*), min(seq), max(seq) FROM attempt_events GROUP BY attempt_uuid "
+        "HAVING min(seq) != 1 OR max(seq) != count(*)",
+        [](const Stmt& row) {
+          return "attempt " + row.text(0) + ": events not numbered 1.." + row.text(1) + " (" + row.text(2) + ".." +
+                 row.text(3) + ")";
+        });
+  }
   run("SELECT uuid, started_ms, ended_ms FROM attempts "
       "WHERE (ended_ms != 0 AND ended_ms < started_ms) OR ((finished = 1 OR abandoned = 1) AND ended_ms = 0)",
       [](const Stmt& row) {
@@ -542,8 +677,9 @@ std::vector<std::string> SqliteStore::check() {
   const int version = user_version();
   // Statements: an attempt that queued its `attempted` statement (sync was on) and is closed has
   // its closing one, unless that one was delivered and pruned, which can only have happened when
-  // it was made before the newest prune limit (it is made when the attempt ends, or later).
-  if (version >= 2)
+  // it was made before the newest prune limit (it is made when the attempt ends, or later). Two
+  // index look-ups per closed attempt: the full check only.
+  if (full && version >= 2)
     run("SELECT a.uuid, a.abandoned FROM attempts a WHERE a.ended_ms != 0 "
         "AND EXISTS (SELECT 1 FROM outbox o WHERE o.attempt_uuid = a.uuid AND o.verb = 'attempted') "
         "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.attempt_uuid = a.uuid "
@@ -561,6 +697,44 @@ std::vector<std::string> SqliteStore::check() {
         [](const Stmt& row) {
           return "attempt " + row.text(0) + ": closed, yet its abandoned statement is still a draft";
         });
+  if (version < 5) return problems;
+  // The summaries the console and `report` read. Quick: their totals against counts the indexes
+  // answer (attempts, passes, abandoned, mistakes). Full: every row recomputed and compared.
+  const auto summary_problem = [](const char* what) {
+    return [what](const Stmt& row) {
+      return std::string(what) + " summary " + row.text(0) + " differs from the records (" + row.text(1) + ")";
+    };
+  };
+  if (!full) {
+    run("SELECT 'attempts', (SELECT coalesce(sum(attempts), 0) FROM scenario_summaries) || ' summarized, ' || "
+        "  (SELECT count(*) FROM attempts) || ' recorded' "
+        "WHERE (SELECT coalesce(sum(attempts), 0) FROM scenario_summaries) != (SELECT count(*) FROM attempts) "
+        "UNION ALL "
+        "SELECT 'passes', (SELECT coalesce(sum(passes), 0) FROM scenario_summaries) || ' summarized, ' || "
+        "  (SELECT count(*) FROM attempts WHERE passed = 1 AND ended_ms != 0) || ' recorded' "
+        "WHERE (SELECT coalesce(sum(passes), 0) FROM scenario_summaries) != "
+        "      (SELECT count(*) FROM attempts WHERE passed = 1 AND ended_ms != 0) "
+        "UNION ALL "
+        "SELECT 'mistakes', (SELECT coalesce(sum(mistakes), 0) FROM mistake_summaries) || ' summarized, ' || "
+        "  (SELECT count(*) FROM attempt_events WHERE mistake = 1) || ' recorded' "
+        "WHERE (SELECT coalesce(sum(mistakes), 0) FROM mistake_summaries) != "
+        "      (SELECT count(*) FROM attempt_events WHERE mistake = 1)",
+        summary_problem("total"));
+    return problems;
+  }
+  // Rows in one and not the other, both ways; the last column says which side has the row.
+  const auto compare = [&](const char* table, const char* kept, const char* recomputed, const char* key) {
+    const std::string k(key);
+    run("SELECT " + k + ", 'kept, not in the records' FROM (SELECT * FROM " + table + " EXCEPT " + recomputed +
+            ") UNION ALL SELECT " + k + ", 'in the records, not kept' FROM (" + recomputed + " EXCEPT SELECT * FROM " +
+            table + ")",
+        summary_problem(kept));
+  };
+  compare("scenario_summaries", "scenario", recomputed_scenario_summaries, "operator_id || '/' || scenario_id");
+  compare("pass_frontier", "pass", recomputed_pass_frontier,
+          "operator_id || '/' || scenario_id || '/' || attempt_uuid");
+  compare("mistake_summaries", "mistake", recomputed_mistake_summaries,
+          "scenario_id || '/' || step_id || '/' || choice_id");
   return problems;
 }
 

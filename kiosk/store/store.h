@@ -85,6 +85,17 @@ struct OutboxCounts {
   StoreStatus status;            // not ok: the counts could not be read (they are 0 then)
 };
 
+// Everything the roster is built from (certification.h build_roster); only summaries, so the
+// size of the history does not matter.
+struct RosterRecords {
+  StoreList<OperatorRecord> operators;   // by employee id, inactive ones included
+  StoreList<ScenarioStat> stats;         // every operator's
+  StoreList<AwardRow> awards;            // made on this kiosk
+  StoreList<RemoteAward> remote_awards;  // cached from the LRS, every operator's
+  StoreStatus status;                    // the first read that failed (then do not show any of it)
+  bool ok() const { return status.code == StoreError::none; }
+};
+
 // How a command opens the records.
 enum class OpenMode {
   write,      // create if missing, migrate, quick_check (a damaged file is refused), crash recovery
@@ -92,9 +103,15 @@ enum class OpenMode {
               // creation, migration, check or recovery; every write is refused
 };
 
+// How deep check() looks.
+enum class CheckMode {
+  quick,  // what a large file allows in about a second (db check)
+  full,   // everything, however long it takes (db check --full)
+};
+
 class SqliteStore {
  public:
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = 5;
   static constexpr int busy_timeout_ms = 5000;
 
   // OpenMode::write: opens `file` (created with its folder if missing, mode 0600), migrates it,
@@ -157,12 +174,19 @@ class SqliteStore {
   // one transaction: for imports and for filling test and benchmark databases quickly.
   StoreStatus add_closed_attempt(const AttemptRow& row, const std::vector<AttemptEventRow>& events);
   StoreFound<AttemptRow> attempt(std::string_view uuid);
-  // Newest first; all operators when `operator_id` is empty; limit < 0 = no limit.
-  StoreList<AttemptRow> attempts(std::string_view operator_id = {}, int limit = -1);
+  // Newest first; all operators when `operator_id` is empty; limit < 0 = no limit. `offset`
+  // skips that many first: one page of a history.
+  StoreList<AttemptRow> attempts(std::string_view operator_id = {}, int limit = -1, int offset = 0);
   StoreList<AttemptEventRow> events(std::string_view attempt_uuid);  // by seq
+  // From the summaries (kept with every write): by operator, then scenario; all operators when
+  // empty.
   StoreList<ScenarioStat> scenario_stats(std::string_view operator_id = {});
-  // Most frequent first; all scenarios when empty; at most `limit` rows per scenario.
+  // From the summaries. Most frequent first; all scenarios when empty; at most `limit` rows per
+  // scenario (limit < 0: all).
   StoreList<MistakeCount> mistake_counts(std::string_view scenario_id = {}, int limit = 10);
+  // What the roster needs (console, CSV export, `posdrill report`), read as one snapshot:
+  // a drill committing in between cannot make the figures disagree.
+  RosterRecords roster_records();
 
   // ---- Certification ----
   StoreList<AwardRow> awards(std::string_view operator_id = {});  // oldest first
@@ -202,13 +226,19 @@ class SqliteStore {
   // ---- Certifications earned elsewhere (read from the LRS at sign-in, kept for offline use) ----
   StoreStatus replace_remote_awards(std::string_view operator_id, const std::vector<RemoteAward>& awards,
                                     int64_t fetched_ms);
-  StoreList<RemoteAward> remote_awards(std::string_view operator_id);  // oldest first
+  // Oldest first; every operator's (by employee id) when `operator_id` is empty. Only awards of
+  // operators this kiosk has.
+  StoreList<RemoteAward> remote_awards(std::string_view operator_id);
 
-  // PRAGMA integrity_check and foreign_key_check plus posdrill's own rules (events numbered
-  // 1..n without gaps, closed attempts have an end, no plain PIN-like hashes, and an attempt whose
-  // `attempted` statement was queued has its closing one: passed, failed or abandoned, unless it
-  // could have been delivered and pruned). Empty = healthy.
-  std::vector<std::string> check();
+  // The file's health; empty = healthy.
+  // full: PRAGMA integrity_check and foreign_key_check plus posdrill's own rules (events numbered
+  // 1..n without gaps, closed attempts have an end, no plain PIN-like hashes, no draft left for a
+  // closed attempt, an attempt whose `attempted` statement was queued has its closing one:
+  // passed, failed or abandoned, unless it could have been delivered and pruned) and every
+  // summary recomputed from the records and compared.
+  // quick: PRAGMA quick_check and the rules that do not read every event or statement (ends,
+  // PIN hashes, drafts) and the summaries' totals against the records' counts.
+  std::vector<std::string> check(CheckMode mode = CheckMode::full);
 
  private:
   SqliteStore(sqlite3* db, std::filesystem::path file);

@@ -1,13 +1,14 @@
 // SqliteStore's attempts, their events, the statistics and the awards (store.h).
 //
 // [SECTION] Attempts and events
-// [SECTION] Statistics (GROUP BY in SQL)
+// [SECTION] Statistics (the summaries of schema step 5), the roster's records
 // [SECTION] Certification awards
 #include "kiosk/store/store.h"
 #include "kiosk/store/store_sql.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <tuple>
 
 namespace posdrill {
@@ -218,13 +219,14 @@ StoreFound<AttemptRow> SqliteStore::attempt(std::string_view uuid) {
   return out;
 }
 
-StoreList<AttemptRow> SqliteStore::attempts(std::string_view operator_id, int limit) {
+StoreList<AttemptRow> SqliteStore::attempts(std::string_view operator_id, int limit, int offset) {
   // rowid breaks ties between attempts started in the same millisecond: the later insert is newer.
   std::string sql = std::string("SELECT ") + attempt_columns +
-                    " FROM attempts WHERE (?1 = '' OR operator_id = ?1) ORDER BY started_ms DESC, rowid DESC LIMIT ?2";
+                    " FROM attempts WHERE (?1 = '' OR operator_id = ?1) ORDER BY started_ms DESC, rowid DESC "
+                    "LIMIT ?2 OFFSET ?3";
   sql = one_or_all(std::move(sql), operator_id);
   Stmt s(db_, sql.c_str());
-  s.bind(1, operator_id).bind(2, limit < 0 ? int64_t(-1) : int64_t(limit));
+  s.bind(1, operator_id).bind(2, limit < 0 ? int64_t(-1) : int64_t(limit)).bind(3, std::max(0, offset));
   StoreList<AttemptRow> out;
   if (int rc = read_rows(s, out, read_attempt); rc != SQLITE_OK) out.status = failed(rc, "cannot read the attempts");
   return out;
@@ -259,11 +261,10 @@ StoreList<AttemptEventRow> SqliteStore::events(std::string_view attempt_uuid) {
 
 StoreList<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_id) {
   StoreList<ScenarioStat> out;
-  // Counts in one GROUP BY; best score over closed attempts only (an open one has no score yet).
-  Stmt s(db_, one_or_all("SELECT operator_id, scenario_id, count(*), sum(passed), sum(abandoned), "
-                         "coalesce(max(CASE WHEN ended_ms != 0 THEN score END), 0), max(started_ms) "
-                         "FROM attempts WHERE (?1 = '' OR operator_id = ?1) "
-                         "GROUP BY operator_id, scenario_id ORDER BY operator_id, scenario_id",
+  // The summaries the triggers keep (schema step 5): one row per operator and scenario.
+  Stmt s(db_, one_or_all("SELECT operator_id, scenario_id, attempts, passes, abandoned, best_score, last_attempt_ms "
+                         "FROM scenario_summaries WHERE (?1 = '' OR operator_id = ?1) "
+                         "ORDER BY operator_id, scenario_id",
                          operator_id)
                   .c_str());
   s.bind(1, operator_id);
@@ -282,11 +283,10 @@ StoreList<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_id
     out.status = failed(rc, "cannot read the statistics");
     return out;
   }
-  // The pass times in a second, ordered query (SQLite 3.40's group_concat has no ORDER BY), merged
-  // into the groups above: both lists are sorted by (operator, scenario).
-  Stmt p(db_, one_or_all("SELECT operator_id, scenario_id, ended_ms FROM attempts "
-                         "WHERE passed = 1 AND ended_ms != 0 AND (?1 = '' OR operator_id = ?1) "
-                         "ORDER BY operator_id, scenario_id, ended_ms",
+  // The pass frontier in the same order, merged into the rows above.
+  Stmt p(db_, one_or_all("SELECT operator_id, scenario_id, ended_ms, score, attempt_uuid FROM pass_frontier "
+                         "WHERE (?1 = '' OR operator_id = ?1) "
+                         "ORDER BY operator_id, scenario_id, ended_ms DESC, attempt_uuid DESC",
                          operator_id)
                   .c_str());
   p.bind(1, operator_id);
@@ -295,7 +295,7 @@ StoreList<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_id
     std::string op = p.text(0), sc = p.text(1);
     while (i < out.size() && std::tie(out[i].operator_id, out[i].scenario_id) < std::tie(op, sc)) ++i;
     if (i < out.size() && out[i].operator_id == op && out[i].scenario_id == sc)
-      out[i].pass_ended_ms.push_back(p.i64(2));
+      out[i].frontier.push_back(FrontierPass{p.i64(2), p.real(3), p.text(4)});
   }
   if (rc != SQLITE_DONE) {
     out.clear();
@@ -305,15 +305,12 @@ StoreList<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_id
 }
 
 StoreList<MistakeCount> SqliteStore::mistake_counts(std::string_view scenario_id, int limit) {
-  // Group the mistakes, rank the groups within each scenario, keep the first `limit` of each.
-  Stmt s(db_, one_or_all("SELECT scenario_id, step_id, choice_id, n, crit FROM ("
-                         "  SELECT a.scenario_id, e.step_id, e.choice_id, count(*) AS n, max(e.critical) AS crit, "
-                         "         row_number() OVER (PARTITION BY a.scenario_id "
-                         "                            ORDER BY count(*) DESC, e.step_id, e.choice_id) AS rank "
-                         "  FROM attempt_events e JOIN attempts a ON a.uuid = e.attempt_uuid "
-                         "  WHERE e.mistake = 1 AND (?1 = '' OR a.scenario_id = ?1) "
-                         "  GROUP BY a.scenario_id, e.step_id, e.choice_id) "
-                         "WHERE ?2 < 0 OR rank <= ?2 ORDER BY scenario_id, n DESC, step_id, choice_id",
+  // The summary the triggers keep (schema step 5), ranked within each scenario.
+  Stmt s(db_, one_or_all("SELECT scenario_id, step_id, choice_id, mistakes, critical FROM ("
+                         "  SELECT *, row_number() OVER (PARTITION BY scenario_id "
+                         "                               ORDER BY mistakes DESC, step_id, choice_id) AS rank "
+                         "  FROM mistake_summaries WHERE (?1 = '' OR scenario_id = ?1)) "
+                         "WHERE ?2 < 0 OR rank <= ?2 ORDER BY scenario_id, mistakes DESC, step_id, choice_id",
                          scenario_id)
                   .c_str());
   s.bind(1, scenario_id).bind(2, limit);
@@ -329,6 +326,21 @@ StoreList<MistakeCount> SqliteStore::mistake_counts(std::string_view scenario_id
   });
   if (rc != SQLITE_OK) out.status = failed(rc, "cannot count the mistakes");
   return out;
+}
+
+RosterRecords SqliteStore::roster_records() {
+  RosterRecords r;
+  // One read transaction: the four reads see the same commit. Without it (BEGIN refused) each
+  // read is still whole on its own.
+  const bool snapshot = sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+  r.operators = operators(true);
+  r.stats = scenario_stats();
+  r.awards = awards();
+  r.remote_awards = remote_awards({});
+  if (snapshot) sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  for (const StoreStatus* s : {&r.operators.status, &r.stats.status, &r.awards.status, &r.remote_awards.status})
+    if (!*s && r.status) r.status = *s;
+  return r;
 }
 
 // ---- [SECTION] Certification awards ----------------------------------------

@@ -263,8 +263,11 @@ StoreStatus SqliteStore::replace_remote_awards(std::string_view operator_id, con
 
 StoreList<RemoteAward> SqliteStore::remote_awards(std::string_view operator_id) {
   Stmt s(db_,
-         "SELECT statement_id, operator_id, track_id, awarded_ms, kiosk_id, store_id FROM remote_awards "
-         "WHERE operator_id = ?1 ORDER BY awarded_ms, statement_id");
+         one_or_all("SELECT statement_id, operator_id, track_id, awarded_ms, kiosk_id, store_id FROM remote_awards "
+                    "WHERE (?1 = '' OR operator_id = ?1) AND operator_id IN (SELECT employee_id FROM operators) "
+                    "ORDER BY operator_id, awarded_ms, statement_id",
+                    operator_id)
+             .c_str());
   s.bind(1, operator_id);
   StoreList<RemoteAward> out;
   const int rc = read_rows(s, out, [](const Stmt& row) {

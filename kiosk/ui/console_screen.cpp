@@ -136,7 +136,7 @@ void replay_view(const AppState& st, const Theme& th) {
   const ConsoleState& c = st.console;
   ImFont* f = ImGui::GetFont();
   const AttemptRow* row = nullptr;
-  for (const AttemptRow& a : c.attempts)
+  for (const AttemptRow& a : c.history)
     if (a.uuid == c.selected_attempt) row = &a;
   if (!row) return;
   paragraph(font_or_current(th.heading), tr(st, "console.replay") + ": " + scenario_title(st, row->scenario_id),
@@ -174,10 +174,8 @@ void history_view(const AppState& st, const Theme& th, const Dispatch& dispatch)
     if (o.employee_id == c.selected_operator) name = o.name + " (" + o.employee_id + ")";
   paragraph(font_or_current(th.heading), tr(st, "console.history") + ": " + name, pal.accent);
   const float w = ImGui::GetContentRegionAvail().x;
-  int n = 0;
-  for (const AttemptRow& a : c.attempts) {
-    if (a.operator_id != c.selected_operator) continue;
-    ++n;
+  if (!c.history_loaded) return paragraph(ImGui::GetFont(), tr(st, "console.loading"), pal.text_dim);
+  for (const AttemptRow& a : c.history) {
     const std::string outcome = a.abandoned ? tr(st, "console.abandoned")
                                 : a.passed  ? tr(st, "console.passed")
                                             : tr(st, "console.failed");
@@ -190,7 +188,19 @@ void history_view(const AppState& st, const Theme& th, const Dispatch& dispatch)
       dispatch(SelectAttempt{a.uuid == c.selected_attempt ? std::string() : a.uuid});
     if (a.uuid == c.selected_attempt) replay_view(st, th);
   }
-  if (n == 0) paragraph(ImGui::GetFont(), tr(st, "console.no_attempts"), pal.text_dim);
+  if (c.history.empty() && c.history_page == 0)
+    paragraph(ImGui::GetFont(), tr(st, "console.no_attempts"), pal.text_dim);
+  // One page at a time: the store reads only the attempts shown.
+  if (c.history_page == 0 && !c.history_more) return;
+  const float button_w = std::max(m.touch_px * 2.5f, w * 0.16f);
+  ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+  if (touch_button(th, tr(st, "console.newer"), "history.newer", button_w, c.history_page > 0))
+    dispatch(ShowHistoryPage{c.history_page - 1});
+  ImGui::SameLine(0.0f, m.gap);
+  if (touch_button(th, tr(st, "console.older"), "history.older", button_w, c.history_more))
+    dispatch(ShowHistoryPage{c.history_page + 1});
+  ImGui::SameLine(0.0f, m.gap);
+  ImGui::TextUnformatted(fill_count(tr(st, "console.page"), c.history_page + 1).c_str());
 }
 
 void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {

@@ -75,8 +75,9 @@ run "db check where recovery cannot write" 0 '^ok$' "$crash" -- db check
 bad_dir="$work/damaged"
 mkdir -p "$bad_dir"
 cp "$live/posdrill.db" "$bad_dir/"
-page=$(sqlite3 "$bad_dir/posdrill.db" "SELECT pageno FROM dbstat WHERE name = 'attempts' AND pagetype = 'leaf' ORDER BY path" | sed -n 2p)
-[ -n "$page" ] && ok "found a leaf page of the attempts table ($page)" || bad "no second attempts leaf page"
+# A page of the summaries the roster reads (report never reads every attempt).
+page=$(sqlite3 "$bad_dir/posdrill.db" "SELECT pageno FROM dbstat WHERE name = 'scenario_summaries' AND pagetype = 'leaf' ORDER BY path" | sed -n 1p)
+[ -n "$page" ] && ok "found a leaf page of the roster's summaries ($page)" || bad "no summaries leaf page"
 dd if=/dev/zero of="$bad_dir/posdrill.db" bs=4096 seek=$((page - 1)) count=1 conv=notrunc status=none
 freeze "$bad_dir"  # readable by the reader; root's writing commands below could still write it
 sum=$(sha256sum < "$bad_dir/posdrill.db")

@@ -162,6 +162,14 @@ check "remote award expires by this kiosk's validity" 0 "^102,.*,certified,[0-9]
 # ---- db check --------------------------------------------------------------------------------------
 check "db check ok" 0 '^ok$' -- "$bin" "${p[@]}" db check
 check "db check json" 0 '"ok": true' -- "$bin" "${p[@]}" db check --json
+check "db check --full ok" 0 '^ok$' -- "$bin" "${p[@]}" db check --full
+check "db check --full json says which check" 0 '"check": "full"' -- "$bin" "${p[@]}" db check --full --json
+# A summary that no longer matches the records: the quick check sees the totals, --full the row.
+mkdir -p "$work/tampered"
+sqlite3 "$db" ".backup '$work/tampered/posdrill.db'"
+sqlite3 "$work/tampered/posdrill.db" "UPDATE scenario_summaries SET attempts = attempts + 1"
+check "db check finds summary totals that differ" 1 'total summary attempts differs' -- "$bin" --data "$work/tampered" db check
+check "db check --full names the summary row" 1 'scenario summary .* differs from the records' -- "$bin" --data "$work/tampered" db check --full
 check "db check with no database" 2 'no database' -- "$bin" --data "$work/none" db check
 mkdir -p "$work/corrupt"
 head -c 8192 /dev/urandom > "$work/corrupt/posdrill.db"

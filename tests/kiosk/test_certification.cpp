@@ -250,6 +250,38 @@ TEST_CASE("a track pass mark raises the bar for a pass") {
   CHECK(due(five_passes(1, "a"), {}, 10));
 }
 
+TEST_CASE("an older pass over the mark still counts after newer passes under it") {
+  Track t = content().track;
+  t.pass_mark = 95;
+  auto high = five_passes(1, "h");
+  for (auto& a : high) a.score = 1.0;
+  const auto at = join(high, five_passes(10, "l"));  // newer passes, every score 0.9
+  // The summaries keep both: the newer pass (it is the newest) and the older, higher one.
+  const std::vector<ScenarioStat> stats = scenario_stats_of(at, day(20));
+  REQUIRE(stats.size() == 5);
+  for (const ScenarioStat& s : stats) {
+    REQUIRE(s.frontier.size() == 2);
+    CHECK(s.frontier[0].score == Approx(0.9));
+    CHECK(s.frontier[1].score == Approx(1.0));
+  }
+  auto award = due(at, {}, 20, &t);
+  REQUIRE(award);
+  CHECK(award->basis == std::vector<std::string>{"h-1", "h-2", "h-3", "h-4", "h-5"});
+  // Without the mark the newest passes are the basis.
+  award = due(at, {}, 20);
+  REQUIRE(award);
+  CHECK(award->basis == std::vector<std::string>{"l-1", "l-2", "l-3", "l-4", "l-5"});
+  // What happened after `now` is not in the figures as of now.
+  const auto frontier_of = [&](const std::string& scenario, double now) {
+    for (const ScenarioStat& s : scenario_stats_of(at, day(now)))
+      if (s.scenario_id == scenario) return s.frontier.size();
+    return std::size_t(0);
+  };
+  CHECK(frontier_of("preauth_checkout_no_pan", 12) == 2);  // h-1 (day 1) and l-1 (day 10)
+  CHECK(frontier_of("frequent_swipe_lock", 12) == 1);      // l-4 ends on day 13
+  CHECK(frontier_of("preauth_checkout_no_pan", 5) == 1);
+}
+
 TEST_CASE("required scenarios must each be passed as well") {
   Track t = content().track;
   t.required = {"reversal_failed_contact"};
@@ -336,7 +368,7 @@ TEST_CASE("recommend puts the weakest topics first") {
   const Track& t = content().track;
   // Nothing tried: one drill per topic in the track's order (the easier first), then the second
   // drill of each, so three suggestions span three topics.
-  auto r = recommend(t, content().scenarios, {}, day(1), 100);
+  auto r = recommend(t, content().scenarios, std::vector<AttemptRow>{}, day(1), 100);
   REQUIRE(r.size() == 10);
   CHECK(r[0] == "preauth_checkout_no_pan");
   CHECK(r[1] == "wrong_pin_retry_privacy");

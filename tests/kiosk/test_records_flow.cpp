@@ -268,6 +268,63 @@ TEST_CASE("the hidden corner gesture opens the manager gate which refuses a trai
   CHECK(k.services->quit_requested());
 }
 
+TEST_CASE("a manager reads a long history one page at a time and replays an attempt from any page", "[records][gate]") {
+  Kiosk k(ImVec2(1920, 1080));
+  // 45 drills: three pages of 20, 20 and 5, newest first.
+  std::vector<std::string> newest_first;
+  for (int i = 0; i < 45; ++i) {
+    AttemptRow a;
+    a.uuid = new_uuid();
+    a.operator_id = "1001";
+    a.scenario_id = k.state.scenarios[std::size_t(i) % k.state.scenarios.size()].id;
+    a.started_ms = t0 - (45 - i) * 60'000;
+    a.ended_ms = a.started_ms + 30'000;
+    a.finished = true;
+    AttemptEventRow e;
+    e.attempt_uuid = a.uuid;
+    e.seq = 1;
+    e.at_ms = a.started_ms + 1'000;
+    e.kind = "step";
+    e.step_id = "s" + std::to_string(i);
+    REQUIRE(k.store->add_closed_attempt(a, {e}));
+    newest_first.insert(newest_first.begin(), a.uuid);
+  }
+  k.sign_in("9001", "7391");
+  k.tap("home.console");
+  REQUIRE(k.state.screen == ScreenId::console);
+  k.tap("row.1001");
+  const ConsoleState& c = k.state.console;
+  REQUIRE(c.history_loaded);
+  REQUIRE(c.history.size() == 20);
+  CHECK(c.history.front().uuid == newest_first[0]);
+  CHECK(c.history_more);
+  k.tap("history.older");
+  REQUIRE(c.history_page == 1);
+  CHECK(c.history.front().uuid == newest_first[20]);
+  k.tap("history.older");
+  REQUIRE(c.history_page == 2);
+  REQUIRE(c.history.size() == 5);
+  CHECK(c.history.back().uuid == newest_first[44]);
+  CHECK_FALSE(c.history_more);
+  // The oldest attempt replays from the last page.
+  k.tap("attempt." + newest_first[44]);
+  CHECK(c.selected_attempt == newest_first[44]);
+  REQUIRE(c.replay.size() == 1);
+  CHECK(c.replay[0].step_id == "s0");
+  // Back to the newest page: the replay of an attempt not on it goes.
+  k.tap("history.newer");
+  k.tap("history.newer");
+  CHECK(c.history_page == 0);
+  CHECK(c.selected_attempt.empty());
+  CHECK(c.replay.empty());
+  // Another person: their own (empty) history, from its first page.
+  k.tap("row.9001");
+  CHECK(c.selected_operator == "9001");
+  CHECK(c.history_loaded);
+  CHECK(c.history.empty());
+  CHECK_FALSE(c.history_more);
+}
+
 TEST_CASE("a manager adds an account resets a PIN and switches an account off from the console", "[records][gate]") {
   Kiosk k(ImVec2(1920, 1080));
   k.sign_in("9001", "7391");

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -112,6 +113,45 @@ void exec_sql(const std::filesystem::path& file, const std::string& sql) {
   sqlite3_close(db);
   INFO(sql << ": " << msg);
   REQUIRE(rc == SQLITE_OK);
+}
+
+std::string query_one(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  std::string out;
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    const unsigned char* p = sqlite3_column_text(stmt, 0);
+    out = p ? reinterpret_cast<const char*>(p) : "";
+    rc = SQLITE_OK;
+  } else if (rc == SQLITE_DONE) {
+    rc = SQLITE_OK;
+  }
+  const std::string msg = rc == SQLITE_OK ? "" : sqlite3_errmsg(db);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  INFO(sql << ": " << msg);
+  REQUIRE(rc == SQLITE_OK);
+  return out;
+}
+
+void back_to_schema(const std::filesystem::path& file, int version) {
+  // undo[v] takes schema v + 1 back to v.
+  const char* const undo[] = {
+      nullptr,
+      "DROP TABLE outbox; DROP TABLE remote_awards;",
+      "DROP INDEX outbox_by_attempt; DROP TABLE attempt_drafts;",
+      "DROP TABLE unknown_sign_ins;",
+      "DROP TRIGGER summary_attempt_stored; DROP TRIGGER summary_attempt_closed; DROP TRIGGER summary_mistake; "
+      "DROP TABLE scenario_summaries; DROP TABLE pass_frontier; DROP TABLE mistake_summaries;",
+  };
+  static_assert(std::size(undo) == SqliteStore::schema_version, "an undo for every step after the first");
+  REQUIRE(version >= 1);
+  std::string sql;
+  for (int v = SqliteStore::schema_version - 1; v >= version; --v) sql += undo[v];
+  exec_sql(file, sql + "PRAGMA user_version = " + std::to_string(version) + ";");
 }
 
 }  // namespace posdrill::store_test

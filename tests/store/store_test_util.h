@@ -45,5 +45,13 @@ std::string read_bytes(const std::filesystem::path& file);
 // Runs raw SQL on `file` outside the store, to plant what the store itself would never write
 // (a newer schema version, a gap in the events, a plain PIN). Fails the test on an error.
 void exec_sql(const std::filesystem::path& file, const std::string& sql);
+// The first column of the first row of `sql` run on `file` outside the store, as text ("" when
+// no row). Fails the test on an error.
+std::string query_one(const std::filesystem::path& file, const std::string& sql);
+
+// Turns a current file back into what schema `version` (1..4) wrote, by undoing the later steps
+// (their tables, indexes and triggers; the records of earlier steps stay): the older files a
+// kiosk in the field may still have, for the migration tests.
+void back_to_schema(const std::filesystem::path& file, int version);
 
 }  // namespace posdrill::store_test

@@ -222,15 +222,19 @@ TEST_CASE("scenario_stats and mistake_counts on a small data set", "[store][atte
   CHECK(s0.passes == 2);
   CHECK(s0.abandoned == 1);
   CHECK(s0.best_score == Approx(0.9));
-  CHECK(s0.pass_ended_ms == std::vector<int64_t>{2'000, 8'000});
+  // The later pass scored higher: the earlier one adds nothing any pass mark could ask.
+  REQUIRE(s0.frontier.size() == 1);
+  CHECK(s0.frontier[0].ended_ms == 8'000);
+  CHECK(s0.frontier[0].score == Approx(0.9));
   CHECK(s0.last_attempt_ms == 9'000);
   CHECK(stats[1].scenario_id == "reversal");
   CHECK(stats[1].attempts == 1);
   CHECK(stats[1].passes == 0);
-  CHECK(stats[1].pass_ended_ms.empty());
+  CHECK(stats[1].frontier.empty());
   CHECK(stats[1].best_score == Approx(0.3));
   CHECK(stats[2].operator_id == "102");
-  CHECK(stats[2].pass_ended_ms == std::vector<int64_t>{6'000});
+  REQUIRE(stats[2].frontier.size() == 1);
+  CHECK(stats[2].frontier[0].ended_ms == 6'000);
   auto e2 = store->scenario_stats("102");
   REQUIRE(e2.size() == 1);
   CHECK(e2[0].best_score == Approx(1.0));

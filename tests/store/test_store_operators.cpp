@@ -154,7 +154,7 @@ TEST_CASE("an id nobody has answers like a wrong PIN and is counted then locked 
 TEST_CASE("a version 3 database migrates and counts unknown ids from then on", "[store][operators][migration]") {
   TempDir dir;
   { auto store = open_ok(dir.db()); }
-  exec_sql(dir.db(), "DROP TABLE unknown_sign_ins; PRAGMA user_version = 3;");
+  back_to_schema(dir.db(), 3);
   auto store = open_ok(dir.db());
   CHECK(store->user_version() == SqliteStore::schema_version);
   CHECK(store->verify_pin("555", pin, 10'000).tries_left == pin_max_failures - 1);

@@ -181,8 +181,7 @@ TEST_CASE("A version 1 database migrates to the outbox schema keeping its record
     REQUIRE(store->finish_attempt(closed(a, 11'000, 1.0, true)));
   }
   // Turn the file back into what version 1 wrote.
-  exec_sql(dir.db(),
-           "DROP TABLE attempt_drafts; DROP TABLE outbox; DROP TABLE remote_awards; DROP TABLE unknown_sign_ins; PRAGMA user_version = 1;");
+  back_to_schema(dir.db(), 1);
   auto store = open_ok(dir.db());
   CHECK(store->user_version() == SqliteStore::schema_version);
   CHECK(store->attempts("101").size() == 1);

@@ -129,7 +129,7 @@ TEST_CASE("A schema 2 file migrates to 3 and keeps its records and outbox", "[st
     REQUIRE(store->begin_attempt(open_one, {queued("att-open", open_one.uuid, "attempted")}));
   }
   // What schema 2 wrote: no drafts table.
-  exec_sql(dir.db(), "DROP INDEX outbox_by_attempt; DROP TABLE attempt_drafts; DROP TABLE unknown_sign_ins; PRAGMA user_version = 2;");
+  back_to_schema(dir.db(), 2);
   auto store = open_ok(dir.db(), 50'000);
   CHECK(store->user_version() == SqliteStore::schema_version);
   CHECK(store->attempts().size() == 2);
