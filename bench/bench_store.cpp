@@ -1,13 +1,24 @@
-// SQLite store figures: how fast attempts and events go in, and how long the manager console's
-// queries take on a large file. Prints figures; it asserts nothing.
+// SQLite store figures: how fast attempts and events go in, and how long what the manager console
+// and `posdrill report` run takes on a large file: the same calls, not a copy of their SQL.
+// Prints figures (median and spread over several runs); it asserts nothing.
 //
-// Usage: bench_store [--events N] [--sample N] [--runs N] [--dir DIR]
-//   --events  events in the filled database (default 1,000,000; attempts of 10 events)
+//   roster      SqliteStore::roster_records + merge_remote_awards + build_roster (the console's
+//               LoadConsole, its CSV export and `posdrill report`)
+//   mistakes    SqliteStore::mistake_counts({}, 5) (the console's chart)
+//   history     one page of an operator's history and the newest attempt's steps (LoadHistory +
+//               LoadReplay)
+//   db check    a read-only open + SqliteStore::check, quick (the default) and full
+//
+// Usage: bench_store [--events N[,N…]] [--sample N] [--runs N] [--dir DIR] [--content DIR]
+//   --events  events in each filled database (default 10000,100000,1000000; attempts of 10)
 //   --sample  of those, how many are written one commit per event as the kiosk does (20,000)
 //   --runs    repetitions of each query (default 30, at least 30)
-//   --dir     where the temporary database goes (default: the system temp dir). Every commit
-//             waits for fsync (synchronous=FULL), so the disk under DIR sets the write figures.
+//   --dir     where the temporary databases go (default: the system temp dir). Every commit
+//             waits for fsync (synchronous=FULL), so the disk under DIR sets the write figures;
+//             on a tmpfs the fill is fast and the write figures mean little.
+//   --content the content folder (default: the repository's)
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,13 +26,17 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench_stats.h"
 
+#include "kiosk/core/certification.h"
 #include "kiosk/store/store.h"
+#include "scenarios/loader.h"
 
 using namespace posdrill;
 using WallClock = std::chrono::steady_clock;
@@ -33,44 +48,55 @@ double ms_since(WallClock::time_point t0) {
 }
 
 // bench::print plus the 99th percentile, which the latency figures here are about.
-void print_latency(const char* what, std::vector<double> v) {
+void print_latency(const std::string& what, std::vector<double> v) {
   bench::Stats s = bench::stats(v);
   std::sort(v.begin(), v.end());
   double p99 = v[std::min(v.size() - 1, std::size_t(0.99 * double(v.size() - 1) + 0.5))];
-  std::printf("%-44s median %10.3f ms   p99 %10.3f   min %10.3f   max %10.3f   (%zu runs)\n", what, s.median, p99,
-              s.min, s.max, v.size());
+  std::printf("%-46s median %10.3f ms   p99 %10.3f   min %10.3f   max %10.3f   (%zu runs)\n", what.c_str(), s.median,
+              p99, s.min, s.max, v.size());
 }
 
-const char* const scenarios[] = {"preauth", "reversal", "wrong_pin", "frequent_swipe", "user_exception"};
+std::string load_average() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  f >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
 constexpr int events_per_attempt = 10;
 
+// Attempts at the shipped scenarios, with their real step and choice ids, so that build_roster
+// finds its topics and the chart its steps.
 struct Filler {
-  SqliteStore& store;
+  const std::vector<Scenario>& scenarios;
+  int n_operators;
   std::mt19937_64 rng{42};
   int64_t now = 1'700'000'000'000;
-  int n_operators;
 
   AttemptRow attempt() {
+    const Scenario& sc = scenarios[rng() % scenarios.size()];
     AttemptRow a;
     a.uuid = new_uuid();
-    a.operator_id = "op" + std::to_string(rng() % uint64_t(n_operators));
-    a.scenario_id = scenarios[rng() % 5];
-    a.scenario_version = 1;
+    a.operator_id = std::to_string(10000 + rng() % uint64_t(n_operators));
+    a.scenario_id = sc.id;
+    a.scenario_version = sc.version;
     a.content_hash = "5f1c0a7e0d2b4c6a8e9f00112233445566778899aabbccddeeff001122334455";
     a.seed = rng();
     a.started_ms = now += 60'000;
     return a;
   }
   AttemptEventRow event(const AttemptRow& a, int seq, int& mistakes) {
+    const Scenario* sc = find_scenario(scenarios, a.scenario_id);
+    const Step& step = sc->steps[std::size_t(seq - 1) % sc->steps.size()];
     AttemptEventRow e;
     e.attempt_uuid = a.uuid;
     e.seq = seq;
     e.at_ms = now += 8'000;
     e.kind = "step";
-    e.step_id = "step" + std::to_string(seq);
+    e.step_id = step.id;
     e.mistake = rng() % 5 == 0;
     e.critical = e.mistake && rng() % 4 == 0;
-    e.choice_id = e.mistake ? "wrong" + std::to_string(rng() % 3) : "right";
+    e.choice_id = e.mistake ? (step.choices.empty() ? "" : step.choices[rng() % step.choices.size()].id) : "right";
     e.points = e.mistake ? 0 : 10;
     e.max_points = 10;
     mistakes += e.mistake;
@@ -80,12 +106,13 @@ struct Filler {
                 R"(,"feedback":"check the transaction status before anything else; a reversal may be pending"})";
     return e;
   }
-  AttemptRow close(AttemptRow a, int mistakes) {
+  AttemptRow close(AttemptRow a, int mistakes, int critical) {
     a.ended_ms = now += 5'000;
     a.max_points = 10 * events_per_attempt;
     a.points = a.max_points - 10 * mistakes;
     a.score = double(a.points) / a.max_points;
-    a.passed = a.score >= 0.8;
+    a.critical_errors = critical;
+    a.passed = a.score >= 0.8 && critical == 0;
     a.finished = true;
     return a;
   }
@@ -96,85 +123,69 @@ bool fail(const char* what, const StoreStatus& st) {
   return false;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  long events = 1'000'000, sample = 20'000;
-  int runs = 30;
-  std::filesystem::path base = std::filesystem::temp_directory_path();
-  for (int i = 1; i < argc; ++i) {
-    auto next = [&] { return i + 1 < argc ? argv[++i] : ""; };
-    if (!std::strcmp(argv[i], "--events")) {
-      events = std::atol(next());
-    } else if (!std::strcmp(argv[i], "--sample")) {
-      sample = std::atol(next());
-    } else if (!std::strcmp(argv[i], "--runs")) {
-      runs = std::atoi(next());
-    } else if (!std::strcmp(argv[i], "--dir")) {
-      base = next();
-    } else {
-      std::fprintf(stderr, "usage: bench_store [--events N] [--sample N] [--runs N] [--dir DIR]\n");
-      return 2;
-    }
-  }
+// One database of `events` events: filled, then every figure. False after printing why.
+bool run_size(long events, long sample, int runs, const std::filesystem::path& base, const ContentSet& content) {
   events = std::max(long(events_per_attempt), events);
   sample = std::clamp(sample, 0L, events);
-  runs = std::max(30, runs);
   // 200 operators for a million events, fewer for a small run: each costs one argon2 hash.
   const int n_operators = int(std::clamp(events / 5000, 2L, 200L));
+  const Track& track = content.tracks.front();
 
   std::string tmpl = (base / "posdrill-bench-store-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) {
     std::perror("mkdtemp");
-    return 1;
+    return false;
   }
   const std::filesystem::path dir = tmpl, file = dir / "records.db";
-  int rc = 1;
-  {
+  bool ok = false;
+  [&] {
     StoreStatus st;
     auto store = SqliteStore::open(file, st, 0);
-    if (!store) return fail("open", st), 1;
-    std::printf("database: %s — %ld events (%ld one commit each), %d operators, %d runs per query\n", file.c_str(),
-                events, sample, n_operators, runs);
+    if (!store) return void(fail("open", st));
+    std::printf("\n== %ld events (%ld one commit each), %d operators, %d runs per query; load average %s\n", events,
+                sample, n_operators, runs, load_average().c_str());
 
     std::vector<double> add_op_ms, verify_ms;
     for (int i = 0; i < n_operators; ++i) {
       OperatorRecord op;
-      op.employee_id = "op" + std::to_string(i);
+      op.employee_id = std::to_string(10000 + i);
       op.name = "Operator " + std::to_string(i);
       op.role = i == 0 ? Role::admin : Role::trainee;
       auto t0 = WallClock::now();
-      if (!(st = store->add_operator(op, "27183946"))) return fail("add_operator", st), 1;
+      if (!(st = store->add_operator(op, "27183946"))) return void(fail("add_operator", st));
       add_op_ms.push_back(ms_since(t0));
     }
     for (int i = 0; i < runs; ++i) {
       auto t0 = WallClock::now();
-      store->verify_pin("op" + std::to_string(i % n_operators), "27183946", 1);
+      store->verify_pin(std::to_string(10000 + i % n_operators), "27183946", 1);
       verify_ms.push_back(ms_since(t0));
     }
 
-    Filler fill{*store, {}, {}, n_operators};
-    fill.rng.seed(42);
+    Filler fill{content.scenarios, n_operators};
     long written = 0;
-    std::vector<std::string> uuids;
-
     // The kiosk's pattern: begin, one commit per answered step, finish (every 10th with an award).
-    double event_ms = 0;
+    double event_ms = 0, finish_ms = 0;
+    long finished = 0;
     for (long n = 0; written < sample; ++n) {
       AttemptRow a = fill.attempt();
-      if (!(st = store->begin_attempt(a))) return fail("begin_attempt", st), 1;
-      int mistakes = 0;
+      if (!(st = store->begin_attempt(a))) return void(fail("begin_attempt", st));
+      int mistakes = 0, critical = 0;
       for (int seq = 1; seq <= events_per_attempt; ++seq) {
         AttemptEventRow e = fill.event(a, seq, mistakes);
+        critical += e.critical;
         auto t0 = WallClock::now();
-        if (!(st = store->add_event(e))) return fail("add_event", st), 1;
+        if (!(st = store->add_event(e))) return void(fail("add_event", st));
         event_ms += ms_since(t0);
       }
       written += events_per_attempt;
       std::optional<AwardRow> award;
-      if (n % 10 == 0) award = AwardRow{a.operator_id, "cashier_basics", 1, a.started_ms, a.started_ms + 1, {a.uuid}};
-      if (!(st = store->finish_attempt(fill.close(a, mistakes), award))) return fail("finish_attempt", st), 1;
-      uuids.push_back(a.uuid);
+      if (n % 10 == 0)
+        award = AwardRow{a.operator_id, track.id, track.version, a.started_ms, a.started_ms + 1, {a.uuid}};
+      auto t0 = WallClock::now();
+      if (!(st = store->finish_attempt(fill.close(a, mistakes, critical), award)))
+        return void(fail("finish_attempt", st));
+      finish_ms += ms_since(t0);
+      ++finished;
     }
     const long per_event_count = written;
 
@@ -183,68 +194,129 @@ int main(int argc, char** argv) {
     while (written < events) {
       AttemptRow a = fill.attempt();
       std::vector<AttemptEventRow> evs;
-      int mistakes = 0;
-      for (int seq = 1; seq <= events_per_attempt; ++seq) evs.push_back(fill.event(a, seq, mistakes));
-      if (!(st = store->add_closed_attempt(fill.close(a, mistakes), evs))) return fail("add_closed_attempt", st), 1;
+      int mistakes = 0, critical = 0;
+      for (int seq = 1; seq <= events_per_attempt; ++seq) {
+        evs.push_back(fill.event(a, seq, mistakes));
+        critical += evs.back().critical;
+      }
+      if (!(st = store->add_closed_attempt(fill.close(a, mistakes, critical), evs)))
+        return void(fail("add_closed_attempt", st));
       written += events_per_attempt;
-      uuids.push_back(a.uuid);
     }
     const double fill_ms = ms_since(t_fill);
     const long bulk_count = written - per_event_count;
 
     bench::print("add_operator (argon2id hash)", "ms", bench::stats(add_op_ms), 3);
     bench::print("verify_pin (argon2id verify)", "ms", bench::stats(verify_ms), 3);
-    if (per_event_count > 0)
-      std::printf("%-44s %12.0f events/s   (%ld events, %.3f ms per commit)\n", "insert, one commit per event",
+    if (per_event_count > 0) {
+      std::printf("%-46s %12.0f events/s   (%ld events, %.3f ms per commit)\n", "insert, one commit per event",
                   per_event_count / (event_ms / 1000.0), per_event_count, event_ms / double(per_event_count));
+      std::printf("%-46s %12.3f ms per attempt (%ld)\n", "finish_attempt (summaries in its transaction)",
+                  finish_ms / double(finished), finished);
+    }
     if (bulk_count > 0)
-      std::printf("%-44s %12.0f events/s   (%ld events in %.1f s)\n", "insert, one commit per attempt of 10",
+      std::printf("%-46s %12.0f events/s   (%ld events in %.1f s)\n", "insert, one commit per attempt of 10",
                   bulk_count / (fill_ms / 1000.0), bulk_count, fill_ms / 1000.0);
 
-    // The manager console's roster: everyone, their per-scenario figures, awards, all attempts.
-    std::vector<double> roster_ms, history_ms, mistakes_ms, part_ms[4];
+    std::vector<double> roster_ms, records_ms, history_ms, mistakes_ms;
     std::size_t checksum = 0;
     for (int i = 0; i < runs; ++i) {
-      auto t0 = WallClock::now(), t = t0;
-      auto lap = [&](int k, std::size_t n) {
-        checksum += n;
-        part_ms[k].push_back(ms_since(t));
-        t = WallClock::now();
-      };
-      lap(0, store->operators().size());
-      lap(1, store->scenario_stats().size());
-      lap(2, store->awards().size());
-      lap(3, store->attempts().size());
-      roster_ms.push_back(ms_since(t0));
-    }
-    // One operator's history page: their last 50 attempts and the steps of the newest.
-    for (int i = 0; i < runs; ++i) {
-      std::string op = "op" + std::to_string((i * 7) % n_operators);
+      // The console's LoadConsole / CSV export and `posdrill report`: the summaries read as one
+      // snapshot, then the rule.
       auto t0 = WallClock::now();
-      auto mine = store->attempts(op, 50);
-      if (!mine.empty()) checksum += store->events(mine.front().uuid).size();
+      RosterRecords r = store->roster_records();
+      if (!r.ok()) return void(fail("roster_records", r.status));
+      records_ms.push_back(ms_since(t0));
+      std::vector<RemoteAwardRow> remote;
+      for (const RemoteAward& a : r.remote_awards)
+        remote.push_back(
+            RemoteAwardRow{a.statement_id, a.operator_id, a.track_id, a.awarded_ms, a.kiosk_id, a.store_id});
+      const auto rows = build_roster(track, content.scenarios, r.operators, r.stats,
+                                     merge_remote_awards(content.tracks, r.awards, remote), fill.now);
+      roster_ms.push_back(ms_since(t0));
+      checksum += rows.size();
+    }
+    for (int i = 0; i < runs; ++i) {
+      // LoadHistory (one page and whether more follow) and LoadReplay of its newest attempt.
+      std::string op = std::to_string(10000 + (i * 7) % n_operators);
+      auto t0 = WallClock::now();
+      auto page = store->attempts(op, 20 + 1, 0);
+      if (!page.empty()) checksum += store->events(page.front().uuid).size();
       history_ms.push_back(ms_since(t0));
     }
     for (int i = 0; i < runs; ++i) {
       auto t0 = WallClock::now();
-      checksum += store->mistake_counts(i % 2 ? "" : scenarios[i % 5]).size();
+      checksum += store->mistake_counts({}, 5).size();
       mistakes_ms.push_back(ms_since(t0));
     }
-    print_latency("roster (operators+stats+awards+attempts)", roster_ms);
-    const char* parts[] = {"  of which operators()", "  of which scenario_stats()", "  of which awards()",
-                           "  of which attempts() (all)"};
-    for (int k = 0; k < 4; ++k) print_latency(parts[k], part_ms[k]);
-    print_latency("one operator's history (50 + events)", history_ms);
-    print_latency("mistake_counts (one scenario / all)", mistakes_ms);
+    print_latency("roster (operators+stats+awards → build_roster)", roster_ms);
+    print_latency("  of which roster_records()", records_ms);
+    print_latency("mistakes chart (mistake_counts, 5 per scenario)", mistakes_ms);
+    print_latency("history page (21 attempts + replay)", history_ms);
+    store.reset();  // db check opens the file on its own, read-only
 
-    auto t0 = WallClock::now();
-    auto problems = store->check();
-    std::printf("%-44s %12.1f ms   (%zu problems)\n", "check()", ms_since(t0), problems.size());
+    // `posdrill db check`: a read-only open and the check, as the command does.
+    for (CheckMode mode : {CheckMode::quick, CheckMode::full}) {
+      std::vector<double> check_ms;
+      std::size_t problems = 0;
+      const int check_runs = mode == CheckMode::quick ? 5 : 1;
+      for (int i = 0; i < check_runs; ++i) {
+        auto t0 = WallClock::now();
+        auto reader = SqliteStore::open(file, st, 0, OpenMode::read_only);
+        if (!reader) return void(fail("open read-only", st));
+        problems = reader->check(mode).size();
+        check_ms.push_back(ms_since(t0));
+      }
+      print_latency(std::string("db check") + (mode == CheckMode::full ? " --full" : "") + " (" +
+                        std::to_string(problems) + " problems)",
+                    check_ms);
+    }
     std::error_code ec;
-    std::printf("file size: %.1f MB   (checksum %zu)\n", double(std::filesystem::file_size(file, ec)) / 1e6, checksum);
-    rc = 0;
-  }
+    std::printf("file size: %.1f MB   load average %s   (checksum %zu)\n",
+                double(std::filesystem::file_size(file, ec)) / 1e6, load_average().c_str(), checksum);
+    ok = true;
+  }();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
-  return rc;
+  return ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<long> sizes = {10'000, 100'000, 1'000'000};
+  long sample = 20'000;
+  int runs = 30;
+  std::filesystem::path base = std::filesystem::temp_directory_path();
+  std::filesystem::path content_dir = POSDRILL_BENCH_CONTENT_DIR;
+  for (int i = 1; i < argc; ++i) {
+    auto next = [&] { return i + 1 < argc ? argv[++i] : ""; };
+    if (!std::strcmp(argv[i], "--events")) {
+      sizes.clear();
+      std::stringstream list(next());
+      for (std::string n; std::getline(list, n, ',');) sizes.push_back(std::atol(n.c_str()));
+    } else if (!std::strcmp(argv[i], "--sample")) {
+      sample = std::atol(next());
+    } else if (!std::strcmp(argv[i], "--runs")) {
+      runs = std::atoi(next());
+    } else if (!std::strcmp(argv[i], "--dir")) {
+      base = next();
+    } else if (!std::strcmp(argv[i], "--content")) {
+      content_dir = next();
+    } else {
+      std::fprintf(stderr,
+                   "usage: bench_store [--events N[,N…]] [--sample N] [--runs N] [--dir DIR] [--content DIR]\n");
+      return 2;
+    }
+  }
+  runs = std::max(30, runs);
+  const ContentSet content = load_content(content_dir);
+  if (content.scenarios.empty() || content.tracks.empty()) {
+    std::fprintf(stderr, "bench_store: no scenarios or no track in %s\n", content_dir.c_str());
+    return 1;
+  }
+  std::printf("bench_store: databases under %s; %d CPUs online\n", base.c_str(), int(sysconf(_SC_NPROCESSORS_ONLN)));
+  for (long events : sizes)
+    if (!run_size(events, sample, runs, base, content)) return 1;
+  return 0;
 }
