@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -330,6 +331,20 @@ std::string file_uri(const std::filesystem::path& file, const char* query) {
   return out + "?" + query;
 }
 
+// Waits for another connection's lock for up to busy_timeout_ms, looking again every
+// millisecond. SQLite's own handler sleeps up to 100 ms between looks, so a writer waiting on
+// another that commits back to back (a drill's answers while an import runs, two kiosk threads)
+// can miss every short gap between those transactions and give up with "database is locked".
+int busy_wait(void* since_ns, int count) {
+  int64_t& since = *static_cast<int64_t*>(since_ns);
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (count == 0) since = now;
+  if (now - since >= int64_t{SqliteStore::busy_timeout_ms} * 1'000'000) return 0;
+  ::usleep(1000);
+  return 1;
+}
+
 // PRAGMA user_version, read before anything writes: a file that is not SQLite fails here (NOTADB)
 // and stays exactly as it was, so whatever it is can still be looked at.
 int read_version(sqlite3* db, int& version) {
@@ -387,7 +402,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
   }
   sqlite3* db = store->db_;
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, busy_timeout_ms);
+  sqlite3_busy_handler(db, busy_wait, &store->busy_since_ns_);
 
   int version = 0;
   if ((rc = read_version(db, version)) != SQLITE_OK) {
@@ -550,7 +565,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open_read_only(const std::filesystem::
     store.reset(new SqliteStore(raw, file));
     if (rc == SQLITE_OK) {
       sqlite3_extended_result_codes(raw, 1);
-      sqlite3_busy_timeout(raw, busy_timeout_ms);
+      sqlite3_busy_handler(raw, busy_wait, &store->busy_since_ns_);
       rc = read_version(raw, version);
     }
     if (rc == SQLITE_OK) break;

@@ -256,7 +256,8 @@ class SqliteStore {
   sqlite3* db_ = nullptr;
   std::filesystem::path file_;
   int recovered_ = 0;
-  int live_fd_ = -1;  // FILE-lock, flock()ed shared while this store is open
+  int live_fd_ = -1;           // FILE-lock, flock()ed shared while this store is open
+  int64_t busy_since_ns_ = 0;  // when the current wait for another connection's lock began
   bool read_only_ = false;
   StoreStatus damage_;
   StoreStatus read_only_refusal_;
