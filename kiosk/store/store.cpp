@@ -228,26 +228,13 @@ SELECT a.scenario_id, e.step_id, e.choice_id, count(*), max(e.critical)
 FROM attempt_events e JOIN attempts a ON a.uuid = e.attempt_uuid
 WHERE e.mistake = 1 GROUP BY a.scenario_id, e.step_id, e.choice_id;
 
--- An attempt is stored open (begin) or, for an import, already closed; an open one closes once,
--- at its end or in crash recovery. Both triggers keep the pass frontier the same way.
+-- Every attempt is stored open (add_closed_attempt too stores it open, then closes it) and closes
+-- once: at its end, in crash recovery or at the end of its import.
 CREATE TRIGGER summary_attempt_stored AFTER INSERT ON attempts BEGIN
-  INSERT INTO scenario_summaries (operator_id, scenario_id, attempts, passes, abandoned, best_score, last_attempt_ms)
-  SELECT NEW.operator_id, NEW.scenario_id, 1, NEW.ended_ms != 0 AND NEW.passed, NEW.ended_ms != 0 AND NEW.abandoned,
-         CASE WHEN NEW.ended_ms != 0 THEN NEW.score ELSE 0 END, NEW.started_ms
-  WHERE true
+  INSERT INTO scenario_summaries (operator_id, scenario_id, attempts, last_attempt_ms)
+  VALUES (NEW.operator_id, NEW.scenario_id, 1, NEW.started_ms)
   ON CONFLICT (operator_id, scenario_id) DO UPDATE
-  SET attempts = attempts + 1, passes = passes + excluded.passes, abandoned = abandoned + excluded.abandoned,
-      best_score = max(best_score, excluded.best_score), last_attempt_ms = max(last_attempt_ms, excluded.last_attempt_ms);
-  DELETE FROM pass_frontier
-  WHERE NEW.passed = 1 AND NEW.finished = 1 AND NEW.abandoned = 0 AND NEW.critical_errors = 0 AND NEW.ended_ms > 0
-    AND operator_id = NEW.operator_id AND scenario_id = NEW.scenario_id AND score <= NEW.score
-    AND (ended_ms < NEW.ended_ms OR (ended_ms = NEW.ended_ms AND attempt_uuid < NEW.uuid));
-  INSERT INTO pass_frontier (operator_id, scenario_id, ended_ms, attempt_uuid, score)
-  SELECT NEW.operator_id, NEW.scenario_id, NEW.ended_ms, NEW.uuid, NEW.score
-  WHERE NEW.passed = 1 AND NEW.finished = 1 AND NEW.abandoned = 0 AND NEW.critical_errors = 0 AND NEW.ended_ms > 0
-    AND NOT EXISTS (SELECT 1 FROM pass_frontier f
-                    WHERE f.operator_id = NEW.operator_id AND f.scenario_id = NEW.scenario_id AND f.score >= NEW.score
-                      AND (f.ended_ms > NEW.ended_ms OR (f.ended_ms = NEW.ended_ms AND f.attempt_uuid > NEW.uuid)));
+  SET attempts = attempts + 1, last_attempt_ms = max(last_attempt_ms, excluded.last_attempt_ms);
 END;
 
 CREATE TRIGGER summary_attempt_closed AFTER UPDATE OF ended_ms ON attempts

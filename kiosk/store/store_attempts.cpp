@@ -199,7 +199,10 @@ StoreStatus SqliteStore::add_closed_attempt(const AttemptRow& row, const std::ve
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   if (StoreStatus st = new_attempt_allowed(row); !st) return st;
-  int rc = insert_attempt(db_, row);
+  // Stored open, then closed, as a drill's attempt is: the summaries' triggers see one way in.
+  AttemptRow open = row;
+  open.ended_ms = 0;
+  int rc = insert_attempt(db_, open);
   if (rc != SQLITE_DONE) return failed(rc, "cannot store the attempt");
   Stmt ins(db_, insert_event_sql);
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -207,6 +210,9 @@ StoreStatus SqliteStore::add_closed_attempt(const AttemptRow& row, const std::ve
       return make_status(StoreError::invalid, "attempt " + row.uuid + ": events must be its own, numbered 1..n");
     if ((rc = insert_event(ins, events[i])) != SQLITE_DONE) return failed(rc, "cannot store the event");
   }
+  Stmt close(db_, "UPDATE attempts SET ended_ms = ?2 WHERE uuid = ?1");
+  close.bind(1, row.uuid).bind(2, row.ended_ms);
+  if ((rc = exec_bound(close)) != SQLITE_OK) return failed(rc, "cannot store the attempt");
   return tx.commit();
 }
 
