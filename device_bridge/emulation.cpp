@@ -523,9 +523,13 @@ void EmulatedTerminalPort::note(std::string input) {
   Text shown = screen_summary(scenario_->terminal().screen());
   // The screens an online exchange passed through, without repeats and without the final one.
   std::vector<Text> passed;
-  for (const Screen& s : scenario_->terminal().take_shown()) {
+  passed_screens_.clear();
+  for (Screen& s : scenario_->terminal().take_shown()) {
     Text t = screen_summary(s);
-    if ((passed.empty() || passed.back().zh != t.zh) && t.zh != shown.zh) passed.push_back(std::move(t));
+    if ((passed.empty() || passed.back().zh != t.zh) && t.zh != shown.zh) {
+      passed.push_back(std::move(t));
+      passed_screens_.push_back(std::move(s));
+    }
   }
   inputs_.push_back({std::move(input), std::move(shown), std::move(passed)});
   for (auto& r : scenario_->take_records()) done_.push_back(std::move(r));

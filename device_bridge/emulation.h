@@ -326,6 +326,10 @@ class EmulatedTerminalPort final : public TerminalPort {
   void customer_pin(bool wrong = false);
   void supervisor();
   std::vector<KeyedInput> take_inputs() { return std::exchange(inputs_, {}); }
+  // The whole screens the last input passed through on its way to the screen shown now (处理中…,
+  // 自动冲正… 第1次 共3次), oldest first, for a front end that shows them one after another.
+  // Each input replaces the list.
+  const std::vector<Screen>& passed_screens() const { return passed_screens_; }
 
   // Null before prepare().
   ScenarioEmulation* scenario() { return scenario_.get(); }
@@ -341,6 +345,7 @@ class EmulatedTerminalPort final : public TerminalPort {
   int64_t clock_at_prepare_ = 0;
   std::vector<TerminalRecord> done_;
   std::vector<KeyedInput> inputs_;
+  std::vector<Screen> passed_screens_;
   std::size_t sms_shown_ = 0;  // the host's messages handed out by take_bank_sms()
   int64_t story_skip_ms_ = 0;  // time the story jumped ahead (minutes_later)
 };

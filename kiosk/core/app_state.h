@@ -67,6 +67,11 @@ struct Attempt {
   // Copies of what the terminal shows, refreshed after every input, so screens can read them from
   // a const AppState: its screen, and whether it waits for the customer's card or PIN.
   Screen terminal_screen;
+  // The screens the last input passed through before terminal_screen (处理中…, 自动冲正… 第1次
+  // 共3次), shown one after another from `passing_from_ms` (clock ms) as the device shows them,
+  // so the trainee sees the exchange happen and not only its end.
+  std::vector<Screen> passing;
+  int64_t passing_from_ms = 0;
   bool wants_card = false;
   bool wants_pin = false;
   bool wants_supervisor = false;
@@ -550,6 +555,15 @@ std::vector<const StepRecord*> mistakes(const AttemptResult& result);
 int still_there_seconds_left(const AppState& state);
 // "12:34" for a millisecond count (negative counts as zero).
 std::string format_mm_ss(int64_t ms);
+
+// How long the twin shows each screen an exchange passes through.
+constexpr int64_t passing_screen_ms = 900;
+// The twin's screen at clock time `now_ms`: a passed-through screen while they are being shown,
+// then the screen the terminal is on.
+const Screen& shown_terminal_screen(const Attempt& attempt, int64_t now_ms);
+// Milliseconds until shown_terminal_screen changes by itself, or -1 when it will not: the
+// platform wakes up then to draw it.
+int64_t terminal_screen_change_in_ms(const Attempt& attempt, int64_t now_ms);
 
 // The terminal operations the twin's menu offers, in the order of the emulated terminal's menu.
 const std::vector<TerminalOp>& twin_menu_ops();

@@ -713,7 +713,11 @@ int run_kiosk(const KioskOptions& options) {
   while (running) {
     const bool busy = frames_left > 0 || shot || !script.done();
     SDL_Event ev;
-    bool have = busy ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, idle_wake_ms) != 0;
+    // The twin showing the screens an exchange passed through wakes up when the next one is due.
+    const int64_t twin_change = state.attempt ? terminal_screen_change_in_ms(*state.attempt, clock.now_ms()) : -1;
+    const int wake_ms =
+        twin_change >= 0 ? static_cast<int>(std::min<int64_t>(idle_wake_ms, twin_change)) : idle_wake_ms;
+    bool have = busy ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, wake_ms) != 0;
     while (have) {
       ImGui_ImplSDL2_ProcessEvent(&ev);
       // Typed text (and an input method's composition) may bring characters the atlas lacks.
@@ -748,6 +752,7 @@ int run_kiosk(const KioskOptions& options) {
     // The runner's timer and the prompt's countdown tick: one frame per idle wake-up (about a
     // second) keeps them current.
     if (frames_left == 0 && (state.screen == ScreenId::runner || state.still_there)) frames_left = 1;
+    if (twin_change >= 0) frames_left = std::max(frames_left, 1);
     if (frames_left == 0 && !shot && script.done()) continue;  // woke up with nothing to show
 
     // Between frames (ImGui locks the atlas inside one): text that brought new characters, from a
