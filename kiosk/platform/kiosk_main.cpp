@@ -449,9 +449,10 @@ int run_kiosk(const KioskOptions& options) {
 
   const std::filesystem::path content_dir = options.content_dir.empty() ? "content" : options.content_dir;
   if (!options.data_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.data_dir, ec);
-    if (ec) log_line("cannot create data folder " + options.data_dir.string() + ": " + ec.message());
+    // Private from the start, as the store makes it: a folder made here with the default umask
+    // would be readable by every user of the machine.
+    std::string error;
+    if (!make_private_dirs(options.data_dir, error)) log_line("cannot create data folder: " + error);
   }
   ScriptPlayer script(options.ui_script, std::move(script_lines));
 

@@ -233,6 +233,10 @@ class SqliteStore {
 };
 
 // A random RFC 4122 version 4 uuid (libsodium's randombytes).
+// Creates the missing folders of `dir` with mode 0700 (the records name people and their
+// scores); false with `error` naming the folder when one cannot be made.
+bool make_private_dirs(const std::filesystem::path& dir, std::string& error);
+
 std::string new_uuid();
 
 }  // namespace posdrill
