@@ -1,8 +1,8 @@
 // The runner's view of a card terminal. A terminal task step asks the trainee to perform an
 // operation; the runner scores it from what the terminal reports it actually did (a
 // TerminalRecord), never from what the trainee claims. Implementations: EmulatedTerminalPort
-// (device_bridge/emulation.h: the emulated CUP terminal and acquirer host) and, later, a real
-// terminal through a bridge.
+// (device_bridge/emulation.h: the emulated CUP terminal and acquirer host) and NexoTerminalPort
+// (kiosk/nexo/nexo_terminal_port.h: a spare real terminal driven over nexo Sale-to-POI).
 #pragma once
 
 #include <cstdint>

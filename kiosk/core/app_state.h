@@ -1,8 +1,9 @@
 // The kiosk's application state and its one mutator, update(). PURE: standard library, the
 // scenario engine and the emulated terminal; no ImGui, no SDL.
 //
-// Why one state and one update(): the frame loop, the tests and (later) a headless driver all
-// play a scenario through the same actions, so what the tests prove is what the trainee gets.
+// Why one state and one update(): the frame loop, the unit tests and the UI tests (their headless
+// ImGui screen driver, tests/kiosk/screen_driver.h) all play a scenario through the same actions,
+// so what the tests prove is what the trainee gets.
 // Screens only read AppState and emit Actions; update() is the only code that changes it, and
 // what it wants done outside (a window title, recording the attempt) comes back as Effects.
 //
