@@ -19,15 +19,16 @@ extern "C" void on_proxy_stop_signal(int) {
   if (running_proxy) running_proxy->stop();  // writes one byte to a pipe: async-signal-safe
 }
 
-// What the trainee keys for each outcome the scenario needs from the test host. False when the
-// chosen test host cannot give one of them.
-bool print_outcomes(const ContentSet& set, const Scenario& s, const std::string& profile_id, Lang lang) {
+}  // namespace
+
+bool print_test_amounts(std::ostream& out, const char* me, const ContentSet& set, const Scenario& s,
+                        const std::string& profile_id, Lang lang) {
   const TestHostProfile* profile = nullptr;
   if (!profile_id.empty()) {
     for (const auto& p : set.test_hosts)
       if (p.id == profile_id) profile = &p;
     if (!profile) {
-      std::cerr << "posdrill proxy: no test host '" << profile_id << "' in content/test_hosts (known:";
+      std::cerr << me << "no test host '" << profile_id << "' in content/test_hosts (known:";
       for (const auto& p : set.test_hosts) std::cerr << ' ' << p.id;
       std::cerr << ")\n";
       return false;
@@ -35,20 +36,18 @@ bool print_outcomes(const ContentSet& set, const Scenario& s, const std::string&
   }
   bool ok = true;
   for (const auto& o : s.real_terminal->outcomes) {
-    std::cout << "posdrill proxy: request " << o.request << " must be answered " << o.response;
+    out << me << "request " << o.request << " must be answered " << o.response;
     if (!profile) {
-      std::cout << ": key the amount your acquirer's test host answers it to (--profile shows it)\n";
+      out << ": key the amount your acquirer's test host answers it to (--profile shows it)\n";
     } else if (auto amount = profile->amount_for(o.response)) {
-      std::cout << ": key " << format_amount(*amount) << " (" << profile->title.get(lang) << ")\n";
+      out << ": key " << format_amount(*amount) << " (" << profile->title.get(lang) << ")\n";
     } else {
-      std::cout << ": " << profile->title.get(lang) << " has no amount for it\n";
+      out << ": " << profile->title.get(lang) << " has no amount for it\n";
       ok = false;
     }
   }
   return ok;
 }
-
-}  // namespace
 
 int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
   const char* me = "posdrill proxy: ";
@@ -110,7 +109,7 @@ int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
                 << "' runs on the emulator only: " << s->real_terminal->reason.get(settings.lang) << '\n';
       return exit_usage;
     }
-    if (!print_outcomes(set, *s, options.profile, settings.lang)) return exit_usage;
+    if (!print_test_amounts(std::cout, me, set, *s, options.profile, settings.lang)) return exit_usage;
     if (s->real_terminal->proxy_faults) {
       plan = ProxyFaultPlan::from_setup(s->setup, &skipped);
       source = "the faults of scenario " + s->id;
