@@ -49,12 +49,13 @@ bool print_test_amounts(std::ostream& out, const char* me, const ContentSet& set
   return ok;
 }
 
-int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
-  const char* me = "posdrill proxy: ";
+std::optional<TerminalLine> terminal_line(const Settings& settings, const char* me, const TerminalLineFlags& f,
+                                          int& exit_code) {
+  exit_code = exit_usage;
   std::string error;
-  // A flag beats the config's terminal.proxy section, as every flag beats the config.
+  // A flag beats the config's section, as every flag beats the config.
   auto address = [&](const std::string& flag_value, const std::string& config_value, const char* flag,
-                     const char* key) -> std::optional<Endpoint> {
+                     const std::string& key) -> std::optional<Endpoint> {
     const bool from_flag = !flag_value.empty();
     const std::string& text = from_flag ? flag_value : config_value;
     if (text.empty()) {
@@ -62,29 +63,46 @@ int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
       return std::nullopt;
     }
     auto e = parse_endpoint(text, error);
-    if (!e) std::cerr << me << (from_flag ? flag : key) << ": " << error << '\n';
+    if (!e) std::cerr << me << (from_flag ? std::string(flag) : key) << ": " << error << '\n';
     return e;
   };
-  auto listen_at = address(options.listen, settings.terminal.proxy_listen, "--listen", "terminal.proxy.listen");
-  if (!listen_at) return exit_usage;
-  auto upstream = address(options.upstream, settings.terminal.proxy_upstream, "--upstream", "terminal.proxy.upstream");
-  if (!upstream) return exit_usage;
-  for (const auto& entry : options.test_hosts) {
+  const std::string section = std::string("terminal.") + f.section;
+  auto listen_at = address(f.listen, f.config_listen, f.listen_flag, section + ".listen");
+  if (!listen_at) return std::nullopt;
+  auto upstream = address(f.upstream, f.config_upstream, "--upstream", section + ".upstream");
+  if (!upstream) return std::nullopt;
+  for (const auto& entry : f.test_hosts) {
     if (!valid_test_host_entry(entry, error)) {
       std::cerr << me << "--test-host: " << error << '\n';
-      return exit_usage;
+      return std::nullopt;
     }
   }
   // The allow-list is the config's terminal.test_hosts (checked when the config was read) plus
   // every --test-host: a flag adds to the config here rather than replacing it, so a one-off test
   // host on the command line never silently drops the ones the kiosk is set up with.
-  std::vector<std::string> test_hosts = settings.terminal.test_hosts;
-  test_hosts.insert(test_hosts.end(), options.test_hosts.begin(), options.test_hosts.end());
+  TerminalLine line{*listen_at, *upstream, settings.terminal.test_hosts};
+  line.test_hosts.insert(line.test_hosts.end(), f.test_hosts.begin(), f.test_hosts.end());
   // Checked before anything else is loaded: a real terminal's traffic never goes anywhere else.
-  if (!upstream_allowed(*upstream, test_hosts, error)) {
+  if (!upstream_allowed(*upstream, line.test_hosts, error)) {
     std::cerr << me << "refused: " << error << "; the config's terminal.test_hosts are allowed too\n";
-    return exit_failed;
+    exit_code = exit_failed;
+    return std::nullopt;
   }
+  return line;
+}
+
+int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
+  const char* me = "posdrill proxy: ";
+  std::string error;
+  int code = exit_usage;
+  const auto ends = terminal_line(settings, me,
+                                  {"proxy", options.listen, settings.terminal.proxy_listen, "--listen",
+                                   options.upstream, settings.terminal.proxy_upstream, options.test_hosts},
+                                  code);
+  if (!ends) return code;
+  const Endpoint* listen_at = &ends->listen;
+  const Endpoint* upstream = &ends->upstream;
+  const std::vector<std::string>& test_hosts = ends->test_hosts;
   if (!options.scenario_id.empty() && !options.faults_file.empty()) {
     std::cerr << me << "give --scenario or --faults, not both\n";
     return exit_usage;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "device_bridge/tcp.h"
 #include "kiosk/sync/statements.h"
 
 namespace posdrill {
@@ -134,6 +135,24 @@ struct ProxyOptions {
   std::string profile;  // content/test_hosts id: print the amount for each outcome
 };
 int cmd_proxy(const Settings& settings, const ProxyOptions& options);
+// The two ends of a real terminal's line (posdrill proxy, play --wire) and the allow-list its
+// upstream passed: the config's terminal.test_hosts plus --test-host.
+struct TerminalLine {
+  Endpoint listen, upstream;
+  std::vector<std::string> test_hosts;
+};
+struct TerminalLineFlags {
+  const char* section;  // the config's terminal: subsection, "proxy" or "wire"
+  std::string listen, config_listen;
+  const char* listen_flag;  // "--listen", "--wire"
+  std::string upstream, config_upstream;
+  std::vector<std::string> test_hosts;  // --test-host
+};
+// Flags beat the config; the upstream must pass upstream_allowed (device_bridge/proxy.h) before
+// anything else happens. nullopt after saying why on stderr (after `me`), with `exit_code` 2 for
+// a missing or malformed address, 1 for a refused upstream.
+std::optional<TerminalLine> terminal_line(const Settings& settings, const char* me, const TerminalLineFlags& flags,
+                                          int& exit_code);
 // What the trainee keys for each outcome scenario `s` needs from the test host `profile_id` (""
 // when none is chosen: says how to find out), one line each on `out`, starting with `me`. False
 // when the profile is unknown or cannot give one of them.

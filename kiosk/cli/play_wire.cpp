@@ -4,7 +4,7 @@
 // with the scenario's faults, and WireWatch (device_bridge/wire_watch.h) turns what passes into
 // the records the runner scores, with the same code as the emulator's.
 //
-// [SECTION] Addresses and safety
+// [SECTION] The line: test amounts, history, the proxy
 // [SECTION] The attempt: decisions from the answers, terminal tasks from the line
 
 #include <algorithm>
@@ -25,23 +25,8 @@ namespace {
 constexpr const char* me = "posdrill play: ";
 
 // ---------------------------------------------------------------------------------------------
-// [SECTION] Addresses and safety
+// [SECTION] The line: test amounts, history, the proxy
 // ---------------------------------------------------------------------------------------------
-
-// A flag's address, else the config's; nullopt after saying what is missing or wrong.
-std::optional<Endpoint> wire_address(const std::string& flag_value, const std::string& config_value, const char* flag,
-                                     const char* key) {
-  const bool from_flag = !flag_value.empty();
-  const std::string& text = from_flag ? flag_value : config_value;
-  if (text.empty()) {
-    std::cerr << me << "--wire needs " << flag << " ADDR:PORT, or " << key << " in the config's terminal: section\n";
-    return std::nullopt;
-  }
-  std::string error;
-  auto e = parse_endpoint(text, error);
-  if (!e) std::cerr << me << (from_flag ? flag : key) << ": " << error << '\n';
-  return e;
-}
 
 // The acquirer test host's table in use: --profile, else the config's terminal.acquirer.
 const TestHostProfile* test_host_profile(const ContentSet& set, const std::string& id) {
@@ -159,47 +144,38 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
                  "kiosk\n";
     return exit_usage;
   }
-  auto listen_at = wire_address(o.wire_listen, settings.terminal.wire_listen, "--wire", "terminal.wire.listen");
-  if (!listen_at) return exit_usage;
-  auto upstream = wire_address(o.upstream, settings.terminal.wire_upstream, "--upstream", "terminal.wire.upstream");
-  if (!upstream) return exit_usage;
-  std::string error;
-  for (const auto& entry : o.test_hosts)
-    if (!valid_test_host_entry(entry, error)) {
-      std::cerr << me << "--test-host: " << error << '\n';
-      return exit_usage;
-    }
   // The same rule as posdrill proxy, before any socket opens: a real terminal's traffic goes only
   // to loopback, `posdrill host` or a listed acquirer TEST host.
-  std::vector<std::string> test_hosts = settings.terminal.test_hosts;
-  test_hosts.insert(test_hosts.end(), o.test_hosts.begin(), o.test_hosts.end());
-  if (!upstream_allowed(*upstream, test_hosts, error)) {
-    std::cerr << me << "refused: " << error << "; the config's terminal.test_hosts are allowed too\n";
-    return exit_failed;
-  }
+  int code = exit_usage;
+  const auto ends = terminal_line(settings, me,
+                                  {"wire", o.wire_listen, settings.terminal.wire_listen, "--wire", o.upstream,
+                                   settings.terminal.wire_upstream, o.test_hosts},
+                                  code);
+  if (!ends) return code;
+  std::string error;
   const std::string profile_id = o.profile.empty() ? settings.terminal.acquirer : o.profile;
   if (!print_test_amounts(std::cerr, "wire: ", set, s, profile_id, lang)) return exit_usage;
   WireTerminalPort::Options port_options;
   if (const TestHostProfile* p = test_host_profile(set, profile_id))
-    for (const auto& [code, amount] : p->amounts) port_options.test_amounts.push_back(amount);
+    for (const auto& [response, amount] : p->amounts) port_options.test_amounts.push_back(amount);
   port_options.story_wait_ms = int64_t(settings.terminal.timeout_s) * 1000;
 
   std::vector<std::string> skipped;
   ProxyFaultPlan plan =
       s.real_terminal->proxy_faults ? ProxyFaultPlan::from_setup(s.setup, &skipped) : ProxyFaultPlan{};
   HostLinkProxy::Options po;
-  po.upstream = *upstream;
-  po.test_hosts = test_hosts;
+  po.upstream = ends->upstream;
+  po.test_hosts = ends->test_hosts;
   WireLine line(std::move(plan), po);
-  if (!line.proxy.listen(*listen_at, error)) {
+  if (!line.proxy.listen(ends->listen, error)) {
     std::cerr << me << error << '\n';
     return exit_failed;
   }
-  Endpoint bound = *listen_at;
+  Endpoint bound = ends->listen;
   bound.port = line.proxy.port();
   line.start();
-  std::cerr << "wire: listening on " << endpoint_text(bound) << ", relaying to " << endpoint_text(*upstream) << " with "
-            << line.plan.rules().size() << " fault rules" << std::endl;
+  std::cerr << "wire: listening on " << endpoint_text(bound) << ", relaying to " << endpoint_text(ends->upstream)
+            << " with " << line.plan.rules().size() << " fault rules" << std::endl;
   for (const auto& k : skipped) std::cerr << "wire: not on the wire: " << k << '\n';
 
   // The trainer keys the history on the terminal first, through the line (the faults count it).
