@@ -207,11 +207,11 @@ void InMemoryLink::settle(int64_t max_ms) {
   }
 }
 
-Emulation::Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms)
+Emulation::Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms, const Route& route)
     : host_(std::move(host)),
       terminal_(std::move(terminal), start_ms),
       direct_(host_, latency_ms),
-      faults_(direct_),
+      faults_(route ? *route(host_, terminal_) : static_cast<HostLink&>(direct_)),
       link_(terminal_, faults_, start_ms) {}
 
 Emulation::Emulation(const Emulation& other)
@@ -274,8 +274,8 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
 
   emulation_ = std::make_unique<Emulation>(host_config_from(setup),
                                            options.terminal ? *options.terminal : terminal_config_from(setup), begin_ms,
-                                           options.latency_ms);
-  emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
+                                           options.latency_ms, options.route);
+  if (!options.route) emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
 
   auto keep = [&](std::vector<TerminalRecord> records) {
     for (auto& r : records) history_records_.push_back(std::move(r));

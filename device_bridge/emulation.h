@@ -168,7 +168,13 @@ class InMemoryLink {
 // branches from copies).
 class Emulation {
  public:
-  Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms = default_latency_ms);
+  // Given the emulation's own host and terminal (for its MAC key), the line the terminal should use
+  // instead of the direct one (e.g. a socket through posdrill proxy to a server of that host); it
+  // must outlive the emulation.
+  using Route = std::function<HostLink*(AcquirerHost& host, const EmulatedTerminal& terminal)>;
+  Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms = default_latency_ms,
+            const Route& route = {});
+  // A copy always talks to its host directly.
   Emulation(const Emulation& other);
   Emulation& operator=(const Emulation&) = delete;
 
@@ -216,6 +222,10 @@ struct ReplayOptions {
   int64_t start_ms = default_training_start_ms();  // the story's "now"
   int64_t latency_ms = default_latency_ms;
   std::optional<TerminalConfig> terminal;  // replaces terminal_config_from(setup)
+  // The terminal's line goes this way instead of straight to the host (Emulation::Route). The
+  // scenario's faults are then left to whatever sits on that line (posdrill proxy): the
+  // emulation injects none itself, and the history is replayed over that line too.
+  Emulation::Route route;
 };
 
 // A scenario's terminal and host. The constructor replays the setup: a sign-on before the oldest
@@ -266,6 +276,11 @@ class ScenarioEmulation {
   const EmulatedTerminal& terminal() const { return emulation_->terminal(); }
   const Setup& setup() const { return setup_; }
   int online_requests() const { return online_requests_; }
+  // The same count for one operation (Fault::op numbers by it).
+  int online_requests_of(TerminalOp op) const {
+    auto it = online_by_op_.find(op);
+    return it == online_by_op_.end() ? 0 : it->second;
+  }
   bool reversals_always_fail() const { return reversals_always_fail_; }
   const std::vector<Receipt>& history_receipts() const { return history_receipts_; }
   const std::vector<TerminalRecord>& history_records() const { return history_records_; }

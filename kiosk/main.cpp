@@ -77,6 +77,19 @@ int main(int argc, char** argv) {
   play->add_option("--seed", play_opts.seed, "Seed for the order of choices (default 1 when scripted)");
   play->add_flag("--json", play_opts.json, "Print the result as JSON");
   play->add_option("--operator", play_opts.operator_id, "Employee id the attempt is recorded for");
+  auto* wire_opt =
+      play->add_option("--wire", play_opts.wire_listen,
+                       "Play on a real CUP terminal keyed by hand, scored from its host line: ADDR:PORT its host "
+                       "address points at (port 0: any free port; no value: config terminal.wire.listen)")
+          ->expected(0, 1);
+  play->add_option("--upstream", play_opts.upstream,
+                   "With --wire: ADDR:PORT of the acquirer's test host or posdrill host (default: config "
+                   "terminal.wire.upstream)");
+  play->add_option("--test-host", play_opts.test_hosts,
+                   "With --wire: an allowed upstream besides loopback, added to config terminal.test_hosts");
+  play->add_option("--profile", play_opts.profile,
+                   "With --wire: content/test_hosts id whose test amounts give the drill's answers (default: config "
+                   "terminal.acquirer)");
   play->fallthrough();
 
   // The kiosk's records (<data>/posdrill.db): people, the roster, a health check.
@@ -251,6 +264,7 @@ int main(int argc, char** argv) {
     return cmd_sync(settings, sync_opts);
   }
   if (*play) {
+    play_opts.wire = wire_opt->count() > 0;
     if (!play_opts.operator_id.empty() && check_employee_id(play_opts.operator_id) != FieldError::none) {
       std::cerr << "posdrill play: --operator takes an employee id of letters, digits, '.', _ or - (at most 32)\n";
       return exit_usage;
