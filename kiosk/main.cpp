@@ -228,7 +228,10 @@ int main(int argc, char** argv) {
   std::vector<Diagnostic> errors;
   bool ok = resolve_settings(data_flag, config_flag, content_flag, settings, errors);
   for (const auto& d : errors) std::cerr << d.to_string() << '\n';
-  if (!ok) return exit_usage;
+  // A command stops on a broken config; the kiosk (no sub-command) starts out of service instead,
+  // so the store sees "Out of service" rather than a blank screen, and a manager sees why.
+  const bool kiosk_command = app.get_subcommands().empty() || kiosk->parsed();
+  if (!ok && !kiosk_command) return exit_usage;
   if (!lang_flag.empty()) settings.lang = *parse_lang(lang_flag);
 
   if (*lint) return cmd_lint(settings, lint_path, lint_json);
@@ -283,6 +286,12 @@ int main(int argc, char** argv) {
   k.lang = settings.lang;
   k.sync_site = statement_site(settings);  // unset when no LRS is configured
   k.terminal = settings.terminal;
+  if (!ok) {
+    // Nothing the broken file may have half-set talks to the network or a device.
+    k.sync_site.reset();
+    k.terminal = RealTerminalSettings{};
+    for (const auto& d : errors) k.problems.push_back(d.to_string());
+  }
   if (!size.empty() && !parse_size(size, k.width, k.height)) {
     std::cerr << "posdrill: --size takes WxH between 320x240 and 7680x4320, like 1280x800; got '" << size << "'\n";
     return exit_usage;

@@ -175,6 +175,14 @@ struct SetAsideStatement {
   int tries = 0;
 };
 
+// One line of the console's settings: a label (a strings key), and a value that is a strings key
+// (`value_key`, "settings.sync_off"), a literal (a path, an address), or a key then a literal.
+struct KioskFact {
+  std::string label_key;
+  std::string value_key;
+  std::string value;
+};
+
 // What the manager console shows; loaded when it opens and after every change.
 struct ConsoleState {
   OperatorRecord manager;  // who opened it
@@ -524,7 +532,12 @@ struct AppState {
   int64_t wall_ms = 0;
   // Read-only facts for the console's settings tab (content and records paths…), set by the
   // platform at start.
-  std::vector<std::pair<std::string, std::string>> kiosk_facts;
+  std::vector<KioskFact> kiosk_facts;
+  // What keeps the kiosk out of service: the content's and the config's problems as
+  // "file:line:column: what was expected" (English, for whoever fixes the file). Set by the
+  // platform at start; while any is listed, trainees see the out-of-service screen and managers
+  // the list in the console (out_of_service()).
+  std::vector<std::string> problems;
   // The outbox to the LRS, as the sync worker last reported it.
   SyncView sync;
   // The spare real terminal, as its link thread last reported it; its acquirer's test-host
@@ -535,6 +548,11 @@ struct AppState {
   bool practise_on_spare = false;
   uint64_t attempt_serial = 0;  // the last Attempt::serial handed out
 };
+
+// Whether the kiosk is out of service: its content or config is broken (AppState::problems).
+// Then no drill starts, so no attempt is recorded and no certification is decided on part of a
+// track; trainees see "暂停使用 Out of service" and who to call, managers the problems.
+bool out_of_service(const AppState& state);
 
 // Fills `state.catalog` for the current language (call once after loading content).
 void refresh_catalog(AppState& state);

@@ -65,6 +65,9 @@ void Updater::operator()(const OpenScenario& a) {
   if (st.screen != ScreenId::catalog && st.screen != ScreenId::home)
     return fx.push_back(ignored("open_scenario outside the catalog"));
   if (st.require_sign_in && !st.session) return fx.push_back(ignored("open_scenario without a session"));
+  // Broken content plays nothing: an attempt on what loaded could count towards a track that
+  // lost a scenario, and change who is certified without anyone noticing.
+  if (out_of_service(st)) return fx.push_back(ignored("open_scenario while out of service"));
   const Scenario* sc = find_scenario(st.scenarios, a.scenario_id);
   if (!sc) return fx.push_back(Ignored{"unknown scenario " + a.scenario_id});
   if (!st.clock) return fx.push_back(ignored("no clock"));

@@ -38,6 +38,7 @@
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
+#include "kiosk/ime/google_pinyin.h"
 #include "kiosk/net/sync_worker.h"
 #include "kiosk/nexo/spare_terminal_link.h"
 #include "kiosk/platform/fonts.h"
@@ -74,19 +75,25 @@ void log_line(const std::string& s) { std::fprintf(stderr, "posdrill kiosk: %s\n
 struct LoadedContent {
   ContentSet content;
   UiStrings strings;
-  std::size_t error_count = 0;  // content + strings diagnostics, shown on the catalog
+  std::size_t error_count = 0;        // content + strings diagnostics
+  std::vector<std::string> problems;  // the same as file:line:column lines (AppState::problems)
 };
 
-// Loads what is valid and reports the rest on stderr as file:line:column; never fails: an empty
-// catalog with a visible error count is better than a kiosk that does not start.
+// Loads what is valid and reports the rest on stderr as file:line:column; never fails: a kiosk
+// that starts out of service (the problems listed for managers) is better than one that does not.
 LoadedContent load_everything(const std::filesystem::path& content_dir) {
   LoadedContent l;
   l.content = load_content(content_dir);
   std::vector<Diagnostic> diags = l.content.errors;
   std::vector<Diagnostic> sdiags = load_ui_strings(ui_strings_path(content_dir), l.strings);
   diags.insert(diags.end(), sdiags.begin(), sdiags.end());
-  for (const Diagnostic& d : diags) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+  for (const Diagnostic& d : diags) {
+    std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    l.problems.push_back(d.to_string());
+  }
   l.error_count = diags.size();
+  if (l.content.scenarios.empty() && diags.empty())
+    l.problems.push_back(content_dir.string() + ": no scenarios to play (expected scenarios/*.yaml)");
   return l;
 }
 
@@ -575,17 +582,23 @@ int run_kiosk(const KioskOptions& options) {
   // The kiosk opens on the attract screen, and an idle sign-out returns there.
   state.screen = ScreenId::attract;
   state.last_input_ms = clock.now_ms();
+  state.problems = options.problems;
+  state.problems.insert(state.problems.end(), loaded.problems.begin(), loaded.problems.end());
+  if (!state.problems.empty())
+    log_line("out of service: " + std::to_string(state.problems.size()) + " problem(s) with the config or content");
   state.kiosk_facts = {
-      {"posdrill", POSDRILL_KIOSK_VERSION},
-      {"content", std::filesystem::absolute(content_dir).string()},
-      {"records", std::filesystem::absolute(db_file).string()},
-      {"idle",
-       std::to_string(state.idle_timeout_ms / 1000) + " s + " + std::to_string(state.still_there_ms / 1000) + " s"},
-      {"terminal",
-       options.terminal.nexo_address.empty() ? "emulated" : "spare terminal " + options.terminal.nexo_address},
-      {"sync", options.sync_site ? endpoint_for_display(options.sync_site->lrs.endpoint) : "off"},
+      {"settings.version", "", POSDRILL_KIOSK_VERSION},
+      {"settings.content", "", std::filesystem::absolute(content_dir).string()},
+      {"settings.records", "", std::filesystem::absolute(db_file).string()},
+      {"settings.idle", "",
+       std::to_string(state.idle_timeout_ms / 1000) + " + " + std::to_string(state.still_there_ms / 1000)},
+      options.terminal.nexo_address.empty()
+          ? KioskFact{"settings.terminal", "settings.terminal_emulated", ""}
+          : KioskFact{"settings.terminal", "settings.terminal_spare", options.terminal.nexo_address},
+      options.sync_site ? KioskFact{"settings.sync", "", endpoint_for_display(options.sync_site->lrs.endpoint)}
+                        : KioskFact{"settings.sync", "settings.sync_off", ""},
   };
-  if (options.sync_site) state.kiosk_facts.emplace_back("kiosk id", options.sync_site->kiosk_id);
+  if (options.sync_site) state.kiosk_facts.push_back({"settings.kiosk_id", "", options.sync_site->kiosk_id});
   KioskServices services(*store, state, (db_file.parent_path() / "exports"), wall_ms, log_line);
   services.show_chain_from(RosterCache::default_file(db_file.parent_path()));
 
@@ -640,10 +653,18 @@ int run_kiosk(const KioskOptions& options) {
     if (!error.empty()) {
       // Trainees keep practising on screen; the console's facts and the log say why.
       log_line("the spare terminal is not used: " + error);
-      state.kiosk_facts.emplace_back("terminal problem", error);
+      state.kiosk_facts.push_back({"settings.terminal_problem", "", error});
     }
   }
   ScreensUiState screens_ui;
+  // Pinyin for the on-screen keyboard; without it the 中 key says so and letters type as they are.
+  std::unique_ptr<GooglePinyin> pinyin;
+  {
+    std::string error;
+    pinyin = GooglePinyin::open(GooglePinyin::default_dictionary(), error);
+    if (!pinyin) log_line("no pinyin input on the on-screen keyboard: " + error);
+    screens_ui.keyboard.set_input_method(pinyin.get());
+  }
   WidgetRects rects;
   set_widget_rects(&rects);
   std::vector<Action> actions;
@@ -763,6 +784,9 @@ int run_kiosk(const KioskOptions& options) {
       state_changed = false;
     }
     fonts.add_text(script.typing());
+    // The keyboard's composition and candidate page, as the next frame shows them.
+    if (!screens_ui.keyboard.focused().empty())
+      for (const std::string& text : screens_ui.keyboard.shown_texts()) fonts.add_text(text);
     if (fonts.rebuild_due()) {
       const std::size_t before = fonts.last_build().glyphs;
       std::string error;
