@@ -117,3 +117,26 @@ TEST_CASE("the L1 certification track requires all five topics for 180 days", "[
   CHECK(l1->topics.size() == 5);
   CHECK(l1->validity_days == 180);
 }
+
+TEST_CASE("the L2 certification track requires the four newer topics for 180 days", "[content][track]") {
+  const Track* l2 = nullptr;
+  for (const auto& t : shipped().tracks)
+    if (t.id == "card_payments_l2") l2 = &t;
+  REQUIRE(l2);
+  CHECK(l2->title.zh == "银行卡收单操作认证 L2");
+  CHECK(l2->topics ==
+        std::vector<Topic>{Topic::void_refund, Topic::settlement, Topic::fraud_risk, Topic::terminal_fault});
+  CHECK(l2->validity_days == 180);
+  CHECK(l2->expiring_soon_days == 30);
+  CHECK_FALSE(l2->pass_mark);
+}
+
+TEST_CASE("every topic counts towards some certification track", "[content][track]") {
+  for (Topic t : all_topics) {
+    INFO(topic_id(t));
+    int tracks = 0;
+    for (const auto& tr : shipped().tracks)
+      tracks += std::find(tr.topics.begin(), tr.topics.end(), t) != tr.topics.end() ? 1 : 0;
+    CHECK(tracks >= 1);
+  }
+}

@@ -65,6 +65,18 @@ std::vector<Effect> update(AppState& state, const Action& action) {
 
 const Track* primary_track(const AppState& state) { return state.tracks.empty() ? nullptr : &state.tracks.front(); }
 
+const Track* roster_track(const AppState& state) {
+  for (const Track& t : state.tracks)
+    if (t.id == state.console.roster_track) return &t;
+  return primary_track(state);
+}
+
+const Track* track_to_work_on(const AppState& state, const std::vector<TrackProgress>& progress) {
+  for (std::size_t i = 0; i < state.tracks.size() && i < progress.size(); ++i)
+    if (progress[i].status != CertStatus::certified) return &state.tracks[i];
+  return primary_track(state);
+}
+
 const std::vector<std::string>& records_string_keys() {
   static const std::vector<std::string> keys = {
       "sign_in.title",
