@@ -375,6 +375,20 @@ TEST_CASE("every sync string exists in both languages and its glyphs are in the 
   }
 }
 
+namespace {
+
+// Every drill the session recommends belongs to one of `track`'s topics.
+void check_recommended_from(const AppState& st, const Track& track) {
+  for (const std::string& id : st.session->recommended) {
+    INFO(id);
+    const Scenario* s = find_scenario(st.scenarios, id);
+    REQUIRE(s);
+    CHECK(std::count(track.topics.begin(), track.topics.end(), s->topic) == 1);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("sign-in asks for certifications from elsewhere and their arrival reloads the records", "[sync]") {
   Loaded l;
   AppState& st = l.state;
@@ -416,12 +430,7 @@ TEST_CASE("sign-in asks for certifications from elsewhere and their arrival relo
   CHECK(st.session->progress[1].status == CertStatus::not_started);
   CHECK(st.session->progress[1].required_count == static_cast<int>(st.tracks[1].topics.size()));
   REQUIRE_FALSE(st.session->recommended.empty());
-  for (const std::string& id : st.session->recommended) {
-    INFO(id);
-    const Scenario* s = find_scenario(st.scenarios, id);
-    REQUIRE(s);
-    CHECK(std::count(st.tracks[1].topics.begin(), st.tracks[1].topics.end(), s->topic) == 1);
-  }
+  check_recommended_from(st, st.tracks[1]);
 }
 
 TEST_CASE("a trainee not yet certified is recommended the first track's drills", "[records]") {
@@ -440,12 +449,7 @@ TEST_CASE("a trainee not yet certified is recommended the first track's drills",
   REQUIRE(st.session->progress.size() == st.tracks.size());
   for (const TrackProgress& p : st.session->progress) CHECK(p.status == CertStatus::not_started);
   REQUIRE(st.session->recommended.size() == 3);
-  for (const std::string& id : st.session->recommended) {
-    INFO(id);
-    const Scenario* s = find_scenario(st.scenarios, id);
-    REQUIRE(s);
-    CHECK(std::count(st.tracks[0].topics.begin(), st.tracks[0].topics.end(), s->topic) == 1);
-  }
+  check_recommended_from(st, st.tracks[0]);
 }
 
 TEST_CASE("the console's roster counts the track the manager picks", "[records][gate]") {
