@@ -244,7 +244,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
             for (Action& a : console_data()) out.push_back(std::move(a));
           }
         } else if constexpr (std::is_same_v<T, WriteRosterCsv>) {
-          const Track* track = primary_track(state_);
+          const Track* track = roster_track(state_);  // the track the console shows
           if (!track) return out.push_back(ConsoleNotice{"console.failed_save", "no certification track", true});
           // The same figures as the console's roster: certifications earned elsewhere count.
           StoreStatus st;
@@ -261,7 +261,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
                                          merge_remote_awards(state_.tracks, local, remote), now);
           std::error_code ec;
           std::filesystem::create_directories(exports_dir_, ec);
-          const std::filesystem::path file = exports_dir_ / ("roster-" + stamp_utc(now) + ".csv");
+          const std::filesystem::path file = exports_dir_ / ("roster-" + track->id + "-" + stamp_utc(now) + ".csv");
           // With a BOM: the file is meant for a spreadsheet, which needs it to read Chinese names.
           const std::string csv = roster_csv(rows, true);
           std::ofstream f(file, std::ios::binary | std::ios::trunc);

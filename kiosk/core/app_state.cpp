@@ -87,6 +87,18 @@ bool out_of_service(const AppState& state) { return !state.problems.empty(); }
 
 const Track* primary_track(const AppState& state) { return state.tracks.empty() ? nullptr : &state.tracks.front(); }
 
+const Track* roster_track(const AppState& state) {
+  for (const Track& t : state.tracks)
+    if (t.id == state.console.roster_track) return &t;
+  return primary_track(state);
+}
+
+const Track* track_to_work_on(const AppState& state, const std::vector<TrackProgress>& progress) {
+  for (std::size_t i = 0; i < state.tracks.size() && i < progress.size(); ++i)
+    if (progress[i].status != CertStatus::certified) return &state.tracks[i];
+  return primary_track(state);
+}
+
 const std::vector<std::string>& records_string_keys() {
   static const std::vector<std::string> keys = {
       "sign_in.title",

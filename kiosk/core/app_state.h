@@ -123,8 +123,8 @@ struct Session {
   std::vector<AwardRow> awards;               // earned on this kiosk
   std::vector<RemoteAwardRow> remote_awards;  // earned elsewhere (the LRS's answer, cached)
   bool loaded = false;
-  TrackProgress progress;                // of the first track (content order)
-  std::vector<std::string> recommended;  // scenario ids, weakest topic first
+  std::vector<TrackProgress> progress;   // one per track, in content order (the same as state.tracks)
+  std::vector<std::string> recommended;  // scenario ids of the track to work on, weakest topic first
   std::optional<AwardRow> new_award;     // made by the attempt just finished (debrief shows it)
 };
 
@@ -191,7 +191,8 @@ struct ConsoleState {
   std::vector<AttemptRow> attempts;  // all, newest first
   std::vector<AwardRow> awards;
   std::vector<MistakeCount> mistakes;
-  std::vector<RosterRow> roster;
+  std::vector<RosterRow> roster;  // for roster_track
+  std::string roster_track;       // the track the roster counts, "" = the first
   std::string selected_operator;  // history shown for this operator, "" = none
   std::string selected_attempt;   // replay shown for this attempt, "" = none
   std::vector<AttemptEventRow> replay;
@@ -321,6 +322,10 @@ struct ConsoleLoaded {
 struct SelectOperator {
   std::string employee_id;
 };
+// The console's roster (and its CSV export) counts this track.
+struct SelectRosterTrack {
+  std::string track_id;
+};
 struct SelectAttempt {
   std::string uuid;
 };
@@ -381,9 +386,9 @@ using Action =
                  TearOffSlip, GiveUp, Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere,
                  Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog,
                  CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded,
-                 SelectOperator, SelectAttempt, ReplayLoaded, AddOperator, ResetOperatorPin, SetOperatorActive,
-                 ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow,
-                 RetryStatement, VoidStatement, SetAsideLoaded, SetPracticeDevice, SpareTerminalAnswered,
+                 SelectOperator, SelectRosterTrack, SelectAttempt, ReplayLoaded, AddOperator, ResetOperatorPin,
+                 SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged, RemoteAwardsUpdated,
+                 SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded, SetPracticeDevice, SpareTerminalAnswered,
                  SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
@@ -610,6 +615,11 @@ std::string spare_health_line(const SpareTerminalView& view, const UiStrings& st
 
 // The first track in content order, or null when there is none.
 const Track* primary_track(const AppState& state);
+// The track the console's roster counts: roster_track when loaded, else the first; null when none.
+const Track* roster_track(const AppState& state);
+// The track a trainee should work on next: the first not certified (in content order, so a level
+// before the next), else the first; null when there is none. `progress` is one per track.
+const Track* track_to_work_on(const AppState& state, const std::vector<TrackProgress>& progress);
 
 // Every text the emulated terminal can show while `scenario` is played through the kiosk: its
 // screens and printed slips along the best path and the critical path, and after each menu

@@ -148,11 +148,13 @@ void Updater::operator()(const PinChecked& a) {
 
 void Updater::refresh_session() {
   Session& s = *st.session;
-  const Track* track = primary_track(st);
-  if (!track) return;
-  s.progress = track_progress(*track, st.scenarios, s.attempts,
-                              merge_remote_awards(st.tracks, s.awards, s.remote_awards), st.wall_ms);
-  s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3);
+  s.progress.clear();
+  s.recommended.clear();
+  const std::vector<AwardRow> awards = merge_remote_awards(st.tracks, s.awards, s.remote_awards);
+  for (const Track& t : st.tracks)
+    s.progress.push_back(track_progress(t, st.scenarios, s.attempts, awards, st.wall_ms));
+  if (const Track* track = track_to_work_on(st, s.progress))
+    s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3);
 }
 
 void Updater::operator()(const RecordsLoaded& a) {

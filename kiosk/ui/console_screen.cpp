@@ -198,6 +198,19 @@ void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   const Palette& pal = palette();
   const ConsoleState& c = st.console;
   const float w = ImGui::GetContentRegionAvail().x;
+  // With more than one track, the roster counts one at a time: a button per track picks it.
+  const Track* shown_track = roster_track(st);
+  if (st.tracks.size() > 1) {
+    const float n = static_cast<float>(st.tracks.size());
+    const float bw = (w - (n - 1) * m.gap) / n;
+    for (std::size_t i = 0; i < st.tracks.size(); ++i) {
+      const Track& t = st.tracks[i];
+      if (i > 0) ImGui::SameLine(0.0f, m.gap);
+      if (touch_button(th, t.title.get(st.lang), "roster.track." + t.id, bw, true, &t == shown_track ? pal.ok : 0))
+        dispatch(SelectRosterTrack{t.id});
+    }
+    ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+  }
   // Column starts as fractions of the width: id, name, role, status, passed, expires, last drill.
   const float x[] = {m.pad, w * 0.12f, w * 0.32f, w * 0.45f, w * 0.62f, w * 0.72f, w * 0.86f};
   ImFont* f = ImGui::GetFont();
@@ -224,7 +237,8 @@ void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
       dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
   }
   if (!c.selected_operator.empty()) history_view(st, th, dispatch);
-  chain_view(st, th);
+  // The chain's cache counts the first track only (posdrill report --from-lrs keeps it for that one).
+  if (shown_track == primary_track(st)) chain_view(st, th);
 }
 
 // ---------------------------------------------------------------------------------------------
