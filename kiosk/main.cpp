@@ -142,6 +142,11 @@ int main(int argc, char** argv) {
                    "With --from-lrs: seconds each refresh re-reads before what it read last (default 300), for "
                    "statements an LRS makes visible late")
       ->check(CLI::Range(0, 86400));
+  report->add_flag("--items", report_opts.items,
+                   "Item analysis instead of the roster: per decision, choices taken, facility, discrimination, "
+                   "time, hints and flags (finished attempts only)");
+  report->add_flag("--json", report_opts.json, "With --items: print JSON instead of the table");
+  report->add_option("--scenario", report_opts.scenario_id, "With --items: one scenario only");
   report->fallthrough();
 
   bool db_json = false;

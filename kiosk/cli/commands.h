@@ -67,13 +67,20 @@ struct ReportOptions {
   bool bom = false;
   std::string output;  // empty: stdout
   bool from_lrs = false;
-  std::string cache;     // --from-lrs: the cache file (default <data>/lrs-roster.db)
-  bool full = false;     // --from-lrs: rebuild the cache from nothing
-  bool offline = false;  // --from-lrs: print the cached roster without asking the LRS
-  bool stats = false;    // --from-lrs: requests, statements, time and memory on stderr
-  int overlap_s = 300;   // --from-lrs: each refresh re-reads this far before its cursor
+  std::string cache;        // --from-lrs: the cache file (default <data>/lrs-roster.db)
+  bool full = false;        // --from-lrs: rebuild the cache from nothing
+  bool offline = false;     // --from-lrs: print the cached roster without asking the LRS
+  bool stats = false;       // --from-lrs: requests, statements, time and memory on stderr
+  int overlap_s = 300;      // --from-lrs: each refresh re-reads this far before its cursor
+  bool items = false;       // --items: item analysis instead of the roster (cmd_report_items)
+  bool json = false;        // --items: JSON instead of the table
+  std::string scenario_id;  // --items: one scenario only
 };
 int cmd_report(const Settings& settings, const ReportOptions& options);
+// `posdrill report --items [--json] [--scenario ID]`: per decision step of the loaded content, how
+// its answers in finished attempts spread over the choices, facility, discrimination, time, hints
+// and flags (kiosk/core/item_analysis.h). Exit 0, or 2 on an unknown scenario or unreadable records.
+int cmd_report_items(const Settings& settings, const ReportOptions& options);
 
 // `posdrill sync status|now|retry|void`: the xAPI outbox. `now` sends until the queue is empty
 // (exit 0) or `timeout_s` passes / the LRS refuses the kiosk (exit 1); 2 = not configured.

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kiosk/core/item_analysis.h"
 #include "kiosk/core/records.h"
 #include "kiosk/sync/statements.h"
 
@@ -163,6 +164,10 @@ class SqliteStore {
   StoreList<ScenarioStat> scenario_stats(std::string_view operator_id = {});
   // Most frequent first; all scenarios when empty; at most `limit` rows per scenario.
   StoreList<MistakeCount> mistake_counts(std::string_view scenario_id = {}, int limit = 10);
+  // Every answer to a step of a finished attempt (abandoned ones are left out: their score is not
+  // a total), with the attempt's score, time to answer and hints taken; all scenarios when empty.
+  // For item analysis (kiosk/core/item_analysis.h). In store_items.cpp.
+  StoreList<ItemAnswer> item_answers(std::string_view scenario_id = {});
 
   // ---- Certification ----
   StoreList<AwardRow> awards(std::string_view operator_id = {});  // oldest first
