@@ -207,11 +207,11 @@ void InMemoryLink::settle(int64_t max_ms) {
   }
 }
 
-Emulation::Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms)
+Emulation::Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms, const Route& route)
     : host_(std::move(host)),
       terminal_(std::move(terminal), start_ms),
       direct_(host_, latency_ms),
-      faults_(direct_),
+      faults_(route ? *route(host_, terminal_) : static_cast<HostLink&>(direct_)),
       link_(terminal_, faults_, start_ms) {}
 
 Emulation::Emulation(const Emulation& other)
@@ -274,8 +274,8 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
 
   emulation_ = std::make_unique<Emulation>(host_config_from(setup),
                                            options.terminal ? *options.terminal : terminal_config_from(setup), begin_ms,
-                                           options.latency_ms);
-  emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
+                                           options.latency_ms, options.route);
+  if (!options.route) emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
 
   auto keep = [&](std::vector<TerminalRecord> records) {
     for (auto& r : records) history_records_.push_back(std::move(r));
@@ -523,9 +523,13 @@ void EmulatedTerminalPort::note(std::string input) {
   Text shown = screen_summary(scenario_->terminal().screen());
   // The screens an online exchange passed through, without repeats and without the final one.
   std::vector<Text> passed;
-  for (const Screen& s : scenario_->terminal().take_shown()) {
+  passed_screens_.clear();
+  for (Screen& s : scenario_->terminal().take_shown()) {
     Text t = screen_summary(s);
-    if ((passed.empty() || passed.back().zh != t.zh) && t.zh != shown.zh) passed.push_back(std::move(t));
+    if ((passed.empty() || passed.back().zh != t.zh) && t.zh != shown.zh) {
+      passed.push_back(std::move(t));
+      passed_screens_.push_back(std::move(s));
+    }
   }
   inputs_.push_back({std::move(input), std::move(shown), std::move(passed)});
   for (auto& r : scenario_->take_records()) done_.push_back(std::move(r));

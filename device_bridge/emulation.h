@@ -168,7 +168,13 @@ class InMemoryLink {
 // branches from copies).
 class Emulation {
  public:
-  Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms = default_latency_ms);
+  // Given the emulation's own host and terminal (for its MAC key), the line the terminal should use
+  // instead of the direct one (e.g. a socket through posdrill proxy to a server of that host); it
+  // must outlive the emulation.
+  using Route = std::function<HostLink*(AcquirerHost& host, const EmulatedTerminal& terminal)>;
+  Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms = default_latency_ms,
+            const Route& route = {});
+  // A copy always talks to its host directly.
   Emulation(const Emulation& other);
   Emulation& operator=(const Emulation&) = delete;
 
@@ -216,6 +222,10 @@ struct ReplayOptions {
   int64_t start_ms = default_training_start_ms();  // the story's "now"
   int64_t latency_ms = default_latency_ms;
   std::optional<TerminalConfig> terminal;  // replaces terminal_config_from(setup)
+  // The terminal's line goes this way instead of straight to the host (Emulation::Route). The
+  // scenario's faults are then left to whatever sits on that line (posdrill proxy): the
+  // emulation injects none itself, and the history is replayed over that line too.
+  Emulation::Route route;
 };
 
 // A scenario's terminal and host. The constructor replays the setup: a sign-on before the oldest
@@ -266,6 +276,11 @@ class ScenarioEmulation {
   const EmulatedTerminal& terminal() const { return emulation_->terminal(); }
   const Setup& setup() const { return setup_; }
   int online_requests() const { return online_requests_; }
+  // The same count for one operation (Fault::op numbers by it).
+  int online_requests_of(TerminalOp op) const {
+    auto it = online_by_op_.find(op);
+    return it == online_by_op_.end() ? 0 : it->second;
+  }
   bool reversals_always_fail() const { return reversals_always_fail_; }
   const std::vector<Receipt>& history_receipts() const { return history_receipts_; }
   const std::vector<TerminalRecord>& history_records() const { return history_records_; }
@@ -326,6 +341,10 @@ class EmulatedTerminalPort final : public TerminalPort {
   void customer_pin(bool wrong = false);
   void supervisor();
   std::vector<KeyedInput> take_inputs() { return std::exchange(inputs_, {}); }
+  // The whole screens the last input passed through on its way to the screen shown now (处理中…,
+  // 自动冲正… 第1次 共3次), oldest first, for a front end that shows them one after another.
+  // Each input replaces the list.
+  const std::vector<Screen>& passed_screens() const { return passed_screens_; }
 
   // Null before prepare().
   ScenarioEmulation* scenario() { return scenario_.get(); }
@@ -341,6 +360,7 @@ class EmulatedTerminalPort final : public TerminalPort {
   int64_t clock_at_prepare_ = 0;
   std::vector<TerminalRecord> done_;
   std::vector<KeyedInput> inputs_;
+  std::vector<Screen> passed_screens_;
   std::size_t sms_shown_ = 0;  // the host's messages handed out by take_bank_sms()
   int64_t story_skip_ms_ = 0;  // time the story jumped ahead (minutes_later)
 };

@@ -377,7 +377,7 @@ std::string AcquirerHost::handle_card(Request& r) {
     return book(r, t, *acct);
   }();
 
-  // The completion advice is offline at the terminal: no auth code comes back (pos-facts §1).
+  // The completion advice is offline at the terminal: no auth code comes back (docs/domain.md §2).
   if (rc == "00" && !t.auth_code.empty() && r.op != HostOp::completion_advice) r.answer.set(38, t.auth_code);
   if (rc != "00") {
     // A declined request books nothing: drop what the branch may have prepared.
@@ -492,7 +492,7 @@ AcquirerHost::Txn* AcquirerHost::find_preauth(Request& r, std::string& rc) {
   }
   rc = r.decline("25", "no approved pre-auth on " + card_words(r.pan) + " with auth code '" + auth + "' of " + mmdd +
                            (knows_trace ? " (batch " + batch + " trace " + trace + ")" : ""));
-  // Quoted a pre-auth the issuer declined: it was never approved (pos-facts §6: 12).
+  // Quoted a pre-auth the issuer declined: it was never approved (docs/domain.md §6.3: 12).
   if (knows_trace)
     for (const Txn* o : by_trace(r.terminal_id, batch, trace))
       if (o->op == HostOp::preauth && !o->approved) {
@@ -762,7 +762,7 @@ const HostJournalEntry* AcquirerHost::journal_entry(uint64_t seq) const {
   return &journal_[std::size_t(seq - journal_.front().seq)];
 }
 
-// Pre-auth holds live `preauth_days` (pos-facts §6: released after 30 days); past that the issuer
+// Pre-auth holds live `preauth_days` (docs/domain.md §6.3: released after 30 days); past that the issuer
 // gives the money back by itself.
 void AcquirerHost::expire_holds(int64_t now_ms) {
   // Holds expire by whole days: one scan per day keeps a long-running host's requests cheap.

@@ -1,6 +1,6 @@
 // The emulated acquirer host and card issuer: a pure, deterministic model of the far end of a CUP
 // terminal's line. It answers logical ISO 8583 messages (iso_message.h) with the rules of
-// ../shared/domain/pos-facts.md and keeps the books a training scenario needs: test-card balances,
+// docs/domain.md and keeps the books a training scenario needs: test-card balances,
 // pre-auth holds, the daily wrong-PIN counter, the velocity rule, a journal of recent requests and
 // answers, and the bank SMS the cardholder would receive. device_bridge/README.md ("The host's
 // rules") lists every rule and code for someone writing a terminal against it.
@@ -91,8 +91,8 @@ CivilTime civil_time(int64_t ms);
 int64_t day_number(int64_t ms);         // whole days since 1970-01-01 (floor), for "same day" rules
 std::string format_mmdd(int64_t ms);    // "1120"
 std::string format_hhmmss(int64_t ms);  // "143205"
-// Where every story starts unless told otherwise: 2026-11-20 14:32:00, the day of the facts
-// file's SMS example and of TerminalDouble's fixed training day.
+// Where every story starts unless told otherwise: 2026-11-20 14:32:00, one fixed training day, so
+// slips, SMS and transcripts show the same dates on every run.
 int64_t default_training_start_ms();
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ struct CardAccount {
   bool debit = false;
 };
 
-// Whether the issuer of a test card treats it as a debit card (pos-facts §8: 6200000000000047,
+// Whether the issuer of a test card treats it as a debit card (docs/domain.md §10.2: 6200000000000047,
 // and the 621094 and 19-digit 62055 test cards).
 bool is_test_debit_card(std::string_view pan);
 

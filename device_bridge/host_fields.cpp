@@ -14,7 +14,7 @@ namespace posdrill {
 
 namespace {
 
-// The test PANs of pos-facts.md section 8 (is_test_card() has the same list).
+// The test PANs of docs/domain.md §10.2 (is_test_card() has the same list).
 constexpr std::array<std::string_view, 8> all_test_pans = {
     "4761739001010010",    "4761739001010119", "6200000000000005", "6200000000000047",
     "6205500000000000004", "6210947000000021", "4111111111111111", "4242424242424242",

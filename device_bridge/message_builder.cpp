@@ -6,7 +6,7 @@ namespace posdrill {
 
 namespace {
 
-// pos-facts.md section 2 for MTI / DE3 / DE25; DE60.1 type codes from the CUP POS field notes
+// docs/domain.md §3.1 for MTI / DE3 / DE25; DE60.1 type codes from the CUP POS field notes
 // (查询 01, 预授权 10, 预授权撤消 11, 预授权完成 20, 完成撤消 21, 消费 22, 消费撤消 23, 退货 25).
 // Incremental pre-auth reuses 10 and the completion advice uses 24 (secondary sources).
 struct Row {

@@ -1,4 +1,4 @@
-// Names for the CUP terminal operations (pos-facts.md section 2), so the terminal and the host
+// Names for the CUP terminal operations (docs/domain.md §3), so the terminal and the host
 // say "pre-auth completion" instead of repeating 0200 / 000000 / 06. Pure lookups.
 #pragma once
 
@@ -62,7 +62,7 @@ std::optional<CupOperation> classify(const IsoMessage& message);
 // `batch` must be 6 digits. Reversal: use reversal_of() instead.
 IsoMessage start_request(CupOperation op, std::string_view batch = "000001");
 
-// The 0400 that reverses `original` (pos-facts section 5): a copy without track data (DE35, DE36),
+// The 0400 that reverses `original` (docs/domain.md §5.4): a copy without track data (DE35, DE36),
 // PIN block (DE52, DE53), RRN (DE37) and MAC (DE64); DE39 carries the reversal reason
 // ("06" stored, "98" no answer, "A0" bad MAC). A swiped or inserted original named its card only
 // in track 2: the reversal names it in DE2 (the card number may be kept, the track may not), so

@@ -25,7 +25,7 @@
 //                      sends no AbortResponse).
 //   Display            Success (logged as its length only).
 //
-// The "timed out — did it go through?" rule (pos-facts §5, §9): when the terminal's own exchange
+// The "timed out — did it go through?" rule (docs/domain.md §5.5, §11.3): when the terminal's own exchange
 // with the host timed out and left a reversal record (scenario fault answer_lost, request_lost),
 // the POI does not answer the sale system in time — by default not at all (the connection stays
 // silent), or after `lost_answer_delay_ms` with Failure/UnreachableHost. The sale system must then

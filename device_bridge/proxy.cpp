@@ -393,6 +393,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
     s.raw = true;
     count(&Counters::raw_connections);
     log(tag + why + ": passing bytes through unchanged, no faults on this connection");
+    if (observer_) observer_->on_unframed(id, why);
     s.to_host += s.from_terminal;
     s.to_terminal += s.from_host;
     count(&Counters::raw_bytes, s.from_terminal.size() + s.from_host.size());
@@ -414,6 +415,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
       if (a.kind == ProxyAction::Kind::delay) what += " " + std::to_string(a.delay_ms) + " ms";
     }
     log(what);
+    if (observer_) observer_->on_request(id, body, a);
     switch (a.kind) {
       case ProxyAction::Kind::drop_request:
         return;
@@ -446,6 +448,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
     const std::string mti = frame_mti(body);
     std::string what = tag + "answer " + std::to_string(answers) + ": MTI " + (mti.empty() ? "unreadable" : mti) +
                        ", " + std::to_string(body.size()) + " bytes";
+    if (observer_) observer_->on_answer(id, body, a);
     switch (a.kind) {
       case ProxyAction::Kind::drop_answer:
         log(what + ", dropped");
@@ -576,6 +579,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
   }
   log(tag + "closed after " + std::to_string(requests) + " requests, " + std::to_string(answers) + " answers" +
       (s.raw ? " (raw)" : ""));
+  if (observer_) observer_->on_closed(id);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -139,6 +139,27 @@ class ProxyFaultPlan {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Watching the line
+// ---------------------------------------------------------------------------------------------
+
+// Someone who reads the line as it passes (wire_watch.h scores a hand-operated terminal from it).
+// Called on the session's thread, in the order things happen on that connection; calls for
+// different connections may overlap, so an implementation locks. `connection` is the number the
+// proxy's log uses. The bytes are a frame's body, before any fault changes them.
+class ProxyObserver {
+ public:
+  virtual ~ProxyObserver() = default;
+  // A request from the terminal and what the proxy does to it.
+  virtual void on_request(uint64_t connection, std::string_view body, const ProxyAction& action) = 0;
+  // An answer from the host and what the proxy does to it (the action of its request).
+  virtual void on_answer(uint64_t connection, std::string_view body, const ProxyAction& action) = 0;
+  // The connection is not length-framed: its bytes pass through unread.
+  virtual void on_unframed(uint64_t connection, const std::string& why) = 0;
+  // The connection ended (either side closed it, a fault cut it, or the proxy stopped).
+  virtual void on_closed(uint64_t connection) = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
 // The proxy
 // ---------------------------------------------------------------------------------------------
 
@@ -165,6 +186,8 @@ class HostLinkProxy {
   // False with `error` set; a refused upstream never opens the listening socket.
   bool listen(const Endpoint& at, std::string& error);
   uint16_t port() const { return listener_.port(); }
+  // Someone to tell about every message (null: nobody). Set before serve(); must outlive it.
+  void set_observer(ProxyObserver* observer) { observer_ = observer; }
 
   // Serves until stop() (from any thread, or a signal handler) or, with run_for_ms >= 0, that
   // time. Waits for its connections to finish before returning.
@@ -200,6 +223,7 @@ class HostLinkProxy {
 
   Options options_;
   ProxyFaultPlan* plan_;
+  ProxyObserver* observer_ = nullptr;
   Log log_;
   Listener listener_;  // its wake byte stays in the pipe: stop() wakes serve() and every session
   std::atomic<bool> stopping_{false};

@@ -663,7 +663,7 @@ void EmulatedTerminal::go_online() {
   mode_ = Mode::online;
   f.reversal_sent = false;
   f.reversal_try = 0;
-  // pos-facts §5.3: a pending reversal goes out at the start of the next online transaction.
+  // docs/domain.md §5.3: a pending reversal goes out at the start of the next online transaction.
   // Sign-on is network management, not a transaction: it never carries the reversal.
   if (reversal_ && f.type != TxnType::sign_on) {
     f.in_reversal = true;
@@ -790,7 +790,7 @@ void EmulatedTerminal::reversal_try_failed() {
 void EmulatedTerminal::send_main() {
   Flow& f = *flow_;
   f.in_reversal = false;
-  // pos-facts §5.1: the reversal record is saved before the request leaves.
+  // docs/domain.md §5.1: the reversal record is saved before the request leaves.
   if (operation_codes(info(f.type).cup).reversible) {
     reversal_ = reversal_of(f.request, "06");
     f.saved_reversal = true;
@@ -854,7 +854,7 @@ void EmulatedTerminal::handle_main_answer(const IsoMessage& answer) {
   if (rc == "55" && pin_step != f.steps.end()) {
     rec.screen = wrong_pin_text;
     records_.push_back(rec);
-    // pos-facts §7: the terminal asks again, same card and amount, a new request.
+    // docs/domain.md §7.1: the terminal asks again, same card and amount, a new request.
     f.at = std::size_t(pin_step - f.steps.begin());
     f.request = IsoMessage{};
     f.saved_reversal = f.in_reversal = f.reversal_sent = false;
@@ -903,7 +903,7 @@ void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
       if (settled_sales_.size() > 64)
         settled_sales_.erase(settled_sales_.begin(), settled_sales_.end() - 64);
       // Settlement closes the batch; a pre-authorization still open is not part of it and stays
-      // in the list until it is completed or cancelled (pos-facts section 6).
+      // in the list until it is completed or cancelled (docs/domain.md §6.3).
       std::erase_if(batch_, [](const BatchEntry& e) {
         return e.type != TxnType::preauth || e.completed || e.cancelled || e.voided;
       });
@@ -988,7 +988,7 @@ void EmulatedTerminal::tick(int64_t now_ms) {
     Flow& f = *flow_;
     if (now_ <= f.deadline) return;
     if (f.in_reversal) return reversal_try_failed();
-    // pos-facts §5.2: no answer in time — the reversal record's reason becomes 98.
+    // docs/domain.md §5.2: no answer in time — the reversal record's reason becomes 98.
     if (f.saved_reversal && reversal_) reversal_->set(39, "98");
     TerminalRecord rec = record_for_flow();
     rec.screen = no_answer_text;

@@ -1,7 +1,7 @@
 // The emulated CUP card terminal: a pure, event-driven model of the device on the counter, as a
 // cashier meets it (menus, keypad, card slot, PIN pad, screen, printer) and as the acquirer meets
 // it (ISO 8583 requests with sign-on keys, reversal records, batches). Rules from
-// ../shared/domain/pos-facts.md: sections 2 and 5 (messages, reversal), 6 (pre-auth), 8 (PCI).
+// docs/domain.md: §2, §3 and §5 (messages, reversal), §6 (pre-auth), §10 (PCI).
 //
 // Driving it
 // - Inputs are calls: press() for the keypad, present_card() for swipe / insert / tap,
@@ -16,7 +16,7 @@
 // Time: the emulator's civil clock (host.h "Emulator time"); tick(now_ms) moves it forward and
 // every input is stamped with the latest tick.
 //
-// Security (PCI DSS, pos-facts §8)
+// Security (PCI DSS, docs/domain.md §10)
 // - Only the test PANs of is_test_card() are accepted; anything else is refused on screen and
 //   forgotten at once.
 // - The PIN becomes a PIN block inside enter_pin() (crypto.h make_pin_block with the working PIN

@@ -62,7 +62,14 @@ FrameServer::Reply WireHost::handle(std::string_view frame_body, int64_t now_ms)
       log_("request " + request.mti + " STAN " + request.get(11) + ": " + mac_status_name(info.mac) + ", answered A0");
     answer = refusal(request, "A0");
   } else {
-    answer = host_.handle(request, now_ms);
+    HostDirective directive;
+    if (!by_amount_.empty() && request.get(4).size() == 12 && request.mti != "0400") {
+      // DE4 decoded as n12: 12 digits. The table's "00" amount is simply approved by the rules.
+      const int64_t fen = std::stoll(request.get(4));
+      if (auto it = by_amount_.find(fen); it != by_amount_.end() && it->second != "00")
+        directive.response_code = it->second;
+    }
+    answer = host_.handle(request, now_ms, directive);
   }
   EncodeOptions eo;
   eo.envelope = reply_envelope(info.envelope);

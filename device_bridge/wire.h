@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,12 +38,17 @@ class WireHost {
   // request with a bad or missing MAC is answered A0 without being processed. Only the sign-on
   // (0800) travels without a MAC: a terminal that lost its keys must still be able to sign on.
   FrameServer::Reply handle(std::string_view frame_body, int64_t now_ms);
+  // Answers like an acquirer's TEST host (content/test_hosts): a request for one of these amounts
+  // (fen) is answered with its code and books nothing, as the scenario fault `respond` does (a
+  // forced 55 still counts as a wrong PIN). Other amounts go through the host's rules.
+  void answer_by_amount(std::map<int64_t, std::string> codes) { by_amount_ = std::move(codes); }
   // Safe from any thread; a request is counted before its answer leaves.
   Counters counters() const { return counters_.get(); }
 
  private:
   AcquirerHost& host_;
   Log log_;
+  std::map<int64_t, std::string> by_amount_;
   SharedCounters<Counters> counters_;
 };
 

@@ -77,6 +77,19 @@ int main(int argc, char** argv) {
   play->add_option("--seed", play_opts.seed, "Seed for the order of choices (default 1 when scripted)");
   play->add_flag("--json", play_opts.json, "Print the result as JSON");
   play->add_option("--operator", play_opts.operator_id, "Employee id the attempt is recorded for");
+  auto* wire_opt =
+      play->add_option("--wire", play_opts.wire_listen,
+                       "Play on a real CUP terminal keyed by hand, scored from its host line: ADDR:PORT its host "
+                       "address points at (port 0: any free port; no value: config terminal.wire.listen)")
+          ->expected(0, 1);
+  play->add_option("--upstream", play_opts.upstream,
+                   "With --wire: ADDR:PORT of the acquirer's test host or posdrill host (default: config "
+                   "terminal.wire.upstream)");
+  play->add_option("--test-host", play_opts.test_hosts,
+                   "With --wire: an allowed upstream besides loopback, added to config terminal.test_hosts");
+  play->add_option("--profile", play_opts.profile,
+                   "With --wire: content/test_hosts id whose test amounts give the drill's answers (default: config "
+                   "terminal.acquirer)");
   play->fallthrough();
 
   // The kiosk's records (<data>/posdrill.db): people, the roster, a health check.
@@ -129,6 +142,11 @@ int main(int argc, char** argv) {
                    "With --from-lrs: seconds each refresh re-reads before what it read last (default 300), for "
                    "statements an LRS makes visible late")
       ->check(CLI::Range(0, 86400));
+  report->add_flag("--items", report_opts.items,
+                   "Item analysis instead of the roster: per decision, choices taken, facility, discrimination, "
+                   "time, hints and flags (finished attempts only)");
+  report->add_flag("--json", report_opts.json, "With --items: print JSON instead of the table");
+  report->add_option("--scenario", report_opts.scenario_id, "With --items: one scenario only");
   report->fallthrough();
 
   bool db_json = false, db_full = false;
@@ -219,7 +237,10 @@ int main(int argc, char** argv) {
   std::vector<Diagnostic> errors;
   bool ok = resolve_settings(data_flag, config_flag, content_flag, settings, errors);
   for (const auto& d : errors) std::cerr << d.to_string() << '\n';
-  if (!ok) return exit_usage;
+  // A command stops on a broken config; the kiosk (no sub-command) starts out of service instead,
+  // so the store sees "Out of service" rather than a blank screen, and a manager sees why.
+  const bool kiosk_command = app.get_subcommands().empty() || kiosk->parsed();
+  if (!ok && !kiosk_command) return exit_usage;
   if (!lang_flag.empty()) settings.lang = *parse_lang(lang_flag);
 
   if (*lint) return cmd_lint(settings, lint_path, lint_json);
@@ -255,6 +276,7 @@ int main(int argc, char** argv) {
     return cmd_sync(settings, sync_opts);
   }
   if (*play) {
+    play_opts.wire = wire_opt->count() > 0;
     if (!play_opts.operator_id.empty() && check_employee_id(play_opts.operator_id) != FieldError::none) {
       std::cerr << "posdrill play: --operator takes an employee id of letters, digits, '.', _ or - (at most 32)\n";
       return exit_usage;
@@ -273,6 +295,12 @@ int main(int argc, char** argv) {
   k.lang = settings.lang;
   k.sync_site = statement_site(settings);  // unset when no LRS is configured
   k.terminal = settings.terminal;
+  if (!ok) {
+    // Nothing the broken file may have half-set talks to the network or a device.
+    k.sync_site.reset();
+    k.terminal = RealTerminalSettings{};
+    for (const auto& d : errors) k.problems.push_back(d.to_string());
+  }
   if (!size.empty() && !parse_size(size, k.width, k.height)) {
     std::cerr << "posdrill: --size takes WxH between 320x240 and 7680x4320, like 1280x800; got '" << size << "'\n";
     return exit_usage;

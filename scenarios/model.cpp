@@ -19,6 +19,10 @@ const TopicInfo topic_table[] = {
     {Topic::reversal, "reversal", {"冲正与扣款争议", "Reversal and disputed debits"}},
     {Topic::frequent_swipe, "frequent_swipe", {"刷卡频繁", "Swiped too frequently"}},
     {Topic::user_exception, "user_exception", {"用户异常", "User exception"}},
+    {Topic::void_refund, "void_refund", {"撤销与退货", "Voids and refunds"}},
+    {Topic::settlement, "settlement", {"签到与结算", "Sign-on and settlement"}},
+    {Topic::fraud_risk, "fraud_risk", {"风险与诈骗防范", "Fraud and risk"}},
+    {Topic::terminal_fault, "terminal_fault", {"终端故障", "Terminal faults"}},
 };
 
 struct OpInfo {

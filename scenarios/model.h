@@ -15,9 +15,20 @@
 
 namespace posdrill {
 
-enum class Topic { preauth, wrong_pin, reversal, frequent_swipe, user_exception };
-inline constexpr std::array<Topic, 5> all_topics = {Topic::preauth, Topic::wrong_pin, Topic::reversal,
-                                                    Topic::frequent_swipe, Topic::user_exception};
+enum class Topic {
+  preauth,
+  wrong_pin,
+  reversal,
+  frequent_swipe,
+  user_exception,
+  void_refund,
+  settlement,
+  fraud_risk,
+  terminal_fault
+};
+inline constexpr std::array<Topic, 9> all_topics = {
+    Topic::preauth,     Topic::wrong_pin,  Topic::reversal,   Topic::frequent_swipe, Topic::user_exception,
+    Topic::void_refund, Topic::settlement, Topic::fraud_risk, Topic::terminal_fault};
 std::string_view topic_id(Topic t);
 std::optional<Topic> parse_topic(std::string_view s);
 const Text& topic_title(Topic t);

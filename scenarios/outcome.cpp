@@ -64,8 +64,9 @@ OutcomeClass classify_outcome(const Step& task, const TaskAttempt& a) {
   if (!m->response_code.empty() && m->response_code != "A0") return OutcomeClass::declined;
   // No valid answer. Whether anything reached the host: the books know; without them, an online
   // operation the terminal did not refuse is taken to have gone out.
-  const bool reached = a.after.known ? a.after.host_requests > a.before.host_requests
-                                     : terminal_op_is_online(m->op) && !m->keying_refused;
+  const bool counted = a.after.known || a.after.host_count_known;
+  const bool reached =
+      counted ? a.after.host_requests > a.before.host_requests : terminal_op_is_online(m->op) && !m->keying_refused;
   return reached ? OutcomeClass::no_answer : OutcomeClass::nothing_online;
 }
 

@@ -11,7 +11,7 @@ struct RcText {
   Text text;
 };
 
-// Display texts of a CUP terminal (see the facts file, section 4).
+// Display texts of a CUP terminal (docs/domain.md §4.1).
 const RcText rc_table[] = {
     {"00", {"交易成功", "Approved"}},
     {"05", {"持卡人认证失败", "Cardholder authentication failed"}},

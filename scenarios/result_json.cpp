@@ -16,6 +16,7 @@ json terminal_record_json(const TerminalRecord& r) {
             {"found_original", r.found_original},
             {"screen", text_json(r.screen)}};
   if (!r.auth_code.empty()) j["auth_code"] = r.auth_code;
+  if (!r.source.empty()) j["source"] = r.source;
   return j;
 }
 

@@ -109,6 +109,8 @@ class Runner {
   bool give_up();  // terminal: counts as not done
   // What the trainee keyed at the terminal during the current task (kept with its record).
   void note_inputs(std::vector<KeyedInput> inputs);
+  // What has been keyed so far in the current terminal task (moved to its record when it ends).
+  const std::vector<KeyedInput>& pending_inputs() const { return pending_inputs_; }
 
  private:
   void enter(const std::string& step_id);

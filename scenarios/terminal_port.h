@@ -1,8 +1,8 @@
 // The runner's view of a card terminal. A terminal task step asks the trainee to perform an
 // operation; the runner scores it from what the terminal reports it actually did (a
 // TerminalRecord), never from what the trainee claims. Implementations: EmulatedTerminalPort
-// (device_bridge/emulation.h: the emulated CUP terminal and acquirer host) and, later, a real
-// terminal through a bridge.
+// (device_bridge/emulation.h: the emulated CUP terminal and acquirer host) and NexoTerminalPort
+// (kiosk/nexo/nexo_terminal_port.h: a spare real terminal driven over nexo Sale-to-POI).
 #pragma once
 
 #include <cstdint>
@@ -64,6 +64,9 @@ struct TerminalRecord {
   std::string auth_code;             // approved: the new auth code; transaction_query: the original's
   std::string date_mmdd;             // transaction_query: the original's date (MMDD)
   Text screen;                       // what the terminal screen showed at the end
+  // Where the record comes from: "" the emulated terminal; "wire" decoded from a real terminal's
+  // host line (posdrill play --wire), which carries no look-ups and no keypad refusals.
+  std::string source;
 
   bool approved() const { return response_code == "00"; }
 };
@@ -79,6 +82,9 @@ struct TerminalFacts {
   int slips = 0;                  // slips printed since the story began
   bool card_locked = false;       // the card reached its wrong-PIN limit today
   int64_t host_requests = 0;      // requests the host has received so far (ever growing)
+  // host_requests is right even when the books are unknown: a real terminal's host line, read on
+  // its way to the host, shows what reached it.
+  bool host_count_known = false;
 };
 
 // One input at the terminal's keypad, card reader or PIN pad, and what the screen showed after

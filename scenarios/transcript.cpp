@@ -39,6 +39,7 @@ const Label l_reversal = {"自动冲正已发送", "automatic reversal sent"};
 const Label l_reversal_failed = {"冲正不成功", "reversal failed"};
 const Label l_no_answer = {"未收到回复", "no reply"};
 const Label l_not_sent = {"终端未发出", "not sent"};
+const Label l_from_wire = {"取自主机线路", "from the host line"};
 const Label l_end = {"【结局】", "[Outcome] "};
 const Label l_result = {"成绩", "Result"};
 const Label l_score = {"得分", "Score"};
@@ -112,7 +113,8 @@ std::string describe(const TerminalRecord& r, Lang lang) {
   o << terminal_op_label(r.op).get(lang);
   if (r.amount_minor) o << " " << format_amount(r.amount_minor);
   o << " → ";
-  if (r.reversal_failed) return o.str() + L(l_reversal_failed, lang) + "; " + r.screen.get(lang);
+  const std::string from = r.source == "wire" ? std::string(" [") + L(l_from_wire, lang) + "]" : std::string();
+  if (r.reversal_failed) return o.str() + L(l_reversal_failed, lang) + "; " + r.screen.get(lang) + from;
   if (r.reversal_sent) o << L(l_reversal, lang) << "; ";
   o << r.screen.get(lang);
   // Only what went to the acquirer carries a response code; a look-up in the terminal's own list
@@ -125,7 +127,7 @@ std::string describe(const TerminalRecord& r, Lang lang) {
     o << " (" << r.response_code << ")";
   else
     o << " (" << L(l_no_answer, lang) << ")";
-  return o.str();
+  return o.str() + from;
 }
 
 }  // namespace

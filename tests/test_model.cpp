@@ -65,7 +65,7 @@ TEST_CASE("response codes show what a CUP terminal shows", "[model]") {
   CHECK(response_text("Q9").zh == "交易失败 (Q9)");  // unknown codes stay readable
   CHECK(response_text("64").zh == "原始金额错误");
   CHECK(response_text("34").zh == "有作弊嫌疑的卡,请没收");
-  // Every code the facts file lists (and the emulated host or a scenario can answer) has its own
+  // Every code docs/domain.md §4.1 lists (and the emulated host or a scenario can answer) has its own
   // text: a trainee never reads a bare "交易失败 (NN)" for a code the terminal knows.
   for (const char* code : {"05", "12", "13", "14", "22", "25", "30", "33", "34", "38", "41", "43", "51", "54",
                            "55", "57", "61", "62", "64", "65", "68", "75", "77", "91", "94", "96", "98", "99", "A0"}) {

@@ -13,6 +13,8 @@ packages=(
   libsdl2-dev libimgui-dev libstb-dev libfreetype-dev libgl-dev libegl-dev
   # Mesa's software renderer, for offscreen screenshots on machines without a GPU
   libgl1-mesa-dri libegl-mesa0
+  # pinyin input on the on-screen keyboard (Google Pinyin and its dictionary)
+  libgooglepinyin0-dev
   # Chinese fonts (Noto Sans CJK SC; WenQuanYi Micro Hei as the small fallback)
   fonts-noto-cjk fonts-wqy-microhei
   # records: SQLite and libsodium (argon2id PIN hashes)

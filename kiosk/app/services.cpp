@@ -16,8 +16,26 @@ namespace posdrill {
 
 namespace {
 
+// The store's answer in the manager's language; the English message stays in the log.
 ConsoleNotice store_notice(const StoreStatus& st, const std::string& what) {
-  if (st) return ConsoleNotice{"console.saved", what, false};
+  switch (st.code) {
+    case StoreError::none:
+      return ConsoleNotice{"console.saved", what, false};
+    case StoreError::exists:
+      return ConsoleNotice{"console.id_exists", what, true};
+    case StoreError::not_found:
+      return ConsoleNotice{"console.no_such_operator", what, true};
+    case StoreError::busy:
+      return ConsoleNotice{"console.records_busy", "", true};
+    case StoreError::io:
+      return ConsoleNotice{"console.records_io", "", true};
+    case StoreError::corrupt:
+      return ConsoleNotice{"console.records_unreadable", "", true};
+    case StoreError::too_new:
+      return ConsoleNotice{"console.records_too_new", "", true};
+    case StoreError::invalid:
+      break;
+  }
   return ConsoleNotice{"console.failed_save", st.message, true};
 }
 
@@ -212,7 +230,10 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
         } else if constexpr (std::is_same_v<T, SaveOperator>) {
           const StoreStatus st = store_.add_operator(e.op, e.pin);
           if (e.first_run) {
-            if (!st) return out.push_back(ConsoleNotice{"console.failed_save", st.message, true});
+            if (!st) {
+              log_("first administrator not saved: " + st.message);
+              return out.push_back(store_notice(st, e.op.employee_id));
+            }
             log_("first administrator " + e.op.employee_id + " created");
             out.push_back(AdminPresence{true});
             PinCheck signed_in;
@@ -221,6 +242,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
             out.push_back(PinChecked{signed_in});
             return;
           }
+          if (!st) log_("operator " + e.op.employee_id + " not added: " + st.message);
           out.push_back(store_notice(st, e.op.employee_id));
           if (st) {
             log_("operator " + e.op.employee_id + " added");
@@ -238,7 +260,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
             for (Action& a : console_data()) out.push_back(std::move(a));
           }
         } else if constexpr (std::is_same_v<T, WriteRosterCsv>) {
-          const Track* track = primary_track(state_);
+          const Track* track = roster_track(state_);  // the track the console shows
           if (!track) return out.push_back(ConsoleNotice{"console.failed_save", "no certification track", true});
           // The same figures as the console's roster: certifications earned elsewhere count.
           const RosterRecords records = store_.roster_records();
@@ -249,7 +271,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
                            merge_remote_awards(state_.tracks, records.awards, remote_rows(records.remote_awards)), now);
           std::error_code ec;
           std::filesystem::create_directories(exports_dir_, ec);
-          const std::filesystem::path file = exports_dir_ / ("roster-" + stamp_utc(now) + ".csv");
+          const std::filesystem::path file = exports_dir_ / ("roster-" + track->id + "-" + stamp_utc(now) + ".csv");
           // With a BOM: the file is meant for a spreadsheet, which needs it to read Chinese names.
           const std::string csv = roster_csv(rows, true);
           std::ofstream f(file, std::ios::binary | std::ios::trunc);

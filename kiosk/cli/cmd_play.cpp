@@ -168,8 +168,7 @@ class Session {
     std::vector<std::string> tokens;
     for (std::string t; in >> t;) {
       if (!valid_key_token(t))
-        return "expected keys: digits, menu, enter, cancel, clear, card, pin, pin:wrong or supervisor, got '" + t +
-               "'";
+        return "expected keys: digits, menu, enter, cancel, clear, card, pin, pin:wrong or supervisor, got '" + t + "'";
       tokens.push_back(t);
     }
     if (tokens.empty()) return "expected keys after 'keys', like: keys menu 5 card pin";
@@ -451,6 +450,19 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
   }
   const bool scripted = !o.auto_mode.empty() || inputs.is_open() || o.inputs_file == "-" || !isatty(STDIN_FILENO);
   const uint64_t seed = scripted ? o.seed.value_or(1) : o.seed.value_or(std::random_device{}());
+
+  if (o.wire) {
+    if (!o.auto_mode.empty()) {
+      std::cerr << "posdrill play: --auto keys the emulator; with --wire the terminal is keyed by hand\n";
+      return exit_usage;
+    }
+    if (inputs.is_open()) return play_wire(settings, set, *s, o, lang, seed, inputs, o.inputs_file, false);
+    return play_wire(settings, set, *s, o, lang, seed, std::cin, "<stdin>", !scripted);
+  }
+  if (!o.upstream.empty() || !o.test_hosts.empty() || !o.profile.empty()) {
+    std::cerr << "posdrill play: --upstream, --test-host and --profile go with --wire\n";
+    return exit_usage;
+  }
 
   // --operator: the attempt is recorded for someone who exists and may sign in.
   std::unique_ptr<SqliteStore> store;

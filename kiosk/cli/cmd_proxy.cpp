@@ -19,15 +19,16 @@ extern "C" void on_proxy_stop_signal(int) {
   if (running_proxy) running_proxy->stop();  // writes one byte to a pipe: async-signal-safe
 }
 
-// What the trainee keys for each outcome the scenario needs from the test host. False when the
-// chosen test host cannot give one of them.
-bool print_outcomes(const ContentSet& set, const Scenario& s, const std::string& profile_id, Lang lang) {
+}  // namespace
+
+bool print_test_amounts(std::ostream& out, const char* me, const ContentSet& set, const Scenario& s,
+                        const std::string& profile_id, Lang lang) {
   const TestHostProfile* profile = nullptr;
   if (!profile_id.empty()) {
     for (const auto& p : set.test_hosts)
       if (p.id == profile_id) profile = &p;
     if (!profile) {
-      std::cerr << "posdrill proxy: no test host '" << profile_id << "' in content/test_hosts (known:";
+      std::cerr << me << "no test host '" << profile_id << "' in content/test_hosts (known:";
       for (const auto& p : set.test_hosts) std::cerr << ' ' << p.id;
       std::cerr << ")\n";
       return false;
@@ -35,27 +36,26 @@ bool print_outcomes(const ContentSet& set, const Scenario& s, const std::string&
   }
   bool ok = true;
   for (const auto& o : s.real_terminal->outcomes) {
-    std::cout << "posdrill proxy: request " << o.request << " must be answered " << o.response;
+    out << me << "request " << o.request << " must be answered " << o.response;
     if (!profile) {
-      std::cout << ": key the amount your acquirer's test host answers it to (--profile shows it)\n";
+      out << ": key the amount your acquirer's test host answers it to (--profile shows it)\n";
     } else if (auto amount = profile->amount_for(o.response)) {
-      std::cout << ": key " << format_amount(*amount) << " (" << profile->title.get(lang) << ")\n";
+      out << ": key " << format_amount(*amount) << " (" << profile->title.get(lang) << ")\n";
     } else {
-      std::cout << ": " << profile->title.get(lang) << " has no amount for it\n";
+      out << ": " << profile->title.get(lang) << " has no amount for it\n";
       ok = false;
     }
   }
   return ok;
 }
 
-}  // namespace
-
-int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
-  const char* me = "posdrill proxy: ";
+std::optional<TerminalLine> terminal_line(const Settings& settings, const char* me, const TerminalLineFlags& f,
+                                          int& exit_code) {
+  exit_code = exit_usage;
   std::string error;
-  // A flag beats the config's terminal.proxy section, as every flag beats the config.
+  // A flag beats the config's section, as every flag beats the config.
   auto address = [&](const std::string& flag_value, const std::string& config_value, const char* flag,
-                     const char* key) -> std::optional<Endpoint> {
+                     const std::string& key) -> std::optional<Endpoint> {
     const bool from_flag = !flag_value.empty();
     const std::string& text = from_flag ? flag_value : config_value;
     if (text.empty()) {
@@ -63,29 +63,46 @@ int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
       return std::nullopt;
     }
     auto e = parse_endpoint(text, error);
-    if (!e) std::cerr << me << (from_flag ? flag : key) << ": " << error << '\n';
+    if (!e) std::cerr << me << (from_flag ? std::string(flag) : key) << ": " << error << '\n';
     return e;
   };
-  auto listen_at = address(options.listen, settings.terminal.proxy_listen, "--listen", "terminal.proxy.listen");
-  if (!listen_at) return exit_usage;
-  auto upstream = address(options.upstream, settings.terminal.proxy_upstream, "--upstream", "terminal.proxy.upstream");
-  if (!upstream) return exit_usage;
-  for (const auto& entry : options.test_hosts) {
+  const std::string section = std::string("terminal.") + f.section;
+  auto listen_at = address(f.listen, f.config_listen, f.listen_flag, section + ".listen");
+  if (!listen_at) return std::nullopt;
+  auto upstream = address(f.upstream, f.config_upstream, "--upstream", section + ".upstream");
+  if (!upstream) return std::nullopt;
+  for (const auto& entry : f.test_hosts) {
     if (!valid_test_host_entry(entry, error)) {
       std::cerr << me << "--test-host: " << error << '\n';
-      return exit_usage;
+      return std::nullopt;
     }
   }
   // The allow-list is the config's terminal.test_hosts (checked when the config was read) plus
   // every --test-host: a flag adds to the config here rather than replacing it, so a one-off test
   // host on the command line never silently drops the ones the kiosk is set up with.
-  std::vector<std::string> test_hosts = settings.terminal.test_hosts;
-  test_hosts.insert(test_hosts.end(), options.test_hosts.begin(), options.test_hosts.end());
+  TerminalLine line{*listen_at, *upstream, settings.terminal.test_hosts};
+  line.test_hosts.insert(line.test_hosts.end(), f.test_hosts.begin(), f.test_hosts.end());
   // Checked before anything else is loaded: a real terminal's traffic never goes anywhere else.
-  if (!upstream_allowed(*upstream, test_hosts, error)) {
+  if (!upstream_allowed(*upstream, line.test_hosts, error)) {
     std::cerr << me << "refused: " << error << "; the config's terminal.test_hosts are allowed too\n";
-    return exit_failed;
+    exit_code = exit_failed;
+    return std::nullopt;
   }
+  return line;
+}
+
+int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
+  const char* me = "posdrill proxy: ";
+  std::string error;
+  int code = exit_usage;
+  const auto ends = terminal_line(settings, me,
+                                  {"proxy", options.listen, settings.terminal.proxy_listen, "--listen",
+                                   options.upstream, settings.terminal.proxy_upstream, options.test_hosts},
+                                  code);
+  if (!ends) return code;
+  const Endpoint* listen_at = &ends->listen;
+  const Endpoint* upstream = &ends->upstream;
+  const std::vector<std::string>& test_hosts = ends->test_hosts;
   if (!options.scenario_id.empty() && !options.faults_file.empty()) {
     std::cerr << me << "give --scenario or --faults, not both\n";
     return exit_usage;
@@ -110,7 +127,7 @@ int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
                 << "' runs on the emulator only: " << s->real_terminal->reason.get(settings.lang) << '\n';
       return exit_usage;
     }
-    if (!print_outcomes(set, *s, options.profile, settings.lang)) return exit_usage;
+    if (!print_test_amounts(std::cout, me, set, *s, options.profile, settings.lang)) return exit_usage;
     if (s->real_terminal->proxy_faults) {
       plan = ProxyFaultPlan::from_setup(s->setup, &skipped);
       source = "the faults of scenario " + s->id;

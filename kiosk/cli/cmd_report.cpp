@@ -208,6 +208,15 @@ bool lrs_inputs(const Settings& settings, const ContentSet& content, const Repor
 // ---- [SECTION] cmd_report ---------------------------------------------------------------------
 
 int cmd_report(const Settings& settings, const ReportOptions& o) {
+  if (o.items && o.from_lrs) {
+    std::cerr << "posdrill report: --items reads this kiosk's records; it does not go with --from-lrs\n";
+    return exit_usage;
+  }
+  if (o.items) return cmd_report_items(settings, o);
+  if (o.json || !o.scenario_id.empty()) {
+    std::cerr << "posdrill report: --json and --scenario go with --items (the roster takes --format json)\n";
+    return exit_usage;
+  }
   if (o.format != "csv" && o.format != "json") {
     std::cerr << "posdrill report: --format takes csv or json, got '" << o.format << "'\n";
     return exit_usage;

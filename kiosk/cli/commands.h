@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "device_bridge/tcp.h"
 #include "kiosk/sync/statements.h"
 
 namespace posdrill {
@@ -31,8 +33,17 @@ struct PlayOptions {
   std::optional<uint64_t> seed;
   bool json = false;
   std::string operator_id;
+  // --wire: the terminal is a real one keyed by hand, scored from its host line (play_wire.cpp).
+  bool wire = false;
+  std::string wire_listen, upstream;    // empty: the config's terminal.wire section
+  std::vector<std::string> test_hosts;  // allowed upstreams besides loopback and the config's
+  std::string profile;                  // content/test_hosts id; empty: the config's terminal.acquirer
 };
 int cmd_play(const Settings& settings, const PlayOptions& options);
+// The --wire attempt (play_wire.cpp): decisions from `in` (named `source` in messages; prompted
+// when `interactive`), terminal tasks from the line.
+int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s, const PlayOptions& o, Lang lang,
+              uint64_t seed, std::istream& in, const std::string& source, bool interactive);
 
 // `posdrill operators add|list|reset-pin|deactivate`: the kiosk's people, in <data>/posdrill.db.
 // Exit 0 done, 1 refused (the id exists / no such operator), 2 invalid input or no database.
@@ -56,13 +67,20 @@ struct ReportOptions {
   bool bom = false;
   std::string output;  // empty: stdout
   bool from_lrs = false;
-  std::string cache;     // --from-lrs: the cache file (default <data>/lrs-roster.db)
-  bool full = false;     // --from-lrs: rebuild the cache from nothing
-  bool offline = false;  // --from-lrs: print the cached roster without asking the LRS
-  bool stats = false;    // --from-lrs: requests, statements, time and memory on stderr
-  int overlap_s = 300;   // --from-lrs: each refresh re-reads this far before its cursor
+  std::string cache;        // --from-lrs: the cache file (default <data>/lrs-roster.db)
+  bool full = false;        // --from-lrs: rebuild the cache from nothing
+  bool offline = false;     // --from-lrs: print the cached roster without asking the LRS
+  bool stats = false;       // --from-lrs: requests, statements, time and memory on stderr
+  int overlap_s = 300;      // --from-lrs: each refresh re-reads this far before its cursor
+  bool items = false;       // --items: item analysis instead of the roster (cmd_report_items)
+  bool json = false;        // --items: JSON instead of the table
+  std::string scenario_id;  // --items: one scenario only
 };
 int cmd_report(const Settings& settings, const ReportOptions& options);
+// `posdrill report --items [--json] [--scenario ID]`: per decision step of the loaded content, how
+// its answers in finished attempts spread over the choices, facility, discrimination, time, hints
+// and flags (kiosk/core/item_analysis.h). Exit 0, or 2 on an unknown scenario or unreadable records.
+int cmd_report_items(const Settings& settings, const ReportOptions& options);
 
 // `posdrill sync status|now|retry|void`: the xAPI outbox. `now` sends until the queue is empty
 // (exit 0) or `timeout_s` passes / the LRS refuses the kiosk (exit 1); 2 = not configured.
@@ -125,5 +143,28 @@ struct ProxyOptions {
   std::string profile;  // content/test_hosts id: print the amount for each outcome
 };
 int cmd_proxy(const Settings& settings, const ProxyOptions& options);
+// The two ends of a real terminal's line (posdrill proxy, play --wire) and the allow-list its
+// upstream passed: the config's terminal.test_hosts plus --test-host.
+struct TerminalLine {
+  Endpoint listen, upstream;
+  std::vector<std::string> test_hosts;
+};
+struct TerminalLineFlags {
+  const char* section;  // the config's terminal: subsection, "proxy" or "wire"
+  std::string listen, config_listen;
+  const char* listen_flag;  // "--listen", "--wire"
+  std::string upstream, config_upstream;
+  std::vector<std::string> test_hosts;  // --test-host
+};
+// Flags beat the config; the upstream must pass upstream_allowed (device_bridge/proxy.h) before
+// anything else happens. nullopt after saying why on stderr (after `me`), with `exit_code` 2 for
+// a missing or malformed address, 1 for a refused upstream.
+std::optional<TerminalLine> terminal_line(const Settings& settings, const char* me, const TerminalLineFlags& flags,
+                                          int& exit_code);
+// What the trainee keys for each outcome scenario `s` needs from the test host `profile_id` (""
+// when none is chosen: says how to find out), one line each on `out`, starting with `me`. False
+// when the profile is unknown or cannot give one of them.
+bool print_test_amounts(std::ostream& out, const char* me, const ContentSet& set, const Scenario& s,
+                        const std::string& profile_id, Lang lang);
 
 }  // namespace posdrill

@@ -14,7 +14,7 @@ namespace posdrill {
 
 namespace {
 
-constexpr const char* terminal_keys = "nexo, poi_id, acquirer, timeout, ca_file, proxy, test_hosts";
+constexpr const char* terminal_keys = "nexo, poi_id, acquirer, timeout, ca_file, proxy, wire, test_hosts";
 
 // What is wrong with a terminal URL, in plain words; "" when parse_nexo_url (device_bridge/nexo.h,
 // the rule the kiosk's bridge connects with) takes it.
@@ -45,22 +45,24 @@ bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& 
   }
   RealTerminalSettings& t = settings.terminal;
   bool ok = true;
-  // The upstream is checked against test_hosts after the loop: the list may come after `proxy`.
-  std::optional<Endpoint> upstream;
-  YAML::Mark upstream_mark;
+  // The upstreams are checked against test_hosts after the loop: the list may come after them.
+  std::optional<Endpoint> upstream, wire_upstream;
+  YAML::Mark upstream_mark, wire_upstream_mark;
 
-  // One endpoint of `proxy`; false (with the error added) when it does not parse.
-  auto endpoint = [&](const YAML::Node& v, const std::string& key, bool port_needed) -> std::optional<Endpoint> {
+  // One endpoint of `section` (proxy or wire); nullopt (with the error added) when it does not parse.
+  auto endpoint = [&](const YAML::Node& v, const std::string& section, const std::string& key,
+                      bool port_needed) -> std::optional<Endpoint> {
+    const std::string name = "terminal." + section + "." + key;
     if (!v.IsScalar() || v.Scalar().empty()) {
-      err(v.Mark(), "expected 'terminal.proxy." + key + "' to be ADDR:PORT, like 192.0.2.50:5000");
+      err(v.Mark(), "expected '" + name + "' to be ADDR:PORT, like 192.0.2.50:5000");
       return std::nullopt;
     }
     std::string why;
     auto e = parse_endpoint(v.Scalar(), why);
     if (e && port_needed && e->port == 0) why = "port 0 cannot be dialled";
     if (!e || !why.empty()) {
-      err(v.Mark(), "expected 'terminal.proxy." + key + "' to be ADDR:PORT (a numeric address or localhost), got '" +
-                        v.Scalar() + "': " + why);
+      err(v.Mark(),
+          "expected '" + name + "' to be ADDR:PORT (a numeric address or localhost), got '" + v.Scalar() + "': " + why);
       return std::nullopt;
     }
     return e;
@@ -69,43 +71,45 @@ bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& 
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = it->first.as<std::string>("");
     const YAML::Node v = it->second;  // a copy: `it->` yields a temporary
-    if (key == "proxy") {
+    if (key == "proxy" || key == "wire") {
       if (!v.IsMap()) {
-        err(v.Mark(), "expected 'terminal.proxy' to be a map: {listen: ADDR:PORT, upstream: ADDR:PORT}");
+        err(v.Mark(), "expected 'terminal." + key + "' to be a map: {listen: ADDR:PORT, upstream: ADDR:PORT}");
         ok = false;
         continue;
       }
       std::optional<Endpoint> listen_at, up;
-      bool has_listen = false, has_upstream = false, proxy_ok = true;
+      bool has_listen = false, has_upstream = false, section_ok = true;
+      YAML::Mark up_mark;
       for (auto p = v.begin(); p != v.end(); ++p) {
         const std::string pkey = p->first.as<std::string>("");
         const YAML::Node pv = p->second;
         if (pkey == "listen") {
           has_listen = true;
-          listen_at = endpoint(pv, pkey, false);  // port 0: any free port, as with --listen
-          proxy_ok = listen_at.has_value() && proxy_ok;
+          listen_at = endpoint(pv, key, pkey, false);  // port 0: any free port, as with --listen
+          section_ok = listen_at.has_value() && section_ok;
         } else if (pkey == "upstream") {
           has_upstream = true;
-          up = endpoint(pv, pkey, true);
-          proxy_ok = up.has_value() && proxy_ok;
-          upstream_mark = pv.Mark();
+          up = endpoint(pv, key, pkey, true);
+          section_ok = up.has_value() && section_ok;
+          up_mark = pv.Mark();
         } else {
-          err(p->first.Mark(), "unknown key 'terminal.proxy." + pkey + "'; expected: listen, upstream");
-          proxy_ok = false;
+          err(p->first.Mark(), "unknown key 'terminal." + key + "." + pkey + "'; expected: listen, upstream");
+          section_ok = false;
         }
       }
-      // One without the other is a proxy that cannot run: say so now, not at the first scenario.
+      // One without the other cannot run: say so now, not at the first scenario.
       if (!has_listen || !has_upstream) {
-        err(v.Mark(), std::string("expected 'terminal.proxy' to have both listen and upstream; ") +
+        err(v.Mark(), "expected 'terminal." + key + "' to have both listen and upstream; " +
                           (has_listen ? "upstream" : "listen") + " is missing");
-        proxy_ok = false;
+        section_ok = false;
       }
-      if (proxy_ok) {
-        t.proxy_listen = endpoint_text(*listen_at);
-        t.proxy_upstream = endpoint_text(*up);
-        upstream = up;
+      if (section_ok) {
+        (key == "proxy" ? t.proxy_listen : t.wire_listen) = endpoint_text(*listen_at);
+        (key == "proxy" ? t.proxy_upstream : t.wire_upstream) = endpoint_text(*up);
+        (key == "proxy" ? upstream : wire_upstream) = up;
+        (key == "proxy" ? upstream_mark : wire_upstream_mark) = up_mark;
       }
-      ok = proxy_ok && ok;
+      ok = section_ok && ok;
       continue;
     }
     if (key == "test_hosts") {
@@ -182,6 +186,16 @@ bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& 
           "'terminal.proxy.upstream' is refused: " + why + " (the config's terminal.test_hosts counts as --test-host)");
       t.proxy_listen.clear();
       t.proxy_upstream.clear();
+      ok = false;
+    }
+  }
+  if (wire_upstream) {
+    std::string why;
+    if (!upstream_allowed(*wire_upstream, t.test_hosts, why)) {
+      err(wire_upstream_mark,
+          "'terminal.wire.upstream' is refused: " + why + " (the config's terminal.test_hosts counts as --test-host)");
+      t.wire_listen.clear();
+      t.wire_upstream.clear();
       ok = false;
     }
   }

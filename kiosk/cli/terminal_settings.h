@@ -9,6 +9,9 @@
 //     proxy:                              # the host-link fault proxy, run by the kiosk
 //       listen: 0.0.0.0:6000              #   the terminal's host address points here
 //       upstream: 192.0.2.50:5000         #   the acquirer's TEST host behind it
+//     wire:                               # practising on a hand-keyed CUP terminal, scored
+//       listen: 0.0.0.0:6001              #   from its host line (posdrill play --wire)
+//       upstream: 192.0.2.50:5000
 //     test_hosts: [192.0.2.50:5000]       # upstreams allowed besides loopback
 #pragma once
 
@@ -31,6 +34,10 @@ struct RealTerminalSettings {
   // scenario is played on the terminal. Both empty: no proxy (such scenarios stay on screen).
   std::string proxy_listen;    // ADDR:PORT
   std::string proxy_upstream;  // ADDR:PORT, loopback or listed in test_hosts
+  // The wire mode (posdrill play --wire): a hand-keyed terminal's host address points at
+  // wire_listen; its traffic goes on to wire_upstream and is scored from the line. Both or neither.
+  std::string wire_listen;    // ADDR:PORT
+  std::string wire_upstream;  // ADDR:PORT, loopback or listed in test_hosts
   // Upstreams the proxy may use besides loopback ("ADDR" or "ADDR:PORT", numeric; see
   // upstream_allowed). `posdrill proxy --test-host` adds to this list.
   std::vector<std::string> test_hosts;

@@ -54,7 +54,26 @@ void Updater::sign_out() {
   st.screen = ScreenId::attract;
 }
 
+namespace {
+
+// A manager's (or the first run's) new request: the line about the last one is stale from now.
+bool is_console_request(const Action& a) {
+  return std::holds_alternative<SetConsoleTab>(a) || std::holds_alternative<SelectOperator>(a) ||
+         std::holds_alternative<SelectAttempt>(a) || std::holds_alternative<AddOperator>(a) ||
+         std::holds_alternative<ResetOperatorPin>(a) || std::holds_alternative<SetOperatorActive>(a) ||
+         std::holds_alternative<ExportRoster>(a) || std::holds_alternative<SendSyncNow>(a) ||
+         std::holds_alternative<RetryStatement>(a) || std::holds_alternative<VoidStatement>(a);
+}
+
+}  // namespace
+
 std::vector<Effect> update(AppState& state, const Action& action) {
+  if (is_console_request(action) && (state.screen == ScreenId::console || state.screen == ScreenId::first_run)) {
+    state.console.notice_key.clear();
+    state.console.notice_detail.clear();
+    state.console.notice_error = false;
+    state.first_run_message.clear();
+  }
   Updater u{state, {}};
   std::visit(u, action);
   return std::move(u.fx);
@@ -64,7 +83,21 @@ std::vector<Effect> update(AppState& state, const Action& action) {
 // [SECTION] Queries
 // ---------------------------------------------------------------------------------------------
 
+bool out_of_service(const AppState& state) { return !state.problems.empty(); }
+
 const Track* primary_track(const AppState& state) { return state.tracks.empty() ? nullptr : &state.tracks.front(); }
+
+const Track* roster_track(const AppState& state) {
+  for (const Track& t : state.tracks)
+    if (t.id == state.console.roster_track) return &t;
+  return primary_track(state);
+}
+
+const Track* track_to_work_on(const AppState& state, const std::vector<TrackProgress>& progress) {
+  for (std::size_t i = 0; i < state.tracks.size() && i < progress.size(); ++i)
+    if (progress[i].status != CertStatus::certified) return &state.tracks[i];
+  return primary_track(state);
+}
 
 const std::vector<std::string>& records_string_keys() {
   static const std::vector<std::string> keys = {
@@ -173,6 +206,30 @@ const std::vector<std::string>& records_string_keys() {
       "field.pin_digits",
       "field.pin_weak",
       "field.pin_mismatch",
+      "keyboard.done",
+      "keyboard.shift",
+      "keyboard.space",
+      "keyboard.mode_zh",
+      "keyboard.mode_en",
+      "keyboard.no_pinyin",
+      "console.id_exists",
+      "console.no_such_operator",
+      "console.records_busy",
+      "console.records_io",
+      "console.records_too_new",
+      "console.problems",
+      "console.problems_note",
+      "settings.version",
+      "settings.content",
+      "settings.records",
+      "settings.idle",
+      "settings.terminal",
+      "settings.terminal_emulated",
+      "settings.terminal_spare",
+      "settings.terminal_problem",
+      "settings.sync",
+      "settings.sync_off",
+      "settings.kiosk_id",
   };
   return keys;
 }
@@ -390,10 +447,8 @@ std::vector<std::string_view> state_visible_texts(const AppState& st) {
   for (const RemoteAwardRow& r : st.console.remote_awards) add_remote(r);
   for (const SetAsideStatement& s : st.console.set_aside) out.emplace_back(s.reason);
   out.emplace_back(st.console.notice_detail);
-  for (const auto& [key, value] : st.kiosk_facts) {
-    out.emplace_back(key);
-    out.emplace_back(value);
-  }
+  for (const KioskFact& f : st.kiosk_facts) out.emplace_back(f.value);
+  for (const std::string& p : st.problems) out.emplace_back(p);
   out.emplace_back(st.sync.problem_detail);
   out.emplace_back(st.spare.detail);
   out.emplace_back(st.spare.address);

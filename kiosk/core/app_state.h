@@ -1,8 +1,9 @@
 // The kiosk's application state and its one mutator, update(). PURE: standard library, the
 // scenario engine and the emulated terminal; no ImGui, no SDL.
 //
-// Why one state and one update(): the frame loop, the tests and (later) a headless driver all
-// play a scenario through the same actions, so what the tests prove is what the trainee gets.
+// Why one state and one update(): the frame loop, the unit tests and the UI tests (their headless
+// ImGui screen driver, tests/kiosk/screen_driver.h) all play a scenario through the same actions,
+// so what the tests prove is what the trainee gets.
 // Screens only read AppState and emit Actions; update() is the only code that changes it, and
 // what it wants done outside (a window title, recording the attempt) comes back as Effects.
 //
@@ -67,6 +68,11 @@ struct Attempt {
   // Copies of what the terminal shows, refreshed after every input, so screens can read them from
   // a const AppState: its screen, and whether it waits for the customer's card or PIN.
   Screen terminal_screen;
+  // The screens the last input passed through before terminal_screen (处理中…, 自动冲正… 第1次
+  // 共3次), shown one after another from `passing_from_ms` (clock ms) as the device shows them,
+  // so the trainee sees the exchange happen and not only its end.
+  std::vector<Screen> passing;
+  int64_t passing_from_ms = 0;
   bool wants_card = false;
   bool wants_pin = false;
   bool wants_supervisor = false;
@@ -117,8 +123,8 @@ struct Session {
   std::vector<AwardRow> awards;               // earned on this kiosk
   std::vector<RemoteAwardRow> remote_awards;  // earned elsewhere (the LRS's answer, cached)
   bool loaded = false;
-  TrackProgress progress;                // of the first track (content order)
-  std::vector<std::string> recommended;  // scenario ids, weakest topic first
+  std::vector<TrackProgress> progress;   // one per track, in content order (the same as state.tracks)
+  std::vector<std::string> recommended;  // scenario ids of the track to work on, weakest topic first
   std::optional<AwardRow> new_award;     // made by the attempt just finished (debrief shows it)
 };
 
@@ -169,6 +175,14 @@ struct SetAsideStatement {
   int tries = 0;
 };
 
+// One line of the console's settings: a label (a strings key), and a value that is a strings key
+// (`value_key`, "settings.sync_off"), a literal (a path, an address), or a key then a literal.
+struct KioskFact {
+  std::string label_key;
+  std::string value_key;
+  std::string value;
+};
+
 // What the manager console shows; loaded when it opens and after every change.
 struct ConsoleState {
   OperatorRecord manager;  // who opened it
@@ -177,7 +191,8 @@ struct ConsoleState {
   std::vector<ScenarioStat> stats;  // every operator's per-scenario summary (the roster's input)
   std::vector<AwardRow> awards;
   std::vector<MistakeCount> mistakes;
-  std::vector<RosterRow> roster;
+  std::vector<RosterRow> roster;  // for roster_track
+  std::string roster_track;       // the track the roster counts, "" = the first
   std::string selected_operator;  // history shown for this operator, "" = none
   // The selected operator's history, one page at a time (a long-serving cashier has thousands
   // of attempts): page `history_page` (0 = newest), newest first; `history_more` when older ones
@@ -325,6 +340,10 @@ struct HistoryLoaded {
   std::vector<AttemptRow> attempts;  // newest first, at most history_page_size
   bool more = false;                 // older attempts follow
 };
+// The console's roster (and its CSV export) counts this track.
+struct SelectRosterTrack {
+  std::string track_id;
+};
 struct SelectAttempt {
   std::string uuid;
 };
@@ -385,10 +404,10 @@ using Action =
                  TearOffSlip, GiveUp, Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere,
                  Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog,
                  CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded,
-                 SelectOperator, ShowHistoryPage, HistoryLoaded, SelectAttempt, ReplayLoaded, AddOperator,
-                 ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence, SyncStatusChanged,
-                 RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded, SetPracticeDevice,
-                 SpareTerminalAnswered, SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;
+                 SelectOperator, ShowHistoryPage, HistoryLoaded, SelectRosterTrack, SelectAttempt, ReplayLoaded,
+                 AddOperator, ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence,
+                 SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded,
+                 SetPracticeDevice, SpareTerminalAnswered, SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
@@ -544,7 +563,12 @@ struct AppState {
   int64_t wall_ms = 0;
   // Read-only facts for the console's settings tab (content and records paths…), set by the
   // platform at start.
-  std::vector<std::pair<std::string, std::string>> kiosk_facts;
+  std::vector<KioskFact> kiosk_facts;
+  // What keeps the kiosk out of service: the content's and the config's problems as
+  // "file:line:column: what was expected" (English, for whoever fixes the file). Set by the
+  // platform at start; while any is listed, trainees see the out-of-service screen and managers
+  // the list in the console (out_of_service()).
+  std::vector<std::string> problems;
   // The outbox to the LRS, as the sync worker last reported it.
   SyncView sync;
   // The spare real terminal, as its link thread last reported it; its acquirer's test-host
@@ -555,6 +579,11 @@ struct AppState {
   bool practise_on_spare = false;
   uint64_t attempt_serial = 0;  // the last Attempt::serial handed out
 };
+
+// Whether the kiosk is out of service: its content or config is broken (AppState::problems).
+// Then no drill starts, so no attempt is recorded and no certification is decided on part of a
+// track; trainees see "暂停使用 Out of service" and who to call, managers the problems.
+bool out_of_service(const AppState& state);
 
 // Fills `state.catalog` for the current language (call once after loading content).
 void refresh_catalog(AppState& state);
@@ -576,6 +605,15 @@ std::vector<const StepRecord*> mistakes(const AttemptResult& result);
 int still_there_seconds_left(const AppState& state);
 // "12:34" for a millisecond count (negative counts as zero).
 std::string format_mm_ss(int64_t ms);
+
+// How long the twin shows each screen an exchange passes through.
+constexpr int64_t passing_screen_ms = 900;
+// The twin's screen at clock time `now_ms`: a passed-through screen while they are being shown,
+// then the screen the terminal is on.
+const Screen& shown_terminal_screen(const Attempt& attempt, int64_t now_ms);
+// Milliseconds until shown_terminal_screen changes by itself, or -1 when it will not: the
+// platform wakes up then to draw it.
+int64_t terminal_screen_change_in_ms(const Attempt& attempt, int64_t now_ms);
 
 // The terminal operations the twin's menu offers, in the order of the emulated terminal's menu.
 const std::vector<TerminalOp>& twin_menu_ops();
@@ -603,6 +641,11 @@ std::string spare_health_line(const SpareTerminalView& view, const UiStrings& st
 
 // The first track in content order, or null when there is none.
 const Track* primary_track(const AppState& state);
+// The track the console's roster counts: roster_track when loaded, else the first; null when none.
+const Track* roster_track(const AppState& state);
+// The track a trainee should work on next: the first not certified (in content order, so a level
+// before the next), else the first; null when there is none. `progress` is one per track.
+const Track* track_to_work_on(const AppState& state, const std::vector<TrackProgress>& progress);
 
 // Every text the emulated terminal can show while `scenario` is played through the kiosk: its
 // screens and printed slips along the best path and the critical path, and after each menu

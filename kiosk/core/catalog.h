@@ -62,7 +62,7 @@ struct CatalogView {
 };
 
 // Every UI string key the catalog uses, so a test can check strings.yaml has them all.
-inline constexpr std::array<std::string_view, 21> catalog_string_keys = {"app.title",
+inline constexpr std::array<std::string_view, 25> catalog_string_keys = {"app.title",
                                                                          "app.training_mark",
                                                                          "app.lang_toggle",
                                                                          "catalog.title",
@@ -82,7 +82,11 @@ inline constexpr std::array<std::string_view, 21> catalog_string_keys = {"app.ti
                                                                          "topic.wrong_pin",
                                                                          "topic.reversal",
                                                                          "topic.frequent_swipe",
-                                                                         "topic.user_exception"};
+                                                                         "topic.user_exception",
+                                                                         "topic.void_refund",
+                                                                         "topic.settlement",
+                                                                         "topic.fraud_risk",
+                                                                         "topic.terminal_fault"};
 
 // Builds the view of `scenarios` in `lang`. `error_count` is the number of problems to report to
 // the operator (content and strings diagnostics together).

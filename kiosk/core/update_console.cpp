@@ -34,8 +34,22 @@ void Updater::operator()(const ConsoleLoaded& a) {
   c.remote_awards = a.remote_awards;
   c.chain = a.chain;
   c.chain_as_of_ms = a.chain_as_of_ms;
+  rebuild_roster();
+}
+
+void Updater::operator()(const SelectRosterTrack& a) {
+  if (!in_console()) return fx.push_back(ignored("track outside the console"));
+  const bool known =
+      std::any_of(st.tracks.begin(), st.tracks.end(), [&](const Track& t) { return t.id == a.track_id; });
+  if (!known) return fx.push_back(ignored("no such track"));
+  st.console.roster_track = a.track_id;
+  rebuild_roster();
+}
+
+void Updater::rebuild_roster() {
+  ConsoleState& c = st.console;
   c.roster.clear();
-  if (const Track* track = primary_track(st))
+  if (const Track* track = roster_track(st))
     c.roster = build_roster(*track, st.scenarios, c.operators, c.stats,
                             merge_remote_awards(st.tracks, c.awards, c.remote_awards), st.wall_ms);
 }

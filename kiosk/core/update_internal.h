@@ -55,6 +55,7 @@ struct Updater {
   void open_console(const OperatorRecord& manager, ScreenId from);
   void operator()(const PinChecked& a);
   void refresh_session();
+  void rebuild_roster();  // the console's roster for its track, from what it has loaded
   void operator()(const RecordsLoaded& a);
   void operator()(const AwardMade& a);
   void operator()(const SignOut&);
@@ -78,6 +79,7 @@ struct Updater {
   void operator()(const SelectOperator& a);
   void operator()(const ShowHistoryPage& a);
   void operator()(const HistoryLoaded& a);
+  void operator()(const SelectRosterTrack& a);
   void operator()(const SelectAttempt& a);
   void operator()(const ReplayLoaded& a);
   void notice(const std::string& key, std::string detail = {}, bool error = true);

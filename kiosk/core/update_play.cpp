@@ -65,6 +65,9 @@ void Updater::operator()(const OpenScenario& a) {
   if (st.screen != ScreenId::catalog && st.screen != ScreenId::home)
     return fx.push_back(ignored("open_scenario outside the catalog"));
   if (st.require_sign_in && !st.session) return fx.push_back(ignored("open_scenario without a session"));
+  // Broken content plays nothing: an attempt on what loaded could count towards a track that
+  // lost a scenario, and change who is certified without anyone noticing.
+  if (out_of_service(st)) return fx.push_back(ignored("open_scenario while out of service"));
   const Scenario* sc = find_scenario(st.scenarios, a.scenario_id);
   if (!sc) return fx.push_back(Ignored{"unknown scenario " + a.scenario_id});
   if (!st.clock) return fx.push_back(ignored("no clock"));
@@ -127,6 +130,8 @@ void Updater::twin_input(const char* what, Input&& input) {
   if (at.on_spare) return fx.push_back(Ignored{std::string(what) + ": the spare terminal is keyed on the device"});
   const std::size_t before = at.runner.result().steps.size();
   input(at.port);
+  at.passing = at.port.passed_screens();
+  at.passing_from_ms = now();
   at.runner.note_inputs(at.port.take_inputs());
   for (const TerminalRecord& r : at.port.poll()) {
     if (r.op == TerminalOp::transaction_query) at.last_lookup = r;
@@ -152,6 +157,19 @@ std::vector<Action> twin_actions(const AppState& state, const TerminalRequest& r
       out.push_back(TwinKey{*k});
   }
   return out;
+}
+
+const Screen& shown_terminal_screen(const Attempt& a, int64_t now_ms) {
+  const int64_t since = now_ms - a.passing_from_ms;
+  if (since >= 0 && since < passing_screen_ms * static_cast<int64_t>(a.passing.size()))
+    return a.passing[static_cast<std::size_t>(since / passing_screen_ms)];
+  return a.terminal_screen;
+}
+
+int64_t terminal_screen_change_in_ms(const Attempt& a, int64_t now_ms) {
+  const int64_t since = now_ms - a.passing_from_ms;
+  if (since < 0 || since >= passing_screen_ms * static_cast<int64_t>(a.passing.size())) return -1;
+  return passing_screen_ms - since % passing_screen_ms;
 }
 
 void Updater::operator()(const TwinKey& a) {

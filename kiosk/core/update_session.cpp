@@ -8,6 +8,10 @@ namespace posdrill {
 void Updater::operator()(const StartFromAttract&) {
   if (st.screen != ScreenId::attract) return fx.push_back(ignored("start outside the attract screen"));
   st.last_input_ms = now();
+  // Out of service, the attract screen says so and a tap leads nowhere; managers use the hidden
+  // gesture. Not even the first run opens: with a broken config the records may not be where
+  // the site keeps them, and an administrator made there would be made in the wrong place.
+  if (out_of_service(st)) return fx.push_back(ignored("out of service"));
   st.pin_entry = PinEntry{};
   if (!st.has_manager) {
     st.first_run_message.clear();
@@ -92,6 +96,8 @@ void Updater::start_session(const OperatorRecord& op) {
 void Updater::open_console(const OperatorRecord& manager, ScreenId from) {
   st.console = ConsoleState{};
   st.console.manager = manager;
+  // Out of service, the console opens where the problems are listed.
+  if (out_of_service(st)) st.console.tab = ConsoleTab::settings;
   st.gate_return = from;
   st.screen = ScreenId::console;
   fx.push_back(LoadConsole{});
@@ -142,11 +148,13 @@ void Updater::operator()(const PinChecked& a) {
 
 void Updater::refresh_session() {
   Session& s = *st.session;
-  const Track* track = primary_track(st);
-  if (!track) return;
-  s.progress = track_progress(*track, st.scenarios, s.attempts,
-                              merge_remote_awards(st.tracks, s.awards, s.remote_awards), st.wall_ms);
-  s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3);
+  s.progress.clear();
+  s.recommended.clear();
+  const std::vector<AwardRow> awards = merge_remote_awards(st.tracks, s.awards, s.remote_awards);
+  for (const Track& t : st.tracks)
+    s.progress.push_back(track_progress(t, st.scenarios, s.attempts, awards, st.wall_ms));
+  if (const Track* track = track_to_work_on(st, s.progress))
+    s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3);
 }
 
 void Updater::operator()(const RecordsLoaded& a) {
@@ -179,6 +187,7 @@ void Updater::operator()(const GoHome&) {
 
 void Updater::operator()(const OpenCatalog&) {
   if (st.screen != ScreenId::home) return fx.push_back(ignored("catalog from outside home"));
+  if (out_of_service(st)) return fx.push_back(ignored("catalog while out of service"));
   st.screen = ScreenId::catalog;
 }
 

@@ -3,7 +3,7 @@
 // the terminal's /nexo endpoint). The runner scores terminal tasks from the TerminalRecords this
 // port builds — only from what the terminal answered, never from what the trainee claims.
 //
-// Rules it keeps (pos-facts §5, §8, §9)
+// Rules it keeps (docs/domain.md §5, §10, §11)
 // - Training only: prepare() and the first request log in (LoginRequest.TrainingModeFlag) and
 //   require the terminal to report training mode (trainingMode=true in AdditionalResponse, the
 //   convention of device_bridge/nexo_poi.h); every later answer must say so too. A terminal that

@@ -38,6 +38,7 @@
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
+#include "kiosk/ime/google_pinyin.h"
 #include "kiosk/net/sync_worker.h"
 #include "kiosk/nexo/spare_terminal_link.h"
 #include "kiosk/platform/fonts.h"
@@ -74,19 +75,25 @@ void log_line(const std::string& s) { std::fprintf(stderr, "posdrill kiosk: %s\n
 struct LoadedContent {
   ContentSet content;
   UiStrings strings;
-  std::size_t error_count = 0;  // content + strings diagnostics, shown on the catalog
+  std::size_t error_count = 0;        // content + strings diagnostics
+  std::vector<std::string> problems;  // the same as file:line:column lines (AppState::problems)
 };
 
-// Loads what is valid and reports the rest on stderr as file:line:column; never fails: an empty
-// catalog with a visible error count is better than a kiosk that does not start.
+// Loads what is valid and reports the rest on stderr as file:line:column; never fails: a kiosk
+// that starts out of service (the problems listed for managers) is better than one that does not.
 LoadedContent load_everything(const std::filesystem::path& content_dir) {
   LoadedContent l;
   l.content = load_content(content_dir);
   std::vector<Diagnostic> diags = l.content.errors;
   std::vector<Diagnostic> sdiags = load_ui_strings(ui_strings_path(content_dir), l.strings);
   diags.insert(diags.end(), sdiags.begin(), sdiags.end());
-  for (const Diagnostic& d : diags) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+  for (const Diagnostic& d : diags) {
+    std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    l.problems.push_back(d.to_string());
+  }
   l.error_count = diags.size();
+  if (l.content.scenarios.empty() && diags.empty())
+    l.problems.push_back(content_dir.string() + ": no scenarios to play (expected scenarios/*.yaml)");
   return l;
 }
 
@@ -449,9 +456,10 @@ int run_kiosk(const KioskOptions& options) {
 
   const std::filesystem::path content_dir = options.content_dir.empty() ? "content" : options.content_dir;
   if (!options.data_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.data_dir, ec);
-    if (ec) log_line("cannot create data folder " + options.data_dir.string() + ": " + ec.message());
+    // Private from the start, as the store makes it: a folder made here with the default umask
+    // would be readable by every user of the machine.
+    std::string error;
+    if (!make_private_dirs(options.data_dir, error)) log_line("cannot create data folder: " + error);
   }
   ScriptPlayer script(options.ui_script, std::move(script_lines));
 
@@ -574,17 +582,23 @@ int run_kiosk(const KioskOptions& options) {
   // The kiosk opens on the attract screen, and an idle sign-out returns there.
   state.screen = ScreenId::attract;
   state.last_input_ms = clock.now_ms();
+  state.problems = options.problems;
+  state.problems.insert(state.problems.end(), loaded.problems.begin(), loaded.problems.end());
+  if (!state.problems.empty())
+    log_line("out of service: " + std::to_string(state.problems.size()) + " problem(s) with the config or content");
   state.kiosk_facts = {
-      {"posdrill", POSDRILL_KIOSK_VERSION},
-      {"content", std::filesystem::absolute(content_dir).string()},
-      {"records", std::filesystem::absolute(db_file).string()},
-      {"idle",
-       std::to_string(state.idle_timeout_ms / 1000) + " s + " + std::to_string(state.still_there_ms / 1000) + " s"},
-      {"terminal",
-       options.terminal.nexo_address.empty() ? "emulated" : "spare terminal " + options.terminal.nexo_address},
-      {"sync", options.sync_site ? endpoint_for_display(options.sync_site->lrs.endpoint) : "off"},
+      {"settings.version", "", POSDRILL_KIOSK_VERSION},
+      {"settings.content", "", std::filesystem::absolute(content_dir).string()},
+      {"settings.records", "", std::filesystem::absolute(db_file).string()},
+      {"settings.idle", "",
+       std::to_string(state.idle_timeout_ms / 1000) + " + " + std::to_string(state.still_there_ms / 1000)},
+      options.terminal.nexo_address.empty()
+          ? KioskFact{"settings.terminal", "settings.terminal_emulated", ""}
+          : KioskFact{"settings.terminal", "settings.terminal_spare", options.terminal.nexo_address},
+      options.sync_site ? KioskFact{"settings.sync", "", endpoint_for_display(options.sync_site->lrs.endpoint)}
+                        : KioskFact{"settings.sync", "settings.sync_off", ""},
   };
-  if (options.sync_site) state.kiosk_facts.emplace_back("kiosk id", options.sync_site->kiosk_id);
+  if (options.sync_site) state.kiosk_facts.push_back({"settings.kiosk_id", "", options.sync_site->kiosk_id});
   KioskServices services(*store, state, (db_file.parent_path() / "exports"), wall_ms, log_line);
   services.show_chain_from(RosterCache::default_file(db_file.parent_path()));
 
@@ -639,10 +653,18 @@ int run_kiosk(const KioskOptions& options) {
     if (!error.empty()) {
       // Trainees keep practising on screen; the console's facts and the log say why.
       log_line("the spare terminal is not used: " + error);
-      state.kiosk_facts.emplace_back("terminal problem", error);
+      state.kiosk_facts.push_back({"settings.terminal_problem", "", error});
     }
   }
   ScreensUiState screens_ui;
+  // Pinyin for the on-screen keyboard; without it the 中 key says so and letters type as they are.
+  std::unique_ptr<GooglePinyin> pinyin;
+  {
+    std::string error;
+    pinyin = GooglePinyin::open(GooglePinyin::default_dictionary(), error);
+    if (!pinyin) log_line("no pinyin input on the on-screen keyboard: " + error);
+    screens_ui.keyboard.set_input_method(pinyin.get());
+  }
   WidgetRects rects;
   set_widget_rects(&rects);
   std::vector<Action> actions;
@@ -713,7 +735,11 @@ int run_kiosk(const KioskOptions& options) {
   while (running) {
     const bool busy = frames_left > 0 || shot || !script.done();
     SDL_Event ev;
-    bool have = busy ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, idle_wake_ms) != 0;
+    // The twin showing the screens an exchange passed through wakes up when the next one is due.
+    const int64_t twin_change = state.attempt ? terminal_screen_change_in_ms(*state.attempt, clock.now_ms()) : -1;
+    const int wake_ms =
+        twin_change >= 0 ? static_cast<int>(std::min<int64_t>(idle_wake_ms, twin_change)) : idle_wake_ms;
+    bool have = busy ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, wake_ms) != 0;
     while (have) {
       ImGui_ImplSDL2_ProcessEvent(&ev);
       // Typed text (and an input method's composition) may bring characters the atlas lacks.
@@ -748,6 +774,7 @@ int run_kiosk(const KioskOptions& options) {
     // The runner's timer and the prompt's countdown tick: one frame per idle wake-up (about a
     // second) keeps them current.
     if (frames_left == 0 && (state.screen == ScreenId::runner || state.still_there)) frames_left = 1;
+    if (twin_change >= 0) frames_left = std::max(frames_left, 1);
     if (frames_left == 0 && !shot && script.done()) continue;  // woke up with nothing to show
 
     // Between frames (ImGui locks the atlas inside one): text that brought new characters, from a
@@ -757,6 +784,9 @@ int run_kiosk(const KioskOptions& options) {
       state_changed = false;
     }
     fonts.add_text(script.typing());
+    // The keyboard's composition and candidate page, as the next frame shows them.
+    if (!screens_ui.keyboard.focused().empty())
+      for (const std::string& text : screens_ui.keyboard.shown_texts()) fonts.add_text(text);
     if (fonts.rebuild_due()) {
       const std::size_t before = fonts.last_build().glyphs;
       std::string error;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kiosk/cli/terminal_settings.h"
 #include "kiosk/sync/statements.h"
@@ -32,6 +33,9 @@ struct KioskOptions {
   // The config's `terminal:` section: with `nexo:` set, trainees can practise on that spare
   // terminal (a link thread drives it; kiosk/nexo/spare_terminal_link.h).
   RealTerminalSettings terminal;
+  // The config's problems (file:line:column: …): the kiosk starts out of service and lists them
+  // in the manager console. The content's own problems join them at start.
+  std::vector<std::string> problems;
 };
 
 // Runs the kiosk until it is closed. Returns the process exit code (0 ok, 1 runtime failure such

@@ -265,7 +265,8 @@ END;
 static_assert(std::size(migrations) == SqliteStore::schema_version,
               "one migration step per schema version: append a step when schema_version grows");
 
-// Creates the missing folders of `dir` with mode 0700: the records name people and their scores.
+}  // namespace
+
 bool make_private_dirs(const std::filesystem::path& dir, std::string& error) {
   if (dir.empty()) return true;
   std::error_code ec;
@@ -277,7 +278,6 @@ bool make_private_dirs(const std::filesystem::path& dir, std::string& error) {
   }
   return true;
 }
-}  // namespace
 
 StoreStatus store_sql::create_private_file(const std::filesystem::path& file) {
   std::string error;

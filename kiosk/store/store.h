@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kiosk/core/item_analysis.h"
 #include "kiosk/core/records.h"
 #include "kiosk/sync/statements.h"
 
@@ -187,6 +188,10 @@ class SqliteStore {
   // What the roster needs (console, CSV export, `posdrill report`), read as one snapshot:
   // a drill committing in between cannot make the figures disagree.
   RosterRecords roster_records();
+  // Every answer to a step of a finished attempt (abandoned ones are left out: their score is not
+  // a total), with the attempt's score, time to answer and hints taken; all scenarios when empty.
+  // For item analysis (kiosk/core/item_analysis.h). In store_items.cpp.
+  StoreList<ItemAnswer> item_answers(std::string_view scenario_id = {});
 
   // ---- Certification ----
   StoreList<AwardRow> awards(std::string_view operator_id = {});  // oldest first
@@ -264,6 +269,10 @@ class SqliteStore {
 };
 
 // A random RFC 4122 version 4 uuid (libsodium's randombytes).
+// Creates the missing folders of `dir` with mode 0700 (the records name people and their
+// scores); false with `error` naming the folder when one cannot be made.
+bool make_private_dirs(const std::filesystem::path& dir, std::string& error);
+
 std::string new_uuid();
 
 }  // namespace posdrill

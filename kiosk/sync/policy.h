@@ -1,7 +1,7 @@
 // The outbox's send policy: what to do with a batch after the LRS answered (or did not).
 // PURE and deterministic (jitter comes in as a number), so every branch has a unit test.
 //
-// The xAPI spec defines no retry algorithm; this one follows the facts file:
+// The xAPI spec defines no retry algorithm; this one is docs/domain.md §12:
 //   2xx                      delivered (the answer must list the ids we sent, else retry: a resend
 //                            of the same bytes is harmless)
 //   connection error, time-out, 408, 429, 5xx

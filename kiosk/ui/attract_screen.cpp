@@ -80,6 +80,9 @@ const std::vector<std::string>& attract_string_keys() {
   static const std::vector<std::string> keys = {"app.title",
                                                 "app.training_mark",
                                                 "attract.tap",
+                                                "oos.title",
+                                                "oos.body",
+                                                "oos.call",
                                                 "still_there.title",
                                                 "still_there.body",
                                                 "still_there.continue",
@@ -94,40 +97,92 @@ const std::vector<std::string>& attract_string_keys() {
   return keys;
 }
 
+namespace {
+
+// The attract screen's card: centred in the space left, `border` round it and a strip of `strip`
+// along its top. Returns the card's height; its text column is card_text_width() wide.
+float idle_card(const Theme& th, ImU32 border, float border_w, ImU32 strip) {
+  const ThemeMetrics& m = th.metrics;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 screen_origin = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float card_w = std::min(avail.x - 4 * m.pad, 1000.0f * m.scale);
+  const float card_h = std::min(avail.y - 4 * m.pad, 520.0f * m.scale);
+  const ImVec2 c0(screen_origin.x + (avail.x - card_w) * 0.5f, screen_origin.y + (avail.y - card_h) * 0.5f);
+  const ImVec2 c1(c0.x + card_w, c0.y + card_h);
+  dl->AddRectFilled(c0, c1, palette().card, m.rounding * 2);
+  dl->AddRect(c0, c1, border, m.rounding * 2, 0, border_w);
+  dl->AddRectFilled(c0, ImVec2(c1.x, c0.y + 3 * m.border + m.pad * 0.5f), strip, m.rounding * 2,
+                    ImDrawFlags_RoundCornersTop);
+  return card_h;
+}
+float card_text_width(const Theme& th) {
+  const ThemeMetrics& m = th.metrics;
+  return std::min(ImGui::GetContentRegionAvail().x - 4 * m.pad, 1000.0f * m.scale) - 4 * m.pad;
+}
+
+// The training mark centred in a column `width` wide starting at `x`.
+void centred_mark(const AppState& state, const Theme& th, float x, float width) {
+  const std::string mark = state.strings.tr("app.training_mark", state.lang);
+  ImFont* f = ImGui::GetFont();
+  const float mark_w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, mark.c_str()).x + 2 * th.metrics.pad;
+  ImGui::SetCursorPosX(x + std::max(0.0f, (width - mark_w) * 0.5f));
+  badge(th, mark, palette().mark, palette().mark_text);
+}
+
+// Out of service: what a trainee sees instead of "tap to start". Nothing here answers a tap; the
+// hidden corner gesture still opens the manager gate, where the console lists the problems.
+void draw_out_of_service(const AppState& state, const Theme& th) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 origin = ImGui::GetCursorPos();
+  const float width = card_text_width(th);
+  const float card_h = idle_card(th, pal.bad, 2 * m.border, pal.bad);
+  const float x = origin.x + (avail.x - width) * 0.5f;
+  ImGui::SetCursorPos(ImVec2(x, origin.y + (avail.y - card_h) * 0.5f + card_h * 0.15f));
+  ImGui::PushFont(font_or_current(th.heading));
+  // Both languages in the title, as the training mark: whoever walks past reads one of them.
+  centred_text(th.heading, state.strings.tr("oos.title", state.lang), pal.error_text, width);
+  note_widget("out_of_service", false);
+  ImGui::PopFont();
+  ImGui::Dummy(ImVec2(1, m.gap * 2));
+  ImGui::SetCursorPosX(x);
+  centred_text(th.body, state.strings.tr("oos.body", state.lang), pal.text, width);
+  ImGui::Dummy(ImVec2(1, m.gap));
+  ImGui::SetCursorPosX(x);
+  centred_text(th.body, state.strings.tr("oos.call", state.lang), pal.text_dim, width);
+  ImGui::Dummy(ImVec2(1, m.gap * 2));
+  centred_mark(state, th, x, width);
+}
+
+}  // namespace
+
 void draw_attract_screen(const AppState& state, const Theme& th, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   begin_screen("###attract", th);
+  if (out_of_service(state)) {
+    draw_out_of_service(state, th);
+    return end_screen();
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 origin = ImGui::GetCursorPos();
-  const ImVec2 screen_origin = ImGui::GetCursorScreenPos();
   // One touch target under everything (the texts are drawn, not widgets): a tap anywhere starts.
   if (ImGui::InvisibleButton("attract.start", avail)) dispatch(StartFromAttract{});
   note_widget("attract.start");
 
   // A card in the middle of the screen holds the title, the mark and the call to tap, so the
   // screen reads as "waiting for you" from across the shop floor, not as a blank monitor.
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float card_w = std::min(avail.x - 4 * m.pad, 1000.0f * m.scale);
-  const float card_h = std::min(avail.y - 4 * m.pad, 520.0f * m.scale);
-  const ImVec2 c0(screen_origin.x + (avail.x - card_w) * 0.5f, screen_origin.y + (avail.y - card_h) * 0.5f);
-  const ImVec2 c1(c0.x + card_w, c0.y + card_h);
-  dl->AddRectFilled(c0, c1, pal.card, m.rounding * 2);
-  dl->AddRect(c0, c1, pal.card_border, m.rounding * 2, 0, m.border);
-  dl->AddRectFilled(c0, ImVec2(c1.x, c0.y + 3 * m.border + m.pad * 0.5f), pal.mark, m.rounding * 2,
-                    ImDrawFlags_RoundCornersTop);
-
-  const float width = card_w - 4 * m.pad;
+  ImGui::SetCursorPos(origin);
+  const float width = card_text_width(th);
+  const float card_h = idle_card(th, pal.card_border, m.border, pal.mark);
   const float x = origin.x + (avail.x - width) * 0.5f;
   ImGui::SetCursorPos(ImVec2(x, origin.y + (avail.y - card_h) * 0.5f + card_h * 0.18f));
   ImGui::PushFont(font_or_current(th.heading));
   centred_text(th.heading, state.strings.tr("app.title", state.lang), pal.text, width);
   ImGui::Dummy(ImVec2(1, m.gap * 2));
-  const std::string mark = state.strings.tr("app.training_mark", state.lang);
-  ImFont* hf = ImGui::GetFont();
-  const float mark_w = hf->CalcTextSizeA(hf->FontSize, FLT_MAX, 0.0f, mark.c_str()).x + 2 * m.pad;
-  ImGui::SetCursorPosX(x + std::max(0.0f, (width - mark_w) * 0.5f));
-  badge(th, mark, pal.mark, pal.mark_text);
+  centred_mark(state, th, x, width);
   ImGui::PopFont();
   ImGui::Dummy(ImVec2(1, m.gap * 3));
 
@@ -139,6 +194,7 @@ void draw_attract_screen(const AppState& state, const Theme& th, const Dispatch&
   const ImVec2 pill(std::min(width, ts.x + 4 * m.pad), std::max(m.touch_px, ts.y + 2 * m.pad));
   ImGui::SetCursorPosX(x + (width - pill.x) * 0.5f);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p0, ImVec2(p0.x + pill.x, p0.y + pill.y), pal.accent, pill.y * 0.5f);
   dl->AddText(bf, bf->FontSize, ImVec2(p0.x + (pill.x - ts.x) * 0.5f, p0.y + (pill.y - ts.y) * 0.5f), pal.background,
               tap.c_str());

@@ -2,6 +2,8 @@
 //
 // attract: what an unattended kiosk shows — the title, the bilingual training mark and "tap to
 // start"; the whole screen is one touch target (`attract.start`) dispatching StartFromAttract.
+// Out of service (out_of_service()), it says so instead, with who to call, and answers no tap
+// (the label `out_of_service` is recorded as a disabled widget).
 // still-there: a modal layer drawn over any other screen while AppState::still_there is set,
 // with the seconds left and one button (`still_there.continue`) dispatching StillHere. It covers
 // the whole window, so a tap on it never reaches the screen below.

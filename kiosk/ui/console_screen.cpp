@@ -208,6 +208,19 @@ void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   const Palette& pal = palette();
   const ConsoleState& c = st.console;
   const float w = ImGui::GetContentRegionAvail().x;
+  // With more than one track, the roster counts one at a time: a button per track picks it.
+  const Track* shown_track = roster_track(st);
+  if (st.tracks.size() > 1) {
+    const float n = static_cast<float>(st.tracks.size());
+    const float bw = (w - (n - 1) * m.gap) / n;
+    for (std::size_t i = 0; i < st.tracks.size(); ++i) {
+      const Track& t = st.tracks[i];
+      if (i > 0) ImGui::SameLine(0.0f, m.gap);
+      if (touch_button(th, t.title.get(st.lang), "roster.track." + t.id, bw, true, &t == shown_track ? pal.ok : 0))
+        dispatch(SelectRosterTrack{t.id});
+    }
+    ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+  }
   // Column starts as fractions of the width: id, name, role, status, passed, expires, last drill.
   const float x[] = {m.pad, w * 0.12f, w * 0.32f, w * 0.45f, w * 0.62f, w * 0.72f, w * 0.86f};
   ImFont* f = ImGui::GetFont();
@@ -234,7 +247,8 @@ void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
       dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
   }
   if (!c.selected_operator.empty()) history_view(st, th, dispatch);
-  chain_view(st, th);
+  // The chain's cache counts the first track only (posdrill report --from-lrs keeps it for that one).
+  if (shown_track == primary_track(st)) chain_view(st, th);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,7 +299,21 @@ void mistakes_tab(const AppState& st, const Theme& th) {
 // [SECTION] Accounts
 // ---------------------------------------------------------------------------------------------
 
-void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dispatch& dispatch) {
+// The fields the keyboard types into: the "add an account" form, and the open "reset PIN" form.
+std::vector<KeyboardField> add_fields(ConsoleUiState& ui) {
+  OperatorForm& f = ui.add;
+  return {{"add.id", &f.id, id_field, false},
+          {"add.name", &f.name, name_field, false},
+          {"add.store", &f.store, store_field, false},
+          {"add.pin", &f.pin, pin_field, true},
+          {"add.pin_again", &f.pin_again, pin_field, true}};
+}
+std::vector<KeyboardField> reset_fields(ConsoleUiState& ui) {
+  return {{"reset.pin", &ui.new_pin, pin_field, true}, {"reset.pin_again", &ui.new_pin_again, pin_field, true}};
+}
+
+void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScreenKeyboard& kb,
+                  const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const ConsoleState& c = st.console;
@@ -300,8 +328,9 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const
     ImGui::SetCursorPos(ImVec2(w - 2 * button_w - m.gap, y));
     if (touch_button(th, tr(st, "console.reset_pin"), "reset." + o.employee_id, button_w)) {
       ui.pin_for = ui.pin_for == o.employee_id ? std::string() : o.employee_id;
-      ui.new_pin.fill('\0');
-      ui.new_pin_again.fill('\0');
+      wipe(ui.new_pin);
+      wipe(ui.new_pin_again);
+      kb.unfocus();
     }
     ImGui::SameLine(0.0f, m.gap);
     if (touch_button(th, tr(st, o.active ? "console.deactivate" : "console.activate"), "active." + o.employee_id,
@@ -309,14 +338,15 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const
       dispatch(SetOperatorActive{o.employee_id, !o.active});
     if (ui.pin_for == o.employee_id) {
       const float fw = std::min(w, 600.0f * m.scale);
-      form_field(th, tr(st, "console.pin"), "###reset.pin", ui.new_pin.data(), ui.new_pin.size(), fw, FieldKind::pin);
-      form_field(th, tr(st, "console.pin_again"), "###reset.pin_again", ui.new_pin_again.data(),
-                 ui.new_pin_again.size(), fw, FieldKind::pin);
+      const std::vector<KeyboardField> fields = reset_fields(ui);
+      keyboard_field(th, kb, tr(st, "console.pin"), fields[0], fw, st.lang);
+      keyboard_field(th, kb, tr(st, "console.pin_again"), fields[1], fw, st.lang);
       if (touch_button(th, tr(st, "console.reset_pin"), "reset.save", fw, true, pal.ok)) {
-        dispatch(ResetOperatorPin{o.employee_id, ui.new_pin.data(), ui.new_pin_again.data()});
-        ui.new_pin.fill('\0');
-        ui.new_pin_again.fill('\0');
+        dispatch(ResetOperatorPin{o.employee_id, ui.new_pin, ui.new_pin_again});
+        wipe(ui.new_pin);
+        wipe(ui.new_pin_again);
         ui.pin_for.clear();
+        kb.unfocus();
       }
     }
     ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
@@ -327,9 +357,10 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const
   paragraph(font_or_current(th.heading), tr(st, "console.add"), pal.accent);
   const float fw = std::min(w, 700.0f * m.scale);
   OperatorForm& f = ui.add;
-  form_field(th, tr(st, "first_run.id"), "###add.id", f.id.data(), f.id.size(), fw, FieldKind::digits);
-  form_field(th, tr(st, "first_run.name"), "###add.name", f.name.data(), f.name.size(), fw, FieldKind::text);
-  form_field(th, tr(st, "console.store"), "###add.store", f.store.data(), f.store.size(), fw, FieldKind::text);
+  const std::vector<KeyboardField> fields = add_fields(ui);
+  keyboard_field(th, kb, tr(st, "first_run.id"), fields[0], fw, st.lang);
+  keyboard_field(th, kb, tr(st, "first_run.name"), fields[1], fw, st.lang);
+  keyboard_field(th, kb, tr(st, "console.store"), fields[2], fw, st.lang);
   paragraph(ImGui::GetFont(), tr(st, "console.col_role"), pal.text_dim);
   const Role roles[] = {Role::trainee, Role::manager, Role::admin};
   const float rw = (fw - 2 * m.gap) / 3;
@@ -341,19 +372,19 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const
       f.role = i;
   }
   ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
-  form_field(th, tr(st, "first_run.pin"), "###add.pin", f.pin.data(), f.pin.size(), fw, FieldKind::pin);
-  form_field(th, tr(st, "first_run.pin_again"), "###add.pin_again", f.pin_again.data(), f.pin_again.size(), fw,
-             FieldKind::pin);
+  keyboard_field(th, kb, tr(st, "first_run.pin"), fields[3], fw, st.lang);
+  keyboard_field(th, kb, tr(st, "first_run.pin_again"), fields[4], fw, st.lang);
   if (touch_button(th, tr(st, "console.add"), "add.save", fw, true, pal.ok)) {
     AddOperator a;
-    a.op.employee_id = f.id.data();
-    a.op.name = f.name.data();
-    a.op.store_id = f.store.data();
+    a.op.employee_id = f.id;
+    a.op.name = f.name;
+    a.op.store_id = f.store;
     a.op.role = roles[std::clamp(f.role, 0, 2)];
     a.op.lang = st.lang;
-    a.pin = f.pin.data();
-    a.pin_again = f.pin_again.data();
+    a.pin = f.pin;
+    a.pin_again = f.pin_again;
     f.clear_pins();
+    kb.unfocus();
     dispatch(a);
   }
 }
@@ -361,11 +392,22 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const
 void settings_tab(const AppState& st, const Theme& th) {
   const Palette& pal = palette();
   ImFont* f = ImGui::GetFont();
+  // Out of service: why, first. The file positions stay as the loader wrote them (English), for
+  // whoever edits the file.
+  if (out_of_service(st)) {
+    paragraph(font_or_current(th.heading), tr(st, "console.problems"), pal.error_text);
+    paragraph(f, tr(st, "console.problems_note"), pal.text);
+    ImGui::Dummy(ImVec2(1, th.metrics.gap * 0.5f));
+    for (const std::string& p : st.problems) status_line(th, p, true);
+    ImGui::Dummy(ImVec2(1, th.metrics.gap));
+  }
   paragraph(f, tr(st, "console.settings_note"), pal.text_dim);
   ImGui::Dummy(ImVec2(1, th.metrics.gap));
-  for (const auto& [k, v] : st.kiosk_facts) {
-    paragraph(f, k, pal.text_dim);
-    paragraph(f, v, pal.text);
+  for (const KioskFact& fact : st.kiosk_facts) {
+    paragraph(f, tr(st, fact.label_key), pal.text_dim);
+    std::string value = fact.value_key.empty() ? std::string() : tr(st, fact.value_key);
+    if (!value.empty() && !fact.value.empty()) value += " ";
+    paragraph(f, value + fact.value, pal.text);
   }
 }
 
@@ -482,7 +524,8 @@ void sync_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dis
 // [SECTION] Screen
 // ---------------------------------------------------------------------------------------------
 
-void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dispatch& dispatch) {
+void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScreenKeyboard& kb,
+                         const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const ConsoleState& c = st.console;
@@ -510,7 +553,13 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
   ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
 
   const float bar_h = m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2;
-  ImGui::BeginChild("###console_body", ImVec2(0.0f, -bar_h), false, ImGuiWindowFlags_NoSavedSettings);
+  // The keyboard docks between the body and the footer while an accounts field has the focus.
+  std::vector<KeyboardField> fields;
+  if (c.tab == ConsoleTab::operators) fields = add_fields(ui);
+  if (c.tab == ConsoleTab::operators && !ui.pin_for.empty())
+    for (KeyboardField& f : reset_fields(ui)) fields.push_back(std::move(f));
+  const float kb_h = keyboard_height(th, kb, fields);
+  ImGui::BeginChild("###console_body", ImVec2(0.0f, -bar_h - kb_h), false, ImGuiWindowFlags_NoSavedSettings);
   drag_scroll(th, ui.dragging);
   switch (c.tab) {
     case ConsoleTab::roster:
@@ -520,7 +569,7 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
       mistakes_tab(st, th);
       break;
     case ConsoleTab::operators:
-      accounts_tab(st, th, ui, dispatch);
+      accounts_tab(st, th, ui, kb, dispatch);
       break;
     case ConsoleTab::settings:
       settings_tab(st, th);
@@ -530,16 +579,20 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
       break;
   }
   ImGui::EndChild();
+  if (kb_h > 0) {
+    const float kw = std::min(avail, 1100.0f * m.scale);
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - kw) * 0.5f);
+    draw_keyboard(th, st.strings, st.lang, kb, fields, kw);
+  }
 
   // Footer: the last result on the left, export and close-the-kiosk on the right.
   const float bw = std::max(m.touch_px * 3, avail * 0.18f);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   if (!c.notice_key.empty()) {
     const std::string text = tr(st, c.notice_key) + (c.notice_detail.empty() ? "" : " " + c.notice_detail);
-    const ImU32 col = c.notice_error ? pal.accent : pal.text;
-    draw_wrapped_text(ImGui::GetWindowDrawList(), ImGui::GetFont(),
-                      ImVec2(p.x, p.y + (m.touch_px - ImGui::GetFontSize()) * 0.5f), col, text,
-                      std::max(1.0f, avail - 2 * bw - 3 * m.gap));
+    ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + (m.touch_px - ImGui::GetFontSize()) * 0.5f));
+    status_line(th, text, c.notice_error, std::max(1.0f, avail - 2 * bw - 3 * m.gap));
+    ImGui::SetCursorScreenPos(p);
   }
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + avail - 2 * bw - m.gap);
   if (touch_button(th, tr(st, "console.export"), "console.export", bw)) dispatch(ExportRoster{});

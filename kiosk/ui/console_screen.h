@@ -19,12 +19,14 @@ struct ConsoleUiState {
   bool dragging = false;
   OperatorForm add;     // the "add an account" form
   std::string pin_for;  // the account whose "reset PIN" form is open
-  std::array<char, 12> new_pin{};
-  std::array<char, 12> new_pin_again{};
+  std::string new_pin;
+  std::string new_pin_again;
   // Voiding is for good: the first tap arms the statement's button, the second voids it.
   std::string void_armed;
 };
 
-void draw_console_screen(const AppState& state, const Theme& theme, ConsoleUiState& ui, const Dispatch& dispatch);
+// `kb`: the keyboard the forms share (first_run_screen.h).
+void draw_console_screen(const AppState& state, const Theme& theme, ConsoleUiState& ui, OnScreenKeyboard& kb,
+                         const Dispatch& dispatch);
 
 }  // namespace posdrill

@@ -1,39 +1,48 @@
-// The first-run screen: no account exists yet, so the first administrator is created here (a
-// keyboard is needed once, for the name). There is no default account or password anywhere.
+// The first-run screen: no account exists yet, so the first administrator is created here, by
+// touch alone (the on-screen keyboard, keyboard_widget.h; a physical keyboard works too). There is
+// no default account or password anywhere.
 #pragma once
 
-#include <array>
+#include <string>
+#include <vector>
 
 #include "kiosk/core/app_state.h"
+#include "kiosk/core/keyboard.h"
+#include "kiosk/ui/keyboard_widget.h"
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/widgets.h"
 
 namespace posdrill {
 
-// The form's text, kept between frames (ImGui text fields need buffers).
+// What the forms' fields take: employee ids 1-32 digits (the sign-in numpad has nothing else),
+// names up to 64 characters, store ids up to 32, PINs up to 8 digits.
+inline constexpr FieldRules id_field{max_employee_id_chars, true};
+inline constexpr FieldRules name_field{64, false};
+inline constexpr FieldRules store_field{32, false};
+inline constexpr FieldRules pin_field{max_pin_chars, true};
+
+// The form's text, kept between frames.
 struct OperatorForm {
-  std::array<char, 40> id{};
-  std::array<char, 260> name{};  // 64 characters of up to 4 UTF-8 bytes
-  std::array<char, 40> store{};
-  std::array<char, 12> pin{};
-  std::array<char, 12> pin_again{};
+  std::string id;
+  std::string name;
+  std::string store;
+  std::string pin;
+  std::string pin_again;
   int role = 0;  // Role as int
   void clear_pins();
   void clear();
 };
 
+// Overwrites, then empties: a PIN should not linger in memory longer than needed.
+void wipe(std::string& secret);
+
 struct FirstRunUiState {
   OperatorForm form;
+  bool dragging = false;
 };
 
-void draw_first_run_screen(const AppState& state, const Theme& theme, FirstRunUiState& ui, const Dispatch& dispatch);
-
-// What a form field takes: any text (names), digits only (employee ids: the sign-in numpad has
-// nothing else), or a PIN (digits, hidden).
-enum class FieldKind { text, digits, pin };
-
-// Labelled text field a touch target high (shared with the console's forms).
-void form_field(const Theme& th, const std::string& label, const char* id, char* buf, std::size_t size, float width,
-                FieldKind kind);
+// `kb`: the keyboard both forms share (it holds the input method).
+void draw_first_run_screen(const AppState& state, const Theme& theme, FirstRunUiState& ui, OnScreenKeyboard& kb,
+                           const Dispatch& dispatch);
 
 }  // namespace posdrill

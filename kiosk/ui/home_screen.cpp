@@ -78,31 +78,33 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
   ImGui::BeginChild("###home_left", ImVec2(col_w, -bar_h), false, child_flags);
   drag_scroll(th, ui.dragging);
   paragraph(heading, tr("home.certification"), pal.accent);
-  const Track* track = primary_track(st);
   if (!s.loaded) {
     paragraph(body, tr("home.loading"), pal.text_dim);
-  } else if (!track) {
+  } else if (st.tracks.empty()) {
     paragraph(body, tr("home.no_track"), pal.text_dim);
-  } else {
-    paragraph(body, track->title.get(lang), pal.text);
-    badge(th, tr(cert_status_key(s.progress.status)), cert_status_colour(s.progress.status), pal.text);
+  }
+  // One block per track, in content order (L1 before L2): status, validity, progress, topics.
+  for (std::size_t i = 0; s.loaded && i < st.tracks.size() && i < s.progress.size(); ++i) {
+    const Track& track = st.tracks[i];
+    const TrackProgress& p = s.progress[i];
+    if (i > 0) ImGui::Dummy(ImVec2(1, m.gap));
+    paragraph(body, track.title.get(lang), pal.text);
+    badge(th, tr(cert_status_key(p.status)), cert_status_colour(p.status), pal.text);
     ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
-    if (s.progress.award) {
-      paragraph(body, tr("home.awarded") + " " + format_date_utc(s.progress.award->awarded_ms), pal.text_dim);
-      paragraph(body, tr("home.expires") + " " + format_date_utc(s.progress.award->expires_ms), pal.text);
+    if (p.award) {
+      paragraph(body, tr("home.awarded") + " " + format_date_utc(p.award->awarded_ms), pal.text_dim);
+      paragraph(body, tr("home.expires") + " " + format_date_utc(p.award->expires_ms), pal.text);
       // Earned on another kiosk: say where, so nobody wonders why no drill here shows it.
-      if (const RemoteAwardRow* r = remote_origin(*s.progress.award, s.remote_awards)) {
+      if (const RemoteAwardRow* r = remote_origin(*p.award, s.remote_awards)) {
         const std::string where = earned_at(*r);
         paragraph(body, where.empty() ? tr("home.earned_elsewhere") : tr("home.earned_at") + where, pal.text_dim);
       }
     }
-    paragraph(
-        body,
-        fill_count(tr("home.progress"), s.progress.passed_count) + " / " + std::to_string(s.progress.required_count),
-        pal.text);
+    paragraph(body, fill_count(tr("home.progress"), p.passed_count) + " / " + std::to_string(p.required_count),
+              pal.text);
     ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
     paragraph(body, tr("home.topics"), pal.text_dim);
-    for (const TopicProgress& t : s.progress.topics) topic_row(st, th, t);
+    for (const TopicProgress& t : p.topics) topic_row(st, th, t);
   }
   if (two) {
     ImGui::EndChild();

@@ -34,7 +34,7 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
       draw_debrief_screen(state, theme, ui.debrief, dispatch);
       break;
     case ScreenId::first_run:
-      draw_first_run_screen(state, theme, ui.first_run, dispatch);
+      draw_first_run_screen(state, theme, ui.first_run, ui.keyboard, dispatch);
       break;
     case ScreenId::sign_in:
     case ScreenId::manager_gate:
@@ -44,7 +44,7 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
       draw_home_screen(state, theme, ui.home, dispatch);
       break;
     case ScreenId::console:
-      draw_console_screen(state, theme, ui.console, dispatch);
+      draw_console_screen(state, theme, ui.console, ui.keyboard, dispatch);
       break;
   }
   // Forms keep no text once their screen is gone (a half-typed PIN must not wait for the next
@@ -54,9 +54,13 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
     ui.console.add.clear();
     ui.console.pin_for.clear();
     ui.console.void_armed.clear();
-    ui.console.new_pin.fill('\0');
-    ui.console.new_pin_again.fill('\0');
+    wipe(ui.console.new_pin);
+    wipe(ui.console.new_pin_again);
   }
+  // The keyboard follows its form: off once the form's screen (or the accounts tab) is gone.
+  const bool form_shown = state.screen == ScreenId::first_run ||
+                          (state.screen == ScreenId::console && state.console.tab == ConsoleTab::operators);
+  if (!form_shown && !ui.keyboard.focused().empty()) ui.keyboard.unfocus();
   sync_footer(theme, sync_footer_line(state.sync, state.strings, state.lang, state.screen == ScreenId::console));
   corner_gesture(theme, dispatch);
   draw_confirm(state, theme, dispatch);

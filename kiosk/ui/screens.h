@@ -23,6 +23,9 @@ struct ScreensUiState {
   HomeUiState home;
   FirstRunUiState first_run;
   ConsoleUiState console;
+  // The on-screen keyboard of the first run and the console's forms. The platform plugs in the
+  // pinyin input method; tests may plug in a fake.
+  OnScreenKeyboard keyboard;
 };
 
 void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui, const Dispatch& dispatch);

@@ -95,12 +95,8 @@ void draw_sign_in_screen(const AppState& st, const Theme& th, const Dispatch& di
     message = fill_count(tr("sign_in.locked"), e.locked_minutes);
   else if (!e.message_key.empty())
     message = st.strings.tr(e.message_key, lang);
-  if (!message.empty()) {
-    const ImVec2 p = ImGui::GetCursorScreenPos();
-    const float h = draw_wrapped_text(ImGui::GetWindowDrawList(), ImGui::GetFont(), p,
-                                      e.checking ? pal.text : pal.accent, message, form_w);
-    ImGui::Dummy(ImVec2(form_w, h));
-  }
+  // "Checking…" is plain; a refusal reads as an error.
+  status_line(th, message, !e.checking, form_w);
   ImGui::EndGroup();
 
   // The numpad: 1-9, clear, 0, delete; then one wide OK key. Keys are a finger wide at least.

@@ -49,6 +49,7 @@ const Palette& palette() {
       IM_COL32(0x10, 0x18, 0x10, 0xFF),  // lcd_text
       IM_COL32(0x2A, 0x2D, 0x33, 0xFF),  // device
       IM_COL32(0x8A, 0x55, 0x00, 0xFF),  // partly (amber, 5.9:1 under white)
+      IM_COL32(0xFF, 0x8A, 0x80, 0xFF),  // error_text (light red, 7.9:1 on the background)
   };
   return p;
 }

@@ -56,8 +56,9 @@ struct Palette {
   ImU32 paper_text;
   ImU32 lcd;  // the terminal twin's screen
   ImU32 lcd_text;
-  ImU32 device;  // the terminal twin's body
-  ImU32 partly;  // an answer worth some points (white text on it); `ok` is right, `bad` wrong
+  ImU32 device;      // the terminal twin's body
+  ImU32 partly;      // an answer worth some points (white text on it); `ok` is right, `bad` wrong
+  ImU32 error_text;  // a problem told in words (a refused form, an out-of-service reason), on the background
 };
 const Palette& palette();
 

@@ -44,6 +44,10 @@ ImU32 verdict_colour(Verdict v);
 void verdict_banner(const Theme& th, Verdict v, const std::string& word);
 // The icon and `word` in the verdict's colour, no background (a label inside a box).
 void verdict_line(const Theme& th, Verdict v, const std::string& word);
+// A status line under a form: a problem (`error`) in the error colour after the wrong-answer
+// cross, so it reads as an error without colour too; otherwise plain text. Wraps inside `width`
+// (0: the space left). Draws nothing for "".
+void status_line(const Theme& th, const std::string& text, bool error, float width = 0.0f);
 // An amber badge with bilingual text ("培训 TRAINING"): not a button, so nobody taps it.
 void badge(const Theme& th, const std::string& text, ImU32 bg, ImU32 fg);
 

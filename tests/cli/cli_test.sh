@@ -116,7 +116,7 @@ printf 'terminal: yes\n' > "$work/t_scalar.yaml"
 tcheck "terminal: not a map" 2 "t_scalar.yaml:1:11: expected 'terminal' to be a map with keys nexo, poi_id" t_scalar
 tcfg t_unknown '  nexo: http://192.0.2.10:8080/nexo' '  nexus: x'
 tcheck "terminal: unknown key lists the expected ones" 2 \
-  "t_unknown.yaml:3:3: unknown key 'terminal.nexus'; expected one of: nexo, poi_id, acquirer, timeout, ca_file, proxy, test_hosts" t_unknown
+  "t_unknown.yaml:3:3: unknown key 'terminal.nexus'; expected one of: nexo, poi_id, acquirer, timeout, ca_file, proxy, wire, test_hosts" t_unknown
 tcfg t_nexo_scheme '  nexo: ftp://192.0.2.10:21/nexo'
 tcheck "terminal: nexo needs http or https" 2 "t_nexo_scheme.yaml:2:9: expected 'terminal.nexo' to be the terminal's nexo URL.*http:// or https://" t_nexo_scheme
 tcfg t_nexo_name '  nexo: http://terminal.example:8080/nexo'
@@ -161,6 +161,16 @@ tcheck "terminal: upstream not a test host is refused" 2 \
   "t_up_refused.yaml:4:15: 'terminal.proxy.upstream' is refused: .*not an allowed acquirer TEST host" t_up_refused
 tcfg t_up_wrong_port '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: 192.0.2.50:5000' '  test_hosts: [192.0.2.50:5001]'
 tcheck "terminal: a test host on another port does not allow it" 2 "t_up_wrong_port.yaml:4:15: .*is refused" t_up_wrong_port
+# terminal.wire (play --wire) follows the proxy's rules: both addresses, a test host upstream.
+tcfg t_wire_ok '  wire:' '    listen: 0.0.0.0:6001' '    upstream: 192.0.2.50:5000' '  test_hosts: [192.0.2.50:5000]'
+tcheck "terminal: a wire section to a listed test host" 0 '' t_wire_ok
+tcfg t_wire_half '  wire: {listen: 0.0.0.0:6001}'
+tcheck "terminal: wire needs upstream too" 2 "t_wire_half.yaml:2:9: expected 'terminal.wire' to have both listen and upstream; upstream is missing" t_wire_half
+tcfg t_wire_refused '  wire:' '    listen: 0.0.0.0:6001' '    upstream: 192.0.2.50:5000'
+tcheck "terminal: wire upstream not a test host is refused" 2 \
+  "t_wire_refused.yaml:4:15: 'terminal.wire.upstream' is refused: .*not an allowed acquirer TEST host" t_wire_refused
+tcfg t_wire_key '  wire:' '    listen: 0.0.0.0:6001' '    upstream: 127.0.0.1:5000' '    upsteam: 127.0.0.1:5001'
+tcheck "terminal: unknown wire key" 2 "t_wire_key.yaml:5:5: unknown key 'terminal.wire.upsteam'; expected: listen, upstream" t_wire_key
 tcfg t_hosts_scalar '  test_hosts: 192.0.2.50'
 tcheck "terminal: test_hosts must be a list" 2 "t_hosts_scalar.yaml:2:15: expected 'terminal.test_hosts' to be a list" t_hosts_scalar
 tcfg t_hosts_range '  test_hosts: [192.0.2.50, 192.0.2.0/24]'

@@ -15,6 +15,9 @@ case "$target" in
   codec_cup | codec_interop | nexo) ;;
   *) echo "fuzz FAILED: unknown target '$target' (codec_cup, codec_interop, nexo)" >&2; exit 1 ;;
 esac
+# Each target has its own folder (binary, libFuzzer probe, corpus, artifacts): ctest -j runs the
+# targets at once, and a shared probe or corpus would be written by two of them together.
+out="$out/$target"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 

@@ -13,7 +13,18 @@ for id in "${ids[@]}"; do
   for mode in best critical; do
     for lang in zh en; do
       out="$here/$id.$mode.$lang.txt"
-      "$bin" play "$id" --auto "$mode" --lang "$lang" --content "$content" | sed 's/[[:space:]]*$//' > "$out" || true
+      # Exit 0 (passed) and 1 (failed: the critical path) are transcripts; anything else is a
+      # crash or a refusal whose partial output must never become the golden file.
+      rc=0
+      "$bin" play "$id" --auto "$mode" --lang "$lang" --content "$content" > "$out.new" || rc=$?
+      if [ "$rc" -gt 1 ] || ! grep -Eq '^(成绩|Result): ' "$out.new"; then
+        rm -f "$out.new"
+        echo "approve: $id $mode $lang: posdrill play exited $rc without a whole transcript;" \
+             "$(basename "$out") left as it was" >&2
+        exit 1
+      fi
+      sed 's/[[:space:]]*$//' "$out.new" > "$out"
+      rm -f "$out.new"
     done
   done
   echo "approved $id"

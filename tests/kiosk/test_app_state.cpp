@@ -375,6 +375,20 @@ TEST_CASE("every sync string exists in both languages and its glyphs are in the 
   }
 }
 
+namespace {
+
+// Every drill the session recommends belongs to one of `track`'s topics.
+void check_recommended_from(const AppState& st, const Track& track) {
+  for (const std::string& id : st.session->recommended) {
+    INFO(id);
+    const Scenario* s = find_scenario(st.scenarios, id);
+    REQUIRE(s);
+    CHECK(std::count(track.topics.begin(), track.topics.end(), s->topic) == 1);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("sign-in asks for certifications from elsewhere and their arrival reloads the records", "[sync]") {
   Loaded l;
   AppState& st = l.state;
@@ -406,9 +420,74 @@ TEST_CASE("sign-in asks for certifications from elsewhere and their arrival relo
   st.wall_ms = 2'000;
   update(st, r);
   REQUIRE(st.session->loaded);
-  CHECK(st.session->progress.status == CertStatus::certified);
-  REQUIRE(st.session->progress.award);
-  CHECK(remote_origin(*st.session->progress.award, st.session->remote_awards));
+  CHECK(st.session->progress.front().status == CertStatus::certified);
+  REQUIRE(st.session->progress.front().award);
+  CHECK(remote_origin(*st.session->progress.front().award, st.session->remote_awards));
+  // Every track has its progress, and with L1 certified the drills to practise are the next
+  // track's.
+  REQUIRE(st.session->progress.size() == st.tracks.size());
+  REQUIRE(st.tracks.size() >= 2);
+  CHECK(st.session->progress[1].status == CertStatus::not_started);
+  CHECK(st.session->progress[1].required_count == static_cast<int>(st.tracks[1].topics.size()));
+  REQUIRE_FALSE(st.session->recommended.empty());
+  check_recommended_from(st, st.tracks[1]);
+}
+
+TEST_CASE("a trainee not yet certified is recommended the first track's drills", "[records]") {
+  Loaded l;
+  AppState& st = l.state;
+  ContentSet c = load_content(content_dir);
+  st.tracks = c.tracks;
+  REQUIRE(st.tracks.size() >= 2);
+  st.require_sign_in = true;
+  st.screen = ScreenId::sign_in;
+  st.pin_entry.checking = true;
+  update(st, signed_in("1001", Role::trainee));
+  RecordsLoaded r;
+  r.operator_id = "1001";
+  update(st, r);
+  REQUIRE(st.session->progress.size() == st.tracks.size());
+  for (const TrackProgress& p : st.session->progress) CHECK(p.status == CertStatus::not_started);
+  REQUIRE(st.session->recommended.size() == 3);
+  check_recommended_from(st, st.tracks[0]);
+}
+
+TEST_CASE("the console's roster counts the track the manager picks", "[records][gate]") {
+  Loaded l;
+  AppState& st = l.state;
+  ContentSet c = load_content(content_dir);
+  st.tracks = c.tracks;
+  REQUIRE(st.tracks.size() >= 2);
+  // Outside the console a track cannot be picked.
+  CHECK(has_effect<Ignored>(update(st, SelectRosterTrack{st.tracks[1].id})));
+  st.require_sign_in = true;
+  st.screen = ScreenId::sign_in;
+  st.pin_entry.checking = true;
+  update(st, signed_in("9001", Role::manager));
+  REQUIRE(has_effect<LoadConsole>(update(st, OpenConsole{})));
+  ConsoleLoaded data;
+  OperatorRecord trainee;
+  trainee.employee_id = "1001";
+  trainee.name = "王小明";
+  trainee.role = Role::trainee;
+  data.operators = {trainee};
+  update(st, data);
+  REQUIRE(st.console.roster.size() == 1);
+  CHECK(st.console.roster[0].required_count == static_cast<int>(st.tracks[0].topics.size()));
+  CHECK(roster_track(st) == &st.tracks[0]);
+
+  update(st, SelectRosterTrack{st.tracks[1].id});
+  CHECK(roster_track(st) == &st.tracks[1]);
+  REQUIRE(st.console.roster.size() == 1);
+  CHECK(st.console.roster[0].required_count == static_cast<int>(st.tracks[1].topics.size()));
+  // Fresh data keeps the pick; an unknown track changes nothing.
+  update(st, data);
+  CHECK(st.console.roster[0].required_count == static_cast<int>(st.tracks[1].topics.size()));
+  CHECK(has_effect<Ignored>(update(st, SelectRosterTrack{"no_such_track"})));
+  CHECK(roster_track(st) == &st.tracks[1]);
+  // Closing the console forgets it.
+  update(st, CloseConsole{});
+  CHECK(st.console.roster_track.empty());
 }
 
 TEST_CASE("sync status changes land in the state and the console's sync actions need the console", "[sync]") {

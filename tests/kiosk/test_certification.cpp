@@ -1,6 +1,7 @@
 // Certification over a fake timeline: days are multiples of ms_per_day from the epoch, attempts
 // and awards are plain rows, so every rule in certification.h is checked without a store or a
-// clock. Scenarios and the track are the shipped content (10 scenarios over 5 topics).
+// clock. Scenarios and the track are the shipped content: the L1 track over its five topics, each
+// with at least two scenarios; other topics' scenarios are loaded too and must never count for L1.
 
 #include <catch2/catch.hpp>
 
@@ -28,13 +29,28 @@ struct Content {
   Content() {
     ContentSet c = load_content(content_dir);
     REQUIRE(c.errors.empty());
-    REQUIRE(c.scenarios.size() == 10);
     auto it = std::find_if(c.tracks.begin(), c.tracks.end(), [](const Track& t) { return t.id == "card_payments_l1"; });
     REQUIRE(it != c.tracks.end());
     track = *it;
+    REQUIRE(track.topics.size() == 5);
     REQUIRE(track.validity_days == 180);
     REQUIRE(track.expiring_soon_days == 30);
+    // The tests below pass "the other scenario in a topic": every topic needs two.
+    for (Topic t : track.topics)
+      REQUIRE(std::count_if(c.scenarios.begin(), c.scenarios.end(), [t](const Scenario& s) { return s.topic == t; }) >=
+              2);
+    // And some scenario outside the track, so that "it does not count" is tested.
+    REQUIRE(std::any_of(c.scenarios.begin(), c.scenarios.end(), [&](const Scenario& s) { return !in_track(s); }));
     scenarios = std::move(c.scenarios);
+  }
+  // The scenario's topic is one of the L1 track's.
+  bool in_track(const Scenario& s) const {
+    return std::find(track.topics.begin(), track.topics.end(), s.topic) != track.topics.end();
+  }
+  // How many loaded scenarios the track's recommendations can draw on.
+  std::size_t in_track_count() const {
+    return static_cast<std::size_t>(
+        std::count_if(scenarios.begin(), scenarios.end(), [this](const Scenario& s) { return in_track(s); }));
   }
 };
 
@@ -165,6 +181,14 @@ TEST_CASE("an award is due only when every topic has a pass") {
   auto other = at;
   other[0].scenario_id = "preauth_expired_over_limit";
   CHECK(due(other, {}, 10));
+  // A pass in a topic outside the track does not stand in for one of its topics.
+  for (const Scenario& s : content().scenarios) {
+    if (content().in_track(s)) continue;
+    INFO(s.id);
+    auto outside = at;
+    outside[0].scenario_id = s.id;
+    CHECK_FALSE(due(outside, {}, 10));
+  }
 }
 
 TEST_CASE("the basis is the newest pass per requirement and is not used twice") {
@@ -339,8 +363,12 @@ TEST_CASE("every broken track file gives exactly its expected diagnostic") {
   std::random_device rd;
   const fs::path tmp = fs::temp_directory_path() / ("posdrill_tracks_" + std::to_string(rd()));
   fs::create_directories(tmp / "scenarios");
-  for (const auto& e : fs::directory_iterator(content_dir / "scenarios"))
+  std::size_t copied = 0;
+  for (const auto& e : fs::directory_iterator(content_dir / "scenarios")) {
     fs::copy_file(e.path(), tmp / "scenarios" / e.path().filename());
+    copied += e.path().extension() == ".yaml" ? 1 : 0;
+  }
+  REQUIRE(copied >= 2);
   for (const auto& f : files) {
     INFO(f.string());
     std::ifstream in(f);
@@ -354,7 +382,7 @@ TEST_CASE("every broken track file gives exactly its expected diagnostic") {
     fs::create_directories(tmp / "tracks");
     fs::copy_file(f, tmp / "tracks" / f.filename());
     const ContentSet set = load_content(tmp);
-    CHECK(set.scenarios.size() == 10);
+    CHECK(set.scenarios.size() == copied);  // a broken track loses no scenario
     CHECK(set.tracks.empty());
     REQUIRE(set.errors.size() == 1);
     const Diagnostic& d = set.errors.front();
@@ -368,8 +396,20 @@ TEST_CASE("recommend puts the weakest topics first") {
   const Track& t = content().track;
   // Nothing tried: one drill per topic in the track's order (the easier first), then the second
   // drill of each, so three suggestions span three topics.
+  // Every drill of the track's topics once, and none of another topic's.
+  const std::size_t all = content().in_track_count();
+  const auto only_track_drills = [&](const std::vector<std::string>& ids) {
+    for (const std::string& id : ids) {
+      INFO(id);
+      const Scenario* s = find_scenario(content().scenarios, id);
+      REQUIRE(s);
+      CHECK(content().in_track(*s));
+      CHECK(std::count(ids.begin(), ids.end(), id) == 1);
+    }
+  };
   auto r = recommend(t, content().scenarios, std::vector<AttemptRow>{}, day(1), 100);
-  REQUIRE(r.size() == 10);
+  REQUIRE(r.size() == all);
+  only_track_drills(r);
   CHECK(r[0] == "preauth_checkout_no_pan");
   CHECK(r[1] == "wrong_pin_retry_privacy");
   CHECK(r[5] == "preauth_expired_over_limit");
@@ -381,17 +421,28 @@ TEST_CASE("recommend puts the weakest topics first") {
       attempt("r", "reversal_debit_sms", 1, false, 0.2),
   };
   r = recommend(t, content().scenarios, at, day(2), 100);
-  REQUIRE(r.size() == 10);
+  REQUIRE(r.size() == all);
+  only_track_drills(r);
   // Topics not passed first — untried (frequent_swipe, user_exception), then reversal (0.2),
-  // preauth (0.5) — one drill each per round; wrong_pin, passed, last: its unpassed drill first.
+  // preauth (0.5) — one drill each per round; wrong_pin, passed, last (its two drills end the
+  // list, however many rounds the other topics need): its unpassed drill first.
   CHECK(r[0] == "frequent_swipe_lock");
   CHECK(r[1] == "user_exception_identity");
-  CHECK(r[2] == "reversal_debit_sms");
+  // Reversal's round-one drill is its easiest (the lowest difficulty, then the id), whichever that
+  // is in the loaded content: none of its drills is passed.
+  const Scenario* first_reversal = nullptr;
+  for (const Scenario& s : content().scenarios)
+    if (s.topic == Topic::reversal &&
+        (!first_reversal ||
+         std::make_pair(s.difficulty, s.id) < std::make_pair(first_reversal->difficulty, first_reversal->id)))
+      first_reversal = &s;
+  REQUIRE(first_reversal);
+  CHECK(r[2] == first_reversal->id);
   CHECK(r[3] == "preauth_checkout_no_pan");
   CHECK(r[4] == "frequent_swipe_busy_hour");
   CHECK(r[7] == "preauth_expired_over_limit");
-  CHECK(r[8] == "wrong_pin_tries_exceeded");
-  CHECK(r[9] == "wrong_pin_retry_privacy");
+  CHECK(r[all - 2] == "wrong_pin_tries_exceeded");
+  CHECK(r[all - 1] == "wrong_pin_retry_privacy");
 
   CHECK(recommend(t, content().scenarios, at, day(2), 3).size() == 3);
   CHECK(recommend(t, content().scenarios, at, day(2), 0).empty());

@@ -368,3 +368,45 @@ TEST_CASE("answer views give the verdict and the net points and the best shown c
   REQUIRE(v.best);
   CHECK(v.best->id == "best");
 }
+
+TEST_CASE("the twin shows the screens an exchange passes through one after another, then where it ended",
+          "[play][twin]") {
+  Kiosk k(ImVec2(1280, 800));
+  int animated = 0;
+  for (const Scenario& sc : k.state.scenarios) {
+    INFO(sc.id);
+    k.act(OpenScenario{sc.id});
+    AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+    for (int n = 0; n < 200 && k.state.screen != ScreenId::debrief; ++n) {
+      k.clock.advance_ms(4'000);
+      for (const std::string& w : test::next_widgets(k.state, player)) {
+        k.tap(w);
+        if (!k.state.attempt || k.state.attempt->passing.empty()) continue;
+        const Attempt& a = *k.state.attempt;
+        const int64_t from = a.passing_from_ms;
+        ++animated;
+        // Each passed-through screen for its time, in order, then the screen the terminal is on.
+        for (std::size_t i = 0; i < a.passing.size(); ++i) {
+          const int64_t at = from + static_cast<int64_t>(i) * passing_screen_ms;
+          CHECK(shown_terminal_screen(a, at).title.zh == a.passing[i].title.zh);
+          CHECK(shown_terminal_screen(a, at + passing_screen_ms - 1).title.zh == a.passing[i].title.zh);
+          CHECK(terminal_screen_change_in_ms(a, at) == passing_screen_ms);
+        }
+        const int64_t end = from + static_cast<int64_t>(a.passing.size()) * passing_screen_ms;
+        CHECK(&shown_terminal_screen(a, end) == &a.terminal_screen);
+        CHECK(terminal_screen_change_in_ms(a, end) == -1);
+        // What the twin animates is what the record says the exchange passed through.
+        const std::vector<KeyedInput>* keyed = &a.runner.pending_inputs();
+        // The task just ended: its record holds them (later records may follow it).
+        for (auto r = a.runner.result().steps.rbegin(); keyed->empty() && r != a.runner.result().steps.rend(); ++r)
+          if (r->kind == StepKind::terminal) keyed = &r->keyed;
+        REQUIRE_FALSE(keyed->empty());
+        REQUIRE(keyed->back().passed.size() == a.passing.size());
+        for (std::size_t i = 0; i < a.passing.size(); ++i)
+          CHECK(keyed->back().passed[i].zh.rfind(a.passing[i].title.zh, 0) == 0);
+      }
+    }
+    k.tap("back_catalog");
+  }
+  CHECK(animated > 0);  // online exchanges in the shipped scenarios pass through 处理中…
+}

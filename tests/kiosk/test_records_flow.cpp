@@ -46,7 +46,7 @@ TEST_CASE("a trainee signs in on the numpad and plays by touch to the debrief wi
     CHECK(k.state.session->op.name == "王小明");
     CHECK(k.state.lang == Lang::en);  // the trainee's own language
     REQUIRE(k.state.session->loaded);
-    CHECK(k.state.session->progress.status == CertStatus::not_started);
+    CHECK(k.state.session->progress.front().status == CertStatus::not_started);
     REQUIRE_FALSE(k.state.session->recommended.empty());
     CHECK(k.state.pin_entry.pin.empty());  // no PIN stays in the state
 
@@ -83,8 +83,8 @@ TEST_CASE("a trainee signs in on the numpad and plays by touch to the debrief wi
     REQUIRE(k.state.screen == ScreenId::catalog);
     k.tap("home");
     REQUIRE(k.state.screen == ScreenId::home);
-    CHECK(k.state.session->progress.passed_count == 1);
-    CHECK(k.state.session->progress.status == CertStatus::in_progress);
+    CHECK(k.state.session->progress.front().passed_count == 1);
+    CHECK(k.state.session->progress.front().status == CertStatus::in_progress);
   }
 }
 
@@ -107,8 +107,8 @@ TEST_CASE("passing one drill per topic on the kiosk certifies the trainee and th
   }
   // The fifth pass made the award.
   REQUIRE(k.store->awards("1001").size() == 1);
-  CHECK(k.state.session->progress.status == CertStatus::certified);
-  CHECK(k.state.session->progress.award);
+  CHECK(k.state.session->progress.front().status == CertStatus::certified);
+  CHECK(k.state.session->progress.front().award);
 }
 
 TEST_CASE("wrong PINs count down then lock and the screen never tells which ids exist", "[records][pin]") {

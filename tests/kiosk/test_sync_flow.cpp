@@ -211,10 +211,10 @@ TEST_CASE("a trainee certified in another store is certified here at sign-in and
   REQUIRE(k.state.screen == ScreenId::home);
   REQUIRE(k.state.session->loaded);
   CHECK(k.sync.remote_requests == std::vector<std::string>{"1001"});  // and a fresh answer was asked for
-  CHECK(k.state.session->progress.status == CertStatus::certified);
-  REQUIRE(k.state.session->progress.award);
-  CHECK(k.state.session->progress.award->expires_ms == t0 + 170 * day_ms);
-  const RemoteAwardRow* origin = remote_origin(*k.state.session->progress.award, k.state.session->remote_awards);
+  CHECK(k.state.session->progress.front().status == CertStatus::certified);
+  REQUIRE(k.state.session->progress.front().award);
+  CHECK(k.state.session->progress.front().award->expires_ms == t0 + 170 * day_ms);
+  const RemoteAwardRow* origin = remote_origin(*k.state.session->progress.front().award, k.state.session->remote_awards);
   REQUIRE(origin);
   CHECK(earned_at(*origin) == "S-042");
   CHECK(k.on_screen("home.catalog"));
@@ -243,13 +243,13 @@ TEST_CASE("the LRS's answer after sign-in reloads the trainee's certification", 
   k.enable_sync();
   k.sign_in("1001", "2580");
   REQUIRE(k.state.session->loaded);
-  CHECK(k.state.session->progress.status == CertStatus::not_started);
+  CHECK(k.state.session->progress.front().status == CertStatus::not_started);
   // The worker stored the answer on its own connection, then reported the operator.
   REQUIRE(k.store->replace_remote_awards("1001", {remote_award("1001", t0 - day_ms, "")}, t0));
   k.act(RemoteAwardsUpdated{"1001"});
-  CHECK(k.state.session->progress.status == CertStatus::certified);
-  REQUIRE(k.state.session->progress.award);
-  const RemoteAwardRow* origin = remote_origin(*k.state.session->progress.award, k.state.session->remote_awards);
+  CHECK(k.state.session->progress.front().status == CertStatus::certified);
+  REQUIRE(k.state.session->progress.front().award);
+  const RemoteAwardRow* origin = remote_origin(*k.state.session->progress.front().award, k.state.session->remote_awards);
   REQUIRE(origin);
   CHECK(earned_at(*origin) == "kiosk-far-away");
 }

@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "kiosk/ime/google_pinyin.h"
 #include "kiosk_fixture.h"
 
 namespace posdrill::test {
@@ -106,6 +108,41 @@ TEST_CASE("every touch target is at least 56 px and 12 px from the next on every
     }
     k.tap("console.exit");
     check_targets(k, "close the kiosk?");
+  }
+}
+
+TEST_CASE("the on-screen keyboard's keys and candidates are touch targets on both forms", "[touch][keyboard]") {
+  std::string error;
+  std::unique_ptr<GooglePinyin> pinyin = GooglePinyin::open(GooglePinyin::default_dictionary(), error);
+  REQUIRE(pinyin);
+  for (const ImVec2 size : {ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+    INFO("display " << size.x << "x" << size.y);
+    {
+      Kiosk k(size, false);
+      k.screens_ui.keyboard.set_input_method(pinyin.get());
+      k.tap("attract.start");
+      check_targets(k, "first run");
+      k.tap("first_run.id");
+      check_targets(k, "first run, number pad");
+      k.tap("first_run.name");
+      check_targets(k, "first run, letters");
+      for (char c : std::string("lina")) k.tap(std::string("kb.") + c);
+      REQUIRE_FALSE(k.screens_ui.keyboard.page().empty());
+      REQUIRE(k.on_screen("kb.cand.0"));
+      check_targets(k, "first run, pinyin candidates");
+      k.tap("kb.next");
+      check_targets(k, "first run, second page of candidates");
+    }
+    Kiosk k(size);
+    k.screens_ui.keyboard.set_input_method(pinyin.get());
+    k.tap("attract.start");
+    k.key_in("9001");
+    k.key_in("7391");
+    k.tap("home.console");
+    k.tap("tab.operators");
+    k.tap("add.name");
+    for (char c : std::string("wang")) k.tap(std::string("kb.") + c);
+    check_targets(k, "console, add an account, pinyin");
   }
 }
 

@@ -1,0 +1,273 @@
+// `posdrill play ID --wire LISTEN --upstream HOST:PORT`: a scenario played on a real CUP terminal
+// keyed by hand, scored from its host line. The terminal's host address points at LISTEN; the
+// fault proxy (device_bridge/proxy.h) relays to the acquirer's TEST host (or `posdrill host`)
+// with the scenario's faults, and WireWatch (device_bridge/wire_watch.h) turns what passes into
+// the records the runner scores, with the same code as the emulator's.
+//
+// [SECTION] The line: test amounts, history, the proxy
+// [SECTION] The attempt: decisions from the answers, terminal tasks from the line
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "device_bridge/wire_watch.h"
+#include "scenarios/result_json.h"
+#include "scenarios/transcript.h"
+
+namespace posdrill {
+
+namespace {
+
+constexpr const char* me = "posdrill play: ";
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] The line: test amounts, history, the proxy
+// ---------------------------------------------------------------------------------------------
+
+// The acquirer test host's table in use: --profile, else the config's terminal.acquirer.
+const TestHostProfile* test_host_profile(const ContentSet& set, const std::string& id) {
+  for (const auto& p : set.test_hosts)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+// Operations a history entry puts on the real terminal before the story (the trainer keys them).
+std::vector<const HistoryEntry*> online_history(const Setup& setup) {
+  std::vector<const HistoryEntry*> out;
+  for (const HistoryEntry& h : setup.history)
+    if (terminal_op_is_online(h.op) && !(h.fault && h.fault->kind == FaultKind::reversal_fails)) out.push_back(&h);
+  std::stable_sort(out.begin(), out.end(), [](const HistoryEntry* a, const HistoryEntry* b) {
+    return a->days_ago * 1440 + a->minutes_ago > b->days_ago * 1440 + b->minutes_ago;
+  });
+  return out;
+}
+
+// The proxy with the watch on its own thread; stops and joins when it goes.
+struct WireLine {
+  ProxyFaultPlan plan;
+  WireWatch watch;
+  HostLinkProxy proxy;
+  std::thread thread;
+  WireLine(ProxyFaultPlan p, HostLinkProxy::Options o)
+      : plan(std::move(p)),
+        watch([](const std::string& l) { std::cerr << "wire: " << l << '\n'; }),
+        proxy(std::move(o), &plan, [](const std::string& l) { std::cerr << "posdrill proxy: " << l << '\n'; }) {
+    proxy.set_observer(&watch);
+  }
+  void start() {
+    thread = std::thread([this] { proxy.serve(); });
+  }
+  ~WireLine() {
+    watch.stop_waiting();
+    proxy.stop();
+    if (thread.joinable()) thread.join();
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] The attempt
+// ---------------------------------------------------------------------------------------------
+
+// An answer line without its comment and its think time ("2 @45s": the clock is real here).
+std::string trim(std::string s) {
+  if (auto cut = s.find_first_of("#@"); cut != std::string::npos) s.erase(cut);
+  s.erase(0, s.find_first_not_of(" \t\r"));
+  s.erase(s.find_last_not_of(" \t\r") + 1);
+  return s;
+}
+
+// One decision answer: a choice number, a choice id or hint. "" or what was wrong with it.
+std::string decide(Runner& r, const std::string& token, Lang lang) {
+  if (token == "hint" || token == "提示") {
+    if (!r.take_hint()) return lang == Lang::zh ? "这一步没有更多提示了" : "no more hints at this step";
+    return "";
+  }
+  const auto& shown = r.shown_choices();
+  int n = 0;
+  auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), n);
+  if (ec == std::errc() && p == token.data() + token.size()) {
+    if (n < 1 || n > int(shown.size()))
+      return "expected a choice number 1–" + std::to_string(shown.size()) + ", got " + token;
+    r.choose(shown[n - 1]->id);
+    return "";
+  }
+  if (r.choose(token)) return "";
+  return "expected a choice number 1–" + std::to_string(shown.size()) + ", a choice id or 'hint' at step '" +
+         r.step().id + "', got '" + token + "'";
+}
+
+// Waits for the task's operation on the line, up to its time limit; false when the terminal
+// turned out to be one the drill cannot score.
+bool run_task(Runner& r, WireTerminalPort& port, WireWatch& watch, const Scenario& s, int default_wait_s, Lang lang) {
+  const Step& task = r.step();
+  port.set_task(task.task, request_for(s, task, task.task, nullptr).amount_minor);
+  const int wait_s = task.time_limit_s > 0 ? task.time_limit_s : default_wait_s;
+  std::cerr << "wire: waiting for " << terminal_op_name(task.task) << " (" << terminal_op_label(task.task).get(lang)
+            << "), up to " << wait_s << " s" << std::endl;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
+  while (!r.finished() && &r.step() == &task) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto e = port.wait(std::max<int64_t>(0, left.count()));
+    if (!watch.unscorable().empty()) return false;
+    if (!e) {
+      std::cerr << "wire: " << terminal_op_name(task.task) << " did not come within " << wait_s
+                << " s: the task counts as not done" << std::endl;
+      r.give_up();
+      return true;
+    }
+    std::cerr << "wire: " << e->line.get(lang) << std::endl;
+    // A real terminal signs on by itself (switched on, or asked by the host): not the trainee's act.
+    if (e->record.op == TerminalOp::sign_on && task.task != TerminalOp::sign_on) continue;
+    r.observe(e->record);
+  }
+  return true;
+}
+
+}  // namespace
+
+int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s, const PlayOptions& o, Lang lang,
+              uint64_t seed, std::istream& in, const std::string& source, bool interactive) {
+  if (!s.real_terminal || s.real_terminal->mode != RealTerminalMode::amounts) {
+    std::cerr << me << "scenario '" << s.id << "' cannot be played on a real terminal: "
+              << (s.real_terminal ? s.real_terminal->reason.get(lang) : std::string("it has no real_terminal block"))
+              << '\n';
+    return exit_usage;
+  }
+  if (!o.operator_id.empty()) {
+    std::cerr << me
+              << "--operator cannot be given with --wire yet: attempts on a real terminal are recorded by the "
+                 "kiosk\n";
+    return exit_usage;
+  }
+  // The same rule as posdrill proxy, before any socket opens: a real terminal's traffic goes only
+  // to loopback, `posdrill host` or a listed acquirer TEST host.
+  int code = exit_usage;
+  const auto ends = terminal_line(settings, me,
+                                  {"wire", o.wire_listen, settings.terminal.wire_listen, "--wire", o.upstream,
+                                   settings.terminal.wire_upstream, o.test_hosts},
+                                  code);
+  if (!ends) return code;
+  std::string error;
+  const std::string profile_id = o.profile.empty() ? settings.terminal.acquirer : o.profile;
+  if (!print_test_amounts(std::cerr, "wire: ", set, s, profile_id, lang)) return exit_usage;
+  WireTerminalPort::Options port_options;
+  if (const TestHostProfile* p = test_host_profile(set, profile_id))
+    for (const auto& [response, amount] : p->amounts) port_options.test_amounts.push_back(amount);
+  port_options.story_wait_ms = int64_t(settings.terminal.timeout_s) * 1000;
+
+  std::vector<std::string> skipped;
+  ProxyFaultPlan plan =
+      s.real_terminal->proxy_faults ? ProxyFaultPlan::from_setup(s.setup, &skipped) : ProxyFaultPlan{};
+  HostLinkProxy::Options po;
+  po.upstream = ends->upstream;
+  po.test_hosts = ends->test_hosts;
+  WireLine line(std::move(plan), po);
+  if (!line.proxy.listen(ends->listen, error)) {
+    std::cerr << me << error << '\n';
+    return exit_failed;
+  }
+  Endpoint bound = ends->listen;
+  bound.port = line.proxy.port();
+  line.start();
+  std::cerr << "wire: listening on " << endpoint_text(bound) << ", relaying to " << endpoint_text(ends->upstream)
+            << " with " << line.plan.rules().size() << " fault rules" << std::endl;
+  for (const auto& k : skipped) std::cerr << "wire: not on the wire: " << k << '\n';
+
+  // The trainer keys the history on the terminal first, through the line (the faults count it).
+  const auto history = online_history(s.setup);
+  if (!history.empty()) {
+    std::cerr << "wire: waiting for the history: key these " << history.size()
+              << " operations on the terminal first:" << std::endl;
+    for (const HistoryEntry* h : history)
+      std::cerr << "wire:   " << terminal_op_name(h->op)
+                << (h->amount_minor ? " " + format_amount(h->amount_minor) : "")
+                << (h->wrong_pin ? " with a wrong PIN" : "") << std::endl;
+    std::size_t seen = 0;
+    while (seen < history.size()) {
+      auto e = line.watch.next(int64_t(settings.terminal.timeout_s) * 1000);
+      if (!line.watch.unscorable().empty()) break;
+      if (!e) {
+        std::cerr << me << "the history was not keyed within " << settings.terminal.timeout_s << " s\n";
+        return exit_usage;
+      }
+      std::cerr << "wire: history: " << e->line.get(lang) << std::endl;
+      if (e->record.op != TerminalOp::sign_on) ++seen;
+    }
+  }
+
+  SteadyClock clock;
+  WireTerminalPort port(line.watch, port_options, [lang](const TerminalRequest& r) {
+    std::cerr << "wire: the story's own operation: key " << terminal_op_name(r.op) << " ("
+              << terminal_op_label(r.op).get(lang) << ")"
+              << (r.amount_minor ? " " + format_amount(*r.amount_minor) : "") << " on the terminal now" << std::endl;
+  });
+  Runner r(s, clock, seed, &port);
+  std::size_t printed = 0;
+  auto print_new = [&] {
+    if (!interactive) return;
+    for (const auto& steps = r.result().steps; printed < steps.size(); ++printed)
+      std::cout << render_step(s, steps[printed], lang, false);
+  };
+  if (interactive) std::cout << render_header(s, lang);
+  bool scorable = line.watch.unscorable().empty();
+  int line_no = 0;
+  while (scorable && !r.finished()) {
+    if (r.step().kind == StepKind::narrative) {
+      r.advance();
+      print_new();
+      continue;
+    }
+    if (r.step().kind == StepKind::terminal) {
+      if (interactive) std::cout << render_question(r, lang) << std::flush;
+      scorable = run_task(r, port, line.watch, s, settings.terminal.timeout_s, lang);
+      print_new();
+      continue;
+    }
+    if (interactive) std::cout << render_question(r, lang) << "> " << std::flush;
+    std::string text;
+    if (!std::getline(in, text)) {
+      std::cerr << source << ": the answers ended at step '" << r.step().id << "' before the scenario did\n";
+      return interactive ? exit_failed : exit_usage;
+    }
+    ++line_no;
+    const std::string token = trim(text);
+    if (token.empty()) continue;
+    if (std::string why = decide(r, token, lang); !why.empty()) {
+      if (interactive) {
+        std::cout << why << "\n\n";
+        continue;
+      }
+      std::cerr << source << ":" << line_no << ": " << why << '\n';
+      return exit_usage;
+    }
+    print_new();
+  }
+  if (!scorable) {
+    // The drill says so rather than score a terminal it cannot read.
+    const std::string why = line.watch.unscorable();
+    std::cerr << "wire: cannot score this terminal: " << why << std::endl;
+    std::cout << (lang == Lang::zh
+                      ? "无法为这台终端评分：它的主机线路不是银联 CUP 报文（" + why + "）。\n"
+                      : "This terminal cannot be scored: its host line is not CUP ISO 8583 (" + why + ").\n");
+    return exit_failed;
+  }
+  const AttemptResult& res = r.result();
+  if (o.json) {
+    nlohmann::json j = result_json(res);
+    j["lang"] = lang_code(lang);
+    j["terminal"] = "wire";
+    std::cout << j.dump(2) << '\n';
+  } else if (interactive) {
+    std::cout << render_summary(s, res, lang);
+  } else {
+    std::cout << render_transcript(s, res, lang);
+  }
+  return res.passed ? exit_ok : exit_failed;
+}
+
+}  // namespace posdrill

@@ -1,0 +1,41 @@
+// SqliteStore::item_answers (store.h): the answers item analysis works from, read in one query
+// over the attempts and attempt_events tables as the recorder writes them.
+#include "kiosk/store/store.h"
+#include "kiosk/store/store_sql.h"
+
+namespace posdrill {
+
+using namespace store_sql;
+
+StoreList<ItemAnswer> SqliteStore::item_answers(std::string_view scenario_id) {
+  // The time and the hints are in the event's payload (step_record_json); a payload that is not
+  // JSON (hand-edited, or written by a tool) counts as no time and no hints instead of failing
+  // the whole read.
+  Stmt s(db_, one_or_all("SELECT a.uuid, a.scenario_id, a.score, e.step_id, e.choice_id, "
+                         "  CASE WHEN json_valid(e.payload) "
+                         "       THEN coalesce(json_extract(e.payload, '$.elapsed_ms'), 0) ELSE 0 END, "
+                         "  CASE WHEN json_valid(e.payload) "
+                         "       THEN coalesce(json_array_length(e.payload, '$.hints'), 0) ELSE 0 END "
+                         "FROM attempts a JOIN attempt_events e ON e.attempt_uuid = a.uuid "
+                         "WHERE a.finished = 1 AND a.abandoned = 0 AND a.ended_ms != 0 AND e.kind = 'step' "
+                         "  AND e.choice_id != '' AND (?1 = '' OR a.scenario_id = ?1)",
+                         scenario_id)
+                  .c_str());
+  s.bind(1, scenario_id);
+  StoreList<ItemAnswer> out;
+  const int rc = read_rows(s, out, [](const Stmt& row) {
+    ItemAnswer a;
+    a.attempt_uuid = row.text(0);
+    a.scenario_id = row.text(1);
+    a.attempt_score = row.real(2);
+    a.step_id = row.text(3);
+    a.choice_id = row.text(4);
+    a.elapsed_ms = row.i64(5);
+    a.hints = row.i32(6);
+    return a;
+  });
+  if (rc != SQLITE_OK) out.status = failed(rc, "cannot read the answers");
+  return out;
+}
+
+}  // namespace posdrill
