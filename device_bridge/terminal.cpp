@@ -1011,6 +1011,7 @@ void EmulatedTerminal::on_no_answer(LinkFailure failure) {
   }
   TerminalRecord rec = record_for_flow();
   rec.screen = comm_failed_text;
+  rec.not_sent = failure == LinkFailure::connect_failed;
   records_.push_back(rec);
   show(info(f.type).label, {comm_failed_text, failure == LinkFailure::connect_failed
                                                   ? Text{"连接失败 请检查网络", "Cannot connect, check the network"}

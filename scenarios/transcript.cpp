@@ -118,8 +118,9 @@ std::string describe(const TerminalRecord& r, Lang lang) {
   if (r.reversal_sent) o << L(l_reversal, lang) << "; ";
   o << r.screen.get(lang);
   // Only what went to the acquirer carries a response code; a look-up in the terminal's own list
-  // or a reprint never leaves the device, and a refusal at the keypad was never sent.
-  if (r.keying_refused)
+  // or a reprint never leaves the device, and neither a refusal at the keypad nor a request whose
+  // connection could not be made was ever sent (so there is nothing to reverse).
+  if (r.keying_refused || r.not_sent)
     o << " (" << L(l_not_sent, lang) << ")";
   else if (!terminal_op_is_online(r.op))
     ;

@@ -115,6 +115,7 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
     auto e = with_fault({FaultKind::refuse_connection, 1, 0, "", {}});
     auto r = run(*e, req(TerminalOp::sale, 32800));
     CHECK(r.screen.zh == "通讯失败");
+    CHECK(r.not_sent);  // the transcript says 终端未发出, not 未收到回复
     CHECK_FALSE(e->terminal().reversal_pending());
     CHECK(count_mti(e->host(), "0200") == 0);
     CHECK_FALSE(run(*e, req(TerminalOp::balance_inquiry)).reversal_sent);
@@ -129,6 +130,7 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
     auto e = with_fault({FaultKind::delay, 1, 61, "", {}});
     auto r = run(*e, req(TerminalOp::sale, 32800));
     CHECK(r.response_code.empty());
+    CHECK_FALSE(r.not_sent);  // it went out and no answer came: 未收到回复
     CHECK(e->terminal().reversal_pending());
     e->advance_to(e->emulation().now_ms() + 10'000);
     CHECK(e->terminal().take_records().empty());
