@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
 
   // Kiosk options live on the top level so `posdrill --windowed` works as well as `posdrill kiosk --windowed`.
   bool windowed = false;
-  std::string size, screenshot, ui_script;
+  std::string size, screenshot, ui_script, widgets_json;
   int after_frames = 3;
   app.add_flag("--windowed", windowed, "Run in a window instead of full screen (system shortcuts work)");
   app.add_option("--size", size, "Window or screenshot size, WxH (e.g. 1280x800)");
@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   app.add_option("--after-frames", after_frames, "Frames to render before the screenshot")->check(CLI::Range(1, 1000));
   app.add_option("--ui-script", ui_script,
                  "Play this UI script first: one `click WIDGET_ID` or `wait FRAMES` a line (see docs/kiosk_play.md)");
+  app.add_option("--widgets-json", widgets_json,
+                 "Keep this file holding the last frame's touch targets: [{id, x, y, w, h, enabled}]");
 
   auto* kiosk = app.add_subcommand("kiosk", "Start the kiosk (the default)");
   kiosk->fallthrough();
@@ -292,6 +294,7 @@ int main(int argc, char** argv) {
   k.screenshot = screenshot;
   k.after_frames = after_frames;
   k.ui_script = ui_script;
+  k.widgets_json = widgets_json;
   k.lang = settings.lang;
   k.sync_site = statement_site(settings);  // unset when no LRS is configured
   k.terminal = settings.terminal;

@@ -177,6 +177,26 @@ bool write_screenshot(const GlFunctions& gl, int w, int h, const std::string& pa
   return stbi_write_png(path.c_str(), w, h, 3, flipped.data(), static_cast<int>(stride)) != 0;
 }
 
+// Replaces `path` with `text` so a reader never sees half a file: written beside it, then renamed.
+bool replace_file(const std::string& path, const std::string& text, std::string& error) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) {
+      error = "cannot write " + tmp;
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    error = "cannot replace " + path + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Platform
 // ---------------------------------------------------------------------------------------------
@@ -256,10 +276,12 @@ WindowPlan plan_window(const KioskOptions& o) {
 // `--ui-script FILE` drives the kiosk like a finger would, for screenshots of screens past the
 // first one and for smoke tests: one command a line, `click WIDGET_ID` (press and release the
 // centre of the widget with that stable ID, waiting up to a second of frames for it to appear)
-// and `wait N` (N frames). '#' starts a comment. Errors name FILE:LINE.
+// and `wait N` (N frames). `type TEXT` types the rest of the line; `scan TEXT` sends it and an
+// Enter as a badge scanner does: every key down and up at once, in one burst of events. '#'
+// starts a comment. Errors name FILE:LINE.
 struct ScriptLine {
-  enum class Kind { click, wait, type } kind = Kind::wait;
-  std::string id;  // click: the widget; type: the text
+  enum class Kind { click, wait, type, scan } kind = Kind::wait;
+  std::string id;  // click: the widget; type, scan: the text
   int frames = 0;
   int line = 0;
 };
@@ -298,22 +320,48 @@ bool load_script(const std::string& path, std::vector<ScriptLine>& out, std::str
     if (words[0] == "click" && words.size() == 2) {
       sl.kind = ScriptLine::Kind::click;
       sl.id = words[1];
-    } else if (words[0] == "type" && words.size() >= 2) {
+    } else if ((words[0] == "type" || words[0] == "scan") && words.size() >= 2) {
       // The rest of the line, as a keyboard would type it (into the focused field or the numpad).
-      sl.kind = ScriptLine::Kind::type;
-      const std::size_t at = line.find("type") + 4;
+      sl.kind = words[0] == "type" ? ScriptLine::Kind::type : ScriptLine::Kind::scan;
+      const std::size_t at = line.find(words[0]) + 4;
       sl.id = line.substr(line.find_first_not_of(" \t", at));
       sl.id.erase(sl.id.find_last_not_of(" \t\r") + 1);
     } else if (words[0] == "wait" && words.size() == 2 && words[1].size() <= 5 &&
                words[1].find_first_not_of("0123456789") == std::string::npos) {
       sl.frames = std::stoi(words[1]);
     } else {
-      error = path + ":" + std::to_string(line_no) + ": expected `click WIDGET_ID`, `type TEXT` or `wait FRAMES`";
+      error = path + ":" + std::to_string(line_no) +
+              ": expected `click WIDGET_ID`, `type TEXT`, `scan TEXT` or `wait FRAMES`";
       return false;
     }
     out.push_back(std::move(sl));
   }
   return true;
+}
+
+// A badge scanner is a keyboard that types fast: for each character a key down, its text and a
+// key up, then Enter, all within a few milliseconds. Pushed into SDL's queue in one go, the
+// kiosk sees the burst exactly as it would from the device (ASCII only, as scanners send).
+void push_scanner_burst(std::string_view text) {
+  const auto key = [](Uint32 type, SDL_Keycode sym) {
+    SDL_Event e{};
+    e.type = type;
+    e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.key.keysym.sym = sym;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
+    SDL_PushEvent(&e);
+  };
+  for (const char c : text) {
+    const auto sym = static_cast<SDL_Keycode>(std::tolower(static_cast<unsigned char>(c)));
+    key(SDL_KEYDOWN, sym);
+    SDL_Event t{};
+    t.type = SDL_TEXTINPUT;
+    t.text.text[0] = c;
+    SDL_PushEvent(&t);
+    key(SDL_KEYUP, sym);
+  }
+  key(SDL_KEYDOWN, SDLK_RETURN);
+  key(SDL_KEYUP, SDLK_RETURN);
 }
 
 // Plays a script one frame at a time: press() is called between the platform's NewFrame and
@@ -341,6 +389,13 @@ class ScriptPlayer {
       // One frame to deliver the characters, two for the screen to act on them.
       if (phase_ == 0) io.AddInputCharactersUTF8(l.id.c_str());
       if (++phase_ > 2) next();
+      return;
+    }
+    if (l.kind == ScriptLine::Kind::scan) {
+      // The whole burst goes into SDL's queue at once; the frame loop takes at most one key
+      // press a frame from it, so allow a frame per key and a few for the screen to act.
+      if (phase_ == 0) push_scanner_burst(l.id);
+      if (++phase_ > static_cast<int>(l.id.size()) + 4) next();
       return;
     }
     const auto it = rects.find(l.id);
@@ -667,6 +722,7 @@ int run_kiosk(const KioskOptions& options) {
   }
   WidgetRects rects;
   set_widget_rects(&rects);
+  std::string widgets_written;  // what --widgets-json holds now
   std::vector<Action> actions;
   const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
   const std::size_t scenario_count = state.scenarios.size();
@@ -759,6 +815,11 @@ int run_kiosk(const KioskOptions& options) {
           ev.type == SDL_MOUSEWHEEL)
         act(UserInput{});
       frames_left = settle_frames;
+      // ImGui 1.86 reads a key as its state at the frame: a key pressed and released between
+      // two frames (a badge scanner's Enter comes ~1 ms after its digits) is never seen, and
+      // text typed after it would land before it. So a frame takes at most one key press: the
+      // events after it wait in SDL's queue for the next frame, in order.
+      if (ev.type == SDL_KEYDOWN) break;
       have = SDL_PollEvent(&ev) != 0;
     }
     if (!running) break;
@@ -819,6 +880,14 @@ int run_kiosk(const KioskOptions& options) {
     if (!script.done() && io.MouseDown[0]) act(UserInput{});
     draw_screens(state, fonts.theme(), screens_ui, dispatch);
     ImGui::Render();
+    if (!options.widgets_json.empty()) {
+      std::string json = widget_rects_json(rects);
+      if (json != widgets_written) {
+        std::string error;
+        if (!replace_file(options.widgets_json, json, error)) return fail("--widgets-json: " + error);
+        widgets_written = std::move(json);
+      }
+    }
 
     int fb_w = 0, fb_h = 0;
     SDL_GL_GetDrawableSize(pf.window, &fb_w, &fb_h);

@@ -25,6 +25,10 @@ struct KioskOptions {
   // or, without one, before the kiosk is handed to the trainee. A bad file stops the start with
   // file:line on stderr (exit 1).
   std::string ui_script;
+  // non-empty: after every frame whose touch targets changed, this file is replaced (write and
+  // rename) with them as JSON, one object a line: {"id", "x", "y", "w", "h", "enabled"} in
+  // window pixels. UI tests and tools read what is on screen and where.
+  std::string widgets_json;
   Lang lang = Lang::zh;
   // Set: results go to the company's learning record store. Every recorded answer queues its
   // statements and a worker thread sends them (offline-first: nothing waits for the network).

@@ -36,4 +36,11 @@ void set_widget_rects(WidgetRects* rects);
 // Records the last ImGui item under `id`.
 void note_widget(std::string_view id, bool enabled = true);
 
+// The rectangles as a JSON array, one widget a line, in ID order:
+//   {"id": "choice.a", "x": 40, "y": 312, "w": 600, "h": 64, "enabled": true, "visible": true}
+// x, y, w, h are whole window pixels (the rectangle's corners rounded); `visible` is false when
+// a list has scrolled part of the widget out of sight (a finger reaches only vis_min..vis_max).
+// `posdrill kiosk --widgets-json FILE` keeps a file of it for UI tests and tools.
+std::string widget_rects_json(const WidgetRects& rects);
+
 }  // namespace posdrill

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include <imgui_internal.h>  // BeginViewportSideBar: a strip taken out of the work area
@@ -43,6 +44,35 @@ void note_widget(std::string_view id, bool enabled) {
   r.vis_min = ImVec2(std::clamp(r.min.x, clip.Min.x, clip.Max.x), std::clamp(r.min.y, clip.Min.y, clip.Max.y));
   r.vis_max = ImVec2(std::clamp(r.max.x, clip.Min.x, clip.Max.x), std::clamp(r.max.y, clip.Min.y, clip.Max.y));
   (*g_rects)[std::string(id)] = r;
+}
+
+std::string widget_rects_json(const WidgetRects& rects) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& [id, r] : rects) {
+    out += first ? "\n  {\"id\": \"" : ",\n  {\"id\": \"";
+    first = false;
+    for (const char c : id) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        char esc[8];
+        std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+        out += esc;
+      } else {
+        out += c;
+      }
+    }
+    const long x0 = std::lround(r.min.x), y0 = std::lround(r.min.y);
+    const long x1 = std::lround(r.max.x), y1 = std::lround(r.max.y);
+    char nums[160];
+    std::snprintf(nums, sizeof nums, "\", \"x\": %ld, \"y\": %ld, \"w\": %ld, \"h\": %ld, \"enabled\": %s, \"visible\": %s}",
+                  x0, y0, x1 - x0, y1 - y0, r.enabled ? "true" : "false", r.fully_visible() ? "true" : "false");
+    out += nums;
+  }
+  out += first ? "]\n" : "\n]\n";
+  return out;
 }
 
 ImFont* font_or_current(ImFont* f) { return f ? f : ImGui::GetFont(); }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "kiosk/ime/google_pinyin.h"
 #include "kiosk_fixture.h"
 
@@ -175,6 +177,46 @@ TEST_CASE("the console's roster scrolls by dragging a finger and the drag taps n
   REQUIRE(k.rects.count("row.5003") == 1);
   CHECK(k.rects.at("row.5003").min.y < before.min.y - 100.0f);
   CHECK(k.state.console.selected_operator.empty());  // a scroll, not a tap
+}
+
+TEST_CASE("the widget dump (--widgets-json) lists every target of the last frame as the screens drew it",
+          "[touch][widgets-json]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("attract.start");
+  k.frame(ImVec2(-1, -1), false);
+  REQUIRE(k.rects.count("key.ok") == 1);
+  const nlohmann::json dump = nlohmann::json::parse(widget_rects_json(k.rects));
+  REQUIRE(dump.is_array());
+  REQUIRE(dump.size() == k.rects.size());
+  std::size_t checked = 0;
+  for (const nlohmann::json& w : dump) {
+    const std::string id = w.at("id").get<std::string>();
+    INFO(id);
+    const auto it = k.rects.find(id);
+    REQUIRE(it != k.rects.end());
+    const WidgetRect& r = it->second;
+    CHECK(w.at("x").get<long>() == std::lround(r.min.x));
+    CHECK(w.at("y").get<long>() == std::lround(r.min.y));
+    CHECK(w.at("w").get<long>() == std::lround(r.max.x) - std::lround(r.min.x));
+    CHECK(w.at("h").get<long>() == std::lround(r.max.y) - std::lround(r.min.y));
+    CHECK(w.at("enabled").get<bool>() == r.enabled);
+    CHECK(w.at("visible").get<bool>() == r.fully_visible());
+    ++checked;
+  }
+  CHECK(checked >= 14);  // the pad's 13 keys, the two fields, back and the language toggle
+  // IDs are written as JSON strings whatever they hold.
+  WidgetRects odd;
+  odd["a\"b\\c\n"] = WidgetRect{ImVec2(0.4f, 1.6f), ImVec2(10.5f, 20.0f), false, ImVec2(0, 0), ImVec2(0, 0)};
+  const nlohmann::json one = nlohmann::json::parse(widget_rects_json(odd));
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].at("id") == "a\"b\\c\n");
+  CHECK(one[0].at("x") == 0);
+  CHECK(one[0].at("y") == 2);
+  CHECK(one[0].at("w") == 11);
+  CHECK(one[0].at("h") == 18);
+  CHECK(one[0].at("enabled") == false);
+  CHECK(one[0].at("visible") == false);
+  CHECK(nlohmann::json::parse(widget_rects_json(WidgetRects{})).empty());
 }
 
 }  // namespace posdrill::test
