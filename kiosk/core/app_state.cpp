@@ -59,6 +59,7 @@ namespace {
 // A manager's (or the first run's) new request: the line about the last one is stale from now.
 bool is_console_request(const Action& a) {
   return std::holds_alternative<SetConsoleTab>(a) || std::holds_alternative<SelectOperator>(a) ||
+         std::holds_alternative<FilterRoster>(a) ||
          std::holds_alternative<SelectAttempt>(a) || std::holds_alternative<AddOperator>(a) ||
          std::holds_alternative<ResetOperatorPin>(a) || std::holds_alternative<SetOperatorActive>(a) ||
          std::holds_alternative<ExportRoster>(a) || std::holds_alternative<SendSyncNow>(a) ||

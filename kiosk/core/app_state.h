@@ -193,6 +193,7 @@ struct ConsoleState {
   std::vector<MistakeCount> mistakes;
   std::vector<RosterRow> roster;  // for roster_track
   std::string roster_track;       // the track the roster counts, "" = the first
+  RosterFilter roster_filter = RosterFilter::all;  // the rows shown (the tiles above the roster)
   std::string selected_operator;  // history shown for this operator, "" = none
   // The selected operator's history, one page at a time (a long-serving cashier has thousands
   // of attempts): page `history_page` (0 = newest), newest first; `history_more` when older ones
@@ -344,6 +345,10 @@ struct HistoryLoaded {
 struct SelectRosterTrack {
   std::string track_id;
 };
+// A summary tile tapped: show only the rows in that state (RosterFilter::all: everyone again).
+struct FilterRoster {
+  RosterFilter filter = RosterFilter::all;
+};
 struct SelectAttempt {
   std::string uuid;
 };
@@ -404,7 +409,8 @@ using Action =
                  TearOffSlip, GiveUp, Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere,
                  Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog,
                  CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded,
-                 SelectOperator, ShowHistoryPage, HistoryLoaded, SelectRosterTrack, SelectAttempt, ReplayLoaded,
+                 SelectOperator, ShowHistoryPage, HistoryLoaded, SelectRosterTrack, FilterRoster, SelectAttempt,
+                 ReplayLoaded,
                  AddOperator, ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence,
                  SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded,
                  SetPracticeDevice, SpareTerminalAnswered, SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;

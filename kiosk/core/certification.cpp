@@ -329,11 +329,29 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
   for (const auto& op : operators) {
     RosterRow r;
     r.op = op;
+    double weakest_score = 0;
     const auto& mine = stats_of[op.employee_id];
     const TrackProgress p = track_progress(track, scenarios, mine, awards_of[op.employee_id], now_ms);
     r.status = p.status;
     r.passed_count = p.passed_count;
     r.required_count = p.required_count;
+    // A topic failing: tried and never passed in any of its drills, whatever the award windows
+    // say (an expired award's old passes still show what the person can do).
+    for (const Topic topic : track.topics) {
+      int tried = 0, passes = 0;
+      double best = 0;
+      for (const auto& st : mine) {
+        const auto it = topic_of.find(st.scenario_id);
+        if (it == topic_of.end() || it->second != topic) continue;
+        tried += st.attempts - st.abandoned;
+        passes += st.passes;
+        best = std::max(best, st.best_score);
+      }
+      if (tried > 0 && passes == 0 && (!r.weakest_topic || best < weakest_score)) {
+        r.weakest_topic = topic;
+        weakest_score = best;
+      }
+    }
     if (p.award) {
       r.awarded_ms = p.award->awarded_ms;
       r.expires_ms = p.award->expires_ms;
@@ -378,6 +396,45 @@ std::vector<ChainStoreRow> summarize_by_store(const std::vector<RosterRow>& rows
   std::vector<ChainStoreRow> out;
   for (auto& [id, row] : by_store) out.push_back(std::move(row));
   return out;
+}
+
+ChainStoreRow sum_stores(const std::vector<ChainStoreRow>& stores) {
+  ChainStoreRow all;
+  for (const ChainStoreRow& s : stores) {
+    all.people += s.people;
+    all.certified += s.certified;
+    all.expiring += s.expiring;
+    all.expired += s.expired;
+    all.in_progress += s.in_progress;
+    all.not_started += s.not_started;
+  }
+  return all;
+}
+
+ChainStoreRow summarize_roster(const std::vector<RosterRow>& rows) { return sum_stores(summarize_by_store(rows)); }
+
+int count_failing_topic(const std::vector<RosterRow>& rows) {
+  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const RosterRow& r) { return r.weakest_topic; }));
+}
+
+bool roster_row_shown(const RosterRow& row, RosterFilter filter) {
+  switch (filter) {
+    case RosterFilter::all:
+      return true;
+    case RosterFilter::certified:
+      return row.status == CertStatus::certified;
+    case RosterFilter::expiring:
+      return row.status == CertStatus::expiring;
+    case RosterFilter::expired:
+      return row.status == CertStatus::expired;
+    case RosterFilter::in_progress:
+      return row.status == CertStatus::in_progress;
+    case RosterFilter::not_started:
+      return row.status == CertStatus::not_started;
+    case RosterFilter::failing_topic:
+      return row.weakest_topic.has_value();
+  }
+  return true;
 }
 
 std::string csv_field(std::string_view value) {

@@ -86,6 +86,10 @@ struct RosterRow {
   int64_t expires_ms = 0;
   int attempts = 0;
   int64_t last_attempt_ms = 0;
+  // Where this person struggles: of the track's topics tried and not yet passed, the one with the
+  // lowest best score (the first in the track's order on a tie). Unset when every topic tried is
+  // passed or nothing was tried.
+  std::optional<Topic> weakest_topic;
 };
 
 // One row per operator (inactive ones included, by employee id). `stats`: every operator's.
@@ -98,6 +102,11 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
                                     const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
                                     int64_t now_ms);
 
+// The manager console's roster filters: everyone, one certification state, or the people who
+// tried a topic and have not passed it (weakest_topic set).
+enum class RosterFilter { all, certified, expiring, expired, in_progress, not_started, failing_topic };
+bool roster_row_shown(const RosterRow& row, RosterFilter filter);
+
 // One store's line of the chain roster (`posdrill report --from-lrs`, the console's chain panel):
 // how many of its people are in each state.
 struct ChainStoreRow {
@@ -106,6 +115,12 @@ struct ChainStoreRow {
 };
 // Per store of `rows` (any order), by store id.
 std::vector<ChainStoreRow> summarize_by_store(const std::vector<RosterRow>& rows);
+// The stores' lines added up (store_id ""): the chain's total.
+ChainStoreRow sum_stores(const std::vector<ChainStoreRow>& stores);
+// All of `rows` in one line (store_id ""): the console's summary tiles.
+ChainStoreRow summarize_roster(const std::vector<RosterRow>& rows);
+// How many of `rows` have a weakest topic (the "failing a topic" tile).
+int count_failing_topic(const std::vector<RosterRow>& rows);
 
 // RFC 4180 CSV, UTF-8, CRLF line ends, header row first: employee_id, name, role, store, status,
 // passed, required, awarded (YYYY-MM-DD, UTC), expires, attempts, last_attempt. Fields with a

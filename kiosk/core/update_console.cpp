@@ -46,6 +46,17 @@ void Updater::operator()(const SelectRosterTrack& a) {
   rebuild_roster();
 }
 
+void Updater::operator()(const FilterRoster& a) {
+  if (!in_console()) return fx.push_back(ignored("filter outside the console"));
+  ConsoleState& c = st.console;
+  c.roster_filter = a.filter;
+  // A history stays open only under a row that is still shown.
+  const bool shown = std::any_of(c.roster.begin(), c.roster.end(), [&](const RosterRow& r) {
+    return r.op.employee_id == c.selected_operator && roster_row_shown(r, c.roster_filter);
+  });
+  if (!c.selected_operator.empty() && !shown) (*this)(SelectOperator{});
+}
+
 void Updater::rebuild_roster() {
   ConsoleState& c = st.console;
   c.roster.clear();

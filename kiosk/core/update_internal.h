@@ -80,6 +80,7 @@ struct Updater {
   void operator()(const ShowHistoryPage& a);
   void operator()(const HistoryLoaded& a);
   void operator()(const SelectRosterTrack& a);
+  void operator()(const FilterRoster& a);
   void operator()(const SelectAttempt& a);
   void operator()(const ReplayLoaded& a);
   void notice(const std::string& key, std::string detail = {}, bool error = true);

@@ -16,6 +16,7 @@
 #include <iterator>
 #include <map>
 
+#include "kiosk/core/catalog.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/core/replay.h"
 #include "kiosk/ui/home_screen.h"
@@ -102,15 +103,7 @@ void chain_view(const AppState& st, const Theme& th) {
   line({tr(st, "console.col_store"), tr(st, "console.col_people"), tr(st, "cert.certified"), tr(st, "cert.expiring"),
         tr(st, "cert.expired"), tr(st, "cert.in_progress"), tr(st, "cert.not_started")},
        pal.text_dim);
-  ChainStoreRow total;
-  for (const ChainStoreRow& r : c.chain) {
-    total.people += r.people;
-    total.certified += r.certified;
-    total.expiring += r.expiring;
-    total.expired += r.expired;
-    total.in_progress += r.in_progress;
-    total.not_started += r.not_started;
-  }
+  const ChainStoreRow total = sum_stores(c.chain);
   const auto cells = [](std::string first, const ChainStoreRow& r) {
     const auto n = [](int v) { return std::to_string(v); };
     return Cells{std::move(first), n(r.people),      n(r.certified),  n(r.expiring),
@@ -203,6 +196,59 @@ void history_view(const AppState& st, const Theme& th, const Dispatch& dispatch)
   ImGui::TextUnformatted(fill_count(tr(st, "console.page"), c.history_page + 1).c_str());
 }
 
+// The roster's state at a glance, a tile per filter with its count: everyone, each
+// certification state, and the people failing a topic. A tile shows only its rows; the
+// selected one is filled green like the selected tab and "everyone" shows them all again.
+void summary_tiles(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ConsoleState& c = st.console;
+  const ChainStoreRow n = summarize_roster(c.roster);
+  struct Tile {
+    RosterFilter filter;
+    const char* id;
+    std::string label;
+    int count;
+    ImU32 colour;
+  };
+  const Tile tiles[] = {
+      {RosterFilter::all, "tile.all", tr(st, "console.filter_all"), n.people, 0},
+      {RosterFilter::certified, "tile.certified", tr(st, "cert.certified"), n.certified,
+       cert_status_colour(CertStatus::certified)},
+      {RosterFilter::expiring, "tile.expiring", tr(st, "cert.expiring"), n.expiring,
+       cert_status_colour(CertStatus::expiring)},
+      {RosterFilter::expired, "tile.expired", tr(st, "cert.expired"), n.expired, cert_status_colour(CertStatus::expired)},
+      {RosterFilter::in_progress, "tile.in_progress", tr(st, "cert.in_progress"), n.in_progress,
+       cert_status_colour(CertStatus::in_progress)},
+      {RosterFilter::not_started, "tile.not_started", tr(st, "cert.not_started"), n.not_started,
+       cert_status_colour(CertStatus::not_started)},
+      {RosterFilter::failing_topic, "tile.failing_topic", tr(st, "console.filter_failing"),
+       count_failing_topic(c.roster), pal.bad},
+  };
+  const float w = ImGui::GetContentRegionAvail().x;
+  constexpr int count = static_cast<int>(std::size(tiles));
+  const float tw = std::floor((w - (count - 1) * m.gap) / count);
+  for (int i = 0; i < count; ++i) {
+    const Tile& t = tiles[i];
+    if (i > 0) ImGui::SameLine(0.0f, m.gap);
+    const bool on = c.roster_filter == t.filter;
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    if (touch_button(th, t.label + "  " + std::to_string(t.count), t.id, tw, true, on ? pal.ok : 0))
+      dispatch(FilterRoster{on ? RosterFilter::all : t.filter});
+    // The state's colour as a stripe on the tile's left edge (the roster's badges use it too).
+    if (t.colour)
+      ImGui::GetWindowDrawList()->AddRectFilled(at, ImVec2(at.x + 2 * m.border + 4, ImGui::GetItemRectMax().y),
+                                                t.colour, m.rounding);
+  }
+  ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+  if (c.roster_filter != RosterFilter::all) {
+    int shown = 0;
+    for (const RosterRow& r : c.roster) shown += roster_row_shown(r, c.roster_filter) ? 1 : 0;
+    paragraph(ImGui::GetFont(), fill_count(tr(st, "console.filter_shown"), shown) + " / " + std::to_string(n.people),
+              pal.text_dim);
+  }
+}
+
 void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
@@ -221,28 +267,34 @@ void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
     }
     ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
   }
-  // Column starts as fractions of the width: id, name, role, status, passed, expires, last drill.
-  const float x[] = {m.pad, w * 0.12f, w * 0.32f, w * 0.45f, w * 0.62f, w * 0.72f, w * 0.86f};
+  summary_tiles(st, th, dispatch);
+  // Column starts as fractions of the width: id, name, role, status, passed, weakest topic,
+  // expires, last drill.
+  const float x[] = {m.pad, w * 0.10f, w * 0.28f, w * 0.37f, w * 0.51f, w * 0.59f, w * 0.76f, w * 0.88f};
   ImFont* f = ImGui::GetFont();
   const ImVec2 p = ImGui::GetCursorScreenPos();
-  const char* heads[] = {"console.col_id",     "console.col_name",    "console.col_role", "console.col_status",
-                         "console.col_passed", "console.col_expires", "console.col_last"};
-  for (int i = 0; i < 7; ++i)
+  const char* heads[] = {"console.col_id",     "console.col_name",    "console.col_role",    "console.col_status",
+                         "console.col_passed", "console.col_weakest", "console.col_expires", "console.col_last"};
+  for (int i = 0; i < 8; ++i)
     ImGui::GetWindowDrawList()->AddText(f, f->FontSize, ImVec2(p.x + x[i], p.y), pal.text_dim,
                                         tr(st, heads[i]).c_str());
   ImGui::Dummy(ImVec2(w, f->FontSize + m.gap * 0.5f));
+  const std::string never = "-";
   for (const RosterRow& r : c.roster) {
+    if (!roster_row_shown(r, c.roster_filter)) continue;
     std::string name = r.op.name;
     if (!r.op.active) name += " (" + tr(st, "console.inactive") + ")";
     const std::string status = tr(st, cert_status_key(r.status));
+    const std::string weakest = r.weakest_topic ? tr(st, topic_string_key(*r.weakest_topic)) : never;
     if (tap_row(th, "row." + r.op.employee_id,
                 {{x[0], r.op.employee_id},
                  {x[1], name},
                  {x[2], role_label(st, r.op.role)},
                  {x[3], ""},
                  {x[4], std::to_string(r.passed_count) + " / " + std::to_string(r.required_count)},
-                 {x[5], format_date_utc(r.expires_ms)},
-                 {x[6], format_date_utc(r.last_attempt_ms)}},
+                 {x[5], weakest},
+                 {x[6], r.expires_ms ? format_date_utc(r.expires_ms) : never},
+                 {x[7], r.last_attempt_ms ? format_date_utc(r.last_attempt_ms) : never}},
                 r.op.employee_id == c.selected_operator, cert_status_colour(r.status), x[3], status))
       dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
   }

@@ -485,9 +485,20 @@ TEST_CASE("the console's roster counts the track the manager picks", "[records][
   CHECK(st.console.roster[0].required_count == static_cast<int>(st.tracks[1].topics.size()));
   CHECK(has_effect<Ignored>(update(st, SelectRosterTrack{"no_such_track"})));
   CHECK(roster_track(st) == &st.tracks[1]);
+  // A tile filters the rows; a history stays open only under a row still shown.
+  update(st, SelectOperator{"1001"});
+  CHECK(st.console.selected_operator == "1001");
+  update(st, FilterRoster{RosterFilter::not_started});
+  CHECK(st.console.roster_filter == RosterFilter::not_started);
+  CHECK(st.console.selected_operator == "1001");  // 1001 has not started
+  update(st, FilterRoster{RosterFilter::certified});
+  CHECK(st.console.roster_filter == RosterFilter::certified);
+  CHECK(st.console.selected_operator.empty());
   // Closing the console forgets it.
   update(st, CloseConsole{});
   CHECK(st.console.roster_track.empty());
+  CHECK(st.console.roster_filter == RosterFilter::all);
+  CHECK(has_effect<Ignored>(update(st, FilterRoster{RosterFilter::expired})));
 }
 
 TEST_CASE("sync status changes land in the state and the console's sync actions need the console", "[sync]") {

@@ -477,6 +477,77 @@ TEST_CASE("build_roster has one row per operator by employee id") {
   CHECK(rows[2].attempts == 0);
 }
 
+TEST_CASE("build_roster names each person's weakest topic: tried, never passed, lowest best score") {
+  OperatorRecord a{"E1", "王小明", Role::trainee, "S01", Lang::zh, true, 0};
+  OperatorRecord b{"E2", "Li Wei", Role::trainee, "S01", Lang::en, true, 0};
+  OperatorRecord c{"E3", "New", Role::trainee, "S01", Lang::zh, true, 0};
+  std::vector<AttemptRow> at{
+      // E1: reversal failed at 0.6 then 0.7, user exception failed at 0.4, wrong PIN passed after a
+      // 0.1 fail: user exception is the weakest (a passed topic never is, however low it began).
+      attempt("1", "reversal_debit_sms", 1, false, 0.6, "E1"),
+      attempt("2", "reversal_debit_sms", 2, false, 0.7, "E1"),
+      attempt("3", "user_exception_identity", 2, false, 0.4, "E1"),
+      attempt("4", "wrong_pin_retry_privacy", 3, false, 0.1, "E1"),
+      attempt("5", "wrong_pin_retry_privacy", 4, true, 0.9, "E1"),
+      // E2: one failure and one attempt left half-way; the abandoned one is not a try.
+      attempt("6", "frequent_swipe_lock", 1, false, 0.5, "E2"),
+      // A drill outside the track's topics says nothing about the track.
+      attempt("7", "void_same_day", 1, false, 0.0, "E2"),
+  };
+  AttemptRow left = attempt("8", "preauth_checkout_no_pan", 1, false, 0.0, "E2");
+  left.finished = false;
+  left.abandoned = true;
+  at.push_back(left);
+  const auto rows = build_roster(content().track, content().scenarios, {a, b, c}, at, {}, day(10));
+  REQUIRE(rows.size() == 3);
+  REQUIRE(rows[0].weakest_topic);
+  CHECK(*rows[0].weakest_topic == Topic::user_exception);
+  REQUIRE(rows[1].weakest_topic);
+  CHECK(*rows[1].weakest_topic == Topic::frequent_swipe);
+  CHECK_FALSE(rows[2].weakest_topic);  // nothing tried
+  CHECK(count_failing_topic(rows) == 2);
+  // Passing the weakest moves it to the next one; passing everything tried clears it.
+  at.push_back(attempt("9", "user_exception_identity", 5, true, 0.95, "E1"));
+  auto again = build_roster(content().track, content().scenarios, {a}, at, {}, day(10));
+  REQUIRE(again[0].weakest_topic);
+  CHECK(*again[0].weakest_topic == Topic::reversal);
+  at.push_back(attempt("10", "reversal_debit_sms", 6, true, 0.95, "E1"));
+  again = build_roster(content().track, content().scenarios, {a}, at, {}, day(10));
+  CHECK_FALSE(again[0].weakest_topic);
+}
+
+TEST_CASE("the roster's tiles count everyone in each state and filter the rows") {
+  const auto row = [](CertStatus status, bool failing) {
+    RosterRow r;
+    r.status = status;
+    if (failing) r.weakest_topic = Topic::reversal;
+    return r;
+  };
+  const std::vector<RosterRow> rows{row(CertStatus::certified, false), row(CertStatus::expiring, true),
+                                    row(CertStatus::in_progress, true), row(CertStatus::in_progress, false),
+                                    row(CertStatus::not_started, false), row(CertStatus::expired, false)};
+  const ChainStoreRow n = summarize_roster(rows);
+  CHECK(n.store_id.empty());
+  CHECK(n.people == 6);
+  CHECK(n.certified == 1);
+  CHECK(n.expiring == 1);
+  CHECK(n.expired == 1);
+  CHECK(n.in_progress == 2);
+  CHECK(n.not_started == 1);
+  CHECK(count_failing_topic(rows) == 2);
+  const auto shown = [&](RosterFilter f) {
+    return std::count_if(rows.begin(), rows.end(), [&](const RosterRow& r) { return roster_row_shown(r, f); });
+  };
+  CHECK(shown(RosterFilter::all) == 6);
+  CHECK(shown(RosterFilter::certified) == n.certified);
+  CHECK(shown(RosterFilter::expiring) == n.expiring);
+  CHECK(shown(RosterFilter::expired) == n.expired);
+  CHECK(shown(RosterFilter::in_progress) == n.in_progress);
+  CHECK(shown(RosterFilter::not_started) == n.not_started);
+  CHECK(shown(RosterFilter::failing_topic) == 2);
+  CHECK(summarize_roster({}).people == 0);
+}
+
 TEST_CASE("summarize_by_store counts each store's people in each state, by store id") {
   const auto row = [](const std::string& id, const std::string& store, CertStatus status) {
     RosterRow r;

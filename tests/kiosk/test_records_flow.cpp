@@ -268,6 +268,59 @@ TEST_CASE("the hidden corner gesture opens the manager gate which refuses a trai
   CHECK(k.services->quit_requested());
 }
 
+TEST_CASE("the roster's tiles count each state and a tap shows only that state's people", "[records][gate]") {
+  Kiosk k(ImVec2(1280, 800));
+  REQUIRE(k.store->add_operator(person("1002", "张伟", Role::trainee), "2580"));
+  // 1001 failed a reversal drill (a topic tried and never passed); 1002 and 9001 never drilled.
+  AttemptRow a;
+  a.uuid = new_uuid();
+  a.operator_id = "1001";
+  a.scenario_id = "reversal_debit_sms";
+  a.started_ms = t0 - 60'000;
+  a.ended_ms = t0 - 30'000;
+  a.finished = true;
+  a.passed = false;
+  a.score = 0.4;
+  a.points = 40;
+  a.max_points = 100;
+  REQUIRE(k.store->add_closed_attempt(a, {}));
+  k.sign_in("9001", "7391");
+  k.tap("home.console");
+  REQUIRE(k.state.screen == ScreenId::console);
+  k.frame(ImVec2(-1, -1), false);
+  for (const char* id : {"tile.all", "tile.certified", "tile.expiring", "tile.expired", "tile.in_progress",
+                         "tile.not_started", "tile.failing_topic", "row.1001", "row.1002", "row.9001"})
+    CHECK(k.rects.count(id) == 1);
+  const ChainStoreRow n = summarize_roster(k.state.console.roster);
+  CHECK(n.people == 3);
+  CHECK(n.in_progress == 1);
+  CHECK(n.not_started == 2);
+  REQUIRE(k.state.console.roster.front().op.employee_id == "1001");
+  REQUIRE(k.state.console.roster.front().weakest_topic);
+  CHECK(*k.state.console.roster.front().weakest_topic == Topic::reversal);
+
+  k.tap("tile.failing_topic");
+  CHECK(k.state.console.roster_filter == RosterFilter::failing_topic);
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("row.1001") == 1);
+  CHECK(k.rects.count("row.1002") == 0);
+  CHECK(k.rects.count("row.9001") == 0);
+  k.tap("tile.not_started");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("row.1001") == 0);
+  CHECK(k.rects.count("row.1002") == 1);
+  CHECK(k.rects.count("row.9001") == 1);
+  // The lit tile tapped again, or "everyone", shows everyone.
+  k.tap("tile.not_started");
+  CHECK(k.state.console.roster_filter == RosterFilter::all);
+  k.tap("tile.certified");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("row.1001") + k.rects.count("row.1002") + k.rects.count("row.9001") == 0);
+  k.tap("tile.all");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("row.1001") + k.rects.count("row.1002") + k.rects.count("row.9001") == 3);
+}
+
 TEST_CASE("a manager reads a long history one page at a time and replays an attempt from any page", "[records][gate]") {
   Kiosk k(ImVec2(1920, 1080));
   // 45 drills: three pages of 20, 20 and 5, newest first.
