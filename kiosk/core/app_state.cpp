@@ -52,6 +52,11 @@ void Updater::sign_out() {
   st.console = ConsoleState{};
   st.pin_entry = PinEntry{};
   st.screen = ScreenId::attract;
+  if (st.lang != st.store_lang) {
+    st.lang = st.store_lang;
+    refresh_catalog(st);
+    fx.push_back(LanguageChanged{st.lang, ""});  // nobody's choice: nothing to save
+  }
 }
 
 namespace {

@@ -539,6 +539,9 @@ struct AppState {
 
   ScreenId screen = ScreenId::catalog;
   Lang lang = Lang::zh;
+  // The store's language (the config's or --lang): the attract screen returns to it at every
+  // sign-out, so the next person is not greeted in the last trainee's language.
+  Lang store_lang = Lang::zh;
   CatalogView catalog;  // rebuilt on every language change
   std::unique_ptr<Attempt> attempt;
 

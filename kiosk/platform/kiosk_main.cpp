@@ -631,6 +631,7 @@ int run_kiosk(const KioskOptions& options) {
   state.error_count = loaded.error_count;
   state.clock = &clock;
   state.lang = options.lang;
+  state.store_lang = options.lang;
   // A scripted run (tests, screenshots) is reproducible; a trainee gets a fresh choice order.
   state.seed = script.done() ? static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) : 1;
   refresh_catalog(state);

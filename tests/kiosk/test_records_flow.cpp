@@ -450,6 +450,38 @@ TEST_CASE("the language a trainee picks is theirs at the next sign-in", "[record
   CHECK(k.state.lang == Lang::zh);
 }
 
+TEST_CASE("after a sign-out the attract screen speaks the store's language, not the last trainee's", "[records]") {
+  for (const Lang store : {Lang::zh, Lang::en}) {
+    Kiosk k(ImVec2(1280, 800));
+    k.state.lang = store;
+    k.state.store_lang = store;
+    REQUIRE(k.store->add_operator(person("1003", "Anna", Role::trainee, store == Lang::zh ? Lang::en : Lang::zh), "2580"));
+    k.sign_in("1003", "2580");
+    REQUIRE(k.state.screen == ScreenId::home);
+    CHECK(k.state.lang != store);  // her own language while she is signed in
+    k.effects.clear();
+    k.tap("home.sign_out");
+    REQUIRE(k.state.screen == ScreenId::attract);
+    CHECK(k.state.lang == store);
+    bool told = false;  // the platform retitles the window from this effect
+    for (const Effect& e : k.effects)
+      if (const auto* lc = std::get_if<LanguageChanged>(&e)) told = lc->lang == store;
+    CHECK(told);
+    // Her choice is still hers at the next sign-in.
+    CHECK(k.store->find_operator("1003")->lang != store);
+    // An idle sign-out does the same.
+    k.sign_in("1003", "2580");
+    CHECK(k.state.lang != store);
+    k.clock.advance_ms(k.state.idle_timeout_ms + 1'000);
+    k.act(Tick{});
+    REQUIRE(k.state.still_there);
+    k.clock.advance_ms(k.state.still_there_ms + 1'000);
+    k.act(Tick{});
+    REQUIRE(k.state.screen == ScreenId::attract);
+    CHECK(k.state.lang == store);
+  }
+}
+
 TEST_CASE("the first run creates the administrator and signs them in with no default account", "[records][first_run]") {
   Kiosk k(ImVec2(1280, 800), false);
   REQUIRE_FALSE(k.state.has_manager);
