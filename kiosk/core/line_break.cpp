@@ -115,4 +115,33 @@ std::vector<LineSpan> break_lines(std::string_view text, float max_width,
   return lines;
 }
 
+std::vector<std::string> clamp_lines(std::string_view text, float max_width, std::size_t max_lines,
+                                     const std::function<float(uint32_t)>& advance) {
+  const std::vector<LineSpan> spans = break_lines(text, max_width, advance);
+  const std::size_t keep = std::min(spans.size(), std::max<std::size_t>(1, max_lines));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < keep; ++i)
+    out.emplace_back(text.substr(spans[i].begin, spans[i].end - spans[i].begin));
+  if (keep == spans.size()) return out;
+  // The rest of the text from the last kept line on, measured code point by code point.
+  constexpr uint32_t ellipsis_cp = 0x2026;
+  const float room = max_width - advance(ellipsis_cp);
+  const std::string_view rest = text.substr(spans[keep - 1].begin);
+  std::size_t end = 0;
+  float width = 0;
+  for (std::size_t p = 0; p < rest.size();) {
+    uint32_t cp = 0;
+    const std::size_t len = decode_utf8_at(rest, p, cp);
+    if (cp == '\n' || width + advance(cp) > room) break;
+    width += advance(cp);
+    p += len;
+    end = p;
+  }
+  std::string last(rest.substr(0, end));
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.pop_back();
+  last += "\u2026";
+  out.back() = std::move(last);
+  return out;
+}
+
 }  // namespace posdrill

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,5 +33,12 @@ bool can_break_between(uint32_t before, uint32_t after);
 // Invalid UTF-8 bytes are kept in the spans with zero width. Empty text gives no line.
 std::vector<LineSpan> break_lines(std::string_view text, float max_width,
                                   const std::function<float(uint32_t)>& advance);
+
+// Breaks `text` as break_lines does but keeps at most `max_lines` lines; when it needs more, the
+// last line kept holds the rest of the text cut at a code point so that it and "…" fit in
+// `max_width`, with trailing spaces dropped. Returns the lines as strings (a table cell keeps its
+// height and still shows most of a long name).
+std::vector<std::string> clamp_lines(std::string_view text, float max_width, std::size_t max_lines,
+                                     const std::function<float(uint32_t)>& advance);
 
 }  // namespace posdrill

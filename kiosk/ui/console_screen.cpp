@@ -54,11 +54,17 @@ bool tap_row(const Theme& th, std::string_view id, const std::vector<std::pair<f
   dl->AddRectFilled(p, q, held ? pal.card_pressed : selected ? pal.card_hovered : pal.card, m.rounding);
   if (selected) dl->AddRect(p, q, pal.accent, m.rounding, 0, m.border);
   const float ty = p.y + (m.touch_px - f->FontSize) * 0.5f;
+  // A long cell (a 64-character name) wraps onto a second line and ends in "…" after that, so a
+  // name is never cut off mid-character at the column's edge.
+  const int max_lines = std::max(1, static_cast<int>((m.touch_px - m.border * 2) / f->FontSize));
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const float x0 = p.x + cells[i].first;
     const float x1 = i + 1 < cells.size() ? p.x + cells[i + 1].first - m.pad : q.x - m.pad;
+    const float cw = std::max(1.0f, x1 - x0);
+    const int n = clamped_line_count(f, cells[i].second, cw, max_lines);
+    const float y = p.y + (m.touch_px - f->FontSize * static_cast<float>(n)) * 0.5f;
     dl->PushClipRect(ImVec2(x0, p.y), ImVec2(std::max(x0, x1), q.y), true);
-    dl->AddText(f, f->FontSize, ImVec2(x0, ty), pal.text, cells[i].second.c_str());
+    draw_clamped_text(dl, f, ImVec2(x0, y), pal.text, cells[i].second, cw, max_lines);
     dl->PopClipRect();
   }
   if (status_colour && status_x >= 0) {

@@ -90,6 +90,28 @@ float draw_wrapped_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const 
   return f->FontSize * static_cast<float>(lines.size());
 }
 
+namespace {
+std::vector<std::string> clamped(ImFont* f, const std::string& text, float width, int max_lines) {
+  return clamp_lines(text, std::max(1.0f, width), static_cast<std::size_t>(std::max(1, max_lines)), [f](uint32_t cp) {
+    return cp <= IM_UNICODE_CODEPOINT_MAX ? f->GetCharAdvance(static_cast<ImWchar>(cp)) : f->FallbackAdvanceX;
+  });
+}
+}  // namespace
+
+int clamped_line_count(ImFont* f, const std::string& text, float width, int max_lines) {
+  return std::max(1, static_cast<int>(clamped(f, text, width, max_lines).size()));
+}
+
+float draw_clamped_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& text, float width,
+                        int max_lines) {
+  const std::vector<std::string> lines = clamped(f, text, width, max_lines);
+  for (const std::string& l : lines) {
+    dl->AddText(f, f->FontSize, pos, col, l.c_str());
+    pos.y += f->FontSize;
+  }
+  return f->FontSize * static_cast<float>(lines.size());
+}
+
 void paragraph(ImFont* f, const std::string& text, ImU32 col) {
   if (text.empty()) return;
   float avail = ImGui::GetContentRegionAvail().x;

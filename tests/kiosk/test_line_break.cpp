@@ -106,3 +106,26 @@ TEST_CASE("can_break_between follows the punctuation rules", "[line_break]") {
   CHECK_FALSE(can_break_between('a', ' '));
   CHECK_FALSE(can_break_between(0x2014, 0x2014));  // ——
 }
+
+TEST_CASE("clamp_lines keeps at most N lines and ends the last in an ellipsis that fits", "[line_break]") {
+  // Fits in two lines: unchanged.
+  CHECK(clamp_lines("王小明", 8, 2, advance) == Lines{"王小明"});
+  CHECK(clamp_lines("Li Wei", 8, 2, advance) == Lines{"Li Wei"});
+  // A 64-character name in a cell of 8 columns, two lines: the second is cut to fit with "…".
+  const std::string long_name = "欧阳娜娜欧阳娜娜欧阳娜娜";
+  const Lines two = clamp_lines(long_name, 8, 2, advance);
+  REQUIRE(two.size() == 2);
+  CHECK(two[0] == "欧阳娜娜");
+  CHECK(two[1] == "欧阳娜…");
+  for (const std::string& l : two) CHECK(width_of(l) <= 8);
+  // Latin (the ellipsis is 2 wide here): trailing spaces before it are dropped.
+  CHECK(clamp_lines("Wang Xiaoming Alexander", 8, 1, advance) == Lines{"Wang X…"});
+  CHECK(clamp_lines("Wang Xiaoming", 7, 1, advance) == Lines{"Wang…"});
+  const Lines mixed = clamp_lines("Anna 李娜娜娜娜", 6, 1, advance);
+  REQUIRE(mixed.size() == 1);
+  CHECK(mixed[0] == "Anna…");
+  CHECK(width_of(mixed[0]) <= 6);
+  // Zero lines asked means one; empty text stays empty.
+  CHECK(clamp_lines("欧阳娜娜欧阳", 4, 0, advance).size() == 1);
+  CHECK(clamp_lines("", 4, 2, advance).empty());
+}
