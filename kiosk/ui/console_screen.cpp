@@ -163,7 +163,7 @@ void replay_view(const AppState& st, const Theme& th) {
   }
 }
 
-void history_view(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+void history_view(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const ConsoleState& c = st.console;
@@ -174,7 +174,31 @@ void history_view(const AppState& st, const Theme& th, const Dispatch& dispatch)
   paragraph(font_or_current(th.heading), tr(st, "console.history") + ": " + name, pal.accent);
   const float w = ImGui::GetContentRegionAvail().x;
   if (!c.history_loaded) return paragraph(ImGui::GetFont(), tr(st, "console.loading"), pal.text_dim);
-  for (const AttemptRow& a : c.history) {
+  const auto& h = c.history;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    // A run of abandoned attempts (a trainee who opened drills and walked away, idle sign-outs)
+    // is one row until the manager opens it; a run holding the replayed attempt stays open.
+    if (h[i].abandoned && (i == 0 || !h[i - 1].abandoned)) {
+      std::size_t end = i;
+      bool holds_selected = false;
+      while (end < h.size() && h[end].abandoned) holds_selected |= h[end++].uuid == c.selected_attempt;
+      const std::size_t run = end - i;
+      if (run >= 2 && !holds_selected) {
+        const bool open = ui.unfolded == h[i].uuid;
+        const std::string dates = format_date_utc(h[end - 1].started_ms) + " - " + format_date_utc(h[i].started_ms);
+        if (tap_row(th, "fold." + h[i].uuid,
+                    {{m.pad, dates},
+                     {w * 0.30f, fill_count(tr(st, "console.abandoned_run"), static_cast<long long>(run))},
+                     {w * 0.62f, tr(st, open ? "console.fold_close" : "console.fold_open")}},
+                    open, pal.card_border, w * 0.78f, tr(st, "console.abandoned")))
+          ui.unfolded = open ? std::string() : h[i].uuid;
+        if (!open) {
+          i = end - 1;
+          continue;
+        }
+      }
+    }
+    const AttemptRow& a = h[i];
     const std::string outcome = a.abandoned ? tr(st, "console.abandoned")
                                 : a.passed  ? tr(st, "console.passed")
                                             : tr(st, "console.failed");
@@ -255,7 +279,7 @@ void summary_tiles(const AppState& st, const Theme& th, const Dispatch& dispatch
   }
 }
 
-void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+void roster_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const ConsoleState& c = st.console;
@@ -304,7 +328,7 @@ void roster_tab(const AppState& st, const Theme& th, const Dispatch& dispatch) {
                 r.op.employee_id == c.selected_operator, cert_status_colour(r.status), x[3], status))
       dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
   }
-  if (!c.selected_operator.empty()) history_view(st, th, dispatch);
+  if (!c.selected_operator.empty()) history_view(st, th, ui, dispatch);
   // The chain's cache counts the first track only (posdrill report --from-lrs keeps it for that one).
   if (shown_track == primary_track(st)) chain_view(st, th);
 }
@@ -621,7 +645,7 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
   drag_scroll(th, ui.dragging);
   switch (c.tab) {
     case ConsoleTab::roster:
-      roster_tab(st, th, dispatch);
+      roster_tab(st, th, ui, dispatch);
       break;
     case ConsoleTab::mistakes:
       mistakes_tab(st, th);

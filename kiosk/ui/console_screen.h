@@ -23,6 +23,9 @@ struct ConsoleUiState {
   std::string new_pin_again;
   // Voiding is for good: the first tap arms the statement's button, the second voids it.
   std::string void_armed;
+  // History folds each run of two or more abandoned attempts into one row; this run (named by
+  // its newest attempt) is shown unfolded.
+  std::string unfolded;
 };
 
 // `kb`: the keyboard the forms share (first_run_screen.h).

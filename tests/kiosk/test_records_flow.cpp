@@ -321,6 +321,53 @@ TEST_CASE("the roster's tiles count each state and a tap shows only that state's
   CHECK(k.rects.count("row.1001") + k.rects.count("row.1002") + k.rects.count("row.9001") == 3);
 }
 
+TEST_CASE("a run of abandoned attempts is one history row until the manager opens it", "[records][gate]") {
+  Kiosk k(ImVec2(1280, 800));
+  // Oldest first: a failed drill, three left unfinished, a pass; then one more left unfinished
+  // alone (a run of one is not folded).
+  const auto add = [&](int minutes_ago, bool abandoned, bool passed) {
+    AttemptRow a;
+    a.uuid = new_uuid();
+    a.operator_id = "1001";
+    a.scenario_id = "reversal_debit_sms";
+    a.started_ms = t0 - minutes_ago * 60'000;
+    a.ended_ms = a.started_ms + 30'000;
+    a.finished = !abandoned;
+    a.abandoned = abandoned;
+    a.passed = passed;
+    REQUIRE(k.store->add_closed_attempt(a, {}));
+    return a.uuid;
+  };
+  const std::string failed = add(60, false, false);
+  const std::string a1 = add(50, true, false), a2 = add(40, true, false), a3 = add(30, true, false);
+  const std::string passed = add(20, false, true);
+  const std::string lone = add(10, true, false);
+  k.sign_in("9001", "7391");
+  k.tap("home.console");
+  k.tap("row.1001");
+  REQUIRE(k.state.console.history.size() == 6);
+  k.frame(ImVec2(-1, -1), false);
+  for (const std::string& u : {failed, passed, lone}) CHECK(k.rects.count("attempt." + u) == 1);
+  for (const std::string& u : {a1, a2, a3}) CHECK(k.rects.count("attempt." + u) == 0);
+  // The run is named by its newest attempt.
+  REQUIRE(k.rects.count("fold." + a3) == 1);
+  CHECK(k.rects.count("fold." + lone) == 0);
+  k.tap("fold." + a3);
+  k.frame(ImVec2(-1, -1), false);
+  for (const std::string& u : {a1, a2, a3}) CHECK(k.rects.count("attempt." + u) == 1);
+  // Replaying one keeps its run open even after the fold row is tapped again.
+  k.tap("attempt." + a2);
+  CHECK(k.state.console.selected_attempt == a2);
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("fold." + a3) == 0);
+  CHECK(k.rects.count("attempt." + a1) == 1);
+  k.tap("attempt." + a2);  // closes the replay
+  k.frame(ImVec2(-1, -1), false);
+  k.tap("fold." + a3);
+  k.frame(ImVec2(-1, -1), false);
+  for (const std::string& u : {a1, a2, a3}) CHECK(k.rects.count("attempt." + u) == 0);
+}
+
 TEST_CASE("a manager reads a long history one page at a time and replays an attempt from any page", "[records][gate]") {
   Kiosk k(ImVec2(1920, 1080));
   // 45 drills: three pages of 20, 20 and 5, newest first.
