@@ -1,6 +1,8 @@
 #include "kiosk/app/services.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
@@ -9,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "kiosk/app/removable_media.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/store/roster_cache.h"
 
@@ -47,6 +50,25 @@ std::string stamp_utc(int64_t unix_ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
   return buf;
+}
+
+}  // namespace
+
+namespace {
+
+// Writes `data` to a new file `path` and waits for the device to have it: a stick pulled out
+// right after "exported" must hold the whole file.
+bool write_synced(const std::filesystem::path& path, const std::string& data) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  const bool ok = done == data.size() && ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
 }
 
 }  // namespace
@@ -281,6 +303,20 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
             return out.push_back(ConsoleNotice{"console.failed_save", "cannot write " + file.string(), true});
           ::chmod(file.c_str(), 0600);  // names and results of staff: the owner's only
           log_("roster exported to " + file.string());
+          // A manager takes the file away on a USB stick: when one is mounted, a copy goes there
+          // (the first drive that takes it) and the notice names it.
+          const std::vector<std::filesystem::path> drives =
+              mountinfo_ ? removable_drives(mountinfo_(), media_roots_) : std::vector<std::filesystem::path>{};
+          for (const auto& drive : drives) {
+            const std::filesystem::path copy = drive / file.filename();
+            if (write_synced(copy, csv)) {
+              log_("roster copied to the removable drive " + copy.string());
+              return out.push_back(ConsoleNotice{"console.exported_drive", copy.string(), false});
+            }
+            log_("cannot write the roster to the removable drive " + drive.string());
+          }
+          if (!drives.empty())
+            return out.push_back(ConsoleNotice{"console.exported_no_drive", file.string(), true});
           out.push_back(ConsoleNotice{"console.exported", file.string(), false});
         } else if constexpr (std::is_same_v<T, QuitKiosk>) {
           log_("kiosk closed by a manager");

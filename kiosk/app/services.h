@@ -64,6 +64,12 @@ class KioskServices {
   // `cache_file` (kiosk/store/roster_cache.h), when that file exists: a kiosk where head office
   // runs the chain report shows it to its managers. Unset: no chain panel.
   void show_chain_from(std::filesystem::path cache_file) { chain_file_ = std::move(cache_file); }
+  // The roster CSV also goes to a removable drive when one is mounted under `roots`
+  // (removable_media.h); `mountinfo` returns the text of /proc/self/mountinfo at export time.
+  void export_to_removable(std::vector<std::filesystem::path> roots, std::function<std::string()> mountinfo) {
+    media_roots_ = std::move(roots);
+    mountinfo_ = std::move(mountinfo);
+  }
 
   // Performs one effect and returns the actions that answer it, in order.
   std::vector<Action> perform(const Effect& effect);
@@ -82,6 +88,8 @@ class KioskServices {
   AttemptRecorder recorder_;
   std::filesystem::path exports_dir_;
   std::filesystem::path chain_file_;
+  std::vector<std::filesystem::path> media_roots_;
+  std::function<std::string()> mountinfo_;
   WallClock wall_;
   Log log_;
   std::string attempt_uuid_;

@@ -15,6 +15,8 @@
 #include "kiosk/platform/kiosk_main.h"
 
 #include <SDL.h>
+#include <pwd.h>
+#include <unistd.h>
 #include <SDL_opengl.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
@@ -28,11 +30,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "kiosk/app/removable_media.h"
 #include "kiosk/app/services.h"
 #include "kiosk/core/app_state.h"
 #include "kiosk/core/catalog.h"
@@ -657,6 +661,13 @@ int run_kiosk(const KioskOptions& options) {
   if (options.sync_site) state.kiosk_facts.push_back({"settings.kiosk_id", "", options.sync_site->kiosk_id});
   KioskServices services(*store, state, (db_file.parent_path() / "exports"), wall_ms, log_line);
   services.show_chain_from(RosterCache::default_file(db_file.parent_path()));
+  {
+    const passwd* pw = ::getpwuid(::geteuid());
+    services.export_to_removable(default_media_roots(pw && pw->pw_name ? pw->pw_name : ""), [] {
+      std::ifstream in("/proc/self/mountinfo");
+      return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    });
+  }
 
   // Sync: a worker thread with its own connection to the same file sends the outbox; this loop
   // only reads its snapshot (a copy under a mutex), so a slow or absent network never holds a

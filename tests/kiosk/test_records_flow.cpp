@@ -11,10 +11,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "kiosk/app/removable_media.h"
 #include "kiosk/app/services.h"
 #include "kiosk/core/app_state.h"
 #include "kiosk/store/roster_cache.h"
@@ -319,6 +321,67 @@ TEST_CASE("the roster's tiles count each state and a tap shows only that state's
   k.tap("tile.all");
   k.frame(ImVec2(-1, -1), false);
   CHECK(k.rects.count("row.1001") + k.rects.count("row.1002") + k.rects.count("row.9001") == 3);
+}
+
+TEST_CASE("a mounted USB stick is found in mountinfo: mount points directly under a media root", "[records][export]") {
+  const std::string mountinfo =
+      "22 1 259:2 / / rw,relatime shared:1 - ext4 /dev/vda2 rw\n"
+      "98 22 8:17 / /media/kiosk/KINGSTON rw,nosuid,nodev shared:50 - vfat /dev/sdb1 rw,uid=1000\n"
+      "99 22 8:33 / /media/kiosk/My\\040Stick rw,nosuid,nodev shared:51 - exfat /dev/sdc1 rw\n"
+      "100 22 8:49 / /media/usb0 rw - vfat /dev/sdd1 rw\n"
+      "101 22 0:50 / /media/kiosk/KINGSTON/nested rw - tmpfs tmpfs rw\n"
+      "102 22 0:51 / /run/user/1000 rw - tmpfs tmpfs rw\n"
+      "garbage line\n"
+      "\n";
+  const auto drives = removable_drives(mountinfo, default_media_roots("kiosk"));
+  REQUIRE(drives.size() == 3);
+  CHECK(drives[0] == "/media/kiosk/KINGSTON");
+  CHECK(drives[1] == "/media/kiosk/My Stick");  // the kernel's \040 is a space
+  CHECK(drives[2] == "/media/usb0");
+  CHECK(removable_drives(mountinfo, {}).empty());
+  CHECK(removable_drives("", default_media_roots("kiosk")).empty());
+  // A user name is one path segment or nothing.
+  CHECK(default_media_roots("../etc").size() == 1);
+}
+
+TEST_CASE("the roster export goes to a mounted USB stick too, and says so; a stick that refuses it is reported",
+          "[records][export]") {
+  Kiosk k(ImVec2(1280, 800));
+  const std::filesystem::path media = k.dir.path / "media";
+  const std::filesystem::path stick = media / "STICK";
+  std::filesystem::create_directories(stick);
+  std::string mountinfo = "98 22 8:17 / " + stick.string() + " rw,nosuid - vfat /dev/sdb1 rw\n";
+  k.services->export_to_removable({media}, [&] { return mountinfo; });
+  k.sign_in("9001", "7391");
+  k.tap("home.console");
+  k.tap("console.export");
+  CHECK(k.state.console.notice_key == "console.exported_drive");
+  CHECK_FALSE(k.state.console.notice_error);
+  const std::filesystem::path copy = k.state.console.notice_detail;
+  CHECK(copy.parent_path() == stick);
+  REQUIRE(std::filesystem::exists(copy));
+  // The same file as the one kept in the data folder.
+  const std::filesystem::path local = k.dir.path / "exports" / copy.filename();
+  REQUIRE(std::filesystem::exists(local));
+  const auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  CHECK(read(copy) == read(local));
+  CHECK(read(copy).find("1001") != std::string::npos);
+  // A stick mounted where nothing can be written: the kiosk's copy is made and the notice says the
+  // stick did not take it, as an error.
+  mountinfo = "98 22 8:17 / " + (media / "GONE").string() + " rw - vfat /dev/sdb1 rw\n";
+  k.wall += 2'000;  // a new file name
+  k.tap("console.export");
+  CHECK(k.state.console.notice_key == "console.exported_no_drive");
+  CHECK(k.state.console.notice_error);
+  CHECK(std::filesystem::exists(k.state.console.notice_detail));
+  // No stick: as before.
+  mountinfo.clear();
+  k.wall += 2'000;
+  k.tap("console.export");
+  CHECK(k.state.console.notice_key == "console.exported");
 }
 
 TEST_CASE("a run of abandoned attempts is one history row until the manager opens it", "[records][gate]") {
