@@ -184,8 +184,10 @@ PinCheck verify_unknown(sqlite3* db, std::string_view employee_id, std::string_v
 }
 }  // namespace
 
-// Order of the checks: unknown, inactive, locked, then the PIN. Only the last costs an argon2
-// verification, and it is the only one that can change the failure count. An unknown id costs
+// Order of the checks: unknown, locked, the PIN, then whether the account is switched off. Only
+// the PIN costs an argon2 verification, and it is the only one that can change the failure count.
+// A switched-off account is said to be so only to someone who knows its PIN: a wrong PIN on it
+// is counted and locks exactly as on any account, so the screen never tells which ids exist. An unknown id costs
 // the same verification and is counted and locked in unknown_sign_ins: the caller sees `wrong`
 // or `locked` as for an account (op left empty). The whole check runs under the write lock so
 // two kiosks typing at once cannot both spend the last try.
@@ -208,16 +210,12 @@ PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view 
   int64_t locked_until = s.i64(9);
   s.reset();  // done reading; the UPDATE below runs on the same connection
 
-  if (!result.op.active) {
-    result.outcome = PinOutcome::inactive;
-    return result;
-  }
   if (lock_holds(wrong_tries, locked_until, now_ms, result)) return result;
 
   if (pin_matches(hash, pin)) {
     wrong_tries = 0;
     locked_until = 0;
-    result.outcome = PinOutcome::ok;
+    result.outcome = result.op.active ? PinOutcome::ok : PinOutcome::inactive;
     result.tries_left = pin_max_failures;
   } else {
     count_wrong_pin(wrong_tries, locked_until, now_ms, result);
@@ -262,7 +260,11 @@ StoreStatus update_operator(sqlite3* db, const std::filesystem::path& file, cons
 }  // namespace
 
 StoreStatus SqliteStore::set_active(std::string_view employee_id, bool active) {
-  return update_operator(db_, file_, write_refusal(), "UPDATE operators SET active = ?2 WHERE employee_id = ?1",
+  // Switching an account back on starts it with every try: what was typed while it was off
+  // (by its owner or anyone) is not held against it.
+  return update_operator(db_, file_, write_refusal(),
+                         "UPDATE operators SET active = ?2, failed_pins = CASE WHEN ?2 THEN 0 ELSE failed_pins END, "
+                         "locked_until_ms = CASE WHEN ?2 THEN 0 ELSE locked_until_ms END WHERE employee_id = ?1",
                          employee_id, active, "cannot change whether the operator is active");
 }
 

@@ -224,16 +224,31 @@ TEST_CASE("An inactive operator cannot sign in", "[store][operators]") {
   auto store = open_ok(dir.db());
   REQUIRE(store->add_operator(make_operator("101"), pin));
   REQUIRE(store->set_active("101", false));
+  // The right PIN learns that the account is switched off.
   auto r = store->verify_pin("101", pin, 1000);
   CHECK(r.outcome == PinOutcome::inactive);
   CHECK(r.op.employee_id == "101");
-  // Wrong PINs on an inactive operator are not even counted: reactivated, all tries remain.
-  for (int i = 0; i < pin_max_failures + 2; ++i)
-    CHECK(store->verify_pin("101", other_pin, 1000).outcome == PinOutcome::inactive);
+  // A wrong PIN learns nothing more than on an active account or an unknown id: counted, then
+  // locked; not even the right PIN gets through the lock.
+  for (int i = 0; i < pin_max_failures - 1; ++i) {
+    r = store->verify_pin("101", other_pin, 1000);
+    CHECK(r.outcome == PinOutcome::wrong);
+    CHECK(r.tries_left == pin_max_failures - 1 - i);
+  }
+  CHECK(store->verify_pin("101", other_pin, 1000).outcome == PinOutcome::locked);
+  CHECK(store->verify_pin("101", pin, 1001).outcome == PinOutcome::locked);
+  // Switched back on, every try is there again.
   REQUIRE(store->set_active("101", true));
-  r = store->verify_pin("101", other_pin, 1000);
+  r = store->verify_pin("101", other_pin, 1002);
   CHECK(r.outcome == PinOutcome::wrong);
   CHECK(r.tries_left == pin_max_failures - 1);
+  CHECK(store->verify_pin("101", pin, 1003).outcome == PinOutcome::ok);
+  // Switching off keeps the count as it is.
+  store->verify_pin("101", other_pin, 1004);
+  REQUIRE(store->set_active("101", false));
+  r = store->verify_pin("101", other_pin, 1005);
+  CHECK(r.outcome == PinOutcome::wrong);
+  CHECK(r.tries_left == pin_max_failures - 2);
   CHECK(store->set_active("nobody", true).code == StoreError::not_found);
 }
 
