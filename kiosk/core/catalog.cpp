@@ -43,8 +43,7 @@ CatalogCard make_card(const Scenario& s, const UiStrings& strings, Lang lang) {
 
 }  // namespace
 
-CatalogView build_catalog_view(const std::vector<Scenario>& scenarios, std::size_t error_count,
-                               const UiStrings& strings, Lang lang) {
+CatalogView build_catalog_view(const std::vector<Scenario>& scenarios, const UiStrings& strings, Lang lang) {
   CatalogView v;
   v.lang = lang;
   v.app_title = strings.tr("app.title", lang);
@@ -69,9 +68,6 @@ CatalogView build_catalog_view(const std::vector<Scenario>& scenarios, std::size
   }
 
   if (v.scenario_count == 0) v.empty_message = strings.tr("catalog.empty", lang);
-  v.error_count = error_count;
-  if (error_count > 0)
-    v.errors_message = tr_count(strings, "catalog.errors", static_cast<long long>(error_count), lang);
   return v;
 }
 

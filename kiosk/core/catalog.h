@@ -57,12 +57,10 @@ struct CatalogView {
   std::vector<CatalogGroup> groups;
   std::size_t scenario_count = 0;
   std::string empty_message;  // non-empty when there is no scenario at all
-  std::size_t error_count = 0;
-  std::string errors_message;  // non-empty when error_count > 0
 };
 
 // Every UI string key the catalog uses, so a test can check strings.yaml has them all.
-inline constexpr std::array<std::string_view, 25> catalog_string_keys = {"app.title",
+inline constexpr std::array<std::string_view, 23> catalog_string_keys = {"app.title",
                                                                          "app.training_mark",
                                                                          "app.lang_toggle",
                                                                          "catalog.title",
@@ -73,8 +71,6 @@ inline constexpr std::array<std::string_view, 25> catalog_string_keys = {"app.ti
                                                                          "catalog.scenarios_one",
                                                                          "catalog.scenarios_other",
                                                                          "catalog.empty",
-                                                                         "catalog.errors_one",
-                                                                         "catalog.errors_other",
                                                                          "difficulty.1",
                                                                          "difficulty.2",
                                                                          "difficulty.3",
@@ -88,10 +84,9 @@ inline constexpr std::array<std::string_view, 25> catalog_string_keys = {"app.ti
                                                                          "topic.fraud_risk",
                                                                          "topic.terminal_fault"};
 
-// Builds the view of `scenarios` in `lang`. `error_count` is the number of problems to report to
-// the operator (content and strings diagnostics together).
-CatalogView build_catalog_view(const std::vector<Scenario>& scenarios, std::size_t error_count,
-                               const UiStrings& strings, Lang lang);
+// Builds the view of `scenarios` in `lang`. Content problems never reach the catalog: with any,
+// the kiosk is out of service (AppState::problems) and the catalog is not shown.
+CatalogView build_catalog_view(const std::vector<Scenario>& scenarios, const UiStrings& strings, Lang lang);
 
 // The key of a topic's title in strings.yaml: "topic.preauth".
 std::string topic_string_key(Topic t);

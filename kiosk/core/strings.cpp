@@ -16,7 +16,7 @@ namespace posdrill {
 
 namespace {
 
-// "app.title", "difficulty.1", "catalog.errors_one": lowercase words joined by single dots.
+// "app.title", "difficulty.1", "catalog.scenarios_one": lowercase words joined by single dots.
 bool valid_key(std::string_view key) {
   if (key.empty() || key.size() > 128 || key.front() == '.' || key.back() == '.') return false;
   char prev = 0;

@@ -57,7 +57,7 @@ void Updater::operator()(const SetPracticeDevice& a) {
 }
 
 void refresh_catalog(AppState& state) {
-  state.catalog = build_catalog_view(state.scenarios, state.error_count, state.strings, state.lang);
+  state.catalog = build_catalog_view(state.scenarios, state.strings, state.lang);
   if (state.require_sign_in) state.catalog.home_label = state.strings.tr("catalog.home", state.lang);
   if (!state.spare.configured) return;
   CatalogView& v = state.catalog;

@@ -356,10 +356,6 @@ void draw_catalog_screen(const CatalogView& view, const Theme& th, CatalogUiStat
   ImGui::Dummy(ImVec2(0.0f, std::round(m.gap * 0.25f)));
 
   if (!view.device_label.empty()) device_row(view, th, dispatch);
-  if (view.error_count > 0) {
-    banner(view.errors_message, th, pal.warning_bg, pal.warning_border, pal.text);
-    ImGui::Dummy(ImVec2(0.0f, std::round(m.gap * 0.25f)));
-  }
   if (!view.empty_message.empty()) banner(view.empty_message, th, pal.card, pal.card_border, pal.text);
 
   ImGui::BeginChild("###cards", ImVec2(0.0f, 0.0f), false, ImGuiWindowFlags_NoSavedSettings);

@@ -42,14 +42,13 @@ UiStrings shipped_strings() {
 TEST_CASE("catalog groups follow the fixed topic order and skip empty topics", "[catalog]") {
   const std::vector<Scenario> scenarios = {make("uex", Topic::user_exception, 1, 5, 2),
                                            make("rev", Topic::reversal, 2, 6, 3), make("pre", Topic::preauth, 1, 4, 1)};
-  const CatalogView v = build_catalog_view(scenarios, 0, shipped_strings(), Lang::zh);
+  const CatalogView v = build_catalog_view(scenarios, shipped_strings(), Lang::zh);
   REQUIRE(v.groups.size() == 3);
   CHECK(v.groups[0].topic == Topic::preauth);
   CHECK(v.groups[1].topic == Topic::reversal);
   CHECK(v.groups[2].topic == Topic::user_exception);
   CHECK(v.scenario_count == 3);
   CHECK(v.empty_message.empty());
-  CHECK(v.errors_message.empty());
 }
 
 TEST_CASE("cards in a group go easiest first then shortest then by id", "[catalog]") {
@@ -57,7 +56,7 @@ TEST_CASE("cards in a group go easiest first then shortest then by id", "[catalo
       make("c_hard", Topic::wrong_pin, 3, 4, 2), make("b_basic_long", Topic::wrong_pin, 1, 9, 2),
       make("a_basic_long", Topic::wrong_pin, 1, 9, 2), make("d_basic_short", Topic::wrong_pin, 1, 3, 2),
       make("e_mid", Topic::wrong_pin, 2, 1, 2)};
-  const CatalogView v = build_catalog_view(scenarios, 0, shipped_strings(), Lang::en);
+  const CatalogView v = build_catalog_view(scenarios, shipped_strings(), Lang::en);
   REQUIRE(v.groups.size() == 1);
   std::vector<std::string> ids;
   for (const auto& c : v.groups[0].cards) ids.push_back(c.scenario_id);
@@ -67,7 +66,7 @@ TEST_CASE("cards in a group go easiest first then shortest then by id", "[catalo
 TEST_CASE("cards carry title summary difficulty minutes and decisions in the language", "[catalog]") {
   const std::vector<Scenario> scenarios = {make("x", Topic::frequent_swipe, 2, 7, 3)};
   const UiStrings strings = shipped_strings();
-  const CatalogView zh = build_catalog_view(scenarios, 0, strings, Lang::zh);
+  const CatalogView zh = build_catalog_view(scenarios, strings, Lang::zh);
   const CatalogCard& c = zh.groups.at(0).cards.at(0);
   CHECK(c.title == "标题 x");
   CHECK(c.summary == "摘要 x");
@@ -80,7 +79,7 @@ TEST_CASE("cards carry title summary difficulty minutes and decisions in the lan
   CHECK(zh.groups[0].title == "刷卡频繁");
   CHECK(zh.training_mark == "培训 TRAINING");
 
-  const CatalogView en = build_catalog_view(scenarios, 0, strings, Lang::en);
+  const CatalogView en = build_catalog_view(scenarios, strings, Lang::en);
   const CatalogCard& e = en.groups.at(0).cards.at(0);
   CHECK(e.title == "Title x");
   CHECK(e.difficulty_label == "Intermediate");
@@ -89,16 +88,12 @@ TEST_CASE("cards carry title summary difficulty minutes and decisions in the lan
   CHECK(en.groups[0].count_label == "1 drill");
 }
 
-TEST_CASE("an empty catalog has the empty message and an error count the errors message", "[catalog]") {
+TEST_CASE("an empty catalog has the empty message", "[catalog]") {
   const UiStrings strings = shipped_strings();
-  const CatalogView v = build_catalog_view({}, 2, strings, Lang::en);
+  const CatalogView v = build_catalog_view({}, strings, Lang::en);
   CHECK(v.groups.empty());
   CHECK(v.scenario_count == 0);
-  CHECK_FALSE(v.empty_message.empty());
-  CHECK(v.error_count == 2);
-  CHECK(v.errors_message.find("2 content problems") == 0);
-  const CatalogView one = build_catalog_view({}, 1, strings, Lang::en);
-  CHECK(one.errors_message.find("1 content problem was found") == 0);
+  CHECK(v.empty_message == "No drills are available yet. Please tell your manager.");
 }
 
 TEST_CASE("no catalog text is a missing-key placeholder with the shipped strings", "[catalog]") {
@@ -106,9 +101,9 @@ TEST_CASE("no catalog text is a missing-key placeholder with the shipped strings
       make("a", Topic::preauth, 1, 5, 1), make("b", Topic::wrong_pin, 2, 5, 1), make("c", Topic::reversal, 3, 5, 1),
       make("d", Topic::frequent_swipe, 1, 5, 1), make("e", Topic::user_exception, 1, 5, 1)};
   for (Lang lang : {Lang::zh, Lang::en}) {
-    const CatalogView v = build_catalog_view(scenarios, 3, shipped_strings(), lang);
+    const CatalogView v = build_catalog_view(scenarios, shipped_strings(), lang);
     std::vector<std::string> texts = {v.app_title, v.training_mark, v.lang_toggle,
-                                      v.heading,   v.subtitle,      v.errors_message};
+                                      v.heading,   v.subtitle};
     for (const auto& g : v.groups) {
       texts.push_back(g.title);
       texts.push_back(g.count_label);
@@ -128,7 +123,7 @@ TEST_CASE("no catalog text is a missing-key placeholder with the shipped strings
 
 TEST_CASE("a topic missing from strings falls back to the engine's topic title", "[catalog]") {
   UiStrings strings;  // nothing loaded
-  const CatalogView v = build_catalog_view({make("a", Topic::preauth, 1, 5, 1)}, 0, strings, Lang::zh);
+  const CatalogView v = build_catalog_view({make("a", Topic::preauth, 1, 5, 1)}, strings, Lang::zh);
   CHECK(v.groups.at(0).title == topic_title(Topic::preauth).zh);
   CHECK(v.heading == "⟦catalog.title⟧");  // other missing keys stay visible
 }
@@ -137,7 +132,7 @@ TEST_CASE("the shipped content builds a catalog in both languages", "[catalog][c
   const ContentSet content = load_content(POSDRILL_TEST_CONTENT_DIR);
   const UiStrings strings = shipped_strings();
   for (Lang lang : {Lang::zh, Lang::en}) {
-    const CatalogView v = build_catalog_view(content.scenarios, content.errors.size(), strings, lang);
+    const CatalogView v = build_catalog_view(content.scenarios, strings, lang);
     CHECK(v.scenario_count == content.scenarios.size());
     CHECK(v.empty_message.empty() == !content.scenarios.empty());
   }
