@@ -2,11 +2,12 @@
 #   make run    install what is missing, build Release, start the kiosk (ARGS=--windowed for a window)
 #   make test   install what is missing, build the dev and sanitizer builds, run every test
 #   make build  build the release binary at build/release/posdrill
+#   make check  build the dev build and run the fast tests only (a few minutes; make test is the gate)
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_FLAGS = --no-tests=error --output-on-failure -j $(JOBS)
 
-.PHONY: run test build deps lint bench fuzz approve clean
+.PHONY: run test check build deps lint bench fuzz approve clean
 
 run: build
 	build/release/posdrill $(ARGS)
@@ -22,6 +23,13 @@ test: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan $(CTEST_FLAGS)
+
+# The tests a change is checked with while working: everything but the slow, network and fuzz
+# ones and the screenshots in a real window (the `check` test preset in CMakePresets.json).
+check: deps
+	cmake --preset dev
+	cmake --build --preset dev -j $(JOBS)
+	ctest --preset check $(CTEST_FLAGS)
 
 deps:
 	@tools/install-deps.sh

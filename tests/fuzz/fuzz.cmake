@@ -13,5 +13,5 @@ foreach(target codec_cup codec_interop nexo)
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_fuzz.sh ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/fuzz
                    ${target} -runs=${fuzz_runs_${target}} -seed=1)
   # The first run compiles with sanitizers (about half a minute on two cores).
-  set_tests_properties(fuzz.${target} PROPERTIES TIMEOUT 600 LABELS fuzz)
+  set_tests_properties(fuzz.${target} PROPERTIES TIMEOUT 600 LABELS "fuzz;slow")
 endforeach()
