@@ -296,6 +296,7 @@ int main(int argc, char** argv) {
   k.ui_script = ui_script;
   k.widgets_json = widgets_json;
   k.lang = settings.lang;
+  k.help_contact = settings.help_contact;
   k.sync_site = statement_site(settings);  // unset when no LRS is configured
   k.terminal = settings.terminal;
   if (!ok) {

@@ -4,8 +4,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
+
+#include "kiosk/core/glyphs.h"
 
 namespace posdrill {
 
@@ -126,6 +129,15 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
         } else {
           (key == "kiosk_id" ? settings.kiosk_id : settings.store_id) = v.Scalar();
         }
+      } else if (key == "help_contact") {
+        const std::string& t = v.Scalar();
+        const bool control = std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+        if (t.size() > 120 || control || !is_valid_utf8(t)) {
+          err(v.Mark(), "expected 'help_contact' to be one line of text, at most 120 bytes (a phone number and a name)");
+          ok = false;
+        } else {
+          settings.help_contact = t;
+        }
       } else if (key == "lang") {
         if (auto l = parse_lang(v.Scalar())) {
           settings.lang = *l;
@@ -136,7 +148,7 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
       } else {
         err(it->first.Mark(),
             "unknown key '" + key +
-                "' in the config; expected one of: content, data, lang, kiosk_id, store_id, lrs, terminal");
+                "' in the config; expected one of: content, data, lang, kiosk_id, store_id, help_contact, lrs, terminal");
         ok = false;
       }
     }

@@ -32,6 +32,9 @@ struct Settings {
   Lang lang = Lang::zh;
   std::string kiosk_id;  // names this kiosk in synced records (default: the host name)
   std::string store_id;  // the store it stands in (optional)
+  // Who to call when the kiosk is out of service ("培训热线 400-800-1234 王经理"), shown on that
+  // screen under the standard line; free text, at most 120 bytes, one line.
+  std::string help_contact;
   LrsConfig lrs;         // config `lrs:` section, then $POSDRILL_LRS_*
   // Where each lrs setting came from ("endpoint", "key", …; "lrs" is the section itself).
   std::map<std::string, SettingPlace> lrs_places;

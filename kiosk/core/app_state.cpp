@@ -455,6 +455,7 @@ std::vector<std::string_view> state_visible_texts(const AppState& st) {
   out.emplace_back(st.console.notice_detail);
   for (const KioskFact& f : st.kiosk_facts) out.emplace_back(f.value);
   for (const std::string& p : st.problems) out.emplace_back(p);
+  out.emplace_back(st.help_contact);
   out.emplace_back(st.sync.problem_detail);
   out.emplace_back(st.spare.detail);
   out.emplace_back(st.spare.address);

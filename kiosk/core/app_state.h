@@ -578,6 +578,8 @@ struct AppState {
   // platform at start; while any is listed, trainees see the out-of-service screen and managers
   // the list in the console (out_of_service()).
   std::vector<std::string> problems;
+  // Who to call when out of service (the config's help_contact; "" none).
+  std::string help_contact;
   // The outbox to the LRS, as the sync worker last reported it.
   SyncView sync;
   // The spare real terminal, as its link thread last reported it; its acquirer's test-host

@@ -636,6 +636,7 @@ int run_kiosk(const KioskOptions& options) {
   state.clock = &clock;
   state.lang = options.lang;
   state.store_lang = options.lang;
+  state.help_contact = options.help_contact;
   // A scripted run (tests, screenshots) is reproducible; a trainee gets a fresh choice order.
   state.seed = script.done() ? static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) : 1;
   refresh_catalog(state);

@@ -30,6 +30,8 @@ struct KioskOptions {
   // window pixels. UI tests and tools read what is on screen and where.
   std::string widgets_json;
   Lang lang = Lang::zh;
+  // The config's help_contact: who to call, shown on the out-of-service screen ("" none).
+  std::string help_contact;
   // Set: results go to the company's learning record store. Every recorded answer queues its
   // statements and a worker thread sends them (offline-first: nothing waits for the network).
   // Unset (no LRS configured): nothing is queued and the footer stays hidden.

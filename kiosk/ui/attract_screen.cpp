@@ -83,6 +83,7 @@ const std::vector<std::string>& attract_string_keys() {
                                                 "oos.title",
                                                 "oos.body",
                                                 "oos.call",
+                                                "oos.contact",
                                                 "still_there.title",
                                                 "still_there.body",
                                                 "still_there.continue",
@@ -152,6 +153,12 @@ void draw_out_of_service(const AppState& state, const Theme& th) {
   ImGui::Dummy(ImVec2(1, m.gap));
   ImGui::SetCursorPosX(x);
   centred_text(th.body, state.strings.tr("oos.call", state.lang), pal.text_dim, width);
+  if (!state.help_contact.empty()) {
+    ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
+    ImGui::SetCursorPosX(x);
+    centred_text(th.body, state.strings.tr("oos.contact", state.lang) + state.help_contact, pal.text, width);
+    note_widget("out_of_service.contact", false);
+  }
   ImGui::Dummy(ImVec2(1, m.gap * 2));
   centred_mark(state, th, x, width);
 }

@@ -87,6 +87,12 @@ check "config bad language" 2 "fr.yaml:1:7: expected 'lang' to be zh or en" -- "
 printf 'lang: en\ncontent: %s\n' "$content" > "$work/good.yaml"
 check "config sets language and content" 0 'Pre-authorization' -- "$bin" --config "$work/good.yaml" list
 check "missing config file" 2 'config file not found' -- "$bin" --config "$work/none.yaml" list
+printf 'help_contact: 培训热线 400-800-1234 王经理\ncontent: %s\n' "$content" > "$work/contact.yaml"
+check "config takes a help contact" 0 'Pre-authorization' -- "$bin" --config "$work/contact.yaml" --lang en list
+printf 'help_contact: "%0130d"\n' 0 > "$work/contact_long.yaml"
+check "config refuses a help contact too long" 2 "contact_long.yaml:1:15: expected 'help_contact' to be one line of text, at most 120 bytes" -- "$bin" --config "$work/contact_long.yaml" list
+printf 'help_contact: "call\\nme"\n' > "$work/contact_nl.yaml"
+check "config refuses a help contact of two lines" 2 "contact_nl.yaml:1:15: expected 'help_contact' to be one line" -- "$bin" --config "$work/contact_nl.yaml" list
 mkdir -p "$XDG_CONFIG_HOME/posdrill"
 printf 'lang: en\ncontent: %s\n' "$content" > "$XDG_CONFIG_HOME/posdrill/config.yaml"
 check "default config from XDG_CONFIG_HOME" 0 'Pre-authorization' -- "$bin" list
