@@ -865,9 +865,15 @@ int run_kiosk(const KioskOptions& options) {
       const std::size_t before = fonts.last_build().glyphs;
       std::string error;
       const bool rebuilt = fonts.rebuild(*io.Fonts, error);
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
-      fonts.release_cpu_copies(*io.Fonts);
+      // Before the first frame the backend has no texture yet: its first NewFrame makes one
+      // from the atlas just built, and the first frame drops the CPU copies. Making one here as
+      // well, then dropping the copies, left that first NewFrame to rebuild the atlas from a
+      // font file already let go: every glyph garbled (a Chinese help_contact did it).
+      if (frame > 0) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+        fonts.release_cpu_copies(*io.Fonts);
+      }
       if (rebuilt) {
         const AtlasBuild& b = fonts.last_build();
         char line[160];
