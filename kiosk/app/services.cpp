@@ -178,12 +178,13 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           StoreStatus st;
           const StoreList<AttemptRow> attempts = store_.attempts(e.operator_id);
           const StoreList<AwardRow> awards = store_.awards(e.operator_id);
+          const StoreList<DecisionAnswer> answers = store_.decision_answers(e.operator_id);
           std::vector<RemoteAwardRow> remote = remote_awards_of(e.operator_id, st);
-          for (const StoreStatus* s : {&attempts.status, &awards.status})
+          for (const StoreStatus* s : {&attempts.status, &awards.status, &answers.status})
             if (!*s && st) st = *s;
           // Partial records would show a trainee as less certified than they are: none instead.
           if (!st) return log_("cannot read " + e.operator_id + "'s records: " + st.message);
-          out.push_back(RecordsLoaded{e.operator_id, attempts, awards, std::move(remote)});
+          out.push_back(RecordsLoaded{e.operator_id, attempts, awards, std::move(remote), answers});
         } else if constexpr (std::is_same_v<T, FetchRemoteAwards>) {
           if (sync_ && site_ && site_->lrs.remote_certification) sync_->request_remote_awards(e.operator_id);
         } else if constexpr (std::is_same_v<T, KickSync>) {

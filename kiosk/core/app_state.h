@@ -24,6 +24,7 @@
 #include "device_bridge/terminal.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/certification.h"
+#include "kiosk/core/redrill.h"
 #include "kiosk/core/records.h"
 #include "kiosk/core/spare_terminal.h"
 #include "kiosk/core/strings.h"
@@ -122,9 +123,15 @@ struct Session {
   std::vector<AttemptRow> attempts;
   std::vector<AwardRow> awards;               // earned on this kiosk
   std::vector<RemoteAwardRow> remote_awards;  // earned elsewhere (the LRS's answer, cached)
+  std::vector<DecisionAnswer> answers;        // every decision answered, oldest first
   bool loaded = false;
-  std::vector<TrackProgress> progress;   // one per track, in content order (the same as state.tracks)
-  std::vector<std::string> recommended;  // scenario ids of the track to work on, weakest topic first
+  std::vector<TrackProgress> progress;  // one per track, in content order (the same as state.tracks)
+  // Decisions got wrong whose spaced review is due (redrill.h), longest overdue first: the home
+  // screen offers them first, saying what was chosen.
+  std::vector<Redrill> redrills;
+  // Scenario ids of the track to work on, weakest topic first (those with a re-drill due are
+  // offered there instead).
+  std::vector<std::string> recommended;
   std::optional<AwardRow> new_award;     // made by the attempt just finished (debrief shows it)
 };
 
@@ -291,6 +298,7 @@ struct RecordsLoaded {
   std::vector<AttemptRow> attempts;
   std::vector<AwardRow> awards;
   std::vector<RemoteAwardRow> remote_awards;
+  std::vector<DecisionAnswer> answers;
 };
 struct AwardMade {
   AwardRow award;

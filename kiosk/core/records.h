@@ -119,6 +119,16 @@ struct AttemptEventRow {
   std::string payload;   // JSON
 };
 
+// One decision a person answered (in any attempt, abandoned ones too), for the re-drill
+// schedule (redrill.h).
+struct DecisionAnswer {
+  std::string scenario_id;
+  std::string step_id;
+  std::string choice_id;
+  int64_t at_ms = 0;
+  bool mistake = false;  // what the debrief lists as a mistake
+};
+
 // How often a step went wrong in a scenario, for the manager's chart: one row per
 // (step, choice), most frequent first. choice_id "" groups terminal tasks not done.
 struct MistakeCount {

@@ -153,8 +153,17 @@ void Updater::refresh_session() {
   const std::vector<AwardRow> awards = merge_remote_awards(st.tracks, s.awards, s.remote_awards);
   for (const Track& t : st.tracks)
     s.progress.push_back(track_progress(t, st.scenarios, s.attempts, awards, st.wall_ms));
-  if (const Track* track = track_to_work_on(st, s.progress))
-    s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3);
+  s.redrills.clear();
+  for (Redrill& r : redrills_due(s.answers, st.wall_ms))
+    if (find_scenario(st.scenarios, r.scenario_id)) s.redrills.push_back(std::move(r));
+  if (const Track* track = track_to_work_on(st, s.progress)) {
+    // Three suggestions beside the re-drills, none of them a drill already offered there.
+    s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3 + s.redrills.size());
+    std::erase_if(s.recommended, [&](const std::string& id) {
+      return std::any_of(s.redrills.begin(), s.redrills.end(), [&](const Redrill& r) { return r.scenario_id == id; });
+    });
+    if (s.recommended.size() > 3) s.recommended.resize(3);
+  }
 }
 
 void Updater::operator()(const RecordsLoaded& a) {
@@ -162,6 +171,7 @@ void Updater::operator()(const RecordsLoaded& a) {
   st.session->attempts = a.attempts;
   st.session->awards = a.awards;
   st.session->remote_awards = a.remote_awards;
+  st.session->answers = a.answers;
   st.session->loaded = true;
   refresh_session();
 }

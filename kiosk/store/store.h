@@ -192,6 +192,9 @@ class SqliteStore {
   // a total), with the attempt's score, time to answer and hints taken; all scenarios when empty.
   // For item analysis (kiosk/core/item_analysis.h). In store_items.cpp.
   StoreList<ItemAnswer> item_answers(std::string_view scenario_id = {});
+  // Every decision `operator_id` answered, in any attempt (abandoned ones too), oldest first: the
+  // re-drill schedule's input (kiosk/core/redrill.h). In store_items.cpp.
+  StoreList<DecisionAnswer> decision_answers(std::string_view operator_id);
 
   // ---- Certification ----
   StoreList<AwardRow> awards(std::string_view operator_id = {});  // oldest first

@@ -38,4 +38,24 @@ StoreList<ItemAnswer> SqliteStore::item_answers(std::string_view scenario_id) {
   return out;
 }
 
+StoreList<DecisionAnswer> SqliteStore::decision_answers(std::string_view operator_id) {
+  Stmt s(db_,
+         "SELECT a.scenario_id, e.step_id, e.choice_id, e.at_ms, e.mistake "
+         "FROM attempts a JOIN attempt_events e ON e.attempt_uuid = a.uuid "
+         "WHERE a.operator_id = ?1 AND e.kind = 'step' AND e.choice_id != '' ORDER BY e.at_ms, a.uuid, e.seq");
+  s.bind(1, operator_id);
+  StoreList<DecisionAnswer> out;
+  const int rc = read_rows(s, out, [](const Stmt& row) {
+    DecisionAnswer a;
+    a.scenario_id = row.text(0);
+    a.step_id = row.text(1);
+    a.choice_id = row.text(2);
+    a.at_ms = row.i64(3);
+    a.mistake = row.i32(4) != 0;
+    return a;
+  });
+  if (rc != SQLITE_OK) out.status = failed(rc, "cannot read the answers");
+  return out;
+}
+
 }  // namespace posdrill

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "kiosk/core/catalog.h"
 
@@ -113,6 +114,31 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     drag_scroll(th, ui.dragging_right);
   } else {
     ImGui::Dummy(ImVec2(1, m.gap));
+  }
+  // Decisions got wrong before, due for a spaced review: one button per drill, saying what was
+  // chosen at its oldest due mistake (the drill starts from its beginning).
+  std::vector<std::string> shown;
+  for (const Redrill& r : s.redrills) {
+    if (std::find(shown.begin(), shown.end(), r.scenario_id) != shown.end() || shown.size() >= 3) continue;
+    const Scenario* sc = find_scenario(st.scenarios, r.scenario_id);
+    if (!sc) continue;
+    if (shown.empty()) paragraph(heading, tr("home.redrill"), pal.accent);
+    shown.push_back(r.scenario_id);
+    const std::string label = st.strings.tr(topic_string_key(sc->topic), lang) + " - " + sc->title.get(lang);
+    if (touch_button(th, label, "redrill." + r.scenario_id, 0.0f)) dispatch(OpenScenario{r.scenario_id});
+    std::string chose = r.missed_choice_id;
+    if (const Step* step = sc->find(r.step_id))
+      for (const Choice& ch : step->choices)
+        if (ch.id == r.missed_choice_id) chose = ch.text.get(lang);
+    const std::string why =
+        format_date_utc(r.missed_ms) + "  " + tr("home.redrill_chose") + chose + tr("home.redrill_chose_end");
+    ImFont* f = font_or_current(body);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float h = draw_clamped_text(ImGui::GetWindowDrawList(), f, ImVec2(p.x + m.pad, p.y), pal.text_dim, why,
+                                      w - m.pad, 2);
+    note_widget("redrill_reason." + r.scenario_id, false);
+    ImGui::Dummy(ImVec2(w, h + m.gap * 0.5f));
   }
   paragraph(heading, tr("home.recommended"), pal.accent);
   if (s.loaded && s.recommended.empty()) paragraph(body, tr("home.all_done"), pal.text_dim);

@@ -384,6 +384,47 @@ TEST_CASE("the roster export goes to a mounted USB stick too, and says so; a sti
   CHECK(k.state.console.notice_key == "console.exported");
 }
 
+TEST_CASE("a decision got wrong comes back on the home screen a day later, saying what was chosen", "[records][redrill]") {
+  Kiosk k(ImVec2(1280, 800));
+  // 1001 chose to swipe again at the "swiped too frequently" lock (a mistake) in a drill just now.
+  AttemptRow a;
+  a.uuid = new_uuid();
+  a.operator_id = "1001";
+  a.scenario_id = "frequent_swipe_lock";
+  a.started_ms = k.wall - 60'000;
+  a.ended_ms = k.wall - 30'000;
+  a.finished = true;
+  AttemptEventRow e;
+  e.attempt_uuid = a.uuid;
+  e.seq = 1;
+  e.at_ms = k.wall - 50'000;
+  e.kind = "step";
+  e.step_id = "d_react";
+  e.choice_id = "swipe_again";
+  e.mistake = true;
+  REQUIRE(k.store->add_closed_attempt(a, {e}));
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.screen == ScreenId::home);
+  REQUIRE(k.state.session->answers.size() == 1);
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.state.session->redrills.empty());  // not due yet: the same day
+  CHECK(k.rects.count("redrill.frequent_swipe_lock") == 0);
+  k.tap("home.sign_out");
+
+  k.wall += day_ms + 1'000;
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.session->redrills.size() == 1);
+  CHECK(k.state.session->redrills[0].missed_choice_id == "swipe_again");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("redrill.frequent_swipe_lock") == 1);
+  CHECK(k.rects.count("redrill_reason.frequent_swipe_lock") == 1);
+  // The drill is offered there, not a second time among the suggestions.
+  CHECK(k.rects.count("rec.frequent_swipe_lock") == 0);
+  k.tap("redrill.frequent_swipe_lock");
+  REQUIRE(k.state.screen == ScreenId::runner);
+  CHECK(k.state.attempt->scenario.id == "frequent_swipe_lock");
+}
+
 TEST_CASE("a run of abandoned attempts is one history row until the manager opens it", "[records][gate]") {
   Kiosk k(ImVec2(1280, 800));
   // Oldest first: a failed drill, three left unfinished, a pass; then one more left unfinished
