@@ -343,6 +343,24 @@ void mistakes_tab(const AppState& st, const Theme& th) {
   const ConsoleState& c = st.console;
   ImFont* f = ImGui::GetFont();
   if (c.mistakes.empty()) paragraph(f, tr(st, "console.no_mistakes"), pal.text_dim);
+  // The legend: what a bar is and what its colours mean (the same amber and red as the debrief).
+  if (!c.mistakes.empty()) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float sw = f->FontSize;
+    float x = p.x;
+    const auto key = [&](ImU32 colour, const std::string& text) {
+      dl->AddRectFilled(ImVec2(x, p.y + m.border), ImVec2(x + sw, p.y + sw - m.border), colour, m.rounding * 0.5f);
+      x += sw + m.pad * 0.5f;
+      dl->AddText(f, f->FontSize, ImVec2(x, p.y), pal.text_dim, text.c_str());
+      x += f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text.c_str()).x + m.pad * 2;
+    };
+    key(pal.mark, tr(st, "console.legend_wrong"));
+    key(pal.bad, tr(st, "console.legend_critical"));
+    dl->AddText(f, f->FontSize, ImVec2(x, p.y), pal.text_dim, tr(st, "console.legend_bar").c_str());
+    note_widget("mistakes.legend", false);
+    ImGui::Dummy(ImVec2(1, f->FontSize + m.gap * 0.5f));
+  }
   std::map<std::string, int> most;  // per scenario, the longest bar's count
   for (const MistakeCount& mc : c.mistakes) most[mc.scenario_id] = std::max(most[mc.scenario_id], mc.count);
   std::string current;
@@ -354,24 +372,27 @@ void mistakes_tab(const AppState& st, const Theme& th) {
       ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
       paragraph(font_or_current(th.heading), scenario_title(st, mc.scenario_id), pal.accent);
     }
-    // The label: the step's prompt and, for a decision, the wrong choice.
+    // The label: the step's prompt and, on a line of its own, the wrong choice (a terminal task
+    // not done has none).
     std::string label = mc.step_id;
+    std::string chosen;
     if (const Scenario* sc = find_scenario(st.scenarios, mc.scenario_id))
       if (const Step* step = sc->find(mc.step_id)) {
         label = step->prompt.get(st.lang);
         for (const Choice& ch : step->choices)
-          if (ch.id == mc.choice_id) label += " > " + ch.text.get(st.lang);
+          if (ch.id == mc.choice_id)
+            chosen = tr(st, "console.chosen") + (st.lang == Lang::zh ? "：" : ": ") + ch.text.get(st.lang);
       }
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    const float h = wrapped_height(f, label, label_w);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    draw_wrapped_text(dl, f, p, pal.text, label, label_w);
+    float h = draw_wrapped_text(dl, f, p, pal.text, label, label_w);
+    if (!chosen.empty()) h += draw_wrapped_text(dl, f, ImVec2(p.x, p.y + h), pal.text_dim, chosen, label_w);
     const float bar_max = w - label_w - 3 * m.pad - f->FontSize * 3;
     const float bar =
         std::max(m.border * 2, bar_max * static_cast<float>(mc.count) / std::max(1, most[mc.scenario_id]));
     const ImVec2 b0(p.x + label_w + m.pad, p.y + m.border);
     dl->AddRectFilled(b0, ImVec2(b0.x + bar, b0.y + f->FontSize), mc.critical ? pal.bad : pal.mark, m.rounding * 0.5f);
-    const std::string n = std::to_string(mc.count);
+    const std::string n = fill_count(tr(st, "console.times"), mc.count);
     dl->AddText(f, f->FontSize, ImVec2(b0.x + bar + m.pad * 0.5f, b0.y), pal.text, n.c_str());
     ImGui::Dummy(ImVec2(w, std::max(h, f->FontSize) + m.gap * 0.5f));
   }
