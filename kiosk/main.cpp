@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
       "The new PIN, 4-8 digits (visible in shell history and ps; prefer $POSDRILL_PIN or one line on a piped stdin, "
       "which are used when --pin is absent; at a terminal it is asked for without echo)";
   auto* op_add = operators->add_subcommand("add", "Add an operator");
-  op_add->add_option("--id", op_opts.id, "Employee id: 1-32 of A-Z a-z 0-9 . _ -")->required();
+  op_add->add_option("--id", op_opts.id, "Employee id: 1-32 digits (the sign-in numpad has nothing else)")->required();
   op_add->add_option("--name", op_opts.name, "Name as shown on the kiosk (1-64 characters)")->required();
   op_add->add_option("--role", op_opts.role, "trainee, manager or admin")->required();
   op_add->add_option("--store", op_opts.store, "Store number or name (optional)");
@@ -280,7 +280,7 @@ int main(int argc, char** argv) {
   if (*play) {
     play_opts.wire = wire_opt->count() > 0;
     if (!play_opts.operator_id.empty() && check_employee_id(play_opts.operator_id) != FieldError::none) {
-      std::cerr << "posdrill play: --operator takes an employee id of letters, digits, '.', _ or - (at most 32)\n";
+      std::cerr << "posdrill play: --operator takes an employee id of 1-32 digits\n";
       return exit_usage;
     }
     return cmd_play(settings, play_opts);
