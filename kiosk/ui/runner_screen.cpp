@@ -24,8 +24,9 @@ const std::string& tr_text(const Text& t, Lang l) { return t.get(l).empty() ? t.
 // ---------------------------------------------------------------------------------------------
 
 // The LCD: status bar, title, lines, and the training watermark, so a screenshot of the twin can
-// never pass for a live terminal's.
-void terminal_display(const AppState& st, const Theme& th) {
+// never pass for a live terminal's. `max_h`: the height it may take so the keypad below stays in
+// view (the LCD gives up its spare room first; a screen with more lines than fit still shows whole).
+void terminal_display(const AppState& st, const Theme& th, float max_h) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const Attempt& a = *st.attempt;
@@ -37,12 +38,28 @@ void terminal_display(const AppState& st, const Theme& th) {
   const Screen& s = shown_terminal_screen(a, st.clock ? st.clock->now_ms() : 0);
 
   // A fixed height, as the device's screen has one: room for its longest screen (the main menu's
-  // nine lines), so the keypad below never moves while the trainee keys.
+  // nine lines), so the keypad below never moves while the trainee keys; less when the window is
+  // short, so that the keypad is never pushed out of view.
   constexpr int screen_lines = 9;
-  const float fixed = 2 * m.pad + f->FontSize * 1.3f + big->FontSize * 1.2f + screen_lines * f->FontSize * 1.2f;
-  float h = 2 * m.pad + f->FontSize * 1.3f + wrapped_height(big, tr_text(s.title, lang), inner);
-  for (const Text& l : s.lines) h += wrapped_height(f, tr_text(l, lang), inner);
-  h = std::max({h + f->FontSize * 1.6f, fixed, m.touch_px * 3.0f});  // room for the watermark
+  const float fixed = 2 * m.pad + f->FontSize * 1.3f + big->FontSize * 1.2f + screen_lines * f->FontSize * 1.1f +
+                      f->FontSize * 1.6f;
+  const float head = 2 * m.pad + f->FontSize * 1.3f + wrapped_height(big, tr_text(s.title, lang), inner);
+  float need = head + f->FontSize * 1.6f;  // with room for the watermark
+  for (const Text& l : s.lines) need += wrapped_height(f, tr_text(l, lang), inner);
+  const float room = std::max(m.touch_px * 3.0f, max_h - 2 * m.pad);
+  // A long list (the main menu) that does not fit goes into two columns, as many handhelds lay
+  // their menus out, rather than push the keypad down.
+  const float half = std::floor((inner - m.pad) * 0.5f);
+  const std::size_t rows = (s.lines.size() + 1) / 2;
+  float two_col = head + f->FontSize * 1.6f;
+  for (std::size_t i = 0; i < rows; ++i) {
+    float row = wrapped_height(f, tr_text(s.lines[i], lang), half);
+    if (i + rows < s.lines.size()) row = std::max(row, wrapped_height(f, tr_text(s.lines[i + rows], lang), half));
+    two_col += row;
+  }
+  const bool columns = need > room && s.lines.size() >= 4 && two_col < need;
+  if (columns) need = two_col;
+  const float h = std::max(need, std::min(fixed, room));
 
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -57,8 +74,18 @@ void terminal_display(const AppState& st, const Theme& th) {
   dl->AddLine(ImVec2(lp.x + m.pad * 0.5f, y), ImVec2(lq.x - m.pad * 0.5f, y), pal.lcd_text, 1.0f);
   y += f->FontSize * 0.15f;
   y += draw_wrapped_text(dl, big, ImVec2(lp.x + m.pad, y), pal.lcd_text, tr_text(s.title, lang), inner);
-  for (const Text& l : s.lines)
-    y += draw_wrapped_text(dl, f, ImVec2(lp.x + m.pad, y), pal.lcd_text, tr_text(l, lang), inner);
+  if (columns) {
+    for (std::size_t i = 0; i < rows; ++i) {
+      float row = draw_wrapped_text(dl, f, ImVec2(lp.x + m.pad, y), pal.lcd_text, tr_text(s.lines[i], lang), half);
+      if (i + rows < s.lines.size())
+        row = std::max(row, draw_wrapped_text(dl, f, ImVec2(lp.x + m.pad + half + m.pad, y), pal.lcd_text,
+                                              tr_text(s.lines[i + rows], lang), half));
+      y += row;
+    }
+  } else {
+    for (const Text& l : s.lines)
+      y += draw_wrapped_text(dl, f, ImVec2(lp.x + m.pad, y), pal.lcd_text, tr_text(l, lang), inner);
+  }
   // Watermark: bottom right, amber on the LCD, in both languages whatever the UI language.
   const std::string mark = st.strings.tr("app.training_mark", lang);
   const ImVec2 ms = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, mark.c_str());
@@ -122,8 +149,16 @@ void twin_keypad(const AppState& st, const Theme& th, const Dispatch& dispatch) 
           cell.label_key ? st.strings.tr(cell.label_key, st.lang) : std::string(key_name(cell.key));
       if (touch_button(th, label, id, bw, live, live ? cell.colour : 0)) dispatch(TwinKey{cell.key});
     }
-    ImGui::Dummy(ImVec2(0.0f, gap - ImGui::GetStyle().ItemSpacing.y));
   }
+}
+
+// The height twin_keypad takes (its line of instructions and four rows of keys): the LCD above it
+// gives up room for it.
+float twin_keypad_height(const AppState& st, const Theme& th) {
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float text = wrapped_height(ImGui::GetFont(), st.strings.tr("twin.keypad", st.lang), w);
+  return text + spacing + 4 * (th.metrics.touch_px + spacing);
 }
 
 // What the customer does at the counter when the terminal asks: present the card, key the PIN on
@@ -409,7 +444,9 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
     spare_panel(st, th, dispatch);
   } else {
     paragraph(ImGui::GetFont(), st.strings.tr("runner.terminal", st.lang), palette().text_dim);
-    terminal_display(st, th);
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    terminal_display(st, th,
+                     ImGui::GetContentRegionAvail().y - twin_keypad_height(st, th) - m.gap * 0.3f - 3 * spacing);
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
     twin_keypad(st, th, dispatch);
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));

@@ -88,6 +88,20 @@ TEST_CASE("every touch target is at least 56 px and 12 px from the next on every
       if (k.state.screen == ScreenId::runner && !saw_terminal &&
           k.state.attempt->runner.step().kind == StepKind::terminal) {
         check_targets(k, "runner, terminal task");
+        // The whole keypad is in view without scrolling, before and after the main menu (nine
+        // lines) fills the LCD: a trainee told to press 菜单 must find it.
+        const auto keypad_in_view = [&](const char* when) {
+          for (const char* key : {"twin.menu", "twin.0", "twin.1", "twin.9", "twin.enter", "twin.cancel", "twin.clear"}) {
+            INFO(when << ": " << key);
+            REQUIRE(k.rects.count(key) == 1);
+            CHECK(k.rects.at(key).fully_visible());
+          }
+        };
+        keypad_in_view("idle terminal");
+        k.tap("twin.menu");
+        k.frame(ImVec2(-1, -1), false);
+        keypad_in_view("main menu shown");
+        k.tap("twin.cancel");
         saw_terminal = true;
       }
       if (k.state.screen == ScreenId::feedback && !saw_feedback) {
