@@ -281,11 +281,13 @@ WindowPlan plan_window(const KioskOptions& o) {
 // first one and for smoke tests: one command a line, `click WIDGET_ID` (press and release the
 // centre of the widget with that stable ID, waiting up to a second of frames for it to appear)
 // and `wait N` (N frames). `type TEXT` types the rest of the line; `scan TEXT` sends it and an
-// Enter as a badge scanner does: every key down and up at once, in one burst of events. '#'
-// starts a comment. Errors name FILE:LINE.
+// Enter as a badge scanner does: every key down and up at once, in one burst of events.
+// `flick X1 Y1 X2 Y2` presses at X1,Y1, moves to X2,Y2 and releases there, all queued at once as
+// a quick finger flick reaches the kiosk. '#' starts a comment. Errors name FILE:LINE.
 struct ScriptLine {
-  enum class Kind { click, wait, type, scan } kind = Kind::wait;
+  enum class Kind { click, wait, type, scan, flick } kind = Kind::wait;
   std::string id;  // click: the widget; type, scan: the text
+  int xy[4] = {0, 0, 0, 0};  // flick: from, to (window pixels)
   int frames = 0;
   int line = 0;
 };
@@ -330,12 +332,18 @@ bool load_script(const std::string& path, std::vector<ScriptLine>& out, std::str
       const std::size_t at = line.find(words[0]) + 4;
       sl.id = line.substr(line.find_first_not_of(" \t", at));
       sl.id.erase(sl.id.find_last_not_of(" \t\r") + 1);
+    } else if (words[0] == "flick" && words.size() == 5 &&
+               std::all_of(words.begin() + 1, words.end(), [](const std::string& w) {
+                 return !w.empty() && w.size() <= 5 && w.find_first_not_of("0123456789") == std::string::npos;
+               })) {
+      sl.kind = ScriptLine::Kind::flick;
+      for (int k = 0; k < 4; ++k) sl.xy[k] = std::stoi(words[static_cast<std::size_t>(k) + 1]);
     } else if (words[0] == "wait" && words.size() == 2 && words[1].size() <= 5 &&
                words[1].find_first_not_of("0123456789") == std::string::npos) {
       sl.frames = std::stoi(words[1]);
     } else {
       error = path + ":" + std::to_string(line_no) +
-              ": expected `click WIDGET_ID`, `type TEXT`, `scan TEXT` or `wait FRAMES`";
+              ": expected `click WIDGET_ID`, `type TEXT`, `scan TEXT`, `flick X1 Y1 X2 Y2` or `wait FRAMES`";
       return false;
     }
     out.push_back(std::move(sl));
@@ -368,6 +376,30 @@ void push_scanner_burst(std::string_view text) {
   key(SDL_KEYUP, SDLK_RETURN);
 }
 
+// A quick flick: press, one move, release, queued together as SDL delivers a fast finger.
+void push_flick(const int (&xy)[4]) {
+  const auto button = [](Uint32 type, int x, int y) {
+    SDL_Event e{};
+    e.type = type;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.button.clicks = 1;
+    e.button.x = x;
+    e.button.y = y;
+    SDL_PushEvent(&e);
+  };
+  button(SDL_MOUSEBUTTONDOWN, xy[0], xy[1]);
+  SDL_Event m{};
+  m.type = SDL_MOUSEMOTION;
+  m.motion.state = SDL_BUTTON_LMASK;
+  m.motion.x = xy[2];
+  m.motion.y = xy[3];
+  m.motion.xrel = xy[2] - xy[0];
+  m.motion.yrel = xy[3] - xy[1];
+  SDL_PushEvent(&m);
+  button(SDL_MOUSEBUTTONUP, xy[2], xy[3]);
+}
+
 // Plays a script one frame at a time: press() is called between the platform's NewFrame and
 // ImGui::NewFrame, where the 1.86 backends have just written the real mouse state.
 class ScriptPlayer {
@@ -393,6 +425,11 @@ class ScriptPlayer {
       // One frame to deliver the characters, two for the screen to act on them.
       if (phase_ == 0) io.AddInputCharactersUTF8(l.id.c_str());
       if (++phase_ > 2) next();
+      return;
+    }
+    if (l.kind == ScriptLine::Kind::flick) {
+      if (phase_ == 0) push_flick(l.xy);
+      if (++phase_ > 6) next();
       return;
     }
     if (l.kind == ScriptLine::Kind::scan) {
@@ -458,6 +495,32 @@ struct LinkControl final : SpareTerminalControl {
   void begin(uint64_t serial, const Scenario& scenario) override { link->begin(serial, scenario); }
   void send(uint64_t serial, const TerminalRequest& request) override { link->send(serial, request); }
   void end(uint64_t serial) override { link->end(serial); }
+};
+
+// The mouse (and the touch screen's emulated mouse) as of the events taken so far, for ImGui:
+// where it is and whether the left button is down, with a press latched until a frame saw it.
+struct PointerFromEvents {
+  bool known = false;
+  ImVec2 pos;
+  bool down = false;
+  bool pressed = false;  // went down since the last frame
+  void take(const SDL_Event& e) {
+    if (e.type == SDL_MOUSEMOTION) {
+      known = true;
+      pos = ImVec2(static_cast<float>(e.motion.x), static_cast<float>(e.motion.y));
+    } else if ((e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP) && e.button.button == SDL_BUTTON_LEFT) {
+      known = true;
+      pos = ImVec2(static_cast<float>(e.button.x), static_cast<float>(e.button.y));
+      down = e.type == SDL_MOUSEBUTTONDOWN;
+      pressed = pressed || down;
+    }
+  }
+  void apply(ImGuiIO& io) {
+    if (!known) return;
+    io.MousePos = pos;
+    io.MouseDown[ImGuiMouseButton_Left] = down || pressed;
+    pressed = false;
+  }
 };
 
 // Wakes the frame loop from the link thread (SDL_PushEvent is thread-safe).
@@ -736,6 +799,7 @@ int run_kiosk(const KioskOptions& options) {
   WidgetRects rects;
   set_widget_rects(&rects);
   std::string widgets_written;  // what --widgets-json holds now
+  PointerFromEvents pointer;
   std::vector<Action> actions;
   const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
   const std::size_t scenario_count = state.scenarios.size();
@@ -808,9 +872,19 @@ int run_kiosk(const KioskOptions& options) {
     const int64_t twin_change = state.attempt ? terminal_screen_change_in_ms(*state.attempt, clock.now_ms()) : -1;
     const int wake_ms =
         twin_change >= 0 ? static_cast<int>(std::min<int64_t>(idle_wake_ms, twin_change)) : idle_wake_ms;
-    bool have = busy ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, wake_ms) != 0;
-    while (have) {
+    // Idle: wait for an event without taking it, so the loop below takes every event the same way.
+    if (!busy) SDL_WaitEventTimeout(nullptr, wake_ms);
+    bool moved = false;  // this frame's events moved the pointer
+    while (true) {
+      // A release after a move waits for the next frame: ImGui must see the finger move with the
+      // button held (a drag, a scroll), not a press and release at the end point (a tap).
+      SDL_Event next;
+      if (SDL_PeepEvents(&next, 1, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) <= 0) break;
+      if (moved && next.type == SDL_MOUSEBUTTONUP) break;
+      if (SDL_PollEvent(&ev) == 0) break;
       ImGui_ImplSDL2_ProcessEvent(&ev);
+      pointer.take(ev);
+      if (ev.type == SDL_MOUSEMOTION) moved = true;
       // Typed text (and an input method's composition) may bring characters the atlas lacks.
       if (ev.type == SDL_TEXTINPUT) fonts.add_text(ev.text.text);
       if (ev.type == SDL_TEXTEDITING) fonts.add_text(ev.edit.text);
@@ -832,8 +906,8 @@ int run_kiosk(const KioskOptions& options) {
       // two frames (a badge scanner's Enter comes ~1 ms after its digits) is never seen, and
       // text typed after it would land before it. So a frame takes at most one key press: the
       // events after it wait in SDL's queue for the next frame, in order.
-      if (ev.type == SDL_KEYDOWN) break;
-      have = SDL_PollEvent(&ev) != 0;
+      // Presses and releases likewise: one a frame, so none is lost or merged with a move.
+      if (ev.type == SDL_KEYDOWN || ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_MOUSEBUTTONUP) break;
     }
     if (!running) break;
     // Idle sign-out runs on the injected clock at every wake-up (about once a second).
@@ -886,6 +960,10 @@ int run_kiosk(const KioskOptions& options) {
     }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    // The 1.86 backend reads the pointer as SDL's state now, after every queued event was pumped
+    // (a quick flick's press, move and release all at once read as a tap where it ended); ImGui
+    // gets it as of the events this frame took instead.
+    pointer.apply(io);
     if (!script.done()) {
       script.press(io, rects);
       if (script.failed()) return fail("UI script: " + script.error());
