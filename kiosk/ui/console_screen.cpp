@@ -436,8 +436,10 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
       kb.unfocus();
     }
     ImGui::SameLine(0.0f, m.gap);
+    // A manager cannot switch their own account off (update() refuses it too): the button is dimmed.
+    const bool self = o.employee_id == c.manager.employee_id;
     if (touch_button(th, tr(st, o.active ? "console.deactivate" : "console.activate"), "active." + o.employee_id,
-                     button_w))
+                     button_w, !(self && o.active)))
       dispatch(SetOperatorActive{o.employee_id, !o.active});
     if (ui.pin_for == o.employee_id) {
       const float fw = std::min(w, 600.0f * m.scale);

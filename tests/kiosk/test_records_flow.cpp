@@ -553,6 +553,13 @@ TEST_CASE("a manager adds an account resets a PIN and switches an account off fr
   CHECK(k.state.console.notice_key == "console.saved");
   k.act(SetOperatorActive{"9001", false});
   CHECK(k.state.console.notice_key == "console.not_yourself");
+  // On the Accounts tab the manager's own switch-off button is dimmed; the others' are live.
+  k.tap("tab.operators");
+  k.frame(ImVec2(-1, -1), false);
+  REQUIRE(k.rects.count("active.9001") == 1);
+  CHECK_FALSE(k.rects.at("active.9001").enabled);
+  REQUIRE(k.rects.count("active.1001") == 1);
+  CHECK(k.rects.at("active.1001").enabled);
   k.act(SetOperatorActive{"1002", false});
   CHECK_FALSE(k.store->find_operator("1002")->active);
 
