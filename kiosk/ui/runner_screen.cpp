@@ -331,10 +331,15 @@ void phone(const AppState& st, const Theme& th) {
   end_box(th, IM_COL32(0x14, 0x1C, 0x24, 0xFF), pal.card_border);
 }
 
-// The hints taken so far, in the scrolling story.
+// The hints taken so far, in the scrolling story under the question. A hint just taken scrolls
+// into view: the button is in the bar below, and a hint drawn out of sight costs points for nothing.
 void hints_taken(const AppState& st, const Theme& th) {
   for (const Hint& h : st.attempt->hints)
     labelled_box(th, st.strings.tr("runner.hints_left", st.lang), tr_text(h.text, st.lang), palette().warning_bg);
+  int* seen = ImGui::GetStateStorage()->GetIntRef(ImGui::GetID("###hints_seen"), 0);
+  const int taken = static_cast<int>(st.attempt->hints.size());
+  if (taken > *seen) ImGui::SetScrollHereY(1.0f);
+  *seen = taken;
 }
 
 // Whether the step offers hints: then the hint button has its own bar under the story.
@@ -370,20 +375,19 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
     case StepKind::decision: {
       paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+      hints_taken(st, th);
       for (const Choice* c : a.runner.shown_choices()) {
         if (touch_button(th, tr_text(c->text, st.lang), "choice." + c->id, 0.0f)) dispatch(Choose{c->id});
       }
-      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-      hints_taken(st, th);
       break;
     }
     case StepKind::terminal: {
       paragraph(ImGui::GetFont(), st.strings.tr("runner.task", st.lang), pal.accent);
       paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+      hints_taken(st, th);
       customer_actions(st, th, dispatch);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-      hints_taken(st, th);
       if (touch_button(th, st.strings.tr("runner.give_up", st.lang), "give_up", 0.0f)) dispatch(GiveUp{});
       break;
     }
