@@ -359,6 +359,22 @@ void hint_button(const AppState& st, const Theme& th, const Step& step, const Di
   }
 }
 
+// Once per step, the story scrolls so that every answer is in view, showing as much of the
+// situation above as fits but never scrolling the question away: at 1280x800 the situation, the
+// customer and the phone fill the column, and a trainee against the clock picks from what shows.
+void show_answers_once(const AppState& st, float question_y) {
+  const float end_y = ImGui::GetCursorPosY();
+  int* done = ImGui::GetStateStorage()->GetIntRef(ImGui::GetID("###answers_shown"), 0);
+  const std::string key = st.attempt->step_id + "#" + std::to_string(st.attempt->serial);
+  const int step = static_cast<int>(ImGui::GetID(key.c_str()));
+  if (*done == step) return;
+  *done = step;
+  // The child's padding and the spacing after the last answer count too, or its edge is cut.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float bottom = end_y + style.WindowPadding.y + style.ItemSpacing.y;
+  ImGui::SetScrollY(std::clamp(bottom - ImGui::GetWindowHeight(), 0.0f, question_y));
+}
+
 void answer_area(const AppState& st, const Theme& th, const Step& step, const Dispatch& dispatch) {
   const Palette& pal = palette();
   const ThemeMetrics& m = th.metrics;
@@ -373,12 +389,15 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
       break;
     }
     case StepKind::decision: {
+      const float question_y = ImGui::GetCursorPosY();
       paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
       hints_taken(st, th);
       for (const Choice* c : a.runner.shown_choices()) {
         if (touch_button(th, tr_text(c->text, st.lang), "choice." + c->id, 0.0f)) dispatch(Choose{c->id});
       }
+      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));  // room under the last answer when scrolled to it
+      show_answers_once(st, question_y);
       break;
     }
     case StepKind::terminal: {

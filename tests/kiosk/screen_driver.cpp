@@ -57,7 +57,11 @@ bool ScreenDriver::on_screen(const std::string& id) {
 }
 
 void ScreenDriver::tap(const std::string& id, bool touch_target) {
-  frame(ImVec2(-1, -1), false);  // a frame with the current screen to learn where things are
+  // Frames with the current screen to learn where things are: two, as a scroll a screen asks for
+  // in one frame (the runner brings a new decision's answers into view) lands in the next, and a
+  // finger taps what it sees once the screen has settled.
+  frame(ImVec2(-1, -1), false);
+  frame(ImVec2(-1, -1), false);
   auto it = rects.find(id);
   INFO("widget " << id);
   REQUIRE(it != rects.end());
