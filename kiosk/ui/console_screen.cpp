@@ -328,6 +328,12 @@ void roster_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const D
                 r.op.employee_id == c.selected_operator, cert_status_colour(r.status), x[3], status))
       dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
   }
+  // A tile nobody is in: say so, rather than leave the headers over nothing.
+  if (c.roster_filter != RosterFilter::all &&
+      std::none_of(c.roster.begin(), c.roster.end(), [&](const RosterRow& r) { return roster_row_shown(r, c.roster_filter); })) {
+    paragraph(f, tr(st, "console.filter_none"), pal.text_dim);
+    note_widget("roster.none", false);
+  }
   if (!c.selected_operator.empty()) history_view(st, th, ui, dispatch);
   // The chain's cache counts the first track only (posdrill report --from-lrs keeps it for that one).
   if (shown_track == primary_track(st)) chain_view(st, th);

@@ -318,6 +318,7 @@ TEST_CASE("the roster's tiles count each state and a tap shows only that state's
   k.tap("tile.certified");
   k.frame(ImVec2(-1, -1), false);
   CHECK(k.rects.count("row.1001") + k.rects.count("row.1002") + k.rects.count("row.9001") == 0);
+  CHECK(k.rects.count("roster.none") == 1);  // says nobody is there
   k.tap("tile.all");
   k.frame(ImVec2(-1, -1), false);
   CHECK(k.rects.count("row.1001") + k.rects.count("row.1002") + k.rects.count("row.9001") == 3);
