@@ -61,10 +61,8 @@ bool tap_row(const Theme& th, std::string_view id, const std::vector<std::pair<f
     const float x0 = p.x + cells[i].first;
     const float x1 = i + 1 < cells.size() ? p.x + cells[i + 1].first - m.pad : q.x - m.pad;
     const float cw = std::max(1.0f, x1 - x0);
-    const int n = clamped_line_count(f, cells[i].second, cw, max_lines);
-    const float y = p.y + (m.touch_px - f->FontSize * static_cast<float>(n)) * 0.5f;
     dl->PushClipRect(ImVec2(x0, p.y), ImVec2(std::max(x0, x1), q.y), true);
-    draw_clamped_text(dl, f, ImVec2(x0, y), pal.text, cells[i].second, cw, max_lines);
+    draw_clamped_text(dl, f, ImVec2(x0, p.y), pal.text, cells[i].second, cw, max_lines, m.touch_px);
     dl->PopClipRect();
   }
   if (status_colour && status_x >= 0) {
@@ -229,7 +227,8 @@ void history_view(const AppState& st, const Theme& th, ConsoleUiState& ui, const
 // The roster's state at a glance, a tile per filter with its count: everyone, each
 // certification state, and the people failing a topic. A tile shows only its rows; the
 // selected one is filled green like the selected tab and "everyone" shows them all again.
-void summary_tiles(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+// Returns how many people the filter shows.
+int summary_tiles(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const ConsoleState& c = st.console;
@@ -271,12 +270,12 @@ void summary_tiles(const AppState& st, const Theme& th, const Dispatch& dispatch
                                                 t.colour, m.rounding);
   }
   ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
-  if (c.roster_filter != RosterFilter::all) {
-    int shown = 0;
-    for (const RosterRow& r : c.roster) shown += roster_row_shown(r, c.roster_filter) ? 1 : 0;
+  int shown = 0;
+  for (const RosterRow& r : c.roster) shown += roster_row_shown(r, c.roster_filter) ? 1 : 0;
+  if (c.roster_filter != RosterFilter::all)
     paragraph(ImGui::GetFont(), fill_count(tr(st, "console.filter_shown"), shown) + " / " + std::to_string(n.people),
               pal.text_dim);
-  }
+  return shown;
 }
 
 void roster_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dispatch& dispatch) {
@@ -297,7 +296,7 @@ void roster_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const D
     }
     ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
   }
-  summary_tiles(st, th, dispatch);
+  const int shown = summary_tiles(st, th, dispatch);
   // Column starts as fractions of the width: id, name, role, status, passed, weakest topic,
   // expires, last drill.
   const float x[] = {m.pad, w * 0.10f, w * 0.28f, w * 0.37f, w * 0.51f, w * 0.59f, w * 0.76f, w * 0.88f};
@@ -329,8 +328,7 @@ void roster_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const D
       dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
   }
   // A tile nobody is in: say so, rather than leave the headers over nothing.
-  if (c.roster_filter != RosterFilter::all &&
-      std::none_of(c.roster.begin(), c.roster.end(), [&](const RosterRow& r) { return roster_row_shown(r, c.roster_filter); })) {
+  if (shown == 0 && !c.roster.empty()) {
     paragraph(f, tr(st, "console.filter_none"), pal.text_dim);
     note_widget("roster.none", false);
   }

@@ -18,10 +18,15 @@ namespace {
 
 WidgetRects* g_rects = nullptr;
 
-std::vector<LineSpan> lines_of(ImFont* f, const std::string& s, float width) {
-  return break_lines(s, std::max(1.0f, width), [f](uint32_t cp) {
+// A code point's width in `f`, as ImGui measures it (line_break.h takes it).
+std::function<float(uint32_t)> advance_of(ImFont* f) {
+  return [f](uint32_t cp) {
     return cp <= IM_UNICODE_CODEPOINT_MAX ? f->GetCharAdvance(static_cast<ImWchar>(cp)) : f->FallbackAdvanceX;
-  });
+  };
+}
+
+std::vector<LineSpan> lines_of(ImFont* f, const std::string& s, float width) {
+  return break_lines(s, std::max(1.0f, width), advance_of(f));
 }
 
 // Box bookkeeping: begin_box records where it started; nesting is a programmer error.
@@ -90,26 +95,17 @@ float draw_wrapped_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const 
   return f->FontSize * static_cast<float>(lines.size());
 }
 
-namespace {
-std::vector<std::string> clamped(ImFont* f, const std::string& text, float width, int max_lines) {
-  return clamp_lines(text, std::max(1.0f, width), static_cast<std::size_t>(std::max(1, max_lines)), [f](uint32_t cp) {
-    return cp <= IM_UNICODE_CODEPOINT_MAX ? f->GetCharAdvance(static_cast<ImWchar>(cp)) : f->FallbackAdvanceX;
-  });
-}
-}  // namespace
-
-int clamped_line_count(ImFont* f, const std::string& text, float width, int max_lines) {
-  return std::max(1, static_cast<int>(clamped(f, text, width, max_lines).size()));
-}
-
 float draw_clamped_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& text, float width,
-                        int max_lines) {
-  const std::vector<std::string> lines = clamped(f, text, width, max_lines);
+                        int max_lines, float box_h) {
+  const std::vector<std::string> lines =
+      clamp_lines(text, std::max(1.0f, width), static_cast<std::size_t>(std::max(1, max_lines)), advance_of(f));
+  const float h = f->FontSize * static_cast<float>(lines.size());
+  if (box_h > 0) pos.y += std::max(0.0f, (box_h - h) * 0.5f);
   for (const std::string& l : lines) {
     dl->AddText(f, f->FontSize, pos, col, l.c_str());
     pos.y += f->FontSize;
   }
-  return f->FontSize * static_cast<float>(lines.size());
+  return h;
 }
 
 void paragraph(ImFont* f, const std::string& text, ImU32 col) {

@@ -25,11 +25,10 @@ float wrapped_height(ImFont* f, const std::string& text, float width);
 float draw_wrapped_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& text, float width);
 // Like draw_wrapped_text but at most `max_lines` lines: when the text needs more, the last line
 // shown ends in "…" (a table cell keeps its row height and still shows most of a long name).
-// Returns the height drawn.
+// With `box_h` > 0 the lines are centred in a box that high starting at `pos`. Returns the height
+// of the lines drawn.
 float draw_clamped_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const std::string& text, float width,
-                        int max_lines);
-// How many lines draw_clamped_text draws.
-int clamped_line_count(ImFont* f, const std::string& text, float width, int max_lines);
+                        int max_lines, float box_h = 0.0f);
 // A paragraph as wide as the space left in the window.
 void paragraph(ImFont* f, const std::string& text, ImU32 col);
 
