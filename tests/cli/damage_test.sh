@@ -51,14 +51,17 @@ copy="$work/copy"
 mkdir -p "$copy"
 cp "$live/posdrill.db" "$copy/"
 freeze "$copy"
-listing=$(ls -la "$copy")
+# The folder's own entries and mode/mtime, not its parent's ("..": this script writes beside it,
+# and `ls -la` showed that entry's minute roll over between the two listings).
+listing_of() { ls -lA --time-style=full-iso "$1"; stat -c '%a %y' "$1"; }
+listing=$(listing_of "$copy")
 run "report from a read-only copy" 0 '"employee_id": "101"' "$copy" -- report --format json
 cp "$work/out.txt" "$work/report.copy.json"
 if cmp -s "$work/report.live.json" "$work/report.copy.json"; then ok "the copy's report is the live one"; else bad "the copy's report differs"; fi
 run "db check on a read-only copy" 0 '^ok$' "$copy" -- db check
 run "sync status on a read-only copy" 0 'waiting: +0' "$copy" -- sync status
 run "operators list on a read-only copy" 0 '103' "$copy" -- operators list
-[ "$(ls -la "$copy")" = "$listing" ] && ok "nothing was written beside the copy" || { bad "files changed beside the copy"; ls -la "$copy"; }
+[ "$(listing_of "$copy")" = "$listing" ] && ok "nothing was written beside the copy" || { bad "files changed beside the copy"; listing_of "$copy"; }
 run "a writing command on the copy fails and says why" 2 'posdrill.db' "$copy" -- operators add --id 109 --name X --role trainee --pin 73915062
 
 # An attempt cut off by a crash, on a folder that cannot be written (a full disk is the same to a
