@@ -1,16 +1,18 @@
 // The font atlas: its size, memory and build time for the glyph set the kiosk starts with, the
-// run-time rebuild a new name causes, and, for comparison, carrying all of GB 2312 (levels 1
+// run-time rebuild a new name causes, the rebuilds when the on-screen keyboard opens (common hanzi
+// at body size, so pinyin keys need none) and closes, and, for comparison, carrying all of GB 2312 (levels 1
 // and 2, 6 763 hanzi) up front. FreeType on the CPU as the kiosk builds it; the GPU texture is
 // the RGBA32 copy the OpenGL backend uploads. Prints median and spread; asserts nothing.
 //
 //   bench_atlas [RUNS]
-#include <iconv.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -26,26 +28,6 @@ using namespace posdrill;
 namespace {
 
 void quiet(const std::string&) {}
-
-// GB 2312's hanzi rows 16-87 (level 1: 16-55, level 2: 56-87), decoded by the C library's
-// converter: no table is copied here.
-std::vector<std::string> gb2312_hanzi() {
-  std::vector<std::string> out;
-  iconv_t cd = iconv_open("UTF-8", "GB2312");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return out;
-  for (int row = 0xB0; row <= 0xF7; ++row)
-    for (int col = 0xA1; col <= 0xFE; ++col) {
-      char in[2] = {static_cast<char>(row), static_cast<char>(col)};
-      char buf[8];
-      char* ip = in;
-      char* op = buf;
-      std::size_t il = 2, ol = sizeof buf;
-      if (iconv(cd, &ip, &il, &op, &ol) != static_cast<std::size_t>(-1)) out.emplace_back(buf, op);
-      iconv(cd, nullptr, nullptr, nullptr, nullptr);
-    }
-  iconv_close(cd);
-  return out;
-}
 
 long peak_rss_kib() {
   std::ifstream in("/proc/self/status");
@@ -110,6 +92,37 @@ Figures rebuilds(const std::vector<uint32_t>& glyphs, float height, int runs) {
   return f;
 }
 
+// The on-screen keyboard opens on a form (font bytes released after the first frame): the body
+// font takes GB 2312 level 1 as well, once; then the keyboard closes and the atlas drops them.
+Figures prefetch_rebuilds(const std::vector<uint32_t>& glyphs, const std::vector<uint32_t>& common, float height,
+                          int runs, Figures& ended) {
+  Figures f;
+  std::optional<ChosenFont> font = choose_font(glyphs, quiet);
+  if (!font) return f;
+  KioskFonts fonts(std::move(*font), GlyphSet(glyphs), theme_metrics(height));
+  ImFontAtlas atlas;
+  std::string error;
+  if (!fonts.build(atlas, error)) return f;
+  for (int i = 0; i < runs; ++i) {
+    for (bool start : {true, false}) {
+      fonts.release_cpu_copies(atlas);
+      if (start)
+        fonts.start_body_prefetch(common);
+      else
+        fonts.end_body_prefetch();
+      const auto t0 = std::chrono::steady_clock::now();
+      if (!fonts.rebuild(atlas, error)) return f;
+      unsigned char* px = nullptr;
+      int w = 0, h = 0;
+      atlas.GetTexDataAsRGBA32(&px, &w, &h);
+      Figures& into = start ? f : ended;
+      into.ms.push_back(ms_since(t0));
+      into.last = fonts.last_build();
+    }
+  }
+  return f;
+}
+
 void report(const char* what, const Figures& f) {
   if (f.ms.empty()) {
     std::printf("%s: no font (install fonts-noto-cjk)\n", what);
@@ -117,6 +130,7 @@ void report(const char* what, const Figures& f) {
   }
   bench::print(what, "ms", bench::stats(f.ms), 1);
   const double alpha_mb = double(f.last.width) * f.last.height / (1024.0 * 1024.0);
+  if (f.last.body_only) std::printf("    + %zu glyphs at body size only\n", f.last.body_only);
   std::printf("    %zu glyphs x 2 sizes, texture %dx%d: %.1f MiB RGBA32 on the GPU (+%.1f MiB alpha8 while built)\n",
               f.last.glyphs, f.last.width, f.last.height, alpha_mb * 4, alpha_mb);
 }
@@ -130,15 +144,20 @@ int main(int argc, char** argv) {
   load_ui_strings(ui_strings_path(POSDRILL_BENCH_CONTENT_DIR), strings);
   const std::vector<std::string> names = {"王小明", "李店长"};
   const std::vector<uint32_t> start = collect_kiosk_glyphs(strings, content.scenarios, names);
-  GlyphSet with_gb(start);
-  const std::vector<std::string> gb = gb2312_hanzi();
-  for (const std::string& s : gb) with_gb.add(s);
-  std::printf("atlas (FreeType, Noto Sans CJK SC), %d runs; GB 2312 hanzi decoded: %zu\n", runs, gb.size());
+  const std::vector<uint32_t> gb = gb2312_hanzi(true);
+  const std::vector<uint32_t> level1 = gb2312_hanzi(false);
+  std::vector<uint32_t> with_gb;
+  std::set_union(start.begin(), start.end(), gb.begin(), gb.end(), std::back_inserter(with_gb));
+  std::printf("atlas (FreeType, Noto Sans CJK SC), %d runs; GB 2312 hanzi decoded: %zu (level 1: %zu)\n", runs, gb.size(),
+              level1.size());
   for (float height : {800.0f, 1080.0f}) {
     std::printf("-- display height %.0f\n", height);
     report("start-up set: first build", first_builds(start, height, runs));
     report("start-up set: rebuild for a new name", rebuilds(start, height, runs));
-    report("start-up set + GB 2312: first build", first_builds(with_gb.code_points(), height, std::min(runs, 5)));
+    Figures ended;
+    report("keyboard opens: + GB 2312 level 1 at body size", prefetch_rebuilds(start, level1, height, runs, ended));
+    report("keyboard closes: back to the start-up set", ended);
+    report("start-up set + GB 2312: first build", first_builds(with_gb, height, std::min(runs, 5)));
   }
   std::printf("peak RSS of this process: %.1f MiB\n", double(peak_rss_kib()) / 1024.0);
   return 0;

@@ -5,8 +5,12 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include <iconv.h>
+
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <system_error>
 
 namespace posdrill {
@@ -57,6 +61,29 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+std::vector<uint32_t> gb2312_hanzi(bool with_level_2) {
+  std::vector<uint32_t> out;
+  iconv_t cd = iconv_open("UTF-32LE", "GB2312");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return out;
+  // Hanzi rows: level 1 is 16-55 (bytes 0xB0-0xD7), level 2 is 56-87 (0xD8-0xF7).
+  const int last_row = with_level_2 ? 0xF7 : 0xD7;
+  for (int row = 0xB0; row <= last_row; ++row)
+    for (int col = 0xA1; col <= 0xFE; ++col) {
+      char in[2] = {static_cast<char>(row), static_cast<char>(col)};
+      unsigned char buf[4];
+      char* ip = in;
+      char* op = reinterpret_cast<char*>(buf);
+      std::size_t il = 2, ol = sizeof buf;
+      if (iconv(cd, &ip, &il, &op, &ol) != static_cast<std::size_t>(-1) && ol == 0)
+        out.push_back(uint32_t(buf[0]) | uint32_t(buf[1]) << 8 | uint32_t(buf[2]) << 16 | uint32_t(buf[3]) << 24);
+      iconv(cd, nullptr, nullptr, nullptr, nullptr);
+    }
+  iconv_close(cd);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 bool read_binary_file(const std::filesystem::path& path, std::size_t max_bytes, std::vector<unsigned char>& out,
                       std::string& error) {
   std::error_code ec;
@@ -103,18 +130,49 @@ KioskFonts::KioskFonts(ChosenFont font, GlyphSet glyphs, const ThemeMetrics& met
 bool KioskFonts::build_from_bytes(ImFontAtlas& atlas, std::string& error) {
   const auto t0 = std::chrono::steady_clock::now();
   ImVector<ImWchar> ranges = glyph_ranges(glyphs_.code_points());
+  ImVector<ImWchar> body_ranges;
+  if (!body_only_.code_points().empty()) {
+    std::vector<uint32_t> both;
+    std::set_union(glyphs_.code_points().begin(), glyphs_.code_points().end(), body_only_.code_points().begin(),
+                   body_only_.code_points().end(), std::back_inserter(both));
+    body_ranges = glyph_ranges(both);
+  }
   atlas.Clear();
   const Theme t = add_theme_fonts(atlas, font_.bytes.data(), font_.bytes.size(), font_.face, metrics_,
-                                  font_.line_per_em, ranges.Data);
+                                  font_.line_per_em, ranges.Data, body_ranges.empty() ? nullptr : body_ranges.Data);
   if (!t.body || !t.heading || !atlas.Build()) {
     error = "cannot build the font atlas from " + font_.path + " face " + std::to_string(font_.face);
     return false;
   }
   ranges_.swap(ranges);
+  body_ranges_.swap(body_ranges);
   theme_ = t;
   built_glyphs_ = glyphs_.code_points().size();
-  last_ = AtlasBuild{built_glyphs_, atlas.TexWidth, atlas.TexHeight, ms_since(t0)};
+  built_body_only_ = body_only_.code_points().size();
+  last_ = AtlasBuild{built_glyphs_, built_body_only_, atlas.TexWidth, atlas.TexHeight, ms_since(t0)};
   return true;
+}
+
+std::size_t KioskFonts::add_body_text(std::string_view text) {
+  if (glyphs_.covers(text)) return 0;
+  return body_only_.add(text);
+}
+
+void KioskFonts::start_body_prefetch(const std::vector<uint32_t>& code_points) {
+  if (prefetch_) return;
+  prefetch_ = true;
+  std::vector<uint32_t> all = body_only_.code_points();  // candidates already shown stay
+  all.insert(all.end(), code_points.begin(), code_points.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  body_only_ = GlyphSet(std::move(all));
+}
+
+void KioskFonts::end_body_prefetch() {
+  if (!prefetch_ && body_only_.code_points().empty()) return;
+  prefetch_ = false;
+  body_only_ = GlyphSet();
+  built_body_only_ = std::size_t(-1);  // a rebuild drops them, even when as many come back
 }
 
 bool KioskFonts::build(ImFontAtlas& atlas, std::string& error) { return build_from_bytes(atlas, error); }
@@ -135,6 +193,7 @@ bool KioskFonts::rebuild(ImFontAtlas& atlas, std::string& error) {
   const bool built = build_from_bytes(atlas, error);
   if (!built) {
     built_glyphs_ = glyphs_.code_points().size();  // tried: wait for new characters before trying again
+    built_body_only_ = body_only_.code_points().size();
     // The old fonts went with Clear(), and a font that built before failing now means the file
     // changed under us: ImGui's own font keeps the screens drawing (CJK as '?') until a restart.
     atlas.Clear();

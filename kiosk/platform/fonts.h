@@ -46,10 +46,16 @@ std::optional<ChosenFont> choose_font(const std::vector<uint32_t>& code_points, 
 
 // What one atlas build cost, for the start-up log line and the rebuild log lines.
 struct AtlasBuild {
-  std::size_t glyphs = 0;  // code points asked for (both sizes hold each)
+  std::size_t glyphs = 0;     // code points asked for at both sizes
+  std::size_t body_only = 0;  // and at body size only (the keyboard's prefetch and candidates)
   int width = 0, height = 0;
   double ms = 0;  // rasterizing and packing (and, on a rebuild, re-reading the font file)
 };
+
+// The hanzi of GB 2312 level 1 (3 755, the commonly used ones), or of levels 1 and 2 (6 763), as
+// code points, decoded by the C library's converter (no table lives here); empty when the
+// converter lacks GB 2312.
+std::vector<uint32_t> gb2312_hanzi(bool with_level_2);
 
 // The atlas of the kiosk's ImGui context. Holds the glyph set and the font's path, not its bytes
 // (dropped once the texture is on the GPU; a rebuild reads the file again).
@@ -65,7 +71,18 @@ class KioskFonts {
 
   // Adds the code points of `text`; returns how many are new (then rebuild() is due).
   std::size_t add_text(std::string_view text) { return glyphs_.add(text); }
-  bool rebuild_due() const { return glyphs_.code_points().size() != built_glyphs_; }
+  // Text drawn at body size only (the on-screen keyboard's composition and candidates): its new
+  // code points go to the body font alone; returns how many are new.
+  std::size_t add_body_text(std::string_view text);
+  // While a form with the on-screen keyboard is open, the body font also holds `code_points`
+  // (common_hanzi(): what a pinyin candidate page nearly always shows), so typing pinyin does
+  // not rebuild the atlas at every key. One rebuild when it starts, one when it ends.
+  void start_body_prefetch(const std::vector<uint32_t>& code_points);
+  void end_body_prefetch();
+  bool body_prefetch() const { return prefetch_; }
+  bool rebuild_due() const {
+    return glyphs_.code_points().size() != built_glyphs_ || body_only_.code_points().size() != built_body_only_;
+  }
   // Rebuilds the atlas on the CPU with every glyph added since (reading the font file again when
   // its bytes were released); the caller then uploads the texture and may release the copies.
   // Only between frames (ImGui locks the atlas inside one). False with `error` when the file
@@ -84,9 +101,13 @@ class KioskFonts {
   ChosenFont font_;
   GlyphSet glyphs_;
   ThemeMetrics metrics_;
-  ImVector<ImWchar> ranges_;  // must outlive the atlas's fonts
+  GlyphSet body_only_;  // the keyboard's prefetch and candidates: body size only
+  bool prefetch_ = false;
+  ImVector<ImWchar> ranges_;       // must outlive the atlas's fonts
+  ImVector<ImWchar> body_ranges_;  // empty when the body holds no more than the heading
   Theme theme_;
   std::size_t built_glyphs_ = 0;
+  std::size_t built_body_only_ = 0;
   AtlasBuild last_;
 };
 

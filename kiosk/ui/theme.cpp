@@ -107,7 +107,7 @@ ImVector<ImWchar> glyph_ranges(const std::vector<uint32_t>& code_points) {
 }
 
 Theme add_theme_fonts(ImFontAtlas& atlas, const void* data, std::size_t size, int face_index, const ThemeMetrics& m,
-                      float line_per_em, const ImWchar* ranges) {
+                      float line_per_em, const ImWchar* ranges, const ImWchar* body_ranges) {
   const float k = line_per_em > 0.5f && line_per_em < 3.0f ? line_per_em : 1.0f;  // ignore nonsense metrics
   atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
   ImFontConfig cfg;
@@ -119,7 +119,7 @@ Theme add_theme_fonts(ImFontAtlas& atlas, const void* data, std::size_t size, in
   Theme t;
   t.metrics = m;
   // Whole-pixel line heights keep baselines on the pixel grid.
-  t.body = atlas.AddFontFromMemoryTTF(bytes, n, std::round(m.body_px * k), &cfg, ranges);
+  t.body = atlas.AddFontFromMemoryTTF(bytes, n, std::round(m.body_px * k), &cfg, body_ranges ? body_ranges : ranges);
   t.heading = atlas.AddFontFromMemoryTTF(bytes, n, std::round(m.heading_px * k), &cfg, ranges);
   return t;
 }

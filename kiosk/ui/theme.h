@@ -84,7 +84,9 @@ ImVector<ImWchar> glyph_ranges(const std::vector<uint32_t>& code_points);
 // that height, so the em sizes of `m` are multiplied by it. The atlas does not own `data`: keep
 // it alive until the atlas is built (ImFontAtlas::Build, or the first GetTexData*). Sets the atlas
 // to the FreeType builder, which hints CJK strokes more legibly at body sizes than stb_truetype.
+// `body_ranges` (null: `ranges`) gives the body font more glyphs than the heading: the on-screen
+// keyboard's candidates are drawn at body size only.
 Theme add_theme_fonts(ImFontAtlas& atlas, const void* data, std::size_t size, int face_index, const ThemeMetrics& m,
-                      float line_per_em, const ImWchar* ranges);
+                      float line_per_em, const ImWchar* ranges, const ImWchar* body_ranges = nullptr);
 
 }  // namespace posdrill

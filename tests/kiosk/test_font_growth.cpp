@@ -2,6 +2,7 @@
 // file, real FreeType build of the atlas (on the CPU; the platform uploads it), real store.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,49 @@ TEST_CASE("a font file that cannot be read again keeps the old atlas and says wh
   CHECK_FALSE(fonts.rebuild(atlas, error));
   CHECK(error.find("/nonexistent/font.ttc") != std::string::npos);
   CHECK(fonts.theme().body->FindGlyphNoFallback('A') != nullptr);  // still drawing what it had
+}
+
+TEST_CASE("while the on-screen keyboard is open, pinyin candidates of common hanzi need no rebuild",
+          "[font][keyboard]") {
+  const std::vector<uint32_t> start = {'A', 'B', 0x5F00};  // 开
+  const std::vector<uint32_t> common = gb2312_hanzi(false);
+  REQUIRE(common.size() == 3755);  // GB 2312 level 1
+  CHECK(gb2312_hanzi(true).size() == 6763);
+  CHECK(std::binary_search(common.begin(), common.end(), uint32_t(0x5F20)));  // 张
+  std::optional<ChosenFont> font = choose_font(start, quiet);
+  REQUIRE(font);
+  KioskFonts fonts(std::move(*font), GlyphSet(start), theme_metrics(800.0f));
+  ImFontAtlas atlas;
+  std::string error;
+  REQUIRE(fonts.build(atlas, error));
+  fonts.release_cpu_copies(atlas);
+
+  fonts.start_body_prefetch(common);
+  REQUIRE(fonts.rebuild_due());
+  REQUIRE(fonts.rebuild(atlas, error));
+  fonts.release_cpu_copies(atlas);
+  CHECK(fonts.last_build().body_only == common.size());
+  CHECK(fonts.theme().body->FindGlyphNoFallback(0x5F20) != nullptr);       // 张 at body size
+  CHECK(fonts.theme().heading->FindGlyphNoFallback(0x5F20) == nullptr);    // not in the heading
+  CHECK(fonts.theme().heading->FindGlyphNoFallback(0x5F00) != nullptr);    // the start set in both
+
+  // A candidate page of common hanzi: nothing to rebuild. A rare one: the body font grows.
+  CHECK(fonts.add_body_text("张伟 章 长") == 0);
+  CHECK_FALSE(fonts.rebuild_due());
+  CHECK(fonts.add_body_text("犇") == 1);  // not in GB 2312
+  REQUIRE(fonts.rebuild_due());
+  REQUIRE(fonts.rebuild(atlas, error));
+  fonts.release_cpu_copies(atlas);
+  CHECK(fonts.theme().body->FindGlyphNoFallback(0x7287) != nullptr);
+
+  // The keyboard closes: the atlas drops what only it needed and keeps the rest.
+  fonts.end_body_prefetch();
+  REQUIRE(fonts.rebuild_due());
+  REQUIRE(fonts.rebuild(atlas, error));
+  CHECK(fonts.last_build().body_only == 0);
+  CHECK(fonts.theme().body->FindGlyphNoFallback(0x5F20) == nullptr);
+  CHECK(fonts.theme().body->FindGlyphNoFallback(0x5F00) != nullptr);
+  CHECK_FALSE(fonts.rebuild_due());
 }
 
 }  // namespace posdrill::test
