@@ -154,8 +154,18 @@ bool KioskFonts::build_from_bytes(ImFontAtlas& atlas, std::string& error) {
 }
 
 std::size_t KioskFonts::add_body_text(std::string_view text) {
-  if (glyphs_.covers(text)) return 0;
-  return body_only_.add(text);
+  if (glyphs_.covers(text) || body_only_.covers(text)) return 0;
+  // Only what neither font set holds is new (the rest is drawn already).
+  GlyphSet probe;
+  probe.add(text);
+  std::vector<uint32_t> merged = body_only_.code_points();
+  const std::size_t before = merged.size();
+  for (uint32_t cp : probe.code_points())
+    if (!glyphs_.contains(cp) && !body_only_.contains(cp)) merged.push_back(cp);
+  if (merged.size() == before) return 0;
+  std::sort(merged.begin(), merged.end());
+  body_only_ = GlyphSet(std::move(merged));
+  return body_only_.code_points().size() - before;
 }
 
 void KioskFonts::start_body_prefetch(const std::vector<uint32_t>& code_points) {

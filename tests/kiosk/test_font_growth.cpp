@@ -96,7 +96,8 @@ TEST_CASE("while the on-screen keyboard is open, pinyin candidates of common han
   CHECK(fonts.theme().heading->FindGlyphNoFallback(0x5F00) != nullptr);    // the start set in both
 
   // A candidate page of common hanzi: nothing to rebuild. A rare one: the body font grows.
-  CHECK(fonts.add_body_text("张伟 章 长") == 0);
+  CHECK(fonts.add_body_text("张伟章长") == 0);
+  CHECK(fonts.add_body_text("开张") == 0);  // one at both sizes, one at body size
   CHECK_FALSE(fonts.rebuild_due());
   CHECK(fonts.add_body_text("犇") == 1);  // not in GB 2312
   REQUIRE(fonts.rebuild_due());
