@@ -13,6 +13,7 @@
 
 #include "kiosk/core/line_break.h"
 #include "kiosk/ui/widget_rects.h"
+#include "kiosk/ui/widgets.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -26,8 +27,6 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Text helpers
 // ---------------------------------------------------------------------------------------------
-
-ImFont* font_or_current(ImFont* f) { return f ? f : ImGui::GetFont(); }
 
 // One line, unwrapped.
 ImVec2 measure(ImFont* f, const std::string& s) {
@@ -72,14 +71,6 @@ void draw_wrapped(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const Wrappe
   }
 }
 
-// A paragraph as wide as the space left in the window.
-void paragraph(ImFont* f, const std::string& text, ImU32 col) {
-  const float avail = std::max(1.0f, ImGui::GetContentRegionAvail().x);
-  const Wrapped w = wrap(f, text, avail);
-  draw_wrapped(ImGui::GetWindowDrawList(), f, ImGui::GetCursorScreenPos(), col, w);
-  ImGui::Dummy(ImVec2(avail, w.size.y));
-}
-
 // A full-width box of wrapped text (the error count, the empty-catalog message).
 void banner(const std::string& text, const Theme& th, ImU32 bg, ImU32 border, ImU32 fg) {
   const ThemeMetrics& m = th.metrics;
@@ -111,7 +102,6 @@ void header(const CatalogView& view, const Theme& th, const CatalogDispatch& dis
   const float right = ImGui::GetWindowContentRegionMax().x;
 
   ImGui::PushFont(body);
-  const std::string toggle_label = view.lang_toggle + "###lang";
   const float toggle_w = std::max(m.touch_px, measure(body, view.lang_toggle).x + 2 * m.pad);
   const float mark_w = measure(body, view.training_mark).x + 2 * m.pad;
   const float x_toggle = right - toggle_w;
@@ -148,12 +138,10 @@ void header(const CatalogView& view, const Theme& th, const CatalogDispatch& dis
     }
   }
 
-  // The "###lang" ID stays the same in both languages, so the button keeps its identity (and
-  // its pressed state) across the switch it causes.
+  // The ID stays the same in both languages, so the button keeps its identity (and its pressed
+  // state) across the switch it causes.
   ImGui::SetCursorPos(ImVec2(x_toggle, origin.y));
-  const bool toggled = ImGui::Button(toggle_label.c_str(), ImVec2(toggle_w, h));
-  note_widget("lang");
-  if (toggled) {
+  if (lang_toggle(th, view.lang_toggle, view.lang, toggle_w)) {
     CatalogAction a;
     a.kind = CatalogActionKind::set_language;
     a.lang = view.lang == Lang::zh ? Lang::en : Lang::zh;

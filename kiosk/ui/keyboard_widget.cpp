@@ -85,11 +85,15 @@ void keyboard_field(const Theme& th, OnScreenKeyboard& kb, const std::string& la
   dl->AddRectFilled(p, q, pal.card, m.rounding);
   dl->AddRect(p, q, focused ? pal.accent : pal.card_border, m.rounding, 0, focused ? 2 * m.border : m.border);
   const std::string& text = field.text ? *field.text : std::string();
-  const std::string shown = field.secret ? std::string(char_count(text), '*') : text;
   const float ty = p.y + (size.y - f->FontSize) * 0.5f;
   dl->PushClipRect(p, q, true);
-  dl->AddText(f, f->FontSize, ImVec2(p.x + m.pad, ty), pal.text, shown.c_str());
-  float x = p.x + m.pad + f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, shown.c_str()).x;
+  float x = p.x + m.pad;
+  if (field.secret) {
+    x = draw_secret_dots(dl, ImVec2(x, ty), char_count(text), f->FontSize, pal.text);
+  } else {
+    dl->AddText(f, f->FontSize, ImVec2(x, ty), pal.text, text.c_str());
+    x += f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text.c_str()).x;
+  }
   if (focused && kb.composing()) {  // the composition, underlined, where it will land
     const std::string c = kb.composition();
     const float cw = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, c.c_str()).x;
@@ -137,13 +141,13 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
         if (col > 0) ImGui::SameLine(0.0f, m.gap);
         if (row < 3) {
           const char d = pad[row * 3 + col];
-          if (touch_button(th, std::string(1, d), std::string("kb.") + d, dw, true, pal.card))
+          if (touch_button(th, std::string(1, d), std::string("kb.") + d, dw, true, pal.card, true))
             kb.type(text, rules, std::string(1, d));
         } else if (col == 0) {
-          if (touch_button(th, tr("sign_in.backspace"), "kb.back", dw)) kb.backspace(text);
+          if (touch_button(th, tr("sign_in.backspace"), "kb.back", dw, true, 0, true)) kb.backspace(text);
         } else if (col == 1) {
-          if (touch_button(th, "0", "kb.0", dw, true, pal.card)) kb.type(text, rules, "0");
-        } else if (touch_button(th, tr("keyboard.done"), "kb.ok", dw, true, pal.ok)) {
+          if (touch_button(th, "0", "kb.0", dw, true, pal.card, true)) kb.type(text, rules, "0");
+        } else if (touch_button(th, tr("keyboard.done"), "kb.ok", dw, true, pal.ok, true)) {
           done = kb.confirm(text, rules);
         }
       }
@@ -176,15 +180,15 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
     const std::vector<std::string> page = kb.page();
     for (std::size_t i = 0; i < page.size(); ++i) {
       ImGui::SameLine(0.0f, m.gap);
-      if (touch_button(th, page[i], "kb.cand." + std::to_string(i), candidate_width(row, page[i]), true, pal.card))
+      if (touch_button(th, page[i], "kb.cand." + std::to_string(i), candidate_width(row, page[i]), true, pal.card, true))
         kb.pick(text, rules, i);
     }
     if (kb.composing()) {
       ImGui::SameLine(0.0f, 0.0f);
       ImGui::SetCursorPosX(x0 + row_w - 2 * arrow_w - m.gap);
-      if (touch_button(th, "<", "kb.prev", arrow_w, kb.has_prev_page())) kb.prev_page();
+      if (touch_button(th, "<", "kb.prev", arrow_w, kb.has_prev_page(), 0, true)) kb.prev_page();
       ImGui::SameLine(0.0f, m.gap);
-      if (touch_button(th, ">", "kb.next", arrow_w, kb.has_next_page())) kb.next_page();
+      if (touch_button(th, ">", "kb.next", arrow_w, kb.has_next_page(), 0, true)) kb.next_page();
     }
     next_row(th);
   }
@@ -196,18 +200,18 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
     const float w = r == 2 ? row_w : static_cast<float>(keys.size()) * kw + (keys.size() - 1) * m.gap;
     ImGui::SetCursorPosX(x0 + (row_w - w) * 0.5f);
     if (r == 2) {
-      if (touch_button(th, tr("keyboard.shift"), "kb.shift", side_w, true, kb.shift() ? pal.ok : 0)) kb.toggle_shift();
+      if (touch_button(th, tr("keyboard.shift"), "kb.shift", side_w, true, kb.shift() ? pal.ok : 0, true)) kb.toggle_shift();
       ImGui::SameLine(0.0f, m.gap);
     }
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (i > 0) ImGui::SameLine(0.0f, m.gap);
       const char ch = keys[i];
       const std::string label(1, kb.shift() && !kb.chinese() ? static_cast<char>(ch - 'a' + 'A') : ch);
-      if (touch_button(th, label, std::string("kb.") + ch, kw, true, pal.card)) kb.letter(text, rules, ch);
+      if (touch_button(th, label, std::string("kb.") + ch, kw, true, pal.card, true)) kb.letter(text, rules, ch);
     }
     if (r == 2) {
       ImGui::SameLine(0.0f, m.gap);
-      if (touch_button(th, tr("sign_in.backspace"), "kb.back", side_w)) kb.backspace(text);
+      if (touch_button(th, tr("sign_in.backspace"), "kb.back", side_w, true, 0, true)) kb.backspace(text);
     }
     next_row(th);
   }
@@ -215,12 +219,12 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
   // 中/英, space, confirm.
   ImGui::SetCursorPosX(x0);
   const float lang_w = 2 * kw + m.gap;
-  if (touch_button(th, tr(kb.chinese() ? "keyboard.mode_zh" : "keyboard.mode_en"), "kb.lang", lang_w, true, 0))
+  if (touch_button(th, tr(kb.chinese() ? "keyboard.mode_zh" : "keyboard.mode_en"), "kb.lang", lang_w, true, 0, true))
     kb.toggle_chinese(text, rules);
   ImGui::SameLine(0.0f, m.gap);
-  if (touch_button(th, tr("keyboard.space"), "kb.space", row_w - 2 * lang_w - 2 * m.gap)) kb.space(text, rules);
+  if (touch_button(th, tr("keyboard.space"), "kb.space", row_w - 2 * lang_w - 2 * m.gap, true, 0, true)) kb.space(text, rules);
   ImGui::SameLine(0.0f, m.gap);
-  if (touch_button(th, tr("keyboard.done"), "kb.ok", lang_w, true, pal.ok)) done = kb.confirm(text, rules);
+  if (touch_button(th, tr("keyboard.done"), "kb.ok", lang_w, true, pal.ok, true)) done = kb.confirm(text, rules);
   if (done) move_focus_on(kb, fields, lang);
 }
 

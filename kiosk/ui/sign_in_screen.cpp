@@ -11,8 +11,9 @@ namespace posdrill {
 namespace {
 
 // A field showing its value (the PIN as dots); tapping it moves the focus there.
-void field_box(const Theme& th, const std::string& label, const std::string& shown, bool focused, std::string_view id,
-               float width, const Dispatch& dispatch, const Action& on_tap) {
+// `dots`: how many secret characters to show as dots instead of `shown`.
+void field_box(const Theme& th, const std::string& label, const std::string& shown, std::size_t dots, bool focused,
+               std::string_view id, float width, const Dispatch& dispatch, const Action& on_tap) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   ImFont* f = ImGui::GetFont();
@@ -28,9 +29,14 @@ void field_box(const Theme& th, const std::string& label, const std::string& sho
   dl->AddRectFilled(p, q, pal.card, m.rounding);
   dl->AddRect(p, q, focused ? pal.accent : pal.card_border, m.rounding, 0, focused ? 2 * m.border : m.border);
   const float ty = p.y + (size.y - f->FontSize) * 0.5f;
-  dl->AddText(f, f->FontSize, ImVec2(p.x + m.pad, ty), pal.text, shown.c_str());
+  float end = p.x + m.pad;
+  if (dots > 0)
+    end = draw_secret_dots(dl, ImVec2(end, ty), dots, f->FontSize, pal.text);
+  else
+    dl->AddText(f, f->FontSize, ImVec2(end, ty), pal.text, shown.c_str());
+  if (!shown.empty() && dots == 0) end += f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, shown.c_str()).x;
   if (focused) {  // a caret after the text
-    const float x = p.x + m.pad + f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, shown.c_str()).x + 2;
+    const float x = end + std::round(f->FontSize * 0.2f);
     dl->AddRectFilled(ImVec2(x, ty), ImVec2(x + m.border, ty + f->FontSize), pal.accent);
   }
 }
@@ -78,13 +84,12 @@ void draw_sign_in_screen(const AppState& st, const Theme& th, const Dispatch& di
   paragraph(ImGui::GetFont(), tr(gate ? "gate.hint" : "sign_in.hint"), pal.text_dim);
   ImGui::PopTextWrapPos();
   ImGui::Dummy(ImVec2(1, m.gap));
-  field_box(th, tr("sign_in.employee_id"), e.employee_id, !e.on_pin, "field.id", form_w, dispatch,
+  field_box(th, tr("sign_in.employee_id"), e.employee_id, 0, !e.on_pin, "field.id", form_w, dispatch,
             FocusPinField{false});
   ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
   // Dots, never the digits: someone may stand behind the trainee.
-  std::string dots;
-  for (std::size_t i = 0; i < e.pin.size(); ++i) dots += "*";
-  field_box(th, tr("sign_in.pin"), dots, e.on_pin, "field.pin", form_w, dispatch, FocusPinField{true});
+  field_box(th, tr("sign_in.pin"), std::string(), e.pin.size(), e.on_pin, "field.pin", form_w, dispatch,
+            FocusPinField{true});
   ImGui::Dummy(ImVec2(1, m.gap));
   std::string message;
   if (e.checking)
@@ -105,6 +110,8 @@ void draw_sign_in_screen(const AppState& st, const Theme& th, const Dispatch& di
   else
     ImGui::Dummy(ImVec2(1, m.gap));
   ImGui::BeginGroup();
+  // Digits in the heading size, centred, as on a PIN pad; the word keys in body size.
+  ImFont* digit_font = font_or_current(th.heading);
   static const char* const digits = "123456789";
   const ImU32 key_bg = pal.card;
   for (int row = 0; row < 4; ++row) {
@@ -113,22 +120,26 @@ void draw_sign_in_screen(const AppState& st, const Theme& th, const Dispatch& di
       if (row < 3) {
         const char d = digits[row * 3 + col];
         const std::string label(1, d);
-        if (touch_button(th, label, std::string("key.") + d, key_w, !e.checking, key_bg))
-          dispatch(KeypadKey{KeypadKey::Kind::character, d});
+        ImGui::PushFont(digit_font);
+        const bool tapped = touch_button(th, label, std::string("key.") + d, key_w, !e.checking, key_bg, true);
+        ImGui::PopFont();
+        if (tapped) dispatch(KeypadKey{KeypadKey::Kind::character, d});
       } else if (col == 0) {
-        if (touch_button(th, tr("sign_in.clear"), "key.clear", key_w, !e.checking))
+        if (touch_button(th, tr("sign_in.clear"), "key.clear", key_w, !e.checking, 0, true))
           dispatch(KeypadKey{KeypadKey::Kind::clear, 0});
       } else if (col == 1) {
-        if (touch_button(th, "0", "key.0", key_w, !e.checking, key_bg))
-          dispatch(KeypadKey{KeypadKey::Kind::character, '0'});
+        ImGui::PushFont(digit_font);
+        const bool tapped = touch_button(th, "0", "key.0", key_w, !e.checking, key_bg, true);
+        ImGui::PopFont();
+        if (tapped) dispatch(KeypadKey{KeypadKey::Kind::character, '0'});
       } else {
-        if (touch_button(th, tr("sign_in.backspace"), "key.back", key_w, !e.checking))
+        if (touch_button(th, tr("sign_in.backspace"), "key.back", key_w, !e.checking, 0, true))
           dispatch(KeypadKey{KeypadKey::Kind::backspace, 0});
       }
     }
     ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
   }
-  if (touch_button(th, tr(e.on_pin ? "sign_in.ok" : "sign_in.next"), "key.ok", pad_w, !e.checking, pal.ok))
+  if (touch_button(th, tr(e.on_pin ? "sign_in.ok" : "sign_in.next"), "key.ok", pad_w, !e.checking, pal.ok, true))
     dispatch(KeypadKey{KeypadKey::Kind::enter, 0});
   ImGui::EndGroup();
   end_screen();

@@ -163,7 +163,7 @@ bool released_after_drag(const Theme& th) {
 }
 
 bool touch_button(const Theme& th, const std::string& label, std::string_view id, float width, bool enabled,
-                  ImU32 colour) {
+                  ImU32 colour, bool centred) {
   const ThemeMetrics& m = th.metrics;
   ImFont* f = ImGui::GetFont();
   const float w = width > 0 ? width : std::max(m.touch_px, ImGui::GetContentRegionAvail().x);
@@ -197,8 +197,52 @@ bool touch_button(const Theme& th, const std::string& label, std::string_view id
     dl->AddRect(p, q, palette().card_border, m.rounding, 0, m.border);
   }
   const ImU32 fg = enabled ? palette().text : ImGui::GetColorU32(st.Colors[ImGuiCol_TextDisabled]);
-  draw_wrapped_text(dl, f, ImVec2(p.x + m.pad, p.y + (size.y - text_h) * 0.5f), fg, label, inner);
+  float x = p.x + m.pad;
+  if (centred) x = p.x + std::max(m.pad, (size.x - f->CalcTextSizeA(f->FontSize, inner, inner, label.c_str()).x) * 0.5f);
+  draw_wrapped_text(dl, f, ImVec2(x, p.y + (size.y - text_h) * 0.5f), fg, label, inner);
   return tapped && enabled;
+}
+
+bool lang_toggle(const Theme& th, const std::string& label, Lang lang, float width) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  ImFont* f = ImGui::GetFont();
+  const ImVec2 size(std::max(width, m.touch_px), m.touch_px);
+  ImGui::PushID("lang");
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const bool tapped = ImGui::InvisibleButton("##b", size) && !released_after_drag(th);
+  const bool held = ImGui::IsItemActive();
+  ImGui::PopID();
+  note_widget("lang");
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 q(p.x + size.x, p.y + size.y);
+  dl->AddRectFilled(p, q, held ? ImGui::GetColorU32(ImGuiCol_ButtonActive) : ImGui::GetColorU32(ImGuiCol_Button),
+                    m.rounding);
+  dl->AddRect(p, q, pal.card_border, m.rounding, 0, m.border);
+  // "中文 / English": zh is the part before the slash, en the part after.
+  const std::size_t slash = label.find(" / ");
+  const std::string parts[3] = {label.substr(0, slash), slash == std::string::npos ? "" : " / ",
+                                slash == std::string::npos ? "" : label.substr(slash + 3)};
+  auto width_of = [f](const std::string& t) { return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, t.c_str()).x; };
+  float x = p.x + std::max(0.0f, (size.x - width_of(parts[0]) - width_of(parts[1]) - width_of(parts[2])) * 0.5f);
+  const float y = p.y + (size.y - f->FontSize) * 0.5f;
+  for (int i = 0; i < 3; ++i) {
+    const bool active = (i == 0 && lang == Lang::zh) || (i == 2 && lang == Lang::en);
+    dl->AddText(f, f->FontSize, ImVec2(x, y), active ? pal.text : pal.text_dim, parts[i].c_str());
+    const float w = width_of(parts[i]);
+    if (active) dl->AddRectFilled(ImVec2(x, y + f->FontSize + 1), ImVec2(x + w, y + f->FontSize + 1 + 2 * m.border), pal.accent);
+    x += w;
+  }
+  return tapped;
+}
+
+float draw_secret_dots(ImDrawList* dl, ImVec2 pos, std::size_t count, float font_size, ImU32 col) {
+  const float r = std::round(font_size * 0.26f);
+  const float step = std::round(font_size * 0.8f);
+  const float cy = pos.y + font_size * 0.5f;
+  float x = pos.x;
+  for (std::size_t i = 0; i < count; ++i, x += step) dl->AddCircleFilled(ImVec2(x + r, cy), r, col, 16);
+  return count ? x - step + 2 * r : pos.x;
 }
 
 void badge(const Theme& th, const std::string& text, ImU32 bg, ImU32 fg) {
@@ -231,8 +275,10 @@ void play_header(const AppState& state, const Theme& th, const std::string& titl
 }
 
 void corner_gesture(const Theme& th, const Dispatch& dispatch) {
-  // Half a touch target square in the very corner: the padding keeps every widget clear of it.
-  const float side = std::round(th.metrics.pad);
+  // A finger-sized square in the very corner, over the screen title (text, never a target):
+  // hidden, not small, so a manager hits it five times running (the touch-target test checks
+  // that it stays clear of every other target).
+  const float side = std::round(std::max(th.metrics.touch_px, touch_min_px));
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(side, side));
@@ -283,7 +329,7 @@ void screen_header(const AppState& state, const Theme& th, const std::string& ti
     if (touch_button(th, back, back_id, back_w)) dispatch(back_action);
   }
   ImGui::SetCursorPos(ImVec2(x_toggle, origin.y));
-  if (touch_button(th, toggle, "lang", toggle_w)) dispatch(SetLang{lang == Lang::zh ? Lang::en : Lang::zh});
+  if (lang_toggle(th, toggle, lang, toggle_w)) dispatch(SetLang{lang == Lang::zh ? Lang::en : Lang::zh});
 
   ImGui::SetCursorPos(ImVec2(origin.x, origin.y + std::max(h, title_h)));
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.25f));

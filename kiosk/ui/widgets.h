@@ -40,8 +40,19 @@ void end_box(const Theme& th, ImU32 bg, ImU32 border);
 // A button at least one touch target high whose label wraps inside `width` (0: all the space
 // left). The ImGui ID is `id`, never the label, so switching language keeps the widget's
 // identity. Disabled buttons are drawn dimmed and never fire. Returns true when tapped.
+// `centred`: the label in the middle, as on a key (keypads, the on-screen keyboard).
 bool touch_button(const Theme& th, const std::string& label, std::string_view id, float width, bool enabled = true,
-                  ImU32 colour = 0);
+                  ImU32 colour = 0, bool centred = false);
+
+// The language button: `label` is "中文 / English"; the part naming `lang`, the language on
+// screen now, is drawn bright and underlined, the other dimmed, so the button says both what is
+// shown and what a tap gives. ID "lang". Returns true when tapped.
+bool lang_toggle(const Theme& th, const std::string& label, Lang lang, float width);
+
+// A secret's characters as dots a finger's width apart, `count` of them from `pos` (the top left
+// of a line of `font_size`); returns the x just after the last dot. Larger than an asterisk, so
+// a trainee sees each digit land without showing it.
+float draw_secret_dots(ImDrawList* dl, ImVec2 pos, std::size_t count, float font_size, ImU32 col);
 
 // A verdict is never told by colour alone: each has its icon (a tick, a half circle, a cross, a
 // warning triangle) and its word. Green right, amber partly right, red wrong or critical.
