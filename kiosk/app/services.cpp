@@ -273,8 +273,11 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           }
         } else if constexpr (std::is_same_v<T, SavePin>) {
           const StoreStatus st = store_.reset_pin(e.employee_id, e.pin);
-          if (st) log_("PIN reset for " + e.employee_id);
           out.push_back(store_notice(st, e.employee_id));
+          if (st) {
+            log_("PIN reset for " + e.employee_id);
+            for (Action& a : console_data()) out.push_back(std::move(a));  // a lock it lifted shows
+          }
         } else if constexpr (std::is_same_v<T, SaveActive>) {
           const StoreStatus st = store_.set_active(e.employee_id, e.active);
           out.push_back(store_notice(st, e.employee_id));

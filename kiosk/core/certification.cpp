@@ -329,6 +329,7 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
   for (const auto& op : operators) {
     RosterRow r;
     r.op = op;
+    r.locked = op.locked_until_ms > now_ms;
     double weakest_score = 0;
     const auto& mine = stats_of[op.employee_id];
     const TrackProgress p = track_progress(track, scenarios, mine, awards_of[op.employee_id], now_ms);
@@ -417,6 +418,10 @@ int count_failing_topic(const std::vector<RosterRow>& rows) {
   return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const RosterRow& r) { return r.weakest_topic; }));
 }
 
+int count_locked(const std::vector<RosterRow>& rows) {
+  return static_cast<int>(std::count_if(rows.begin(), rows.end(), [](const RosterRow& r) { return r.locked; }));
+}
+
 bool roster_row_shown(const RosterRow& row, RosterFilter filter) {
   switch (filter) {
     case RosterFilter::all:
@@ -433,6 +438,8 @@ bool roster_row_shown(const RosterRow& row, RosterFilter filter) {
       return row.status == CertStatus::not_started;
     case RosterFilter::failing_topic:
       return row.weakest_topic.has_value();
+    case RosterFilter::locked:
+      return row.locked;
   }
   return true;
 }

@@ -90,6 +90,7 @@ struct RosterRow {
   // lowest best score (the first in the track's order on a tie). Unset when every topic tried is
   // passed or nothing was tried.
   std::optional<Topic> weakest_topic;
+  bool locked = false;  // sign-in refused for too many wrong PINs, at the roster's now_ms
 };
 
 // One row per operator (inactive ones included, by employee id). `stats`: every operator's.
@@ -104,7 +105,7 @@ std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenar
 
 // The manager console's roster filters: everyone, one certification state, or the people who
 // tried a topic and have not passed it (weakest_topic set).
-enum class RosterFilter { all, certified, expiring, expired, in_progress, not_started, failing_topic };
+enum class RosterFilter { all, certified, expiring, expired, in_progress, not_started, failing_topic, locked };
 bool roster_row_shown(const RosterRow& row, RosterFilter filter);
 
 // One store's line of the chain roster (`posdrill report --from-lrs`, the console's chain panel):
@@ -121,6 +122,8 @@ ChainStoreRow sum_stores(const std::vector<ChainStoreRow>& stores);
 ChainStoreRow summarize_roster(const std::vector<RosterRow>& rows);
 // How many of `rows` have a weakest topic (the "failing a topic" tile).
 int count_failing_topic(const std::vector<RosterRow>& rows);
+// How many of `rows` are locked out by wrong PINs now.
+int count_locked(const std::vector<RosterRow>& rows);
 
 // RFC 4180 CSV, UTF-8, CRLF line ends, header row first: employee_id, name, role, store, status,
 // passed, required, awarded (YYYY-MM-DD, UTC), expires, attempts, last_attempt. Fields with a

@@ -35,6 +35,9 @@ struct OperatorRecord {
   Lang lang = Lang::zh;  // the language the kiosk switches to at sign-in
   bool active = true;    // deactivated operators cannot sign in; their records stay
   int64_t created_ms = 0;
+  // Too many wrong PINs: sign-in is refused until then (0 or past: not locked). Read from the
+  // store; a PIN reset clears it.
+  int64_t locked_until_ms = 0;
 };
 
 // Why an operator field was refused. Keys for the kiosk's strings are "field.<name>".

@@ -47,7 +47,7 @@ void spend_a_pin_check(std::string_view pin) {
 StoreStatus field_status(FieldError e) { return make_status(StoreError::invalid, std::string(field_error_en(e))); }
 
 OperatorRecord read_operator(const Stmt& s) {
-  // Columns: employee_id, name, role, store_id, lang, active, created_ms
+  // Columns: employee_id, name, role, store_id, lang, active, created_ms, locked_until_ms
   OperatorRecord op;
   op.employee_id = s.text(0);
   op.name = s.text(1);
@@ -56,9 +56,10 @@ OperatorRecord read_operator(const Stmt& s) {
   op.lang = parse_lang_or_zh(s.text(4));
   op.active = s.flag(5);
   op.created_ms = s.i64(6);
+  op.locked_until_ms = s.i64(7);
   return op;
 }
-constexpr const char* operator_columns = "employee_id, name, role, store_id, lang, active, created_ms";
+constexpr const char* operator_columns = "employee_id, name, role, store_id, lang, active, created_ms, locked_until_ms";
 
 }  // namespace
 
@@ -196,8 +197,8 @@ PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view 
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return result;  // unknown_operator: the screens say "wrong" and nothing is counted
 
-  std::string sql = std::string("SELECT ") + operator_columns +
-                    ", pin_hash, failed_pins, locked_until_ms FROM operators WHERE employee_id = ?1";
+  // operator_columns end with locked_until_ms (column 7).
+  std::string sql = std::string("SELECT ") + operator_columns + ", pin_hash, failed_pins FROM operators WHERE employee_id = ?1";
   Stmt s(db_, sql.c_str());
   s.bind(1, employee_id);
   if (s.step() != SQLITE_ROW) {
@@ -205,9 +206,9 @@ PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view 
     return verify_unknown(db_, employee_id, pin, now_ms, tx);
   }
   result.op = read_operator(s);
-  std::string hash = s.text(7);
-  int wrong_tries = s.i32(8);
-  int64_t locked_until = s.i64(9);
+  int64_t locked_until = s.i64(7);
+  std::string hash = s.text(8);
+  int wrong_tries = s.i32(9);
   s.reset();  // done reading; the UPDATE below runs on the same connection
 
   if (lock_holds(wrong_tries, locked_until, now_ms, result)) return result;

@@ -253,6 +253,7 @@ int summary_tiles(const AppState& st, const Theme& th, const Dispatch& dispatch)
        cert_status_colour(CertStatus::not_started)},
       {RosterFilter::failing_topic, "tile.failing_topic", tr(st, "console.filter_failing"),
        count_failing_topic(c.roster), pal.bad},
+      {RosterFilter::locked, "tile.locked", tr(st, "console.filter_locked"), count_locked(c.roster), pal.bad},
   };
   const float w = ImGui::GetContentRegionAvail().x;
   constexpr int count = static_cast<int>(std::size(tiles));
@@ -313,6 +314,7 @@ void roster_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const D
     if (!roster_row_shown(r, c.roster_filter)) continue;
     std::string name = r.op.name;
     if (!r.op.active) name += " (" + tr(st, "console.inactive") + ")";
+    if (r.locked) name += " (" + tr(st, "console.filter_locked") + ")";
     const std::string status = tr(st, cert_status_key(r.status));
     const std::string weakest = r.weakest_topic ? tr(st, topic_string_key(*r.weakest_topic)) : never;
     if (tap_row(th, "row." + r.op.employee_id,
@@ -429,6 +431,10 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
   for (const OperatorRecord& o : c.operators) {
     std::string line = o.employee_id + "  " + o.name + "  " + role_label(st, o.role);
     if (!o.active) line += "  (" + tr(st, "console.inactive") + ")";
+    // Locked by wrong PINs: a PIN reset opens it at once (or it opens by itself at that time).
+    if (o.locked_until_ms > st.wall_ms)
+      line += "  (" + tr(st, "console.filter_locked") + " " + tr(st, "console.locked_until") + " " +
+              format_time_utc(o.locked_until_ms) + ")";
     const float y = ImGui::GetCursorPosY();
     ImGui::SetCursorPosY(y + (m.touch_px - ImGui::GetFontSize()) * 0.5f);
     ImGui::TextUnformatted(line.c_str());
@@ -461,7 +467,19 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
     ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
   }
 
-  // Add an account.
+  // Add an account. Saved: the form empties for the next person (the role stays, the same kind
+  // of account often comes in a row); refused: it keeps what was typed, to be corrected.
+  if (!ui.added_id.empty()) {
+    if (ui.add.id != ui.added_id) {
+      ui.added_id.clear();
+    } else if (std::any_of(c.operators.begin(), c.operators.end(),
+                           [&](const OperatorRecord& o) { return o.employee_id == ui.added_id; })) {
+      const int role = ui.add.role;
+      ui.add.clear();
+      ui.add.role = role;
+      ui.added_id.clear();
+    }
+  }
   ImGui::Dummy(ImVec2(1, m.gap));
   paragraph(font_or_current(th.heading), tr(st, "console.add"), pal.accent);
   const float fw = std::min(w, 700.0f * m.scale);
@@ -494,6 +512,10 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
     a.pin_again = f.pin_again;
     f.clear_pins();
     kb.unfocus();
+    // An id already listed is refused as taken: nothing to wait for.
+    const bool listed = std::any_of(c.operators.begin(), c.operators.end(),
+                                    [&](const OperatorRecord& o) { return o.employee_id == f.id; });
+    ui.added_id = listed ? std::string() : f.id;
     dispatch(a);
   }
 }

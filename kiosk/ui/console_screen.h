@@ -18,6 +18,9 @@ namespace posdrill {
 struct ConsoleUiState {
   bool dragging = false;
   OperatorForm add;     // the "add an account" form
+  // The id just submitted from that form: once the account list holds it, the form is emptied
+  // for the next person; an edit of the id field (after a refusal) forgets it.
+  std::string added_id;
   std::string pin_for;  // the account whose "reset PIN" form is open
   std::string new_pin;
   std::string new_pin_again;

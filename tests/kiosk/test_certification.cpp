@@ -545,7 +545,19 @@ TEST_CASE("the roster's tiles count everyone in each state and filter the rows")
   CHECK(shown(RosterFilter::in_progress) == n.in_progress);
   CHECK(shown(RosterFilter::not_started) == n.not_started);
   CHECK(shown(RosterFilter::failing_topic) == 2);
+  CHECK(shown(RosterFilter::locked) == 0);
   CHECK(summarize_roster({}).people == 0);
+}
+
+TEST_CASE("a roster row is locked while its wrong-PIN lock lasts, at the roster's time") {
+  OperatorRecord op{"E1", "王小明", Role::trainee, "S01", Lang::zh, true, 0};
+  op.locked_until_ms = day(10) + 60'000;
+  CHECK(build_roster(content().track, content().scenarios, {op}, std::vector<AttemptRow>{}, {}, day(10))[0].locked);
+  const std::vector<RosterRow> later =
+      build_roster(content().track, content().scenarios, {op}, std::vector<AttemptRow>{}, {}, day(10) + 60'000);
+  CHECK_FALSE(later[0].locked);
+  CHECK(count_locked(later) == 0);
+  CHECK_FALSE(roster_row_shown(later[0], RosterFilter::locked));
 }
 
 TEST_CASE("summarize_by_store counts each store's people in each state, by store id") {

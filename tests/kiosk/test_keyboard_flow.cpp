@@ -169,6 +169,29 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
       CHECK(o.store_id == "S");
     }
   CHECK(found);
+  // Saved: the form is empty for the next person, once the list shows the new account.
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.screens_ui.console.add.id.empty());
+  CHECK(k.screens_ui.console.add.name.empty());
+  CHECK(k.screens_ui.console.add.store.empty());
+
+  // Refused (the id is taken): what was typed stays to be corrected.
+  k.tap("add.id");
+  tap_keys(k, "3003");
+  k.tap("kb.ok");
+  tap_keys(k, "wang");
+  REQUIRE(tap_candidate(k, "王"));
+  k.tap("kb.ok");
+  k.tap("kb.ok");
+  tap_keys(k, "86420");
+  k.tap("kb.ok");
+  tap_keys(k, "86420");
+  k.tap("kb.ok");
+  k.tap("add.save");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.state.console.notice_error);
+  CHECK(k.screens_ui.console.add.id == "3003");
+  CHECK(k.screens_ui.console.add.name == "王");
 }
 
 TEST_CASE("every candidate the keyboard shows is in the atlas before it is drawn", "[keyboard][pinyin][font]") {

@@ -324,6 +324,31 @@ TEST_CASE("the roster's tiles count each state and a tap shows only that state's
   CHECK(k.rects.count("row.1001") + k.rects.count("row.1002") + k.rects.count("row.9001") == 3);
 }
 
+TEST_CASE("an account locked by wrong PINs has its tile, and a PIN reset opens it", "[records][gate]") {
+  Kiosk k(ImVec2(1280, 800));
+  REQUIRE(k.store->add_operator(person("1002", "张伟", Role::trainee), "2580"));
+  for (int i = 0; i < pin_max_failures; ++i) k.store->verify_pin("1002", "9999", t0);
+  REQUIRE(k.store->verify_pin("1002", "2580", t0).outcome == PinOutcome::locked);
+  k.sign_in("9001", "7391");
+  k.tap("home.console");
+  REQUIRE(k.state.screen == ScreenId::console);
+  k.frame(ImVec2(-1, -1), false);
+  REQUIRE(k.rects.count("tile.locked") == 1);
+  CHECK(count_locked(k.state.console.roster) == 1);
+  k.tap("tile.locked");
+  CHECK(k.state.console.roster_filter == RosterFilter::locked);
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("row.1002") == 1);
+  CHECK(k.rects.count("row.1001") + k.rects.count("row.9001") == 0);
+
+  // The reset reloads the accounts: the lock is gone from the roster and the tile.
+  k.act(ResetOperatorPin{"1002", "4826", "4826"});
+  CHECK(count_locked(k.state.console.roster) == 0);
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("row.1002") == 0);
+  CHECK(k.store->verify_pin("1002", "4826", t0).outcome == PinOutcome::ok);
+}
+
 TEST_CASE("a mounted USB stick is found in mountinfo: mount points directly under a media root", "[records][export]") {
   const std::string mountinfo =
       "22 1 259:2 / / rw,relatime shared:1 - ext4 /dev/vda2 rw\n"
