@@ -58,6 +58,13 @@ class Stmt {
     return p ? std::string(reinterpret_cast<const char*>(p), std::size_t(sqlite3_column_bytes(stmt_, col)))
              : std::string();
   }
+  // The column's text where SQLite holds it: valid until the next step(), reset() or the
+  // statement's end. For comparing without a copy; text() to keep it.
+  std::string_view view(int col) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), std::size_t(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
+  }
   int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
   int i32(int col) const { return int(sqlite3_column_int64(stmt_, col)); }
   bool flag(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
