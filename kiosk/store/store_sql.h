@@ -192,6 +192,10 @@ int read_one(Stmt& s, Found& out, Read read) {
 
 inline Lang parse_lang_or_zh(const std::string& s) { return parse_lang(s).value_or(Lang::zh); }
 
+// The schema step that takes a file from user_version `version` to `version` + 1 (store.cpp's
+// migrations; nullptr outside 0..schema_version-1). check() builds the expected schema from them.
+const char* migration_step(int version);
+
 // libsodium is initialised once per process (store.cpp); aborts when the system has no randomness.
 void ensure_sodium();
 
