@@ -9,15 +9,20 @@
 //               LoadReplay)
 //   db check    a read-only open + SqliteStore::check, quick (the default) and full
 //
-// Usage: bench_store [--events N[,N…]] [--sample N] [--runs N] [--dir DIR] [--content DIR]
+// Usage: bench_store [--events N[,N…]] [--sample N] [--runs N] [--dir DIR] [--keep] [--db FILE]
+//                    [--content DIR]
 //   --events  events in each filled database (default 10000,100000,1000000; attempts of 10)
 //   --sample  of those, how many are written one commit per event as the kiosk does (20,000)
 //   --runs    repetitions of each query (default 30, at least 30)
 //   --dir     where the temporary databases go (default: the system temp dir). Every commit
 //             waits for fsync (synchronous=FULL), so the disk under DIR sets the write figures;
 //             on a tmpfs the fill is fast and the write figures mean little.
+//   --keep    leave each filled database where it is (its path is printed) instead of deleting it
+//   --db      fill nothing: time the reads (roster, chart, history, db check) on FILE, a database
+//             an earlier --keep run left; several runs on one file show the spread between runs
 //   --content the content folder (default: the repository's)
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,6 +50,14 @@ namespace {
 
 double ms_since(WallClock::time_point t0) {
   return std::chrono::duration<double, std::milli>(WallClock::now() - t0).count();
+}
+
+// CPU time of this thread in ms: next to the wall time it shows how much of a figure is waiting
+// for a core (a loaded machine) rather than work.
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
 
 // bench::print plus the 99th percentile, which the latency figures here are about.
@@ -123,8 +136,80 @@ bool fail(const char* what, const StoreStatus& st) {
   return false;
 }
 
+// The read figures on `file`: the console's roster and chart, a history page, and db check
+// (quick and full). `store` is open on it and is closed before db check opens the file its own
+// way. False after printing why.
+bool time_reads(std::unique_ptr<SqliteStore> store, const std::filesystem::path& file, int runs,
+                const ContentSet& content, int n_operators, int64_t now) {
+  const Track& track = content.tracks.front();
+  StoreStatus st;
+  std::vector<double> roster_ms, records_ms, history_ms, mistakes_ms, roster_cpu_ms, records_cpu_ms;
+  std::size_t checksum = 0;
+  for (int i = 0; i < runs; ++i) {
+    // The console's LoadConsole / CSV export and `posdrill report`: the summaries read as one
+    // snapshot, then the rule.
+    auto t0 = WallClock::now();
+    const double c0 = thread_cpu_ms();
+    RosterRecords r = store->roster_records();
+    if (!r.ok()) return fail("roster_records", r.status);
+    records_ms.push_back(ms_since(t0));
+    records_cpu_ms.push_back(thread_cpu_ms() - c0);
+    std::vector<RemoteAwardRow> remote;
+    for (const RemoteAward& a : r.remote_awards)
+      remote.push_back(
+          RemoteAwardRow{a.statement_id, a.operator_id, a.track_id, a.awarded_ms, a.kiosk_id, a.store_id});
+    const auto rows = build_roster(track, content.scenarios, r.operators, r.stats,
+                                   merge_remote_awards(content.tracks, r.awards, remote), now);
+    roster_ms.push_back(ms_since(t0));
+    roster_cpu_ms.push_back(thread_cpu_ms() - c0);
+    checksum += rows.size();
+  }
+  for (int i = 0; i < runs; ++i) {
+    // LoadHistory (one page and whether more follow) and LoadReplay of its newest attempt.
+    std::string op = std::to_string(10000 + (i * 7) % n_operators);
+    auto t0 = WallClock::now();
+    auto page = store->attempts(op, 20 + 1, 0);
+    if (!page.empty()) checksum += store->events(page.front().uuid).size();
+    history_ms.push_back(ms_since(t0));
+  }
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = WallClock::now();
+    checksum += store->mistake_counts({}, 5).size();
+    mistakes_ms.push_back(ms_since(t0));
+  }
+  print_latency("roster (operators+stats+awards → build_roster)", roster_ms);
+  print_latency("  of which roster_records()", records_ms);
+  print_latency("roster, CPU time of the thread", roster_cpu_ms);
+  print_latency("  of which roster_records()", records_cpu_ms);
+  print_latency("mistakes chart (mistake_counts, 5 per scenario)", mistakes_ms);
+  print_latency("history page (21 attempts + replay)", history_ms);
+  store.reset();  // db check opens the file on its own, read-only
+
+  // `posdrill db check`: a read-only open and the check, as the command does.
+  for (CheckMode mode : {CheckMode::quick, CheckMode::full}) {
+    std::vector<double> check_ms;
+    std::size_t problems = 0;
+    const int check_runs = mode == CheckMode::quick ? 5 : 1;
+    for (int i = 0; i < check_runs; ++i) {
+      auto t0 = WallClock::now();
+      auto reader = SqliteStore::open(file, st, 0, OpenMode::read_only);
+      if (!reader) return fail("open read-only", st);
+      problems = reader->check(mode).size();
+      check_ms.push_back(ms_since(t0));
+    }
+    print_latency(std::string("db check") + (mode == CheckMode::full ? " --full" : "") + " (" +
+                      std::to_string(problems) + " problems)",
+                  check_ms);
+  }
+  std::error_code ec;
+  std::printf("file size: %.1f MB   load average %s   (checksum %zu)\n",
+              double(std::filesystem::file_size(file, ec)) / 1e6, load_average().c_str(), checksum);
+  return true;
+}
+
 // One database of `events` events: filled, then every figure. False after printing why.
-bool run_size(long events, long sample, int runs, const std::filesystem::path& base, const ContentSet& content) {
+bool run_size(long events, long sample, int runs, const std::filesystem::path& base, bool keep,
+              const ContentSet& content) {
   events = std::max(long(events_per_attempt), events);
   sample = std::clamp(sample, 0L, events);
   // 200 operators for a million events, fewer for a small run: each costs one argon2 hash.
@@ -218,67 +303,31 @@ bool run_size(long events, long sample, int runs, const std::filesystem::path& b
       std::printf("%-46s %12.0f events/s   (%ld events in %.1f s)\n", "insert, one commit per attempt of 10",
                   bulk_count / (fill_ms / 1000.0), bulk_count, fill_ms / 1000.0);
 
-    std::vector<double> roster_ms, records_ms, history_ms, mistakes_ms;
-    std::size_t checksum = 0;
-    for (int i = 0; i < runs; ++i) {
-      // The console's LoadConsole / CSV export and `posdrill report`: the summaries read as one
-      // snapshot, then the rule.
-      auto t0 = WallClock::now();
-      RosterRecords r = store->roster_records();
-      if (!r.ok()) return void(fail("roster_records", r.status));
-      records_ms.push_back(ms_since(t0));
-      std::vector<RemoteAwardRow> remote;
-      for (const RemoteAward& a : r.remote_awards)
-        remote.push_back(
-            RemoteAwardRow{a.statement_id, a.operator_id, a.track_id, a.awarded_ms, a.kiosk_id, a.store_id});
-      const auto rows = build_roster(track, content.scenarios, r.operators, r.stats,
-                                     merge_remote_awards(content.tracks, r.awards, remote), fill.now);
-      roster_ms.push_back(ms_since(t0));
-      checksum += rows.size();
-    }
-    for (int i = 0; i < runs; ++i) {
-      // LoadHistory (one page and whether more follow) and LoadReplay of its newest attempt.
-      std::string op = std::to_string(10000 + (i * 7) % n_operators);
-      auto t0 = WallClock::now();
-      auto page = store->attempts(op, 20 + 1, 0);
-      if (!page.empty()) checksum += store->events(page.front().uuid).size();
-      history_ms.push_back(ms_since(t0));
-    }
-    for (int i = 0; i < runs; ++i) {
-      auto t0 = WallClock::now();
-      checksum += store->mistake_counts({}, 5).size();
-      mistakes_ms.push_back(ms_since(t0));
-    }
-    print_latency("roster (operators+stats+awards → build_roster)", roster_ms);
-    print_latency("  of which roster_records()", records_ms);
-    print_latency("mistakes chart (mistake_counts, 5 per scenario)", mistakes_ms);
-    print_latency("history page (21 attempts + replay)", history_ms);
-    store.reset();  // db check opens the file on its own, read-only
-
-    // `posdrill db check`: a read-only open and the check, as the command does.
-    for (CheckMode mode : {CheckMode::quick, CheckMode::full}) {
-      std::vector<double> check_ms;
-      std::size_t problems = 0;
-      const int check_runs = mode == CheckMode::quick ? 5 : 1;
-      for (int i = 0; i < check_runs; ++i) {
-        auto t0 = WallClock::now();
-        auto reader = SqliteStore::open(file, st, 0, OpenMode::read_only);
-        if (!reader) return void(fail("open read-only", st));
-        problems = reader->check(mode).size();
-        check_ms.push_back(ms_since(t0));
-      }
-      print_latency(std::string("db check") + (mode == CheckMode::full ? " --full" : "") + " (" +
-                        std::to_string(problems) + " problems)",
-                    check_ms);
-    }
-    std::error_code ec;
-    std::printf("file size: %.1f MB   load average %s   (checksum %zu)\n",
-                double(std::filesystem::file_size(file, ec)) / 1e6, load_average().c_str(), checksum);
+    if (!time_reads(std::move(store), file, runs, content, n_operators, fill.now)) return;
     ok = true;
   }();
   std::error_code ec;
+  if (keep && ok) {
+    std::printf("kept: %s\n", file.c_str());
+    return ok;
+  }
   std::filesystem::remove_all(dir, ec);
   return ok;
+}
+
+// --db FILE: the read figures on a database filled by an earlier run (--keep).
+bool run_existing(const std::filesystem::path& file, int runs, const ContentSet& content) {
+  StoreStatus st;
+  auto store = SqliteStore::open(file, st, 0);
+  if (!store) return fail("open", st);
+  const auto ops = store->operators();
+  const auto stats = store->scenario_stats();
+  if (!ops.ok() || !stats.ok() || ops.empty()) return fail("read", ops.ok() ? stats.status : ops.status);
+  int64_t now = 0;
+  for (const ScenarioStat& s : stats) now = std::max(now, s.last_attempt_ms);
+  std::printf("\n== %s: %zu operators, %d runs per query; load average %s\n", file.c_str(), ops.size(), runs,
+              load_average().c_str());
+  return time_reads(std::move(store), file, runs, content, int(ops.size()), now + 60'000);
 }
 
 }  // namespace
@@ -288,7 +337,8 @@ int main(int argc, char** argv) {
   long sample = 20'000;
   int runs = 30;
   std::filesystem::path base = std::filesystem::temp_directory_path();
-  std::filesystem::path content_dir = POSDRILL_BENCH_CONTENT_DIR;
+  std::filesystem::path content_dir = POSDRILL_BENCH_CONTENT_DIR, existing;
+  bool keep = false;
   for (int i = 1; i < argc; ++i) {
     auto next = [&] { return i + 1 < argc ? argv[++i] : ""; };
     if (!std::strcmp(argv[i], "--events")) {
@@ -301,11 +351,16 @@ int main(int argc, char** argv) {
       runs = std::atoi(next());
     } else if (!std::strcmp(argv[i], "--dir")) {
       base = next();
+    } else if (!std::strcmp(argv[i], "--keep")) {
+      keep = true;
+    } else if (!std::strcmp(argv[i], "--db")) {
+      existing = next();
     } else if (!std::strcmp(argv[i], "--content")) {
       content_dir = next();
     } else {
       std::fprintf(stderr,
-                   "usage: bench_store [--events N[,N…]] [--sample N] [--runs N] [--dir DIR] [--content DIR]\n");
+                   "usage: bench_store [--events N[,N…]] [--sample N] [--runs N] [--dir DIR] [--keep] [--db FILE] "
+                   "[--content DIR]\n");
       return 2;
     }
   }
@@ -315,8 +370,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_store: no scenarios or no track in %s\n", content_dir.c_str());
     return 1;
   }
+  if (!existing.empty()) return run_existing(existing, runs, content) ? 0 : 1;
   std::printf("bench_store: databases under %s; %d CPUs online\n", base.c_str(), int(sysconf(_SC_NPROCESSORS_ONLN)));
   for (long events : sizes)
-    if (!run_size(events, sample, runs, base, content)) return 1;
+    if (!run_size(events, sample, runs, base, keep, content)) return 1;
   return 0;
 }

@@ -52,17 +52,24 @@ int cmd_db_check(const Settings& settings, bool json, bool full) {
   // read-only copy.
   auto store = open_database(settings, "db check", Access::inspect);
   if (!store) return exit_usage;
-  const std::vector<std::string> problems = store->check(full ? CheckMode::full : CheckMode::quick);
+  const CheckReport report = store->check_report(full ? CheckMode::full : CheckMode::quick);
+  const std::vector<std::string>& problems = report.problems;
   if (json) {
     nlohmann::json j = {{"database", database_path(settings).string()},
                         {"ok", problems.empty()},
                         {"check", full ? "full" : "quick"},
                         {"user_version", store->user_version()},
+                        {"checked", report.checked},
+                        {"not_checked", report.not_checked},
                         {"problems", problems}};
     std::cout << j.dump(2) << '\n';
-  } else if (problems.empty()) {
-    std::cout << "ok\n";
   } else {
+    // What was looked at first, so that "ok" is never read as more than it is; the verdict last.
+    std::cout << (full ? "checked (full):\n" : "checked (quick):\n");
+    for (const auto& c : report.checked) std::cout << "  " << c << '\n';
+    if (!report.not_checked.empty())
+      std::cout << "not checked: " << report.not_checked << " (posdrill db check --full reads every page)\n";
+    if (problems.empty()) std::cout << "ok\n";
     for (const auto& p : problems) std::cout << p << '\n';
   }
   return problems.empty() ? exit_ok : exit_failed;

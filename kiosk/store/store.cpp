@@ -4,7 +4,9 @@
 //
 // [SECTION] Schema migrations (PRAGMA user_version; one step per version)
 // [SECTION] Opening (file modes, pragmas, migration, crash recovery)
-// [SECTION] Settings, check(), new_uuid()
+// [SECTION] Settings, new_uuid()
+//
+// check() is in store_check.cpp.
 #include "kiosk/store/store.h"
 #include "kiosk/store/store_sql.h"
 
@@ -266,6 +268,10 @@ static_assert(std::size(migrations) == SqliteStore::schema_version,
               "one migration step per schema version: append a step when schema_version grows");
 
 }  // namespace
+
+const char* store_sql::migration_step(int version) {
+  return version >= 0 && version < int(std::size(migrations)) ? migrations[version] : nullptr;
+}
 
 bool make_private_dirs(const std::filesystem::path& dir, std::string& error) {
   if (dir.empty()) return true;
@@ -589,7 +595,7 @@ const StoreStatus& SqliteStore::write_refusal() const {
   return read_only_refusal_;
 }
 
-// ---- [SECTION] Settings, check(), new_uuid() ----------------------------------------------------
+// ---- [SECTION] Settings, new_uuid() ----------------------------------------------------
 
 StoreFound<std::string> SqliteStore::setting(std::string_view key) {
   Stmt s(db_, "SELECT value FROM settings WHERE key = ?1");
@@ -608,136 +614,6 @@ StoreStatus SqliteStore::set_setting(std::string_view key, std::string_view valu
   s.bind(1, key).bind(2, value);
   if (int rc = exec_bound(s); rc != SQLITE_OK) return failed(rc, "cannot store the setting");
   return tx.commit();
-}
-
-namespace {
-
-// The summaries as they follow from the records (schema step 5 builds them with the same rules):
-// db check --full compares these with what the triggers kept.
-constexpr const char* recomputed_scenario_summaries =
-    "SELECT operator_id, scenario_id, count(*) AS attempts, "
-    "sum(CASE WHEN ended_ms != 0 THEN passed ELSE 0 END) AS passes, "
-    "sum(CASE WHEN ended_ms != 0 THEN abandoned ELSE 0 END) AS abandoned, "
-    "coalesce(max(CASE WHEN ended_ms != 0 THEN score END), 0) AS best_score, max(started_ms) AS last_attempt_ms "
-    "FROM attempts GROUP BY operator_id, scenario_id";
-constexpr const char* recomputed_pass_frontier =
-    "SELECT operator_id, scenario_id, ended_ms, uuid AS attempt_uuid, score FROM ("
-    "  SELECT operator_id, scenario_id, ended_ms, uuid, score, "
-    "         max(score) OVER (PARTITION BY operator_id, scenario_id ORDER BY ended_ms DESC, uuid DESC "
-    "                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS later_best "
-    "  FROM attempts "
-    "  WHERE passed = 1 AND finished = 1 AND abandoned = 0 AND critical_errors = 0 AND ended_ms > 0) "
-    "WHERE later_best IS NULL OR score > later_best";
-constexpr const char* recomputed_mistake_summaries =
-    "SELECT a.scenario_id AS scenario_id, e.step_id AS step_id, e.choice_id AS choice_id, count(*) AS mistakes, "
-    "max(e.critical) AS critical FROM attempt_events e JOIN attempts a ON a.uuid = e.attempt_uuid "
-    "WHERE e.mistake = 1 GROUP BY a.scenario_id, e.step_id, e.choice_id";
-
-}  // namespace
-
-std::vector<std::string> SqliteStore::check(CheckMode mode) {
-  std::vector<std::string> problems;
-  const std::string where = file_.string() + ": ";
-  const bool full = mode == CheckMode::full;
-  // Each rule reports at most this many rows: a badly damaged file should not print forever.
-  constexpr int max_rows = 20;
-  auto run = [&](const std::string& sql, auto&& describe) {
-    Stmt s(db_, sql.c_str());
-    int rc, n = 0;
-    while ((rc = s.step()) == SQLITE_ROW) {
-      if (n++ < max_rows) {
-        std::string p = describe(s);
-        if (!p.empty()) problems.push_back(where + p);
-      }
-    }
-    if (rc != SQLITE_DONE) problems.push_back(failed(rc, "check failed").message);
-  };
-  // integrity_check also cross-checks every index against its table; quick_check reads every
-  // page and row without that, in a fraction of the time.
-  run(full ? "PRAGMA integrity_check" : "PRAGMA quick_check",
-      [](const Stmt& row) { return row.text(0) == "ok" ? std::string() : row.text(0); });
-  // Reads every event: the full check only.
-  if (full) {
-    run("PRAGMA foreign_key_check", [](const Stmt& row) {
-      return "table " + row.text(0) + " row " + row.text(1) + " refers to a missing row of " + row.text(2);
-    });
-    run("SELECT attempt_uuid, count(*), min(seq), max(seq) FROM attempt_events GROUP BY attempt_uuid "
-        "HAVING min(seq) != 1 OR max(seq) != count(*)",
-        [](const Stmt& row) {
-          return "attempt " + row.text(0) + ": events not numbered 1.." + row.text(1) + " (" + row.text(2) + ".." +
-                 row.text(3) + ")";
-        });
-  }
-  run("SELECT uuid, started_ms, ended_ms FROM attempts "
-      "WHERE (ended_ms != 0 AND ended_ms < started_ms) OR ((finished = 1 OR abandoned = 1) AND ended_ms = 0)",
-      [](const Stmt& row) {
-        return "attempt " + row.text(0) + ": closed without a proper end (started " + row.text(1) + ", ended " +
-               row.text(2) + ")";
-      });
-  run("SELECT employee_id FROM operators WHERE substr(pin_hash, 1, 10) != '$argon2id$'",
-      [](const Stmt& row) { return "operator " + row.text(0) + ": PIN not stored as an argon2id hash"; });
-  const int version = user_version();
-  // Statements: an attempt that queued its `attempted` statement (sync was on) and is closed has
-  // its closing one, unless that one was delivered and pruned, which can only have happened when
-  // it was made before the newest prune limit (it is made when the attempt ends, or later). Two
-  // index look-ups per closed attempt: the full check only.
-  if (full && version >= 2)
-    run("SELECT a.uuid, a.abandoned FROM attempts a WHERE a.ended_ms != 0 "
-        "AND EXISTS (SELECT 1 FROM outbox o WHERE o.attempt_uuid = a.uuid AND o.verb = 'attempted') "
-        "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.attempt_uuid = a.uuid "
-        "                AND o.verb IN ('passed', 'failed', 'abandoned')) "
-        "AND a.ended_ms >= coalesce((SELECT CAST(value AS INTEGER) FROM settings "
-        "                            WHERE key = 'sync.pruned_before_ms'), 0)",
-        [](const Stmt& row) {
-          return "attempt " + row.text(0) + ": closed" + (row.flag(1) ? " as abandoned" : "") +
-                 " but its closing statement (passed, failed or abandoned) is missing from the outbox: the LRS "
-                 "will never learn how it ended";
-        });
-  if (version >= 3)
-    run("SELECT d.attempt_uuid FROM attempt_drafts d JOIN attempts a ON a.uuid = d.attempt_uuid "
-        "WHERE a.ended_ms != 0",
-        [](const Stmt& row) {
-          return "attempt " + row.text(0) + ": closed, yet its abandoned statement is still a draft";
-        });
-  if (version < 5) return problems;
-  // The summaries the console and `report` read. Quick: their totals against counts the indexes
-  // answer (attempts, passes, abandoned, mistakes). Full: every row recomputed and compared.
-  const auto summary_problem = [](const char* what) {
-    return [what](const Stmt& row) {
-      return std::string(what) + " summary " + row.text(0) + " differs from the records (" + row.text(1) + ")";
-    };
-  };
-  if (!full) {
-    run("SELECT 'attempts', (SELECT coalesce(sum(attempts), 0) FROM scenario_summaries) || ' summarized, ' || "
-        "  (SELECT count(*) FROM attempts) || ' recorded' "
-        "WHERE (SELECT coalesce(sum(attempts), 0) FROM scenario_summaries) != (SELECT count(*) FROM attempts) "
-        "UNION ALL "
-        "SELECT 'passes', (SELECT coalesce(sum(passes), 0) FROM scenario_summaries) || ' summarized, ' || "
-        "  (SELECT count(*) FROM attempts WHERE passed = 1 AND ended_ms != 0) || ' recorded' "
-        "WHERE (SELECT coalesce(sum(passes), 0) FROM scenario_summaries) != "
-        "      (SELECT count(*) FROM attempts WHERE passed = 1 AND ended_ms != 0) "
-        "UNION ALL "
-        "SELECT 'mistakes', (SELECT coalesce(sum(mistakes), 0) FROM mistake_summaries) || ' summarized, ' || "
-        "  (SELECT count(*) FROM attempt_events WHERE mistake = 1) || ' recorded' "
-        "WHERE (SELECT coalesce(sum(mistakes), 0) FROM mistake_summaries) != "
-        "      (SELECT count(*) FROM attempt_events WHERE mistake = 1)",
-        summary_problem("total"));
-    return problems;
-  }
-  // Rows in one and not the other, both ways; the last column says which side has the row.
-  const auto compare = [&](const char* table, const char* kept, const char* recomputed, const char* key) {
-    const std::string k(key);
-    run("SELECT " + k + ", 'kept, not in the records' FROM (SELECT * FROM " + table + " EXCEPT " + recomputed +
-            ") UNION ALL SELECT " + k + ", 'in the records, not kept' FROM (" + recomputed + " EXCEPT SELECT * FROM " +
-            table + ")",
-        summary_problem(kept));
-  };
-  compare("scenario_summaries", "scenario", recomputed_scenario_summaries, "operator_id || '/' || scenario_id");
-  compare("pass_frontier", "pass", recomputed_pass_frontier,
-          "operator_id || '/' || scenario_id || '/' || attempt_uuid");
-  compare("mistake_summaries", "mistake", recomputed_mistake_summaries,
-          "scenario_id || '/' || step_id || '/' || choice_id");
-  return problems;
 }
 
 std::string new_uuid() {

@@ -106,8 +106,15 @@ enum class OpenMode {
 
 // How deep check() looks.
 enum class CheckMode {
-  quick,  // what a large file allows in about a second (db check)
-  full,   // everything, however long it takes (db check --full)
+  quick,  // what a large file allows in about a second (db check): see check_report
+  full,   // every page and every row, however long it takes (db check --full)
+};
+
+// What check_report() looked at and what it found.
+struct CheckReport {
+  std::vector<std::string> problems;  // empty: healthy, as far as it looked
+  std::vector<std::string> checked;   // what it looked at, one line each (English)
+  std::string not_checked;            // quick: what only the full check reads ("" for full)
 };
 
 class SqliteStore {
@@ -238,15 +245,30 @@ class SqliteStore {
   // operators this kiosk has.
   StoreList<RemoteAward> remote_awards(std::string_view operator_id);
 
-  // The file's health; empty = healthy.
-  // full: PRAGMA integrity_check and foreign_key_check plus posdrill's own rules (events numbered
-  // 1..n without gaps, closed attempts have an end, no plain PIN-like hashes, no draft left for a
-  // closed attempt, an attempt whose `attempted` statement was queued has its closing one:
-  // passed, failed or abandoned, unless it could have been delivered and pruned) and every
-  // summary recomputed from the records and compared.
-  // quick: PRAGMA quick_check and the rules that do not read every event or statement (ends,
-  // PIN hashes, drafts) and the summaries' totals against the records' counts.
+  // The file's health (store_check.cpp). Both modes: the file's header and length against its
+  // page count, the schema against the one the migrations make (every table, index and trigger),
+  // closed attempts have an end, PIN hashes, no draft left for a closed attempt, queued
+  // statements not marked done and of recorded attempts, the outbox's sequence.
+  // full: PRAGMA integrity_check and foreign_key_check, every attempt's events numbered 1..n,
+  // every closing statement (an attempt whose `attempted` statement was queued has its passed,
+  // failed or abandoned one, unless it could have been delivered and pruned), every statement,
+  // every summary row recomputed from the records and compared.
+  // quick: reads what does not grow with the history, the attempts' rows (a tenth of the events)
+  // and a bounded slice of the rest, well under a second on a million events: PRAGMA
+  // quick_check of each small table (operators, settings, awards, summaries, drafts, …); every
+  // attempt's row (ends, the summaries' totals of attempts and passes); the newest
+  // check_recent_attempts attempts' events (numbering, mistakes counted in the summaries),
+  // operators and closing statements (every mistake summary recomputed when those are all the
+  // attempts there are); every summary row of the most recently active operators recomputed, up
+  // to check_summary_attempts attempts; the first check_outbox_rows statements not delivered. It
+  // does not read the pages of attempt_events (beyond the newest attempts') or of the delivered
+  // statements, nor the big tables' indexes: damage there shows only in the full check.
+  CheckReport check_report(CheckMode mode = CheckMode::full);
+  // check_report(mode).problems: empty = healthy.
   std::vector<std::string> check(CheckMode mode = CheckMode::full);
+  static constexpr int check_recent_attempts = 1000;
+  static constexpr int check_summary_attempts = 2000;
+  static constexpr int check_outbox_rows = 10000;
 
  private:
   SqliteStore(sqlite3* db, std::filesystem::path file);

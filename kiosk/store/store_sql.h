@@ -58,6 +58,13 @@ class Stmt {
     return p ? std::string(reinterpret_cast<const char*>(p), std::size_t(sqlite3_column_bytes(stmt_, col)))
              : std::string();
   }
+  // The column's text where SQLite holds it: valid until the next step(), reset() or the
+  // statement's end. For comparing without a copy; text() to keep it.
+  std::string_view view(int col) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), std::size_t(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
+  }
   int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
   int i32(int col) const { return int(sqlite3_column_int64(stmt_, col)); }
   bool flag(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
@@ -184,6 +191,10 @@ int read_one(Stmt& s, Found& out, Read read) {
 }
 
 inline Lang parse_lang_or_zh(const std::string& s) { return parse_lang(s).value_or(Lang::zh); }
+
+// The schema step that takes a file from user_version `version` to `version` + 1 (store.cpp's
+// migrations; nullptr outside 0..schema_version-1). check() builds the expected schema from them.
+const char* migration_step(int version);
 
 // libsodium is initialised once per process (store.cpp); aborts when the system has no randomness.
 void ensure_sodium();

@@ -3,7 +3,7 @@
 #   - a read-only copy (head office) and a kiosk whose folder cannot be written: report, db check,
 #     sync status and operators list work and leave no file behind;
 #   - one zeroed page: report and the others exit non-zero naming the file and the problem, no
-#     command writes into the file, db check lists the damage;
+#     command writes into the file, db check (quick and --full) lists the damage;
 #   - user_version -1 is refused;
 #   - a copy with an unmerged -wal in a read-only folder is refused with the reason.
 # "Read-only" is real: when this runs as root (who may write anywhere) the readers run as nobody.
@@ -85,7 +85,9 @@ dd if=/dev/zero of="$bad_dir/posdrill.db" bs=4096 seek=$((page - 1)) count=1 con
 freeze "$bad_dir"  # readable by the reader; root's writing commands below could still write it
 sum=$(sha256sum < "$bad_dir/posdrill.db")
 run "report on a damaged file exits non-zero naming it" 2 "posdrill report: .*damaged/posdrill.db: .*(malformed|corrupt)" "$bad_dir" -- report
-run "db check lists the damage" 1 'posdrill.db' "$bad_dir" -- db check
+# The summaries are one of the small tables whose every page the quick check reads.
+run "db check lists the damage" 1 'damaged/posdrill.db: .*(page|malformed|corrupt)' "$bad_dir" -- db check
+run "db check --full lists the damage" 1 'damaged/posdrill.db: .*(page|malformed|corrupt)' "$bad_dir" -- db check --full
 POSDRILL_PIN=73915062 "$bin" --data "$bad_dir" operators add --id 108 --name X --role trainee > "$work/out.txt" 2>&1
 rc=$?
 [ "$rc" -eq 2 ] && ok "operators add refuses the damaged file" || bad "operators add: exit $rc"

@@ -164,6 +164,9 @@ check "db check ok" 0 '^ok$' -- "$bin" "${p[@]}" db check
 check "db check json" 0 '"ok": true' -- "$bin" "${p[@]}" db check --json
 check "db check --full ok" 0 '^ok$' -- "$bin" "${p[@]}" db check --full
 check "db check --full json says which check" 0 '"check": "full"' -- "$bin" "${p[@]}" db check --full --json
+check "db check says what it left to --full" 0 'not checked: .*attempt_events.*db check --full reads every page' -- "$bin" "${p[@]}" db check
+check "db check lists what it read" 0 'every page of sqlite_schema, operators' -- "$bin" "${p[@]}" db check
+check "db check --full read every page" 0 "every page, row and index entry \(SQLite's integrity_check\)" -- "$bin" "${p[@]}" db check --full
 # A summary that no longer matches the records: the quick check sees the totals, --full the row.
 mkdir -p "$work/tampered"
 sqlite3 "$db" ".backup '$work/tampered/posdrill.db'"

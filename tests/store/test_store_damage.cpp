@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 
@@ -37,21 +38,44 @@ void zero_page(const std::filesystem::path& db, int64_t page) {
   REQUIRE(f.good());
 }
 
-// A leaf page in the middle of the attempts table (SQLite's dbstat table lists the pages): damage
-// a whole-table read meets part-way, after rows it could already have returned.
-int64_t an_attempts_leaf(const std::filesystem::path& db) {
+// A leaf page in the middle of `table` (SQLite's dbstat table lists the pages): damage a
+// whole-table read meets part-way, after rows it could already have returned.
+int64_t a_leaf_of(const std::filesystem::path& db, const std::string& table, std::size_t at_least = 3) {
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(raw,
-                             "SELECT pageno FROM dbstat WHERE name = 'attempts' AND pagetype = 'leaf' ORDER BY path",
-                             -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(raw, "SELECT pageno FROM dbstat WHERE name = ?1 AND pagetype = 'leaf' ORDER BY path", -1,
+                             &s, nullptr) == SQLITE_OK);
+  sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
   std::vector<int64_t> leaves;
   while (sqlite3_step(s) == SQLITE_ROW) leaves.push_back(sqlite3_column_int64(s, 0));
   sqlite3_finalize(s);
   sqlite3_close(raw);
-  REQUIRE(leaves.size() >= 3);
+  REQUIRE(leaves.size() >= at_least);
   return leaves[leaves.size() / 2];
+}
+int64_t an_attempts_leaf(const std::filesystem::path& db) { return a_leaf_of(db, "attempts"); }
+
+bool has(const std::vector<std::string>& problems, const std::string& what) {
+  return std::any_of(problems.begin(), problems.end(),
+                     [&](const std::string& p) { return p.find(what) != std::string::npos; });
+}
+
+// Two operators, 40 closed attempts of 12 events each with a long payload, so that the events
+// span several pages.
+void fill_with_events(const std::filesystem::path& db) {
+  auto store = open_ok(db);
+  REQUIRE(store->add_operator(make_operator("4001"), "27183946"));
+  REQUIRE(store->add_operator(make_operator("4002"), "27183946"));
+  for (int i = 0; i < 40; ++i) {
+    AttemptRow a = make_attempt(i % 2 ? "4001" : "4002", "preauth_checkout_no_pan", 1'000'000 + i * 1000);
+    std::vector<AttemptEventRow> events;
+    for (int seq = 1; seq <= 12; ++seq) {
+      events.push_back(make_event(a.uuid, seq, a.started_ms + seq, "s" + std::to_string(seq), "c", seq % 4 == 0));
+      events.back().payload = std::string(300, 'x');
+    }
+    REQUIRE(store->add_closed_attempt(closed(a, a.started_ms + 500, 0.9, true), events));
+  }
 }
 
 }  // namespace
@@ -148,4 +172,70 @@ TEST_CASE("Schema versions posdrill never writes are refused", "[store][migratio
     CHECK(st.message.find("schema version -1") != std::string::npos);
   }
   CHECK(read_bytes(dir.db()) == before);
+}
+
+TEST_CASE("db check's quick mode says what it read and what only the full one reads", "[store][damage][check]") {
+  TempDir dir;
+  fill_with_events(dir.db());
+  StoreStatus st;
+  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  REQUIRE(store);
+  const CheckReport quick = store->check_report(CheckMode::quick);
+  CHECK(quick.problems.empty());
+  CHECK(has(quick.checked, "the file"));
+  CHECK(has(quick.checked, "the schema: version 5"));
+  CHECK(has(quick.checked, "every page of sqlite_schema, operators"));
+  CHECK(has(quick.checked, "the newest 40 attempts"));
+  CHECK(has(quick.checked, "every mistake summary recomputed"));  // all 40 attempts are the newest
+  CHECK(quick.not_checked.find("attempt_events") != std::string::npos);
+  const CheckReport full = store->check_report(CheckMode::full);
+  CHECK(full.problems.empty());
+  CHECK(has(full.checked, "integrity_check"));
+  CHECK(full.not_checked.empty());
+}
+
+TEST_CASE("A damaged page of the events: the quick check finds it among the newest attempts, the full one too",
+          "[store][damage][check]") {
+  TempDir dir;
+  fill_with_events(dir.db());
+  zero_page(dir.db(), a_leaf_of(dir.db(), "attempt_events"));
+  StoreStatus st;
+  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  REQUIRE(store);
+  // The roster reads only summaries: it cannot see this damage.
+  CHECK(store->scenario_stats().ok());
+  CHECK(has(store->check(CheckMode::quick), "malformed"));
+  CHECK(has(store->check(CheckMode::full), dir.db().string()));
+  CHECK(store->check(CheckMode::full).size() >= 1);
+}
+
+TEST_CASE("db check compares the schema with the one posdrill makes", "[store][damage][check]") {
+  TempDir dir;
+  fill(dir.db());
+  exec_sql(dir.db(), "DROP INDEX attempts_by_scenario; DROP TRIGGER summary_mistake; CREATE TABLE notes (x)");
+  StoreStatus st;
+  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  REQUIRE(store);
+  for (CheckMode mode : {CheckMode::quick, CheckMode::full}) {
+    const auto problems = store->check(mode);
+    CHECK(has(problems, "schema: the index attempts_by_scenario is missing"));
+    CHECK(has(problems, "schema: the trigger summary_mistake is missing"));
+    CHECK(has(problems, "schema: the table notes is not posdrill's"));
+  }
+}
+
+TEST_CASE("db check finds a file longer than its pages", "[store][damage][check]") {
+  TempDir dir;
+  fill(dir.db());
+  REQUIRE_FALSE(std::filesystem::exists(dir.db().string() + "-wal"));  // merged and gone at close
+  {
+    std::ofstream f(dir.db(), std::ios::binary | std::ios::app);
+    const std::string junk(4096, 'j');
+    f.write(junk.data(), std::streamsize(junk.size()));
+  }
+  StoreStatus st;
+  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  REQUIRE(store);
+  CHECK(has(store->check(CheckMode::quick), "longer than SQLite wrote it"));
+  CHECK(has(store->check(CheckMode::full), "longer than SQLite wrote it"));
 }
