@@ -231,7 +231,10 @@ struct ReplayOptions {
 // A scenario's terminal and host. The constructor replays the setup: a sign-on before the oldest
 // history entry, then every history entry at its time (start - days_ago - minutes_ago, oldest
 // first; a stable sort keeps the file order of entries at the same time), with its fault and the
-// customer's right or wrong PIN; offline operations in the history are skipped. Completions,
+// customer's right or wrong PIN; offline operations in the history are skipped. Unless the setup
+// says otherwise (nightly_settlement: false), the terminal is settled at 23:55 every night between
+// the oldest entry and the start (not again on a night the history settled itself), so each day
+// has its own batch; those slips are not kept. Completions,
 // cancels and voids in the history quote the newest pre-auth / sale in the terminal's list.
 // Afterwards the clock stands at start_ms, the terminal at its main screen, and what the history
 // printed and recorded is kept apart (history_receipts / history_records). The host keeps its

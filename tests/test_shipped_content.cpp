@@ -140,3 +140,44 @@ TEST_CASE("every topic counts towards some certification track", "[content][trac
     CHECK(tracks >= 1);
   }
 }
+
+namespace {
+
+const Scenario& shipped_scenario(std::string_view id) {
+  const Scenario* s = find_scenario(shipped().scenarios, id);
+  REQUIRE(s);
+  return *s;
+}
+
+}  // namespace
+
+TEST_CASE("an earlier day's pre-auth carries an earlier batch than today's", "[content][batch]") {
+  const Scenario& s = shipped_scenario("preauth_expired_over_limit");
+  ScenarioEmulation emu(s.setup);
+  const auto& list = emu.terminal().batch_list();
+  REQUIRE(!list.empty());
+  const BatchEntry& preauth = list.front();
+  REQUIRE(preauth.type == TxnType::preauth);
+  // Settled every night for 35 nights: 35 batches later.
+  CHECK(preauth.batch == "000001");
+  CHECK(emu.terminal().batch_no() == "000036");
+  // Its merchant copy says the same.
+  bool slip = false;
+  for (const Receipt& r : emu.history_receipts())
+    if (r.type == TxnType::preauth && r.copy == Receipt::Copy::merchant) {
+      CHECK(r.batch == "000001");
+      slip = true;
+    }
+  CHECK(slip);
+  // The nightly settlements' slips are not on the counter.
+  for (const Receipt& r : emu.history_receipts()) CHECK(r.kind == Receipt::Kind::transaction);
+}
+
+TEST_CASE("a story that says the terminal was not settled keeps yesterday's sale in today's batch",
+          "[content][batch]") {
+  const Scenario& s = shipped_scenario("refund_next_day");
+  REQUIRE(!s.setup.nightly_settlement);
+  ScenarioEmulation emu(s.setup);
+  REQUIRE(!emu.terminal().batch_list().empty());
+  CHECK(emu.terminal().batch_list().front().batch == emu.terminal().batch_no());
+}
