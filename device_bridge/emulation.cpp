@@ -333,6 +333,8 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
   keep(terminal().take_records());
   for (Receipt& r : terminal().take_receipts()) kept_receipts.push_back(std::move(r));
   history_receipts_ = std::move(kept_receipts);
+  for (const BatchEntry& e : terminal().batch_list())
+    if (e.type == TxnType::preauth && !e.completed && !e.cancelled) history_preauth_ = e;
   history_slips_ = terminal().slips_printed();
   if (setup_.printer_out_of_paper) terminal().set_paper(false);  // the story's first slip will not come out
 }
@@ -348,7 +350,8 @@ ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
       history_slips_(other.history_slips_),
       other_card_(other.other_card_),
       history_receipts_(other.history_receipts_),
-      history_records_(other.history_records_) {
+      history_records_(other.history_records_),
+      history_preauth_(other.history_preauth_) {
   emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
 }
 
@@ -431,6 +434,18 @@ void ScenarioEmulation::quote_original(TerminalRequest& req) const {
       if (!req.amount_minor) req.amount_minor = it->amount_minor;
       return;
     }
+}
+
+void ScenarioEmulation::quote_story_original(TerminalRequest& req) const {
+  if (!req.original_auth_code.empty()) return;
+  // Only the pre-auth family: a sale's void or look-up may be about a sale the story itself made
+  // (a second charge), so for those "the newest" stays the trainee's own reading.
+  if (req.op != TerminalOp::preauth_completion && req.op != TerminalOp::preauth_cancel &&
+      req.op != TerminalOp::transaction_query)
+    return;
+  if (!history_preauth_) return;
+  req.original_auth_code = history_preauth_->auth_code;
+  req.original_date_mmdd = history_preauth_->date_mmdd;
 }
 
 std::vector<TerminalRecord> ScenarioEmulation::perform_story(TerminalRequest request) {
@@ -523,6 +538,10 @@ std::vector<TerminalRecord> EmulatedTerminalPort::story_operation(const Terminal
   std::vector<TerminalRecord> out = scenario_->perform_story(request);
   scenario_->terminal().take_shown();  // keyed by the story, not by the trainee
   return out;
+}
+
+void EmulatedTerminalPort::quote_story_original(TerminalRequest& request) const {
+  if (scenario_) scenario_->quote_story_original(request);
 }
 
 std::vector<Text> EmulatedTerminalPort::take_bank_sms() {
