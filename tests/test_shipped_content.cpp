@@ -228,6 +228,32 @@ TEST_CASE("the completion shortcut quotes the check-in pre-auth, not the one the
   CHECK(done.success);
 }
 
+TEST_CASE("a completion keyed against the cancelled pre-auth says it was cancelled", "[content][shortcut]") {
+  const Scenario& s = shipped_scenario("preauth_checkout_no_pan");
+  ShortcutPlay p(s);
+  p.choose("find_in_list");
+  p.choose("new_preauth");
+  p.choose("present_card");
+  p.shortcut(TerminalOp::transaction_query);
+  REQUIRE(p.runner.step().id == "t_complete");
+  const BatchEntry* cancelled = nullptr;
+  for (const BatchEntry& e : p.list())
+    if (e.type == TxnType::preauth && e.cancelled) cancelled = &e;
+  REQUIRE(cancelled);
+  TerminalRequest req;
+  req.op = TerminalOp::preauth_completion;
+  req.amount_minor = 221600;
+  req.original_auth_code = cancelled->auth_code;
+  req.original_date_mmdd = cancelled->date_mmdd;
+  const StepRecord& rec = p.keyed(req);
+  REQUIRE(!rec.terminal_records.empty());
+  CHECK(rec.terminal_records.back().response_code == "22");
+  CHECK(rec.outcome == "declined");
+  CHECK(rec.feedback.zh == outcome_with_code(s, "t_complete", "22").feedback.zh);
+  CHECK(rec.feedback.zh.find("撤销") != std::string::npos);
+  CHECK(rec.feedback.en.find("cancelled") != std::string::npos);
+}
+
 TEST_CASE("a completion shortcut at the expired pre-auth's look-up gets 22, as keyed from the slip",
           "[content][shortcut]") {
   const Scenario& s = shipped_scenario("preauth_expired_over_limit");
