@@ -255,6 +255,9 @@ std::string wrong_pin_for(const std::string& pin) {
   return w;
 }
 
+// When the store settles the terminal at closing (setup.nightly_settlement).
+constexpr int64_t nightly_closing_ms = 23 * 60 * ms_per_minute + 55 * ms_per_minute;
+
 int64_t offset_ms(const HistoryEntry& h) {
   return int64_t(std::max(0, h.days_ago)) * ms_per_day + int64_t(std::max(0, h.minutes_ago)) * ms_per_minute;
 }
@@ -284,6 +287,27 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
   sign_on.op = TerminalOp::sign_on;
   keep(emulation_->run(sign_on, card(), std::nullopt));
 
+  // The store settles at closing every night (setup.nightly_settlement), so each day of the history
+  // has its own batch and a record from an earlier day carries an earlier batch number. Those
+  // settlements are routine: their slips went into that night's box and are not kept here.
+  std::vector<Receipt> kept_receipts;
+  std::optional<int64_t> settled_day;  // the day of the last settlement, while nothing followed it
+  auto settle_nights_before = [&](int64_t until_ms) {
+    if (!setup.nightly_settlement) return;
+    for (int64_t day = day_number(emulation_->now_ms()); day < day_number(until_ms); ++day) {
+      if (settled_day && *settled_day == day) continue;  // settled that day after its last transaction
+      emulation_->link().advance_to(std::max(emulation_->now_ms(), day * ms_per_day + nightly_closing_ms));
+      for (Receipt& r : terminal().take_receipts()) kept_receipts.push_back(std::move(r));
+      TerminalRequest settle;
+      settle.op = TerminalOp::settlement;
+      plan_.begin_operation(std::nullopt, reversals_always_fail_);
+      emulation_->run(settle, card(), std::nullopt);
+      plan_.end_operation();
+      terminal().take_receipts();
+      settled_day = day;
+    }
+  };
+
   const std::string wrong = wrong_pin_for(pin_);
   for (const HistoryEntry& h : history) {
     if (h.fault && h.fault->kind == FaultKind::reversal_fails) {
@@ -291,6 +315,7 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
       continue;
     }
     if (!terminal_op_is_online(h.op)) continue;
+    settle_nights_before(options.start_ms - offset_ms(h));
     emulation_->link().advance_to(options.start_ms - offset_ms(h));
     TerminalRequest req;
     req.op = h.op;
@@ -299,11 +324,17 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& op
     plan_.begin_operation(h.fault, reversals_always_fail_);
     keep(emulation_->run(req, card(), h.wrong_pin ? std::string_view(wrong) : std::string_view(pin_)));
     plan_.end_operation();
+    settled_day =
+        h.op == TerminalOp::settlement ? std::optional<int64_t>(day_number(emulation_->now_ms())) : std::nullopt;
   }
+  settle_nights_before(options.start_ms);
   advance_to(options.start_ms);
   for (int i = 0; i < 8 && !terminal().idle() && !terminal().waiting_for_host(); ++i) terminal().press(Key::cancel);
   keep(terminal().take_records());
-  history_receipts_ = terminal().take_receipts();
+  for (Receipt& r : terminal().take_receipts()) kept_receipts.push_back(std::move(r));
+  history_receipts_ = std::move(kept_receipts);
+  for (const BatchEntry& e : terminal().batch_list())
+    if (e.type == TxnType::preauth && !e.completed && !e.cancelled) history_preauth_ = e;
   history_slips_ = terminal().slips_printed();
   if (setup_.printer_out_of_paper) terminal().set_paper(false);  // the story's first slip will not come out
 }
@@ -319,7 +350,8 @@ ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
       history_slips_(other.history_slips_),
       other_card_(other.other_card_),
       history_receipts_(other.history_receipts_),
-      history_records_(other.history_records_) {
+      history_records_(other.history_records_),
+      history_preauth_(other.history_preauth_) {
   emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
 }
 
@@ -402,6 +434,18 @@ void ScenarioEmulation::quote_original(TerminalRequest& req) const {
       if (!req.amount_minor) req.amount_minor = it->amount_minor;
       return;
     }
+}
+
+void ScenarioEmulation::quote_story_original(TerminalRequest& req) const {
+  if (!req.original_auth_code.empty()) return;
+  // Only the pre-auth family: a sale's void or look-up may be about a sale the story itself made
+  // (a second charge), so for those "the newest" stays the trainee's own reading.
+  if (req.op != TerminalOp::preauth_completion && req.op != TerminalOp::preauth_cancel &&
+      req.op != TerminalOp::transaction_query)
+    return;
+  if (!history_preauth_) return;
+  req.original_auth_code = history_preauth_->auth_code;
+  req.original_date_mmdd = history_preauth_->date_mmdd;
 }
 
 std::vector<TerminalRecord> ScenarioEmulation::perform_story(TerminalRequest request) {
@@ -494,6 +538,10 @@ std::vector<TerminalRecord> EmulatedTerminalPort::story_operation(const Terminal
   std::vector<TerminalRecord> out = scenario_->perform_story(request);
   scenario_->terminal().take_shown();  // keyed by the story, not by the trainee
   return out;
+}
+
+void EmulatedTerminalPort::quote_story_original(TerminalRequest& request) const {
+  if (scenario_) scenario_->quote_story_original(request);
 }
 
 std::vector<Text> EmulatedTerminalPort::take_bank_sms() {

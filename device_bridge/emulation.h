@@ -231,7 +231,10 @@ struct ReplayOptions {
 // A scenario's terminal and host. The constructor replays the setup: a sign-on before the oldest
 // history entry, then every history entry at its time (start - days_ago - minutes_ago, oldest
 // first; a stable sort keeps the file order of entries at the same time), with its fault and the
-// customer's right or wrong PIN; offline operations in the history are skipped. Completions,
+// customer's right or wrong PIN; offline operations in the history are skipped. Unless the setup
+// says otherwise (nightly_settlement: false), the terminal is settled at 23:55 every night between
+// the oldest entry and the start (not again on a night the history settled itself), so each day
+// has its own batch; those slips are not kept. Completions,
 // cancels and voids in the history quote the newest pre-auth / sale in the terminal's list.
 // Afterwards the clock stands at start_ms, the terminal at its main screen, and what the history
 // printed and recorded is kept apart (history_receipts / history_records). The host keeps its
@@ -284,6 +287,10 @@ class ScenarioEmulation {
   bool reversals_always_fail() const { return reversals_always_fail_; }
   const std::vector<Receipt>& history_receipts() const { return history_receipts_; }
   const std::vector<TerminalRecord>& history_records() const { return history_records_; }
+  // TerminalPort::quote_story_original: a completion, cancel or look-up that quotes no original
+  // gets the history's newest pre-auth that was still open when the story began, whatever the
+  // trainee made or cancelled since. Anything else is left as it is.
+  void quote_story_original(TerminalRequest& request) const;
   // The PIN the emulated customer keys (never shown; tests use it to prove it leaks nowhere).
   const std::string& pin() const { return pin_; }
   int64_t now_ms() const { return emulation_->now_ms(); }
@@ -309,6 +316,8 @@ class ScenarioEmulation {
   bool other_card_ = false;
   std::vector<Receipt> history_receipts_;
   std::vector<TerminalRecord> history_records_;
+  // The originals whose slips the story starts with (quote_story_original).
+  std::optional<BatchEntry> history_preauth_;
 };
 
 // The replay as a function, for callers that want the emulation on the heap.
@@ -332,6 +341,7 @@ class EmulatedTerminalPort final : public TerminalPort {
   void story_wait(int64_t ms) override;
   void story_load_paper() override;
   void story_customer_card(bool other) override;
+  void quote_story_original(TerminalRequest& request) const override;
 
   // The trainee at the keypad, the card reader and the PIN pad, at the clock's time. Records of
   // operations that ended come out of poll(); every input and the screen it led to come out of

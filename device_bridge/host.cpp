@@ -870,12 +870,14 @@ void AcquirerHost::notify(std::string_view pan, int64_t now_ms, const Text& acti
   std::string card = last4(pan);
   std::string amount = format_amount(amount_minor);
   std::string avail = format_amount(a->available);
+  // A debit card's bank reports the money left in the account; a credit card's, the credit left.
+  const Text left = a->card.debit ? Text{"可用余额", "Available balance"} : Text{"可用额度", "Available credit"};
   BankSms sms;
   sms.time_ms = now_ms;
   sms.text.zh = "【" + config_.bank_name.zh + "】您尾号" + card + "的卡" + std::to_string(t.month) + "月" +
-                std::to_string(t.day) + "日" + hhmm + action.zh + amount + "元，可用余额" + avail + "元。";
+                std::to_string(t.day) + "日" + hhmm + action.zh + amount + "元，" + left.zh + avail + "元。";
   sms.text.en = "[" + config_.bank_name.en + "] Card ending " + card + ": " + action.en + " CNY " + amount + " on " +
-                std::to_string(t.day) + " " + month_abbrev[t.month - 1] + " " + hhmm + ". Available balance CNY " +
+                std::to_string(t.day) + " " + month_abbrev[t.month - 1] + " " + hhmm + ". " + left.en + " CNY " +
                 avail + ".";
   sms_.push_back(std::move(sms));
   while (sms_.size() > config_.sms_limit) sms_.pop_front();

@@ -259,9 +259,9 @@ class Reader {
 
 const Keys scenario_keys = {"id",      "version", "topic",   "difficulty", "minutes", "pass_mark",     "title",
                             "summary", "setup",   "scoring", "start",      "steps",   "real_terminal", "debrief"};
-const Keys setup_keys = {"card",        "pin",           "balance", "amount",     "merchant_id",         "terminal_id",
-                         "merchant_name", "host",        "history", "faults", "other_card", "supervisor_password",
-                         "printer"};
+const Keys setup_keys = {
+    "card", "pin",     "balance", "amount",     "merchant_id",         "terminal_id", "merchant_name",
+    "host", "history", "faults",  "other_card", "supervisor_password", "printer",     "nightly_settlement"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
 const Keys narrative_keys = {"id",   "kind", "text",          "customer",   "terminal",     "sms",  "requires",
@@ -399,6 +399,7 @@ void read_setup(Reader& r, const YAML::Node& n, Setup& s) {
     else if (p && *p != "ok")
       r.error(pr, "expected 'printer' to be ok or out_of_paper, got '" + *p + "'");
   }
+  s.nightly_settlement = r.boolean(n, "nightly_settlement", "setup").value_or(true);
   s.balance_minor = r.amount(n, "balance", "setup", false).value_or(500000);
   s.amount_minor = r.amount(n, "amount", "setup", true).value_or(0);
   if (auto m = r.string(n, "merchant_id", "setup", false)) {

@@ -100,6 +100,9 @@ struct Setup {
   std::string other_card;
   std::string supervisor_password = "123456";  // 主管密码 the supervisor keys for voids and refunds
   bool printer_out_of_paper = false;           // the paper runs out before the story's first slip
+  // The terminal is settled at closing every night of the history (batch number + 1 each night), as
+  // stores do; false: it was never settled since the oldest history entry (all in the open batch).
+  bool nightly_settlement = true;
 };
 
 // How a scenario runs on a spare REAL terminal instead of the emulator (content/README.md,

@@ -128,6 +128,11 @@ class TerminalPort {
   virtual void story_wait(int64_t ms) { (void)ms; }
   // The text messages the card's bank sent since the last call, oldest first (`sms: bank`).
   virtual std::vector<Text> take_bank_sms() { return {}; }
+  // For a whole-operation shortcut ("keyed right") that quotes no original yet: fills in the
+  // original a cashier would key from the slip on the counter, the pre-auth the story's setup made
+  // (for a completion, cancel or look-up), not whatever is newest on the terminal. Nothing by
+  // default (a real terminal's history is not known to the kiosk).
+  virtual void quote_story_original(TerminalRequest& request) const { (void)request; }
 };
 
 }  // namespace posdrill

@@ -170,10 +170,12 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
     case StepKind::narrative:
     case StepKind::end:
       put(o, rec.kind == StepKind::end ? l_end : l_scene, rec.text, lang);
+      // What the story's own operation did comes before what followed from it: the bank's SMS
+      // (`sms: bank`) is sent because of that operation, so it must not read as coming first.
+      for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
       put(o, l_terminal, rec.terminal, lang);
       put(o, l_customer, rec.customer, lang);
       put(o, l_sms, rec.sms, lang);
-      for (const auto& t : rec.terminal_records) o << L(l_did, lang) << ' ' << describe(t, lang) << '\n';
       if (!rec.requirement_miss.empty()) o << L(l_requirement, lang) << ' ' << rec.requirement_miss << '\n';
       break;
     case StepKind::decision: {

@@ -294,3 +294,24 @@ TEST_CASE("every shipped scenario says how it runs on a real terminal", "[conten
     CHECK(plan.rules().empty() != s.real_terminal->proxy_faults);
   }
 }
+
+TEST_CASE("nightly_settlement is true by default, false when the setup says so, and must be a boolean", "[loader]") {
+  CHECK(test::load_small().setup.nightly_settlement);
+  const std::string base = test::small_scenario;
+  const std::string anchor = "  amount: \"328.00\"\n";
+  REQUIRE(base.find(anchor) != std::string::npos);
+  auto with = [&](const std::string& line) {
+    std::string text = base;
+    text.insert(text.find(anchor) + anchor.size(), line);
+    return text;
+  };
+  Scenario off;
+  CHECK(load_scenario_text(with("  nightly_settlement: false\n"), "off.yaml", off).empty());
+  CHECK(!off.setup.nightly_settlement);
+  Scenario bad;
+  auto diags = load_scenario_text(with("  nightly_settlement: sometimes\n"), "bad.yaml", bad);
+  REQUIRE(!diags.empty());
+  CHECK(diags.front().file == "bad.yaml");
+  CHECK(diags.front().line == 12);
+  CHECK(diags.front().message.find("'nightly_settlement' to be true or false") != std::string::npos);
+}

@@ -207,3 +207,28 @@ TEST_CASE("the automatic players find the best and the critical path", "[runner]
   CHECK(crit.steps[2].step_id == "inquiry");
   CHECK(crit.steps[2].critical);
 }
+
+TEST_CASE("a narrative's own operation is told before the SMS it caused", "[transcript]") {
+  Scenario s = test::load_small();
+  StepRecord rec;
+  rec.step_id = s.steps.front().id;
+  rec.kind = StepKind::narrative;
+  rec.text = {"主管替您做了这笔消费。", "The supervisor runs the sale for you."};
+  rec.sms = {"【银行】您尾号0047的卡消费328.00元", "[Bank] Card ending 0047: purchase CNY 328.00"};
+  rec.customer = {"又来短信了？", "Another text?"};
+  TerminalRecord sale;
+  sale.op = TerminalOp::sale;
+  sale.response_code = "00";
+  sale.amount_minor = 32800;
+  rec.terminal_records.push_back(sale);
+  for (Lang lang : {Lang::zh, Lang::en}) {
+    const std::string out = render_step(s, rec, lang, true);
+    const std::size_t did = out.find(lang == Lang::zh ? "终端执行:" : "Terminal did:");
+    const std::size_t sms = out.find(lang == Lang::zh ? "【客人手机短信】" : "[Customer's phone SMS]");
+    const std::size_t scene = out.find(lang == Lang::zh ? "【情景】" : "[Situation]");
+    REQUIRE(did != std::string::npos);
+    REQUIRE(sms != std::string::npos);
+    CHECK(scene < did);
+    CHECK(did < sms);
+  }
+}

@@ -140,3 +140,169 @@ TEST_CASE("every topic counts towards some certification track", "[content][trac
     CHECK(tracks >= 1);
   }
 }
+
+namespace {
+
+// A shipped scenario played the way `posdrill play --inputs` plays it: choices by id, and an
+// operation name at a terminal task as the "keyed right" shortcut.
+struct ShortcutPlay {
+  const Scenario& s;
+  FakeClock clock;
+  EmulatedTerminalPort terminal;
+  Runner runner;
+  std::optional<TerminalRecord> last_lookup;
+  explicit ShortcutPlay(const Scenario& sc) : s(sc), terminal(&clock, sc.setup), runner(sc, clock, 1, &terminal) {
+    advance();
+  }
+  void advance() {
+    while (!runner.finished() && runner.step().kind == StepKind::narrative) runner.advance();
+  }
+  void choose(const std::string& id) {
+    REQUIRE(runner.step().kind == StepKind::decision);
+    REQUIRE(runner.choose(id));
+    advance();
+  }
+  // The shortcut; returns the task's step record.
+  const StepRecord& shortcut(TerminalOp op) {
+    REQUIRE(runner.step().kind == StepKind::terminal);
+    TerminalRequest req = request_for(s, runner.step(), op, last_lookup ? &*last_lookup : nullptr);
+    terminal.quote_story_original(req);
+    return keyed(req);
+  }
+  const StepRecord& keyed(const TerminalRequest& req) {
+    const std::size_t before = runner.result().steps.size();
+    perform_on_terminal(runner, terminal, req, last_lookup);
+    REQUIRE(runner.result().steps.size() > before);
+    const StepRecord& rec = runner.result().steps[before];
+    advance();
+    return rec;
+  }
+  const std::vector<BatchEntry>& list() const { return terminal.scenario()->terminal().batch_list(); }
+};
+
+const Scenario& shipped_scenario(std::string_view id) {
+  const Scenario* s = find_scenario(shipped().scenarios, id);
+  REQUIRE(s);
+  return *s;
+}
+
+const Outcome& outcome_with_code(const Scenario& s, std::string_view step, std::string_view code) {
+  const Step* st = s.find(step);
+  REQUIRE(st);
+  for (const Outcome& o : st->outcomes)
+    if (std::find(o.when.codes.begin(), o.when.codes.end(), code) != o.when.codes.end()) return o;
+  FAIL("no outcome with code " << code << " at " << step);
+  return st->outcomes.front();
+}
+
+}  // namespace
+
+TEST_CASE("the completion shortcut quotes the check-in pre-auth, not the one the trainee just made and cancelled",
+          "[content][shortcut]") {
+  const Scenario& s = shipped_scenario("preauth_checkout_no_pan");
+  ShortcutPlay p(s);
+  p.choose("find_in_list");
+  p.choose("new_preauth");  // the story then cancels this new pre-auth (n_undo_new_preauth)
+  p.choose("present_card");
+  REQUIRE(p.runner.step().id == "t_query_b");
+  // On the terminal the newest pre-auth is now the cancelled new one; the original is older.
+  REQUIRE(p.list().size() >= 2);
+  const BatchEntry* original = nullptr;
+  for (const BatchEntry& e : p.list())
+    if (e.type == TxnType::preauth && !e.cancelled) original = &e;
+  REQUIRE(original);
+  const BatchEntry* newest_preauth = nullptr;
+  for (const BatchEntry& e : p.list())
+    if (e.type == TxnType::preauth) newest_preauth = &e;
+  CHECK(newest_preauth != original);
+  CHECK(newest_preauth->cancelled);
+
+  const StepRecord& query = p.shortcut(TerminalOp::transaction_query);
+  CHECK(query.success);
+  REQUIRE(p.last_lookup);
+  CHECK(p.last_lookup->auth_code == original->auth_code);
+  REQUIRE(p.runner.step().id == "t_complete");
+  const StepRecord& done = p.shortcut(TerminalOp::preauth_completion);
+  REQUIRE(!done.terminal_records.empty());
+  CHECK(done.terminal_records.back().response_code == "00");
+  CHECK(done.success);
+}
+
+TEST_CASE("a completion keyed against the cancelled pre-auth says it was cancelled", "[content][shortcut]") {
+  const Scenario& s = shipped_scenario("preauth_checkout_no_pan");
+  ShortcutPlay p(s);
+  p.choose("find_in_list");
+  p.choose("new_preauth");
+  p.choose("present_card");
+  p.shortcut(TerminalOp::transaction_query);
+  REQUIRE(p.runner.step().id == "t_complete");
+  const BatchEntry* cancelled = nullptr;
+  for (const BatchEntry& e : p.list())
+    if (e.type == TxnType::preauth && e.cancelled) cancelled = &e;
+  REQUIRE(cancelled);
+  TerminalRequest req;
+  req.op = TerminalOp::preauth_completion;
+  req.amount_minor = 221600;
+  req.original_auth_code = cancelled->auth_code;
+  req.original_date_mmdd = cancelled->date_mmdd;
+  const StepRecord& rec = p.keyed(req);
+  REQUIRE(!rec.terminal_records.empty());
+  CHECK(rec.terminal_records.back().response_code == "22");
+  CHECK(rec.outcome == "declined");
+  CHECK(rec.feedback.zh == outcome_with_code(s, "t_complete", "22").feedback.zh);
+  CHECK(rec.feedback.zh.find("撤销") != std::string::npos);
+  CHECK(rec.feedback.en.find("cancelled") != std::string::npos);
+}
+
+TEST_CASE("a completion shortcut at the expired pre-auth's look-up gets 22, as keyed from the slip",
+          "[content][shortcut]") {
+  const Scenario& s = shipped_scenario("preauth_expired_over_limit");
+  {
+    ShortcutPlay p(s);
+    p.choose("past_days");
+    p.choose("refuse_new_payment");
+    REQUIRE(p.runner.step().id == "t_query");
+    const StepRecord& rec = p.shortcut(TerminalOp::preauth_completion);
+    REQUIRE(!rec.terminal_records.empty());
+    CHECK(rec.terminal_records.back().response_code == "22");
+    CHECK(rec.feedback.zh == outcome_with_code(s, "t_query", "22").feedback.zh);
+  }
+  {
+    ShortcutPlay p(s);
+    p.choose("past_days");
+    p.choose("refuse_new_payment");
+    const StepRecord& rec = p.shortcut(TerminalOp::transaction_query);
+    CHECK(rec.success);
+  }
+}
+
+TEST_CASE("an earlier day's pre-auth carries an earlier batch than today's", "[content][batch]") {
+  const Scenario& s = shipped_scenario("preauth_expired_over_limit");
+  ScenarioEmulation emu(s.setup);
+  const auto& list = emu.terminal().batch_list();
+  REQUIRE(!list.empty());
+  const BatchEntry& preauth = list.front();
+  REQUIRE(preauth.type == TxnType::preauth);
+  // Settled every night for 35 nights: 35 batches later.
+  CHECK(preauth.batch == "000001");
+  CHECK(emu.terminal().batch_no() == "000036");
+  // Its merchant copy says the same.
+  bool slip = false;
+  for (const Receipt& r : emu.history_receipts())
+    if (r.type == TxnType::preauth && r.copy == Receipt::Copy::merchant) {
+      CHECK(r.batch == "000001");
+      slip = true;
+    }
+  CHECK(slip);
+  // The nightly settlements' slips are not on the counter.
+  for (const Receipt& r : emu.history_receipts()) CHECK(r.kind == Receipt::Kind::transaction);
+}
+
+TEST_CASE("a story that says the terminal was not settled keeps yesterday's sale in today's batch",
+          "[content][batch]") {
+  const Scenario& s = shipped_scenario("refund_next_day");
+  REQUIRE(!s.setup.nightly_settlement);
+  ScenarioEmulation emu(s.setup);
+  REQUIRE(!emu.terminal().batch_list().empty());
+  CHECK(emu.terminal().batch_list().front().batch == emu.terminal().batch_no());
+}

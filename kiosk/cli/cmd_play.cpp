@@ -142,7 +142,11 @@ class Session {
         return "expected 'keys …', a terminal menu number, an operation name (e.g. balance_inquiry), 'hint' or "
                "'skip' at step '" +
                st.id + "', got '" + token + "'";
-      perform(request_for(scenario_, st, *op, last_lookup()));
+      // Keyed right: the original comes from the trainee's last look-up, else from the slip the
+      // story starts with (not the newest pre-auth on the terminal, which may be one just made).
+      TerminalRequest req = request_for(scenario_, st, *op, last_lookup());
+      terminal_.quote_story_original(req);
+      perform(req);
       return "";
     }
     return "this step takes no answer";

@@ -113,6 +113,7 @@ void Updater::operator()(const DoTerminalOp& a) {
   const std::size_t before = at.runner.result().steps.size();
   TerminalRequest req = request_for(at.scenario, step, a.op, at.last_lookup ? &*at.last_lookup : nullptr);
   if (at.on_spare) return send_to_spare(at, std::move(req));
+  at.port.quote_story_original(req);  // the slip's original, not the newest on the terminal
   perform_on_terminal(at.runner, at.port, req, at.last_lookup);
   after_answer(st, before, fx);
 }

@@ -558,6 +558,7 @@ TEST_CASE("history entries replay in time order with their faults and PINs", "[e
   s.history.push_back(past(TerminalOp::sale, 200));
   s.history.back().minutes_ago = 185;
   s.history.back().wrong_pin = true;
+  s.nightly_settlement = false;  // the nights' settlements have a case of their own
   ScenarioEmulation e(s);
   const auto& j = e.host().journal();
   REQUIRE(j.size() == 4);  // sign-on, pre-auth 3 days ago, the wrong-PIN sale, the sale
@@ -572,6 +573,62 @@ TEST_CASE("history entries replay in time order with their faults and PINs", "[e
   CHECK(e.terminal().idle());
   CHECK(e.online_requests() == 0);
   CHECK(e.history_records().size() == 4);
+}
+
+TEST_CASE("the replay settles every night, so an earlier day's records carry earlier batches",
+          "[emulation][replay][batch]") {
+  Setup s = base_setup();
+  s.history.push_back(past(TerminalOp::sale, 100));
+  s.history.back().days_ago = 3;
+  s.history.push_back(past(TerminalOp::preauth, 5000));
+  s.history.back().days_ago = 3;
+  s.history.push_back(past(TerminalOp::sale, 300));
+  s.history.back().days_ago = 1;
+  s.history.push_back(past(TerminalOp::settlement, 0));  // someone settled again at 00:32 today
+  s.history.back().minutes_ago = 60 * 14;
+  ScenarioEmulation e(s);
+  std::vector<const HostJournalEntry*> settlements;
+  for (const auto& j : e.host().journal())
+    if (j.op == HostOp::settlement) settlements.push_back(&j);
+  // Nights of day -3, -2 and -1 at closing, then the history's own settlement after midnight.
+  REQUIRE(settlements.size() == 4);
+  for (int n = 0; n < 3; ++n) {
+    const CivilTime c = civil_time(settlements[std::size_t(n)]->time_ms);
+    CHECK(day_number(settlements[std::size_t(n)]->time_ms) == day_number(t0) - 3 + n);
+    CHECK(c.hour == 23);
+    CHECK(c.minute == 55);
+  }
+  // Today's batch is the fifth; the pre-auth (kept in the list across settlements) is of the first.
+  CHECK(e.terminal().batch_no() == "000005");
+  REQUIRE(e.terminal().batch_list().size() == 1);
+  CHECK(e.terminal().batch_list()[0].type == TxnType::preauth);
+  CHECK(e.terminal().batch_list()[0].batch == "000001");
+  // The slips on the counter: the history's own, not the nightly settlements'.
+  int settlement_slips = 0;
+  for (const Receipt& r : e.history_receipts()) settlement_slips += r.kind == Receipt::Kind::settlement ? 1 : 0;
+  CHECK(settlement_slips == 1);
+
+  SECTION("a store that did not settle keeps everything in the open batch") {
+    Setup open = base_setup();
+    open.history.push_back(past(TerminalOp::sale, 100));
+    open.history.back().days_ago = 2;
+    open.nightly_settlement = false;
+    ScenarioEmulation o(open);
+    CHECK(o.terminal().batch_no() == "000001");
+    REQUIRE(o.terminal().batch_list().size() == 1);
+    CHECK(o.terminal().batch_list()[0].batch == "000001");
+  }
+  SECTION("a night the history already settled after its last transaction is not settled twice") {
+    Setup once = base_setup();
+    once.history.push_back(past(TerminalOp::sale, 100));
+    once.history.back().days_ago = 1;
+    once.history.back().minutes_ago = 120;
+    once.history.push_back(past(TerminalOp::settlement, 0));
+    once.history.back().days_ago = 1;
+    once.history.back().minutes_ago = 60;
+    ScenarioEmulation o(once);
+    CHECK(o.terminal().batch_no() == "000002");
+  }
 }
 
 TEST_CASE("the same setup and operations give the same journal and records", "[emulation][determinism]") {

@@ -148,6 +148,29 @@ TEST_CASE("a sale is approved with a 6-digit auth code and a 12-character RRN an
   CHECK(sms.text.en.find("620000") == std::string::npos);
 }
 
+TEST_CASE("the bank's SMS names the available balance on a debit card and the available credit on a credit card",
+          "[host][sms]") {
+  AcquirerHost host(config());  // 6200000000000047 is a debit test card; the other cards keep 10000.00
+  Terminal t;
+  const std::string credit = "6200000000000005";
+  REQUIRE(!is_test_debit_card(credit));
+  REQUIRE(is_test_debit_card(card));
+  REQUIRE(approved(host.handle(t.make(CupOperation::sale, 10000, pin), t0)));
+  REQUIRE(approved(host.handle(t.make(CupOperation::sale, 20000, std::nullopt, credit), t0 + 60'000)));
+  REQUIRE(host.sms().size() == 2);
+  const BankSms& debit_sms = host.sms()[0];
+  const BankSms& credit_sms = host.sms()[1];
+  CHECK(debit_sms.text.zh.find("您尾号0047的卡") != std::string::npos);
+  CHECK(debit_sms.text.zh.find("，可用余额4900.00元。") != std::string::npos);
+  CHECK(debit_sms.text.zh.find("可用额度") == std::string::npos);
+  CHECK(debit_sms.text.en.find("Available balance CNY 4900.00.") != std::string::npos);
+  CHECK(credit_sms.text.zh.find("您尾号0005的卡") != std::string::npos);
+  CHECK(credit_sms.text.zh.find("，可用额度9800.00元。") != std::string::npos);
+  CHECK(credit_sms.text.zh.find("可用余额") == std::string::npos);
+  CHECK(credit_sms.text.en.find("Available credit CNY 9800.00.") != std::string::npos);
+  CHECK(credit_sms.text.en.find("balance") == std::string::npos);
+}
+
 TEST_CASE("only test cards have accounts: anything else answers 14", "[host][card]") {
   AcquirerHost host(config());
   Terminal t;
