@@ -519,6 +519,7 @@ struct DropStatement {
 struct BeginOnSpareTerminal {
   uint64_t serial = 0;
   std::string scenario_id;
+  uint64_t seed = 0;  // picks the scenario's figures (scenario_for_seed), as on the screen
 };
 struct SendToSpareTerminal {
   uint64_t serial = 0;
