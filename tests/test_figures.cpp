@@ -162,8 +162,8 @@ TEST_CASE("figures - a placeholder with no figures block is named at its place",
 }
 
 TEST_CASE("figures - a set missing a name is named at the set", "[loader][figures]") {
-  const std::string block = replaced(figures_block, "{amount: \"74.50\", guest: {zh: 张先生, en: Mr Zhang}}",
-                                     "{amount: \"74.50\"}");
+  const std::string block =
+      replaced(figures_block, "{amount: \"74.50\", guest: {zh: 张先生, en: Mr Zhang}}", "{amount: \"74.50\"}");
   CHECK(only_error(with_figures(block)) ==
         "12:5: figures variant 3 has no 'guest': every variant names the same figures (amount, guest)");
 }
@@ -192,12 +192,32 @@ TEST_CASE("figures - a value that breaks a rule names the set it is in", "[loade
 }
 
 TEST_CASE("figures - every set names the same figures and a name is a name", "[loader][figures]") {
-  const std::string extra =
-      replaced(figures_block, "{amount: \"516.00\",", "{amount: \"516.00\", tip: \"5.00\",");
+  const std::string extra = replaced(figures_block, "{amount: \"516.00\",", "{amount: \"516.00\", tip: \"5.00\",");
   CHECK(only_error(with_figures(extra)) ==
         "11:24: figure 'tip' in figures variant 2 is not in figures variant 1: every variant names the same "
         "figures (amount, guest)");
   const std::string one = "figures:\n  - {amount: \"328.00\", guest: {zh: 王先生, en: Mr Wang}}\n";
   CHECK(only_error(with_figures(one)) ==
         "10:3: expected 'figures' to be a list of at least 2 sets of figures, like - {amount: \"328.00\"}");
+}
+
+TEST_CASE("every shipped scenario with figures has at least 3 sets that differ", "[content][figures]") {
+  const ContentSet set = load_content(std::filesystem::path(POSDRILL_TEST_CONTENT_DIR));
+  int with_figures = 0;
+  for (const Scenario& s : set.scenarios) {
+    if (s.variants.empty()) continue;
+    INFO(s.id);
+    ++with_figures;
+    REQUIRE(s.variants.size() >= 3);
+    for (std::size_t i = 1; i < s.variants.size(); ++i) {
+      CHECK(s.variants[i].setup.amount_minor != s.variants[0].setup.amount_minor);
+      CHECK(s.variants[i].find(s.start)->text.zh != s.variants[0].find(s.start)->text.zh);
+    }
+  }
+  for (const char* id : {"void_same_day", "wrong_pin_retry_privacy", "card_testing_loop"}) {
+    INFO(id);
+    REQUIRE(find_scenario(set.scenarios, id));
+    CHECK(find_scenario(set.scenarios, id)->variants.size() >= 3);
+  }
+  CHECK(with_figures >= 3);
 }
