@@ -544,7 +544,7 @@ struct AppState {
   std::size_t error_count = 0;
 
   const Clock* clock = nullptr;  // required before opening a scenario; outlives the state
-  uint64_t seed = 1;             // choice order; the same seed shows the same order
+  uint64_t seed = 1;             // the next attempt's seed (choice order, figures); each attempt takes one
 
   ScreenId screen = ScreenId::catalog;
   Lang lang = Lang::zh;
