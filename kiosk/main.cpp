@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   play->add_option("--auto", play_opts.auto_mode,
                    "Play by itself: best (highest-scoring path) or critical (first critical error)")
       ->check(CLI::IsMember({"best", "critical"}));
-  play->add_option("--seed", play_opts.seed, "Seed for the order of choices (default 1 when scripted)");
+  play->add_option("--seed", play_opts.seed,
+                   "Seed for the order of choices and the scenario's figures (default 1 when scripted)");
   play->add_flag("--json", play_opts.json, "Print the result as JSON");
   play->add_option("--operator", play_opts.operator_id, "Employee id the attempt is recorded for");
   auto* wire_opt =

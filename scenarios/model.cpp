@@ -219,4 +219,14 @@ const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::strin
   return nullptr;
 }
 
+std::size_t variant_index(std::size_t count, uint64_t seed) {
+  if (count <= 1) return 0;
+  return seed == 0 ? count - 1 : static_cast<std::size_t>((seed - 1) % count);
+}
+
+const Scenario& scenario_for_seed(const Scenario& base, uint64_t seed) {
+  if (base.variants.empty()) return base;
+  return base.variants[variant_index(base.variants.size(), seed)];
+}
+
 }  // namespace posdrill

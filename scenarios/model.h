@@ -308,6 +308,14 @@ struct Scenario {
   int max_points = 0;        // the most points any path can earn
   int best_safe_points = 0;  // the most points a path without critical errors can earn
 
+  // Figures that vary (content/README.md, "Figures that vary"): a file with a `figures:` block
+  // loads as one whole scenario per set of figures, every {placeholder} filled in. `variants`
+  // holds them in file order (empty without a figures block); this scenario is a copy of the
+  // first. Everything the records compare (id, version, content_hash, step and choice ids,
+  // points) is the same in every variant, so attempts at any of them count together.
+  std::vector<Scenario> variants;
+  int variant = 0;  // 1-based: which set of figures this scenario carries; 0 without figures
+
   const Step* find(std::string_view step_id) const;
   int decision_count() const;
   int critical_count() const;
@@ -333,6 +341,13 @@ struct Track {
 
 // The scenario with `id` in `scenarios`, or null.
 const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::string_view id);
+
+// The variant of `base` an attempt with `seed` plays: seed 1 the first set of figures, seed 2 the
+// second, and round again (seed 0 the last); `base` itself when it has no figures. A variant
+// passed as `base` is returned as it is.
+const Scenario& scenario_for_seed(const Scenario& base, uint64_t seed);
+// 0-based index of the variant `seed` picks among `count` (count >= 1).
+std::size_t variant_index(std::size_t count, uint64_t seed);
 
 // The test PANs the emulated terminal accepts. Everything else is refused.
 bool is_test_card(std::string_view pan);

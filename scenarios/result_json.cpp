@@ -59,21 +59,23 @@ json step_record_json(const StepRecord& r) {
 json result_json(const AttemptResult& r) {
   json steps = json::array();
   for (const auto& s : r.steps) steps.push_back(step_record_json(s));
-  return {{"scenario", r.scenario_id},
-          {"version", r.scenario_version},
-          {"content_hash", r.content_hash},
-          {"seed", r.seed},
-          {"finished", r.finished},
-          {"passed", r.passed},
-          {"score", r.score},
-          {"points", r.points},
-          {"max_points", r.max_points},
-          {"hint_cost", r.hint_cost},
-          {"overtime_penalty", r.overtime_penalty},
-          {"critical_errors", r.critical_errors},
-          {"pass_mark", r.pass_mark},
-          {"duration_ms", r.ended_ms - r.started_ms},
-          {"steps", steps}};
+  json j = {{"scenario", r.scenario_id},
+            {"version", r.scenario_version},
+            {"content_hash", r.content_hash},
+            {"seed", r.seed},
+            {"finished", r.finished},
+            {"passed", r.passed},
+            {"score", r.score},
+            {"points", r.points},
+            {"max_points", r.max_points},
+            {"hint_cost", r.hint_cost},
+            {"overtime_penalty", r.overtime_penalty},
+            {"critical_errors", r.critical_errors},
+            {"pass_mark", r.pass_mark},
+            {"duration_ms", r.ended_ms - r.started_ms},
+            {"steps", steps}};
+  if (r.figures > 0) j["figures"] = r.figures;  // which set of figures the seed picked
+  return j;
 }
 
 json catalog_entry_json(const Scenario& s) {

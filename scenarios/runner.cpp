@@ -27,8 +27,9 @@ uint64_t fnv1a(std::string_view s) {
 }  // namespace
 
 Runner::Runner(const Scenario& scenario, const Clock& clock, uint64_t seed, TerminalPort* terminal)
-    : scenario_(scenario), clock_(clock), seed_(seed), terminal_(terminal) {
+    : scenario_(scenario_for_seed(scenario, seed)), clock_(clock), seed_(seed), terminal_(terminal) {
   result_.scenario_id = scenario.id;
+  result_.figures = scenario_.variant;
   result_.scenario_version = scenario.version;
   result_.content_hash = scenario.content_hash;
   result_.seed = seed;
@@ -339,8 +340,9 @@ void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalR
   }
 }
 
-AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, TerminalPort& terminal,
-                        FakeClock& clock, int64_t answer_ms) {
+AttemptResult play_auto(const Scenario& base, AutoMode mode, uint64_t seed, TerminalPort& terminal, FakeClock& clock,
+                        int64_t answer_ms) {
+  const Scenario& scenario = scenario_for_seed(base, seed);
   // Each step takes at most a few actions (a look-up, then the task); this bound only stops a bug.
   const std::size_t max_actions = 4 * scenario.steps.size() + 16;
   terminal.prepare(scenario.setup);

@@ -65,6 +65,7 @@ struct AttemptResult {
   int scenario_version = 0;
   std::string content_hash;
   uint64_t seed = 0;
+  int figures = 0;  // the set of figures played (Scenario::variant): 1-based, 0 when the file has none
   std::vector<StepRecord> steps;
   int points = 0;
   int max_points = 0;
@@ -81,7 +82,9 @@ struct AttemptResult {
 
 class Runner {
  public:
-  // `scenario`, `clock` and `terminal` must outlive the runner. With a prepared `terminal`, the
+  // `scenario`, `clock` and `terminal` must outlive the runner. A scenario with figures that vary
+  // plays the variant `seed` picks (scenario_for_seed); prepare `terminal` with that variant's
+  // setup. With a prepared `terminal`, the
   // story runs its own operations there (StoryOp), shows narratives' terminal texts on it, and
   // judges tasks and `requires:` with its facts; without one (a real terminal the kiosk cannot
   // read), tasks are judged from the records alone.
@@ -172,7 +175,7 @@ class AutoPlayer {
 void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalRequest& request,
                          std::optional<TerminalRecord>& last_lookup);
 
-// A whole attempt by the automatic player. Prepares `terminal` for the scenario and charges
+// A whole attempt by the automatic player at the variant `seed` picks. Prepares `terminal` for it and charges
 // `answer_ms` of `clock` per answer. `finished` is false only if the attempt never reaches an end
 // within a generous bound of actions, which a validated scenario cannot do.
 AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, TerminalPort& terminal,

@@ -327,7 +327,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           quit_ = true;
         } else if constexpr (std::is_same_v<T, BeginOnSpareTerminal>) {
           const Scenario* sc = find_scenario(state_.scenarios, e.scenario_id);
-          if (spare_ && sc) spare_->begin(e.serial, *sc);
+          if (spare_ && sc) spare_->begin(e.serial, scenario_for_seed(*sc, e.seed));
         } else if constexpr (std::is_same_v<T, SendToSpareTerminal>) {
           if (spare_) {
             spare_->send(e.serial, e.request);

@@ -28,14 +28,37 @@ int cmd_lint(const Settings& settings, const std::string& path, bool json) {
   }
 
   // Every path of every valid scenario played on the emulated terminal and host: an outcome a task
-  // does not handle, or a `requires:` that does not hold, is an error like any other.
+  // does not handle, or a `requires:` that does not hold, is an error like any other. A scenario
+  // whose figures vary is checked once per set of figures (each its own amounts, balances and
+  // texts); a problem only some sets have names them.
   int64_t simulated_paths = 0;
+  int64_t variants_played = 0;
   for (const auto& s : set.scenarios) {
-    auto style = check_item_writing(s);
-    set.errors.insert(set.errors.end(), style.begin(), style.end());
-    PathCheck check = check_story_paths(s);
-    simulated_paths += check.paths;
-    set.errors.insert(set.errors.end(), check.errors.begin(), check.errors.end());
+    std::vector<const Scenario*> variants;
+    for (const Scenario& v : s.variants) variants.push_back(&v);
+    if (variants.empty()) variants.push_back(&s);
+    variants_played += static_cast<int64_t>(variants.size());
+    // (file, line, column, message) -> the sets of figures that have it, in order.
+    std::map<std::tuple<std::string, int, int, std::string>, std::vector<int>> found;
+    for (const Scenario* v : variants) {
+      std::vector<Diagnostic> diags = check_item_writing(*v);
+      PathCheck check = check_story_paths(*v);
+      simulated_paths += check.paths;
+      diags.insert(diags.end(), check.errors.begin(), check.errors.end());
+      for (const Diagnostic& d : diags) {
+        std::vector<int>& in = found[{d.file, d.line, d.column, d.message}];
+        if (in.empty() || in.back() != v->variant) in.push_back(v->variant);
+      }
+    }
+    for (const auto& [key, in] : found) {
+      Diagnostic d{std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key)};
+      if (in.size() < variants.size()) {
+        d.message += " (with figures variant";
+        for (std::size_t i = 0; i < in.size(); ++i) d.message += (i ? ", " : " ") + std::to_string(in[i]);
+        d.message += ")";
+      }
+      set.errors.push_back(std::move(d));
+    }
   }
   std::stable_sort(set.errors.begin(), set.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
@@ -51,6 +74,7 @@ int cmd_lint(const Settings& settings, const std::string& path, bool json) {
                         {"files", set.files_read},
                         {"topics", topics},
                         {"simulated_paths", simulated_paths},
+                        {"simulated_variants", variants_played},
                         {"errors", nlohmann::json::array()}};
     for (const auto& d : set.errors) j["errors"].push_back(diagnostic_json(d));
     std::cout << j.dump(2) << '\n';
@@ -58,7 +82,8 @@ int cmd_lint(const Settings& settings, const std::string& path, bool json) {
     for (const auto& d : set.errors) std::cout << d.to_string() << '\n';
     std::cout << set.scenarios.size() << " scenarios, " << set.tracks.size() << " tracks, " << set.errors.size()
               << " errors in " << set.files_read << " files; " << simulated_paths
-              << " paths played on the emulated terminal\n";
+              << " paths played on the emulated terminal, over " << variants_played
+              << " sets of figures (every variant of every scenario)\n";
   }
   return set.errors.empty() ? exit_ok : exit_failed;
 }

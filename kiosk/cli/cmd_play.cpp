@@ -454,14 +454,16 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
   }
   const bool scripted = !o.auto_mode.empty() || inputs.is_open() || o.inputs_file == "-" || !isatty(STDIN_FILENO);
   const uint64_t seed = scripted ? o.seed.value_or(1) : o.seed.value_or(std::random_device{}());
+  // The seed picks the scenario's figures too (content/README.md, "Figures that vary").
+  const Scenario& played = scenario_for_seed(*s, seed);
 
   if (o.wire) {
     if (!o.auto_mode.empty()) {
       std::cerr << "posdrill play: --auto keys the emulator; with --wire the terminal is keyed by hand\n";
       return exit_usage;
     }
-    if (inputs.is_open()) return play_wire(settings, set, *s, o, lang, seed, inputs, o.inputs_file, false);
-    return play_wire(settings, set, *s, o, lang, seed, std::cin, "<stdin>", !scripted);
+    if (inputs.is_open()) return play_wire(settings, set, played, o, lang, seed, inputs, o.inputs_file, false);
+    return play_wire(settings, set, played, o, lang, seed, std::cin, "<stdin>", !scripted);
   }
   if (!o.upstream.empty() || !o.test_hosts.empty() || !o.profile.empty()) {
     std::cerr << "posdrill play: --upstream, --test-host and --profile go with --wire\n";
@@ -486,10 +488,10 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
     if (!rec.begin(o.operator_id, *s, seed, lang)) return exit_usage;
   }
 
-  if (!o.auto_mode.empty()) return play_auto(*s, o, lang, seed, rec);
-  if (inputs.is_open()) return play_scripted(*s, o, lang, seed, inputs, o.inputs_file, rec);
-  if (scripted) return play_scripted(*s, o, lang, seed, std::cin, "<stdin>", rec);
-  return play_interactive(*s, o, lang, seed, rec);
+  if (!o.auto_mode.empty()) return play_auto(played, o, lang, seed, rec);
+  if (inputs.is_open()) return play_scripted(played, o, lang, seed, inputs, o.inputs_file, rec);
+  if (scripted) return play_scripted(played, o, lang, seed, std::cin, "<stdin>", rec);
+  return play_interactive(played, o, lang, seed, rec);
 }
 
 }  // namespace posdrill

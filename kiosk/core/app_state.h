@@ -519,6 +519,7 @@ struct DropStatement {
 struct BeginOnSpareTerminal {
   uint64_t serial = 0;
   std::string scenario_id;
+  uint64_t seed = 0;  // picks the scenario's figures (scenario_for_seed), as on the screen
 };
 struct SendToSpareTerminal {
   uint64_t serial = 0;
@@ -543,7 +544,7 @@ struct AppState {
   std::size_t error_count = 0;
 
   const Clock* clock = nullptr;  // required before opening a scenario; outlives the state
-  uint64_t seed = 1;             // choice order; the same seed shows the same order
+  uint64_t seed = 1;             // the next attempt's seed (choice order, figures); each attempt takes one
 
   ScreenId screen = ScreenId::catalog;
   Lang lang = Lang::zh;

@@ -74,17 +74,20 @@ void Updater::operator()(const OpenScenario& a) {
   begin(*sc);
 }
 
-// Starts `sc` and, with a session, asks for its record to be opened.
+// Starts `sc` and, with a session, asks for its record to be opened. Each attempt takes the next
+// seed: another order of choices and the next set of figures (scenario_for_seed), so neither a
+// position nor a figure carries over from the last attempt.
 void Updater::begin(const Scenario& sc) {
+  const uint64_t seed = st.seed++;
   const bool on_spare = st.practise_on_spare && spare_fit(st, sc).ok;
-  st.attempt = start_attempt(sc, *st.clock, st.seed, on_spare);
+  st.attempt = start_attempt(scenario_for_seed(sc, seed), *st.clock, seed, on_spare);
   st.screen = ScreenId::runner;
   Attempt& at = *st.attempt;
   at.serial = ++st.attempt_serial;
-  if (at.on_spare) fx.push_back(BeginOnSpareTerminal{at.serial, sc.id});
+  if (at.on_spare) fx.push_back(BeginOnSpareTerminal{at.serial, sc.id, seed});
   if (st.session) {
     st.session->new_award.reset();
-    fx.push_back(AttemptStarted{st.session->op.employee_id, sc.id, st.seed, st.lang,
+    fx.push_back(AttemptStarted{st.session->op.employee_id, sc.id, seed, st.lang,
                                 at.on_spare ? TerminalKind::real : TerminalKind::emulated});
   }
 }
@@ -223,11 +226,12 @@ void Updater::operator()(const Continue&) {
 
 void Updater::operator()(const Retry&) {
   if (!st.attempt || st.screen != ScreenId::debrief) return fx.push_back(ignored("retry outside the debrief"));
-  const Scenario& sc = st.attempt->scenario;
+  // The attempt holds one variant of the scenario's figures; the retry picks again from them all.
+  const Scenario* sc = find_scenario(st.scenarios, st.attempt->scenario.id);
+  if (!sc) sc = &st.attempt->scenario;
   end_on_spare();
   st.attempt.reset();  // the old runner and emulation go before the new ones are built
-  ++st.seed;           // a retry shows the choices in another order, so position is no clue
-  begin(sc);
+  begin(*sc);          // with the next seed: the choices in another order, the next figures
 }
 
 void Updater::operator()(const BackToCatalog&) {

@@ -141,6 +141,7 @@ void replay_view(const AppState& st, const Theme& th) {
   const Scenario* sc = find_scenario(st.scenarios, row->scenario_id);
   // Content may have changed since: the texts then come from what was recorded.
   if (sc && sc->version != row->scenario_version) sc = nullptr;
+  if (sc) sc = &scenario_for_seed(*sc, row->seed);  // the figures this attempt was shown
   if (c.replay.empty()) paragraph(f, tr(st, "console.loading"), pal.text_dim);
   for (const ReplayStep& r : replay_steps(c.replay, sc)) {
     begin_box(th);

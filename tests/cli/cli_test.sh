@@ -40,6 +40,18 @@ check "play bad auto mode" 2 'best' -- "$bin" play reversal_debit_sms --auto wor
 check "play auto best passes" 0 '通过' -- "$bin" play reversal_debit_sms --auto best --content "$content"
 check "play auto critical fails" 1 'FAILED' -- "$bin" play reversal_debit_sms --auto critical --lang en --content "$content"
 check "play json result" 0 '"passed": true' -- "$bin" play frequent_swipe_lock --auto best --json --content "$content"
+# Figures that vary: the seed picks the set, the same seed prints the same transcript.
+check "play --seed 2 plays the second set of figures" 0 'RMB 459\.00' -- "$bin" play void_same_day --auto best --seed 2 --lang zh --content "$content"
+check "play json says which figures" 0 '"figures": 3' -- "$bin" play void_same_day --auto best --seed 3 --json --content "$content"
+check "lint counts the sets of figures" 0 'over [0-9]+ sets of figures' -- "$bin" lint "$content"
+a=$("$bin" play void_same_day --auto best --seed 3 --lang en --content "$content" 2>&1)
+b=$("$bin" play void_same_day --auto best --seed 3 --lang en --content "$content" 2>&1)
+c=$("$bin" play void_same_day --auto best --lang en --content "$content" 2>&1)
+if [ "$a" = "$b" ] && [ "$a" != "$c" ] && grep -q 'CNY 728\.00' <<<"$a" && ! grep -q '599' <<<"$a" && grep -q 'CNY 599\.00' <<<"$c"; then
+  echo "ok   play: the same seed the same transcript, another seed other figures"; passed=$((passed + 1))
+else
+  echo "FAIL play: the same seed the same transcript, another seed other figures"; failed=$((failed + 1))
+fi
 # --operator records the attempt for an existing, active operator (tests/cli/records_test.sh has the rest).
 POSDRILL_PIN=73915062 "$bin" operators add --id 1001 --name T --role trainee >/dev/null
 check "play json carries operator" 0 '"operator": "1001"' -- "$bin" play frequent_swipe_lock --auto best --json --operator 1001 --content "$content"

@@ -19,6 +19,7 @@
 #include "kiosk/app/removable_media.h"
 #include "kiosk/app/services.h"
 #include "kiosk/core/app_state.h"
+#include "kiosk/core/item_analysis.h"
 #include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/screens.h"
@@ -749,4 +750,64 @@ TEST_CASE("a manager on head office's kiosk sees the chain per store, the needie
   bool logged = false;
   for (const std::string& l : k.log) logged = logged || l.find("cannot read the chain's roster") != std::string::npos;
   CHECK(logged);
+}
+
+TEST_CASE("each retry plays the next set of figures and every attempt counts for the same drill",
+          "[records][figures]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.screen == ScreenId::home);
+  REQUIRE(k.state.seed == 1);
+  k.act(OpenScenario{"void_same_day"});
+  const Scenario* base = find_scenario(k.state.scenarios, "void_same_day");
+  REQUIRE(base);
+  REQUIRE(base->variants.size() >= 3);
+  std::vector<int64_t> amounts;
+  for (int round = 1; round <= 3; ++round) {
+    REQUIRE(k.state.screen == ScreenId::runner);
+    const Scenario& played = k.state.attempt->scenario;
+    CHECK(played.variant == round);  // the first attempt the first set, each retry the next
+    amounts.push_back(played.setup.amount_minor);
+    // The terminal's history carries this set's figures too: its earlier slips are this sale's.
+    CHECK(played.setup.history.back().amount_minor == played.setup.amount_minor);
+    AutoPlayer player(played, AutoMode::best);
+    for (int n = 0; n < 200 && k.state.screen != ScreenId::debrief; ++n) {
+      k.clock.advance_ms(4'000);
+      for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+    }
+    REQUIRE(k.state.screen == ScreenId::debrief);
+    CHECK(k.state.attempt->runner.result().figures == round);
+    if (round < 3) k.act(Retry{});
+  }
+  CHECK(amounts[0] != amounts[1]);
+  CHECK(amounts[1] != amounts[2]);
+  CHECK(amounts[0] != amounts[2]);
+
+  // The records do not split by figures: one scenario, one version, one hash, three attempts.
+  const auto rows = k.store->attempts("1001");
+  REQUIRE(rows.size() == 3);
+  for (const AttemptRow& r : rows) {
+    CHECK(r.scenario_id == "void_same_day");
+    CHECK(r.content_hash == base->content_hash);
+    CHECK(r.passed);
+  }
+  const auto stats = k.store->scenario_stats("1001");
+  REQUIRE(stats.ok());
+  REQUIRE(stats.size() == 1);
+  CHECK(stats[0].scenario_id == "void_same_day");
+  CHECK(stats[0].attempts == 3);
+  CHECK(stats[0].passes == 3);
+  // Item analysis counts the three answers to each decision together.
+  const auto answers = k.store->item_answers("void_same_day");
+  REQUIRE(answers.ok());
+  const std::vector<ItemStats> items = analyze_items(k.state.scenarios, answers, "void_same_day");
+  bool saw_first = false;
+  for (const ItemStats& it : items) {
+    if (it.step_id != "d_how") continue;
+    saw_first = true;
+    CHECK(it.answered == 3);
+    for (const ItemChoice& c : it.choices)
+      if (c.id == "void_it") CHECK(c.chosen == 3);
+  }
+  CHECK(saw_first);
 }
