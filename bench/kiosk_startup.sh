@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kiosk start-up and idle cost, measured on the real binary under SDL's offscreen driver (Mesa
 # llvmpipe): time to the first finished frame, font atlas build time and size, peak RSS, and the
-# CPU an idle kiosk burns over 10 s. Prints median and spread over RUNS runs; asserts nothing.
+# CPU an idle kiosk burns over 10 s on the attract screen, the catalog and inside a drill. Prints
+# median and spread over RUNS runs; asserts nothing.
 #
 #   bench/kiosk_startup.sh build/release/posdrill [RUNS]
 set -euo pipefail
@@ -33,17 +34,26 @@ for size in 1280x800 1920x1080; do
   echo "kiosk $size: peak RSS MiB: $(spread <"$work/rss")"
 done
 
-# Idle: the kiosk on its attract screen for 10 s, CPU seconds from /proc (user + system).
-: >"$work/idle"
+# Idle: the kiosk left alone for 10 s on the attract screen, on the catalog and inside a drill
+# (the runner's clock ticks), CPU seconds from /proc (user + system). The catalog and the drill
+# are reached by the UI scripts the screenshot tests play; the script's last frame has to settle
+# first, so the count starts 3 s after it.
 hz="$(getconf CLK_TCK)"
-for _ in $(seq "$runs"); do
-  "$posdrill" --data "$work/data" kiosk --windowed --size 1920x1080 --content "$content" 2>/dev/null &
-  pid=$!
-  sleep 3  # start-up is not idle
-  before="$(awk '{print $14+$15}' /proc/$pid/stat)"
-  sleep 10
-  after="$(awk '{print $14+$15}' /proc/$pid/stat)"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$before $after" | awk -v hz="$hz" '{print ($2-$1)/hz/10*100}' >>"$work/idle"
+scripts="$(cd "$(dirname "$0")/.." && pwd)/tests/kiosk/scripts"
+for screen in attract catalog runner; do
+  : >"$work/idle"
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/run" && cp -r "$work/data" "$work/run"
+    args=()
+    [ "$screen" != attract ] && args=(--ui-script "$scripts/$screen.txt")
+    "$posdrill" --data "$work/run" kiosk --windowed --size 1920x1080 --content "$content" "${args[@]}" 2>/dev/null &
+    pid=$!
+    sleep 6  # start-up and the script are not idle
+    before="$(awk '{print $14+$15}' /proc/$pid/stat)"
+    sleep 10
+    after="$(awk '{print $14+$15}' /proc/$pid/stat)"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    echo "$before $after" | awk -v hz="$hz" '{print ($2-$1)/hz/10*100}' >>"$work/idle"
+  done
+  echo "kiosk idle 10 s on the $screen screen: % of one core: $(spread <"$work/idle")"
 done
-echo "kiosk idle 10 s on the attract screen: % of one core: $(spread <"$work/idle")"
