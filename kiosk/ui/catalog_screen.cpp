@@ -326,14 +326,7 @@ void draw_catalog_screen(const CatalogView& view, const Theme& th, CatalogUiStat
                          const CatalogDispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(vp->WorkSize);
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                 ImGuiWindowFlags_NoScrollWithMouse;
-  ImGui::Begin("###catalog", nullptr, flags);
-  ImGui::PushFont(font_or_current(th.body));
+  begin_screen("###catalog", th);
 
   header(view, th, dispatch);
 
@@ -363,8 +356,7 @@ void draw_catalog_screen(const CatalogView& view, const Theme& th, CatalogUiStat
   if (!io.MouseDown[ImGuiMouseButton_Left]) ui.drag_scrolling = false;
   ImGui::EndChild();
 
-  ImGui::PopFont();
-  ImGui::End();
+  end_screen();
 }
 
 }  // namespace posdrill

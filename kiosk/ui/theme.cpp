@@ -110,17 +110,26 @@ Theme add_theme_fonts(ImFontAtlas& atlas, const void* data, std::size_t size, in
                       float line_per_em, const ImWchar* ranges, const ImWchar* body_ranges) {
   const float k = line_per_em > 0.5f && line_per_em < 3.0f ? line_per_em : 1.0f;  // ignore nonsense metrics
   atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+  // One copy of the ~20 MB file serves both sizes: the caller's. ImGui 1.86 copies the data of
+  // a font it does not own (two sizes: two more copies, 40 MB of the kiosk's start-up peak), and
+  // frees the data of one it owns. So each font is added as owned (no copy), then marked not
+  // owned (never freed by the atlas). ImGui only reads the bytes, despite its non-const pointer.
   ImFontConfig cfg;
-  cfg.FontDataOwnedByAtlas = false;  // one copy of the ~20 MB file serves both sizes
+  cfg.FontDataOwnedByAtlas = true;
   cfg.FontNo = face_index;
-  // ImGui's signature takes non-const data; with FontDataOwnedByAtlas false it only reads it.
   void* bytes = const_cast<void*>(data);
   const int n = static_cast<int>(size);
+  const auto add = [&](float px, const ImWchar* glyphs) {
+    ImFont* font = atlas.AddFontFromMemoryTTF(bytes, n, px, &cfg, glyphs);
+    if (!atlas.ConfigData.empty() && atlas.ConfigData.back().FontData == bytes)
+      atlas.ConfigData.back().FontDataOwnedByAtlas = false;
+    return font;
+  };
   Theme t;
   t.metrics = m;
   // Whole-pixel line heights keep baselines on the pixel grid.
-  t.body = atlas.AddFontFromMemoryTTF(bytes, n, std::round(m.body_px * k), &cfg, body_ranges ? body_ranges : ranges);
-  t.heading = atlas.AddFontFromMemoryTTF(bytes, n, std::round(m.heading_px * k), &cfg, ranges);
+  t.body = add(std::round(m.body_px * k), body_ranges ? body_ranges : ranges);
+  t.heading = add(std::round(m.heading_px * k), ranges);
   return t;
 }
 

@@ -392,9 +392,12 @@ void begin_screen(const char* id, const Theme& th) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
+  // No background: the frame is cleared to the same colour first (palette().background), and a
+  // full-screen quad on top of it was a second fill of every pixel, the biggest single cost of a
+  // frame under a software renderer (the drill redraws once a second for its clock).
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                 ImGuiWindowFlags_NoScrollWithMouse;
+                                 ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground;
   ImGui::Begin(id, nullptr, flags);
   ImGui::PushFont(font_or_current(th.body));
 }

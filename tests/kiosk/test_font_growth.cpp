@@ -55,6 +55,31 @@ TEST_CASE("the first administrator created as Li Na 李娜 is in the atlas as so
   }
 }
 
+TEST_CASE("both font sizes read the one copy of the font file, which the atlas never frees", "[font]") {
+  // ImGui copies the data of a font it does not own: two sizes of a ~20 MB file were two more
+  // copies at start-up. The atlas must point at the caller's bytes, and must not free them (a
+  // double free or a use after free shows under the sanitizer build).
+  std::optional<ChosenFont> font = choose_font({'A', 0x5F00}, quiet);
+  REQUIRE(font);
+  const std::vector<unsigned char> bytes = font->bytes;
+  const std::vector<ImWchar> ranges = {'A', 'A', 0x5F00, 0x5F00, 0};
+  ImFontAtlas atlas;
+  const Theme t = add_theme_fonts(atlas, bytes.data(), bytes.size(), font->face, theme_metrics(800.0f),
+                                  font->line_per_em, ranges.data());
+  REQUIRE(t.body);
+  REQUIRE(t.heading);
+  REQUIRE(atlas.ConfigData.Size == 2);
+  for (const ImFontConfig& c : atlas.ConfigData) {
+    CHECK(c.FontData == static_cast<const void*>(bytes.data()));
+    CHECK_FALSE(c.FontDataOwnedByAtlas);
+  }
+  REQUIRE(atlas.Build());
+  CHECK(t.heading->FindGlyphNoFallback(0x5F00) != nullptr);
+  atlas.Clear();  // frees nothing of ours
+  CHECK(bytes.size() == font->bytes.size());
+  CHECK(std::equal(bytes.begin(), bytes.end(), font->bytes.begin()));
+}
+
 TEST_CASE("a font file that cannot be read again keeps the old atlas and says why", "[font]") {
   const std::vector<uint32_t> start = {'A', 'B'};
   std::optional<ChosenFont> font = choose_font(start, quiet);
