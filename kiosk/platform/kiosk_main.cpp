@@ -631,6 +631,9 @@ int run_kiosk(const KioskOptions& options) {
   StoreStatus store_status;
   std::unique_ptr<SqliteStore> store = SqliteStore::open(db_file, store_status, wall_ms());
   if (!store) return fail("cannot open the records " + db_file.string() + ": " + store_status.message);
+  if (store->open_check() != "every page")
+    log_line("the records are over " + std::to_string(SqliteStore::whole_check_bytes >> 20) + " MiB: checked " +
+             store->open_check() + " before writing (posdrill db check --full reads every page)");
   if (store->recovered_attempts() > 0)
     log_line(std::to_string(store->recovered_attempts()) + " attempt(s) cut off by a stop were kept as abandoned");
   std::vector<std::string> names;

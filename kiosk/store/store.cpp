@@ -21,6 +21,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <vector>
 
 namespace posdrill {
 
@@ -361,16 +363,43 @@ StoreStatus check_version(const std::filesystem::path& file, int version, OpenMo
 }
 
 // PRAGMA quick_check (every page and index entry, without cross-checking index contents): a
-// writable open refuses a damaged file rather than write into it.
-StoreStatus quick_check(sqlite3* db, const std::filesystem::path& file) {
-  Stmt s(db, "PRAGMA quick_check(5)");
-  std::string problems;
-  int rc;
-  while ((rc = s.step()) == SQLITE_ROW) {
-    if (s.text(0) == "ok") continue;
-    problems += (problems.empty() ? "" : "; ") + s.text(0);
+// writable open refuses a damaged file rather than write into it. Of a file larger than
+// `whole_up_to` bytes, only the small tables and attempts (see SqliteStore::whole_check_bytes);
+// `what` says which.
+StoreStatus quick_check(sqlite3* db, const std::filesystem::path& file, int64_t whole_up_to, std::string& what) {
+  int64_t bytes = 0;
+  {
+    Stmt size(db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
+    const int rc = size.step();
+    if (rc != SQLITE_ROW) return sql_status(db, file, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "cannot read its size");
+    bytes = size.i64(0);
   }
-  if (rc != SQLITE_DONE) return sql_status(db, file, rc, "damaged, not written into (run posdrill db check)");
+  std::vector<std::string> pragmas;
+  if (bytes <= whole_up_to) {
+    what = "every page";
+    pragmas.push_back("PRAGMA quick_check(5)");
+  } else {
+    what = "the small tables and attempts";
+    Stmt exists(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+    std::vector<std::string> tables(std::begin(small_tables), std::end(small_tables));
+    tables.push_back("attempts");
+    for (const std::string& t : tables) {
+      exists.reset();
+      exists.bind(1, t);
+      // A PRAGMA takes no bound parameter; the table names are our own constants.
+      if (t == "sqlite_schema" || exists.step() == SQLITE_ROW) pragmas.push_back("PRAGMA quick_check(" + t + ")");
+    }
+  }
+  std::string problems;
+  for (const std::string& pragma : pragmas) {
+    Stmt s(db, pragma.c_str());
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      if (s.text(0) == "ok") continue;
+      problems += (problems.empty() ? "" : "; ") + s.text(0);
+    }
+    if (rc != SQLITE_DONE) return sql_status(db, file, rc, "damaged, not written into (run posdrill db check)");
+  }
   if (!problems.empty())
     return make_status(StoreError::corrupt,
                        file.string() + ": damaged, not written into (run posdrill db check): " + problems);
@@ -380,7 +409,7 @@ StoreStatus quick_check(sqlite3* db, const std::filesystem::path& file) {
 }  // namespace
 
 std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms,
-                                               OpenMode mode) {
+                                               OpenMode mode, int64_t whole_check_up_to) {
   ensure_sodium();
   status = {};
   if (mode == OpenMode::read_only) return open_read_only(file, status);
@@ -403,7 +432,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file
     return nullptr;
   }
   if (!(status = check_version(file, version, mode))) return nullptr;
-  if (!(status = quick_check(db, file))) return nullptr;
+  if (!(status = quick_check(db, file, whole_check_up_to, store->open_check_))) return nullptr;
 
   // Per-connection settings. WAL lets the manager console read while a drill writes; FULL syncs
   // the WAL at every commit, so a committed decision survives a power cut, not just kill -9.

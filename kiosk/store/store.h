@@ -132,8 +132,16 @@ class SqliteStore {
   // OpenMode::read_only: opens an existing file without writing anything to it or beside it
   // (a WAL file whose -shm cannot be made is opened as immutable when no -wal is waiting).
   // Both refuse a schema version below 0 or above schema_version. nullptr with `status`.
+  // A writing open reads every page of a file up to `whole_check_bytes` (PRAGMA quick_check: about
+  // a tenth of a second at this size); of a larger one, the pages of the small tables and of
+  // attempts (one row per attempt), so that a kiosk with years of records still starts at once
+  // (the whole file took 4-8 s at a million events). Damage in the other pages (the events, the
+  // delivered statements) is met by the read or write that reaches it, which then refuses every
+  // later write (damage()), and by db check --full. open_check() says which was done.
+  static constexpr int64_t whole_check_bytes = int64_t{64} << 20;
   static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms,
-                                           OpenMode mode = OpenMode::write);
+                                           OpenMode mode = OpenMode::write,
+                                           int64_t whole_check_up_to = whole_check_bytes);
   ~SqliteStore();
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
@@ -145,6 +153,9 @@ class SqliteStore {
   int user_version();  // -1 when it cannot be read
   // How many attempts open() found left open and marked abandoned.
   int recovered_attempts() const { return recovered_; }
+  // What a writing open checked before writing: "every page" or "the small tables and attempts"
+  // ("" for a read-only open).
+  const std::string& open_check() const { return open_check_; }
 
   // ---- Operators ----
   StoreStatus add_operator(const OperatorRecord& op, std::string_view pin);
@@ -286,6 +297,7 @@ class SqliteStore {
   sqlite3* db_ = nullptr;
   std::filesystem::path file_;
   int recovered_ = 0;
+  std::string open_check_;
   int live_fd_ = -1;           // FILE-lock, flock()ed shared while this store is open
   int64_t busy_since_ns_ = 0;  // when the current wait for another connection's lock began
   bool read_only_ = false;

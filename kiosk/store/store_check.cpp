@@ -56,13 +56,6 @@ constexpr const char* recomputed_mistake_summaries =
     "max(e.critical) AS critical FROM attempt_events e JOIN attempts a ON a.uuid = e.attempt_uuid "
     "WHERE e.mistake = 1 GROUP BY a.scenario_id, e.step_id, e.choice_id";
 
-// Tables whose size does not grow with the history (one row per person, setting, award, summary
-// or open attempt): the quick check reads every page of these.
-constexpr const char* small_tables[] = {
-    "sqlite_schema",     "operators",          "settings",      "awards",           "remote_awards", "attempt_drafts",
-    "unknown_sign_ins", "scenario_summaries", "pass_frontier", "mistake_summaries",
-};
-
 std::string thousands(int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n), out;
   for (std::size_t i = 0; i < digits.size(); ++i) {

@@ -75,6 +75,16 @@ class Stmt {
   int rc_ = SQLITE_OK;
 };
 
+// ---- What stays small ------------------------------------------------------------------
+
+// Tables whose size does not grow with the history (one row per person, setting, award, summary
+// or open attempt): db check's quick mode and a writing open of a large file read every page of
+// these.
+inline constexpr const char* small_tables[] = {
+    "sqlite_schema",     "operators",          "settings",      "awards",           "remote_awards", "attempt_drafts",
+    "unknown_sign_ins", "scenario_summaries", "pass_frontier", "mistake_summaries",
+};
+
 // ---- Error mapping ----------------------------------------------------------------------
 
 inline StoreStatus make_status(StoreError code, std::string message) { return StoreStatus{code, std::move(message)}; }

@@ -120,6 +120,39 @@ TEST_CASE("A damaged page: reads fail whole, nothing writes into the file", "[st
   CHECK(read_bytes(dir.db()) == before);
 }
 
+TEST_CASE("A writing open of a large file checks the small tables and attempts, not every page",
+          "[store][damage]") {
+  // whole_check_up_to 0: every file is "large" here, as a year of records is in a store.
+  TempDir dir;
+  StoreStatus st;
+  SECTION("damage among the events is left to the read that meets it and to db check --full") {
+    fill_with_events(dir.db());
+    {
+      auto small = SqliteStore::open(dir.db(), st, 1000);
+      REQUIRE(small);
+      CHECK(small->open_check() == "every page");
+    }
+    zero_page(dir.db(), a_leaf_of(dir.db(), "attempt_events"));
+    CHECK_FALSE(SqliteStore::open(dir.db(), st, 1000));  // a file this small is read whole
+    CHECK(st.code == StoreError::corrupt);
+    auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::write, 0);
+    REQUIRE(store);
+    CHECK(store->open_check() == "the small tables and attempts");
+    const std::vector<std::string> problems = store->check(CheckMode::full);
+    INFO((problems.empty() ? std::string() : problems.front()));
+    CHECK_FALSE(problems.empty());
+  }
+  SECTION("damage in attempts is refused as before") {
+    fill(dir.db());
+    zero_page(dir.db(), an_attempts_leaf(dir.db()));
+    const std::string before = read_bytes(dir.db());
+    CHECK_FALSE(SqliteStore::open(dir.db(), st, 1000, OpenMode::write, 0));
+    CHECK(st.code == StoreError::corrupt);
+    CHECK(st.message.find("damaged") != std::string::npos);
+    CHECK(read_bytes(dir.db()) == before);
+  }
+}
+
 TEST_CASE("A read-only open writes nothing and refuses writes", "[store][readonly]") {
   TempDir dir;
   fill(dir.db());
