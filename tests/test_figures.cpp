@@ -214,10 +214,12 @@ TEST_CASE("every shipped scenario with figures has at least 3 sets that differ",
       CHECK(s.variants[i].find(s.start)->text.zh != s.variants[0].find(s.start)->text.zh);
     }
   }
-  for (const char* id : {"void_same_day", "wrong_pin_retry_privacy", "card_testing_loop"}) {
+  for (const char* id : {"void_same_day", "wrong_pin_retry_privacy", "card_testing_loop", "reversal_debit_sms",
+                         "preauth_checkout_no_pan", "wrong_pin_tries_exceeded", "frequent_swipe_lock",
+                         "refund_next_day", "user_exception_limit_status"}) {
     INFO(id);
     REQUIRE(find_scenario(set.scenarios, id));
     CHECK(find_scenario(set.scenarios, id)->variants.size() >= 3);
   }
-  CHECK(with_figures >= 3);
+  CHECK(with_figures >= 9);
 }
