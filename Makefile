@@ -1,6 +1,7 @@
 # The only commands a newcomer needs:
 #   make run    install what is missing, build Release, start the kiosk (ARGS=--windowed for a window)
 #   make test   install what is missing, build the dev and sanitizer builds, run every test
+#               (dev, then the threaded tests under ThreadSanitizer, then all under ASan + UBSan)
 #   make build  build the release binary at build/release/posdrill
 #   make check  build the dev build and run the fast tests only (a few minutes; make test is the gate)
 
@@ -20,6 +21,12 @@ test: deps
 	cmake --preset dev
 	cmake --build --preset dev -j $(JOBS)
 	ctest --preset dev $(CTEST_FLAGS)
+# ThreadSanitizer on the tests labelled `threads` only (servers, workers, two writers): a
+# short build of the five test programs they live in, run before the long ASan build so a
+# race fails the run early.
+	cmake --preset tsan
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan $(CTEST_FLAGS)
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan $(CTEST_FLAGS)

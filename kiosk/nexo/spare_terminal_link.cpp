@@ -84,10 +84,13 @@ bool SpareTerminalLink::start(std::string& error) {
       view_.proxy_problem = why;
       proxy_.reset();
     } else {
-      std::lock_guard lock(mutex_);
-      view_.proxy = true;
-      view_.proxy_address = endpoint_text(Endpoint{options_.proxy_listen->host, proxy_->port()});
-      log("host-link proxy on " + view_.proxy_address + " to " + endpoint_text(*options_.proxy_upstream));
+      std::string address = endpoint_text(Endpoint{options_.proxy_listen->host, proxy_->port()});
+      {
+        std::lock_guard lock(mutex_);
+        view_.proxy = true;
+        view_.proxy_address = address;
+      }
+      log("host-link proxy on " + address + " to " + endpoint_text(*options_.proxy_upstream));
     }
     if (proxy_) proxy_thread_ = std::thread([this] { proxy_->serve(); });
   }
@@ -177,17 +180,20 @@ void SpareTerminalLink::publish_health() {
       state = TerminalLinkState::refused;
       break;
   }
+  // The log callback is the caller's code (it may block on a file or take its own lock): it runs
+  // after the mutex is released, so the frame loop's view() never waits on it.
+  bool changed = false;
   {
     std::lock_guard lock(mutex_);
-    if (state != view_.link) {
-      log("terminal link: " + std::string(terminal_link_state_name(state)) +
-          (h.last_error.empty() ? "" : " (" + h.last_error + ")"));
-    }
+    changed = state != view_.link;
     view_.link = state;
     view_.last_ok_ms = h.last_ok_ms;
     view_.problem = state == TerminalLinkState::ready ? Text{} : h.problem;
     view_.detail = h.last_error;
   }
+  if (changed)
+    log("terminal link: " + std::string(terminal_link_state_name(state)) +
+        (h.last_error.empty() ? "" : " (" + h.last_error + ")"));
   if (options_.notify) options_.notify();
 }
 

@@ -87,7 +87,7 @@ struct Rig {
 }  // namespace
 
 TEST_CASE("a reversal undoes only the transaction whose trace, card, amount, operation and date match",
-          "[host_wire][reversal]") {
+          "[host_wire][reversal][threads]") {
   Rig r;
   IsoMessage sale = r.debit_sale(1234);
   REQUIRE(r.rc(sale) == "00");
@@ -132,7 +132,7 @@ TEST_CASE("a reversal undoes only the transaction whose trace, card, amount, ope
   CHECK(r.debit_now() == debit_start - 700);
 }
 
-TEST_CASE("a void must be for the original's amount, card and day", "[host_wire][void]") {
+TEST_CASE("a void must be for the original's amount, card and day", "[host_wire][void][threads]") {
   Rig r;
   IsoMessage sale = r.debit_sale(2000);
   IsoMessage approved = r.send(sale);
@@ -169,7 +169,8 @@ TEST_CASE("a void must be for the original's amount, card and day", "[host_wire]
   CHECK(r.log_line().find("a void is for today's transactions") != std::string::npos);
 }
 
-TEST_CASE("completion, cancel and completion void are matched on card, amount and date", "[host_wire][preauth]") {
+TEST_CASE("completion, cancel and completion void are matched on card, amount and date",
+          "[host_wire][preauth][threads]") {
   Rig r;
   IsoMessage pre = r.card_request("0100", "030000", "06", "10", debit, 100000, debit_pin);
   IsoMessage pa = r.send(pre);
@@ -204,7 +205,7 @@ TEST_CASE("completion, cancel and completion void are matched on card, amount an
   CHECK(r.debit_now() == debit_start);
 }
 
-TEST_CASE("a refund is checked against its original and may not exceed what is left", "[host_wire][refund]") {
+TEST_CASE("a refund is checked against its original and may not exceed what is left", "[host_wire][refund][threads]") {
   Rig r;
   IsoMessage sale = r.debit_sale(32800);
   IsoMessage approved = r.send(sale);
@@ -225,7 +226,7 @@ TEST_CASE("a refund is checked against its original and may not exceed what is l
   CHECK(r.debit_now() == debit_start - 20000);
 }
 
-TEST_CASE("the card, its currency and the request's own fields are checked first", "[host_wire][checks]") {
+TEST_CASE("the card, its currency and the request's own fields are checked first", "[host_wire][checks][threads]") {
   Rig r;
   struct Case {
     const char* what;
@@ -276,7 +277,7 @@ TEST_CASE("the card, its currency and the request's own fields are checked first
   CHECK(r.rc(tap) == "55");
 }
 
-TEST_CASE("a chip request carries its ARQC data in DE55", "[host_wire][chip]") {
+TEST_CASE("a chip request carries its ARQC data in DE55", "[host_wire][chip][threads]") {
   Rig r;
   IsoMessage chip = r.sale(credit, 32800, credit_pin);
   chip.set(22, "051");
@@ -293,7 +294,7 @@ TEST_CASE("a chip request carries its ARQC data in DE55", "[host_wire][chip]") {
   CHECK(r.credit_now() == credit_start - 32800);
 }
 
-TEST_CASE("a trace used twice is a duplicate and books nothing", "[host_wire][duplicate]") {
+TEST_CASE("a trace used twice is a duplicate and books nothing", "[host_wire][duplicate][threads]") {
   Rig r;
   IsoMessage sale = r.sale(credit, 100, credit_pin);
   CHECK(r.rc(sale) == "00");
@@ -302,7 +303,7 @@ TEST_CASE("a trace used twice is a duplicate and books nothing", "[host_wire][du
   CHECK(r.credit_now() == credit_start - 100);
 }
 
-TEST_CASE("bytes that are not a message close the connection with a log line", "[host_wire][limits]") {
+TEST_CASE("bytes that are not a message close the connection with a log line", "[host_wire][limits][threads]") {
   Rig r;
   NetStatus st;
   TcpConnection c = TcpConnection::connect(r.service.at, 5'000, st);
@@ -315,7 +316,7 @@ TEST_CASE("bytes that are not a message close the connection with a log line", "
   CHECK(r.rc(r.sale(credit, 100, credit_pin)) == "00");  // and the host goes on serving
 }
 
-TEST_CASE("idle connections beyond the limit cannot lock terminals out of the host", "[host_wire][limits]") {
+TEST_CASE("idle connections beyond the limit cannot lock terminals out of the host", "[host_wire][limits][threads]") {
   FrameServer::Options o;
   o.max_connections = 4;
   HostService service(rules_config(), o);

@@ -92,7 +92,7 @@ HttpServerAnswer echo(const HttpServerRequest& r) { return HttpServerAnswer{200,
 
 }  // namespace
 
-TEST_CASE("the HTTP server answers POSTs and keeps the connection alive", "[http]") {
+TEST_CASE("the HTTP server answers POSTs and keeps the connection alive", "[http][threads]") {
   Running s(echo);
   auto c = s.connect();
   REQUIRE(c.send_raw(post("{\"a\":1}"), 1000) == NetStatus::ok);
@@ -115,7 +115,7 @@ TEST_CASE("the HTTP server answers POSTs and keeps the connection alive", "[http
   CHECK(closed_by_server(c));
 }
 
-TEST_CASE("the HTTP server answers 100-continue before the body", "[http]") {
+TEST_CASE("the HTTP server answers 100-continue before the body", "[http][threads]") {
   Running s(echo);
   auto c = s.connect();
   std::string head =
@@ -126,7 +126,7 @@ TEST_CASE("the HTTP server answers 100-continue before the body", "[http]") {
   CHECK(read_response(c).rfind("HTTP/1.1 200 OK", 0) == 0);
 }
 
-TEST_CASE("the HTTP server refuses what it does not speak", "[http]") {
+TEST_CASE("the HTTP server refuses what it does not speak", "[http][threads]") {
   Running s(echo);
   struct Case {
     std::string bytes;
@@ -166,7 +166,7 @@ TEST_CASE("the HTTP server refuses what it does not speak", "[http]") {
   CHECK(s.server.counters().rejected >= 14);
 }
 
-TEST_CASE("404 and 405 keep the connection when the body was read", "[http]") {
+TEST_CASE("404 and 405 keep the connection when the body was read", "[http][threads]") {
   Running s(echo);
   auto c = s.connect();
   REQUIRE(c.send_raw(post("x", "/elsewhere"), 1000) == NetStatus::ok);
@@ -179,7 +179,7 @@ TEST_CASE("404 and 405 keep the connection when the body was read", "[http]") {
   CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
 }
 
-TEST_CASE("a delayed answer comes late and a withheld one never", "[http]") {
+TEST_CASE("a delayed answer comes late and a withheld one never", "[http][threads]") {
   Running s([](const HttpServerRequest& r) {
     HttpServerAnswer a{200, "application/json", r.body};
     if (r.body == "slow") a.delay_ms = 300;
@@ -204,7 +204,7 @@ TEST_CASE("a delayed answer comes late and a withheld one never", "[http]") {
   CHECK(s.server.wait_counters([](const auto& k) { return k.withheld >= 1; }, 30'000).withheld == 1);
 }
 
-TEST_CASE("the HTTP server closes idle connections and survives resets", "[http]") {
+TEST_CASE("the HTTP server closes idle connections and survives resets", "[http][threads]") {
   HttpServer::Options o;
   o.idle_timeout_ms = 200;
   Running s(echo, o);
@@ -221,7 +221,7 @@ TEST_CASE("the HTTP server closes idle connections and survives resets", "[http]
   CHECK(read_response(e).rfind("HTTP/1.1 200", 0) == 0);
 }
 
-TEST_CASE("random bytes never stop the HTTP server", "[http]") {
+TEST_CASE("random bytes never stop the HTTP server", "[http][threads]") {
   Running s(echo);
   uint32_t state = 99;
   for (int i = 0; i < 40; ++i) {
@@ -240,7 +240,8 @@ TEST_CASE("random bytes never stop the HTTP server", "[http]") {
   CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
 }
 
-TEST_CASE("more idle HTTP connections than the limit: the oldest idle ones give up their slots", "[http][limits]") {
+TEST_CASE("more idle HTTP connections than the limit: the oldest idle ones give up their slots",
+          "[http][limits][threads]") {
   HttpServer::Options o;
   o.max_connections = 4;
   Running s(echo, o);
@@ -256,7 +257,7 @@ TEST_CASE("more idle HTTP connections than the limit: the oldest idle ones give 
   CHECK(s.log().find("its slot went to a new connection") != std::string::npos);
 }
 
-TEST_CASE("a request that does not complete in time closes its connection", "[http][limits]") {
+TEST_CASE("a request that does not complete in time closes its connection", "[http][limits][threads]") {
   HttpServer::Options o;
   o.request_timeout_ms = 200;
   Running s(echo, o);
@@ -274,7 +275,7 @@ TEST_CASE("a request that does not complete in time closes its connection", "[ht
   CHECK(read_response(c).rfind("HTTP/1.1 200", 0) == 0);
 }
 
-TEST_CASE("the HTTP server takes bare LF line endings and wants a JSON body", "[http]") {
+TEST_CASE("the HTTP server takes bare LF line endings and wants a JSON body", "[http][threads]") {
   Running s(echo);
   auto c = s.connect();
   REQUIRE(c.send_raw("POST /nexo HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 2\n\nok", 1000) ==

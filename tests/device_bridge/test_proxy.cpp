@@ -110,7 +110,7 @@ ProxyFaultPlan::Rule rule(int request, ProxyAction::Kind kind, int delay_ms = 0)
 
 }  // namespace
 
-TEST_CASE("proxy passes a signed-on sale through untouched", "[proxy][e2e]") {
+TEST_CASE("proxy passes a signed-on sale through untouched", "[proxy][e2e][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {});
@@ -129,7 +129,7 @@ TEST_CASE("proxy passes a signed-on sale through untouched", "[proxy][e2e]") {
   CHECK(log.find(card_pan) == std::string::npos);  // never card data in the log
 }
 
-TEST_CASE("proxy request_lost - the host never sees the request", "[proxy][e2e]") {
+TEST_CASE("proxy request_lost - the host never sees the request", "[proxy][e2e][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {rule(1, ProxyAction::Kind::request_lost)});
@@ -142,7 +142,7 @@ TEST_CASE("proxy request_lost - the host never sees the request", "[proxy][e2e]"
   CHECK(t.terminal.reversal_pending());  // the terminal cannot know it never arrived
 }
 
-TEST_CASE("proxy drop_request - the request vanishes and the terminal times out", "[proxy][e2e]") {
+TEST_CASE("proxy drop_request - the request vanishes and the terminal times out", "[proxy][e2e][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {rule(1, ProxyAction::Kind::drop_request)});
@@ -154,7 +154,7 @@ TEST_CASE("proxy drop_request - the request vanishes and the terminal times out"
   CHECK(t.tcp.last_problem().find("no answer") != std::string::npos);
 }
 
-TEST_CASE("proxy answer_lost - debited at the host, reversed through the proxy", "[proxy][e2e][reversal]") {
+TEST_CASE("proxy answer_lost - debited at the host, reversed through the proxy", "[proxy][e2e][reversal][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {rule(1, ProxyAction::Kind::drop_answer)});
@@ -175,7 +175,7 @@ TEST_CASE("proxy answer_lost - debited at the host, reversed through the proxy",
   CHECK(proxy.proxy.counters().faults == 1);
 }
 
-TEST_CASE("proxy delay - the answer arrives late but arrives", "[proxy][e2e]") {
+TEST_CASE("proxy delay - the answer arrives late but arrives", "[proxy][e2e][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {rule(1, ProxyAction::Kind::delay, 700)});
@@ -188,7 +188,7 @@ TEST_CASE("proxy delay - the answer arrives late but arrives", "[proxy][e2e]") {
   CHECK(proxy.log().find("held 700 ms") != std::string::npos);
 }
 
-TEST_CASE("proxy cut - the host books it, then both sides are closed", "[proxy][e2e]") {
+TEST_CASE("proxy cut - the host books it, then both sides are closed", "[proxy][e2e][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {rule(1, ProxyAction::Kind::cut)});
@@ -200,7 +200,7 @@ TEST_CASE("proxy cut - the host books it, then both sides are closed", "[proxy][
   CHECK(t.tcp.last_problem().find("no answer") != std::string::npos);
 }
 
-TEST_CASE("proxy refuse_connection - nothing is sent, the next request passes", "[proxy][e2e]") {
+TEST_CASE("proxy refuse_connection - nothing is sent, the next request passes", "[proxy][e2e][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {rule(1, ProxyAction::Kind::refuse)});
@@ -217,7 +217,7 @@ TEST_CASE("proxy refuse_connection - nothing is sent, the next request passes", 
   CHECK(after.back().response_code == "00");
 }
 
-TEST_CASE("proxy corrupt_request - the host answers A0 and processes nothing", "[proxy][e2e]") {
+TEST_CASE("proxy corrupt_request - the host answers A0 and processes nothing", "[proxy][e2e][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {rule(1, ProxyAction::Kind::corrupt_request)});
@@ -230,7 +230,7 @@ TEST_CASE("proxy corrupt_request - the host answers A0 and processes nothing", "
   CHECK(host.wire.counters().bad_mac == 1);
 }
 
-TEST_CASE("proxy bad_mac - the host books it, the terminal rejects the answer", "[proxy][e2e]") {
+TEST_CASE("proxy bad_mac - the host books it, the terminal rejects the answer", "[proxy][e2e][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   Fault f;
@@ -245,7 +245,7 @@ TEST_CASE("proxy bad_mac - the host books it, the terminal rejects the answer", 
   CHECK(t.terminal.reversal_pending());
 }
 
-TEST_CASE("proxy passes a stream that is not length-framed through unchanged", "[proxy]") {
+TEST_CASE("proxy passes a stream that is not length-framed through unchanged", "[proxy][threads]") {
   // An echo server stands in for a host speaking some other protocol.
   int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(listener >= 0);
@@ -294,7 +294,7 @@ TEST_CASE("proxy passes a stream that is not length-framed through unchanged", "
   echo.join();
 }
 
-TEST_CASE("proxy with the upstream down - the terminal sees a failed connection", "[proxy][e2e]") {
+TEST_CASE("proxy with the upstream down - the terminal sees a failed connection", "[proxy][e2e][threads]") {
   Endpoint gone;
   {
     UpstreamHost host(proxy_setup());
@@ -418,7 +418,8 @@ TEST_CASE("proxy reads the MTI of both dialects and nothing else", "[proxy]") {
   CHECK(frame_mti("").empty());
 }
 
-TEST_CASE("proxy with more idle connections than sessions - the oldest idle ones make room", "[proxy][limits]") {
+TEST_CASE("proxy with more idle connections than sessions - the oldest idle ones make room",
+          "[proxy][limits][threads]") {
   Setup setup = proxy_setup();
   UpstreamHost host(setup);
   ProxyUnderTest proxy(host.at, {}, 2);

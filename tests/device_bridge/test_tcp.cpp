@@ -83,7 +83,7 @@ TEST_CASE("endpoints parse and print", "[tcp]") {
   CHECK(err.find("numeric") != std::string::npos);
 }
 
-TEST_CASE("a framed request gets its answer over loopback", "[tcp]") {
+TEST_CASE("a framed request gets its answer over loopback", "[tcp][threads]") {
   EchoServer s;
   TcpConnection c = connect_to(s.at);
   REQUIRE(c.send_frame("hello", 2000) == NetStatus::ok);
@@ -98,7 +98,7 @@ TEST_CASE("a framed request gets its answer over loopback", "[tcp]") {
   CHECK(answer == "echo:b");
 }
 
-TEST_CASE("no answer is a time-out, not a hang", "[tcp]") {
+TEST_CASE("no answer is a time-out, not a hang", "[tcp][threads]") {
   EchoServer s;
   TcpConnection c = connect_to(s.at);
   REQUIRE(c.send_frame("silent", 2000) == NetStatus::ok);
@@ -106,7 +106,7 @@ TEST_CASE("no answer is a time-out, not a hang", "[tcp]") {
   CHECK(c.receive_frame(answer, 100) == NetStatus::timeout);
 }
 
-TEST_CASE("the server survives garbage and abrupt disconnects", "[tcp][robustness]") {
+TEST_CASE("the server survives garbage and abrupt disconnects", "[tcp][robustness][threads]") {
   EchoServer s;
   {
     TcpConnection bad = connect_to(s.at);
@@ -127,7 +127,7 @@ TEST_CASE("the server survives garbage and abrupt disconnects", "[tcp][robustnes
   }
 }
 
-TEST_CASE("a closed port is refused", "[tcp]") {
+TEST_CASE("a closed port is refused", "[tcp][threads]") {
   Endpoint closed;
   {
     EchoServer s;
@@ -157,7 +157,7 @@ bool closed_by_server(TcpConnection& c) {
 
 }  // namespace
 
-TEST_CASE("more idle connections than the limit: the oldest idle ones give up their slots", "[tcp][limits]") {
+TEST_CASE("more idle connections than the limit: the oldest idle ones give up their slots", "[tcp][limits][threads]") {
   EchoServer s;  // at most 4 connections
   std::vector<TcpConnection> idle;
   for (int i = 0; i < 10; ++i) idle.push_back(connect_to(s.at));
@@ -174,7 +174,7 @@ TEST_CASE("more idle connections than the limit: the oldest idle ones give up th
   CHECK(s.log().find("closed while idle: its slot went to a new connection") != std::string::npos);
 }
 
-TEST_CASE("a frame that does not complete in time closes its connection", "[tcp][limits]") {
+TEST_CASE("a frame that does not complete in time closes its connection", "[tcp][limits][threads]") {
   FrameServer::Options o = small_limits();
   o.frame_timeout_ms = 200;
   EchoServer s(o);
@@ -191,7 +191,7 @@ TEST_CASE("a frame that does not complete in time closes its connection", "[tcp]
   CHECK(answer == "echo:next");
 }
 
-TEST_CASE("a handler can close a connection, after an answer or without one", "[tcp][limits]") {
+TEST_CASE("a handler can close a connection, after an answer or without one", "[tcp][limits][threads]") {
   EchoServer s;
   TcpConnection bye = connect_to(s.at);
   REQUIRE(bye.send_frame("bye", 2000) == NetStatus::ok);

@@ -100,7 +100,7 @@ TEST_CASE("the wire host drops garbage and answers a bad MAC with A0", "[wire]")
   CHECK(host.journal().empty());  // nothing was processed
 }
 
-TEST_CASE("a sale over loopback signs on with MACs and is approved", "[wire][e2e]") {
+TEST_CASE("a sale over loopback signs on with MACs and is approved", "[wire][e2e][threads]") {
   Setup setup = story_setup();
   HostService service(setup);
   TestTerminal t(setup, service.at, default_training_start_ms());
@@ -118,7 +118,7 @@ TEST_CASE("a sale over loopback signs on with MACs and is approved", "[wire][e2e
     for (const auto& line : receipt.lines) CHECK(line.find(pan) == std::string::npos);
 }
 
-TEST_CASE("seed incident over loopback - answer lost then the automatic reversal", "[wire][e2e][reversal]") {
+TEST_CASE("seed incident over loopback - answer lost then the automatic reversal", "[wire][e2e][reversal][threads]") {
   Setup setup = story_setup();
   HostService service(setup);
   TestTerminal t(setup, service.at, default_training_start_ms());
@@ -138,7 +138,8 @@ TEST_CASE("seed incident over loopback - answer lost then the automatic reversal
   CHECK(service.available(pan) == 500000);
 }
 
-TEST_CASE("seed incident over loopback - a second sale without the reversal charges twice", "[wire][e2e][reversal]") {
+TEST_CASE("seed incident over loopback - a second sale without the reversal charges twice",
+          "[wire][e2e][reversal][threads]") {
   Setup setup = story_setup();
   HostService service(setup);
   TestTerminal t(setup, service.at, default_training_start_ms());
@@ -165,7 +166,7 @@ TEST_CASE("seed incident over loopback - a second sale without the reversal char
   }
 }
 
-TEST_CASE("seed incident over loopback - a pre-auth answer without DE2", "[wire][e2e][preauth]") {
+TEST_CASE("seed incident over loopback - a pre-auth answer without DE2", "[wire][e2e][preauth][threads]") {
   Setup setup = story_setup();
   HostService service(setup);
   TestTerminal t(setup, service.at, default_training_start_ms());
@@ -192,7 +193,7 @@ TEST_CASE("seed incident over loopback - a pre-auth answer without DE2", "[wire]
   CHECK(done.references_original);
 }
 
-TEST_CASE("seed incident over loopback - wrong PINs are checked from the PIN block", "[wire][e2e][pin]") {
+TEST_CASE("seed incident over loopback - wrong PINs are checked from the PIN block", "[wire][e2e][pin][threads]") {
   Setup setup = story_setup();
   HostService service(setup);
   TestTerminal t(setup, service.at, default_training_start_ms());
@@ -208,7 +209,7 @@ TEST_CASE("seed incident over loopback - wrong PINs are checked from the PIN blo
   CHECK(last(t.run(TerminalOp::sale, 1000, pin)).response_code == "75");  // locked for the day
 }
 
-TEST_CASE("seed incident over loopback - the velocity lock answers 65", "[wire][e2e][velocity]") {
+TEST_CASE("seed incident over loopback - the velocity lock answers 65", "[wire][e2e][velocity][threads]") {
   Setup setup = story_setup();
   HostService service(setup);
   TestTerminal t(setup, service.at, default_training_start_ms());
@@ -221,7 +222,7 @@ TEST_CASE("seed incident over loopback - the velocity lock answers 65", "[wire][
   CHECK(service.available(pan) == 500000 - 2 * 10000);
 }
 
-TEST_CASE("seed incident over loopback - an acquirer decline shows 用户异常", "[wire][e2e][decline]") {
+TEST_CASE("seed incident over loopback - an acquirer decline shows 用户异常", "[wire][e2e][decline][threads]") {
   Setup setup = story_setup();
   setup.host.decline_code = "57";
   setup.host.decline_text = {"用户异常", "User exception"};
@@ -234,7 +235,7 @@ TEST_CASE("seed incident over loopback - an acquirer decline shows 用户异常"
   CHECK(service.available(pan) == 500000);
 }
 
-TEST_CASE("fault matrix over loopback", "[wire][e2e][faults]") {
+TEST_CASE("fault matrix over loopback", "[wire][e2e][faults][threads]") {
   struct Case {
     LinkFault::Kind kind;
     bool host_books_it;
@@ -259,7 +260,7 @@ TEST_CASE("fault matrix over loopback", "[wire][e2e][faults]") {
   }
 }
 
-TEST_CASE("an unreachable host is a clear link failure", "[wire]") {
+TEST_CASE("an unreachable host is a clear link failure", "[wire][threads]") {
   Endpoint closed;
   {
     HostService s(story_setup());

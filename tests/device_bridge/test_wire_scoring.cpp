@@ -173,7 +173,7 @@ class HandsAndLine final : public TerminalPort {
 }  // namespace
 
 TEST_CASE("wire scoring equals emulator scoring for every scenario a real terminal can play",
-          "[wire_watch][e2e][shipped]") {
+          "[wire_watch][e2e][shipped][threads]") {
   std::vector<std::string> ids;
   for (const Scenario& s : shipped().scenarios)
     if (s.real_terminal && s.real_terminal->mode == RealTerminalMode::amounts) ids.push_back(s.id);

@@ -126,7 +126,7 @@ Fault fault(FaultKind kind, int request, int seconds = 0) {
 
 }  // namespace
 
-TEST_CASE("wire watch - sale, balance inquiry and void scored from the line", "[wire_watch][e2e]") {
+TEST_CASE("wire watch - sale, balance inquiry and void scored from the line", "[wire_watch][e2e][threads]") {
   Setup setup = watch_setup();
   test::HostService host(setup);
   WatchedLine line(host.at, {});
@@ -148,7 +148,7 @@ TEST_CASE("wire watch - sale, balance inquiry and void scored from the line", "[
   CHECK(log.find("Terminal sent: sale 328.00 … answer: 00") != std::string::npos);
 }
 
-TEST_CASE("wire watch - a pre-authorization and its completion scored from the line", "[wire_watch][e2e]") {
+TEST_CASE("wire watch - a pre-authorization and its completion scored from the line", "[wire_watch][e2e][threads]") {
   Setup setup = watch_setup();
   test::HostService host(setup);
   WatchedLine line(host.at, {});
@@ -173,7 +173,7 @@ TEST_CASE("wire watch - a pre-authorization and its completion scored from the l
   CHECK(refused.back().response_code == "25");
 }
 
-TEST_CASE("wire watch - the automatic reversal after a lost answer", "[wire_watch][e2e][reversal]") {
+TEST_CASE("wire watch - the automatic reversal after a lost answer", "[wire_watch][e2e][reversal][threads]") {
   Setup setup = watch_setup();
   test::HostService host(setup);
   WatchedLine line(host.at, ProxyFaultPlan::from_faults({fault(FaultKind::answer_lost, 1)}));
@@ -188,7 +188,8 @@ TEST_CASE("wire watch - the automatic reversal after a lost answer", "[wire_watc
   CHECK(host.count("0400") == 1);
 }
 
-TEST_CASE("wire watch - every fault of the scenario format, as the terminal saw it", "[wire_watch][e2e][faults]") {
+TEST_CASE("wire watch - every fault of the scenario format, as the terminal saw it",
+          "[wire_watch][e2e][faults][threads]") {
   Setup setup = watch_setup();
   test::HostService host(setup);
   // Request 1 gets the fault; request 2, a balance inquiry, carries any reversal it left.
@@ -209,7 +210,7 @@ TEST_CASE("wire watch - every fault of the scenario format, as the terminal saw 
   keyed_and_seen(t, line, TerminalOp::balance_inquiry);
 }
 
-TEST_CASE("wire watch - reversals that fail every try", "[wire_watch][e2e][faults][reversal]") {
+TEST_CASE("wire watch - reversals that fail every try", "[wire_watch][e2e][faults][reversal][threads]") {
   Setup setup = watch_setup();
   test::HostService host(setup);
   // The sale's answer is lost; the reversals the next operation sends all vanish.
@@ -238,7 +239,7 @@ TEST_CASE("wire watch - reversals that fail every try", "[wire_watch][e2e][fault
   CHECK(line.watch_lines.all().find(card_pan) == std::string::npos);
 }
 
-TEST_CASE("wire watch - a message that is not the CUP dialect is relayed and reported", "[wire_watch][e2e]") {
+TEST_CASE("wire watch - a message that is not the CUP dialect is relayed and reported", "[wire_watch][e2e][threads]") {
   Setup setup = watch_setup();
   test::HostService host(setup);
   WatchedLine line(host.at, {});
@@ -265,7 +266,7 @@ TEST_CASE("wire watch - a message that is not the CUP dialect is relayed and rep
   CHECK_FALSE(port.wait(0).has_value());
 }
 
-TEST_CASE("wire watch - a test host's amount is judged as the task's amount", "[wire_watch][e2e]") {
+TEST_CASE("wire watch - a test host's amount is judged as the task's amount", "[wire_watch][e2e][threads]") {
   Setup setup = watch_setup();
   test::HostService host(setup);
   host.wire.answer_by_amount({{1055, "55"}});

@@ -84,7 +84,7 @@ struct SpareKiosk {
 
 }  // namespace
 
-TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk's screens", "[spare][flow]") {
+TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk's screens", "[spare][flow][threads]") {
   ContentSet content = load_content(content_dir);
   const Scenario* sc = content.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
@@ -147,7 +147,8 @@ TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk'
   }
 }
 
-TEST_CASE("a terminal that goes away shows on the catalog within a probe, and its return too", "[spare][flow]") {
+TEST_CASE("a terminal that goes away shows on the catalog within a probe, and its return too",
+          "[spare][flow][threads]") {
   SpareKiosk sk(Setup{}, 100);
   Kiosk& k = sk.k;
   const uint16_t port = sk.poi->server.port();
@@ -170,7 +171,7 @@ TEST_CASE("a terminal that goes away shows on the catalog within a probe, and it
 }
 
 TEST_CASE("an operation sent to a terminal that is gone comes back as not done, and the kiosk goes on",
-          "[spare][flow]") {
+          "[spare][flow][threads]") {
   ContentSet content = load_content(content_dir);
   const Scenario* sc = content.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
@@ -199,7 +200,7 @@ TEST_CASE("an operation sent to a terminal that is gone comes back as not done, 
   CHECK((k.state.screen == ScreenId::runner || k.state.screen == ScreenId::feedback));
 }
 
-TEST_CASE("the kiosk's host-link proxy runs only towards a test host", "[spare][proxy]") {
+TEST_CASE("the kiosk's host-link proxy runs only towards a test host", "[spare][proxy][threads]") {
   PoiServer poi(Setup{});
   Logged log;
   {

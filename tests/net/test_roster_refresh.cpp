@@ -148,7 +148,7 @@ Snapshot snapshot(RosterCache& cache) {
 
 }  // namespace
 
-TEST_CASE("A roster refresh reads every statement though hundreds share one stored instant", "[net][roster]") {
+TEST_CASE("A roster refresh reads every statement though hundreds share one stored instant", "[net][roster][threads]") {
   TempDir dir;
   FakeLrs fake;
   const int64_t t0 = 1'790'000'000'000;
@@ -178,7 +178,7 @@ TEST_CASE("A roster refresh reads every statement though hundreds share one stor
   CHECK(snapshot(*cache) == s);
 }
 
-TEST_CASE("A statement the LRS makes visible late is found within the overlap", "[net][roster]") {
+TEST_CASE("A statement the LRS makes visible late is found within the overlap", "[net][roster][threads]") {
   TempDir dir;
   FakeLrs fake;
   const int64_t t0 = 1'790'000'000'000;
@@ -216,7 +216,7 @@ TEST_CASE("A statement the LRS makes visible late is found within the overlap", 
   CHECK(snapshot(*cache).store_of.count("E-lost") == 1);
 }
 
-TEST_CASE("A roster refresh cut off resumes where its last page ended", "[net][roster]") {
+TEST_CASE("A roster refresh cut off resumes where its last page ended", "[net][roster][threads]") {
   TempDir dir;
   FakeLrs fake;
   const int64_t t0 = 1'790'000'000'000;

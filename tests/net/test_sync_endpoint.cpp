@@ -16,7 +16,7 @@ using namespace posdrill;
 using namespace posdrill::test;
 using posdrill::store_test::TempDir;
 
-TEST_CASE("No sender sends to an endpoint the config check refuses", "[net][endpoint]") {
+TEST_CASE("No sender sends to an endpoint the config check refuses", "[net][endpoint][threads]") {
   TempDir dir;
   auto store = store_with_statements(dir.db(), 3);
   HttpPeer elsewhere("127.0.0.2", [](const PeerRequest&) { return PeerAnswer{200, {}, "[]"}; });
@@ -59,7 +59,7 @@ TEST_CASE("No sender sends to an endpoint the config check refuses", "[net][endp
   CHECK(more->outbox_counts().queued == 3);
 }
 
-TEST_CASE("The certification fetch follows more only on the endpoint's own server", "[net][endpoint][more]") {
+TEST_CASE("The certification fetch follows more only on the endpoint's own server", "[net][endpoint][more][threads]") {
   TempDir dir;
   auto store = store_with_statements(dir.db(), 0);
   HttpPeer elsewhere("127.0.0.2", [](const PeerRequest&) {

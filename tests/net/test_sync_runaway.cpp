@@ -56,7 +56,7 @@ struct Gate {
 
 }  // namespace
 
-TEST_CASE("A busy server's Retry-After cannot turn the backoff off", "[net][runaway]") {
+TEST_CASE("A busy server's Retry-After cannot turn the backoff off", "[net][runaway][threads]") {
   for (const char* retry_after : {"0", "Wed, 21 Oct 2015 07:28:00 GMT", "garbage"}) {
     INFO("Retry-After: " << retry_after);
     TempDir dir;
@@ -82,7 +82,7 @@ TEST_CASE("A busy server's Retry-After cannot turn the backoff off", "[net][runa
   }
 }
 
-TEST_CASE("A failure of the kiosk's own records ends the pass with a backoff", "[net][runaway]") {
+TEST_CASE("A failure of the kiosk's own records ends the pass with a backoff", "[net][runaway][threads]") {
   TempDir dir;
   auto store = store_with_statements(dir.db(), 4);
   // The disk refuses the delivery's write: the LRS has the batch, the records cannot say so.
@@ -114,7 +114,7 @@ TEST_CASE("A failure of the kiosk's own records ends the pass with a backoff", "
   CHECK(store->outbox_counts().queued == 0);
 }
 
-TEST_CASE("drain returns at its deadline while the server never answers", "[net][runaway]") {
+TEST_CASE("drain returns at its deadline while the server never answers", "[net][runaway][threads]") {
   TempDir dir;
   auto store = store_with_statements(dir.db(), 3);
   Gate gate;
@@ -134,7 +134,7 @@ TEST_CASE("drain returns at its deadline while the server never answers", "[net]
   gate.release();
 }
 
-TEST_CASE("One sender at a time per database", "[net][runaway][lock]") {
+TEST_CASE("One sender at a time per database", "[net][runaway][lock][threads]") {
   TempDir dir;
   auto store_a = store_with_statements(dir.db(), 40);
   Gate gate;
@@ -180,7 +180,7 @@ TEST_CASE("One sender at a time per database", "[net][runaway][lock]") {
   }
 }
 
-TEST_CASE("A killed sender's lock is released by its death", "[net][runaway][lock]") {
+TEST_CASE("A killed sender's lock is released by its death", "[net][runaway][lock][threads]") {
   TempDir dir;
   auto store = store_with_statements(dir.db(), 2);
   HttpPeer lrs("127.0.0.1", ok_lrs());
@@ -215,7 +215,8 @@ TEST_CASE("A killed sender's lock is released by its death", "[net][runaway][loc
   CHECK(pass.sent == 2);
 }
 
-TEST_CASE("A full disk while recording the delivery means one POST and then a backoff", "[net][runaway][faults]") {
+TEST_CASE("A full disk while recording the delivery means one POST and then a backoff",
+          "[net][runaway][faults][threads]") {
   TempDir dir;
   store_test::FaultVfs vfs;  // SQLite's disk, from the store's open on
   auto store = store_with_statements(dir.db(), 6);

@@ -53,7 +53,7 @@ TerminalRecord one(NexoTerminalPort& port, const TerminalRequest& r) {
 
 }  // namespace
 
-TEST_CASE("the nexo bridge records an approved sale from the terminal's answer", "[nexo_bridge]") {
+TEST_CASE("the nexo bridge records an approved sale from the terminal's answer", "[nexo_bridge][threads]") {
   PoiServer s(base_setup());
   NexoTerminalPort port(config_for(s));
   port.prepare(Setup{});
@@ -73,7 +73,7 @@ TEST_CASE("the nexo bridge records an approved sale from the terminal's answer",
   CHECK(s.poi.scenario().host().available_minor(card) == 500000);
 }
 
-TEST_CASE("the nexo bridge records 55 and 75 and 65 declines", "[nexo_bridge]") {
+TEST_CASE("the nexo bridge records 55 and 75 and 65 declines", "[nexo_bridge][threads]") {
   Setup st = base_setup();
   st.faults = {Fault{FaultKind::respond, 1, 0, "55", {}}, Fault{FaultKind::respond, 2, 0, "55", {}},
                Fault{FaultKind::respond, 3, 0, "55", {}}};
@@ -93,7 +93,7 @@ TEST_CASE("the nexo bridge records 55 and 75 and 65 declines", "[nexo_bridge]") 
   CHECK(one(vport, sale(300)).response_code == "65");
 }
 
-TEST_CASE("a payment that times out is settled by TransactionStatus and never retried", "[nexo_bridge]") {
+TEST_CASE("a payment that times out is settled by TransactionStatus and never retried", "[nexo_bridge][threads]") {
   Setup st = base_setup();
   st.faults = {Fault{FaultKind::answer_lost, 1, 0, "", {}}};
   PoiServer s(st);
@@ -117,7 +117,7 @@ TEST_CASE("a payment that times out is settled by TransactionStatus and never re
   CHECK(s.poi.scenario().host().available_minor(card) == 500000 - 1000);
 }
 
-TEST_CASE("the nexo bridge refuses a terminal that is not in training mode", "[nexo_bridge]") {
+TEST_CASE("the nexo bridge refuses a terminal that is not in training mode", "[nexo_bridge][threads]") {
   // A fake terminal that answers like a POI but without trainingMode=true.
   HttpServer fake(
       [](const HttpServerRequest& r) {
@@ -145,7 +145,7 @@ TEST_CASE("the nexo bridge refuses a terminal that is not in training mode", "[n
   CHECK(fake.counters().requests == 2);  // two logins; no payment was ever sent
 }
 
-TEST_CASE("the nexo bridge refuses a card outside the test ranges", "[nexo_bridge]") {
+TEST_CASE("the nexo bridge refuses a card outside the test ranges", "[nexo_bridge][threads]") {
   // The emulated POI answers for 6210947000000021 (test BIN 621094); this bridge is configured
   // with other test BINs, so the same answer must be refused.
   PoiServer s(base_setup());
@@ -160,7 +160,7 @@ TEST_CASE("the nexo bridge refuses a card outside the test ranges", "[nexo_bridg
   CHECK(bins == std::vector<std::string>{"476173", "620000", "620550", "621094", "411111", "424242"});
 }
 
-TEST_CASE("the nexo bridge talks only to its configured address", "[nexo_bridge]") {
+TEST_CASE("the nexo bridge talks only to its configured address", "[nexo_bridge][threads]") {
   std::string error;
   CHECK_FALSE(parse_nexo_url("ftp://127.0.0.1:1/nexo", error));
   CHECK_FALSE(parse_nexo_url("http://terminal.example.com:8443/nexo", error));
@@ -194,7 +194,7 @@ TEST_CASE("the nexo bridge talks only to its configured address", "[nexo_bridge]
   CHECK_FALSE(none.health().configured);
 }
 
-TEST_CASE("a seed scenario is scored end to end through the nexo bridge", "[nexo_bridge]") {
+TEST_CASE("a seed scenario is scored end to end through the nexo bridge", "[nexo_bridge][threads]") {
   ContentSet set = load_content(POSDRILL_TEST_CONTENT_DIR);
   const Scenario* sc = set.find("wrong_pin_retry_privacy");
   REQUIRE(sc);

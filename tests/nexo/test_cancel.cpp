@@ -19,7 +19,7 @@
 
 using namespace posdrill;
 
-TEST_CASE("a request to a server that never answers ends when the stop flag is raised", "[cancel]") {
+TEST_CASE("a request to a server that never answers ends when the stop flag is raised", "[cancel][threads]") {
   // A listening socket nobody accepts on: the kernel completes the handshake, nothing answers.
   uint16_t port = 0;
   std::string error;
@@ -44,7 +44,7 @@ TEST_CASE("a request to a server that never answers ends when the stop flag is r
   ::close(fd);
 }
 
-TEST_CASE("the spare terminal's link stops in the middle of a payment", "[cancel]") {
+TEST_CASE("the spare terminal's link stops in the middle of a payment", "[cancel][threads]") {
   // The POI's host never answers the first sale, and it never gives up on it either.
   ContentSet content = load_content(POSDRILL_TEST_CONTENT_DIR);
   const Scenario* sc = content.find("wrong_pin_retry_privacy");

@@ -8,7 +8,7 @@
 using namespace posdrill;
 using namespace posdrill::store_test;
 
-TEST_CASE("Two threads with their own stores write the same file at once", "[store][concurrency]") {
+TEST_CASE("Two threads with their own stores write the same file at once", "[store][concurrency][threads]") {
   TempDir dir;
   {
     auto setup = open_ok(dir.db());
