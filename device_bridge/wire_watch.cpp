@@ -66,7 +66,7 @@ bool quotes_date(const IsoMessage& m) {
 }
 
 // Whether an approved operation named its original as the emulated terminal's record says
-// (terminal.cpp, approved()): a completion, cancel or incremental by auth code and date, a void
+// (terminal_online.cpp, approved()): a completion, cancel or incremental by auth code and date, a void
 // by the original's batch and trace, a refund by reference number and date.
 bool names_original(CupOperation op, const IsoMessage& request) {
   switch (op) {

@@ -14,7 +14,7 @@
 // (DE64) are wiped the moment a message is decoded, unread; the card number (DE2) is masked 6+4
 // at once (mask_pan) and only the masked form is kept or logged.
 //
-// How the terminal's view is rebuilt from the line (each rule mirrors terminal.cpp):
+// How the terminal's view is rebuilt from the line (each rule mirrors terminal_online.cpp):
 // - A request and its answer on one connection (answers come in order) make one record: the
 //   answer's code, the request's amount; an approved void, refund or completion quoted its
 //   original (references_original) when it carried it (DE61 / DE38 / DE37 with a date).

@@ -1,6 +1,7 @@
 // The runner screen.
 //
 // [SECTION] Terminal twin (left column)
+// [SECTION] Spare terminal (left column, instead of the twin)
 // [SECTION] Story and decision (right column)
 // [SECTION] Screen
 

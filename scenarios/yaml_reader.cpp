@@ -1,0 +1,243 @@
+// The position-aware YAML reader (yaml_reader.h).
+#include "scenarios/yaml_reader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "scenarios/graph.h"  // suggest(), which the graph checks and the command line use as well
+
+namespace posdrill {
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string join_keys(const std::vector<std::string_view>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+// " (did you mean 'x'?)" when one candidate is close, else "".
+std::string suggest(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  std::size_t best_d = 3;
+  for (auto c : candidates) {
+    std::size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
+}
+
+bool YamlReader::map(const YAML::Node& n, std::string_view what, const Keys& allowed) {
+  if (!n.IsMap()) {
+    error(n, "expected " + std::string(what) + " as a map of keys (key: value)");
+    return false;
+  }
+  std::set<std::string> seen;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      error(it->first, "expected a plain key in " + std::string(what));
+      continue;
+    }
+    const std::string& k = it->first.Scalar();
+    if (!seen.insert(k).second) {
+      error(it->first, "duplicate key '" + k + "' in " + std::string(what));
+    } else if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+      error(it->first, "unknown key '" + k + "' in " + std::string(what) + suggest(k, allowed) +
+                           "; expected one of: " + join_keys(allowed));
+    }
+  }
+  return true;
+}
+
+YAML::Node YamlReader::get(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
+  if (m.IsMap()) {
+    for (auto it = m.begin(); it != m.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  }
+  if (required) error(m, "missing '" + std::string(key) + "' in " + std::string(what));
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::optional<std::string> YamlReader::scalar(const YAML::Node& n, std::string_view key) {
+  if (!n.IsScalar()) {
+    error(n, "expected '" + std::string(key) + "' to be a single value, not a list or map");
+    return std::nullopt;
+  }
+  return n.Scalar();
+}
+
+std::optional<std::string> YamlReader::string(const YAML::Node& m, std::string_view key, std::string_view what,
+                                              bool required) {
+  YAML::Node n = get(m, key, what, required);
+  if (!n.IsDefined()) return std::nullopt;
+  auto s = scalar(n, key);
+  if (s && s->empty()) {
+    error(n, "'" + std::string(key) + "' is empty");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<int> YamlReader::integer(const YAML::Node& m, std::string_view key, std::string_view what, bool required,
+                                       int lo, int hi) {
+  YAML::Node n = get(m, key, what, required);
+  if (!n.IsDefined()) return std::nullopt;
+  auto s = scalar(n, key);
+  if (!s) return std::nullopt;
+  int v = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || p != s->data() + s->size()) {
+    error(n, "expected '" + std::string(key) + "' to be a whole number, got '" + *s + "'");
+    return std::nullopt;
+  }
+  if (v < lo || v > hi) {
+    error(n, "'" + std::string(key) + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                 ", got " + *s);
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<bool> YamlReader::boolean(const YAML::Node& m, std::string_view key, std::string_view what) {
+  YAML::Node n = get(m, key, what, false);
+  if (!n.IsDefined()) return std::nullopt;
+  auto s = scalar(n, key);
+  if (!s) return std::nullopt;
+  if (*s == "true") return true;
+  if (*s == "false") return false;
+  error(n, "expected '" + std::string(key) + "' to be true or false, got '" + *s + "'");
+  return std::nullopt;
+}
+
+std::optional<int64_t> YamlReader::amount(const YAML::Node& m, std::string_view key, std::string_view what,
+                                          bool required) {
+  YAML::Node n = get(m, key, what, required);
+  if (!n.IsDefined()) return std::nullopt;
+  auto s = scalar(n, key);
+  if (!s) return std::nullopt;
+  auto v = parse_amount(*s);
+  if (!v)
+    error(n, "expected '" + std::string(key) + "' to be an amount in CNY like \"328.00\" (at most 2 decimals), got '" +
+                 *s + "'");
+  return v;
+}
+
+std::optional<std::string> YamlReader::response_code(const YAML::Node& m, std::string_view key, std::string_view what,
+                                                     bool required) {
+  YAML::Node n = get(m, key, what, required);
+  if (!n.IsDefined()) return std::nullopt;
+  auto s = scalar(n, key);
+  if (!s) return std::nullopt;
+  bool ok = s->size() == 2 &&
+            std::all_of(s->begin(), s->end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); });
+  if (!ok) {
+    error(n, "expected '" + std::string(key) + "' to be a 2-character response code in quotes like \"05\", got '" + *s +
+                 "'");
+    return std::nullopt;
+  }
+  return s;
+}
+
+Text YamlReader::text(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
+  Text t;
+  YAML::Node n = get(m, key, what, required);
+  if (!n.IsDefined()) return t;
+  read_text(n, key, t);
+  return t;
+}
+
+void YamlReader::read_text(const YAML::Node& n, std::string_view key, Text& t) {
+  if (!n.IsMap()) {
+    error(n, "expected '" + std::string(key) + "' to be a text in both languages, like {zh: …, en: …}");
+    return;
+  }
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() != "zh" && it->first.Scalar() != "en") {
+      error(it->first, "unexpected '" + it->first.Scalar() + "' in text '" + std::string(key) +
+                           "': a text has only zh and en. If a comma or colon split your sentence, put the whole "
+                           "text in quotes, like en: \"Yes, sir\"");
+      return;
+    }
+  }
+  if (!map(n, "text '" + std::string(key) + "'", {"zh", "en"})) return;
+  for (auto [lang, slot] : {std::pair<const char*, std::string*>{"zh", &t.zh}, {"en", &t.en}}) {
+    YAML::Node v = get(n, lang, "", false);
+    if (!v.IsDefined()) {
+      error(n, std::string("missing '") + lang + "' translation of '" + std::string(key) + "'");
+      continue;
+    }
+    auto s = scalar(v, lang);
+    if (!s) continue;
+    if (s->find_first_not_of(" \t\r\n") == std::string::npos) {
+      error(v, std::string("empty '") + lang + "' translation of '" + std::string(key) + "'");
+      continue;
+    }
+    *slot = *s;
+    while (!slot->empty() && (slot->back() == '\n' || slot->back() == ' ')) slot->pop_back();
+  }
+}
+
+bool parse_yaml(std::string_view text, const std::string& file, YAML::Node& root, std::vector<Diagnostic>& out) {
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    std::string hint;
+    if (e.msg == "unknown token")
+      hint = " (a text with '?' or ',' inside { } must be quoted, like {zh: \"您怎么做?\", en: \"What now?\"})";
+    else if (e.msg == "end of map not found")
+      hint = " (check the indentation of this line and the one above: use spaces, never tabs)";
+    out.push_back({file, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg + hint});
+    return false;
+  } catch (const YAML::Exception& e) {
+    out.push_back({file, e.mark.line + 1, e.mark.column + 1, "YAML error: " + e.msg});
+    return false;
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    out.push_back({file, 1, 1, "the file is empty"});
+    return false;
+  }
+  return true;
+}
+
+void columns_to_characters(std::string_view text, std::vector<Diagnostic>& diags) {
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  for (auto& d : diags) {
+    if (d.line < 1 || d.line > int(lines.size()) || d.column < 1) continue;
+    std::string_view l = lines[d.line - 1].substr(0, std::size_t(d.column - 1));
+    int chars = 0;
+    for (unsigned char c : l) chars += (c & 0xC0) != 0x80 ? 1 : 0;
+    d.column = chars + 1;
+  }
+}
+
+}  // namespace posdrill
