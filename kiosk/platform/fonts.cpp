@@ -5,13 +5,19 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include <fcntl.h>
 #include <iconv.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <iterator>
 #include <system_error>
+#include <utility>
 
 namespace posdrill {
 
@@ -30,7 +36,7 @@ constexpr FontCandidate font_candidates[] = {
 };
 
 // Opens `face` with FreeType (the builder the atlas uses) and counts the glyphs it lacks.
-bool probe_font(const std::vector<unsigned char>& bytes, int face, const std::vector<uint32_t>& code_points,
+bool probe_font(const MappedFile& bytes, int face, const std::vector<uint32_t>& code_points,
                 ChosenFont& out, std::string& error) {
   FT_Library lib = nullptr;
   if (FT_Init_FreeType(&lib) != 0) {
@@ -105,6 +111,49 @@ bool read_binary_file(const std::filesystem::path& path, std::size_t max_bytes, 
   return true;
 }
 
+MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
+  if (this != &o) {
+    reset();
+    data_ = std::exchange(o.data_, nullptr);
+    size_ = std::exchange(o.size_, 0);
+  }
+  return *this;
+}
+
+void MappedFile::reset() {
+  if (data_) munmap(data_, size_);
+  data_ = nullptr;
+  size_ = 0;
+}
+
+bool MappedFile::open(const std::filesystem::path& path, std::size_t max_bytes, std::string& error) {
+  reset();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::generic_category().message(errno);
+    return false;
+  }
+  struct stat st {};
+  bool ok = fstat(fd, &st) == 0;
+  if (!ok) error = std::generic_category().message(errno);
+  if (ok && (!S_ISREG(st.st_mode) || st.st_size <= 0 || static_cast<std::size_t>(st.st_size) > max_bytes)) {
+    error = "unexpected size " + std::to_string(st.st_size) + " bytes";
+    ok = false;
+  }
+  if (ok) {
+    void* p = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      error = std::generic_category().message(errno);
+      ok = false;
+    } else {
+      data_ = static_cast<unsigned char*>(p);
+      size_ = static_cast<std::size_t>(st.st_size);
+    }
+  }
+  ::close(fd);
+  return ok;
+}
+
 std::optional<ChosenFont> choose_font(const std::vector<uint32_t>& code_points, void (*log)(const std::string& line)) {
   std::optional<ChosenFont> best;
   for (const FontCandidate& c : font_candidates) {
@@ -112,7 +161,7 @@ std::optional<ChosenFont> choose_font(const std::vector<uint32_t>& code_points, 
     f.path = c.path;
     f.face = c.face;
     std::string error;
-    if (!read_binary_file(c.path, max_font_bytes, f.bytes, error) ||
+    if (!f.bytes.open(c.path, max_font_bytes, error) ||
         !probe_font(f.bytes, c.face, code_points, f, error)) {
       log("font " + f.path + " unusable: " + error);
       continue;
@@ -190,13 +239,12 @@ bool KioskFonts::build(ImFontAtlas& atlas, std::string& error) { return build_fr
 void KioskFonts::release_cpu_copies(ImFontAtlas& atlas) {
   atlas.ClearTexData();
   atlas.ClearInputData();
-  font_.bytes.clear();
-  font_.bytes.shrink_to_fit();
+  font_.bytes.reset();
 }
 
 bool KioskFonts::rebuild(ImFontAtlas& atlas, std::string& error) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (font_.bytes.empty() && !read_binary_file(font_.path, max_font_bytes, font_.bytes, error)) {
+  if (font_.bytes.empty() && !font_.bytes.open(font_.path, max_font_bytes, error)) {
     error = font_.path + ": " + error;
     return false;
   }

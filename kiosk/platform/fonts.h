@@ -30,12 +30,37 @@ bool read_binary_file(const std::filesystem::path& path, std::size_t max_bytes, 
 // Font files are large (Noto CJK is ~19 MB); anything past this bound is not a font we know.
 inline constexpr std::size_t max_font_bytes = 64u << 20;
 
+// A whole file mapped read-only. FreeType reads a face's tables and the outlines of the glyphs it
+// rasterizes, a few MB of Noto Sans CJK's 19: only those pages are ever read into memory, where a
+// copy on the heap held all of it (the largest single block of the kiosk's start-up peak). The
+// font packages replace a file by renaming a new one over it, which leaves a mapping intact.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  ~MappedFile() { reset(); }
+  MappedFile(MappedFile&& o) noexcept { *this = std::move(o); }
+  MappedFile& operator=(MappedFile&& o) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  // Maps `path` (1..max_bytes bytes); false with `error` otherwise, leaving this empty.
+  bool open(const std::filesystem::path& path, std::size_t max_bytes, std::string& error);
+  void reset();
+  const unsigned char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  unsigned char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 struct ChosenFont {
   std::string path;
   int face = 0;
   std::string family;
   float line_per_em = 1.0f;  // (ascender - descender) / units per em: ImGui sizes fonts by it
-  std::vector<unsigned char> bytes;
+  MappedFile bytes;
   std::size_t missing = 0;  // code points of the glyph set the face lacks
 };
 
@@ -57,8 +82,8 @@ struct AtlasBuild {
 // converter lacks GB 2312.
 std::vector<uint32_t> gb2312_hanzi(bool with_level_2);
 
-// The atlas of the kiosk's ImGui context. Holds the glyph set and the font's path, not its bytes
-// (dropped once the texture is on the GPU; a rebuild reads the file again).
+// The atlas of the kiosk's ImGui context. Holds the glyph set and the font's path, not its mapping
+// (dropped once the texture is on the GPU; a rebuild maps the file again).
 class KioskFonts {
  public:
   KioskFonts(ChosenFont font, GlyphSet glyphs, const ThemeMetrics& metrics);

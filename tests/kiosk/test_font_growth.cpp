@@ -61,7 +61,7 @@ TEST_CASE("both font sizes read the one copy of the font file, which the atlas n
   // double free or a use after free shows under the sanitizer build).
   std::optional<ChosenFont> font = choose_font({'A', 0x5F00}, quiet);
   REQUIRE(font);
-  const std::vector<unsigned char> bytes = font->bytes;
+  const std::vector<unsigned char> bytes(font->bytes.data(), font->bytes.data() + font->bytes.size());
   const std::vector<ImWchar> ranges = {'A', 'A', 0x5F00, 0x5F00, 0};
   ImFontAtlas atlas;
   const Theme t = add_theme_fonts(atlas, bytes.data(), bytes.size(), font->face, theme_metrics(800.0f),
@@ -77,7 +77,7 @@ TEST_CASE("both font sizes read the one copy of the font file, which the atlas n
   CHECK(t.heading->FindGlyphNoFallback(0x5F00) != nullptr);
   atlas.Clear();  // frees nothing of ours
   CHECK(bytes.size() == font->bytes.size());
-  CHECK(std::equal(bytes.begin(), bytes.end(), font->bytes.begin()));
+  CHECK(std::equal(bytes.begin(), bytes.end(), font->bytes.data()));
 }
 
 TEST_CASE("a font file that cannot be read again keeps the old atlas and says why", "[font]") {
