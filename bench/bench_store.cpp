@@ -7,6 +7,9 @@
 //   mistakes    SqliteStore::mistake_counts({}, 5) (the console's chart)
 //   history     one page of an operator's history and the newest attempt's steps (LoadHistory +
 //               LoadReplay)
+//   items       SqliteStore::item_answers + analyze_items: for one scenario, what the console's
+//               question analysis runs (LoadItems) and `posdrill report --items --scenario ID`;
+//               for every scenario, what `posdrill report --items` runs
 //   db check    a read-only open + SqliteStore::check, quick (the default) and full
 //
 // Usage: bench_store [--events N[,N…]] [--sample N] [--runs N] [--dir DIR] [--keep] [--db FILE]
@@ -37,9 +40,12 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bench_stats.h"
 
 #include "kiosk/core/certification.h"
+#include "kiosk/core/item_analysis.h"
 #include "kiosk/store/store.h"
 #include "scenarios/loader.h"
 
@@ -109,14 +115,34 @@ struct Filler {
     e.step_id = step.id;
     e.mistake = rng() % 5 == 0;
     e.critical = e.mistake && rng() % 4 == 0;
-    e.choice_id = e.mistake ? (step.choices.empty() ? "" : step.choices[rng() % step.choices.size()].id) : "right";
+    // A right answer takes the step's best choice, a mistake any choice: item analysis then finds
+    // real choices with real shares. Steps without choices (terminal tasks) record none.
+    const Choice* chosen = nullptr;
+    if (!step.choices.empty()) {
+      chosen = &step.choices[rng() % step.choices.size()];
+      if (!e.mistake)
+        for (const Choice& c : step.choices)
+          if (c.points == step.max_points()) chosen = &c;
+    }
+    e.choice_id = chosen ? chosen->id : "";
     e.points = e.mistake ? 0 : 10;
     e.max_points = 10;
     mistakes += e.mistake;
-    // About the size of a real step_record_json: what was shown, chosen and the feedback.
-    e.payload = R"({"step":")" + e.step_id + R"(","shown":"terminal says 交易失败, customer got a debit SMS",)" +
-                R"("choice":")" + e.choice_id + R"(","hints":0,"points":)" + std::to_string(e.points) +
-                R"(,"feedback":"check the transaction status before anything else; a reversal may be pending"})";
+    // A payload shaped and sized like step_record_json's: what was shown (both languages), the
+    // choice, the time, the hints and the feedback; item analysis looks into it.
+    nlohmann::json j = {{"step", step.id},
+                        {"kind", std::string(step_kind_name(step.kind))},
+                        {"prompt", {{"zh", step.prompt.zh}, {"en", step.prompt.en}}},
+                        {"choice", e.choice_id},
+                        {"points", e.points},
+                        {"max_points", e.max_points},
+                        {"critical", e.critical},
+                        {"elapsed_ms", int64_t(2'000 + rng() % 20'000)},
+                        {"hints", nlohmann::json::array()}};
+    if (rng() % 5 == 0 && !step.hints.empty())
+      j["hints"].push_back({{"zh", step.hints[0].text.zh}, {"en", step.hints[0].text.en}});
+    if (chosen) j["feedback"] = {{"zh", chosen->feedback.zh}, {"en", chosen->feedback.en}};
+    e.payload = j.dump();
     return e;
   }
   AttemptRow close(AttemptRow a, int mistakes, int critical) {
@@ -177,12 +203,39 @@ bool time_reads(std::unique_ptr<SqliteStore> store, const std::filesystem::path&
     checksum += store->mistake_counts({}, 5).size();
     mistakes_ms.push_back(ms_since(t0));
   }
+  // Question analysis: one scenario per run, in turn (the console's LoadItems and `report --items
+  // --scenario ID`), then every scenario at once (`report --items`), each its read and the figures.
+  std::vector<double> items_one_ms, items_one_read_ms, items_all_ms, items_all_read_ms;
+  std::size_t answers_one = 0, answers_all = 0;
+  for (int i = 0; i < runs; ++i) {
+    const std::string& id = content.scenarios[std::size_t(i) % content.scenarios.size()].id;
+    auto t0 = WallClock::now();
+    const StoreList<ItemAnswer> answers = store->item_answers(id);
+    if (!answers.ok()) return fail("item_answers", answers.status);
+    items_one_read_ms.push_back(ms_since(t0));
+    checksum += analyze_items(content.scenarios, answers, id).size();
+    items_one_ms.push_back(ms_since(t0));
+    answers_one = std::max(answers_one, answers.size());
+  }
+  for (int i = 0; i < std::min(runs, 5); ++i) {
+    auto t0 = WallClock::now();
+    const StoreList<ItemAnswer> answers = store->item_answers();
+    if (!answers.ok()) return fail("item_answers", answers.status);
+    items_all_read_ms.push_back(ms_since(t0));
+    checksum += analyze_items(content.scenarios, answers).size();
+    items_all_ms.push_back(ms_since(t0));
+    answers_all = answers.size();
+  }
   print_latency("roster (operators+stats+awards → build_roster)", roster_ms);
   print_latency("  of which roster_records()", records_ms);
   print_latency("roster, CPU time of the thread", roster_cpu_ms);
   print_latency("  of which roster_records()", records_cpu_ms);
   print_latency("mistakes chart (mistake_counts, 5 per scenario)", mistakes_ms);
   print_latency("history page (21 attempts + replay)", history_ms);
+  print_latency("item analysis, one scenario (" + std::to_string(answers_one) + " answers)", items_one_ms);
+  print_latency("  of which item_answers(scenario)", items_one_read_ms);
+  print_latency("item analysis, every scenario (" + std::to_string(answers_all) + ")", items_all_ms);
+  print_latency("  of which item_answers()", items_all_read_ms);
   store.reset();  // db check opens the file on its own, read-only
 
   // `posdrill db check`: a read-only open and the check, as the command does.

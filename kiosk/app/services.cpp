@@ -250,6 +250,15 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           out.push_back(HistoryLoaded{e.employee_id, e.page, std::move(rows), more});
         } else if constexpr (std::is_same_v<T, LoadReplay>) {
           out.push_back(ReplayLoaded{e.uuid, store_.events(e.uuid)});
+        } else if constexpr (std::is_same_v<T, LoadItems>) {
+          // The same read and figures as `posdrill report --items --scenario ID`. A read that
+          // fails must not show as "nobody answered": a notice, and the tab keeps "loading".
+          const StoreList<ItemAnswer> answers = store_.item_answers(e.scenario_id);
+          if (!answers.ok()) {
+            log_("cannot read the answers to " + e.scenario_id + ": " + answers.status.message);
+            return out.push_back(ConsoleNotice{"console.records_unreadable", answers.status.message, true});
+          }
+          out.push_back(ItemsLoaded{e.scenario_id, analyze_items(state_.scenarios, answers, e.scenario_id)});
         } else if constexpr (std::is_same_v<T, SaveOperator>) {
           const StoreStatus st = store_.add_operator(e.op, e.pin);
           if (e.first_run) {

@@ -24,6 +24,7 @@
 #include "device_bridge/terminal.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/certification.h"
+#include "kiosk/core/item_analysis.h"
 #include "kiosk/core/redrill.h"
 #include "kiosk/core/records.h"
 #include "kiosk/core/spare_terminal.h"
@@ -135,7 +136,14 @@ struct Session {
   std::optional<AwardRow> new_award;     // made by the attempt just finished (debrief shows it)
 };
 
-enum class ConsoleTab { roster, mistakes, operators, settings, sync };
+// items: "Question analysis", one scenario's decisions as item analysis sees them
+// (item_analysis.h).
+enum class ConsoleTab { roster, mistakes, items, operators, settings, sync };
+
+// The question analysis shows a decision's figures only from this many answers on (the same
+// limit item analysis raises its flags at): below it one person's slip moves the figures more
+// than the question does, so the console says "too few answers" instead.
+inline constexpr int items_min_answers = ItemOptions{}.min_answers;
 
 // ---- Sync with the company's learning record store (kiosk/net/sync_worker.h) ------------------
 
@@ -217,6 +225,11 @@ struct ConsoleState {
   // The Sync tab: the set-aside statements, loaded when the tab opens and after each change.
   std::vector<SetAsideStatement> set_aside;
   bool set_aside_loaded = false;
+  // The question analysis tab: the scenario picked ("" = none yet; the tab picks the one with the
+  // most attempts when it opens) and its decisions' figures, loaded after each pick.
+  std::string items_scenario;
+  std::vector<ItemStats> items;
+  bool items_loaded = false;
   std::string notice_key;  // the last result of an action ("console.saved" …)
   std::string notice_detail;
   bool notice_error = false;
@@ -360,6 +373,15 @@ struct FilterRoster {
 struct SelectAttempt {
   std::string uuid;
 };
+// Question analysis: show this scenario's decisions.
+struct SelectItemScenario {
+  std::string scenario_id;
+};
+// One scenario's item analysis (posted by the effect runner after LoadItems).
+struct ItemsLoaded {
+  std::string scenario_id;
+  std::vector<ItemStats> items;  // one per decision step, in file order
+};
 struct ReplayLoaded {
   std::string uuid;
   std::vector<AttemptEventRow> events;
@@ -418,7 +440,7 @@ using Action =
                  Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog,
                  CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded,
                  SelectOperator, ShowHistoryPage, HistoryLoaded, SelectRosterTrack, FilterRoster, SelectAttempt,
-                 ReplayLoaded,
+                 ReplayLoaded, SelectItemScenario, ItemsLoaded,
                  AddOperator, ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence,
                  SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded,
                  SetPracticeDevice, SpareTerminalAnswered, SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;
@@ -476,6 +498,10 @@ struct LoadHistory {
 struct LoadReplay {
   std::string uuid;
 };
+// Read one scenario's recorded answers and analyse them; answer with ItemsLoaded.
+struct LoadItems {
+  std::string scenario_id;
+};
 // Store changes from the console or the first run; answer with ConsoleNotice (and, for the
 // first run, AdminPresence + PinChecked to sign the new administrator in).
 struct SaveOperator {
@@ -531,7 +557,7 @@ struct EndOnSpareTerminal {
 
 using Effect =
     std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords, AttemptStarted,
-                 AttemptProgress, LoadConsole, LoadHistory, LoadReplay, SaveOperator, SavePin, SaveActive,
+                 AttemptProgress, LoadConsole, LoadHistory, LoadReplay, LoadItems, SaveOperator, SavePin, SaveActive,
                  WriteRosterCsv, QuitKiosk, FetchRemoteAwards, KickSync, LoadSetAside, RequeueStatement, DropStatement,
                  BeginOnSpareTerminal, SendToSpareTerminal, EndOnSpareTerminal>;
 

@@ -2,6 +2,7 @@
 #include "kiosk/core/update_internal.h"
 
 #include <algorithm>
+#include <map>
 
 namespace posdrill {
 
@@ -20,8 +21,23 @@ void Updater::operator()(const ExitKiosk&) {
 
 void Updater::operator()(const SetConsoleTab& a) {
   if (!in_console()) return fx.push_back(ignored("tab outside the console"));
-  st.console.tab = a.tab;
+  ConsoleState& c = st.console;
+  c.tab = a.tab;
   if (a.tab == ConsoleTab::sync) fx.push_back(LoadSetAside{});
+  // Question analysis opens on the scenario drilled most (the roster's summaries count the
+  // attempts), so the first look already shows figures; the pick stays while the console is open.
+  if (a.tab == ConsoleTab::items && c.items_scenario.empty()) {
+    std::map<std::string, int> attempts;
+    for (const ScenarioStat& s : c.stats) attempts[s.scenario_id] += s.attempts;
+    const Scenario* most = nullptr;
+    int most_n = 0;
+    for (const Scenario& sc : st.scenarios) {
+      const auto it = attempts.find(sc.id);
+      const int n = it == attempts.end() ? 0 : it->second;
+      if (!most || n > most_n) most = &sc, most_n = n;
+    }
+    if (most) (*this)(SelectItemScenario{most->id});
+  }
 }
 
 void Updater::operator()(const ConsoleLoaded& a) {
@@ -111,6 +127,23 @@ void Updater::operator()(const SelectAttempt& a) {
 void Updater::operator()(const ReplayLoaded& a) {
   if (!in_console() || a.uuid != st.console.selected_attempt) return fx.push_back(ignored("stale replay"));
   st.console.replay = a.events;
+}
+
+void Updater::operator()(const SelectItemScenario& a) {
+  if (!in_console()) return fx.push_back(ignored("question analysis outside the console"));
+  if (!find_scenario(st.scenarios, a.scenario_id)) return fx.push_back(ignored("no such scenario"));
+  ConsoleState& c = st.console;
+  c.items_scenario = a.scenario_id;
+  c.items.clear();
+  c.items_loaded = false;
+  fx.push_back(LoadItems{a.scenario_id});
+}
+
+void Updater::operator()(const ItemsLoaded& a) {
+  ConsoleState& c = st.console;
+  if (!in_console() || a.scenario_id != c.items_scenario) return fx.push_back(ignored("stale question analysis"));
+  c.items = a.items;
+  c.items_loaded = true;
 }
 
 void Updater::notice(const std::string& key, std::string detail, bool error) {

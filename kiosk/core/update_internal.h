@@ -83,6 +83,8 @@ struct Updater {
   void operator()(const FilterRoster& a);
   void operator()(const SelectAttempt& a);
   void operator()(const ReplayLoaded& a);
+  void operator()(const SelectItemScenario& a);
+  void operator()(const ItemsLoaded& a);
   void notice(const std::string& key, std::string detail = {}, bool error = true);
   void operator()(const AddOperator& a);
   void operator()(const ResetOperatorPin& a);

@@ -2,8 +2,10 @@
 // operator's history and a step-by-step replay of any attempt, the most frequent mistakes per
 // scenario as a bar chart, account management, read-only settings, CSV export and "close the
 // kiosk", and the sync with the company's learning record store (counts, the last problem, "send
-// now", and the statements the store refused, each to retry or void). Reads AppState::console and
-// AppState::sync; emits console actions.
+// now", and the statements the store refused, each to retry or void), and the question analysis
+// (per scenario, how each decision works: answers, share right, how well it separates strong from
+// weak trainees, time, hints, each answer's share, and what to look at in plain words). Reads
+// AppState::console and AppState::sync; emits console actions.
 #pragma once
 
 #include <string>
@@ -29,6 +31,9 @@ struct ConsoleUiState {
   // History folds each run of two or more abandoned attempts into one row; this run (named by
   // its newest attempt) is shown unfolded.
   std::string unfolded;
+  // Question analysis: the list of scenarios to pick from is open (it opens by itself while none
+  // is picked).
+  bool items_picking = false;
 };
 
 // `kb`: the keyboard the forms share (first_run_screen.h).

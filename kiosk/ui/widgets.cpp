@@ -498,6 +498,21 @@ void status_line(const Theme& th, const std::string& text, bool error, float wid
   ImGui::Dummy(ImVec2(w + indent, std::max(h, size)));
 }
 
+void warning_line(const Theme& th, const std::string& text, float width) {
+  if (text.empty()) return;
+  const Palette& pal = palette();
+  ImFont* f = ImGui::GetFont();
+  const float size = f->FontSize;
+  const float avail = width > 0 ? width : ImGui::GetContentRegionAvail().x;
+  const float indent = size * 1.4f;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  verdict_icon(dl, p, size, Verdict::critical, pal.warning_border, std::max(1.5f, th.metrics.border));
+  const float w = std::max(1.0f, avail - indent);
+  const float h = draw_wrapped_text(dl, f, ImVec2(p.x + indent, p.y), pal.text, text, w);
+  ImGui::Dummy(ImVec2(w + indent, std::max(h, size)));
+}
+
 void verdict_line(const Theme& th, Verdict v, const std::string& word) {
   // Green text on a dark card is 4.9:1; the icon carries the meaning for those who cannot see it.
   const ImU32 col = v == Verdict::right ? IM_COL32(0x81, 0xC7, 0x84, 0xFF) : verdict_colour(v);

@@ -65,6 +65,9 @@ void verdict_line(const Theme& th, Verdict v, const std::string& word);
 // cross, so it reads as an error without colour too; otherwise plain text. Wraps inside `width`
 // (0: the space left). Draws nothing for "".
 void status_line(const Theme& th, const std::string& text, bool error, float width = 0.0f);
+// Something to look at, told in words: the warning triangle in amber, then `text` wrapped inside
+// `width` (0: the space left). Draws nothing for "".
+void warning_line(const Theme& th, const std::string& text, float width = 0.0f);
 // An amber badge with bilingual text ("培训 TRAINING"): not a button, so nobody taps it.
 void badge(const Theme& th, const std::string& text, ImU32 bg, ImU32 fg);
 

@@ -501,6 +501,59 @@ TEST_CASE("the console's roster counts the track the manager picks", "[records][
   CHECK(has_effect<Ignored>(update(st, FilterRoster{RosterFilter::expired})));
 }
 
+TEST_CASE("the question analysis loads the scenario picked and drops an answer for another", "[records][items]") {
+  Loaded l;
+  AppState& st = l.state;
+  REQUIRE(st.scenarios.size() >= 2);
+  const std::string first = st.scenarios[0].id, second = st.scenarios[1].id;
+  CHECK(has_effect<Ignored>(update(st, SelectItemScenario{first})));  // not in the console
+  st.require_sign_in = true;
+  st.screen = ScreenId::sign_in;
+  st.pin_entry.checking = true;
+  update(st, signed_in("9001", Role::manager));
+  REQUIRE(has_effect<LoadConsole>(update(st, OpenConsole{})));
+  // The roster's summaries say the second scenario was drilled most: the tab opens on it.
+  ConsoleLoaded loaded;
+  ScenarioStat a, b;
+  a.operator_id = b.operator_id = "1001";
+  a.scenario_id = first;
+  a.attempts = 2;
+  b.scenario_id = second;
+  b.attempts = 5;
+  loaded.stats = {a, b};
+  update(st, loaded);
+  std::vector<Effect> fx = update(st, SetConsoleTab{ConsoleTab::items});
+  REQUIRE(fx.size() == 1);
+  const auto* load = std::get_if<LoadItems>(&fx[0]);
+  REQUIRE(load);
+  CHECK(load->scenario_id == second);
+  CHECK(st.console.items_scenario == second);
+  CHECK_FALSE(st.console.items_loaded);
+  // Back on the tab later: the pick stays, nothing is read again.
+  update(st, SetConsoleTab{ConsoleTab::roster});
+  CHECK(update(st, SetConsoleTab{ConsoleTab::items}).empty());
+
+  // The manager picks the first one; the answer for the second arrives late and is dropped.
+  fx = update(st, SelectItemScenario{first});
+  REQUIRE(has_effect<LoadItems>(fx));
+  ItemStats late;
+  late.scenario_id = second;
+  late.step_id = "late";
+  CHECK(has_effect<Ignored>(update(st, ItemsLoaded{second, {late}})));
+  CHECK(st.console.items.empty());
+  CHECK_FALSE(st.console.items_loaded);
+  ItemStats mine;
+  mine.scenario_id = first;
+  mine.step_id = "d";
+  mine.answered = 3;
+  CHECK(update(st, ItemsLoaded{first, {mine}}).empty());
+  REQUIRE(st.console.items.size() == 1);
+  CHECK(st.console.items[0].answered == 3);
+  CHECK(st.console.items_loaded);
+  CHECK(has_effect<Ignored>(update(st, SelectItemScenario{"no_such_scenario"})));
+  CHECK(st.console.items_scenario == first);
+}
+
 TEST_CASE("sync status changes land in the state and the console's sync actions need the console", "[sync]") {
   Loaded l;
   AppState& st = l.state;

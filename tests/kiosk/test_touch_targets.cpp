@@ -118,7 +118,11 @@ TEST_CASE("every touch target is at least 56 px and 12 px from the next on every
     k.tap("home");
     k.tap("home.console");
     REQUIRE(k.state.screen == ScreenId::console);
-    for (const char* tab : {"tab.roster", "tab.mistakes", "tab.operators", "tab.settings"}) {
+    // The question analysis's list of scenarios, a button each.
+    k.tap("tab.items");
+    k.tap("items.choose");
+    check_targets(k, "question analysis, the list of scenarios");
+    for (const char* tab : {"tab.roster", "tab.mistakes", "tab.items", "tab.operators", "tab.settings"}) {
       k.tap(tab);
       check_targets(k, tab);
     }
