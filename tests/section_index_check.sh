@@ -13,11 +13,7 @@ shift
 [ $# -gt 0 ] || { echo "usage: section_index_check.sh ROOT DIR..." >&2; exit 2; }
 
 # Files whose index is known to be stale, each with the reason; remove an entry once its file is fixed.
-known=(
-  # Issue 19, item 4: this file is being split on another branch; its index lacks its "Sync"
-  # section, and the split rewrites the index.
-  kiosk/platform/kiosk_main.cpp
-)
+known=()
 
 cd "$root" || exit 2
 # One awk over every file (a process per file is slow on a busy machine).

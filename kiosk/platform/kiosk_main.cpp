@@ -6,8 +6,10 @@
 // [SECTION] Start-up work off the main thread (the font file and its probe: fonts.h)
 // [SECTION] GL: the few entry points used here, and the screenshot
 // [SECTION] Platform: SDL + GL + ImGui set-up and tear-down
-// [SECTION] UI script: --ui-script FILE
+// [SECTION] Sync: the worker behind the effect runner's SyncControl
 // [SECTION] Frame loop
+//
+// The wait for events, the pointer and the UI script (--ui-script) are in frame_input.h.
 //
 // Idle cost: the loop sleeps until an event (EventWait) and draws only a few frames after each
 // event (enough for ImGui to settle hover and release states), so a kiosk nobody touches uses
@@ -47,6 +49,7 @@
 #include "kiosk/net/sync_worker.h"
 #include "kiosk/nexo/spare_terminal_link.h"
 #include "kiosk/platform/fonts.h"
+#include "kiosk/platform/frame_input.h"
 #include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/attract_screen.h"
@@ -233,40 +236,6 @@ int fail(const std::string& what) {
   return 1;
 }
 
-// Sleeps until an event is queued or `timeout_ms` passes, leaving the event in the queue.
-// SDL_WaitEventTimeout sleeps in the display server's socket only with the drivers that can be
-// woken there (X11, Wayland, Windows, macOS); with the others (KMS/DRM on a bare console, the
-// offscreen driver of tests and benchmarks) it pumps and sleeps 1 ms in a loop: 1,000 wake-ups a
-// second, 6-8 % of a core on a kiosk nobody touches. There, this polls every poll_ms instead: a
-// touch waits at most one 60 Hz frame longer, and idle costs a tenth.
-class EventWait {
- public:
-  EventWait() {
-    const char* driver = SDL_GetCurrentVideoDriver();
-    const std::string_view d = driver ? driver : "";
-    native_ = d == "x11" || d == "wayland" || d == "windows" || d == "cocoa";
-  }
-  bool native() const { return native_; }
-  void wait(int timeout_ms) const {
-    if (native_) {
-      SDL_WaitEventTimeout(nullptr, timeout_ms);
-      return;
-    }
-    const Uint64 until = SDL_GetTicks64() + static_cast<Uint64>(std::max(0, timeout_ms));
-    while (true) {
-      SDL_PumpEvents();
-      if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT)) return;
-      const Uint64 now = SDL_GetTicks64();
-      if (now >= until) return;
-      SDL_Delay(static_cast<Uint32>(std::min<Uint64>(poll_ms, until - now)));
-    }
-  }
-  static constexpr Uint64 poll_ms = 16;
-
- private:
-  bool native_ = false;
-};
-
 struct WindowPlan {
   int x = 0;
   int y = 0;
@@ -309,218 +278,6 @@ WindowPlan plan_window(const KioskOptions& o) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// [SECTION] UI script
-// ---------------------------------------------------------------------------------------------
-
-// `--ui-script FILE` drives the kiosk like a finger would, for screenshots of screens past the
-// first one and for smoke tests: one command a line, `click WIDGET_ID` (press and release the
-// centre of the widget with that stable ID, waiting up to a second of frames for it to appear)
-// and `wait N` (N frames). `type TEXT` types the rest of the line; `scan TEXT` sends it and an
-// Enter as a badge scanner does: every key down and up at once, in one burst of events.
-// `flick X1 Y1 X2 Y2` presses at X1,Y1, moves to X2,Y2 and releases there, all queued at once as
-// a quick finger flick reaches the kiosk. '#' starts a comment. Errors name FILE:LINE.
-struct ScriptLine {
-  enum class Kind { click, wait, type, scan, flick } kind = Kind::wait;
-  std::string id;  // click: the widget; type, scan: the text
-  int xy[4] = {0, 0, 0, 0};  // flick: from, to (window pixels)
-  int frames = 0;
-  int line = 0;
-};
-
-constexpr std::size_t max_script_bytes = 64 * 1024;
-constexpr int script_find_frames = 60;
-
-bool load_script(const std::string& path, std::vector<ScriptLine>& out, std::string& error) {
-  std::vector<unsigned char> bytes;
-  if (!read_binary_file(path, max_script_bytes, bytes, error)) {
-    error = path + ": " + error;
-    return false;
-  }
-  std::string text(bytes.begin(), bytes.end());
-  std::size_t pos = 0;
-  int line_no = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-    std::vector<std::string> words;
-    std::size_t i = 0;
-    while (i < line.size()) {
-      while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-      std::size_t j = i;
-      while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) ++j;
-      if (j > i) words.push_back(line.substr(i, j - i));
-      i = j;
-    }
-    if (words.empty()) continue;
-    ScriptLine sl;
-    sl.line = line_no;
-    if (words[0] == "click" && words.size() == 2) {
-      sl.kind = ScriptLine::Kind::click;
-      sl.id = words[1];
-    } else if ((words[0] == "type" || words[0] == "scan") && words.size() >= 2) {
-      // The rest of the line, as a keyboard would type it (into the focused field or the numpad).
-      sl.kind = words[0] == "type" ? ScriptLine::Kind::type : ScriptLine::Kind::scan;
-      const std::size_t at = line.find(words[0]) + 4;
-      sl.id = line.substr(line.find_first_not_of(" \t", at));
-      sl.id.erase(sl.id.find_last_not_of(" \t\r") + 1);
-    } else if (words[0] == "flick" && words.size() == 5 &&
-               std::all_of(words.begin() + 1, words.end(), [](const std::string& w) {
-                 return !w.empty() && w.size() <= 5 && w.find_first_not_of("0123456789") == std::string::npos;
-               })) {
-      sl.kind = ScriptLine::Kind::flick;
-      for (int k = 0; k < 4; ++k) sl.xy[k] = std::stoi(words[static_cast<std::size_t>(k) + 1]);
-    } else if (words[0] == "wait" && words.size() == 2 && words[1].size() <= 5 &&
-               words[1].find_first_not_of("0123456789") == std::string::npos) {
-      sl.frames = std::stoi(words[1]);
-    } else {
-      error = path + ":" + std::to_string(line_no) +
-              ": expected `click WIDGET_ID`, `type TEXT`, `scan TEXT`, `flick X1 Y1 X2 Y2` or `wait FRAMES`";
-      return false;
-    }
-    out.push_back(std::move(sl));
-  }
-  return true;
-}
-
-// A badge scanner is a keyboard that types fast: for each character a key down, its text and a
-// key up, then Enter, all within a few milliseconds. Pushed into SDL's queue in one go, the
-// kiosk sees the burst exactly as it would from the device (ASCII only, as scanners send).
-void push_scanner_burst(std::string_view text) {
-  const auto key = [](Uint32 type, SDL_Keycode sym) {
-    SDL_Event e{};
-    e.type = type;
-    e.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
-    e.key.keysym.sym = sym;
-    e.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
-    SDL_PushEvent(&e);
-  };
-  for (const char c : text) {
-    const auto sym = static_cast<SDL_Keycode>(std::tolower(static_cast<unsigned char>(c)));
-    key(SDL_KEYDOWN, sym);
-    SDL_Event t{};
-    t.type = SDL_TEXTINPUT;
-    t.text.text[0] = c;
-    SDL_PushEvent(&t);
-    key(SDL_KEYUP, sym);
-  }
-  key(SDL_KEYDOWN, SDLK_RETURN);
-  key(SDL_KEYUP, SDLK_RETURN);
-}
-
-// A quick flick: press, one move, release, queued together as SDL delivers a fast finger.
-void push_flick(const int (&xy)[4]) {
-  const auto button = [](Uint32 type, int x, int y) {
-    SDL_Event e{};
-    e.type = type;
-    e.button.button = SDL_BUTTON_LEFT;
-    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
-    e.button.clicks = 1;
-    e.button.x = x;
-    e.button.y = y;
-    SDL_PushEvent(&e);
-  };
-  button(SDL_MOUSEBUTTONDOWN, xy[0], xy[1]);
-  SDL_Event m{};
-  m.type = SDL_MOUSEMOTION;
-  m.motion.state = SDL_BUTTON_LMASK;
-  m.motion.x = xy[2];
-  m.motion.y = xy[3];
-  m.motion.xrel = xy[2] - xy[0];
-  m.motion.yrel = xy[3] - xy[1];
-  SDL_PushEvent(&m);
-  button(SDL_MOUSEBUTTONUP, xy[2], xy[3]);
-}
-
-// Plays a script one frame at a time: press() is called between the platform's NewFrame and
-// ImGui::NewFrame, where the 1.86 backends have just written the real mouse state.
-class ScriptPlayer {
- public:
-  ScriptPlayer(std::string path, std::vector<ScriptLine> lines) : path_(std::move(path)), lines_(std::move(lines)) {}
-  bool done() const { return at_ >= lines_.size(); }
-  // The text the current `type` line is about to type ("" otherwise), so its glyphs are ready.
-  std::string_view typing() const {
-    return !done() && lines_[at_].kind == ScriptLine::Kind::type && phase_ == 0 ? std::string_view(lines_[at_].id)
-                                                                                : std::string_view();
-  }
-  bool failed() const { return !error_.empty(); }
-  const std::string& error() const { return error_; }
-
-  void press(ImGuiIO& io, const WidgetRects& rects) {
-    if (done() || failed()) return;
-    const ScriptLine& l = lines_[at_];
-    if (l.kind == ScriptLine::Kind::wait) {
-      if (++phase_ >= l.frames) next();
-      return;
-    }
-    if (l.kind == ScriptLine::Kind::type) {
-      // One frame to deliver the characters, two for the screen to act on them.
-      if (phase_ == 0) io.AddInputCharactersUTF8(l.id.c_str());
-      if (++phase_ > 2) next();
-      return;
-    }
-    if (l.kind == ScriptLine::Kind::flick) {
-      if (phase_ == 0) push_flick(l.xy);
-      if (++phase_ > 6) next();
-      return;
-    }
-    if (l.kind == ScriptLine::Kind::scan) {
-      // The whole burst goes into SDL's queue at once; the frame loop takes at most one key
-      // press a frame from it, so allow a frame per key and a few for the screen to act.
-      if (phase_ == 0) push_scanner_burst(l.id);
-      if (++phase_ > static_cast<int>(l.id.size()) + 4) next();
-      return;
-    }
-    const auto it = rects.find(l.id);
-    if (phase_ == 0) {  // look for the widget, then hover it
-      if (it == rects.end() || !it->second.enabled || !it->second.any_visible()) {
-        if (++searching_ > script_find_frames)
-          error_ = path_ + ":" + std::to_string(l.line) + ": no enabled widget `" + l.id + "` on screen";
-        // Drawn but scrolled out of sight: scroll its list towards it, as a finger would.
-        if (it != rects.end() && it->second.enabled) {
-          const float x = it->second.center().x;
-          io.MousePos = ImVec2(x, io.DisplaySize.y * 0.5f);
-          io.MouseWheel = it->second.min.y > io.DisplaySize.y * 0.5f ? -1.0f : 1.0f;
-        }
-        return;
-      }
-      // A list that scrolls (a new step resets its scroll) settles a frame later: press only
-      // where the widget stood still for one frame.
-      const ImVec2 at = it->second.visible_center();
-      const bool settled = seen_ && at.x == target_.x && at.y == target_.y;
-      target_ = at;
-      seen_ = true;
-      if (!settled) {
-        ++searching_;
-        return;
-      }
-    }
-    io.MousePos = target_;
-    io.MouseDown[0] = phase_ == 1;
-    if (++phase_ > 2) next();
-  }
-
- private:
-  void next() {
-    ++at_;
-    phase_ = 0;
-    searching_ = 0;
-    seen_ = false;
-  }
-  std::string path_;
-  std::vector<ScriptLine> lines_;
-  std::size_t at_ = 0;
-  int phase_ = 0;
-  int searching_ = 0;
-  bool seen_ = false;  // target_ holds where the widget was in the frame before
-  ImVec2 target_;
-  std::string error_;
-};
-
-// ---------------------------------------------------------------------------------------------
 // [SECTION] Sync: the worker behind the effect runner's SyncControl
 // ---------------------------------------------------------------------------------------------
 
@@ -530,32 +287,6 @@ struct LinkControl final : SpareTerminalControl {
   void begin(uint64_t serial, const Scenario& scenario) override { link->begin(serial, scenario); }
   void send(uint64_t serial, const TerminalRequest& request) override { link->send(serial, request); }
   void end(uint64_t serial) override { link->end(serial); }
-};
-
-// The mouse (and the touch screen's emulated mouse) as of the events taken so far, for ImGui:
-// where it is and whether the left button is down, with a press latched until a frame saw it.
-struct PointerFromEvents {
-  bool known = false;
-  ImVec2 pos;
-  bool down = false;
-  bool pressed = false;  // went down since the last frame
-  void take(const SDL_Event& e) {
-    if (e.type == SDL_MOUSEMOTION) {
-      known = true;
-      pos = ImVec2(static_cast<float>(e.motion.x), static_cast<float>(e.motion.y));
-    } else if ((e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP) && e.button.button == SDL_BUTTON_LEFT) {
-      known = true;
-      pos = ImVec2(static_cast<float>(e.button.x), static_cast<float>(e.button.y));
-      down = e.type == SDL_MOUSEBUTTONDOWN;
-      pressed = pressed || down;
-    }
-  }
-  void apply(ImGuiIO& io) {
-    if (!known) return;
-    io.MousePos = pos;
-    io.MouseDown[ImGuiMouseButton_Left] = down || pressed;
-    pressed = false;
-  }
 };
 
 // Wakes the frame loop from the link thread (SDL_PushEvent is thread-safe).
