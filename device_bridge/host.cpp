@@ -569,7 +569,7 @@ std::string AcquirerHost::book_refund(Request& r, Txn& t, Account& acct) {
   if (o->voided) return r.decline("22", "the original was voided: nothing is left to refund");
   if (r.amount > o->amount - o->refunded)
     return r.decline(
-        "61", cny(r.amount) + " is more than the " + cny(o->amount - o->refunded) + " left to refund of the original");
+        "64", cny(r.amount) + " is more than the " + cny(o->amount - o->refunded) + " left to refund of the original");
   t.original = o->id;
   o->refunded += r.amount;
   acct.available += r.amount;

@@ -375,7 +375,7 @@ TEST_CASE("a refund finds the sale by RRN and date and may not exceed it", "[hos
   IsoMessage ok = host.handle(refund(20000, sale.get(37), "1120"), next_day);
   CHECK(ok.mti == "0230");
   CHECK(approved(ok));
-  CHECK(host.handle(refund(12801, sale.get(37), "1120"), next_day).get(39) == "61");
+  CHECK(host.handle(refund(12801, sale.get(37), "1120"), next_day).get(39) == "64");  // 原始金额错误
   CHECK(approved(host.handle(refund(12800, sale.get(37), "1120"), next_day)));
   CHECK(host.available_minor(card) == 500000);
 }
