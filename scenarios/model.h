@@ -204,6 +204,7 @@ struct OutcomeWhen {
   std::vector<TerminalOp> ops;
   std::vector<std::string> codes;
   std::optional<bool> reversal_sent;
+  std::optional<int64_t> amount_minor;  // the operation's amount, exactly (a wrong amount falls through)
 };
 
 // One branch of a terminal task: first match wins.

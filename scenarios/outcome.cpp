@@ -82,6 +82,7 @@ bool outcome_matches(const Outcome& o, OutcomeClass c, const TaskAttempt& a) {
         std::any_of(a.records.begin(), a.records.end(), [](const TerminalRecord& r) { return r.reversal_sent; });
     if (sent != *w.reversal_sent) return false;
   }
+  if (w.amount_minor && (!a.main || a.main->amount_minor != *w.amount_minor)) return false;
   return true;
 }
 

@@ -34,7 +34,7 @@ const Keys terminal_keys = {"id",    "kind",   "task",         "prompt",   "expe
 const Keys terminal_short_keys = {"points", "critical_ops", "feedback", "fail_feedback", "next", "on_fail"};
 const Keys choice_keys = {"id", "text", "points", "critical", "feedback", "does", "next"};
 const Keys outcome_keys = {"when", "points", "critical", "feedback", "next"};
-const Keys when_keys = {"outcome", "op", "code", "reversal_sent"};
+const Keys when_keys = {"outcome", "op", "code", "reversal_sent", "amount"};
 const Keys requires_keys = {"reversal_pending", "charges", "held", "slip_printed", "card_locked"};
 const Keys does_keys = {"op", "amount"};
 
@@ -284,7 +284,7 @@ std::optional<OutcomeClass> read_outcome_class(YamlReader& r, const YAML::Node& 
   return c;
 }
 
-// when: done | [declined, no_answer] | {outcome: …, op: …, code: …, reversal_sent: …}
+// when: done | [declined, no_answer] | {outcome: …, op: …, code: …, reversal_sent: …, amount: …}
 void read_when(YamlReader& r, const YAML::Node& n, OutcomeWhen& w) {
   auto add_class = [&](const YAML::Node& item) {
     if (auto c = read_outcome_class(r, item)) w.classes.push_back(*c);
@@ -307,8 +307,32 @@ void read_when(YamlReader& r, const YAML::Node& n, OutcomeWhen& w) {
       if (ok) w.codes.push_back(*c);
     });
   w.reversal_sent = r.boolean(n, "reversal_sent", "when");
-  if (w.classes.empty() && w.ops.empty() && w.codes.empty() && !w.reversal_sent)
-    r.error(n, "'when' matches every attempt: name an outcome, an op, a code or reversal_sent");
+  w.amount_minor = r.amount(n, "amount", "when", false);
+  if (w.classes.empty() && w.ops.empty() && w.codes.empty() && !w.reversal_sent && !w.amount_minor)
+    r.error(n, "'when' matches every attempt: name an outcome, an op, a code, reversal_sent or an amount");
+}
+
+// `expect` checks only the task's own operation. An outcome that gives points to another
+// operation the trainee keys an amount for, approved, would praise a wrong amount as well: it must
+// name the amount (and a later outcome meet the wrong one).
+void check_points_for_any_amount(YamlReader& r, const YAML::Node& n, const Step& s, const Outcome& o) {
+  if (o.points == 0 || o.critical || o.when.amount_minor || o.when.ops.empty()) return;
+  if (const YAML::Node w = n["when"]; w.IsMap() && w["amount"]) return;  // named, but not readable: said already
+  const bool approved_class =
+      o.when.classes.empty() || std::any_of(o.when.classes.begin(), o.when.classes.end(), [](OutcomeClass c) {
+        return c == OutcomeClass::approved || c == OutcomeClass::reversal_sent;
+      });
+  if (!approved_class) return;
+  if (!o.when.codes.empty() && std::find(o.when.codes.begin(), o.when.codes.end(), "00") == o.when.codes.end()) return;
+  for (TerminalOp op : o.when.ops) {
+    const bool keyed_amount = op == TerminalOp::sale || op == TerminalOp::preauth ||
+                              op == TerminalOp::preauth_completion || op == TerminalOp::refund;
+    if (op == s.task || !keyed_amount) continue;
+    r.error(n, "this outcome gives " + std::to_string(o.points) + " points to an approved " +
+                   std::string(terminal_op_name(op)) + " of any amount: add 'amount' to 'when' and list the same " +
+                   "operation after it for a wrong amount");
+    return;
+  }
 }
 
 void read_outcomes(YamlReader& r, const YAML::Node& list, const std::string& what, Step& s) {
@@ -326,6 +350,7 @@ void read_outcomes(YamlReader& r, const YAML::Node& list, const std::string& wha
     o.feedback = r.text(n, "feedback", "outcome of " + what, true);
     o.next = r.string(n, "next", "outcome of " + what, true).value_or("");
     o.next_pos = r.pos(r.get(n, "next", "", false));
+    check_points_for_any_amount(r, n, s, o);
     s.outcomes.push_back(std::move(o));
   }
 }

@@ -162,18 +162,19 @@ struct ShortcutPlay {
     REQUIRE(runner.choose(id));
     advance();
   }
-  // The shortcut; returns the task's step record.
-  const StepRecord& shortcut(TerminalOp op) {
+  // The shortcut; returns a copy of the task's step record (the story goes on after it, and the
+  // records it adds may move the vector).
+  StepRecord shortcut(TerminalOp op) {
     REQUIRE(runner.step().kind == StepKind::terminal);
     TerminalRequest req = request_for(s, runner.step(), op, last_lookup ? &*last_lookup : nullptr);
     terminal.quote_story_original(req);
     return keyed(req);
   }
-  const StepRecord& keyed(const TerminalRequest& req) {
+  StepRecord keyed(const TerminalRequest& req) {
     const std::size_t before = runner.result().steps.size();
     perform_on_terminal(runner, terminal, req, last_lookup);
     REQUIRE(runner.result().steps.size() > before);
-    const StepRecord& rec = runner.result().steps[before];
+    StepRecord rec = runner.result().steps[before];
     advance();
     return rec;
   }
@@ -305,4 +306,71 @@ TEST_CASE("a story that says the terminal was not settled keeps yesterday's sale
   ScenarioEmulation emu(s.setup);
   REQUIRE(!emu.terminal().batch_list().empty());
   CHECK(emu.terminal().batch_list().front().batch == emu.terminal().batch_no());
+}
+
+TEST_CASE("a sale keyed for the wrong amount where the reversal is triggered is voided, not praised",
+          "[content][shortcut]") {
+  // The third set of figures: the lost sale is 457.80. Keying the first set's 328.00 as a sale
+  // sends the reversal first and is approved, but for the wrong amount.
+  const Scenario& base = shipped_scenario("reversal_debit_sms");
+  REQUIRE(base.variants.size() >= 3);
+  const Scenario& s = base.variants[2];
+  REQUIRE(s.setup.amount_minor == 45780);
+  for (int64_t keyed : {int64_t{32800}, int64_t{45780}}) {
+    INFO("keyed " << keyed);
+    ShortcutPlay p(s);
+    p.choose("send_to_bank");
+    p.choose("trigger_reversal");
+    REQUIRE(p.runner.step().id == "t_inquiry");
+    TerminalRequest req;
+    req.op = TerminalOp::sale;
+    req.amount_minor = keyed;
+    const StepRecord& rec = p.keyed(req);
+    CHECK(rec.outcome == "reversal_sent");
+    REQUIRE(!rec.terminal_records.empty());
+    CHECK(rec.terminal_records.back().response_code == "00");
+    CHECK(rec.terminal_records.back().amount_minor == keyed);
+    if (keyed == 32800) {
+      CHECK(rec.points == 0);
+      CHECK(rec.feedback.zh.find("金额输错了，不是457.80元") != std::string::npos);
+      // The supervisor voids the wrong sale and takes the right one: one debit of 457.80 stands.
+      REQUIRE(p.runner.step().id == "d_tell");
+      bool voided = false;
+      for (const StepRecord& r : p.runner.result().steps) voided = voided || r.step_id == "n_void_wrong";
+      CHECK(voided);
+    } else {
+      CHECK(rec.points == 25);
+      CHECK(p.runner.step().id == "d_resale");
+    }
+    for (const StepRecord& r : p.runner.result().steps) {
+      INFO(r.step_id);
+      CHECK(r.requirement_miss.empty());
+    }
+  }
+}
+
+TEST_CASE("a same-day refund of the wrong amount ends with the manager, not with praise", "[content][shortcut]") {
+  const Scenario& s = shipped_scenario("void_same_day");
+  for (int64_t keyed : {int64_t{15800}, s.setup.amount_minor}) {
+    INFO("keyed " << keyed);
+    ShortcutPlay p(s);
+    p.choose("refund_now");
+    p.choose("find_in_list");
+    REQUIRE(p.runner.step().kind == StepKind::terminal);
+    REQUIRE(p.runner.step().task == TerminalOp::void_sale);
+    TerminalRequest req = request_for(s, p.runner.step(), TerminalOp::refund, nullptr);
+    p.terminal.quote_story_original(req);
+    req.amount_minor = keyed;
+    const StepRecord rec = p.keyed(req);
+    CHECK(rec.outcome == "approved");
+    REQUIRE(!rec.terminal_records.empty());
+    CHECK(rec.terminal_records.back().amount_minor == keyed);
+    if (keyed == 15800) {
+      CHECK(rec.points == 0);
+      CHECK(p.runner.step().id == "end_refund_wrong_amount");
+    } else {
+      CHECK(rec.points == 3);
+      CHECK(p.runner.step().id == "d_slips");
+    }
+  }
 }

@@ -173,6 +173,29 @@ TEST_CASE("an outcome matches by class, operation, code and reversal", "[outcome
   CHECK(select_outcome(st, OutcomeClass::declined, a) == nullptr);
 }
 
+TEST_CASE("an outcome narrowed by amount matches that amount only; another falls through", "[outcome]") {
+  // The story's sale keyed where a balance inquiry was asked: the right amount is one payment
+  // taken early; a wrong amount must meet the next outcome, not the right amount's praise.
+  Step st = task_step(OutcomeClass::reversal_sent, {TerminalOp::sale});
+  st.outcomes[0].when.amount_minor = 45780;
+  Outcome other;
+  other.when.classes = {OutcomeClass::reversal_sent};
+  other.when.ops = {TerminalOp::sale};
+  other.next = "void_it";
+  st.outcomes.push_back(other);
+  TaskAttempt a;
+  a.records = {rec(TerminalOp::sale, "00", true)};
+  a.records.back().amount_minor = 45780;
+  a.main = &a.records.back();
+  CHECK(select_outcome(st, OutcomeClass::reversal_sent, a) == &st.outcomes[0]);
+  a.records.back().amount_minor = 32800;
+  CHECK(select_outcome(st, OutcomeClass::reversal_sent, a) == &st.outcomes[1]);
+  TaskAttempt gave_up;  // no operation: an amount cannot match
+  st.outcomes[0].when.classes = {OutcomeClass::nothing_online};
+  st.outcomes[0].when.ops = {};
+  CHECK(select_outcome(st, OutcomeClass::nothing_online, gave_up) == nullptr);
+}
+
 TEST_CASE("requirements name what does not hold and are silent without the books", "[outcome]") {
   Requirement q;
   q.reversal_pending = false;
