@@ -374,3 +374,38 @@ TEST_CASE("a same-day refund of the wrong amount ends with the manager, not with
     }
   }
 }
+
+TEST_CASE("looking up the cancelled new pre-auth does not count as finding the check-in one",
+          "[content][shortcut]") {
+  const Scenario& s = shipped_scenario("preauth_checkout_no_pan");
+  // The third set of figures, so nothing depends on the first set's numbers.
+  const Scenario& v = s.variants.at(2);
+  for (bool right : {false, true}) {
+    INFO((right ? "the check-in pre-auth" : "the cancelled new pre-auth"));
+    ShortcutPlay p(v);
+    p.choose("find_in_list");
+    p.choose("new_preauth");  // the story cancels this new pre-auth
+    p.choose("present_card");
+    REQUIRE(p.runner.step().id == "t_query_b");
+    const BatchEntry* wanted = nullptr;
+    for (const BatchEntry& e : p.list())
+      if (e.type == TxnType::preauth && e.cancelled != right) wanted = &e;
+    REQUIRE(wanted);
+    const std::string stan = wanted->stan;
+    const std::size_t before = p.runner.result().steps.size();
+    // Menu 8 (transaction query), 1 (by voucher number), the voucher number, Enter.
+    std::vector<Key> keys = {Key::menu, digit_key(8), digit_key(1)};
+    for (char c : stan) keys.push_back(digit_key(c - '0'));
+    keys.push_back(Key::enter);
+    for (Key k : keys) {
+      p.terminal.press(k);
+      p.runner.note_inputs(p.terminal.take_inputs());
+      for (const auto& r : p.terminal.poll()) p.runner.observe(r);
+    }
+    REQUIRE(p.runner.result().steps.size() > before);
+    const StepRecord rec = p.runner.result().steps[before];
+    CHECK(rec.step_id == "t_query_b");
+    CHECK(rec.outcome == (right ? "done" : "wrong_keying"));
+    CHECK(rec.success == right);
+  }
+}
