@@ -264,7 +264,19 @@ int64_t offset_ms(const HistoryEntry& h) {
 
 }  // namespace
 
-ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& options) : setup_(setup) {
+int64_t story_start_ms(const Setup& setup, int64_t start_ms) {
+  if (!setup.start_minute) return start_ms;
+  CivilTime t = civil_time(start_ms);
+  t.hour = *setup.start_minute / 60;
+  t.minute = *setup.start_minute % 60;
+  t.second = 0;
+  return civil_ms(t);
+}
+
+ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& replay) : setup_(setup) {
+  ReplayOptions options = replay;
+  options.start_ms = story_start_ms(setup, replay.start_ms);
+  start_ms_ = options.start_ms;
   pin_ = setup.pin.empty() ? std::string(default_test_pin) : setup.pin;
   for (const Fault& f : setup.faults)
     if (f.kind == FaultKind::reversal_fails && f.request == 0) reversals_always_fail_ = true;
@@ -343,6 +355,7 @@ ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
     : setup_(other.setup_),
       pin_(other.pin_),
       emulation_(std::make_unique<Emulation>(*other.emulation_)),
+      start_ms_(other.start_ms_),
       plan_(other.plan_),
       reversals_always_fail_(other.reversals_always_fail_),
       online_requests_(other.online_requests_),
@@ -499,7 +512,7 @@ void EmulatedTerminalPort::prepare(const Setup& setup) {
 // The trainee's time flows into the emulation before anything happens at the terminal.
 void EmulatedTerminalPort::catch_up() {
   if (clock_ && scenario_)
-    scenario_->advance_to(options_.start_ms + story_skip_ms_ + (clock_->now_ms() - clock_at_prepare_));
+    scenario_->advance_to(scenario_->start_ms() + story_skip_ms_ + (clock_->now_ms() - clock_at_prepare_));
 }
 
 void EmulatedTerminalPort::story_wait(int64_t ms) {

@@ -273,6 +273,9 @@ class ScenarioEmulation {
   std::unique_ptr<ScenarioEmulation> clone() const;
 
   Emulation& emulation() { return *emulation_; }
+  // The story's "now" when the replay ended: ReplayOptions::start_ms on the day, at the setup's
+  // `time` when it has one.
+  int64_t start_ms() const { return start_ms_; }
   AcquirerHost& host() { return emulation_->host(); }
   const AcquirerHost& host() const { return emulation_->host(); }
   EmulatedTerminal& terminal() { return emulation_->terminal(); }
@@ -308,6 +311,7 @@ class ScenarioEmulation {
   Setup setup_;
   std::string pin_;
   std::unique_ptr<Emulation> emulation_;
+  int64_t start_ms_ = 0;
   ScenarioFaultPlan plan_;
   bool reversals_always_fail_ = false;
   int online_requests_ = 0;

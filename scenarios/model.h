@@ -103,6 +103,9 @@ struct Setup {
   // The terminal is settled at closing every night of the history (batch number + 1 each night), as
   // stores do; false: it was never settled since the oldest history entry (all in the open batch).
   bool nightly_settlement = true;
+  // `time: "11:05"`: the story's clock on the training day, in minutes after midnight (slips, text
+  // messages, the history's times count from it); unset: the training day's 14:32.
+  std::optional<int> start_minute;
 };
 
 // How a scenario runs on a spare REAL terminal instead of the emulator (content/README.md,

@@ -21,7 +21,7 @@ const Keys scenario_keys = {"id",    "version", "topic", "difficulty", "minutes"
                             "setup", "scoring", "start", "steps",      "figures", "real_terminal", "debrief"};
 const Keys setup_keys = {
     "card", "pin",     "balance", "amount",     "merchant_id",         "terminal_id", "merchant_name",
-    "host", "history", "faults",  "other_card", "supervisor_password", "printer",     "nightly_settlement"};
+    "host", "history", "faults",  "other_card", "supervisor_password", "printer",     "nightly_settlement", "time"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
 const Keys narrative_keys = {"id",       "kind", "text", "customer",      "terminal",   "sms",
@@ -170,6 +170,18 @@ void read_setup(YamlReader& r, const YAML::Node& n, Setup& s) {
       r.error(pr, "expected 'printer' to be ok or out_of_paper, got '" + *p + "'");
   }
   s.nightly_settlement = r.boolean(n, "nightly_settlement", "setup").value_or(true);
+  if (YAML::Node t = r.get(n, "time", "setup", false); t.IsDefined()) {
+    const auto v = r.scalar(t, "time");
+    const std::string text = v.value_or("");
+    const bool shape = text.size() == 5 && text[2] == ':' &&
+                       std::all_of(text.begin(), text.end(), [](char c) { return c == ':' || (c >= '0' && c <= '9'); });
+    const int hour = shape ? (text[0] - '0') * 10 + (text[1] - '0') : -1;
+    const int minute = shape ? (text[3] - '0') * 10 + (text[4] - '0') : -1;
+    if (v && shape && hour < 24 && minute < 60)
+      s.start_minute = hour * 60 + minute;
+    else if (v)
+      r.error(t, "expected 'time' to be the story's time of day as HH:MM like \"11:05\", got '" + text + "'");
+  }
   s.balance_minor = r.amount(n, "balance", "setup", false).value_or(500000);
   s.amount_minor = r.amount(n, "amount", "setup", true).value_or(0);
   if (auto m = r.string(n, "merchant_id", "setup", false)) {

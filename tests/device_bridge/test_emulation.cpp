@@ -727,3 +727,27 @@ TEST_CASE("every shipped scenario plays on the emulated terminal as on the doubl
     CHECK_FALSE(critical.passed);
   }
 }
+
+TEST_CASE("the setup's time of day moves the story's clock and its history with it", "[emulation][replay]") {
+  Setup s = base_setup();
+  HistoryEntry h = past(TerminalOp::sale, 32800);
+  h.minutes_ago = 30;
+  s.history = {h};
+  s.start_minute = 11 * 60 + 5;
+  ScenarioEmulation e(s);
+  const CivilTime start = civil_time(e.start_ms());
+  CHECK(start.year == 2026);
+  CHECK(start.month == 11);
+  CHECK(start.day == 20);
+  CHECK(start.hour == 11);
+  CHECK(start.minute == 5);
+  CHECK(e.emulation().now_ms() == e.start_ms());
+  // The history's sale ran half an hour before: its slip says 10:35.
+  REQUIRE(e.terminal().batch_list().size() == 1);
+  CHECK(e.terminal().batch_list()[0].time_hhmmss.substr(0, 4) == "1035");
+  // Without a time, the training day's 14:32.
+  s.start_minute.reset();
+  ScenarioEmulation d(s);
+  CHECK(d.start_ms() == default_training_start_ms());
+  CHECK(d.terminal().batch_list()[0].time_hhmmss.substr(0, 4) == "1402");
+}
