@@ -210,25 +210,34 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           out.push_back(set_aside_list());
         } else if constexpr (std::is_same_v<T, AttemptStarted>) {
           attempt_uuid_.clear();
+          step_failed_ = false;
           const Scenario* sc = find_scenario(state_.scenarios, e.scenario_id);
           if (!sc) return log_("cannot record: unknown scenario " + e.scenario_id);
           const StoreStatus st = recorder_.begin(e.operator_id, *sc, e.seed, e.lang, e.terminal, now, attempt_uuid_);
           if (!st) {
             attempt_uuid_.clear();
             log_("cannot record the attempt: " + st.message);
+            out.push_back(RecordingFailed{"cannot record the attempt: " + st.message});
           }
         } else if constexpr (std::is_same_v<T, AttemptProgress>) {
           if (attempt_uuid_.empty()) return;
-          if (const StoreStatus st = recorder_.record_steps(attempt_uuid_, e.result, now); !st)
+          if (const StoreStatus st = recorder_.record_steps(attempt_uuid_, e.result, now); !st) {
             log_("cannot record a step: " + st.message);
+            step_failed_ = true;
+            out.push_back(RecordingFailed{"cannot record a step: " + st.message});
+          }
         } else if constexpr (std::is_same_v<T, AttemptFinished> || std::is_same_v<T, AttemptAbandoned>) {
           constexpr bool abandoned = std::is_same_v<T, AttemptAbandoned>;
           log_("attempt " + e.result.scenario_id + (abandoned ? " abandoned" : " finished") + ": score " +
                std::to_string(static_cast<int>(e.result.score * 100.0 + 0.5)) + "%");
-          if (attempt_uuid_.empty()) return;
+          if (attempt_uuid_.empty()) return;  // begin failed: the alarm is up already
           std::optional<AwardRow> award;
-          if (const StoreStatus st = recorder_.finish(attempt_uuid_, e.result, abandoned, now, &award); !st)
+          if (const StoreStatus st = recorder_.finish(attempt_uuid_, e.result, abandoned, now, &award); !st) {
             log_("cannot close the attempt: " + st.message);
+            out.push_back(RecordingFailed{"cannot close the attempt: " + st.message});
+          } else if (!state_.recording_problem.empty() && !step_failed_) {
+            out.push_back(RecordingRecovered{});  // this attempt is recorded whole
+          }
           attempt_uuid_.clear();
           if (award) out.push_back(AwardMade{*award});
         } else if constexpr (std::is_same_v<T, LanguageChanged>) {
@@ -351,6 +360,9 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           if (spare_) spare_->end(e.serial);
         } else if constexpr (std::is_same_v<T, Ignored>) {
           log_("ignored: " + e.why);
+        } else {
+          // An Effect added to the core that nobody performs is a build error, not a no-op.
+          static_assert(sizeof(T) == 0, "KioskServices::perform has no branch for this Effect");
         }
       },
       effect);
@@ -358,12 +370,13 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
 }
 
 std::vector<Effect> apply(AppState& state, KioskServices& services, const Action& action) {
+  constexpr int max_apply_steps = 64;
   state.wall_ms = services.wall_now();
   std::vector<Effect> all;
   std::deque<Action> queue{action};
   // Answers lead to more answers only a few levels deep (sign-in -> records); the bound turns a
   // mistake that would loop into a logged stop instead of a frozen kiosk.
-  for (int n = 0; !queue.empty() && n < 64; ++n) {
+  for (int n = 0; !queue.empty() && n < max_apply_steps; ++n) {
     const Action a = std::move(queue.front());
     queue.pop_front();
     for (Effect& e : update(state, a)) {
@@ -371,6 +384,9 @@ std::vector<Effect> apply(AppState& state, KioskServices& services, const Action
       all.push_back(std::move(e));
     }
   }
+  if (!queue.empty())
+    services.log("apply: stopped after " + std::to_string(max_apply_steps) + " steps with " +
+                 std::to_string(queue.size()) + " action(s) left (an answer that keeps asking for more)");
   return all;
 }
 

@@ -75,6 +75,9 @@ class KioskServices {
   std::vector<Action> perform(const Effect& effect);
 
   bool quit_requested() const { return quit_; }
+  void log(const std::string& line) const {
+    if (log_) log_(line);
+  }
   int64_t wall_now() const { return wall_(); }
   const std::string& current_attempt() const { return attempt_uuid_; }
 
@@ -93,6 +96,7 @@ class KioskServices {
   WallClock wall_;
   Log log_;
   std::string attempt_uuid_;
+  bool step_failed_ = false;  // a step of the current attempt was not written
   bool quit_ = false;
   std::optional<StatementSite> site_;
   SyncControl* sync_ = nullptr;

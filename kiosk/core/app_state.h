@@ -175,6 +175,10 @@ struct SyncLine {
 // The footer's one line for `view` in `lang`. Without sync: "" (hidden), or "Sync off" when
 // `in_console`. A problem wins over counts, the set-aside count over the waiting count.
 SyncLine sync_footer_line(const SyncView& view, const UiStrings& strings, Lang lang, bool in_console);
+struct AppState;
+// The footer for the whole kiosk: a failed recording (AppState::recording_problem) outranks
+// everything sync says, and shows even without sync; otherwise sync_footer_line.
+SyncLine footer_line(const AppState& state);
 // "sync.problem.<name>" for a problem name, "sync.problem.unknown" for a name the strings lack,
 // "" for none.
 std::string sync_problem_key(std::string_view problem, const UiStrings& strings);
@@ -316,6 +320,13 @@ struct RecordsLoaded {
 struct AwardMade {
   AwardRow award;
 };
+// The effect runner could not write an attempt's record (begin, a step or the end): the kiosk
+// says so on every screen until a later attempt is recorded whole. `what` is English, for the log
+// and the console; the footer shows a fixed text.
+struct RecordingFailed {
+  std::string what;
+};
+struct RecordingRecovered {};
 struct SignOut {};
 struct GoHome {};
 struct OpenCatalog {};
@@ -437,7 +448,7 @@ struct SetAsideLoaded {
 using Action =
     std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, TwinKey, TwinCard, TwinPinPad, TwinSupervisor,
                  TearOffSlip, GiveUp, Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere,
-                 Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, SignOut, GoHome, OpenCatalog,
+                 Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, RecordingFailed, RecordingRecovered, SignOut, GoHome, OpenCatalog,
                  CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded,
                  SelectOperator, ShowHistoryPage, HistoryLoaded, SelectRosterTrack, FilterRoster, SelectAttempt,
                  ReplayLoaded, SelectItemScenario, ItemsLoaded,
@@ -453,11 +464,13 @@ struct LanguageChanged {
 };
 // The attempt reached its end; a later slice records it (store, sync).
 struct AttemptFinished {
+  static constexpr bool writes_outbox = true;  // the footer's counts are read again at once
   AttemptResult result;
 };
 // An idle sign-out ended an unfinished attempt: `result` is the partial record (finished false,
 // the steps answered so far, ended_ms the sign-out time), kept like a finished one.
 struct AttemptAbandoned {
+  static constexpr bool writes_outbox = true;  // the footer's counts are read again at once
   AttemptResult result;
 };
 // An action that did not fit the current state (a stale tap); logged, never fatal.
@@ -476,6 +489,7 @@ struct LoadRecords {
 };
 // An attempt began for the signed-in operator (the recorder opens its row).
 struct AttemptStarted {
+  static constexpr bool writes_outbox = true;  // the footer's counts are read again at once
   std::string operator_id;
   std::string scenario_id;
   uint64_t seed = 0;
@@ -484,6 +498,7 @@ struct AttemptStarted {
 };
 // The attempt has new answered steps: commit them now (a decision is kept when it is made).
 struct AttemptProgress {
+  static constexpr bool writes_outbox = true;  // the footer's counts are read again at once
   AttemptResult result;
 };
 // Load everything the console shows; answer with ConsoleLoaded.
@@ -532,9 +547,11 @@ struct LoadSetAside {};
 // A set-aside statement back into the queue (then kick the worker), or voided with `reason`;
 // answer with ConsoleNotice and SetAsideLoaded.
 struct RequeueStatement {
+  static constexpr bool writes_outbox = true;  // the footer's counts are read again at once
   std::string id;
 };
 struct DropStatement {
+  static constexpr bool writes_outbox = true;  // the footer's counts are read again at once
   std::string id;
   std::string reason;  // kept with the statement: who voided it, where
 };
@@ -560,6 +577,10 @@ using Effect =
                  AttemptProgress, LoadConsole, LoadHistory, LoadReplay, LoadItems, SaveOperator, SavePin, SaveActive,
                  WriteRosterCsv, QuitKiosk, FetchRemoteAwards, KickSync, LoadSetAside, RequeueStatement, DropStatement,
                  BeginOnSpareTerminal, SendToSpareTerminal, EndOnSpareTerminal>;
+
+// Whether performing `e` may add to or change the outbox (an effect type says so with a
+// `writes_outbox` member): the platform then reads the footer's counts at once.
+bool writes_outbox(const Effect& e);
 
 struct AppState {
   // Content, loaded once by the platform. `scenarios` must not change while an attempt runs:
@@ -617,6 +638,8 @@ struct AppState {
   std::string help_contact;
   // The outbox to the LRS, as the sync worker last reported it.
   SyncView sync;
+  // Why the last attempt's record could not be written ("" = recorded): the footer's alarm.
+  std::string recording_problem;
   // The spare real terminal, as its link thread last reported it; its acquirer's test-host
   // table (from content, by the config's `terminal: acquirer:`), and whether the trainee chose
   // to practise on it (the catalog's toggle; scenarios that cannot run there stay on screen).

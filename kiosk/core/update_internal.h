@@ -58,6 +58,8 @@ struct Updater {
   void rebuild_roster();  // the console's roster for its track, from what it has loaded
   void operator()(const RecordsLoaded& a);
   void operator()(const AwardMade& a);
+  void operator()(const RecordingFailed& a);
+  void operator()(const RecordingRecovered&);
   void operator()(const SignOut&);
   void operator()(const GoHome&);
   void operator()(const OpenCatalog&);

@@ -181,6 +181,12 @@ void Updater::operator()(const AwardMade& a) {
   st.session->new_award = a.award;
 }
 
+void Updater::operator()(const RecordingFailed& a) {
+  st.recording_problem = a.what.empty() ? "unknown" : a.what;
+}
+
+void Updater::operator()(const RecordingRecovered&) { st.recording_problem.clear(); }
+
 void Updater::operator()(const SignOut&) {
   if (!st.session && st.screen != ScreenId::sign_in && st.screen != ScreenId::first_run)
     return fx.push_back(ignored("sign out without a session"));

@@ -96,6 +96,23 @@ std::string sync_problem_key(std::string_view problem, const UiStrings& strings)
   return strings.contains(key) ? key : "sync.problem.unknown";
 }
 
+SyncLine footer_line(const AppState& state) {
+  if (!state.recording_problem.empty()) return {state.strings.tr("records.save_failed", state.lang), SyncTone::alarm};
+  return sync_footer_line(state.sync, state.strings, state.lang, state.screen == ScreenId::console);
+}
+
+bool writes_outbox(const Effect& e) {
+  return std::visit(
+      [](const auto& effect) {
+        using T = std::decay_t<decltype(effect)>;
+        if constexpr (requires { T::writes_outbox; })
+          return T::writes_outbox;
+        else
+          return false;
+      },
+      e);
+}
+
 SyncLine sync_footer_line(const SyncView& view, const UiStrings& strings, Lang lang, bool in_console) {
   if (!view.enabled) {
     if (!in_console) return {};

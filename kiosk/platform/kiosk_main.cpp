@@ -587,10 +587,7 @@ int run_kiosk(const KioskOptions& options) {
     for (const Effect& e : apply(state, services, action)) {
       if (const auto* lc = std::get_if<LanguageChanged>(&e))
         SDL_SetWindowTitle(pf.window, state.strings.tr("app.title", lc->lang).c_str());
-      if (std::holds_alternative<AttemptStarted>(e) || std::holds_alternative<AttemptProgress>(e) ||
-          std::holds_alternative<AttemptFinished>(e) || std::holds_alternative<AttemptAbandoned>(e) ||
-          std::holds_alternative<RequeueStatement>(e) || std::holds_alternative<DropStatement>(e))
-        outbox_changed = true;
+      if (writes_outbox(e)) outbox_changed = true;
     }
     if (services.quit_requested()) running = false;
   };

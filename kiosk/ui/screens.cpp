@@ -61,7 +61,7 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
   const bool form_shown = state.screen == ScreenId::first_run ||
                           (state.screen == ScreenId::console && state.console.tab == ConsoleTab::operators);
   if (!form_shown && !ui.keyboard.focused().empty()) ui.keyboard.unfocus();
-  sync_footer(theme, sync_footer_line(state.sync, state.strings, state.lang, state.screen == ScreenId::console));
+  sync_footer(theme, footer_line(state));
   corner_gesture(theme, dispatch);
   draw_confirm(state, theme, dispatch);
   draw_still_there(state, theme, dispatch);

@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include <imgui.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -810,4 +812,63 @@ TEST_CASE("each retry plays the next set of figures and every attempt counts for
       if (c.id == "void_it") CHECK(c.chosen == 3);
   }
   CHECK(saw_first);
+}
+
+TEST_CASE("a step the store cannot write raises the footer alarm until an attempt is recorded whole",
+          "[records][alarm]") {
+  Kiosk k(ImVec2(1280, 800));
+  // Sync is off: the footer is hidden, and the alarm must show anyway.
+  CHECK(footer_line(k.state).text.empty());
+  // A second connection makes every step's write fail, as a full or broken disk would.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((k.dir.path / "posdrill.db").c_str(), &db) == SQLITE_OK);
+  const auto exec = [&](const char* sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+    INFO((err ? err : ""));
+    sqlite3_free(err);
+    REQUIRE(rc == SQLITE_OK);
+  };
+  exec("CREATE TRIGGER refuse_steps BEFORE INSERT ON attempt_events BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+
+  k.sign_in("1001", "2580");
+  const auto play = [&] {
+    REQUIRE(k.state.screen == ScreenId::home);
+    REQUIRE_FALSE(k.state.session->recommended.empty());
+    k.tap("rec." + k.state.session->recommended.front());
+    REQUIRE(k.state.screen == ScreenId::runner);
+    AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+    for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
+      k.clock.advance_ms(4'000);
+      for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+    }
+    REQUIRE(k.state.screen == ScreenId::debrief);
+  };
+  play();
+  CHECK_FALSE(k.state.recording_problem.empty());
+  CHECK(k.state.recording_problem.find("disk full") != std::string::npos);
+  const SyncLine line = footer_line(k.state);
+  CHECK(line.tone == SyncTone::alarm);
+  CHECK(line.text == k.state.strings.tr("records.save_failed", k.state.lang));
+  CHECK(k.on_screen("sync.footer"));
+  CHECK(std::any_of(k.log.begin(), k.log.end(),
+                    [](const std::string& l) { return l.find("cannot record a step") != std::string::npos; }));
+
+  // The disk recovers: the next attempt is recorded whole and the alarm goes.
+  exec("DROP TRIGGER refuse_steps;");
+  sqlite3_close(db);
+  k.tap("back_catalog");
+  k.tap("home");
+  REQUIRE(k.state.screen == ScreenId::home);
+  play();
+  CHECK(k.state.recording_problem.empty());
+  CHECK(footer_line(k.state).text.empty());
+}
+
+TEST_CASE("the effects that write the outbox say so themselves", "[records]") {
+  CHECK(writes_outbox(Effect{AttemptStarted{}}));
+  CHECK(writes_outbox(Effect{AttemptFinished{}}));
+  CHECK(writes_outbox(Effect{DropStatement{}}));
+  CHECK_FALSE(writes_outbox(Effect{LoadConsole{}}));
+  CHECK_FALSE(writes_outbox(Effect{CheckPin{}}));
 }
