@@ -61,6 +61,7 @@
 #include <vector>
 
 #include "device_bridge/iso_message.h"
+#include "scenarios/clock.h"  // ms_per_second, ms_per_minute, ms_per_day
 #include "scenarios/model.h"
 #include "scenarios/text.h"
 
@@ -73,9 +74,6 @@ namespace posdrill {
 // zone arithmetic anywhere) as milliseconds since 1970-01-01 00:00. Dates on the wire (DE13, DE61
 // MMDD), pre-auth validity days, the daily wrong-PIN counter and the SMS all derive from it.
 
-inline constexpr int64_t ms_per_second = 1000;
-inline constexpr int64_t ms_per_minute = 60 * ms_per_second;
-inline constexpr int64_t ms_per_day = 24 * 60 * ms_per_minute;
 
 struct CivilTime {
   int year = 1970;

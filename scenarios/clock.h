@@ -7,6 +7,11 @@
 
 namespace posdrill {
 
+// Whole units of time in milliseconds, the unit every clock here counts in.
+inline constexpr int64_t ms_per_second = 1000;
+inline constexpr int64_t ms_per_minute = 60 * ms_per_second;
+inline constexpr int64_t ms_per_day = 24 * 60 * ms_per_minute;
+
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -366,4 +366,15 @@ AttemptResult play_auto(const Scenario& base, AutoMode mode, uint64_t seed, Term
   return runner.result();
 }
 
+std::vector<const StepRecord*> mistakes(const AttemptResult& result) {
+  std::vector<const StepRecord*> out;
+  for (const StepRecord& r : result.steps) {
+    const bool answered = r.kind == StepKind::decision || r.kind == StepKind::terminal;
+    if (!answered) continue;
+    if (r.critical || r.points < r.max_points || r.gave_up || (r.kind == StepKind::terminal && !r.success))
+      out.push_back(&r);
+  }
+  return out;
+}
+
 }  // namespace posdrill

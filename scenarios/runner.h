@@ -80,6 +80,10 @@ struct AttemptResult {
   int64_t ended_ms = 0;
 };
 
+// The step records the debrief, the records and the statements list as mistakes: critical, or
+// fewer points than the most the step could earn, or a terminal task not done.
+std::vector<const StepRecord*> mistakes(const AttemptResult& result);
+
 class Runner {
  public:
   // `scenario`, `clock` and `terminal` must outlive the runner. A scenario with figures that vary

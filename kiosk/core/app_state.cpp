@@ -288,17 +288,6 @@ int64_t step_elapsed_ms(const AppState& state) {
   return std::max<int64_t>(0, state.clock->now_ms() - state.attempt->step_entered_ms);
 }
 
-std::vector<const StepRecord*> mistakes(const AttemptResult& result) {
-  std::vector<const StepRecord*> out;
-  for (const StepRecord& r : result.steps) {
-    const bool answered = r.kind == StepKind::decision || r.kind == StepKind::terminal;
-    if (!answered) continue;
-    if (r.critical || r.points < r.max_points || r.gave_up || (r.kind == StepKind::terminal && !r.success))
-      out.push_back(&r);
-  }
-  return out;
-}
-
 std::string format_mm_ss(int64_t ms) {
   const int64_t s = std::max<int64_t>(0, ms) / 1000;
   char buf[32];

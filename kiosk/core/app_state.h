@@ -667,9 +667,6 @@ std::vector<Effect> update(AppState& state, const Action& action);
 const Step* current_step(const AppState& state);
 // Milliseconds spent on the current step.
 int64_t step_elapsed_ms(const AppState& state);
-// The step records the debrief lists as mistakes: critical, or fewer points than the most the
-// step could earn, or a terminal task not done.
-std::vector<const StepRecord*> mistakes(const AttemptResult& result);
 // Whole seconds left before the "still there?" prompt signs out (0 when it is not showing).
 int still_there_seconds_left(const AppState& state);
 // "12:34" for a millisecond count (negative counts as zero).

@@ -18,14 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "device_bridge/host.h"
 #include "kiosk/core/records.h"
+#include "scenarios/clock.h"  // ms_per_day
 #include "scenarios/model.h"
 
 namespace posdrill {
-
-// ms_per_day (24 h in ms) comes from device_bridge/host.h: defining it here as well broke every file
-// that includes both headers (app_state.h does).
 
 struct TopicProgress {
   Topic topic;

@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
-#include "kiosk/core/app_state.h"
 #include "kiosk/core/certification.h"
 #include "scenarios/result_json.h"
+#include "scenarios/runner.h"
 
 namespace posdrill {
 
