@@ -336,10 +336,19 @@ void check_points_for_any_amount(YamlReader& r, const YAML::Node& n, const Step&
       });
   if (!approved_class) return;
   if (!o.when.codes.empty() && std::find(o.when.codes.begin(), o.when.codes.end(), "00") == o.when.codes.end()) return;
+  // An earlier outcome that takes every approved `op` of any amount leaves this one the refusals.
+  const auto approved_taken_before = [&](TerminalOp op) {
+    return std::any_of(s.outcomes.begin(), s.outcomes.end(), [&](const Outcome& e) {
+      const OutcomeWhen& w = e.when;
+      return !w.amount_minor && w.codes == std::vector<std::string>{"00"} &&
+             std::find(w.ops.begin(), w.ops.end(), op) != w.ops.end() &&
+             (w.classes.empty() || w.classes == o.when.classes);
+    });
+  };
   for (TerminalOp op : o.when.ops) {
     const bool keyed_amount = op == TerminalOp::sale || op == TerminalOp::preauth ||
                               op == TerminalOp::preauth_completion || op == TerminalOp::refund;
-    if (op == s.task || !keyed_amount) continue;
+    if (op == s.task || !keyed_amount || approved_taken_before(op)) continue;
     r.error(n, "this outcome gives " + std::to_string(o.points) + " points to an approved " +
                    std::string(terminal_op_name(op)) + " of any amount: add 'amount' to 'when' and list the same " +
                    "operation after it for a wrong amount");

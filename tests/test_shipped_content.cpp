@@ -316,7 +316,8 @@ TEST_CASE("a sale keyed for the wrong amount where the reversal is triggered is 
   REQUIRE(base.variants.size() >= 3);
   const Scenario& s = base.variants[2];
   REQUIRE(s.setup.amount_minor == 45780);
-  for (int64_t keyed : {int64_t{32800}, int64_t{45780}}) {
+  // 6000.00 is more than the card holds: declined, nothing charged, nothing to void.
+  for (int64_t keyed : {int64_t{32800}, int64_t{45780}, int64_t{600000}}) {
     INFO("keyed " << keyed);
     ShortcutPlay p(s);
     p.choose("send_to_bank");
@@ -328,9 +329,13 @@ TEST_CASE("a sale keyed for the wrong amount where the reversal is triggered is 
     const StepRecord& rec = p.keyed(req);
     CHECK(rec.outcome == "reversal_sent");
     REQUIRE(!rec.terminal_records.empty());
-    CHECK(rec.terminal_records.back().response_code == "00");
+    CHECK((rec.terminal_records.back().response_code == "00") == (keyed != 600000));
     CHECK(rec.terminal_records.back().amount_minor == keyed);
-    if (keyed == 32800) {
+    if (keyed == 600000) {
+      CHECK(rec.points == 5);
+      CHECK(rec.feedback.zh.find("没有批准") != std::string::npos);
+      CHECK(p.runner.step().id == "d_pay");
+    } else if (keyed == 32800) {
       CHECK(rec.points == 0);
       CHECK(rec.feedback.zh.find("金额输错了，不是457.80元") != std::string::npos);
       // The supervisor voids the wrong sale and takes the right one: one debit of 457.80 stands.
@@ -351,7 +356,7 @@ TEST_CASE("a sale keyed for the wrong amount where the reversal is triggered is 
 
 TEST_CASE("a same-day refund of the wrong amount ends with the manager, not with praise", "[content][shortcut]") {
   const Scenario& s = shipped_scenario("void_same_day");
-  for (int64_t keyed : {int64_t{15800}, s.setup.amount_minor}) {
+  for (int64_t keyed : {int64_t{15800}, s.setup.amount_minor, s.setup.amount_minor + 10000}) {
     INFO("keyed " << keyed);
     ShortcutPlay p(s);
     p.choose("refund_now");
@@ -362,9 +367,15 @@ TEST_CASE("a same-day refund of the wrong amount ends with the manager, not with
     p.terminal.quote_story_original(req);
     req.amount_minor = keyed;
     const StepRecord rec = p.keyed(req);
-    CHECK(rec.outcome == "approved");
     REQUIRE(!rec.terminal_records.empty());
     CHECK(rec.terminal_records.back().amount_minor == keyed);
+    if (keyed > s.setup.amount_minor) {  // more than the original: 64, nothing moved
+      CHECK(rec.outcome == "declined");
+      CHECK(rec.terminal_records.back().response_code == "64");
+      CHECK(rec.feedback.zh.find("64") != std::string::npos);
+      continue;
+    }
+    CHECK(rec.outcome == "approved");
     if (keyed == 15800) {
       CHECK(rec.points == 0);
       CHECK(p.runner.step().id == "end_refund_wrong_amount");
