@@ -73,6 +73,19 @@ std::vector<Diagnostic> load_scenario_text(std::string_view text, const std::str
       if (found.empty()) check_graph(v, found);
       for (Diagnostic& d : found) d.message += " (with figures variant " + std::to_string(i + 1) + ")";
       diags.insert(diags.end(), found.begin(), found.end());
+      // The catalog shows one title and summary before the set is drawn: figures stay out of them.
+      for (const auto& [key, same] : {std::pair{"title", v.title.zh == out.title.zh && v.title.en == out.title.en},
+                                      std::pair{"summary", v.summary.zh == out.summary.zh && v.summary.en == out.summary.en}})
+        if (found.empty() && !same) {
+          const std::string needle = std::string("\n") + key + ":";
+          const std::size_t at = text.find(needle);
+          const int line = at == std::string_view::npos
+                               ? 0
+                               : int(std::count(text.begin(), text.begin() + std::ptrdiff_t(at) + 1, '\n')) + 1;
+          diags.push_back({file, line, 1,
+                           "the " + std::string(key) + " changes with the figures (variant " + std::to_string(i + 1) +
+                               "), but the catalog shows it before a set is drawn: keep figures out of it"});
+        }
       variants.push_back(std::move(v));
     }
     if (diags.empty()) out.variants = std::move(variants);
