@@ -1,7 +1,7 @@
 // `posdrill proxy`: the host-link fault proxy (device_bridge/proxy.h) as a service. A spare real
 // terminal's host address points at it and its acquirer's TEST host sits behind it, so a scenario's
 // fault script hits the real terminal's line as it hits the emulator's. The addresses and the
-// allow-list come from the flags and from the config's terminal: section (cli/terminal_settings.h).
+// allow-list come from the flags and from the config's terminal: section (kiosk/core/terminal_settings.h).
 
 #include <csignal>
 #include <iostream>

@@ -11,7 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "cli/terminal_settings.h"
+#include "kiosk/core/terminal_settings.h"
 #include "kiosk/sync/config.h"
 #include "scenarios/loader.h"
 

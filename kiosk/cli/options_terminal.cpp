@@ -1,5 +1,5 @@
 // The config's `terminal:` section: how to reach a spare real terminal (the shape is in
-// cli/terminal_settings.h). Every value is checked here, where the file's line and column are
+// kiosk/core/terminal_settings.h). Every value is checked here, where the file's line and column are
 // still known: a wrong address found later, at the till, could only say "cannot connect".
 
 #include <cstdint>

@@ -27,7 +27,7 @@
 
 #include "device_bridge/proxy.h"
 #include "device_bridge/tcp.h"
-#include "kiosk/cli/terminal_settings.h"
+#include "kiosk/core/terminal_settings.h"
 #include "kiosk/core/spare_terminal.h"
 #include "kiosk/nexo/nexo_terminal_port.h"
 

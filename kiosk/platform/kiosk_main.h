@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/cli/terminal_settings.h"
+#include "kiosk/core/terminal_settings.h"
 #include "kiosk/sync/statements.h"
 #include "scenarios/text.h"
 
