@@ -412,6 +412,7 @@ void EmulatedTerminal::fail_local(const Text& why, bool keying) {
   TerminalRecord rec = record_for_flow();
   rec.screen = why;
   rec.keying_refused = keying;
+  rec.not_sent = !keying;  // refused before going online (not signed on, not a test card): nothing left
   records_.push_back(rec);
   show(flow_ ? info(flow_->type).label : Text{"中国银联", "UnionPay POS"}, {why});
   end_flow(Mode::result);

@@ -66,7 +66,8 @@ OutcomeClass classify_outcome(const Step& task, const TaskAttempt& a) {
   // operation the terminal did not refuse is taken to have gone out.
   const bool counted = a.after.known || a.after.host_count_known;
   const bool reached =
-      counted ? a.after.host_requests > a.before.host_requests : terminal_op_is_online(m->op) && !m->keying_refused;
+      counted ? a.after.host_requests > a.before.host_requests
+              : terminal_op_is_online(m->op) && !m->keying_refused && !m->not_sent;
   return reached ? OutcomeClass::no_answer : OutcomeClass::nothing_online;
 }
 

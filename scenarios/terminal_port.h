@@ -61,7 +61,8 @@ struct TerminalRecord {
   bool found_original = false;       // transaction_query found the original in the list
   bool keying_refused = false;       // the terminal refused what was keyed (no such original, another
                                      // card than the original's) before anything went online
-  bool not_sent = false;             // the connection could not be made: the request never left
+  bool not_sent = false;             // the request never left: no connection, or refused before going
+                                     // online (not signed on, not a test card)
   std::string auth_code;             // approved: the new auth code; transaction_query: the original's
   std::string date_mmdd;             // transaction_query: the original's date (MMDD)
   Text screen;                       // what the terminal screen showed at the end

@@ -670,7 +670,10 @@ TEST_CASE("a 77 answer asks for a fresh sign-on", "[terminal][sign_on]") {
   auto r = rig.one_record();
   CHECK(r.screen.zh == "请重新签到");
   CHECK_FALSE(t.signed_on());
-  CHECK(rig.run(req(TerminalOp::sale, 100)).screen.zh == "请先签到");
+  const TerminalRecord refused = rig.run(req(TerminalOp::sale, 100));
+  CHECK(refused.screen.zh == "请先签到");
+  CHECK(refused.not_sent);  // refused before going online: nothing left the terminal
+  CHECK_FALSE(refused.keying_refused);
   CHECK(rig.run(req(TerminalOp::sign_on)).screen.zh == "签到成功");
   CHECK(rig.run(req(TerminalOp::sale, 100)).approved());
 }
