@@ -287,10 +287,7 @@ std::optional<std::string> AcquirerHost::risk_and_pin_checks(Request& r, Account
     return acct.card.decline->code;
   }
   const VelocityRule& v = config_.velocity;
-  // The count is of approved sales; while it stands over the limit, a pre-auth on the card is
-  // refused as well (the rule watches the card's payments, whatever their kind).
-  const bool payment = r.op == HostOp::sale || r.op == HostOp::preauth;
-  if (payment && v.enabled && approved_sales_in_window(r.pan, r.now) >= v.max_sales) {
+  if (r.op == HostOp::sale && v.enabled && approved_sales_in_window(r.pan, r.now) >= v.max_sales) {
     if (!v.text.empty()) r.answer.set(63, encode_display_text(v.text));
     return v.code;
   }
