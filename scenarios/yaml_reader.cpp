@@ -73,10 +73,26 @@ bool YamlReader::map(const YAML::Node& n, std::string_view what, const Keys& all
   return true;
 }
 
+const YamlReader::MapIndex* YamlReader::index(const YAML::Node& m) {
+  const int at = m.Mark().pos;
+  if (at < 0) return nullptr;
+  auto found = maps_.find(at);
+  if (found != maps_.end() && found->second.node.is(m)) return &found->second;
+  MapIndex ix{m, {}};
+  for (auto it = m.begin(); it != m.end(); ++it)
+    if (it->first.IsScalar()) ix.values.emplace(it->first.Scalar(), it->second);  // the first of duplicates
+  return &(maps_.insert_or_assign(at, std::move(ix)).first->second);
+}
+
 YAML::Node YamlReader::get(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
   if (m.IsMap()) {
-    for (auto it = m.begin(); it != m.end(); ++it)
-      if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+    if (const MapIndex* ix = index(m)) {
+      auto v = ix->values.find(std::string(key));
+      if (v != ix->values.end()) return v->second;
+    } else {
+      for (auto it = m.begin(); it != m.end(); ++it)
+        if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+    }
   }
   if (required) error(m, "missing '" + std::string(key) + "' in " + std::string(what));
   return YAML::Node(YAML::NodeType::Undefined);

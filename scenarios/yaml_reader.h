@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,8 +66,18 @@ class YamlReader {
   const std::string& file() const { return file_; }
 
  private:
+  // The keys of a map, read once: walking a yaml-cpp map costs two node copies a key, and the
+  // loader asks each map for every key it knows. Keyed by the map's offset in the file and
+  // checked by identity, so a node built in memory (no offset) is simply walked.
+  struct MapIndex {
+    YAML::Node node;
+    std::unordered_map<std::string, YAML::Node> values;
+  };
+  const MapIndex* index(const YAML::Node& m);
+
   std::string file_;
   std::vector<Diagnostic>& out_;
+  std::unordered_map<int, MapIndex> maps_;
 };
 
 // Parses YAML, turning parser exceptions into a diagnostic. Returns false on a syntax error.
