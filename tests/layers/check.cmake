@@ -1,7 +1,7 @@
 cmake_minimum_required(VERSION 3.20)
 # Fails when a target links what its layer may not (tests/layers/rules.cmake).
 # Usage: cmake -DGRAPH=<build>/layers.txt -DRULES=<rules.cmake> -P check.cmake
-# GRAPH holds one line per target: "<target>: <direct link libraries, ';'-separated>".
+# GRAPH holds one line per target: "<target>: <direct link libraries, ','-separated>".
 include(${RULES})
 file(STRINGS ${GRAPH} lines)
 set(targets "")

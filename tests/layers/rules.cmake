@@ -15,7 +15,7 @@ set(allowed_posdrill_ui posdrill_core PkgConfig::IMGUI Freetype::Freetype)
 set(allowed_posdrill_ime posdrill_core PkgConfig::GOOGLEPINYIN)
 # The platform is the top: SDL, GL and every layer below.
 set(allowed_posdrill_platform posdrill_ui posdrill_ime posdrill_app posdrill_net posdrill_nexo PkgConfig::IMGUI
-    SDL2::SDL2 OpenGL::GL Freetype::Freetype ${CMAKE_DL_LIBS} dl)
+    SDL2::SDL2 OpenGL::GL Freetype::Freetype dl)
 
 # What the PURE layers must never reach, even through another target.
 set(pure_layers posdrill_scenarios posdrill_device_bridge posdrill_core posdrill_sync)
