@@ -1,7 +1,8 @@
 # The only commands a newcomer needs:
 #   make run    install what is missing, build Release, start the kiosk (ARGS=--windowed for a window)
 #   make test   install what is missing, build the dev and sanitizer builds, run every test
-#               (dev, then the threaded tests under ThreadSanitizer, then all under ASan + UBSan)
+#               (dev: every test; then the threaded tests under ThreadSanitizer; then the unit
+#               programs and one black-box test of each kind under ASan + UBSan)
 #   make build  build the release binary at build/release/posdrill
 #   make check  build the dev build and run the fast tests only (a few minutes; make test is the gate)
 

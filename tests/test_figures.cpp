@@ -9,6 +9,7 @@
 #include "fixtures.h"
 #include "scenarios/runner.h"
 #include "scenarios/transcript.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -202,7 +203,7 @@ TEST_CASE("figures - every set names the same figures and a name is a name", "[l
 }
 
 TEST_CASE("every shipped scenario with figures has at least 3 sets that differ", "[content][figures]") {
-  const ContentSet set = load_content(std::filesystem::path(POSDRILL_TEST_CONTENT_DIR));
+  const ContentSet set = posdrill::test::shipped_set();
   int with_figures = 0;
   for (const Scenario& s : set.scenarios) {
     if (s.variants.empty()) continue;

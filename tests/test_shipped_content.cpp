@@ -7,15 +7,13 @@
 #include "device_bridge/emulation.h"
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
 namespace {
 
-const ContentSet& shipped() {
-  static const ContentSet set = load_content(POSDRILL_TEST_CONTENT_DIR);
-  return set;
-}
+const ContentSet& shipped() { return posdrill::test::shipped_set(); }
 
 AttemptResult auto_play(const Scenario& s, AutoMode mode) {
   FakeClock clock;

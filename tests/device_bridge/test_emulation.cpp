@@ -9,6 +9,7 @@
 #include "device_bridge/emulation.h"
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -53,10 +54,6 @@ TerminalRecord run(ScenarioEmulation& s, const TerminalRequest& r) {
 int count_mti(const AcquirerHost& host, std::string_view mti) {
   return int(std::count_if(host.journal().begin(), host.journal().end(),
                            [&](const HostJournalEntry& e) { return e.mti == mti; }));
-}
-
-std::filesystem::path shipped_content() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "content";
 }
 
 }  // namespace
@@ -709,7 +706,7 @@ TEST_CASE("the port lets the trainee's clock flow into the emulation", "[emulati
 }
 
 TEST_CASE("every shipped scenario plays on the emulated terminal as on the double", "[emulation][port][content]") {
-  ContentSet set = load_content(shipped_content());
+  const ContentSet& set = posdrill::test::shipped_set();
   REQUIRE(set.errors.empty());
   REQUIRE_FALSE(set.scenarios.empty());
   for (const Scenario& sc : set.scenarios) {

@@ -21,15 +21,13 @@
 #include "device_bridge/wire_watch.h"
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
 namespace {
 
-const ContentSet& shipped() {
-  static const ContentSet set = load_content(POSDRILL_TEST_CONTENT_DIR);
-  return set;
-}
+const ContentSet& shipped() { return posdrill::test::shipped_set(); }
 
 // The test host's amount per response code: unique amounts no story uses.
 int64_t test_amount(const std::string& code) { return 1000 + std::stoll(code); }

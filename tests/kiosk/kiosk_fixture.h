@@ -19,6 +19,7 @@
 #include "kiosk/store/store.h"
 #include "scenarios/loader.h"
 #include "screen_driver.h"
+#include "tests/shipped_set.h"
 
 namespace posdrill::test {
 
@@ -67,7 +68,7 @@ class Kiosk : public ScreenDriver {
       REQUIRE(store->add_operator(person("1001", "王小明", Role::trainee, Lang::en), "2580"));
       REQUIRE(store->add_operator(person("9001", "李店长", Role::manager), "7391"));
     }
-    ContentSet c = load_content(content_dir);
+    ContentSet c = posdrill::test::shipped_set();
     state.scenarios = std::move(c.scenarios);
     state.tracks = std::move(c.tracks);
     load_ui_strings(ui_strings_path(content_dir), state.strings);

@@ -10,6 +10,7 @@
 #include "kiosk/core/app_state.h"
 #include "kiosk/core/glyphs.h"
 #include "scenarios/loader.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -21,7 +22,7 @@ struct Loaded {
   FakeClock clock{1'000'000};
   AppState state;
   Loaded() {
-    ContentSet c = load_content(content_dir);
+    ContentSet c = posdrill::test::shipped_set();
     REQUIRE(c.errors.empty());
     state.scenarios = std::move(c.scenarios);
     load_ui_strings(ui_strings_path(content_dir), state.strings);
@@ -415,7 +416,7 @@ TEST_CASE("sign-in asks for certifications from elsewhere and their arrival relo
   RecordsLoaded r;
   r.operator_id = "1001";
   r.remote_awards = {RemoteAwardRow{"st-1", "1001", "card_payments_l1", 1'000, "kiosk-7", "S-042"}};
-  ContentSet c = load_content(content_dir);
+  ContentSet c = posdrill::test::shipped_set();
   st.tracks = c.tracks;
   st.wall_ms = 2'000;
   update(st, r);
@@ -436,7 +437,7 @@ TEST_CASE("sign-in asks for certifications from elsewhere and their arrival relo
 TEST_CASE("a trainee not yet certified is recommended the first track's drills", "[records]") {
   Loaded l;
   AppState& st = l.state;
-  ContentSet c = load_content(content_dir);
+  ContentSet c = posdrill::test::shipped_set();
   st.tracks = c.tracks;
   REQUIRE(st.tracks.size() >= 2);
   st.require_sign_in = true;
@@ -455,7 +456,7 @@ TEST_CASE("a trainee not yet certified is recommended the first track's drills",
 TEST_CASE("the console's roster counts the track the manager picks", "[records][gate]") {
   Loaded l;
   AppState& st = l.state;
-  ContentSet c = load_content(content_dir);
+  ContentSet c = posdrill::test::shipped_set();
   st.tracks = c.tracks;
   REQUIRE(st.tracks.size() >= 2);
   // Outside the console a track cannot be picked.

@@ -5,6 +5,7 @@
 
 #include "kiosk/core/catalog.h"
 #include "scenarios/loader.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -129,7 +130,7 @@ TEST_CASE("a topic missing from strings falls back to the engine's topic title",
 }
 
 TEST_CASE("the shipped content builds a catalog in both languages", "[catalog][content]") {
-  const ContentSet content = load_content(POSDRILL_TEST_CONTENT_DIR);
+  const ContentSet content = posdrill::test::shipped_set();
   const UiStrings strings = shipped_strings();
   for (Lang lang : {Lang::zh, Lang::en}) {
     const CatalogView v = build_catalog_view(content.scenarios, strings, lang);

@@ -14,6 +14,7 @@
 
 #include "kiosk/core/certification.h"
 #include "scenarios/loader.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -27,7 +28,7 @@ struct Content {
   std::vector<Scenario> scenarios;
   Track track;
   Content() {
-    ContentSet c = load_content(content_dir);
+    ContentSet c = posdrill::test::shipped_set();
     REQUIRE(c.errors.empty());
     auto it = std::find_if(c.tracks.begin(), c.tracks.end(), [](const Track& t) { return t.id == "card_payments_l1"; });
     REQUIRE(it != c.tracks.end());

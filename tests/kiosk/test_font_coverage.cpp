@@ -14,6 +14,7 @@
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
 #include "scenarios/loader.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -55,7 +56,7 @@ TEST_CASE("the font has a glyph for every character of every text the kiosk can 
   UiStrings strings;
   const auto sdiags = load_ui_strings(ui_strings_path(POSDRILL_TEST_CONTENT_DIR), strings);
   CHECK(sdiags.empty());
-  const ContentSet content = load_content(POSDRILL_TEST_CONTENT_DIR);
+  const ContentSet content = posdrill::test::shipped_set();
   const std::vector<uint32_t> glyphs = collect_glyphs(strings, content.scenarios);
 
   std::vector<std::string_view> texts = fixed_visible_texts(strings);
@@ -82,7 +83,7 @@ TEST_CASE("the font has a glyph for every character of every text the kiosk can 
 TEST_CASE("the font has every glyph of the glyph set", "[font][content]") {
   UiStrings strings;
   load_ui_strings(ui_strings_path(POSDRILL_TEST_CONTENT_DIR), strings);
-  const ContentSet content = load_content(POSDRILL_TEST_CONTENT_DIR);
+  const ContentSet content = posdrill::test::shipped_set();
   Face f(noto_cjk, noto_sc_face);
   std::string missing;
   for (uint32_t cp : collect_glyphs(strings, content.scenarios))

@@ -9,6 +9,7 @@
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/strings.h"
 #include "scenarios/loader.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -118,7 +119,7 @@ TEST_CASE("collect_glyphs covers scenario texts in both languages", "[glyphs]") 
 TEST_CASE("every text of the shipped content and UI has its glyphs in the glyph set", "[glyphs][content]") {
   UiStrings strings;
   load_ui_strings(ui_strings_path(content_dir), strings);
-  const ContentSet content = load_content(content_dir);
+  const ContentSet content = posdrill::test::shipped_set();
   const Cps g = collect_glyphs(strings, content.scenarios);
   std::vector<std::string_view> texts = fixed_visible_texts(strings);
   for (const Scenario& sc : content.scenarios) {

@@ -27,6 +27,7 @@
 #include "kiosk/ui/widgets.h"
 #include "scenarios/loader.h"
 #include "screen_driver.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -37,7 +38,7 @@ const std::filesystem::path content_dir = POSDRILL_TEST_CONTENT_DIR;
 class Kiosk : public test::ScreenDriver {
  public:
   explicit Kiosk(ImVec2 display) : ScreenDriver(display) {
-    ContentSet c = load_content(content_dir);
+    ContentSet c = posdrill::test::shipped_set();
     state.scenarios = std::move(c.scenarios);
     load_ui_strings(ui_strings_path(content_dir), state.strings);
     state.clock = &clock;

@@ -13,6 +13,7 @@
 #include "kiosk/nexo/spare_terminal_link.h"
 #include "kiosk_fixture.h"
 #include "tests/nexo/poi_server.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 using namespace posdrill::test;
@@ -85,7 +86,7 @@ struct SpareKiosk {
 }  // namespace
 
 TEST_CASE("a trainee plays a seed scenario on the spare terminal from the kiosk's screens", "[spare][flow][threads]") {
-  ContentSet content = load_content(content_dir);
+  ContentSet content = posdrill::test::shipped_set();
   const Scenario* sc = content.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
   // The reference: the same path on the on-screen emulated terminal.
@@ -172,7 +173,7 @@ TEST_CASE("a terminal that goes away shows on the catalog within a probe, and it
 
 TEST_CASE("an operation sent to a terminal that is gone comes back as not done, and the kiosk goes on",
           "[spare][flow][threads]") {
-  ContentSet content = load_content(content_dir);
+  ContentSet content = posdrill::test::shipped_set();
   const Scenario* sc = content.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
   SpareKiosk sk(sc->setup);
@@ -229,7 +230,7 @@ TEST_CASE("the kiosk's host-link proxy runs only towards a test host", "[spare][
 }
 
 TEST_CASE("the config's terminal section becomes the link's options, or a plain reason", "[spare][config]") {
-  ContentSet c = load_content(content_dir);
+  ContentSet c = posdrill::test::shipped_set();
   RealTerminalSettings s;
   std::string error;
   CHECK_FALSE(SpareTerminalLink::options_from(s, c.test_hosts, error));

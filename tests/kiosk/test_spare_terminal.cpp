@@ -10,6 +10,7 @@
 
 #include "kiosk/core/app_state.h"
 #include "scenarios/loader.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -22,7 +23,7 @@ struct Loaded {
   AppState state;
   ContentSet content;
   Loaded() {
-    content = load_content(content_dir);
+    content = posdrill::test::shipped_set();
     REQUIRE(content.errors.empty());
     state.scenarios = content.scenarios;
     load_ui_strings(ui_strings_path(content_dir), state.strings);

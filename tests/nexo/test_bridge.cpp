@@ -11,6 +11,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
 #include "tests/nexo/poi_server.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 using posdrill::test::PoiServer;
@@ -195,7 +196,7 @@ TEST_CASE("the nexo bridge talks only to its configured address", "[nexo_bridge]
 }
 
 TEST_CASE("a seed scenario is scored end to end through the nexo bridge", "[nexo_bridge][threads]") {
-  ContentSet set = load_content(POSDRILL_TEST_CONTENT_DIR);
+  ContentSet set = posdrill::test::shipped_set();
   const Scenario* sc = set.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
   // The reference: the same scenario on the in-memory emulated terminal.

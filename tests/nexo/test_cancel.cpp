@@ -16,6 +16,7 @@
 #include "kiosk/nexo/spare_terminal_link.h"
 #include "scenarios/loader.h"
 #include "tests/nexo/poi_server.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -46,7 +47,7 @@ TEST_CASE("a request to a server that never answers ends when the stop flag is r
 
 TEST_CASE("the spare terminal's link stops in the middle of a payment", "[cancel][threads]") {
   // The POI's host never answers the first sale, and it never gives up on it either.
-  ContentSet content = load_content(POSDRILL_TEST_CONTENT_DIR);
+  ContentSet content = posdrill::test::shipped_set();
   const Scenario* sc = content.find("wrong_pin_retry_privacy");
   REQUIRE(sc);
   Setup setup = sc->setup;

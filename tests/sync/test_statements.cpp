@@ -6,16 +6,14 @@
 #include "kiosk/sync/policy.h"
 #include "kiosk/sync/statements.h"
 #include "scenarios/loader.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 using Json = nlohmann::json;
 
 namespace {
 
-const ContentSet& content() {
-  static const ContentSet c = load_content(POSDRILL_TEST_CONTENT_DIR);
-  return c;
-}
+const ContentSet& content() { return posdrill::test::shipped_set(); }
 
 StatementSite site() {
   StatementSite s;
