@@ -157,6 +157,10 @@ class Checker {
         continue;
       }
       trail.back() = st.id + "(" + b.what + ": " + std::string(outcome_class_name(c)) + ")";
+      if (Text filled; !keyed_feedback(*o, attempt, filled))
+        error(o->pos, "keyed",
+              "this outcome's feedback names {keyed}, but on the path " + trail_text(trail) +
+                  " the task ends with no amount keyed: narrow its 'when' (an op, a code) or drop {keyed}");
       n = add(n, walk(o->next, std::move(copy), trail));
     }
     trail.back() = st.id;

@@ -1,6 +1,8 @@
 // Figures that vary: the `figures:` block of a scenario and the {name} placeholders it fills.
 // [SECTION] Figures that vary
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "scenarios/graph.h"
 #include "scenarios/loader_internal.h"
@@ -80,19 +82,52 @@ std::string figure_names(const FigureSet& set) {
   return out;
 }
 
+// {keyed} is no figure: the runner fills it with the amount of the operation that ended a
+// terminal task (outcome.h, keyed_feedback), so only an outcome's feedback can hold it.
+constexpr std::string_view keyed_name = "keyed";
+
+void check_keyed(YamlReader& r, const YAML::Node& root, const std::vector<std::pair<int, YAML::Mark>>& keyed) {
+  if (keyed.empty()) return;
+  std::set<int> feedback;  // the offsets of every outcome feedback's zh and en
+  auto child = [&](const YAML::Node& n, std::string_view key, auto is) {
+    const YAML::Node none(YAML::NodeType::Undefined);
+    const YAML::Node c = n.IsDefined() && n.IsMap() ? r.get(n, key, "", false) : none;
+    return c.IsDefined() && (c.*is)() ? c : none;
+  };
+  const YAML::Node steps = child(root, "steps", &YAML::Node::IsSequence);
+  for (const auto& step : steps) {
+    const YAML::Node outcomes = child(step, "outcomes", &YAML::Node::IsSequence);
+    for (const auto& o : outcomes) {
+      const YAML::Node fb = child(o, "feedback", &YAML::Node::IsMap);
+      for (const char* lang : {"zh", "en"})
+        if (const YAML::Node t = child(fb, lang, &YAML::Node::IsScalar); t.IsDefined()) feedback.insert(t.Mark().pos);
+    }
+  }
+  for (const auto& [scalar, at] : keyed)
+    if (!feedback.count(scalar))
+      r.error(at, "{keyed} is the amount the trainee keyed, filled in when a terminal task ends: only an "
+                  "outcome's feedback (zh or en) can use it");
+}
+
 }  // namespace
 
 // Reads the figures block and checks every placeholder of the file against it. Returns the sets
 // (empty when the file has none, or on an error, which `r` has reported).
 std::vector<FigureSet> read_figures(YamlReader& r, const YAML::Node& root, std::string_view text) {
   std::vector<FigureUse> uses;
+  std::vector<std::pair<int, YAML::Mark>> keyed;  // {keyed}: its scalar's offset, and where it is
   auto collect = [&](YAML::Node n, const std::string& lang) {
     std::size_t from = 0;
     each_placeholder(n.Scalar(), [&](std::string_view name, std::size_t, std::size_t) {
-      uses.push_back({std::string(name), placeholder_mark(text, n.Mark(), name, from), lang});
+      const YAML::Mark at = placeholder_mark(text, n.Mark(), name, from);
+      if (name == keyed_name)
+        keyed.emplace_back(n.Mark().pos, at);
+      else
+        uses.push_back({std::string(name), at, lang});
     });
   };
   if (root.IsMap()) each_scalar(root, "", true, collect);
+  check_keyed(r, root, keyed);
 
   YAML::Node block = r.get(root, "figures", "the scenario", false);
   if (!block.IsDefined()) {
@@ -131,6 +166,12 @@ std::vector<FigureSet> read_figures(YamlReader& r, const YAML::Node& root, std::
       }
       const bool ok_name = !f.name.empty() && f.name.size() <= 32 && f.name[0] >= 'a' && f.name[0] <= 'z' &&
                            std::all_of(f.name.begin(), f.name.end(), figure_name_char);
+      if (f.name == keyed_name) {  // said once, at the first variant
+        if (number == 1)
+          r.error(it->first, "'keyed' is not a figure's name: {keyed} is the amount the trainee keyed, filled in when "
+                           "a terminal task ends");
+        continue;
+      }
       if (!ok_name) {
         r.error(it->first, "figure name '" + f.name +
                                "' must start with a lowercase letter and use only lowercase letters, digits and _ "

@@ -93,6 +93,20 @@ const Outcome* select_outcome(const Step& task, OutcomeClass c, const TaskAttemp
   return nullptr;
 }
 
+bool keyed_feedback(const Outcome& o, const TaskAttempt& a, Text& out) {
+  out = o.feedback;
+  const bool names = out.zh.find(keyed_placeholder) != std::string::npos ||
+                     out.en.find(keyed_placeholder) != std::string::npos;
+  if (!names) return true;
+  if (!a.main || a.main->amount_minor <= 0) return false;
+  const std::string amount = format_amount(a.main->amount_minor);
+  for (std::string* s : {&out.zh, &out.en})
+    for (std::size_t at = s->find(keyed_placeholder); at != std::string::npos;
+         at = s->find(keyed_placeholder, at + amount.size()))
+      s->replace(at, keyed_placeholder.size(), amount);
+  return true;
+}
+
 const Outcome& fallback_outcome(const Step& task) {
   const Outcome* pick = nullptr;
   for (const Outcome& o : task.outcomes)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenarios/model.h"
@@ -34,6 +35,13 @@ bool outcome_matches(const Outcome& outcome, OutcomeClass c, const TaskAttempt& 
 
 // The task's first outcome that handles the attempt, or null when none does.
 const Outcome* select_outcome(const Step& task, OutcomeClass c, const TaskAttempt& attempt);
+
+// An outcome's feedback may name `{keyed}`: the amount of the operation that ended the task
+// ("328.00"), so the trainer can say what was charged instead of hedging. Returns the feedback
+// with it filled in; false (the text untouched) when it names {keyed} and the attempt has no
+// amount to fill it with, which `posdrill lint` reports for every path that can end so.
+inline constexpr std::string_view keyed_placeholder = "{keyed}";
+bool keyed_feedback(const Outcome& outcome, const TaskAttempt& attempt, Text& out);
 
 // What the runner takes when no outcome handles an attempt (a way of keying nobody foresaw and
 // `lint` did not try): the non-critical outcome with the fewest points, else the first.
