@@ -335,7 +335,9 @@ TEST_CASE("a sale keyed for the wrong amount where the reversal is triggered is 
       CHECK(p.runner.step().id == "d_pay");
     } else if (keyed == 32800) {
       CHECK(rec.points == 0);
-      CHECK(rec.feedback.zh.find("金额输错了，不是457.80元") != std::string::npos);
+      // The feedback names what was charged ({keyed}), not only what should have been.
+      CHECK(rec.feedback.zh.find("金额输错了：扣的是328.00元，不是457.80元") != std::string::npos);
+      CHECK(rec.feedback.en.find("CNY 328.00, not CNY 457.80") != std::string::npos);
       // The supervisor voids the wrong sale and takes the right one: one debit of 457.80 stands.
       REQUIRE(p.runner.step().id == "d_tell");
       bool voided = false;
