@@ -202,26 +202,16 @@ TEST_CASE("figures - every set names the same figures and a name is a name", "[l
         "10:3: expected 'figures' to be a list of at least 2 sets of figures, like - {amount: \"328.00\"}");
 }
 
-TEST_CASE("every shipped scenario with figures has at least 3 sets that differ", "[content][figures]") {
-  const ContentSet set = posdrill::test::shipped_set();
-  int with_figures = 0;
+TEST_CASE("every shipped scenario has at least 3 sets of figures that differ", "[content][figures]") {
+  // A scenario told with one set of figures can be passed by remembering its numbers.
+  const ContentSet& set = posdrill::test::shipped_set();
+  REQUIRE(set.scenarios.size() >= 20);
   for (const Scenario& s : set.scenarios) {
-    if (s.variants.empty()) continue;
     INFO(s.id);
-    ++with_figures;
     REQUIRE(s.variants.size() >= 3);
     for (std::size_t i = 1; i < s.variants.size(); ++i) {
       CHECK(s.variants[i].setup.amount_minor != s.variants[0].setup.amount_minor);
       CHECK(s.variants[i].find(s.start)->text.zh != s.variants[0].find(s.start)->text.zh);
     }
   }
-  for (const char* id : {"void_same_day", "wrong_pin_retry_privacy", "card_testing_loop", "reversal_debit_sms",
-                         "preauth_checkout_no_pan", "wrong_pin_tries_exceeded", "frequent_swipe_lock",
-                         "refund_next_day", "user_exception_limit_status", "comms_failure", "printer_out_of_paper",
-                         "chargeback_copy", "pickup_card", "sign_on_again", "frequent_swipe_busy_hour"}) {
-    INFO(id);
-    REQUIRE(find_scenario(set.scenarios, id));
-    CHECK(find_scenario(set.scenarios, id)->variants.size() >= 3);
-  }
-  CHECK(with_figures >= 15);
 }
