@@ -227,6 +227,34 @@ TEST_CASE("the completion shortcut quotes the check-in pre-auth, not the one the
   CHECK(done.success);
 }
 
+TEST_CASE("a completion over the ceiling before the look-up names the 61, the ceiling and the amount",
+          "[content][shortcut]") {
+  // The second set of figures: a hold of 1500.00, so a ceiling of 1725.00.
+  const Scenario& v = shipped_scenario("preauth_checkout_no_pan").variants.at(1);
+  ShortcutPlay p(v);
+  p.choose("find_in_list");
+  p.choose("complete_full");
+  p.choose("present_card");
+  REQUIRE(p.runner.step().id == "t_query");
+  const BatchEntry* hold = nullptr;
+  for (const BatchEntry& e : p.list())
+    if (e.type == TxnType::preauth && !e.cancelled) hold = &e;
+  REQUIRE(hold);
+  TerminalRequest req;
+  req.op = TerminalOp::preauth_completion;
+  req.amount_minor = 180000;  // above 115 % of the hold
+  req.original_auth_code = hold->auth_code;
+  req.original_date_mmdd = hold->date_mmdd;
+  const StepRecord rec = p.keyed(req);
+  REQUIRE(!rec.terminal_records.empty());
+  CHECK(rec.terminal_records.back().response_code == "61");
+  CHECK(rec.outcome == "declined");
+  CHECK(rec.feedback.zh.find("拒绝(61)：1800.00元超过了规定的上限") != std::string::npos);
+  CHECK(rec.feedback.zh.find("1725.00元") != std::string::npos);
+  CHECK(rec.feedback.en.find("CNY 1800.00 is over the ceiling") != std::string::npos);
+  CHECK(rec.feedback.en.find("CNY 1725.00") != std::string::npos);
+}
+
 TEST_CASE("a completion keyed against the cancelled pre-auth says it was cancelled", "[content][shortcut]") {
   const Scenario& s = shipped_scenario("preauth_checkout_no_pan");
   ShortcutPlay p(s);
