@@ -558,4 +558,17 @@ std::string roster_csv(const std::vector<RosterRow>& rows, bool bom) {
   return out;
 }
 
+uint64_t least_practised_seed(const Scenario& scenario, const std::vector<AttemptRow>& attempts, uint64_t next_seed) {
+  const std::size_t n = scenario.variants.size();
+  if (n <= 1) return next_seed;
+  std::vector<int> played(n, 0);
+  for (const AttemptRow& a : attempts)
+    if (a.scenario_id == scenario.id) ++played[variant_index(n, a.seed)];
+  uint64_t best = next_seed;
+  for (uint64_t s = next_seed; s < next_seed + n; ++s)
+    if (played[variant_index(n, s)] < played[variant_index(n, best)]) best = s;
+  return best;
+}
+
 }  // namespace posdrill
+

@@ -158,4 +158,10 @@ const RemoteAwardRow* remote_origin(const AwardRow& award, const std::vector<Rem
 // kiosk, else "".
 std::string earned_at(const RemoteAwardRow& award);
 
+// The seed for a person's next attempt at `scenario`: `next_seed` (the kiosk's turn) moved on to
+// the set of figures this person has played least, so a pass that counts for a track is earned
+// on figures not yet practised while any are left; ties go to the set `next_seed` would draw.
+// A scenario without figures keeps `next_seed`. `attempts` is the person's own record.
+uint64_t least_practised_seed(const Scenario& scenario, const std::vector<AttemptRow>& attempts, uint64_t next_seed);
+
 }  // namespace posdrill

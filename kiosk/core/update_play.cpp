@@ -76,9 +76,14 @@ void Updater::operator()(const OpenScenario& a) {
 
 // Starts `sc` and, with a session, asks for its record to be opened. Each attempt takes the next
 // seed: another order of choices and the next set of figures (scenario_for_seed), so neither a
-// position nor a figure carries over from the last attempt.
+// position nor a figure carries over from the last attempt. A signed-in person's seed moves on
+// to the set of figures they have played least (least_practised_seed).
 void Updater::begin(const Scenario& sc) {
-  const uint64_t seed = st.seed++;
+  uint64_t seed = st.seed++;
+  if (st.session) {
+    seed = least_practised_seed(sc, st.session->attempts, seed);
+    st.seed = std::max(st.seed, seed + 1);
+  }
   const bool on_spare = st.practise_on_spare && spare_fit(st, sc).ok;
   st.attempt = start_attempt(scenario_for_seed(sc, seed), *st.clock, seed, on_spare);
   st.screen = ScreenId::runner;

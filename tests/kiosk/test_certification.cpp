@@ -727,3 +727,35 @@ TEST_CASE("format_time_utc gives the UTC date and minute") {
   CHECK(format_time_utc(1795219200000 + 14 * 3'600'000 + 32 * 60'000 + 59'999) == "2026-11-21 14:32");
   CHECK(format_time_utc(-60'000) == "1969-12-31 23:59");
 }
+
+TEST_CASE("a person's next attempt draws the set of figures they have played least") {
+  const Scenario* sc = find_scenario(content().scenarios, "sign_on_again");
+  REQUIRE(sc);
+  REQUIRE(sc->variants.size() == 4);
+  auto row = [&](const std::string& scenario_id, uint64_t seed) {
+    AttemptRow a;
+    a.operator_id = "1001";
+    a.scenario_id = scenario_id;
+    a.seed = seed;
+    return a;
+  };
+  // Nothing played: the kiosk's own turn stands.
+  CHECK(least_practised_seed(*sc, {}, 7) == 7);
+  // Sets 1 and 2 played (seeds 1 and 6 are sets 1 and 2 of 4): seed 1 would draw set 1 again;
+  // set 3 (seed 3) is the first not yet practised from there.
+  const std::vector<AttemptRow> two{row("sign_on_again", 1), row("sign_on_again", 6)};
+  CHECK(variant_index(4, least_practised_seed(*sc, two, 1)) == 2);
+  CHECK(least_practised_seed(*sc, two, 1) == 3);
+  // Another scenario's attempts do not count.
+  CHECK(least_practised_seed(*sc, {row("void_same_day", 1), row("void_same_day", 2)}, 1) == 1);
+  // Every set played once, set 4 twice: any of 1-3 will do, and the kiosk's turn (set 1) is one.
+  std::vector<AttemptRow> all{row("sign_on_again", 1), row("sign_on_again", 2), row("sign_on_again", 3),
+                              row("sign_on_again", 4), row("sign_on_again", 8)};
+  CHECK(least_practised_seed(*sc, all, 5) == 5);
+  // ... but the kiosk's turn on set 4 moves on to set 1.
+  CHECK(least_practised_seed(*sc, all, 4) == 5);
+  // A scenario without figures keeps the kiosk's seed.
+  Scenario plain = *sc;
+  plain.variants.clear();
+  CHECK(least_practised_seed(plain, two, 1) == 1);
+}

@@ -872,3 +872,39 @@ TEST_CASE("the effects that write the outbox say so themselves", "[records]") {
   CHECK_FALSE(writes_outbox(Effect{LoadConsole{}}));
   CHECK_FALSE(writes_outbox(Effect{CheckPin{}}));
 }
+
+TEST_CASE("a trainee's next attempt draws figures not yet practised, read from the records", "[records][figures]") {
+  Kiosk k(ImVec2(1280, 800));
+  const Scenario* sc = find_scenario(k.state.scenarios, "sign_on_again");
+  REQUIRE(sc);
+  const std::size_t sets = sc->variants.size();
+  REQUIRE(sets == 4);
+  // 1001 has played sets 1, 2 and 3 on this kiosk before (a kiosk restarted since: its own seed
+  // starts again at 1, which would draw set 1 once more).
+  for (uint64_t seed : {1, 2, 3}) {
+    AttemptRow a;
+    a.uuid = new_uuid();
+    a.operator_id = "1001";
+    a.scenario_id = "sign_on_again";
+    a.seed = seed;
+    a.started_ms = t0 - 600'000 + int64_t(seed) * 60'000;
+    a.ended_ms = a.started_ms + 30'000;
+    a.finished = true;
+    a.max_points = 100;
+    REQUIRE(k.store->add_closed_attempt(a, {}));
+  }
+  k.state.seed = 1;
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.session);
+  REQUIRE(k.state.session->loaded);
+  k.act(OpenScenario{"sign_on_again"});
+  REQUIRE(k.state.screen == ScreenId::runner);
+  REQUIRE(k.state.attempt);
+  // The story shows set 4's figures, and the record keeps the seed that drew them.
+  CHECK(k.state.attempt->scenario.variant == 4);
+  const auto rows = k.store->attempts("1001");
+  REQUIRE(rows.size() == 4);
+  CHECK(std::count_if(rows.begin(), rows.end(), [&](const AttemptRow& r) {
+          return r.ended_ms == 0 && variant_index(sets, r.seed) == 3;
+        }) == 1);
+}
