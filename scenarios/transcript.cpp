@@ -91,7 +91,9 @@ void put(std::ostringstream& o, const Label& label, const Text& t, Lang lang) {
 
 bool is_digit_key(const std::string& input) { return input.size() == 1 && input[0] >= '0' && input[0] <= '9'; }
 
-// A keyed input as a trainee reads it: the key's label on the device, the customer's card and PIN.
+// A keyed input as a trainee reads it: the key's label on the device, the cardholder's card and
+// PIN (the cardholder, not "the customer": a friend may pay with his own card), the supervisor
+// password (keyed by whoever holds it: the trainee when alone in the shop).
 std::string keyed_label(const std::string& input, Lang lang) {
   static const struct {
     const char* input;
@@ -100,9 +102,9 @@ std::string keyed_label(const std::string& input, Lang lang) {
                {"enter", {"确认", "Enter"}},
                {"cancel", {"取消", "Cancel"}},
                {"clear", {"退格", "Clear"}},
-               {"card", {"客人插卡", "customer's card"}},
-               {"pin ******", {"客人输密码 ******", "customer's PIN ******"}},
-               {"supervisor", {"主管输入主管密码 ******", "supervisor's password ******"}}};
+               {"card", {"持卡人插卡", "cardholder's card"}},
+               {"pin ******", {"持卡人输密码 ******", "cardholder's PIN ******"}},
+               {"supervisor", {"输入主管密码 ******", "supervisor password ******"}}};
   for (const auto& n : names)
     if (input == n.input) return L(n.label, lang);
   return input;

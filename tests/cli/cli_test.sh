@@ -74,7 +74,7 @@ node -e '
   }' "$work/best.json" > "$work/keyed.txt"
 check "keyed answers file has keys lines" 0 '^keys menu' -- cat "$work/keyed.txt"
 check "play keyed on the twin passes" 0 'PASSED' -- "$bin" play reversal_debit_sms --inputs "$work/keyed.txt" --lang en --content "$content"
-check "the transcript shows the keys and screens" 0 "Keyed customer's PIN \*\*\*\*\*\* → " -- "$bin" play reversal_debit_sms --inputs "$work/keyed.txt" --lang en --content "$content"
+check "the transcript shows the keys and screens" 0 "Keyed cardholder's PIN \*\*\*\*\*\* → " -- "$bin" play reversal_debit_sms --inputs "$work/keyed.txt" --lang en --content "$content"
 pin=$(grep -E '^  pin: "' "$content/scenarios/reversal_debit_sms.yaml" | sed -E 's/.*"([0-9]+)".*/\1/')
 if [ -n "$pin" ] && "$bin" play reversal_debit_sms --inputs "$work/keyed.txt" --json --content "$content" | grep -q "$pin"; then
   echo "FAIL the customer's PIN appears in the keyed transcript"; failed=$((failed + 1))
