@@ -361,7 +361,7 @@ ScenarioEmulation::ScenarioEmulation(const ScenarioEmulation& other, CloneTag)
       online_requests_(other.online_requests_),
       online_by_op_(other.online_by_op_),
       history_slips_(other.history_slips_),
-      other_card_(other.other_card_),
+      card_(other.card_),
       history_receipts_(other.history_receipts_),
       history_records_(other.history_records_),
       history_preauth_(other.history_preauth_) {
@@ -380,7 +380,7 @@ void ScenarioEmulation::advance_to(int64_t ms) {
 CardPresentation ScenarioEmulation::card() const {
   CardPresentation c;
   c.mode = EntryMode::insert;
-  c.pan = other_card_ ? setup_.other_card : setup_.card;
+  if (card_ != CustomerCard::none) c.pan = card_ == CustomerCard::other ? setup_.other_card : setup_.card;
   return c;
 }
 
@@ -409,7 +409,7 @@ void ScenarioEmulation::drive(Act&& act) {
 }
 
 std::vector<TerminalRecord> ScenarioEmulation::perform(const TerminalRequest& request) {
-  const std::string pin = other_card_ ? std::string(default_test_pin) : pin_;
+  const std::string pin = card_ == CustomerCard::other ? std::string(default_test_pin) : pin_;
   drive([&] { terminal().start(request, card(), std::string_view(pin)); });
   return terminal().take_records();
 }
@@ -419,12 +419,14 @@ void ScenarioEmulation::press(Key key) {
 }
 
 void ScenarioEmulation::present_card() {
+  if (card_ == CustomerCard::none) return;  // nobody at the counter: the terminal goes on asking
   drive([&] { terminal().present_card(card()); });
 }
 
 void ScenarioEmulation::customer_pin(bool wrong) {
   // The other card has the default test PIN (host_config_from gives every other card that one).
-  const std::string right = other_card_ ? std::string(default_test_pin) : pin_;
+  if (card_ == CustomerCard::none) return;
+  const std::string right = card_ == CustomerCard::other ? std::string(default_test_pin) : pin_;
   const std::string keyed = wrong ? wrong_pin_for(right) : right;
   drive([&] { terminal().enter_pin(keyed); });
 }
@@ -604,7 +606,7 @@ void EmulatedTerminalPort::press(Key key) {
 }
 
 void EmulatedTerminalPort::present_card() {
-  if (!scenario_) return;
+  if (!scenario_ || scenario_->customer_card() == CustomerCard::none) return;  // nobody to hand one over
   catch_up();
   scenario_->present_card();
   note("card");
@@ -614,8 +616,8 @@ void EmulatedTerminalPort::story_load_paper() {
   if (scenario_) scenario_->load_paper();
 }
 
-void EmulatedTerminalPort::story_customer_card(bool other) {
-  if (scenario_) scenario_->use_other_card(other);
+void EmulatedTerminalPort::story_customer_card(CustomerCard card) {
+  if (scenario_) scenario_->use_card(card);
 }
 
 void EmulatedTerminalPort::supervisor() {

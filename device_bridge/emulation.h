@@ -255,12 +255,16 @@ class ScenarioEmulation {
   // Each input happens at the current virtual time; online work then runs to its end (answers,
   // time-outs, the automatic reversal). Records of operations that ended: take_records().
   void press(Key key);
-  void present_card();                    // the customer presents the setup's card (inserted)
+  void present_card();                    // the customer presents the card (inserted); none when gone
   void customer_pin(bool wrong = false);  // the customer keys their card's PIN (or a wrong one)
   void supervisor();                      // the supervisor keys the 主管密码
   void load_paper() { terminal().set_paper(true); }
-  // The card the customer presents from now on: the setup's other card, or the main one.
-  void use_other_card(bool other) { other_card_ = other && !setup_.other_card.empty(); }
+  // The card the customer presents from now on: the setup's other card, the main one, or none
+  // (the customer has left: an operation that needs a card waits for one that never comes).
+  void use_card(CustomerCard card) {
+    card_ = card == CustomerCard::other && setup_.other_card.empty() ? CustomerCard::main : card;
+  }
+  CustomerCard customer_card() const { return card_; }
   // A story's screen text on the terminal (EmulatedTerminal::display).
   void show_story_screen(const Text& text) { terminal().display(text); }
   // An operation the story performs, keyed right: a completion, cancel, void or refund quotes the
@@ -317,7 +321,7 @@ class ScenarioEmulation {
   int online_requests_ = 0;
   std::map<TerminalOp, int> online_by_op_;  // the same count per operation (Fault::op)
   int history_slips_ = 0;
-  bool other_card_ = false;
+  CustomerCard card_ = CustomerCard::main;
   std::vector<Receipt> history_receipts_;
   std::vector<TerminalRecord> history_records_;
   // The originals whose slips the story starts with (quote_story_original).
@@ -344,7 +348,7 @@ class EmulatedTerminalPort final : public TerminalPort {
   std::vector<Text> take_bank_sms() override;
   void story_wait(int64_t ms) override;
   void story_load_paper() override;
-  void story_customer_card(bool other) override;
+  void story_customer_card(CustomerCard card) override;
   void quote_story_original(TerminalRequest& request) const override;
 
   // The trainee at the keypad, the card reader and the PIN pad, at the clock's time. Records of

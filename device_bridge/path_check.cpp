@@ -48,6 +48,7 @@ uint64_t fingerprint(const ScenarioEmulation& e) {
   h = mix(h, e.terminal().reversal_reason());
   h = mix(h, uint64_t(e.host().available_minor(e.setup().card).value_or(-1)));
   h = mix(h, e.terminal().screen().headline().zh);
+  h = mix(h, uint64_t(e.customer_card()));
   return h;
 }
 
@@ -111,7 +112,7 @@ class Checker {
   int64_t narrative(const Step& st, std::unique_ptr<ScenarioEmulation> e, std::vector<std::string>& trail) {
     if (st.minutes_later > 0) e->advance_to(e->now_ms() + int64_t(st.minutes_later) * 60'000);
     if (st.load_paper) e->load_paper();
-    if (st.customer_other_card) e->use_other_card(*st.customer_other_card);
+    if (st.customer_card) e->use_card(*st.customer_card);
     if (st.does) e->perform_story(story_request(s_, *st.does));
     if (!st.terminal.empty()) e->show_story_screen(st.terminal);
     if (const std::string miss = requirement_miss(st.requirement, e->facts()); !miss.empty()) {

@@ -126,6 +126,9 @@ void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentat
     const std::size_t at = flow_->at;
     switch (flow_->steps[at]) {
       case Step::card:
+        // Nobody at the counter to present one: the terminal goes on asking until its input
+        // time-out takes it back to idle, and no record is made.
+        if (card.pan.empty()) return;
         present_card(card);
         break;
       case Step::confirm_card:

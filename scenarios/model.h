@@ -269,8 +269,8 @@ struct Step {
   int minutes_later = 0;  // the story's clock jumps this far before the step (waiting out a lock)
   bool load_paper = false;  // someone loads paper into the terminal's printer
   // From this step on the customer presents (and keys the PIN of) the setup's other card, or
-  // again the main one.
-  std::optional<bool> customer_other_card;
+  // again the main one; or no card is at the counter (the customer has left).
+  std::optional<CustomerCard> customer_card;
 
   std::string next;  // narrative
   SourcePos next_pos;

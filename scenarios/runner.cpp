@@ -65,7 +65,7 @@ void Runner::enter(const std::string& step_id) {
     std::vector<TerminalRecord> did;
     if (st.minutes_later > 0 && terminal_) terminal_->story_wait(int64_t(st.minutes_later) * 60'000);
     if (st.load_paper && terminal_) terminal_->story_load_paper();
-    if (st.customer_other_card && terminal_) terminal_->story_customer_card(*st.customer_other_card);
+    if (st.customer_card && terminal_) terminal_->story_customer_card(*st.customer_card);
     if (st.does) did = run_story_op(*st.does);
     Text bank_sms;  // every new message, one a line
     if (st.sms_from_bank && terminal_)

@@ -514,11 +514,15 @@ void read_step(YamlReader& r, const YAML::Node& n, Step& s) {
         s.minutes_later = r.integer(n, "minutes_later", what, false, 1, 60 * 24 * 60).value_or(0);
         s.load_paper = r.boolean(n, "load_paper", what).value_or(false);
         if (auto c = r.string(n, "customer_card", what, false)) {
-          if (*c == "other" || *c == "main")
-            s.customer_other_card = *c == "other";
+          if (*c == "main")
+            s.customer_card = CustomerCard::main;
+          else if (*c == "other")
+            s.customer_card = CustomerCard::other;
+          else if (*c == "none")
+            s.customer_card = CustomerCard::none;
           else
             r.error(r.get(n, "customer_card", "", false),
-                    "expected 'customer_card' to be main or other, got '" + *c + "'");
+                    "expected 'customer_card' to be main, other or none, got '" + *c + "'");
         }
         s.next = r.string(n, "next", what, true).value_or("");
         s.next_pos = r.pos(r.get(n, "next", "", false));
@@ -759,7 +763,7 @@ void read_scenario(YamlReader& r, const YAML::Node& root, Scenario& s) {
     }
   }
   for (const Step& st : s.steps)
-    if (st.customer_other_card.value_or(false) && s.setup.other_card.empty()) {
+    if (st.customer_card == CustomerCard::other && s.setup.other_card.empty()) {
       YAML::Mark at;
       at.line = st.pos.line - 1;
       at.column = st.pos.column - 1;

@@ -15,6 +15,10 @@
 
 namespace posdrill {
 
+// Whose card reaches the terminal when it asks for one (a narrative's `customer_card`): the
+// setup's card, its other card, or none (the customer has left).
+enum class CustomerCard { main, other, none };
+
 struct Setup;
 
 enum class TerminalOp {
@@ -122,9 +126,9 @@ class TerminalPort {
     return {};
   }
   // The story's own hands at the counter: someone loads paper into the printer; the customer hands
-  // over their other card (or the main one again) for what follows.
+  // over their other card (or the main one again) for what follows, or has left with it.
   virtual void story_load_paper() {}
-  virtual void story_customer_card(bool other) { (void)other; }
+  virtual void story_customer_card(CustomerCard card) { (void)card; }
   // The story's time jumps `ms` ahead (a narrative's minutes_later): holds expire, locks lapse.
   virtual void story_wait(int64_t ms) { (void)ms; }
   // The text messages the card's bank sent since the last call, oldest first (`sms: bank`).

@@ -17,7 +17,9 @@ void snapshot_terminal(Attempt& a) {
   EmulatedTerminal* t = terminal_of(a);
   if (!t) return;
   a.terminal_screen = t->screen();
-  a.wants_card = t->waiting_for_card();
+  // With the customer gone (a narrative's customer_card: none) the card button stays dim: the
+  // terminal asks, but nobody at the counter has a card to insert.
+  a.wants_card = t->waiting_for_card() && a.port.scenario()->customer_card() != CustomerCard::none;
   a.wants_pin = t->waiting_for_pin();
   a.wants_supervisor = t->waiting_for_supervisor();
   for (Receipt& r : t->take_receipts()) a.receipts.push_back(std::move(r));

@@ -210,6 +210,29 @@ TEST_CASE("a new sale after a lost answer reverses first and charges once", "[em
   CHECK(e.host().available_minor(card) == 500000 - 32800);
 }
 
+TEST_CASE("with the customer gone no card reaches the terminal and nothing is sent", "[emulation][card]") {
+  Setup s = base_setup();
+  ScenarioEmulation e(s);
+  e.use_card(CustomerCard::none);
+  // A sale keyed in one go stops where the terminal asks for the card: no record, nothing online.
+  CHECK(e.perform(req(TerminalOp::sale, 100)).empty());
+  CHECK(e.online_requests() == 0);
+  CHECK(e.terminal().screen().headline().zh.find("卡") != std::string::npos);
+  // Keyed by hand, the card key brings no card, and the customer's PIN nobody keys.
+  e.present_card();
+  e.customer_pin();
+  CHECK(e.terminal().take_records().empty());
+  CHECK(e.online_requests() == 0);
+  // What needs no card still works: the terminal's own list, a settlement.
+  e.press(Key::cancel);
+  CHECK(run(e, req(TerminalOp::settlement)).response_code == "00");
+  // The customer is back: the same sale goes through with the setup's card.
+  e.use_card(CustomerCard::main);
+  auto r = run(e, req(TerminalOp::sale, 100));
+  CHECK(r.approved());
+  CHECK(e.host().available_minor(card) == 500000 - 100);
+}
+
 TEST_CASE("scripted faults hit the trainee's Nth online request", "[emulation][double][faults]") {
   Setup s = base_setup();
   s.faults.push_back({FaultKind::respond, 2, 0, "91", {}});

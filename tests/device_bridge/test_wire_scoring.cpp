@@ -147,7 +147,7 @@ class HandsAndLine final : public TerminalPort {
   std::vector<Text> take_bank_sms() override { return hands_.take_bank_sms(); }
   void story_wait(int64_t ms) override { hands_.story_wait(ms); }
   void story_load_paper() override { hands_.story_load_paper(); }
-  void story_customer_card(bool other) override { hands_.story_customer_card(other); }
+  void story_customer_card(CustomerCard card) override { hands_.story_customer_card(card); }
 
  private:
   static ReplayOptions options(const Scenario& s, Line& line) {
