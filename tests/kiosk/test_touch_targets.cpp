@@ -131,7 +131,7 @@ TEST_CASE("every touch target is at least 56 px and 12 px from the next on every
   }
 }
 
-TEST_CASE("the on-screen keyboard's keys and candidates are touch targets on both forms", "[touch][keyboard]") {
+TEST_CASE("the on-screen keyboard's keys and candidates are touch targets on both forms", "[touch][keyboard][pinyin]") {
   std::string error;
   std::unique_ptr<GooglePinyin> pinyin = GooglePinyin::open(GooglePinyin::default_dictionary(), error);
   REQUIRE(pinyin);
