@@ -344,6 +344,9 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& re
   for (int i = 0; i < 8 && !terminal().idle() && !terminal().waiting_for_host(); ++i) terminal().press(Key::cancel);
   keep(terminal().take_records());
   for (Receipt& r : terminal().take_receipts()) kept_receipts.push_back(std::move(r));
+  // The history's merchant copies are the ones in the shop's slip box: the customer signed each
+  // at the counter, so the signature line is not blank as on a slip just printed.
+  for (Receipt& r : kept_receipts) mark_signed(r);
   history_receipts_ = std::move(kept_receipts);
   for (const BatchEntry& e : terminal().batch_list())
     if (e.type == TxnType::preauth && !e.completed && !e.cancelled) history_preauth_ = e;

@@ -149,6 +149,10 @@ struct Receipt {
   std::vector<std::string> lines;  // the slip as printed, labels in Chinese and English
 };
 
+// A merchant copy the cardholder has signed (an earlier sale's, from the slip box): its blank
+// signature line reads 持卡人已签名 SIGNED. Other slips are left as they are.
+void mark_signed(Receipt& r);
+
 struct TerminalConfig {
   std::string terminal_id = "10000001";         // DE41, 8 characters
   std::string merchant_id = "898310048161234";  // DE42, 15 characters

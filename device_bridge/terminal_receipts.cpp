@@ -13,6 +13,9 @@ using namespace terminal_internal;
 
 namespace {
 
+// The merchant copy's signature line; mark_signed() finds it again.
+constexpr const char* signature_label = "持卡人签名(CARDHOLDER SIGNATURE):";
+
 char entry_letter(EntryMode m) {
   switch (m) {
     case EntryMode::swipe:
@@ -212,7 +215,7 @@ Receipt EmulatedTerminal::make_receipt(const BatchEntry& e, Receipt::Copy copy, 
   if (!e.orig_rrn.empty() && e.type == TxnType::refund) ref += "原参考号(ORIG REF) " + e.orig_rrn;
   L.push_back("备注(REFERENCE): " + ref);
   if (copy == Receipt::Copy::merchant) {
-    L.push_back("持卡人签名(CARDHOLDER SIGNATURE):");
+    L.push_back(signature_label);
     L.push_back("");
     L.push_back("本人确认以上交易，同意将其记入本卡账户");
     L.push_back("I ACKNOWLEDGE SATISFACTORY RECEIPT OF RELATIVE GOODS/SERVICES");
@@ -221,6 +224,12 @@ Receipt EmulatedTerminal::make_receipt(const BatchEntry& e, Receipt::Copy copy, 
   }
   L.push_back(training_mark.zh);
   return r;
+}
+
+void mark_signed(Receipt& r) {
+  if (r.kind != Receipt::Kind::transaction || r.copy != Receipt::Copy::merchant) return;
+  for (std::size_t i = 0; i + 1 < r.lines.size(); ++i)
+    if (r.lines[i] == signature_label && r.lines[i + 1].empty()) r.lines[i + 1] = "  (持卡人已签名 SIGNED)";
 }
 
 void EmulatedTerminal::print_settlement(const BatchTotals& totals, bool balanced) {

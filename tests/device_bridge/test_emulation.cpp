@@ -233,6 +233,34 @@ TEST_CASE("with the customer gone no card reaches the terminal and nothing is se
   CHECK(e.host().available_minor(card) == 500000 - 100);
 }
 
+TEST_CASE("the history's merchant copies carry the cardholder's signature, a new slip does not",
+          "[emulation][receipts]") {
+  Setup s = base_setup();
+  s.history.push_back(past(TerminalOp::sale, 15800));
+  ScenarioEmulation e(s);
+  auto signature_at = [](const Receipt& r) {
+    const auto it = std::find(r.lines.begin(), r.lines.end(), "持卡人签名(CARDHOLDER SIGNATURE):");
+    REQUIRE(it != r.lines.end());
+    REQUIRE(it + 1 != r.lines.end());
+    return *(it + 1);
+  };
+  int merchant = 0;
+  for (const Receipt& r : e.history_receipts())
+    if (r.copy == Receipt::Copy::merchant) {
+      ++merchant;
+      CHECK(signature_at(r).find("持卡人已签名 SIGNED") != std::string::npos);
+    }
+  CHECK(merchant == 1);
+  CHECK(run(e, req(TerminalOp::sale, 100)).approved());
+  int fresh = 0;
+  for (const Receipt& r : e.terminal().take_receipts())
+    if (r.copy == Receipt::Copy::merchant) {
+      ++fresh;
+      CHECK(signature_at(r).empty());  // the customer signs it at the counter, after it prints
+    }
+  CHECK(fresh == 1);
+}
+
 TEST_CASE("scripted faults hit the trainee's Nth online request", "[emulation][double][faults]") {
   Setup s = base_setup();
   s.faults.push_back({FaultKind::respond, 2, 0, "91", {}});
