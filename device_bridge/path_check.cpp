@@ -25,6 +25,7 @@ struct Behaviour {
   std::string what;  // for messages: "a sale keyed right", "giving up"
   std::function<std::vector<TerminalRecord>(ScenarioEmulation&)> act;  // what the terminal did
   bool give_up = false;
+  bool task_keyed_right = false;  // the task's own operation, keyed right
 };
 
 uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 1099511628211ull; }
@@ -143,7 +144,15 @@ class Checker {
         attempt.records.push_back(std::move(r));
         if (attempt.records.back().op == st.task || terminal_op_is_online(attempt.records.back().op)) ended = true;
       }
-      if (!ended) continue;  // it did not end the task (a look-up on the way, a cancelled keying)
+      if (!ended) {  // it did not end the task (a look-up on the way, a cancelled keying)
+        // The task's own operation keyed right must be able to end it: when it cannot (no card at
+        // the counter after customer_card: none), only giving up would, and the player hangs.
+        if (b.task_keyed_right)
+          error(st.pos, "cannot:" + st.id,
+                "step '" + st.id + "' cannot be done on the path " + trail_text(trail) + ": " + b.what +
+                    " sends nothing (is the customer gone, customer_card: none?)");
+        continue;
+      }
       if (!b.give_up) attempt.main = &attempt.records.back();
       attempt.before = before;
       attempt.after = copy->facts();
@@ -184,7 +193,8 @@ class Checker {
       const auto op = static_cast<TerminalOp>(i);
       if (!terminal_op_is_online(op) && op != st.task) continue;  // a look-up never ends another task
       out.push_back({std::string(terminal_op_name(op)) + " keyed right",
-                     [req = right(op)](ScenarioEmulation& x) { return x.perform_story(req); }});
+                     [req = right(op)](ScenarioEmulation& x) { return x.perform_story(req); }, false,
+                     op == st.task});
     }
     const TerminalOp t = st.task;
     const bool takes_amount = t == TerminalOp::sale || t == TerminalOp::preauth ||

@@ -8,7 +8,10 @@
 // copy of the emulation (faults, history and all), judged with the runner's own functions
 // (scenarios/outcome.h), and followed to its branch. Reported, with file:line:column:
 // - a terminal task written with `outcomes:` that does not handle an outcome class it can meet;
-// - a narrative or an ending whose `requires:` does not hold on some path.
+// - a narrative or an ending whose `requires:` does not hold on some path;
+// - a terminal task whose own operation, keyed right, sends nothing on some path (no card at the
+//   counter), so only giving up could end it;
+// - an outcome whose feedback names {keyed} reached with no amount keyed.
 // Paths that reach the same step with the terminal and host in the same state are explored once.
 #pragma once
 
