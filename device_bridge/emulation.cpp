@@ -631,7 +631,7 @@ void EmulatedTerminalPort::supervisor() {
 }
 
 void EmulatedTerminalPort::customer_pin(bool wrong) {
-  if (!scenario_) return;
+  if (!scenario_ || scenario_->customer_card() == CustomerCard::none) return;  // nobody to key it
   catch_up();
   scenario_->customer_pin(wrong);
   note("pin ******");
