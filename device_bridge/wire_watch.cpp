@@ -116,6 +116,27 @@ Text describe(const WireExchange& e) {
   return t;
 }
 
+}  // namespace
+
+std::vector<std::string> wire_exchange_texts() {
+  std::vector<std::string> out = {no_answer_text.zh, no_answer_text.en, reversal_failed_text.zh, reversal_failed_text.en};
+  for (int op = 0; op < terminal_op_count; ++op)
+    for (int variant = 0; variant < 3; ++variant) {
+      WireExchange e;
+      e.record.op = static_cast<TerminalOp>(op);
+      e.record.amount_minor = 1234567890;
+      e.record.reversal_sent = variant == 0;
+      e.record.response_code = variant == 1 ? "" : "00";
+      e.record.reversal_failed = variant == 2;
+      const Text t = describe(e);
+      out.push_back(t.zh);
+      out.push_back(t.en);
+    }
+  return out;
+}
+
+namespace {
+
 // Whether a fault keeps the answer from reaching the terminal.
 bool answer_withheld(const ProxyAction& a, int64_t answer_timeout_ms) {
   switch (a.kind) {
@@ -364,14 +385,7 @@ void WireTerminalPort::set_task(std::optional<TerminalOp> op, std::optional<int6
 }
 
 WireExchange WireTerminalPort::adjust(WireExchange e) const {
-  TerminalRecord& r = e.record;
-  if (!e.op_known && task_op_) {
-    r.op = *task_op_;
-    r.amount_minor = task_amount_.value_or(0);
-  }
-  const auto& ta = options_.test_amounts;
-  if (task_amount_ && r.amount_minor && std::find(ta.begin(), ta.end(), r.amount_minor) != ta.end())
-    r.amount_minor = *task_amount_;
+  e.record = judged_wire_record(std::move(e.record), e.op_known, task_op_, task_amount_, options_.test_amounts);
   return e;
 }
 

@@ -167,6 +167,10 @@ class WireTerminalPort final : public TerminalPort {
   std::optional<int64_t> task_amount_;
 };
 
+// Every text a WireExchange's `line` can hold, but for its digits (the glyph set of a kiosk that
+// shows them).
+std::vector<std::string> wire_exchange_texts();
+
 // The menu operation a message operation is shown as (incremental -> pre-auth, completion void
 // -> void, completion advice -> completion); nullopt for reversals and batch uploads.
 std::optional<TerminalOp> wire_terminal_op(CupOperation op);

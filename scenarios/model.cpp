@@ -78,6 +78,18 @@ std::optional<TerminalOp> parse_terminal_op(std::string_view name) {
 const Text& terminal_op_label(TerminalOp op) { return op_table[static_cast<int>(op)].label; }
 bool terminal_op_is_online(TerminalOp op) { return op_table[static_cast<int>(op)].online; }
 
+TerminalRecord judged_wire_record(TerminalRecord r, bool op_known, std::optional<TerminalOp> task_op,
+                                  std::optional<int64_t> task_amount, const std::vector<int64_t>& test_amounts) {
+  if (!op_known && task_op) {
+    r.op = *task_op;
+    r.amount_minor = task_amount.value_or(0);
+  }
+  if (task_amount && r.amount_minor &&
+      std::find(test_amounts.begin(), test_amounts.end(), r.amount_minor) != test_amounts.end())
+    r.amount_minor = *task_amount;
+  return r;
+}
+
 std::optional<int64_t> TestHostProfile::amount_for(std::string_view response) const {
   for (const auto& [code, amount] : amounts)
     if (code == response) return amount;

@@ -77,6 +77,15 @@ struct TerminalRecord {
   bool approved() const { return response_code == "00"; }
 };
 
+// A record read from a hand-keyed terminal's host line, judged against the task waiting for it
+// (play --wire, and the kiosk's spare terminal on its host line):
+// - `op_known` false (a reversal that failed before its operation went out: the line cannot tell
+//   what was keyed) is taken as the task's operation and amount;
+// - an amount from the acquirer test host's table (`test_amounts`: keyed to make the host give an
+//   answer) is judged as the task's amount.
+TerminalRecord judged_wire_record(TerminalRecord r, bool op_known, std::optional<TerminalOp> task_op,
+                                  std::optional<int64_t> task_amount, const std::vector<int64_t>& test_amounts);
+
 // What the terminal and the host's books say now, for the story's conditions (outcome classes,
 // `requires:`). A real terminal has no books the kiosk can read: `known` stays false and every
 // condition on the books is left unchecked.

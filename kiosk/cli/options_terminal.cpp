@@ -14,7 +14,8 @@ namespace posdrill {
 
 namespace {
 
-constexpr const char* terminal_keys = "nexo, poi_id, acquirer, timeout, ca_file, proxy, wire, test_hosts";
+constexpr const char* terminal_keys =
+    "nexo, poi_id, acquirer, timeout, answer_timeout, ca_file, proxy, wire, test_hosts";
 
 // What is wrong with a terminal URL, in plain words; "" when parse_nexo_url (device_bridge/nexo.h,
 // the rule the kiosk's bridge connects with) takes it.
@@ -135,7 +136,8 @@ bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& 
       }
       continue;
     }
-    const bool known = key == "nexo" || key == "poi_id" || key == "acquirer" || key == "timeout" || key == "ca_file";
+    const bool known = key == "nexo" || key == "poi_id" || key == "acquirer" || key == "timeout" ||
+                       key == "answer_timeout" || key == "ca_file";
     if (!known) {
       err(it->first.Mark(), "unknown key 'terminal." + key + "'; expected one of: " + terminal_keys);
       ok = false;
@@ -164,6 +166,16 @@ bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& 
     } else if (key == "acquirer") {
       // Whether content/test_hosts has this profile is the kiosk's check, once content is loaded.
       t.acquirer = s;
+    } else if (key == "answer_timeout") {
+      const std::optional<int> n = parse_whole_number(s, 5, 180);
+      if (!n) {
+        err(v.Mark(),
+            "expected 'terminal.answer_timeout' to be the terminal's answer time-out in whole seconds from 5 to "
+            "180, got '" + s + "'");
+        ok = false;
+      } else {
+        t.answer_timeout_s = *n;
+      }
     } else if (key == "timeout") {
       const std::optional<int> n = parse_whole_number(s, 5, 600);
       if (!n) {

@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "device_bridge/wire_watch.h"
+#include "kiosk/core/spare_terminal.h"
 #include "scenarios/result_json.h"
 #include "scenarios/transcript.h"
 
@@ -35,26 +36,16 @@ const TestHostProfile* test_host_profile(const ContentSet& set, const std::strin
   return nullptr;
 }
 
-// Operations a history entry puts on the real terminal before the story (the trainer keys them).
-std::vector<const HistoryEntry*> online_history(const Setup& setup) {
-  std::vector<const HistoryEntry*> out;
-  for (const HistoryEntry& h : setup.history)
-    if (terminal_op_is_online(h.op) && !(h.fault && h.fault->kind == FaultKind::reversal_fails)) out.push_back(&h);
-  std::stable_sort(out.begin(), out.end(), [](const HistoryEntry* a, const HistoryEntry* b) {
-    return a->days_ago * 1440 + a->minutes_ago > b->days_ago * 1440 + b->minutes_ago;
-  });
-  return out;
-}
-
 // The proxy with the watch on its own thread; stops and joins when it goes.
 struct WireLine {
   ProxyFaultPlan plan;
   WireWatch watch;
   HostLinkProxy proxy;
   std::thread thread;
-  WireLine(ProxyFaultPlan p, HostLinkProxy::Options o)
+  WireLine(ProxyFaultPlan p, HostLinkProxy::Options o, int answer_timeout_s)
       : plan(std::move(p)),
-        watch([](const std::string& l) { std::cerr << "wire: " << l << '\n'; }),
+        watch(WireWatch::Options{3, int64_t(answer_timeout_s) * 1000},
+              [](const std::string& l) { std::cerr << "wire: " << l << '\n'; }),
         proxy(std::move(o), &plan, [](const std::string& l) { std::cerr << "posdrill proxy: " << l << '\n'; }) {
     proxy.set_observer(&watch);
   }
@@ -166,7 +157,7 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
   HostLinkProxy::Options po;
   po.upstream = ends->upstream;
   po.test_hosts = ends->test_hosts;
-  WireLine line(std::move(plan), po);
+  WireLine line(std::move(plan), po, settings.terminal.answer_timeout_s);
   if (!line.proxy.listen(ends->listen, error)) {
     std::cerr << me << error << '\n';
     return exit_failed;
@@ -179,7 +170,7 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
   for (const auto& k : skipped) std::cerr << "wire: not on the wire: " << k << '\n';
 
   // The trainer keys the history on the terminal first, through the line (the faults count it).
-  const auto history = online_history(s.setup);
+  const auto history = history_keyed_first(s.setup);
   if (!history.empty()) {
     std::cerr << "wire: waiting for the history: key these " << history.size()
               << " operations on the terminal first:" << std::endl;

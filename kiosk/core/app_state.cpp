@@ -267,6 +267,7 @@ const std::vector<std::string>& records_string_keys() {
       "settings.terminal",
       "settings.terminal_emulated",
       "settings.terminal_spare",
+      "settings.terminal_wire",
       "settings.terminal_problem",
       "settings.sync",
       "settings.sync_off",

@@ -100,7 +100,17 @@ struct Attempt {
   int online_sent = 0;                          // online requests sent so far (the outcome numbering)
   std::map<TerminalOp, int> online_sent_by_op;  // the same per operation (RealOutcome::op)
   std::optional<TerminalRecord> answer;         // the terminal's last answer, for the panel
+  // Keyed by hand (SpareTerminalView::hand_keyed): the host line's exchanges in words, newest
+  // last (the panel's running list, at most hand_keyed_lines_kept), and how many of the story's
+  // earlier operations (history_keyed_first) the trainer has still to key before a task counts.
+  struct WireLine {
+    Text line;
+    std::string note_key;  // why it was not scored (a strings key), "" when it was
+  };
+  std::vector<WireLine> wire_lines;
+  std::size_t history_to_key = 0;
 };
+inline constexpr std::size_t hand_keyed_lines_kept = 12;
 
 // ---- Records the kiosk holds while someone is signed in -------------------------------------
 
@@ -252,6 +262,15 @@ struct SpareTerminalAnswered {
 };
 struct SpareTerminalStatus {
   SpareTerminalView view;
+};
+// An operation of the hand-keyed spare terminal as its host line showed it (posted by the
+// platform from the wire link; tests send them directly). `serial`: the attempt the link had
+// begun when it came (0: none).
+struct SpareTerminalKeyed {
+  uint64_t serial = 0;
+  TerminalRecord record;  // source "wire"
+  bool op_known = true;   // false: a reversal that failed before its operation went out
+  Text line;              // what happened in words: "终端发出：消费 328.00 … 收到：00"
 };
 
 struct OpenScenario {
@@ -454,7 +473,8 @@ using Action =
                  ReplayLoaded, SelectItemScenario, ItemsLoaded,
                  AddOperator, ResetOperatorPin, SetOperatorActive, ExportRoster, ConsoleNotice, AdminPresence,
                  SyncStatusChanged, RemoteAwardsUpdated, SendSyncNow, RetryStatement, VoidStatement, SetAsideLoaded,
-                 SetPracticeDevice, SpareTerminalAnswered, SpareTerminalStatus, AskToConfirm, ConfirmAnswer>;
+                 SetPracticeDevice, SpareTerminalAnswered, SpareTerminalStatus, SpareTerminalKeyed, AskToConfirm,
+                 ConfirmAnswer>;
 
 // ---- Effects: what update() wants done outside the core ------------------------------------
 
@@ -701,6 +721,16 @@ const std::vector<std::string>& sync_string_keys();
 SpareTerminalFit spare_fit(const AppState& state, const Scenario& scenario);
 // …and those of the spare terminal's toggle, panel and health line.
 const std::vector<std::string>& spare_string_keys();
+// On a hand-keyed spare terminal, the operation the trainee is to key now: the task's, the
+// story's amount, and the amount to key (the acquirer test host's amount that gives the
+// scenario's answer; the story's own without a table). nullopt outside a terminal task, while
+// the trainer still has the story's earlier operations to key, or off the hand-keyed terminal.
+struct HandKeyedTask {
+  TerminalOp op = TerminalOp::sale;
+  std::optional<int64_t> story_amount;
+  std::optional<int64_t> key_amount;
+};
+std::optional<HandKeyedTask> hand_keyed_task(const AppState& state);
 // The spare terminal's one-line health ("备用终端：已连接 Spare terminal: ready") in `lang`; ""
 // when none is configured.
 std::string spare_health_line(const SpareTerminalView& view, const UiStrings& strings, Lang lang);

@@ -54,20 +54,29 @@ SpareTerminalFit spare_terminal_fit(const Scenario& scenario, const SpareTermina
     f.reason = join({"只能在屏幕上练习：", "On screen only: "}, rt->reason);
     return f;
   }
-  // Every terminal task must be something the kiosk can start; the others would be scored as
-  // "not done" whatever the trainee did on the keypad.
+  // Every terminal task must be something the kiosk can start (nexo), or can see on the host
+  // line (keyed by hand: look-ups and reprints never leave the terminal); the others would be
+  // scored as "not done" whatever the trainee did on the keypad.
+  const auto seen = [&view](TerminalOp op) {
+    return view.hand_keyed ? terminal_op_is_online(op) : spare_terminal_can_start(op);
+  };
   Text missing;
   for (const Step& s : scenario.steps) {
-    if (s.kind != StepKind::terminal || spare_terminal_can_start(s.task)) continue;
+    if (s.kind != StepKind::terminal || seen(s.task)) continue;
     const Text& label = terminal_op_label(s.task);
     if (missing.zh.find(label.zh) != std::string::npos) continue;
     if (!missing.empty()) missing = join(missing, {"、", ", "});
     missing = join(missing, label);
   }
   if (!missing.empty()) {
-    f.reason =
-        join(join({"需要", "Needs "}, missing), {"，自助机还不能在终端上发起：只能在屏幕上练习",
-                                                 ", which the kiosk cannot start on the terminal yet: on screen only"});
+    f.reason = view.hand_keyed
+                   ? join(join({"需要", "Needs "}, missing),
+                          {"，这一步在终端本机完成，主机线路上看不到，无法评分：只能在屏幕上练习",
+                           ", which the terminal does by itself, unseen on the host line, so it cannot be scored: "
+                           "on screen only"})
+                   : join(join({"需要", "Needs "}, missing),
+                          {"，自助机还不能在终端上发起：只能在屏幕上练习",
+                           ", which the kiosk cannot start on the terminal yet: on screen only"});
     return f;
   }
   // The story keys the emulated terminal itself at some steps (does:): a real device cannot be
@@ -110,15 +119,28 @@ std::vector<std::string> spare_terminal_texts(const std::vector<Scenario>& scena
   };
   std::vector<const TestHostProfile*> tables = {nullptr};
   for (const auto& p : test_hosts) tables.push_back(&p);
-  SpareTerminalView views[3];
+  SpareTerminalView views[4];
   views[1].configured = true;
   views[2].configured = true;
   views[2].proxy = true;
+  views[3].configured = true;
+  views[3].proxy = true;
+  views[3].hand_keyed = true;
   for (const Scenario& sc : scenarios)
     for (const SpareTerminalView& v : views)
       for (const TestHostProfile* t : tables) add(spare_terminal_fit(sc, v, t).reason);
   for (const auto& p : test_hosts)
     for (const auto& [code, amount] : p.amounts) add(response_text(code));
+  return out;
+}
+
+std::vector<const HistoryEntry*> history_keyed_first(const Setup& setup) {
+  std::vector<const HistoryEntry*> out;
+  for (const HistoryEntry& h : setup.history)
+    if (terminal_op_is_online(h.op) && !(h.fault && h.fault->kind == FaultKind::reversal_fails)) out.push_back(&h);
+  std::stable_sort(out.begin(), out.end(), [](const HistoryEntry* a, const HistoryEntry* b) {
+    return a->days_ago * 1440 + a->minutes_ago > b->days_ago * 1440 + b->minutes_ago;
+  });
   return out;
 }
 

@@ -49,9 +49,19 @@ struct SpareTerminalView {
   std::string proxy_problem;  // why it does not run, English; "" when it runs or is not configured
   std::string acquirer;       // the test-host table in use ("" = the scenario's own amounts)
   std::string acquirer_title_zh, acquirer_title_en;
+  // The host-line way (`terminal: wire:`): the trainee keys every operation on the terminal by
+  // hand and the kiosk scores what its host line shows (device_bridge/wire_watch.h). `address`
+  // is then where the terminal's host address must point; `last_ok_ms` the last message seen.
+  bool hand_keyed = false;
+  int wait_s = 120;  // how long a terminal task waits for the trainee at the device (config timeout)
 
   bool operator==(const SpareTerminalView&) const = default;
 };
+
+// The operations the trainer keys on a hand-keyed terminal before the story begins (the setup's
+// history that goes online, oldest first), so that the host line's counts and the terminal's
+// own records match the story's. A reversal the story says failed is not keyed.
+std::vector<const HistoryEntry*> history_keyed_first(const Setup& setup);
 
 // The operations the kiosk can start on the terminal over nexo (NexoTerminalPort): sale, void,
 // pre-auth, pre-auth completion, pre-auth cancel. The rest are done on the terminal's keypad.

@@ -5,6 +5,7 @@
 //     poi_id: TRAINING-01                 # its POIID (optional)
 //     acquirer: example_acquirer_uat      # content/test_hosts id: the amount that gives each answer
 //     timeout: 120                        # seconds to wait for the trainee at the terminal
+//     answer_timeout: 60                  # the terminal's own answer time-out (交易超时), seconds
 //     ca_file: terminal-ca.pem            # https: the terminal's CA certificate
 //     proxy:                              # the host-link fault proxy, run by the kiosk
 //       listen: 0.0.0.0:6000              #   the terminal's host address points here
@@ -29,6 +30,9 @@ struct RealTerminalSettings {
   // scenario's story itself).
   std::string acquirer;
   int timeout_s = 120;  // how long a payment may wait for the trainee at the terminal
+  // The hand-keyed terminal's answer time-out (its 交易超时 parameter, set by the acquirer): an
+  // answer the host line delays longer than this never reached the terminal (WireWatch).
+  int answer_timeout_s = 60;
   std::string ca_file;  // absolute after loading (relative paths are taken from the config's folder)
   // The host-link fault proxy (device_bridge/proxy.h) the kiosk runs while a `faults: proxy`
   // scenario is played on the terminal. Both empty: no proxy (such scenarios stay on screen).

@@ -125,6 +125,7 @@ struct Updater {
   void send_to_spare(Attempt& at, TerminalRequest req);
   void operator()(const SpareTerminalAnswered& a);
   void operator()(const SpareTerminalStatus& a);
+  void operator()(const SpareTerminalKeyed& a);
   void operator()(const SetPracticeDevice& a);
 };
 

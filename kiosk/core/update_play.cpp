@@ -92,6 +92,7 @@ void Updater::begin(const Scenario& sc) {
   Attempt& at = *st.attempt;
   at.serial = ++st.attempt_serial;
   if (at.on_spare) fx.push_back(BeginOnSpareTerminal{at.serial, sc.id, seed});
+  if (at.on_spare && st.spare.hand_keyed) at.history_to_key = history_keyed_first(at.scenario.setup).size();
   if (st.session) {
     st.session->new_award.reset();
     fx.push_back(AttemptStarted{st.session->op.employee_id, sc.id, seed, st.lang,

@@ -271,6 +271,14 @@ void Updater::operator()(const Tick&) {
   const int64_t t = now();
   // A trainee keying a PIN on the spare terminal is not idle, though the screen is untouched.
   if (st.attempt && st.attempt->sent) st.last_input_ms = t;
+  // Nor is one at the hand-keyed terminal, during a task or the trainer's preparation, for as long
+  // as the task waits for it.
+  if (st.attempt && st.attempt->on_spare && st.spare.hand_keyed && !st.attempt->runner.finished()) {
+    const Step& step = st.attempt->runner.step();
+    const int64_t wait_ms = int64_t(std::max(step.time_limit_s, st.spare.wait_s)) * 1000;
+    const bool at_device = st.attempt->history_to_key > 0 || step.kind == StepKind::terminal;
+    if (at_device && step_elapsed_ms(st) < wait_ms) st.last_input_ms = t;
+  }
   if (st.still_there) {
     if (t - st.still_there_since_ms >= st.still_there_ms) sign_out();
     return;

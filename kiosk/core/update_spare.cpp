@@ -5,6 +5,7 @@ namespace posdrill {
 
 // The operation goes to the link thread; the answer comes back as SpareTerminalAnswered.
 void Updater::send_to_spare(Attempt& at, TerminalRequest req) {
+  if (st.spare.hand_keyed) return fx.push_back(ignored("the hand-keyed terminal is keyed on the device itself"));
   if (at.sent) return fx.push_back(ignored("the spare terminal is busy with the last operation"));
   if (!spare_terminal_can_start(req.op)) return fx.push_back(ignored("done on the terminal's keypad"));
   at.story_amount = req.amount_minor;
@@ -40,6 +41,73 @@ void Updater::operator()(const SpareTerminalAnswered& a) {
   if (st.screen == ScreenId::runner) return after_answer(st, before, fx);
   track_step(at, *st.clock);
   if (st.session && at.runner.result().steps.size() > before) fx.push_back(AttemptProgress{at.runner.result()});
+}
+
+namespace {
+
+std::vector<int64_t> test_amounts(const std::optional<TestHostProfile>& acquirer) {
+  std::vector<int64_t> out;
+  if (acquirer)
+    for (const auto& [code, amount] : acquirer->amounts) out.push_back(amount);
+  return out;
+}
+
+}  // namespace
+
+// Scored like the emulated terminal's records, from what the line showed: only while a terminal
+// task waits, after the trainer has keyed the story's earlier operations, and not the terminal's
+// own sign-on (switched on, or asked by the host) unless the task is one.
+void Updater::operator()(const SpareTerminalKeyed& a) {
+  if (!st.attempt || !st.attempt->on_spare || !st.spare.hand_keyed || st.attempt->serial != a.serial)
+    return fx.push_back(ignored("a host-line exchange outside a hand-keyed attempt"));
+  Attempt& at = *st.attempt;
+  st.last_input_ms = now();  // the trainee is at the terminal, though the screen is untouched
+  auto show = [&](std::string note_key) {
+    at.wire_lines.push_back({a.line, std::move(note_key)});
+    if (at.wire_lines.size() > hand_keyed_lines_kept)
+      at.wire_lines.erase(at.wire_lines.begin(), at.wire_lines.end() - hand_keyed_lines_kept);
+  };
+  const bool sign_on = a.record.op == TerminalOp::sign_on && a.op_known;
+  if (at.history_to_key > 0 && !sign_on) {
+    --at.history_to_key;
+    return show("spare.wire.history");
+  }
+  const Step& step = at.runner.step();
+  if (at.runner.finished() || step.kind != StepKind::terminal) return show("spare.wire.no_task");
+  if (sign_on && step.task != TerminalOp::sign_on) return show("spare.wire.sign_on");
+  const TerminalRequest req = request_for(at.scenario, step, step.task, at.last_lookup ? &*at.last_lookup : nullptr);
+  const TerminalRecord r =
+      judged_wire_record(a.record, a.op_known, step.task, req.amount_minor, test_amounts(st.spare_acquirer));
+  if (terminal_op_is_online(r.op)) {
+    ++at.online_sent;
+    ++at.online_sent_by_op[r.op];
+  }
+  show("");
+  at.answer = r;
+  const std::size_t before = at.runner.result().steps.size();
+  at.runner.observe(r);
+  if (st.screen == ScreenId::runner) return after_answer(st, before, fx);
+  track_step(at, *st.clock);
+  if (st.session && at.runner.result().steps.size() > before) fx.push_back(AttemptProgress{at.runner.result()});
+}
+
+std::optional<HandKeyedTask> hand_keyed_task(const AppState& state) {
+  if (!state.attempt || !state.attempt->on_spare || !state.spare.hand_keyed) return std::nullopt;
+  const Attempt& at = *state.attempt;
+  if (at.history_to_key > 0 || at.runner.finished() || at.runner.step().kind != StepKind::terminal)
+    return std::nullopt;
+  const Step& step = at.runner.step();
+  HandKeyedTask t;
+  t.op = step.task;
+  t.story_amount = request_for(at.scenario, step, step.task, at.last_lookup ? &*at.last_lookup : nullptr).amount_minor;
+  t.key_amount = t.story_amount;
+  if (t.story_amount && terminal_op_is_online(t.op)) {
+    const auto by_op = at.online_sent_by_op.find(t.op);
+    const int op_index = (by_op == at.online_sent_by_op.end() ? 0 : by_op->second) + 1;
+    t.key_amount = spare_terminal_amount(at.scenario, state.spare_acquirer ? &*state.spare_acquirer : nullptr,
+                                         at.online_sent + 1, t.op, op_index, *t.story_amount);
+  }
+  return t;
 }
 
 void Updater::operator()(const SpareTerminalStatus& a) {
@@ -83,7 +151,9 @@ SpareTerminalFit spare_fit(const AppState& state, const Scenario& scenario) {
 
 std::string spare_health_line(const SpareTerminalView& view, const UiStrings& strings, Lang lang) {
   if (!view.configured) return "";
-  std::string line = strings.tr("spare.health." + std::string(terminal_link_state_name(view.link)), lang);
+  std::string line = view.hand_keyed && view.link == TerminalLinkState::ready
+                         ? strings.tr("spare.health.hand_ready", lang)
+                         : strings.tr("spare.health." + std::string(terminal_link_state_name(view.link)), lang);
   if (view.link != TerminalLinkState::ready && !view.problem.empty()) line += " — " + view.problem.get(lang);
   return line;
 }
@@ -95,7 +165,11 @@ const std::vector<std::string>& spare_string_keys() {
       "spare.panel.title",       "spare.panel.address",     "spare.panel.last_ok",      "spare.panel.never",
       "spare.panel.menu",        "spare.panel.menu_idle",   "spare.panel.keypad",       "spare.panel.waiting",
       "spare.panel.amount",      "spare.panel.answer",      "spare.panel.no_code",      "spare.panel.proxy",
-      "spare.panel.acquirer",    "spare.panel.story_slips",
+      "spare.panel.acquirer",    "spare.panel.story_slips", "spare.wire.title",         "spare.wire.address",
+      "spare.wire.last_seen",    "spare.wire.never",        "spare.wire.key",           "spare.wire.key_amount",
+      "spare.wire.story_amount", "spare.wire.keyed_first",  "spare.wire.wait_task",     "spare.wire.lines",
+      "spare.wire.none_yet",     "spare.wire.history",      "spare.wire.no_task",       "spare.wire.sign_on",
+      "spare.health.hand_ready", "spare.wire.wrong_pin",  "spare.wire.task",
   };
   return keys;
 }

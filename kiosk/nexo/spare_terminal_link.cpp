@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "kiosk/nexo/wire_terminal_link.h"
+
 namespace posdrill {
 
 std::optional<SpareTerminalLink::Options> SpareTerminalLink::options_from(
@@ -17,18 +19,11 @@ std::optional<SpareTerminalLink::Options> SpareTerminalLink::options_from(
     error = "terminal.nexo: " + error;
     return std::nullopt;
   }
-  if (!settings.acquirer.empty()) {
-    const TestHostProfile* found = nullptr;
-    for (const auto& p : test_hosts)
-      if (p.id == settings.acquirer) found = &p;
-    if (!found) {
-      error = "terminal.acquirer: no test-host table '" + settings.acquirer + "' in content/test_hosts (known:";
-      for (const auto& p : test_hosts) error += " " + p.id;
-      error += ")";
-      return std::nullopt;
-    }
-    o.acquirer = found->id;
-    o.acquirer_title = found->title;
+  const TestHostProfile* table = nullptr;
+  if (!configured_test_host(settings, test_hosts, table, error)) return std::nullopt;
+  if (table) {
+    o.acquirer = table->id;
+    o.acquirer_title = table->title;
   }
   if (!settings.proxy_listen.empty() || !settings.proxy_upstream.empty()) {
     auto listen = parse_endpoint(settings.proxy_listen, error);

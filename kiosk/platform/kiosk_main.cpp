@@ -48,6 +48,7 @@
 #include "kiosk/ime/google_pinyin.h"
 #include "kiosk/net/sync_worker.h"
 #include "kiosk/nexo/spare_terminal_link.h"
+#include "kiosk/nexo/wire_terminal_link.h"
 #include "kiosk/platform/fonts.h"
 #include "kiosk/platform/frame_input.h"
 #include "kiosk/store/roster_cache.h"
@@ -129,6 +130,7 @@ Prepared prepare(const std::filesystem::path& content_dir, std::vector<std::stri
   p.content_ms = ms_since(t);
   t = Chrono::now();
   if (spare) {
+    for (std::string& s : wire_exchange_texts()) extra_texts.push_back(std::move(s));
     for (std::string& s : spare_terminal_texts(p.loaded.content.scenarios, p.loaded.content.test_hosts))
       extra_texts.push_back(std::move(s));
     for (const Text& x : nexo_port_texts()) {
@@ -281,12 +283,22 @@ WindowPlan plan_window(const KioskOptions& o) {
 // [SECTION] Sync: the worker behind the effect runner's SyncControl
 // ---------------------------------------------------------------------------------------------
 
-// The spare terminal's link behind the effect runner's SpareTerminalControl.
+// The spare terminal's link behind the effect runner's SpareTerminalControl: over nexo, or
+// keyed by hand on its host line (nothing is ever sent to that one).
 struct LinkControl final : SpareTerminalControl {
   SpareTerminalLink* link = nullptr;
-  void begin(uint64_t serial, const Scenario& scenario) override { link->begin(serial, scenario); }
-  void send(uint64_t serial, const TerminalRequest& request) override { link->send(serial, request); }
-  void end(uint64_t serial) override { link->end(serial); }
+  WireTerminalLink* wire = nullptr;
+  void begin(uint64_t serial, const Scenario& scenario) override {
+    if (link) link->begin(serial, scenario);
+    if (wire) wire->begin(serial, scenario);
+  }
+  void send(uint64_t serial, const TerminalRequest& request) override {
+    if (link) link->send(serial, request);
+  }
+  void end(uint64_t serial) override {
+    if (link) link->end(serial);
+    if (wire) wire->end(serial);
+  }
 };
 
 // Wakes the frame loop from the link thread (SDL_PushEvent is thread-safe).
@@ -384,7 +396,7 @@ int run_kiosk(const KioskOptions& options) {
   // driver. Only SDL work stays on this thread. An early return below waits for the worker (the
   // future's destructor), so nothing outlives run_kiosk.
   std::future<Prepared> prepared =
-      std::async(std::launch::async, [content_dir, names, spare = !options.terminal.nexo_address.empty()] {
+      std::async(std::launch::async, [content_dir, names, spare = !options.terminal.nexo_address.empty() || !options.terminal.wire_listen.empty()] {
         return prepare(content_dir, names, spare);
       });
 
@@ -486,9 +498,11 @@ int run_kiosk(const KioskOptions& options) {
       {"settings.records", "", std::filesystem::absolute(db_file).string()},
       {"settings.idle", "",
        std::to_string(state.idle_timeout_ms / 1000) + " + " + std::to_string(state.still_there_ms / 1000)},
-      options.terminal.nexo_address.empty()
-          ? KioskFact{"settings.terminal", "settings.terminal_emulated", ""}
-          : KioskFact{"settings.terminal", "settings.terminal_spare", options.terminal.nexo_address},
+      !options.terminal.nexo_address.empty()
+          ? KioskFact{"settings.terminal", "settings.terminal_spare", options.terminal.nexo_address}
+      : !options.terminal.wire_listen.empty()
+          ? KioskFact{"settings.terminal", "settings.terminal_wire", options.terminal.wire_listen}
+          : KioskFact{"settings.terminal", "settings.terminal_emulated", ""},
       options.sync_site ? KioskFact{"settings.sync", "", endpoint_for_display(options.sync_site->lrs.endpoint)}
                         : KioskFact{"settings.sync", "settings.sync_off", ""},
   };
@@ -532,6 +546,7 @@ int run_kiosk(const KioskOptions& options) {
   // while idle; this loop reads its answers and health like the sync worker's snapshot.
   LinkControl link_control;
   std::unique_ptr<SpareTerminalLink> spare_link;
+  std::unique_ptr<WireTerminalLink> wire_link;
   {
     std::string error;
     auto lo = SpareTerminalLink::options_from(options.terminal, loaded.content.test_hosts, error);
@@ -549,6 +564,29 @@ int run_kiosk(const KioskOptions& options) {
         log_line("spare terminal at " + options.terminal.nexo_address);
       } else {
         spare_link.reset();
+      }
+      if (!options.terminal.wire_listen.empty())
+        state.kiosk_facts.push_back({"settings.terminal_problem", "",
+                                     "terminal.wire is not used by the kiosk while terminal.nexo is set "
+                                     "(posdrill play --wire still uses it)"});
+    } else if (error.empty()) {
+      // The host-line way: the trainee keys the terminal by hand, the kiosk reads its line.
+      auto wo = WireTerminalLink::options_from(options.terminal, loaded.content.test_hosts, error);
+      if (wo) {
+        wo->log = [](const std::string& line) { log_line("terminal: " + line); };
+        wo->notify = wake_frame_loop;
+        for (const auto& p : loaded.content.test_hosts)
+          if (p.id == wo->acquirer) state.spare_acquirer = p;
+        wire_link = std::make_unique<WireTerminalLink>(std::move(*wo));
+        if (wire_link->start(error)) {
+          link_control.wire = wire_link.get();
+          services.enable_spare_terminal(&link_control);
+          state.spare = wire_link->view();
+          refresh_catalog(state);
+          log_line("hand-keyed spare terminal: its host address must point at " + state.spare.address);
+        } else {
+          wire_link.reset();
+        }
       }
     }
     if (!error.empty()) {
@@ -621,6 +659,17 @@ int run_kiosk(const KioskOptions& options) {
     }
   };
   const auto poll_spare = [&] {
+    if (wire_link) {
+      for (WireTerminalLink::Exchange& e : wire_link->take_exchanges()) {
+        act(SpareTerminalKeyed{e.serial, std::move(e.record), e.op_known, std::move(e.line)});
+        frames_left = settle_frames;
+      }
+      const SpareTerminalView view = wire_link->view();
+      if (!(view == state.spare)) {
+        act(SpareTerminalStatus{view});
+        frames_left = settle_frames;
+      }
+    }
     if (!spare_link) return;
     for (SpareTerminalLink::Answer& a : spare_link->take_answers()) {
       act(SpareTerminalAnswered{a.serial, std::move(a.records)});
@@ -815,6 +864,7 @@ int run_kiosk(const KioskOptions& options) {
   // Statements queued by that sign-out wait in the file for the next start.
   if (sync_worker) sync_worker->stop();
   if (spare_link) spare_link->stop();
+  if (wire_link) wire_link->stop();
   log_line("closed");
   return 0;
 }

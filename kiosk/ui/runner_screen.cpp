@@ -239,9 +239,78 @@ std::string fill_text(std::string pattern, const std::string& value) {
   return pattern;
 }
 
+// The hand-keyed terminal (config `terminal: wire:`): the kiosk only reads its host line. The
+// panel says where the line must point, what to key now (with the test amount that gives the
+// drill's answer), and lists what the terminal sent, newest first, each marked when not scored.
+void hand_keyed_panel(const AppState& st, const Theme& th) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const Attempt& a = *st.attempt;
+  const SpareTerminalView& v = st.spare;
+  const Lang lang = st.lang;
+  ImFont* f = ImGui::GetFont();
+  ImFont* heading = font_or_current(th.heading);
+
+  paragraph(heading, st.strings.tr("spare.wire.title", lang), pal.text);
+  const bool ok = v.link == TerminalLinkState::ready;
+  badge(th, spare_health_line(v, st.strings, lang), ok ? pal.ok : pal.bad, IM_COL32_WHITE);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+  paragraph(f, fill_text(st.strings.tr("spare.wire.address", lang), v.address), pal.text_dim);
+  paragraph(f,
+            v.last_ok_ms > 0 ? fill_text(st.strings.tr("spare.wire.last_seen", lang),
+                                         format_mm_ss(std::max<int64_t>(0, st.wall_ms - v.last_ok_ms)))
+                             : st.strings.tr("spare.wire.never", lang),
+            pal.text_dim);
+  if (!v.acquirer.empty())
+    paragraph(f,
+              fill_text(st.strings.tr("spare.panel.acquirer", lang),
+                        lang == Lang::zh ? v.acquirer_title_zh : v.acquirer_title_en),
+              pal.text_dim);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+
+  if (a.history_to_key > 0) {
+    // The trainer's preparation: the story's earlier operations, keyed before the drill scores.
+    begin_box(th);
+    paragraph(f, st.strings.tr("spare.wire.keyed_first", lang), pal.text);
+    const auto history = history_keyed_first(a.scenario.setup);
+    for (std::size_t i = history.size() - std::min(history.size(), a.history_to_key); i < history.size(); ++i) {
+      const HistoryEntry& h = *history[i];
+      std::string line = "• " + tr_text(terminal_op_label(h.op), lang);
+      if (h.amount_minor) line += "  ¥" + format_amount(h.amount_minor);
+      if (h.wrong_pin) line += st.strings.tr("spare.wire.wrong_pin", lang);
+      paragraph(heading, line, pal.text);
+    }
+    end_box(th, pal.warning_bg, pal.warning_border);
+  } else if (const std::optional<HandKeyedTask> t = hand_keyed_task(st)) {
+    begin_box(th);
+    paragraph(heading, fill_text(st.strings.tr("spare.wire.key", lang), tr_text(terminal_op_label(t->op), lang)),
+              pal.text);
+    if (t->key_amount)
+      paragraph(heading, fill_text(st.strings.tr("spare.wire.key_amount", lang), format_amount(*t->key_amount)),
+                pal.text);
+    if (t->key_amount && t->story_amount && *t->key_amount != *t->story_amount)
+      paragraph(f, fill_text(st.strings.tr("spare.wire.story_amount", lang), format_amount(*t->story_amount)),
+                pal.text_dim);
+    paragraph(f, st.strings.tr("spare.panel.waiting", lang), pal.text_dim);
+    end_box(th, pal.warning_bg, pal.warning_border);
+  } else {
+    paragraph(f, st.strings.tr("spare.wire.wait_task", lang), pal.text_dim);
+  }
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+
+  paragraph(heading, st.strings.tr("spare.wire.lines", lang), pal.text);
+  if (a.wire_lines.empty()) paragraph(f, st.strings.tr("spare.wire.none_yet", lang), pal.text_dim);
+  for (auto it = a.wire_lines.rbegin(); it != a.wire_lines.rend(); ++it) {
+    const bool scored = it->note_key.empty();
+    paragraph(f, tr_text(it->line, lang) + (scored ? "" : st.strings.tr(it->note_key, lang)),
+              scored ? pal.text : pal.text_dim);
+  }
+}
+
 // The real device is on the counter: the panel shows how the link stands, what was sent, what the
 // terminal answered, and the operations the kiosk can start there.
 void spare_panel(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  if (st.spare.hand_keyed) return hand_keyed_panel(st, th);
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const Attempt& a = *st.attempt;
@@ -402,7 +471,9 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
       break;
     }
     case StepKind::terminal: {
-      paragraph(ImGui::GetFont(), st.strings.tr("runner.task", st.lang), pal.accent);
+      paragraph(ImGui::GetFont(),
+                st.strings.tr(a.on_spare && st.spare.hand_keyed ? "spare.wire.task" : "runner.task", st.lang),
+                pal.accent);
       paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       hints_taken(st, th);

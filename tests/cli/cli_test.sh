@@ -134,7 +134,7 @@ printf 'terminal: yes\n' > "$work/t_scalar.yaml"
 tcheck "terminal: not a map" 2 "t_scalar.yaml:1:11: expected 'terminal' to be a map with keys nexo, poi_id" t_scalar
 tcfg t_unknown '  nexo: http://192.0.2.10:8080/nexo' '  nexus: x'
 tcheck "terminal: unknown key lists the expected ones" 2 \
-  "t_unknown.yaml:3:3: unknown key 'terminal.nexus'; expected one of: nexo, poi_id, acquirer, timeout, ca_file, proxy, wire, test_hosts" t_unknown
+  "t_unknown.yaml:3:3: unknown key 'terminal.nexus'; expected one of: nexo, poi_id, acquirer, timeout, answer_timeout, ca_file, proxy, wire, test_hosts" t_unknown
 tcfg t_nexo_scheme '  nexo: ftp://192.0.2.10:21/nexo'
 tcheck "terminal: nexo needs http or https" 2 "t_nexo_scheme.yaml:2:9: expected 'terminal.nexo' to be the terminal's nexo URL.*http:// or https://" t_nexo_scheme
 tcfg t_nexo_name '  nexo: http://terminal.example:8080/nexo'
@@ -189,6 +189,11 @@ tcheck "terminal: wire upstream not a test host is refused" 2 \
   "t_wire_refused.yaml:4:15: 'terminal.wire.upstream' is refused: .*not an allowed acquirer TEST host" t_wire_refused
 tcfg t_wire_key '  wire:' '    listen: 0.0.0.0:6001' '    upstream: 127.0.0.1:5000' '    upsteam: 127.0.0.1:5001'
 tcheck "terminal: unknown wire key" 2 "t_wire_key.yaml:5:5: unknown key 'terminal.wire.upsteam'; expected: listen, upstream" t_wire_key
+tcfg t_answer_ok '  answer_timeout: 30'
+tcheck "terminal: the terminal's answer time-out" 0 '' t_answer_ok
+tcfg t_answer_long '  answer_timeout: 3600'
+tcheck "terminal: an answer time-out no terminal has" 2 \
+  "t_answer_long.yaml:2:19: expected 'terminal.answer_timeout' to be the terminal's answer time-out in whole seconds from 5 to 180, got '3600'" t_answer_long
 tcfg t_hosts_scalar '  test_hosts: 192.0.2.50'
 tcheck "terminal: test_hosts must be a list" 2 "t_hosts_scalar.yaml:2:15: expected 'terminal.test_hosts' to be a list" t_hosts_scalar
 tcfg t_hosts_range '  test_hosts: [192.0.2.50, 192.0.2.0/24]'

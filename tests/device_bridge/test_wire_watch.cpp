@@ -37,13 +37,13 @@ Setup watch_setup() {
 struct WatchedLine {
   ProxyFaultPlan plan;
   test::LogLines proxy_lines, watch_lines;
-  WireWatch watch{watch_lines.sink()};
+  WireWatch watch;
   HostLinkProxy proxy;
   std::thread thread;
   Endpoint at{"127.0.0.1", 0};
 
-  WatchedLine(const Endpoint& upstream, ProxyFaultPlan p)
-      : plan(std::move(p)), proxy(options(upstream), &plan, proxy_lines.sink()) {
+  WatchedLine(const Endpoint& upstream, ProxyFaultPlan p, WireWatch::Options wo = {})
+      : plan(std::move(p)), watch(wo, watch_lines.sink()), proxy(options(upstream), &plan, proxy_lines.sink()) {
     proxy.set_observer(&watch);
     std::string error;
     REQUIRE(proxy.listen(at, error));
@@ -208,6 +208,28 @@ TEST_CASE("wire watch - every fault of the scenario format, as the terminal saw 
   else
     CHECK(hit.back().response_code.empty());
   keyed_and_seen(t, line, TerminalOp::balance_inquiry);
+}
+
+TEST_CASE("wire watch - an answer delayed past the terminal's own answer time-out never reached it",
+          "[wire_watch][e2e][faults][threads]") {
+  Setup setup = watch_setup();
+  test::HostService host(setup);
+  // A terminal whose answer time-out (交易超时, config terminal.answer_timeout) is half a second;
+  // the host line holds the sale's answer for a second.
+  WireWatch::Options short_wait;
+  short_wait.answer_timeout_ms = 500;
+  WatchedLine line(host.at, ProxyFaultPlan::from_faults({fault(FaultKind::delay, 1, 1)}), short_wait);
+  HandTerminal t(setup, line.at);
+  keyed_and_seen(t, line, TerminalOp::sign_on);
+  TerminalRequest sale;
+  sale.op = TerminalOp::sale;
+  sale.amount_minor = 32800;
+  t.key(sale);  // this stand-in waits 60 s, so it took the late answer; the real one would not have
+  const auto seen = line.watch.take_all();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen.back().record.op == TerminalOp::sale);
+  CHECK(seen.back().record.response_code.empty());
+  CHECK(line.proxy.counters().faults == 1);
 }
 
 TEST_CASE("wire watch - reversals that fail every try", "[wire_watch][e2e][faults][reversal][threads]") {

@@ -10,8 +10,12 @@
 #include <mutex>
 #include <thread>
 
+#include "device_bridge/wire.h"
+#include "kiosk/core/certification.h"
 #include "kiosk/nexo/spare_terminal_link.h"
+#include "kiosk/nexo/wire_terminal_link.h"
 #include "kiosk_fixture.h"
+#include "tests/device_bridge/wire_fixtures.h"
 #include "tests/nexo/poi_server.h"
 #include "tests/shipped_set.h"
 
@@ -24,6 +28,14 @@ struct LinkControl final : SpareTerminalControl {
   SpareTerminalLink* link = nullptr;
   void begin(uint64_t serial, const Scenario& scenario) override { link->begin(serial, scenario); }
   void send(uint64_t serial, const TerminalRequest& request) override { link->send(serial, request); }
+  void end(uint64_t serial) override { link->end(serial); }
+};
+
+// The hand-keyed terminal's link: nothing is ever sent to it.
+struct WireControl final : SpareTerminalControl {
+  WireTerminalLink* link = nullptr;
+  void begin(uint64_t serial, const Scenario& scenario) override { link->begin(serial, scenario); }
+  void send(uint64_t, const TerminalRequest&) override { FAIL("an operation was sent to a hand-keyed terminal"); }
   void end(uint64_t serial) override { link->end(serial); }
 };
 
@@ -256,4 +268,137 @@ TEST_CASE("the config's terminal section becomes the link's options, or a plain 
   CHECK(o->acquirer == "example_acquirer_uat");
   CHECK(o->proxy_upstream->port == 5000);
   CHECK(o->test_hosts == std::vector<std::string>{"192.0.2.50"});
+}
+
+// The host-line way (config `terminal: wire:`): the emulated terminal over TCP (as `posdrill
+// terminal --host` is) stands in for a real one keyed by hand; its host address points at the
+// kiosk's wire link, which relays to the scenario's host (`posdrill host` in-process) and hands
+// what the line showed to the kiosk exactly as the platform's frame loop does.
+TEST_CASE("a trainee keys the spare terminal by hand and the kiosk scores it from its host line",
+          "[spare][wire][flow][threads]") {
+  const ContentSet& content = posdrill::test::shipped_set();
+  const Scenario* base = content.find("user_exception_identity");
+  REQUIRE(base);
+  Kiosk k{{1280, 800}};
+  // The figures the kiosk will draw for a newcomer's first attempt: the host must know its cards.
+  const Scenario& sc = scenario_for_seed(*base, least_practised_seed(*base, {}, k.state.seed));
+  HostService host(sc.setup);
+
+  Logged log;
+  WireTerminalLink::Options o;
+  o.listen = {"127.0.0.1", 0};
+  o.upstream = host.at;
+  o.wait_s = 600;
+  o.log = log.sink();
+  WireTerminalLink link(o);
+  std::string error;
+  REQUIRE(link.start(error));
+  WireControl control;
+  control.link = &link;
+  k.services->enable_spare_terminal(&control);
+  const auto pump = [&](const std::function<bool()>& done, const char* what) {
+    for (int waited_ms = 0; waited_ms < 30'000; waited_ms += 5) {
+      for (WireTerminalLink::Exchange& e : link.take_exchanges())
+        k.act(SpareTerminalKeyed{e.serial, std::move(e.record), e.op_known, std::move(e.line)});
+      const SpareTerminalView v = link.view();
+      if (!(v == k.state.spare)) k.act(SpareTerminalStatus{v});
+      if (done()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL("the wire link never reached: " << what);
+  };
+  pump([&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready");
+  CHECK(k.state.spare.hand_keyed);
+  CHECK(k.state.spare.address == "127.0.0.1:" + std::to_string(link.port()));
+
+  k.sign_in("1001", "2580");
+  k.tap("home.catalog");
+  k.tap("device");
+  REQUIRE(k.state.practise_on_spare);
+  k.tap("card.user_exception_identity");
+  REQUIRE(k.state.attempt);
+  REQUIRE(k.state.attempt->on_spare);
+  const Scenario& played = k.state.attempt->scenario;
+  REQUIRE(played.setup.card == sc.setup.card);
+  REQUIRE(played.setup.other_card == sc.setup.other_card);
+  // No menu of operations: the terminal's own keypad is the only way in.
+  CHECK_FALSE(k.on_screen("op.sale"));
+
+  // The reference: the same best path on the on-screen emulated terminal.
+  FakeClock ref_clock;
+  EmulatedTerminalPort emulated(&ref_clock);
+  const AttemptResult ref = play_auto(played, AutoMode::best, 1, emulated, ref_clock);
+  REQUIRE(ref.passed);
+
+  WiredTerminal hands(played.setup, Endpoint{"127.0.0.1", link.port()}, default_training_start_ms());
+  AutoPlayer player(played, AutoMode::best);
+  std::string card = played.setup.card;
+  std::string pin = played.setup.pin.empty() ? std::string(default_test_pin) : played.setup.pin;
+  bool signed_on = false;
+  int tasks = 0;
+  for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
+    const Step& step = *current_step(k.state);
+    if (k.state.screen == ScreenId::runner && step.customer_card == CustomerCard::other) {
+      card = played.setup.other_card;
+      pin = std::string(default_test_pin);
+    }
+    if (k.state.screen != ScreenId::runner || step.kind != StepKind::terminal) {
+      k.tap(next_widgets(k.state, player).front());
+      continue;
+    }
+    const std::optional<HandKeyedTask> task = hand_keyed_task(k.state);
+    REQUIRE(task);
+    if (!signed_on) {
+      // Switched on at the start of the day, the terminal signs on: shown, not the trainee's act.
+      const std::size_t lines = k.state.attempt->wire_lines.size();
+      TerminalRequest sign_on;
+      sign_on.op = TerminalOp::sign_on;
+      hands.run(sign_on, CardPresentation{}, "");
+      pump([&] { return k.state.attempt->wire_lines.size() > lines; }, "the sign-on on the line");
+      CHECK(k.state.attempt->wire_lines.back().note_key == "spare.wire.sign_on");
+      signed_on = true;
+    }
+    const AutoAction act = player.next(k.state.attempt->runner, nullptr);
+    REQUIRE(act.kind == AutoAction::terminal);
+    TerminalRequest keyed = act.request;
+    CHECK(keyed.op == task->op);
+    if (keyed.amount_minor) keyed.amount_minor = task->key_amount;
+    CardPresentation presented;
+    presented.pan = card;
+    const std::size_t before = k.state.attempt->runner.result().steps.size();
+    hands.run(keyed, presented, pin);
+    ++tasks;
+    pump([&] { return k.state.attempt->runner.result().steps.size() > before; }, "the task scored from the line");
+    CHECK(k.state.attempt->wire_lines.back().note_key.empty());
+  }
+  REQUIRE(k.state.screen == ScreenId::debrief);
+  CHECK(tasks >= 2);
+  const AttemptResult& result = k.state.attempt->runner.result();
+  CHECK(result.passed);
+  CHECK(result.points == ref.points);
+  CHECK(result.critical_errors == 0);
+  int from_wire = 0;
+  for (const StepRecord& s : result.steps)
+    for (const TerminalRecord& r : s.terminal_records) {
+      CHECK(r.source == "wire");
+      ++from_wire;
+    }
+  CHECK(from_wire == tasks);
+  // The customer's card was declined by the acquirer's risk control, as on the emulator.
+  CHECK(host.count("0200") == tasks);
+
+  // The record says it was played on a real terminal.
+  const std::vector<AttemptRow> rows = k.store->attempts("1001");
+  REQUIRE_FALSE(rows.empty());
+  CHECK(rows.front().terminal == TerminalKind::real);
+  CHECK(rows.front().passed);
+
+  // No card number on the panel's lines or in the kiosk's log: masked where the line is read.
+  link.stop();
+  for (const std::string& l : log.lines) {
+    INFO(l);
+    CHECK(l.find(played.setup.card) == std::string::npos);
+    CHECK(l.find(played.setup.other_card) == std::string::npos);
+  }
+  for (const auto& w : k.state.attempt->wire_lines) CHECK(w.line.zh.find(played.setup.card.substr(6)) == std::string::npos);
 }

@@ -289,8 +289,140 @@ TEST_CASE("every spare-terminal string exists and every text it can show is in t
     CHECK(has(f.reason.zh));
     CHECK(has(f.reason.en));
   }
+  SpareTerminalView hand = on;
+  hand.proxy = true;
+  hand.hand_keyed = true;
+  for (const Scenario& sc : l.state.scenarios) {
+    INFO(sc.id);
+    const SpareTerminalFit f = spare_terminal_fit(sc, hand, &l.table());
+    CHECK(has(f.reason.zh));
+    CHECK(has(f.reason.en));
+  }
   for (const auto& [code, amount] : l.table().amounts) {
     INFO(code);
     CHECK(has(response_text(code).zh));
   }
+}
+
+
+TEST_CASE("on a hand-keyed terminal the trainee keys everything and what its host line shows is scored",
+          "[spare][wire]") {
+  Loaded l;
+  l.state.spare_acquirer = l.table();
+  SpareTerminalView v;
+  v.configured = true;
+  v.hand_keyed = true;
+  v.proxy = true;
+  v.address = "0.0.0.0:6001";
+  v.link = TerminalLinkState::ready;
+  v.wait_s = 300;
+  update(l.state, SpareTerminalStatus{v});
+  CHECK(spare_health_line(l.state.spare, l.state.strings, Lang::en) ==
+        l.state.strings.tr("spare.health.hand_ready", Lang::en));
+  REQUIRE(of<Ignored>(update(l.state, SetPracticeDevice{true})).empty());
+  // What can be played there: every task must reach the line (a look-up never leaves the terminal).
+  std::set<std::string> on_terminal;
+  for (const CatalogGroup& g : l.state.catalog.groups)
+    for (const CatalogCard& c : g.cards) {
+      if (c.on_spare) on_terminal.insert(c.scenario_id);
+      if (c.scenario_id == "frequent_swipe_lock") CHECK(c.device_note.find("unseen on the host line") != std::string::npos);
+    }
+  CHECK(on_terminal ==
+        std::set<std::string>{"user_exception_identity", "wrong_pin_retry_privacy", "wrong_pin_tries_exceeded"});
+
+  std::vector<Effect> fx = update(l.state, OpenScenario{"wrong_pin_retry_privacy"});
+  REQUIRE(l.state.attempt);
+  REQUIRE(l.state.attempt->on_spare);
+  REQUIRE(of<BeginOnSpareTerminal>(fx).size() == 1);
+  const uint64_t serial = l.state.attempt->serial;
+  const Scenario& sc = l.state.attempt->scenario;
+  // The trainer keys the story's earlier sale first; the panel lists it and nothing is asked yet.
+  REQUIRE(history_keyed_first(sc.setup).size() == 1);
+  CHECK(l.state.attempt->history_to_key == 1);
+  CHECK_FALSE(hand_keyed_task(l.state));
+
+  TerminalRecord sign_on;
+  sign_on.op = TerminalOp::sign_on;
+  sign_on.response_code = "00";
+  sign_on.source = "wire";
+  TerminalRecord history = sign_on;
+  history.op = sc.setup.history.front().op;
+  history.amount_minor = sc.setup.history.front().amount_minor;
+  // Another attempt's exchange changes nothing; the terminal's own sign-on is not the history.
+  CHECK(ignored(update(l.state, SpareTerminalKeyed{serial + 1, history, true, {"x", "x"}})));
+  CHECK(l.state.attempt->wire_lines.empty());
+  update(l.state, SpareTerminalKeyed{serial, sign_on, true, {"签到", "sign on"}});
+  CHECK(l.state.attempt->history_to_key == 1);
+  REQUIRE(l.state.attempt->wire_lines.size() == 1);
+  CHECK(l.state.attempt->wire_lines.back().note_key == "spare.wire.no_task");
+  const std::size_t at_start = l.state.attempt->runner.result().steps.size();
+  update(l.state, SpareTerminalKeyed{serial, history, true, {"消费", "sale"}});
+  CHECK(l.state.attempt->history_to_key == 0);
+  CHECK(l.state.attempt->wire_lines.back().note_key == "spare.wire.history");
+  CHECK(l.state.attempt->runner.result().steps.size() == at_start);
+
+  to_terminal_task(l.state);
+  const std::optional<HandKeyedTask> task = hand_keyed_task(l.state);
+  REQUIRE(task);
+  CHECK(task->op == TerminalOp::sale);
+  REQUIRE(task->story_amount);
+  // The first online request of this drill must be answered 55: the table's amount for it.
+  CHECK(task->key_amount == l.table().amount_for("55"));
+  CHECK(task->key_amount != task->story_amount);
+  // Nothing is started from the kiosk: the menu is the terminal's own.
+  fx = update(l.state, DoTerminalOp{TerminalOp::sale});
+  CHECK(ignored(fx));
+  CHECK(of<SendToSpareTerminal>(fx).empty());
+  // The trainee is at the terminal: no idle sign-out while the task waits for it.
+  l.clock.advance_ms(l.state.idle_timeout_ms + 5'000);
+  update(l.state, Tick{});
+  CHECK_FALSE(l.state.still_there);
+
+  // The sale keyed with the test amount, declined 55: judged as the story's amount.
+  const std::size_t before = l.state.attempt->runner.result().steps.size();
+  TerminalRecord declined = sign_on;
+  declined.op = TerminalOp::sale;
+  declined.response_code = "55";
+  declined.amount_minor = *task->key_amount;
+  fx = update(l.state, SpareTerminalKeyed{serial, declined, true, {"终端发出：消费", "Terminal sent: sale"}});
+  CHECK(of<Ignored>(fx).empty());
+  REQUIRE(l.state.attempt->answer);
+  CHECK(l.state.attempt->answer->amount_minor == *task->story_amount);
+  CHECK(l.state.attempt->answer->response_code == "55");
+  CHECK(l.state.attempt->wire_lines.back().note_key.empty());
+  CHECK(l.state.attempt->runner.result().steps.size() > before);
+  const auto& steps = l.state.attempt->runner.result().steps;
+  const auto scored = std::find_if(steps.begin() + long(before), steps.end(),
+                                   [](const StepRecord& s) { return !s.terminal_records.empty(); });
+  REQUIRE(scored != steps.end());
+  CHECK(scored->terminal_records.back().source == "wire");
+  CHECK(scored->terminal_records.back().amount_minor == *task->story_amount);
+  // Something keyed while no task waits is shown, not scored.
+  const std::size_t after = l.state.attempt->runner.result().steps.size();
+  update(l.state, SpareTerminalKeyed{serial, declined, true, {"终端发出：消费", "Terminal sent: sale"}});
+  CHECK(l.state.attempt->wire_lines.back().note_key == "spare.wire.no_task");
+  CHECK(l.state.attempt->runner.result().steps.size() == after);
+
+  fx = update(l.state, BackToCatalog{});
+  REQUIRE(of<EndOnSpareTerminal>(fx).size() == 1);
+  CHECK(of<EndOnSpareTerminal>(fx)[0].serial == serial);
+}
+
+TEST_CASE("a reversal that failed before its operation went out is judged as the task's operation", "[spare][wire]") {
+  TerminalRecord r;
+  r.op = TerminalOp::sale;
+  r.reversal_failed = true;
+  const std::vector<int64_t> table = {101, 155};
+  TerminalRecord j = judged_wire_record(r, false, TerminalOp::preauth, 32800, table);
+  CHECK(j.op == TerminalOp::preauth);
+  CHECK(j.amount_minor == 32800);
+  CHECK(j.reversal_failed);
+  // A known operation keeps its own; a test-table amount counts as the task's, any other stays.
+  r.amount_minor = 155;
+  j = judged_wire_record(r, true, TerminalOp::preauth, 32800, table);
+  CHECK(j.op == TerminalOp::sale);
+  CHECK(j.amount_minor == 32800);
+  r.amount_minor = 999;
+  CHECK(judged_wire_record(r, true, TerminalOp::sale, 32800, table).amount_minor == 999);
+  CHECK(judged_wire_record(r, true, TerminalOp::sale, std::nullopt, table).amount_minor == 999);
 }
