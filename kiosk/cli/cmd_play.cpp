@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/recording.h"
 #include "device_bridge/emulation.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/store/recorder.h"
@@ -204,61 +205,6 @@ class Session {
   EmulatedTerminalPort terminal_;  // the trainee's time flows into the emulation
   Runner runner_;
   std::optional<TerminalRecord> last_lookup_;
-};
-
-// The attempt's record in the database, when --operator was given; every call does nothing
-// otherwise. The recorder's times are wall-clock times (certificates expire on calendar dates),
-// while the runner keeps its own clock for the scoring.
-class Recording {
- public:
-  Recording() = default;
-  Recording(SqliteStore& store, const ContentSet& content, std::optional<StatementSite> site)
-      : recorder_(std::make_unique<AttemptRecorder>(store, content.scenarios, content.tracks)) {
-    recorder_->set_sync(std::move(site));
-  }
-
-  bool begin(const std::string& operator_id, const Scenario& s, uint64_t seed, Lang lang) {
-    if (!recorder_) return true;
-    StoreStatus st = recorder_->begin(operator_id, s, seed, lang, TerminalKind::emulated, wall_clock_ms(), uuid_);
-    return report(st);
-  }
-  // After every answer: the new steps are committed before the next question is shown.
-  bool steps(const AttemptResult& res) {
-    if (!recorder_ || uuid_.empty()) return true;
-    return report(recorder_->record_steps(uuid_, res, wall_clock_ms()));
-  }
-  bool finish(const AttemptResult& res, bool abandoned) {
-    if (!recorder_ || uuid_.empty()) return true;
-    bool ok = report(recorder_->finish(uuid_, res, abandoned, wall_clock_ms(), &award_));
-    closed_ = ok;
-    return ok;
-  }
-  // Adds "attempt" and "award" to the --json result.
-  void annotate(nlohmann::json& j) const {
-    if (!closed_) return;
-    j["attempt"] = uuid_;
-    if (award_)
-      j["award"] = {{"track", award_->track_id},
-                    {"expires", format_date_utc(award_->expires_ms)},
-                    {"expires_ms", award_->expires_ms}};
-  }
-  // The same facts on stderr for a person reading the transcript.
-  void tell(const std::string& operator_id) const {
-    if (!closed_) return;
-    std::cerr << "recorded attempt " << uuid_ << " for " << operator_id << '\n';
-    if (award_)
-      std::cerr << "certified: " << award_->track_id << ", valid until " << format_date_utc(award_->expires_ms) << '\n';
-  }
-
- private:
-  bool report(const StoreStatus& st) {
-    if (!st) std::cerr << "posdrill play: could not record the attempt: " << st.message << '\n';
-    return bool(st);
-  }
-  std::unique_ptr<AttemptRecorder> recorder_;  // a pointer: the recorder holds references
-  std::string uuid_;
-  std::optional<AwardRow> award_;
-  bool closed_ = false;
 };
 
 void advance_narratives(Runner& r) {
@@ -457,15 +403,11 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
   // The seed picks the scenario's figures too (content/README.md, "Figures that vary").
   const Scenario& played = scenario_for_seed(*s, seed);
 
-  if (o.wire) {
-    if (!o.auto_mode.empty()) {
-      std::cerr << "posdrill play: --auto keys the emulator; with --wire the terminal is keyed by hand\n";
-      return exit_usage;
-    }
-    if (inputs.is_open()) return play_wire(settings, set, played, o, lang, seed, inputs, o.inputs_file, false);
-    return play_wire(settings, set, played, o, lang, seed, std::cin, "<stdin>", !scripted);
+  if (o.wire && !o.auto_mode.empty()) {
+    std::cerr << "posdrill play: --auto keys the emulator; with --wire the terminal is keyed by hand\n";
+    return exit_usage;
   }
-  if (!o.upstream.empty() || !o.test_hosts.empty() || !o.profile.empty()) {
+  if (!o.wire && (!o.upstream.empty() || !o.test_hosts.empty() || !o.profile.empty())) {
     std::cerr << "posdrill play: --upstream, --test-host and --profile go with --wire\n";
     return exit_usage;
   }
@@ -485,7 +427,18 @@ int cmd_play(const Settings& settings, const PlayOptions& o) {
       return exit_usage;
     }
     rec = Recording(*store, set, statement_site(settings));
-    if (!rec.begin(o.operator_id, *s, seed, lang)) return exit_usage;
+    // On the hand-keyed terminal the record begins once the line is up and the trainer's
+    // preparation keyed, so a refused upstream or an absent terminal leaves no attempt behind.
+    if (!o.wire && !rec.begin(o.operator_id, *s, seed, lang, TerminalKind::emulated)) return exit_usage;
+  }
+
+  if (o.wire) {
+    const WireRecording wr{rec, [&] {
+                             return o.operator_id.empty() ||
+                                    rec.begin(o.operator_id, *s, seed, lang, TerminalKind::real);
+                           }};
+    if (inputs.is_open()) return play_wire(settings, set, played, o, lang, seed, inputs, o.inputs_file, false, wr);
+    return play_wire(settings, set, played, o, lang, seed, std::cin, "<stdin>", !scripted, wr);
   }
 
   if (!o.auto_mode.empty()) return play_auto(played, o, lang, seed, rec);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -41,9 +42,16 @@ struct PlayOptions {
 };
 int cmd_play(const Settings& settings, const PlayOptions& options);
 // The --wire attempt (play_wire.cpp): decisions from `in` (named `source` in messages; prompted
-// when `interactive`), terminal tasks from the line.
+// when `interactive`), terminal tasks from the line. With --operator it is recorded as played on a
+// real terminal: `begin` opens the record once the line is up (false: it could not be opened).
+class Recording;
+struct WireRecording {
+  Recording& rec;
+  std::function<bool()> begin;
+};
 int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s, const PlayOptions& o, Lang lang,
-              uint64_t seed, std::istream& in, const std::string& source, bool interactive);
+              uint64_t seed, std::istream& in, const std::string& source, bool interactive,
+              const WireRecording& recording);
 
 // `posdrill operators add|list|reset-pin|deactivate`: the kiosk's people, in <data>/posdrill.db.
 // Exit 0 done, 1 refused (the id exists / no such operator), 2 invalid input or no database.

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/recording.h"
 #include "device_bridge/wire_watch.h"
 #include "kiosk/core/spare_terminal.h"
 #include "scenarios/result_json.h"
@@ -122,17 +123,12 @@ bool run_task(Runner& r, WireTerminalPort& port, WireWatch& watch, const Scenari
 }  // namespace
 
 int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s, const PlayOptions& o, Lang lang,
-              uint64_t seed, std::istream& in, const std::string& source, bool interactive) {
+              uint64_t seed, std::istream& in, const std::string& source, bool interactive, const WireRecording& wr) {
+  Recording& rec = wr.rec;
   if (!s.real_terminal || s.real_terminal->mode != RealTerminalMode::amounts) {
     std::cerr << me << "scenario '" << s.id << "' cannot be played on a real terminal: "
               << (s.real_terminal ? s.real_terminal->reason.get(lang) : std::string("it has no real_terminal block"))
               << '\n';
-    return exit_usage;
-  }
-  if (!o.operator_id.empty()) {
-    std::cerr << me
-              << "--operator cannot be given with --wire yet: attempts on a real terminal are recorded by the "
-                 "kiosk\n";
     return exit_usage;
   }
   // The same rule as posdrill proxy, before any socket opens: a real terminal's traffic goes only
@@ -198,11 +194,20 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
               << (r.amount_minor ? " " + format_amount(*r.amount_minor) : "") << " on the terminal now" << std::endl;
   });
   Runner r(s, clock, seed, &port);
+  if (!wr.begin()) return exit_usage;
   std::size_t printed = 0;
+  bool recorded = true;
+  // Every step is committed as it closes, as the kiosk does: a run cut short keeps what was done.
   auto print_new = [&] {
+    recorded = rec.steps(r.result()) && recorded;
     if (!interactive) return;
     for (const auto& steps = r.result().steps; printed < steps.size(); ++printed)
       std::cout << render_step(s, steps[printed], lang, false);
+  };
+  // A run that stops before its end is kept as abandoned.
+  auto stop = [&](int exit_code) {
+    rec.finish(r.result(), true);
+    return exit_code;
   };
   if (interactive) std::cout << render_header(s, lang);
   bool scorable = line.watch.unscorable().empty();
@@ -223,7 +228,7 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
     std::string text;
     if (!std::getline(in, text)) {
       std::cerr << source << ": the answers ended at step '" << r.step().id << "' before the scenario did\n";
-      return interactive ? exit_failed : exit_usage;
+      return stop(interactive ? exit_failed : exit_usage);
     }
     ++line_no;
     const std::string token = trim(text);
@@ -234,7 +239,7 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
         continue;
       }
       std::cerr << source << ":" << line_no << ": " << why << '\n';
-      return exit_usage;
+      return stop(exit_usage);
     }
     print_new();
   }
@@ -245,18 +250,20 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
     std::cout << (lang == Lang::zh
                       ? "无法为这台终端评分：它的主机线路不是银联 CUP 报文（" + why + "）。\n"
                       : "This terminal cannot be scored: its host line is not CUP ISO 8583 (" + why + ").\n");
-    return exit_failed;
+    return stop(exit_failed);
   }
   const AttemptResult& res = r.result();
+  if (!rec.finish(res, false) || !recorded) return exit_usage;
   if (o.json) {
     nlohmann::json j = result_json(res);
+    if (!o.operator_id.empty()) j["operator"] = o.operator_id;
     j["lang"] = lang_code(lang);
     j["terminal"] = "wire";
+    rec.annotate(j);
     std::cout << j.dump(2) << '\n';
-  } else if (interactive) {
-    std::cout << render_summary(s, res, lang);
   } else {
-    std::cout << render_transcript(s, res, lang);
+    std::cout << (interactive ? render_summary(s, res, lang) : render_transcript(s, res, lang));
+    rec.tell(o.operator_id);
   }
   return res.passed ? exit_ok : exit_failed;
 }

@@ -45,8 +45,11 @@ host_pid=$!
 host_port=$(port_of "$work/host.out")
 [ -n "$host_port" ] && ok "host listens" || { bad "host did not start"; cat "$work/host.err"; exit 1; }
 
+# The attempt is recorded for a trainee, as played on a real terminal.
+POSDRILL_PIN=2580 "$bin" operators add --id 1001 --name 王小明 --role trainee > /dev/null ||
+  bad "operators add for the recorded run"
 "$bin" play "$id" --wire 127.0.0.1:0 --upstream "127.0.0.1:$host_port" --inputs "$work/answers.txt" --json \
-  > "$work/wire.json" 2> "$work/wire.err" &
+  --operator 1001 > "$work/wire.json" 2> "$work/wire.err" &
 play_pid=$!
 wire_port=$(port_of "$work/wire.err")
 [ -n "$wire_port" ] && ok "wire: listening on ADDR:PORT" || { bad "play --wire did not listen"; cat "$work/wire.err"; exit 1; }
@@ -78,6 +81,8 @@ cmp -s "$work/best.outcomes" "$work/wire.outcomes" && ok "every task's outcome a
 [ "$(grep -o '"score": [0-9.e-]*' "$work/best.json")" = "$(grep -o '"score": [0-9.e-]*' "$work/wire.json")" ] &&
   ok "the same score as on the emulator" || bad "the scores differ"
 expect "the records are marked as from the wire" "$work/wire.json" '"source": "wire"'
+expect "the attempt is recorded for the trainee" "$work/wire.json" '"operator": "1001"'
+expect "…with its record's id" "$work/wire.json" '"attempt": "[0-9a-f-]{36}"'
 expect "the exchange shown as it happened" "$work/wire.err" "终端发出：消费 5299.00 … 收到：00|Terminal sent: sale 5299.00 … answer: 00"
 if grep -qE "$customer|$friend|$customer_pin" "$work/wire.err" "$work/wire.json"; then
   bad "a card number or PIN in play's output"
