@@ -110,8 +110,16 @@ Text describe(const WireExchange& e) {
     t.zh += " … 未收到应答";
     t.en += " … no answer";
   } else {
-    t.zh += " … 收到：" + r.response_code;
-    t.en += " … answer: " + r.response_code;
+    // The code with what it means on the terminal's screen ("57 用户异常"), as the trainer reads it.
+    const Text said = r.screen.zh.empty() ? response_text(r.response_code) : r.screen;
+    t.zh += " … 收到：" + r.response_code + (said.zh.empty() ? "" : " " + said.zh);
+    t.en += " … answer: " + r.response_code + (said.en.empty() ? "" : " " + said.en);
+  }
+  // Which card (its last four digits, as on the slip), so two sales in one drill tell apart.
+  if (e.masked_pan.size() >= 4) {
+    const std::string tail = e.masked_pan.substr(e.masked_pan.size() - 4);
+    t.zh += "（卡尾号 " + tail + "）";
+    t.en += " (card ending " + tail + ")";
   }
   return t;
 }
@@ -128,6 +136,7 @@ std::vector<std::string> wire_exchange_texts() {
       e.record.reversal_sent = variant == 0;
       e.record.response_code = variant == 1 ? "" : "00";
       e.record.reversal_failed = variant == 2;
+      e.masked_pan = "620000******0000";
       const Text t = describe(e);
       out.push_back(t.zh);
       out.push_back(t.en);

@@ -292,6 +292,7 @@ void hand_keyed_panel(const AppState& st, const Theme& th) {
       paragraph(f, fill_text(st.strings.tr("spare.wire.story_amount", lang), format_amount(*t->story_amount)),
                 pal.text_dim);
     paragraph(f, st.strings.tr("spare.panel.waiting", lang), pal.text_dim);
+    paragraph(f, st.strings.tr("spare.wire.sign_on_first", lang), pal.text_dim);
     end_box(th, pal.warning_bg, pal.warning_border);
   } else {
     paragraph(f, st.strings.tr("spare.wire.wait_task", lang), pal.text_dim);
