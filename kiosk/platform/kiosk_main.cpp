@@ -47,10 +47,9 @@
 #include "kiosk/core/strings.h"
 #include "kiosk/ime/google_pinyin.h"
 #include "kiosk/net/sync_worker.h"
-#include "kiosk/nexo/spare_terminal_link.h"
-#include "kiosk/nexo/wire_terminal_link.h"
 #include "kiosk/platform/fonts.h"
 #include "kiosk/platform/frame_input.h"
+#include "kiosk/platform/spare_links.h"
 #include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/attract_screen.h"
@@ -282,24 +281,6 @@ WindowPlan plan_window(const KioskOptions& o) {
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Sync: the worker behind the effect runner's SyncControl
 // ---------------------------------------------------------------------------------------------
-
-// The spare terminal's link behind the effect runner's SpareTerminalControl: over nexo, or
-// keyed by hand on its host line (nothing is ever sent to that one).
-struct LinkControl final : SpareTerminalControl {
-  SpareTerminalLink* link = nullptr;
-  WireTerminalLink* wire = nullptr;
-  void begin(uint64_t serial, const Scenario& scenario) override {
-    if (link) link->begin(serial, scenario);
-    if (wire) wire->begin(serial, scenario);
-  }
-  void send(uint64_t serial, const TerminalRequest& request) override {
-    if (link) link->send(serial, request);
-  }
-  void end(uint64_t serial) override {
-    if (link) link->end(serial);
-    if (wire) wire->end(serial);
-  }
-};
 
 // Wakes the frame loop from the link thread (SDL_PushEvent is thread-safe).
 void wake_frame_loop() {
@@ -542,59 +523,10 @@ int run_kiosk(const KioskOptions& options) {
     }
     services.enable_sync(*options.sync_site, &sync_control);
   }
-  // The spare terminal: a link thread logs in, runs what the trainee starts and checks the link
-  // while idle; this loop reads its answers and health like the sync worker's snapshot.
-  LinkControl link_control;
-  std::unique_ptr<SpareTerminalLink> spare_link;
-  std::unique_ptr<WireTerminalLink> wire_link;
-  {
-    std::string error;
-    auto lo = SpareTerminalLink::options_from(options.terminal, loaded.content.test_hosts, error);
-    if (lo) {
-      lo->log = [](const std::string& line) { log_line("terminal: " + line); };
-      lo->notify = wake_frame_loop;
-      for (const auto& p : loaded.content.test_hosts)
-        if (p.id == lo->acquirer) state.spare_acquirer = p;
-      spare_link = std::make_unique<SpareTerminalLink>(std::move(*lo));
-      if (spare_link->start(error)) {
-        link_control.link = spare_link.get();
-        services.enable_spare_terminal(&link_control);
-        state.spare = spare_link->view();
-        refresh_catalog(state);
-        log_line("spare terminal at " + options.terminal.nexo_address);
-      } else {
-        spare_link.reset();
-      }
-      if (!options.terminal.wire_listen.empty())
-        state.kiosk_facts.push_back({"settings.terminal_problem", "",
-                                     "terminal.wire is not used by the kiosk while terminal.nexo is set "
-                                     "(posdrill play --wire still uses it)"});
-    } else if (error.empty()) {
-      // The host-line way: the trainee keys the terminal by hand, the kiosk reads its line.
-      auto wo = WireTerminalLink::options_from(options.terminal, loaded.content.test_hosts, error);
-      if (wo) {
-        wo->log = [](const std::string& line) { log_line("terminal: " + line); };
-        wo->notify = wake_frame_loop;
-        for (const auto& p : loaded.content.test_hosts)
-          if (p.id == wo->acquirer) state.spare_acquirer = p;
-        wire_link = std::make_unique<WireTerminalLink>(std::move(*wo));
-        if (wire_link->start(error)) {
-          link_control.wire = wire_link.get();
-          services.enable_spare_terminal(&link_control);
-          state.spare = wire_link->view();
-          refresh_catalog(state);
-          log_line("hand-keyed spare terminal: its host address must point at " + state.spare.address);
-        } else {
-          wire_link.reset();
-        }
-      }
-    }
-    if (!error.empty()) {
-      // Trainees keep practising on screen; the console's facts and the log say why.
-      log_line("the spare terminal is not used: " + error);
-      state.kiosk_facts.push_back({"settings.terminal_problem", "", error});
-    }
-  }
+  // The spare terminal (over nexo, or keyed by hand on its host line): link threads this loop
+  // reads like the sync worker's snapshot.
+  SpareTerminalLinks spare_links(log_line, wake_frame_loop);
+  spare_links.start(options.terminal, loaded.content.test_hosts, state, services);
   ScreensUiState screens_ui;
   // Pinyin for the on-screen keyboard; without it the 中 key says so and letters type as they are.
   std::unique_ptr<GooglePinyin> pinyin;
@@ -659,27 +591,7 @@ int run_kiosk(const KioskOptions& options) {
     }
   };
   const auto poll_spare = [&] {
-    if (wire_link) {
-      for (WireTerminalLink::Exchange& e : wire_link->take_exchanges()) {
-        act(SpareTerminalKeyed{e.serial, std::move(e.record), e.op_known, std::move(e.line)});
-        frames_left = settle_frames;
-      }
-      const SpareTerminalView view = wire_link->view();
-      if (!(view == state.spare)) {
-        act(SpareTerminalStatus{view});
-        frames_left = settle_frames;
-      }
-    }
-    if (!spare_link) return;
-    for (SpareTerminalLink::Answer& a : spare_link->take_answers()) {
-      act(SpareTerminalAnswered{a.serial, std::move(a.records)});
-      frames_left = settle_frames;
-    }
-    const SpareTerminalView view = spare_link->view();
-    if (!(view == state.spare)) {
-      act(SpareTerminalStatus{view});
-      frames_left = settle_frames;
-    }
+    if (spare_links.poll(state, act)) frames_left = settle_frames;
   };
   const EventWait event_wait;
   if (!event_wait.native())
@@ -863,8 +775,7 @@ int run_kiosk(const KioskOptions& options) {
   if (state.attempt || state.session) act(SignOut{});
   // Statements queued by that sign-out wait in the file for the next start.
   if (sync_worker) sync_worker->stop();
-  if (spare_link) spare_link->stop();
-  if (wire_link) wire_link->stop();
+  spare_links.stop();
   log_line("closed");
   return 0;
 }
