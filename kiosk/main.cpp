@@ -55,6 +55,13 @@ int main(int argc, char** argv) {
   auto* kiosk = app.add_subcommand("kiosk", "Start the kiosk (the default)");
   kiosk->fallthrough();
 
+  std::string preview_file, preview_step;
+  auto* preview = app.add_subcommand(
+      "preview", "Play one scenario file in a window while writing it: it reloads whenever the file is saved");
+  preview->add_option("file", preview_file, "The scenario file (content/scenarios/ID.yaml)")->required();
+  preview->add_option("--step", preview_step, "Open at this step (the best path is played to it)");
+  preview->fallthrough();
+
   std::string lint_path;
   bool lint_json = false;
   auto* lint = app.add_subcommand("lint", "Check content files; exit 0 when clean, 1 when there are errors");
@@ -242,7 +249,7 @@ int main(int argc, char** argv) {
   for (const auto& d : errors) std::cerr << d.to_string() << '\n';
   // A command stops on a broken config; the kiosk (no sub-command) starts out of service instead,
   // so the store sees "Out of service" rather than a blank screen, and a manager sees why.
-  const bool kiosk_command = app.get_subcommands().empty() || kiosk->parsed();
+  const bool kiosk_command = app.get_subcommands().empty() || kiosk->parsed() || preview->parsed();
   if (!ok && !kiosk_command) return exit_usage;
   if (!lang_flag.empty()) settings.lang = *parse_lang(lang_flag);
 
@@ -296,6 +303,10 @@ int main(int argc, char** argv) {
   k.after_frames = after_frames;
   k.ui_script = ui_script;
   k.widgets_json = widgets_json;
+  if (*preview) {
+    k.preview_file = preview_file;
+    k.preview_step = preview_step;
+  }
   k.lang = settings.lang;
   k.help_contact = settings.help_contact;
   k.sync_site = statement_site(settings);  // unset when no LRS is configured
@@ -305,6 +316,11 @@ int main(int argc, char** argv) {
     k.sync_site.reset();
     k.terminal = RealTerminalSettings{};
     for (const auto& d : errors) k.problems.push_back(d.to_string());
+  }
+  if (*preview) {
+    // A preview keeps nothing and reaches nothing: no LRS, no spare terminal.
+    k.sync_site.reset();
+    k.terminal = RealTerminalSettings{};
   }
   if (!size.empty() && !parse_size(size, k.width, k.height)) {
     std::cerr << "posdrill: --size takes WxH between 320x240 and 7680x4320, like 1280x800; got '" << size << "'\n";

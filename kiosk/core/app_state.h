@@ -112,6 +112,14 @@ struct Attempt {
 };
 inline constexpr std::size_t hand_keyed_lines_kept = 12;
 
+// `posdrill preview FILE` (kiosk/core/preview.h): what the footer says of the file being previewed.
+struct PreviewBar {
+  std::string file;                   // as given
+  std::string note;                   // where it opened when not where asked ("" when it did)
+  std::vector<std::string> problems;  // the last load's problems, file:line:column (empty: it loaded)
+  int reloads = 0;                    // loads since the window opened (after the first)
+};
+
 // ---- Records the kiosk holds while someone is signed in -------------------------------------
 
 // The numpad form of the sign-in and manager-gate screens. The PIN is held only until OK is
@@ -667,6 +675,8 @@ struct AppState {
   std::optional<TestHostProfile> spare_acquirer;
   bool practise_on_spare = false;
   uint64_t attempt_serial = 0;  // the last Attempt::serial handed out
+  // Set in `posdrill preview`: the footer tells the author about the file instead of sync.
+  std::optional<PreviewBar> preview;
 };
 
 // Whether the kiosk is out of service: its content or config is broken (AppState::problems).

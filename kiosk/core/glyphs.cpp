@@ -3,6 +3,7 @@
 #include "kiosk/core/glyphs.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "kiosk/core/strings.h"
 #include "scenarios/terminal_port.h"
@@ -147,6 +148,15 @@ std::size_t GlyphSet::add(std::string_view text) {
     sorted_.insert(at, cp);  // a name brings a handful: inserting in place beats re-sorting
     ++added;
   }
+  return added;
+}
+
+std::size_t GlyphSet::add(const std::vector<uint32_t>& code_points) {
+  std::vector<uint32_t> merged;
+  merged.reserve(sorted_.size() + code_points.size());
+  std::set_union(sorted_.begin(), sorted_.end(), code_points.begin(), code_points.end(), std::back_inserter(merged));
+  const std::size_t added = merged.size() - sorted_.size();
+  sorted_ = std::move(merged);
   return added;
 }
 

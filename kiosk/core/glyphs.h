@@ -58,6 +58,8 @@ class GlyphSet {
   // were not in the set before, so the caller knows when the atlas must grow.
   std::size_t add(std::string_view text);
   // Whether `cp` is in the set.
+  // Adds code points from a sorted, unique list; returns how many are new.
+  std::size_t add(const std::vector<uint32_t>& code_points);
   bool contains(uint32_t cp) const;
   // Whether every drawable code point of `text` is in the set.
   bool covers(std::string_view text) const;

@@ -1,4 +1,5 @@
 // update(): the LRS outbox as the footer and the console's Sync tab show it, and their texts.
+#include "kiosk/core/preview.h"
 #include "kiosk/core/update_internal.h"
 
 namespace posdrill {
@@ -98,6 +99,7 @@ std::string sync_problem_key(std::string_view problem, const UiStrings& strings)
 
 SyncLine footer_line(const AppState& state) {
   if (!state.recording_problem.empty()) return {state.strings.tr("records.save_failed", state.lang), SyncTone::alarm};
+  if (state.preview) return preview_footer_line(*state.preview, state.strings, state.lang);
   return sync_footer_line(state.sync, state.strings, state.lang, state.screen == ScreenId::console);
 }
 

@@ -96,6 +96,8 @@ class KioskFonts {
 
   // Adds the code points of `text`; returns how many are new (then rebuild() is due).
   std::size_t add_text(std::string_view text) { return glyphs_.add(text); }
+  // Adds a sorted, unique list of code points (a reloaded scenario's glyph set).
+  std::size_t add_code_points(const std::vector<uint32_t>& code_points) { return glyphs_.add(code_points); }
   // Text drawn at body size only (the on-screen keyboard's composition and candidates): its new
   // code points go to the body font alone; returns how many are new.
   std::size_t add_body_text(std::string_view text);

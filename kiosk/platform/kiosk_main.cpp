@@ -44,11 +44,13 @@
 #include "kiosk/core/app_state.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/glyphs.h"
+#include "kiosk/core/preview.h"
 #include "kiosk/core/strings.h"
 #include "kiosk/ime/google_pinyin.h"
 #include "kiosk/net/sync_worker.h"
 #include "kiosk/platform/fonts.h"
 #include "kiosk/platform/frame_input.h"
+#include "kiosk/platform/preview_watch.h"
 #include "kiosk/platform/spare_links.h"
 #include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
@@ -335,8 +337,20 @@ int run_kiosk(const KioskOptions& options) {
     log_line("UI script " + options.ui_script + ": " + std::to_string(script_lines.size()) + " commands");
   }
 
-  const std::filesystem::path content_dir = options.content_dir.empty() ? "content" : options.content_dir;
-  if (!options.data_dir.empty()) {
+  // A preview plays the file's own content folder and keeps nothing: its records go to a private
+  // folder that is removed when the window closes.
+  const bool preview = !options.preview_file.empty();
+  std::filesystem::path content_dir = options.content_dir.empty() ? "content" : options.content_dir;
+  ThrowAwayFolder preview_data;
+  if (preview) {
+    std::string error;
+    const auto dir = preview_content_dir(options.preview_file, error);
+    if (!dir) return fail(error);
+    content_dir = *dir;
+    if (!preview_data.make(error)) return fail("preview: " + error);
+  }
+  const std::filesystem::path data_dir = preview ? preview_data.path : options.data_dir;
+  if (!preview && !options.data_dir.empty()) {
     // Private from the start, as the store makes it: a folder made here with the default umask
     // would be readable by every user of the machine.
     std::string error;
@@ -350,8 +364,7 @@ int run_kiosk(const KioskOptions& options) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
   };
-  const std::filesystem::path db_file =
-      (options.data_dir.empty() ? std::filesystem::path(".") : options.data_dir) / "posdrill.db";
+  const std::filesystem::path db_file = (data_dir.empty() ? std::filesystem::path(".") : data_dir) / "posdrill.db";
   StoreStatus store_status;
   std::unique_ptr<SqliteStore> store = SqliteStore::open(db_file, store_status, wall_ms());
   if (!store) return fail("cannot open the records " + db_file.string() + ": " + store_status.message);
@@ -471,8 +484,22 @@ int run_kiosk(const KioskOptions& options) {
   state.last_input_ms = clock.now_ms();
   state.problems = options.problems;
   state.problems.insert(state.problems.end(), loaded.problems.begin(), loaded.problems.end());
-  if (!state.problems.empty())
+  if (!preview && !state.problems.empty())
     log_line("out of service: " + std::to_string(state.problems.size()) + " problem(s) with the config or content");
+  // The preview (kiosk/core/preview.h): the file's scenario at once, reloaded at every save.
+  std::unique_ptr<PreviewWatch> preview_watch;
+  const auto preview_note = [&] {
+    if (!state.preview->note.empty()) log_line("preview: " + state.preview->note);
+  };
+  if (preview) {
+    start_preview(state, options.preview_file.string(), options.preview_step, std::move(state.problems));
+    preview_note();
+    SDL_SetWindowTitle(pf.window, ("posdrill preview " + options.preview_file.filename().string()).c_str());
+    preview_watch = std::make_unique<PreviewWatch>(options.preview_file, wake_frame_loop);
+    std::string error;
+    if (!preview_watch->start(error)) return fail("preview: " + error);
+    log_line("preview: watching " + options.preview_file.string());
+  }
   state.kiosk_facts = {
       {"settings.version", "", POSDRILL_KIOSK_VERSION},
       {"settings.content", "", std::filesystem::absolute(content_dir).string()},
@@ -651,6 +678,24 @@ int run_kiosk(const KioskOptions& options) {
     }
     poll_sync();
     poll_spare();
+    // The previewed file was saved: load the content again; open where the author was, or keep the
+    // last good version on screen with the problems listed.
+    if (preview_watch && preview_watch->take_change()) {
+      LoadedContent again = load_everything(content_dir);
+      reload_preview(state, std::move(again.content.scenarios), std::move(again.content.tracks),
+                     std::move(again.strings), std::move(again.problems));
+      if (!state.preview->problems.empty()) {
+        log_line("preview: " + std::to_string(state.preview->problems.size()) + " problem(s); the last good version stays");
+      } else {
+        if (const Scenario* sc = previewed_scenario(state))
+          fonts.add_code_points(collect_kiosk_glyphs(state.strings, {*sc}));
+        preview_note();
+        log_line("preview: reloaded (" + std::to_string(state.preview->reloads) + "), at step '" +
+                 preview_step(state) + "'");
+      }
+      state_changed = true;
+      frames_left = settle_frames;
+    }
     // The runner's timer and the prompt's countdown tick: one frame per idle wake-up (about a
     // second) keeps them current.
     if (frames_left == 0 && (state.screen == ScreenId::runner || state.still_there)) frames_left = 1;

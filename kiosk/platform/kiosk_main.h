@@ -42,6 +42,11 @@ struct KioskOptions {
   // The config's problems (file:line:column: …): the kiosk starts out of service and lists them
   // in the manager console. The content's own problems join them at start.
   std::vector<std::string> problems;
+  // Set: `posdrill preview FILE` — no sign-in and nothing recorded (a private throw-away data
+  // folder); the scenario loaded from this file opens at once (at preview_step when given) and
+  // reloads whenever the file is saved (kiosk/core/preview.h). content_dir is FILE's content folder.
+  std::filesystem::path preview_file;
+  std::string preview_step;
 };
 
 // Runs the kiosk until it is closed. Returns the process exit code (0 ok, 1 runtime failure such

@@ -1,10 +1,44 @@
 #include "kiosk/ui/screens.h"
 
+#include <cmath>
+
 #include "kiosk/ui/attract_screen.h"
 #include "kiosk/ui/feedback_screen.h"
 #include "kiosk/ui/sign_in_screen.h"
+#include "kiosk/ui/widget_rects.h"
+#include "kiosk/ui/widgets.h"
 
 namespace posdrill {
+
+namespace {
+
+// `posdrill preview`: every problem of the last load, over the screen's lower left, until the
+// file loads again (the footer names the first).
+void preview_problems(const PreviewBar& bar, const Theme& th) {
+  if (bar.problems.empty()) return;
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float w = std::floor(vp->WorkSize.x * 0.62f);
+  const float h = std::floor(vp->WorkSize.y * 0.45f);
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + m.pad, vp->WorkPos.y + vp->WorkSize.y - h - m.pad));
+  ImGui::SetNextWindowSize(ImVec2(w, h));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, pal.card);
+  ImGui::PushStyleColor(ImGuiCol_Border, pal.bad);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 2.0f);
+  const ImGuiWindowFlags flags =
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing;
+  if (ImGui::Begin("###preview_problems", nullptr, flags)) {
+    ImFont* f = font_or_current(th.body);
+    for (const std::string& p : bar.problems) paragraph(f, p, pal.error_text);
+  }
+  note_widget("preview.problems", false);
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor(2);
+}
+
+}  // namespace
 
 void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui, const Dispatch& dispatch) {
   switch (state.screen) {
@@ -62,6 +96,7 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
                           (state.screen == ScreenId::console && state.console.tab == ConsoleTab::operators);
   if (!form_shown && !ui.keyboard.focused().empty()) ui.keyboard.unfocus();
   sync_footer(theme, footer_line(state));
+  if (state.preview) preview_problems(*state.preview, theme);
   corner_gesture(theme, dispatch);
   draw_confirm(state, theme, dispatch);
   draw_still_there(state, theme, dispatch);

@@ -1,0 +1,128 @@
+#include "kiosk/core/preview.h"
+
+#include <filesystem>
+#include <limits>
+
+namespace posdrill {
+
+namespace {
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(a, b, ec)) return true;
+  return std::filesystem::path(a).lexically_normal() == std::filesystem::path(b).lexically_normal();
+}
+
+}  // namespace
+
+bool play_best_to_step(AppState& st, const std::string& step_id) {
+  if (!st.attempt) return false;
+  AutoPlayer player(st.attempt->scenario, AutoMode::best);
+  // Each step takes a few actions at most (a look-up, then the task); the bound only stops a bug.
+  const std::size_t bound = 4 * st.attempt->scenario.steps.size() + 16;
+  for (std::size_t n = 0; n < bound && st.attempt; ++n) {
+    if (st.screen == ScreenId::feedback) {
+      update(st, Continue{});
+      continue;
+    }
+    if (st.screen != ScreenId::runner) return false;
+    const Attempt& a = *st.attempt;
+    if (a.runner.finished()) return false;
+    if (a.runner.step().id == step_id) return true;
+    const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
+    if (act.kind == AutoAction::advance)
+      update(st, Continue{});
+    else if (act.kind == AutoAction::choose)
+      update(st, Choose{act.choice_id});
+    else if (act.kind == AutoAction::give_up)
+      update(st, GiveUp{});
+    else
+      for (const Action& key : twin_actions(st, act.request)) update(st, key);
+  }
+  return false;
+}
+
+std::string open_preview(AppState& st, const std::string& file, const std::string& step_id) {
+  const Scenario* found = nullptr;
+  for (const Scenario& s : st.scenarios)
+    if (same_file(s.file, file)) found = &s;
+  if (!found) return file + ": no scenario was loaded from this file";
+  const std::string id = found->id;
+  update(st, OpenScenario{id});
+  if (!st.attempt) return file + ": the scenario '" + id + "' did not open";
+  if (step_id.empty()) return "";
+  if (!found->find(step_id)) {
+    update(st, BackToCatalog{});
+    update(st, OpenScenario{id});
+    return "no step '" + step_id + "' in '" + id + "': opened at the start";
+  }
+  if (play_best_to_step(st, step_id)) return "";
+  // Not on the best path: start over rather than leave the preview wherever that path ended.
+  update(st, BackToCatalog{});
+  update(st, OpenScenario{id});
+  return "step '" + step_id + "' is not on the best path of '" + id + "': opened at the start";
+}
+
+namespace {
+
+std::string fill(std::string pattern, const std::string& value) {
+  if (const std::size_t at = pattern.find("{a}"); at != std::string::npos) pattern.replace(at, 3, value);
+  return pattern;
+}
+
+}  // namespace
+
+SyncLine preview_footer_line(const PreviewBar& bar, const UiStrings& strings, Lang lang) {
+  if (!bar.problems.empty())
+    return {fill(strings.tr("preview.problems", lang), std::to_string(bar.problems.size())) + bar.problems.front(),
+            SyncTone::alarm};
+  std::string line = fill(strings.tr("preview.bar", lang), bar.file);
+  if (bar.reloads > 0) line += fill(strings.tr("preview.reloaded", lang), std::to_string(bar.reloads));
+  if (!bar.note.empty()) return {line + " — " + bar.note, SyncTone::problem};
+  return {line, SyncTone::ok};
+}
+
+const std::vector<std::string>& preview_string_keys() {
+  static const std::vector<std::string> keys = {"preview.bar", "preview.reloaded", "preview.problems"};
+  return keys;
+}
+
+void start_preview(AppState& st, const std::string& file, const std::string& step_id,
+                   std::vector<std::string> problems) {
+  st.require_sign_in = false;
+  st.idle_timeout_ms = std::numeric_limits<int64_t>::max() / 4;
+  st.screen = ScreenId::catalog;
+  st.problems.clear();
+  st.preview = PreviewBar{file, "", std::move(problems), 0};
+  st.preview->note = open_preview(st, file, step_id);
+}
+
+void reload_preview(AppState& st, std::vector<Scenario> scenarios, std::vector<Track> tracks, UiStrings strings,
+                    std::vector<std::string> problems) {
+  if (!st.preview) return;
+  ++st.preview->reloads;
+  if (!problems.empty()) {
+    st.preview->problems = std::move(problems);
+    return;
+  }
+  const std::string at = preview_step(st);
+  update(st, BackToCatalog{});  // the attempt points into the scenarios about to go
+  st.scenarios = std::move(scenarios);
+  st.tracks = std::move(tracks);
+  st.strings = std::move(strings);
+  st.error_count = 0;
+  st.preview->problems.clear();
+  refresh_catalog(st);
+  st.preview->note = open_preview(st, st.preview->file, at);
+}
+
+const Scenario* previewed_scenario(const AppState& st) {
+  return st.attempt ? find_scenario(st.scenarios, st.attempt->scenario.id) : nullptr;
+}
+
+std::string preview_step(const AppState& st) {
+  if (!st.attempt || st.attempt->runner.finished()) return "";
+  return st.attempt->runner.step().id;
+}
+
+}  // namespace posdrill
