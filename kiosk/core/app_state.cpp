@@ -387,24 +387,10 @@ void play_collecting(const Scenario& sc, AutoMode mode, std::vector<std::string>
   const std::size_t bound = 4 * sc.steps.size() + 16;
   for (std::size_t n = 0; n < bound && st.screen != ScreenId::debrief && st.attempt; ++n) {
     clock.advance_ms(10'000);
-    if (st.screen == ScreenId::feedback) {
-      update(st, Continue{});
-      continue;
-    }
-    const Attempt& a = *st.attempt;
-    const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
-    if (act.kind == AutoAction::advance)
-      update(st, Continue{});
-    else if (act.kind == AutoAction::choose)
-      update(st, Choose{act.choice_id});
-    else if (act.kind == AutoAction::give_up)
-      update(st, GiveUp{});
-    else
-      // Keyed key by key, so every prompt on the way is collected too.
-      for (const Action& key : twin_actions(st, act.request)) {
-        update(st, key);
-        if (st.attempt) add_screen(out, st.attempt->terminal_screen);
-      }
+    // Keyed key by key, so every prompt on the way is collected too.
+    perform_auto_action(st, player, [&] {
+      if (st.attempt) add_screen(out, st.attempt->terminal_screen);
+    });
     if (st.attempt) add_screen(out, st.attempt->terminal_screen);
   }
   if (st.attempt) {
@@ -415,6 +401,27 @@ void play_collecting(const Scenario& sc, AutoMode mode, std::vector<std::string>
 }
 
 }  // namespace
+
+void perform_auto_action(AppState& st, const AutoPlayer& player, const std::function<void()>& after_key) {
+  if (!st.attempt) return;
+  if (st.screen == ScreenId::feedback) {
+    update(st, Continue{});
+    return;
+  }
+  const Attempt& a = *st.attempt;
+  const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
+  if (act.kind == AutoAction::advance)
+    update(st, Continue{});
+  else if (act.kind == AutoAction::choose)
+    update(st, Choose{act.choice_id});
+  else if (act.kind == AutoAction::give_up)
+    update(st, GiveUp{});
+  else
+    for (const Action& key : twin_actions(st, act.request)) {
+      update(st, key);
+      if (after_key) after_key();
+    }
+}
 
 std::vector<std::string> terminal_visible_texts(const Scenario& scenario) {
   std::vector<std::string> out;

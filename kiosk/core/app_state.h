@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -710,6 +711,12 @@ const Screen& shown_terminal_screen(const Attempt& attempt, int64_t now_ms);
 // Milliseconds until shown_terminal_screen changes by itself, or -1 when it will not: the
 // platform wakes up then to draw it.
 int64_t terminal_screen_change_in_ms(const Attempt& attempt, int64_t now_ms);
+
+// Performs one action of the automatic player through update(), as a trainee's taps would: a
+// feedback screen is continued, a choice chosen, a terminal operation keyed on the twin key by key
+// (`after_key`, when set, runs after each). The glyph collector and the preview use it.
+void perform_auto_action(AppState& state, const AutoPlayer& player,
+                         const std::function<void()>& after_key = {});
 
 // The terminal operations the twin's menu offers, in the order of the emulated terminal's menu.
 const std::vector<TerminalOp>& twin_menu_ops();

@@ -21,23 +21,13 @@ bool play_best_to_step(AppState& st, const std::string& step_id) {
   // Each step takes a few actions at most (a look-up, then the task); the bound only stops a bug.
   const std::size_t bound = 4 * st.attempt->scenario.steps.size() + 16;
   for (std::size_t n = 0; n < bound && st.attempt; ++n) {
-    if (st.screen == ScreenId::feedback) {
-      update(st, Continue{});
-      continue;
+    if (st.screen == ScreenId::runner) {
+      if (st.attempt->runner.finished()) return false;
+      if (st.attempt->runner.step().id == step_id) return true;
+    } else if (st.screen != ScreenId::feedback) {
+      return false;
     }
-    if (st.screen != ScreenId::runner) return false;
-    const Attempt& a = *st.attempt;
-    if (a.runner.finished()) return false;
-    if (a.runner.step().id == step_id) return true;
-    const AutoAction act = player.next(a.runner, a.last_lookup ? &*a.last_lookup : nullptr);
-    if (act.kind == AutoAction::advance)
-      update(st, Continue{});
-    else if (act.kind == AutoAction::choose)
-      update(st, Choose{act.choice_id});
-    else if (act.kind == AutoAction::give_up)
-      update(st, GiveUp{});
-    else
-      for (const Action& key : twin_actions(st, act.request)) update(st, key);
+    perform_auto_action(st, player);
   }
   return false;
 }

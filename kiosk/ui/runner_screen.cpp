@@ -239,6 +239,32 @@ std::string fill_text(std::string pattern, const std::string& value) {
   return pattern;
 }
 
+// The top of the spare terminal's panel: its title, the link's health, its address, how long
+// since it was last heard from, and the acquirer's amount table in use (strings by key: the nexo
+// and the hand-keyed panels word them differently).
+void panel_head(const AppState& st, const Theme& th, const char* title_key, const char* address_key,
+                const char* last_key, const char* never_key) {
+  const Palette& pal = palette();
+  const SpareTerminalView& v = st.spare;
+  const Lang lang = st.lang;
+  ImFont* f = ImGui::GetFont();
+  paragraph(font_or_current(th.heading), st.strings.tr(title_key, lang), pal.text);
+  const bool ok = v.link == TerminalLinkState::ready;
+  badge(th, spare_health_line(v, st.strings, lang), ok ? pal.ok : pal.bad, IM_COL32_WHITE);
+  ImGui::Dummy(ImVec2(0.0f, th.metrics.gap * 0.2f));
+  paragraph(f, fill_text(st.strings.tr(address_key, lang), v.address), pal.text_dim);
+  paragraph(f,
+            v.last_ok_ms > 0 ? fill_text(st.strings.tr(last_key, lang),
+                                         format_mm_ss(std::max<int64_t>(0, st.wall_ms - v.last_ok_ms)))
+                             : st.strings.tr(never_key, lang),
+            pal.text_dim);
+  if (!v.acquirer.empty())
+    paragraph(f,
+              fill_text(st.strings.tr("spare.panel.acquirer", lang),
+                        lang == Lang::zh ? v.acquirer_title_zh : v.acquirer_title_en),
+              pal.text_dim);
+}
+
 // The hand-keyed terminal (config `terminal: wire:`): the kiosk only reads its host line. The
 // panel says where the line must point, what to key now (with the test amount that gives the
 // drill's answer), and lists what the terminal sent, newest first, each marked when not scored.
@@ -246,26 +272,11 @@ void hand_keyed_panel(const AppState& st, const Theme& th) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const Attempt& a = *st.attempt;
-  const SpareTerminalView& v = st.spare;
   const Lang lang = st.lang;
   ImFont* f = ImGui::GetFont();
   ImFont* heading = font_or_current(th.heading);
 
-  paragraph(heading, st.strings.tr("spare.wire.title", lang), pal.text);
-  const bool ok = v.link == TerminalLinkState::ready;
-  badge(th, spare_health_line(v, st.strings, lang), ok ? pal.ok : pal.bad, IM_COL32_WHITE);
-  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
-  paragraph(f, fill_text(st.strings.tr("spare.wire.address", lang), v.address), pal.text_dim);
-  paragraph(f,
-            v.last_ok_ms > 0 ? fill_text(st.strings.tr("spare.wire.last_seen", lang),
-                                         format_mm_ss(std::max<int64_t>(0, st.wall_ms - v.last_ok_ms)))
-                             : st.strings.tr("spare.wire.never", lang),
-            pal.text_dim);
-  if (!v.acquirer.empty())
-    paragraph(f,
-              fill_text(st.strings.tr("spare.panel.acquirer", lang),
-                        lang == Lang::zh ? v.acquirer_title_zh : v.acquirer_title_en),
-              pal.text_dim);
+  panel_head(st, th, "spare.wire.title", "spare.wire.address", "spare.wire.last_seen", "spare.wire.never");
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
 
   if (a.history_to_key > 0) {
@@ -320,21 +331,7 @@ void spare_panel(const AppState& st, const Theme& th, const Dispatch& dispatch) 
   ImFont* f = ImGui::GetFont();
   ImFont* heading = font_or_current(th.heading);
 
-  paragraph(heading, st.strings.tr("spare.panel.title", lang), pal.text);
-  const bool ok = v.link == TerminalLinkState::ready;
-  badge(th, spare_health_line(v, st.strings, lang), ok ? pal.ok : pal.bad, IM_COL32_WHITE);
-  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
-  paragraph(f, fill_text(st.strings.tr("spare.panel.address", lang), v.address), pal.text_dim);
-  paragraph(f,
-            v.last_ok_ms > 0 ? fill_text(st.strings.tr("spare.panel.last_ok", lang),
-                                         format_mm_ss(std::max<int64_t>(0, st.wall_ms - v.last_ok_ms)))
-                             : st.strings.tr("spare.panel.never", lang),
-            pal.text_dim);
-  if (!v.acquirer.empty())
-    paragraph(f,
-              fill_text(st.strings.tr("spare.panel.acquirer", lang),
-                        lang == Lang::zh ? v.acquirer_title_zh : v.acquirer_title_en),
-              pal.text_dim);
+  panel_head(st, th, "spare.panel.title", "spare.panel.address", "spare.panel.last_ok", "spare.panel.never");
   if (a.scenario.real_terminal && a.scenario.real_terminal->proxy_faults && v.proxy)
     paragraph(f, fill_text(st.strings.tr("spare.panel.proxy", lang), v.proxy_address), pal.text_dim);
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
