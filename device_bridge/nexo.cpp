@@ -76,14 +76,6 @@ std::optional<int64_t> parse_amount_text(std::string_view s) {
   return v;
 }
 
-std::string format_amount(int64_t minor) {
-  bool neg = minor < 0;
-  uint64_t m = neg ? uint64_t(0) - uint64_t(minor) : uint64_t(minor);
-  std::string cents = std::to_string(m % 100);
-  if (cents.size() < 2) cents.insert(0, "0");
-  return (neg ? "-" : "") + std::to_string(m / 100) + "." + cents;
-}
-
 bool is_masked_pan(std::string_view t) {
   if (t.size() < 13 || t.size() > 19) return false;
   auto digit = [](char c) { return c >= '0' && c <= '9'; };

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "device_bridge/tcp.h"
+#include "scenarios/model.h"
 
 namespace posdrill::nexo {
 
@@ -216,10 +217,10 @@ Parsed<Response> parse_response(std::string_view text);
 std::string build_request(const Request& request);
 std::string build_response(const Response& response);
 
-// Amount text <-> minor units. "12.34" -> 1234, "12" -> 1200, "12.3" -> 1230, "12.340" -> 1234;
-// nullopt for a sign, an exponent, more than 2 significant decimals or more than 15 digits.
+// Amount text -> minor units. "12.34" -> 1234, "12" -> 1200, "12.3" -> 1230, "12.340" -> 1234;
+// nullopt for a sign, an exponent, more than 2 significant decimals or more than 15 digits. The
+// other way is format_amount() (scenarios/model.h).
 std::optional<int64_t> parse_amount_text(std::string_view text);
-std::string format_amount(int64_t minor);  // 1234 -> "12.34"
 
 // A masked PAN as nexo sends it: 6 digits, 3-9 of '*' or 'X', 4 digits (13-19 characters).
 bool is_masked_pan(std::string_view text);

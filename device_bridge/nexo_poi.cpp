@@ -313,7 +313,7 @@ NexoPoi::Answer NexoPoi::payment(const Request& r, const PaymentRequest& p) {
     if (!t.rrn.empty()) resp.acquirer_transaction = TransactionId{t.rrn, t.poi_transaction.time_stamp};
   }
   log("Payment ServiceID " + r.header.service_id + " " + std::string(payment_type_name(p.type)) + " " +
-      nexo::format_amount(p.requested_minor) + " " + p.currency + " -> " +
+      format_amount(p.requested_minor) + " " + p.currency + " -> " +
       std::string(result_name(resp.response.result)) +
       (resp.response.error_condition.empty() ? "" : " " + resp.response.error_condition) +
       (t.record.response_code.empty() ? " (no host answer)" : " rc " + t.record.response_code) +

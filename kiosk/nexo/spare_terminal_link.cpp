@@ -228,7 +228,7 @@ void SpareTerminalLink::run() {
       }
       case Job::Kind::send: {
         log("attempt " + std::to_string(job.serial) + ": " + std::string(terminal_op_name(job.request.op)) +
-            (job.request.amount_minor ? " " + nexo::format_amount(*job.request.amount_minor) : ""));
+            (job.request.amount_minor ? " " + format_amount(*job.request.amount_minor) : ""));
         port_->request(job.request);
         Answer a{job.serial, port_->poll()};
         for (const auto& r : a.records)

@@ -47,9 +47,9 @@ TEST_CASE("nexo amounts are read exactly from the number text", "[nexo]") {
   CHECK_FALSE(parse_amount_text(".5"));
   CHECK_FALSE(parse_amount_text(""));
   CHECK_FALSE(parse_amount_text("99999999999999"));
-  CHECK(format_amount(1234) == "12.34");
-  CHECK(format_amount(5) == "0.05");
-  CHECK(format_amount(169900) == "1699.00");
+  CHECK(posdrill::format_amount(1234) == "12.34");
+  CHECK(posdrill::format_amount(5) == "0.05");
+  CHECK(posdrill::format_amount(169900) == "1699.00");
 }
 
 TEST_CASE("every amount from 0.01 to 100.00 survives build and parse", "[nexo]") {
