@@ -162,6 +162,46 @@ bool released_after_drag(const Theme& th) {
   return ImGui::GetIO().MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] > t * t;
 }
 
+namespace {
+
+// An invisible touch target of `size` at the cursor, noted as widget `id`, and its button face:
+// the fill (held, hovered or `colour`; a dimmed card when disabled) and the border. What it says
+// is drawn on top by the caller.
+struct ButtonFace {
+  ImVec2 p, q;
+  bool tapped = false;
+};
+ButtonFace button_face(const Theme& th, std::string_view id, ImVec2 size, bool enabled, ImU32 colour) {
+  const ThemeMetrics& m = th.metrics;
+  ButtonFace b;
+  ImGui::PushID(id.data(), id.data() + id.size());
+  if (!enabled) ImGui::BeginDisabled();
+  b.p = ImGui::GetCursorScreenPos();
+  b.tapped = ImGui::InvisibleButton("##b", size) && !released_after_drag(th) && enabled;
+  const bool held = ImGui::IsItemActive();
+  const bool hovered = ImGui::IsItemHovered();
+  if (!enabled) ImGui::EndDisabled();
+  ImGui::PopID();
+  note_widget(id, enabled);
+  b.q = ImVec2(b.p.x + size.x, b.p.y + size.y);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (!enabled) {
+    dl->AddRectFilled(b.p, b.q, palette().card, m.rounding);
+    dl->AddRect(b.p, b.q, ImGui::GetColorU32(ImGuiCol_Separator), m.rounding, 0, m.border);
+    return b;
+  }
+  ImU32 bg = colour ? colour : ImGui::GetColorU32(ImGuiCol_Button);
+  if (held)
+    bg = ImGui::GetColorU32(ImGuiCol_ButtonActive);
+  else if (hovered && !colour)
+    bg = ImGui::GetColorU32(ImGuiCol_ButtonHovered);
+  dl->AddRectFilled(b.p, b.q, bg, m.rounding);
+  dl->AddRect(b.p, b.q, palette().card_border, m.rounding, 0, m.border);
+  return b;
+}
+
+}  // namespace
+
 bool touch_button(const Theme& th, const std::string& label, std::string_view id, float width, bool enabled,
                   ImU32 colour, bool centred) {
   const ThemeMetrics& m = th.metrics;
@@ -170,37 +210,13 @@ bool touch_button(const Theme& th, const std::string& label, std::string_view id
   const float inner = std::max(1.0f, w - 2 * m.pad);
   const float text_h = wrapped_height(f, label, inner);
   const ImVec2 size(w, std::max(m.touch_px, text_h + 2 * std::round(m.pad * 0.6f)));
-
-  ImGui::PushID(id.data(), id.data() + id.size());
-  if (!enabled) ImGui::BeginDisabled();
-  const ImVec2 p = ImGui::GetCursorScreenPos();
-  const bool tapped = ImGui::InvisibleButton("##b", size) && !released_after_drag(th);
-  const bool held = ImGui::IsItemActive();
-  const bool hovered = ImGui::IsItemHovered();
-  if (!enabled) ImGui::EndDisabled();
-  ImGui::PopID();
-  note_widget(id, enabled);
-
-  const ImGuiStyle& st = ImGui::GetStyle();
-  ImU32 bg = colour ? colour : ImGui::GetColorU32(ImGuiCol_Button);
-  if (enabled && held)
-    bg = ImGui::GetColorU32(ImGuiCol_ButtonActive);
-  else if (enabled && hovered && !colour)
-    bg = ImGui::GetColorU32(ImGuiCol_ButtonHovered);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 q(p.x + size.x, p.y + size.y);
-  if (!enabled) {
-    dl->AddRectFilled(p, q, palette().card, m.rounding);
-    dl->AddRect(p, q, ImGui::GetColorU32(ImGuiCol_Separator), m.rounding, 0, m.border);
-  } else {
-    dl->AddRectFilled(p, q, bg, m.rounding);
-    dl->AddRect(p, q, palette().card_border, m.rounding, 0, m.border);
-  }
-  const ImU32 fg = enabled ? palette().text : ImGui::GetColorU32(st.Colors[ImGuiCol_TextDisabled]);
-  float x = p.x + m.pad;
-  if (centred) x = p.x + std::max(m.pad, (size.x - f->CalcTextSizeA(f->FontSize, inner, inner, label.c_str()).x) * 0.5f);
-  draw_wrapped_text(dl, f, ImVec2(x, p.y + (size.y - text_h) * 0.5f), fg, label, inner);
-  return tapped && enabled;
+  const ButtonFace b = button_face(th, id, size, enabled, colour);
+  const ImU32 fg = enabled ? palette().text : ImGui::GetColorU32(ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  float x = b.p.x + m.pad;
+  if (centred)
+    x = b.p.x + std::max(m.pad, (size.x - f->CalcTextSizeA(f->FontSize, inner, inner, label.c_str()).x) * 0.5f);
+  draw_wrapped_text(ImGui::GetWindowDrawList(), f, ImVec2(x, b.p.y + (size.y - text_h) * 0.5f), fg, label, inner);
+  return b.tapped;
 }
 
 bool lang_toggle(const Theme& th, const std::string& label, Lang lang, float width) {
@@ -208,24 +224,15 @@ bool lang_toggle(const Theme& th, const std::string& label, Lang lang, float wid
   const Palette& pal = palette();
   ImFont* f = ImGui::GetFont();
   const ImVec2 size(std::max(width, m.touch_px), m.touch_px);
-  ImGui::PushID("lang");
-  const ImVec2 p = ImGui::GetCursorScreenPos();
-  const bool tapped = ImGui::InvisibleButton("##b", size) && !released_after_drag(th);
-  const bool held = ImGui::IsItemActive();
-  ImGui::PopID();
-  note_widget("lang");
+  const ButtonFace b = button_face(th, "lang", size, true, 0);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 q(p.x + size.x, p.y + size.y);
-  dl->AddRectFilled(p, q, held ? ImGui::GetColorU32(ImGuiCol_ButtonActive) : ImGui::GetColorU32(ImGuiCol_Button),
-                    m.rounding);
-  dl->AddRect(p, q, pal.card_border, m.rounding, 0, m.border);
   // "中文 / English": zh is the part before the slash, en the part after.
   const std::size_t slash = label.find(" / ");
   const std::string parts[3] = {label.substr(0, slash), slash == std::string::npos ? "" : " / ",
                                 slash == std::string::npos ? "" : label.substr(slash + 3)};
   auto width_of = [f](const std::string& t) { return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, t.c_str()).x; };
-  float x = p.x + std::max(0.0f, (size.x - width_of(parts[0]) - width_of(parts[1]) - width_of(parts[2])) * 0.5f);
-  const float y = p.y + (size.y - f->FontSize) * 0.5f;
+  float x = b.p.x + std::max(0.0f, (size.x - width_of(parts[0]) - width_of(parts[1]) - width_of(parts[2])) * 0.5f);
+  const float y = b.p.y + (size.y - f->FontSize) * 0.5f;
   for (int i = 0; i < 3; ++i) {
     const bool active = (i == 0 && lang == Lang::zh) || (i == 2 && lang == Lang::en);
     dl->AddText(f, f->FontSize, ImVec2(x, y), active ? pal.text : pal.text_dim, parts[i].c_str());
@@ -233,7 +240,7 @@ bool lang_toggle(const Theme& th, const std::string& label, Lang lang, float wid
     if (active) dl->AddRectFilled(ImVec2(x, y + f->FontSize + 1), ImVec2(x + w, y + f->FontSize + 1 + 2 * m.border), pal.accent);
     x += w;
   }
-  return tapped;
+  return b.tapped;
 }
 
 float draw_secret_dots(ImDrawList* dl, ImVec2 pos, std::size_t count, float font_size, ImU32 col) {
