@@ -197,8 +197,8 @@ bool KioskFonts::build_from_bytes(ImFontAtlas& atlas, std::string& error) {
   body_ranges_.swap(body_ranges);
   theme_ = t;
   built_glyphs_ = glyphs_.code_points().size();
-  built_body_only_ = body_only_.code_points().size();
-  last_ = AtlasBuild{built_glyphs_, built_body_only_, atlas.TexWidth, atlas.TexHeight, ms_since(t0)};
+  built_body_changes_ = body_changes_;
+  last_ = AtlasBuild{built_glyphs_, body_only_.code_points().size(), atlas.TexWidth, atlas.TexHeight, ms_since(t0)};
   return true;
 }
 
@@ -214,6 +214,7 @@ std::size_t KioskFonts::add_body_text(std::string_view text) {
   if (merged.size() == before) return 0;
   std::sort(merged.begin(), merged.end());
   body_only_ = GlyphSet(std::move(merged));
+  ++body_changes_;
   return body_only_.code_points().size() - before;
 }
 
@@ -225,13 +226,14 @@ void KioskFonts::start_body_prefetch(const std::vector<uint32_t>& code_points) {
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   body_only_ = GlyphSet(std::move(all));
+  ++body_changes_;
 }
 
 void KioskFonts::end_body_prefetch() {
   if (!prefetch_ && body_only_.code_points().empty()) return;
   prefetch_ = false;
   body_only_ = GlyphSet();
-  built_body_only_ = std::size_t(-1);  // a rebuild drops them, even when as many come back
+  ++body_changes_;  // a rebuild drops them
 }
 
 bool KioskFonts::build(ImFontAtlas& atlas, std::string& error) { return build_from_bytes(atlas, error); }
@@ -251,7 +253,7 @@ bool KioskFonts::rebuild(ImFontAtlas& atlas, std::string& error) {
   const bool built = build_from_bytes(atlas, error);
   if (!built) {
     built_glyphs_ = glyphs_.code_points().size();  // tried: wait for new characters before trying again
-    built_body_only_ = body_only_.code_points().size();
+    built_body_changes_ = body_changes_;
     // The old fonts went with Clear(), and a font that built before failing now means the file
     // changed under us: ImGui's own font keeps the screens drawing (CJK as '?') until a restart.
     atlas.Clear();

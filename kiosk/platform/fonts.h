@@ -108,7 +108,7 @@ class KioskFonts {
   void end_body_prefetch();
   bool body_prefetch() const { return prefetch_; }
   bool rebuild_due() const {
-    return glyphs_.code_points().size() != built_glyphs_ || body_only_.code_points().size() != built_body_only_;
+    return glyphs_.code_points().size() != built_glyphs_ || body_changes_ != built_body_changes_;
   }
   // Rebuilds the atlas on the CPU with every glyph added since (reading the font file again when
   // its bytes were released); the caller then uploads the texture and may release the copies.
@@ -133,8 +133,9 @@ class KioskFonts {
   ImVector<ImWchar> ranges_;       // must outlive the atlas's fonts
   ImVector<ImWchar> body_ranges_;  // empty when the body holds no more than the heading
   Theme theme_;
-  std::size_t built_glyphs_ = 0;
-  std::size_t built_body_only_ = 0;
+  std::size_t built_glyphs_ = 0;     // glyphs_ only grows: its size tells whether it changed
+  uint64_t body_changes_ = 0;        // every change of body_only_ (it also shrinks)
+  uint64_t built_body_changes_ = 0;  // body_changes_ as of the last build
   AtlasBuild last_;
 };
 
