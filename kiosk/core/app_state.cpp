@@ -456,8 +456,13 @@ std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::
     for (uint32_t cp : decode_utf8(s))
       if (drawable_code_point(cp)) cps.push_back(cp);
   };
-  for (const Scenario& sc : scenarios)
-    for (const std::string& s : terminal_visible_texts(sc)) add(s);
+  // The terminal's screens and slips of every set of figures (its merchant, goods and amounts).
+  for (const Scenario& sc : scenarios) {
+    if (sc.variants.empty())
+      for (const std::string& s : terminal_visible_texts(sc)) add(s);
+    for (const Scenario& v : sc.variants)
+      for (const std::string& s : terminal_visible_texts(v)) add(s);
+  }
   for (const std::string& s : extra_texts) add(s);
   std::sort(cps.begin(), cps.end());
   cps.erase(std::unique(cps.begin(), cps.end()), cps.end());

@@ -126,6 +126,11 @@ std::vector<uint32_t> collect_glyphs(const UiStrings& strings, const std::vector
       if (drawable_code_point(cp)) seen[cp] = true;
   };
   for (std::string_view s : fixed_visible_texts(strings)) add(s);
+  // Every set of figures: an attempt may draw any of them (scenario_for_seed), and a goods name
+  // or a town in set 3 is as visible as one in set 1.
+  for (const Scenario& sc : scenarios)
+    for (const Scenario& v : sc.variants)
+      for (std::string_view s : scenario_visible_texts(v)) add(s);
   for (const Scenario& sc : scenarios)
     for (std::string_view s : scenario_visible_texts(sc)) add(s);
   std::vector<uint32_t> out;
