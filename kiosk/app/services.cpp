@@ -88,19 +88,10 @@ void KioskServices::enable_sync(const StatementSite& site, SyncControl* control)
   recorder_.set_sync(site);
 }
 
-namespace {
-std::vector<RemoteAwardRow> remote_rows(const std::vector<RemoteAward>& cached) {
-  std::vector<RemoteAwardRow> out;
-  for (const RemoteAward& r : cached)
-    out.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
-  return out;
-}
-}  // namespace
-
 std::vector<RemoteAwardRow> KioskServices::remote_awards_of(const std::string& operator_id, StoreStatus& status) {
   const StoreList<RemoteAward> cached = store_.remote_awards(operator_id);
   if (!cached.ok()) status = cached.status;
-  return remote_rows(cached);
+  return remote_award_rows(cached);
 }
 
 std::vector<Action> KioskServices::console_data() {
@@ -120,7 +111,7 @@ std::vector<Action> KioskServices::console_data() {
   c.operators = std::move(records.operators);
   c.stats = std::move(records.stats);
   c.awards = std::move(records.awards);
-  c.remote_awards = remote_rows(records.remote_awards);
+  c.remote_awards = remote_award_rows(records.remote_awards);
   c.mistakes = mistakes;
   // The chain per store, when this kiosk keeps the cache of `posdrill report --from-lrs` (head
   // office's): optional, so a cache that cannot be read is logged and left out.
@@ -312,7 +303,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
             return out.push_back(ConsoleNotice{"console.records_unreadable", records.status.message, true});
           const auto rows =
               build_roster(*track, state_.scenarios, records.operators, records.stats,
-                           merge_remote_awards(state_.tracks, records.awards, remote_rows(records.remote_awards)), now);
+                           awards_that_count(records, state_.tracks), now);
           std::error_code ec;
           std::filesystem::create_directories(exports_dir_, ec);
           const std::filesystem::path file = exports_dir_ / ("roster-" + track->id + "-" + stamp_utc(now) + ".csv");

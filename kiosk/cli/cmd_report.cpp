@@ -128,15 +128,11 @@ bool local_inputs(const Settings& settings, const ContentSet& content, Inputs& i
   // "0 attempts".
   RosterRecords records = store->roster_records();
   if (!records.ok()) return exit_code = read_failed("report", records.status), false;
+  // An award the LRS reported from another kiosk counts here, with this kiosk's validity rule.
+  in.awards = awards_that_count(records, content.tracks);
+  for (RemoteAwardRow& r : remote_award_rows(records.remote_awards)) in.remote[r.operator_id].push_back(std::move(r));
   in.ops = std::move(records.operators);
   in.stats = std::move(records.stats);
-  // An award the LRS reported from another kiosk counts here, with this kiosk's validity rule.
-  std::vector<RemoteAwardRow> remote;
-  for (const RemoteAward& r : records.remote_awards) {
-    remote.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
-    in.remote[r.operator_id].push_back(remote.back());
-  }
-  in.awards = merge_remote_awards(content.tracks, records.awards, remote);
   exit_code = exit_ok;
   return true;
 }

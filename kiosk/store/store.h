@@ -97,6 +97,13 @@ struct RosterRecords {
   bool ok() const { return status.code == StoreError::none; }
 };
 
+// The LRS's cached awards as the core counts them (certification.h).
+std::vector<RemoteAwardRow> remote_award_rows(const std::vector<RemoteAward>& cached);
+// Every award that counts in a roster built from `records`: those made on this kiosk and those
+// the LRS reported from elsewhere, under `tracks`' validity rules (merge_remote_awards). The
+// console's CSV export and `posdrill report` build their rosters from it, as the console does.
+std::vector<AwardRow> awards_that_count(const RosterRecords& records, const std::vector<Track>& tracks);
+
 // How a command opens the records.
 enum class OpenMode {
   write,      // create if missing, migrate, quick_check (a damaged file is refused), crash recovery

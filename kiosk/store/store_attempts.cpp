@@ -4,6 +4,8 @@
 // [SECTION] Statistics (the summaries of schema step 5), the roster's records
 // [SECTION] Certification awards
 #include "kiosk/store/store.h"
+
+#include "kiosk/core/certification.h"
 #include "kiosk/store/store_sql.h"
 
 #include <nlohmann/json.hpp>
@@ -378,6 +380,18 @@ StoreList<AwardRow> SqliteStore::awards(std::string_view operator_id) {
   });
   if (rc != SQLITE_OK) out.status = failed(rc, "cannot read the awards");
   return out;
+}
+
+std::vector<RemoteAwardRow> remote_award_rows(const std::vector<RemoteAward>& cached) {
+  std::vector<RemoteAwardRow> out;
+  out.reserve(cached.size());
+  for (const RemoteAward& r : cached)
+    out.push_back(RemoteAwardRow{r.statement_id, r.operator_id, r.track_id, r.awarded_ms, r.kiosk_id, r.store_id});
+  return out;
+}
+
+std::vector<AwardRow> awards_that_count(const RosterRecords& records, const std::vector<Track>& tracks) {
+  return merge_remote_awards(tracks, records.awards, remote_award_rows(records.remote_awards));
 }
 
 }  // namespace posdrill
