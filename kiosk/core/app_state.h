@@ -116,9 +116,9 @@ inline constexpr std::size_t hand_keyed_lines_kept = 12;
 // `posdrill preview FILE` (kiosk/core/preview.h): what the footer says of the file being previewed.
 struct PreviewBar {
   std::string file;                   // as given
-  std::string note;                   // where it opened when not where asked ("" when it did)
+  Text note;                          // where it opened when not where asked (empty when it did)
   std::vector<std::string> problems;  // the last load's problems, file:line:column (empty: it loaded)
-  int reloads = 0;                    // loads since the window opened (after the first)
+  int reloads = 0;                    // saves loaded since the window opened
 };
 
 // ---- Records the kiosk holds while someone is signed in -------------------------------------

@@ -32,25 +32,38 @@ bool play_best_to_step(AppState& st, const std::string& step_id) {
   return false;
 }
 
-std::string open_preview(AppState& st, const std::string& file, const std::string& step_id) {
+Text open_preview(AppState& st, const std::string& file, const std::string& step_id) {
   const Scenario* found = nullptr;
   for (const Scenario& s : st.scenarios)
     if (same_file(s.file, file)) found = &s;
-  if (!found) return file + ": no scenario was loaded from this file";
+  if (!found)
+    return {file + "：没有从这个文件载入场景", file + ": no scenario was loaded from this file"};
   const std::string id = found->id;
-  update(st, OpenScenario{id});
-  if (!st.attempt) return file + ": the scenario '" + id + "' did not open";
-  if (step_id.empty()) return "";
-  if (!found->find(step_id)) {
-    update(st, BackToCatalog{});
+  const uint64_t seed = st.seed;
+  const auto open = [&] {
+    if (st.attempt) update(st, BackToCatalog{});
+    st.seed = seed;
     update(st, OpenScenario{id});
-    return "no step '" + step_id + "' in '" + id + "': opened at the start";
+    st.seed = seed;  // the next opening draws the same figures
+  };
+  open();
+  if (!st.attempt) return {"场景 " + id + " 打不开", file + ": the scenario '" + id + "' did not open"};
+  if (step_id.empty()) return {};
+  if (!found->find(step_id)) {
+    open();
+    return {"场景 " + id + " 里没有步骤 " + step_id + "，从头开始",
+            "no step '" + step_id + "' in '" + id + "': opened at the start"};
   }
-  if (play_best_to_step(st, step_id)) return "";
+  if (play_best_to_step(st, step_id)) return {};
   // Not on the best path: start over rather than leave the preview wherever that path ended.
-  update(st, BackToCatalog{});
-  update(st, OpenScenario{id});
-  return "step '" + step_id + "' is not on the best path of '" + id + "': opened at the start";
+  open();
+  return {"步骤 " + step_id + " 不在最佳路径上，从头开始",
+          "step '" + step_id + "' is not on the best path of '" + id + "': opened at the start"};
+}
+
+void keep_preview_open(AppState& st) {
+  if (!st.preview || st.attempt || st.screen != ScreenId::catalog || !st.preview->problems.empty()) return;
+  st.preview->note = open_preview(st, st.preview->file, "");
 }
 
 namespace {
@@ -66,9 +79,10 @@ SyncLine preview_footer_line(const PreviewBar& bar, const UiStrings& strings, La
   if (!bar.problems.empty())
     return {fill(strings.tr("preview.problems", lang), std::to_string(bar.problems.size())) + bar.problems.front(),
             SyncTone::alarm};
-  std::string line = fill(strings.tr("preview.bar", lang), bar.file);
+  // The file's name only: the footer is one line, and the folder is the author's own.
+  std::string line = fill(strings.tr("preview.bar", lang), std::filesystem::path(bar.file).filename().string());
   if (bar.reloads > 0) line += fill(strings.tr("preview.reloaded", lang), std::to_string(bar.reloads));
-  if (!bar.note.empty()) return {line + " — " + bar.note, SyncTone::problem};
+  if (!bar.note.empty()) return {line + " — " + bar.note.get(lang), SyncTone::problem};
   return {line, SyncTone::ok};
 }
 
@@ -83,14 +97,13 @@ void start_preview(AppState& st, const std::string& file, const std::string& ste
   st.idle_timeout_ms = std::numeric_limits<int64_t>::max() / 4;
   st.screen = ScreenId::catalog;
   st.problems.clear();
-  st.preview = PreviewBar{file, "", std::move(problems), 0};
+  st.preview = PreviewBar{file, {}, std::move(problems), 0};
   st.preview->note = open_preview(st, file, step_id);
 }
 
 void reload_preview(AppState& st, std::vector<Scenario> scenarios, std::vector<Track> tracks, UiStrings strings,
                     std::vector<std::string> problems) {
   if (!st.preview) return;
-  ++st.preview->reloads;
   if (!problems.empty()) {
     st.preview->problems = std::move(problems);
     return;
@@ -102,6 +115,7 @@ void reload_preview(AppState& st, std::vector<Scenario> scenarios, std::vector<T
   st.strings = std::move(strings);
   st.error_count = 0;
   st.preview->problems.clear();
+  ++st.preview->reloads;
   refresh_catalog(st);
   st.preview->note = open_preview(st, st.preview->file, at);
 }

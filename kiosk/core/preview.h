@@ -24,10 +24,14 @@ namespace posdrill {
 bool play_best_to_step(AppState& state, const std::string& step_id);
 
 // Opens the scenario loaded from `file` (compared as paths, so "./x.yaml" is "x.yaml") and plays
-// its best path to `step_id` ("": its start). Returns "" when it opened where asked, else what
-// happened instead in words (for PreviewBar::note): no scenario from that file, or a step the best
-// path does not reach (it then opens at the start).
-std::string open_preview(AppState& state, const std::string& file, const std::string& step_id);
+// its best path to `step_id` ("": its start), with the same set of figures every time (the state's
+// next seed is kept), so a reload shows the text just saved with the figures it had. Returns
+// nothing when it opened where asked, else what happened instead in words (PreviewBar::note): no
+// scenario from that file, or a step the best path does not reach (it then opens at the start).
+Text open_preview(AppState& state, const std::string& file, const std::string& step_id);
+// Leaving the drill in the preview (退出演练, the debrief's way out) starts it again from the
+// start instead of showing the catalog: call after each action.
+void keep_preview_open(AppState& state);
 
 // Puts `state` in preview: nobody signs in, nothing is recorded, no idle sign-out; the load's
 // `problems` go in the footer (not out of service); the file's scenario opens at `step_id`.

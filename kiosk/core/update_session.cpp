@@ -249,8 +249,9 @@ void Updater::operator()(const AskToConfirm& a) {
   if (st.still_there || st.confirming) return fx.push_back(ignored("a question is already showing"));
   if (a.kind == ConfirmKind::leave_drill) {
     // Nothing to lose once the attempt has ended (the debrief): leave at once.
+    // Nor in a preview, where nothing is kept.
     const bool unfinished = st.attempt && !st.attempt->runner.finished();
-    if (!unfinished) return (*this)(BackToCatalog{});
+    if (!unfinished || st.preview) return (*this)(BackToCatalog{});
   } else if (st.screen != ScreenId::console) {
     return fx.push_back(ignored("exit outside the console"));
   }

@@ -489,7 +489,7 @@ int run_kiosk(const KioskOptions& options) {
   // The preview (kiosk/core/preview.h): the file's scenario at once, reloaded at every save.
   std::unique_ptr<PreviewWatch> preview_watch;
   const auto preview_note = [&] {
-    if (!state.preview->note.empty()) log_line("preview: " + state.preview->note);
+    if (!state.preview->note.empty()) log_line("preview: " + state.preview->note.en);
   };
   if (preview) {
     start_preview(state, options.preview_file.string(), options.preview_step, std::move(state.problems));
@@ -813,6 +813,7 @@ int run_kiosk(const KioskOptions& options) {
       act(a);
       frames_left = settle_frames;
     }
+    if (!actions.empty()) keep_preview_open(state);
     actions.clear();
   }
   // Leaving by a manager's command or a signal: the attempt in progress is kept as abandoned now

@@ -19,15 +19,15 @@ void preview_problems(const PreviewBar& bar, const Theme& th) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
+  // As tall as the list (at most half the window), under the header, over the left column.
   const float w = std::floor(vp->WorkSize.x * 0.62f);
-  const float h = std::floor(vp->WorkSize.y * 0.45f);
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + m.pad, vp->WorkPos.y + vp->WorkSize.y - h - m.pad));
-  ImGui::SetNextWindowSize(ImVec2(w, h));
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + m.pad, vp->WorkPos.y + m.touch_px + 2 * m.pad));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0.0f), ImVec2(w, std::floor(vp->WorkSize.y * 0.5f)));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, pal.card);
   ImGui::PushStyleColor(ImGuiCol_Border, pal.bad);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 2.0f);
-  const ImGuiWindowFlags flags =
-      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing;
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_AlwaysAutoResize;
   if (ImGui::Begin("###preview_problems", nullptr, flags)) {
     ImFont* f = font_or_current(th.body);
     for (const std::string& p : bar.problems) paragraph(f, p, pal.error_text);
