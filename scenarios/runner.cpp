@@ -58,8 +58,16 @@ void Runner::enter(const std::string& step_id) {
   shown_.clear();
   const Step& st = *step_;
   if (st.kind == StepKind::narrative || st.kind == StepKind::end) {
-    if (!st.text.empty()) scene_.text = st.text;
-    if (!st.customer.empty()) scene_.customer = st.customer;
+    // A new situation is a new moment: what the customer said before belongs to the old one (a
+    // line left standing read as if they were still saying it after the answer had changed).
+    if (!st.text.empty()) {
+      scene_.text = st.text;
+      scene_.customer = st.customer;
+    } else if (!st.customer.empty()) {
+      scene_.customer = st.customer;
+    }
+    // Nor does a customer who has left say anything.
+    if (st.customer_card == CustomerCard::none && st.customer.empty()) scene_.customer = Text{};
     if (!st.terminal.empty()) scene_.terminal = st.terminal;
     if (!st.sms.empty()) scene_.sms.push_back(st.sms);
     std::vector<TerminalRecord> did;
