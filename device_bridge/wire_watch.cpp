@@ -107,7 +107,7 @@ Text describe(const WireExchange& e) {
     t.zh = "终端发出：自动冲正 … 冲正不成功";
     t.en = "Terminal sent: automatic reversal … reversal failed";
   } else if (r.response_code.empty()) {
-    t.zh += " … 未收到应答";
+    t.zh += " … 没有收到回复";
     t.en += " … no answer";
   } else {
     // The code with what it means on the terminal's screen ("57 用户异常"), as the trainer reads it.

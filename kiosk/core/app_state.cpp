@@ -495,6 +495,8 @@ std::vector<std::string_view> state_visible_texts(const AppState& st) {
   out.emplace_back(st.help_contact);
   out.emplace_back(st.sync.problem_detail);
   out.emplace_back(st.spare.detail);
+  out.emplace_back(st.spare.problem.zh);  // the link's own words (a line that cannot be scored)
+  out.emplace_back(st.spare.problem.en);
   out.emplace_back(st.spare.address);
   out.emplace_back(st.spare.proxy_problem);
   return out;

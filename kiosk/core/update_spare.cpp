@@ -169,7 +169,7 @@ const std::vector<std::string>& spare_string_keys() {
       "spare.wire.last_seen",    "spare.wire.never",        "spare.wire.key",           "spare.wire.key_amount",
       "spare.wire.story_amount", "spare.wire.keyed_first",  "spare.wire.wait_task",     "spare.wire.lines",
       "spare.wire.none_yet",     "spare.wire.history",      "spare.wire.no_task",       "spare.wire.sign_on",
-      "spare.health.hand_ready", "spare.wire.wrong_pin",  "spare.wire.task", "spare.wire.sign_on_first",
+      "spare.health.hand_ready", "spare.wire.wrong_pin",    "spare.wire.task",          "spare.wire.sign_on_first",
   };
   return keys;
 }

@@ -167,8 +167,10 @@ void WireTerminalLink::run() {
     {
       std::unique_lock lock(mutex_);
       view_.link = TerminalLinkState::refused;
-      view_.problem = {"终端的主机线路不是银联 CUP 报文，无法评分（" + why + "）",
-                       "The terminal's host line is not CUP ISO 8583, so it cannot be scored (" + why + ")"};
+      // Shown to trainees too: in plain words, the detail for whoever sets up the terminal.
+      view_.problem = {"这台终端发出的数据不是银联终端的格式，无法评分，请培训员检查终端设置（" + why + "）",
+                       "What this terminal sends is not in the UnionPay terminal format, so it cannot be scored; "
+                       "the trainer should check the terminal's settings (" + why + ")"};
       view_.detail = why;
     }
     log("the hand-keyed terminal cannot be scored: " + why);
