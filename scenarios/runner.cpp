@@ -51,12 +51,17 @@ const StepRecord* Runner::last_answer() const {
 }
 
 void Runner::enter(const std::string& step_id) {
+  const Step* before = step_;
   step_ = scenario_.find(step_id);
   assert(step_ && "validated scenarios only link to existing steps");
   entered_ms_ = clock_.now_ms();
   hints_taken_ = 0;
   shown_.clear();
   const Step& st = *step_;
+  // A question straight after another: the customer's line was answered there (a new line is
+  // quoted in the new question's prompt).
+  const auto question = [](const Step* s) { return s && (s->kind == StepKind::decision || s->kind == StepKind::terminal); };
+  if (question(&st) && question(before)) scene_.customer = Text{};
   if (st.kind == StepKind::narrative || st.kind == StepKind::end) {
     // A new situation is a new moment: what the customer said before belongs to the old one (a
     // line left standing read as if they were still saying it after the answer had changed).

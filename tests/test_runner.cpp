@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "scenarios/runner.h"
 #include "scenarios/transcript.h"
+#include "tests/shipped_set.h"
 
 using namespace posdrill;
 
@@ -231,4 +232,57 @@ TEST_CASE("a narrative's own operation is told before the SMS it caused", "[tran
     CHECK(scene < did);
     CHECK(did < sms);
   }
+}
+
+// What the kiosk shows as "顾客说" at a question is what the customer is saying at that moment: the
+// line of the situation just told, never one a question before already answered, and never one
+// from an earlier situation that has moved on. Checked on every shipped scenario's best and
+// critical paths.
+TEST_CASE("the customer's line on screen belongs to the moment of the question", "[runner][scene]") {
+  const ContentSet& content = posdrill::test::shipped_set();
+  int questions_after_questions = 0, lines_kept = 0;
+  for (const Scenario& sc : content.scenarios)
+    for (AutoMode mode : {AutoMode::best, AutoMode::critical}) {
+      INFO(sc.id << (mode == AutoMode::best ? " best" : " critical"));
+      FakeClock clock;
+      EmulatedTerminalPort terminal(&clock);
+      terminal.prepare(sc.setup);
+      Runner runner(sc, clock, 1, &terminal);
+      AutoPlayer player(sc, mode);
+      std::optional<TerminalRecord> last_lookup;
+      const Step* before = nullptr;
+      Text said;  // what the last narrative step made the customer say (empty: nothing yet)
+      for (std::size_t n = 0; n < 4 * sc.steps.size() + 16 && !runner.finished(); ++n) {
+        const Step& step = runner.step();
+        const bool question = step.kind == StepKind::decision || step.kind == StepKind::terminal;
+        const bool after_question =
+            before && before != &step && (before->kind == StepKind::decision || before->kind == StepKind::terminal);
+        if (before != &step) {
+          // The model of the rule, step by step, as the trainee meets them.
+          if (question && after_question) {
+            said = Text{};
+            ++questions_after_questions;
+          }
+          if (step.kind == StepKind::narrative || step.kind == StepKind::end) {
+            if (!step.text.empty() || !step.customer.empty()) said = step.customer;
+            if (step.customer_card == CustomerCard::none && step.customer.empty()) said = Text{};
+          }
+          if (question && !after_question && !said.empty()) ++lines_kept;
+          INFO("at " << step.id << (before ? " after " + before->id : std::string()));
+          CHECK(runner.scene().customer.zh == said.zh);
+        }
+        before = &step;
+        AutoAction a = player.next(runner, last_lookup ? &*last_lookup : nullptr);
+        if (a.kind == AutoAction::advance)
+          runner.advance();
+        else if (a.kind == AutoAction::choose)
+          runner.choose(a.choice_id);
+        else if (a.kind == AutoAction::give_up)
+          runner.give_up();
+        else
+          perform_on_terminal(runner, terminal, a.request, last_lookup);
+      }
+    }
+  CHECK(questions_after_questions > 10);
+  CHECK(lines_kept > 10);
 }
