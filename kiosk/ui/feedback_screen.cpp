@@ -67,6 +67,19 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
       paragraph(ImGui::GetFont(), r->feedback.get(lang), pal.text);
       end_box(th, pal.card, pal.card_border);
     }
+    // On the hand-keyed terminal: what its line showed, newest first, to compare with the
+    // terminal's own screen before going on.
+    if (a.on_spare && st.spare.hand_keyed && r->kind == StepKind::terminal && !a.wire_lines.empty()) {
+      ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+      paragraph(ImGui::GetFont(), st.strings.tr("spare.wire.lines", lang), pal.text_dim);
+      const std::size_t n = a.wire_lines.size();
+      for (std::size_t k = 0; k < std::min<std::size_t>(n, 3); ++k) {
+        const auto& w = a.wire_lines[n - 1 - k];
+        paragraph(ImGui::GetFont(), w.line.get(lang) + (w.note_key.empty() ? "" : st.strings.tr(w.note_key, lang)),
+                  w.note_key.empty() ? pal.text : pal.text_dim);
+      }
+      note_widget("feedback.wire_lines", false);
+    }
     if (v.best) {
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       begin_box(th);

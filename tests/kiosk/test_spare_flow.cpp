@@ -370,6 +370,8 @@ TEST_CASE("a trainee keys the spare terminal by hand and the kiosk scores it fro
     ++tasks;
     pump([&] { return k.state.attempt->runner.result().steps.size() > before; }, "the task scored from the line");
     CHECK(k.state.attempt->wire_lines.back().note_key.empty());
+    // The feedback shows what the line showed, to compare with the terminal's screen.
+    if (k.state.screen == ScreenId::feedback) CHECK(k.on_screen("feedback.wire_lines"));
   }
   REQUIRE(k.state.screen == ScreenId::debrief);
   CHECK(tasks >= 2);
