@@ -119,6 +119,7 @@ struct PreviewBar {
   Text note;                          // where it opened when not where asked (empty when it did)
   std::vector<std::string> problems;  // the last load's problems, file:line:column (empty: it loaded)
   int reloads = 0;                    // saves loaded since the window opened
+  bool shown = false;                 // a version of the file has been on screen
 };
 
 // ---- Records the kiosk holds while someone is signed in -------------------------------------

@@ -77,7 +77,9 @@ std::string fill(std::string pattern, const std::string& value) {
 
 SyncLine preview_footer_line(const PreviewBar& bar, const UiStrings& strings, Lang lang) {
   if (!bar.problems.empty())
-    return {fill(strings.tr("preview.problems", lang), std::to_string(bar.problems.size())) + bar.problems.front(),
+    return {fill(strings.tr(bar.shown ? "preview.problems" : "preview.problems_first", lang),
+                 std::to_string(bar.problems.size())) +
+                bar.problems.front(),
             SyncTone::alarm};
   // The file's name only: the footer is one line, and the folder is the author's own.
   std::string line = fill(strings.tr("preview.bar", lang), std::filesystem::path(bar.file).filename().string());
@@ -87,7 +89,8 @@ SyncLine preview_footer_line(const PreviewBar& bar, const UiStrings& strings, La
 }
 
 const std::vector<std::string>& preview_string_keys() {
-  static const std::vector<std::string> keys = {"preview.bar", "preview.reloaded", "preview.problems"};
+  static const std::vector<std::string> keys = {"preview.bar", "preview.reloaded", "preview.problems",
+                                                "preview.problems_first"};
   return keys;
 }
 
@@ -97,8 +100,9 @@ void start_preview(AppState& st, const std::string& file, const std::string& ste
   st.idle_timeout_ms = std::numeric_limits<int64_t>::max() / 4;
   st.screen = ScreenId::catalog;
   st.problems.clear();
-  st.preview = PreviewBar{file, {}, std::move(problems), 0};
+  st.preview = PreviewBar{file, {}, std::move(problems), 0, false};
   st.preview->note = open_preview(st, file, step_id);
+  st.preview->shown = st.attempt != nullptr;
 }
 
 void reload_preview(AppState& st, std::vector<Scenario> scenarios, std::vector<Track> tracks, UiStrings strings,
@@ -118,6 +122,7 @@ void reload_preview(AppState& st, std::vector<Scenario> scenarios, std::vector<T
   ++st.preview->reloads;
   refresh_catalog(st);
   st.preview->note = open_preview(st, st.preview->file, at);
+  st.preview->shown = st.preview->shown || st.attempt != nullptr;
 }
 
 const Scenario* previewed_scenario(const AppState& st) {

@@ -102,6 +102,12 @@ TEST_CASE("the preview's footer names the file, the reloads, the note or the pro
   l = footer_line(p.state);
   CHECK(l.tone == SyncTone::alarm);
   CHECK(l.text.find("content/scenarios/x.yaml:12:7") != std::string::npos);
+  // Nothing has loaded yet: it does not claim to show a last good version.
+  CHECK(preview_footer_line(bar, p.state.strings, Lang::en).text.find("no version has loaded yet") !=
+        std::string::npos);
+  bar.shown = true;
+  CHECK(preview_footer_line(bar, p.state.strings, Lang::en).text.find("showing the last version that loaded") !=
+        std::string::npos);
 }
 
 TEST_CASE("a reload keeps the step and the figures; a failed one keeps the last good version", "[preview]") {
