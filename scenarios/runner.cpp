@@ -148,6 +148,8 @@ void Runner::finish() {
                    int64_t(net) * 100 >= int64_t(result_.pass_mark) * result_.max_points;
 }
 
+void Runner::restart_step_clock() { entered_ms_ = clock_.now_ms(); }
+
 bool Runner::advance() {
   if (finished() || step_->kind != StepKind::narrative) return false;
   enter(step_->next);

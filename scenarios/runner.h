@@ -114,6 +114,9 @@ class Runner {
   // reprint) that are not the task are kept but do not end the step; any other operation does.
   bool observe(const TerminalRecord& record);
   bool give_up();  // terminal: counts as not done
+  // The current step's time starts again from now (a re-drill reached it by the best path, and its
+  // time counts from when the trainee starts, not from the recap before it).
+  void restart_step_clock();
   // What the trainee keyed at the terminal during the current task (kept with its record).
   void note_inputs(std::vector<KeyedInput> inputs);
   // What has been keyed so far in the current terminal task (moved to its record when it ends).

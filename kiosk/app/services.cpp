@@ -217,6 +217,16 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
             step_failed_ = true;
             out.push_back(RecordingFailed{"cannot record a step: " + st.message});
           }
+        } else if constexpr (std::is_same_v<T, PracticeAnswered>) {
+          // A re-drill's answer at the branch: the schedule's input only, never an attempt.
+          PracticeAnswerRow row = e.row;
+          row.at_ms = now;
+          if (const StoreStatus st = store_.add_practice_answer(row); !st) {
+            log_("cannot keep the practice answer: " + st.message);
+            out.push_back(RecordingFailed{"cannot keep the practice answer: " + st.message});
+          } else {
+            log_("practice " + row.scenario_id + " at " + row.step_id + (row.mistake ? ": wrong again" : ": right"));
+          }
         } else if constexpr (std::is_same_v<T, AttemptFinished> || std::is_same_v<T, AttemptAbandoned>) {
           constexpr bool abandoned = std::is_same_v<T, AttemptAbandoned>;
           log_("attempt " + e.result.scenario_id + (abandoned ? " abandoned" : " finished") + ": score " +

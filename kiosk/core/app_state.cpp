@@ -20,9 +20,10 @@ namespace posdrill {
 // ---------------------------------------------------------------------------------------------
 
 // Ends the current attempt, if any, reporting it once: an unfinished one as abandoned (idle
-// sign-out or leaving half-way), one whose last feedback was still showing as finished.
+// sign-out or leaving half-way), one whose last feedback was still showing as finished. A
+// re-drill at the branch reports nothing: its answer was kept when given.
 void Updater::close_attempt() {
-  if (st.attempt) {
+  if (st.attempt && !st.attempt->practice) {
     Attempt& at = *st.attempt;
     if (st.screen == ScreenId::feedback && at.runner.finished()) {
       // The last answer was given; only the feedback was not read: a finished attempt.
@@ -330,7 +331,13 @@ const std::vector<std::string>& play_string_keys() {
       "runner.task",        "runner.back",
       "feedback.title",     "feedback.points",
       "feedback.critical",  "feedback.continue",
-      "feedback.hint_cost", "debrief.title",
+      "feedback.hint_cost", "practice.title",
+      "practice.not_counted", "practice.so_far",
+      "practice.did",       "practice.last_time",
+      "practice.start",     "practice.done",
+      "practice.again",     "practice.next",
+      "practice.retired",   "practice.right",
+      "debrief.title",
       "debrief.score",      "debrief.passed",
       "debrief.failed",     "debrief.pass_mark",
       "debrief.mistakes",   "debrief.no_mistakes",
@@ -421,6 +428,23 @@ void perform_auto_action(AppState& st, const AutoPlayer& player, const std::func
       update(st, key);
       if (after_key) after_key();
     }
+}
+
+bool play_best_to_step(AppState& st, const std::string& step_id) {
+  if (!st.attempt) return false;
+  AutoPlayer player(st.attempt->scenario, AutoMode::best);
+  // Each step takes a few actions at most (a look-up, then the task); the bound only stops a bug.
+  const std::size_t bound = 4 * st.attempt->scenario.steps.size() + 16;
+  for (std::size_t n = 0; n < bound && st.attempt; ++n) {
+    if (st.screen == ScreenId::runner) {
+      if (st.attempt->runner.finished()) return false;
+      if (st.attempt->runner.step().id == step_id) return true;
+    } else if (st.screen != ScreenId::feedback) {
+      return false;
+    }
+    perform_auto_action(st, player);
+  }
+  return false;
 }
 
 std::vector<std::string> terminal_visible_texts(const Scenario& scenario) {

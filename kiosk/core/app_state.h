@@ -54,6 +54,26 @@ constexpr int64_t corner_tap_window_ms = 4'000;
 constexpr int64_t default_idle_timeout_ms = 120'000;
 constexpr int64_t default_still_there_ms = 20'000;
 
+// A re-drill at the branch (the home screen's "practise again"): the scenario opened at the decision
+// got wrong before, the best path played to it on the twin first, so the terminal, the slips and
+// the customer are where a trainee arriving there would find them. A recap of the story so far
+// shows until the trainee starts. Only the answer at the branch is kept (PracticeAnswered); the
+// practice ends after its feedback.
+struct PracticeRun {
+  std::string step_id;           // the branch
+  std::string missed_choice_id;  // what was chosen there at the mistake
+  struct RecapLine {
+    Text what;  // the situation, or the question / the task
+    Text did;   // what was done about it ("" for a situation)
+  };
+  std::vector<RecapLine> recap;  // the steps played to reach the branch, oldest first
+  bool recap_open = true;        // the recap shows (Continue starts the question)
+  bool due = false;              // the home screen offered it as due (a right answer is a review)
+  int right_reviews = 0;         // right answers at reviews before this one (Redrill::right_reviews)
+  bool answered = false;         // the branch was answered: its feedback is the end
+  bool mistake = false;          // …and it was a mistake again
+};
+
 // One scenario being played. Owns the runner and the emulated terminal; neither copyable nor
 // movable, because the runner refers to the scenario, clock and port, and the port to the clock.
 // On the spare terminal the runner gets no port: the story cannot key the real device or read
@@ -110,6 +130,9 @@ struct Attempt {
   };
   std::vector<WireLine> wire_lines;
   std::size_t history_to_key = 0;
+
+  // Set for a re-drill at the branch: nothing of the attempt is recorded but that answer.
+  std::optional<PracticeRun> practice;
 };
 inline constexpr std::size_t hand_keyed_lines_kept = 12;
 
@@ -285,6 +308,14 @@ struct SpareTerminalKeyed {
 
 struct OpenScenario {
   std::string scenario_id;
+};
+// The home screen's re-drill: `scenario_id` opened at the decision `step_id`, got wrong before by
+// choosing `missed_choice_id` (PracticeRun). Falls back to a whole recorded attempt when the best
+// path no longer reaches the step (the scenario changed).
+struct OpenRedrill {
+  std::string scenario_id;
+  std::string step_id;
+  std::string missed_choice_id;
 };
 struct Choose {
   std::string choice_id;
@@ -475,7 +506,7 @@ struct SetAsideLoaded {
 };
 
 using Action =
-    std::variant<OpenScenario, Choose, TakeHint, DoTerminalOp, TwinKey, TwinCard, TwinPinPad, TwinSupervisor,
+    std::variant<OpenScenario, OpenRedrill, Choose, TakeHint, DoTerminalOp, TwinKey, TwinCard, TwinPinPad, TwinSupervisor,
                  TearOffSlip, GiveUp, Continue, Retry, BackToCatalog, SetLang, StartFromAttract, UserInput, StillHere,
                  Tick, KeypadKey, FocusPinField, PinChecked, RecordsLoaded, AwardMade, RecordingFailed, RecordingRecovered, SignOut, GoHome, OpenCatalog,
                  CornerTap, OpenConsole, CloseConsole, CancelGate, ExitKiosk, SetConsoleTab, ConsoleLoaded,
@@ -530,6 +561,11 @@ struct AttemptStarted {
 struct AttemptProgress {
   static constexpr bool writes_outbox = true;  // the footer's counts are read again at once
   AttemptResult result;
+};
+// The answer at a re-drill's branch (PracticeRun), for the re-drill schedule; the store stamps
+// at_ms with the wall time.
+struct PracticeAnswered {
+  PracticeAnswerRow row;
 };
 // Load everything the console shows; answer with ConsoleLoaded.
 struct LoadConsole {};
@@ -604,7 +640,7 @@ struct EndOnSpareTerminal {
 
 using Effect =
     std::variant<LanguageChanged, AttemptFinished, AttemptAbandoned, Ignored, CheckPin, LoadRecords, AttemptStarted,
-                 AttemptProgress, LoadConsole, LoadHistory, LoadReplay, LoadItems, SaveOperator, SavePin, SaveActive,
+                 AttemptProgress, PracticeAnswered, LoadConsole, LoadHistory, LoadReplay, LoadItems, SaveOperator, SavePin, SaveActive,
                  WriteRosterCsv, QuitKiosk, FetchRemoteAwards, KickSync, LoadSetAside, RequeueStatement, DropStatement,
                  BeginOnSpareTerminal, SendToSpareTerminal, EndOnSpareTerminal>;
 
@@ -718,6 +754,21 @@ int64_t terminal_screen_change_in_ms(const Attempt& attempt, int64_t now_ms);
 // (`after_key`, when set, runs after each). The glyph collector and the preview use it.
 void perform_auto_action(AppState& state, const AutoPlayer& player,
                          const std::function<void()>& after_key = {});
+
+// After a re-drill's answer at the branch, what becomes of the question, for its feedback: the
+// strings key ("practice.again" back in `days`, "practice.next" right and back in `days`,
+// "practice.retired" right for the last time, "practice.right" right before it was due, which
+// moves nothing). nullopt before the answer or outside practice.
+struct PracticeOutcome {
+  std::string key;
+  int64_t days = 0;
+};
+std::optional<PracticeOutcome> practice_outcome(const Attempt& attempt);
+
+// Plays the open attempt's best path through update() until its current step is `step_id`.
+// False (the attempt left where the best path ended or turned away) when the best path never
+// reaches it. The preview and the re-drill at the branch use it.
+bool play_best_to_step(AppState& state, const std::string& step_id);
 
 // The terminal operations the twin's menu offers, in the order of the emulated terminal's menu.
 const std::vector<TerminalOp>& twin_menu_ops();

@@ -15,23 +15,6 @@ bool same_file(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-bool play_best_to_step(AppState& st, const std::string& step_id) {
-  if (!st.attempt) return false;
-  AutoPlayer player(st.attempt->scenario, AutoMode::best);
-  // Each step takes a few actions at most (a look-up, then the task); the bound only stops a bug.
-  const std::size_t bound = 4 * st.attempt->scenario.steps.size() + 16;
-  for (std::size_t n = 0; n < bound && st.attempt; ++n) {
-    if (st.screen == ScreenId::runner) {
-      if (st.attempt->runner.finished()) return false;
-      if (st.attempt->runner.step().id == step_id) return true;
-    } else if (st.screen != ScreenId::feedback) {
-      return false;
-    }
-    perform_auto_action(st, player);
-  }
-  return false;
-}
-
 Text open_preview(AppState& st, const std::string& file, const std::string& step_id) {
   const Scenario* found = nullptr;
   for (const Scenario& s : st.scenarios)

@@ -18,11 +18,6 @@
 
 namespace posdrill {
 
-// Plays the open attempt's best path through update() until its current step is `step_id`.
-// False (the attempt left where the best path ended or turned away) when the best path never
-// reaches it.
-bool play_best_to_step(AppState& state, const std::string& step_id);
-
 // Opens the scenario loaded from `file` (compared as paths, so "./x.yaml" is "x.yaml") and plays
 // its best path to `step_id` ("": its start), with the same set of figures every time (the state's
 // next seed is kept), so a reload shows the text just saved with the figures it had. Returns

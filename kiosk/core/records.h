@@ -132,6 +132,23 @@ struct DecisionAnswer {
   bool mistake = false;  // what the debrief lists as a mistake
 };
 
+// One answer given in practice at the branch (a re-drill from the home screen opens the scenario
+// at the decision got wrong before and ends after it): kept for the re-drill schedule only. It is
+// not an attempt: it counts for no certification, no item analysis, no chart and is not sent to
+// the LRS.
+struct PracticeAnswerRow {
+  std::string operator_id;
+  std::string scenario_id;
+  int scenario_version = 0;
+  uint64_t seed = 0;  // the set of figures played
+  std::string step_id;
+  std::string choice_id;
+  int64_t at_ms = 0;  // Unix ms
+  bool mistake = false;  // what the debrief would list as a mistake
+  int64_t elapsed_ms = 0;
+  int hints = 0;
+};
+
 // How often a step went wrong in a scenario, for the manager's chart: one row per
 // (step, choice), most frequent first. choice_id "" groups terminal tasks not done.
 struct MistakeCount {

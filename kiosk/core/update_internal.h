@@ -21,6 +21,10 @@ namespace posdrill {
 // An action that did not fit the current state.
 inline Effect ignored(const char* why) { return Ignored{why}; }
 
+// Whether the open attempt is recorded: someone is signed in and it is not a re-drill at the
+// branch (PracticeRun), whose only record is its answer there.
+inline bool records_attempt(const AppState& st) { return st.session && !(st.attempt && st.attempt->practice); }
+
 // The attempt's terminal snapshot and step tracking (update_play.cpp).
 void snapshot_terminal(Attempt& a);
 void track_step(Attempt& a, const Clock& clock);
@@ -32,7 +36,11 @@ struct Updater {
   AppState& st;
   std::vector<Effect> fx;
 
-  bool playing() const { return st.attempt && st.screen == ScreenId::runner && !st.still_there; }
+  // On the runner, answering: not under the still-there prompt, not while a re-drill's recap shows.
+  bool playing() const {
+    return st.attempt && st.screen == ScreenId::runner && !st.still_there &&
+           !(st.attempt->practice && st.attempt->practice->recap_open);
+  }
   int64_t now() const { return st.clock ? st.clock->now_ms() : 0; }
   bool on_numpad() const { return st.screen == ScreenId::sign_in || st.screen == ScreenId::manager_gate; }
   bool in_console() const { return st.screen == ScreenId::console; }
@@ -105,7 +113,10 @@ struct Updater {
 
   // ---- playing a scenario (update_play.cpp) ----
   void operator()(const OpenScenario& a);
+  bool may_open(const std::string& scenario_id);
   void begin(const Scenario& sc);
+  void operator()(const OpenRedrill& a);
+  void end_practice();
   void operator()(const Choose& a);
   void operator()(const TakeHint&);
   void operator()(const DoTerminalOp& a);

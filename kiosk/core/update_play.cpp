@@ -1,4 +1,6 @@
 // update(): playing a scenario — answers, hints, the terminal twin, feedback and the debrief.
+#include <algorithm>
+
 #include "kiosk/core/update_internal.h"
 
 namespace posdrill {
@@ -46,34 +48,152 @@ std::unique_ptr<Attempt> start_attempt(const Scenario& sc, const Clock& clock, u
   return a;
 }
 
+namespace {
+
+// A re-drill's branch was answered among the records from `from` on: keep that answer (signed in)
+// and mark the practice answered, so its feedback ends it.
+void practice_answered(AppState& st, std::size_t from, std::vector<Effect>& fx) {
+  Attempt& a = *st.attempt;
+  PracticeRun& p = *a.practice;
+  const AttemptResult& result = a.runner.result();
+  for (std::size_t i = from; i < result.steps.size() && !p.answered; ++i) {
+    const StepRecord& r = result.steps[i];
+    if (r.step_id != p.step_id || r.kind != StepKind::decision) continue;
+    const std::vector<const StepRecord*> wrong = mistakes(result);
+    p.answered = true;
+    p.mistake = std::find(wrong.begin(), wrong.end(), &r) != wrong.end();
+    if (!st.session) return;
+    PracticeAnswerRow row;
+    row.operator_id = st.session->op.employee_id;
+    row.scenario_id = a.scenario.id;
+    row.scenario_version = a.scenario.version;
+    row.seed = result.seed;
+    row.step_id = r.step_id;
+    row.choice_id = r.choice_id;
+    row.mistake = p.mistake;
+    row.elapsed_ms = r.elapsed_ms;
+    row.hints = static_cast<int>(r.hints_taken.size());
+    fx.push_back(PracticeAnswered{std::move(row)});
+  }
+}
+
+}  // namespace
+
 // After an answer: feedback for a closed decision or task, the debrief once the runner is done.
 void after_answer(AppState& st, std::size_t records_before, std::vector<Effect>& fx) {
   Attempt& a = *st.attempt;
   // The story may have keyed the terminal itself (StoryOp) or put a text on its screen.
   snapshot_terminal(a);
   track_step(a, *st.clock);
+  const bool answered = a.runner.result().steps.size() > records_before;
   // Each answer is committed as it is given, so a pulled plug loses nothing already decided.
-  if (st.session && a.runner.result().steps.size() > records_before) fx.push_back(AttemptProgress{a.runner.result()});
-  if (a.runner.result().steps.size() > records_before && a.runner.last_answer()) st.screen = ScreenId::feedback;
+  if (records_attempt(st) && answered) fx.push_back(AttemptProgress{a.runner.result()});
+  if (a.practice && answered) practice_answered(st, records_before, fx);
+  if (answered && a.runner.last_answer()) st.screen = ScreenId::feedback;
   if (a.runner.finished() && st.screen != ScreenId::feedback) {
     st.screen = ScreenId::debrief;
-    fx.push_back(AttemptFinished{a.runner.result()});
+    if (!a.practice) fx.push_back(AttemptFinished{a.runner.result()});
   }
 }
 
-void Updater::operator()(const OpenScenario& a) {
-  if (st.still_there) return fx.push_back(ignored("open_scenario under the still-there prompt"));
+// Whether a scenario may be opened now (else an Ignored effect says why).
+bool Updater::may_open(const std::string& scenario_id) {
+  if (st.still_there) return fx.push_back(ignored("open_scenario under the still-there prompt")), false;
   // The catalog, or the home screen's recommendations.
   if (st.screen != ScreenId::catalog && st.screen != ScreenId::home)
-    return fx.push_back(ignored("open_scenario outside the catalog"));
-  if (st.require_sign_in && !st.session) return fx.push_back(ignored("open_scenario without a session"));
+    return fx.push_back(ignored("open_scenario outside the catalog")), false;
+  if (st.require_sign_in && !st.session) return fx.push_back(ignored("open_scenario without a session")), false;
   // Broken content plays nothing: an attempt on what loaded could count towards a track that
   // lost a scenario, and change who is certified without anyone noticing.
-  if (out_of_service(st)) return fx.push_back(ignored("open_scenario while out of service"));
-  const Scenario* sc = find_scenario(st.scenarios, a.scenario_id);
-  if (!sc) return fx.push_back(Ignored{"unknown scenario " + a.scenario_id});
-  if (!st.clock) return fx.push_back(ignored("no clock"));
-  begin(*sc);
+  if (out_of_service(st)) return fx.push_back(ignored("open_scenario while out of service")), false;
+  if (!find_scenario(st.scenarios, scenario_id)) return fx.push_back(Ignored{"unknown scenario " + scenario_id}), false;
+  if (!st.clock) return fx.push_back(ignored("no clock")), false;
+  return true;
+}
+
+void Updater::operator()(const OpenScenario& a) {
+  if (may_open(a.scenario_id)) begin(*find_scenario(st.scenarios, a.scenario_id));
+}
+
+namespace {
+
+// What the trainee would have read and done on the way to the branch, from the records of the
+// steps the best path played: situations, and each question or task with what was done.
+std::vector<PracticeRun::RecapLine> recap_of(const Scenario& sc, const AttemptResult& result) {
+  std::vector<PracticeRun::RecapLine> out;
+  for (const StepRecord& r : result.steps) {
+    if (r.kind == StepKind::narrative) {
+      if (!r.text.empty()) out.push_back({r.text, {}});
+      continue;
+    }
+    if (r.kind == StepKind::decision) {
+      const Step* step = sc.find(r.step_id);
+      for (const Choice& c : step ? step->choices : std::vector<Choice>{})
+        if (c.id == r.choice_id) out.push_back({r.prompt, c.text});
+      continue;
+    }
+    if (r.kind == StepKind::terminal) out.push_back({r.prompt, r.feedback});
+  }
+  return out;
+}
+
+}  // namespace
+
+// The scenario opened at the branch: the best path played to it through update() with nothing
+// recorded (PracticeRun). When it no longer reaches the step, the whole drill, recorded as usual.
+void Updater::operator()(const OpenRedrill& a) {
+  if (!may_open(a.scenario_id)) return;
+  const Scenario& sc = *find_scenario(st.scenarios, a.scenario_id);
+  const uint64_t seed = st.seed++;
+  st.attempt = start_attempt(scenario_for_seed(sc, seed), *st.clock, seed, false);
+  st.screen = ScreenId::runner;
+  st.attempt->serial = ++st.attempt_serial;
+  PracticeRun run;
+  run.step_id = a.step_id;
+  run.missed_choice_id = a.missed_choice_id;
+  run.recap_open = false;  // while the best path is played
+  if (st.session)
+    for (const Redrill& r : st.session->redrills)
+      if (r.scenario_id == a.scenario_id && r.step_id == a.step_id && r.due_ms <= st.wall_ms) {
+        run.due = true;
+        run.right_reviews = r.right_reviews;
+      }
+  st.attempt->practice = std::move(run);
+  if (!play_best_to_step(st, a.step_id) || st.attempt->runner.step().kind != StepKind::decision) {
+    st.attempt.reset();
+    st.screen = st.session ? ScreenId::home : ScreenId::catalog;
+    fx.push_back(Ignored{"re-drill: the best path of " + a.scenario_id + " no longer reaches " + a.step_id +
+                         "; the whole drill instead"});
+    return begin(sc);
+  }
+  Attempt& at = *st.attempt;
+  at.practice->recap = recap_of(at.scenario, at.runner.result());
+  at.practice->recap_open = true;
+  if (st.session) st.session->new_award.reset();
+}
+
+std::optional<PracticeOutcome> practice_outcome(const Attempt& at) {
+  if (!at.practice || !at.practice->answered) return std::nullopt;
+  const PracticeRun& p = *at.practice;
+  // The schedule of redrill.h: a mistake starts it again; a right review moves it on or retires it.
+  static_assert(redrill_days[0] == 1, "practice.again says the question comes back in a day");
+  if (p.mistake) return PracticeOutcome{"practice.again", redrill_days[0]};
+  if (!p.due) return PracticeOutcome{"practice.right", 0};
+  const int reviews = p.right_reviews + 1;
+  if (reviews >= redrill_reviews_to_retire) return PracticeOutcome{"practice.retired", 0};
+  const std::size_t step = std::min<std::size_t>(static_cast<std::size_t>(reviews), redrill_days.size() - 1);
+  return PracticeOutcome{"practice.next", redrill_days[step]};
+}
+
+// A re-drill's feedback was read: back to the home screen, whose records now hold the answer.
+void Updater::end_practice() {
+  st.attempt.reset();
+  if (!st.session) {
+    st.screen = ScreenId::catalog;
+    return;
+  }
+  st.screen = ScreenId::home;
+  fx.push_back(LoadRecords{st.session->op.employee_id});
 }
 
 // Starts `sc` and, with a session, asks for its record to be opened. Each attempt takes the next
@@ -222,6 +342,13 @@ void Updater::operator()(const GiveUp&) {
 void Updater::operator()(const Continue&) {
   if (!st.attempt) return fx.push_back(ignored("continue without an attempt"));
   Attempt& at = *st.attempt;
+  if (at.practice && at.practice->answered && st.screen == ScreenId::feedback) return end_practice();
+  if (at.practice && at.practice->recap_open && st.screen == ScreenId::runner) {
+    at.practice->recap_open = false;  // the question starts now: its time counts from here
+    at.runner.restart_step_clock();
+    at.step_entered_ms = now();
+    return;
+  }
   if (st.screen == ScreenId::feedback) {
     st.screen = at.runner.finished() ? ScreenId::debrief : ScreenId::runner;
     if (at.runner.finished()) fx.push_back(AttemptFinished{at.runner.result()});

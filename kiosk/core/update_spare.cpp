@@ -40,7 +40,7 @@ void Updater::operator()(const SpareTerminalAnswered& a) {
   at.sent.reset();
   if (st.screen == ScreenId::runner) return after_answer(st, before, fx);
   track_step(at, *st.clock);
-  if (st.session && at.runner.result().steps.size() > before) fx.push_back(AttemptProgress{at.runner.result()});
+  if (records_attempt(st) && at.runner.result().steps.size() > before) fx.push_back(AttemptProgress{at.runner.result()});
 }
 
 namespace {
@@ -88,7 +88,7 @@ void Updater::operator()(const SpareTerminalKeyed& a) {
   at.runner.observe(r);
   if (st.screen == ScreenId::runner) return after_answer(st, before, fx);
   track_step(at, *st.clock);
-  if (st.session && at.runner.result().steps.size() > before) fx.push_back(AttemptProgress{at.runner.result()});
+  if (records_attempt(st) && at.runner.result().steps.size() > before) fx.push_back(AttemptProgress{at.runner.result()});
 }
 
 std::optional<HandKeyedTask> hand_keyed_task(const AppState& state) {

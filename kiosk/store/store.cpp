@@ -265,6 +265,26 @@ CREATE TRIGGER summary_mistake AFTER INSERT ON attempt_events WHEN NEW.mistake =
   SET mistakes = mistakes + 1, critical = max(critical, excluded.critical);
 END;
 )sql",
+    // Step 6: answers given in practice at a re-drill's branch (the home screen's "practise again"
+    // opens a scenario at the decision got wrong and ends after it). Not attempts: they feed the
+    // re-drill schedule only, so no summary, chart, item analysis, certification or statement
+    // sees them.
+    R"sql(
+CREATE TABLE practice_answers (
+  id               INTEGER PRIMARY KEY,
+  operator_id      TEXT NOT NULL REFERENCES operators (employee_id),
+  scenario_id      TEXT NOT NULL,
+  scenario_version INTEGER NOT NULL,
+  seed             INTEGER NOT NULL,
+  step_id          TEXT NOT NULL,
+  choice_id        TEXT NOT NULL,
+  at_ms            INTEGER NOT NULL,
+  mistake          INTEGER NOT NULL DEFAULT 0 CHECK (mistake IN (0, 1)),
+  elapsed_ms       INTEGER NOT NULL DEFAULT 0,
+  hints            INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX practice_by_operator ON practice_answers (operator_id, at_ms);
+)sql",
 };
 static_assert(std::size(migrations) == SqliteStore::schema_version,
               "one migration step per schema version: append a step when schema_version grows");

@@ -126,7 +126,7 @@ struct CheckReport {
 
 class SqliteStore {
  public:
-  static constexpr int schema_version = 5;
+  static constexpr int schema_version = 6;
   static constexpr int busy_timeout_ms = 5000;
 
   // OpenMode::write: opens `file` (created with its folder if missing, mode 0600), migrates it,
@@ -217,9 +217,13 @@ class SqliteStore {
   // a total), with the attempt's score, time to answer and hints taken; all scenarios when empty.
   // For item analysis (kiosk/core/item_analysis.h). In store_items.cpp.
   StoreList<ItemAnswer> item_answers(std::string_view scenario_id = {});
-  // Every decision `operator_id` answered, in any attempt (abandoned ones too), oldest first: the
-  // re-drill schedule's input (kiosk/core/redrill.h). In store_items.cpp.
+  // Every decision `operator_id` answered, in any attempt (abandoned ones too) and in practice at
+  // a re-drill's branch, oldest first: the re-drill schedule's input (kiosk/core/redrill.h). In
+  // store_items.cpp.
   StoreList<DecisionAnswer> decision_answers(std::string_view operator_id);
+  // Keeps an answer given in practice at a re-drill's branch (records.h). `row.operator_id` must
+  // exist. In store_items.cpp.
+  StoreStatus add_practice_answer(const PracticeAnswerRow& row);
 
   // ---- Certification ----
   StoreList<AwardRow> awards(std::string_view operator_id = {});  // oldest first

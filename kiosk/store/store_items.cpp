@@ -40,9 +40,14 @@ StoreList<ItemAnswer> SqliteStore::item_answers(std::string_view scenario_id) {
 
 StoreList<DecisionAnswer> SqliteStore::decision_answers(std::string_view operator_id) {
   Stmt s(db_,
-         "SELECT a.scenario_id, e.step_id, e.choice_id, e.at_ms, e.mistake "
-         "FROM attempts a JOIN attempt_events e ON e.attempt_uuid = a.uuid "
-         "WHERE a.operator_id = ?1 AND e.kind = 'step' AND e.choice_id != '' ORDER BY e.at_ms, a.uuid, e.seq");
+         "SELECT scenario_id, step_id, choice_id, at_ms, mistake FROM ("
+         "  SELECT a.scenario_id, e.step_id, e.choice_id, e.at_ms, e.mistake, a.uuid AS o1, e.seq AS o2 "
+         "  FROM attempts a JOIN attempt_events e ON e.attempt_uuid = a.uuid "
+         "  WHERE a.operator_id = ?1 AND e.kind = 'step' AND e.choice_id != '' "
+         "  UNION ALL "
+         "  SELECT scenario_id, step_id, choice_id, at_ms, mistake, '', id FROM practice_answers "
+         "  WHERE operator_id = ?1) "
+         "ORDER BY at_ms, o1, o2");
   s.bind(1, operator_id);
   StoreList<DecisionAnswer> out;
   const int rc = read_rows(s, out, [](const Stmt& row) {
@@ -56,6 +61,22 @@ StoreList<DecisionAnswer> SqliteStore::decision_answers(std::string_view operato
   });
   if (rc != SQLITE_OK) out.status = failed(rc, "cannot read the answers");
   return out;
+}
+
+StoreStatus SqliteStore::add_practice_answer(const PracticeAnswerRow& row) {
+  WriteTx tx(db_, file_, write_refusal());
+  if (!tx.status()) return tx.status();
+  int rc = operator_exists(db_, row.operator_id);
+  if (rc == SQLITE_DONE) return make_status(StoreError::not_found, "no operator with employee id " + row.operator_id);
+  if (rc != SQLITE_ROW) return failed(rc, "cannot read the operator");
+  Stmt s(db_,
+         "INSERT INTO practice_answers (operator_id, scenario_id, scenario_version, seed, step_id, choice_id, at_ms, "
+         "mistake, elapsed_ms, hints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  s.bind(1, row.operator_id).bind(2, row.scenario_id).bind(3, row.scenario_version);
+  s.bind(4, static_cast<int64_t>(row.seed)).bind(5, row.step_id).bind(6, row.choice_id).bind(7, row.at_ms);
+  s.bind(8, row.mistake).bind(9, row.elapsed_ms).bind(10, row.hints);
+  if ((rc = exec_bound(s)) != SQLITE_OK) return failed(rc, "cannot keep the practice answer");
+  return tx.commit();
 }
 
 }  // namespace posdrill

@@ -89,8 +89,21 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
       end_box(th, pal.card, pal.ok);
     }
   }
+  // A re-drill at the branch ends here: what becomes of the question, and the way home.
+  const std::optional<PracticeOutcome> practice = practice_outcome(a);
+  if (practice) {
+    ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+    std::string line = st.strings.tr(practice->key, lang);
+    replace_field(line, "{n}", std::to_string(practice->days));
+    begin_box(th);
+    paragraph(ImGui::GetFont(), line, pal.text);
+    paragraph(ImGui::GetFont(), st.strings.tr("practice.not_counted", lang), pal.text_dim);
+    end_box(th, pal.card, pal.accent);
+    note_widget(practice->key, false);
+  }
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.6f));
-  if (touch_button(th, st.strings.tr("feedback.continue", lang), "feedback.continue", 0.0f, true, pal.difficulty[1]))
+  if (touch_button(th, st.strings.tr(practice ? "practice.done" : "feedback.continue", lang), "feedback.continue", 0.0f,
+                   true, pal.difficulty[1]))
     dispatch(Continue{});
   ImGui::EndChild();
   end_screen();

@@ -116,7 +116,7 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     ImGui::Dummy(ImVec2(1, m.gap));
   }
   // Decisions got wrong before, due for a spaced review: one button per drill, saying what was
-  // chosen at its oldest due mistake (the drill starts from its beginning).
+  // chosen at its oldest due mistake. The drill opens at that decision (OpenRedrill).
   std::vector<std::string> shown;
   for (const Redrill& r : s.redrills) {
     if (std::find(shown.begin(), shown.end(), r.scenario_id) != shown.end() || shown.size() >= 3) continue;
@@ -125,7 +125,8 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     if (shown.empty()) paragraph(heading, tr("home.redrill"), pal.accent);
     shown.push_back(r.scenario_id);
     const std::string label = st.strings.tr(topic_string_key(sc->topic), lang) + " - " + sc->title.get(lang);
-    if (touch_button(th, label, "redrill." + r.scenario_id, 0.0f)) dispatch(OpenScenario{r.scenario_id});
+    if (touch_button(th, label, "redrill." + r.scenario_id, 0.0f))
+      dispatch(OpenRedrill{r.scenario_id, r.step_id, r.missed_choice_id});
     std::string chose = r.missed_choice_id;
     if (const Step* step = sc->find(r.step_id))
       for (const Choice& ch : step->choices)

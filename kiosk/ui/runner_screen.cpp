@@ -514,6 +514,34 @@ void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   answer_area(st, th, step, dispatch);
 }
 
+// A re-drill at the branch, before its question: what it is, the story so far as the best path
+// played it, and what was chosen here last time. Its start button is in the bar below.
+void practice_recap(const AppState& st, const Theme& th) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const PracticeRun& p = *st.attempt->practice;
+  ImFont* heading = font_or_current(th.heading);
+  paragraph(heading, st.strings.tr("practice.title", st.lang), pal.accent);
+  paragraph(ImGui::GetFont(), st.strings.tr("practice.not_counted", st.lang), pal.text_dim);
+  note_widget("practice.recap", false);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  if (!p.recap.empty()) paragraph(ImGui::GetFont(), st.strings.tr("practice.so_far", st.lang), pal.text);
+  for (const PracticeRun::RecapLine& line : p.recap) {
+    begin_box(th);
+    paragraph(ImGui::GetFont(), tr_text(line.what, st.lang), pal.text);
+    if (!line.did.empty())
+      paragraph(ImGui::GetFont(), st.strings.tr("practice.did", st.lang) + tr_text(line.did, st.lang), pal.accent);
+    end_box(th, pal.card, pal.card_border);
+  }
+  std::string chose = p.missed_choice_id;
+  if (const Step* step = st.attempt->scenario.find(p.step_id))
+    for (const Choice& c : step->choices)
+      if (c.id == p.missed_choice_id) chose = tr_text(c.text, st.lang);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
+  labelled_box(th, st.strings.tr("practice.last_time", st.lang), chose, pal.warning_bg);
+  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -553,7 +581,8 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   // The hint button sits in a bar under the scrolling story, always in view however long the
   // situation and the choices run.
   const Step& step = st.attempt->runner.step();
-  const bool bar = has_hint_bar(step);
+  const bool recap = st.attempt->practice && st.attempt->practice->recap_open;
+  const bool bar = recap || has_hint_bar(step);
   const float bar_h = bar ? m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2 : 0.0f;
   ImGui::BeginGroup();
   ImGui::BeginChild("###story", ImVec2(0.0f, -bar_h), false, ImGuiWindowFlags_NoSavedSettings);
@@ -562,11 +591,18 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
     ImGui::SetScrollY(0.0f);
   }
   drag_scroll(th, ui.story_dragging);
-  story(st, th, dispatch);
+  if (recap)
+    practice_recap(st, th);
+  else
+    story(st, th, dispatch);
   ImGui::EndChild();
   if (bar) {
     ImGui::Dummy(ImVec2(0.0f, ImGui::GetStyle().ItemSpacing.y * 0.5f));
-    hint_button(st, th, step, dispatch);
+    if (!recap)
+      hint_button(st, th, step, dispatch);
+    else if (touch_button(th, st.strings.tr("practice.start", st.lang), "practice.start", 0.0f, true,
+                          palette().difficulty[1]))
+      dispatch(Continue{});
   }
   ImGui::EndGroup();
   end_screen();

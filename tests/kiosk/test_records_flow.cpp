@@ -454,6 +454,104 @@ TEST_CASE("a decision got wrong comes back on the home screen a day later, sayin
   CHECK(k.state.attempt->scenario.id == "frequent_swipe_lock");
 }
 
+namespace {
+
+std::string best_choice(const Scenario& sc, const std::string& step_id) {
+  const Step* step = sc.find(step_id);
+  REQUIRE(step);
+  const Choice* best = nullptr;
+  for (const Choice& c : step->choices)
+    if (!best || c.points > best->points) best = &c;
+  REQUIRE(best);
+  return best->id;
+}
+
+}  // namespace
+
+TEST_CASE("a re-drill opens at the decision got wrong, after a recap, and keeps only that answer",
+          "[records][redrill]") {
+  Kiosk k(ImVec2(1280, 800));
+  AttemptRow a;
+  a.uuid = new_uuid();
+  a.operator_id = "1001";
+  a.scenario_id = "frequent_swipe_lock";
+  a.started_ms = k.wall - 60'000;
+  a.ended_ms = k.wall - 30'000;
+  a.finished = true;
+  AttemptEventRow e;
+  e.attempt_uuid = a.uuid;
+  e.seq = 1;
+  e.at_ms = k.wall - 50'000;
+  e.kind = "step";
+  e.step_id = "d_react";
+  e.choice_id = "swipe_again";
+  e.mistake = true;
+  REQUIRE(k.store->add_closed_attempt(a, {e}));
+  const auto attempts_in_file = [&] { return k.store->attempts("1001").size(); };
+  const auto answers_in_file = [&] { return k.store->decision_answers("1001").size(); };
+  REQUIRE(attempts_in_file() == 1);
+
+  k.wall += day_ms + 1'000;
+  k.sign_in("1001", "2580");
+  k.frame(ImVec2(-1, -1), false);
+  k.tap("redrill.frequent_swipe_lock");
+  REQUIRE(k.state.screen == ScreenId::runner);
+  REQUIRE(k.state.attempt);
+  REQUIRE(k.state.attempt->practice);
+  const Attempt& at = *k.state.attempt;
+  // At the branch, the twin where the best path left it, with the story so far as a recap.
+  CHECK(at.runner.step().id == "d_react");
+  CHECK(at.practice->recap_open);
+  CHECK(at.practice->due);
+  REQUIRE_FALSE(at.practice->recap.empty());
+  const Step& first = at.scenario.steps.front();
+  CHECK(at.practice->recap.front().what.get(Lang::zh) == first.text.get(Lang::zh));
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("practice.recap") == 1);
+  CHECK(k.rects.count("choice." + best_choice(at.scenario, "d_react")) == 0);  // not before the start
+  // Nothing recorded on the way: no attempt was begun.
+  CHECK(attempts_in_file() == 1);
+  k.tap("practice.start");
+  CHECK_FALSE(at.practice->recap_open);
+  k.tap("choice." + best_choice(at.scenario, "d_react"));
+  REQUIRE(k.state.screen == ScreenId::feedback);
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("answer.right") == 1);
+  CHECK(k.rects.count("practice.next") == 1);  // right at its first review: back in 3 days
+  k.tap("feedback.continue");
+  CHECK(k.state.screen == ScreenId::home);
+  CHECK_FALSE(k.state.attempt);
+  // The answer is kept for the schedule, and no attempt, statement or chart row came of it.
+  CHECK(attempts_in_file() == 1);
+  CHECK(answers_in_file() == 2);
+  CHECK(k.store->mistake_counts("frequent_swipe_lock", -1).size() == 1);
+  REQUIRE(k.state.session->loaded);
+  CHECK(k.state.session->redrills.empty());  // the right review moved it 3 days on
+
+  // Three days later it is due again; wrong this time, it starts over: back in a day.
+  k.tap("home.sign_out");
+  k.wall += 3 * day_ms + 1'000;
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.session->redrills.size() == 1);
+  CHECK(k.state.session->redrills[0].right_reviews == 1);
+  k.frame(ImVec2(-1, -1), false);
+  k.tap("redrill.frequent_swipe_lock");
+  REQUIRE(k.state.attempt);
+  k.tap("practice.start");
+  k.tap("choice.swipe_again");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.count("practice.again") == 1);
+  k.tap("feedback.continue");
+  CHECK(attempts_in_file() == 1);
+  CHECK(answers_in_file() == 3);
+  k.tap("home.sign_out");
+  k.wall += day_ms + 1'000;
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.session->redrills.size() == 1);
+  CHECK(k.state.session->redrills[0].right_reviews == 0);
+  CHECK(k.state.session->redrills[0].missed_choice_id == "swipe_again");
+}
+
 TEST_CASE("a run of abandoned attempts is one history row until the manager opens it", "[records][gate]") {
   Kiosk k(ImVec2(1280, 800));
   // Oldest first: a failed drill, three left unfinished, a pass; then one more left unfinished

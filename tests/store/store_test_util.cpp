@@ -146,6 +146,7 @@ void back_to_schema(const std::filesystem::path& file, int version) {
       "DROP TABLE unknown_sign_ins;",
       "DROP TRIGGER summary_attempt_stored; DROP TRIGGER summary_attempt_closed; DROP TRIGGER summary_mistake; "
       "DROP TABLE scenario_summaries; DROP TABLE pass_frontier; DROP TABLE mistake_summaries;",
+      "DROP TABLE practice_answers;",
   };
   static_assert(std::size(undo) == SqliteStore::schema_version, "an undo for every step after the first");
   REQUIRE(version >= 1);

@@ -49,7 +49,7 @@ void exec_sql(const std::filesystem::path& file, const std::string& sql);
 // no row). Fails the test on an error.
 std::string query_one(const std::filesystem::path& file, const std::string& sql);
 
-// Turns a current file back into what schema `version` (1..4) wrote, by undoing the later steps
+// Turns a current file back into what schema `version` (1..5) wrote, by undoing the later steps
 // (their tables, indexes and triggers; the records of earlier steps stay): the older files a
 // kiosk in the field may still have, for the migration tests.
 void back_to_schema(const std::filesystem::path& file, int version);

@@ -185,3 +185,58 @@ TEST_CASE("Item flags wait for enough answers", "[items]") {
   ask = item(analyze_items(content, few), "ask");
   CHECK(ask.flags == Flags{"unused_choice", "too_easy"});
 }
+
+TEST_CASE("A practice answer at a re-drill's branch feeds the schedule and nothing else", "[store][items][redrill]") {
+  TempDir dir;
+  auto store = open_ok(dir.db());
+  seed(*store);
+  const StoreList<DecisionAnswer> before = store->decision_answers("101");
+  REQUIRE(before.ok());
+  const std::size_t items_before = store->item_answers("preauth_demo").size();
+  const auto stats_before = store->scenario_stats();
+  const auto mistakes_before = store->mistake_counts({}, -1);
+  const std::size_t attempts_before = store->attempts().size();
+
+  PracticeAnswerRow p;
+  p.operator_id = "101";
+  p.scenario_id = "preauth_demo";
+  p.scenario_version = 1;
+  p.seed = 7;
+  p.step_id = "ask";
+  p.choice_id = "card";
+  p.at_ms = 30'000;  // between the finished attempts and the abandoned one
+  p.elapsed_ms = 4'000;
+  REQUIRE(store->add_practice_answer(p));
+  PracticeAnswerRow stranger = p;
+  stranger.operator_id = "999";
+  CHECK(store->add_practice_answer(stranger).code == StoreError::not_found);
+
+  // In the schedule's input, in time order among the attempts' answers.
+  const StoreList<DecisionAnswer> after = store->decision_answers("101");
+  REQUIRE(after.ok());
+  REQUIRE(after.size() == before.size() + 1);
+  const auto it = std::find_if(after.begin(), after.end(), [](const DecisionAnswer& a) { return a.at_ms == 30'000; });
+  REQUIRE(it != after.end());
+  CHECK(it->step_id == "ask");
+  CHECK(it->choice_id == "card");
+  CHECK_FALSE(it->mistake);
+  CHECK(std::is_sorted(after.begin(), after.end(),
+                       [](const DecisionAnswer& a, const DecisionAnswer& b) { return a.at_ms < b.at_ms; }));
+  // Nothing else sees it: no attempt, no item answer, no summary, no chart row.
+  CHECK(store->attempts().size() == attempts_before);
+  CHECK(store->item_answers("preauth_demo").size() == items_before);
+  CHECK(store->scenario_stats() == stats_before);
+  CHECK(store->mistake_counts({}, -1).size() == mistakes_before.size());
+  CHECK(store->check(CheckMode::full).empty());
+
+  // A file from before practice answers migrates: the table appears, every answer stays.
+  store.reset();
+  back_to_schema(dir.db(), 5);
+  CHECK(query_one(dir.db(), "SELECT count(*) FROM sqlite_schema WHERE name = 'practice_answers'") == "0");
+  store = open_ok(dir.db());
+  CHECK(store->user_version() == SqliteStore::schema_version);
+  CHECK(store->decision_answers("101").size() == before.size());
+  REQUIRE(store->add_practice_answer(p));
+  CHECK(store->decision_answers("101").size() == before.size() + 1);
+  CHECK(store->check(CheckMode::full).empty());
+}
