@@ -310,12 +310,13 @@ struct OpenScenario {
   std::string scenario_id;
 };
 // The home screen's re-drill: `scenario_id` opened at the decision `step_id`, got wrong before by
-// choosing `missed_choice_id` (PracticeRun). Falls back to a whole recorded attempt when the best
+// choosing `missed_choice_id` with the figures of `missed_seed` (PracticeRun). Falls back to a whole recorded attempt when the best
 // path no longer reaches the step (the scenario changed).
 struct OpenRedrill {
   std::string scenario_id;
   std::string step_id;
   std::string missed_choice_id;
+  uint64_t missed_seed = 0;  // the set of figures of the mistake is shown again (a new choice order)
 };
 struct Choose {
   std::string choice_id;

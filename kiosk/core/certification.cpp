@@ -4,6 +4,7 @@
 #include "kiosk/core/certification.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -234,6 +235,28 @@ std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario
   // Renewing early loses no days: the new period starts where the old one ends.
   award.expires_ms = (newest && now_ms < newest->expires_ms ? newest->expires_ms : now_ms) + validity;
   return award;
+}
+
+SuggestionWhy suggestion_why(const std::vector<AttemptRow>& attempts, const std::string& scenario_id) {
+  bool tried = false, finished = false, passed = false;
+  double best = 0;
+  for (const AttemptRow& a : attempts) {
+    if (a.scenario_id != scenario_id) continue;
+    tried = true;
+    if (a.ended_ms == 0 || !a.finished || a.abandoned) continue;
+    finished = true;
+    best = std::max(best, a.score);
+    passed = passed || a.passed;
+  }
+  SuggestionWhy why;
+  if (passed)
+    why.kind = SuggestionWhy::Kind::passed;
+  else if (finished)
+    why.kind = SuggestionWhy::Kind::not_passed;
+  else if (tried)
+    why.kind = SuggestionWhy::Kind::unfinished;
+  why.best_percent = static_cast<int>(std::lround(best * 100.0));
+  return why;
 }
 
 std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
@@ -556,6 +579,15 @@ std::string roster_csv(const std::vector<RosterRow>& rows, bool bom) {
     out += "\r\n";
   }
   return out;
+}
+
+uint64_t seed_with_figures_of(const Scenario& scenario, uint64_t figures_seed, uint64_t next_seed) {
+  const std::size_t n = std::max<std::size_t>(scenario.variants.size(), 1);
+  const std::size_t want = variant_index(n, figures_seed);
+  // Two rounds of the n sets: one holds the set, and a second in case the first was the seed itself.
+  for (uint64_t s = next_seed; s < next_seed + 2 * n; ++s)
+    if (s != figures_seed && variant_index(n, s) == want) return s;
+  return next_seed;  // unreachable: variant_index cycles through the n sets
 }
 
 uint64_t least_practised_seed(const Scenario& scenario, const std::vector<AttemptRow>& attempts, uint64_t next_seed) {

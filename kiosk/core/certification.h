@@ -74,6 +74,15 @@ std::vector<std::string> recommend(const Track& track, const std::vector<Scenari
 std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
                                    const std::vector<ScenarioStat>& stats, int64_t now_ms, std::size_t limit);
 
+// Why the home screen suggests a drill, from the person's own attempts at it, said under its
+// button: never tried; started but never finished; finished and not passed (best score so far);
+// or passed already (suggested once every topic has a pass, weakest first).
+struct SuggestionWhy {
+  enum class Kind { never_tried, unfinished, not_passed, passed } kind = Kind::never_tried;
+  int best_percent = 0;  // not_passed: the best finished score, rounded
+};
+SuggestionWhy suggestion_why(const std::vector<AttemptRow>& attempts, const std::string& scenario_id);
+
 struct RosterRow {
   OperatorRecord op;
   CertStatus status = CertStatus::not_started;
@@ -163,5 +172,9 @@ std::string earned_at(const RemoteAwardRow& award);
 // on figures not yet practised while any are left; ties go to the set `next_seed` would draw.
 // A scenario without figures keeps `next_seed`. `attempts` is the person's own record.
 uint64_t least_practised_seed(const Scenario& scenario, const std::vector<AttemptRow>& attempts, uint64_t next_seed);
+// The first seed from `next_seed` on, other than `figures_seed` itself, that draws the same set of
+// figures as `figures_seed`: the story a re-drill recaps is the one the trainee met, with the
+// choices in another order.
+uint64_t seed_with_figures_of(const Scenario& scenario, uint64_t figures_seed, uint64_t next_seed);
 
 }  // namespace posdrill

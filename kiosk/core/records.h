@@ -130,6 +130,7 @@ struct DecisionAnswer {
   std::string choice_id;
   int64_t at_ms = 0;
   bool mistake = false;  // what the debrief lists as a mistake
+  uint64_t seed = 0;     // the attempt's (or practice's) seed: which set of figures it showed
 };
 
 // One answer given in practice at the branch (a re-drill from the home screen opens the scenario

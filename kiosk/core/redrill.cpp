@@ -25,6 +25,7 @@ std::vector<Redrill> redrills_due(const std::vector<DecisionAnswer>& answers, in
       r.step_id = a->step_id;
       r.missed_choice_id = a->choice_id;
       r.missed_ms = a->at_ms;
+      r.missed_seed = a->seed;
       r.right_reviews = 0;
       r.due_ms = a->at_ms + redrill_days[0] * ms_per_day;
       continue;

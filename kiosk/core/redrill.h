@@ -27,6 +27,7 @@ struct Redrill {
   std::string step_id;
   std::string missed_choice_id;  // what was chosen at the last mistake
   int64_t missed_ms = 0;         // when
+  uint64_t missed_seed = 0;      // the seed it was played with: the figures the choice quoted
   int right_reviews = 0;         // right answers at reviews since then
   int64_t due_ms = 0;            // the next review
 };

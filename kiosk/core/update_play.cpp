@@ -144,7 +144,8 @@ std::vector<PracticeRun::RecapLine> recap_of(const Scenario& sc, const AttemptRe
 void Updater::operator()(const OpenRedrill& a) {
   if (!may_open(a.scenario_id)) return;
   const Scenario& sc = *find_scenario(st.scenarios, a.scenario_id);
-  const uint64_t seed = st.seed++;
+  const uint64_t seed = seed_with_figures_of(sc, a.missed_seed, st.seed);
+  st.seed = std::max(st.seed, seed + 1);
   st.attempt = start_attempt(scenario_for_seed(sc, seed), *st.clock, seed, false);
   st.screen = ScreenId::runner;
   st.attempt->serial = ++st.attempt_serial;

@@ -252,6 +252,8 @@ void Updater::operator()(const AskToConfirm& a) {
     // Nor in a preview, where nothing is kept.
     const bool unfinished = st.attempt && !st.attempt->runner.finished();
     if (!unfinished || st.preview) return (*this)(BackToCatalog{});
+    // Nor in a re-drill at the branch, whose only record is kept when answered: back home.
+    if (st.attempt->practice) return end_practice();
   } else if (st.screen != ScreenId::console) {
     return fx.push_back(ignored("exit outside the console"));
   }

@@ -40,12 +40,12 @@ StoreList<ItemAnswer> SqliteStore::item_answers(std::string_view scenario_id) {
 
 StoreList<DecisionAnswer> SqliteStore::decision_answers(std::string_view operator_id) {
   Stmt s(db_,
-         "SELECT scenario_id, step_id, choice_id, at_ms, mistake FROM ("
-         "  SELECT a.scenario_id, e.step_id, e.choice_id, e.at_ms, e.mistake, a.uuid AS o1, e.seq AS o2 "
+         "SELECT scenario_id, step_id, choice_id, at_ms, mistake, seed FROM ("
+         "  SELECT a.scenario_id, e.step_id, e.choice_id, e.at_ms, e.mistake, a.seed, a.uuid AS o1, e.seq AS o2 "
          "  FROM attempts a JOIN attempt_events e ON e.attempt_uuid = a.uuid "
          "  WHERE a.operator_id = ?1 AND e.kind = 'step' AND e.choice_id != '' "
          "  UNION ALL "
-         "  SELECT scenario_id, step_id, choice_id, at_ms, mistake, '', id FROM practice_answers "
+         "  SELECT scenario_id, step_id, choice_id, at_ms, mistake, seed, '', id FROM practice_answers "
          "  WHERE operator_id = ?1) "
          "ORDER BY at_ms, o1, o2");
   s.bind(1, operator_id);
@@ -57,6 +57,7 @@ StoreList<DecisionAnswer> SqliteStore::decision_answers(std::string_view operato
     a.choice_id = row.text(2);
     a.at_ms = row.i64(3);
     a.mistake = row.i32(4) != 0;
+    a.seed = static_cast<uint64_t>(row.i64(5));
     return a;
   });
   if (rc != SQLITE_OK) out.status = failed(rc, "cannot read the answers");

@@ -45,11 +45,12 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
     verdict_banner(th, v.verdict, st.strings.tr(verdict_key(v.verdict), lang));
     note_widget(verdict_key(v.verdict), false);  // "answer.right" …: what tests read, not a target
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-    // The points this step adds, hints already taken off; how they came about beneath.
+    // The points this step adds, hints already taken off; how they came about beneath. None in a
+    // re-drill at the branch, which keeps no score.
     std::string score = st.strings.tr("answer.score", lang);
     replace_field(score, "{n}", std::to_string(v.net) + " / " + std::to_string(v.max));
-    paragraph(heading, score, pal.text);
-    if (v.hint_cost > 0) {
+    if (!a.practice) paragraph(heading, score, pal.text);
+    if (v.hint_cost > 0 && !a.practice) {
       std::string detail = st.strings.tr("answer.hint_detail", lang);
       replace_field(detail, "{a}", std::to_string(v.earned));
       replace_field(detail, "{h}", std::to_string(v.hint_cost));

@@ -117,6 +117,15 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
   }
   // Decisions got wrong before, due for a spaced review: one button per drill, saying what was
   // chosen at its oldest due mistake. The drill opens at that decision (OpenRedrill).
+  // Why a suggestion is there, in two lines at most under its button, indented to its text.
+  const auto reason = [&](const std::string& text, const std::string& id) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float h = draw_clamped_text(ImGui::GetWindowDrawList(), font_or_current(body), ImVec2(p.x + m.pad, p.y),
+                                      pal.text_dim, text, w - m.pad, 2);
+    note_widget(id, false);
+    ImGui::Dummy(ImVec2(w, h + m.gap * 0.5f));
+  };
   std::vector<std::string> shown;
   for (const Redrill& r : s.redrills) {
     if (std::find(shown.begin(), shown.end(), r.scenario_id) != shown.end() || shown.size() >= 3) continue;
@@ -126,20 +135,14 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     shown.push_back(r.scenario_id);
     const std::string label = st.strings.tr(topic_string_key(sc->topic), lang) + " - " + sc->title.get(lang);
     if (touch_button(th, label, "redrill." + r.scenario_id, 0.0f))
-      dispatch(OpenRedrill{r.scenario_id, r.step_id, r.missed_choice_id});
+      dispatch(OpenRedrill{r.scenario_id, r.step_id, r.missed_choice_id, r.missed_seed});
+    // In the figures the trainee met (the re-drill shows them again).
     std::string chose = r.missed_choice_id;
-    if (const Step* step = sc->find(r.step_id))
+    if (const Step* step = scenario_for_seed(*sc, r.missed_seed).find(r.step_id))
       for (const Choice& ch : step->choices)
         if (ch.id == r.missed_choice_id) chose = ch.text.get(lang);
-    const std::string why =
-        format_date_utc(r.missed_ms) + "  " + tr("home.redrill_chose") + chose + tr("home.redrill_chose_end");
-    ImFont* f = font_or_current(body);
-    const ImVec2 p = ImGui::GetCursorScreenPos();
-    const float w = ImGui::GetContentRegionAvail().x;
-    const float h = draw_clamped_text(ImGui::GetWindowDrawList(), f, ImVec2(p.x + m.pad, p.y), pal.text_dim, why,
-                                      w - m.pad, 2);
-    note_widget("redrill_reason." + r.scenario_id, false);
-    ImGui::Dummy(ImVec2(w, h + m.gap * 0.5f));
+    reason(format_date_utc(r.missed_ms) + "  " + tr("home.redrill_chose") + chose + tr("home.redrill_chose_end"),
+           "redrill_reason." + r.scenario_id);
   }
   paragraph(heading, tr("home.recommended"), pal.accent);
   if (s.loaded && s.recommended.empty()) paragraph(body, tr("home.all_done"), pal.text_dim);
@@ -148,7 +151,13 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     if (!sc) continue;
     const std::string label = st.strings.tr(topic_string_key(sc->topic), lang) + " - " + sc->title.get(lang);
     if (touch_button(th, label, "rec." + id, 0.0f)) dispatch(OpenScenario{id});
-    ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
+    // Why it is suggested, from the person's own attempts at it.
+    const SuggestionWhy why = suggestion_why(s.attempts, id);
+    const char* key = why.kind == SuggestionWhy::Kind::passed       ? "home.why_passed"
+                      : why.kind == SuggestionWhy::Kind::not_passed ? "home.why_best"
+                      : why.kind == SuggestionWhy::Kind::unfinished ? "home.why_unfinished"
+                                                                    : "home.why_new";
+    reason(fill_count(tr(key), why.best_percent), "rec_reason." + id);
   }
   ImGui::EndChild();
 

@@ -420,7 +420,10 @@ void hint_button(const AppState& st, const Theme& th, const Step& step, const Di
   const int left = st.attempt->runner.hints_left();
   if (left > 0) {
     const std::size_t next = step.hints.size() - static_cast<std::size_t>(left);
-    const std::string label = fill_count(st.strings.tr("runner.hint", st.lang), step.hints[next].cost);
+    // A re-drill keeps no score: its hints cost nothing worth saying.
+    const std::string label = st.attempt->practice
+                                  ? st.strings.tr("practice.hint", st.lang)
+                                  : fill_count(st.strings.tr("runner.hint", st.lang), step.hints[next].cost);
     if (touch_button(th, label, "hint", 0.0f, true, palette().warning_bg)) dispatch(TakeHint{});
   } else {
     touch_button(th, st.strings.tr("runner.no_hints", st.lang), "hint", 0.0f, false);
@@ -491,7 +494,8 @@ void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   const Scene& scene = a.runner.scene();
 
   // "Step 2 / 5" beside the timer: how far along, at a glance.
-  if (const PlayProgress p = play_progress(a); p.at > 0) {
+  // Not in a re-drill at the branch: one question is practised, not the drill's steps.
+  if (const PlayProgress p = play_progress(a); p.at > 0 && !a.practice) {
     std::string text = st.strings.tr("runner.progress", st.lang);
     if (const std::size_t at = text.find("{n}"); at != std::string::npos)
       text.replace(at, 3, std::to_string(p.at) + " / " + std::to_string(p.total));
@@ -586,8 +590,11 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   const float bar_h = bar ? m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2 : 0.0f;
   ImGui::BeginGroup();
   ImGui::BeginChild("###story", ImVec2(0.0f, -bar_h), false, ImGuiWindowFlags_NoSavedSettings);
-  if (ui.scrolled_for_step != st.attempt->step_id) {
-    ui.scrolled_for_step = st.attempt->step_id;
+  // Each step starts at the top; a re-drill's question again after its recap.
+  const std::string scroll_key = st.attempt->step_id + "#" + std::to_string(st.attempt->serial) +
+                                 (recap ? "#recap" : "");
+  if (ui.scrolled_for_step != scroll_key) {
+    ui.scrolled_for_step = scroll_key;
     ImGui::SetScrollY(0.0f);
   }
   drag_scroll(th, ui.story_dragging);

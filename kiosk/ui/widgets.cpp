@@ -276,8 +276,10 @@ void drag_scroll(const Theme& th, bool& dragging) {
 void drag_scroll(const Theme& th) { drag_scroll(th, *ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID("###drag"))); }
 
 void play_header(const AppState& state, const Theme& th, const std::string& title, const Dispatch& dispatch) {
-  // Leaving half-way abandons the attempt: update() asks first (and leaves at once after the end).
-  screen_header(state, th, title, state.strings.tr("runner.back", state.lang), "back",
+  // Leaving half-way abandons the attempt: update() asks first (and leaves at once after the end,
+  // or from a re-drill at the branch, which loses nothing).
+  const bool practice = state.attempt && state.attempt->practice;
+  screen_header(state, th, title, state.strings.tr(practice ? "practice.leave" : "runner.back", state.lang), "back",
                 AskToConfirm{ConfirmKind::leave_drill}, dispatch);
 }
 

@@ -759,3 +759,27 @@ TEST_CASE("a person's next attempt draws the set of figures they have played lea
   plain.variants.clear();
   CHECK(least_practised_seed(plain, two, 1) == 1);
 }
+
+TEST_CASE("a suggestion says why it is there from the person's own attempts at it") {
+  using K = SuggestionWhy::Kind;
+  std::vector<AttemptRow> rows;
+  CHECK(suggestion_why(rows, "frequent_swipe_lock").kind == K::never_tried);
+  AttemptRow left = attempt("u1", "frequent_swipe_lock", 1, false, 0.2);
+  left.finished = false;
+  left.abandoned = true;
+  rows.push_back(left);
+  AttemptRow open = attempt("u2", "frequent_swipe_lock", 2, false, 0.0);
+  open.ended_ms = 0;
+  open.finished = false;
+  rows.push_back(open);
+  CHECK(suggestion_why(rows, "frequent_swipe_lock").kind == K::unfinished);
+  rows.push_back(attempt("u3", "frequent_swipe_lock", 3, false, 0.456));
+  rows.push_back(attempt("u4", "frequent_swipe_lock", 4, false, 0.614));
+  rows.push_back(attempt("u5", "reversal_debit_sms", 5, true, 0.95));  // another drill's pass
+  SuggestionWhy why = suggestion_why(rows, "frequent_swipe_lock");
+  CHECK(why.kind == K::not_passed);
+  CHECK(why.best_percent == 61);  // the best finished score; the abandoned one's is not a total
+  rows.push_back(attempt("u6", "frequent_swipe_lock", 6, true, 0.85));
+  CHECK(suggestion_why(rows, "frequent_swipe_lock").kind == K::passed);
+  CHECK(suggestion_why(rows, "user_exception_identity").kind == K::never_tried);
+}

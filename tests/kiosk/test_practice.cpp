@@ -140,6 +140,27 @@ TEST_CASE("a right answer at a re-drill moves it on or retires it, as the schedu
   CHECK(outcome_after(0, false).key == "practice.right");
 }
 
+TEST_CASE("a re-drill shows the figures the mistake was made with, the choices in a new order", "[practice]") {
+  Signed s;
+  const Scenario* sc = find_scenario(s.state.scenarios, "frequent_swipe_lock");
+  REQUIRE(sc);
+  const std::size_t sets = sc->variants.size();
+  REQUIRE(sets >= 2);
+  for (uint64_t missed = 1; missed <= 2 * sets; ++missed) {
+    INFO("mistake played with seed " << missed);
+    s.state.seed = 1;
+    s.state.screen = ScreenId::home;
+    s.act(OpenRedrill{"frequent_swipe_lock", "d_react", "swipe_again", missed});
+    REQUIRE(s.state.attempt);
+    const uint64_t seed = s.state.attempt->runner.result().seed;
+    CHECK(seed != missed);
+    CHECK(variant_index(sets, seed) == variant_index(sets, missed));
+    CHECK(s.state.attempt->scenario.steps.front().text.zh == scenario_for_seed(*sc, missed).steps.front().text.zh);
+    CHECK(s.state.seed > seed);  // the next drill does not reuse it
+    s.act(GoHome{});
+  }
+}
+
 TEST_CASE("leaving a re-drill records nothing; a branch the best path no longer reaches plays the whole drill",
           "[practice]") {
   Signed s;
@@ -149,6 +170,15 @@ TEST_CASE("leaving a re-drill records nothing; a branch the best path no longer 
   CHECK(recording_effects(fx) == 0);
   CHECK(count_of<PracticeAnswered>(fx) == 0);
   CHECK(s.state.screen == ScreenId::home);
+  // The header's way out asks nothing (nothing is lost) and goes home, not to the catalog.
+  s.act(OpenRedrill{"frequent_swipe_lock", "d_react", "swipe_again"});
+  REQUIRE(s.state.attempt);
+  fx = s.act(AskToConfirm{ConfirmKind::leave_drill});
+  CHECK_FALSE(s.state.confirming);
+  CHECK_FALSE(s.state.attempt);
+  CHECK(s.state.screen == ScreenId::home);
+  CHECK(count_of<LoadRecords>(fx) == 1);
+  CHECK(recording_effects(fx) == 0);
 
   // The scenario changed and the step is gone (or off the best path): the whole drill, recorded.
   fx = s.act(OpenRedrill{"frequent_swipe_lock", "no_such_step", "x"});

@@ -447,8 +447,10 @@ TEST_CASE("a decision got wrong comes back on the home screen a day later, sayin
   k.frame(ImVec2(-1, -1), false);
   CHECK(k.rects.count("redrill.frequent_swipe_lock") == 1);
   CHECK(k.rects.count("redrill_reason.frequent_swipe_lock") == 1);
-  // The drill is offered there, not a second time among the suggestions.
+  // The drill is offered there, not a second time among the suggestions; each suggestion says why.
   CHECK(k.rects.count("rec.frequent_swipe_lock") == 0);
+  REQUIRE_FALSE(k.state.session->recommended.empty());
+  for (const std::string& id : k.state.session->recommended) CHECK(k.rects.count("rec_reason." + id) == 1);
   k.tap("redrill.frequent_swipe_lock");
   REQUIRE(k.state.screen == ScreenId::runner);
   CHECK(k.state.attempt->scenario.id == "frequent_swipe_lock");

@@ -220,6 +220,12 @@ TEST_CASE("A practice answer at a re-drill's branch feeds the schedule and nothi
   CHECK(it->step_id == "ask");
   CHECK(it->choice_id == "card");
   CHECK_FALSE(it->mistake);
+  CHECK(it->seed == 7);
+  // The attempts' answers carry their attempt's seed: the figures they were given with.
+  const AttemptRow first = store->attempts("101").back();  // newest first
+  const auto of_first = std::find_if(after.begin(), after.end(), [&](const DecisionAnswer& a) { return a.at_ms == 1002; });
+  REQUIRE(of_first != after.end());
+  CHECK(of_first->seed == first.seed);
   CHECK(std::is_sorted(after.begin(), after.end(),
                        [](const DecisionAnswer& a, const DecisionAnswer& b) { return a.at_ms < b.at_ms; }));
   // Nothing else sees it: no attempt, no item answer, no summary, no chart row.
