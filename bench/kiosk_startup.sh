@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Kiosk start-up and idle cost, measured on the real binary under SDL's offscreen driver (Mesa
-# llvmpipe): time to the first finished frame, font atlas build time and size, peak RSS, and the
-# CPU an idle kiosk burns over 10 s on the attract screen, the catalog and inside a drill. Prints
-# median and spread over RUNS runs; asserts nothing.
+# llvmpipe), cold and warm (atlas_cache.h): time to the first finished frame, the glyph set's and
+# the font atlas's time and size, peak RSS, and the CPU an idle kiosk burns over 10 s on the
+# attract screen, the catalog and inside a drill. Prints median and spread over RUNS runs;
+# asserts nothing.
 #
 #   bench/kiosk_startup.sh build/release/posdrill [RUNS]
 set -euo pipefail
@@ -19,19 +20,26 @@ POSDRILL_PIN=7391 "$posdrill" --data "$work/data" operators add --id 9001 --name
 # median min max of the numbers on stdin
 spread() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %.1f (min %.1f, max %.1f, n=%d)", m, v[1], v[NR], NR}'; }
 
+# Cold: no cache (the glyph set collected and the atlas built, as on a first start or after a
+# content change); warm: what the previous start kept in <data>/cache (atlas_cache.h).
 for size in 1280x800 1920x1080; do
-  : >"$work/first" ; : >"$work/atlas" ; : >"$work/rss"
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%M" -o "$work/time" "$posdrill" --data "$work/data" kiosk --windowed --size "$size" \
-      --content "$content" --screenshot "$work/shot.png" --after-frames 3 2>"$work/log"
-    grep -o 'first frame after [0-9.]*' "$work/log" | awk '{print $4}' >>"$work/first"
-    grep -o 'built in [0-9.]*' "$work/log" | awk '{print $3}' >>"$work/atlas"
-    awk '{print $1/1024}' "$work/time" >>"$work/rss"
-    atlas_size="$(grep -o 'glyphs, atlas [0-9x]*' "$work/log")"
+  for start in cold warm; do
+    : >"$work/first" ; : >"$work/atlas" ; : >"$work/rss" ; : >"$work/glyphs"
+    for _ in $(seq "$runs"); do
+      [ "$start" = cold ] && rm -rf "$work/data/cache"
+      /usr/bin/time -f "%M" -o "$work/time" "$posdrill" --data "$work/data" kiosk --windowed --size "$size" \
+        --content "$content" --screenshot "$work/shot.png" --after-frames 3 2>"$work/log"
+      grep -o 'first frame after [0-9.]*' "$work/log" | awk '{print $4}' >>"$work/first"
+      grep -Eo '(built|read from the cache) in [0-9.]*' "$work/log" | awk '{print $NF}' >>"$work/atlas"
+      grep -o 'glyphs [0-9.]*' "$work/log" | tail -1 | awk '{print $2}' >>"$work/glyphs"
+      awk '{print $1/1024}' "$work/time" >>"$work/rss"
+      atlas_size="$(grep -o 'glyphs, atlas [0-9x]*' "$work/log")"
+    done
+    echo "kiosk $size $start: first frame ms: $(spread <"$work/first")"
+    echo "kiosk $size $start: glyph set ms (worker): $(spread <"$work/glyphs")"
+    echo "kiosk $size $start: font atlas ms: $(spread <"$work/atlas"); $atlas_size"
+    echo "kiosk $size $start: peak RSS MiB: $(spread <"$work/rss")"
   done
-  echo "kiosk $size: first frame ms: $(spread <"$work/first")"
-  echo "kiosk $size: font atlas build ms: $(spread <"$work/atlas"); $atlas_size"
-  echo "kiosk $size: peak RSS MiB: $(spread <"$work/rss")"
 done
 
 # Idle: the kiosk left alone for 10 s on the attract screen, on the catalog and inside a drill

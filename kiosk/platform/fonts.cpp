@@ -2,6 +2,8 @@
 
 #include "kiosk/platform/fonts.h"
 
+#include "kiosk/platform/atlas_cache.h"
+
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
@@ -237,6 +239,18 @@ void KioskFonts::end_body_prefetch() {
 }
 
 bool KioskFonts::build(ImFontAtlas& atlas, std::string& error) { return build_from_bytes(atlas, error); }
+
+bool KioskFonts::restore(ImFontAtlas& atlas, const std::filesystem::path& file, std::string& why) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Theme t;
+  t.metrics = metrics_;
+  if (!load_atlas_cache(file, atlas, t, why)) return false;
+  theme_ = t;
+  built_glyphs_ = glyphs_.code_points().size();
+  built_body_changes_ = body_changes_;
+  last_ = AtlasBuild{built_glyphs_, body_only_.code_points().size(), atlas.TexWidth, atlas.TexHeight, ms_since(t0), true};
+  return true;
+}
 
 void KioskFonts::release_cpu_copies(ImFontAtlas& atlas) {
   atlas.ClearTexData();

@@ -75,6 +75,7 @@ struct AtlasBuild {
   std::size_t body_only = 0;  // and at body size only (the keyboard's prefetch and candidates)
   int width = 0, height = 0;
   double ms = 0;  // rasterizing and packing (and, on a rebuild, re-reading the font file)
+  bool from_cache = false;  // read from a previous start's file instead (restore())
 };
 
 // The hanzi of GB 2312 level 1 (3 755, the commonly used ones), or of levels 1 and 2 (6 763), as
@@ -91,6 +92,9 @@ class KioskFonts {
   // The first build, before the first frame (the GL backend uploads the texture at its first
   // NewFrame). False with `error` when FreeType cannot build it.
   bool build(ImFontAtlas& atlas, std::string& error);
+  // Instead of build(): the atlas a previous start wrote to `file` (atlas_cache.h) for this glyph
+  // set, font and sizes. False with `why` (the atlas is then empty: build() it).
+  bool restore(ImFontAtlas& atlas, const std::filesystem::path& file, std::string& why);
   // Drops the CPU copies (atlas pixels, font bytes) once the texture is on the GPU.
   void release_cpu_copies(ImFontAtlas& atlas);
 

@@ -48,6 +48,7 @@
 #include "kiosk/core/strings.h"
 #include "kiosk/ime/google_pinyin.h"
 #include "kiosk/net/sync_worker.h"
+#include "kiosk/platform/atlas_cache.h"
 #include "kiosk/platform/fonts.h"
 #include "kiosk/platform/frame_input.h"
 #include "kiosk/platform/preview_watch.h"
@@ -115,6 +116,9 @@ LoadedContent load_everything(const std::filesystem::path& content_dir) {
 struct Prepared {
   LoadedContent loaded;
   std::vector<uint32_t> code_points;
+  std::optional<uint64_t> glyph_key;  // set when the glyph set has a cache key (atlas_cache.h)
+  bool glyphs_from_cache = false;
+  std::string cache_note;             // why the cache was not used or written ("" when it was)
   std::optional<ChosenFont> font;
   double content_ms = 0;
   double glyphs_ms = 0;
@@ -124,12 +128,31 @@ struct Prepared {
 // `extra_texts`: what the records hold that the screens show (operator names), so their glyphs
 // are in the atlas too.
 // `spare`: a spare terminal is configured, so its fit reasons and answers join the glyph set.
-Prepared prepare(const std::filesystem::path& content_dir, std::vector<std::string> extra_texts, bool spare) {
+// `cache_dir` ("" none): where a warm start finds the glyph set a previous start collected.
+Prepared prepare(const std::filesystem::path& content_dir, std::vector<std::string> extra_texts, bool spare,
+                 const std::filesystem::path& cache_dir) {
   Prepared p;
   auto t = Chrono::now();
   p.loaded = load_everything(content_dir);
   p.content_ms = ms_since(t);
   t = Chrono::now();
+  std::filesystem::path glyph_file;
+  if (!cache_dir.empty()) {
+    uint64_t key = 0;
+    if (glyph_cache_key(content_dir, "/proc/self/exe", extra_texts, spare, key, p.cache_note)) {
+      p.glyph_key = key;
+      glyph_file = glyph_cache_file(cache_dir, key);
+      if (auto cached = load_glyph_cache(glyph_file, p.cache_note)) {
+        p.code_points = std::move(*cached);
+        p.glyphs_from_cache = true;
+        p.glyphs_ms = ms_since(t);
+        t = Chrono::now();
+        p.font = choose_font(p.code_points, log_line);
+        p.font_ms = ms_since(t);
+        return p;
+      }
+    }
+  }
   if (spare) {
     for (std::string& s : wire_exchange_texts()) extra_texts.push_back(std::move(s));
     for (std::string& s : spare_terminal_texts(p.loaded.content.scenarios, p.loaded.content.test_hosts))
@@ -140,6 +163,11 @@ Prepared prepare(const std::filesystem::path& content_dir, std::vector<std::stri
     }
   }
   p.code_points = collect_kiosk_glyphs(p.loaded.strings, p.loaded.content.scenarios, extra_texts);
+  // Broken content is not kept: the kiosk is out of service, and the next start loads it again.
+  if (!glyph_file.empty() && p.loaded.problems.empty()) {
+    std::string error;
+    if (!save_glyph_cache(glyph_file, p.code_points, error)) p.cache_note = error;
+  }
   p.glyphs_ms = ms_since(t);
   t = Chrono::now();
   p.font = choose_font(p.code_points, log_line);
@@ -389,9 +417,13 @@ int run_kiosk(const KioskOptions& options) {
   // file, while this thread opens SDL, the window and the GL context, which mostly wait on the
   // driver. Only SDL work stays on this thread. An early return below waits for the worker (the
   // future's destructor), so nothing outlives run_kiosk.
-  std::future<Prepared> prepared =
-      std::async(std::launch::async, [content_dir, names, spare = !options.terminal.nexo_address.empty() || !options.terminal.wire_listen.empty()] {
-        return prepare(content_dir, names, spare);
+  // A warm start reads the glyph set and the atlas a previous start kept beside the records
+  // (atlas_cache.h); a preview, whose records are thrown away, builds them every time.
+  const std::filesystem::path cache_dir = preview ? std::filesystem::path() : db_file.parent_path() / "cache";
+  std::future<Prepared> prepared = std::async(
+      std::launch::async, [content_dir, names, cache_dir,
+                           spare = !options.terminal.nexo_address.empty() || !options.terminal.wire_listen.empty()] {
+        return prepare(content_dir, names, spare, cache_dir);
       });
 
   Platform pf;
@@ -456,8 +488,21 @@ int run_kiosk(const KioskOptions& options) {
   KioskFonts fonts(std::move(*prep.font), GlyphSet(std::move(prep.code_points)), metrics);
   std::vector<uint32_t> common_hanzi;  // read when the on-screen keyboard first opens
   {
-    std::string error;
-    if (!fonts.build(*io.Fonts, error)) return fail(error);
+    std::string error, why = prep.cache_note;
+    std::filesystem::path atlas_file;
+    bool restored = false;
+    if (prep.glyph_key) {
+      atlas_file = atlas_cache_file(cache_dir, atlas_cache_key(*prep.glyph_key, fonts.font().path, fonts.font().face,
+                                                               metrics.body_px, metrics.heading_px,
+                                                               fonts.font().line_per_em));
+      restored = fonts.restore(*io.Fonts, atlas_file, why);
+    }
+    if (!restored) {
+      if (!fonts.build(*io.Fonts, error)) return fail(error);
+      if (!atlas_file.empty() && loaded.problems.empty() && !save_atlas_cache(atlas_file, *io.Fonts, fonts.theme(), error))
+        why = error;
+    }
+    if (!restored && !why.empty()) log_line("font cache: " + why);
   }
   const AtlasBuild first_atlas = fonts.last_build();
 
@@ -786,15 +831,16 @@ int run_kiosk(const KioskOptions& options) {
     if (frame == 1) {
       gl.Finish();  // llvmpipe renders lazily: only a finished frame is a real first frame
       const double first_ms = ms_since(t_start);
-      char line[512];
+      char line[768];
       std::snprintf(
           line, sizeof line,
-          "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d built in %.1f ms; "
-          "first frame after %.1f ms (worker: content %.1f, glyphs %.1f, font %.1f ms; SDL+GL+ImGui %.1f ms, "
+          "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d %s in %.1f ms; "
+          "first frame after %.1f ms (worker: content %.1f, glyphs %.1f%s, font %.1f ms; SDL+GL+ImGui %.1f ms, "
           "then waited %.1f ms for the worker)",
           scenario_count, state.error_count, fonts.font().path.c_str(), fonts.font().face, fonts.font().family.c_str(),
-          first_atlas.glyphs, first_atlas.width, first_atlas.height, first_atlas.ms, first_ms, prep.content_ms,
-          prep.glyphs_ms, prep.font_ms, platform_ms, wait_ms);
+          first_atlas.glyphs, first_atlas.width, first_atlas.height,
+          first_atlas.from_cache ? "read from the cache" : "built", first_atlas.ms, first_ms, prep.content_ms,
+          prep.glyphs_ms, prep.glyphs_from_cache ? " (cached)" : "", prep.font_ms, platform_ms, wait_ms);
       log_line(line);
       // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
       // ~20 MB); a rebuild reads the file again.
