@@ -7,13 +7,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "kiosk/core/glyphs.h"
 #include "kiosk/platform/atlas_cache.h"
 #include "kiosk/platform/fonts.h"
+#include "kiosk_fixture.h"
 
 namespace posdrill {
 
@@ -21,18 +21,7 @@ namespace {
 
 void quiet(const std::string&) {}
 
-struct Folder {
-  Folder() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("posdrill-atlas-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~Folder() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::filesystem::path path;
-};
+using Folder = test::TempDir;
 
 void write(const std::filesystem::path& p, const std::string& bytes) {
   std::filesystem::create_directories(p.parent_path());

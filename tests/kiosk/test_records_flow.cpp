@@ -413,9 +413,10 @@ TEST_CASE("the roster export goes to a mounted USB stick too, and says so; a sti
   CHECK(k.state.console.notice_key == "console.exported");
 }
 
-TEST_CASE("a decision got wrong comes back on the home screen a day later, saying what was chosen", "[records][redrill]") {
-  Kiosk k(ImVec2(1280, 800));
-  // 1001 chose to swipe again at the "swiped too frequently" lock (a mistake) in a drill just now.
+namespace {
+
+// 1001 chose to swipe again at the "swiped too frequently" lock (a mistake) in a drill just now.
+void swiped_again_just_now(Kiosk& k) {
   AttemptRow a;
   a.uuid = new_uuid();
   a.operator_id = "1001";
@@ -432,6 +433,13 @@ TEST_CASE("a decision got wrong comes back on the home screen a day later, sayin
   e.choice_id = "swipe_again";
   e.mistake = true;
   REQUIRE(k.store->add_closed_attempt(a, {e}));
+}
+
+}  // namespace
+
+TEST_CASE("a decision got wrong comes back on the home screen a day later, saying what was chosen", "[records][redrill]") {
+  Kiosk k(ImVec2(1280, 800));
+  swiped_again_just_now(k);
   k.sign_in("1001", "2580");
   REQUIRE(k.state.screen == ScreenId::home);
   REQUIRE(k.state.session->answers.size() == 1);
@@ -473,22 +481,7 @@ std::string best_choice(const Scenario& sc, const std::string& step_id) {
 TEST_CASE("a re-drill opens at the decision got wrong, after a recap, and keeps only that answer",
           "[records][redrill]") {
   Kiosk k(ImVec2(1280, 800));
-  AttemptRow a;
-  a.uuid = new_uuid();
-  a.operator_id = "1001";
-  a.scenario_id = "frequent_swipe_lock";
-  a.started_ms = k.wall - 60'000;
-  a.ended_ms = k.wall - 30'000;
-  a.finished = true;
-  AttemptEventRow e;
-  e.attempt_uuid = a.uuid;
-  e.seq = 1;
-  e.at_ms = k.wall - 50'000;
-  e.kind = "step";
-  e.step_id = "d_react";
-  e.choice_id = "swipe_again";
-  e.mistake = true;
-  REQUIRE(k.store->add_closed_attempt(a, {e}));
+  swiped_again_just_now(k);
   const auto attempts_in_file = [&] { return k.store->attempts("1001").size(); };
   const auto answers_in_file = [&] { return k.store->decision_answers("1001").size(); };
   REQUIRE(attempts_in_file() == 1);
