@@ -13,6 +13,8 @@
 #include <array>
 #include <cstdint>
 
+#include "base/digits.h"
+
 namespace posdrill {
 
 namespace {
@@ -205,12 +207,6 @@ std::string compute_mac(std::string_view data, std::string_view mac_key) {
 // [SECTION] ISO 9564 format-0 PIN blocks
 
 namespace {
-
-bool all_digits(std::string_view s) {
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
 
 // The PAN block: 0000 then the 12 rightmost PAN digits excluding the check digit (left-padded
 // with zeros for short PANs). nullopt unless the PAN is 8..19 digits.

@@ -11,7 +11,7 @@
 #include <algorithm>
 
 #include "device_bridge/crypto.h"
-#include "device_bridge/digits.h"
+#include "base/digits.h"
 #include "device_bridge/icc.h"
 #include "device_bridge/message_builder.h"
 

@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "device_bridge/crypto.h"
-#include "device_bridge/digits.h"
+#include "base/digits.h"
 #include "device_bridge/host.h"
 
 namespace posdrill {

@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/file.h"
 #include "scenarios/graph.h"
 #include "scenarios/loader_internal.h"
 #include "scenarios/sha256.h"
@@ -244,30 +245,6 @@ std::vector<Diagnostic> load_track_text(std::string_view text, const std::string
 // [SECTION] Files and folders
 // ---------------------------------------------------------------------------------------------
 
-bool read_text_file(const std::filesystem::path& path, std::size_t max_bytes, std::string& out, std::string& error) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    error = "cannot read the file: " + ec.message();
-    return false;
-  }
-  if (size > max_bytes) {
-    error = "the file is " + std::to_string(size) + " bytes; at most " + std::to_string(max_bytes) + " are read";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open the file";
-    return false;
-  }
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    error = "cannot read the file";
-    return false;
-  }
-  return true;
-}
-
 namespace {
 
 std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir) {
@@ -295,7 +272,7 @@ void load_files(const std::vector<std::filesystem::path>& files, const char* kin
   for (const auto& f : files) {
     ++set.files_read;
     std::string text, error;
-    if (!read_text_file(f, max_content_file_bytes, text, error)) {
+    if (!read_bounded_file(f, max_content_file_bytes, text, error)) {
       set.errors.push_back({f.string(), 0, 0, error});
       continue;
     }

@@ -46,7 +46,4 @@ std::vector<Diagnostic> load_faults_text(std::string_view text, const std::strin
 ContentSet load_content(const std::filesystem::path& path);
 inline constexpr std::size_t max_content_file_bytes = 1 << 20;
 
-// Reads a whole file with a size bound. Returns false and sets `error` on failure.
-bool read_text_file(const std::filesystem::path& path, std::size_t max_bytes, std::string& out, std::string& error);
-
 }  // namespace posdrill

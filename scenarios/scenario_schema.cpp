@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/digits.h"
 #include "scenarios/graph.h"
 #include "scenarios/loader_internal.h"
 
@@ -42,9 +43,6 @@ bool valid_step_id(std::string_view s) {
   return !s.empty() && s.size() <= 48 && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
-}
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 Keys op_names() {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "base/file.h"
 #include "device_bridge/proxy.h"
 
 namespace posdrill {
@@ -136,7 +137,7 @@ int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
     }
   } else if (!options.faults_file.empty()) {
     std::string text;
-    if (!read_text_file(options.faults_file, max_content_file_bytes, text, error)) {
+    if (!read_bounded_file(options.faults_file, max_content_file_bytes, text, error)) {
       std::cerr << me << options.faults_file << ": " << error << '\n';
       return exit_usage;
     }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "base/file.h"
 #include "kiosk/core/glyphs.h"
 
 namespace posdrill {
@@ -84,7 +85,7 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
     return !required;
   }
   std::string text, error;
-  if (!read_text_file(file, 64 * 1024, text, error)) {
+  if (!read_bounded_file(file, 64 * 1024, text, error)) {
     errors.push_back({file.string(), 0, 0, error});
     return false;
   }

@@ -4,6 +4,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "base/file.h"
+
 namespace posdrill {
 
 namespace {
@@ -29,7 +31,7 @@ bool load_terminal_counters(const std::filesystem::path& file, TerminalCounters&
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return true;
   std::string text, why;
-  if (!read_text_file(file, 4096, text, why)) {
+  if (!read_bounded_file(file, 4096, text, why)) {
     errors.push_back({file.string(), 0, 0, why});
     return false;
   }

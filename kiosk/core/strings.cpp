@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "base/file.h"
 #include "kiosk/core/glyphs.h"
 
 namespace posdrill {
@@ -214,7 +215,7 @@ std::vector<Diagnostic> load_ui_strings_text(std::string_view text, const std::s
 std::vector<Diagnostic> load_ui_strings(const std::filesystem::path& path, UiStrings& out) {
   std::string text;
   std::string error;
-  if (!read_text_file(path, max_ui_strings_bytes, text, error)) {
+  if (!read_bounded_file(path, max_ui_strings_bytes, text, error)) {
     Diagnostic d;
     d.file = path.string();
     d.message = error;

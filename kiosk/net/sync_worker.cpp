@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/percent.h"
+
 namespace posdrill {
 
 namespace {
@@ -50,19 +52,7 @@ struct SenderLock {
 
 }  // namespace
 
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
+std::string url_encode(const std::string& s) { return percent_encode(s, is_unreserved); }
 
 std::string lrs_url(const LrsConfig& config, const std::string& rest) {
   std::string base = config.endpoint;

@@ -18,7 +18,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "kiosk/platform/fonts.h"
+#include "base/file.h"
 
 namespace posdrill {
 
@@ -122,14 +122,14 @@ bool write_file(const std::filesystem::path& file, const char (&magic)[8], const
 }
 
 // Reads `file` and checks its magic, layout and checksum; the payload is what lies between.
-bool read_file(const std::filesystem::path& file, const char (&magic)[8], std::vector<unsigned char>& bytes,
+bool read_file(const std::filesystem::path& file, const char (&magic)[8], std::string& bytes,
                std::size_t& payload_at, std::size_t& payload_size, std::string& why) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) {
     why = "none for this content yet";
     return false;
   }
-  if (!read_binary_file(file, max_cache_bytes, bytes, why)) {
+  if (!read_bounded_file(file, max_cache_bytes, bytes, why)) {
     why = file.string() + ": " + why;
     return false;
   }
@@ -184,12 +184,11 @@ bool glyph_cache_key(const std::filesystem::path& content_dir, const std::filesy
   }
   std::sort(files.begin(), files.end());
   uint64_t h = fnv_offset;
-  std::vector<unsigned char> bytes;
+  std::string bytes;
   for (const std::filesystem::path& f : files) {
     const std::string rel = f.lexically_relative(content_dir).string();
     h = fnv1a_64(rel.data(), rel.size() + 1, h);  // with its terminating NUL: names do not run together
-    bytes.clear();
-    if (std::filesystem::file_size(f, ec) > 0 && !read_binary_file(f, max_cache_bytes, bytes, error)) {
+    if (!read_bounded_file(f, max_cache_bytes, bytes, error)) {
       error = f.string() + ": " + error;
       return false;
     }
@@ -232,10 +231,10 @@ bool save_glyph_cache(const std::filesystem::path& file, const std::vector<uint3
 }
 
 std::optional<std::vector<uint32_t>> load_glyph_cache(const std::filesystem::path& file, std::string& why) {
-  std::vector<unsigned char> bytes;
+  std::string bytes;
   std::size_t at = 0, size = 0;
   if (!read_file(file, glyph_magic, bytes, at, size, why)) return std::nullopt;
-  Reader r(bytes.data() + at, size);
+  Reader r(reinterpret_cast<const unsigned char*>(bytes.data()) + at, size);
   uint64_t n = 0;
   if (!r.get(n) || n != r.left() / sizeof(uint32_t) || r.left() % sizeof(uint32_t) != 0) {
     why = file.string() + ": the glyph count does not match the file";
@@ -292,10 +291,10 @@ bool save_atlas_cache(const std::filesystem::path& file, const ImFontAtlas& atla
 }
 
 bool load_atlas_cache(const std::filesystem::path& file, ImFontAtlas& atlas, Theme& theme, std::string& why) {
-  std::vector<unsigned char> bytes;
+  std::string bytes;
   std::size_t at = 0, size = 0;
   if (!read_file(file, atlas_magic, bytes, at, size, why)) return false;
-  Reader r(bytes.data() + at, size);
+  Reader r(reinterpret_cast<const unsigned char*>(bytes.data()) + at, size);
   int32_t w = 0, h = 0, body = -1, heading = -1, fonts = 0;
   ImVec2 uv_scale, white;
   ImVec4 lines[IM_ARRAYSIZE(atlas.TexUvLines)];

@@ -92,27 +92,6 @@ std::vector<uint32_t> gb2312_hanzi(bool with_level_2) {
   return out;
 }
 
-bool read_binary_file(const std::filesystem::path& path, std::size_t max_bytes, std::vector<unsigned char>& out,
-                      std::string& error) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    error = ec.message();
-    return false;
-  }
-  if (size == 0 || size > max_bytes) {
-    error = "unexpected size " + std::to_string(size) + " bytes";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  out.resize(static_cast<std::size_t>(size));
-  if (!in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(out.size()))) {
-    error = "read failed";
-    return false;
-  }
-  return true;
-}
-
 MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
   if (this != &o) {
     reset();

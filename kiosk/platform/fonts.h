@@ -23,10 +23,6 @@
 
 namespace posdrill {
 
-// Reads a whole file of at most `max_bytes` bytes; false with `error` set otherwise.
-bool read_binary_file(const std::filesystem::path& path, std::size_t max_bytes, std::vector<unsigned char>& out,
-                      std::string& error);
-
 // Font files are large (Noto CJK is ~19 MB); anything past this bound is not a font we know.
 inline constexpr std::size_t max_font_bytes = 64u << 20;
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/file.h"
 #include "kiosk/platform/fonts.h"
 
 namespace posdrill {
@@ -99,12 +100,11 @@ void push_flick(const int (&xy)[4]) {
 }  // namespace
 
 bool load_script(const std::string& path, std::vector<ScriptLine>& out, std::string& error) {
-  std::vector<unsigned char> bytes;
-  if (!read_binary_file(path, max_script_bytes, bytes, error)) {
+  std::string text;
+  if (!read_bounded_file(path, max_script_bytes, text, error)) {
     error = path + ": " + error;
     return false;
   }
-  std::string text(bytes.begin(), bytes.end());
   std::size_t pos = 0;
   int line_no = 0;
   while (pos < text.size()) {

@@ -24,6 +24,8 @@
 #include <iterator>
 #include <vector>
 
+#include "base/percent.h"
+
 namespace posdrill {
 
 using namespace store_sql;
@@ -333,17 +335,8 @@ namespace {
 
 // "file:" URI for sqlite3_open_v2 with SQLITE_OPEN_URI: the path %-escaped where a URI needs it.
 std::string file_uri(const std::filesystem::path& file, const char* query) {
-  std::string out = "file:";
-  for (unsigned char c : file.string()) {
-    if (c == '%' || c == '?' || c == '#') {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "?" + query;
+  return "file:" + percent_encode(file.string(), [](unsigned char c) { return c != '%' && c != '?' && c != '#'; }) +
+         "?" + query;
 }
 
 // Waits for another connection's lock for up to busy_timeout_ms, looking again every

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/digits.h"
+
 namespace posdrill {
 
 namespace {
@@ -19,9 +21,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
+// Digits, one at least.
+bool number(std::string_view s) { return !s.empty() && all_digits(s); }
 
 // A host made only of numbers (decimal, 0x… hex, 0… octal) is an IPv4 address to curl, which
 // rewrites "127.1" or "0x7f.0.0.1" to 127.0.0.1. Only the canonical dotted quad is accepted, so the
@@ -33,7 +34,7 @@ bool looks_numeric(std::string_view host) {
     const std::string_view label = host.substr(start, dot == std::string_view::npos ? host.npos : dot - start);
     const bool hex = label.size() >= 2 && label[0] == '0' && (label[1] == 'x' || label[1] == 'X') &&
                      std::all_of(label.begin() + 2, label.end(), [](unsigned char c) { return std::isxdigit(c); });
-    if (!all_digits(label) && !hex) return false;
+    if (!number(label) && !hex) return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
   }
@@ -45,7 +46,7 @@ bool canonical_ipv4(std::string_view host) {
   for (;;) {
     const std::size_t dot = host.find('.', start);
     const std::string_view p = host.substr(start, dot == std::string_view::npos ? host.npos : dot - start);
-    if (!all_digits(p) || p.size() > 3 || (p.size() > 1 && p[0] == '0') || std::stoi(std::string(p)) > 255)
+    if (!number(p) || p.size() > 3 || (p.size() > 1 && p[0] == '0') || std::stoi(std::string(p)) > 255)
       return false;
     ++parts;
     if (dot == std::string_view::npos) break;
@@ -180,7 +181,7 @@ std::optional<HttpUrl> parse_http_url(std::string_view url, std::string& error) 
     out.host = lower(host);
   }
   if (has_port) {
-    if (!all_digits(port_text) || port_text.size() > 5 || std::stoi(std::string(port_text)) < 1 ||
+    if (!number(port_text) || port_text.size() > 5 || std::stoi(std::string(port_text)) < 1 ||
         std::stoi(std::string(port_text)) > 65535) {
       error = "the port '" + std::string(port_text) + "' is not a number from 1 to 65535";
       return std::nullopt;

@@ -9,6 +9,8 @@
 #include <ctime>
 #include <set>
 
+#include "base/percent.h"
+
 namespace posdrill {
 
 namespace {
@@ -23,17 +25,7 @@ std::string with_slash(std::string base) {
 // Path segments of our IRIs come from content ids (letters, digits, _ - .): safe as they are,
 // but escape anything else so a strange id can never break the IRI.
 std::string segment(const std::string& id) {
-  std::string out;
-  for (unsigned char ch : id) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.') {
-      out += static_cast<char>(ch);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", ch);
-      out += buf;
-    }
-  }
-  return out;
+  return percent_encode(id, [](unsigned char c) { return is_unreserved(c) && c != '~'; });
 }
 
 Json lang_map(const Text& t) {

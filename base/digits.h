@@ -1,4 +1,5 @@
-// Decimal-digit helpers the host's files share: ISO 8583 numeric fields are digit strings.
+// Decimal-digit helpers: ISO 8583 numeric fields, merchant and terminal ids, auth codes, IPv4
+// labels and ports are digit strings. Header-only, standard library only: every layer may use it.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 namespace posdrill {
 
+// Every character is 0-9 (true for ""; callers that need one digit at least say so).
 inline bool all_digits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
