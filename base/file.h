@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <system_error>
 
@@ -32,10 +31,27 @@ inline bool read_bounded_file(const std::filesystem::path& path, std::size_t max
     error = "cannot open the file";
     return false;
   }
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad() || out.size() > max_bytes) {
-    error = in.bad() ? "cannot read the file" : "the file grew past " + std::to_string(max_bytes) + " bytes";
+  // One read of the size asked, then whatever the file grew by since (up to the bound).
+  out.resize(static_cast<std::size_t>(size));
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) {
+    error = "cannot read the file";
     return false;
+  }
+  if (in) {
+    char more[4096];
+    while (in.read(more, sizeof more) || in.gcount() > 0) {
+      out.append(more, static_cast<std::size_t>(in.gcount()));
+      if (out.size() > max_bytes) {
+        error = "the file grew past " + std::to_string(max_bytes) + " bytes";
+        return false;
+      }
+    }
+    if (in.bad()) {
+      error = "cannot read the file";
+      return false;
+    }
   }
   return true;
 }
