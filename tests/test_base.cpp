@@ -1,0 +1,55 @@
+// base/: the bounded file reader, the digit checks and percent-encoding every layer shares.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "base/digits.h"
+#include "base/file.h"
+#include "base/percent.h"
+
+using namespace posdrill;
+
+TEST_CASE("all_digits and parse_digits take decimal digits only", "[base]") {
+  CHECK(all_digits("0123456789"));
+  CHECK(all_digits(""));  // callers that need a digit check the size
+  CHECK_FALSE(all_digits("12a"));
+  CHECK_FALSE(all_digits(" 12"));
+  CHECK_FALSE(all_digits("-1"));
+  CHECK(parse_digits("000042") == 42);
+  CHECK_FALSE(parse_digits(""));
+  CHECK_FALSE(parse_digits("1234567890123456789"));  // 19 digits: past what the fields carry
+  CHECK(zero_pad(42, 6) == "000042");
+}
+
+TEST_CASE("percent_encode escapes every byte its rule does not keep, in upper-case hex", "[base]") {
+  CHECK(percent_encode("a-b_c.d~e", is_unreserved) == "a-b_c.d~e");
+  CHECK(percent_encode("a b/c?", is_unreserved) == "a%20b%2Fc%3F");
+  CHECK(percent_encode("收", is_unreserved) == "%E6%94%B6");  // UTF-8 bytes, each escaped
+  CHECK(percent_encode("50%#x", [](unsigned char c) { return c != '%' && c != '#'; }) == "50%25%23x");
+  CHECK(percent_encode("", is_unreserved).empty());
+}
+
+TEST_CASE("read_bounded_file reads a whole file up to its bound and says why it cannot", "[base]") {
+  std::random_device rd;
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("posdrill-base-" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir / name, std::ios::binary) << bytes;
+    return dir / name;
+  };
+  std::string out, error;
+  std::string big(100'000, 'x');
+  big[50'000] = '\0';  // binary content comes back whole
+  REQUIRE(read_bounded_file(write("big", big), 100'000, out, error));
+  CHECK(out == big);
+  CHECK_FALSE(read_bounded_file(dir / "big", 99'999, out, error));
+  CHECK(error == "the file is 100000 bytes; at most 99999 are read");
+  REQUIRE(read_bounded_file(write("empty", ""), 10, out, error));
+  CHECK(out.empty());
+  CHECK_FALSE(read_bounded_file(dir / "missing", 10, out, error));
+  CHECK(error.rfind("cannot read the file: ", 0) == 0);
+  std::filesystem::remove_all(dir);
+}
