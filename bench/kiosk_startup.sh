@@ -24,7 +24,7 @@ spread() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1
 # content change); warm: what the previous start kept in <data>/cache (atlas_cache.h).
 for size in 1280x800 1920x1080; do
   for start in cold warm; do
-    : >"$work/first" ; : >"$work/atlas" ; : >"$work/rss" ; : >"$work/glyphs"
+    : >"$work/first" ; : >"$work/atlas" ; : >"$work/rss" ; : >"$work/glyphs" ; : >"$work/content"
     for _ in $(seq "$runs"); do
       [ "$start" = cold ] && rm -rf "$work/data/cache"
       /usr/bin/time -f "%M" -o "$work/time" "$posdrill" --data "$work/data" kiosk --windowed --size "$size" \
@@ -32,10 +32,12 @@ for size in 1280x800 1920x1080; do
       grep -o 'first frame after [0-9.]*' "$work/log" | awk '{print $4}' >>"$work/first"
       grep -Eo '(built|read from the cache) in [0-9.]*' "$work/log" | awk '{print $NF}' >>"$work/atlas"
       grep -o 'glyphs [0-9.]*' "$work/log" | tail -1 | awk '{print $2}' >>"$work/glyphs"
+      grep -o 'worker: content [0-9.]*' "$work/log" | awk '{print $3}' >>"$work/content"
       awk '{print $1/1024}' "$work/time" >>"$work/rss"
       atlas_size="$(grep -o 'glyphs, atlas [0-9x]*' "$work/log")"
     done
     echo "kiosk $size $start: first frame ms: $(spread <"$work/first")"
+    echo "kiosk $size $start: content load ms (worker): $(spread <"$work/content")"
     echo "kiosk $size $start: glyph set ms (worker): $(spread <"$work/glyphs")"
     echo "kiosk $size $start: font atlas ms: $(spread <"$work/atlas"); $atlas_size"
     echo "kiosk $size $start: peak RSS MiB: $(spread <"$work/rss")"

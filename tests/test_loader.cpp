@@ -315,3 +315,34 @@ TEST_CASE("nightly_settlement is true by default, false when the setup says so, 
   CHECK(diags.front().line == 12);
   CHECK(diags.front().message.find("'nightly_settlement' to be true or false") != std::string::npos);
 }
+
+TEST_CASE("content parsed on several threads comes out as if one thread had read it file by file",
+          "[loader][threads]") {
+  // The shipped content and the broken corpus (51 files, each with its own errors): the same
+  // scenarios in the same order, the same diagnostics in the same order, every time.
+  for (const char* dir : {POSDRILL_TEST_CONTENT_DIR, POSDRILL_TEST_BROKEN_DIR}) {
+    INFO(dir);
+    const ContentSet first = load_content(dir);
+    REQUIRE(first.files_read > 4);  // enough files for the parse to go on more than one thread
+    for (int run = 0; run < 3; ++run) {
+      const ContentSet again = load_content(dir);
+      CHECK(again.files_read == first.files_read);
+      REQUIRE(again.scenarios.size() == first.scenarios.size());
+      for (std::size_t i = 0; i < first.scenarios.size(); ++i) {
+        CHECK(again.scenarios[i].id == first.scenarios[i].id);
+        CHECK(again.scenarios[i].content_hash == first.scenarios[i].content_hash);
+      }
+      REQUIRE(again.errors.size() == first.errors.size());
+      for (std::size_t i = 0; i < first.errors.size(); ++i) {
+        CHECK(again.errors[i].file == first.errors[i].file);
+        CHECK(again.errors[i].line == first.errors[i].line);
+        CHECK(again.errors[i].message == first.errors[i].message);
+      }
+    }
+  }
+  // The corpus's diagnostics stay sorted by file, line and column.
+  const ContentSet broken = load_content(POSDRILL_TEST_BROKEN_DIR);
+  CHECK(std::is_sorted(broken.errors.begin(), broken.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  }));
+}
