@@ -63,8 +63,9 @@ struct PracticeRun {
   std::string step_id;           // the branch
   std::string missed_choice_id;  // what was chosen there at the mistake
   struct RecapLine {
-    Text what;  // the situation, or the question / the task
-    Text did;   // what was done about it ("" for a situation)
+    Text what;              // the situation, or the question / the task
+    Text did;               // the right answer, or what the terminal task came to ("" for a situation)
+    bool terminal = false;  // a terminal task: `did` is its outcome, not a choice
   };
   std::vector<RecapLine> recap;  // the steps played to reach the branch, oldest first
   bool recap_open = true;        // the recap shows (Continue starts the question)

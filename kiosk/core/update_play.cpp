@@ -132,7 +132,7 @@ std::vector<PracticeRun::RecapLine> recap_of(const Scenario& sc, const AttemptRe
         if (c.id == r.choice_id) out.push_back({r.prompt, c.text});
       continue;
     }
-    if (r.kind == StepKind::terminal) out.push_back({r.prompt, r.feedback});
+    if (r.kind == StepKind::terminal) out.push_back({r.prompt, r.feedback, true});
   }
   return out;
 }

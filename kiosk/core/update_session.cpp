@@ -2,6 +2,8 @@
 #include "kiosk/core/update_internal.h"
 
 #include <algorithm>
+#include <functional>
+#include <tuple>
 
 namespace posdrill {
 
@@ -156,6 +158,17 @@ void Updater::refresh_session() {
   s.redrills.clear();
   for (Redrill& r : redrills_due(s.answers, st.wall_ms))
     if (find_scenario(st.scenarios, r.scenario_id)) s.redrills.push_back(std::move(r));
+  // Mistakes of one drill due at the same time (one attempt's) come in story order, not by id.
+  const auto story_index = [&](const Redrill& r) {
+    const Scenario& sc = *find_scenario(st.scenarios, r.scenario_id);
+    for (std::size_t i = 0; i < sc.steps.size(); ++i)
+      if (sc.steps[i].id == r.step_id) return i;
+    return sc.steps.size();
+  };
+  std::stable_sort(s.redrills.begin(), s.redrills.end(), [&](const Redrill& a, const Redrill& b) {
+    return std::make_tuple(a.due_ms, std::cref(a.scenario_id), story_index(a)) <
+           std::make_tuple(b.due_ms, std::cref(b.scenario_id), story_index(b));
+  });
   if (const Track* track = track_to_work_on(st, s.progress)) {
     // Three suggestions beside the re-drills, none of them a drill already offered there.
     s.recommended = recommend(*track, st.scenarios, s.attempts, st.wall_ms, 3 + s.redrills.size());

@@ -141,7 +141,11 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     if (const Step* step = scenario_for_seed(*sc, r.missed_seed).find(r.step_id))
       for (const Choice& ch : step->choices)
         if (ch.id == r.missed_choice_id) chose = ch.text.get(lang);
-    reason(format_date_utc(r.missed_ms) + "  " + tr("home.redrill_chose") + chose + tr("home.redrill_chose_end"),
+    const auto in_drill = std::count_if(s.redrills.begin(), s.redrills.end(),
+                                        [&](const Redrill& x) { return x.scenario_id == r.scenario_id; });
+    // How many wait in this drill first: the quoted choice may be cut at two lines.
+    reason((in_drill > 1 ? fill_count(tr("home.redrill_more"), in_drill) + "  " : std::string()) +
+               format_date_utc(r.missed_ms) + "  " + tr("home.redrill_chose") + chose + tr("home.redrill_chose_end"),
            "redrill_reason." + r.scenario_id);
   }
   paragraph(heading, tr("home.recommended"), pal.accent);

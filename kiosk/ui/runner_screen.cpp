@@ -371,7 +371,8 @@ void timer_row(const AppState& st, const Theme& th, const Step& step) {
   const int64_t elapsed = step_elapsed_ms(st);
   std::string text = st.strings.tr("runner.timer", st.lang);
   std::string value = format_mm_ss(elapsed);
-  const bool limited = step.time_limit_s > 0;
+  // A re-drill keeps no score, so its time has no limit to go over (the clock still runs).
+  const bool limited = step.time_limit_s > 0 && !st.attempt->practice;
   if (limited) value += " / " + format_mm_ss(static_cast<int64_t>(step.time_limit_s) * 1000);
   const std::size_t at = text.find("{n}");
   if (at != std::string::npos) text.replace(at, 3, value);
@@ -534,7 +535,10 @@ void practice_recap(const AppState& st, const Theme& th) {
     begin_box(th);
     paragraph(ImGui::GetFont(), tr_text(line.what, st.lang), pal.text);
     if (!line.did.empty())
-      paragraph(ImGui::GetFont(), st.strings.tr("practice.did", st.lang) + tr_text(line.did, st.lang), pal.accent);
+      paragraph(ImGui::GetFont(),
+                st.strings.tr(line.terminal ? "practice.did_terminal" : "practice.did", st.lang) +
+                    tr_text(line.did, st.lang),
+                pal.accent);
     end_box(th, pal.card, pal.card_border);
   }
   std::string chose = p.missed_choice_id;

@@ -547,6 +547,45 @@ TEST_CASE("a re-drill opens at the decision got wrong, after a recap, and keeps 
   CHECK(k.state.session->redrills[0].missed_choice_id == "swipe_again");
 }
 
+TEST_CASE("one drill's mistakes come back in story order, and the home screen says how many wait",
+          "[records][redrill]") {
+  Kiosk k(ImVec2(1280, 800));
+  // One attempt, two mistakes recorded at the same moment (as a command-line play does): the
+  // later question's id sorts first, the story has it second.
+  AttemptRow a;
+  a.uuid = new_uuid();
+  a.operator_id = "1001";
+  a.scenario_id = "frequent_swipe_lock";
+  a.started_ms = k.wall - 60'000;
+  a.ended_ms = k.wall - 30'000;
+  a.finished = true;
+  std::vector<AttemptEventRow> events;
+  for (const auto& [step, choice] : {std::pair{"d_split", "split_now"}, std::pair{"d_words", "rules_only"}}) {
+    AttemptEventRow e;
+    e.attempt_uuid = a.uuid;
+    e.seq = static_cast<int>(events.size()) + 1;
+    e.at_ms = k.wall - 50'000;
+    e.kind = "step";
+    e.step_id = step;
+    e.choice_id = choice;
+    e.mistake = true;
+    events.push_back(e);
+  }
+  REQUIRE(k.store->add_closed_attempt(a, events));
+  k.wall += day_ms + 1'000;
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.session->redrills.size() == 2);
+  CHECK(k.state.session->redrills[0].step_id == "d_words");
+  CHECK(k.state.session->redrills[1].step_id == "d_split");
+  k.frame(ImVec2(-1, -1), false);
+  k.tap("redrill.frequent_swipe_lock");
+  REQUIRE(k.state.attempt);
+  CHECK(k.state.attempt->runner.step().id == "d_words");
+  // The story's terminal task on the way is recapped with what it came to on the terminal.
+  const auto& recap = k.state.attempt->practice->recap;
+  CHECK(std::any_of(recap.begin(), recap.end(), [](const PracticeRun::RecapLine& l) { return l.terminal; }));
+}
+
 TEST_CASE("a run of abandoned attempts is one history row until the manager opens it", "[records][gate]") {
   Kiosk k(ImVec2(1280, 800));
   // Oldest first: a failed drill, three left unfinished, a pass; then one more left unfinished
