@@ -415,8 +415,9 @@ TEST_CASE("the roster export goes to a mounted USB stick too, and says so; a sti
 
 namespace {
 
-// 1001 chose to swipe again at the "swiped too frequently" lock (a mistake) in a drill just now.
-void swiped_again_just_now(Kiosk& k) {
+// 1001 finished a frequent_swipe_lock drill just now, choosing `choice` at `step` for each pair
+// (each a mistake), all answers recorded at the same moment (as a command-line play does).
+void mistakes_just_now(Kiosk& k, const std::vector<std::pair<std::string, std::string>>& answers) {
   AttemptRow a;
   a.uuid = new_uuid();
   a.operator_id = "1001";
@@ -424,16 +425,23 @@ void swiped_again_just_now(Kiosk& k) {
   a.started_ms = k.wall - 60'000;
   a.ended_ms = k.wall - 30'000;
   a.finished = true;
-  AttemptEventRow e;
-  e.attempt_uuid = a.uuid;
-  e.seq = 1;
-  e.at_ms = k.wall - 50'000;
-  e.kind = "step";
-  e.step_id = "d_react";
-  e.choice_id = "swipe_again";
-  e.mistake = true;
-  REQUIRE(k.store->add_closed_attempt(a, {e}));
+  std::vector<AttemptEventRow> events;
+  for (const auto& [step, choice] : answers) {
+    AttemptEventRow e;
+    e.attempt_uuid = a.uuid;
+    e.seq = static_cast<int>(events.size()) + 1;
+    e.at_ms = k.wall - 50'000;
+    e.kind = "step";
+    e.step_id = step;
+    e.choice_id = choice;
+    e.mistake = true;
+    events.push_back(e);
+  }
+  REQUIRE(k.store->add_closed_attempt(a, events));
 }
+
+// 1001 chose to swipe again at the "swiped too frequently" lock (a mistake) in a drill just now.
+void swiped_again_just_now(Kiosk& k) { mistakes_just_now(k, {{"d_react", "swipe_again"}}); }
 
 }  // namespace
 
@@ -550,28 +558,9 @@ TEST_CASE("a re-drill opens at the decision got wrong, after a recap, and keeps 
 TEST_CASE("one drill's mistakes come back in story order, and the home screen says how many wait",
           "[records][redrill]") {
   Kiosk k(ImVec2(1280, 800));
-  // One attempt, two mistakes recorded at the same moment (as a command-line play does): the
-  // later question's id sorts first, the story has it second.
-  AttemptRow a;
-  a.uuid = new_uuid();
-  a.operator_id = "1001";
-  a.scenario_id = "frequent_swipe_lock";
-  a.started_ms = k.wall - 60'000;
-  a.ended_ms = k.wall - 30'000;
-  a.finished = true;
-  std::vector<AttemptEventRow> events;
-  for (const auto& [step, choice] : {std::pair{"d_split", "split_now"}, std::pair{"d_words", "rules_only"}}) {
-    AttemptEventRow e;
-    e.attempt_uuid = a.uuid;
-    e.seq = static_cast<int>(events.size()) + 1;
-    e.at_ms = k.wall - 50'000;
-    e.kind = "step";
-    e.step_id = step;
-    e.choice_id = choice;
-    e.mistake = true;
-    events.push_back(e);
-  }
-  REQUIRE(k.store->add_closed_attempt(a, events));
+  // One attempt, two mistakes recorded at the same moment: the later question's id sorts first,
+  // the story has it second.
+  mistakes_just_now(k, {{"d_split", "split_now"}, {"d_words", "rules_only"}});
   k.wall += day_ms + 1'000;
   k.sign_in("1001", "2580");
   REQUIRE(k.state.session->redrills.size() == 2);
