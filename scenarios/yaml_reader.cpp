@@ -226,6 +226,9 @@ bool parse_yaml(std::string_view text, const std::string& file, YAML::Node& root
       hint = " (a text with '?' or ',' inside { } must be quoted, like {zh: \"您怎么做?\", en: \"What now?\"})";
     else if (e.msg == "end of map not found")
       hint = " (check the indentation of this line and the one above: use spaces, never tabs)";
+    else if (e.msg == "illegal map value")
+      hint = " (a key indented deeper than the key above it, or a text with ': ' in it: line the key up "
+             "with the one above, or put the text in quotes)";
     out.push_back({file, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg + hint});
     return false;
   } catch (const YAML::Exception& e) {
