@@ -57,6 +57,13 @@ AnswerView answer_view(const Scenario& scenario, const StepRecord& r) {
   return v;
 }
 
+const Text* choice_text(const Step* step, std::string_view choice_id) {
+  if (!step) return nullptr;
+  for (const Choice& c : step->choices)
+    if (c.id == choice_id) return &c.text;
+  return nullptr;
+}
+
 const char* verdict_key(Verdict v) {
   switch (v) {
     case Verdict::right:

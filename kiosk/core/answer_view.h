@@ -3,6 +3,8 @@
 // that was right after a mistake, and "decision 2 of 5". PURE.
 #pragma once
 
+#include <string_view>
+
 #include "kiosk/core/app_state.h"
 #include "scenarios/model.h"
 #include "scenarios/runner.h"
@@ -29,6 +31,10 @@ struct AnswerView {
 
 // The view of one answered step of `scenario`.
 AnswerView answer_view(const Scenario& scenario, const StepRecord& record);
+
+// The text of the choice `choice_id` of `step`; null without the step or such a choice (content
+// changed since the answer was recorded).
+const Text* choice_text(const Step* step, std::string_view choice_id);
 
 // The strings key of a verdict's word ("answer.right" …), shown next to its icon.
 const char* verdict_key(Verdict v);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/answer_view.h"
+
 namespace posdrill {
 
 namespace {
@@ -47,15 +49,11 @@ std::vector<ReplayStep> replay_steps(const std::vector<AttemptEventRow>& events,
         if (x.is_object()) r.hints.push_back(Text{x.value("zh", ""), x.value("en", "")});
     const Step* step = scenario ? scenario->find(r.step_id) : nullptr;
     if (const auto sc = j.find("shown_choices"); sc != j.end() && sc->is_array() && step) {
-      for (const auto& id : *sc) {
-        if (!id.is_string()) continue;
-        for (const Choice& c : step->choices)
-          if (c.id == id.get<std::string>()) r.shown.push_back(c.text);
-      }
+      for (const auto& id : *sc)
+        if (const Text* text = id.is_string() ? choice_text(step, id.get<std::string>()) : nullptr)
+          r.shown.push_back(*text);
     }
-    if (step)
-      for (const Choice& c : step->choices)
-        if (c.id == r.choice_id) r.chosen = c.text;
+    if (const Text* chosen = choice_text(step, r.choice_id)) r.chosen = *chosen;
     out.push_back(std::move(r));
   }
   return out;

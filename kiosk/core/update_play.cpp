@@ -1,6 +1,7 @@
 // update(): playing a scenario — answers, hints, the terminal twin, feedback and the debrief.
 #include <algorithm>
 
+#include "kiosk/core/answer_view.h"
 #include "kiosk/core/update_internal.h"
 
 namespace posdrill {
@@ -127,9 +128,7 @@ std::vector<PracticeRun::RecapLine> recap_of(const Scenario& sc, const AttemptRe
       continue;
     }
     if (r.kind == StepKind::decision) {
-      const Step* step = sc.find(r.step_id);
-      for (const Choice& c : step ? step->choices : std::vector<Choice>{})
-        if (c.id == r.choice_id) out.push_back({r.prompt, c.text});
+      if (const Text* chosen = choice_text(sc.find(r.step_id), r.choice_id)) out.push_back({r.prompt, *chosen});
       continue;
     }
     if (r.kind == StepKind::terminal) out.push_back({r.prompt, r.feedback, true});

@@ -18,6 +18,7 @@
 #include <iterator>
 #include <map>
 
+#include "kiosk/core/answer_view.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/core/replay.h"
@@ -406,9 +407,8 @@ void mistakes_tab(const AppState& st, const Theme& th) {
     if (const Scenario* sc = find_scenario(st.scenarios, mc.scenario_id))
       if (const Step* step = sc->find(mc.step_id)) {
         label = step->prompt.get(st.lang);
-        for (const Choice& ch : step->choices)
-          if (ch.id == mc.choice_id)
-            chosen = tr(st, "console.chosen") + (st.lang == Lang::zh ? "：" : ": ") + ch.text.get(st.lang);
+        if (const Text* text = choice_text(step, mc.choice_id))
+          chosen = tr(st, "console.chosen") + (st.lang == Lang::zh ? "：" : ": ") + text->get(st.lang);
       }
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -16,10 +16,8 @@ namespace {
 std::string answer_text(const AppState& st, const Scenario& sc, const StepRecord& r) {
   if (r.gave_up) return st.strings.tr("debrief.gave_up", st.lang);
   if (r.kind != StepKind::decision) return {};
-  if (const Step* step = sc.find(r.step_id))
-    for (const Choice& c : step->choices)
-      if (c.id == r.choice_id) return c.text.get(st.lang);
-  return {};
+  const Text* chosen = choice_text(sc.find(r.step_id), r.choice_id);
+  return chosen ? chosen->get(st.lang) : std::string();
 }
 
 void mistake(const AppState& st, const Theme& th, const Scenario& sc, const StepRecord& r) {

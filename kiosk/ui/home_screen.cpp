@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/answer_view.h"
 #include "kiosk/core/catalog.h"
 
 namespace posdrill {
@@ -137,10 +138,8 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     if (touch_button(th, label, "redrill." + r.scenario_id, 0.0f))
       dispatch(OpenRedrill{r.scenario_id, r.step_id, r.missed_choice_id, r.missed_seed});
     // In the figures the trainee met (the re-drill shows them again).
-    std::string chose = r.missed_choice_id;
-    if (const Step* step = scenario_for_seed(*sc, r.missed_seed).find(r.step_id))
-      for (const Choice& ch : step->choices)
-        if (ch.id == r.missed_choice_id) chose = ch.text.get(lang);
+    const Text* missed = choice_text(scenario_for_seed(*sc, r.missed_seed).find(r.step_id), r.missed_choice_id);
+    const std::string chose = missed ? missed->get(lang) : r.missed_choice_id;
     const auto in_drill = std::count_if(s.redrills.begin(), s.redrills.end(),
                                         [&](const Redrill& x) { return x.scenario_id == r.scenario_id; });
     // How many wait in this drill first: the quoted choice may be cut at two lines.

@@ -541,10 +541,8 @@ void practice_recap(const AppState& st, const Theme& th) {
                 pal.accent);
     end_box(th, pal.card, pal.card_border);
   }
-  std::string chose = p.missed_choice_id;
-  if (const Step* step = st.attempt->scenario.find(p.step_id))
-    for (const Choice& c : step->choices)
-      if (c.id == p.missed_choice_id) chose = tr_text(c.text, st.lang);
+  const Text* missed = choice_text(st.attempt->scenario.find(p.step_id), p.missed_choice_id);
+  const std::string chose = missed ? tr_text(*missed, st.lang) : p.missed_choice_id;
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
   labelled_box(th, st.strings.tr("practice.last_time", st.lang), chose, pal.warning_bg);
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));
