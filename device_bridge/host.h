@@ -61,7 +61,7 @@
 #include <vector>
 
 #include "device_bridge/iso_message.h"
-#include "scenarios/clock.h"  // ms_per_second, ms_per_minute, ms_per_day
+#include "base/calendar.h"  // CivilTime, civil_time, civil_ms, day_number, ms_per_*
 #include "scenarios/model.h"
 #include "scenarios/text.h"
 
@@ -73,20 +73,8 @@ namespace posdrill {
 // The emulated terminal and host share one virtual wall clock: local civil time (China, no time
 // zone arithmetic anywhere) as milliseconds since 1970-01-01 00:00. Dates on the wire (DE13, DE61
 // MMDD), pre-auth validity days, the daily wrong-PIN counter and the SMS all derive from it.
+// The conversions to and from dates are base/calendar.h's.
 
-
-struct CivilTime {
-  int year = 1970;
-  int month = 1;  // 1..12
-  int day = 1;    // 1..31
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-};
-
-int64_t civil_ms(const CivilTime& t);
-CivilTime civil_time(int64_t ms);
-int64_t day_number(int64_t ms);         // whole days since 1970-01-01 (floor), for "same day" rules
 std::string format_mmdd(int64_t ms);    // "1120"
 std::string format_hhmmss(int64_t ms);  // "143205"
 // Where every story starts unless told otherwise: 2026-11-20 14:32:00, one fixed training day, so

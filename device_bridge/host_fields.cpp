@@ -4,7 +4,6 @@
 // [SECTION] Configuration from a scenario
 #include <algorithm>
 #include <array>
-#include <chrono>
 
 #include "device_bridge/crypto.h"
 #include "base/digits.h"
@@ -24,8 +23,6 @@ constexpr std::array<std::string_view, 3> debit_test_pans = {"6200000000000047",
                                                              "6210947000000021"};
 
 constexpr int64_t other_cards_balance_minor = 1'000'000;
-
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 
 // A UTF-8 string cut to at most `max` bytes without splitting a character.
 std::string utf8_prefix(std::string_view s, std::size_t max) {
@@ -48,30 +45,6 @@ uint64_t fnv1a(std::string_view s) {
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Emulator time
 // ---------------------------------------------------------------------------------------------
-
-int64_t civil_ms(const CivilTime& t) {
-  using namespace std::chrono;
-  sys_days d{year{t.year} / month{unsigned(t.month)} / day{unsigned(t.day)}};
-  return int64_t(d.time_since_epoch().count()) * ms_per_day +
-         ((int64_t(t.hour) * 60 + t.minute) * 60 + t.second) * ms_per_second;
-}
-
-CivilTime civil_time(int64_t ms) {
-  using namespace std::chrono;
-  int64_t days_since = floor_div(ms, ms_per_day);
-  int64_t in_day = ms - days_since * ms_per_day;
-  year_month_day ymd{sys_days{days{days_since}}};
-  CivilTime t;
-  t.year = int(ymd.year());
-  t.month = int(unsigned(ymd.month()));
-  t.day = int(unsigned(ymd.day()));
-  t.hour = int(in_day / (60 * ms_per_minute));
-  t.minute = int(in_day / ms_per_minute % 60);
-  t.second = int(in_day / ms_per_second % 60);
-  return t;
-}
-
-int64_t day_number(int64_t ms) { return floor_div(ms, ms_per_day); }
 
 std::string format_mmdd(int64_t ms) {
   CivilTime t = civil_time(ms);

@@ -5,12 +5,9 @@
 #include <chrono>
 #include <cstdint>
 
-namespace posdrill {
+#include "base/calendar.h"  // ms_per_second, ms_per_minute, ms_per_day
 
-// Whole units of time in milliseconds, the unit every clock here counts in.
-inline constexpr int64_t ms_per_second = 1000;
-inline constexpr int64_t ms_per_minute = 60 * ms_per_second;
-inline constexpr int64_t ms_per_day = 24 * 60 * ms_per_minute;
+namespace posdrill {
 
 class Clock {
  public:

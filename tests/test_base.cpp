@@ -1,10 +1,11 @@
-// base/: the bounded file reader, the digit checks and percent-encoding every layer shares.
+// base/: the bounded file reader, the digit checks, percent-encoding and the calendar every layer shares.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
 
+#include "base/calendar.h"
 #include "base/digits.h"
 #include "base/file.h"
 #include "base/percent.h"
@@ -52,4 +53,29 @@ TEST_CASE("read_bounded_file reads a whole file up to its bound and says why it 
   CHECK_FALSE(read_bounded_file(dir / "missing", 10, out, error));
   CHECK(error.rfind("cannot read the file: ", 0) == 0);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("civil_time and civil_ms convert between milliseconds and the calendar", "[base]") {
+  // Known instants (UTC): the training day, the last millisecond of a leap day, a March 1st after
+  // a century leap year, and the second before 1970.
+  CHECK(civil_ms({2026, 11, 20, 14, 32, 0}) == 1795185120000);
+  CHECK(civil_ms({2024, 2, 29, 23, 59, 59, 999}) == 1709251199999);
+  CHECK(civil_ms({2000, 3, 1}) == 951868800000);
+  const CivilTime leap = civil_time(1709251199999);
+  CHECK((leap.year == 2024 && leap.month == 2 && leap.day == 29));
+  CHECK((leap.hour == 23 && leap.minute == 59 && leap.second == 59 && leap.millisecond == 999));
+  const CivilTime before = civil_time(-1000);  // rounds down into 1969-12-31, not up to 1970
+  CHECK((before.year == 1969 && before.month == 12 && before.day == 31 && before.hour == 23 && before.second == 59));
+  CHECK(day_number(-1) == -1);
+  CHECK(day_number(0) == 0);
+  CHECK(day_number(ms_per_day - 1) == 0);
+  CHECK(iso_date(1795185120000) == "2026-11-20");
+  CHECK(iso_date(-1) == "1969-12-31");
+  // Every day of four centuries round-trips, at a time of day that moves through the day.
+  for (int64_t day = -146097; day < 146097; day += 7) {
+    const int64_t ms = day * ms_per_day + (day * 7919 % ms_per_day + ms_per_day) % ms_per_day;
+    INFO(ms);
+    REQUIRE(civil_ms(civil_time(ms)) == ms);
+    REQUIRE(day_number(ms) == day);
+  }
 }

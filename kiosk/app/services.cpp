@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <ctime>
 #include <deque>
 #include <fstream>
 #include <type_traits>
 #include <utility>
 
+#include "base/calendar.h"
 #include "kiosk/app/removable_media.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/store/roster_cache.h"
@@ -44,11 +44,9 @@ ConsoleNotice store_notice(const StoreStatus& st, const std::string& what) {
 
 // "20261121-143205" in UTC, for export file names that sort by time.
 std::string stamp_utc(int64_t unix_ms) {
-  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  const CivilTime t = civil_time(unix_ms);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d%02d%02d", t.year, t.month, t.day, t.hour, t.minute, t.second);
   return buf;
 }
 

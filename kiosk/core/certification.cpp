@@ -11,6 +11,8 @@
 #include <set>
 #include <tuple>
 
+#include "base/calendar.h"
+
 namespace posdrill {
 
 namespace {
@@ -485,22 +487,7 @@ std::string csv_field(std::string_view value) {
 
 std::string format_date_utc(int64_t unix_ms) {
   if (unix_ms == 0) return "";
-  // Days since 1970-01-01, floored, then Howard Hinnant's civil-from-days.
-  int64_t days = unix_ms / ms_per_day;
-  if (unix_ms % ms_per_day < 0) --days;
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
-                static_cast<long long>(d));
-  return buf;
+  return iso_date(unix_ms);
 }
 
 std::string format_time_utc(int64_t unix_ms) {

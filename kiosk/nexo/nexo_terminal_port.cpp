@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 
+#include "base/calendar.h"
 #include "device_bridge/host.h"
 #include "kiosk/net/http_client.h"
 #include "scenarios/model.h"
@@ -95,11 +95,9 @@ NexoTerminalPort::NexoTerminalPort(NexoTerminalConfig config, NexoPost post, std
 }
 
 std::string NexoTerminalPort::now_stamp() const {
-  std::time_t t = std::time_t(wall_ms_() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const CivilTime t = civil_time(wall_ms_());
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.hour, t.minute, t.second);
   return buf;
 }
 

@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <ctime>
 #include <set>
 
+#include "base/calendar.h"
 #include "base/percent.h"
 
 namespace posdrill {
@@ -130,12 +130,10 @@ std::string actor_json(const LrsConfig& c, const std::string& employee_id) {
 }
 
 std::string xapi_timestamp(int64_t unix_ms) {
-  const std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
+  const CivilTime t = civil_time(unix_ms);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year, t.month, t.day, t.hour, t.minute,
+                t.second, t.millisecond);
   return buf;
 }
 
@@ -375,14 +373,9 @@ bool parse_xapi_timestamp(const std::string& s, int64_t& out) {
   double sec;
   char tail[16] = {0};
   if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%15s", &y, &mo, &d, &h, &mi, &sec, tail) < 6) return false;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = 0;
-  int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000 + static_cast<int64_t>(sec * 1000 + 0.5);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || !(sec >= 0 && sec < 61))
+    return false;
+  int64_t ms = civil_ms({y, mo, d, h, mi, 0}) + static_cast<int64_t>(sec * 1000 + 0.5);
   const std::string t = tail;
   if (!t.empty() && t != "Z" && (t[0] == '+' || t[0] == '-')) {
     int oh = 0, om = 0;

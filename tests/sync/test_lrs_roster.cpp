@@ -26,6 +26,21 @@ Json statement(const std::string& id, const char* verb, const std::string& objec
 
 }  // namespace
 
+TEST_CASE("xAPI timestamps are read to milliseconds, with their offset", "[sync][roster]") {
+  int64_t ms = 0;
+  CHECK(parse_xapi_timestamp("2023-11-14T22:13:20.123Z", ms));
+  CHECK(ms == 1'700'000'000'123);
+  CHECK(parse_xapi_timestamp(xapi_timestamp(1'795'185'120'456), ms));
+  CHECK(ms == 1'795'185'120'456);
+  CHECK(parse_xapi_timestamp("2023-11-15T06:13:20.123+08:00", ms));  // the same instant in Beijing
+  CHECK(ms == 1'700'000'000'123);
+  for (const char* bad : {"", "2023-11-14", "2023-13-14T22:13:20Z", "2023-11-00T22:13:20Z", "2023-11-14T24:13:20Z",
+                          "2023-11-14T22:60:20Z", "2023-11-14T22:13:-1Z"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_xapi_timestamp(bad, ms));
+  }
+}
+
 TEST_CASE("xAPI durations are read to milliseconds", "[sync][roster]") {
   int64_t ms = 0;
   CHECK(parse_xapi_duration("PT4M12.5S", ms));
