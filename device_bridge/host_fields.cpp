@@ -3,7 +3,6 @@
 // [SECTION] Field conventions (DE54, DE63, DE62, DE48)
 // [SECTION] Configuration from a scenario
 #include <algorithm>
-#include <array>
 
 #include "device_bridge/crypto.h"
 #include "base/digits.h"
@@ -12,15 +11,6 @@
 namespace posdrill {
 
 namespace {
-
-// The test PANs of docs/domain.md §10.2 (is_test_card() has the same list).
-constexpr std::array<std::string_view, 8> all_test_pans = {
-    "4761739001010010",    "4761739001010119", "6200000000000005", "6200000000000047",
-    "6205500000000000004", "6210947000000021", "4111111111111111", "4242424242424242",
-};
-// The debit cards among them (UnionPay debit; 621094 and the 19-digit 62055 are debit BINs).
-constexpr std::array<std::string_view, 3> debit_test_pans = {"6200000000000047", "6205500000000000004",
-                                                             "6210947000000021"};
 
 constexpr int64_t other_cards_balance_minor = 1'000'000;
 
@@ -165,7 +155,9 @@ std::optional<DecodedTotals> decode_totals(std::string_view de48) {
 // ---------------------------------------------------------------------------------------------
 
 bool is_test_debit_card(std::string_view pan) {
-  return std::find(debit_test_pans.begin(), debit_test_pans.end(), pan) != debit_test_pans.end();
+  for (const TestCard& c : test_cards())
+    if (c.pan == pan) return c.debit;
+  return false;
 }
 
 HostConfig host_config_from(const Setup& setup) {
@@ -179,13 +171,13 @@ HostConfig host_config_from(const Setup& setup) {
   if (setup.host.decline_code) main.decline = AcquirerDecline{*setup.host.decline_code, setup.host.decline_text};
   main.debit = is_test_debit_card(setup.card);
   c.accounts.push_back(main);
-  for (std::string_view pan : all_test_pans) {
-    if (pan == setup.card) continue;
+  for (const TestCard& card : test_cards()) {
+    if (card.pan == setup.card) continue;
     CardAccount other;
-    other.pan = std::string(pan);
+    other.pan = std::string(card.pan);
     other.pin = std::string(default_test_pin);
     other.balance_minor = other_cards_balance_minor;
-    other.debit = is_test_debit_card(pan);
+    other.debit = card.debit;
     c.accounts.push_back(other);
   }
   c.velocity.max_sales = setup.host.velocity_max;

@@ -50,9 +50,12 @@ static_assert(std::size(op_table) == terminal_op_count);
 const std::string_view fault_names[] = {"answer_lost", "request_lost", "delay",   "refuse_connection",
                                         "bad_mac",     "omit_pan",     "respond", "reversal_fails"};
 
-const std::string_view test_cards[] = {
-    "4761739001010010",    "4761739001010119", "6200000000000005", "6200000000000047",
-    "6205500000000000004", "6210947000000021", "4111111111111111", "4242424242424242",
+// docs/domain.md §10.2: Luhn-valid test numbers, none a real card; the issuer treats the UnionPay
+// debit ones (6200000000000047, the 621094 and the 19-digit 62055 cards) as debit cards.
+constexpr TestCard test_card_list[] = {
+    {"4761739001010010", false}, {"4761739001010119", false},   {"6200000000000005", false},
+    {"6200000000000047", true},  {"6205500000000000004", true}, {"6210947000000021", true},
+    {"4111111111111111", false}, {"4242424242424242", false},
 };
 
 }  // namespace
@@ -182,8 +185,12 @@ bool luhn_valid(std::string_view digits) {
   return sum % 10 == 0;
 }
 
+std::span<const TestCard> test_cards() { return test_card_list; }
+
 bool is_test_card(std::string_view pan) {
-  return std::find(std::begin(test_cards), std::end(test_cards), pan) != std::end(test_cards) && luhn_valid(pan);
+  return std::any_of(std::begin(test_card_list), std::end(test_card_list),
+                     [&](const TestCard& c) { return c.pan == pan; }) &&
+         luhn_valid(pan);
 }
 
 std::string mask_pan(std::string_view pan) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -353,7 +354,13 @@ const Scenario& scenario_for_seed(const Scenario& base, uint64_t seed);
 // 0-based index of the variant `seed` picks among `count` (count >= 1).
 std::size_t variant_index(std::size_t count, uint64_t seed);
 
-// The test PANs the emulated terminal accepts. Everything else is refused.
+// The test cards: the only PANs the emulated terminal and host accept (everything else is refused),
+// and which of them the issuer treats as debit cards.
+struct TestCard {
+  std::string_view pan;
+  bool debit = false;
+};
+std::span<const TestCard> test_cards();
 bool is_test_card(std::string_view pan);
 bool luhn_valid(std::string_view digits);
 // First 6 + last 4, the rest '*' (PCI DSS 3.4.1). Short or non-digit input -> all '*'.

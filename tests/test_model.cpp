@@ -31,6 +31,19 @@ TEST_CASE("only Luhn-valid listed test cards are accepted", "[model][pci]") {
   CHECK(luhn_valid("4242424242424242"));
   CHECK_FALSE(luhn_valid("4242424242424241"));
   CHECK_FALSE(luhn_valid("42424242424x4242"));
+  // The one list: every card on it is Luhn-valid; the debit ones are UnionPay's (62...).
+  REQUIRE(test_cards().size() == 8);
+  int debit = 0;
+  for (const TestCard& c : test_cards()) {
+    INFO(c.pan);
+    CHECK(luhn_valid(c.pan));
+    CHECK(is_test_card(c.pan));
+    if (c.debit) {
+      ++debit;
+      CHECK(c.pan.substr(0, 2) == "62");
+    }
+  }
+  CHECK(debit == 3);
 }
 
 TEST_CASE("card numbers are masked to first 6 and last 4", "[model][pci]") {

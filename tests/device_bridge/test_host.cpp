@@ -148,6 +148,20 @@ TEST_CASE("a sale is approved with a 6-digit auth code and a 12-character RRN an
   CHECK(sms.text.en.find("620000") == std::string::npos);
 }
 
+TEST_CASE("the issuer holds an account for every test card, debit where the card list says so", "[host]") {
+  const HostConfig c = config();
+  REQUIRE(c.accounts.size() == test_cards().size());
+  for (const TestCard& tc : test_cards()) {
+    INFO(tc.pan);
+    const auto it =
+        std::find_if(c.accounts.begin(), c.accounts.end(), [&](const CardAccount& a) { return a.pan == tc.pan; });
+    REQUIRE(it != c.accounts.end());
+    CHECK(it->debit == tc.debit);
+    CHECK(is_test_debit_card(tc.pan) == tc.debit);
+    CHECK(it->balance_minor == (tc.pan == card ? 500000 : 1'000'000));
+  }
+}
+
 TEST_CASE("the bank's SMS names the available balance on a debit card and the available credit on a credit card",
           "[host][sms]") {
   AcquirerHost host(config());  // 6200000000000047 is a debit test card; the other cards keep 10000.00
