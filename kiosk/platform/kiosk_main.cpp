@@ -1,15 +1,14 @@
 // The kiosk's platform layer: SDL2 window, GL context, fonts, the event-driven frame loop and
 // screenshots. No domain logic: content and strings come from the core, screens from kiosk/ui.
 //
-// [SECTION] Helpers: timing, stderr, bounded file reading
-// [SECTION] Content and strings
-// [SECTION] Start-up work off the main thread (the font file and its probe: fonts.h)
+// [SECTION] Helpers: stderr
 // [SECTION] GL: the few entry points used here, and the screenshot
 // [SECTION] Platform: SDL + GL + ImGui set-up and tear-down
 // [SECTION] Sync: the worker behind the effect runner's SyncControl
 // [SECTION] Frame loop
 //
-// The wait for events, the pointer and the UI script (--ui-script) are in frame_input.h.
+// The wait for events, the pointer and the UI script (--ui-script) are in frame_input.h; the
+// start-up work off the main thread (content, strings, glyph set, font) in startup.h.
 //
 // Idle cost: the loop sleeps until an event (EventWait) and draws only a few frames after each
 // event (enough for ImGui to settle hover and release states), so a kiosk nobody touches uses
@@ -53,6 +52,7 @@
 #include "kiosk/platform/frame_input.h"
 #include "kiosk/platform/preview_watch.h"
 #include "kiosk/platform/spare_links.h"
+#include "kiosk/platform/startup.h"
 #include "kiosk/store/roster_cache.h"
 #include "kiosk/store/store.h"
 #include "kiosk/ui/attract_screen.h"
@@ -72,108 +72,10 @@ namespace {
 // [SECTION] Helpers
 // ---------------------------------------------------------------------------------------------
 
-// Not posdrill::SteadyClock (the Clock port the attempts read): this one only times start-up.
+// Not posdrill::SteadyClock (the Clock port the attempts read): this one times start-up and polls.
 using Chrono = std::chrono::steady_clock;
 
-double ms_since(Chrono::time_point t0) { return std::chrono::duration<double, std::milli>(Chrono::now() - t0).count(); }
-
 void log_line(const std::string& s) { std::fprintf(stderr, "posdrill kiosk: %s\n", s.c_str()); }
-
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Content and strings
-// ---------------------------------------------------------------------------------------------
-
-struct LoadedContent {
-  ContentSet content;
-  UiStrings strings;
-  std::size_t error_count = 0;        // content + strings diagnostics
-  std::vector<std::string> problems;  // the same as file:line:column lines (AppState::problems)
-};
-
-// Loads what is valid and reports the rest on stderr as file:line:column; never fails: a kiosk
-// that starts out of service (the problems listed for managers) is better than one that does not.
-LoadedContent load_everything(const std::filesystem::path& content_dir) {
-  LoadedContent l;
-  l.content = load_content(content_dir);
-  std::vector<Diagnostic> diags = l.content.errors;
-  std::vector<Diagnostic> sdiags = load_ui_strings(ui_strings_path(content_dir), l.strings);
-  diags.insert(diags.end(), sdiags.begin(), sdiags.end());
-  for (const Diagnostic& d : diags) {
-    std::fprintf(stderr, "%s\n", d.to_string().c_str());
-    l.problems.push_back(d.to_string());
-  }
-  l.error_count = diags.size();
-  if (l.content.scenarios.empty() && diags.empty())
-    l.problems.push_back(content_dir.string() + ": no scenarios to play (expected scenarios/*.yaml)");
-  return l;
-}
-
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Start-up work off the main thread (the font file and its probe: fonts.h)
-// ---------------------------------------------------------------------------------------------
-
-// Everything start-up needs that is not SDL: runs on a worker thread (see run_kiosk).
-struct Prepared {
-  LoadedContent loaded;
-  std::vector<uint32_t> code_points;
-  std::optional<uint64_t> glyph_key;  // set when the glyph set has a cache key (atlas_cache.h)
-  bool glyphs_from_cache = false;
-  std::string cache_note;             // why the cache was not used or written ("" when it was)
-  std::optional<ChosenFont> font;
-  double content_ms = 0;
-  double glyphs_ms = 0;
-  double font_ms = 0;
-};
-
-// `extra_texts`: what the records hold that the screens show (operator names), so their glyphs
-// are in the atlas too.
-// `spare`: a spare terminal is configured, so its fit reasons and answers join the glyph set.
-// `cache_dir` ("" none): where a warm start finds the glyph set a previous start collected.
-Prepared prepare(const std::filesystem::path& content_dir, std::vector<std::string> extra_texts, bool spare,
-                 const std::filesystem::path& cache_dir) {
-  Prepared p;
-  auto t = Chrono::now();
-  p.loaded = load_everything(content_dir);
-  p.content_ms = ms_since(t);
-  t = Chrono::now();
-  std::filesystem::path glyph_file;
-  if (!cache_dir.empty()) {
-    uint64_t key = 0;
-    if (glyph_cache_key(content_dir, "/proc/self/exe", extra_texts, spare, key, p.cache_note)) {
-      p.glyph_key = key;
-      glyph_file = glyph_cache_file(cache_dir, key);
-      if (auto cached = load_glyph_cache(glyph_file, p.cache_note)) {
-        p.code_points = std::move(*cached);
-        p.glyphs_from_cache = true;
-        p.glyphs_ms = ms_since(t);
-        t = Chrono::now();
-        p.font = choose_font(p.code_points, log_line);
-        p.font_ms = ms_since(t);
-        return p;
-      }
-    }
-  }
-  if (spare) {
-    for (std::string& s : wire_exchange_texts()) extra_texts.push_back(std::move(s));
-    for (std::string& s : spare_terminal_texts(p.loaded.content.scenarios, p.loaded.content.test_hosts))
-      extra_texts.push_back(std::move(s));
-    for (const Text& x : nexo_port_texts()) {
-      extra_texts.push_back(x.zh);
-      extra_texts.push_back(x.en);
-    }
-  }
-  p.code_points = collect_kiosk_glyphs(p.loaded.strings, p.loaded.content.scenarios, extra_texts);
-  // Broken content is not kept: the kiosk is out of service, and the next start loads it again.
-  if (!glyph_file.empty() && p.loaded.problems.empty()) {
-    std::string error;
-    if (!save_glyph_cache(glyph_file, p.code_points, error)) p.cache_note = error;
-  }
-  p.glyphs_ms = ms_since(t);
-  t = Chrono::now();
-  p.font = choose_font(p.code_points, log_line);
-  p.font_ms = ms_since(t);
-  return p;
-}
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] GL
@@ -411,20 +313,25 @@ int run_kiosk(const KioskOptions& options) {
     }
   }
 
-  // Start-up runs in two lanes that meet before the font atlas is built: a worker loads the
-  // content, builds the glyph set (which plays every scenario's best and critical path through
-  // the emulation to collect the terminal's screens and slips) and reads and probes the font
-  // file, while this thread opens SDL, the window and the GL context, which mostly wait on the
-  // driver. Only SDL work stays on this thread. An early return below waits for the worker (the
-  // future's destructor), so nothing outlives run_kiosk.
-  // A warm start reads the glyph set and the atlas a previous start kept beside the records
-  // (atlas_cache.h); a preview, whose records are thrown away, builds them every time.
+  // Start-up runs in three lanes: one worker parses the scenarios; another loads the strings and,
+  // on a warm start, reads the glyph set a previous start kept beside the records and probes the
+  // font file (atlas_cache.h); this thread opens SDL, the window and the GL context, which mostly
+  // wait on the driver. A warm start then reads the atlas from the cache and draws the first
+  // frame while the scenarios are still being parsed; input waits in SDL's queue until they are
+  // in. A cold start (and a preview, whose records are thrown away) collects the glyph set from
+  // the scenarios and builds the atlas first. An early return below waits for the workers (the
+  // futures' destructors), so nothing outlives run_kiosk.
   const std::filesystem::path cache_dir = preview ? std::filesystem::path() : db_file.parent_path() / "cache";
-  std::future<Prepared> prepared = std::async(
-      std::launch::async, [content_dir, names, cache_dir,
-                           spare = !options.terminal.nexo_address.empty() || !options.terminal.wire_listen.empty()] {
-        return prepare(content_dir, names, spare, cache_dir);
-      });
+  const bool spare = !options.terminal.nexo_address.empty() || !options.terminal.wire_listen.empty();
+  std::future<ContentLoad> content_load = std::async(std::launch::async, [content_dir] {
+    const auto t = Chrono::now();
+    ContentLoad c{load_content(content_dir)};
+    c.ms = ms_since(t);
+    return c;
+  });
+  std::future<Prepared> prepared = std::async(std::launch::async, [content_dir, names, cache_dir, spare] {
+    return prepare(content_dir, names, spare, cache_dir, log_line);
+  });
 
   Platform pf;
   // A training station left idle must stay visible, and must not minimize when a notification
@@ -475,10 +382,23 @@ int run_kiosk(const KioskOptions& options) {
 
   const auto t_wait = Chrono::now();
   Prepared prep = prepared.get();
+  // The scenarios, once parsed: the strings and their diagnostics join them.
+  LoadedContent loaded;
+  double content_ms = 0;
+  const auto take_content = [&] {
+    ContentLoad c = content_load.get();
+    content_ms = c.ms;
+    loaded = combine(content_dir, std::move(c.content), std::move(prep.strings));
+  };
+  if (!prep.glyphs_from_cache) {
+    take_content();
+    collect_glyph_set(prep, loaded, names, spare, log_line);
+  }
   const double wait_ms = ms_since(t_wait);
   if (!prep.font) return fail("no usable font: install fonts-noto-cjk or fonts-wqy-microhei");
-  LoadedContent& loaded = prep.loaded;
-  SDL_SetWindowTitle(pf.window, loaded.strings.tr("app.title", options.lang).c_str());
+  // The strings: the content's copy once it is in, else the worker's (a warm start's first frame).
+  const UiStrings& first_strings = prep.glyphs_from_cache ? prep.strings.strings : loaded.strings;
+  SDL_SetWindowTitle(pf.window, first_strings.tr("app.title", options.lang).c_str());
 
   int win_w = 0, win_h = 0;
   SDL_GetWindowSize(pf.window, &win_w, &win_h);
@@ -499,7 +419,10 @@ int run_kiosk(const KioskOptions& options) {
     }
     if (!restored) {
       if (!fonts.build(*io.Fonts, error)) return fail(error);
-      if (!atlas_file.empty() && loaded.problems.empty() && !save_atlas_cache(atlas_file, *io.Fonts, fonts.theme(), error))
+      // A glyph set read from the cache was kept from good content (collect_glyph_set), and its key
+      // covers every content byte: the atlas built from it is as good.
+      const bool content_good = prep.glyphs_from_cache || loaded.problems.empty();
+      if (!atlas_file.empty() && content_good && !save_atlas_cache(atlas_file, *io.Fonts, fonts.theme(), error))
         why = error;
     }
     if (!restored && !why.empty()) log_line("font cache: " + why);
@@ -510,25 +433,75 @@ int run_kiosk(const KioskOptions& options) {
   // after the frame.
   const SteadyClock clock;
   AppState state;
-  state.scenarios = std::move(loaded.content.scenarios);
-  state.tracks = std::move(loaded.content.tracks);
-  state.strings = std::move(loaded.strings);
+  state.strings = first_strings;
   state.require_sign_in = true;
   state.has_manager = store->has_active_manager();
   state.wall_ms = wall_ms();
-  state.error_count = loaded.error_count;
   state.clock = &clock;
   state.lang = options.lang;
   state.store_lang = options.lang;
   state.help_contact = options.help_contact;
   // A scripted run (tests, screenshots) is reproducible; a trainee gets a fresh choice order.
   state.seed = script.done() ? static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) : 1;
-  refresh_catalog(state);
   // The kiosk opens on the attract screen, and an idle sign-out returns there.
   state.screen = ScreenId::attract;
-  state.last_input_ms = clock.now_ms();
   state.problems = options.problems;
+
+  // GL: the frame ImGui drew, on the window's background.
+  int fb_w = 0, fb_h = 0;
+  const auto render_frame = [&] {
+    ImGui::Render();
+    SDL_GL_GetDrawableSize(pf.window, &fb_w, &fb_h);
+    gl.Viewport(0, 0, fb_w, fb_h);
+    const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(palette().background);
+    gl.ClearColor(bg.x, bg.y, bg.z, 1.0f);
+    gl.Clear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  };
+  int frame = 0;
+  const auto after_first_frame = [&] {
+    gl.Finish();  // llvmpipe renders lazily: only a finished frame is a real first frame
+    const double first_ms = ms_since(t_start);
+    char line[640];
+    std::snprintf(line, sizeof line,
+                  "font %s face %d (%s), %zu glyphs, atlas %dx%d %s in %.1f ms; first frame after %.1f ms (strings "
+                  "%.1f, glyphs %.1f%s, font %.1f ms; SDL+GL+ImGui %.1f ms, then waited %.1f ms)",
+                  fonts.font().path.c_str(), fonts.font().face, fonts.font().family.c_str(), first_atlas.glyphs,
+                  first_atlas.width, first_atlas.height, first_atlas.from_cache ? "read from the cache" : "built",
+                  first_atlas.ms, first_ms, prep.strings_ms, prep.glyphs_ms, prep.glyphs_from_cache ? " (cached)" : "",
+                  prep.font_ms, platform_ms, wait_ms);
+    log_line(line);
+    // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
+    // ~20 MB); a rebuild reads the file again.
+    fonts.release_cpu_copies(*io.Fonts);
+  };
+  ScreensUiState screens_ui;
+  // A warm start shows the attract screen before the scenarios are in; nothing is dispatched,
+  // since SDL's events are not taken until then.
+  if (prep.glyphs_from_cache) {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    draw_screens(state, fonts.theme(), screens_ui, [](const Action&) {});
+    render_frame();
+    ++frame;
+    after_first_frame();
+    SDL_GL_SwapWindow(pf.window);
+    take_content();
+  }
+  state.scenarios = std::move(loaded.content.scenarios);
+  state.tracks = std::move(loaded.content.tracks);
+  state.strings = std::move(loaded.strings);
+  state.error_count = loaded.error_count;
+  refresh_catalog(state);
+  state.last_input_ms = clock.now_ms();
   state.problems.insert(state.problems.end(), loaded.problems.begin(), loaded.problems.end());
+  {
+    char line[160];
+    std::snprintf(line, sizeof line, "%zu scenarios, %zu content errors, in after %.1f ms (worker: content %.1f ms)",
+                  state.scenarios.size(), state.error_count, ms_since(t_start), content_ms);
+    log_line(line);
+  }
   if (!preview && !state.problems.empty())
     log_line("out of service: " + std::to_string(state.problems.size()) + " problem(s) with the config or content");
   // The preview (kiosk/core/preview.h): the file's scenario at once, reloaded at every save.
@@ -599,7 +572,6 @@ int run_kiosk(const KioskOptions& options) {
   // reads like the sync worker's snapshot.
   SpareTerminalLinks spare_links(log_line, wake_frame_loop);
   spare_links.start(options.terminal, loaded.content.test_hosts, state, services);
-  ScreensUiState screens_ui;
   // Pinyin for the on-screen keyboard; without it the 中 key says so and letters type as they are.
   std::unique_ptr<GooglePinyin> pinyin;
   {
@@ -614,7 +586,6 @@ int run_kiosk(const KioskOptions& options) {
   PointerFromEvents pointer;
   std::vector<Action> actions;
   const Dispatch dispatch = [&actions](const Action& a) { actions.push_back(a); };
-  const std::size_t scenario_count = state.scenarios.size();
   bool running = true;
   // Set when an effect wrote to the outbox: the footer's counts are read again at once rather
   // than at the next poll, so "Synced" never stands next to an answer that is still waiting.
@@ -640,7 +611,6 @@ int run_kiosk(const KioskOptions& options) {
   constexpr int settle_frames = 3;
   constexpr int idle_wake_ms = 1000;
   int frames_left = settle_frames;
-  int frame = 0;
   int frames_after_script = 0;
   // The worker's snapshot is read at most every sync_poll_ms (and at every idle wake-up, about a
   // second): often enough for a footer, rare enough to cost nothing.
@@ -808,7 +778,7 @@ int run_kiosk(const KioskOptions& options) {
     // A script's press counts as input like a finger's (SDL never sees it).
     if (!script.done() && io.MouseDown[0]) act(UserInput{});
     draw_screens(state, fonts.theme(), screens_ui, dispatch);
-    ImGui::Render();
+    render_frame();
     if (!options.widgets_json.empty()) {
       std::string json = widget_rects_json(rects);
       if (json != widgets_written) {
@@ -817,35 +787,10 @@ int run_kiosk(const KioskOptions& options) {
         widgets_written = std::move(json);
       }
     }
-
-    int fb_w = 0, fb_h = 0;
-    SDL_GL_GetDrawableSize(pf.window, &fb_w, &fb_h);
-    gl.Viewport(0, 0, fb_w, fb_h);
-    const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(palette().background);
-    gl.ClearColor(bg.x, bg.y, bg.z, 1.0f);
-    gl.Clear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     ++frame;
     --frames_left;
 
-    if (frame == 1) {
-      gl.Finish();  // llvmpipe renders lazily: only a finished frame is a real first frame
-      const double first_ms = ms_since(t_start);
-      char line[768];
-      std::snprintf(
-          line, sizeof line,
-          "%zu scenarios, %zu content errors; font %s face %d (%s), %zu glyphs, atlas %dx%d %s in %.1f ms; "
-          "first frame after %.1f ms (worker: content %.1f, glyphs %.1f%s, font %.1f ms; SDL+GL+ImGui %.1f ms, "
-          "then waited %.1f ms for the worker)",
-          scenario_count, state.error_count, fonts.font().path.c_str(), fonts.font().face, fonts.font().family.c_str(),
-          first_atlas.glyphs, first_atlas.width, first_atlas.height,
-          first_atlas.from_cache ? "read from the cache" : "built", first_atlas.ms, first_ms, prep.content_ms,
-          prep.glyphs_ms, prep.glyphs_from_cache ? " (cached)" : "", prep.font_ms, platform_ms, wait_ms);
-      log_line(line);
-      // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
-      // ~20 MB); a rebuild reads the file again.
-      fonts.release_cpu_copies(*io.Fonts);
-    }
+    if (frame == 1) after_first_frame();
 
     if (shot && script.done() && frames_after_script >= after_frames) {
       if (!write_screenshot(gl, fb_w, fb_h, options.screenshot))
