@@ -18,6 +18,8 @@
 
 #include "bench_card.h"
 
+#include "device_bridge/net/tcp.h"
+#include "device_bridge/net/wire_link.h"
 #include "device_bridge/wire.h"
 
 using namespace posdrill;

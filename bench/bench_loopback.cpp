@@ -16,6 +16,8 @@
 #include "bench_card.h"
 #include "bench_stats.h"
 
+#include "device_bridge/net/tcp.h"
+#include "device_bridge/net/wire_link.h"
 #include "device_bridge/wire.h"
 
 using namespace posdrill;

@@ -38,7 +38,7 @@ for size in 1280x800 1920x1080; do
     done
     echo "kiosk $size $start: first frame ms: $(spread <"$work/first")"
     echo "kiosk $size $start: content load ms (worker): $(spread <"$work/content")"
-    echo "kiosk $size $start: glyph set ms (worker): $(spread <"$work/glyphs")"
+    echo "kiosk $size $start: glyph set ms: $(spread <"$work/glyphs")"
     echo "kiosk $size $start: font atlas ms: $(spread <"$work/atlas"); $atlas_size"
     echo "kiosk $size $start: peak RSS MiB: $(spread <"$work/rss")"
   done

@@ -29,7 +29,7 @@
 #include <variant>
 #include <vector>
 
-#include "device_bridge/tcp.h"
+#include "device_bridge/endpoint.h"
 #include "scenarios/model.h"
 
 namespace posdrill::nexo {

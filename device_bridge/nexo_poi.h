@@ -1,7 +1,7 @@
 // The emulated terminal as a nexo POI (Point Of Interaction): a sale system — the kiosk's own
 // NexoTerminalPort, or any cash register speaking the Adyen Terminal API — practises against the
 // scenario's emulated terminal and acquirer host (ScenarioEmulation, emulation.h) as if it were a
-// real card terminal on the counter. nexo.h is the codec, http_server.h the transport.
+// real card terminal on the counter. nexo.h is the codec, net/http_server.h the transport.
 //
 // The emulated POI holds the card: the scenario chooses the test card and the customer's PIN, so
 // no card number and no PIN ever arrives over nexo. Every answer carries at most the masked PAN.
@@ -43,7 +43,7 @@
 // Failure/LoggedOut; a currency other than CNY -> Failure/PaymentRestriction; a malformed request
 // (a ProtocolVersion other than 3.x, none in a Login, an amount of 0.00, a full card number in
 // MaskedPan) -> HTTP 400 with the JSON path and what was expected; a body that is not
-// Content-Type application/json -> HTTP 415 (http_server.h).
+// Content-Type application/json -> HTTP 415 (net/http_server.h).
 #pragma once
 
 #include <cstdint>
@@ -56,7 +56,7 @@
 #include <vector>
 
 #include "device_bridge/emulation.h"
-#include "device_bridge/http_server.h"
+#include "device_bridge/exchange.h"
 #include "device_bridge/nexo.h"
 
 namespace posdrill {

@@ -1,5 +1,5 @@
 // Scoring a hand-operated terminal from its host line: what a real CUP terminal did, read from
-// the ISO 8583 messages that pass through the fault proxy (proxy.h) on their way to the acquirer's
+// the ISO 8583 messages that pass through the fault proxy (net/proxy.h) on their way to the acquirer's
 // TEST host, turned into the same TerminalRecord the emulated terminal reports, so the scenario
 // runner scores both with the same code.
 //
@@ -46,7 +46,7 @@
 
 #include "device_bridge/iso_message.h"
 #include "device_bridge/message_builder.h"
-#include "device_bridge/proxy.h"
+#include "device_bridge/fault_plan.h"
 #include "scenarios/terminal_port.h"
 
 namespace posdrill {

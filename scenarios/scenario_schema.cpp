@@ -660,7 +660,7 @@ void read_real_terminal(YamlReader& r, const YAML::Node& n, const Setup& setup, 
     }
   }
 
-  // The setup's faults must be possible on a real terminal's line (device_bridge/proxy.h).
+  // The setup's faults must be possible on a real terminal's line (device_bridge/fault_plan.h).
   bool link_faults = false;
   auto check = [&](const Fault& f, int request) {
     if (f.op && f.kind != FaultKind::respond && rt.proxy_faults) {

@@ -1,8 +1,14 @@
 # Fails when a source file under one of DIRS includes a header matching PATTERN.
-# Usage: cmake -DROOT=<source dir> -DDIRS="a;b" -DPATTERN=<regex> -DWHAT=<rule in words> -P purity_check.cmake
+# Usage: cmake -DROOT=<source dir> -DDIRS="a;b" -DPATTERN=<regex> -DWHAT=<rule in words> [-DFLAT=ON]
+#        -P purity_check.cmake
+# FLAT=ON: the files directly in each folder, not those in its subfolders.
 set(bad 0)
 foreach(dir ${DIRS})
-  file(GLOB_RECURSE sources ${ROOT}/${dir}/*.h ${ROOT}/${dir}/*.hpp ${ROOT}/${dir}/*.cpp)
+  if(FLAT)
+    file(GLOB sources ${ROOT}/${dir}/*.h ${ROOT}/${dir}/*.hpp ${ROOT}/${dir}/*.cpp)
+  else()
+    file(GLOB_RECURSE sources ${ROOT}/${dir}/*.h ${ROOT}/${dir}/*.hpp ${ROOT}/${dir}/*.cpp)
+  endif()
   foreach(src ${sources})
     file(STRINGS ${src} hits REGEX "#[ \t]*include[ \t]*[<\"](${PATTERN})")
     if(hits)

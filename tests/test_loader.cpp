@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "device_bridge/proxy.h"
+#include "device_bridge/fault_plan.h"
 #include "fixtures.h"
 #include "scenarios/sha256.h"
 

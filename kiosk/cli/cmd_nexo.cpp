@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "device_bridge/net/http_server.h"
 #include "device_bridge/nexo_poi.h"
 
 namespace posdrill {

@@ -1,4 +1,4 @@
-// `posdrill proxy`: the host-link fault proxy (device_bridge/proxy.h) as a service. A spare real
+// `posdrill proxy`: the host-link fault proxy (device_bridge/net/proxy.h) as a service. A spare real
 // terminal's host address points at it and its acquirer's TEST host sits behind it, so a scenario's
 // fault script hits the real terminal's line as it hits the emulator's. The addresses and the
 // allow-list come from the flags and from the config's terminal: section (kiosk/core/terminal_settings.h).
@@ -9,7 +9,7 @@
 
 #include "cli/commands.h"
 #include "base/file.h"
-#include "device_bridge/proxy.h"
+#include "device_bridge/net/proxy.h"
 
 namespace posdrill {
 

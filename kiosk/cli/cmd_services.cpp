@@ -12,6 +12,8 @@
 
 #include "cli/commands.h"
 #include "cli/terminal_counters.h"
+#include "device_bridge/net/tcp.h"
+#include "device_bridge/net/wire_link.h"
 #include "device_bridge/wire.h"
 
 namespace posdrill {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli/options.h"
-#include "device_bridge/tcp.h"
+#include "device_bridge/endpoint.h"
 #include "kiosk/sync/statements.h"
 
 namespace posdrill {
@@ -139,7 +139,7 @@ struct NexoServiceOptions {
 int cmd_terminal_nexo(const Settings& settings, const NexoServiceOptions& options);
 
 // `posdrill proxy`: the host-link fault proxy between a spare real terminal and its acquirer's
-// TEST host (device_bridge/proxy.h). Exit 0 after a clean stop, 1 refused upstream / cannot
+// TEST host (device_bridge/net/proxy.h). Exit 0 after a clean stop, 1 refused upstream / cannot
 // listen, 2 usage or content error.
 struct ProxyOptions {
   // ADDR:PORT; empty: the config's terminal.proxy.listen / .upstream (an error when that is empty too).
@@ -164,7 +164,7 @@ struct TerminalLineFlags {
   std::string upstream, config_upstream;
   std::vector<std::string> test_hosts;  // --test-host
 };
-// Flags beat the config; the upstream must pass upstream_allowed (device_bridge/proxy.h) before
+// Flags beat the config; the upstream must pass upstream_allowed (device_bridge/net/proxy.h) before
 // anything else happens. nullopt after saying why on stderr (after `me`), with `exit_code` 2 for
 // a missing or malformed address, 1 for a refused upstream.
 std::optional<TerminalLine> terminal_line(const Settings& settings, const char* me, const TerminalLineFlags& flags,

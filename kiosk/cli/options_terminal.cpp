@@ -7,8 +7,7 @@
 
 #include "cli/options.h"
 #include "device_bridge/nexo.h"
-#include "device_bridge/proxy.h"
-#include "device_bridge/tcp.h"
+#include "device_bridge/endpoint.h"
 
 namespace posdrill {
 

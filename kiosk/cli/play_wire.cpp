@@ -1,6 +1,6 @@
 // `posdrill play ID --wire LISTEN --upstream HOST:PORT`: a scenario played on a real CUP terminal
 // keyed by hand, scored from its host line. The terminal's host address points at LISTEN; the
-// fault proxy (device_bridge/proxy.h) relays to the acquirer's TEST host (or `posdrill host`)
+// fault proxy (device_bridge/net/proxy.h) relays to the acquirer's TEST host (or `posdrill host`)
 // with the scenario's faults, and WireWatch (device_bridge/wire_watch.h) turns what passes into
 // the records the runner scores, with the same code as the emulator's.
 //
@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/recording.h"
+#include "device_bridge/net/proxy.h"
 #include "device_bridge/wire_watch.h"
 #include "kiosk/core/spare_terminal.h"
 #include "scenarios/result_json.h"

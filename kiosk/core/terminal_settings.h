@@ -34,7 +34,7 @@ struct RealTerminalSettings {
   // answer the host line delays longer than this never reached the terminal (WireWatch).
   int answer_timeout_s = 60;
   std::string ca_file;  // absolute after loading (relative paths are taken from the config's folder)
-  // The host-link fault proxy (device_bridge/proxy.h) the kiosk runs while a `faults: proxy`
+  // The host-link fault proxy (device_bridge/net/proxy.h) the kiosk runs while a `faults: proxy`
   // scenario is played on the terminal. Both empty: no proxy (such scenarios stay on screen).
   std::string proxy_listen;    // ADDR:PORT
   std::string proxy_upstream;  // ADDR:PORT, loopback or listed in test_hosts

@@ -37,7 +37,6 @@
 #include <vector>
 
 #include "device_bridge/nexo.h"
-#include "device_bridge/tcp.h"
 #include "scenarios/terminal_port.h"
 #include "scenarios/text.h"
 

@@ -25,8 +25,8 @@
 #include <thread>
 #include <vector>
 
-#include "device_bridge/proxy.h"
-#include "device_bridge/tcp.h"
+#include "device_bridge/net/proxy.h"
+#include "device_bridge/net/tcp.h"
 #include "kiosk/core/terminal_settings.h"
 #include "kiosk/core/spare_terminal.h"
 #include "kiosk/nexo/nexo_terminal_port.h"

@@ -27,8 +27,8 @@
 #include <thread>
 #include <vector>
 
-#include "device_bridge/proxy.h"
-#include "device_bridge/tcp.h"
+#include "device_bridge/net/proxy.h"
+#include "device_bridge/net/tcp.h"
 #include "device_bridge/wire_watch.h"
 #include "kiosk/core/spare_terminal.h"
 #include "kiosk/core/terminal_settings.h"

@@ -11,7 +11,7 @@
 #include <thread>
 #include <utility>
 
-#include "device_bridge/http_server.h"
+#include "device_bridge/net/http_server.h"
 
 #include "log_lines.h"
 

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "device_bridge/tcp.h"
+#include "device_bridge/net/tcp.h"
 
 #include "log_lines.h"
 

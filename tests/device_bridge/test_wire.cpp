@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "device_bridge/crypto.h"
+#include "device_bridge/net/tcp.h"
+#include "device_bridge/net/wire_link.h"
 #include "device_bridge/wire.h"
 
 #include "wire_fixtures.h"

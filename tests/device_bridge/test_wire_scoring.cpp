@@ -16,7 +16,8 @@
 #include <thread>
 
 #include "device_bridge/emulation.h"
-#include "device_bridge/proxy.h"
+#include "device_bridge/net/proxy.h"
+#include "device_bridge/net/wire_link.h"
 #include "device_bridge/wire.h"
 #include "device_bridge/wire_watch.h"
 #include "scenarios/loader.h"

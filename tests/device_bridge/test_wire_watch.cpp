@@ -9,7 +9,8 @@
 #include <thread>
 
 #include "device_bridge/iso8583.h"
-#include "device_bridge/proxy.h"
+#include "device_bridge/net/proxy.h"
+#include "device_bridge/net/wire_link.h"
 #include "device_bridge/wire.h"
 #include "device_bridge/wire_watch.h"
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "device_bridge/crypto.h"
+#include "device_bridge/net/tcp.h"
 #include "device_bridge/wire.h"
 
 #include "log_lines.h"

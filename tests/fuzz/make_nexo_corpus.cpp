@@ -3,7 +3,7 @@
 // the fuzzer starts from the deep paths (amounts, masked PANs, repeated responses) rather than
 // from bare JSON. The files are committed; run this again only when the message set grows:
 //   clang++ -std=c++20 -I. tests/fuzz/make_nexo_corpus.cpp device_bridge/nexo.cpp device_bridge/nexo_parse.cpp \
-//       device_bridge/tcp.cpp device_bridge/framing.cpp -o /tmp/gen
+//       device_bridge/endpoint.cpp device_bridge/framing.cpp -o /tmp/gen
 //   /tmp/gen tests/fuzz/corpus_nexo
 #include <cstdio>
 #include <fstream>

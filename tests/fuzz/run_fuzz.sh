@@ -50,8 +50,8 @@ fi
 if [ "$target" = nexo ]; then
   # nlohmann-json is header-only and found in the system include path, as in the main build.
   sources=("$src/tests/fuzz/fuzz_nexo.cpp" "$src/device_bridge/nexo.cpp" "$src/device_bridge/nexo_parse.cpp"
-           "$src/device_bridge/tcp.cpp" "$src/device_bridge/framing.cpp")
-  headers=("$src/device_bridge/nexo.h" "$src/device_bridge/nexo_internal.h" "$src/device_bridge/tcp.h"
+           "$src/device_bridge/endpoint.cpp" "$src/device_bridge/framing.cpp")
+  headers=("$src/device_bridge/nexo.h" "$src/device_bridge/nexo_internal.h" "$src/device_bridge/endpoint.h"
            "$src/device_bridge/framing.h")
 else
   sources=("$src/tests/fuzz/fuzz_$target.cpp" "$src/device_bridge/iso8583.cpp" "$src/device_bridge/crypto.cpp")

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "device_bridge/net/wire_link.h"
 #include "device_bridge/wire.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/nexo/spare_terminal_link.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "device_bridge/http_server.h"
+#include "device_bridge/net/http_server.h"
 #include "device_bridge/nexo_poi.h"
 
 namespace posdrill::test {

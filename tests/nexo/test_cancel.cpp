@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "device_bridge/tcp.h"
+#include "device_bridge/net/tcp.h"
 #include "kiosk/net/http_client.h"
 #include "kiosk/nexo/spare_terminal_link.h"
 #include "scenarios/loader.h"

@@ -25,24 +25,10 @@
 #include <utility>
 #include <vector>
 
-#include "device_bridge/tcp.h"
+#include "device_bridge/exchange.h"
+#include "device_bridge/net/tcp.h"
 
 namespace posdrill {
-
-struct HttpServerRequest {
-  std::string method;
-  std::string target;                                        // the path as sent, e.g. "/nexo"
-  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
-  std::string body;
-};
-
-struct HttpServerAnswer {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  int delay_ms = 0;     // send this long after the request arrived
-  bool silent = false;  // never answer this request (the connection reads nothing more)
-};
 
 const char* http_reason_phrase(int status);
 

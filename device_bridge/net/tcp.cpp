@@ -1,4 +1,4 @@
-#include "device_bridge/tcp.h"
+#include "device_bridge/net/tcp.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -59,51 +59,6 @@ short wait_fd(int fd, short events, int64_t deadline_ms) {
 }
 
 }  // namespace
-
-std::optional<Endpoint> parse_endpoint(std::string_view text, std::string& error) {
-  Endpoint e;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      error = "expected [IPv6]:PORT, got '" + std::string(text) + "'";
-      return std::nullopt;
-    }
-    e.host = std::string(text.substr(1, close - 1));
-    port = text.substr(close + 2);
-  } else {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) {
-      error = "expected ADDRESS:PORT like 127.0.0.1:5000, got '" + std::string(text) + "'";
-      return std::nullopt;
-    }
-    e.host = std::string(text.substr(0, colon));
-    port = text.substr(colon + 1);
-  }
-  unsigned value = 0;
-  bool digits = !port.empty() && port.size() <= 5;
-  for (char c : port) {
-    digits = digits && c >= '0' && c <= '9';
-    value = value * 10 + unsigned(c - '0');
-  }
-  if (!digits || value > 65535) {
-    error = "expected a port number 0–65535, got '" + std::string(port) + "'";
-    return std::nullopt;
-  }
-  e.port = uint16_t(value);
-  sockaddr_storage ss;
-  socklen_t len;
-  if (!to_sockaddr(e, ss, len)) {
-    error = "expected a numeric IPv4 or IPv6 address or localhost, got '" + e.host + "'";
-    return std::nullopt;
-  }
-  return e;
-}
-
-std::string endpoint_text(const Endpoint& e) {
-  bool v6 = e.host.find(':') != std::string::npos;
-  return (v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(e.port);
-}
 
 const char* net_status_text(NetStatus s) {
   switch (s) {

@@ -11,18 +11,11 @@
 #include <vector>
 
 #include "device_bridge/counters.h"
+#include "device_bridge/endpoint.h"
+#include "device_bridge/exchange.h"
 #include "device_bridge/framing.h"
 
 namespace posdrill {
-
-struct Endpoint {
-  std::string host;  // a numeric IPv4 or IPv6 address, or "localhost"
-  uint16_t port = 0;
-};
-
-// "127.0.0.1:5000", "[::1]:5000", "localhost:5000" -> Endpoint; nullopt with `error` set otherwise.
-std::optional<Endpoint> parse_endpoint(std::string_view text, std::string& error);
-std::string endpoint_text(const Endpoint& e);
 
 // A listening TCP socket on `at` (a numeric address or "localhost"; port 0: any free port), set
 // non-blocking and close-on-exec, with SO_REUSEADDR. Returns the descriptor and the bound port in
@@ -117,21 +110,7 @@ std::optional<std::size_t> oldest_idle(const std::vector<Client*>& clients, Idle
 // The server itself never stops because of a peer.
 class FrameServer {
  public:
-  struct Reply {
-    std::optional<std::string> answer;
-    bool close = false;  // close the connection after writing `answer` (if any)
-    Reply() = default;
-    Reply(std::nullopt_t) {}
-    Reply(std::optional<std::string> a) : answer(std::move(a)) {}
-    Reply(std::string a) : answer(std::move(a)) {}
-    static Reply close_connection() {
-      Reply r;
-      r.close = true;
-      return r;
-    }
-    explicit operator bool() const { return answer.has_value(); }
-    const std::string& operator*() const { return *answer; }
-  };
+  using Reply = FrameReply;
   using Handler = std::function<Reply(std::string_view request)>;
   using Log = std::function<void(const std::string&)>;
   struct Options {

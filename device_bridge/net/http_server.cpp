@@ -1,4 +1,4 @@
-#include "device_bridge/http_server.h"
+#include "device_bridge/net/http_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
