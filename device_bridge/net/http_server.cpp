@@ -19,11 +19,6 @@ namespace posdrill {
 
 namespace {
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string lower(std::string s) {
   for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -149,7 +144,7 @@ void HttpServer::accept_clients() {
   const uint64_t refused = listener_.accept_waiting(has_room, [this](int fd) {
     auto* c = new Client;
     c->fd = fd;
-    c->last_activity_ms = now_ms();
+    c->last_activity_ms = steady_now_ms();
     c->id = next_id_++;
     clients_.push_back(c);
     counters_.add(&Counters::accepted);
@@ -167,7 +162,7 @@ void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_a
   std::string bytes = head + a.body;
   if (a.delay_ms > 0) {
     c.deferred = true;
-    c.due_ms = now_ms() + a.delay_ms;
+    c.due_ms = steady_now_ms() + a.delay_ms;
     c.deferred_bytes = std::move(bytes);
     c.deferred_close = close_after;
     return;
@@ -197,7 +192,7 @@ bool HttpServer::read_from(Client& c) {
       if (errno == EINTR) continue;
       return false;
     }
-    c.last_activity_ms = now_ms();
+    c.last_activity_ms = steady_now_ms();
     // Muted or closing connections read nothing more; the bytes are dropped. Otherwise the
     // buffer never grows past one request's bounds plus one read.
     if (c.muted || c.closing) continue;
@@ -349,73 +344,51 @@ bool HttpServer::write_to(Client& c) {
 }
 
 void HttpServer::serve(int run_for_ms) {
-  int64_t end = run_for_ms >= 0 ? now_ms() + run_for_ms : INT64_MAX;
-  for (;;) {
-    int64_t now = now_ms();
-    if (now >= end) return;
-    int64_t wake = std::min<int64_t>(end, now + 1000);
-    for (Client* c : clients_) {
-      if (c->deferred) wake = std::min(wake, c->due_ms);
-      if (c->request_started_ms)
-        wake = std::min<int64_t>(wake, c->request_started_ms + options_.request_timeout_ms + 1);
-      wake = std::min<int64_t>(wake, c->last_activity_ms + options_.idle_timeout_ms + 1);
-    }
-    std::vector<pollfd> fds;
-    fds.push_back({listener_.fd(), POLLIN, 0});
-    fds.push_back({listener_.wake_fd(), POLLIN, 0});
-    for (Client* c : clients_) fds.push_back({c->fd, short(POLLIN | (c->out.empty() ? 0 : POLLOUT)), 0});
-    int n = ::poll(fds.data(), fds.size(), int(std::max<int64_t>(0, wake - now)));
-    if (n < 0 && errno != EINTR) return;
-    if (fds[1].revents & POLLIN) {
-      listener_.drain_wake();
-      return;
-    }
-    now = now_ms();
-    std::vector<Client*> keep;
-    keep.reserve(clients_.size());
-    // fds[k + 2] belongs to clients_[k] as they were when poll() was called; new connections are
-    // accepted after this loop (accepting may close an idle one to make room).
-    for (std::size_t k = 0; k < clients_.size(); ++k) {
-      Client* c = clients_[k];
-      short rev = k + 2 < fds.size() ? fds[k + 2].revents : 0;
-      bool alive = true;
-      if (rev & (POLLIN | POLLERR | POLLHUP)) alive = read_from(*c);
-      if (alive && c->deferred && now >= c->due_ms) {
-        c->out += c->deferred_bytes;
-        c->closing = c->closing || c->deferred_close;
-        c->deferred = false;
-        c->deferred_bytes.clear();
-        counters_.add(&Counters::answered);
-        c->last_activity_ms = now;
-      }
-      if (alive) parse_next(*c);
-      // An incomplete request starts the clock (not while an answer it queued behind waits).
-      const bool incomplete = !c->in.empty() && !c->muted && !c->closing && !c->deferred;
-      c->request_started_ms = incomplete ? (c->request_started_ms ? c->request_started_ms : now) : 0;
-      if (alive && !c->out.empty()) alive = write_to(*c);
-      if (alive && c->closing && c->out.empty()) alive = false;
-      bool waiting = c->deferred || !c->out.empty();
-      if (alive && c->request_started_ms && now - c->request_started_ms > options_.request_timeout_ms) {
-        counters_.add(&Counters::timed_out);
-        log(*c,
-            "closed: a request begun " + std::to_string(now - c->request_started_ms) + " ms ago is still incomplete");
-        alive = false;
-      } else if (alive && !waiting && now - c->last_activity_ms > options_.idle_timeout_ms) {
-        counters_.add(&Counters::timed_out);
-        log(*c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
-        alive = false;
-      }
-      if (alive) {
-        keep.push_back(c);
-      } else {
+  serve_connections(
+      listener_, clients_, run_for_ms,
+      [this](const Client& c) {
+        int64_t due = c.last_activity_ms + options_.idle_timeout_ms + 1;
+        if (c.deferred) due = std::min(due, c.due_ms);
+        if (c.request_started_ms) due = std::min<int64_t>(due, c.request_started_ms + options_.request_timeout_ms + 1);
+        return Watched{c.fd, !c.out.empty(), due};
+      },
+      [this](Client& c, short rev, int64_t now) {
+        bool alive = true;
+        if (rev & (POLLIN | POLLERR | POLLHUP)) alive = read_from(c);
+        if (alive && c.deferred && now >= c.due_ms) {
+          c.out += c.deferred_bytes;
+          c.closing = c.closing || c.deferred_close;
+          c.deferred = false;
+          c.deferred_bytes.clear();
+          counters_.add(&Counters::answered);
+          c.last_activity_ms = now;
+        }
+        if (alive) parse_next(c);
+        // An incomplete request starts the clock (not while an answer it queued behind waits).
+        const bool incomplete = !c.in.empty() && !c.muted && !c.closing && !c.deferred;
+        c.request_started_ms = incomplete ? (c.request_started_ms ? c.request_started_ms : now) : 0;
+        if (alive && !c.out.empty()) alive = write_to(c);
+        if (!alive || (c.closing && c.out.empty())) return false;
+        const bool waiting = c.deferred || !c.out.empty();
+        if (c.request_started_ms && now - c.request_started_ms > options_.request_timeout_ms) {
+          counters_.add(&Counters::timed_out);
+          log(c,
+              "closed: a request begun " + std::to_string(now - c.request_started_ms) + " ms ago is still incomplete");
+          return false;
+        }
+        if (!waiting && now - c.last_activity_ms > options_.idle_timeout_ms) {
+          counters_.add(&Counters::timed_out);
+          log(c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
+          return false;
+        }
+        return true;
+      },
+      [this](Client* c) {
         counters_.add(&Counters::dropped);
         ::close(c->fd);
         delete c;
-      }
-    }
-    clients_ = std::move(keep);
-    if (fds[0].revents & POLLIN) accept_clients();
-  }
+      },
+      [this] { accept_clients(); });
 }
 
 }  // namespace posdrill

@@ -24,11 +24,6 @@ namespace posdrill {
 
 namespace {
 
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
 
 // Closes with a TCP reset instead of an orderly FIN: the peer sees "connection reset" at once.
@@ -114,7 +109,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
   ::setsockopt(terminal_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 
   Session s;
-  int64_t last_activity = steady_ms();
+  int64_t last_activity = steady_now_ms();
   int requests = 0, answers = 0;
 
   auto go_raw = [&](const char* why) {
@@ -187,7 +182,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
         return;
       case ProxyAction::Kind::delay:
         log(what + ", held " + std::to_string(a.delay_ms) + " ms");
-        s.delayed.emplace_back(steady_ms() + a.delay_ms, frame(body));
+        s.delayed.emplace_back(steady_now_ms() + a.delay_ms, frame(body));
         return;
       case ProxyAction::Kind::corrupt_answer:
         log(what + ", MAC corrupted");
@@ -214,7 +209,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
       buf.erase(0, 2 + len);
       deliver(std::move(body));
     }
-    since = buf.empty() ? 0 : (since ? since : steady_ms());
+    since = buf.empty() ? 0 : (since ? since : steady_now_ms());
   };
 
   auto read_some = [&](int fd, std::string& into, bool& open) {
@@ -222,7 +217,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n > 0) {
       into.append(buf, std::size_t(n));
-      last_activity = steady_ms();
+      last_activity = steady_now_ms();
       if (s.raw) count(&Counters::raw_bytes, uint64_t(n));
     } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
       open = false;
@@ -233,7 +228,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
     ssize_t n = ::send(fd, from.data(), from.size(), MSG_NOSIGNAL);
     if (n > 0) {
       from.erase(0, std::size_t(n));
-      last_activity = steady_ms();
+      last_activity = steady_now_ms();
     } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       open = false;
       from.clear();
@@ -241,7 +236,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
   };
 
   while (!stopping_.load() && !s.end) {
-    const int64_t now = steady_ms();
+    const int64_t now = steady_now_ms();
     if (slot.evicted.load()) {
       log(tag + "closed while idle: its slot went to a new connection (the limit is " +
           std::to_string(options_.max_sessions) + ")");
@@ -364,12 +359,12 @@ bool HostLinkProxy::evict_idle() {
 
 void HostLinkProxy::serve(int run_for_ms) {
   if (!listener_.listening()) return;
-  const int64_t until = run_for_ms >= 0 ? steady_ms() + run_for_ms : -1;
+  const int64_t until = run_for_ms >= 0 ? steady_now_ms() + run_for_ms : -1;
   uint64_t next_id = 1;
   while (!stopping_.load()) {
     int wait = 500;
     if (until >= 0) {
-      const int64_t left = until - steady_ms();
+      const int64_t left = until - steady_now_ms();
       if (left <= 0) break;
       wait = int(std::min<int64_t>(wait, left));
     }
@@ -394,7 +389,7 @@ void HostLinkProxy::serve(int run_for_ms) {
     auto done = std::make_shared<std::atomic<bool>>(false);
     auto slot = std::make_shared<Slot>();
     slot->terminal_fd = fd;
-    slot->last_activity_ms = steady_ms();
+    slot->last_activity_ms = steady_now_ms();
     const uint64_t id = next_id++;
     std::lock_guard lock(mutex_);
     threads_.push_back({std::thread([this, fd, id, done, slot] {

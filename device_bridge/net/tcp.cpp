@@ -18,11 +18,6 @@ namespace posdrill {
 
 namespace {
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
 
 // Resolves a numeric address or "localhost" (no DNS look-ups: a terminal address is configured).
@@ -49,7 +44,7 @@ bool to_sockaddr(const Endpoint& e, sockaddr_storage& out, socklen_t& len) {
 // Waits for `events` on fd until the deadline. Returns the revents, 0 on time-out.
 short wait_fd(int fd, short events, int64_t deadline_ms) {
   for (;;) {
-    int left = int(std::max<int64_t>(0, deadline_ms - now_ms()));
+    int left = int(std::max<int64_t>(0, deadline_ms - steady_now_ms()));
     pollfd p{fd, events, 0};
     int n = ::poll(&p, 1, left);
     if (n > 0) return p.revents;
@@ -118,7 +113,7 @@ TcpConnection TcpConnection::connect(const Endpoint& to, int timeout_ms, NetStat
       status = errno == ECONNREFUSED ? NetStatus::refused : NetStatus::error;
       return {};
     }
-    short ev = wait_fd(fd, POLLOUT, now_ms() + timeout_ms);
+    short ev = wait_fd(fd, POLLOUT, steady_now_ms() + timeout_ms);
     if (ev == 0) {
       status = NetStatus::timeout;
       return {};
@@ -137,7 +132,7 @@ TcpConnection TcpConnection::connect(const Endpoint& to, int timeout_ms, NetStat
 
 NetStatus TcpConnection::send_raw(std::string_view bytes, int timeout_ms) {
   if (fd_ < 0) return NetStatus::closed;
-  int64_t deadline = now_ms() + timeout_ms;
+  int64_t deadline = steady_now_ms() + timeout_ms;
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -167,7 +162,7 @@ NetStatus TcpConnection::receive_frame(std::string& body, int timeout_ms) {
     return NetStatus::ok;
   }
   if (fd_ < 0) return NetStatus::closed;
-  int64_t deadline = now_ms() + timeout_ms;
+  int64_t deadline = steady_now_ms() + timeout_ms;
   char buf[2048];
   for (;;) {
     short ev = wait_fd(fd_, POLLIN, deadline);
@@ -308,7 +303,7 @@ void FrameServer::accept_clients() {
     return true;
   };
   const uint64_t refused = listener_.accept_waiting(has_room, [this](int fd) {
-    auto* c = new Client{TcpConnection(fd), FrameReader{}, {}, now_ms(), 0, next_id_++, false};
+    auto* c = new Client{TcpConnection(fd), FrameReader{}, {}, steady_now_ms(), 0, next_id_++, false};
     clients_.push_back(c);
     counters_.add(&Counters::accepted);
   });
@@ -326,7 +321,7 @@ bool FrameServer::service(Client& c) {
       if (errno == EINTR) continue;
       return false;
     }
-    c.last_activity_ms = now_ms();
+    c.last_activity_ms = steady_now_ms();
     std::vector<std::string> frames;
     if (FrameReader::Error e = c.reader.feed(std::string_view(buf, std::size_t(n)), frames);
         e != FrameReader::Error::none) {
@@ -361,55 +356,32 @@ bool FrameServer::service(Client& c) {
 }
 
 void FrameServer::serve(int run_for_ms) {
-  int64_t end = run_for_ms >= 0 ? now_ms() + run_for_ms : INT64_MAX;
-  for (;;) {
-    int64_t now = now_ms();
-    if (now >= end) return;
-    // Sleep until the next deadline of a connection (or a second), never past the end.
-    int64_t wake = std::min<int64_t>(end, now + 1000);
-    for (const Client* c : clients_) {
-      if (c->frame_started_ms) wake = std::min<int64_t>(wake, c->frame_started_ms + options_.frame_timeout_ms + 1);
-      wake = std::min<int64_t>(wake, c->last_activity_ms + options_.idle_timeout_ms + 1);
-    }
-    std::vector<pollfd> fds;
-    fds.push_back({listener_.fd(), POLLIN, 0});
-    fds.push_back({listener_.wake_fd(), POLLIN, 0});
-    for (Client* c : clients_) fds.push_back({c->conn.fd(), short(POLLIN | (c->out.empty() ? 0 : POLLOUT)), 0});
-    int n = ::poll(fds.data(), fds.size(), int(std::max<int64_t>(0, wake - now)));
-    if (n < 0 && errno != EINTR) return;
-    if (fds[1].revents & POLLIN) {
-      listener_.drain_wake();
-      return;
-    }
-    now = now_ms();
-    // fds[k + 2] belongs to clients_[k] as they were when poll() was called; new connections are
-    // accepted after this loop (accepting may close an idle one to make room).
-    std::vector<Client*> keep;
-    keep.reserve(clients_.size());
-    for (std::size_t k = 0; k < clients_.size(); ++k) {
-      Client* c = clients_[k];
-      short rev = k + 2 < fds.size() ? fds[k + 2].revents : 0;
-      bool alive = true;
-      if (rev & (POLLIN | POLLOUT | POLLERR | POLLHUP)) alive = service(*c);
-      if (alive && c->frame_started_ms && now - c->frame_started_ms > options_.frame_timeout_ms) {
-        counters_.add(&Counters::timed_out);
-        log(*c, "closed: a frame begun " + std::to_string(now - c->frame_started_ms) + " ms ago is still incomplete");
-        alive = false;
-      } else if (alive && now - c->last_activity_ms > options_.idle_timeout_ms) {
-        counters_.add(&Counters::timed_out);
-        log(*c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
-        alive = false;
-      }
-      if (alive) {
-        keep.push_back(c);
-      } else {
+  serve_connections(
+      listener_, clients_, run_for_ms,
+      [this](const Client& c) {
+        int64_t due = c.last_activity_ms + options_.idle_timeout_ms + 1;
+        if (c.frame_started_ms) due = std::min<int64_t>(due, c.frame_started_ms + options_.frame_timeout_ms + 1);
+        return Watched{c.conn.fd(), !c.out.empty(), due};
+      },
+      [this](Client& c, short rev, int64_t now) {
+        if ((rev & (POLLIN | POLLOUT | POLLERR | POLLHUP)) && !service(c)) return false;
+        if (c.frame_started_ms && now - c.frame_started_ms > options_.frame_timeout_ms) {
+          counters_.add(&Counters::timed_out);
+          log(c, "closed: a frame begun " + std::to_string(now - c.frame_started_ms) + " ms ago is still incomplete");
+          return false;
+        }
+        if (now - c.last_activity_ms > options_.idle_timeout_ms) {
+          counters_.add(&Counters::timed_out);
+          log(c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
+          return false;
+        }
+        return true;
+      },
+      [this](Client* c) {
         counters_.add(&Counters::dropped);
         delete c;
-      }
-    }
-    clients_ = std::move(keep);
-    if (fds[0].revents & POLLIN) accept_clients();
-  }
+      },
+      [this] { accept_clients(); });
 }
 
 }  // namespace posdrill

@@ -3,6 +3,11 @@
 // so a silent or hostile peer can delay a caller only as long as the caller allows.
 #pragma once
 
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -96,6 +101,66 @@ std::optional<std::size_t> oldest_idle(const std::vector<Client*>& clients, Idle
   for (std::size_t i = 0; i < clients.size(); ++i)
     if (idle(*clients[i]) && (!pick || clients[i]->last_activity_ms < clients[*pick]->last_activity_ms)) pick = i;
   return pick;
+}
+
+// The steady clock in milliseconds: what the servers' time-outs are measured on.
+inline int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// What a server's loop watches on one connection: its socket, whether it has bytes to write,
+// and the next moment something is due on it (a time-out, a delayed answer).
+struct Watched {
+  int fd = -1;
+  bool write = false;
+  int64_t due_ms = INT64_MAX;
+};
+
+// The loop every server here runs on its one thread (FrameServer, HttpServer). It sleeps in poll()
+// until a connection has something, the earliest `watch(client).due_ms` comes (or a second
+// passes), a newcomer knocks, or the listener is woken; then `tend(client, revents, now_ms)`
+// services each connection and says whether it stays (false: `drop(client)` closes it), and
+// `accept()` takes the newcomers after that (it may evict an idle connection to make room).
+// Returns when woken, after run_for_ms (when >= 0), or when poll() itself fails.
+template <class Client, class Watch, class Tend, class Drop, class Accept>
+void serve_connections(Listener& listener, std::vector<Client*>& clients, int run_for_ms, Watch watch, Tend tend,
+                       Drop drop, Accept accept) {
+  const int64_t end = run_for_ms >= 0 ? steady_now_ms() + run_for_ms : INT64_MAX;
+  std::vector<pollfd> fds;
+  for (;;) {
+    int64_t now = steady_now_ms();
+    if (now >= end) return;
+    int64_t wake = std::min<int64_t>(end, now + 1000);
+    fds.clear();
+    fds.push_back({listener.fd(), POLLIN, 0});
+    fds.push_back({listener.wake_fd(), POLLIN, 0});
+    for (const Client* c : clients) {
+      const Watched w = watch(*c);
+      wake = std::min(wake, w.due_ms);
+      fds.push_back({w.fd, short(POLLIN | (w.write ? POLLOUT : 0)), 0});
+    }
+    const int n = ::poll(fds.data(), fds.size(), int(std::max<int64_t>(0, wake - now)));
+    if (n < 0 && errno != EINTR) return;
+    if (fds[1].revents & POLLIN) {
+      listener.drain_wake();
+      return;
+    }
+    now = steady_now_ms();
+    // fds[k + 2] belongs to clients[k] as they were when poll() was called; newcomers are
+    // accepted after this loop.
+    std::vector<Client*> keep;
+    keep.reserve(clients.size());
+    for (std::size_t k = 0; k < clients.size(); ++k) {
+      Client* c = clients[k];
+      if (tend(*c, fds[k + 2].revents, now))
+        keep.push_back(c);
+      else
+        drop(c);
+    }
+    clients = std::move(keep);
+    if (fds[0].revents & POLLIN) accept();
+  }
 }
 
 // A listening socket that serves length-framed request/answer exchanges on one thread.
