@@ -40,7 +40,7 @@ const OpInfo op_table[] = {
     {TerminalOp::preauth_completion, "preauth_completion", {"预授权完成", "Pre-auth completion"}, true},
     {TerminalOp::preauth_cancel, "preauth_cancel", {"预授权撤销", "Pre-auth cancel"}, true},
     {TerminalOp::balance_inquiry, "balance_inquiry", {"余额查询", "Balance inquiry"}, true},
-    {TerminalOp::transaction_query, "transaction_query", {"查询交易", "Transaction lookup"}, false},
+    {TerminalOp::transaction_query, "transaction_query", {"交易查询", "Transaction query"}, false},
     {TerminalOp::reprint, "reprint", {"重打印", "Reprint"}, false},
     {TerminalOp::settlement, "settlement", {"结算", "Settlement"}, true},
     {TerminalOp::sign_on, "sign_on", {"签到", "Sign on"}, true},
