@@ -81,8 +81,10 @@ int main(int argc, char** argv) {
   play->add_option("id", play_opts.scenario_id, "Scenario id (posdrill list shows them)")->required();
   play->add_option("--inputs", play_opts.inputs_file, "Answers, one per line (- for stdin)");
   play->add_option("--auto", play_opts.auto_mode,
-                   "Play by itself: best (highest-scoring path) or critical (first critical error)")
-      ->check(CLI::IsMember({"best", "critical"}));
+                   "Play by itself: best (highest-scoring path), critical (first critical error), or shortest / "
+                   "longest (the shortest / longest answer in --lang at every question, as a trainee who does not "
+                   "read; tasks keyed right)")
+      ->check(CLI::IsMember({"best", "critical", "shortest", "longest"}));
   play->add_option("--seed", play_opts.seed,
                    "Seed for the order of choices and the scenario's figures (default 1 when scripted)");
   play->add_flag("--json", play_opts.json, "Print the result as JSON");

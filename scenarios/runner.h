@@ -149,6 +149,11 @@ class Runner {
 enum class AutoMode {
   best,      // the highest-scoring path without critical errors
   critical,  // the first path (in file order) that makes a critical error
+  // A trainee who does not read: at every question the shortest (longest) answer in one language,
+  // the first in file order on a tie; every terminal task keyed right. Lint fails a drill such a
+  // trainee passes (cmd_lint.cpp).
+  shortest,
+  longest,
 };
 
 struct AutoAction {
@@ -159,7 +164,8 @@ struct AutoAction {
 
 class AutoPlayer {
  public:
-  AutoPlayer(const Scenario& scenario, AutoMode mode);
+  // `by_length`: the language whose answers shortest/longest measure.
+  AutoPlayer(const Scenario& scenario, AutoMode mode, Lang by_length = Lang::zh);
   // The next action at the runner's current step. `last_lookup` is the most recent
   // transaction_query record, used to quote the original in a completion.
   AutoAction next(const Runner& runner, const TerminalRecord* last_lookup) const;
@@ -173,6 +179,7 @@ class AutoPlayer {
 
   const Scenario& scenario_;
   AutoMode mode_;
+  Lang by_length_;
   std::unordered_map<std::string, int> best_;
   std::unordered_map<std::string, bool> critical_;
 };
@@ -186,7 +193,7 @@ void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalR
 // `answer_ms` of `clock` per answer. `finished` is false only if the attempt never reaches an end
 // within a generous bound of actions, which a validated scenario cannot do.
 AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, TerminalPort& terminal,
-                        FakeClock& clock, int64_t answer_ms = 10'000);
+                        FakeClock& clock, int64_t answer_ms = 10'000, Lang by_length = Lang::zh);
 
 // Fills in the request for a task operation the way a trainee who did it right would key it:
 // the task's amount (or the story's), and the original's auth code and date from a look-up.

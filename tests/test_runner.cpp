@@ -209,6 +209,33 @@ TEST_CASE("the automatic players find the best and the critical path", "[runner]
   CHECK(crit.steps[2].critical);
 }
 
+TEST_CASE("the blind players pick the shortest or the longest answer and key the tasks right", "[runner][auto]") {
+  Scenario s = test::load_small();
+  FakeClock clock;
+  EmulatedTerminalPort terminal(&clock);
+  const auto chosen = [](const AttemptResult& r) {
+    std::vector<std::string> ids;
+    for (const StepRecord& st : r.steps)
+      if (st.kind == StepKind::decision) ids.push_back(st.choice_id);
+    return ids;
+  };
+  // The longest answers ("查交易" ties "打电话" at 3 characters: the first in file order) are the
+  // best ones here: a trainee who reads nothing passes, which lint reports (tests/content/blind).
+  for (Lang lang : {Lang::zh, Lang::en}) {
+    INFO(lang_code(lang));
+    const AttemptResult longest = play_auto(s, AutoMode::longest, 1, terminal, clock, 10'000, lang);
+    CHECK(chosen(longest) == std::vector<std::string>{"check", "explain"});
+    CHECK(longest.passed);
+    // The inquiry in between was keyed right: its points are all there.
+    CHECK(longest.points == s.max_points);
+    // The shortest first answer is the critical swipe.
+    const AttemptResult shortest = play_auto(s, AutoMode::shortest, 1, terminal, clock, 10'000, lang);
+    CHECK(chosen(shortest) == std::vector<std::string>{"swipe"});
+    CHECK_FALSE(shortest.passed);
+    CHECK(shortest.critical_errors == 1);
+  }
+}
+
 TEST_CASE("a narrative's own operation is told before the SMS it caused", "[transcript]") {
   Scenario s = test::load_small();
   StepRecord rec;
@@ -234,7 +261,7 @@ TEST_CASE("a narrative's own operation is told before the SMS it caused", "[tran
   }
 }
 
-// What the kiosk shows as "顾客说" at a question is what the customer is saying at that moment: the
+// What the kiosk shows as "客人说" at a question is what the customer is saying at that moment: the
 // line of the situation just told, never one a question before already answered, and never one
 // from an earlier situation that has moved on. Checked on every shipped scenario's best and
 // critical paths.

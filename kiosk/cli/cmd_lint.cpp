@@ -4,12 +4,39 @@
 #include <tuple>
 
 #include "cli/commands.h"
+#include "device_bridge/emulation.h"
 #include "device_bridge/path_check.h"
 #include "kiosk/core/strings.h"
 #include "scenarios/result_json.h"
 #include "scenarios/style.h"
 
 namespace posdrill {
+
+namespace {
+
+// A trainee who does not read: the shortest or the longest answer at every question, in either
+// language, every terminal task keyed right (AutoMode::shortest/longest). Such a trainee must not
+// pass: a certificate earned that way says nothing.
+std::vector<Diagnostic> check_blind_picks(const Scenario& v) {
+  std::vector<Diagnostic> out;
+  for (AutoMode mode : {AutoMode::shortest, AutoMode::longest})
+    for (Lang lang : {Lang::zh, Lang::en}) {
+      FakeClock clock(0);
+      EmulatedTerminalPort terminal(&clock);
+      const AttemptResult r = play_auto(v, mode, 1, terminal, clock, 10'000, lang);
+      if (!r.passed) continue;
+      const char* which = mode == AutoMode::shortest ? "shortest" : "longest";
+      out.push_back({v.file, 1, 1,
+                     std::string("a trainee who picks the ") + which + " answer in " + lang_code(lang) +
+                         " at every question passes (" + std::to_string(int(r.score * 100 + 0.5)) +
+                         "%): make the best answers neither the " + which +
+                         " nor the odd one out by length (posdrill play " + v.id + " --auto " + which + " --lang " +
+                         lang_code(lang) + " shows the path; content/README.md, writing the choices)"});
+    }
+  return out;
+}
+
+}  // namespace
 
 int cmd_lint(const Settings& settings, const std::string& path, bool json) {
   std::filesystem::path target = path.empty() ? settings.content_dir : std::filesystem::path(path);
@@ -42,6 +69,7 @@ int cmd_lint(const Settings& settings, const std::string& path, bool json) {
     std::map<std::tuple<std::string, int, int, std::string>, std::vector<int>> found;
     for (const Scenario* v : variants) {
       std::vector<Diagnostic> diags = check_item_writing(*v);
+      for (Diagnostic& d : check_blind_picks(*v)) diags.push_back(std::move(d));
       PathCheck check = check_story_paths(*v);
       simulated_paths += check.paths;
       diags.insert(diags.end(), check.errors.begin(), check.errors.end());

@@ -239,7 +239,11 @@ int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed,
   FakeClock clock;
   Session session(s, clock, seed);
   Runner& r = session.runner();
-  AutoPlayer player(s, o.auto_mode == "best" ? AutoMode::best : AutoMode::critical);
+  const AutoMode mode = o.auto_mode == "best"       ? AutoMode::best
+                        : o.auto_mode == "critical" ? AutoMode::critical
+                        : o.auto_mode == "shortest" ? AutoMode::shortest
+                                                    : AutoMode::longest;
+  AutoPlayer player(s, mode, lang);
   // Each step takes a few actions at most (a look-up, then the task); this bound only stops a bug.
   const std::size_t max_actions = 4 * s.steps.size() + 16;
   for (std::size_t n = 0; n < max_actions && !r.finished(); ++n) {
@@ -361,8 +365,9 @@ int play_interactive(const Scenario& s, const PlayOptions& o, Lang lang, uint64_
 }  // namespace
 
 int cmd_play(const Settings& settings, const PlayOptions& o) {
-  if (!o.auto_mode.empty() && o.auto_mode != "best" && o.auto_mode != "critical") {
-    std::cerr << "posdrill play: --auto takes best or critical, got '" << o.auto_mode << "'\n";
+  if (!o.auto_mode.empty() && o.auto_mode != "best" && o.auto_mode != "critical" && o.auto_mode != "shortest" &&
+      o.auto_mode != "longest") {
+    std::cerr << "posdrill play: --auto takes best, critical, shortest or longest, got '" << o.auto_mode << "'\n";
     return exit_usage;
   }
   if (!o.auto_mode.empty() && !o.inputs_file.empty()) {

@@ -30,7 +30,7 @@ struct PlayOptions {
   std::string scenario_id;
   std::optional<Lang> lang;
   std::string inputs_file;  // "-" or empty with a non-TTY stdin: read answers from stdin
-  std::string auto_mode;    // "", "best", "critical"
+  std::string auto_mode;    // "", "best", "critical", "shortest", "longest"
   std::optional<uint64_t> seed;
   bool json = false;
   std::string operator_id;
