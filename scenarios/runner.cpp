@@ -307,8 +307,8 @@ AutoAction AutoPlayer::next(const Runner& runner, const TerminalRecord* last_loo
       return a;
     case StepKind::decision: {
       a.kind = AutoAction::choose;
-      const Choice* pick = nullptr;
-      if (mode_ == AutoMode::shortest || mode_ == AutoMode::longest) {
+      const Choice* pick = chooser_ ? chooser_(st) : nullptr;
+      if (!pick && (mode_ == AutoMode::shortest || mode_ == AutoMode::longest)) {
         std::size_t pick_len = 0;
         for (const auto& c : st.choices) {
           const std::size_t len = text_length(c.text.get(by_length_));
@@ -319,7 +319,7 @@ AutoAction AutoPlayer::next(const Runner& runner, const TerminalRecord* last_loo
           }
         }
       }
-      if (mode_ == AutoMode::critical) {
+      if (!pick && mode_ == AutoMode::critical) {
         // First in file order that is critical or leads to one; else fall back to the best.
         for (const auto& c : st.choices)
           if (c.critical || critical_.at(c.next)) {
@@ -374,13 +374,14 @@ void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalR
 }
 
 AttemptResult play_auto(const Scenario& base, AutoMode mode, uint64_t seed, TerminalPort& terminal, FakeClock& clock,
-                        int64_t answer_ms, Lang by_length) {
+                        int64_t answer_ms, Lang by_length, const Chooser& chooser) {
   const Scenario& scenario = scenario_for_seed(base, seed);
   // Each step takes at most a few actions (a look-up, then the task); this bound only stops a bug.
   const std::size_t max_actions = 4 * scenario.steps.size() + 16;
   terminal.prepare(scenario.setup);
   Runner runner(scenario, clock, seed, &terminal);
   AutoPlayer player(scenario, mode, by_length);
+  if (chooser) player.choose_with(chooser);
   std::optional<TerminalRecord> last_lookup;
   for (std::size_t n = 0; n < max_actions && !runner.finished(); ++n) {
     AutoAction a = player.next(runner, last_lookup ? &*last_lookup : nullptr);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -162,10 +163,16 @@ struct AutoAction {
   TerminalRequest request;  // for terminal
 };
 
+// Picks the answer at a question in place of the automatic player's own rule: a model of a trainee
+// (lint's blind check, cmd_lint.cpp). Returns one of the question's choices.
+using Chooser = std::function<const Choice*(const Step& question)>;
+
 class AutoPlayer {
  public:
   // `by_length`: the language whose answers shortest/longest measure.
   AutoPlayer(const Scenario& scenario, AutoMode mode, Lang by_length = Lang::zh);
+  // Answers every question with `chooser`; terminal tasks as `mode` does them.
+  void choose_with(Chooser chooser) { chooser_ = std::move(chooser); }
   // The next action at the runner's current step. `last_lookup` is the most recent
   // transaction_query record, used to quote the original in a completion.
   AutoAction next(const Runner& runner, const TerminalRecord* last_lookup) const;
@@ -180,6 +187,7 @@ class AutoPlayer {
   const Scenario& scenario_;
   AutoMode mode_;
   Lang by_length_;
+  Chooser chooser_;
   std::unordered_map<std::string, int> best_;
   std::unordered_map<std::string, bool> critical_;
 };
@@ -192,8 +200,10 @@ void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalR
 // A whole attempt by the automatic player at the variant `seed` picks. Prepares `terminal` for it and charges
 // `answer_ms` of `clock` per answer. `finished` is false only if the attempt never reaches an end
 // within a generous bound of actions, which a validated scenario cannot do.
+// `chooser` (optional) answers the questions instead of `mode`'s rule.
 AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, TerminalPort& terminal,
-                        FakeClock& clock, int64_t answer_ms = 10'000, Lang by_length = Lang::zh);
+                        FakeClock& clock, int64_t answer_ms = 10'000, Lang by_length = Lang::zh,
+                        const Chooser& chooser = {});
 
 // Fills in the request for a task operation the way a trainee who did it right would key it:
 // the task's amount (or the story's), and the original's auth code and date from a look-up.

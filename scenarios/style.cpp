@@ -1,6 +1,7 @@
 #include "scenarios/style.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -133,6 +134,28 @@ class Style {
 };
 
 }  // namespace
+
+std::vector<const Choice*> choices_by_length(const Step& question, LengthCue cue, Lang lang) {
+  std::size_t lo = SIZE_MAX, hi = 0;
+  for (const Choice& c : question.choices) {
+    lo = std::min(lo, text_length(c.text.get(lang)));
+    hi = std::max(hi, text_length(c.text.get(lang)));
+  }
+  const auto looks_longest = [&](std::size_t n) { return double(n) >= double(hi) * (1.0 - length_tolerance); };
+  const auto looks_shortest = [&](std::size_t n) { return double(n) <= double(lo) * (1.0 + length_tolerance); };
+  std::vector<const Choice*> out;
+  for (const Choice& c : question.choices) {
+    const std::size_t n = text_length(c.text.get(lang));
+    const bool in = cue == LengthCue::any        ? true
+                    : cue == LengthCue::longest  ? looks_longest(n)
+                    : cue == LengthCue::shortest ? looks_shortest(n)
+                                                 : !looks_longest(n) && !looks_shortest(n);
+    if (in) out.push_back(&c);
+  }
+  if (out.empty())
+    for (const Choice& c : question.choices) out.push_back(&c);
+  return out;
+}
 
 std::size_t text_length(std::string_view s) {
   std::size_t n = 0;

@@ -19,6 +19,15 @@ inline constexpr double longest_margin = 0.20;
 
 std::vector<Diagnostic> check_item_writing(const Scenario& scenario);
 
+// How a trainee who does not read picks (lint plays every drill so, cmd_lint.cpp). Lengths within
+// `length_tolerance` of each other look the same: the answers that look the longest are those
+// within it of the longest, likewise the shortest; `middle` is every other answer (all of them
+// when none is left); `any` is every answer (a plain guess, the baseline the cues are compared
+// with). A trainee following the cue picks one of these at random.
+enum class LengthCue { longest, shortest, middle, any };
+inline constexpr double length_tolerance = 0.10;
+std::vector<const Choice*> choices_by_length(const Step& question, LengthCue cue, Lang lang);
+
 // Characters (Unicode code points) of UTF-8 `s`, not counting spaces.
 std::size_t text_length(std::string_view s);
 

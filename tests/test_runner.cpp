@@ -5,6 +5,7 @@
 #include "device_bridge/emulation.h"
 #include "fixtures.h"
 #include "scenarios/runner.h"
+#include "scenarios/style.h"
 #include "scenarios/transcript.h"
 #include "tests/shipped_set.h"
 
@@ -234,6 +235,33 @@ TEST_CASE("the blind players pick the shortest or the longest answer and key the
     CHECK_FALSE(shortest.passed);
     CHECK(shortest.critical_errors == 1);
   }
+}
+
+TEST_CASE("answers that look the longest, the shortest or neither, within ten percent", "[runner][auto]") {
+  Step q;
+  q.kind = StepKind::decision;
+  const auto add = [&q](const char* id, int len) {
+    Choice c;
+    c.id = id;
+    c.text = {std::string(std::size_t(len), 'x'), std::string(std::size_t(len), 'y')};
+    q.choices.push_back(c);
+  };
+  add("a", 100);  // the longest
+  add("b", 92);   // within 10% of it: looks as long
+  add("c", 80);   // neither
+  add("d", 70);   // the shortest
+  add("e", 76);   // within 10% of it: looks as short
+  const auto ids = [&q](LengthCue cue) {
+    std::string out;
+    for (const Choice* c : choices_by_length(q, cue, Lang::en)) out += c->id;
+    return out;
+  };
+  CHECK(ids(LengthCue::longest) == "ab");
+  CHECK(ids(LengthCue::shortest) == "de");
+  CHECK(ids(LengthCue::middle) == "c");
+  CHECK(ids(LengthCue::any) == "abcde");
+  q.choices.erase(q.choices.begin() + 2);  // no answer in between: the middle cue is a guess
+  CHECK(ids(LengthCue::middle) == "abde");
 }
 
 TEST_CASE("a narrative's own operation is told before the SMS it caused", "[transcript]") {
