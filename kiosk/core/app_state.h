@@ -401,6 +401,7 @@ struct ExitKiosk {};
 enum class ConfirmKind {
   leave_drill,  // BackToCatalog while an attempt is unfinished (it would be kept as abandoned)
   exit_kiosk,   // ExitKiosk from the console
+  give_up,      // GiveUp at a terminal task: the task scores nothing (a second tap must not do it)
 };
 struct AskToConfirm {
   ConfirmKind kind = ConfirmKind::leave_drill;

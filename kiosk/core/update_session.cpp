@@ -267,6 +267,10 @@ void Updater::operator()(const AskToConfirm& a) {
     if (!unfinished || st.preview) return (*this)(BackToCatalog{});
     // Nor in a re-drill at the branch, whose only record is kept when answered: back home.
     if (st.attempt->practice) return end_practice();
+  } else if (a.kind == ConfirmKind::give_up) {
+    const bool at_task = st.attempt && st.screen == ScreenId::runner && !st.attempt->runner.finished() &&
+                         st.attempt->runner.step().kind == StepKind::terminal;
+    if (!at_task) return fx.push_back(ignored("giving up outside a terminal task"));
   } else if (st.screen != ScreenId::console) {
     return fx.push_back(ignored("exit outside the console"));
   }
@@ -279,6 +283,7 @@ void Updater::operator()(const ConfirmAnswer& a) {
   st.confirming.reset();
   if (!a.yes) return;
   if (kind == ConfirmKind::leave_drill) return (*this)(BackToCatalog{});
+  if (kind == ConfirmKind::give_up) return (*this)(GiveUp{});
   (*this)(ExitKiosk{});
 }
 

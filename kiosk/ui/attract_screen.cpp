@@ -71,7 +71,15 @@ int button_pair(const Theme& th, const std::string& first, std::string_view firs
 }
 
 const char* confirm_prefix(ConfirmKind k) {
-  return k == ConfirmKind::leave_drill ? "confirm.leave_drill" : "confirm.exit_kiosk";
+  switch (k) {
+    case ConfirmKind::leave_drill:
+      return "confirm.leave_drill";
+    case ConfirmKind::exit_kiosk:
+      return "confirm.exit_kiosk";
+    case ConfirmKind::give_up:
+      return "confirm.give_up";
+  }
+  return "confirm.leave_drill";
 }
 
 }  // namespace
@@ -94,7 +102,11 @@ const std::vector<std::string>& attract_string_keys() {
                                                 "confirm.exit_kiosk.title",
                                                 "confirm.exit_kiosk.body",
                                                 "confirm.exit_kiosk.yes",
-                                                "confirm.exit_kiosk.no"};
+                                                "confirm.exit_kiosk.no",
+                                                "confirm.give_up.title",
+                                                "confirm.give_up.body",
+                                                "confirm.give_up.yes",
+                                                "confirm.give_up.no"};
   return keys;
 }
 

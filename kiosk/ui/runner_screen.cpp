@@ -481,7 +481,10 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
       hints_taken(st, th);
       customer_actions(st, th, dispatch);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-      if (touch_button(th, st.strings.tr("runner.give_up", st.lang), "give_up", 0.0f)) dispatch(GiveUp{});
+      // Asks first: the panel above moves as the task changes, and a hurried second tap must not
+      // throw the task away.
+      if (touch_button(th, st.strings.tr("runner.give_up", st.lang), "give_up", 0.0f))
+        dispatch(AskToConfirm{ConfirmKind::give_up});
       break;
     }
   }

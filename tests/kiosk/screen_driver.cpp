@@ -102,7 +102,7 @@ std::vector<std::string> next_widgets(const AppState& state, const AutoPlayer& p
     case AutoAction::choose:
       return {"choice." + act.choice_id};
     case AutoAction::give_up:
-      return {"give_up"};
+      return {"give_up", "confirm.yes"};  // giving up asks first
     case AutoAction::terminal: {
       // The spare terminal's panel starts whole operations; the trainee keys the rest on the device.
       if (a.on_spare) return {"op." + std::string(terminal_op_name(act.request.op))};

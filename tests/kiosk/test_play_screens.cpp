@@ -171,6 +171,52 @@ TEST_CASE("the confirmation panel's buttons are touch targets a finger can tell 
   }
 }
 
+TEST_CASE("skipping a terminal task asks first, and a second tap does not skip it", "[play][touch]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.preauth_checkout_no_pan");
+  // The best path, tapped, up to the first terminal task.
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  for (int n = 0; n < 20 && (k.state.screen != ScreenId::runner ||
+                             k.state.attempt->runner.step().kind != StepKind::terminal);
+       ++n)
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+  REQUIRE(k.state.screen == ScreenId::runner);
+  REQUIRE(k.state.attempt->runner.step().kind == StepKind::terminal);
+  const std::string task = k.state.attempt->runner.step().id;
+  k.tap("give_up");
+  REQUIRE(k.state.confirming == ConfirmKind::give_up);
+  // A hurried second tap where the button was lands on the panel, which takes it: nothing skipped.
+  k.tap("give_up", true);
+  CHECK(k.state.confirming == ConfirmKind::give_up);
+  CHECK(k.state.attempt->runner.step().id == task);
+  k.tap("confirm.no");
+  CHECK_FALSE(k.state.confirming);
+  CHECK(k.state.attempt->runner.step().id == task);
+  const auto record_of_task = [&]() -> const StepRecord* {
+    for (const StepRecord& r : k.state.attempt->runner.result().steps)
+      if (r.step_id == task) return &r;
+    return nullptr;
+  };
+  CHECK_FALSE(record_of_task());  // nothing recorded for it
+  k.tap("give_up");
+  k.tap("confirm.yes");
+  CHECK_FALSE(k.state.confirming);
+  CHECK(k.state.attempt->runner.step().id != task);
+  const StepRecord* rec = record_of_task();
+  REQUIRE(rec);
+  CHECK(rec->gave_up);
+  CHECK(rec->points == 0);
+}
+
+TEST_CASE("giving up is asked about only at a terminal task", "[play]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.preauth_checkout_no_pan");
+  const auto fx = update(k.state, AskToConfirm{ConfirmKind::give_up});  // the intro is a narrative
+  REQUIRE(fx.size() == 1);
+  CHECK(std::holds_alternative<Ignored>(fx.front()));
+  CHECK_FALSE(k.state.confirming);
+}
+
 TEST_CASE("leaving asks only while the attempt is unfinished", "[play]") {
   Kiosk k(ImVec2(1280, 800));
   update(k.state, OpenScenario{"preauth_checkout_no_pan"});
