@@ -649,7 +649,10 @@ int run_kiosk(const KioskOptions& options) {
     // Idle: wait for an event without taking it, so the loop below takes every event the same way.
     if (!busy) event_wait.wait(wake_ms);
     bool moved = false;  // this frame's events moved the pointer
-    while (true) {
+    // Nothing is taken before the first frame is drawn: ImGui finds the window under a tap from
+    // the previous frame's windows, so a tap on a window not drawn yet (a cold start's black
+    // window) would fall on nothing and be lost. It waits in SDL's queue for the second frame.
+    while (frame > 0) {
       // A release after a move waits for the next frame: ImGui must see the finger move with the
       // button held (a drag, a scroll), not a press and release at the end point (a tap).
       SDL_Event next;
