@@ -6,6 +6,7 @@
 #include <SDL.h>
 #include <imgui.h>
 
+#include <cfloat>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -43,27 +44,42 @@ class EventWait {
 
 // The mouse (and the touch screen's emulated mouse) as of the events taken so far, for ImGui:
 // where it is and whether the left button is down, with a press latched until a frame saw it.
+// A finger lifted from a touch screen is nowhere: after the frame that sees the release, ImGui is
+// told the pointer left, so the answer under the spot just tapped is not drawn hovered, as if
+// already chosen. A mouse stays where it is.
 struct PointerFromEvents {
   bool known = false;
   ImVec2 pos;
   bool down = false;
   bool pressed = false;  // went down since the last frame
+  bool lifting = false;  // a finger went up: the next frame sees the release where it happened
+  bool lifted = false;   // ... and the frames after it see no pointer until the next touch
   void take(const SDL_Event& e) {
     if (e.type == SDL_MOUSEMOTION) {
       known = true;
+      lifted = false;
       pos = ImVec2(static_cast<float>(e.motion.x), static_cast<float>(e.motion.y));
     } else if ((e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP) && e.button.button == SDL_BUTTON_LEFT) {
       known = true;
+      lifted = false;
       pos = ImVec2(static_cast<float>(e.button.x), static_cast<float>(e.button.y));
       down = e.type == SDL_MOUSEBUTTONDOWN;
       pressed = pressed || down;
+      lifting = !down && e.button.which == SDL_TOUCH_MOUSEID;
     }
   }
   void apply(ImGuiIO& io) {
     if (!known) return;
-    io.MousePos = pos;
-    io.MouseDown[ImGuiMouseButton_Left] = down || pressed;
+    io.MousePos = lifted ? ImVec2(-FLT_MAX, -FLT_MAX) : pos;
+    const bool held = down || pressed;
+    io.MouseDown[ImGuiMouseButton_Left] = held;
     pressed = false;
+    // Gone only after a frame has seen the button up at the spot (a press latched from a quick tap
+    // is seen first, then its release).
+    if (lifting && !held) {
+      lifting = false;
+      lifted = true;
+    }
   }
 };
 
