@@ -23,7 +23,7 @@ test: deps
 	cmake --build --preset dev -j $(JOBS)
 	ctest --preset dev $(CTEST_FLAGS)
 # ThreadSanitizer on the tests labelled `threads` only (servers, workers, two writers): a
-# short build of the five test programs they live in, run before the long ASan build so a
+# short build of the six test programs they live in, run before the long ASan build so a
 # race fails the run early.
 	cmake --preset tsan
 	cmake --build --preset tsan -j $(JOBS)
