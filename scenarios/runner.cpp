@@ -4,7 +4,6 @@
 #include <cassert>
 
 #include "scenarios/graph.h"
-#include "scenarios/style.h"  // text_length
 
 namespace posdrill {
 
@@ -268,12 +267,8 @@ TerminalRequest story_request(const Scenario& scenario, const StoryOp& op) {
   return req;
 }
 
-AutoPlayer::AutoPlayer(const Scenario& scenario, AutoMode mode, Lang by_length)
-    : scenario_(scenario),
-      mode_(mode),
-      by_length_(by_length),
-      best_(best_remaining(scenario, true)),
-      critical_(reaches_critical(scenario)) {}
+AutoPlayer::AutoPlayer(const Scenario& scenario, AutoMode mode)
+    : scenario_(scenario), mode_(mode), best_(best_remaining(scenario, true)), critical_(reaches_critical(scenario)) {}
 
 // How the critical player gets a terminal task onto a critical path: an outcome that is critical
 // by its operation first; else, when doing the task right already leads to one, nothing special;
@@ -308,17 +303,6 @@ AutoAction AutoPlayer::next(const Runner& runner, const TerminalRecord* last_loo
     case StepKind::decision: {
       a.kind = AutoAction::choose;
       const Choice* pick = chooser_ ? chooser_(st) : nullptr;
-      if (!pick && (mode_ == AutoMode::shortest || mode_ == AutoMode::longest)) {
-        std::size_t pick_len = 0;
-        for (const auto& c : st.choices) {
-          const std::size_t len = text_length(c.text.get(by_length_));
-          const bool better = mode_ == AutoMode::shortest ? len < pick_len : len > pick_len;
-          if (!pick || better) {
-            pick = &c;
-            pick_len = len;
-          }
-        }
-      }
       if (!pick && mode_ == AutoMode::critical) {
         // First in file order that is critical or leads to one; else fall back to the best.
         for (const auto& c : st.choices)
@@ -374,13 +358,13 @@ void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalR
 }
 
 AttemptResult play_auto(const Scenario& base, AutoMode mode, uint64_t seed, TerminalPort& terminal, FakeClock& clock,
-                        int64_t answer_ms, Lang by_length, const Chooser& chooser) {
+                        int64_t answer_ms, const Chooser& chooser) {
   const Scenario& scenario = scenario_for_seed(base, seed);
   // Each step takes at most a few actions (a look-up, then the task); this bound only stops a bug.
   const std::size_t max_actions = 4 * scenario.steps.size() + 16;
   terminal.prepare(scenario.setup);
   Runner runner(scenario, clock, seed, &terminal);
-  AutoPlayer player(scenario, mode, by_length);
+  AutoPlayer player(scenario, mode);
   if (chooser) player.choose_with(chooser);
   std::optional<TerminalRecord> last_lookup;
   for (std::size_t n = 0; n < max_actions && !runner.finished(); ++n) {

@@ -150,11 +150,6 @@ class Runner {
 enum class AutoMode {
   best,      // the highest-scoring path without critical errors
   critical,  // the first path (in file order) that makes a critical error
-  // A trainee who does not read: at every question the shortest (longest) answer in one language,
-  // the first in file order on a tie; every terminal task keyed right. Lint fails a drill such a
-  // trainee passes (cmd_lint.cpp).
-  shortest,
-  longest,
 };
 
 struct AutoAction {
@@ -169,8 +164,7 @@ using Chooser = std::function<const Choice*(const Step& question)>;
 
 class AutoPlayer {
  public:
-  // `by_length`: the language whose answers shortest/longest measure.
-  AutoPlayer(const Scenario& scenario, AutoMode mode, Lang by_length = Lang::zh);
+  AutoPlayer(const Scenario& scenario, AutoMode mode);
   // Answers every question with `chooser`; terminal tasks as `mode` does them.
   void choose_with(Chooser chooser) { chooser_ = std::move(chooser); }
   // The next action at the runner's current step. `last_lookup` is the most recent
@@ -186,7 +180,6 @@ class AutoPlayer {
 
   const Scenario& scenario_;
   AutoMode mode_;
-  Lang by_length_;
   Chooser chooser_;
   std::unordered_map<std::string, int> best_;
   std::unordered_map<std::string, bool> critical_;
@@ -202,8 +195,7 @@ void perform_on_terminal(Runner& runner, TerminalPort& terminal, const TerminalR
 // within a generous bound of actions, which a validated scenario cannot do.
 // `chooser` (optional) answers the questions instead of `mode`'s rule.
 AttemptResult play_auto(const Scenario& scenario, AutoMode mode, uint64_t seed, TerminalPort& terminal,
-                        FakeClock& clock, int64_t answer_ms = 10'000, Lang by_length = Lang::zh,
-                        const Chooser& chooser = {});
+                        FakeClock& clock, int64_t answer_ms = 10'000, const Chooser& chooser = {});
 
 // Fills in the request for a task operation the way a trainee who did it right would key it:
 // the task's amount (or the story's), and the original's auth code and date from a look-up.

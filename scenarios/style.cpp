@@ -157,6 +157,19 @@ std::vector<const Choice*> choices_by_length(const Step& question, LengthCue cue
   return out;
 }
 
+const Choice* extreme_by_length(const Step& question, bool longest, Lang lang) {
+  const Choice* pick = nullptr;
+  std::size_t pick_len = 0;
+  for (const Choice& c : question.choices) {
+    const std::size_t len = text_length(c.text.get(lang));
+    if (!pick || (longest ? len > pick_len : len < pick_len)) {
+      pick = &c;
+      pick_len = len;
+    }
+  }
+  return pick;
+}
+
 std::size_t text_length(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s)

@@ -27,6 +27,9 @@ std::vector<Diagnostic> check_item_writing(const Scenario& scenario);
 enum class LengthCue { longest, shortest, middle, any };
 inline constexpr double length_tolerance = 0.10;
 std::vector<const Choice*> choices_by_length(const Step& question, LengthCue cue, Lang lang);
+// The strictly longest (`longest`) or shortest answer, the first in file order on a tie: what
+// `posdrill play --auto longest|shortest` picks, so an author sees one such path.
+const Choice* extreme_by_length(const Step& question, bool longest, Lang lang);
 
 // Characters (Unicode code points) of UTF-8 `s`, not counting spaces.
 std::size_t text_length(std::string_view s);

@@ -224,13 +224,15 @@ TEST_CASE("the blind players pick the shortest or the longest answer and key the
   // best ones here: a trainee who reads nothing passes, which lint reports (tests/content/blind).
   for (Lang lang : {Lang::zh, Lang::en}) {
     INFO(lang_code(lang));
-    const AttemptResult longest = play_auto(s, AutoMode::longest, 1, terminal, clock, 10'000, lang);
+    const AttemptResult longest = play_auto(s, AutoMode::best, 1, terminal, clock, 10'000,
+                                            [lang](const Step& q) { return extreme_by_length(q, true, lang); });
     CHECK(chosen(longest) == std::vector<std::string>{"check", "explain"});
     CHECK(longest.passed);
     // The inquiry in between was keyed right: its points are all there.
     CHECK(longest.points == s.max_points);
     // The shortest first answer is the critical swipe.
-    const AttemptResult shortest = play_auto(s, AutoMode::shortest, 1, terminal, clock, 10'000, lang);
+    const AttemptResult shortest = play_auto(s, AutoMode::best, 1, terminal, clock, 10'000,
+                                             [lang](const Step& q) { return extreme_by_length(q, false, lang); });
     CHECK(chosen(shortest) == std::vector<std::string>{"swipe"});
     CHECK_FALSE(shortest.passed);
     CHECK(shortest.critical_errors == 1);

@@ -22,10 +22,10 @@ namespace {
 // longest at every question, or the shortest, or one that looks neither, in Chinese or in English,
 // every terminal task keyed right; or guesses. Such a trainee must not pass 30% of the time
 // (`blind_pass_limit`): a certificate earned that way says nothing. (A plain guess already passes
-// some short drills one time in six; a cue that nearly doubles that is a cue.) The chance is estimated from `blind_plays` plays of
-// each way, spread evenly over the scenario's sets of figures (a trainee meets one at random),
-// each taking one of the answers the cue leaves at random; the random numbers are seeded from the
-// scenario, so lint says the same every time.
+// some short drills one time in six; a cue that nearly doubles that is a cue.) The chance is
+// estimated from `blind_plays` plays of each way, spread evenly over the scenario's sets of
+// figures (a trainee meets one at random), each taking one of the answers the cue leaves at
+// random; the random numbers are seeded from the scenario, so lint says the same every time.
 constexpr double blind_pass_limit = 0.30;
 constexpr int blind_plays = 128;
 
@@ -43,7 +43,7 @@ double blind_pass_chance(const Scenario& s, LengthCue cue, Lang lang) {
     FakeClock clock(0);
     EmulatedTerminalPort terminal(&clock);
     const Scenario& v = *variants[std::size_t(play) % variants.size()];
-    if (play_auto(v, AutoMode::best, 1, terminal, clock, 10'000, lang, chooser).passed) ++passed;
+    if (play_auto(v, AutoMode::best, 1, terminal, clock, 10'000, chooser).passed) ++passed;
   }
   return double(passed) / blind_plays;
 }

@@ -24,6 +24,7 @@
 #include "kiosk/store/recorder.h"
 #include "scenarios/graph.h"
 #include "scenarios/result_json.h"
+#include "scenarios/style.h"
 #include "scenarios/transcript.h"
 
 namespace posdrill {
@@ -239,11 +240,12 @@ int play_auto(const Scenario& s, const PlayOptions& o, Lang lang, uint64_t seed,
   FakeClock clock;
   Session session(s, clock, seed);
   Runner& r = session.runner();
-  const AutoMode mode = o.auto_mode == "best"       ? AutoMode::best
-                        : o.auto_mode == "critical" ? AutoMode::critical
-                        : o.auto_mode == "shortest" ? AutoMode::shortest
-                                                    : AutoMode::longest;
-  AutoPlayer player(s, mode, lang);
+  AutoPlayer player(s, o.auto_mode == "critical" ? AutoMode::critical : AutoMode::best);
+  // shortest / longest: the questions answered by length, as a trainee who does not read.
+  if (o.auto_mode == "shortest" || o.auto_mode == "longest") {
+    const bool longest = o.auto_mode == "longest";
+    player.choose_with([longest, lang](const Step& q) { return extreme_by_length(q, longest, lang); });
+  }
   // Each step takes a few actions at most (a look-up, then the task); this bound only stops a bug.
   const std::size_t max_actions = 4 * s.steps.size() + 16;
   for (std::size_t n = 0; n < max_actions && !r.finished(); ++n) {
