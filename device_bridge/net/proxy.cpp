@@ -182,7 +182,9 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
         return;
       case ProxyAction::Kind::delay:
         log(what + ", held " + std::to_string(a.delay_ms) + " ms");
-        s.delayed.emplace_back(steady_now_ms() + a.delay_ms, frame(body));
+        // The clock counts whole milliseconds and the hold may start late in one: one more keeps
+        // the answer held for at least delay_ms of real time.
+        s.delayed.emplace_back(steady_now_ms() + a.delay_ms + 1, frame(body));
         return;
       case ProxyAction::Kind::corrupt_answer:
         log(what + ", MAC corrupted");
