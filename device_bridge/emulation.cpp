@@ -336,6 +336,10 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& re
     plan_.begin_operation(h.fault, reversals_always_fail_);
     keep(emulation_->run(req, card(), h.wrong_pin ? std::string_view(wrong) : std::string_view(pin_)));
     plan_.end_operation();
+    // The merchant copy went into the shop's slip box; the cardholder copy left with the customer
+    // unless the story has her bring it back.
+    for (Receipt& r : terminal().take_receipts())
+      if (r.copy == Receipt::Copy::merchant || h.customer_copy_on_counter) kept_receipts.push_back(std::move(r));
     settled_day =
         h.op == TerminalOp::settlement ? std::optional<int64_t>(day_number(emulation_->now_ms())) : std::nullopt;
   }

@@ -70,6 +70,9 @@ struct HistoryEntry {
   int days_ago = 0;
   int minutes_ago = 0;
   bool wrong_pin = false;
+  // Where this operation's cardholder copy is when the story starts: the customer took it away (the
+  // default, so only the merchant copy is in the shop), or brought it back to the counter.
+  bool customer_copy_on_counter = false;
   std::optional<Fault> fault;
 };
 

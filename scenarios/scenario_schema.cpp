@@ -206,7 +206,8 @@ void read_setup(YamlReader& r, const YAML::Node& n, Setup& s) {
       r.error(hist, "expected 'history' to be a list of operations (- op: …)");
     } else {
       for (const auto& e : hist) {
-        if (!r.map(e, "history entry", {"op", "amount", "days_ago", "minutes_ago", "pin", "fault", "code", "seconds"}))
+        if (!r.map(e, "history entry", {"op", "amount", "days_ago", "minutes_ago", "pin", "customer_copy", "fault", "code",
+                                         "seconds"}))
           continue;
         HistoryEntry h;
         if (YAML::Node op = r.get(e, "op", "history entry", true); op.IsDefined())
@@ -219,6 +220,12 @@ void read_setup(YamlReader& r, const YAML::Node& n, Setup& s) {
           if (p && *p != "right" && *p != "wrong")
             r.error(pin, "expected 'pin' to be right or wrong, got '" + *p + "'");
           h.wrong_pin = p && *p == "wrong";
+        }
+        if (YAML::Node copy = r.get(e, "customer_copy", "history entry", false); copy.IsDefined()) {
+          auto c = r.scalar(copy, "customer_copy");
+          if (c && *c != "taken" && *c != "on_counter")
+            r.error(copy, "expected 'customer_copy' to be taken or on_counter, got '" + *c + "'");
+          h.customer_copy_on_counter = c && *c == "on_counter";
         }
         if (r.get(e, "fault", "", false).IsDefined()) h.fault = read_fault(r, e, true);
         s.history.push_back(h);

@@ -91,15 +91,18 @@ class Session {
   const TerminalRecord* last_lookup() const { return last_lookup_ ? &*last_lookup_ : nullptr; }
   const Screen* screen() const { return terminal_.scenario() ? &terminal_.scenario()->terminal().screen() : nullptr; }
 
-  // The merchant copies of what the terminal did before the story starts: the trainee finds the
-  // voucher number, auth code and date on them, as at the till.
+  // The slips in the shop from what the terminal did before the story starts (the merchant copies,
+  // and a cardholder copy the customer brought back): the trainee finds the voucher number, auth
+  // code and date on them, as at the till.
   std::string history_slips(Lang lang) const {
     const ScenarioEmulation* emu = terminal_.scenario();
     if (!emu) return "";
     std::string out;
     for (const Receipt& r : emu->history_receipts()) {
-      if (r.copy != Receipt::Copy::merchant) continue;
-      out += lang == Lang::zh ? "【此前的签购单】\n" : "[An earlier slip]\n";
+      if (r.copy == Receipt::Copy::merchant)
+        out += lang == Lang::zh ? "【此前的签购单】\n" : "[An earlier slip]\n";
+      else
+        out += lang == Lang::zh ? "【客人带来的签购单】\n" : "[The slip the customer brought]\n";
       for (const std::string& l : r.lines) out += "  " + l + "\n";
     }
     return out.empty() ? out : out + "\n";

@@ -233,6 +233,22 @@ TEST_CASE("with the customer gone no card reaches the terminal and nothing is se
   CHECK(e.host().available_minor(card) == 500000 - 100);
 }
 
+TEST_CASE("the history leaves the cardholder copy with the customer unless she brought it back",
+          "[emulation][receipts]") {
+  Setup s = base_setup();
+  s.history.push_back(past(TerminalOp::sale, 15800));
+  s.history.back().minutes_ago = 240;
+  s.history.push_back(past(TerminalOp::sale, 59900));
+  s.history.back().minutes_ago = 60;
+  s.history.back().customer_copy_on_counter = true;
+  ScenarioEmulation e(s);
+  std::vector<std::pair<int64_t, Receipt::Copy>> in_shop;
+  for (const Receipt& r : e.history_receipts()) in_shop.emplace_back(r.amount_minor, r.copy);
+  const std::vector<std::pair<int64_t, Receipt::Copy>> expected = {
+      {15800, Receipt::Copy::merchant}, {59900, Receipt::Copy::merchant}, {59900, Receipt::Copy::customer}};
+  CHECK(in_shop == expected);
+}
+
 TEST_CASE("the history's merchant copies carry the cardholder's signature, a new slip does not",
           "[emulation][receipts]") {
   Setup s = base_setup();
@@ -465,8 +481,10 @@ TEST_CASE("seed: pre-auth answered without DE2 is found by voucher and completed
   ScenarioEmulation e(s);
   EmulatedTerminal& term = e.terminal();
 
-  // The slip from check-in has no card number; neither has the record.
-  REQUIRE(e.history_receipts().size() == 2);
+  // The slip from check-in has no card number; neither has the record. Only its merchant copy is
+  // in the shop: the guest took the other.
+  REQUIRE(e.history_receipts().size() == 1);
+  CHECK(e.history_receipts()[0].copy == Receipt::Copy::merchant);
   for (const Receipt& r : e.history_receipts()) {
     CHECK(r.masked_pan.empty());
     CHECK(std::find(r.lines.begin(), r.lines.end(), "卡号(CARD NO.): ") != r.lines.end());
