@@ -43,7 +43,9 @@ AnswerView answer_view(const Scenario& scenario, const StepRecord& r) {
   else if (r.points >= r.max_points)
     v.verdict = Verdict::right;
   else
-    v.verdict = r.points > 0 ? Verdict::partly : Verdict::wrong;
+    // "Partly right" only for an answer worth at least half: a banner saying so over 2 of 10
+    // points tells the trainee a harmful act was nearly fine. The points still show.
+    v.verdict = r.points > 0 && 2 * r.points >= r.max_points ? Verdict::partly : Verdict::wrong;
   if (v.verdict == Verdict::right || r.kind != StepKind::decision) return v;
   const Step* step = scenario.find(r.step_id);
   if (!step) return v;

@@ -400,6 +400,12 @@ TEST_CASE("answer views give the verdict and the net points and the best shown c
   REQUIRE(v.best);
   CHECK(v.best->id == "best");  // the critical one is worth 10 too, but never "right"
 
+  // Some points, but less than half: not right, even in part.
+  r.points = 4;
+  v = answer_view(sc, r);
+  CHECK(v.verdict == Verdict::wrong);
+  CHECK(v.net == 4);
+
   r.choice_id = "none";
   r.points = 0;
   r.hint_cost = 3;
