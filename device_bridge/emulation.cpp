@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "device_bridge/terminal_texts.h"
+
 namespace posdrill {
 
 namespace {
@@ -535,7 +537,7 @@ void EmulatedTerminalPort::request(const TerminalRequest& request) {
   if (!scenario_) {
     TerminalRecord rec;
     rec.op = request.op;
-    rec.screen = {"终端未就绪", "Terminal not prepared"};
+    rec.screen = screen_text("not_prepared");
     done_.push_back(rec);
     return;
   }

@@ -14,6 +14,7 @@
 #include "base/digits.h"
 #include "device_bridge/icc.h"
 #include "device_bridge/message_builder.h"
+#include "device_bridge/terminal_texts.h"
 
 namespace posdrill {
 
@@ -396,7 +397,7 @@ std::string AcquirerHost::book(Request& r, Txn& t, Account& acct) {
       if (r.amount > acct.available) return "51";
       acct.available -= r.amount;
       t.auth_code = next_auth_code();
-      notify(r.pan, r.now, {"消费", "purchase"}, r.amount);
+      notify(r.pan, r.now, "purchase", r.amount);
       return "00";
     case HostOp::balance_inquiry:
       r.answer.set(54, encode_balance(acct.available));
@@ -406,7 +407,7 @@ std::string AcquirerHost::book(Request& r, Txn& t, Account& acct) {
       acct.available -= r.amount;
       t.hold = t.authorised = r.amount;
       t.auth_code = next_auth_code();
-      notify(r.pan, r.now, {"预授权冻结", "pre-auth hold"}, r.amount);
+      notify(r.pan, r.now, "preauth_hold", r.amount);
       return "00";
     case HostOp::incremental:
     case HostOp::completion:
@@ -443,7 +444,7 @@ std::string AcquirerHost::book_preauth_family(Request& r, Txn& t, Account& acct)
     o->hold += r.amount;
     o->authorised += r.amount;
     t.auth_code = next_auth_code();
-    notify(r.pan, r.now, {"追加预授权冻结", "additional pre-auth hold"}, r.amount);
+    notify(r.pan, r.now, "incremental_hold", r.amount);
     return "00";
   }
   if (r.op == HostOp::preauth_cancel) {
@@ -454,7 +455,7 @@ std::string AcquirerHost::book_preauth_family(Request& r, Txn& t, Account& acct)
     o->hold = 0;
     o->cancelled = true;
     t.auth_code = o->auth_code;
-    notify(r.pan, r.now, {"预授权撤销，解冻", "pre-auth cancelled, hold released"}, t.released);
+    notify(r.pan, r.now, "preauth_cancel", t.released);
     return "00";
   }
   // Completion: at most the limit percent of what was authorised; the hold turns into a debit.
@@ -468,7 +469,7 @@ std::string AcquirerHost::book_preauth_family(Request& r, Txn& t, Account& acct)
   acct.available -= r.amount;
   o->completed = true;
   t.auth_code = o->auth_code;
-  notify(r.pan, r.now, {"预授权完成消费", "pre-auth completion"}, r.amount);
+  notify(r.pan, r.now, "completion", r.amount);
   return "00";
 }
 
@@ -541,7 +542,7 @@ std::string AcquirerHost::book_void(Request& r, Txn& t, Account& acct) {
   acct.available += t.released;
   o->voided = true;
   t.auth_code = next_auth_code();
-  notify(r.pan, r.now, {"消费撤销，退回", "void, credited"}, t.released);
+  notify(r.pan, r.now, "void", t.released);
   return "00";
 }
 
@@ -573,7 +574,7 @@ std::string AcquirerHost::book_refund(Request& r, Txn& t, Account& acct) {
   t.original = o->id;
   o->refunded += r.amount;
   acct.available += r.amount;
-  notify(r.pan, r.now, {"退货，退回", "refund, credited"}, r.amount);
+  notify(r.pan, r.now, "refund", r.amount);
   return "00";
 }
 
@@ -632,13 +633,13 @@ void AcquirerHost::undo(Txn& t, int64_t now_ms) {
     case HostOp::sale:
       if (!t.voided && t.amount > t.refunded) {
         acct->available += t.amount - t.refunded;
-        notify(t.pan, now_ms, {"交易冲正，退回", "reversal, credited"}, t.amount - t.refunded);
+        notify(t.pan, now_ms, "reversal", t.amount - t.refunded);
       }
       break;
     case HostOp::preauth:
       if (t.hold > 0) {
         acct->available += t.hold;
-        notify(t.pan, now_ms, {"预授权冲正，解冻", "pre-auth reversed, hold released"}, t.hold);
+        notify(t.pan, now_ms, "preauth_reversal", t.hold);
         t.hold = 0;
       }
       break;
@@ -648,7 +649,7 @@ void AcquirerHost::undo(Txn& t, int64_t now_ms) {
         orig->hold -= rel;
         orig->authorised -= t.amount;
         acct->available += rel;
-        if (rel > 0) notify(t.pan, now_ms, {"追加预授权冲正，解冻", "additional hold reversed, released"}, rel);
+        if (rel > 0) notify(t.pan, now_ms, "incremental_reversal", rel);
       }
       break;
     case HostOp::completion:
@@ -658,7 +659,7 @@ void AcquirerHost::undo(Txn& t, int64_t now_ms) {
         orig->hold = t.released;
         orig->completed = false;
       }
-      notify(t.pan, now_ms, {"预授权完成冲正，退回", "completion reversed, credited"}, t.amount);
+      notify(t.pan, now_ms, "completion_reversal", t.amount);
       break;
     case HostOp::preauth_cancel:
       acct->available -= t.released;
@@ -666,18 +667,18 @@ void AcquirerHost::undo(Txn& t, int64_t now_ms) {
         orig->hold = t.released;
         orig->cancelled = false;
       }
-      notify(t.pan, now_ms, {"预授权撤销冲正，重新冻结", "cancel reversed, held again"}, t.released);
+      notify(t.pan, now_ms, "cancel_reversal", t.released);
       break;
     case HostOp::void_sale:
     case HostOp::completion_void:
       acct->available -= t.released;
       if (orig) orig->voided = false;
-      notify(t.pan, now_ms, {"撤销冲正，扣款", "void reversed, debited"}, t.released);
+      notify(t.pan, now_ms, "void_reversal", t.released);
       break;
     case HostOp::refund:
       acct->available -= t.amount;
       if (orig) orig->refunded -= t.amount;
-      notify(t.pan, now_ms, {"退货冲正，扣款", "refund reversed, debited"}, t.amount);
+      notify(t.pan, now_ms, "refund_reversal", t.amount);
       break;
     default:
       break;
@@ -862,7 +863,7 @@ std::string AcquirerHost::next_rrn() {
   return zero_pad(int64_t(rrn), 12);
 }
 
-void AcquirerHost::notify(std::string_view pan, int64_t now_ms, const Text& action, int64_t amount_minor) {
+void AcquirerHost::notify(std::string_view pan, int64_t now_ms, std::string_view action_key, int64_t amount_minor) {
   const Account* a = account(pan);
   if (!a || amount_minor <= 0) return;
   CivilTime t = civil_time(now_ms);
@@ -871,14 +872,23 @@ void AcquirerHost::notify(std::string_view pan, int64_t now_ms, const Text& acti
   std::string amount = format_amount(amount_minor);
   std::string avail = format_amount(a->available);
   // A debit card's bank reports the money left in the account; a credit card's, the credit left.
-  const Text left = a->card.debit ? Text{"可用余额", "Available balance"} : Text{"可用额度", "Available credit"};
+  const Text& left = sms_text(a->card.debit ? "available_balance" : "available_credit");
+  const Text& action = sms_text(action_key);
+  const Text& message = sms_text("message");
+  const std::string month = std::to_string(t.month), day = std::to_string(t.day);
   BankSms sms;
   sms.time_ms = now_ms;
-  sms.text.zh = "【" + config_.bank_name.zh + "】您尾号" + card + "的卡" + std::to_string(t.month) + "月" +
-                std::to_string(t.day) + "日" + hhmm + action.zh + amount + "元，" + left.zh + avail + "元。";
-  sms.text.en = "[" + config_.bank_name.en + "] Card ending " + card + ": " + action.en + " CNY " + amount + " on " +
-                std::to_string(t.day) + " " + month_abbrev[t.month - 1] + " " + hhmm + ". " + left.en + " CNY " +
-                avail + ".";
+  for (Lang lang : {Lang::zh, Lang::en})
+    (lang == Lang::zh ? sms.text.zh : sms.text.en) =
+        fill_placeholders(message.get(lang), {{"bank", config_.bank_name.get(lang)},
+                                              {"card", card},
+                                              {"month", lang == Lang::zh ? month : month_abbrev[t.month - 1]},
+                                              {"day", day},
+                                              {"time", hhmm},
+                                              {"action", action.get(lang)},
+                                              {"amount", amount},
+                                              {"left", left.get(lang)},
+                                              {"available", avail}});
   sms_.push_back(std::move(sms));
   while (sms_.size() > config_.sms_limit) sms_.pop_front();
 }

@@ -358,7 +358,7 @@ class AcquirerHost {
   std::string next_auth_code();
   std::string next_rrn();
   uint64_t next_random();
-  void notify(std::string_view pan, int64_t now_ms, const Text& action, int64_t amount_minor);
+  void notify(std::string_view pan, int64_t now_ms, std::string_view action_key, int64_t amount_minor);
   Account* account(std::string_view pan);
   const Account* account(std::string_view pan) const;
 

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "device_bridge/terminal_texts.h"
+
 namespace posdrill {
 
 using namespace nexo;
@@ -195,7 +197,7 @@ void NexoPoi::perform(Txn& txn, const TerminalRequest& request) {
     txn.record = records.back();
   } else {
     txn.record.op = request.op;
-    txn.record.screen = {"交易失败", "Transaction failed"};
+    txn.record.screen = screen_text("failed");
   }
   for (uint64_t seq = before + 1; seq <= host.journal_total(); ++seq) {
     const HostJournalEntry* e = host.journal_entry(seq);

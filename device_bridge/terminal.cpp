@@ -25,40 +25,20 @@ using namespace terminal_internal;
 namespace {
 
 const TxnInfo txn_table[] = {
-    {TxnType::sale, {"消费", "Sale"}, TerminalOp::sale, CupOperation::sale},
-    {TxnType::void_sale, {"消费撤销", "Void"}, TerminalOp::void_sale, CupOperation::void_sale},
-    {TxnType::refund, {"退货", "Refund"}, TerminalOp::refund, CupOperation::refund},
-    {TxnType::preauth, {"预授权", "Pre-auth"}, TerminalOp::preauth, CupOperation::preauth},
-    {TxnType::incremental,
-     {"追加预授权", "Incremental pre-auth"},
-     TerminalOp::preauth,
-     CupOperation::preauth_incremental},
-    {TxnType::preauth_cancel,
-     {"预授权撤销", "Pre-auth cancel"},
-     TerminalOp::preauth_cancel,
-     CupOperation::preauth_cancel},
-    {TxnType::completion,
-     {"预授权完成(请求)", "Pre-auth completion"},
-     TerminalOp::preauth_completion,
-     CupOperation::preauth_completion},
-    {TxnType::completion_advice,
-     {"预授权完成(通知)", "Completion advice"},
-     TerminalOp::preauth_completion,
+    {TxnType::sale, "sale", TerminalOp::sale, CupOperation::sale},
+    {TxnType::void_sale, "void_sale", TerminalOp::void_sale, CupOperation::void_sale},
+    {TxnType::refund, "refund", TerminalOp::refund, CupOperation::refund},
+    {TxnType::preauth, "preauth", TerminalOp::preauth, CupOperation::preauth},
+    {TxnType::incremental, "incremental", TerminalOp::preauth, CupOperation::preauth_incremental},
+    {TxnType::preauth_cancel, "preauth_cancel", TerminalOp::preauth_cancel, CupOperation::preauth_cancel},
+    {TxnType::completion, "completion", TerminalOp::preauth_completion, CupOperation::preauth_completion},
+    {TxnType::completion_advice, "completion_advice", TerminalOp::preauth_completion,
      CupOperation::preauth_completion_advice},
-    {TxnType::completion_void,
-     {"预授权完成撤销", "Completion void"},
-     TerminalOp::void_sale,
-     CupOperation::completion_void},
-    {TxnType::balance_inquiry,
-     {"余额查询", "Balance inquiry"},
-     TerminalOp::balance_inquiry,
-     CupOperation::balance_inquiry},
-    {TxnType::sign_on, {"签到", "Sign on"}, TerminalOp::sign_on, CupOperation::sign_on},
-    {TxnType::settlement, {"结算", "Settlement"}, TerminalOp::settlement, CupOperation::settlement},
+    {TxnType::completion_void, "completion_void", TerminalOp::void_sale, CupOperation::completion_void},
+    {TxnType::balance_inquiry, "balance_inquiry", TerminalOp::balance_inquiry, CupOperation::balance_inquiry},
+    {TxnType::sign_on, "sign_on", TerminalOp::sign_on, CupOperation::sign_on},
+    {TxnType::settlement, "settlement", TerminalOp::settlement, CupOperation::settlement},
 };
-
-const Text not_signed_on{"请先签到", "Please sign on first"};
-const Text not_test_card{"非测试卡 拒绝受理", "Not a training test card: refused"};
 
 bool all_digits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -70,7 +50,7 @@ namespace terminal_internal {
 
 const TxnInfo& info(TxnType t) { return txn_table[static_cast<int>(t)]; }
 
-const Text training_mark{"培训 TRAINING", "培训 TRAINING"};
+const Text& training_mark() { return screen_text("training_mark"); }
 
 std::optional<char> key_digit(Key k) {
   int i = static_cast<int>(k);
@@ -99,10 +79,7 @@ void wipe(std::string& s) {
 
 bool is_digit_string(const std::string& s, std::size_t n) { return s.size() == n && all_digits(s); }
 
-Text amount_line(int64_t minor) {
-  std::string a = format_amount(minor);
-  return {"金额 RMB " + a, "Amount CNY " + a};
-}
+Text amount_line(int64_t minor) { return screen_text("amount", {{"amount", format_amount(minor)}}); }
 
 }  // namespace terminal_internal
 
@@ -120,7 +97,7 @@ std::optional<Key> parse_key(std::string_view name) {
     if (key_names[i] == name) return static_cast<Key>(i);
   return std::nullopt;
 }
-const Text& txn_label(TxnType type) { return info(type).label; }
+const Text& txn_label(TxnType type) { return operation_text(info(type).key); }
 TerminalOp terminal_op_of(TxnType type) { return info(type).op; }
 CupOperation cup_operation_of(TxnType type) { return info(type).cup; }
 
@@ -157,7 +134,8 @@ std::optional<TerminalOp> EmulatedTerminal::current_op() const {
 }
 
 bool EmulatedTerminal::waiting_for_supervisor() const {
-  return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() && flow_->steps[flow_->at] == Step::supervisor;
+  return mode_ == Mode::input && flow_ && flow_->at < flow_->steps.size() &&
+         flow_->steps[flow_->at] == Step::supervisor;
 }
 
 bool EmulatedTerminal::waiting_for_pin() const {
@@ -180,8 +158,7 @@ std::optional<int64_t> EmulatedTerminal::next_deadline_ms() const {
 }
 
 void EmulatedTerminal::show(const Text& title, std::vector<Text> lines) {
-  screen_.status = {training_mark.zh + "  终端 " + config_.terminal_id + "  批次 " + batch_no(),
-                    "TRAINING  Terminal " + config_.terminal_id + "  Batch " + batch_no()};
+  screen_.status = screen_text("status", {{"terminal", config_.terminal_id}, {"batch", batch_no()}});
   screen_.title = title;
   screen_.lines = std::move(lines);
   if (mode_ == Mode::online && shown_.size() < 32) shown_.push_back(screen_);
@@ -189,70 +166,68 @@ void EmulatedTerminal::show(const Text& title, std::vector<Text> lines) {
 
 void EmulatedTerminal::show_idle() {
   if (!signed_on()) {
-    show({"中国银联", "UnionPay POS"}, {not_signed_on, {"菜单 6 签到", "Menu 6: sign on"}});
+    show(screen_text("home"), {screen_text("sign_on_first"), screen_text("sign_on_hint")});
     return;
   }
-  show({"中国银联", "UnionPay POS"}, {{"请按菜单键选择交易", "Press MENU to choose a transaction"},
-                                      {"或直接刷卡消费", "or present a card for a sale"}});
+  show(screen_text("home"), {screen_text("menu_hint"), screen_text("card_hint")});
 }
 
 void EmulatedTerminal::show_step() {
   const Flow& f = *flow_;
-  const Text& title = info(f.type).label;
+  const Text& title = txn_label(f.type);
   auto keyed = [&](const Text& prompt) { show(title, {prompt, {f.input, f.input}}); };
   switch (f.steps[f.at]) {
     case Step::card:
-      show(title, {{"请刷卡/插卡/挥卡", "Swipe, insert or tap the card"}});
+      show(title, {screen_text("present_card")});
       break;
     case Step::confirm_card: {
       std::string m = mask_pan(f.pan);
-      show(title, {{"卡号 " + m, "Card " + m}, {"请确认 按确认键继续", "Press ENTER to confirm"}});
+      show(title, {screen_text("card", {{"card", m}}), screen_text("confirm_card")});
       break;
     }
     case Step::orig_voucher:
-      keyed({"请输入原凭证号", "Original voucher number"});
+      keyed(screen_text("orig_voucher"));
       break;
     case Step::confirm_original: {
       const BatchEntry& e = batch_[*f.orig_index];
       std::string card = e.masked_pan.empty() ? "—" : e.masked_pan;
-      show(title, {{"原交易 " + info(e.type).label.zh, "Original: " + info(e.type).label.en},
-                   amount_line(e.amount_minor),
-                   {"卡号 " + card, "Card " + card},
-                   {"授权码 " + e.auth_code + " 参考号 " + e.rrn, "Auth " + e.auth_code + " Ref " + e.rrn},
-                   {"确认请按确认键", "Press ENTER to confirm"}});
+      const Text& op = txn_label(e.type);
+      Text original = screen_text("original");
+      original.zh = fill_placeholders(original.zh, {{"operation", op.zh}});
+      original.en = fill_placeholders(original.en, {{"operation", op.en}});
+      show(title, {std::move(original), amount_line(e.amount_minor), screen_text("card", {{"card", card}}),
+                   screen_text("auth_ref", {{"auth", e.auth_code}, {"ref", e.rrn}}), screen_text("confirm_original")});
       break;
     }
     case Step::orig_rrn:
-      keyed({"请输入原参考号", "Original reference number"});
+      keyed(screen_text("orig_ref"));
       break;
     case Step::orig_auth:
-      keyed({"请输入原授权码", "Original auth code"});
+      keyed(screen_text("orig_auth"));
       break;
     case Step::orig_date:
-      keyed({"请输入原交易日期(月月日日)", "Original date (MMDD)"});
+      keyed(screen_text("orig_date"));
       break;
     case Step::amount: {
       int64_t v = f.input.empty() ? 0 : std::stoll(f.input);
-      show(title, {{"请输入金额", "Enter the amount"}, {"RMB " + format_amount(v), "CNY " + format_amount(v)}});
+      show(title, {screen_text("enter_amount"), screen_text("keyed_amount", {{"amount", format_amount(v)}})});
       break;
     }
     case Step::supervisor:
-      show(title, {{"请输入主管密码", "Supervisor password"}, {std::string(f.input.size(), '*'), std::string(f.input.size(), '*')}});
+      show(title, {screen_text("supervisor"), {std::string(f.input.size(), '*'), std::string(f.input.size(), '*')}});
       break;
     case Step::pin: {
-      std::vector<Text> lines{{"请输入密码", "Enter PIN"},
-                              {"请持卡人在密码键盘输入", "Cardholder keys it on the PIN pad"}};
+      std::vector<Text> lines{screen_text("enter_pin"), screen_text("pin_pad")};
       if (f.amount > 0) lines.push_back(amount_line(f.amount));
       show(title, std::move(lines));
       break;
     }
     case Step::confirm_settlement: {
       BatchTotals t = batch_totals();
-      show(title, {{"借记 " + std::to_string(t.debit_count) + "笔 RMB " + format_amount(t.debit_minor),
-                    "Debits " + std::to_string(t.debit_count) + ", CNY " + format_amount(t.debit_minor)},
-                   {"贷记 " + std::to_string(t.credit_count) + "笔 RMB " + format_amount(t.credit_minor),
-                    "Credits " + std::to_string(t.credit_count) + ", CNY " + format_amount(t.credit_minor)},
-                   {"按确认键结算", "Press ENTER to settle"}});
+      const std::string debits = std::to_string(t.debit_count), credits = std::to_string(t.credit_count);
+      show(title, {screen_text("settle_debits", {{"count", debits}, {"amount", format_amount(t.debit_minor)}}),
+                   screen_text("settle_credits", {{"count", credits}, {"amount", format_amount(t.credit_minor)}}),
+                   screen_text("settle_confirm")});
       break;
     }
   }
@@ -265,34 +240,22 @@ void EmulatedTerminal::show_step() {
 void EmulatedTerminal::open_menu(Mode menu) {
   mode_ = menu;
   input_deadline_ = now_ + config_.input_timeout_ms;
+  const auto show_menu = [this](std::string_view key) {
+    const TerminalMenu& m = terminal_menu(key);
+    show(m.title, m.items);
+  };
   switch (menu) {
     case Mode::menu:
-      show({"主菜单", "Main menu"}, {{"1 消费", "1 Sale"},
-                                     {"2 消费撤销", "2 Void"},
-                                     {"3 退货", "3 Refund"},
-                                     {"4 预授权类", "4 Pre-auth"},
-                                     {"5 余额查询", "5 Balance inquiry"},
-                                     {"6 签到", "6 Sign on"},
-                                     {"7 结算", "7 Settlement"},
-                                     {"8 交易查询", "8 Transaction query"},
-                                     {"9 重打印", "9 Reprint"}});
+      show_menu("main");
       break;
     case Mode::preauth_menu:
-      show({"预授权类", "Pre-auth"}, {{"1 预授权", "1 Pre-auth"},
-                                      {"2 预授权撤销", "2 Pre-auth cancel"},
-                                      {"3 预授权完成(请求)", "3 Completion"},
-                                      {"4 预授权完成(通知)", "4 Completion advice"},
-                                      {"5 预授权完成撤销", "5 Completion void"},
-                                      {"6 追加预授权", "6 Incremental pre-auth"}});
+      show_menu("preauth");
       break;
     case Mode::query_menu:
-      show({"交易查询", "Transaction query"}, {{"1 按凭证号", "1 By voucher number"},
-                                               {"2 按参考号", "2 By reference number"},
-                                               {"3 按授权码", "3 By auth code"},
-                                               {"4 交易明细", "4 Browse this batch"}});
+      show_menu("query");
       break;
     case Mode::print_menu:
-      show({"重打印", "Reprint"}, {{"1 重打最后一笔", "1 Last slip"}, {"2 按凭证号重打", "2 By voucher number"}});
+      show_menu("reprint");
       break;
     default:
       break;
@@ -370,7 +333,7 @@ void EmulatedTerminal::press(Key key) {
       if (digit == '2') {
         query_input_.clear();
         mode_ = Mode::reprint_input;
-        show({"重打印", "Reprint"}, {{"请输入凭证号", "Voucher number"}, {"", ""}});
+        show(terminal_menu("reprint").title, {screen_text("voucher_prompt"), {"", ""}});
       }
       return;
     case Mode::input:
@@ -397,7 +360,7 @@ void EmulatedTerminal::press(Key key) {
       if (digit && query_input_.size() < 6) query_input_ += *digit;
       if (key == Key::clear && !query_input_.empty()) query_input_.pop_back();
       if (key == Key::enter) return reprint(find_voucher(pad_left_zeros(query_input_, 6)));
-      show({"重打印", "Reprint"}, {{"请输入凭证号", "Voucher number"}, {query_input_, query_input_}});
+      show(terminal_menu("reprint").title, {screen_text("voucher_prompt"), {query_input_, query_input_}});
       return;
   }
 }
@@ -438,7 +401,7 @@ void EmulatedTerminal::begin(TxnType type) {
   flow_ = std::move(f);
   mode_ = Mode::input;
   input_deadline_ = now_ + config_.input_timeout_ms;
-  if (type != TxnType::sign_on && !signed_on()) return fail_local(not_signed_on);
+  if (type != TxnType::sign_on && !signed_on()) return fail_local(screen_text("sign_on_first"));
   enter_step();
 }
 
@@ -503,13 +466,13 @@ void EmulatedTerminal::step_key(Key key) {
       // Compared whole, then wiped: the terminal keeps no password it was given.
       const bool ok = f.input.size() == config_.supervisor_password.size() && f.input == config_.supervisor_password;
       wipe(f.input);
-      if (!ok) return fail_local({"主管密码错", "Wrong supervisor password"}, true);
+      if (!ok) return fail_local(screen_text("wrong_supervisor"), true);
       return next_step();
     }
     case Step::amount: {
       int64_t v = f.input.empty() ? 0 : std::stoll(f.input);
       if (v <= 0) {
-        show(info(f.type).label, {{"金额无效 请重新输入", "Invalid amount, key it again"}, {"RMB 0.00", "CNY 0.00"}});
+        show(txn_label(f.type), {screen_text("invalid_amount"), screen_text("keyed_amount", {{"amount", "0.00"}})});
         return;
       }
       f.amount = v;
@@ -523,8 +486,8 @@ void EmulatedTerminal::step_key(Key key) {
         fits = f.type == TxnType::void_sale ? t == TxnType::sale
                                             : (t == TxnType::completion || t == TxnType::completion_advice);
       }
-      if (!fits) return fail_local({"原交易不存在", "Original transaction not found"}, true);
-      if (batch_[*idx].voided) return fail_local({"原交易已撤销", "The original is already voided"}, true);
+      if (!fits) return fail_local(screen_text("orig_not_found"), true);
+      if (batch_[*idx].voided) return fail_local(screen_text("orig_voided"), true);
       const BatchEntry& e = batch_[*idx];
       f.orig_index = idx;
       f.amount = e.amount_minor;
@@ -562,13 +525,13 @@ void EmulatedTerminal::present_card(const CardPresentation& card) {
 
 void EmulatedTerminal::card_read(const CardPresentation& card) {
   Flow& f = *flow_;
-  if (!is_test_card(card.pan)) return fail_local(not_test_card);  // not even kept for the record
+  if (!is_test_card(card.pan)) return fail_local(screen_text("not_test_card"));  // not even kept for the record
   f.pan = card.pan;
   f.expiry = is_digit_string(card.expiry_yymm, 4) ? card.expiry_yymm : "3012";
   f.entry = card.mode;
   f.has_card = true;
   if (f.orig_index && !batch_[*f.orig_index].masked_pan.empty() && batch_[*f.orig_index].masked_pan != mask_pan(f.pan))
-    return fail_local({"卡号不符", "This card does not match the original"}, true);
+    return fail_local(screen_text("card_mismatch"), true);
   next_step();
 }
 
@@ -595,7 +558,7 @@ void EmulatedTerminal::enter_pin(std::string_view pin) {
   std::optional<std::string> block;
   if (pin.size() >= 4 && pin.size() <= 12 && all_digits(pin)) block = make_pin_block(pin, f.pan, keys_->pin_key);
   if (!block) {
-    show(info(f.type).label, {{"密码格式错 请重输", "The PIN must be 4 to 12 digits"}, {"请输入密码", "Enter PIN"}});
+    show(txn_label(f.type), {screen_text("pin_format"), screen_text("enter_pin")});
     return;
   }
   f.pin_block = std::move(*block);
@@ -604,7 +567,7 @@ void EmulatedTerminal::enter_pin(std::string_view pin) {
 
 void EmulatedTerminal::display(const Text& line) {
   if (mode_ != Mode::idle && mode_ != Mode::result) return;  // never over keying or a host exchange
-  const Text title = mode_ == Mode::result ? screen_.title : Text{"中国银联", "UnionPay POS"};
+  const Text title = mode_ == Mode::result ? screen_.title : screen_text("home");
   show(title, {line});
   mode_ = Mode::result;
   input_deadline_ = now_ + config_.input_timeout_ms;

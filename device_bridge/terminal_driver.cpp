@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "device_bridge/terminal.h"
+#include "device_bridge/terminal_texts.h"
 
 namespace posdrill {
 
@@ -73,7 +74,7 @@ void EmulatedTerminal::start(const TerminalRequest& request, const CardPresentat
     TerminalRecord rec;
     rec.op = request.op;
     rec.amount_minor = request.amount_minor.value_or(0);
-    rec.screen = {"终端忙 请稍候", "Terminal busy, please wait"};
+    rec.screen = screen_text("busy");
     records_.push_back(rec);
     return;
   }

@@ -11,20 +11,22 @@
 #include <string_view>
 
 #include "device_bridge/terminal.h"
+#include "device_bridge/terminal_texts.h"
 
 namespace posdrill::terminal_internal {
 
-// What each transaction type is called, and the operation it is for the runner and on the line.
+// Each transaction type's key among the operations of content/ui/terminal.yaml (its title there:
+// txn_label), and the operation it is for the runner and on the line.
 struct TxnInfo {
   TxnType type;
-  Text label;
+  const char* key;
   TerminalOp op;
   CupOperation cup;
 };
 
 const TxnInfo& info(TxnType t);
 
-extern const Text training_mark;  // on the status line and on every slip
+const Text& training_mark();  // on the status line and on every slip
 
 std::optional<char> key_digit(Key k);
 std::string zero_pad(int64_t v, std::size_t width);

@@ -15,12 +15,6 @@ using namespace terminal_internal;
 
 namespace {
 
-const Text processing{"处理中…", "Processing…"};
-const Text auto_reversal{"自动冲正…", "Auto reversal…"};
-const Text reversal_failed_text{"冲正不成功 请与客服联系", "Reversal failed, call customer service"};
-const Text no_answer_text{"交易失败 接收超时", "Transaction failed: no answer"};
-const Text comm_failed_text{"通讯失败", "Communication failed"};
-const Text wrong_pin_text{"(55)密码错请重试", "(55) Incorrect PIN, try again"};
 
 void wipe_field(IsoMessage& m, int de) {
   auto it = m.fields.find(de);
@@ -152,7 +146,7 @@ void EmulatedTerminal::send_reversal_try() {
   outgoing_.push_back(*reversal_);
   f.deadline = now_ + config_.reversal_wait_ms;
   std::string n = std::to_string(f.reversal_try), of = std::to_string(config_.reversal_tries);
-  show(info(f.type).label, {auto_reversal, {"第" + n + "次 共" + of + "次", "Try " + n + " of " + of}});
+  show(txn_label(f.type), {screen_text("auto_reversal"), screen_text("reversal_try", {{"n", n}, {"of", of}})});
 }
 
 void EmulatedTerminal::reversal_try_failed() {
@@ -160,10 +154,10 @@ void EmulatedTerminal::reversal_try_failed() {
   if (f.reversal_try < config_.reversal_tries) return send_reversal_try();
   TerminalRecord rec = record_for_flow();
   rec.reversal_failed = true;
-  rec.screen = reversal_failed_text;
+  rec.screen = screen_text("reversal_failed");
   records_.push_back(rec);
   if (!config_.keep_reversal_after_failure) reversal_.reset();
-  show(info(f.type).label, {reversal_failed_text, {"本笔交易未发送", "This transaction was not sent"}});
+  show(txn_label(f.type), {screen_text("reversal_failed"), screen_text("not_sent")});
   end_flow(Mode::result);
 }
 
@@ -179,7 +173,7 @@ void EmulatedTerminal::send_main() {
   wipe_field(f.request, 52);  // handed over: the terminal keeps no PIN block
   wipe_field(f.request, 35);
   f.deadline = now_ + config_.response_timeout_ms;
-  show(info(f.type).label, {processing, {"请稍候", "Please wait"}});
+  show(txn_label(f.type), {screen_text("processing"), screen_text("please_wait")});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +202,7 @@ void EmulatedTerminal::on_host_answer(const IsoMessage& answer, bool mac_ok) {
     rec.response_code = "A0";
     rec.screen = response_text("A0");
     records_.push_back(rec);
-    show(info(f.type).label, {rec.screen, {"交易失败", "Transaction failed"}});
+    show(txn_label(f.type), {rec.screen, screen_text("failed")});
     return end_flow(Mode::result);
   }
   handle_main_answer(answer);
@@ -220,9 +214,9 @@ void EmulatedTerminal::handle_main_answer(const IsoMessage& answer) {
   TerminalRecord rec = record_for_flow();
   if (rc.empty()) {
     // Unreadable answer: the request may have been booked, so the reversal record stays.
-    rec.screen = {"交易失败 应答报文错", "Transaction failed: unreadable answer"};
+    rec.screen = screen_text("unreadable");
     records_.push_back(rec);
-    show(info(f.type).label, {rec.screen});
+    show(txn_label(f.type), {rec.screen});
     return end_flow(Mode::result);
   }
   if (f.saved_reversal) reversal_.reset();  // a valid answer: nothing left to undo
@@ -232,7 +226,7 @@ void EmulatedTerminal::handle_main_answer(const IsoMessage& answer) {
   if (rc == "77" || rc == "99") keys_.reset();  // the host asks for a fresh sign-on (99: a bad PIN key)
   auto pin_step = std::find(f.steps.begin(), f.steps.end(), Step::pin);
   if (rc == "55" && pin_step != f.steps.end()) {
-    rec.screen = wrong_pin_text;
+    rec.screen = screen_text("wrong_pin");
     records_.push_back(rec);
     // docs/domain.md §7.1: the terminal asks again, same card and amount, a new request.
     f.at = std::size_t(pin_step - f.steps.begin());
@@ -241,28 +235,28 @@ void EmulatedTerminal::handle_main_answer(const IsoMessage& answer) {
     f.reversal_try = 0;
     mode_ = Mode::input;
     input_deadline_ = now_ + config_.input_timeout_ms;
-    show(info(f.type).label, {wrong_pin_text, {"请持卡人重新输入密码", "Cardholder: enter the PIN again"}});
+    show(txn_label(f.type), {screen_text("wrong_pin"), screen_text("pin_again")});
     return;
   }
   auto acquirer_text = decode_display_text(answer.get(63));
   rec.screen = acquirer_text ? *acquirer_text : response_text(rc);
   if (rec.screen.en.empty()) rec.screen.en = response_text(rc).en;
   records_.push_back(rec);
-  show(info(f.type).label, {rec.screen, {"交易失败 返回码 " + rc, "Declined, response code " + rc}});
+  show(txn_label(f.type), {rec.screen, screen_text("declined_code", {{"code", rc}})});
   end_flow(Mode::result);
 }
 
 void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
   Flow& f = *flow_;
-  const Text& title = info(f.type).label;
+  const Text& title = txn_label(f.type);
   rec.screen = response_text("00");
   switch (f.type) {
     case TxnType::sign_on: {
       keys_ = decode_working_keys(answer.get(62), config_.master_key);
       if (!keys_)
-        rec.screen = {"签到失败 密钥校验错", "Sign-on failed: key check value"};
+        rec.screen = screen_text("sign_on_failed");
       else
-        rec.screen = {"签到成功", "Signed on"};
+        rec.screen = screen_text("signed_on");
       records_.push_back(rec);
       show(title, {rec.screen});
       return end_flow(Mode::result);
@@ -272,11 +266,10 @@ void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
       bool balanced = d && d->flag == '1';
       BatchTotals totals = batch_totals();
       print_settlement(totals, balanced);
-      rec.screen = {"结算成功", "Settlement done"};
+      rec.screen = screen_text("settled");
       records_.push_back(rec);
-      std::vector<Text> lines{rec.screen,
-                              balanced ? Text{"对账平", "Totals agree"} : Text{"对账不平", "Totals do not agree"}};
-      if (!paper_) lines.push_back({"打印机缺纸 请装纸", "Printer out of paper: load paper"});
+      std::vector<Text> lines{rec.screen, screen_text(balanced ? "totals_agree" : "totals_differ")};
+      if (!paper_) lines.push_back(screen_text("no_paper"));
       show(title, std::move(lines));
       for (const BatchEntry& e : batch_)
         if (e.type == TxnType::sale && !e.voided) settled_sales_.push_back(e);
@@ -295,7 +288,7 @@ void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
       auto balance = decode_balance(answer.get(54));
       std::string b = balance ? format_amount(*balance) : "—";
       records_.push_back(rec);
-      show(title, {rec.screen, {"可用余额 RMB " + b, "Available balance CNY " + b}});
+      show(title, {rec.screen, screen_text("balance", {{"amount", b}})});
       return end_flow(Mode::result);
     }
     default:
@@ -353,11 +346,11 @@ void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
   print(batch_.back(), false);
   records_.push_back(rec);
   std::vector<Text> lines{rec.screen, amount_line(f.amount)};
-  if (!e.auth_code.empty()) lines.push_back({"授权码 " + e.auth_code, "Auth code " + e.auth_code});
+  if (!e.auth_code.empty()) lines.push_back(screen_text("auth_code", {{"auth", e.auth_code}}));
   if (paper_)
-    lines.push_back({"请撕下签购单", "Tear off the slip"});
+    lines.push_back(screen_text("tear_off"));
   else
-    lines.push_back({"打印机缺纸 请装纸后重打印", "Printer out of paper: load paper, then reprint"});
+    lines.push_back(screen_text("no_paper_reprint"));
   show(title, std::move(lines));
   end_flow(Mode::result);
 }
@@ -371,9 +364,9 @@ void EmulatedTerminal::tick(int64_t now_ms) {
     // docs/domain.md §5.2: no answer in time — the reversal record's reason becomes 98.
     if (f.saved_reversal && reversal_) reversal_->set(39, "98");
     TerminalRecord rec = record_for_flow();
-    rec.screen = no_answer_text;
+    rec.screen = screen_text("no_answer");
     records_.push_back(rec);
-    show(info(f.type).label, {no_answer_text, {"交易失败", "Transaction failed"}});
+    show(txn_label(f.type), {screen_text("no_answer"), screen_text("failed")});
     return end_flow(Mode::result);
   }
   if (mode_ != Mode::idle && mode_ != Mode::online && now_ > input_deadline_) to_idle();
@@ -390,12 +383,11 @@ void EmulatedTerminal::on_no_answer(LinkFailure failure) {
       reversal_->set(39, "98");
   }
   TerminalRecord rec = record_for_flow();
-  rec.screen = comm_failed_text;
+  rec.screen = screen_text("comm_failed");
   rec.not_sent = failure == LinkFailure::connect_failed;
   records_.push_back(rec);
-  show(info(f.type).label, {comm_failed_text, failure == LinkFailure::connect_failed
-                                                  ? Text{"连接失败 请检查网络", "Cannot connect, check the network"}
-                                                  : Text{"连接中断", "Connection lost"}});
+  show(txn_label(f.type), {screen_text("comm_failed"),
+                           screen_text(failure == LinkFailure::connect_failed ? "connect_failed" : "connection_lost")});
   end_flow(Mode::result);
 }
 
@@ -414,7 +406,7 @@ void EmulatedTerminal::fail_local(const Text& why, bool keying) {
   rec.keying_refused = keying;
   rec.not_sent = !keying;  // refused before going online (not signed on, not a test card): nothing left
   records_.push_back(rec);
-  show(flow_ ? info(flow_->type).label : Text{"中国银联", "UnionPay POS"}, {why});
+  show(flow_ ? txn_label(flow_->type) : screen_text("home"), {why});
   end_flow(Mode::result);
 }
 

@@ -14,7 +14,6 @@ using namespace terminal_internal;
 namespace {
 
 // The merchant copy's signature line; mark_signed() finds it again.
-constexpr const char* signature_label = "持卡人签名(CARDHOLDER SIGNATURE):";
 
 char entry_letter(EntryMode m) {
   switch (m) {
@@ -66,10 +65,10 @@ void EmulatedTerminal::query_key(Key key) {
     mode_ = Mode::query_show;
     return show_query_result(found, true);
   }
-  Text prompt = query_by_ == QueryBy::voucher ? Text{"请输入凭证号", "Voucher number"}
-                : query_by_ == QueryBy::rrn   ? Text{"请输入参考号", "Reference number"}
-                                              : Text{"请输入授权码", "Auth code"};
-  show({"交易查询", "Transaction query"}, {prompt, {query_input_, query_input_}});
+  const Text& prompt = screen_text(query_by_ == QueryBy::voucher ? "voucher_prompt"
+                                   : query_by_ == QueryBy::rrn   ? "ref_prompt"
+                                                                 : "auth_prompt");
+  show(terminal_menu("query").title, {prompt, {query_input_, query_input_}});
 }
 
 TerminalRecord EmulatedTerminal::query_record(std::optional<std::size_t> index) const {
@@ -77,7 +76,7 @@ TerminalRecord EmulatedTerminal::query_record(std::optional<std::size_t> index) 
   rec.op = TerminalOp::transaction_query;
   rec.response_code = "00";
   if (!index) {
-    rec.screen = {"无交易记录", "No transaction found"};
+    rec.screen = screen_text("not_found");
     return rec;
   }
   const BatchEntry& e = batch_[*index];
@@ -87,32 +86,40 @@ TerminalRecord EmulatedTerminal::query_record(std::optional<std::size_t> index) 
   rec.amount_minor = e.amount_minor;
   std::string card = e.masked_pan.empty() ? "—" : e.masked_pan;
   std::string amount = format_amount(e.amount_minor);
-  const Text& label = info(e.type).label;
-  rec.screen = {label.zh + " " + amount + " 凭证号 " + e.stan + " 参考号 " + e.rrn + " 授权码 " + e.auth_code +
-                    " 日期 " + e.date_mmdd + " 卡号 " + card,
-                label.en + " " + amount + " voucher " + e.stan + " ref " + e.rrn + " auth code " + e.auth_code +
-                    " date " + e.date_mmdd + " card " + card};
+  const Text& label = txn_label(e.type);
+  const Text& found = screen_text("found");
+  const auto fill = [&](const std::string& pattern, const std::string& operation) {
+    return fill_placeholders(pattern, {{"operation", operation},
+                                       {"amount", amount},
+                                       {"voucher", e.stan},
+                                       {"ref", e.rrn},
+                                       {"auth", e.auth_code},
+                                       {"date", e.date_mmdd},
+                                       {"card", card}});
+  };
+  rec.screen = {fill(found.zh, label.zh), fill(found.en, label.en)};
   return rec;
 }
 
 void EmulatedTerminal::show_query_result(std::optional<std::size_t> index, bool emit_record) {
   input_deadline_ = now_ + config_.input_timeout_ms;
   if (emit_record) records_.push_back(query_record(index));
-  if (!index) return show({"交易查询", "Transaction query"}, {{"无交易记录", "No transaction found"}});
+  const Text& title = terminal_menu("query").title;
+  if (!index) return show(title, {screen_text("not_found")});
   const BatchEntry& e = batch_[*index];
   std::string card = e.masked_pan.empty() ? "—" : e.masked_pan;
-  std::vector<Text> lines{info(e.type).label,
-                          {"卡号 " + card, "Card " + card},
+  std::vector<Text> lines{txn_label(e.type),
+                          screen_text("card", {{"card", card}}),
                           amount_line(e.amount_minor),
-                          {"凭证号 " + e.stan + " 批次号 " + e.batch, "Voucher " + e.stan + " batch " + e.batch},
-                          {"参考号 " + e.rrn, "Reference " + e.rrn},
-                          {"授权码 " + e.auth_code, "Auth code " + e.auth_code},
-                          {"日期 " + e.date_mmdd + " " + e.time_hhmmss, "Date " + e.date_mmdd + " " + e.time_hhmmss}};
-  if (e.voided) lines.push_back({"已撤销", "Voided"});
-  if (e.completed) lines.push_back({"已完成", "Completed"});
-  if (e.cancelled) lines.push_back({"已撤销预授权", "Pre-auth cancelled"});
-  if (query_by_ == QueryBy::browse) lines.push_back({"确认:上一笔 取消:退出", "ENTER: older  CANCEL: exit"});
-  show({"交易查询", "Transaction query"}, std::move(lines));
+                          screen_text("voucher_batch", {{"voucher", e.stan}, {"batch", e.batch}}),
+                          screen_text("reference", {{"ref", e.rrn}}),
+                          screen_text("auth_code", {{"auth", e.auth_code}}),
+                          screen_text("date", {{"date", e.date_mmdd}, {"time", e.time_hhmmss}})};
+  if (e.voided) lines.push_back(screen_text("voided"));
+  if (e.completed) lines.push_back(screen_text("completed"));
+  if (e.cancelled) lines.push_back(screen_text("preauth_cancelled"));
+  if (query_by_ == QueryBy::browse) lines.push_back(screen_text("browse_hint"));
+  show(title, std::move(lines));
 }
 
 std::optional<std::size_t> EmulatedTerminal::find_voucher(std::string_view stan) const {
@@ -125,16 +132,16 @@ void EmulatedTerminal::reprint(std::optional<std::size_t> index) {
   TerminalRecord rec;
   rec.op = TerminalOp::reprint;
   if (index && *index < batch_.size() && !paper_) {
-    rec.screen = {"打印机缺纸 请装纸", "Printer out of paper: load paper"};
+    rec.screen = screen_text("no_paper");
   } else if (index && *index < batch_.size()) {
     print(batch_[*index], true);
     rec.response_code = "00";
-    rec.screen = {"重打印", "Reprint"};
+    rec.screen = screen_text("reprinted");
   } else {
-    rec.screen = {"无交易 无法重打印", "Nothing to reprint"};
+    rec.screen = screen_text("nothing_to_reprint");
   }
   records_.push_back(rec);
-  show({"重打印", "Reprint"}, {rec.screen});
+  show(terminal_menu("reprint").title, {rec.screen});
   mode_ = Mode::result;
   input_deadline_ = now_ + config_.input_timeout_ms;
 }
@@ -191,45 +198,48 @@ Receipt EmulatedTerminal::make_receipt(const BatchEntry& e, Receipt::Copy copy, 
   std::string hms = e.time_hhmmss.size() == 6 ? e.time_hhmmss : "000000";
   r.date_time = std::to_string(e.year) + "/" + mmdd.substr(0, 2) + "/" + mmdd.substr(2, 2) + " " + hms.substr(0, 2) +
                 ":" + hms.substr(2, 2) + ":" + hms.substr(4, 2);
-  const Text& label = info(e.type).label;
+  const Text& label = txn_label(e.type);
   auto& L = r.lines;
-  L.push_back(training_mark.zh + " — 非真实交易 NOT A REAL TRANSACTION");
-  L.push_back("银联POS签购单 POS SALES SLIP");
-  L.push_back(copy == Receipt::Copy::merchant ? "商户存根 MERCHANT COPY" : "持卡人存根 CARDHOLDER COPY");
-  if (duplicate) L.push_back("重打印 DUPLICATED");
-  L.push_back("商户名称(MERCHANT NAME): " + config_.merchant_name.zh + " " + config_.merchant_name.en);
-  L.push_back("商户编号(MERCHANT NO.): " + config_.merchant_id);
-  L.push_back("终端编号(TERMINAL NO.): " + config_.terminal_id + "  操作员号(OPERATOR NO.): " + config_.operator_id);
+  const std::string& mark = training_mark().zh;
+  L.push_back(slip_text("header", {{"mark", mark}}));
+  L.push_back(slip_text("sales_slip"));
+  L.push_back(slip_text(copy == Receipt::Copy::merchant ? "merchant_copy" : "customer_copy"));
+  if (duplicate) L.push_back(slip_text("duplicate"));
+  L.push_back(slip_text("merchant_name", {{"zh", config_.merchant_name.zh}, {"en", config_.merchant_name.en}}));
+  L.push_back(slip_text("merchant_no", {{"merchant", config_.merchant_id}}));
+  L.push_back(slip_text("terminal_no", {{"terminal", config_.terminal_id}, {"operator", config_.operator_id}}));
   // Masked on every slip, pre-auth included: our rule overrides the real terminal's full PAN.
-  L.push_back("卡号(CARD NO.): " + (e.masked_pan.empty() ? std::string() : e.masked_pan + " " + entry_letter(e.entry)));
-  L.push_back("交易类型(TRANS TYPE): " + label.zh + " " + upper(label.en));
-  L.push_back("批次号(BATCH NO.): " + e.batch + "  凭证号(VOUCHER NO.): " + e.stan);
-  L.push_back("授权码(AUTH NO.): " + e.auth_code);
-  L.push_back("参考号(REFER NO.): " + e.rrn);
-  L.push_back("日期/时间(DATE/TIME): " + r.date_time);
-  L.push_back("金额(AMOUNT): RMB " + format_amount(e.amount_minor));
+  L.push_back(slip_text("card_no",
+                        {{"card", e.masked_pan.empty() ? std::string() : e.masked_pan + " " + entry_letter(e.entry)}}));
+  L.push_back(slip_text("trans_type", {{"zh", label.zh}, {"en", upper(label.en)}}));
+  L.push_back(slip_text("batch_voucher", {{"batch", e.batch}, {"voucher", e.stan}}));
+  L.push_back(slip_text("auth_no", {{"auth", e.auth_code}}));
+  L.push_back(slip_text("refer_no", {{"ref", e.rrn}}));
+  L.push_back(slip_text("date_time", {{"when", r.date_time}}));
+  L.push_back(slip_text("amount", {{"amount", format_amount(e.amount_minor)}}));
   std::string ref;
-  if (!e.orig_stan.empty()) ref += "原凭证号(ORIG VOUCHER) " + e.orig_stan + " ";
-  if (!e.orig_auth_code.empty()) ref += "原授权码(ORIG AUTH) " + e.orig_auth_code + " ";
-  if (!e.orig_date_mmdd.empty()) ref += "原日期(ORIG DATE) " + e.orig_date_mmdd + " ";
-  if (!e.orig_rrn.empty() && e.type == TxnType::refund) ref += "原参考号(ORIG REF) " + e.orig_rrn;
-  L.push_back("备注(REFERENCE): " + ref);
+  if (!e.orig_stan.empty()) ref += slip_text("orig_voucher", {{"voucher", e.orig_stan}});
+  if (!e.orig_auth_code.empty()) ref += slip_text("orig_auth", {{"auth", e.orig_auth_code}});
+  if (!e.orig_date_mmdd.empty()) ref += slip_text("orig_date", {{"date", e.orig_date_mmdd}});
+  if (!e.orig_rrn.empty() && e.type == TxnType::refund) ref += slip_text("orig_ref", {{"ref", e.orig_rrn}});
+  L.push_back(slip_text("reference", {{"text", ref}}));
   if (copy == Receipt::Copy::merchant) {
-    L.push_back(signature_label);
+    L.push_back(slip_text("signature"));
     L.push_back("");
-    L.push_back("本人确认以上交易，同意将其记入本卡账户");
-    L.push_back("I ACKNOWLEDGE SATISFACTORY RECEIPT OF RELATIVE GOODS/SERVICES");
+    L.push_back(slip_text("agreement"));
+    L.push_back(slip_text("agreement_en"));
   } else {
-    L.push_back("请妥善保管 PLEASE KEEP THIS COPY");
+    L.push_back(slip_text("keep_copy"));
   }
-  L.push_back(training_mark.zh);
+  L.push_back(mark);
   return r;
 }
 
 void mark_signed(Receipt& r) {
   if (r.kind != Receipt::Kind::transaction || r.copy != Receipt::Copy::merchant) return;
+  const std::string signature = slip_text("signature");
   for (std::size_t i = 0; i + 1 < r.lines.size(); ++i)
-    if (r.lines[i] == signature_label && r.lines[i + 1].empty()) r.lines[i + 1] = "  (持卡人已签名 SIGNED)";
+    if (r.lines[i] == signature && r.lines[i + 1].empty()) r.lines[i + 1] = slip_text("signed");
 }
 
 void EmulatedTerminal::print_settlement(const BatchTotals& totals, bool balanced) {
@@ -246,17 +256,20 @@ void EmulatedTerminal::print_settlement(const BatchTotals& totals, bool balanced
     return;
   }
   auto& L = r.lines;
-  L.push_back(training_mark.zh + " — 非真实交易 NOT A REAL TRANSACTION");
-  L.push_back("结算总计单 SETTLEMENT TOTALS");
-  L.push_back("商户名称(MERCHANT NAME): " + config_.merchant_name.zh + " " + config_.merchant_name.en);
-  L.push_back("商户编号(MERCHANT NO.): " + config_.merchant_id);
-  L.push_back("终端编号(TERMINAL NO.): " + config_.terminal_id + "  操作员号(OPERATOR NO.): " + config_.operator_id);
-  L.push_back("批次号(BATCH NO.): " + r.batch);
-  L.push_back("日期/时间(DATE/TIME): " + r.date_time);
-  L.push_back("借记(DEBIT): " + std::to_string(totals.debit_count) + " 笔 RMB " + format_amount(totals.debit_minor));
-  L.push_back("贷记(CREDIT): " + std::to_string(totals.credit_count) + " 笔 RMB " + format_amount(totals.credit_minor));
-  L.push_back(balanced ? "对账平 BALANCED" : "对账不平 NOT BALANCED");
-  L.push_back(training_mark.zh);
+  const std::string& mark = training_mark().zh;
+  L.push_back(slip_text("header", {{"mark", mark}}));
+  L.push_back(slip_text("settlement_slip"));
+  L.push_back(slip_text("merchant_name", {{"zh", config_.merchant_name.zh}, {"en", config_.merchant_name.en}}));
+  L.push_back(slip_text("merchant_no", {{"merchant", config_.merchant_id}}));
+  L.push_back(slip_text("terminal_no", {{"terminal", config_.terminal_id}, {"operator", config_.operator_id}}));
+  L.push_back(slip_text("batch_no", {{"batch", r.batch}}));
+  L.push_back(slip_text("date_time", {{"when", r.date_time}}));
+  L.push_back(slip_text(
+      "debit", {{"count", std::to_string(totals.debit_count)}, {"amount", format_amount(totals.debit_minor)}}));
+  L.push_back(slip_text(
+      "credit", {{"count", std::to_string(totals.credit_count)}, {"amount", format_amount(totals.credit_minor)}}));
+  L.push_back(slip_text(balanced ? "balanced" : "not_balanced"));
+  L.push_back(mark);
   receipts_.push_back(std::move(r));
   ++slips_printed_;
 }
