@@ -54,4 +54,10 @@ Text response_text(std::string_view code) {
   return {"交易失败 (" + c + ")", "Transaction failed (" + c + ")"};
 }
 
+std::vector<Text> response_texts() {
+  std::vector<Text> out;
+  for (const auto& r : rc_table) out.push_back(r.text);
+  return out;
+}
+
 }  // namespace posdrill

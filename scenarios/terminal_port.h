@@ -156,5 +156,7 @@ namespace posdrill {
 // What a CUP terminal shows for a response code (交易成功, 密码错, …) with English alongside.
 // Unknown codes get a generic "交易失败 (XX)".
 Text response_text(std::string_view code);
+// Every code's display text, for the kiosk's glyph set.
+std::vector<Text> response_texts();
 
 }  // namespace posdrill

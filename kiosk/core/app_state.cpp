@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "device_bridge/terminal_texts.h"
 #include "kiosk/core/glyphs.h"
 #include "kiosk/core/update_internal.h"
 
@@ -483,16 +484,22 @@ std::vector<std::string> terminal_visible_texts(const Scenario& scenario) {
 std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios,
                                            const std::vector<std::string>& extra_texts) {
   std::vector<uint32_t> cps = collect_glyphs(strings, scenarios);
-  const auto add = [&cps](const std::string& s) {
+  const auto add = [&cps](std::string_view s) {
     for (uint32_t cp : decode_utf8(s))
       if (drawable_code_point(cp)) cps.push_back(cp);
   };
-  // The terminal's screens and slips of every set of figures (its merchant, goods and amounts).
-  for (const Scenario& sc : scenarios) {
-    if (sc.variants.empty())
-      for (const std::string& s : terminal_visible_texts(sc)) add(s);
-    for (const Scenario& v : sc.variants)
-      for (const std::string& s : terminal_visible_texts(v)) add(s);
+  // The terminal's screens and slips and the bank's texts are the devices' words
+  // (content/ui/terminal.yaml) with figures filled in: digits, and the scenarios' own texts such
+  // as the merchant's name, which collect_glyphs has. No scenario needs replaying for them; a test
+  // replays every one to check (terminal_visible_texts).
+  for (const std::string& s : all_terminal_texts()) add(s);
+  for (const Text& t : response_texts()) {
+    add(t.zh);
+    add(t.en);
+  }
+  for (const Text& t : {AcquirerDecline{}.text, VelocityRule{}.text}) {
+    add(t.zh);
+    add(t.en);
   }
   for (const std::string& s : extra_texts) add(s);
   std::sort(cps.begin(), cps.end());

@@ -817,11 +817,12 @@ const Track* track_to_work_on(const AppState& state, const std::vector<TrackProg
 
 // Every text the emulated terminal can show while `scenario` is played through the kiosk: its
 // screens and printed slips along the best path and the critical path, and after each menu
-// operation on a fresh replay of its setup. The glyph set is built from these plus the content.
+// operation on a fresh replay of its setup. The glyph set must cover these; a test checks it.
 std::vector<std::string> terminal_visible_texts(const Scenario& scenario);
 
-// The kiosk's whole glyph set: collect_glyphs() plus the terminal texts of every scenario and
-// `extra_texts` (what the records hold that screens show, such as operator names).
+// The kiosk's whole glyph set: collect_glyphs() plus the devices' words (content/ui/terminal.yaml,
+// the response codes' texts) and `extra_texts` (what the records hold that screens show, such as
+// operator names). Reads data only: it replays no scenario.
 std::vector<uint32_t> collect_kiosk_glyphs(const UiStrings& strings, const std::vector<Scenario>& scenarios,
                                            const std::vector<std::string>& extra_texts = {});
 
