@@ -190,10 +190,13 @@ void slip(const AppState& st, const Receipt& r, bool earlier) {
   ImGui::PopStyleVar();
 }
 
-// The printer: what has just come out hangs there until it is torn off (twin.tear).
-void printer(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+// The printer: what has just come out hangs there until it is torn off (twin.tear). A new slip
+// scrolls into view: below the keypad it would be out of sight while the story talks about it.
+void printer(const AppState& st, const Theme& th, RunnerUiState& ui, const Dispatch& dispatch) {
   const Attempt& a = *st.attempt;
   if (a.torn_off >= a.receipts.size()) return;
+  if (a.receipts.size() > ui.slips_seen) ImGui::SetScrollHereY(0.0f);
+  ui.slips_seen = a.receipts.size();
   const Palette& pal = palette();
   paragraph(font_or_current(th.heading), st.strings.tr("twin.printer", st.lang), pal.text);
   begin_box(th);
@@ -203,7 +206,7 @@ void printer(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   if (touch_button(th, st.strings.tr("twin.tear", st.lang), "twin.tear", 0.0f)) dispatch(TearOffSlip{});
 }
 
-void receipts(const AppState& st, const Theme& th) {
+void receipts(const AppState& st, const Theme& th, RunnerUiState& ui) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const Attempt& a = *st.attempt;
@@ -211,6 +214,9 @@ void receipts(const AppState& st, const Theme& th) {
   // On the spare terminal the real device prints; only the story's earlier slips are shown here.
   if (a.on_spare && a.receipts.empty()) return;
   const std::size_t pile = a.on_spare ? a.receipts.size() : std::min(a.torn_off, a.receipts.size());
+  // A slip just torn off goes on top of the pile, and the pile scrolls into view with it.
+  if (pile > ui.pile_seen) ImGui::SetScrollHereY(0.0f);
+  ui.pile_seen = pile;
   paragraph(font_or_current(th.heading),
             st.strings.tr(a.on_spare ? "spare.panel.story_slips" : "runner.receipts", st.lang), pal.text);
   if (pile == 0) {
@@ -569,6 +575,22 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   const float avail = ImGui::GetContentRegionAvail().x;
   const float left_w = std::floor(std::max(avail * 0.42f, 360.0f * m.scale));
   ImGui::BeginChild("###twin", ImVec2(left_w, 0.0f), false, ImGuiWindowFlags_NoSavedSettings);
+  const Attempt& at = *st.attempt;
+  if (ui.twin_attempt != at.serial) {
+    // A new attempt: the terminal on top, and the story's earlier slips count as seen.
+    ui.twin_attempt = at.serial;
+    ui.twin_task.clear();
+    ui.slips_seen = at.receipts.size();
+    ui.pile_seen = at.on_spare ? at.receipts.size() : std::min(at.torn_off, at.receipts.size());
+    ImGui::SetScrollY(0.0f);
+  }
+  if (at.runner.step().kind == StepKind::terminal) {
+    const std::string task = at.step_id + "#" + std::to_string(at.serial);
+    if (ui.twin_task != task) {
+      ui.twin_task = task;
+      ImGui::SetScrollY(0.0f);  // a task to key: the terminal in view
+    }
+  }
   drag_scroll(th, ui.twin_dragging);
   if (st.attempt->on_spare) {
     spare_panel(st, th, dispatch);
@@ -580,10 +602,10 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
     twin_keypad(st, th, dispatch);
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-    printer(st, th, dispatch);
+    printer(st, th, ui, dispatch);
   }
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));
-  receipts(st, th);
+  receipts(st, th, ui);
   ImGui::EndChild();
 
   ImGui::SameLine(0.0f, m.gap * 1.5f);

@@ -23,6 +23,12 @@ struct RunnerUiState {
   bool story_dragging = false;
   // The step the story column was last scrolled for: a new step starts at the top.
   std::string scrolled_for_step;
+  // The terminal column: a new attempt and each terminal task start with the terminal in view;
+  // a slip coming out of the printer, or torn off onto the pile, scrolls into view.
+  uint64_t twin_attempt = 0;
+  std::string twin_task;
+  std::size_t slips_seen = 0;
+  std::size_t pile_seen = 0;
 };
 
 void draw_runner_screen(const AppState& state, const Theme& theme, RunnerUiState& ui, const Dispatch& dispatch);
