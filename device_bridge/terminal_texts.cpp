@@ -139,20 +139,22 @@ std::string fill_placeholders(std::string_view pattern, TextFill fill) {
   return out;
 }
 
-const Text& screen_text(std::string_view key) {
-  const Text* t = find_in(terminal_texts().screens, key);
+namespace {
+
+const Text& text_in(const std::map<std::string, Text, std::less<>>& m, std::string_view key) {
+  const Text* t = find_in(m, key);
   return t ? *t : missing_text(key);
 }
 
-Text screen_text(std::string_view key, TextFill fill) {
-  const Text& t = screen_text(key);
-  return {fill_placeholders(t.zh, fill), fill_placeholders(t.en, fill)};
-}
+Text filled(const Text& t, TextFill fill) { return {fill_placeholders(t.zh, fill), fill_placeholders(t.en, fill)}; }
 
-const Text& operation_text(std::string_view key) {
-  const Text* t = find_in(terminal_texts().operations, key);
-  return t ? *t : missing_text(key);
-}
+}  // namespace
+
+const Text& screen_text(std::string_view key) { return text_in(terminal_texts().screens, key); }
+Text screen_text(std::string_view key, TextFill fill) { return filled(screen_text(key), fill); }
+const Text& operation_text(std::string_view key) { return text_in(terminal_texts().operations, key); }
+const Text& sms_text(std::string_view key) { return text_in(terminal_texts().sms, key); }
+Text sms_text(std::string_view key, TextFill fill) { return filled(sms_text(key), fill); }
 
 const TerminalMenu& terminal_menu(std::string_view key) {
   static const TerminalMenu none;
@@ -163,16 +165,6 @@ const TerminalMenu& terminal_menu(std::string_view key) {
 std::string slip_text(std::string_view key, TextFill fill) {
   const std::string* s = find_in(terminal_texts().slips, key);
   return s ? fill_placeholders(*s, fill) : missing_text(key).zh;
-}
-
-const Text& sms_text(std::string_view key) {
-  const Text* t = find_in(terminal_texts().sms, key);
-  return t ? *t : missing_text(key);
-}
-
-Text sms_text(std::string_view key, TextFill fill) {
-  const Text& t = sms_text(key);
-  return {fill_placeholders(t.zh, fill), fill_placeholders(t.en, fill)};
 }
 
 std::vector<std::string> all_terminal_texts() {

@@ -4,6 +4,7 @@
 # flick (a run without the flick gives "before").
 # Usage: flick_scrolls.sh POSDRILL SRC_DIR WORK_DIR
 set -euo pipefail
+. "$(dirname "$0")/ui_script_run.sh"
 bin=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 "$src/tests/kiosk/setup_data.sh" "$bin" "$work/data" > /dev/null
@@ -11,10 +12,7 @@ grep -v '^flick' "$src/tests/kiosk/scripts/flick_catalog.txt" > "$work/still.txt
 for run in still flick; do
   script="$work/still.txt"
   [ "$run" = flick ] && script="$src/tests/kiosk/scripts/flick_catalog.txt"
-  rm -rf "$work/run" && cp -r "$work/data" "$work/run"
-  "$bin" kiosk --windowed --size 1280x800 --content "$src/content" --data "$work/run" --ui-script "$script" \
-    --screenshot "$work/$run.png" --after-frames 3 --widgets-json "$work/$run.json" 2> "$work/$run.log" ||
-    { cat "$work/$run.log"; exit 1; }
+  run_ui_script "$bin" "$src" "$work" 1280x800 "$run" "$script"
 done
 y_of() { grep '"id": "card.frequent_swipe_lock",' "$1" | sed -E 's/.*"y": (-?[0-9]+).*/\1/'; }
 before=$(y_of "$work/still.json") after=$(y_of "$work/flick.json")

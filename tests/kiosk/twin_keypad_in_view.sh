@@ -4,6 +4,7 @@
 # fills the LCD. Reads the kiosk's widget dump (--widgets-json) of two runs: idle, then after 菜单.
 # Usage: twin_keypad_in_view.sh POSDRILL SRC_DIR WORK_DIR SIZE
 set -euo pipefail
+. "$(dirname "$0")/ui_script_run.sh"
 bin=$1 src=$2 work=$3 size=$4
 rm -rf "$work" && mkdir -p "$work"
 "$src/tests/kiosk/setup_data.sh" "$bin" "$work/data" > /dev/null
@@ -11,10 +12,7 @@ rm -rf "$work" && mkdir -p "$work"
 for run in idle menu; do
   script="$src/tests/kiosk/scripts/twin_task.txt"
   [ "$run" = menu ] && script="$work/menu.txt"
-  rm -rf "$work/run" && cp -r "$work/data" "$work/run"
-  "$bin" kiosk --windowed --size "$size" --content "$src/content" --data "$work/run" --ui-script "$script" \
-    --screenshot "$work/$run.png" --after-frames 3 --widgets-json "$work/$run.json" 2> "$work/$run.log" ||
-    { cat "$work/$run.log"; exit 1; }
+  run_ui_script "$bin" "$src" "$work" "$size" "$run" "$script"
 done
 status=0
 for key in menu 0 1 9 enter cancel clear; do

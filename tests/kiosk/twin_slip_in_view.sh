@@ -6,6 +6,7 @@
 # terminal's 菜单 key in view again.
 # Usage: twin_slip_in_view.sh POSDRILL SRC_DIR WORK_DIR SIZE
 set -euo pipefail
+. "$(dirname "$0")/ui_script_run.sh"
 bin=$1 src=$2 work=$3 size=$4
 rm -rf "$work" && mkdir -p "$work"
 "$src/tests/kiosk/setup_data.sh" "$bin" "$work/data" > /dev/null
@@ -15,10 +16,7 @@ script="$src/tests/kiosk/scripts/twin_slip.txt"
 for run in slip again; do
   s="$script"
   [ "$run" = again ] && s="$work/again.txt"
-  rm -rf "$work/run" && cp -r "$work/data" "$work/run"
-  "$bin" kiosk --windowed --size "$size" --content "$src/content" --data "$work/run" --ui-script "$s" \
-    --screenshot "$work/$run.png" --after-frames 3 --widgets-json "$work/$run.json" 2> "$work/$run.log" ||
-    { cat "$work/$run.log"; exit 1; }
+  run_ui_script "$bin" "$src" "$work" "$size" "$run" "$s"
 done
 status=0
 line=$(grep '"id": "twin.tear",' "$work/slip.json" || true)
