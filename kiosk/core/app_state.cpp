@@ -327,6 +327,8 @@ const std::vector<std::string>& play_string_keys() {
       "runner.terminal",    "runner.menu",
       "runner.menu_idle",   "runner.receipts",
       "runner.no_receipts", "runner.history",
+      "runner.slips_below_one", "runner.slips_below_other",
+      "feedback.terminal_showed", "debrief.points_of",
       "runner.customer",    "runner.situation",
       "runner.phone",       "runner.no_sms",
       "runner.prompt",      "runner.hint",

@@ -214,9 +214,14 @@ void receipts(const AppState& st, const Theme& th, RunnerUiState& ui) {
   // On the spare terminal the real device prints; only the story's earlier slips are shown here.
   if (a.on_spare && a.receipts.empty()) return;
   const std::size_t pile = a.on_spare ? a.receipts.size() : std::min(a.torn_off, a.receipts.size());
-  // A slip just torn off goes on top of the pile, and the pile scrolls into view with it.
-  if (pile > ui.pile_seen) ImGui::SetScrollHereY(0.0f);
+  // A slip just torn off goes on top of the pile, and the pile scrolls into view with it (or
+  // when the button over the terminal asks).
+  if (pile > ui.pile_seen || ui.scroll_to_pile) ImGui::SetScrollHereY(0.0f);
   ui.pile_seen = pile;
+  ui.scroll_to_pile = false;
+  // In view: the heading and the first lines of the top slip are inside the panel.
+  const float bottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight();
+  ui.pile_in_view = ImGui::GetCursorScreenPos().y + 4.0f * ImGui::GetTextLineHeightWithSpacing() <= bottom;
   paragraph(font_or_current(th.heading),
             st.strings.tr(a.on_spare ? "spare.panel.story_slips" : "runner.receipts", st.lang), pal.text);
   if (pile == 0) {
@@ -582,6 +587,7 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
     ui.twin_task.clear();
     ui.slips_seen = at.receipts.size();
     ui.pile_seen = at.on_spare ? at.receipts.size() : std::min(at.torn_off, at.receipts.size());
+    ui.pile_in_view = true;
     ImGui::SetScrollY(0.0f);
   }
   if (at.runner.step().kind == StepKind::terminal) {
@@ -595,7 +601,16 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   if (st.attempt->on_spare) {
     spare_panel(st, th, dispatch);
   } else {
-    paragraph(ImGui::GetFont(), st.strings.tr("runner.terminal", st.lang), palette().text_dim);
+    // Slips the story talks about may lie below the keypad, out of sight: say so, and take the
+    // trainee there with one tap.
+    const std::size_t pile = std::min(at.torn_off, at.receipts.size());
+    if (pile > 0 && !ui.pile_in_view) {
+      if (touch_button(th, tr_count(st.strings, "runner.slips_below", static_cast<long long>(pile), st.lang),
+                       "twin.slips", 0.0f))
+        ui.scroll_to_pile = true;
+    } else {
+      paragraph(ImGui::GetFont(), st.strings.tr("runner.terminal", st.lang), palette().text_dim);
+    }
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     terminal_display(st, th,
                      ImGui::GetContentRegionAvail().y - twin_keypad_height(st, th) - m.gap * 0.3f - 3 * spacing);

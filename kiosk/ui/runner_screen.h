@@ -29,6 +29,10 @@ struct RunnerUiState {
   std::string twin_task;
   std::size_t slips_seen = 0;
   std::size_t pile_seen = 0;
+  // Whether the pile of slips showed last frame; while it does not, a button over the terminal
+  // says how many lie below and scrolls to them.
+  bool pile_in_view = true;
+  bool scroll_to_pile = false;
 };
 
 void draw_runner_screen(const AppState& state, const Theme& theme, RunnerUiState& ui, const Dispatch& dispatch);

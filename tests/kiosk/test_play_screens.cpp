@@ -78,6 +78,33 @@ TEST_CASE("tapping a catalog card then the runner widgets plays a scenario to a 
   CHECK(k.state.screen == ScreenId::catalog);
 }
 
+TEST_CASE("the feedback after a terminal task shows the terminal's last screen, the debrief the points",
+          "[play][feedback]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.void_same_day");
+  REQUIRE(k.state.screen == ScreenId::runner);
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  bool seen_task_feedback = false;
+  for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
+    k.clock.advance_ms(4'000);
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+    if (k.state.screen != ScreenId::feedback) continue;
+    const StepRecord* r = k.state.attempt->runner.last_answer();
+    REQUIRE(r);
+    // The box is there after a terminal task only: a decision has no terminal result to read.
+    CHECK(k.on_screen("feedback.terminal_showed") == (r->kind == StepKind::terminal));
+    if (r->kind == StepKind::terminal) {
+      seen_task_feedback = true;
+      const Screen& shown = k.state.attempt->terminal_screen;
+      REQUIRE_FALSE(shown.lines.empty());
+      CHECK(shown.lines.front().zh == "交易成功");
+    }
+  }
+  CHECK(seen_task_feedback);
+  REQUIRE(k.state.screen == ScreenId::debrief);
+  CHECK(k.on_screen("debrief.points_of"));
+}
+
 TEST_CASE("every shipped scenario's best path keyed by hand on the twin passes", "[play]") {
   for (const ImVec2 size : {ImVec2(1280, 800), ImVec2(1920, 1080)}) {
     Kiosk k(size);

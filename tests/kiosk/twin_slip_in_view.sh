@@ -3,7 +3,8 @@
 # keypad, and a slip there was out of sight while the story talked about it. Plays the void drill
 # to an approved void and reads the kiosk's widget dump (--widgets-json): the tear-off button under
 # the hanging slip must be wholly in view. Then tears it off: the next drill starts with the
-# terminal's 菜单 key in view again.
+# terminal's 菜单 key in view again. And at the question about the voucher number, with the shop's
+# slips below the keypad, a button over the terminal says so; tapping it brings the slips up.
 # Usage: twin_slip_in_view.sh POSDRILL SRC_DIR WORK_DIR SIZE
 set -euo pipefail
 . "$(dirname "$0")/ui_script_run.sh"
@@ -13,9 +14,13 @@ rm -rf "$work" && mkdir -p "$work"
 script="$src/tests/kiosk/scripts/twin_slip.txt"
 { cat "$script"; echo "click twin.tear"; echo "click back"; echo "click confirm.yes";
   echo "click card.void_same_day"; echo "click continue"; echo "wait 2"; } > "$work/again.txt"
-for run in slip again; do
+below="$src/tests/kiosk/scripts/void_slips_below.txt"
+{ cat "$below"; echo "click twin.slips"; echo "wait 1"; } > "$work/below_tap.txt"
+for run in slip again below below_tap; do
   s="$script"
   [ "$run" = again ] && s="$work/again.txt"
+  [ "$run" = below ] && s="$below"
+  [ "$run" = below_tap ] && s="$work/below_tap.txt"
   run_ui_script "$bin" "$src" "$work" "$size" "$run" "$s"
 done
 status=0
@@ -29,5 +34,14 @@ if ! grep -q '"visible": true' <<< "$line"; then
   echo "FAIL $size: the next drill starts without the terminal in view: ${line:-not drawn}"
   status=1
 fi
-[ "$status" = 0 ] && echo "ok $size: the new slip in view, and the next drill starts at the terminal"
+line=$(grep '"id": "twin.slips",' "$work/below.json" || true)
+if ! grep -q '"visible": true' <<< "$line"; then
+  echo "FAIL $size: nothing over the terminal says slips lie below: ${line:-not drawn}"
+  status=1
+fi
+if grep -q '"id": "twin.slips",' "$work/below_tap.json"; then
+  echo "FAIL $size: after the tap the slips are still out of view"
+  status=1
+fi
+[ "$status" = 0 ] && echo "ok $size: the new slip in view, the next drill starts at the terminal, slips below are announced"
 exit "$status"
