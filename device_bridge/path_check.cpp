@@ -45,6 +45,10 @@ uint64_t fingerprint(const ScenarioEmulation& e) {
   h = mix(h, uint64_t(f.slips));
   h = mix(h, uint64_t(f.reversal_pending) * 2 + uint64_t(f.card_locked));
   h = mix(h, uint64_t(e.terminal().online_started()));
+  // What is in the batch, not only how much: a sale and its void leave the same counts as a
+  // pre-auth and its cancel, but only the sale counts towards the acquirer's 刷卡频繁 rule.
+  for (const BatchEntry& b : e.terminal().batch_list())
+    h = mix(h, uint64_t(b.type) * 8 + uint64_t(b.voided) * 4 + uint64_t(b.completed) * 2 + uint64_t(b.cancelled));
   h = mix(h, uint64_t(e.terminal().batch_list().size()));
   h = mix(h, e.terminal().reversal_reason());
   h = mix(h, uint64_t(e.host().available_minor(e.setup().card).value_or(-1)));
