@@ -174,9 +174,15 @@ void customer_actions(const AppState& st, const Theme& th, const Dispatch& dispa
   if (touch_button(th, st.strings.tr("twin.card", st.lang), "twin.card", half, a.wants_card)) dispatch(TwinCard{});
   ImGui::SameLine(0.0f, gap);
   if (touch_button(th, st.strings.tr("twin.pin", st.lang), "twin.pin", half, a.wants_pin)) dispatch(TwinPinPad{});
-  // Rare (voids and refunds), so only while the terminal asks for it.
-  if (a.wants_supervisor &&
-      touch_button(th, st.strings.tr("twin.supervisor", st.lang), "twin.supervisor", 0.0f, true, palette().warning_bg))
+  // Rare (voids and refunds), so lit only while the terminal asks for it. A void or refund task
+  // keeps its place all through, so the give-up button below never slides under a finger that
+  // taps 主管 twice.
+  const Step& step = a.runner.step();
+  const bool task_asks_it =
+      step.kind == StepKind::terminal && (step.task == TerminalOp::void_sale || step.task == TerminalOp::refund);
+  if ((a.wants_supervisor || task_asks_it) &&
+      touch_button(th, st.strings.tr("twin.supervisor", st.lang), "twin.supervisor", 0.0f, a.wants_supervisor,
+                   palette().warning_bg))
     dispatch(TwinSupervisor{});
 }
 

@@ -105,6 +105,31 @@ TEST_CASE("the feedback after a terminal task shows the terminal's last screen, 
   CHECK(k.on_screen("debrief.points_of"));
 }
 
+TEST_CASE("at a void task the give-up button stays put when the supervisor button has been used",
+          "[play][twin]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.void_same_day");
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  for (int n = 0; n < 20 && !(k.state.screen == ScreenId::runner &&
+                              k.state.attempt->runner.step().kind == StepKind::terminal);
+       ++n) {
+    k.clock.advance_ms(4'000);
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+  }
+  REQUIRE(k.state.attempt->runner.step().task == TerminalOp::void_sale);
+  REQUIRE(k.on_screen("give_up"));
+  const ImVec2 before = k.rects.at("give_up").min;
+  k.tap("twin.menu");
+  k.tap("twin.2");
+  REQUIRE(k.state.attempt->wants_supervisor);
+  REQUIRE(k.on_screen("give_up"));
+  CHECK(k.rects.at("give_up").min.y == before.y);
+  k.tap("twin.supervisor");
+  CHECK_FALSE(k.state.attempt->wants_supervisor);
+  REQUIRE(k.on_screen("give_up"));
+  CHECK(k.rects.at("give_up").min.y == before.y);  // the 主管 button kept its place, dimmed
+}
+
 TEST_CASE("every shipped scenario's best path keyed by hand on the twin passes", "[play]") {
   for (const ImVec2 size : {ImVec2(1280, 800), ImVec2(1920, 1080)}) {
     Kiosk k(size);
