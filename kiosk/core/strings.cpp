@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "base/file.h"
+#include "device_bridge/terminal_texts.h"
 #include "kiosk/core/glyphs.h"
 
 namespace posdrill {
@@ -134,6 +135,11 @@ std::string UiStrings::tr(std::string_view key, Lang lang) const {
 bool UiStrings::contains(std::string_view key) const { return entries_.find(key) != entries_.end(); }
 
 void UiStrings::set(std::string key, Text text) { entries_[std::move(key)] = std::move(text); }
+
+std::string fill_fields(std::string_view pattern,
+                        std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  return fill_placeholders(pattern, fields);
+}
 
 std::string fill_count(std::string_view pattern, long long value) {
   static constexpr std::string_view slot = "{n}";

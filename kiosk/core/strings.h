@@ -6,9 +6,11 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scenarios/loader.h"
@@ -45,6 +47,11 @@ std::string missing_key_placeholder(std::string_view key);
 
 // Replaces every "{n}" in `pattern` with `value`. Other braces are left alone.
 std::string fill_count(std::string_view pattern, long long value);
+
+// Replaces each "{name}" in `pattern` with its value, in one pass (the devices' texts fill theirs
+// the same way: fill_placeholders). Names not given are left as written.
+std::string fill_fields(std::string_view pattern,
+                        std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
 
 // Picks `base + "_one"` when count == 1, else `base + "_other"`, and fills "{n}" with the count.
 // English needs the two forms; Chinese simply repeats the text in both.

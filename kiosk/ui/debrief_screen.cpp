@@ -67,12 +67,11 @@ void draw_debrief_screen(const AppState& st, const Theme& th, DebriefUiState& ui
         pal.text);
   ImGui::PopFont();
   // The percentage is of the most the drill can give, not of the steps this path showed: say so.
-  std::string points = st.strings.tr("debrief.points_of", lang);
   const int net = std::max(0, res.points - res.hint_cost - res.overtime_penalty);
-  for (auto [field, value] : {std::pair<std::string_view, int>{"{a}", net}, {"{b}", res.max_points}})
-    if (const std::size_t at = points.find(field); at != std::string::npos)
-      points.replace(at, field.size(), std::to_string(value));
-  paragraph(ImGui::GetFont(), points, pal.text);
+  paragraph(ImGui::GetFont(),
+            fill_fields(st.strings.tr("debrief.points_of", lang),
+                        {{"a", std::to_string(net)}, {"b", std::to_string(res.max_points)}}),
+            pal.text);
   note_widget("debrief.points_of", false);
   paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.pass_mark", lang), res.pass_mark), pal.text_dim);
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));

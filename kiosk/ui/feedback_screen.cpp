@@ -10,14 +10,6 @@
 
 namespace posdrill {
 
-namespace {
-
-void replace_field(std::string& text, std::string_view field, const std::string& value) {
-  if (const std::size_t at = text.find(field); at != std::string::npos) text.replace(at, field.size(), value);
-}
-
-}  // namespace
-
 void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   begin_screen("###feedback", th);
   if (!st.attempt) {
@@ -47,13 +39,12 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
     // The points this step adds, hints already taken off; how they came about beneath. None in a
     // re-drill at the branch, which keeps no score.
-    std::string score = st.strings.tr("answer.score", lang);
-    replace_field(score, "{n}", std::to_string(v.net) + " / " + std::to_string(v.max));
+    const std::string score = fill_fields(st.strings.tr("answer.score", lang),
+                                          {{"n", std::to_string(v.net) + " / " + std::to_string(v.max)}});
     if (!a.practice) paragraph(heading, score, pal.text);
     if (v.hint_cost > 0 && !a.practice) {
-      std::string detail = st.strings.tr("answer.hint_detail", lang);
-      replace_field(detail, "{a}", std::to_string(v.earned));
-      replace_field(detail, "{h}", std::to_string(v.hint_cost));
+      const std::string detail = fill_fields(st.strings.tr("answer.hint_detail", lang),
+                                             {{"a", std::to_string(v.earned)}, {"h", std::to_string(v.hint_cost)}});
       paragraph(ImGui::GetFont(), detail, pal.text_dim);
     }
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
@@ -105,8 +96,7 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
   const std::optional<PracticeOutcome> practice = practice_outcome(a);
   if (practice) {
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-    std::string line = st.strings.tr(practice->key, lang);
-    replace_field(line, "{n}", std::to_string(practice->days));
+    const std::string line = fill_fields(st.strings.tr(practice->key, lang), {{"n", std::to_string(practice->days)}});
     begin_box(th);
     paragraph(ImGui::GetFont(), line, pal.text);
     paragraph(ImGui::GetFont(), st.strings.tr("practice.not_counted", lang), pal.text_dim);

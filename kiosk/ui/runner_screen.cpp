@@ -250,10 +250,8 @@ void receipts(const AppState& st, const Theme& th, RunnerUiState& ui) {
 // [SECTION] Spare terminal (left column, instead of the twin)
 // ---------------------------------------------------------------------------------------------
 
-std::string fill_text(std::string pattern, const std::string& value) {
-  const std::size_t at = pattern.find("{a}");
-  if (at != std::string::npos) pattern.replace(at, 3, value);
-  return pattern;
+std::string fill_text(std::string_view pattern, const std::string& value) {
+  return fill_fields(pattern, {{"a", value}});
 }
 
 // The top of the spare terminal's panel: its title, the link's health, its address, how long

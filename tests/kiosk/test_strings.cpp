@@ -73,6 +73,11 @@ TEST_CASE("tr shows a visible placeholder for an unknown key", "[strings]") {
   CHECK_FALSE(s.contains("no.such_key"));
 }
 
+TEST_CASE("fill_fields fills each named field once and leaves the rest as written", "[strings]") {
+  CHECK(fill_fields("得 {a} 分，满分 {b} 分", {{"a", "20"}, {"b", "65"}}) == "得 20 分，满分 65 分");
+  CHECK(fill_fields("{a} {x} {", {{"a", "{x}"}}) == "{x} {x} {");  // a value is not filled again
+}
+
 TEST_CASE("fill_count and tr_count substitute the number and pick the plural form", "[strings]") {
   CHECK(fill_count("约 {n} 分钟", 6) == "约 6 分钟");
   CHECK(fill_count("{n}/{n} {x} {", 12) == "12/12 {x} {");
