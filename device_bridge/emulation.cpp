@@ -386,10 +386,15 @@ void ScenarioEmulation::advance_to(int64_t ms) {
   emulation_->host().tick(emulation_->now_ms());
 }
 
-CardPresentation ScenarioEmulation::card() const {
+CardPresentation ScenarioEmulation::card(std::optional<EntryMode> mode) const {
   CardPresentation c;
-  c.mode = EntryMode::insert;
   if (card_ != CustomerCard::none) c.pan = card_ == CustomerCard::other ? setup_.other_card : setup_.card;
+  if (card_ == CustomerCard::main) {
+    c.chip_readable = setup_.chip_readable;
+    c.contactless = setup_.contactless;
+  }
+  // Unless told, the customer presents it the way that works: the chip, else 闪付.
+  c.mode = mode ? *mode : c.chip_readable || !c.contactless ? EntryMode::insert : EntryMode::tap;
   return c;
 }
 
@@ -427,9 +432,9 @@ void ScenarioEmulation::press(Key key) {
   drive([&] { terminal().press(key); });
 }
 
-void ScenarioEmulation::present_card() {
+void ScenarioEmulation::present_card(EntryMode mode) {
   if (card_ == CustomerCard::none) return;  // nobody at the counter: the terminal goes on asking
-  drive([&] { terminal().present_card(card()); });
+  drive([&] { terminal().present_card(card(mode)); });
 }
 
 void ScenarioEmulation::customer_pin(bool wrong) {
@@ -614,11 +619,11 @@ void EmulatedTerminalPort::press(Key key) {
   note(std::string(key_name(key)));
 }
 
-void EmulatedTerminalPort::present_card() {
+void EmulatedTerminalPort::present_card(EntryMode mode) {
   if (!scenario_ || scenario_->customer_card() == CustomerCard::none) return;  // nobody to hand one over
   catch_up();
-  scenario_->present_card();
-  note("card");
+  scenario_->present_card(mode);
+  note(std::string(card_input_name(mode)));
 }
 
 void EmulatedTerminalPort::story_load_paper() {

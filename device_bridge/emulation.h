@@ -255,7 +255,7 @@ class ScenarioEmulation {
   // Each input happens at the current virtual time; online work then runs to its end (answers,
   // time-outs, the automatic reversal). Records of operations that ended: take_records().
   void press(Key key);
-  void present_card();                    // the customer presents the card (inserted); none when gone
+  void present_card(EntryMode mode = EntryMode::insert);  // the customer's card, as told; none when gone
   void customer_pin(bool wrong = false);  // the customer keys their card's PIN (or a wrong one)
   void supervisor();                      // the supervisor keys the 主管密码
   void load_paper() { terminal().set_paper(true); }
@@ -265,6 +265,8 @@ class ScenarioEmulation {
     card_ = card == CustomerCard::other && setup_.other_card.empty() ? CustomerCard::main : card;
   }
   CustomerCard customer_card() const { return card_; }
+  // The card at the counter, presented as `mode`; unset: the way that works (chip, else 闪付).
+  CardPresentation card(std::optional<EntryMode> mode = std::nullopt) const;
   // A story's screen text on the terminal (EmulatedTerminal::display).
   void show_story_screen(const Text& text) { terminal().display(text); }
   // An operation the story performs, keyed right: a completion, cancel, void or refund quotes the
@@ -305,7 +307,6 @@ class ScenarioEmulation {
  private:
   struct CloneTag {};
   ScenarioEmulation(const ScenarioEmulation& other, CloneTag);
-  CardPresentation card() const;
   // Runs `act` (inputs to the terminal); when it took a transaction online, the story's next
   // online operation begins (its fault from Setup::faults); then the line settles.
   template <typename Act>
@@ -355,7 +356,7 @@ class EmulatedTerminalPort final : public TerminalPort {
   // operations that ended come out of poll(); every input and the screen it led to come out of
   // take_inputs() (the PIN as "******").
   void press(Key key);
-  void present_card();
+  void present_card(EntryMode mode = EntryMode::insert);  // inserted, tapped (闪付) or swiped
   void customer_pin(bool wrong = false);
   void supervisor();
   std::vector<KeyedInput> take_inputs() { return std::exchange(inputs_, {}); }

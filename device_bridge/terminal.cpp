@@ -97,6 +97,19 @@ std::optional<Key> parse_key(std::string_view name) {
     if (key_names[i] == name) return static_cast<Key>(i);
   return std::nullopt;
 }
+
+namespace {
+constexpr std::string_view card_input_names[] = {"swipe", "card", "tap", "keyed"};  // EntryMode's order
+}  // namespace
+
+std::string_view card_input_name(EntryMode mode) { return card_input_names[static_cast<int>(mode)]; }
+
+std::optional<EntryMode> parse_card_input(std::string_view name) {
+  for (EntryMode m : {EntryMode::insert, EntryMode::tap, EntryMode::swipe})
+    if (card_input_name(m) == name) return m;
+  return std::nullopt;
+}
+
 const Text& txn_label(TxnType type) { return operation_text(info(type).key); }
 TerminalOp terminal_op_of(TxnType type) { return info(type).op; }
 CupOperation cup_operation_of(TxnType type) { return info(type).cup; }
@@ -405,9 +418,15 @@ void EmulatedTerminal::begin(TxnType type) {
   enter_step();
 }
 
+bool EmulatedTerminal::quick_pass(TxnType type, EntryMode entry, int64_t amount_minor) const {
+  return type == TxnType::sale && entry == EntryMode::tap && amount_minor > 0 &&
+         amount_minor <= config_.no_pin_limit_minor;
+}
+
 void EmulatedTerminal::enter_step() {
   Flow& f = *flow_;
   wipe(f.input);
+  if (f.at < f.steps.size() && f.steps[f.at] == Step::pin && quick_pass(f.type, f.entry, f.amount)) ++f.at;  // 免密
   if (f.at >= f.steps.size()) return go_online();
   show_step();
 }
@@ -512,7 +531,7 @@ void EmulatedTerminal::step_key(Key key) {
 }
 
 void EmulatedTerminal::present_card(const CardPresentation& card) {
-  if (input_log_) input_log_->push_back("card");
+  if (input_log_) input_log_->emplace_back(card_input_name(card.mode));
   if (mode_ == Mode::result) to_idle();
   if (mode_ == Mode::idle) {
     begin(TxnType::sale);
@@ -525,6 +544,12 @@ void EmulatedTerminal::present_card(const CardPresentation& card) {
 
 void EmulatedTerminal::card_read(const CardPresentation& card) {
   Flow& f = *flow_;
+  // The reader first: what it cannot take leaves the prompt up (docs/domain.md §3.3).
+  const Text& title = txn_label(f.type);
+  if (card.mode == EntryMode::swipe && card.chip) return show(title, {screen_text("insert_chip")});
+  if (card.mode == EntryMode::insert && card.chip && !card.chip_readable)
+    return show(title, {screen_text("chip_read_failed"), screen_text("present_card")});
+  if (card.mode == EntryMode::tap && !card.contactless) return;  // nothing answered the reader's field
   if (!is_test_card(card.pan)) return fail_local(screen_text("not_test_card"));  // not even kept for the record
   f.pan = card.pan;
   f.expiry = is_digit_string(card.expiry_yymm, 4) ? card.expiry_yymm : "3012";

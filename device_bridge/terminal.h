@@ -71,11 +71,25 @@ std::string_view key_name(Key key);
 std::optional<Key> parse_key(std::string_view name);
 
 enum class EntryMode { swipe, insert, tap, keyed };
+// A card presentation's name as `posdrill play` reads it and the input log writes it: "card"
+// (inserted: the usual way, and the name every earlier transcript uses), "tap", "swipe", "keyed".
+std::string_view card_input_name(EntryMode mode);
+// The three a customer does at the counter: "card", "tap", "swipe" (never "keyed").
+std::optional<EntryMode> parse_card_input(std::string_view name);
 
+// The card and how it is presented. Every card a story hands the customer is a 金融IC卡 with a
+// chip and a stripe; since 2017-05-01 the stripe of such a card is closed for payments in mainland
+// China (no fall-back to the stripe), so the terminal asks for the chip when one is swiped
+// (docs/domain.md §3.3). `chip` false: a card with a stripe only (some tests, the spare-terminal
+// console). `chip_readable` false: worn or dirty contacts, the reader cannot read the chip (its
+// 闪付 antenna is apart from the contacts and may still work). `contactless` false: no 闪付.
 struct CardPresentation {
   EntryMode mode = EntryMode::insert;
   std::string pan;
   std::string expiry_yymm = "3012";
+  bool chip = true;
+  bool chip_readable = true;
+  bool contactless = true;
 };
 
 // How the line failed: before anything was sent (no reversal record survives), or after.
@@ -167,6 +181,9 @@ struct TerminalConfig {
   int64_t input_timeout_ms = 60'000;         // no key for this long: back to the main screen
   std::string master_key;                    // empty = test_master_key()
   std::string supervisor_password = "123456";  // 主管密码 for voids and refunds (a TEST value)
+  // 闪付 免密免签: a contactless sale up to this amount asks no PIN and its slip no signature
+  // (UnionPay's small-amount rule; the host's HostConfig::no_pin_limit_minor is the same figure).
+  int64_t no_pin_limit_minor = 100'000;
 };
 
 // A terminal configured for a scenario: its terminal id, merchant id and name (defaults when empty).
@@ -189,6 +206,8 @@ class EmulatedTerminal {
   void press(Key key);
   // A card at the reader. On the main or a result screen it starts a sale (as real terminals do); at a
   // "请刷卡" prompt it is read; elsewhere it is ignored. A PAN that is not a test card is refused.
+  // At the prompt a chip card swiped is answered "IC卡请插卡", a chip that cannot be read "读卡失败",
+  // and a card without 闪付 held to the reader is not seen: the prompt stays in each case.
   void present_card(const CardPresentation& card);
   // The customer keys the PIN and presses OK on the PIN pad. Only at a "请输入密码" prompt.
   // "" = no PIN (OK pressed straight away, as a credit card may). 4–12 digits.
@@ -336,6 +355,8 @@ class EmulatedTerminal {
   void reprint(std::optional<std::size_t> index);
   void print(const BatchEntry& e, bool duplicate);
   Receipt make_receipt(const BatchEntry& e, Receipt::Copy copy, bool duplicate) const;
+  // 闪付 免密免签: a contactless sale up to config_.no_pin_limit_minor (no PIN asked, no signature).
+  bool quick_pass(TxnType type, EntryMode entry, int64_t amount_minor) const;
   void print_settlement(const BatchTotals& totals, bool balanced);
   BatchTotals batch_totals() const;
   std::optional<std::size_t> find_voucher(std::string_view stan) const;

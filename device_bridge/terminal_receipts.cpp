@@ -13,7 +13,6 @@ using namespace terminal_internal;
 
 namespace {
 
-// The merchant copy's signature line; mark_signed() finds it again.
 
 char entry_letter(EntryMode m) {
   switch (m) {
@@ -223,7 +222,11 @@ Receipt EmulatedTerminal::make_receipt(const BatchEntry& e, Receipt::Copy copy, 
   if (!e.orig_date_mmdd.empty()) ref += slip_text("orig_date", {{"date", e.orig_date_mmdd}});
   if (!e.orig_rrn.empty() && e.type == TxnType::refund) ref += slip_text("orig_ref", {{"ref", e.orig_rrn}});
   L.push_back(slip_text("reference", {{"text", ref}}));
-  if (copy == Receipt::Copy::merchant) {
+  if (copy == Receipt::Copy::merchant && quick_pass(e.type, e.entry, e.amount_minor)) {
+    L.push_back(slip_text("no_signature"));
+    L.push_back(slip_text("agreement"));
+    L.push_back(slip_text("agreement_en"));
+  } else if (copy == Receipt::Copy::merchant) {
     L.push_back(slip_text("signature"));
     L.push_back("");
     L.push_back(slip_text("agreement"));

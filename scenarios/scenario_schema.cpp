@@ -22,7 +22,8 @@ const Keys scenario_keys = {"id",    "version", "topic", "difficulty", "minutes"
                             "setup", "scoring", "start", "steps",      "figures", "real_terminal", "debrief"};
 const Keys setup_keys = {
     "card", "pin",     "balance", "amount",     "merchant_id",         "terminal_id", "merchant_name",
-    "host", "history", "faults",  "other_card", "supervisor_password", "printer",     "nightly_settlement", "time"};
+    "host", "history", "faults",  "other_card", "supervisor_password", "printer",     "nightly_settlement", "time",
+    "chip", "contactless"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
 const Keys narrative_keys = {"id",       "kind", "text", "customer",      "terminal",   "sms",
@@ -167,6 +168,14 @@ void read_setup(YamlReader& r, const YAML::Node& n, Setup& s) {
     else if (p && *p != "ok")
       r.error(pr, "expected 'printer' to be ok or out_of_paper, got '" + *p + "'");
   }
+  if (YAML::Node ch = r.get(n, "chip", "setup", false); ch.IsDefined()) {
+    auto c = r.scalar(ch, "chip");
+    if (c && *c == "unreadable")
+      s.chip_readable = false;
+    else if (c && *c != "ok")
+      r.error(ch, "expected 'chip' to be ok or unreadable, got '" + *c + "'");
+  }
+  s.contactless = r.boolean(n, "contactless", "setup").value_or(true);
   s.nightly_settlement = r.boolean(n, "nightly_settlement", "setup").value_or(true);
   if (YAML::Node t = r.get(n, "time", "setup", false); t.IsDefined()) {
     const auto v = r.scalar(t, "time");

@@ -103,6 +103,8 @@ std::string keyed_label(const std::string& input, Lang lang) {
                {"cancel", {"取消", "Cancel"}},
                {"clear", {"退格", "Clear"}},
                {"card", {"持卡人插卡", "cardholder's card"}},
+               {"tap", {"持卡人挥卡", "cardholder taps the card"}},
+               {"swipe", {"持卡人刷卡", "cardholder swipes the card"}},
                {"pin ******", {"持卡人输密码 ******", "cardholder's PIN ******"}},
                {"supervisor", {"输入主管密码 ******", "supervisor password ******"}}};
   for (const auto& n : names)

@@ -32,6 +32,13 @@ CardPresentation inserted(const std::string& pan = card, EntryMode mode = EntryM
   return c;
 }
 
+// A card with a stripe and no chip: the only kind a terminal reads by its stripe.
+CardPresentation stripe_only(const std::string& pan = card) {
+  CardPresentation c = inserted(pan, EntryMode::swipe);
+  c.chip = false;
+  return c;
+}
+
 TerminalRequest req(TerminalOp op, std::optional<int64_t> amount = std::nullopt) {
   TerminalRequest r;
   r.op = op;
@@ -202,7 +209,7 @@ TEST_CASE("a card that is not a test card is refused and forgotten", "[terminal]
   CHECK(rec.screen.zh.find("6222") == std::string::npos);
   // A card swiped on the main screen starts a sale.
   rig.term.press(Key::cancel);
-  rig.term.present_card(inserted(card, EntryMode::swipe));
+  rig.term.present_card(stripe_only());
   CHECK(rig.term.screen().title.zh == "消费");
   CHECK(rig.term.screen().headline().zh == "卡号 620000******0047");
 }
@@ -219,12 +226,84 @@ TEST_CASE("keyed entry sends DE2 and the expiry and swipes send only track 2", "
   CHECK_FALSE(out[0].has(52));
   rig.term.on_host_answer(rig.host.handle(out[0], t0), true);
   rig.term.take_records();
-  rig.term.start(req(TerminalOp::sale, 100), inserted(card, EntryMode::swipe), pin);
+  rig.term.start(req(TerminalOp::sale, 100), stripe_only(), pin);
   out = rig.term.take_outgoing();
   REQUIRE(out.size() == 1);
   CHECK_FALSE(out[0].has(2));
   CHECK_FALSE(out[0].has(23));
   CHECK(out[0].get(22) == "021");
+}
+
+TEST_CASE("a chip card is not read by its stripe, and a worn chip leaves the prompt up", "[terminal][entry]") {
+  Rig rig;
+  // Swiped: the terminal asks for the chip, sends nothing and keeps asking.
+  rig.term.press(Key::menu);
+  rig.term.press(Key::d1);
+  rig.term.present_card(inserted(card, EntryMode::swipe));
+  CHECK(rig.term.screen().headline().zh == "IC卡请插卡");
+  CHECK(rig.term.waiting_for_card());
+  CHECK(rig.term.take_outgoing().empty());
+  // Inserted with contacts it cannot read: 读卡失败, still at the prompt.
+  CardPresentation worn = inserted();
+  worn.chip_readable = false;
+  rig.term.present_card(worn);
+  CHECK(rig.term.screen().headline().zh == "读卡失败");
+  CHECK(rig.term.waiting_for_card());
+  // A card without 闪付 held to the reader is not seen at all.
+  CardPresentation no_antenna = inserted(card, EntryMode::tap);
+  no_antenna.contactless = false;
+  rig.term.present_card(no_antenna);
+  CHECK(rig.term.screen().headline().zh == "读卡失败");
+  CHECK(rig.term.waiting_for_card());
+  // The same worn card tapped is read: its antenna does not use the contacts.
+  worn.mode = EntryMode::tap;
+  rig.term.present_card(worn);
+  CHECK_FALSE(rig.term.waiting_for_card());
+  CHECK(rig.term.screen().headline().zh == "卡号 620000******0047");
+  CHECK(rig.term.take_records().empty());  // nothing ended: the sale goes on
+}
+
+TEST_CASE("a contactless sale up to CNY 1000 asks no PIN and its slip no signature", "[terminal][entry]") {
+  Rig rig;
+  // 闪付 at the limit: no PIN prompt, DE22 07 with no PIN, approved by the host, 免密免签 on the slip.
+  rig.term.start(req(TerminalOp::sale, 100000), inserted(card, EntryMode::tap), std::nullopt);
+  auto out = rig.term.take_outgoing();
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].get(22) == "072");
+  CHECK_FALSE(out[0].has(52));
+  rig.term.on_host_answer(rig.host.handle(out[0], rig.term.now_ms()), true);
+  CHECK(rig.one_record().approved());
+  auto slips = rig.term.take_receipts();
+  REQUIRE(slips.size() == 2);
+  const Receipt& merchant = slips[0].copy == Receipt::Copy::merchant ? slips[0] : slips[1];
+  auto has = [](const Receipt& r, std::string_view text) {
+    return std::any_of(r.lines.begin(), r.lines.end(),
+                       [&](const std::string& l) { return l.find(text) != std::string::npos; });
+  };
+  CHECK(has(merchant, "小额免密免签"));
+  CHECK_FALSE(has(merchant, "持卡人签名"));
+  // One fen over: the PIN pad again, and the slip a signature line.
+  rig.term.start(req(TerminalOp::sale, 100001), inserted(card, EntryMode::tap), pin);
+  out = rig.term.take_outgoing();
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].get(22) == "071");
+  CHECK(out[0].has(52));
+  rig.term.on_host_answer(rig.host.handle(out[0], rig.term.now_ms()), true);
+  CHECK(rig.one_record().approved());
+  slips = rig.term.take_receipts();
+  REQUIRE(slips.size() == 2);
+  const Receipt& second = slips[0].copy == Receipt::Copy::merchant ? slips[0] : slips[1];
+  CHECK(has(second, "持卡人签名"));
+  CHECK_FALSE(has(second, "免密免签"));
+  // Inserted, even under the limit, the debit card asks for its PIN.
+  rig.term.press(Key::cancel);
+  rig.term.press(Key::menu);
+  rig.term.press(Key::d1);
+  rig.term.present_card(inserted());
+  rig.term.press(Key::enter);
+  key_in(rig.term, "5000");
+  rig.term.press(Key::enter);
+  CHECK(rig.term.waiting_for_pin());
 }
 
 TEST_CASE("declines show the CUP display text or the acquirer's own", "[terminal][decline]") {
