@@ -75,9 +75,10 @@ std::optional<int> parse_index(const std::string& token) {
 }
 
 // One keypad token of a `keys` line: a digit string (each digit pressed), menu, enter, cancel,
-// clear, card (the customer presents the card), pin / pin:wrong (the customer keys the PIN).
+// clear, card / tap / swipe (the customer inserts, taps or swipes the card), pin / pin:wrong (the
+// customer keys the PIN), supervisor.
 bool valid_key_token(const std::string& t) {
-  if (t == "card" || t == "pin" || t == "pin:wrong" || t == "supervisor") return true;
+  if (parse_card_input(t) || t == "pin" || t == "pin:wrong" || t == "supervisor") return true;
   if (parse_key(t)) return true;
   return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -162,10 +163,8 @@ class Session {
   void key_request(const TerminalRequest& request) {
     const ScenarioEmulation* emu = terminal_.scenario();
     if (!emu) return;
-    CardPresentation card;
-    card.pan = scenario_.setup.card;
     std::string line;
-    for (const std::string& in : emu->terminal().plan_inputs(request, card)) line += " " + in;
+    for (const std::string& in : emu->terminal().plan_inputs(request, emu->card())) line += " " + in;
     if (!line.empty()) keys(line, runner_.step());
   }
 
@@ -177,7 +176,7 @@ class Session {
     std::vector<std::string> tokens;
     for (std::string t; in >> t;) {
       if (!valid_key_token(t))
-        return "expected keys: digits, menu, enter, cancel, clear, card, pin, pin:wrong or supervisor, got '" + t + "'";
+        return "expected keys: digits, menu, enter, cancel, clear, card, tap, swipe, pin, pin:wrong or supervisor, got '" + t + "'";
       tokens.push_back(t);
     }
     if (tokens.empty()) return "expected keys after 'keys', like: keys menu 5 card pin";
@@ -185,8 +184,8 @@ class Session {
       if (&runner_.step() != &task || runner_.finished())
         return "the task ended before '" + tokens[i] + "': nothing may follow on the same line";
       const std::string& t = tokens[i];
-      if (t == "card") {
-        terminal_.present_card();
+      if (auto mode = parse_card_input(t)) {
+        terminal_.present_card(*mode);
       } else if (t == "pin" || t == "pin:wrong") {
         terminal_.customer_pin(t == "pin:wrong");
       } else if (t == "supervisor") {

@@ -357,7 +357,7 @@ const std::vector<std::string>& play_string_keys() {
       "twin.keypad",        "twin.keypad_idle",
       "twin.enter",         "twin.cancel",
       "twin.clear",         "twin.menu",
-      "twin.card",          "twin.pin",
+      "twin.card",          "twin.tap",           "twin.swipe",         "twin.pin",
       "twin.printer",       "twin.tear",
       "twin.supervisor",    "answer.right",
       "answer.partly",      "answer.wrong",

@@ -329,12 +329,14 @@ struct DoTerminalOp {
   TerminalOp op = TerminalOp::sale;
 };
 // The terminal twin, during a terminal task: a key of its keypad; the customer presenting the
-// card when the terminal asks for it; the PIN pad handed to the customer, who keys the PIN
+// card when the terminal asks for it (inserted, tapped or swiped); the PIN pad handed to the customer, who keys the PIN
 // (`wrong` only in tests: the trainee never sees or chooses the digits); the printed slips torn off.
 struct TwinKey {
   Key key = Key::menu;
 };
-struct TwinCard {};
+struct TwinCard {
+  EntryMode mode = EntryMode::insert;  // the customer inserts, taps (闪付) or swipes it
+};
 // The supervisor comes over and keys the 主管密码 (voids and refunds).
 struct TwinSupervisor {};
 struct TwinPinPad {

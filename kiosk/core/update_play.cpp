@@ -275,12 +275,11 @@ void Updater::twin_input(const char* what, Input&& input) {
 std::vector<Action> twin_actions(const AppState& state, const TerminalRequest& request) {
   if (!state.attempt || state.attempt->on_spare || !state.attempt->port.scenario()) return {};
   const Attempt& at = *state.attempt;
-  CardPresentation card;
-  card.pan = at.scenario.setup.card;
+  const ScenarioEmulation& emulation = *at.port.scenario();
   std::vector<Action> out;
-  for (const std::string& in : at.port.scenario()->terminal().plan_inputs(request, card)) {
-    if (in == "card")
-      out.push_back(TwinCard{});
+  for (const std::string& in : emulation.terminal().plan_inputs(request, emulation.card())) {
+    if (auto mode = parse_card_input(in))
+      out.push_back(TwinCard{*mode});
     else if (in == "pin")
       out.push_back(TwinPinPad{});
     else if (in == "supervisor")
@@ -308,9 +307,9 @@ void Updater::operator()(const TwinKey& a) {
   twin_input("terminal key", [&](EmulatedTerminalPort& p) { p.press(a.key); });
 }
 
-void Updater::operator()(const TwinCard&) {
+void Updater::operator()(const TwinCard& a) {
   if (st.attempt && !st.attempt->wants_card) return fx.push_back(ignored("the terminal does not ask for a card"));
-  twin_input("card", [](EmulatedTerminalPort& p) { p.present_card(); });
+  twin_input("card", [&](EmulatedTerminalPort& p) { p.present_card(a.mode); });
 }
 
 void Updater::operator()(const TwinPinPad& a) {

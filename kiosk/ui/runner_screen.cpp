@@ -115,7 +115,7 @@ void op_grid(const AppState& st, const Theme& th, const std::vector<TerminalOp>&
 // The keypad of a UnionPay handheld: digits, 取消 / 退格 / 确认 in the right column, 菜单 beside
 // 0; below it, what the customer does (presents the card, keys the PIN on the pad handed over).
 // Live only during a terminal task. Widget ids: twin.0 … twin.9, twin.enter, twin.cancel,
-// twin.clear, twin.menu, twin.card, twin.pin.
+// twin.clear, twin.menu; the customer's twin.card (inserted), twin.tap, twin.swipe, twin.pin.
 void twin_keypad(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
@@ -170,20 +170,32 @@ void customer_actions(const AppState& st, const Theme& th, const Dispatch& dispa
   if (a.on_spare) return;
   const ThemeMetrics& m = th.metrics;
   const float gap = std::max(m.gap * 0.75f, 12.0f);
-  const float half = std::floor((ImGui::GetContentRegionAvail().x - gap) / 2.0f);
-  if (touch_button(th, st.strings.tr("twin.card", st.lang), "twin.card", half, a.wants_card)) dispatch(TwinCard{});
-  ImGui::SameLine(0.0f, gap);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float half = std::floor((avail - gap) / 2.0f), third = std::floor((avail - 2 * gap) / 3.0f);
+  // The three ways a card meets the reader, all offered in every drill: which one works is the
+  // terminal's answer to give (a chip card swiped is refused; a worn chip fails), not the buttons'.
+  const struct {
+    EntryMode mode;
+    const char* id;
+  } ways[] = {{EntryMode::insert, "twin.card"}, {EntryMode::tap, "twin.tap"}, {EntryMode::swipe, "twin.swipe"}};
+  for (std::size_t i = 0; i < std::size(ways); ++i) {
+    if (i > 0) ImGui::SameLine(0.0f, gap);
+    if (touch_button(th, st.strings.tr(ways[i].id, st.lang), ways[i].id, third, a.wants_card))
+      dispatch(TwinCard{ways[i].mode});
+  }
   if (touch_button(th, st.strings.tr("twin.pin", st.lang), "twin.pin", half, a.wants_pin)) dispatch(TwinPinPad{});
   // Rare (voids and refunds), so lit only while the terminal asks for it. A void or refund task
-  // keeps its place all through, so the give-up button below never slides under a finger that
-  // taps 主管 twice.
+  // keeps its place all through, beside the PIN pad, so the give-up button below never slides
+  // under a finger that taps 主管 twice.
   const Step& step = a.runner.step();
   const bool task_asks_it =
       step.kind == StepKind::terminal && (step.task == TerminalOp::void_sale || step.task == TerminalOp::refund);
-  if ((a.wants_supervisor || task_asks_it) &&
-      touch_button(th, st.strings.tr("twin.supervisor", st.lang), "twin.supervisor", 0.0f, a.wants_supervisor,
-                   palette().warning_bg))
-    dispatch(TwinSupervisor{});
+  if (a.wants_supervisor || task_asks_it) {
+    ImGui::SameLine(0.0f, gap);
+    if (touch_button(th, st.strings.tr("twin.supervisor", st.lang), "twin.supervisor", half, a.wants_supervisor,
+                     palette().warning_bg))
+      dispatch(TwinSupervisor{});
+  }
 }
 
 void slip(const AppState& st, const Receipt& r, bool earlier) {

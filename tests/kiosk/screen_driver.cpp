@@ -109,10 +109,8 @@ std::vector<std::string> next_widgets(const AppState& state, const AutoPlayer& p
       // Keyed at the twin as the driver would key it: menu, digits, the customer's card and PIN.
       const ScenarioEmulation* emu = a.port.scenario();
       if (!emu) return {};
-      CardPresentation card;
-      card.pan = a.scenario.setup.card;
       std::vector<std::string> out;
-      for (const std::string& in : emu->terminal().plan_inputs(act.request, card)) out.push_back("twin." + in);
+      for (const std::string& in : emu->terminal().plan_inputs(act.request, emu->card())) out.push_back("twin." + in);
       return out;
     }
   }
