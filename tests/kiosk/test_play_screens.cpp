@@ -130,6 +130,44 @@ TEST_CASE("at a void task the give-up button stays put when the supervisor butto
   CHECK(k.rects.at("give_up").min.y == before.y);  // the 主管 button kept its place, dimmed
 }
 
+TEST_CASE("the twin's card is inserted, tapped or swiped, and the terminal answers each", "[play][twin]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.chip_read_failure");
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  for (int n = 0; n < 20 && !(k.state.screen == ScreenId::runner &&
+                              k.state.attempt->runner.step().kind == StepKind::terminal);
+       ++n) {
+    k.clock.advance_ms(4'000);
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+  }
+  REQUIRE(k.state.attempt->runner.step().task == TerminalOp::sale);
+  const Attempt& a = *k.state.attempt;
+  k.tap("twin.menu");
+  k.tap("twin.1");
+  REQUIRE(a.wants_card);
+  // The worn chip: 读卡失败, and the terminal still asks for the card.
+  k.tap("twin.card");
+  CHECK(a.terminal_screen.headline().zh == "读卡失败");
+  CHECK(a.wants_card);
+  // A chip card swiped: asked to insert it, nothing sent.
+  k.tap("twin.swipe");
+  CHECK(a.terminal_screen.headline().zh == "IC卡请插卡");
+  CHECK(a.wants_card);
+  // Tapped: read; under CNY 1000 (every set of figures) no PIN is asked, and the sale is approved.
+  k.tap("twin.tap");
+  CHECK_FALSE(a.wants_card);
+  k.tap("twin.enter");
+  for (char c : std::to_string(a.scenario.setup.amount_minor)) k.tap("twin." + std::string(1, c));  // this attempt's figures
+  k.tap("twin.enter");
+  CHECK_FALSE(a.wants_pin);
+  CHECK(a.terminal_screen.headline().zh == "交易成功");
+  const StepRecord* task = a.runner.last_answer();
+  REQUIRE(task);
+  CHECK(task->kind == StepKind::terminal);
+  CHECK(task->points == 15);
+  CHECK(std::any_of(task->keyed.begin(), task->keyed.end(), [](const KeyedInput& in) { return in.input == "tap"; }));
+}
+
 TEST_CASE("every shipped scenario's best path keyed by hand on the twin passes", "[play]") {
   for (const ImVec2 size : {ImVec2(1280, 800), ImVec2(1920, 1080)}) {
     Kiosk k(size);
