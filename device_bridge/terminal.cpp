@@ -191,7 +191,10 @@ void EmulatedTerminal::show_step() {
   auto keyed = [&](const Text& prompt) { show(title, {prompt, {f.input, f.input}}); };
   switch (f.steps[f.at]) {
     case Step::card:
-      show(title, {screen_text("present_card")});
+      if (f.amount > 0)
+        show(title, {screen_text("present_card"), amount_line(f.amount)});
+      else
+        show(title, {screen_text("present_card")});
       break;
     case Step::confirm_card: {
       std::string m = mask_pan(f.pan);
@@ -378,13 +381,16 @@ void EmulatedTerminal::press(Key key) {
   }
 }
 
-void EmulatedTerminal::begin(TxnType type) {
+void EmulatedTerminal::begin(TxnType type, bool card_first) {
   Flow f;
   f.type = type;
   switch (type) {
     case TxnType::sale:
     case TxnType::preauth:
-      f.steps = {Step::card, Step::confirm_card, Step::amount, Step::pin};
+      // The amount first, as a terminal with a contactless reader asks (the card needs it when
+      // it is tapped); a card inserted on the main screen starts a sale that asks it after.
+      f.steps = card_first ? std::vector<Step>{Step::card, Step::confirm_card, Step::amount, Step::pin}
+                           : std::vector<Step>{Step::amount, Step::card, Step::confirm_card, Step::pin};
       break;
     case TxnType::void_sale:
     case TxnType::completion_void:
@@ -426,7 +432,9 @@ bool EmulatedTerminal::quick_pass(TxnType type, EntryMode entry, int64_t amount_
 void EmulatedTerminal::enter_step() {
   Flow& f = *flow_;
   wipe(f.input);
-  if (f.at < f.steps.size() && f.steps[f.at] == Step::pin && quick_pass(f.type, f.entry, f.amount)) ++f.at;  // 免密
+  // A tapped card leaves the reader at once: no card number to confirm. 免密: no PIN either.
+  if (f.at < f.steps.size() && f.steps[f.at] == Step::confirm_card && f.entry == EntryMode::tap) ++f.at;
+  if (f.at < f.steps.size() && f.steps[f.at] == Step::pin && quick_pass(f.type, f.entry, f.amount)) ++f.at;
   if (f.at >= f.steps.size()) return go_online();
   show_step();
 }
@@ -532,9 +540,12 @@ void EmulatedTerminal::step_key(Key key) {
 
 void EmulatedTerminal::present_card(const CardPresentation& card) {
   if (input_log_) input_log_->emplace_back(card_input_name(card.mode));
+  // The contactless reader's field is off until there is an amount to pay: a tap on the main
+  // screen goes unseen.
+  if (card.mode == EntryMode::tap && (mode_ == Mode::idle || mode_ == Mode::result)) return;
   if (mode_ == Mode::result) to_idle();
   if (mode_ == Mode::idle) {
-    begin(TxnType::sale);
+    begin(TxnType::sale, /*card_first=*/true);
     if (mode_ != Mode::input) return;  // refused (not signed on)
   }
   if (mode_ != Mode::input || !flow_ || flow_->steps[flow_->at] != Step::card) return;
@@ -546,9 +557,15 @@ void EmulatedTerminal::card_read(const CardPresentation& card) {
   Flow& f = *flow_;
   // The reader first: what it cannot take leaves the prompt up (docs/domain.md §3.3).
   const Text& title = txn_label(f.type);
-  if (card.mode == EntryMode::swipe && card.chip) return show(title, {screen_text("insert_chip")});
+  std::vector<Text> amount;
+  if (f.amount > 0) amount.push_back(amount_line(f.amount));
+  auto refuse = [&](std::vector<Text> lines) {
+    lines.insert(lines.end(), amount.begin(), amount.end());
+    show(title, std::move(lines));
+  };
+  if (card.mode == EntryMode::swipe && card.chip) return refuse({screen_text("insert_chip")});
   if (card.mode == EntryMode::insert && card.chip && !card.chip_readable)
-    return show(title, {screen_text("chip_read_failed"), screen_text("present_card")});
+    return refuse({screen_text("chip_read_failed"), screen_text("present_card")});
   if (card.mode == EntryMode::tap && !card.contactless) return;  // nothing answered the reader's field
   if (!is_test_card(card.pan)) return fail_local(screen_text("not_test_card"));  // not even kept for the record
   f.pan = card.pan;

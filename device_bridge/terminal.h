@@ -205,7 +205,7 @@ class EmulatedTerminal {
   // returns to the main screen.
   void press(Key key);
   // A card at the reader. On the main or a result screen it starts a sale (as real terminals do); at a
-  // "请刷卡" prompt it is read; elsewhere it is ignored. A PAN that is not a test card is refused.
+  // "请插卡/挥卡/刷卡" prompt it is read; elsewhere it is ignored. A PAN that is not a test card is refused.
   // At the prompt a chip card swiped is answered "IC卡请插卡", a chip that cannot be read "读卡失败",
   // and a card without 闪付 held to the reader is not seen: the prompt stays in each case.
   void present_card(const CardPresentation& card);
@@ -258,7 +258,7 @@ class EmulatedTerminal {
   int64_t now_ms() const { return now_; }
   bool idle() const { return mode_ == Mode::idle; }
   bool waiting_for_host() const { return mode_ == Mode::online; }
-  // At a "请刷卡/插卡/挥卡" or "请输入密码" prompt: the customer's card or PIN pad is what it needs.
+  // At a "请插卡/挥卡/刷卡" or "请输入密码" prompt: the customer's card or PIN pad is what it needs.
   bool waiting_for_card() const;
   bool waiting_for_pin() const;
   bool waiting_for_supervisor() const;
@@ -328,7 +328,7 @@ class EmulatedTerminal {
 
   // keys and menus
   void open_menu(Mode menu);
-  void begin(TxnType type);
+  void begin(TxnType type, bool card_first = false);
   void enter_step();
   void next_step();
   void step_key(Key key);

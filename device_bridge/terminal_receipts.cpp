@@ -221,9 +221,11 @@ Receipt EmulatedTerminal::make_receipt(const BatchEntry& e, Receipt::Copy copy, 
   if (!e.orig_auth_code.empty()) ref += slip_text("orig_auth", {{"auth", e.orig_auth_code}});
   if (!e.orig_date_mmdd.empty()) ref += slip_text("orig_date", {{"date", e.orig_date_mmdd}});
   if (!e.orig_rrn.empty() && e.type == TxnType::refund) ref += slip_text("orig_ref", {{"ref", e.orig_rrn}});
+  // 闪付 免密免签: said on both copies; the merchant copy has no signature line to sign.
+  const bool no_cvm = quick_pass(e.type, e.entry, e.amount_minor);
+  if (no_cvm) ref += slip_text("quick_pass");
   L.push_back(slip_text("reference", {{"text", ref}}));
-  if (copy == Receipt::Copy::merchant && quick_pass(e.type, e.entry, e.amount_minor)) {
-    L.push_back(slip_text("no_signature"));
+  if (copy == Receipt::Copy::merchant && no_cvm) {
     L.push_back(slip_text("agreement"));
     L.push_back(slip_text("agreement_en"));
   } else if (copy == Receipt::Copy::merchant) {

@@ -91,6 +91,16 @@ void put(std::ostringstream& o, const Label& label, const Text& t, Lang lang) {
 
 bool is_digit_key(const std::string& input) { return input.size() == 1 && input[0] >= '0' && input[0] <= '9'; }
 
+// Two screen summaries ("title｜first line｜…") at the same prompt: title and first line alike.
+bool same_prompt(const Text& a, const Text& b) {
+  auto head = [](const std::string& s) {
+    const std::string bar = "｜";
+    const std::size_t first = s.find(bar);
+    return first == std::string::npos ? s : s.substr(0, s.find(bar, first + bar.size()));
+  };
+  return head(a.zh) == head(b.zh);
+}
+
 // A keyed input as a trainee reads it: the key's label on the device, the cardholder's card and
 // PIN (the cardholder, not "the customer": a friend may pay with his own card), the supervisor
 // password (keyed by whoever holds it: the trainee when alone in the shop).
@@ -199,11 +209,16 @@ std::string render_step(const Scenario& s, const StepRecord& rec, Lang lang, boo
     case StepKind::terminal:
       if (with_question) o << L(l_task, lang) << rec.prompt.get(lang) << '\n';
       for (const auto& h : rec.hints_taken) o << L(l_hint, lang) << h.get(lang) << '\n';
-      // Digits keyed one after another read as the number they make, with the screen after the last.
+      // Digits keyed one after another read as the number they make, with the screen after the last;
+      // a digit that picks a menu item (the screen moves on) stands alone, so "1" for 消费 and the
+      // amount after it read as two.
       for (std::size_t i = 0; i < rec.keyed.size(); ++i) {
         std::string input = keyed_label(rec.keyed[i].input, lang);
-        while (is_digit_key(rec.keyed[i].input) && i + 1 < rec.keyed.size() && is_digit_key(rec.keyed[i + 1].input))
-          input += rec.keyed[++i].input;
+        auto typed = [&](std::size_t k) {  // a digit that stayed at the prompt it was keyed at
+          return is_digit_key(rec.keyed[k].input) &&
+                 (k == 0 || same_prompt(rec.keyed[k - 1].screen, rec.keyed[k].screen));
+        };
+        while (typed(i) && i + 1 < rec.keyed.size() && typed(i + 1)) input += rec.keyed[++i].input;
         o << "  " << L(l_keyed, lang) << ' ' << input;
         for (const Text& p : rec.keyed[i].passed) o << " → " << p.get(lang);
         o << " → " << rec.keyed[i].screen.get(lang) << '\n';

@@ -240,7 +240,7 @@ TEST_CASE("a sale keyed where a balance inquiry was asked meets its own conseque
   Story h;
   h.skip_narrative();
   REQUIRE(h.runner.choose("inquire"));
-  h.keys({"menu", "1", "card", "enter", "32800", "enter", "pin"});
+  h.keys({"menu", "1", "32800", "enter", "card", "enter", "pin"});
   const StepRecord& task = h.record("task");
   CHECK(task.outcome == "reversal_sent");
   CHECK(task.points == 4);

@@ -221,6 +221,10 @@ int cmd_terminal(const Settings& settings, const std::string& host_text, const s
       CardPresentation card;
       card.mode = cmd == "swipe" ? EntryMode::swipe : cmd == "insert" ? EntryMode::insert : EntryMode::tap;
       card.pan = arg;
+      if (card.pan == setup.card) {  // the scenario's card, with its chip as the story has it
+        card.chip_readable = setup.chip_readable;
+        card.contactless = setup.contactless;
+      }
       terminal.present_card(card);  // the terminal refuses anything but a test card
     } else if (cmd == "pin") {
       std::cout << (lang == Lang::zh ? "请客人输入密码: " : "Customer keys the PIN: ") << std::flush;

@@ -86,7 +86,7 @@ proxy_port=$(port_of "$work/proxy.out")
 [ -n "$proxy_port" ] && ok "proxy listens" || { bad "proxy did not start"; cat "$work/proxy.err"; exit 1; }
 
 # Sign on (not counted), a sale (request 1: lost on the way), a balance inquiry (its reversal first).
-printf 'm\n6\nm\n1\ninsert 6200000000000047\ne\n32800\ne\npin\n123456\nm\n5\ninsert 6200000000000047\ne\npin\n123456\nquit\n' |
+printf 'm\n6\nm\n1\n32800\ne\ninsert 6200000000000047\ne\npin\n123456\nm\n5\ninsert 6200000000000047\ne\npin\n123456\nquit\n' |
   "$bin" terminal --host "127.0.0.1:$proxy_port" --lang en > "$work/t.out" 2>&1
 expect "sign-on through the proxy" "$work/t.out" "Signed on"
 expect "the lost request fails the sale" "$work/t.out" "connection closed|no answer|failed"

@@ -19,8 +19,8 @@ host_pid=$!
 port=$(port_of "$work/host.out")
 [ -n "$port" ] && ok "host listens on a free port" || { bad "host did not start"; cat "$work/host.err"; exit 1; }
 
-# Menu 6 signs on; menu 1 is a sale: card, confirm, amount, confirm, the customer's PIN.
-sale_script='m\n6\nm\n1\ninsert 6200000000000047\ne\n32800\ne\npin\n123456\nquit\n'
+# Menu 6 signs on; menu 1 is a sale: amount, confirm, card, confirm, the customer's PIN.
+sale_script='m\n6\nm\n1\n32800\ne\ninsert 6200000000000047\ne\npin\n123456\nquit\n'
 data="$work/data"
 printf "$sale_script" | "$bin" --data "$data" terminal --host "127.0.0.1:$port" --lang en > "$work/t1.out" 2>&1
 expect "sign-on over the socket" "$work/t1.out" "Signed on"
@@ -51,7 +51,7 @@ printf 'm\n1\nswipe 5555555555554444\nquit\n' | "$bin" --data "$data" terminal -
 if grep -q 5555555555554444 "$work/t3.out"; then bad "a non-test card number was echoed"; else ok "a non-test card is refused without echoing it"; fi
 
 # A trainer drops the sale's answer: the terminal fails, then reverses before the next inquiry.
-printf 'm\n6\nfault answer_lost\nm\n1\ninsert 6200000000000047\ne\n32800\ne\npin\n123456\nm\n5\ninsert 6200000000000047\ne\npin\n123456\nquit\n' |
+printf 'm\n6\nfault answer_lost\nm\n1\n32800\ne\ninsert 6200000000000047\ne\npin\n123456\nm\n5\ninsert 6200000000000047\ne\npin\n123456\nquit\n' |
   "$bin" --data "$data" terminal --host "127.0.0.1:$port" --lang en > "$work/t5.out" 2>&1
 expect "a lost answer fails the sale on the terminal" "$work/t5.out" "no answer|timed out|Transaction failed"
 sleep 0.2

@@ -61,11 +61,11 @@ exec 3> "$work/keys"
 printf 'm\n6\n' >&3  # the terminal signs on: not the trainee's task
 wait_for "$work/wire.err" "waiting for sale" && ok "wire: waiting for the first task" || bad "no 'waiting for sale'"
 # The customer's card: the acquirer's risk control declines it (57).
-printf 'm\n1\ninsert %s\ne\n529900\ne\npin\n%s\n' "$customer" "$customer_pin" >&3
+printf 'm\n1\n529900\ne\ninsert %s\ne\npin\n%s\n' "$customer" "$customer_pin" >&3
 wait_for "$work/wire.err" "收到：57|answer: 57" && ok "the decline seen on the line" || bad "no 57 on the line"
 # After the decisions, the friend pays with his own card.
 wait_for "$work/wire.err" "waiting for sale" 2 && ok "wire: waiting for the friend's sale" || bad "no second task"
-printf 'm\n1\ninsert %s\ne\n529900\ne\npin\n%s\n' "$friend" "$friend_pin" >&3
+printf 'm\n1\n529900\ne\ninsert %s\ne\npin\n%s\n' "$friend" "$friend_pin" >&3
 wait "$play_pid"
 rc=$?
 play_pid=""

@@ -144,6 +144,8 @@ TEST_CASE("the twin's card is inserted, tapped or swiped, and the terminal answe
   const Attempt& a = *k.state.attempt;
   k.tap("twin.menu");
   k.tap("twin.1");
+  for (char c : std::to_string(a.scenario.setup.amount_minor)) k.tap("twin." + std::string(1, c));  // this attempt's figures
+  k.tap("twin.enter");
   REQUIRE(a.wants_card);
   // The worn chip: 读卡失败, and the terminal still asks for the card.
   k.tap("twin.card");
@@ -153,12 +155,9 @@ TEST_CASE("the twin's card is inserted, tapped or swiped, and the terminal answe
   k.tap("twin.swipe");
   CHECK(a.terminal_screen.headline().zh == "IC卡请插卡");
   CHECK(a.wants_card);
-  // Tapped: read; under CNY 1000 (every set of figures) no PIN is asked, and the sale is approved.
+  // Tapped: read; within CNY 1000 (every set of figures) no PIN is asked, and the sale is approved.
   k.tap("twin.tap");
   CHECK_FALSE(a.wants_card);
-  k.tap("twin.enter");
-  for (char c : std::to_string(a.scenario.setup.amount_minor)) k.tap("twin." + std::string(1, c));  // this attempt's figures
-  k.tap("twin.enter");
   CHECK_FALSE(a.wants_pin);
   CHECK(a.terminal_screen.headline().zh == "交易成功");
   const StepRecord* task = a.runner.last_answer();
