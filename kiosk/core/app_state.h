@@ -92,6 +92,9 @@ struct Attempt {
   // Copies of what the terminal shows, refreshed after every input, so screens can read them from
   // a const AppState: its screen, and whether it waits for the customer's card or PIN.
   Screen terminal_screen;
+  // The terminal's screen the moment the trainee's last input or operation left it, before the
+  // story moved on (a narrative may key something of its own next): the feedback shows this one.
+  Screen task_screen;
   // The screens the last input passed through before terminal_screen (处理中…, 自动冲正… 第1次
   // 共3次), shown one after another from `passing_from_ms` (clock ms) as the device shows them,
   // so the trainee sees the exchange happen and not only its end.

@@ -245,7 +245,12 @@ void Updater::operator()(const DoTerminalOp& a) {
   TerminalRequest req = request_for(at.scenario, step, a.op, at.last_lookup ? &*at.last_lookup : nullptr);
   if (at.on_spare) return send_to_spare(at, std::move(req));
   at.port.quote_story_original(req);  // the slip's original, not the newest on the terminal
-  perform_on_terminal(at.runner, at.port, req, at.last_lookup);
+  at.port.request(req);
+  if (const EmulatedTerminal* t = terminal_of(at)) at.task_screen = t->screen();
+  for (const TerminalRecord& r : at.port.poll()) {
+    if (r.op == TerminalOp::transaction_query) at.last_lookup = r;
+    at.runner.observe(r);
+  }
   after_answer(st, before, fx);
 }
 
@@ -262,6 +267,7 @@ void Updater::twin_input(const char* what, Input&& input) {
   if (at.on_spare) return fx.push_back(Ignored{std::string(what) + ": the spare terminal is keyed on the device"});
   const std::size_t before = at.runner.result().steps.size();
   input(at.port);
+  if (const EmulatedTerminal* t = terminal_of(at)) at.task_screen = t->screen();
   at.passing = at.port.passed_screens();
   at.passing_from_ms = now();
   at.runner.note_inputs(at.port.take_inputs());

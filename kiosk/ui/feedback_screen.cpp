@@ -60,12 +60,13 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
       end_box(th, pal.card, pal.card_border);
     }
     // The emulated terminal's result, which this screen covers: a cashier reads it before going on.
-    if (!a.on_spare && r->kind == StepKind::terminal && !a.terminal_screen.lines.empty()) {
+    // What the trainee's own keying left on it, not what a narrative did after.
+    if (!a.on_spare && r->kind == StepKind::terminal && !a.task_screen.lines.empty()) {
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       paragraph(ImGui::GetFont(), st.strings.tr("feedback.terminal_showed", lang), pal.text_dim);
       begin_box(th);
-      paragraph(ImGui::GetFont(), a.terminal_screen.title.get(lang), pal.accent);
-      for (const Text& line : a.terminal_screen.lines)
+      paragraph(ImGui::GetFont(), a.task_screen.title.get(lang), pal.accent);
+      for (const Text& line : a.task_screen.lines)
         if (!line.get(lang).empty()) paragraph(ImGui::GetFont(), line.get(lang), pal.text);
       end_box(th, pal.card, pal.card_border);
       note_widget("feedback.terminal_showed", false);

@@ -95,7 +95,7 @@ TEST_CASE("the feedback after a terminal task shows the terminal's last screen, 
     CHECK(k.on_screen("feedback.terminal_showed") == (r->kind == StepKind::terminal));
     if (r->kind == StepKind::terminal) {
       seen_task_feedback = true;
-      const Screen& shown = k.state.attempt->terminal_screen;
+      const Screen& shown = k.state.attempt->task_screen;
       REQUIRE_FALSE(shown.lines.empty());
       CHECK(shown.lines.front().zh == "交易成功");
     }
@@ -165,6 +165,37 @@ TEST_CASE("the twin's card is inserted, tapped or swiped, and the terminal answe
   CHECK(task->kind == StepKind::terminal);
   CHECK(task->points == 15);
   CHECK(std::any_of(task->keyed.begin(), task->keyed.end(), [](const KeyedInput& in) { return in.input == "tap"; }));
+}
+
+TEST_CASE("the feedback shows what the trainee's keying left on the terminal, not the story's next act",
+          "[play][twin][feedback]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.chip_read_failure");
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  for (int n = 0; n < 20 && !(k.state.screen == ScreenId::runner &&
+                              k.state.attempt->runner.step().kind == StepKind::terminal);
+       ++n) {
+    k.clock.advance_ms(4'000);
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+  }
+  const Attempt& a = *k.state.attempt;
+  // Ten times the amount: over CNY 1000, so the tap asks for the PIN; approved, wrongly.
+  k.tap("twin.menu");
+  k.tap("twin.1");
+  for (char c : std::to_string(a.scenario.setup.amount_minor * 10)) k.tap("twin." + std::string(1, c));
+  k.tap("twin.enter");
+  k.tap("twin.tap");
+  REQUIRE(a.wants_pin);
+  k.tap("twin.pin");
+  REQUIRE(k.state.screen == ScreenId::feedback);
+  // The story's manager has voided it since (the terminal shows the void); the feedback still
+  // shows the trainee's own sale.
+  CHECK(a.terminal_screen.title.zh == "消费撤销");
+  CHECK(a.task_screen.title.zh == "消费");
+  CHECK(a.task_screen.headline().zh == "交易成功");
+  const std::string ten_times = format_amount(a.scenario.setup.amount_minor * 10);
+  CHECK(std::any_of(a.task_screen.lines.begin(), a.task_screen.lines.end(),
+                    [&](const Text& l) { return l.zh.find(ten_times) != std::string::npos; }));
 }
 
 TEST_CASE("every shipped scenario's best path keyed by hand on the twin passes", "[play]") {
