@@ -389,10 +389,8 @@ void ScenarioEmulation::advance_to(int64_t ms) {
 CardPresentation ScenarioEmulation::card(std::optional<EntryMode> mode) const {
   CardPresentation c;
   if (card_ != CustomerCard::none) c.pan = card_ == CustomerCard::other ? setup_.other_card : setup_.card;
-  if (card_ == CustomerCard::main) {
-    c.chip_readable = setup_.chip_readable;
-    c.contactless = setup_.contactless;
-  }
+  if (card_ == CustomerCard::main) c.chip_readable = setup_.chip_readable;
+  c.contactless = setup_.contactless;  // the other card too: 闪付 only where the story says so
   // Unless told, the customer presents it the way that works: the chip, else 闪付.
   c.mode = mode ? *mode : c.chip_readable || !c.contactless ? EntryMode::insert : EntryMode::tap;
   return c;

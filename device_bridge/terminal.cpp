@@ -182,7 +182,7 @@ void EmulatedTerminal::show_idle() {
     show(screen_text("home"), {screen_text("sign_on_first"), screen_text("sign_on_hint")});
     return;
   }
-  show(screen_text("home"), {screen_text("menu_hint"), screen_text("card_hint")});
+  show(screen_text("home"), {screen_text("menu_hint")});
 }
 
 void EmulatedTerminal::show_step() {

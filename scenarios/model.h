@@ -104,10 +104,12 @@ struct Setup {
   std::string other_card;
   std::string supervisor_password = "123456";  // 主管密码 the supervisor keys for voids and refunds
   bool printer_out_of_paper = false;           // the paper runs out before the story's first slip
-  // The main card's chip and 闪付 antenna (`chip: unreadable`, `contactless: false`): a chip the
-  // reader cannot read answers "读卡失败" when inserted; a card without 闪付 is not seen when tapped.
+  // The main card's chip, and the story's cards' 闪付 (`chip: unreadable`, `contactless: true`): a chip the
+  // reader cannot read answers "读卡失败" when inserted; a card without 闪付 is not seen when
+  // tapped. No 闪付 unless the story says so: a story that has the customer insert the card and
+  // key the PIN (or sign) cannot be gone round by a tap that needs neither.
   bool chip_readable = true;
-  bool contactless = true;
+  bool contactless = false;
   // The terminal is settled at closing every night of the history (batch number + 1 each night), as
   // stores do; false: it was never settled since the oldest history entry (all in the open batch).
   bool nightly_settlement = true;

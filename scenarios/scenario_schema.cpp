@@ -175,7 +175,7 @@ void read_setup(YamlReader& r, const YAML::Node& n, Setup& s) {
     else if (c && *c != "ok")
       r.error(ch, "expected 'chip' to be ok or unreadable, got '" + *c + "'");
   }
-  s.contactless = r.boolean(n, "contactless", "setup").value_or(true);
+  s.contactless = r.boolean(n, "contactless", "setup").value_or(false);
   s.nightly_settlement = r.boolean(n, "nightly_settlement", "setup").value_or(true);
   if (YAML::Node t = r.get(n, "time", "setup", false); t.IsDefined()) {
     const auto v = r.scalar(t, "time");

@@ -54,6 +54,11 @@ void draw_debrief_screen(const AppState& st, const Theme& th, DebriefUiState& ui
   // The two buttons stay in a fixed bar at the bottom so they are reachable without scrolling.
   const float bar_h = m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2;
   ImGui::BeginChild("###debrief_body", ImVec2(0.0f, -bar_h), false, ImGuiWindowFlags_NoSavedSettings);
+  if (!ui.shown_any || ui.shown_serial != st.attempt->serial) {
+    ui.shown_any = true;
+    ui.shown_serial = st.attempt->serial;
+    ImGui::SetScrollY(0.0f);
+  }
   drag_scroll(th, ui.dragging);
   ImFont* heading = font_or_current(th.heading);
   paragraph(heading, st.strings.tr("debrief.title", lang), pal.text);

@@ -12,6 +12,10 @@ namespace posdrill {
 
 struct DebriefUiState {
   bool dragging = false;
+  // The attempt whose debrief was last drawn: a new one opens at the top, where the score is,
+  // not at the scroll the last debrief was left at.
+  uint64_t shown_serial = 0;
+  bool shown_any = false;
 };
 
 void draw_debrief_screen(const AppState& state, const Theme& theme, DebriefUiState& ui, const Dispatch& dispatch);
