@@ -243,6 +243,32 @@ TEST_CASE("the critical path by taps at 1280x800 fails and retry starts over", "
   CHECK(k.state.attempt->runner.step().id == k.state.attempt->scenario.start);
 }
 
+TEST_CASE("a new debrief opens at its top, whatever the last one was scrolled to", "[play][debrief]") {
+  Kiosk k(ImVec2(1280, 800));
+  auto to_debrief = [&](const char* card) {
+    k.tap(card);
+    REQUIRE(k.state.screen == ScreenId::runner);
+    play_by_taps(k, AutoMode::critical);
+    REQUIRE(k.state.screen == ScreenId::debrief);
+    k.frame(ImVec2(-1, -1), false);
+    k.frame(ImVec2(-1, -1), false);  // a scroll set in one frame shows in the next
+  };
+  to_debrief("card.reversal_debit_sms");
+  REQUIRE(k.rects.count("debrief.points_of") == 1);
+  REQUIRE(k.rects.at("debrief.points_of").any_visible());
+  // A finger drags the debrief up until its score is out of sight.
+  const ImVec2 from(640.0f, 600.0f);
+  k.frame(from, true);
+  for (int y = 600; y >= 100; y -= 50) k.frame(ImVec2(640.0f, float(y)), true);
+  k.frame(ImVec2(640.0f, 100.0f), false);
+  k.frame(ImVec2(-1, -1), false);
+  REQUIRE_FALSE(k.rects.at("debrief.points_of").any_visible());
+  k.tap("back_catalog");
+  to_debrief("card.sign_on_again");
+  REQUIRE(k.rects.count("debrief.points_of") == 1);
+  CHECK(k.rects.at("debrief.points_of").any_visible());
+}
+
 TEST_CASE("the terminal menu is disabled outside a terminal task and the hint shows its cost", "[play]") {
   Kiosk k(ImVec2(1920, 1080));
   k.tap("card.preauth_checkout_no_pan");
