@@ -128,6 +128,18 @@ void read_host(YamlReader& r, const YAML::Node& n, HostRules& h) {
       r.integer(n, "completion_limit", "setup.host", false, 100, 200).value_or(h.completion_limit_percent);
 }
 
+// A setup key that takes one of two words: true for `other`, false for `usual` or when absent
+// (anything else is reported at its place).
+bool setup_word(YamlReader& r, const YAML::Node& n, const char* key, const char* usual, const char* other) {
+  YAML::Node v = r.get(n, key, "setup", false);
+  if (!v.IsDefined()) return false;
+  const auto word = r.scalar(v, key);
+  if (word && *word == other) return true;
+  if (word && *word != usual)
+    r.error(v, std::string("expected '") + key + "' to be " + usual + " or " + other + ", got '" + *word + "'");
+  return false;
+}
+
 void read_setup(YamlReader& r, const YAML::Node& n, Setup& s) {
   if (!r.map(n, "setup", setup_keys)) return;
   if (YAML::Node card = r.get(n, "card", "setup", true); card.IsDefined()) {
@@ -161,20 +173,8 @@ void read_setup(YamlReader& r, const YAML::Node& n, Setup& s) {
     else if (p)
       s.supervisor_password = *p;
   }
-  if (YAML::Node pr = r.get(n, "printer", "setup", false); pr.IsDefined()) {
-    auto p = r.scalar(pr, "printer");
-    if (p && *p == "out_of_paper")
-      s.printer_out_of_paper = true;
-    else if (p && *p != "ok")
-      r.error(pr, "expected 'printer' to be ok or out_of_paper, got '" + *p + "'");
-  }
-  if (YAML::Node ch = r.get(n, "chip", "setup", false); ch.IsDefined()) {
-    auto c = r.scalar(ch, "chip");
-    if (c && *c == "unreadable")
-      s.chip_readable = false;
-    else if (c && *c != "ok")
-      r.error(ch, "expected 'chip' to be ok or unreadable, got '" + *c + "'");
-  }
+  s.printer_out_of_paper = setup_word(r, n, "printer", "ok", "out_of_paper");
+  s.chip_readable = !setup_word(r, n, "chip", "ok", "unreadable");
   s.contactless = r.boolean(n, "contactless", "setup").value_or(false);
   s.nightly_settlement = r.boolean(n, "nightly_settlement", "setup").value_or(true);
   if (YAML::Node t = r.get(n, "time", "setup", false); t.IsDefined()) {

@@ -55,6 +55,17 @@ class Kiosk : public test::ScreenDriver {
   std::vector<Effect> effects;
 };
 
+// From the drill just opened, taps the best answers up to its first terminal task.
+void play_to_first_task(Kiosk& k) {
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  for (int n = 0; n < 20 && !(k.state.screen == ScreenId::runner &&
+                              k.state.attempt->runner.step().kind == StepKind::terminal);
+       ++n) {
+    k.clock.advance_ms(4'000);
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+  }
+}
+
 void play_by_taps(Kiosk& k, AutoMode mode) {
   AutoPlayer player(k.state.attempt->scenario, mode);
   for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
@@ -109,13 +120,7 @@ TEST_CASE("at a void task the give-up button stays put when the supervisor butto
           "[play][twin]") {
   Kiosk k(ImVec2(1280, 800));
   k.tap("card.void_same_day");
-  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
-  for (int n = 0; n < 20 && !(k.state.screen == ScreenId::runner &&
-                              k.state.attempt->runner.step().kind == StepKind::terminal);
-       ++n) {
-    k.clock.advance_ms(4'000);
-    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
-  }
+  play_to_first_task(k);
   REQUIRE(k.state.attempt->runner.step().task == TerminalOp::void_sale);
   REQUIRE(k.on_screen("give_up"));
   const ImVec2 before = k.rects.at("give_up").min;
@@ -133,13 +138,7 @@ TEST_CASE("at a void task the give-up button stays put when the supervisor butto
 TEST_CASE("the twin's card is inserted, tapped or swiped, and the terminal answers each", "[play][twin]") {
   Kiosk k(ImVec2(1280, 800));
   k.tap("card.chip_read_failure");
-  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
-  for (int n = 0; n < 20 && !(k.state.screen == ScreenId::runner &&
-                              k.state.attempt->runner.step().kind == StepKind::terminal);
-       ++n) {
-    k.clock.advance_ms(4'000);
-    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
-  }
+  play_to_first_task(k);
   REQUIRE(k.state.attempt->runner.step().task == TerminalOp::sale);
   const Attempt& a = *k.state.attempt;
   k.tap("twin.menu");
@@ -171,13 +170,7 @@ TEST_CASE("the feedback shows what the trainee's keying left on the terminal, no
           "[play][twin][feedback]") {
   Kiosk k(ImVec2(1280, 800));
   k.tap("card.chip_read_failure");
-  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
-  for (int n = 0; n < 20 && !(k.state.screen == ScreenId::runner &&
-                              k.state.attempt->runner.step().kind == StepKind::terminal);
-       ++n) {
-    k.clock.advance_ms(4'000);
-    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
-  }
+  play_to_first_task(k);
   const Attempt& a = *k.state.attempt;
   // Ten times the amount: over CNY 1000, so the tap asks for the PIN; approved, wrongly.
   k.tap("twin.menu");
