@@ -122,6 +122,9 @@ std::string keyed_label(const std::string& input, Lang lang) {
   return input;
 }
 
+
+}  // namespace
+
 std::string describe(const TerminalRecord& r, Lang lang) {
   std::ostringstream o;
   o << terminal_op_label(r.op).get(lang);
@@ -144,8 +147,6 @@ std::string describe(const TerminalRecord& r, Lang lang) {
     o << " (" << L(l_no_answer, lang) << ")";
   return o.str() + from;
 }
-
-}  // namespace
 
 TerminalOp terminal_menu_op(int index_1based) {
   if (index_1based < 1 || index_1based > terminal_op_count) return TerminalOp::sale;

@@ -22,6 +22,9 @@ std::string render_summary(const Scenario& s, const AttemptResult& res, Lang lan
 // `preface` (the slips already in the shift box, say) goes between the header and the first step.
 std::string render_transcript(const Scenario& s, const AttemptResult& res, Lang lang, std::string_view preface = {});
 
+// One operation the terminal ended, in words: "消费 1865.00 → 交易成功 (00)".
+std::string describe(const TerminalRecord& r, Lang lang);
+
 // The terminal menu as numbered in the question (1-based index -> operation).
 TerminalOp terminal_menu_op(int index_1based);
 

@@ -353,7 +353,7 @@ const std::vector<std::string>& play_string_keys() {
       "debrief.mistakes",   "debrief.no_mistakes",
       "debrief.critical",   "debrief.rules",
       "debrief.retry",      "debrief.back",
-      "debrief.points",     "debrief.gave_up",
+      "debrief.points",     "debrief.gave_up",    "debrief.nothing_done",
       "twin.keypad",        "twin.keypad_idle",
       "twin.enter",         "twin.cancel",
       "twin.clear",         "twin.menu",

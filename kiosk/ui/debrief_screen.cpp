@@ -7,14 +7,21 @@
 #include <string>
 
 #include "kiosk/core/answer_view.h"
+#include "scenarios/transcript.h"
 
 namespace posdrill {
 
 namespace {
 
-// What the trainee did at a step, in words: the choice's text, or "skipped".
+// What the trainee did at a step, in words: the choice's text, what the terminal did ("消费
+// 1865.00 → 交易成功 (00)"), or "skipped".
 std::string answer_text(const AppState& st, const Scenario& sc, const StepRecord& r) {
   if (r.gave_up) return st.strings.tr("debrief.gave_up", st.lang);
+  if (r.kind == StepKind::terminal) {
+    std::string did;
+    for (const TerminalRecord& t : r.terminal_records) did += (did.empty() ? "" : "; ") + describe(t, st.lang);
+    return did.empty() ? st.strings.tr("debrief.nothing_done", st.lang) : did;
+  }
   if (r.kind != StepKind::decision) return {};
   const Text* chosen = choice_text(sc.find(r.step_id), r.choice_id);
   return chosen ? chosen->get(st.lang) : std::string();
