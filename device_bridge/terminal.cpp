@@ -346,6 +346,7 @@ void EmulatedTerminal::press(Key key) {
     case Mode::print_menu:
       if (key == Key::cancel) return open_menu(Mode::menu);
       if (digit == '1') return reprint(last_printed_);
+      if (digit == '3') return reprint_settlement();
       if (digit == '2') {
         query_input_.clear();
         mode_ = Mode::reprint_input;

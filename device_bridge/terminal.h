@@ -201,7 +201,7 @@ class EmulatedTerminal {
   // Main screen: 菜单 or 确认 opens the menu. Menu: 1 消费  2 消费撤销  3 退货  4 预授权类 (1 预授权
   // 2 预授权撤销 3 预授权完成(请求) 4 预授权完成(通知) 5 预授权完成撤销 6 追加预授权)  5 余额查询
   // 6 签到  7 结算  8 交易查询 (1 按凭证号 2 按参考号 3 按授权码 4 交易明细)  9 重打印 (1 最后一笔
-  // 2 按凭证号). 取消 goes back one level; on a result screen 菜单 opens the menu and any other key
+  // 2 按凭证号 3 结算单). 取消 goes back one level; on a result screen 菜单 opens the menu and any other key
   // returns to the main screen.
   void press(Key key);
   // A card at the reader. On the main or a result screen it starts a sale (as real terminals do); at a
@@ -353,6 +353,7 @@ class EmulatedTerminal {
   void show_query_result(std::optional<std::size_t> index, bool emit_record);
   TerminalRecord query_record(std::optional<std::size_t> index) const;
   void reprint(std::optional<std::size_t> index);
+  void reprint_settlement();  // menu 9, 3: the last settlement slip again, marked 重打印
   void print(const BatchEntry& e, bool duplicate);
   Receipt make_receipt(const BatchEntry& e, Receipt::Copy copy, bool duplicate) const;
   // 闪付 免密免签: a contactless sale up to config_.no_pin_limit_minor (no PIN asked, no signature).
@@ -386,6 +387,7 @@ class EmulatedTerminal {
   int batch_number_ = 1;
   int stan_ = 1;
   std::optional<std::size_t> last_printed_;
+  std::optional<Receipt> last_settlement_;  // as printed (or as it would have printed without paper)
   int online_started_ = 0;
   bool paper_ = true;
   bool printer_jammed_ = false;

@@ -145,6 +145,28 @@ void EmulatedTerminal::reprint(std::optional<std::size_t> index) {
   input_deadline_ = now_ + config_.input_timeout_ms;
 }
 
+void EmulatedTerminal::reprint_settlement() {
+  TerminalRecord rec;
+  rec.op = TerminalOp::reprint;
+  if (last_settlement_ && !paper_) {
+    rec.screen = screen_text("no_paper");
+  } else if (last_settlement_) {
+    Receipt r = *last_settlement_;
+    r.duplicate = true;
+    r.lines.insert(r.lines.begin() + 2, slip_text("duplicate"));  // under the slip's name, as a transaction's
+    receipts_.push_back(std::move(r));
+    ++slips_printed_;
+    rec.response_code = "00";
+    rec.screen = screen_text("reprinted");
+  } else {
+    rec.screen = screen_text("nothing_to_reprint");
+  }
+  records_.push_back(rec);
+  show(terminal_menu("reprint").title, {rec.screen});
+  mode_ = Mode::result;
+  input_deadline_ = now_ + config_.input_timeout_ms;
+}
+
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Receipts
 // ---------------------------------------------------------------------------------------------
@@ -256,10 +278,6 @@ void EmulatedTerminal::print_settlement(const BatchTotals& totals, bool balanced
   r.date_time = std::to_string(t.year) + "/" + zero_pad(t.month, 2) + "/" + zero_pad(t.day, 2) + " " +
                 zero_pad(t.hour, 2) + ":" + zero_pad(t.minute, 2) + ":" + zero_pad(t.second, 2);
   r.amount_minor = totals.debit_minor - totals.credit_minor;
-  if (!paper_) {  // the totals are settled all the same; the slip does not come out
-    printer_jammed_ = true;
-    return;
-  }
   auto& L = r.lines;
   const std::string& mark = training_mark().zh;
   L.push_back(slip_text("header", {{"mark", mark}}));
@@ -275,6 +293,11 @@ void EmulatedTerminal::print_settlement(const BatchTotals& totals, bool balanced
       "credit", {{"count", std::to_string(totals.credit_count)}, {"amount", format_amount(totals.credit_minor)}}));
   L.push_back(slip_text(balanced ? "balanced" : "not_balanced"));
   L.push_back(mark);
+  last_settlement_ = r;
+  if (!paper_) {  // the totals are settled all the same; the slip does not come out
+    printer_jammed_ = true;
+    return;
+  }
   receipts_.push_back(std::move(r));
   ++slips_printed_;
 }

@@ -321,6 +321,40 @@ TEST_CASE("a contactless sale up to CNY 1000 asks no PIN and its slip no signatu
   CHECK(rig.term.waiting_for_pin());
 }
 
+TEST_CASE("the reprint menu prints the last settlement slip again", "[terminal][settlement]") {
+  Rig rig;
+  EmulatedTerminal& t = rig.term;
+  // Nothing settled yet: nothing to reprint.
+  t.press(Key::menu);
+  t.press(Key::d9);
+  t.press(Key::d3);
+  CHECK(t.screen().headline().zh == "无交易 无法重打印");
+  CHECK(t.take_receipts().empty());
+  CHECK(rig.one_record().response_code.empty());
+  REQUIRE(rig.run(req(TerminalOp::sale, 32800)).approved());
+  t.take_receipts();
+  t.start(req(TerminalOp::settlement), inserted(), std::nullopt);
+  rig.exchange();
+  t.take_records();
+  auto first = t.take_receipts();
+  REQUIRE(first.size() == 1);
+  REQUIRE(first[0].kind == Receipt::Kind::settlement);
+  t.press(Key::cancel);
+  t.press(Key::menu);
+  t.press(Key::d9);
+  t.press(Key::d3);
+  auto again = t.take_receipts();
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].kind == Receipt::Kind::settlement);
+  CHECK(again[0].duplicate);
+  CHECK(again[0].lines.size() == first[0].lines.size() + 1);
+  CHECK(std::find(again[0].lines.begin(), again[0].lines.end(), "重打印 DUPLICATED") != again[0].lines.end());
+  const auto recs = t.take_records();
+  REQUIRE(recs.size() == 1);
+  CHECK(recs[0].op == TerminalOp::reprint);
+  CHECK(recs[0].response_code == "00");
+}
+
 TEST_CASE("declines show the CUP display text or the acquirer's own", "[terminal][decline]") {
   HostConfig hc = host_config();
   hc.accounts[0].balance_minor = 1000;
