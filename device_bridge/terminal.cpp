@@ -567,7 +567,7 @@ void EmulatedTerminal::card_read(const CardPresentation& card) {
   if (card.mode == EntryMode::swipe && card.chip) return refuse({screen_text("insert_chip")});
   if (card.mode == EntryMode::insert && card.chip && !card.chip_readable)
     return refuse({screen_text("chip_read_failed"), screen_text("present_card")});
-  if (card.mode == EntryMode::tap && !card.contactless) return;  // nothing answered the reader's field
+  if (card.mode == EntryMode::tap && !card.contactless) return;                  // nothing answered the reader's field
   if (!is_test_card(card.pan)) return fail_local(screen_text("not_test_card"));  // not even kept for the record
   f.pan = card.pan;
   f.expiry = is_digit_string(card.expiry_yymm, 4) ? card.expiry_yymm : "3012";

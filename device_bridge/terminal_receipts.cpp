@@ -13,7 +13,6 @@ using namespace terminal_internal;
 
 namespace {
 
-
 char entry_letter(EntryMode m) {
   switch (m) {
     case EntryMode::swipe:

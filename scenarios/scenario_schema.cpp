@@ -21,9 +21,9 @@ namespace {
 const Keys scenario_keys = {"id",    "version", "topic", "difficulty", "minutes", "pass_mark",     "title",  "summary",
                             "setup", "scoring", "start", "steps",      "figures", "real_terminal", "debrief"};
 const Keys setup_keys = {
-    "card", "pin",     "balance", "amount",     "merchant_id",         "terminal_id", "merchant_name",
-    "host", "history", "faults",  "other_card", "supervisor_password", "printer",     "nightly_settlement", "time",
-    "chip", "contactless"};
+    "card", "pin",     "balance",    "amount",     "merchant_id",         "terminal_id", "merchant_name",
+    "host", "history", "faults",     "other_card", "supervisor_password", "printer",     "nightly_settlement",
+    "time", "chip",    "contactless"};
 const Keys host_keys = {"pin_tries", "lock_code", "velocity", "decline", "preauth_days", "completion_limit"};
 const Keys step_common = {"id", "kind"};
 const Keys narrative_keys = {"id",       "kind", "text", "customer",      "terminal",   "sms",

@@ -122,7 +122,6 @@ std::string keyed_label(const std::string& input, Lang lang) {
   return input;
 }
 
-
 }  // namespace
 
 std::string describe(const TerminalRecord& r, Lang lang) {

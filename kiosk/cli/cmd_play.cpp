@@ -176,7 +176,9 @@ class Session {
     std::vector<std::string> tokens;
     for (std::string t; in >> t;) {
       if (!valid_key_token(t))
-        return "expected keys: digits, menu, enter, cancel, clear, card, tap, swipe, pin, pin:wrong or supervisor, got '" + t + "'";
+        return "expected keys: digits, menu, enter, cancel, clear, card, tap, swipe, pin, pin:wrong or "
+               "supervisor, got '" +
+               t + "'";
       tokens.push_back(t);
     }
     if (tokens.empty()) return "expected keys after 'keys', like: keys menu 5 card pin";

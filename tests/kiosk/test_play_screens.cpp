@@ -58,8 +58,8 @@ class Kiosk : public test::ScreenDriver {
 // From the drill just opened, taps the best answers up to its first terminal task.
 void play_to_first_task(Kiosk& k) {
   AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
-  for (int n = 0; n < 20 && !(k.state.screen == ScreenId::runner &&
-                              k.state.attempt->runner.step().kind == StepKind::terminal);
+  for (int n = 0;
+       n < 20 && !(k.state.screen == ScreenId::runner && k.state.attempt->runner.step().kind == StepKind::terminal);
        ++n) {
     k.clock.advance_ms(4'000);
     for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
@@ -143,7 +143,8 @@ TEST_CASE("the twin's card is inserted, tapped or swiped, and the terminal answe
   const Attempt& a = *k.state.attempt;
   k.tap("twin.menu");
   k.tap("twin.1");
-  for (char c : std::to_string(a.scenario.setup.amount_minor)) k.tap("twin." + std::string(1, c));  // this attempt's figures
+  for (char c : std::to_string(a.scenario.setup.amount_minor))
+    k.tap("twin." + std::string(1, c));  // this attempt's figures
   k.tap("twin.enter");
   REQUIRE(a.wants_card);
   // The worn chip: 读卡失败, and the terminal still asks for the card.
