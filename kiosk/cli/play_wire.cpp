@@ -25,6 +25,15 @@ namespace posdrill {
 
 namespace {
 
+// One whole line to stderr in a single write: the proxy's thread logs there too, and pieces of two
+// lines written with several << each would interleave ("cannot score this terminal: posdrill
+// proxy: …").
+void say(const std::string& prefix, const std::string& line) {
+  const std::string whole = prefix + line + "\n";
+  std::cerr.write(whole.data(), static_cast<std::streamsize>(whole.size()));
+  std::cerr.flush();
+}
+
 constexpr const char* me = "posdrill play: ";
 
 // ---------------------------------------------------------------------------------------------
@@ -46,9 +55,8 @@ struct WireLine {
   std::thread thread;
   WireLine(ProxyFaultPlan p, HostLinkProxy::Options o, int answer_timeout_s)
       : plan(std::move(p)),
-        watch(WireWatch::Options{3, int64_t(answer_timeout_s) * 1000},
-              [](const std::string& l) { std::cerr << "wire: " << l << '\n'; }),
-        proxy(std::move(o), &plan, [](const std::string& l) { std::cerr << "posdrill proxy: " << l << '\n'; }) {
+        watch(WireWatch::Options{3, int64_t(answer_timeout_s) * 1000}, [](const std::string& l) { say("wire: ", l); }),
+        proxy(std::move(o), &plan, [](const std::string& l) { say("posdrill proxy: ", l); }) {
     proxy.set_observer(&watch);
   }
   void start() {
@@ -99,8 +107,8 @@ bool run_task(Runner& r, WireTerminalPort& port, WireWatch& watch, const Scenari
   const Step& task = r.step();
   port.set_task(task.task, request_for(s, task, task.task, nullptr).amount_minor);
   const int wait_s = task.time_limit_s > 0 ? task.time_limit_s : default_wait_s;
-  std::cerr << "wire: waiting for " << terminal_op_name(task.task) << " (" << terminal_op_label(task.task).get(lang)
-            << "), up to " << wait_s << " s" << std::endl;
+  say("wire: ", "waiting for " + std::string(terminal_op_name(task.task)) + " (" +
+                    terminal_op_label(task.task).get(lang) + "), up to " + std::to_string(wait_s) + " s");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
   while (!r.finished() && &r.step() == &task) {
     const auto left =
@@ -108,12 +116,12 @@ bool run_task(Runner& r, WireTerminalPort& port, WireWatch& watch, const Scenari
     auto e = port.wait(std::max<int64_t>(0, left.count()));
     if (!watch.unscorable().empty()) return false;
     if (!e) {
-      std::cerr << "wire: " << terminal_op_name(task.task) << " did not come within " << wait_s
-                << " s: the task counts as not done" << std::endl;
+      say("wire: ", std::string(terminal_op_name(task.task)) + " did not come within " + std::to_string(wait_s) +
+                        " s: the task counts as not done");
       r.give_up();
       return true;
     }
-    std::cerr << "wire: " << e->line.get(lang) << std::endl;
+    say("wire: ", e->line.get(lang));
     // A real terminal signs on by itself (switched on, or asked by the host): not the trainee's act.
     if (e->record.op == TerminalOp::sign_on && task.task != TerminalOp::sign_on) continue;
     r.observe(e->record);
@@ -162,19 +170,19 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
   Endpoint bound = ends->listen;
   bound.port = line.proxy.port();
   line.start();
-  std::cerr << "wire: listening on " << endpoint_text(bound) << ", relaying to " << endpoint_text(ends->upstream)
-            << " with " << line.plan.rules().size() << " fault rules" << std::endl;
-  for (const auto& k : skipped) std::cerr << "wire: not on the wire: " << k << '\n';
+  say("wire: ", "listening on " + endpoint_text(bound) + ", relaying to " + endpoint_text(ends->upstream) + " with " +
+                    std::to_string(line.plan.rules().size()) + " fault rules");
+  for (const auto& k : skipped) say("wire: not on the wire: ", k);
 
   // The trainer keys the history on the terminal first, through the line (the faults count it).
   const auto history = history_keyed_first(s.setup);
   if (!history.empty()) {
-    std::cerr << "wire: waiting for the history: key these " << history.size()
-              << " operations on the terminal first:" << std::endl;
+    say("wire: ",
+        "waiting for the history: key these " + std::to_string(history.size()) + " operations on the terminal first:");
     for (const HistoryEntry* h : history)
-      std::cerr << "wire:   " << terminal_op_name(h->op)
-                << (h->amount_minor ? " " + format_amount(h->amount_minor) : "")
-                << (h->wrong_pin ? " with a wrong PIN" : "") << std::endl;
+      say("wire:   ", std::string(terminal_op_name(h->op)) +
+                          (h->amount_minor ? " " + format_amount(h->amount_minor) : "") +
+                          (h->wrong_pin ? " with a wrong PIN" : ""));
     std::size_t seen = 0;
     while (seen < history.size()) {
       auto e = line.watch.next(int64_t(settings.terminal.timeout_s) * 1000);
@@ -183,16 +191,16 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
         std::cerr << me << "the history was not keyed within " << settings.terminal.timeout_s << " s\n";
         return exit_usage;
       }
-      std::cerr << "wire: history: " << e->line.get(lang) << std::endl;
+      say("wire: history: ", e->line.get(lang));
       if (e->record.op != TerminalOp::sign_on) ++seen;
     }
   }
 
   SteadyClock clock;
   WireTerminalPort port(line.watch, port_options, [lang](const TerminalRequest& r) {
-    std::cerr << "wire: the story's own operation: key " << terminal_op_name(r.op) << " ("
-              << terminal_op_label(r.op).get(lang) << ")"
-              << (r.amount_minor ? " " + format_amount(*r.amount_minor) : "") << " on the terminal now" << std::endl;
+    say("wire: ", "the story's own operation: key " + std::string(terminal_op_name(r.op)) + " (" +
+                      terminal_op_label(r.op).get(lang) + ")" +
+                      (r.amount_minor ? " " + format_amount(*r.amount_minor) : "") + " on the terminal now");
   });
   Runner r(s, clock, seed, &port);
   if (!wr.begin()) return exit_usage;
@@ -247,7 +255,7 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
   if (!scorable) {
     // The drill says so rather than score a terminal it cannot read.
     const std::string why = line.watch.unscorable();
-    std::cerr << "wire: cannot score this terminal: " << why << std::endl;
+    say("wire: cannot score this terminal: ", why);
     std::cout << (lang == Lang::zh
                       ? "无法为这台终端评分：它的主机线路不是银联 CUP 报文（" + why + "）。\n"
                       : "This terminal cannot be scored: its host line is not CUP ISO 8583 (" + why + ").\n");
