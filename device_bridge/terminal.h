@@ -43,6 +43,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -354,6 +355,9 @@ class EmulatedTerminal {
   TerminalRecord query_record(std::optional<std::size_t> index) const;
   void reprint(std::optional<std::size_t> index);
   void reprint_settlement();  // menu 9, 3: the last settlement slip again, marked 重打印
+  // Both reprints' end: `print_it` puts the slip out when there is one (`found`) and paper for it;
+  // the record and the result screen say which.
+  void finish_reprint(bool found, const std::function<void()>& print_it);
   void print(const BatchEntry& e, bool duplicate);
   Receipt make_receipt(const BatchEntry& e, Receipt::Copy copy, bool duplicate) const;
   // 闪付 免密免签: a contactless sale up to config_.no_pin_limit_minor (no PIN asked, no signature).

@@ -127,34 +127,27 @@ std::optional<std::size_t> EmulatedTerminal::find_voucher(std::string_view stan)
 }
 
 void EmulatedTerminal::reprint(std::optional<std::size_t> index) {
-  TerminalRecord rec;
-  rec.op = TerminalOp::reprint;
-  if (index && *index < batch_.size() && !paper_) {
-    rec.screen = screen_text("no_paper");
-  } else if (index && *index < batch_.size()) {
-    print(batch_[*index], true);
-    rec.response_code = "00";
-    rec.screen = screen_text("reprinted");
-  } else {
-    rec.screen = screen_text("nothing_to_reprint");
-  }
-  records_.push_back(rec);
-  show(terminal_menu("reprint").title, {rec.screen});
-  mode_ = Mode::result;
-  input_deadline_ = now_ + config_.input_timeout_ms;
+  const bool found = index && *index < batch_.size();
+  finish_reprint(found, [&] { print(batch_[*index], true); });
 }
 
 void EmulatedTerminal::reprint_settlement() {
-  TerminalRecord rec;
-  rec.op = TerminalOp::reprint;
-  if (last_settlement_ && !paper_) {
-    rec.screen = screen_text("no_paper");
-  } else if (last_settlement_) {
+  finish_reprint(last_settlement_.has_value(), [&] {
     Receipt r = *last_settlement_;
     r.duplicate = true;
     r.lines.insert(r.lines.begin() + 2, slip_text("duplicate"));  // under the slip's name, as a transaction's
     receipts_.push_back(std::move(r));
     ++slips_printed_;
+  });
+}
+
+void EmulatedTerminal::finish_reprint(bool found, const std::function<void()>& print_it) {
+  TerminalRecord rec;
+  rec.op = TerminalOp::reprint;
+  if (found && !paper_) {
+    rec.screen = screen_text("no_paper");
+  } else if (found) {
+    print_it();
     rec.response_code = "00";
     rec.screen = screen_text("reprinted");
   } else {
