@@ -547,6 +547,7 @@ void EmulatedTerminalPort::request(const TerminalRequest& request) {
   catch_up();
   for (auto& r : scenario_->perform(request)) done_.push_back(std::move(r));
   scenario_->terminal().take_shown();
+  trainee_screen_ = scenario_->terminal().screen();
 }
 
 std::vector<TerminalRecord> EmulatedTerminalPort::poll() { return std::exchange(done_, {}); }
@@ -595,7 +596,8 @@ Text screen_summary(const Screen& s) {
 }  // namespace
 
 void EmulatedTerminalPort::note(std::string input) {
-  Text shown = screen_summary(scenario_->terminal().screen());
+  trainee_screen_ = scenario_->terminal().screen();
+  Text shown = screen_summary(trainee_screen_);
   // The screens an online exchange passed through, without repeats and without the final one.
   std::vector<Text> passed;
   passed_screens_.clear();

@@ -364,6 +364,9 @@ class EmulatedTerminalPort final : public TerminalPort {
   // 自动冲正… 第1次 共3次), oldest first, for a front end that shows them one after another.
   // Each input replaces the list.
   const std::vector<Screen>& passed_screens() const { return passed_screens_; }
+  // The screen the trainee's last input or request() left, before the story keyed anything of its
+  // own (a narrative's operation): what a front end shows as the result of the trainee's act.
+  const Screen& trainee_screen() const { return trainee_screen_; }
 
   // Null before prepare().
   ScenarioEmulation* scenario() { return scenario_.get(); }
@@ -380,6 +383,7 @@ class EmulatedTerminalPort final : public TerminalPort {
   std::vector<TerminalRecord> done_;
   std::vector<KeyedInput> inputs_;
   std::vector<Screen> passed_screens_;
+  Screen trainee_screen_;
   std::size_t sms_shown_ = 0;  // the host's messages handed out by take_bank_sms()
   int64_t story_skip_ms_ = 0;  // time the story jumped ahead (minutes_later)
 };

@@ -92,8 +92,8 @@ struct Attempt {
   // Copies of what the terminal shows, refreshed after every input, so screens can read them from
   // a const AppState: its screen, and whether it waits for the customer's card or PIN.
   Screen terminal_screen;
-  // The terminal's screen the moment the trainee's last input or operation left it, before the
-  // story moved on (a narrative may key something of its own next): the feedback shows this one.
+  // The terminal's screen as the trainee's last input or operation left it, before the story
+  // keyed anything of its own (EmulatedTerminalPort::trainee_screen): the feedback shows this one.
   Screen task_screen;
   // The screens the last input passed through before terminal_screen (处理中…, 自动冲正… 第1次
   // 共3次), shown one after another from `passing_from_ms` (clock ms) as the device shows them,
@@ -332,8 +332,9 @@ struct DoTerminalOp {
   TerminalOp op = TerminalOp::sale;
 };
 // The terminal twin, during a terminal task: a key of its keypad; the customer presenting the
-// card when the terminal asks for it (inserted, tapped or swiped); the PIN pad handed to the customer, who keys the PIN
-// (`wrong` only in tests: the trainee never sees or chooses the digits); the printed slips torn off.
+// card when the terminal asks for it (inserted, tapped or swiped); the PIN pad handed to the
+// customer, who keys the PIN (`wrong` only in tests: the trainee never sees or chooses the
+// digits); the printed slips torn off.
 struct TwinKey {
   Key key = Key::menu;
 };

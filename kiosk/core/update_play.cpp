@@ -20,6 +20,7 @@ void snapshot_terminal(Attempt& a) {
   EmulatedTerminal* t = terminal_of(a);
   if (!t) return;
   a.terminal_screen = t->screen();
+  a.task_screen = a.port.trainee_screen();
   // With the customer gone (a narrative's customer_card: none) the card button stays dim: the
   // terminal asks, but nobody at the counter has a card to insert.
   a.wants_card = t->waiting_for_card() && a.port.scenario()->customer_card() != CustomerCard::none;
@@ -245,12 +246,7 @@ void Updater::operator()(const DoTerminalOp& a) {
   TerminalRequest req = request_for(at.scenario, step, a.op, at.last_lookup ? &*at.last_lookup : nullptr);
   if (at.on_spare) return send_to_spare(at, std::move(req));
   at.port.quote_story_original(req);  // the slip's original, not the newest on the terminal
-  at.port.request(req);
-  if (const EmulatedTerminal* t = terminal_of(at)) at.task_screen = t->screen();
-  for (const TerminalRecord& r : at.port.poll()) {
-    if (r.op == TerminalOp::transaction_query) at.last_lookup = r;
-    at.runner.observe(r);
-  }
+  perform_on_terminal(at.runner, at.port, req, at.last_lookup);
   after_answer(st, before, fx);
 }
 
@@ -267,7 +263,6 @@ void Updater::twin_input(const char* what, Input&& input) {
   if (at.on_spare) return fx.push_back(Ignored{std::string(what) + ": the spare terminal is keyed on the device"});
   const std::size_t before = at.runner.result().steps.size();
   input(at.port);
-  if (const EmulatedTerminal* t = terminal_of(at)) at.task_screen = t->screen();
   at.passing = at.port.passed_screens();
   at.passing_from_ms = now();
   at.runner.note_inputs(at.port.take_inputs());

@@ -11,6 +11,7 @@
 #include <cfloat>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "kiosk/core/answer_view.h"
 
@@ -174,14 +175,12 @@ void customer_actions(const AppState& st, const Theme& th, const Dispatch& dispa
   const float half = std::floor((avail - gap) / 2.0f), third = std::floor((avail - 2 * gap) / 3.0f);
   // The three ways a card meets the reader, all offered in every drill: which one works is the
   // terminal's answer to give (a chip card swiped is refused; a worn chip fails), not the buttons'.
-  const struct {
-    EntryMode mode;
-    const char* id;
-  } ways[] = {{EntryMode::insert, "twin.card"}, {EntryMode::tap, "twin.tap"}, {EntryMode::swipe, "twin.swipe"}};
-  for (std::size_t i = 0; i < std::size(ways); ++i) {
-    if (i > 0) ImGui::SameLine(0.0f, gap);
-    if (touch_button(th, st.strings.tr(ways[i].id, st.lang), ways[i].id, third, a.wants_card))
-      dispatch(TwinCard{ways[i].mode});
+  // Each button's id (and string key) is "twin." and the input's name: twin.card, twin.tap, twin.swipe.
+  bool first = true;
+  for (EntryMode mode : {EntryMode::insert, EntryMode::tap, EntryMode::swipe}) {
+    if (!std::exchange(first, false)) ImGui::SameLine(0.0f, gap);
+    const std::string id = "twin." + std::string(card_input_name(mode));
+    if (touch_button(th, st.strings.tr(id, st.lang), id, third, a.wants_card)) dispatch(TwinCard{mode});
   }
   if (touch_button(th, st.strings.tr("twin.pin", st.lang), "twin.pin", half, a.wants_pin)) dispatch(TwinPinPad{});
   // Rare (voids and refunds), so lit only while the terminal asks for it. A void or refund task
