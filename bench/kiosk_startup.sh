@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Kiosk start-up and idle cost, measured on the real binary under SDL's offscreen driver (Mesa
-# llvmpipe), cold and warm (atlas_cache.h): time to the first finished frame, the glyph set's and
-# the font atlas's time and size, peak RSS, and the CPU an idle kiosk burns over 10 s on the
-# attract screen, the catalog and inside a drill. Prints median and spread over RUNS runs;
-# asserts nothing.
+# Kiosk start-up and idle cost, measured on the real binary under SDL's offscreen driver, cold and
+# warm (atlas_cache.h): time to the first finished frame, the glyph set's and the font atlas's time
+# and size, peak RSS, and the CPU an idle kiosk burns over 10 s on the attract screen, the catalog
+# and inside a drill. Each figure for both ways of drawing (kiosk/platform/renderer.h): `gl`
+# (here Mesa llvmpipe, no GPU) and `software` (SDL's renderer, what `auto` picks without a GPU).
+# Prints median and spread over RUNS runs; asserts nothing.
 #
-#   bench/kiosk_startup.sh build/release/posdrill [RUNS]
+#   bench/kiosk_startup.sh build/release/posdrill [RUNS] [RENDERERS]   (RENDERERS: "gl software")
 set -euo pipefail
 posdrill="$1"
 runs="${2:-5}"
+renderers="${3:-gl software}"
 content="$(cd "$(dirname "$0")/.." && pwd)/content"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -22,13 +24,14 @@ spread() { sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1
 
 # Cold: no cache (the glyph set collected and the atlas built, as on a first start or after a
 # content change); warm: what the previous start kept in <data>/cache (atlas_cache.h).
+for renderer in $renderers; do
 for size in 1280x800 1920x1080; do
   for start in cold warm; do
     : >"$work/first" ; : >"$work/atlas" ; : >"$work/rss" ; : >"$work/glyphs" ; : >"$work/content"
     for _ in $(seq "$runs"); do
       [ "$start" = cold ] && rm -rf "$work/data/cache"
       /usr/bin/time -f "%M" -o "$work/time" "$posdrill" --data "$work/data" kiosk --windowed --size "$size" \
-        --content "$content" --screenshot "$work/shot.png" --after-frames 3 2>"$work/log"
+        --renderer "$renderer" --content "$content" --screenshot "$work/shot.png" --after-frames 3 2>"$work/log"
       grep -o 'first frame after [0-9.]*' "$work/log" | awk '{print $4}' >>"$work/first"
       grep -Eo '(built|read from the cache) in [0-9.]*' "$work/log" | awk '{print $NF}' >>"$work/atlas"
       grep -o 'glyphs [0-9.]*' "$work/log" | tail -1 | awk '{print $2}' >>"$work/glyphs"
@@ -36,20 +39,22 @@ for size in 1280x800 1920x1080; do
       awk '{print $1/1024}' "$work/time" >>"$work/rss"
       atlas_size="$(grep -o 'glyphs, atlas [0-9x]*' "$work/log")"
     done
-    echo "kiosk $size $start: first frame ms: $(spread <"$work/first")"
-    echo "kiosk $size $start: content load ms (worker): $(spread <"$work/content")"
-    echo "kiosk $size $start: glyph set ms: $(spread <"$work/glyphs")"
-    echo "kiosk $size $start: font atlas ms: $(spread <"$work/atlas"); $atlas_size"
-    echo "kiosk $size $start: peak RSS MiB: $(spread <"$work/rss")"
+    echo "kiosk $renderer $size $start: first frame ms: $(spread <"$work/first")"
+    echo "kiosk $renderer $size $start: content load ms (worker): $(spread <"$work/content")"
+    echo "kiosk $renderer $size $start: glyph set ms: $(spread <"$work/glyphs")"
+    echo "kiosk $renderer $size $start: font atlas ms: $(spread <"$work/atlas"); $atlas_size"
+    echo "kiosk $renderer $size $start: peak RSS MiB: $(spread <"$work/rss")"
   done
+done
 done
 
 # Idle: the kiosk left alone for 10 s on the attract screen, on the catalog and inside a drill
 # (the runner's clock ticks), CPU seconds from /proc (user + system, every thread: llvmpipe's
 # rasterizer threads included). The catalog and the drill are reached by the UI scripts the
 # screenshot tests play; the script's last frame has to settle first, so the count starts 6 s in.
-# Twice when Xvfb is installed: under SDL's offscreen driver, and in a real X window (Xvfb,
-# llvmpipe through GLX) — what a kiosk on a desktop session does. The offscreen driver cannot
+# Twice when Xvfb is installed: under SDL's offscreen driver, and in a real X window (Xvfb; GL is
+# llvmpipe through GLX, software draws into X shared memory) — what a kiosk on a desktop session
+# does. The offscreen driver cannot
 # sleep in a display server's socket (the kiosk polls every 16 ms there) and its GL surface is
 # slower to draw into, so the X window's figure is the one to compare with a kiosk in a store.
 hz="$(getconf CLK_TCK)"
@@ -67,6 +72,7 @@ if command -v Xvfb >/dev/null; then
   done
 fi
 trap 'rm -rf "$work"; [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null; true' EXIT
+for renderer in $renderers; do
 for display in "${displays[@]}"; do
   for screen in attract catalog runner; do
     : >"$work/idle"
@@ -76,10 +82,10 @@ for display in "${displays[@]}"; do
       [ "$screen" != attract ] && args=(--ui-script "$scripts/$screen.txt")
       if [ "$display" = offscreen ]; then
         SDL_VIDEODRIVER=offscreen "$posdrill" --data "$work/run" kiosk --windowed --size 1920x1080 \
-          --content "$content" "${args[@]}" 2>/dev/null &
+          --renderer "$renderer" --content "$content" "${args[@]}" 2>/dev/null &
       else
         env -u SDL_VIDEODRIVER DISPLAY="$display" "$posdrill" --data "$work/run" kiosk --windowed \
-          --size 1920x1080 --content "$content" "${args[@]}" 2>/dev/null &
+          --size 1920x1080 --renderer "$renderer" --content "$content" "${args[@]}" 2>/dev/null &
       fi
       pid=$!
       sleep 6  # start-up and the script are not idle
@@ -90,6 +96,7 @@ for display in "${displays[@]}"; do
       echo "$before $after" | awk -v hz="$hz" '{print ($2-$1)/hz/10*100}' >>"$work/idle"
     done
     where="$([ "$display" = offscreen ] && echo "offscreen driver" || echo "X window (Xvfb)")"
-    echo "kiosk idle 10 s on the $screen screen, 1920x1080, $where: % of one core: $(spread <"$work/idle")"
+    echo "kiosk $renderer idle 10 s on the $screen screen, 1920x1080, $where: % of one core: $(spread <"$work/idle")"
   done
+done
 done

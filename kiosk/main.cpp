@@ -41,10 +41,14 @@ int main(int argc, char** argv) {
 
   // Kiosk options live on the top level so `posdrill --windowed` works as well as `posdrill kiosk --windowed`.
   bool windowed = false;
-  std::string size, screenshot, ui_script, widgets_json;
+  std::string size, screenshot, ui_script, widgets_json, renderer = "auto";
   int after_frames = 3;
   app.add_flag("--windowed", windowed, "Run in a window instead of full screen (system shortcuts work)");
   app.add_option("--size", size, "Window or screenshot size, WxH (e.g. 1280x800)");
+  app.add_option("--renderer", renderer,
+                 "How frames are drawn: gl (a GPU), software (SDL, no GL driver) or auto (software when the machine "
+                 "has no GPU render node)")
+      ->check(CLI::IsMember({"auto", "gl", "software"}));
   app.add_option("--screenshot", screenshot, "Render, write this PNG file and exit");
   app.add_option("--after-frames", after_frames, "Frames to render before the screenshot")->check(CLI::Range(1, 1000));
   app.add_option("--ui-script", ui_script,
@@ -301,6 +305,7 @@ int main(int argc, char** argv) {
   k.content_dir = settings.content_dir;
   k.data_dir = settings.data_dir;
   k.windowed = windowed;
+  k.renderer = parse_render_path(renderer).value_or(RenderPath::automatic);
   k.screenshot = screenshot;
   k.after_frames = after_frames;
   k.ui_script = ui_script;
@@ -331,6 +336,7 @@ int main(int argc, char** argv) {
   return run_kiosk(k);
 #else
   (void)windowed;
+  (void)renderer;
   (void)after_frames;
   (void)ui_script;
   (void)parse_size;

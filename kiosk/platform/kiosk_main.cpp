@@ -1,9 +1,8 @@
-// The kiosk's platform layer: SDL2 window, GL context, fonts, the event-driven frame loop and
+// The kiosk's platform layer: SDL2 window, the renderer, fonts, the event-driven frame loop and
 // screenshots. No domain logic: content and strings come from the core, screens from kiosk/ui.
 //
 // [SECTION] Helpers: stderr
-// [SECTION] GL: the few entry points used here, and the screenshot
-// [SECTION] Platform: SDL + GL + ImGui set-up and tear-down
+// [SECTION] Platform: SDL, the renderer (renderer.h) and ImGui, set up and torn down
 // [SECTION] Sync: the worker behind the effect runner's SyncControl
 // [SECTION] Frame loop
 //
@@ -17,13 +16,10 @@
 #include "kiosk/platform/kiosk_main.h"
 
 #include <SDL.h>
-#include <pwd.h>
-#include <unistd.h>
-#include <SDL_opengl.h>
-#include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
-#include <stb_image_write.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -51,6 +47,7 @@
 #include "kiosk/platform/fonts.h"
 #include "kiosk/platform/frame_input.h"
 #include "kiosk/platform/preview_watch.h"
+#include "kiosk/platform/renderer.h"
 #include "kiosk/platform/spare_links.h"
 #include "kiosk/platform/startup.h"
 #include "kiosk/store/roster_cache.h"
@@ -77,47 +74,6 @@ using Chrono = std::chrono::steady_clock;
 
 void log_line(const std::string& s) { std::fprintf(stderr, "posdrill kiosk: %s\n", s.c_str()); }
 
-// ---------------------------------------------------------------------------------------------
-// [SECTION] GL
-// ---------------------------------------------------------------------------------------------
-
-// Resolved through SDL so the same code works with GLX and with EGL (the offscreen driver).
-struct GlFunctions {
-  void(APIENTRY* Viewport)(GLint, GLint, GLsizei, GLsizei) = nullptr;
-  void(APIENTRY* ClearColor)(GLfloat, GLfloat, GLfloat, GLfloat) = nullptr;
-  void(APIENTRY* Clear)(GLbitfield) = nullptr;
-  void(APIENTRY* Finish)() = nullptr;
-  void(APIENTRY* PixelStorei)(GLenum, GLint) = nullptr;
-  void(APIENTRY* ReadBuffer)(GLenum) = nullptr;
-  void(APIENTRY* ReadPixels)(GLint, GLint, GLsizei, GLsizei, GLenum, GLenum, void*) = nullptr;
-
-  template <typename F>
-  static bool load(F& fn, const char* name) {
-    fn = reinterpret_cast<F>(SDL_GL_GetProcAddress(name));
-    return fn != nullptr;
-  }
-  bool load_all() {
-    return load(Viewport, "glViewport") && load(ClearColor, "glClearColor") && load(Clear, "glClear") &&
-           load(Finish, "glFinish") && load(PixelStorei, "glPixelStorei") && load(ReadBuffer, "glReadBuffer") &&
-           load(ReadPixels, "glReadPixels");
-  }
-};
-
-// Reads the back buffer just rendered and writes it as an RGB PNG. GL rows run bottom-up.
-bool write_screenshot(const GlFunctions& gl, int w, int h, const std::string& path) {
-  std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
-  gl.Finish();
-  gl.ReadBuffer(GL_BACK);
-  gl.PixelStorei(GL_PACK_ALIGNMENT, 1);
-  gl.ReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
-  const std::size_t stride = static_cast<std::size_t>(w) * 3;
-  std::vector<unsigned char> flipped(pixels.size());
-  for (int y = 0; y < h; ++y)
-    std::copy_n(pixels.data() + static_cast<std::size_t>(h - 1 - y) * stride, stride,
-                flipped.data() + static_cast<std::size_t>(y) * stride);
-  return stbi_write_png(path.c_str(), w, h, 3, flipped.data(), static_cast<int>(stride)) != 0;
-}
-
 // Replaces `path` with `text` so a reader never sees half a file: written beside it, then renamed.
 bool replace_file(const std::string& path, const std::string& text, std::string& error) {
   const std::string tmp = path + ".tmp";
@@ -142,23 +98,19 @@ bool replace_file(const std::string& path, const std::string& text, std::string&
 // [SECTION] Platform
 // ---------------------------------------------------------------------------------------------
 
-// Owns what SDL, GL and ImGui hand out, released in reverse order on every exit path.
+// Owns what SDL, the renderer and ImGui hand out, released in reverse order on every exit path.
 struct Platform {
   bool sdl = false;
   SDL_Window* window = nullptr;
-  SDL_GLContext gl_context = nullptr;
   bool imgui = false;
-  bool imgui_sdl = false;
-  bool imgui_gl = false;
+  std::unique_ptr<FrameRenderer> renderer;  // and ImGui's SDL2 backend
 
   Platform() = default;
   Platform(const Platform&) = delete;
   Platform& operator=(const Platform&) = delete;
   ~Platform() {
-    if (imgui_gl) ImGui_ImplOpenGL3_Shutdown();
-    if (imgui_sdl) ImGui_ImplSDL2_Shutdown();
+    renderer.reset();
     if (imgui) ImGui::DestroyContext();
-    if (gl_context) SDL_GL_DeleteContext(gl_context);
     if (window) SDL_DestroyWindow(window);
     if (sdl) SDL_Quit();
   }
@@ -177,11 +129,11 @@ struct WindowPlan {
   Uint32 flags = 0;
 };
 
-WindowPlan plan_window(const KioskOptions& o) {
+WindowPlan plan_window(const KioskOptions& o, Uint32 renderer_flags) {
   WindowPlan p;
   // No SDL_WINDOW_ALLOW_HIGHDPI: fonts are rasterized for window pixels, and a 1:1 framebuffer
   // keeps screenshots the size that was asked for.
-  p.flags = SDL_WINDOW_OPENGL;
+  p.flags = renderer_flags;
   const bool sized = o.width > 0 && o.height > 0;
   // A screenshot documents a given size, so it always renders into a plain window of that size.
   if (o.windowed || !o.screenshot.empty()) {
@@ -315,10 +267,10 @@ int run_kiosk(const KioskOptions& options) {
 
   // Start-up runs in three lanes: one worker parses the scenarios; another loads the strings and,
   // on a warm start, reads the glyph set a previous start kept beside the records and probes the
-  // font file (atlas_cache.h); this thread opens SDL, the window and the GL context, which mostly
-  // wait on the driver. A warm start then reads the atlas from the cache and draws the first
-  // frame while the scenarios are still being parsed; input waits in SDL's queue until they are
-  // in. A cold start (and a preview, whose records are thrown away) collects the glyph set from
+  // font file (atlas_cache.h); this thread opens SDL, the window and the renderer (a GL context
+  // mostly waits on the driver). A warm start then reads the atlas from the cache and draws the
+  // first frame while the scenarios are still being parsed; input waits in SDL's queue until they
+  // are in. A cold start (and a preview, whose records are thrown away) collects the glyph set from
   // the scenarios and builds the atlas first. An early return below waits for the workers (the
   // futures' destructors), so nothing outlives run_kiosk.
   const std::filesystem::path cache_dir = preview ? std::filesystem::path() : db_file.parent_path() / "cache";
@@ -347,25 +299,12 @@ int run_kiosk(const KioskOptions& options) {
   pf.sdl = true;
   SDL_DisableScreenSaver();
 
-  // GL 3.0 + GLSL 130: what Mesa llvmpipe offers under the offscreen driver and every kiosk GPU.
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
-  SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
-
-  const WindowPlan plan = plan_window(options);
+  const RenderPath render_path = resolve_render_path(options.renderer);
+  const WindowPlan plan = plan_window(options, prepare_window_for(render_path));
   // The title comes from the strings, which the worker is still loading: set once it is done.
   pf.window = SDL_CreateWindow("posdrill", plan.x, plan.y, plan.w, plan.h, plan.flags);
   if (!pf.window) return fail(std::string("cannot open the window: ") + SDL_GetError());
   if (!options.windowed) SDL_SetWindowKeyboardGrab(pf.window, SDL_TRUE);
-  pf.gl_context = SDL_GL_CreateContext(pf.window);
-  if (!pf.gl_context) return fail(std::string("cannot create an OpenGL 3.0 context: ") + SDL_GetError());
-  SDL_GL_MakeCurrent(pf.window, pf.gl_context);
-  if (SDL_GL_SetSwapInterval(1) != 0 && !shot) log_line(std::string("no vsync: ") + SDL_GetError());
-  GlFunctions gl;
-  if (!gl.load_all()) return fail("OpenGL entry points missing");
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -373,10 +312,13 @@ int run_kiosk(const KioskOptions& options) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // a kiosk keeps no window layout between runs
   io.LogFilename = nullptr;
-  if (!ImGui_ImplSDL2_InitForOpenGL(pf.window, pf.gl_context)) return fail("ImGui SDL2 backend failed to start");
-  pf.imgui_sdl = true;
-  if (!ImGui_ImplOpenGL3_Init("#version 130")) return fail("ImGui OpenGL3 backend failed to start");
-  pf.imgui_gl = true;
+  {
+    std::string error, note;
+    pf.renderer = make_renderer(render_path, pf.window, !shot, error, note);
+    if (!pf.renderer) return fail(error);
+    if (!note.empty()) log_line(note);
+  }
+  FrameRenderer& renderer = *pf.renderer;
 
   const double platform_ms = ms_since(t_start);
 
@@ -447,31 +389,25 @@ int run_kiosk(const KioskOptions& options) {
   state.screen = ScreenId::attract;
   state.problems = options.problems;
 
-  // GL: the frame ImGui drew, on the window's background.
-  int fb_w = 0, fb_h = 0;
+  // The frame ImGui drew, on the window's background.
   const auto render_frame = [&] {
     ImGui::Render();
-    SDL_GL_GetDrawableSize(pf.window, &fb_w, &fb_h);
-    gl.Viewport(0, 0, fb_w, fb_h);
-    const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(palette().background);
-    gl.ClearColor(bg.x, bg.y, bg.z, 1.0f);
-    gl.Clear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    renderer.draw(ImGui::GetDrawData(), palette().background);
   };
   int frame = 0;
   const auto after_first_frame = [&] {
-    gl.Finish();  // llvmpipe renders lazily: only a finished frame is a real first frame
+    renderer.finish();  // llvmpipe renders lazily: only a finished frame is a real first frame
     const double first_ms = ms_since(t_start);
     char line[640];
     std::snprintf(line, sizeof line,
                   "font %s face %d (%s), %zu glyphs, atlas %dx%d %s in %.1f ms; first frame after %.1f ms (strings "
-                  "%.1f, glyphs %.1f%s, font %.1f ms; SDL+GL+ImGui %.1f ms, then waited %.1f ms)",
+                  "%.1f, glyphs %.1f%s, font %.1f ms; SDL+%s+ImGui %.1f ms, then waited %.1f ms)",
                   fonts.font().path.c_str(), fonts.font().face, fonts.font().family.c_str(), first_atlas.glyphs,
                   first_atlas.width, first_atlas.height, first_atlas.from_cache ? "read from the cache" : "built",
                   first_atlas.ms, first_ms, prep.strings_ms, prep.glyphs_ms, prep.glyphs_from_cache ? " (cached)" : "",
-                  prep.font_ms, platform_ms, wait_ms);
+                  prep.font_ms, render_path_name(render_path), platform_ms, wait_ms);
     log_line(line);
-    // The texture is on the GPU now: drop the CPU copies (the atlas pixels and the font file,
+    // The texture is made now: drop the atlas's own copies (the atlas pixels and the font file,
     // ~20 MB); a rebuild reads the file again.
     fonts.release_cpu_copies(*io.Fonts);
   };
@@ -479,14 +415,14 @@ int run_kiosk(const KioskOptions& options) {
   // A warm start shows the attract screen before the scenarios are in; nothing is dispatched,
   // since SDL's events are not taken until then.
   if (prep.glyphs_from_cache) {
-    ImGui_ImplOpenGL3_NewFrame();
+    renderer.new_frame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
     draw_screens(state, fonts.theme(), screens_ui, [](const Action&) {});
     render_frame();
     ++frame;
     after_first_frame();
-    SDL_GL_SwapWindow(pf.window);
+    renderer.present();
     take_content();
   }
   state.scenarios = std::move(loaded.content.scenarios);
@@ -749,8 +685,7 @@ int run_kiosk(const KioskOptions& options) {
       // well, then dropping the copies, left that first NewFrame to rebuild the atlas from a
       // font file already let go: every glyph garbled (a Chinese help_contact did it).
       if (frame > 0) {
-        ImGui_ImplOpenGL3_DestroyFontsTexture();
-        ImGui_ImplOpenGL3_CreateFontsTexture();
+        renderer.reload_font_texture();
         fonts.release_cpu_copies(*io.Fonts);
       }
       if (rebuilt) {
@@ -763,7 +698,7 @@ int run_kiosk(const KioskOptions& options) {
         log_line("atlas rebuild failed, new characters show as '?': " + error);
       }
     }
-    ImGui_ImplOpenGL3_NewFrame();
+    renderer.new_frame();
     ImGui_ImplSDL2_NewFrame();
     // The 1.86 backend reads the pointer as SDL's state now, after every queued event was pumped
     // (a quick flick's press, move and release all at once read as a tap where it ended); ImGui
@@ -796,12 +731,13 @@ int run_kiosk(const KioskOptions& options) {
     if (frame == 1) after_first_frame();
 
     if (shot && script.done() && frames_after_script >= after_frames) {
-      if (!write_screenshot(gl, fb_w, fb_h, options.screenshot))
+      int fb_w = 0, fb_h = 0;
+      if (!renderer.write_png(options.screenshot, fb_w, fb_h))
         return fail("cannot write the screenshot " + options.screenshot);
       log_line("screenshot " + options.screenshot + " (" + std::to_string(fb_w) + "x" + std::to_string(fb_h) + ")");
       return 0;
     }
-    SDL_GL_SwapWindow(pf.window);
+    renderer.present();
 
     for (const Action& a : actions) {
       act(a);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kiosk/core/terminal_settings.h"
+#include "kiosk/platform/renderer.h"
 #include "kiosk/sync/statements.h"
 #include "scenarios/text.h"
 
@@ -19,6 +20,9 @@ struct KioskOptions {
   bool windowed = false;              // false: borderless full screen on the primary display
   int width = 0;                      // 0: the display's size (full screen) or 1280x800 (windowed)
   int height = 0;
+  // How frames are drawn (renderer.h): a GPU through GL, or SDL's software renderer when the
+  // machine has none; `--renderer gl|software` overrides.
+  RenderPath renderer = RenderPath::automatic;
   std::string screenshot;  // non-empty: render after_frames frames, write PNG, exit
   int after_frames = 3;
   // non-empty: a UI script (`click WIDGET_ID` / `wait N` a line) played before the screenshot
