@@ -91,7 +91,12 @@ const char* http_reason_phrase(int status) {
   return "Unknown";
 }
 
-struct HttpServer::Client {
+struct HttpServerClient {
+  explicit HttpServerClient(int socket) : fd(socket) {}
+  HttpServerClient(const HttpServerClient&) = delete;
+  HttpServerClient& operator=(const HttpServerClient&) = delete;
+  ~HttpServerClient() { ::close(fd); }
+
   int fd = -1;
   std::string in;
   std::string out;
@@ -107,50 +112,10 @@ struct HttpServer::Client {
   uint64_t id = 0;
 };
 
-HttpServer::HttpServer(Handler handler, Options options) : handler_(std::move(handler)), options_(std::move(options)) {}
+HttpServer::HttpServer(Handler handler, Options options)
+    : ConnectionServer(options.log), handler_(std::move(handler)), options_(std::move(options)) {}
 
-HttpServer::~HttpServer() {
-  for (Client* c : clients_) {
-    ::close(c->fd);
-    delete c;
-  }
-}
-
-bool HttpServer::listen(const Endpoint& at, std::string& error) { return listener_.listen(at, error); }
-
-void HttpServer::stop() { listener_.wake(); }
-
-void HttpServer::log(const Client& c, const std::string& why) const {
-  if (options_.log) options_.log("connection " + std::to_string(c.id) + ": " + why);
-}
-
-void HttpServer::accept_clients() {
-  const auto has_room = [this] {
-    if (int(clients_.size()) < std::max(1, options_.max_connections)) return true;
-    auto victim = oldest_idle(clients_, [](const Client& c) { return c.in.empty() && c.out.empty() && !c.deferred; });
-    if (!victim) {
-      if (options_.log) options_.log("a new connection was refused: every slot is busy with a request in progress");
-      return false;
-    }
-    Client* c = clients_[*victim];
-    counters_.add(&Counters::evicted);
-    log(*c, "closed while idle: its slot went to a new connection (the limit is " +
-                std::to_string(options_.max_connections) + ")");
-    ::close(c->fd);
-    clients_.erase(clients_.begin() + std::ptrdiff_t(*victim));
-    delete c;
-    return true;
-  };
-  const uint64_t refused = listener_.accept_waiting(has_room, [this](int fd) {
-    auto* c = new Client;
-    c->fd = fd;
-    c->last_activity_ms = steady_now_ms();
-    c->id = next_id_++;
-    clients_.push_back(c);
-    counters_.add(&Counters::accepted);
-  });
-  if (refused) counters_.add(&Counters::refused, refused);
-}
+HttpServer::~HttpServer() = default;
 
 void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_after, bool answered) {
   std::string head = "HTTP/1.1 " + std::to_string(a.status) + " " + http_reason_phrase(a.status) + "\r\n";
@@ -344,8 +309,8 @@ bool HttpServer::write_to(Client& c) {
 }
 
 void HttpServer::serve(int run_for_ms) {
-  serve_connections(
-      listener_, clients_, run_for_ms,
+  serve_clients(
+      run_for_ms,
       [this](const Client& c) {
         int64_t due = c.last_activity_ms + options_.idle_timeout_ms + 1;
         if (c.deferred) due = std::min(due, c.due_ms);
@@ -383,12 +348,8 @@ void HttpServer::serve(int run_for_ms) {
         }
         return true;
       },
-      [this](Client* c) {
-        counters_.add(&Counters::dropped);
-        ::close(c->fd);
-        delete c;
-      },
-      [this] { accept_clients(); });
+      options_.max_connections, [](const Client& c) { return c.in.empty() && c.out.empty() && !c.deferred; },
+      "a request");
 }
 
 }  // namespace posdrill

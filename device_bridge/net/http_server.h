@@ -32,9 +32,16 @@ namespace posdrill {
 
 const char* http_reason_phrase(int status);
 
-class HttpServer {
+struct HttpServerClient;  // http_server.cpp
+struct HttpServerCounters {
+  uint64_t accepted = 0, requests = 0, answered = 0, rejected = 0, withheld = 0, dropped = 0, refused = 0, evicted = 0,
+           timed_out = 0;
+};
+
+class HttpServer : public ConnectionServer<HttpServerClient, HttpServerCounters> {
  public:
   using Handler = std::function<HttpServerAnswer(const HttpServerRequest& request)>;
+  using Counters = HttpServerCounters;
   struct Options {
     std::vector<std::string> paths{"/nexo", "/nexo/"};
     std::size_t max_header_bytes = 16 * 1024;
@@ -45,51 +52,27 @@ class HttpServer {
     // The media type a POST body must declare (Content-Type, parameters ignored); else 415.
     // Empty: any.
     std::string content_type = "application/json";
-    std::function<void(const std::string&)> log;  // one line per connection a limit closes
+    Log log;  // one line per connection a limit closes
   };
 
   HttpServer(Handler handler, Options options);
-  HttpServer(const HttpServer&) = delete;
-  HttpServer& operator=(const HttpServer&) = delete;
   ~HttpServer();
-
-  // Binds and listens. Port 0 picks a free port (see port()). False with `error` set.
-  bool listen(const Endpoint& at, std::string& error);
-  uint16_t port() const { return listener_.port(); }
 
   // Serves until stop() (from any thread or a signal handler) or, when run_for_ms >= 0, until
   // that much time has passed.
   void serve(int run_for_ms = -1);
-  void stop();
-
-  struct Counters {
-    uint64_t accepted = 0, requests = 0, answered = 0, rejected = 0, withheld = 0, dropped = 0, refused = 0,
-             evicted = 0, timed_out = 0;
-  };
-  // Safe from any thread; each event is counted before the peer can see its effect.
-  Counters counters() const { return counters_.get(); }
-  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
-  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
-    return counters_.wait_until(until, timeout_ms);
-  }
 
  private:
-  struct Client;
-  void accept_clients();
+  using Client = HttpServerClient;
   bool read_from(Client& c);   // false: close it
   bool parse_next(Client& c);  // false: close it once the output is written
   bool write_to(Client& c);    // false: close it
   // `answered`: count it as an answer (refusals are counted as rejected instead).
   void queue_answer(Client& c, const HttpServerAnswer& a, bool close_after, bool answered = true);
   void reject(Client& c, int status);
-  void log(const Client& c, const std::string& why) const;
 
   Handler handler_;
   Options options_;
-  Listener listener_;
-  std::vector<Client*> clients_;
-  uint64_t next_id_ = 1;
-  SharedCounters<Counters> counters_;
 };
 
 }  // namespace posdrill

@@ -186,7 +186,9 @@ NetStatus TcpConnection::receive_frame(std::string& body, int timeout_ms) {
 // ---------------------------------------------------------------------------------------------
 // FrameServer
 
-struct FrameServer::Client {
+struct FrameServerClient {
+  explicit FrameServerClient(int fd) : conn(fd) {}
+
   TcpConnection conn;
   FrameReader reader;
   std::string out;  // answer bytes not yet written
@@ -272,43 +274,10 @@ uint64_t Listener::accept_waiting(const std::function<bool()>& has_room, const s
   }
 }
 
-FrameServer::FrameServer(Handler handler, Options options) : handler_(std::move(handler)), options_(options) {}
+FrameServer::FrameServer(Handler handler, Options options)
+    : ConnectionServer(options.log), handler_(std::move(handler)), options_(std::move(options)) {}
 
-FrameServer::~FrameServer() {
-  for (Client* c : clients_) delete c;
-}
-
-bool FrameServer::listen(const Endpoint& at, std::string& error) { return listener_.listen(at, error); }
-
-void FrameServer::stop() { listener_.wake(); }
-
-void FrameServer::log(const Client& c, const std::string& why) const {
-  if (options_.log) options_.log("connection " + std::to_string(c.id) + ": " + why);
-}
-
-void FrameServer::accept_clients() {
-  const auto has_room = [this] {
-    if (int(clients_.size()) < std::max(1, options_.max_connections)) return true;
-    auto victim = oldest_idle(clients_, [](const Client& c) { return c.reader.buffered() == 0 && c.out.empty(); });
-    if (!victim) {
-      if (options_.log) options_.log("a new connection was refused: every slot is busy with a message in progress");
-      return false;
-    }
-    Client* c = clients_[*victim];
-    counters_.add(&Counters::evicted);
-    log(*c, "closed while idle: its slot went to a new connection (the limit is " +
-                std::to_string(options_.max_connections) + ")");
-    clients_.erase(clients_.begin() + std::ptrdiff_t(*victim));
-    delete c;
-    return true;
-  };
-  const uint64_t refused = listener_.accept_waiting(has_room, [this](int fd) {
-    auto* c = new Client{TcpConnection(fd), FrameReader{}, {}, steady_now_ms(), 0, next_id_++, false};
-    clients_.push_back(c);
-    counters_.add(&Counters::accepted);
-  });
-  if (refused) counters_.add(&Counters::refused, refused);
-}
+FrameServer::~FrameServer() = default;
 
 bool FrameServer::service(Client& c) {
   char buf[4096];
@@ -356,8 +325,8 @@ bool FrameServer::service(Client& c) {
 }
 
 void FrameServer::serve(int run_for_ms) {
-  serve_connections(
-      listener_, clients_, run_for_ms,
+  serve_clients(
+      run_for_ms,
       [this](const Client& c) {
         int64_t due = c.last_activity_ms + options_.idle_timeout_ms + 1;
         if (c.frame_started_ms) due = std::min<int64_t>(due, c.frame_started_ms + options_.frame_timeout_ms + 1);
@@ -377,11 +346,7 @@ void FrameServer::serve(int run_for_ms) {
         }
         return true;
       },
-      [this](Client* c) {
-        counters_.add(&Counters::dropped);
-        delete c;
-      },
-      [this] { accept_clients(); });
+      options_.max_connections, [](const Client& c) { return c.reader.buffered() == 0 && c.out.empty(); }, "a message");
 }
 
 }  // namespace posdrill

@@ -163,6 +163,94 @@ void serve_connections(Listener& listener, std::vector<Client*>& clients, int ru
   }
 }
 
+// What FrameServer and HttpServer share: the listener, the connections (each a heap `Client`
+// made from its socket, with an `id` and a `last_activity_ms`, the socket closed by its
+// destructor), the counters other threads read (`Counters` with accepted, evicted, refused and
+// dropped among them), the admission of newcomers and the loop. A server derives from it,
+// defines its Client in its .cpp and its destructor there too (deleting a Client needs the whole
+// type).
+template <class Client, class Counters>
+class ConnectionServer {
+ public:
+  using Log = std::function<void(const std::string&)>;
+  ConnectionServer(const ConnectionServer&) = delete;
+  ConnectionServer& operator=(const ConnectionServer&) = delete;
+
+  // Binds and listens. Port 0 picks a free port (see port()). Returns false with `error` set.
+  bool listen(const Endpoint& at, std::string& error) { return listener_.listen(at, error); }
+  uint16_t port() const { return listener_.port(); }
+  // Makes serve() return: from any thread, or a signal handler.
+  void stop() { listener_.wake(); }
+
+  // Safe from any thread; each event is counted before the peer can see its effect.
+  Counters counters() const { return counters_.get(); }
+  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
+  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
+    return counters_.wait_until(until, timeout_ms);
+  }
+
+ protected:
+  explicit ConnectionServer(Log log) : log_(std::move(log)) {}
+  ~ConnectionServer() {
+    for (Client* c : clients_) delete c;
+  }
+
+  // One line per connection a limit closes; never message bytes.
+  void log(const Client& c, const std::string& why) const {
+    if (log_) log_("connection " + std::to_string(c.id) + ": " + why);
+  }
+
+  // serve_connections() over this server's connections, `watch` and `tend` as there. A connection
+  // let go is dropped. Newcomers are admitted: at max_connections a newcomer gets the slot of the
+  // connection idle longest among those `idle` accepts; when none is, it is refused and the log
+  // says every slot is busy with `work` ("a message") in progress.
+  template <class Watch, class Tend, class Idle>
+  void serve_clients(int run_for_ms, Watch watch, Tend tend, int max_connections, Idle idle, const char* work) {
+    serve_connections(
+        listener_, clients_, run_for_ms, watch, tend,
+        [this](Client* c) {
+          counters_.add(&Counters::dropped);
+          delete c;
+        },
+        [&] { accept_clients(max_connections, idle, work); });
+  }
+
+  Listener listener_;
+  std::vector<Client*> clients_;
+  SharedCounters<Counters> counters_;
+
+ private:
+  template <class Idle>
+  void accept_clients(int max_connections, Idle idle, const char* work) {
+    const auto has_room = [&] {
+      if (int(clients_.size()) < std::max(1, max_connections)) return true;
+      auto victim = oldest_idle(clients_, idle);
+      if (!victim) {
+        if (log_) log_(std::string("a new connection was refused: every slot is busy with ") + work + " in progress");
+        return false;
+      }
+      Client* c = clients_[*victim];
+      counters_.add(&Counters::evicted);
+      log(*c, "closed while idle: its slot went to a new connection (the limit is " + std::to_string(max_connections) +
+                  ")");
+      clients_.erase(clients_.begin() + std::ptrdiff_t(*victim));
+      delete c;
+      return true;
+    };
+    const uint64_t refused = listener_.accept_waiting(has_room, [&](int fd) {
+      auto* c = new Client(fd);
+      c->id = next_id_++;
+      c->last_activity_ms = steady_now_ms();
+      clients_.push_back(c);
+      counters_.add(&Counters::accepted);
+    });
+    if (refused) counters_.add(&Counters::refused, refused);
+  }
+
+  Log log_;
+  uint64_t next_id_ = 1;
+};
+
 // A listening socket that serves length-framed request/answer exchanges on one thread.
 // `handler` gets each request body and returns a Reply: the answer body, nothing, or "close this
 // connection" (a peer that sent something that is not a message). Limits, each logged when it
@@ -173,11 +261,17 @@ void serve_connections(Listener& listener, std::vector<Client*>& clients, int ru
 //   buffered either way); when none is idle it is refused (closed at once);
 // - a connection silent for idle_timeout_ms is closed.
 // The server itself never stops because of a peer.
-class FrameServer {
+struct FrameServerClient;  // tcp.cpp
+struct FrameServerCounters {
+  uint64_t accepted = 0, requests = 0, answers = 0, bad_frames = 0, dropped = 0, refused = 0, evicted = 0,
+           timed_out = 0;
+};
+
+class FrameServer : public ConnectionServer<FrameServerClient, FrameServerCounters> {
  public:
   using Reply = FrameReply;
   using Handler = std::function<Reply(std::string_view request)>;
-  using Log = std::function<void(const std::string&)>;
+  using Counters = FrameServerCounters;
   struct Options {
     int max_connections = 64;
     int idle_timeout_ms = 120'000;
@@ -186,41 +280,17 @@ class FrameServer {
   };
 
   FrameServer(Handler handler, Options options);
-  FrameServer(const FrameServer&) = delete;
-  FrameServer& operator=(const FrameServer&) = delete;
   ~FrameServer();
-
-  // Binds and listens. Port 0 picks a free port (see port()). Returns false with `error` set.
-  bool listen(const Endpoint& at, std::string& error);
-  uint16_t port() const { return listener_.port(); }
 
   // Serves until stop() is called (from any thread) or, when run_for_ms >= 0, that time passes.
   void serve(int run_for_ms = -1);
-  void stop();
-
-  struct Counters {
-    uint64_t accepted = 0, requests = 0, answers = 0, bad_frames = 0, dropped = 0, refused = 0, evicted = 0,
-             timed_out = 0;
-  };
-  // Safe from any thread; each event is counted before the peer can see its effect.
-  Counters counters() const { return counters_.get(); }
-  // Waits (at most timeout_ms) until `until` holds for the counters; returns them then.
-  Counters wait_counters(const std::function<bool(const Counters&)>& until, int timeout_ms) const {
-    return counters_.wait_until(until, timeout_ms);
-  }
 
  private:
-  struct Client;
-  void accept_clients();
+  using Client = FrameServerClient;
   bool service(Client& c);  // false: close it
-  void log(const Client& c, const std::string& why) const;
 
   Handler handler_;
   Options options_;
-  Listener listener_;
-  std::vector<Client*> clients_;
-  uint64_t next_id_ = 1;
-  SharedCounters<Counters> counters_;
 };
 
 }  // namespace posdrill
