@@ -7,8 +7,9 @@
 #include <iostream>
 #include <optional>
 
-#include "cli/commands.h"
 #include "base/file.h"
+#include "cli/commands.h"
+#include "cli/say.h"
 #include "device_bridge/net/proxy.h"
 
 namespace posdrill {
@@ -153,7 +154,8 @@ int cmd_proxy(const Settings& settings, const ProxyOptions& options) {
   po.upstream = *upstream;
   po.test_hosts = test_hosts;
   // The log names counts, lengths, MTIs and faults, never message bytes (card data).
-  HostLinkProxy proxy(po, &plan, [me](const std::string& line) { std::cerr << me << line << '\n'; });
+  // Session threads log at once, each line in one write (say.h).
+  HostLinkProxy proxy(po, &plan, [me](const std::string& line) { say(me, line); });
   if (!proxy.listen(*listen_at, error)) {
     std::cerr << me << error << '\n';
     return exit_failed;

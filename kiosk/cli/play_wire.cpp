@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/recording.h"
+#include "cli/say.h"
 #include "device_bridge/net/proxy.h"
 #include "device_bridge/wire_watch.h"
 #include "kiosk/core/spare_terminal.h"
@@ -24,15 +25,6 @@
 namespace posdrill {
 
 namespace {
-
-// One whole line to stderr in a single write: the proxy's thread logs there too, and pieces of two
-// lines written with several << each would interleave ("cannot score this terminal: posdrill
-// proxy: …").
-void say(const std::string& prefix, const std::string& line) {
-  const std::string whole = prefix + line + "\n";
-  std::cerr.write(whole.data(), static_cast<std::streamsize>(whole.size()));
-  std::cerr.flush();
-}
 
 constexpr const char* me = "posdrill play: ";
 
