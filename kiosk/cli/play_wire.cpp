@@ -190,9 +190,10 @@ int play_wire(const Settings& settings, const ContentSet& set, const Scenario& s
 
   SteadyClock clock;
   WireTerminalPort port(line.watch, port_options, [lang](const TerminalRequest& r) {
-    say("wire: ", "the story's own operation: key " + std::string(terminal_op_name(r.op)) + " (" +
-                      terminal_op_label(r.op).get(lang) + ")" +
-                      (r.amount_minor ? " " + format_amount(*r.amount_minor) : "") + " on the terminal now");
+    std::string what = "the story's own operation: key " + std::string(terminal_op_name(r.op)) + " (" +
+                       terminal_op_label(r.op).get(lang) + ")";
+    if (r.amount_minor) (what += ' ') += format_amount(*r.amount_minor);
+    say("wire: ", what + " on the terminal now");
   });
   Runner r(s, clock, seed, &port);
   if (!wr.begin()) return exit_usage;
