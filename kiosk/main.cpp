@@ -41,13 +41,13 @@ int main(int argc, char** argv) {
 
   // Kiosk options live on the top level so `posdrill --windowed` works as well as `posdrill kiosk --windowed`.
   bool windowed = false;
-  std::string size, screenshot, ui_script, widgets_json, renderer = "auto";
+  std::string size, screenshot, ui_script, widgets_json, renderer;  // renderer "": the config's
   int after_frames = 3;
   app.add_flag("--windowed", windowed, "Run in a window instead of full screen (system shortcuts work)");
   app.add_option("--size", size, "Window or screenshot size, WxH (e.g. 1280x800)");
   app.add_option("--renderer", renderer,
                  "How frames are drawn: gl (a GPU), software (SDL, no GL driver) or auto (software when the machine "
-                 "has no GPU render node)")
+                 "has no GPU render node; the default, or the config's renderer:)")
       ->check(CLI::IsMember({"auto", "gl", "software"}));
   app.add_option("--screenshot", screenshot, "Render, write this PNG file and exit");
   app.add_option("--after-frames", after_frames, "Frames to render before the screenshot")->check(CLI::Range(1, 1000));
@@ -305,7 +305,7 @@ int main(int argc, char** argv) {
   k.content_dir = settings.content_dir;
   k.data_dir = settings.data_dir;
   k.windowed = windowed;
-  k.renderer = parse_render_path(renderer).value_or(RenderPath::automatic);
+  k.renderer = parse_render_path(renderer.empty() ? settings.renderer : renderer).value_or(RenderPath::automatic);
   k.screenshot = screenshot;
   k.after_frames = after_frames;
   k.ui_script = ui_script;

@@ -139,6 +139,13 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
         } else {
           settings.help_contact = t;
         }
+      } else if (key == "renderer") {
+        if (v.Scalar() == "auto" || v.Scalar() == "gl" || v.Scalar() == "software") {
+          settings.renderer = v.Scalar();
+        } else {
+          err(v.Mark(), "expected 'renderer' to be auto, gl or software, got '" + v.Scalar() + "'");
+          ok = false;
+        }
       } else if (key == "lang") {
         if (auto l = parse_lang(v.Scalar())) {
           settings.lang = *l;
@@ -149,7 +156,8 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
       } else {
         err(it->first.Mark(),
             "unknown key '" + key +
-                "' in the config; expected one of: content, data, lang, kiosk_id, store_id, help_contact, lrs, terminal");
+                "' in the config; expected one of: content, data, lang, kiosk_id, store_id, help_contact, renderer, lrs, "
+                "terminal");
         ok = false;
       }
     }

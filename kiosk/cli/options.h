@@ -35,6 +35,8 @@ struct Settings {
   // Who to call when the kiosk is out of service ("培训热线 400-800-1234 王经理"), shown on that
   // screen under the standard line; free text, at most 120 bytes, one line.
   std::string help_contact;
+  // How the kiosk draws: auto, gl or software (kiosk/platform/renderer.h); --renderer beats it.
+  std::string renderer = "auto";
   LrsConfig lrs;         // config `lrs:` section, then $POSDRILL_LRS_*
   // Where each lrs setting came from ("endpoint", "key", …; "lrs" is the section itself).
   std::map<std::string, SettingPlace> lrs_places;

@@ -108,6 +108,10 @@ printf 'help_contact: "%0130d"\n' 0 > "$work/contact_long.yaml"
 check "config refuses a help contact too long" 2 "contact_long.yaml:1:15: expected 'help_contact' to be one line of text, at most 120 bytes" -- "$bin" --config "$work/contact_long.yaml" list
 printf 'help_contact: "call\\nme"\n' > "$work/contact_nl.yaml"
 check "config refuses a help contact of two lines" 2 "contact_nl.yaml:1:15: expected 'help_contact' to be one line" -- "$bin" --config "$work/contact_nl.yaml" list
+printf 'renderer: software\ncontent: %s\n' "$content" > "$work/renderer.yaml"
+check "config takes a renderer" 0 'Pre-authorization' -- "$bin" --config "$work/renderer.yaml" --lang en list
+printf 'renderer: vulkan\n' > "$work/renderer_bad.yaml"
+check "config refuses an unknown renderer" 2 "renderer_bad.yaml:1:11: expected 'renderer' to be auto, gl or software, got 'vulkan'" -- "$bin" --config "$work/renderer_bad.yaml" list
 mkdir -p "$XDG_CONFIG_HOME/posdrill"
 printf 'lang: en\ncontent: %s\n' "$content" > "$XDG_CONFIG_HOME/posdrill/config.yaml"
 check "default config from XDG_CONFIG_HOME" 0 'Pre-authorization' -- "$bin" list
