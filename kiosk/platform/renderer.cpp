@@ -276,7 +276,7 @@ class SoftwareRenderer final : public FrameRenderer {
         fan_points_.push_back(corner(t, 0).pos);
         fan_points_.push_back(corner(t, 1).pos);
         for (unsigned k = 0; k < fan; ++k) fan_points_.push_back(corner(t + k, 2).pos);
-        fill_fan(corner(t, 0).col, clip);
+        if (!(fan == 2 && thin_stroke(corner(t, 0).col))) fill_fan(corner(t, 0).col, clip);
         t += fan;
         continue;
       }
@@ -286,6 +286,40 @@ class SoftwareRenderer final : public FrameRenderer {
       to_sdl(t, end, run_textured);
       t = end;
     }
+  }
+
+  // A quad in fan_points_ a pixel thick or less, slanted or thinner than a pixel, is a piece of a
+  // line: ImGui strokes an outline as one such quad a segment. Filled by pixel centres, a short
+  // one (a rounded corner is many) can hold no centre at all and the outline came out dotted; so
+  // it is drawn as a one-pixel line between the middles of its short sides instead, fainter when
+  // it is thinner than a pixel, the way GL's anti-aliasing shows it. False: not such a quad.
+  bool thin_stroke(ImU32 col) {
+    const ImVec2* q = fan_points_.data();
+    const auto length = [](ImVec2 a, ImVec2 b) { return std::hypot(a.x - b.x, a.y - b.y); };
+    const auto middle = [](ImVec2 a, ImVec2 b) { return ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f); };
+    const bool first_short = length(q[0], q[1]) < length(q[1], q[2]);
+    const float thickness = first_short ? length(q[0], q[1]) : length(q[1], q[2]);
+    const bool upright = (q[0].x == q[1].x || q[0].y == q[1].y) && (q[1].x == q[2].x || q[1].y == q[2].y);
+    if (thickness > 1.5f || (upright && thickness >= 1.0f)) return false;
+    const ImVec2 from = first_short ? middle(q[0], q[1]) : middle(q[3], q[0]);
+    const ImVec2 to = first_short ? middle(q[2], q[3]) : middle(q[1], q[2]);
+    Uint8 a = Uint8(col >> IM_COL32_A_SHIFT);
+    // GL spreads a hairline over a pixel's width at part strength: about as bright as this.
+    if (thickness < 1.0f) a = Uint8(float(a) * (0.5f + 0.5f * thickness));
+    SDL_SetRenderDrawBlendMode(renderer_, a == 0xFF ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(renderer_, Uint8(col >> IM_COL32_R_SHIFT), Uint8(col >> IM_COL32_G_SHIFT),
+                           Uint8(col >> IM_COL32_B_SHIFT), a);
+    // Up to the pixel before `to`: the next piece of the outline starts there, and a pixel drawn
+    // by both would show as a brighter dot where a translucent outline turns.
+    const float dx = to.x - from.x, dy = to.y - from.y;
+    const float steps = std::max(std::fabs(dx), std::fabs(dy));
+    if (steps < 1.0f) {
+      SDL_RenderDrawPointF(renderer_, from.x, from.y);
+    } else {
+      const float keep = (steps - 1.0f) / steps;
+      SDL_RenderDrawLineF(renderer_, from.x, from.y, from.x + dx * keep, from.y + dy * keep);
+    }
+    return true;
   }
 
   // Fills the convex polygon in fan_points_ with one colour, row by row within `clip`: a pixel is
