@@ -694,13 +694,15 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
   }
   ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
 
-  const float bar_h = m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2;
-  // The keyboard docks between the body and the footer while an accounts field has the focus.
+  // The keyboard docks under the body while an accounts field has the focus, in the footer's
+  // place: at 1280x800 the two together left the form a strip too low for a field and its label,
+  // and put 退出培训机 a finger's width under 确定. The footer is back once the form is done.
   std::vector<KeyboardField> fields;
   if (c.tab == ConsoleTab::operators) fields = add_fields(ui);
   if (c.tab == ConsoleTab::operators && !ui.pin_for.empty())
     for (KeyboardField& f : reset_fields(ui)) fields.push_back(std::move(f));
   const float kb_h = keyboard_height(th, kb, fields);
+  const float bar_h = kb_h > 0 ? 0.0f : m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2;
   ImGui::BeginChild("###console_body", ImVec2(0.0f, -bar_h - kb_h), false, ImGuiWindowFlags_NoSavedSettings);
   drag_scroll(th, ui.dragging);
   switch (c.tab) {
@@ -728,6 +730,8 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
     const float kw = std::min(avail, 1100.0f * m.scale);
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - kw) * 0.5f);
     draw_keyboard(th, st.strings, st.lang, kb, fields, kw);
+    end_screen();
+    return;
   }
 
   // Footer: the last result on the left, export and close-the-kiosk on the right.

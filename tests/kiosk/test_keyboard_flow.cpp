@@ -143,10 +143,16 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
   k.key_in("7391");
   REQUIRE(k.state.screen == ScreenId::console);
   k.tap("tab.operators");
+  CHECK(k.on_screen("console.exit"));
   k.tap("add.id");
+  // The keyboard takes the footer's place: no 退出培训机 under 确定 while typing.
+  CHECK_FALSE(k.on_screen("console.exit"));
+  CHECK_FALSE(k.on_screen("console.export"));
   tap_keys(k, "3003");
   k.tap("kb.ok");
   REQUIRE(k.screens_ui.keyboard.focused() == "add.name");
+  // The field the focus moved to is wholly in view above the keyboard.
+  CHECK(k.rects.at("add.name").fully_visible());
   tap_keys(k, "zhangwei");
   REQUIRE(tap_candidate(k, "张伟"));
   k.tap("kb.ok");
@@ -169,8 +175,10 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
       CHECK(o.store_id == "S");
     }
   CHECK(found);
-  // Saved: the form is empty for the next person, once the list shows the new account.
+  // Saved: the form is empty for the next person, once the list shows the new account; the
+  // keyboard is gone and the footer back.
   k.frame(ImVec2(-1, -1), false);
+  CHECK(k.on_screen("console.exit"));
   CHECK(k.screens_ui.console.add.id.empty());
   CHECK(k.screens_ui.console.add.name.empty());
   CHECK(k.screens_ui.console.add.store.empty());
