@@ -426,15 +426,27 @@ void phone(const AppState& st, const Theme& th) {
   end_box(th, IM_COL32(0x14, 0x1C, 0x24, 0xFF), pal.card_border);
 }
 
-// The hints taken so far, in the scrolling story under the question. A hint just taken scrolls
-// into view: the button is in the bar below, and a hint drawn out of sight costs points for nothing.
-void hints_taken(const AppState& st, const Theme& th) {
+// The hints taken so far, in the scrolling story under the question. True when one was taken
+// since the last frame: the caller scrolls it into view with what to answer under it
+// (scroll_to_end). The button is in the bar below, and a hint drawn out of sight costs points for
+// nothing; scrolled to the hint alone, the answers under it went out of sight instead.
+bool hints_taken(const AppState& st, const Theme& th) {
   for (const Hint& h : st.attempt->hints)
     labelled_box(th, st.strings.tr("runner.hints_left", st.lang), tr_text(h.text, st.lang), palette().warning_bg);
   int* seen = ImGui::GetStateStorage()->GetIntRef(ImGui::GetID("###hints_seen"), 0);
   const int taken = static_cast<int>(st.attempt->hints.size());
-  if (taken > *seen) ImGui::SetScrollHereY(1.0f);
+  const bool fresh = taken > *seen;
   *seen = taken;
+  return fresh;
+}
+
+// Scrolls the story so that everything drawn so far is in view, showing as much as fits above
+// but never scrolling `question_y` (the question or the task) away.
+void scroll_to_end(float question_y) {
+  // The child's padding and the spacing after the last item count too, or its edge is cut.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float bottom = ImGui::GetCursorPosY() + style.WindowPadding.y + style.ItemSpacing.y;
+  ImGui::SetScrollY(std::clamp(bottom - ImGui::GetWindowHeight(), 0.0f, question_y));
 }
 
 // Whether the step offers hints: then the hint button has its own bar under the story.
@@ -457,20 +469,17 @@ void hint_button(const AppState& st, const Theme& th, const Step& step, const Di
   }
 }
 
-// Once per step, the story scrolls so that every answer is in view, showing as much of the
-// situation above as fits but never scrolling the question away: at 1280x800 the situation, the
-// customer and the phone fill the column, and a trainee against the clock picks from what shows.
-void show_answers_once(const AppState& st, float question_y) {
-  const float end_y = ImGui::GetCursorPosY();
+// Once per step (and again after a hint), the story scrolls so that every answer is in view,
+// showing as much of the situation above as fits but never scrolling the question away: at
+// 1280x800 the situation, the customer and the phone fill the column, and a trainee against the
+// clock picks from what shows.
+void show_answers_once(const AppState& st, float question_y, bool again) {
   int* done = ImGui::GetStateStorage()->GetIntRef(ImGui::GetID("###answers_shown"), 0);
   const std::string key = st.attempt->step_id + "#" + std::to_string(st.attempt->serial);
   const int step = static_cast<int>(ImGui::GetID(key.c_str()));
-  if (*done == step) return;
+  if (*done == step && !again) return;
   *done = step;
-  // The child's padding and the spacing after the last answer count too, or its edge is cut.
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float bottom = end_y + style.WindowPadding.y + style.ItemSpacing.y;
-  ImGui::SetScrollY(std::clamp(bottom - ImGui::GetWindowHeight(), 0.0f, question_y));
+  scroll_to_end(question_y);
 }
 
 void answer_area(const AppState& st, const Theme& th, const Step& step, const Dispatch& dispatch) {
@@ -490,27 +499,29 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
       const float question_y = ImGui::GetCursorPosY();
       paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
-      hints_taken(st, th);
+      const bool hint = hints_taken(st, th);
       for (const Choice* c : a.runner.shown_choices()) {
         if (touch_button(th, tr_text(c->text, st.lang), "choice." + c->id, 0.0f)) dispatch(Choose{c->id});
       }
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.5f));  // room under the last answer when scrolled to it
-      show_answers_once(st, question_y);
+      show_answers_once(st, question_y, hint);
       break;
     }
     case StepKind::terminal: {
+      const float task_y = ImGui::GetCursorPosY();
       paragraph(ImGui::GetFont(),
                 st.strings.tr(a.on_spare && st.spare.hand_keyed ? "spare.wire.task" : "runner.task", st.lang),
                 pal.accent);
       paragraph(heading, tr_text(step.prompt, st.lang), pal.text);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-      hints_taken(st, th);
+      const bool hint = hints_taken(st, th);
       customer_actions(st, th, dispatch);
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       // Asks first: the panel above moves as the task changes, and a hurried second tap must not
       // throw the task away.
       if (touch_button(th, st.strings.tr("runner.give_up", st.lang), "give_up", 0.0f))
         dispatch(AskToConfirm{ConfirmKind::give_up});
+      if (hint) scroll_to_end(task_y);
       break;
     }
   }
