@@ -523,8 +523,11 @@ void warning_line(const Theme& th, const std::string& text, float width) {
 }
 
 void verdict_line(const Theme& th, Verdict v, const std::string& word) {
-  // Green text on a dark card is 4.9:1; the icon carries the meaning for those who cannot see it.
-  const ImU32 col = v == Verdict::right ? IM_COL32(0x81, 0xC7, 0x84, 0xFF) : verdict_colour(v);
+  // As text on a dark card, not the badges' backgrounds (their dark red read 2.3:1 there): green
+  // 4.9:1, amber over 9:1, light red 7.9:1. The icon carries the meaning for those who cannot see it.
+  ImU32 col = palette().error_text;
+  if (v == Verdict::right) col = IM_COL32(0x81, 0xC7, 0x84, 0xFF);
+  if (v == Verdict::partly) col = palette().mark;
   icon_and_word(th, v, word, col);
 }
 
