@@ -704,6 +704,7 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
   const float kb_h = keyboard_height(th, kb, fields);
   const float bar_h = kb_h > 0 ? 0.0f : m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2;
   ImGui::BeginChild("###console_body", ImVec2(0.0f, -bar_h - kb_h), false, ImGuiWindowFlags_NoSavedSettings);
+  top_when_changed(c.manager.employee_id + "#" + std::to_string(static_cast<int>(c.tab)));
   drag_scroll(th, ui.dragging);
   switch (c.tab) {
     case ConsoleTab::roster:

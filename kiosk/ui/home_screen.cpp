@@ -78,6 +78,7 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
   // Each column is its own child window, so paragraphs wrap at the column's edge and each
   // column scrolls by drag on its own.
   ImGui::BeginChild("###home_left", ImVec2(col_w, -bar_h), false, child_flags);
+  top_when_changed(s.op.employee_id);
   drag_scroll(th, ui.dragging);
   paragraph(heading, tr("home.certification"), pal.accent);
   if (!s.loaded) {
@@ -112,6 +113,7 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     ImGui::EndChild();
     ImGui::SameLine(0.0f, m.gap);
     ImGui::BeginChild("###home_right", ImVec2(col_w, -bar_h), false, child_flags);
+    top_when_changed(s.op.employee_id);
     drag_scroll(th, ui.dragging_right);
   } else {
     ImGui::Dummy(ImVec2(1, m.gap));

@@ -275,6 +275,14 @@ void drag_scroll(const Theme& th, bool& dragging) {
 
 void drag_scroll(const Theme& th) { drag_scroll(th, *ImGui::GetStateStorage()->GetBoolRef(ImGui::GetID("###drag"))); }
 
+void top_when_changed(const std::string& key) {
+  int* last = ImGui::GetStateStorage()->GetIntRef(ImGui::GetID("###top_key"), 0);
+  const int now = static_cast<int>(ImGui::GetID(key.c_str()));
+  if (*last == now) return;
+  *last = now;
+  ImGui::SetScrollY(0.0f);
+}
+
 void play_header(const AppState& state, const Theme& th, const std::string& title, const Dispatch& dispatch) {
   // Leaving half-way abandons the attempt: update() asks first (and leaves at once after the end,
   // or from a re-drill at the branch, which loses nothing).

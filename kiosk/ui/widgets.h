@@ -82,6 +82,9 @@ bool released_after_drag(const Theme& th);
 void drag_scroll(const Theme& th, bool& dragging);
 // The same, keeping `dragging` in the current window's ImGui storage (screens with no UI state).
 void drag_scroll(const Theme& th);
+// Scrolls the current window to its top when `key` is not what it was at the last call (another
+// person signed in, another tab): a list opens at its top, not where someone else left it.
+void top_when_changed(const std::string& key);
 
 // A screen's top bar: title (wrapped), the training mark, a "back" button (id `back_id`, sends
 // `back_action`; none when `back_label` is empty), and the language toggle.

@@ -237,4 +237,25 @@ TEST_CASE("every candidate the keyboard shows is in the atlas before it is drawn
   CHECK(fonts.glyphs().contains(0x5A1C));  // 娜, among the first page's candidates
 }
 
+TEST_CASE("a console tab opens at its top, not where the last one was scrolled", "[keyboard][console]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("attract.start");
+  for (int i = 0; i < 5; ++i) k.tap_corner();
+  k.key_in("9001");
+  k.key_in("7391");
+  REQUIRE(k.state.screen == ScreenId::console);
+  k.tap("tab.operators");
+  // Down the add form on the keyboard: each field the focus moves to is scrolled into view.
+  k.tap("add.id");
+  tap_keys(k, "3003");
+  k.tap("kb.ok");
+  k.tap("kb.ok");
+  k.tap("kb.ok");
+  REQUIRE(k.screens_ui.keyboard.focused() == "add.pin");
+  k.tap("tab.items");
+  k.frame(ImVec2(-1, -1), false);  // a scroll asked for in one frame lands in the next
+  REQUIRE(k.on_screen("items.choose"));
+  CHECK(k.rects.at("items.choose").fully_visible());
+}
+
 }  // namespace posdrill::test
