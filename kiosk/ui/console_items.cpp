@@ -144,7 +144,7 @@ void item_card(const AppState& st, const Theme& th, const Step& step, int number
         }())
       text = choice->text.get(st.lang);
     else
-      text += " " + tr(st, "console.items_old_choice");
+      (text += ' ') += tr(st, "console.items_old_choice");  // appended: GCC 12 misreads " " + …
     float x = p.x;
     if (ch.best) {
       const std::string best = tr(st, "console.items_best");
