@@ -276,23 +276,31 @@ class SoftwareRenderer final : public FrameRenderer {
         fan_points_.push_back(corner(t, 0).pos);
         fan_points_.push_back(corner(t, 1).pos);
         for (unsigned k = 0; k < fan; ++k) fan_points_.push_back(corner(t + k, 2).pos);
-        if (!(fan == 2 && thin_stroke(corner(t, 0).col))) fill_fan(corner(t, 0).col, clip);
+        if (!(fan == 2 && thin_stroke(corner(t, 0).col))) {
+          flush_stroke();
+          fill_fan(corner(t, 0).col, clip);
+        }
         t += fan;
         continue;
       }
+      flush_stroke();
       const bool run_textured = textured(t);
       unsigned end = t + 1;
       while (end < triangles && textured(end) == run_textured && (run_textured || fan_length(end) == 0)) ++end;
       to_sdl(t, end, run_textured);
       t = end;
     }
+    flush_stroke();
   }
 
   // A quad in fan_points_ a pixel thick or less, slanted or thinner than a pixel, is a piece of a
   // line: ImGui strokes an outline as one such quad a segment. Filled by pixel centres, a short
-  // one (a rounded corner is many) can hold no centre at all and the outline came out dotted; so
-  // it is drawn as a one-pixel line between the middles of its short sides instead, fainter when
-  // it is thinner than a pixel, the way GL's anti-aliasing shows it. False: not such a quad.
+  // one (a rounded corner is many) can hold no centre at all and the outline came out dotted, and
+  // drawn as hard one-pixel lines a curve came out as a staircase of loose pixels. So the pieces
+  // of one outline are gathered (stroke_) with each pixel's coverage, the way GL's anti-aliasing
+  // shades it: full on the line, fading to nothing a pixel away. Where two pieces meet, a pixel
+  // keeps the larger coverage, not the sum (no bright dot at a joint). flush_stroke() draws
+  // them. False: not such a quad.
   bool thin_stroke(ImU32 col) {
     const ImVec2* q = fan_points_.data();
     const auto length = [](ImVec2 a, ImVec2 b) { return std::hypot(a.x - b.x, a.y - b.y); };
@@ -301,25 +309,57 @@ class SoftwareRenderer final : public FrameRenderer {
     const float thickness = first_short ? length(q[0], q[1]) : length(q[1], q[2]);
     const bool upright = (q[0].x == q[1].x || q[0].y == q[1].y) && (q[1].x == q[2].x || q[1].y == q[2].y);
     if (thickness > 1.5f || (upright && thickness >= 1.0f)) return false;
-    const ImVec2 from = first_short ? middle(q[0], q[1]) : middle(q[3], q[0]);
-    const ImVec2 to = first_short ? middle(q[2], q[3]) : middle(q[1], q[2]);
-    Uint8 a = Uint8(col >> IM_COL32_A_SHIFT);
-    // GL spreads a hairline over a pixel's width at part strength: about as bright as this.
-    if (thickness < 1.0f) a = Uint8(float(a) * (0.5f + 0.5f * thickness));
-    SDL_SetRenderDrawBlendMode(renderer_, a == 0xFF ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-    SDL_SetRenderDrawColor(renderer_, Uint8(col >> IM_COL32_R_SHIFT), Uint8(col >> IM_COL32_G_SHIFT),
-                           Uint8(col >> IM_COL32_B_SHIFT), a);
-    // Up to the pixel before `to`: the next piece of the outline starts there, and a pixel drawn
-    // by both would show as a brighter dot where a translucent outline turns.
-    const float dx = to.x - from.x, dy = to.y - from.y;
-    const float steps = std::max(std::fabs(dx), std::fabs(dy));
-    if (steps < 1.0f) {
-      SDL_RenderDrawPointF(renderer_, from.x, from.y);
-    } else {
-      const float keep = (steps - 1.0f) / steps;
-      SDL_RenderDrawLineF(renderer_, from.x, from.y, from.x + dx * keep, from.y + dy * keep);
+    if (!stroke_.empty() && stroke_col_ != col) flush_stroke();
+    stroke_col_ = col;
+    const ImVec2 a = first_short ? middle(q[0], q[1]) : middle(q[3], q[0]);
+    const ImVec2 b = first_short ? middle(q[2], q[3]) : middle(q[1], q[2]);
+    // Coverage of a pixel whose centre lies d from the segment: 1 - d for a one-pixel line, with
+    // a thinner line's core narrower (a box filter's rough but cheap stand-in).
+    const float reach = 0.5f + 0.5f * std::max(thickness, 0.25f);
+    const float dx = b.x - a.x, dy = b.y - a.y;
+    const float len2 = dx * dx + dy * dy;
+    const int x_lo = int(std::floor(std::min(a.x, b.x) - reach)), x_hi = int(std::ceil(std::max(a.x, b.x) + reach));
+    const int y_lo = int(std::floor(std::min(a.y, b.y) - reach)), y_hi = int(std::ceil(std::max(a.y, b.y) + reach));
+    for (int y = y_lo; y <= y_hi; ++y) {
+      for (int x = x_lo; x <= x_hi; ++x) {
+        const float px = float(x) + 0.5f - a.x, py = float(y) + 0.5f - a.y;
+        const float along = len2 > 0.0f ? std::clamp((px * dx + py * dy) / len2, 0.0f, 1.0f) : 0.0f;
+        const float d = std::hypot(px - along * dx, py - along * dy);
+        const float cover = std::min(1.0f, reach - d);
+        if (cover > 0.02f) stroke_.push_back({x, y, cover});
+      }
     }
     return true;
+  }
+
+  // Draws the outline gathered by thin_stroke(): each pixel once, at its largest coverage, in the
+  // stroke's colour with that much of its alpha; pixels of one shade go out in one call.
+  void flush_stroke() {
+    if (stroke_.empty()) return;
+    std::sort(stroke_.begin(), stroke_.end(), [](const StrokePixel& p, const StrokePixel& r) {
+      return p.y != r.y ? p.y < r.y : p.x != r.x ? p.x < r.x : p.cover > r.cover;
+    });
+    stroke_.erase(std::unique(stroke_.begin(), stroke_.end(),
+                              [](const StrokePixel& p, const StrokePixel& r) { return p.x == r.x && p.y == r.y; }),
+                  stroke_.end());
+    const float alpha = float((stroke_col_ >> IM_COL32_A_SHIFT) & 0xFF);
+    // 32 shades are more than the eye tells apart on a hairline.
+    const auto shade = [&](const StrokePixel& p) { return int(std::lround(p.cover * 31.0f)); };
+    std::stable_sort(stroke_.begin(), stroke_.end(),
+                     [&](const StrokePixel& p, const StrokePixel& r) { return shade(p) < shade(r); });
+    SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
+    std::size_t i = 0;
+    while (i < stroke_.size()) {
+      const int level = shade(stroke_[i]);
+      points_.clear();
+      for (; i < stroke_.size() && shade(stroke_[i]) == level; ++i)
+        points_.push_back(SDL_Point{stroke_[i].x, stroke_[i].y});
+      if (level == 0) continue;
+      SDL_SetRenderDrawColor(renderer_, Uint8(stroke_col_ >> IM_COL32_R_SHIFT), Uint8(stroke_col_ >> IM_COL32_G_SHIFT),
+                             Uint8(stroke_col_ >> IM_COL32_B_SHIFT), Uint8(std::lround(alpha * float(level) / 31.0f)));
+      SDL_RenderDrawPoints(renderer_, points_.data(), int(points_.size()));
+    }
+    stroke_.clear();
   }
 
   // Fills the convex polygon in fan_points_ with one colour, row by row within `clip`: a pixel is
@@ -390,6 +430,13 @@ class SoftwareRenderer final : public FrameRenderer {
   bool imgui_sdl_ = false;
   std::vector<ImVec2> fan_points_;  // scratch for fill_fan, kept between frames
   std::vector<SDL_Rect> rows_;
+  struct StrokePixel {
+    int x, y;
+    float cover;
+  };
+  std::vector<StrokePixel> stroke_;  // the outline thin_stroke() is gathering
+  ImU32 stroke_col_ = 0;
+  std::vector<SDL_Point> points_;
 };
 
 }  // namespace
