@@ -154,10 +154,9 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
           ok = false;
         }
       } else {
-        err(it->first.Mark(),
-            "unknown key '" + key +
-                "' in the config; expected one of: content, data, lang, kiosk_id, store_id, help_contact, renderer, lrs, "
-                "terminal");
+        err(it->first.Mark(), "unknown key '" + key +
+                                  "' in the config; expected one of: content, data, lang, kiosk_id, store_id, "
+                                  "help_contact, renderer, lrs, terminal");
         ok = false;
       }
     }
