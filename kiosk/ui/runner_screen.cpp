@@ -527,14 +527,12 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
   }
 }
 
-void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
-  const ThemeMetrics& m = th.metrics;
+// "Step 2 / 5" beside the timer: how far along and how long, at a glance. Above the scrolling
+// story, not in it: scrolled to a question's answers, the story took the clock out of sight with
+// a one-minute limit running (a cashier read).
+void progress_row(const AppState& st, const Theme& th) {
   const Palette& pal = palette();
   const Attempt& a = *st.attempt;
-  const Step& step = a.runner.step();
-  const Scene& scene = a.runner.scene();
-
-  // "Step 2 / 5" beside the timer: how far along, at a glance.
   // Not in a re-drill at the branch: one question is practised, not the drill's steps.
   if (const PlayProgress p = play_progress(a); p.at > 0 && !a.practice) {
     std::string text = st.strings.tr("runner.progress", st.lang);
@@ -544,8 +542,16 @@ void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
     note_widget("runner.progress", false);
     ImGui::SameLine();
   }
-  timer_row(st, th, step);
-  ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
+  timer_row(st, th, a.runner.step());
+}
+
+void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+  const ThemeMetrics& m = th.metrics;
+  const Palette& pal = palette();
+  const Attempt& a = *st.attempt;
+  const Step& step = a.runner.step();
+  const Scene& scene = a.runner.scene();
+
   if (!scene.text.empty())
     labelled_box(th, st.strings.tr("runner.situation", st.lang), tr_text(scene.text, st.lang), pal.card);
   if (!scene.customer.empty()) {
@@ -657,6 +663,7 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   const bool bar = recap || has_hint_bar(step);
   const float bar_h = bar ? m.touch_px + ImGui::GetStyle().ItemSpacing.y * 2 : 0.0f;
   ImGui::BeginGroup();
+  if (!recap) progress_row(st, th);
   ImGui::BeginChild("###story", ImVec2(0.0f, -bar_h), false, ImGuiWindowFlags_NoSavedSettings);
   // Each step starts at the top; a re-drill's question again after its recap.
   const std::string scroll_key = st.attempt->step_id + "#" + std::to_string(st.attempt->serial) +

@@ -2,7 +2,8 @@
 # At a decision, every answer is wholly in view without scrolling, in the real window with the
 # real font: the runner script's first decision, read from the widget dump of the last frame.
 # Again after a hint is taken: the hint opens between the question and the answers, and the
-# story scrolls to show it with the answers under it (it once scrolled the answers away).
+# story scrolls to show it with the answers under it (it once scrolled the answers away). Both
+# times the step count and the clock above the story are in view too.
 # Usage: answers_in_view.sh POSDRILL SRC_DIR WORK_DIR SIZE
 set -euo pipefail
 bin=$1 src=$2 work=$3 size=$4
@@ -18,7 +19,10 @@ check() {
   if grep '"id": "choice\.' "$work/$run.json" | grep -v '"visible": true'; then
     echo "FAIL $size $run: the answers above are not wholly in view"; exit 1
   fi
-  echo "ok $size $run: all $n answers in view"
+  # The step count and the clock stay in view above the story, however far it scrolled.
+  grep '"id": "runner.progress"' "$work/$run.json" | grep -q '"visible": true' ||
+    { echo "FAIL $size $run: the step count and the clock are out of view"; exit 1; }
+  echo "ok $size $run: all $n answers, the step count and the clock in view"
 }
 check runner "$src/tests/kiosk/scripts/runner.txt"
 { cat "$src/tests/kiosk/scripts/runner.txt"; echo "click hint"; echo "wait 2"; } > "$work/hint.txt"
