@@ -202,6 +202,8 @@ void items_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const Di
                    bw))
     ui.items_picking = !ui.items_picking;
   paragraph(f, tr(st, "console.items_note"), pal.text_dim);
+  // The counts gather every set of figures; the answers are worded with the first.
+  if (sc->variants.size() > 1) paragraph(f, tr(st, "console.figures_vary"), pal.text_dim);
   ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
   if (!c.items_loaded) return paragraph(f, tr(st, "console.loading"), pal.text_dim);
   if (c.items.empty()) return paragraph(f, tr(st, "console.items_no_questions"), pal.text_dim);

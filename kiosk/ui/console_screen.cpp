@@ -399,6 +399,9 @@ void mistakes_tab(const AppState& st, const Theme& th) {
       current = mc.scenario_id;
       ImGui::Dummy(ImVec2(1, m.gap * 0.5f));
       paragraph(font_or_current(th.heading), scenario_title(st, mc.scenario_id), pal.accent);
+      // The counts gather every set of figures; the answers are worded with the first.
+      if (const Scenario* sc = find_scenario(st.scenarios, mc.scenario_id); sc && sc->variants.size() > 1)
+        paragraph(f, tr(st, "console.figures_vary"), pal.text_dim);
     }
     // The label: the step's prompt and, on a line of its own, the wrong choice (a terminal task
     // not done has none).
