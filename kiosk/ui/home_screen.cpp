@@ -129,6 +129,13 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     note_widget(id, false);
     ImGui::Dummy(ImVec2(w, h + m.gap * 0.5f));
   };
+  // "Topic - Title", or the title alone when it already starts with the topic's name (the
+  // English "Wrong PIN: the customer re-enters it…" read "Wrong PIN - Wrong PIN: …").
+  const auto drill_label = [&](const Scenario& sc) {
+    const std::string topic = st.strings.tr(topic_string_key(sc.topic), lang);
+    const std::string title = sc.title.get(lang);
+    return title.rfind(topic, 0) == 0 ? title : topic + " - " + title;
+  };
   std::vector<std::string> shown;
   for (const Redrill& r : s.redrills) {
     if (std::find(shown.begin(), shown.end(), r.scenario_id) != shown.end() || shown.size() >= 3) continue;
@@ -136,7 +143,7 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
     if (!sc) continue;
     if (shown.empty()) paragraph(heading, tr("home.redrill"), pal.accent);
     shown.push_back(r.scenario_id);
-    const std::string label = st.strings.tr(topic_string_key(sc->topic), lang) + " - " + sc->title.get(lang);
+    const std::string label = drill_label(*sc);
     if (touch_button(th, label, "redrill." + r.scenario_id, 0.0f))
       dispatch(OpenRedrill{r.scenario_id, r.step_id, r.missed_choice_id, r.missed_seed});
     // In the figures the trainee met (the re-drill shows them again).
@@ -154,7 +161,7 @@ void draw_home_screen(const AppState& st, const Theme& th, HomeUiState& ui, cons
   for (const std::string& id : s.recommended) {
     const Scenario* sc = find_scenario(st.scenarios, id);
     if (!sc) continue;
-    const std::string label = st.strings.tr(topic_string_key(sc->topic), lang) + " - " + sc->title.get(lang);
+    const std::string label = drill_label(*sc);
     if (touch_button(th, label, "rec." + id, 0.0f)) dispatch(OpenScenario{id});
     // Why it is suggested, from the person's own attempts at it.
     const SuggestionWhy why = suggestion_why(s.attempts, id);
