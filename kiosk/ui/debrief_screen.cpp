@@ -32,14 +32,27 @@ void mistake(const AppState& st, const Theme& th, const Scenario& sc, const Step
   const Lang lang = st.lang;
   ImFont* f = ImGui::GetFont();
   begin_box(th);
-  const Verdict v = answer_view(sc, r).verdict;
-  verdict_line(th, v, st.strings.tr(verdict_key(v), lang));
+  const AnswerView view = answer_view(sc, r);
+  verdict_line(th, view.verdict, st.strings.tr(verdict_key(view.verdict), lang));
   paragraph(f, r.prompt.get(lang), pal.accent);
   const std::string did = answer_text(st, sc, r);
   if (!did.empty()) paragraph(f, "> " + did, pal.text_dim);
-  paragraph(f, fill_count(st.strings.tr("debrief.points", lang), r.points) + " / " + std::to_string(r.max_points),
+  // The points the step added, hints taken off, as the feedback after it said: the answer's own
+  // points alone read 2 / 10 here after the feedback's 0 / 10.
+  paragraph(f, fill_count(st.strings.tr("debrief.points", lang), view.net) + " / " + std::to_string(view.max),
             pal.text_dim);
+  if (view.hint_cost > 0)
+    paragraph(f,
+              fill_fields(st.strings.tr("answer.hint_detail", lang),
+                          {{"a", std::to_string(view.earned)}, {"h", std::to_string(view.hint_cost)}}),
+              pal.text_dim);
   paragraph(f, r.feedback.get(lang), pal.text);
+  // What the best answer was, as the feedback showed it: a debrief read alone teaches it too.
+  if (view.best) {
+    verdict_line(th, Verdict::right, st.strings.tr("answer.best", lang));
+    paragraph(f, view.best->text.get(lang), pal.text);
+    note_widget("debrief.best." + r.step_id + "." + view.best->id, false);
+  }
   end_box(th, pal.card, r.critical ? pal.bad : pal.card_border);
 }
 

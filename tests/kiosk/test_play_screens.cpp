@@ -116,6 +116,25 @@ TEST_CASE("the feedback after a terminal task shows the terminal's last screen, 
   CHECK(k.on_screen("debrief.points_of"));
 }
 
+TEST_CASE("the debrief shows the best answer under every decision not answered best", "[play][debrief]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.preauth_checkout_no_pan");
+  REQUIRE(k.state.screen == ScreenId::runner);
+  play_by_taps(k, AutoMode::critical);
+  REQUIRE(k.state.screen == ScreenId::debrief);
+  k.frame(ImVec2(-1, -1), false);
+  int shown = 0;
+  for (const StepRecord& r : k.state.attempt->runner.result().steps) {
+    if (r.kind != StepKind::decision || r.points == r.max_points) continue;
+    const AnswerView v = answer_view(k.state.attempt->scenario, r);
+    REQUIRE(v.best);
+    CHECK(v.best->points == r.max_points);
+    CHECK(k.rects.count("debrief.best." + r.step_id + "." + v.best->id) == 1);
+    ++shown;
+  }
+  CHECK(shown > 0);
+}
+
 TEST_CASE("at a void task the give-up button stays put when the supervisor button has been used",
           "[play][twin]") {
   Kiosk k(ImVec2(1280, 800));
