@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
   app.add_option("--renderer", renderer,
                  "How frames are drawn: gl (a GPU), software (SDL, no GL driver) or auto (software when the machine "
                  "has no GPU render node; the default, or the config's renderer:)")
-      ->check(CLI::IsMember({"auto", "gl", "software"}));
+      ->check([](const std::string& v) {
+        return posdrill::parse_render_path(v) ? std::string() : "expected auto, gl or software, got " + v;
+      });
   app.add_option("--screenshot", screenshot, "Render, write this PNG file and exit");
   app.add_option("--after-frames", after_frames, "Frames to render before the screenshot")->check(CLI::Range(1, 1000));
   app.add_option("--ui-script", ui_script,
@@ -305,7 +307,7 @@ int main(int argc, char** argv) {
   k.content_dir = settings.content_dir;
   k.data_dir = settings.data_dir;
   k.windowed = windowed;
-  k.renderer = parse_render_path(renderer.empty() ? settings.renderer : renderer).value_or(RenderPath::automatic);
+  k.renderer = renderer.empty() ? settings.renderer : *parse_render_path(renderer);
   k.screenshot = screenshot;
   k.after_frames = after_frames;
   k.ui_script = ui_script;

@@ -140,8 +140,8 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
           settings.help_contact = t;
         }
       } else if (key == "renderer") {
-        if (v.Scalar() == "auto" || v.Scalar() == "gl" || v.Scalar() == "software") {
-          settings.renderer = v.Scalar();
+        if (const auto r = parse_render_path(v.Scalar())) {
+          settings.renderer = *r;
         } else {
           err(v.Mark(), "expected 'renderer' to be auto, gl or software, got '" + v.Scalar() + "'");
           ok = false;

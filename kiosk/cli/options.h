@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "kiosk/core/render_path.h"
 #include "kiosk/core/terminal_settings.h"
 #include "kiosk/sync/config.h"
 #include "scenarios/loader.h"
@@ -35,8 +36,8 @@ struct Settings {
   // Who to call when the kiosk is out of service ("培训热线 400-800-1234 王经理"), shown on that
   // screen under the standard line; free text, at most 120 bytes, one line.
   std::string help_contact;
-  // How the kiosk draws: auto, gl or software (kiosk/platform/renderer.h); --renderer beats it.
-  std::string renderer = "auto";
+  // How the kiosk draws (the config's renderer:); --renderer beats it.
+  RenderPath renderer = RenderPath::automatic;
   LrsConfig lrs;         // config `lrs:` section, then $POSDRILL_LRS_*
   // Where each lrs setting came from ("endpoint", "key", …; "lrs" is the section itself).
   std::map<std::string, SettingPlace> lrs_places;

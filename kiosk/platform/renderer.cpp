@@ -441,25 +441,6 @@ class SoftwareRenderer final : public FrameRenderer {
 
 }  // namespace
 
-std::optional<RenderPath> parse_render_path(std::string_view text) {
-  if (text == "auto") return RenderPath::automatic;
-  if (text == "gl") return RenderPath::gl;
-  if (text == "software") return RenderPath::software;
-  return std::nullopt;
-}
-
-const char* render_path_name(RenderPath path) {
-  switch (path) {
-    case RenderPath::automatic:
-      return "auto";
-    case RenderPath::gl:
-      return "gl";
-    case RenderPath::software:
-      return "software";
-  }
-  return "?";
-}
-
 RenderPath resolve_render_path(RenderPath asked, const std::filesystem::path& dri) {
   if (asked != RenderPath::automatic) return asked;
   std::error_code ec;

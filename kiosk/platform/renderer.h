@@ -10,19 +10,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
-#include <string_view>
+
+#include "kiosk/core/render_path.h"
 
 struct ImDrawData;
 struct SDL_Window;
 
 namespace posdrill {
 
-enum class RenderPath { automatic, gl, software };
-
-std::optional<RenderPath> parse_render_path(std::string_view text);  // "auto", "gl", "software"
-const char* render_path_name(RenderPath path);
 // automatic: gl when a DRM render node (renderD* in `dri`) is there, else software.
 RenderPath resolve_render_path(RenderPath asked, const std::filesystem::path& dri = "/dev/dri");
 
