@@ -520,13 +520,13 @@ void EmulatedTerminalPort::prepare(const Setup& setup) {
   story_skip_ms_ = 0;
   scenario_ = replay_setup(setup, options_);
   if (scenario_) scenario_->terminal().take_shown();  // the history's screens are not the trainee's
-  clock_at_prepare_ = clock_ ? clock_->now_ms() : 0;
+  clock_at_prepare_ = clock_ ? clock_->now() : MonoTime{};
 }
 
 // The trainee's time flows into the emulation before anything happens at the terminal.
 void EmulatedTerminalPort::catch_up() {
   if (clock_ && scenario_)
-    scenario_->advance_to(scenario_->start_ms() + story_skip_ms_ + (clock_->now_ms() - clock_at_prepare_));
+    scenario_->advance_to(scenario_->start_ms() + story_skip_ms_ + (clock_->now() - clock_at_prepare_));
 }
 
 void EmulatedTerminalPort::story_wait(int64_t ms) {

@@ -379,7 +379,7 @@ class EmulatedTerminalPort final : public TerminalPort {
   const Clock* clock_;
   ReplayOptions options_;
   std::unique_ptr<ScenarioEmulation> scenario_;
-  int64_t clock_at_prepare_ = 0;
+  MonoTime clock_at_prepare_;
   std::vector<TerminalRecord> done_;
   std::vector<KeyedInput> inputs_;
   std::vector<Screen> passed_screens_;

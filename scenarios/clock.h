@@ -6,31 +6,33 @@
 #include <cstdint>
 
 #include "base/calendar.h"  // ms_per_second, ms_per_minute, ms_per_day
+#include "base/time.h"
 
 namespace posdrill {
 
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual int64_t now_ms() const = 0;  // monotonic milliseconds
+  virtual MonoTime now() const = 0;
 };
 
 class SteadyClock final : public Clock {
  public:
-  int64_t now_ms() const override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
+  MonoTime now() const override {
+    return MonoTime{
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count()};
   }
 };
 
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(int64_t start_ms = 0) : now_(start_ms) {}
-  int64_t now_ms() const override { return now_; }
+  MonoTime now() const override { return now_; }
   void advance_ms(int64_t ms) { now_ += ms; }
 
  private:
-  int64_t now_;
+  MonoTime now_;
 };
 
 }  // namespace posdrill

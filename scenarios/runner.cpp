@@ -35,7 +35,7 @@ Runner::Runner(const Scenario& scenario, const Clock& clock, uint64_t seed, Term
   result_.seed = seed;
   result_.max_points = scenario.max_points;
   result_.pass_mark = scenario.pass_mark;
-  result_.started_ms = clock.now_ms();
+  result_.started_ms = clock.now();
   enter(scenario.start);
 }
 
@@ -54,7 +54,7 @@ void Runner::enter(const std::string& step_id) {
   const Step* before = step_;
   step_ = scenario_.find(step_id);
   assert(step_ && "validated scenarios only link to existing steps");
-  entered_ms_ = clock_.now_ms();
+  entered_ms_ = clock_.now();
   hints_taken_ = 0;
   shown_.clear();
   const Step& st = *step_;
@@ -128,7 +128,7 @@ StepRecord& Runner::open_record() {
 
 // Time and overtime are charged when the trainee answers.
 void Runner::close_record(StepRecord& rec, const std::string& next) {
-  rec.elapsed_ms = clock_.now_ms() - entered_ms_;
+  rec.elapsed_ms = clock_.now() - entered_ms_;
   rec.overtime = step_->time_limit_s > 0 && rec.elapsed_ms > int64_t(step_->time_limit_s) * 1000;
   for (int i = 0; i < hints_taken_; ++i) {
     rec.hints_taken.push_back(step_->hints[i].text);
@@ -143,14 +143,14 @@ void Runner::close_record(StepRecord& rec, const std::string& next) {
 
 void Runner::finish() {
   result_.finished = true;
-  result_.ended_ms = clock_.now_ms();
+  result_.ended_ms = clock_.now();
   int net = std::max(0, result_.points - result_.hint_cost - result_.overtime_penalty);
   result_.score = result_.max_points > 0 ? double(net) / result_.max_points : 0.0;
   result_.passed = result_.critical_errors == 0 && result_.max_points > 0 &&
                    int64_t(net) * 100 >= int64_t(result_.pass_mark) * result_.max_points;
 }
 
-void Runner::restart_step_clock() { entered_ms_ = clock_.now_ms(); }
+void Runner::restart_step_clock() { entered_ms_ = clock_.now(); }
 
 bool Runner::advance() {
   if (finished() || step_->kind != StepKind::narrative) return false;

@@ -77,8 +77,8 @@ struct AttemptResult {
   double score = 0;  // 0..1
   bool finished = false;
   bool passed = false;
-  int64_t started_ms = 0;
-  int64_t ended_ms = 0;
+  MonoTime started_ms;  // the steady clock (not a record's wall time: the recorder stamps those)
+  MonoTime ended_ms;
 };
 
 // The step records the debrief, the records and the statements list as mistakes: critical, or
@@ -140,7 +140,7 @@ class Runner {
   const Step* step_ = nullptr;
   Scene scene_;
   std::vector<const Choice*> shown_;
-  int64_t entered_ms_ = 0;
+  MonoTime entered_ms_;
   int hints_taken_ = 0;
   std::vector<TerminalRecord> pending_records_;  // look-ups made during the current terminal step
   AttemptResult result_;

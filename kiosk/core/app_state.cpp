@@ -287,13 +287,13 @@ const Step* current_step(const AppState& state) { return state.attempt ? &state.
 
 int still_there_seconds_left(const AppState& state) {
   if (!state.still_there || !state.clock) return 0;
-  const int64_t left = state.still_there_ms - (state.clock->now_ms() - state.still_there_since_ms);
+  const int64_t left = state.still_there_ms - (state.clock->now() - state.still_there_since_ms);
   return static_cast<int>(std::max<int64_t>(0, (left + 999) / 1000));
 }
 
 int64_t step_elapsed_ms(const AppState& state) {
   if (!state.attempt || !state.clock) return 0;
-  return std::max<int64_t>(0, state.clock->now_ms() - state.attempt->step_entered_ms);
+  return std::max<int64_t>(0, state.clock->now() - state.attempt->step_entered_ms);
 }
 
 std::string format_mm_ss(int64_t ms) {

@@ -99,7 +99,7 @@ struct Attempt {
   // 共3次), shown one after another from `passing_from_ms` (clock ms) as the device shows them,
   // so the trainee sees the exchange happen and not only its end.
   std::vector<Screen> passing;
-  int64_t passing_from_ms = 0;
+  MonoTime passing_from_ms;
   bool wants_card = false;
   bool wants_pin = false;
   bool wants_supervisor = false;
@@ -113,7 +113,7 @@ struct Attempt {
   std::vector<Hint> hints;
   // When the current step was entered (clock ms), for the timer on screen.
   std::string step_id;
-  int64_t step_entered_ms = 0;
+  MonoTime step_entered_ms;
 
   // On the spare real terminal (kiosk/core/spare_terminal.h): operations go to the link thread
   // as SendToSpareTerminal effects and come back as SpareTerminalAnswered; the emulated port
@@ -679,11 +679,11 @@ struct AppState {
   // Idle sign-out (see default_idle_timeout_ms). Times are clock ms.
   int64_t idle_timeout_ms = default_idle_timeout_ms;
   int64_t still_there_ms = default_still_there_ms;
-  int64_t last_input_ms = 0;
+  MonoTime last_input_ms;
   bool still_there = false;  // the prompt is showing
   // A costly tap waiting for "yes" on the confirmation panel (nothing else acts meanwhile).
   std::optional<ConfirmKind> confirming;
-  int64_t still_there_since_ms = 0;
+  MonoTime still_there_since_ms;
 
   // Who is here. With require_sign_in false (a bare AppState, the early tests) scenarios can be
   // played without a session and nothing is recorded; the kiosk sets it true.
@@ -698,7 +698,7 @@ struct AppState {
   ScreenId gate_return = ScreenId::attract;
   ConsoleState console;
   int corner_taps = 0;
-  int64_t corner_first_ms = 0;
+  MonoTime corner_first_ms;
   // Wall-clock now (Unix ms) for certification figures; the platform refreshes it each tick.
   int64_t wall_ms = 0;
   // Read-only facts for the console's settings tab (content and records paths…), set by the
@@ -751,12 +751,12 @@ std::string format_mm_ss(int64_t ms);
 
 // How long the twin shows each screen an exchange passes through.
 constexpr int64_t passing_screen_ms = 900;
-// The twin's screen at clock time `now_ms`: a passed-through screen while they are being shown,
+// The twin's screen at clock time `now`: a passed-through screen while they are being shown,
 // then the screen the terminal is on.
-const Screen& shown_terminal_screen(const Attempt& attempt, int64_t now_ms);
+const Screen& shown_terminal_screen(const Attempt& attempt, MonoTime now);
 // Milliseconds until shown_terminal_screen changes by itself, or -1 when it will not: the
 // platform wakes up then to draw it.
-int64_t terminal_screen_change_in_ms(const Attempt& attempt, int64_t now_ms);
+int64_t terminal_screen_change_in_ms(const Attempt& attempt, MonoTime now);
 
 // Performs one action of the automatic player through update(), as a trainee's taps would: a
 // feedback screen is continued, a choice chosen, a terminal operation keyed on the twin key by key

@@ -41,7 +41,7 @@ struct Updater {
     return st.attempt && st.screen == ScreenId::runner && !st.still_there &&
            !(st.attempt->practice && st.attempt->practice->recap_open);
   }
-  int64_t now() const { return st.clock ? st.clock->now_ms() : 0; }
+  MonoTime now() const { return st.clock ? st.clock->now() : MonoTime{}; }
   bool on_numpad() const { return st.screen == ScreenId::sign_in || st.screen == ScreenId::manager_gate; }
   bool in_console() const { return st.screen == ScreenId::console; }
   // A manager manages trainees; managers and administrators are an administrator's business.

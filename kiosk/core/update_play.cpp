@@ -34,7 +34,7 @@ void track_step(Attempt& a, const Clock& clock) {
   const std::string& id = a.runner.step().id;
   if (id == a.step_id) return;
   a.step_id = id;
-  a.step_entered_ms = clock.now_ms();
+  a.step_entered_ms = clock.now();
   a.hints.clear();
 }
 
@@ -291,15 +291,15 @@ std::vector<Action> twin_actions(const AppState& state, const TerminalRequest& r
   return out;
 }
 
-const Screen& shown_terminal_screen(const Attempt& a, int64_t now_ms) {
-  const int64_t since = now_ms - a.passing_from_ms;
+const Screen& shown_terminal_screen(const Attempt& a, MonoTime now) {
+  const int64_t since = now - a.passing_from_ms;
   if (since >= 0 && since < passing_screen_ms * static_cast<int64_t>(a.passing.size()))
     return a.passing[static_cast<std::size_t>(since / passing_screen_ms)];
   return a.terminal_screen;
 }
 
-int64_t terminal_screen_change_in_ms(const Attempt& a, int64_t now_ms) {
-  const int64_t since = now_ms - a.passing_from_ms;
+int64_t terminal_screen_change_in_ms(const Attempt& a, MonoTime now) {
+  const int64_t since = now - a.passing_from_ms;
   if (since < 0 || since >= passing_screen_ms * static_cast<int64_t>(a.passing.size())) return -1;
   return passing_screen_ms - since % passing_screen_ms;
 }

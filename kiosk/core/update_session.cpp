@@ -224,7 +224,7 @@ void Updater::operator()(const CornerTap&) {
   if (st.still_there || st.screen == ScreenId::manager_gate || st.screen == ScreenId::console ||
       st.screen == ScreenId::first_run)
     return;
-  const int64_t t = now();
+  const MonoTime t = now();
   if (st.corner_taps == 0 || t - st.corner_first_ms > corner_tap_window_ms) {
     st.corner_taps = 1;
     st.corner_first_ms = t;
@@ -289,7 +289,7 @@ void Updater::operator()(const ConfirmAnswer& a) {
 
 void Updater::operator()(const Tick&) {
   if (st.screen == ScreenId::attract || !st.clock) return;
-  const int64_t t = now();
+  const MonoTime t = now();
   // A trainee keying a PIN on the spare terminal is not idle, though the screen is untouched.
   if (st.attempt && st.attempt->sent) st.last_input_ms = t;
   // Nor is one at the hand-keyed terminal, during a task or the trainer's preparation, for as long

@@ -430,7 +430,7 @@ int run_kiosk(const KioskOptions& options) {
   state.strings = std::move(loaded.strings);
   state.error_count = loaded.error_count;
   refresh_catalog(state);
-  state.last_input_ms = clock.now_ms();
+  state.last_input_ms = clock.now();
   state.problems.insert(state.problems.end(), loaded.problems.begin(), loaded.problems.end());
   {
     char line[160];
@@ -579,7 +579,7 @@ int run_kiosk(const KioskOptions& options) {
     const bool busy = frames_left > 0 || shot || !script.done();
     SDL_Event ev;
     // The twin showing the screens an exchange passed through wakes up when the next one is due.
-    const int64_t twin_change = state.attempt ? terminal_screen_change_in_ms(*state.attempt, clock.now_ms()) : -1;
+    const int64_t twin_change = state.attempt ? terminal_screen_change_in_ms(*state.attempt, clock.now()) : -1;
     const int wake_ms =
         twin_change >= 0 ? static_cast<int>(std::min<int64_t>(idle_wake_ms, twin_change)) : idle_wake_ms;
     // Idle: wait for an event without taking it, so the loop below takes every event the same way.

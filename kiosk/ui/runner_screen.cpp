@@ -37,7 +37,7 @@ void terminal_display(const AppState& st, const Theme& th, float max_h) {
   ImFont* big = font_or_current(th.heading);
   const float w = ImGui::GetContentRegionAvail().x;
   const float inner = std::max(1.0f, w - 4 * m.pad);
-  const Screen& s = shown_terminal_screen(a, st.clock ? st.clock->now_ms() : 0);
+  const Screen& s = shown_terminal_screen(a, st.clock ? st.clock->now() : MonoTime{});
 
   // A fixed height, as the device's screen has one: room for its longest screen (the main menu's
   // nine lines), so the keypad below never moves while the trainee keys; less when the window is

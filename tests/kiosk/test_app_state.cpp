@@ -198,7 +198,7 @@ TEST_CASE("idle sign-out asks first then keeps the unfinished attempt as abandon
   Loaded l;
   AppState& st = l.state;
   st.screen = ScreenId::attract;
-  st.last_input_ms = l.clock.now_ms();
+  st.last_input_ms = l.clock.now();
   // The attract screen never times out.
   l.clock.advance_ms(10 * st.idle_timeout_ms);
   CHECK(update(st, Tick{}).empty());
@@ -241,13 +241,13 @@ TEST_CASE("idle sign-out asks first then keeps the unfinished attempt as abandon
   CHECK(ab->result.scenario_id == "preauth_checkout_no_pan");
   CHECK_FALSE(ab->result.finished);
   CHECK_FALSE(ab->result.passed);
-  CHECK(ab->result.ended_ms == l.clock.now_ms());
+  CHECK(ab->result.ended_ms == l.clock.now());
 }
 
 TEST_CASE("idle sign-out from the catalog or after a debrief records nothing", "[app_state][idle]") {
   Loaded l;
   AppState& st = l.state;
-  st.last_input_ms = l.clock.now_ms();
+  st.last_input_ms = l.clock.now();
   update(st, OpenScenario{"reversal_debit_sms"});
   play(st, l.clock, AutoMode::best);
   REQUIRE(st.screen == ScreenId::debrief);

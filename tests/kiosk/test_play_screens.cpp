@@ -392,7 +392,7 @@ TEST_CASE("the attract screen starts on a tap and idle brings it back keeping th
           "[play][idle]") {
   Kiosk k(ImVec2(1280, 800));
   k.state.screen = ScreenId::attract;
-  k.state.last_input_ms = k.clock.now_ms();
+  k.state.last_input_ms = k.clock.now();
   k.tap("attract.start");
   REQUIRE(k.state.screen == ScreenId::catalog);
   k.tap("card.preauth_checkout_no_pan");
@@ -595,16 +595,16 @@ TEST_CASE("the twin shows the screens an exchange passes through one after anoth
         k.tap(w);
         if (!k.state.attempt || k.state.attempt->passing.empty()) continue;
         const Attempt& a = *k.state.attempt;
-        const int64_t from = a.passing_from_ms;
+        const MonoTime from = a.passing_from_ms;
         ++animated;
         // Each passed-through screen for its time, in order, then the screen the terminal is on.
         for (std::size_t i = 0; i < a.passing.size(); ++i) {
-          const int64_t at = from + static_cast<int64_t>(i) * passing_screen_ms;
+          const MonoTime at = from + static_cast<int64_t>(i) * passing_screen_ms;
           CHECK(shown_terminal_screen(a, at).title.zh == a.passing[i].title.zh);
           CHECK(shown_terminal_screen(a, at + passing_screen_ms - 1).title.zh == a.passing[i].title.zh);
           CHECK(terminal_screen_change_in_ms(a, at) == passing_screen_ms);
         }
-        const int64_t end = from + static_cast<int64_t>(a.passing.size()) * passing_screen_ms;
+        const MonoTime end = from + static_cast<int64_t>(a.passing.size()) * passing_screen_ms;
         CHECK(&shown_terminal_screen(a, end) == &a.terminal_screen);
         CHECK(terminal_screen_change_in_ms(a, end) == -1);
         // What the twin animates is what the record says the exchange passed through.

@@ -1,0 +1,64 @@
+// Moments in time, typed by the clock that gave them. The kiosk reads three clocks, all counting
+// milliseconds:
+//   MonoTime      the steady clock (Clock, scenarios/clock.h): for time-outs, the step clock and
+//                 how long something took; its zero means nothing, only differences do.
+//   WallTime      Unix milliseconds, UTC: what the records, the certificates and the statements
+//                 keep.
+//   TerminalTime  the emulated terminal's and host's China-local civil clock
+//                 (device_bridge/host.h "Emulator time"): the story's "now", DE7/DE12/DE13.
+// A moment of one clock cannot be stored as, compared with or subtracted from a moment of
+// another: the compiler refuses. Crossing is spelt out (`WallTime{mono.ms()}` would be a bug
+// anyone can see in review).
+//
+// Durations stay plain int64_t milliseconds, named *_ms: a moment plus or minus a duration is a
+// moment of the same clock, and a moment minus a moment is a duration. A default moment is 0,
+// which the records read as "never" / "not yet" (`is_set()`).
+// Header-only, standard library only: every layer may use it.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <limits>
+
+namespace posdrill {
+
+template <class Source>
+class Moment {
+ public:
+  constexpr Moment() = default;
+  constexpr explicit Moment(int64_t ms) : ms_(ms) {}
+
+  constexpr int64_t ms() const { return ms_; }
+  constexpr bool is_set() const { return ms_ != 0; }
+
+  static constexpr Moment latest() { return Moment(std::numeric_limits<int64_t>::max()); }
+  static constexpr Moment earliest() { return Moment(std::numeric_limits<int64_t>::min()); }
+
+  friend constexpr bool operator==(Moment, Moment) = default;
+  friend constexpr auto operator<=>(Moment, Moment) = default;
+
+  constexpr Moment& operator+=(int64_t d) {
+    ms_ += d;
+    return *this;
+  }
+  constexpr Moment& operator-=(int64_t d) {
+    ms_ -= d;
+    return *this;
+  }
+  friend constexpr Moment operator+(Moment t, int64_t d) { return Moment(t.ms_ + d); }
+  friend constexpr Moment operator-(Moment t, int64_t d) { return Moment(t.ms_ - d); }
+  friend constexpr int64_t operator-(Moment a, Moment b) { return a.ms_ - b.ms_; }
+
+ private:
+  int64_t ms_ = 0;
+};
+
+struct SteadyClockSource;
+struct UnixUtcSource;
+struct TerminalClockSource;
+
+using MonoTime = Moment<SteadyClockSource>;
+using WallTime = Moment<UnixUtcSource>;
+using TerminalTime = Moment<TerminalClockSource>;
+
+}  // namespace posdrill
