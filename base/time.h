@@ -16,6 +16,7 @@
 // Header-only, standard library only: every layer may use it.
 #pragma once
 
+#include <chrono>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -60,5 +61,13 @@ struct TerminalClockSource;
 using MonoTime = Moment<SteadyClockSource>;
 using WallTime = Moment<UnixUtcSource>;
 using TerminalTime = Moment<TerminalClockSource>;
+
+// The system's wall clock now: the one place it is read. The pure layers never call it; they take
+// the time as a parameter (or the Clock port), so tests run on fake timelines.
+inline WallTime wall_now() {
+  return WallTime{
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count()};
+}
 
 }  // namespace posdrill

@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = base / "bench-items";
   std::filesystem::remove_all(dir);
   StoreStatus st;
-  auto store = SqliteStore::open(dir / "posdrill.db", st, 1);
+  auto store = SqliteStore::open(dir / "posdrill.db", st, WallTime{1});
   if (!store) return std::fprintf(stderr, "bench_items: %s\n", st.message.c_str()), 1;
   OperatorRecord op;
   op.employee_id = "1";
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
     return std::fprintf(stderr, "bench_items: %s\n", st.message.c_str()), 1;
 
   std::mt19937_64 rng(42);
-  int64_t now = 1'700'000'000'000;
+  WallTime now{1'700'000'000'000};
   constexpr int per_attempt = 10;
   const auto t_fill = WallClock::now();
   for (long written = 0; written < events; written += per_attempt) {
@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
   std::size_t rows = 0, items = 0;
   for (int r = 0; r < runs; ++r) {
     const auto t0 = WallClock::now();
-    auto ro = SqliteStore::open(dir / "posdrill.db", st, 1, OpenMode::read_only);
+    auto ro = SqliteStore::open(dir / "posdrill.db", st, WallTime{1}, OpenMode::read_only);
     if (!ro) return std::fprintf(stderr, "bench_items: %s\n", st.message.c_str()), 1;
     const StoreList<ItemAnswer> answers = ro->item_answers();
     if (!answers.ok()) return std::fprintf(stderr, "bench_items: %s\n", answers.status.message.c_str()), 1;

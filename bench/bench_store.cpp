@@ -90,7 +90,7 @@ struct Filler {
   const std::vector<Scenario>& scenarios;
   int n_operators;
   std::mt19937_64 rng{42};
-  int64_t now = 1'700'000'000'000;
+  WallTime now{1'700'000'000'000};
 
   AttemptRow attempt() {
     const Scenario& sc = scenarios[rng() % scenarios.size()];
@@ -166,7 +166,7 @@ bool fail(const char* what, const StoreStatus& st) {
 // (quick and full). `store` is open on it and is closed before db check opens the file its own
 // way. False after printing why.
 bool time_reads(std::unique_ptr<SqliteStore> store, const std::filesystem::path& file, int runs,
-                const ContentSet& content, int n_operators, int64_t now) {
+                const ContentSet& content, int n_operators, WallTime now) {
   const Track& track = content.tracks.front();
   StoreStatus st;
   std::vector<double> roster_ms, records_ms, history_ms, mistakes_ms, roster_cpu_ms, records_cpu_ms;
@@ -245,7 +245,7 @@ bool time_reads(std::unique_ptr<SqliteStore> store, const std::filesystem::path&
     const int check_runs = mode == CheckMode::quick ? 5 : 1;
     for (int i = 0; i < check_runs; ++i) {
       auto t0 = WallClock::now();
-      auto reader = SqliteStore::open(file, st, 0, OpenMode::read_only);
+      auto reader = SqliteStore::open(file, st, WallTime{}, OpenMode::read_only);
       if (!reader) return fail("open read-only", st);
       problems = reader->check(mode).size();
       check_ms.push_back(ms_since(t0));
@@ -261,7 +261,7 @@ bool time_reads(std::unique_ptr<SqliteStore> store, const std::filesystem::path&
     std::string what;
     for (int i = 0; i < 5; ++i) {
       auto t0 = WallClock::now();
-      auto writer = SqliteStore::open(file, st, 0);
+      auto writer = SqliteStore::open(file, st, WallTime{});
       if (!writer) return fail("open for writing", st);
       what = writer->open_check();
       writer.reset();
@@ -293,7 +293,7 @@ bool run_size(long events, long sample, int runs, const std::filesystem::path& b
   bool ok = false;
   [&] {
     StoreStatus st;
-    auto store = SqliteStore::open(file, st, 0);
+    auto store = SqliteStore::open(file, st, WallTime{});
     if (!store) return void(fail("open", st));
     std::printf("\n== %ld events (%ld one commit each), %d operators, %d runs per query; load average %s\n", events,
                 sample, n_operators, runs, load_average().c_str());
@@ -310,7 +310,7 @@ bool run_size(long events, long sample, int runs, const std::filesystem::path& b
     }
     for (int i = 0; i < runs; ++i) {
       auto t0 = WallClock::now();
-      store->verify_pin(std::to_string(10000 + i % n_operators), "27183946", 1);
+      store->verify_pin(std::to_string(10000 + i % n_operators), "27183946", WallTime{1});
       verify_ms.push_back(ms_since(t0));
     }
 
@@ -386,12 +386,12 @@ bool run_size(long events, long sample, int runs, const std::filesystem::path& b
 // --db FILE: the read figures on a database filled by an earlier run (--keep).
 bool run_existing(const std::filesystem::path& file, int runs, const ContentSet& content) {
   StoreStatus st;
-  auto store = SqliteStore::open(file, st, 0);
+  auto store = SqliteStore::open(file, st, WallTime{});
   if (!store) return fail("open", st);
   const auto ops = store->operators();
   const auto stats = store->scenario_stats();
   if (!ops.ok() || !stats.ok() || ops.empty()) return fail("read", ops.ok() ? stats.status : ops.status);
-  int64_t now = 0;
+  WallTime now;
   for (const ScenarioStat& s : stats) now = std::max(now, s.last_attempt_ms);
   std::printf("\n== %s: %zu operators, %d runs per query; load average %s\n", file.c_str(), ops.size(), runs,
               load_average().c_str());

@@ -27,7 +27,7 @@ namespace {
 
 int print_sizes(const std::string& db, int batch) {
   StoreStatus st;
-  auto store = SqliteStore::open(db, st, wall_now_ms(), OpenMode::read_only);
+  auto store = SqliteStore::open(db, st, wall_now(), OpenMode::read_only);
   if (!store) {
     std::cerr << "bench_sync: " << st.message << '\n';
     return 2;
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   const ContentSet content = load_content(POSDRILL_BENCH_CONTENT_DIR);
   if (content.scenarios.empty()) return 2;
 
-  const auto now_ms = wall_now_ms;
+  const auto now_ms = wall_now;
   StoreStatus st;
   auto store = SqliteStore::open(db, st, now_ms());
   if (!store) {
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
         if (line.find("next try") != std::string::npos) ++failed;
       });
   const auto t0 = std::chrono::steady_clock::now();
-  if (sender.drain(INT64_MAX).alarm) {
+  if (sender.drain(WallTime::latest()).alarm) {
     std::cerr << "bench_sync: the LRS refused the credentials\n";
     return 1;
   }

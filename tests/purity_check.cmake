@@ -1,7 +1,8 @@
 # Fails when a source file under one of DIRS includes a header matching PATTERN.
 # Usage: cmake -DROOT=<source dir> -DDIRS="a;b" -DPATTERN=<regex> -DWHAT=<rule in words> [-DFLAT=ON]
-#        -P purity_check.cmake
+#        [-DLINES=ON] -P purity_check.cmake
 # FLAT=ON: the files directly in each folder, not those in its subfolders.
+# LINES=ON: any line matching PATTERN fails, not only an #include.
 set(bad 0)
 foreach(dir ${DIRS})
   if(FLAT)
@@ -10,7 +11,11 @@ foreach(dir ${DIRS})
     file(GLOB_RECURSE sources ${ROOT}/${dir}/*.h ${ROOT}/${dir}/*.hpp ${ROOT}/${dir}/*.cpp)
   endif()
   foreach(src ${sources})
-    file(STRINGS ${src} hits REGEX "#[ \t]*include[ \t]*[<\"](${PATTERN})")
+    if(LINES)
+      file(STRINGS ${src} hits REGEX "${PATTERN}")
+    else()
+      file(STRINGS ${src} hits REGEX "#[ \t]*include[ \t]*[<\"](${PATTERN})")
+    endif()
     if(hits)
       message(SEND_ERROR "${src}: ${WHAT}, but it includes: ${hits}")
       set(bad 1)

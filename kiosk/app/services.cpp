@@ -43,8 +43,8 @@ ConsoleNotice store_notice(const StoreStatus& st, const std::string& what) {
 }
 
 // "20261121-143205" in UTC, for export file names that sort by time.
-std::string stamp_utc(int64_t unix_ms) {
-  const CivilTime t = civil_time(unix_ms);
+std::string stamp_utc(WallTime at) {
+  const CivilTime t = civil_time(at.ms());
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d%02d%02d", t.year, t.month, t.day, t.hour, t.minute, t.second);
   return buf;
@@ -151,7 +151,7 @@ Action KioskServices::set_aside_list() {
 
 std::vector<Action> KioskServices::perform(const Effect& effect) {
   std::vector<Action> out;
-  const int64_t now = wall_();
+  const WallTime now = wall_();
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/core/app_state.h"
 #include "kiosk/store/recorder.h"
 #include "kiosk/store/store.h"
@@ -44,7 +45,7 @@ class SpareTerminalControl {
 
 class KioskServices {
  public:
-  using WallClock = std::function<int64_t()>;  // Unix ms
+  using WallClock = std::function<WallTime()>;
   using Log = std::function<void(const std::string&)>;
 
   // `state` must hold its content (scenarios, tracks) already; the runner keeps references to it.
@@ -78,7 +79,7 @@ class KioskServices {
   void log(const std::string& line) const {
     if (log_) log_(line);
   }
-  int64_t wall_now() const { return wall_(); }
+  WallTime wall_now() const { return wall_(); }
   const std::string& current_attempt() const { return attempt_uuid_; }
 
  private:

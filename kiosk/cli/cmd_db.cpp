@@ -2,18 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <iostream>
 
+#include "base/time.h"
 #include "cli/commands.h"
 #include "kiosk/store/store.h"
 
 namespace posdrill {
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string_view command, Access access) {
   const auto file = database_path(settings);
@@ -25,7 +20,7 @@ std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string
   }
   const bool reading = access == Access::read_only || access == Access::inspect;
   StoreStatus status;
-  auto store = SqliteStore::open(file, status, wall_clock_ms(), reading ? OpenMode::read_only : OpenMode::write);
+  auto store = SqliteStore::open(file, status, wall_now(), reading ? OpenMode::read_only : OpenMode::write);
   if (!store) {
     std::cerr << "posdrill " << command << ": cannot open the database " << file.string() << ": " << status.message
               << '\n';

@@ -112,7 +112,7 @@ int add(const Settings& settings, const OperatorOptions& o) {
     std::cerr << "posdrill " << cmd << ": --store takes up to 64 printable characters\n";
     return exit_usage;
   }
-  op.created_ms = wall_clock_ms();
+  op.created_ms = wall_now();
   auto pin = obtain_pin(o, cmd);
   if (!pin) return exit_usage;
   if (!check_field(check_pin(*pin), cmd)) return exit_usage;
@@ -148,7 +148,7 @@ int list(const Settings& settings, const OperatorOptions& o) {
                    {"store", op.store_id},
                    {"lang", lang_code(op.lang)},
                    {"active", op.active},
-                   {"created_ms", op.created_ms}});
+                   {"created_ms", op.created_ms.ms()}});
     std::cout << j.dump(2) << '\n';
     return exit_ok;
   }

@@ -32,7 +32,9 @@ namespace posdrill {
 
 namespace {
 
-nlohmann::json date_or_null(int64_t ms) { return ms ? nlohmann::json(format_date_utc(ms)) : nlohmann::json(nullptr); }
+nlohmann::json date_or_null(WallTime t) {
+  return t.is_set() ? nlohmann::json(format_date_utc(t)) : nlohmann::json(nullptr);
+}
 
 // ---- [SECTION] Output ---------------------------------------------------------------------------
 
@@ -57,7 +59,7 @@ struct Inputs {
 
 Origin origin_of(const RosterRow& row, const Track& track, const std::map<std::string, std::vector<AwardRow>>& awards,
                  const Inputs& in) {
-  if (row.awarded_ms == 0) return {};
+  if (!row.awarded_ms.is_set()) return {};
   const auto mine = awards.find(row.op.employee_id);
   const auto remote = in.remote.find(row.op.employee_id);
   if (mine == awards.end()) return {"here", ""};  // build_roster only reports awards it was given: not reached
@@ -101,13 +103,13 @@ std::string roster_json(const Track& track, const std::vector<RosterRow>& rows, 
                  {"required", r.required_count},
                  {"awarded", date_or_null(r.awarded_ms)},
                  {"expires", date_or_null(r.expires_ms)},
-                 {"awarded_ms", r.awarded_ms},
-                 {"expires_ms", r.expires_ms},
+                 {"awarded_ms", r.awarded_ms.ms()},
+                 {"expires_ms", r.expires_ms.ms()},
                  {"earned", o.earned.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.earned)},
                  {"earned_at", o.earned_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.earned_at)},
                  {"attempts", r.attempts},
                  {"last_attempt", date_or_null(r.last_attempt_ms)},
-                 {"last_attempt_ms", r.last_attempt_ms}});
+                 {"last_attempt_ms", r.last_attempt_ms.ms()}});
   }
   return j.dump(2) + "\n";
 }
@@ -161,13 +163,14 @@ bool lrs_inputs(const Settings& settings, const ContentSet& content, const Repor
     RosterRefreshOptions ro;
     ro.full = o.full;
     ro.overlap_ms = int64_t(o.overlap_s) * 1000;
-    RosterRefresher refresher(*cache, http, settings.lrs, wall_clock_ms, ro);
+    RosterRefresher refresher(*cache, http, settings.lrs, wall_now, ro);
     std::string error;
     if (!refresher.refresh(stats, error)) {
-      const StoreFound<int64_t> as_of = cache->refreshed_ms();
+      const StoreFound<WallTime> as_of = cache->refreshed_ms();
       std::cerr << "posdrill report --from-lrs: the roster could not be brought up to date (" << error
                 << "); printing the cached one, as of "
-                << (as_of && *as_of ? format_time_utc(*as_of) + " UTC" : std::string("no complete refresh yet"))
+                << (as_of && as_of->is_set() ? format_time_utc(*as_of) + " UTC"
+                                             : std::string("no complete refresh yet"))
                 << '\n';
       exit_code = exit_failed;
     }
@@ -180,7 +183,7 @@ bool lrs_inputs(const Settings& settings, const ContentSet& content, const Repor
   in.ops = people;
   // The chain's attempts are facts read from the LRS, not a kiosk's records: their figures are
   // computed here, by the rule the kiosk's summaries follow.
-  in.stats = scenario_stats_of(attempts, wall_clock_ms());
+  in.stats = scenario_stats_of(attempts, wall_now());
   in.elsewhere = "lrs";
   in.cache = std::move(cache);
   // The kiosk's rule (an award's validity from its track), one person at a time.
@@ -241,7 +244,7 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
   int exit_code = exit_ok;
   if (!(o.from_lrs ? lrs_inputs(settings, content, o, in, exit_code) : local_inputs(settings, content, in, exit_code)))
     return exit_code;
-  auto rows = build_roster(*track, content.scenarios, in.ops, in.stats, in.awards, wall_clock_ms());
+  auto rows = build_roster(*track, content.scenarios, in.ops, in.stats, in.awards, wall_now());
   // By store, then employee id (build_roster's order within a store).
   if (o.from_lrs)
     std::stable_sort(rows.begin(), rows.end(),
@@ -249,9 +252,9 @@ int cmd_report(const Settings& settings, const ReportOptions& o) {
   // The per-store counts the kiosk's console shows for the chain, kept in the same cache: for the
   // console's track only, and only from a complete refresh (a partial chain is never shown).
   if (in.cache && track == &content.tracks.front()) {
-    const StoreFound<int64_t> as_of = in.cache->refreshed_ms();
+    const StoreFound<WallTime> as_of = in.cache->refreshed_ms();
     StoreStatus st = as_of.status;
-    if (st && as_of && *as_of > 0) st = in.cache->replace_store_summary(summarize_by_store(rows), *as_of);
+    if (st && as_of && as_of->ms() > 0) st = in.cache->replace_store_summary(summarize_by_store(rows), *as_of);
     if (!st)
       std::cerr << "posdrill report --from-lrs: the per-store summary for the console was not kept: " << st.message
                 << '\n';

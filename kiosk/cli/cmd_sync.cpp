@@ -24,9 +24,9 @@ std::optional<StatementSite> statement_site(const Settings& settings) {
 
 namespace {
 
-std::string when(int64_t ms) {
-  if (ms <= 0) return "never";
-  return xapi_timestamp(ms);
+std::string when(WallTime t) {
+  if (t.ms() <= 0) return "never";
+  return xapi_timestamp(t);
 }
 
 nlohmann::json row_json(const OutboxRow& r) {
@@ -53,8 +53,9 @@ int print_status(const Settings& settings, SqliteStore& store, bool json) {
     j["set_aside"] = c.set_aside;
     j["sent"] = c.sent;
     j["voided"] = c.voided;
-    j["oldest_queued"] = c.oldest_queued_ms ? nlohmann::json(xapi_timestamp(c.oldest_queued_ms)) : nlohmann::json();
-    j["last_sent"] = c.last_sent_ms ? nlohmann::json(xapi_timestamp(c.last_sent_ms)) : nlohmann::json();
+    j["oldest_queued"] =
+        c.oldest_queued_ms.is_set() ? nlohmann::json(xapi_timestamp(c.oldest_queued_ms)) : nlohmann::json();
+    j["last_sent"] = c.last_sent_ms.is_set() ? nlohmann::json(xapi_timestamp(c.last_sent_ms)) : nlohmann::json();
     j["last_problem"] = head.empty() ? "" : head.front().last_error;
     j["set_aside_statements"] = nlohmann::json::array();
     for (const auto& r : set_aside) j["set_aside_statements"].push_back(row_json(r));
@@ -64,8 +65,8 @@ int print_status(const Settings& settings, SqliteStore& store, bool json) {
   std::cout << "sync:        "
             << (settings.lrs.enabled() ? endpoint_for_display(settings.lrs.endpoint) : "off (no LRS endpoint set)")
             << '\n';
-  std::cout << "waiting:     " << c.queued << (c.oldest_queued_ms ? " (oldest " + when(c.oldest_queued_ms) + ")" : "")
-            << '\n';
+  std::cout << "waiting:     " << c.queued
+            << (c.oldest_queued_ms.is_set() ? " (oldest " + when(c.oldest_queued_ms) + ")" : "") << '\n';
   std::cout << "set aside:   " << c.set_aside << '\n';
   std::cout << "delivered:   " << c.sent << " (last " << when(c.last_sent_ms) << ")\n";
   if (c.voided) std::cout << "voided:      " << c.voided << '\n';
@@ -81,11 +82,11 @@ int flush_now(const Settings& settings, SqliteStore& store, const SyncOptions& o
   std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   SyncSender sender(
-      store, http, settings.lrs, wall_clock_ms, [&] { return uniform(rng); },
+      store, http, settings.lrs, wall_now, [&] { return uniform(rng); },
       [&](const std::string& line) {
         if (!o.json) std::cerr << line << '\n';
       });
-  const int64_t deadline = wall_clock_ms() + int64_t(o.timeout_s) * 1000;
+  const WallTime deadline = wall_now() + int64_t(o.timeout_s) * 1000;
   sender.clear_hold();  // "now": statements waiting out an earlier backoff go too
   const SyncSender::PassResult done = sender.drain(deadline);
   const int sent = done.sent, set_aside = done.set_aside;
@@ -135,7 +136,7 @@ int cmd_sync(const Settings& settings, const SyncOptions& o) {
   if (o.action == "status") return print_status(settings, *store, o.json);
   if (o.action == "now") return flush_now(settings, *store, o);
   if (o.action == "retry") {
-    const int n = store->outbox_retry(o.id, wall_clock_ms());
+    const int n = store->outbox_retry(o.id, wall_now());
     if (!o.id.empty() && n == 0) {
       std::cerr << "posdrill sync retry: no set-aside or waiting statement " << o.id << '\n';
       return exit_failed;
@@ -149,7 +150,7 @@ int cmd_sync(const Settings& settings, const SyncOptions& o) {
   }
   // void
   const StoreStatus st =
-      store->outbox_void(o.id, o.reason.empty() ? "voided from the command line" : o.reason, wall_clock_ms());
+      store->outbox_void(o.id, o.reason.empty() ? "voided from the command line" : o.reason, wall_now());
   if (!st) {
     std::cerr << "posdrill sync void: " << st.message << '\n';
     return exit_failed;

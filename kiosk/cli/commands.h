@@ -121,7 +121,6 @@ std::unique_ptr<SqliteStore> open_database(const Settings& settings, std::string
 // For a read that failed: prints "posdrill COMMAND: FILE: problem" to stderr and returns exit_usage,
 // so no command reports a partial list as if it were all there is.
 int read_failed(std::string_view command, const StoreStatus& status);
-int64_t wall_clock_ms();  // Unix ms: the records' times are calendar times
 
 // The emulated acquirer as a CUP-dialect service on ADDR:PORT (port 0: any free port, printed).
 int cmd_host(const Settings& settings, const std::string& listen, const std::string& scenario_id);

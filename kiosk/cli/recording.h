@@ -28,17 +28,17 @@ class Recording {
 
   bool begin(const std::string& operator_id, const Scenario& s, uint64_t seed, Lang lang, TerminalKind terminal) {
     if (!recorder_) return true;
-    StoreStatus st = recorder_->begin(operator_id, s, seed, lang, terminal, wall_clock_ms(), uuid_);
+    StoreStatus st = recorder_->begin(operator_id, s, seed, lang, terminal, wall_now(), uuid_);
     return report(st);
   }
   // After every answer: the new steps are committed before the next question is shown.
   bool steps(const AttemptResult& res) {
     if (!recorder_ || uuid_.empty()) return true;
-    return report(recorder_->record_steps(uuid_, res, wall_clock_ms()));
+    return report(recorder_->record_steps(uuid_, res, wall_now()));
   }
   bool finish(const AttemptResult& res, bool abandoned) {
     if (!recorder_ || uuid_.empty()) return true;
-    bool ok = report(recorder_->finish(uuid_, res, abandoned, wall_clock_ms(), &award_));
+    bool ok = report(recorder_->finish(uuid_, res, abandoned, wall_now(), &award_));
     closed_ = ok;
     return ok;
   }
@@ -49,7 +49,7 @@ class Recording {
     if (award_)
       j["award"] = {{"track", award_->track_id},
                     {"expires", format_date_utc(award_->expires_ms)},
-                    {"expires_ms", award_->expires_ms}};
+                    {"expires_ms", award_->expires_ms.ms()}};
   }
   // The same facts on stderr for a person reading the transcript.
   void tell(const std::string& operator_id) const {

@@ -21,13 +21,14 @@
 #include <variant>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/emulation.h"
 #include "device_bridge/terminal.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/core/item_analysis.h"
-#include "kiosk/core/redrill.h"
 #include "kiosk/core/records.h"
+#include "kiosk/core/redrill.h"
 #include "kiosk/core/spare_terminal.h"
 #include "kiosk/core/strings.h"
 #include "scenarios/clock.h"
@@ -202,7 +203,7 @@ struct SyncView {
   int64_t queued = 0;     // statements waiting to be sent
   int64_t set_aside = 0;  // refused by the LRS: a manager retries or voids them (console)
   int64_t sent = 0;
-  int64_t last_sent_ms = 0;  // Unix ms the LRS last took a statement; 0 = never
+  WallTime last_sent_ms;  // the LRS last took a statement; 0 = never
   // The last try's problem by its kiosk/sync/policy.h name ("offline", "credentials" …); "" or
   // "none" when the last try went through.
   std::string problem;
@@ -235,8 +236,8 @@ struct SetAsideStatement {
   std::string id;
   std::string verb;  // short name: attempted, answered, passed, failed, abandoned, certified
   std::string attempt_uuid;
-  int64_t created_ms = 0;
-  int64_t set_aside_ms = 0;
+  WallTime created_ms;
+  WallTime set_aside_ms;
   std::string reason;  // English, from the sync worker ("HTTP 400: …")
   int tries = 0;
 };
@@ -272,7 +273,7 @@ struct ConsoleState {
   std::vector<AttemptEventRow> replay;
   std::vector<RemoteAwardRow> remote_awards;  // every operator's cached awards from elsewhere
   std::vector<ChainStoreRow> chain;           // the chain per store (the LRS's roster), when known
-  int64_t chain_as_of_ms = 0;
+  WallTime chain_as_of_ms;
   // The Sync tab: the set-aside statements, loaded when the tab opens and after each change.
   std::vector<SetAsideStatement> set_aside;
   bool set_aside_loaded = false;
@@ -426,7 +427,7 @@ struct ConsoleLoaded {
   std::vector<RemoteAwardRow> remote_awards;
   // The whole chain per store, as `posdrill report --from-lrs` last computed it (empty: never).
   std::vector<ChainStoreRow> chain;
-  int64_t chain_as_of_ms = 0;
+  WallTime chain_as_of_ms;
 };
 struct SelectOperator {
   std::string employee_id;
@@ -699,8 +700,8 @@ struct AppState {
   ConsoleState console;
   int corner_taps = 0;
   MonoTime corner_first_ms;
-  // Wall-clock now (Unix ms) for certification figures; the platform refreshes it each tick.
-  int64_t wall_ms = 0;
+  // Wall-clock now for certification figures; the platform refreshes it each tick.
+  WallTime wall_ms;
   // Read-only facts for the console's settings tab (content and records paths…), set by the
   // platform at start.
   std::vector<KioskFact> kiosk_facts;

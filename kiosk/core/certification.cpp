@@ -17,10 +17,10 @@ namespace posdrill {
 
 namespace {
 
-constexpr int64_t no_window = std::numeric_limits<int64_t>::min();
+constexpr WallTime no_window = WallTime::earliest();
 
 // The track's awards for this track that exist at `now_ms`, oldest first.
-std::vector<const AwardRow*> track_awards(const Track& track, const std::vector<AwardRow>& awards, int64_t now_ms) {
+std::vector<const AwardRow*> track_awards(const Track& track, const std::vector<AwardRow>& awards, WallTime now_ms) {
   std::vector<const AwardRow*> out;
   for (const auto& a : awards)
     if (a.track_id == track.id && a.awarded_ms <= now_ms) out.push_back(&a);
@@ -32,14 +32,14 @@ std::vector<const AwardRow*> track_awards(const Track& track, const std::vector<
 
 // Passes for a new award must end at or after this: once an award exists, only passes made
 // from its expiring-soon window on renew it, so the passes that earned it never earn another.
-int64_t window_start(const Track& track, const AwardRow* award) {
+WallTime window_start(const Track& track, const AwardRow* award) {
   if (!award) return no_window;
   return award->expires_ms - int64_t{track.expiring_soon_days} * ms_per_day;
 }
 
 // A pass before the track's own mark: the same test as the store's pass frontier (schema step 5).
 bool is_clean_pass(const AttemptRow& a) {
-  return a.passed && a.finished && !a.abandoned && a.ended_ms > 0 && a.critical_errors == 0;
+  return a.passed && a.finished && !a.abandoned && a.ended_ms.is_set() && a.critical_errors == 0;
 }
 
 bool meets_mark(const Track& track, double score) {
@@ -49,7 +49,7 @@ bool meets_mark(const Track& track, double score) {
 
 // The newest pass of `st` that counts for `track` and ended in [from, now_ms], or null. The
 // frontier holds it when there is one: any later pass scores lower, so it is on the frontier.
-const FrontierPass* newest_pass(const Track& track, const ScenarioStat& st, int64_t from, int64_t now_ms) {
+const FrontierPass* newest_pass(const Track& track, const ScenarioStat& st, WallTime from, WallTime now_ms) {
   for (const FrontierPass& p : st.frontier) {  // newest first
     if (p.ended_ms > now_ms) continue;
     if (p.ended_ms < from) return nullptr;
@@ -78,7 +78,7 @@ struct Evaluation {
 };
 
 Evaluation evaluate(const Track& track, const std::map<std::string, Topic>& topic_of,
-                    const std::vector<ScenarioStat>& stats, int64_t from, int64_t now_ms) {
+                    const std::vector<ScenarioStat>& stats, WallTime from, WallTime now_ms) {
   const auto reqs = requirements(track);
   Evaluation ev;
   ev.newest.assign(reqs.size(), nullptr);
@@ -122,7 +122,7 @@ std::vector<std::string> basis_of(const Evaluation& ev) {
 
 }  // namespace
 
-std::vector<ScenarioStat> scenario_stats_of(const std::vector<AttemptRow>& attempts, int64_t now_ms) {
+std::vector<ScenarioStat> scenario_stats_of(const std::vector<AttemptRow>& attempts, WallTime now_ms) {
   std::map<std::pair<std::string, std::string>, ScenarioStat> by_key;
   std::map<std::pair<std::string, std::string>, std::vector<const AttemptRow*>> passes;
   for (const AttemptRow& a : attempts) {
@@ -133,7 +133,7 @@ std::vector<ScenarioStat> scenario_stats_of(const std::vector<AttemptRow>& attem
     st.scenario_id = a.scenario_id;
     ++st.attempts;
     st.last_attempt_ms = st.attempts == 1 ? a.started_ms : std::max(st.last_attempt_ms, a.started_ms);
-    if (a.ended_ms == 0) continue;
+    if (!a.ended_ms.is_set()) continue;
     st.passes += a.passed ? 1 : 0;
     st.abandoned += a.abandoned ? 1 : 0;
     st.best_score = std::max(st.best_score, a.score);
@@ -155,13 +155,13 @@ std::vector<ScenarioStat> scenario_stats_of(const std::vector<AttemptRow>& attem
 
 TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
                              const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
-                             int64_t now_ms) {
+                             WallTime now_ms) {
   return track_progress(track, scenarios, scenario_stats_of(attempts, now_ms), awards, now_ms);
 }
 
 TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
                              const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
-                             int64_t now_ms) {
+                             WallTime now_ms) {
   const auto topic_of = topic_map(scenarios);
   const auto held = track_awards(track, awards, now_ms);
   TrackProgress p;
@@ -170,7 +170,7 @@ TrackProgress track_progress(const Track& track, const std::vector<Scenario>& sc
   if (!held.empty()) {
     const AwardRow& newest = *held.back();
     p.award = newest;
-    const int64_t soon = newest.expires_ms - int64_t{track.expiring_soon_days} * ms_per_day;
+    const WallTime soon = newest.expires_ms - int64_t{track.expiring_soon_days} * ms_per_day;
     p.status = now_ms >= newest.expires_ms ? CertStatus::expired
                : now_ms >= soon            ? CertStatus::expiring
                                            : CertStatus::certified;
@@ -206,13 +206,13 @@ TrackProgress track_progress(const Track& track, const std::vector<Scenario>& sc
 
 std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
                                   const std::string& operator_id, const std::vector<AttemptRow>& attempts,
-                                  const std::vector<AwardRow>& awards, int64_t now_ms) {
+                                  const std::vector<AwardRow>& awards, WallTime now_ms) {
   return award_due(track, scenarios, operator_id, scenario_stats_of(attempts, now_ms), awards, now_ms);
 }
 
 std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
                                   const std::string& operator_id, const std::vector<ScenarioStat>& stats,
-                                  const std::vector<AwardRow>& awards, int64_t now_ms) {
+                                  const std::vector<AwardRow>& awards, WallTime now_ms) {
   if (track.topics.empty() && track.required.empty()) return std::nullopt;
   const auto topic_of = topic_map(scenarios);
   const auto held = track_awards(track, awards, now_ms);
@@ -245,7 +245,7 @@ SuggestionWhy suggestion_why(const std::vector<AttemptRow>& attempts, const std:
   for (const AttemptRow& a : attempts) {
     if (a.scenario_id != scenario_id) continue;
     tried = true;
-    if (a.ended_ms == 0 || !a.finished || a.abandoned) continue;
+    if (!a.ended_ms.is_set() || !a.finished || a.abandoned) continue;
     finished = true;
     best = std::max(best, a.score);
     passed = passed || a.passed;
@@ -262,12 +262,12 @@ SuggestionWhy suggestion_why(const std::vector<AttemptRow>& attempts, const std:
 }
 
 std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
-                                   const std::vector<AttemptRow>& attempts, int64_t now_ms, std::size_t limit) {
+                                   const std::vector<AttemptRow>& attempts, WallTime now_ms, std::size_t limit) {
   return recommend(track, scenarios, scenario_stats_of(attempts, now_ms), now_ms, limit);
 }
 
 std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
-                                   const std::vector<ScenarioStat>& stats, int64_t now_ms, std::size_t limit) {
+                                   const std::vector<ScenarioStat>& stats, WallTime now_ms, std::size_t limit) {
   // Which passes count: those towards the next award. Without awards every pass counts; the
   // recommendation is about practice, so an award made long ago is not looked at here.
   std::set<std::string> passed_scenarios;
@@ -279,7 +279,7 @@ std::vector<std::string> recommend(const Track& track, const std::vector<Scenari
     if (!s) continue;
     tries[s->topic] += st.attempts;
     best[s->topic] = std::max(best[s->topic], st.best_score);
-    if (newest_pass(track, st, std::numeric_limits<int64_t>::min(), now_ms)) {
+    if (newest_pass(track, st, WallTime::earliest(), now_ms)) {
       passed_scenarios.insert(st.scenario_id);
       topic_passed[s->topic] = true;
     }
@@ -336,14 +336,14 @@ std::vector<std::string> recommend(const Track& track, const std::vector<Scenari
 std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
                                     const std::vector<OperatorRecord>& operators,
                                     const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
-                                    int64_t now_ms) {
+                                    WallTime now_ms) {
   return build_roster(track, scenarios, operators, scenario_stats_of(attempts, now_ms), awards, now_ms);
 }
 
 std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
                                     const std::vector<OperatorRecord>& operators,
                                     const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
-                                    int64_t now_ms) {
+                                    WallTime now_ms) {
   const auto topic_of = topic_map(scenarios);
   std::map<std::string, std::vector<ScenarioStat>> stats_of;
   std::map<std::string, std::vector<AwardRow>> awards_of;
@@ -485,20 +485,20 @@ std::string csv_field(std::string_view value) {
   return q;
 }
 
-std::string format_date_utc(int64_t unix_ms) {
-  if (unix_ms == 0) return "";
-  return iso_date(unix_ms);
+std::string format_date_utc(WallTime t) {
+  if (!t.is_set()) return "";
+  return iso_date(t.ms());
 }
 
-std::string format_time_utc(int64_t unix_ms) {
-  if (unix_ms == 0) return "";
-  int64_t in_day = unix_ms % ms_per_day;
+std::string format_time_utc(WallTime t) {
+  if (!t.is_set()) return "";
+  int64_t in_day = t.ms() % ms_per_day;
   if (in_day < 0) in_day += ms_per_day;
   const int64_t minutes = in_day / 60'000;
   char buf[16];
   std::snprintf(buf, sizeof buf, " %02lld:%02lld", static_cast<long long>(minutes / 60),
                 static_cast<long long>(minutes % 60));
-  return format_date_utc(unix_ms) + buf;
+  return format_date_utc(t) + buf;
 }
 
 std::vector<AwardRow> merge_remote_awards(const std::vector<Track>& tracks, const std::vector<AwardRow>& local,

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/core/records.h"
 #include "scenarios/clock.h"  // ms_per_day
 #include "scenarios/model.h"
@@ -48,31 +49,31 @@ struct TrackProgress {
 // Per operator and scenario, sorted by (operator, scenario): what the store's summaries keep
 // (records.h), from `attempts` (any operators, any order) as of `now_ms`: attempts started by
 // then; passes ended by then on the frontier.
-std::vector<ScenarioStat> scenario_stats_of(const std::vector<AttemptRow>& attempts, int64_t now_ms);
+std::vector<ScenarioStat> scenario_stats_of(const std::vector<AttemptRow>& attempts, WallTime now_ms);
 
 // `attempts` / `stats` and `awards` are one operator's (any order).
 TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
                              const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
-                             int64_t now_ms);
+                             WallTime now_ms);
 TrackProgress track_progress(const Track& track, const std::vector<Scenario>& scenarios,
                              const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
-                             int64_t now_ms);
+                             WallTime now_ms);
 
 // The award the records complete at `now_ms`, if one is due and not yet made. basis = the newest
 // counting pass per requirement. Only `operator_id`'s attempts / stats are looked at.
 std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
                                   const std::string& operator_id, const std::vector<AttemptRow>& attempts,
-                                  const std::vector<AwardRow>& awards, int64_t now_ms);
+                                  const std::vector<AwardRow>& awards, WallTime now_ms);
 std::optional<AwardRow> award_due(const Track& track, const std::vector<Scenario>& scenarios,
                                   const std::string& operator_id, const std::vector<ScenarioStat>& stats,
-                                  const std::vector<AwardRow>& awards, int64_t now_ms);
+                                  const std::vector<AwardRow>& awards, WallTime now_ms);
 
 // Scenario ids to practise next, weakest topic first: topics not yet passed (lowest best score
 // first, untried before tried), then the rest; within a topic scenarios not yet passed first.
 std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
-                                   const std::vector<AttemptRow>& attempts, int64_t now_ms, std::size_t limit);
+                                   const std::vector<AttemptRow>& attempts, WallTime now_ms, std::size_t limit);
 std::vector<std::string> recommend(const Track& track, const std::vector<Scenario>& scenarios,
-                                   const std::vector<ScenarioStat>& stats, int64_t now_ms, std::size_t limit);
+                                   const std::vector<ScenarioStat>& stats, WallTime now_ms, std::size_t limit);
 
 // Why the home screen suggests a drill, from the person's own attempts at it, said under its
 // button: never tried; started but never finished; finished and not passed (best score so far);
@@ -88,10 +89,10 @@ struct RosterRow {
   CertStatus status = CertStatus::not_started;
   int passed_count = 0;
   int required_count = 0;
-  int64_t awarded_ms = 0;  // 0 when never certified
-  int64_t expires_ms = 0;
+  WallTime awarded_ms;  // 0 when never certified
+  WallTime expires_ms;
   int attempts = 0;
-  int64_t last_attempt_ms = 0;
+  WallTime last_attempt_ms;
   // Where this person struggles: of the track's topics tried and not yet passed, the one with the
   // lowest best score (the first in the track's order on a tie). Unset when every topic tried is
   // passed or nothing was tried.
@@ -103,11 +104,11 @@ struct RosterRow {
 std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
                                     const std::vector<OperatorRecord>& operators,
                                     const std::vector<AttemptRow>& attempts, const std::vector<AwardRow>& awards,
-                                    int64_t now_ms);
+                                    WallTime now_ms);
 std::vector<RosterRow> build_roster(const Track& track, const std::vector<Scenario>& scenarios,
                                     const std::vector<OperatorRecord>& operators,
                                     const std::vector<ScenarioStat>& stats, const std::vector<AwardRow>& awards,
-                                    int64_t now_ms);
+                                    WallTime now_ms);
 
 // The manager console's roster filters: everyone, one certification state, or the people who
 // tried a topic and have not passed it (weakest_topic set).
@@ -138,8 +139,8 @@ int count_locked(const std::vector<RosterRow>& rows);
 // it to read Chinese names).
 std::string roster_csv(const std::vector<RosterRow>& rows, bool bom);
 std::string csv_field(std::string_view value);  // one field, quoted and guarded as above
-std::string format_date_utc(int64_t unix_ms);   // "2026-11-21"; "" for 0
-std::string format_time_utc(int64_t unix_ms);   // "2026-11-21 14:32" (UTC); "" for 0
+std::string format_date_utc(WallTime t);        // "2026-11-21"; "" for 0
+std::string format_time_utc(WallTime t);        // "2026-11-21 14:32" (UTC); "" for 0
 
 // ---- Certifications earned elsewhere ------------------------------------------------------------
 //

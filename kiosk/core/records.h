@@ -1,7 +1,7 @@
 // What the kiosk keeps about people and attempts: plain data shared by the store (the SQLite
 // adapter in kiosk/store), the screens, the command line and certification. PURE.
 //
-// Times are wall-clock milliseconds since the Unix epoch (UTC), passed in by the caller, never read
+// Times are WallTime (base/time.h: Unix milliseconds, UTC), passed in by the caller, never read
 // here: certification expiry is a calendar matter, and tests drive it with fake times.
 //
 // Never stored: card numbers, PINs of cards, track data. Operator PINs are kept only as argon2id
@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "scenarios/model.h"
 
 namespace posdrill {
@@ -34,10 +35,10 @@ struct OperatorRecord {
   std::string store_id;  // free text, e.g. the store number; may be empty
   Lang lang = Lang::zh;  // the language the kiosk switches to at sign-in
   bool active = true;    // deactivated operators cannot sign in; their records stay
-  int64_t created_ms = 0;
+  WallTime created_ms{};
   // Too many wrong PINs: sign-in is refused until then (0 or past: not locked). Read from the
   // store; a PIN reset clears it.
-  int64_t locked_until_ms = 0;
+  WallTime locked_until_ms{};
 };
 
 // Why an operator field was refused. Keys for the kiosk's strings are "field.<name>".
@@ -74,7 +75,7 @@ enum class PinOutcome {
 struct PinCheck {
   PinOutcome outcome = PinOutcome::unknown_operator;
   int tries_left = 0;
-  int64_t locked_until_ms = 0;
+  WallTime locked_until_ms;
   OperatorRecord op;  // filled when the operator exists
 };
 
@@ -93,8 +94,8 @@ struct AttemptRow {
   Lang lang = Lang::zh;
   TerminalKind terminal = TerminalKind::emulated;
   uint64_t seed = 0;
-  int64_t started_ms = 0;
-  int64_t ended_ms = 0;  // 0 while open
+  WallTime started_ms;
+  WallTime ended_ms;  // 0 while open
   int points = 0;
   int max_points = 0;
   double score = 0;  // 0..1
@@ -111,7 +112,7 @@ struct AttemptRow {
 struct AttemptEventRow {
   std::string attempt_uuid;
   int seq = 0;  // 1, 2, 3 … within the attempt
-  int64_t at_ms = 0;
+  WallTime at_ms;
   std::string kind;  // "step"
   std::string step_id;
   std::string choice_id;  // the decision's choice, "" otherwise
@@ -128,7 +129,7 @@ struct DecisionAnswer {
   std::string scenario_id;
   std::string step_id;
   std::string choice_id;
-  int64_t at_ms = 0;
+  WallTime at_ms;
   bool mistake = false;  // what the debrief lists as a mistake
   uint64_t seed = 0;     // the attempt's (or practice's) seed: which set of figures it showed
 };
@@ -144,7 +145,7 @@ struct PracticeAnswerRow {
   uint64_t seed = 0;  // the set of figures played
   std::string step_id;
   std::string choice_id;
-  int64_t at_ms = 0;  // Unix ms
+  WallTime at_ms;
   bool mistake = false;  // what the debrief would list as a mistake
   int64_t elapsed_ms = 0;
   int hints = 0;
@@ -163,7 +164,7 @@ struct MistakeCount {
 // A clean pass (closed, passed, finished, not abandoned, no critical error) that no later clean
 // pass of the same operator and scenario matches in score; "later" orders by (ended_ms, uuid).
 struct FrontierPass {
-  int64_t ended_ms = 0;
+  WallTime ended_ms;
   double score = 0;
   std::string attempt_uuid;
   bool operator==(const FrontierPass&) const = default;
@@ -178,7 +179,7 @@ struct ScenarioStat {
   int passes = 0;    // closed with `passed`
   int abandoned = 0;
   double best_score = 0;        // over closed attempts
-  int64_t last_attempt_ms = 0;  // start of the newest attempt
+  WallTime last_attempt_ms;     // start of the newest attempt
   // Newest first, scores rising: each scores higher than every clean pass that ended after it. "A
   // clean pass ended at or
   // after T scoring at least S" exists exactly when one of these has ended_ms >= T and score >= S,
@@ -193,8 +194,8 @@ struct AwardRow {
   std::string operator_id;
   std::string track_id;
   int track_version = 0;
-  int64_t awarded_ms = 0;
-  int64_t expires_ms = 0;
+  WallTime awarded_ms;
+  WallTime expires_ms;
   std::vector<std::string> basis;  // the attempt uuids that earned it, one per requirement
 };
 
@@ -205,7 +206,7 @@ struct RemoteAwardRow {
   std::string statement_id;  // the LRS statement that reported it
   std::string operator_id;
   std::string track_id;
-  int64_t awarded_ms = 0;
+  WallTime awarded_ms;
   std::string kiosk_id;  // where it was earned, when the statement said ("" otherwise)
   std::string store_id;
 };

@@ -11,7 +11,7 @@
 
 namespace posdrill {
 
-std::vector<Redrill> redrills_due(const std::vector<DecisionAnswer>& answers, int64_t now_ms) {
+std::vector<Redrill> redrills_due(const std::vector<DecisionAnswer>& answers, WallTime now_ms) {
   std::vector<const DecisionAnswer*> in_order;
   for (const DecisionAnswer& a : answers) in_order.push_back(&a);
   std::stable_sort(in_order.begin(), in_order.end(),

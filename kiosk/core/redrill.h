@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/core/records.h"
 
 namespace posdrill {
@@ -26,14 +27,14 @@ struct Redrill {
   std::string scenario_id;
   std::string step_id;
   std::string missed_choice_id;  // what was chosen at the last mistake
-  int64_t missed_ms = 0;         // when
+  WallTime missed_ms;            // when
   uint64_t missed_seed = 0;      // the seed it was played with: the figures the choice quoted
   int right_reviews = 0;         // right answers at reviews since then
-  int64_t due_ms = 0;            // the next review
+  WallTime due_ms;               // the next review
 };
 
 // The open re-drills of one person whose review is due at `now_ms`, the longest overdue first
 // (at equal times: scenario, then step).
-std::vector<Redrill> redrills_due(const std::vector<DecisionAnswer>& answers, int64_t now_ms);
+std::vector<Redrill> redrills_due(const std::vector<DecisionAnswer>& answers, WallTime now_ms);
 
 }  // namespace posdrill

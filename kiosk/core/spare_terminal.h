@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "scenarios/model.h"
 #include "scenarios/terminal_port.h"
 #include "scenarios/text.h"
@@ -40,7 +41,7 @@ struct SpareTerminalView {
   bool configured = false;  // `terminal: nexo:` is set and the link thread runs
   std::string address;      // the terminal's URL, for the console and the panel
   TerminalLinkState link = TerminalLinkState::off;
-  int64_t last_ok_ms = 0;  // Unix ms of the terminal's last good answer; 0: never
+  WallTime last_ok_ms;     // the terminal's last good answer; 0: never
   Text problem;            // the last problem in plain words (zh, en); empty when none
   std::string detail;      // English detail for the console ("connection refused"); never a secret
   // The host-link fault proxy the kiosk runs for `faults: proxy` scenarios.

@@ -25,7 +25,7 @@ bool RosterRefresher::refresh(RosterRefreshStats& stats, std::string& error) {
       return false;
     }
   }
-  const int64_t started = clock_();
+  const WallTime started = clock_();
   if (!refresh_stream("attempted", xapi::verb_attempted, stats, error)) return false;
   if (!refresh_stream("passed", xapi::verb_passed, stats, error)) return false;
   if (StoreStatus st = cache_.set_refreshed_ms(started); !st) {
@@ -37,19 +37,20 @@ bool RosterRefresher::refresh(RosterRefreshStats& stats, std::string& error) {
 
 bool RosterRefresher::refresh_stream(const char* stream, const char* verb_iri, RosterRefreshStats& stats,
                                      std::string& error) {
-  const StoreFound<int64_t> cursor = cache_.cursor(stream);
+  const StoreFound<WallTime> cursor = cache_.cursor(stream);
   if (!cursor.ok()) {
     error = cursor.status.message;
     return false;
   }
-  // Exclusive `since`; -1: from the beginning.
-  int64_t since = cursor && *cursor > 0 ? std::max<int64_t>(0, *cursor - options_.overlap_ms) : -1;
-  int64_t reached = cursor ? *cursor : 0;
-  int64_t consistent = INT64_MAX;
+  // Exclusive `since`; none: from the beginning.
+  std::optional<WallTime> since;
+  if (cursor && cursor->ms() > 0) since = std::max(WallTime{}, *cursor - options_.overlap_ms);
+  WallTime reached = cursor ? *cursor : WallTime{};
+  WallTime consistent = WallTime::latest();
   int limit = std::max(1, options_.page_size);
   for (;;) {
     std::string query = "statements?verb=" + url_encode(verb_iri) + "&ascending=true&limit=" + std::to_string(limit);
-    if (since >= 0) query += "&since=" + url_encode(xapi_timestamp(since));
+    if (since) query += "&since=" + url_encode(xapi_timestamp(*since));
     const HttpResponse r = http_.perform(lrs_request(config_, "GET", lrs_url(config_, query)));
     ++stats.requests;
     stats.bytes += int64_t(r.body.size());
@@ -57,7 +58,7 @@ bool RosterRefresher::refresh_stream(const char* stream, const char* verb_iri, R
       error = "reading the " + std::string(stream) + " statements: " + describe_outcome(r);
       return false;
     }
-    int64_t through = 0;
+    WallTime through;
     if (const auto h = r.header("x-experience-api-consistent-through"); h && parse_xapi_timestamp(*h, through))
       consistent = std::min(consistent, through);
     RosterPage page;
@@ -71,7 +72,7 @@ bool RosterRefresher::refresh_stream(const char* stream, const char* verb_iri, R
       return false;
     }
     if (page.statements < limit) return true;  // the present reached
-    if (page.oldest_stored_ms == page.newest_stored_ms && page.newest_stored_ms - 1 == since) {
+    if (page.oldest_stored_ms == page.newest_stored_ms && since && page.newest_stored_ms - 1 == *since) {
       // A whole page at one instant: a bigger page, or it would be asked for forever.
       if (limit >= options_.max_page_size) {
         error = "more than " + std::to_string(limit) + " statements share the stored time " +

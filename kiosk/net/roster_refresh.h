@@ -19,6 +19,7 @@
 #include <functional>
 #include <string>
 
+#include "base/time.h"
 #include "kiosk/net/http_client.h"
 #include "kiosk/store/roster_cache.h"
 #include "kiosk/sync/config.h"
@@ -41,7 +42,7 @@ struct RosterRefreshStats {
 
 class RosterRefresher {
  public:
-  using Clock = std::function<int64_t()>;  // Unix ms
+  using Clock = std::function<WallTime()>;
   RosterRefresher(RosterCache& cache, HttpClient& http, LrsConfig config, Clock clock,
                   RosterRefreshOptions options = {});
   // True when every stream reached the LRS's present; false with `error` (the cache keeps every

@@ -75,11 +75,6 @@ HttpRequest lrs_request(const LrsConfig& config, const std::string& method, cons
   return r;
 }
 
-int64_t wall_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string describe_outcome(const HttpResponse& r) {
   if (r.error != HttpError::none) return std::string(http_error_text(r.error)) + " (" + r.error_detail + ")";
   std::string out = "HTTP " + std::to_string(r.status) + " from the LRS";
@@ -99,7 +94,7 @@ SyncSender::SyncSender(SqliteStore& store, HttpClient& http, LrsConfig config, C
   if (const auto problems = check_lrs_config(config_); config_.enabled() && !problems.empty()) {
     refused_ = problems.front().message;
     alarm_ = true;
-    hold_until_ms_ = INT64_MAX;
+    hold_until_ms_ = WallTime::latest();
     problem_ = SyncProblem::endpoint;
     problem_detail_ = refused_;
   }
@@ -107,7 +102,7 @@ SyncSender::SyncSender(SqliteStore& store, HttpClient& http, LrsConfig config, C
 
 void SyncSender::clear_hold() {
   if (!refused_.empty()) return;  // no person's "send now" makes a refused endpoint acceptable
-  hold_until_ms_ = 0;
+  hold_until_ms_ = WallTime{};
   alarm_ = false;
   store_.outbox_make_due(clock_());
 }
@@ -115,7 +110,7 @@ void SyncSender::clear_hold() {
 HttpRequest SyncSender::request(const std::string& method, const std::string& url) const {
   HttpRequest r = lrs_request(config_, method, url);
   // Within drain(): no request outlives the caller's deadline.
-  if (deadline_ms_ != INT64_MAX) r.timeout_ms = std::max<int64_t>(1, deadline_ms_ - clock_());
+  if (deadline_ms_ != WallTime::latest()) r.timeout_ms = std::max<int64_t>(1, deadline_ms_ - clock_());
   return r;
 }
 
@@ -127,7 +122,7 @@ void SyncSender::note(SyncProblem p, std::string detail) {
 
 void SyncSender::raise_alarm(SyncProblem p, std::string detail) {
   alarm_ = true;
-  hold_until_ms_ = INT64_MAX;
+  hold_until_ms_ = WallTime::latest();
   note(p, std::move(detail));
 }
 
@@ -307,7 +302,7 @@ SyncSender::PassResult SyncSender::flush_pass() {
   return pass;
 }
 
-SyncSender::PassResult SyncSender::drain(int64_t deadline_ms) {
+SyncSender::PassResult SyncSender::drain(WallTime deadline_ms) {
   PassResult total;
   deadline_ms_ = deadline_ms;
   for (;;) {
@@ -318,16 +313,16 @@ SyncSender::PassResult SyncSender::drain(int64_t deadline_ms) {
     total.failed = pass.failed;
     total.busy = pass.busy;
     total.alarm = pass.alarm;
-    const int64_t now = clock_();
+    const WallTime now = clock_();
     // Refused, nothing due any more, or out of time: whatever happened, the deadline ends it.
     if (pass.alarm || (!pass.failed && !pass.busy) || now >= deadline_ms) break;
     // Every failure set a hold in the future, so this loop always waits before it tries again;
     // another sender's pass is waited out in short steps.
-    const int64_t until = pass.busy ? now + 100 : hold_until_ms_;
+    const WallTime until = pass.busy ? now + 100 : hold_until_ms_;
     if (until > deadline_ms) break;
     if (until > now) std::this_thread::sleep_for(std::chrono::milliseconds(until - now));
   }
-  deadline_ms_ = INT64_MAX;
+  deadline_ms_ = WallTime::latest();
   return total;
 }
 
@@ -370,7 +365,7 @@ SyncSnapshot SyncSender::snapshot() {
   s.problem = problem_;
   s.problem_detail = problem_detail_;
   s.alarm = alarm_;
-  s.next_try_ms = alarm_ ? 0 : hold_until_ms_;
+  s.next_try_ms = alarm_ ? WallTime{} : hold_until_ms_;
   return s;
 }
 
@@ -389,7 +384,7 @@ bool SyncWorker::start(std::string& error) {
     return false;
   }
   StoreStatus st;
-  store_ = SqliteStore::open(options_.database, st, wall_now_ms());
+  store_ = SqliteStore::open(options_.database, st, wall_now());
   if (!store_) {
     error = st.message;
     return false;
@@ -437,10 +432,10 @@ SyncSnapshot SyncWorker::snapshot() const {
 }
 
 void SyncWorker::run() {
-  const auto now_ms = wall_now_ms;
+  const auto now_ms = wall_now;
   HttpClient http(&cancel_);
   // Jitter only needs to spread kiosks apart, not to be unpredictable.
-  uint64_t seed = static_cast<uint64_t>(now_ms()) ^ reinterpret_cast<uintptr_t>(this);
+  uint64_t seed = static_cast<uint64_t>(now_ms().ms()) ^ reinterpret_cast<uintptr_t>(this);
   auto jitter = [&seed] {
     seed ^= seed << 13;
     seed ^= seed >> 7;
@@ -482,7 +477,7 @@ void SyncWorker::run() {
     // Sleep until the backoff ends, the next statement is due, or the idle poll (new statements
     // are written by the kiosk's own connection and found here).
     int64_t wait = options_.idle_poll_ms;
-    if (snap.next_try_ms > 0) wait = std::clamp<int64_t>(snap.next_try_ms - now_ms(), 10, options_.idle_poll_ms);
+    if (snap.next_try_ms.is_set()) wait = std::clamp<int64_t>(snap.next_try_ms - now_ms(), 10, options_.idle_poll_ms);
     if (snap.alarm) wait = options_.idle_poll_ms;
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, std::chrono::milliseconds(wait),

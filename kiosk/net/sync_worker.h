@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/net/http_client.h"
 #include "kiosk/store/store.h"
 #include "kiosk/sync/config.h"
@@ -38,18 +39,18 @@ namespace posdrill {
 struct SyncSnapshot {
   bool enabled = false;
   int64_t queued = 0, set_aside = 0, sent = 0, voided = 0;
-  int64_t oldest_queued_ms = 0;
-  int64_t last_sent_ms = 0;                 // the LRS last took a statement (0: never)
-  int64_t last_try_ms = 0;                  // the last request (0: none yet)
+  WallTime oldest_queued_ms;
+  WallTime last_sent_ms;                    // the LRS last took a statement (0: never)
+  WallTime last_try_ms;                     // the last request (0: none yet)
   SyncProblem problem = SyncProblem::none;  // the last try's problem; none after a success
   std::string problem_detail;               // English, e.g. "HTTP 503 from the LRS" (never a secret)
   bool alarm = false;                       // credentials or address refused: a person must act
-  int64_t next_try_ms = 0;                  // when the sender tries again (0: as soon as something is due)
+  WallTime next_try_ms;                     // when the sender tries again (0: as soon as something is due)
 };
 
 class SyncSender {
  public:
-  using Clock = std::function<int64_t()>;  // Unix ms
+  using Clock = std::function<WallTime()>;
   using Jitter = std::function<double()>;  // uniform [0, 1)
   using Log = std::function<void(const std::string&)>;
 
@@ -76,12 +77,12 @@ class SyncSender {
   // whatever happens: no request outlives it (its time-out is cut to the time left), and a next
   // try that would come later is not waited for; also when the LRS raises the alarm. For
   // `posdrill sync now` and the benchmark; the worker never blocks like this. The totals.
-  PassResult drain(int64_t deadline_ms);
+  PassResult drain(WallTime deadline_ms);
   // Lifts the backoff and the alarm: the next pass tries at once (the console's "send now",
   // `posdrill sync retry`, a changed config).
   // Waiting statements become due now too.
   void clear_hold();
-  int64_t hold_until_ms() const { return hold_until_ms_; }
+  WallTime hold_until_ms() const { return hold_until_ms_; }
 
   // GET the employee's certification statements (verb passed, objects under our tracks/ IRIs),
   // following `more` for at most `max_pages` pages, and only on the endpoint's own scheme, host
@@ -116,11 +117,11 @@ class SyncSender {
   Jitter jitter_;
   Log log_;
   int failures_ = 0;  // consecutive failed batches (the backoff's exponent)
-  int64_t hold_until_ms_ = 0;
-  int64_t deadline_ms_ = INT64_MAX;  // drain()'s deadline while it runs
+  WallTime hold_until_ms_;
+  WallTime deadline_ms_ = WallTime::latest();  // drain()'s deadline while it runs
   bool alarm_ = false;
   std::string refused_;  // check_lrs_config's first problem: this sender sends nothing, ever
-  int64_t last_try_ms_ = 0;
+  WallTime last_try_ms_;
   SyncProblem problem_ = SyncProblem::none;
   std::string problem_detail_;
 };
@@ -134,8 +135,6 @@ HttpRequest lrs_request(const LrsConfig& config, const std::string& method, cons
 std::string lrs_url(const LrsConfig& config, const std::string& rest);
 // RFC 3986: unreserved characters stay, everything else becomes %XX (for query values).
 std::string url_encode(const std::string& s);
-// Unix ms: the outbox's times are calendar times.
-int64_t wall_now_ms();
 
 class SyncWorker {
  public:

@@ -1,11 +1,11 @@
 #include "kiosk/nexo/nexo_terminal_port.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "base/calendar.h"
+#include "base/time.h"
 #include "device_bridge/host.h"
 #include "kiosk/net/http_client.h"
 #include "scenarios/model.h"
@@ -74,13 +74,9 @@ NexoPost curl_nexo_post(const std::atomic<bool>* stop) {
   };
 }
 
-NexoTerminalPort::NexoTerminalPort(NexoTerminalConfig config, NexoPost post, std::function<int64_t()> wall_ms)
+NexoTerminalPort::NexoTerminalPort(NexoTerminalConfig config, NexoPost post, std::function<WallTime()> wall_ms)
     : config_(std::move(config)), post_(std::move(post)), wall_ms_(std::move(wall_ms)) {
-  if (!wall_ms_)
-    wall_ms_ = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
+  if (!wall_ms_) wall_ms_ = [] { return wall_now(); };
   if (config_.test_bins.empty()) config_.test_bins = default_test_bins();
   std::string error;
   target_ = parse_nexo_url(config_.url, error);
@@ -91,11 +87,11 @@ NexoTerminalPort::NexoTerminalPort(NexoTerminalConfig config, NexoPost post, std
     health_.last_error = error;
   }
   // ServiceIDs stay unique across restarts of the kiosk: seeded from the clock, at most 10 digits.
-  next_service_ = uint64_t(wall_ms_() / 1000 % 1'000'000) * 1000 + 1;
+  next_service_ = uint64_t(wall_ms_().ms() / 1000 % 1'000'000) * 1000 + 1;
 }
 
 std::string NexoTerminalPort::now_stamp() const {
-  const CivilTime t = civil_time(wall_ms_());
+  const CivilTime t = civil_time(wall_ms_().ms());
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.hour, t.minute, t.second);
   return buf;

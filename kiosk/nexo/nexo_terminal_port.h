@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/nexo.h"
 #include "scenarios/terminal_port.h"
 #include "scenarios/text.h"
@@ -81,15 +82,15 @@ struct NexoLinkHealth {
   enum class Reach { unknown, answered, unreachable, refused } reach = Reach::unknown;
   bool configured = false;          // the URL parsed
   bool training_confirmed = false;  // the terminal said trainingMode=true at login
-  int64_t last_ok_ms = 0;           // wall clock of the last good answer; 0: never
+  WallTime last_ok_ms;              // the last good answer; 0: never
   std::string last_error;           // the last problem in plain words; "" after a good answer
   Text problem;                     // the last refused or failed operation, for the screen (zh, en)
 };
 
 class NexoTerminalPort final : public TerminalPort {
  public:
-  // `post` empty: curl_nexo_post(). `wall_ms` empty: the system clock (Unix ms).
-  explicit NexoTerminalPort(NexoTerminalConfig config, NexoPost post = {}, std::function<int64_t()> wall_ms = {});
+  // `post` empty: curl_nexo_post(). `wall_ms` empty: the system clock.
+  explicit NexoTerminalPort(NexoTerminalConfig config, NexoPost post = {}, std::function<WallTime()> wall_ms = {});
 
   void prepare(const Setup& setup) override;
   void request(const TerminalRequest& request) override;
@@ -122,7 +123,7 @@ class NexoTerminalPort final : public TerminalPort {
   std::optional<NexoTarget> target_;
   std::string url_;
   NexoPost post_;
-  std::function<int64_t()> wall_ms_;
+  std::function<WallTime()> wall_ms_;
   NexoLinkHealth health_;
   const Text* login_problem_ = nullptr;  // what the screen says when the last login failed
   uint64_t next_service_ = 1;

@@ -25,10 +25,11 @@
 #include <thread>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/net/proxy.h"
 #include "device_bridge/net/tcp.h"
-#include "kiosk/core/terminal_settings.h"
 #include "kiosk/core/spare_terminal.h"
+#include "kiosk/core/terminal_settings.h"
 #include "kiosk/nexo/nexo_terminal_port.h"
 
 namespace posdrill {
@@ -38,7 +39,7 @@ class SpareTerminalLink {
   struct Options {
     NexoTerminalConfig nexo;
     NexoPost post;                     // empty: libcurl
-    std::function<int64_t()> wall_ms;  // empty: the system clock (Unix ms)
+    std::function<WallTime()> wall_ms;  // empty: the system clock
     int probe_interval_ms = 15'000;
     // The host-link proxy: both set, or neither.
     std::optional<Endpoint> proxy_listen;

@@ -1,6 +1,6 @@
 #include "kiosk/nexo/wire_terminal_link.h"
 
-#include <chrono>
+#include "base/time.h"
 
 namespace posdrill {
 
@@ -67,10 +67,9 @@ void WireTerminalLink::log(const std::string& line) const {
   if (options_.log) options_.log(line);
 }
 
-int64_t WireTerminalLink::wall_now() const {
+WallTime WireTerminalLink::now() const {
   if (options_.wall_ms) return options_.wall_ms();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return wall_now();
 }
 
 bool WireTerminalLink::start(std::string& error) {
@@ -156,7 +155,7 @@ void WireTerminalLink::run() {
       {
         std::lock_guard lock(mutex_);
         exchanges_.push_back({serial_, std::move(e->record), e->op_known, std::move(e->line)});
-        view_.last_ok_ms = wall_now();
+        view_.last_ok_ms = now();
       }
       if (options_.notify) options_.notify();
       continue;

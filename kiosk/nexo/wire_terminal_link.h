@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/net/proxy.h"
 #include "device_bridge/net/tcp.h"
 #include "device_bridge/wire_watch.h"
@@ -45,7 +46,7 @@ class WireTerminalLink {
     Text acquirer_title;
     int wait_s = 120;                            // how long a task waits for the trainee (the view's)
     int answer_timeout_s = 60;                   // the terminal's own answer time-out (WireWatch)
-    std::function<int64_t()> wall_ms;            // empty: the system clock (Unix ms)
+    std::function<WallTime()> wall_ms;           // empty: the system clock
     std::function<void(const std::string&)> log;  // from the link's threads; must be thread-safe
     std::function<void()> notify;                // after an exchange or a health change
   };
@@ -82,7 +83,7 @@ class WireTerminalLink {
  private:
   void run();
   void log(const std::string& line) const;
-  int64_t wall_now() const;
+  WallTime now() const;
 
   Options options_;
   ProxyFaultPlan plan_;

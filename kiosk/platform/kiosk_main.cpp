@@ -14,6 +14,7 @@
 // next to no CPU; inside a drill, one frame a second keeps the clock current.
 
 #include "kiosk/platform/kiosk_main.h"
+#include "base/time.h"
 
 #include <SDL.h>
 #include <backends/imgui_impl_sdl.h>
@@ -242,10 +243,7 @@ int run_kiosk(const KioskOptions& options) {
 
   // The records: the kiosk never runs without them, since every attempt must be kept. Opening
   // also marks attempts a crash left open as abandoned.
-  const auto wall_ms = [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
+  const auto wall_ms = [] { return wall_now(); };
   const std::filesystem::path db_file = (data_dir.empty() ? std::filesystem::path(".") : data_dir) / "posdrill.db";
   StoreStatus store_status;
   std::unique_ptr<SqliteStore> store = SqliteStore::open(db_file, store_status, wall_ms());
@@ -499,7 +497,7 @@ int run_kiosk(const KioskOptions& options) {
     } else {
       sync_worker.reset();
       // Shown as an alarm in the footer: results pile up on this kiosk until someone looks.
-      state.sync = SyncView{true, 0, 0, 0, 0, "unknown", "the sync worker did not start: " + error, true};
+      state.sync = SyncView{true, 0, 0, 0, WallTime{}, "unknown", "the sync worker did not start: " + error, true};
       log_line("the sync worker did not start: " + error);
     }
     services.enable_sync(*options.sync_site, &sync_control);

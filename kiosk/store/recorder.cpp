@@ -18,7 +18,7 @@ AttemptRecorder::AttemptRecorder(SqliteStore& store, const std::vector<Scenario>
     : store_(store), scenarios_(scenarios), tracks_(tracks) {}
 
 StoreStatus AttemptRecorder::begin(const std::string& operator_id, const Scenario& scenario, uint64_t seed, Lang lang,
-                                   TerminalKind terminal, int64_t now_ms, std::string& uuid) {
+                                   TerminalKind terminal, WallTime now_ms, std::string& uuid) {
   const auto op = store_.find_operator(operator_id);
   if (!op.ok()) return op.status;
   if (!op) return {StoreError::not_found, "no operator '" + operator_id + "'"};
@@ -70,7 +70,7 @@ AttemptRecorder::OpenAttempt* AttemptRecorder::open_attempt(const std::string& u
   return &open_.emplace(uuid, OpenAttempt{*row, *op, scenario, recorded}).first->second;
 }
 
-StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const AttemptResult& result, int64_t now_ms) {
+StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const AttemptResult& result, WallTime now_ms) {
   StoreStatus read;
   OpenAttempt* a = open_attempt(uuid, read);
   if (!a) return read ? StoreStatus{StoreError::not_found, "no attempt " + uuid} : read;
@@ -104,7 +104,7 @@ StoreStatus AttemptRecorder::record_steps(const std::string& uuid, const Attempt
 }
 
 StoreStatus AttemptRecorder::finish(const std::string& uuid, const AttemptResult& result, bool abandoned,
-                                    int64_t now_ms, std::optional<AwardRow>* award) {
+                                    WallTime now_ms, std::optional<AwardRow>* award) {
   if (award) award->reset();
   StoreStatus st = record_steps(uuid, result, now_ms);
   if (!st) return st;

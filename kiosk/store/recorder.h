@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/core/records.h"
 #include "kiosk/store/store.h"
 #include "scenarios/model.h"
@@ -30,14 +31,14 @@ class AttemptRecorder {
 
   // Opens an attempt row for `operator_id` (who must exist) and returns its new uuid in `uuid`.
   StoreStatus begin(const std::string& operator_id, const Scenario& scenario, uint64_t seed, Lang lang,
-                    TerminalKind terminal, int64_t now_ms, std::string& uuid);
+                    TerminalKind terminal, WallTime now_ms, std::string& uuid);
   // Commits every step of `result` not yet recorded for `uuid`, one event each (call after every
   // answer; calling again with nothing new does nothing).
-  StoreStatus record_steps(const std::string& uuid, const AttemptResult& result, int64_t now_ms);
+  StoreStatus record_steps(const std::string& uuid, const AttemptResult& result, WallTime now_ms);
   // Records any steps left, then closes the attempt: finished, or abandoned when `abandoned`.
   // A passed attempt that completes a track's requirements stores the award in the same
   // transaction and returns it in `award` (when not null).
-  StoreStatus finish(const std::string& uuid, const AttemptResult& result, bool abandoned, int64_t now_ms,
+  StoreStatus finish(const std::string& uuid, const AttemptResult& result, bool abandoned, WallTime now_ms,
                      std::optional<AwardRow>* award = nullptr);
 
  private:

@@ -161,7 +161,7 @@ std::unique_ptr<RosterCache> RosterCache::open(const std::filesystem::path& file
   return cache;
 }
 
-StoreStatus RosterCache::apply(const std::vector<RosterFact>& facts, const std::string& stream, int64_t cursor_ms) {
+StoreStatus RosterCache::apply(const std::vector<RosterFact>& facts, const std::string& stream, WallTime cursor_ms) {
   WriteTx tx(db_, file_, no_refusal);
   if (!tx.status()) return tx.status();
   // The latest statement about a person names them; an older one read again changes nothing.
@@ -220,28 +220,28 @@ StoreStatus RosterCache::apply(const std::vector<RosterFact>& facts, const std::
   return tx.commit();
 }
 
-StoreFound<int64_t> RosterCache::cursor(const std::string& stream) {
+StoreFound<WallTime> RosterCache::cursor(const std::string& stream) {
   Stmt s(db_, "SELECT stored_ms FROM cursors WHERE stream = ?1");
   s.bind(1, stream);
-  StoreFound<int64_t> out;
-  if (int rc = read_one(s, out, [](const Stmt& row) { return row.i64(0); }); rc != SQLITE_OK)
+  StoreFound<WallTime> out;
+  if (int rc = read_one(s, out, [](const Stmt& row) { return row.wall(0); }); rc != SQLITE_OK)
     out.status = sql_status(db_, file_, rc, "cannot read the cursor");
   return out;
 }
 
-StoreStatus RosterCache::set_refreshed_ms(int64_t ms) {
+StoreStatus RosterCache::set_refreshed_ms(WallTime t) {
   WriteTx tx(db_, file_, no_refusal);
   if (!tx.status()) return tx.status();
   Stmt s(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('refreshed_ms', ?1)");
-  s.bind(1, std::to_string(ms));
+  s.bind(1, std::to_string(t.ms()));
   if (int rc = exec_bound(s); rc != SQLITE_OK) return sql_status(db_, file_, rc, "cannot note the refresh");
   return tx.commit();
 }
 
-StoreFound<int64_t> RosterCache::refreshed_ms() {
+StoreFound<WallTime> RosterCache::refreshed_ms() {
   Stmt s(db_, "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'refreshed_ms'");
-  StoreFound<int64_t> out;
-  if (int rc = read_one(s, out, [](const Stmt& row) { return row.i64(0); }); rc != SQLITE_OK)
+  StoreFound<WallTime> out;
+  if (int rc = read_one(s, out, [](const Stmt& row) { return row.wall(0); }); rc != SQLITE_OK)
     out.status = sql_status(db_, file_, rc, "cannot read the cache");
   return out;
 }
@@ -259,7 +259,7 @@ StoreStatus RosterCache::clear() {
   return tx.commit();
 }
 
-StoreStatus RosterCache::replace_store_summary(const std::vector<ChainStoreRow>& rows, int64_t as_of_ms) {
+StoreStatus RosterCache::replace_store_summary(const std::vector<ChainStoreRow>& rows, WallTime as_of_ms) {
   WriteTx tx(db_, file_, no_refusal);
   if (!tx.status()) return tx.status();
   int rc = sqlite3_exec(db_, "DELETE FROM store_summary", nullptr, nullptr, nullptr);
@@ -274,21 +274,21 @@ StoreStatus RosterCache::replace_store_summary(const std::vector<ChainStoreRow>&
     if ((rc = exec_bound(s)) != SQLITE_OK) return sql_status(db_, file_, rc, "cannot store the summary");
   }
   Stmt when(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('summary_ms', ?1)");
-  when.bind(1, std::to_string(as_of_ms));
+  when.bind(1, std::to_string(as_of_ms.ms()));
   if ((rc = exec_bound(when)) != SQLITE_OK) return sql_status(db_, file_, rc, "cannot store the summary");
   return tx.commit();
 }
 
-StoreList<ChainStoreRow> RosterCache::store_summary(int64_t& as_of_ms) {
-  as_of_ms = 0;
+StoreList<ChainStoreRow> RosterCache::store_summary(WallTime& as_of_ms) {
+  as_of_ms = WallTime{};
   StoreList<ChainStoreRow> out;
   Stmt when(db_, "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'summary_ms'");
-  std::optional<int64_t> at;
-  if (int rc = read_one(when, at, [](const Stmt& row) { return row.i64(0); }); rc != SQLITE_OK) {
+  std::optional<WallTime> at;
+  if (int rc = read_one(when, at, [](const Stmt& row) { return row.wall(0); }); rc != SQLITE_OK) {
     out.status = sql_status(db_, file_, rc, "cannot read the summary");
     return out;
   }
-  as_of_ms = at.value_or(0);
+  as_of_ms = at.value_or(WallTime{});
   Stmt s(db_,
          "SELECT store_id, people, certified, expiring, expired, in_progress, not_started FROM store_summary "
          "ORDER BY CAST(certified + expiring AS REAL) / MAX(people, 1), people DESC, store_id");
@@ -327,8 +327,8 @@ StoreList<AttemptRow> RosterCache::attempts() {
                            a.uuid = row.text(0);
                            a.operator_id = row.text(1);
                            a.scenario_id = row.text(2);
-                           a.started_ms = row.i64(3);
-                           a.ended_ms = row.i64(4);
+                           a.started_ms = row.wall(3);
+                           a.ended_ms = row.wall(4);
                            a.passed = row.flag(5);
                            a.finished = a.passed;
                            a.score = row.real(6);
@@ -347,7 +347,7 @@ StoreList<RemoteAwardRow> RosterCache::certifications() {
   if (int rc = read_rows(s, out,
                          [](const Stmt& row) {
                            return RemoteAwardRow{row.text(0), row.text(1), row.text(2),
-                                                 row.i64(3),  row.text(4), row.text(5)};
+                                                 row.wall(3), row.text(4), row.text(5)};
                          });
       rc != SQLITE_OK)
     out.status = sql_status(db_, file_, rc, "cannot read the certifications");

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/core/certification.h"
 #include "kiosk/core/records.h"
 #include "kiosk/store/store.h"
@@ -43,21 +44,21 @@ class RosterCache {
   const std::filesystem::path& file() const { return file_; }
 
   // The facts of one page, and `stream`'s cursor moved to `cursor_ms` (never back), at once.
-  StoreStatus apply(const std::vector<RosterFact>& facts, const std::string& stream, int64_t cursor_ms);
+  StoreStatus apply(const std::vector<RosterFact>& facts, const std::string& stream, WallTime cursor_ms);
   // The newest `stored` time a stream has read up to (0: never read).
-  StoreFound<int64_t> cursor(const std::string& stream);
+  StoreFound<WallTime> cursor(const std::string& stream);
   // When the last refresh ended whole (0: never), kept for "as of" in the output.
-  StoreStatus set_refreshed_ms(int64_t ms);
-  StoreFound<int64_t> refreshed_ms();
+  StoreStatus set_refreshed_ms(WallTime t);
+  StoreFound<WallTime> refreshed_ms();
   // Forgets every fact and cursor (a full rebuild); the store summary and its time stay.
   StoreStatus clear();
 
   // Keeps `rows` (the roster per store as `posdrill report --from-lrs` computed it from the facts
   // read up to `as_of_ms`) in place of the previous summary, in one transaction.
-  StoreStatus replace_store_summary(const std::vector<ChainStoreRow>& rows, int64_t as_of_ms);
+  StoreStatus replace_store_summary(const std::vector<ChainStoreRow>& rows, WallTime as_of_ms);
   // The kept summary, the stores with the lowest share certified (expiring included) first, and
   // its `as_of_ms` (0 and no rows: never kept).
-  StoreList<ChainStoreRow> store_summary(int64_t& as_of_ms);
+  StoreList<ChainStoreRow> store_summary(WallTime& as_of_ms);
 
   // The roster's inputs. People as operators (trainees, active) with the store and name their
   // latest statement gave; attempts with the scenario, start and, once passed, end and score;

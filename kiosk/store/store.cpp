@@ -421,7 +421,7 @@ StoreStatus quick_check(sqlite3* db, const std::filesystem::path& file, int64_t 
 
 }  // namespace
 
-std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms,
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& file, StoreStatus& status, WallTime now_ms,
                                                OpenMode mode, int64_t whole_check_up_to) {
   ensure_sodium();
   status = {};
@@ -546,7 +546,7 @@ int SqliteStore::user_version() {
   return s.step() == SQLITE_ROW ? s.i32(0) : -1;
 }
 
-StoreStatus SqliteStore::recover_open_attempts(int64_t now_ms) {
+StoreStatus SqliteStore::recover_open_attempts(WallTime now_ms) {
   // Each open attempt ends at its last event (the last moment we know the trainee was there);
   // its draft, when sync was on at its start, becomes the queued abandoned statement.
   Stmt open(db_,
@@ -555,11 +555,11 @@ StoreStatus SqliteStore::recover_open_attempts(int64_t now_ms) {
             "FROM attempts a LEFT JOIN attempt_drafts d ON d.attempt_uuid = a.uuid WHERE a.ended_ms = 0");
   struct Cut {
     std::string uuid, draft_id, draft_body;
-    int64_t started_ms = 0, ended_ms = 0;
+    WallTime started_ms, ended_ms;
   };
   std::vector<Cut> cut;
   int rc = read_rows(open, cut, [](const Stmt& row) {
-    return Cut{row.text(0), row.text(3), row.text(4), row.i64(1), row.i64(2)};
+    return Cut{row.text(0), row.text(3), row.text(4), row.wall(1), row.wall(2)};
   });
   if (rc != SQLITE_OK) return failed(rc, "cannot read interrupted attempts");
   Stmt close(db_, "UPDATE attempts SET abandoned = 1, finished = 0, ended_ms = ?2 WHERE uuid = ?1");

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/core/item_analysis.h"
 #include "kiosk/core/records.h"
 #include "kiosk/sync/statements.h"
@@ -74,15 +75,15 @@ struct OutboxRow {
   OutboxStatement statement;
   OutboxState state = OutboxState::queued;
   int tries = 0;
-  int64_t next_try_ms = 0;
+  WallTime next_try_ms;
   std::string last_error;  // the last problem in English ("HTTP 503", "set aside: HTTP 400 …")
-  int64_t done_ms = 0;     // when sent, set aside or voided
+  WallTime done_ms;        // when sent, set aside or voided
 };
 
 struct OutboxCounts {
   int64_t queued = 0, sent = 0, set_aside = 0, voided = 0;
-  int64_t oldest_queued_ms = 0;  // created_ms of the oldest waiting statement (0: none)
-  int64_t last_sent_ms = 0;      // when the LRS last took a statement (0: never)
+  WallTime oldest_queued_ms;     // created_ms of the oldest waiting statement (0: none)
+  WallTime last_sent_ms;         // when the LRS last took a statement (0: never)
   StoreStatus status;            // not ok: the counts could not be read (they are 0 then)
 };
 
@@ -146,7 +147,7 @@ class SqliteStore {
   // delivered statements) is met by the read or write that reaches it, which then refuses every
   // later write (damage()), and by db check --full. open_check() says which was done.
   static constexpr int64_t whole_check_bytes = int64_t{64} << 20;
-  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file, StoreStatus& status, int64_t now_ms,
+  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& file, StoreStatus& status, WallTime now_ms,
                                            OpenMode mode = OpenMode::write,
                                            int64_t whole_check_up_to = whole_check_bytes);
   ~SqliteStore();
@@ -176,7 +177,7 @@ class SqliteStore {
   // a right one clears the count. While locked the PIN is not even checked. An id nobody has is
   // counted and locked the same way and answers `wrong` / `locked` (op empty), never
   // `unknown_operator` unless the count could not be written.
-  PinCheck verify_pin(std::string_view employee_id, std::string_view pin, int64_t now_ms);
+  PinCheck verify_pin(std::string_view employee_id, std::string_view pin, WallTime now_ms);
   StoreStatus reset_pin(std::string_view employee_id, std::string_view new_pin);  // also lifts a lock
   StoreStatus set_active(std::string_view employee_id, bool active);
   StoreStatus set_language(std::string_view employee_id, Lang lang);
@@ -234,22 +235,22 @@ class SqliteStore {
 
   // ---- xAPI outbox (statements waiting for the LRS; see kiosk/net/sync_worker.h) ----
   // Queued statements whose next try is due, oldest first, at most `limit`.
-  StoreList<OutboxRow> outbox_due(int limit, int64_t now_ms);
+  StoreList<OutboxRow> outbox_due(int limit, WallTime now_ms);
   // The earliest next try among queued statements (nullopt: the queue is empty).
-  std::optional<int64_t> outbox_next_try_ms();
-  StoreStatus outbox_mark_sent(const std::vector<std::string>& ids, int64_t now_ms);
+  std::optional<WallTime> outbox_next_try_ms();
+  StoreStatus outbox_mark_sent(const std::vector<std::string>& ids, WallTime now_ms);
   // Keeps them queued until `next_try_ms`, counting a try and noting the error.
-  StoreStatus outbox_defer(const std::vector<std::string>& ids, int64_t next_try_ms, std::string_view error);
+  StoreStatus outbox_defer(const std::vector<std::string>& ids, WallTime next_try_ms, std::string_view error);
   // Out of the queue with the reason, for a person to retry or void.
-  StoreStatus outbox_set_aside(std::string_view id, std::string_view reason, int64_t now_ms);
+  StoreStatus outbox_set_aside(std::string_view id, std::string_view reason, WallTime now_ms);
   // Set-aside statements back into the queue (one by id, or all when `id` is empty), due now;
   // queued statements become due now too. Returns how many changed.
-  int outbox_retry(std::string_view id, int64_t now_ms);
+  int outbox_retry(std::string_view id, WallTime now_ms);
   // Every queued statement becomes due at `now_ms` ("send now": a person asked, so the backoff
   // waits no longer). Set-aside statements stay aside. Returns how many changed.
-  int outbox_make_due(int64_t now_ms);
+  int outbox_make_due(WallTime now_ms);
   // A set-aside statement will never be sent (kept for the record with the reason).
-  StoreStatus outbox_void(std::string_view id, std::string_view reason, int64_t now_ms);
+  StoreStatus outbox_void(std::string_view id, std::string_view reason, WallTime now_ms);
   // Cheap enough for the frame loop's footer when `count_delivered` is false (sent stays 0):
   // the delivered rows are the many, so only their count costs a scan.
   OutboxCounts outbox_counts(bool count_delivered = true);
@@ -258,11 +259,11 @@ class SqliteStore {
   // Deletes statements delivered before `before_ms` (the LRS holds them); returns how many. The
   // newest such limit is kept (setting sync.pruned_before_ms) so that check() knows which
   // statements may be missing because they were delivered and pruned.
-  int outbox_prune_sent(int64_t before_ms);
+  int outbox_prune_sent(WallTime before_ms);
 
   // ---- Certifications earned elsewhere (read from the LRS at sign-in, kept for offline use) ----
   StoreStatus replace_remote_awards(std::string_view operator_id, const std::vector<RemoteAward>& awards,
-                                    int64_t fetched_ms);
+                                    WallTime fetched_ms);
   // Oldest first; every operator's (by employee id) when `operator_id` is empty. Only awards of
   // operators this kiosk has.
   StoreList<RemoteAward> remote_awards(std::string_view operator_id);
@@ -297,7 +298,7 @@ class SqliteStore {
   static std::unique_ptr<SqliteStore> open_read_only(const std::filesystem::path& file, StoreStatus& status);
   StoreStatus insert_statements(const std::vector<OutboxStatement>& statements);  // inside a WriteTx
   // Inside open()'s recovery transaction (recovered_ counts them).
-  StoreStatus recover_open_attempts(int64_t now_ms);
+  StoreStatus recover_open_attempts(WallTime now_ms);
   // Inside a WriteTx: the operator exists and the attempt does not yet.
   StoreStatus new_attempt_allowed(const AttemptRow& row);
   // The status for SQLite's `rc` while doing `what` ("FILE: what: SQLite's words"); damage is

@@ -38,8 +38,8 @@ AttemptRow read_attempt(const Stmt& s) {
   a.lang = parse_lang_or_zh(s.text(5));
   a.terminal = parse_terminal(s.text(6));
   a.seed = static_cast<uint64_t>(s.i64(7));  // stored as the same 64 bits, signed
-  a.started_ms = s.i64(8);
-  a.ended_ms = s.i64(9);
+  a.started_ms = s.wall(8);
+  a.ended_ms = s.wall(9);
   a.points = s.i32(10);
   a.max_points = s.i32(11);
   a.score = s.real(12);
@@ -106,7 +106,7 @@ StoreStatus SqliteStore::new_attempt_allowed(const AttemptRow& row) {
 StoreStatus SqliteStore::begin_attempt(const AttemptRow& row, const std::vector<OutboxStatement>& statements,
                                        const std::optional<OutboxStatement>& closing_draft) {
   if (row.uuid.empty()) return make_status(StoreError::invalid, "an attempt needs a uuid");
-  if (row.ended_ms != 0) return make_status(StoreError::invalid, "a new attempt must be open (ended_ms 0)");
+  if (row.ended_ms.is_set()) return make_status(StoreError::invalid, "a new attempt must be open (ended_ms 0)");
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   if (StoreStatus st = new_attempt_allowed(row); !st) return st;
@@ -174,7 +174,7 @@ StoreStatus SqliteStore::finish_attempt(const AttemptRow& row, const std::option
   else if (rc != SQLITE_ROW)
     return failed(rc, "cannot read the attempt");
   if (q.i64(0) != 0) return make_status(StoreError::invalid, "attempt " + row.uuid + " is already closed");
-  if (row.ended_ms == 0 || row.ended_ms < q.i64(1))
+  if (!row.ended_ms.is_set() || row.ended_ms < q.wall(1))
     return make_status(StoreError::invalid, "attempt " + row.uuid + ": the end must be set and not before the start");
 
   Stmt u(db_,
@@ -196,14 +196,14 @@ StoreStatus SqliteStore::finish_attempt(const AttemptRow& row, const std::option
 }
 
 StoreStatus SqliteStore::add_closed_attempt(const AttemptRow& row, const std::vector<AttemptEventRow>& events) {
-  if (row.uuid.empty() || row.ended_ms == 0 || row.ended_ms < row.started_ms)
+  if (row.uuid.empty() || !row.ended_ms.is_set() || row.ended_ms < row.started_ms)
     return make_status(StoreError::invalid, "a closed attempt needs a uuid and an end not before its start");
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   if (StoreStatus st = new_attempt_allowed(row); !st) return st;
   // Stored open, then closed, as a drill's attempt is: the summaries' triggers see one way in.
   AttemptRow open = row;
-  open.ended_ms = 0;
+  open.ended_ms = WallTime{};
   int rc = insert_attempt(db_, open);
   if (rc != SQLITE_DONE) return failed(rc, "cannot store the attempt");
   Stmt ins(db_, insert_event_sql);
@@ -250,7 +250,7 @@ StoreList<AttemptEventRow> SqliteStore::events(std::string_view attempt_uuid) {
     AttemptEventRow e;
     e.attempt_uuid = row.text(0);
     e.seq = row.i32(1);
-    e.at_ms = row.i64(2);
+    e.at_ms = row.wall(2);
     e.kind = row.text(3);
     e.step_id = row.text(4);
     e.choice_id = row.text(5);
@@ -284,7 +284,7 @@ StoreList<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_id
     st.passes = row.i32(3);
     st.abandoned = row.i32(4);
     st.best_score = row.real(5);
-    st.last_attempt_ms = row.i64(6);
+    st.last_attempt_ms = row.wall(6);
     return st;
   });
   if (rc != SQLITE_OK) {
@@ -306,7 +306,7 @@ StoreList<ScenarioStat> SqliteStore::scenario_stats(std::string_view operator_id
     const std::string_view op = p.view(0), sc = p.view(1);
     while (i < out.size() && std::tie(out[i].operator_id, out[i].scenario_id) < std::tie(op, sc)) ++i;
     if (i < out.size() && out[i].operator_id == op && out[i].scenario_id == sc)
-      out[i].frontier.push_back(FrontierPass{p.i64(2), p.real(3), p.text(4)});
+      out[i].frontier.push_back(FrontierPass{p.wall(2), p.real(3), p.text(4)});
   }
   if (rc != SQLITE_DONE) {
     out.clear();
@@ -369,8 +369,8 @@ StoreList<AwardRow> SqliteStore::awards(std::string_view operator_id) {
     a.operator_id = row.text(0);
     a.track_id = row.text(1);
     a.track_version = row.i32(2);
-    a.awarded_ms = row.i64(3);
-    a.expires_ms = row.i64(4);
+    a.awarded_ms = row.wall(3);
+    a.expires_ms = row.wall(4);
     // Written by insert_award; a hand-edited value that does not parse leaves the basis empty.
     nlohmann::json basis = nlohmann::json::parse(row.text(5), nullptr, false);
     if (basis.is_array())

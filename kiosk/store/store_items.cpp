@@ -55,7 +55,7 @@ StoreList<DecisionAnswer> SqliteStore::decision_answers(std::string_view operato
     a.scenario_id = row.text(0);
     a.step_id = row.text(1);
     a.choice_id = row.text(2);
-    a.at_ms = row.i64(3);
+    a.at_ms = row.wall(3);
     a.mistake = row.i32(4) != 0;
     a.seed = static_cast<uint64_t>(row.i64(5));
     return a;

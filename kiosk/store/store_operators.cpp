@@ -55,8 +55,8 @@ OperatorRecord read_operator(const Stmt& s) {
   op.store_id = s.text(3);
   op.lang = parse_lang_or_zh(s.text(4));
   op.active = s.flag(5);
-  op.created_ms = s.i64(6);
-  op.locked_until_ms = s.i64(7);
+  op.created_ms = s.wall(6);
+  op.locked_until_ms = s.wall(7);
   return op;
 }
 constexpr const char* operator_columns = "employee_id, name, role, store_id, lang, active, created_ms, locked_until_ms";
@@ -129,19 +129,19 @@ namespace {
 // The lock-out arithmetic, one code path for an account and for an id nobody has, so both answer
 // alike. True (with `result` filled) while the lock holds; a lock that has passed starts a fresh
 // set of tries.
-bool lock_holds(int& wrong_tries, int64_t& locked_until, int64_t now_ms, PinCheck& result) {
-  if (locked_until != 0 && now_ms < locked_until) {
+bool lock_holds(int& wrong_tries, WallTime& locked_until, WallTime now_ms, PinCheck& result) {
+  if (locked_until.is_set() && now_ms < locked_until) {
     result.outcome = PinOutcome::locked;
     result.locked_until_ms = locked_until;
     return true;
   }
-  if (locked_until != 0) wrong_tries = 0;
+  if (locked_until.is_set()) wrong_tries = 0;
   return false;
 }
 
 // One wrong PIN after `wrong_tries` others: counts it, and the try that reaches the limit already
 // reports the lock, so the screen can say until when.
-void count_wrong_pin(int& wrong_tries, int64_t& locked_until, int64_t now_ms, PinCheck& result) {
+void count_wrong_pin(int& wrong_tries, WallTime& locked_until, WallTime now_ms, PinCheck& result) {
   ++wrong_tries;
   if (wrong_tries >= pin_max_failures) {
     locked_until = now_ms + pin_lockout_ms;
@@ -149,24 +149,24 @@ void count_wrong_pin(int& wrong_tries, int64_t& locked_until, int64_t now_ms, Pi
     result.locked_until_ms = locked_until;
     result.tries_left = 0;
   } else {
-    locked_until = 0;
+    locked_until = WallTime{};
     result.outcome = PinOutcome::wrong;
     result.tries_left = pin_max_failures - wrong_tries;
   }
 }
 
 // verify_pin for an id nobody has, inside its transaction.
-PinCheck verify_unknown(sqlite3* db, std::string_view employee_id, std::string_view pin, int64_t now_ms, WriteTx& tx) {
+PinCheck verify_unknown(sqlite3* db, std::string_view employee_id, std::string_view pin, WallTime now_ms, WriteTx& tx) {
   PinCheck result;
   spend_a_pin_check(pin);  // the time of the answer never tells either
   int wrong_tries = 0;
-  int64_t locked_until = 0;
+  WallTime locked_until;
   {
     Stmt s(db, "SELECT failed_pins, locked_until_ms FROM unknown_sign_ins WHERE employee_id = ?1");
     s.bind(1, employee_id);
     if (s.step() == SQLITE_ROW) {
       wrong_tries = s.i32(0);
-      locked_until = s.i64(1);
+      locked_until = s.wall(1);
     }
   }
   if (lock_holds(wrong_tries, locked_until, now_ms, result)) return result;
@@ -192,7 +192,7 @@ PinCheck verify_unknown(sqlite3* db, std::string_view employee_id, std::string_v
 // the same verification and is counted and locked in unknown_sign_ins: the caller sees `wrong`
 // or `locked` as for an account (op left empty). The whole check runs under the write lock so
 // two kiosks typing at once cannot both spend the last try.
-PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view pin, int64_t now_ms) {
+PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view pin, WallTime now_ms) {
   PinCheck result;
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return result;  // unknown_operator: the screens say "wrong" and nothing is counted
@@ -206,7 +206,7 @@ PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view 
     return verify_unknown(db_, employee_id, pin, now_ms, tx);
   }
   result.op = read_operator(s);
-  int64_t locked_until = s.i64(7);
+  WallTime locked_until = s.wall(7);
   std::string hash = s.text(8);
   int wrong_tries = s.i32(9);
   s.reset();  // done reading; the UPDATE below runs on the same connection
@@ -215,7 +215,7 @@ PinCheck SqliteStore::verify_pin(std::string_view employee_id, std::string_view 
 
   if (pin_matches(hash, pin)) {
     wrong_tries = 0;
-    locked_until = 0;
+    locked_until = WallTime{};
     result.outcome = result.op.active ? PinOutcome::ok : PinOutcome::inactive;
     result.tries_left = pin_max_failures;
   } else {

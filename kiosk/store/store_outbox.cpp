@@ -41,12 +41,12 @@ OutboxRow read_outbox(const Stmt& s) {
   r.statement.attempt_uuid = s.text(2);
   r.statement.verb = s.text(3);
   r.statement.body = s.text(4);
-  r.statement.created_ms = s.i64(5);
+  r.statement.created_ms = s.wall(5);
   r.state = parse_outbox_state(s.text(6));
   r.tries = s.i32(7);
-  r.next_try_ms = s.i64(8);
+  r.next_try_ms = s.wall(8);
   r.last_error = s.text(9);
-  r.done_ms = s.i64(10);
+  r.done_ms = s.wall(10);
   return r;
 }
 
@@ -71,7 +71,7 @@ StoreStatus SqliteStore::insert_statements(const std::vector<OutboxStatement>& s
   return {};
 }
 
-StoreList<OutboxRow> SqliteStore::outbox_due(int limit, int64_t now_ms) {
+StoreList<OutboxRow> SqliteStore::outbox_due(int limit, WallTime now_ms) {
   const std::string sql = std::string("SELECT ") + outbox_columns +
                           " FROM outbox WHERE state = 'queued' AND next_try_ms <= ?1 ORDER BY seq LIMIT ?2";
   Stmt s(db_, sql.c_str());
@@ -81,13 +81,13 @@ StoreList<OutboxRow> SqliteStore::outbox_due(int limit, int64_t now_ms) {
   return out;
 }
 
-std::optional<int64_t> SqliteStore::outbox_next_try_ms() {
+std::optional<WallTime> SqliteStore::outbox_next_try_ms() {
   Stmt c(db_, "SELECT count(*), coalesce(min(next_try_ms), 0) FROM outbox WHERE state = 'queued'");
   if (c.step() != SQLITE_ROW || c.i64(0) == 0) return std::nullopt;
-  return c.i64(1);
+  return c.wall(1);
 }
 
-StoreStatus SqliteStore::outbox_mark_sent(const std::vector<std::string>& ids, int64_t now_ms) {
+StoreStatus SqliteStore::outbox_mark_sent(const std::vector<std::string>& ids, WallTime now_ms) {
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   Stmt s(db_, "UPDATE outbox SET state = 'sent', done_ms = ?2, last_error = '' WHERE id = ?1 AND state = 'queued'");
@@ -106,7 +106,7 @@ StoreStatus SqliteStore::outbox_mark_sent(const std::vector<std::string>& ids, i
   return tx.commit();
 }
 
-StoreStatus SqliteStore::outbox_defer(const std::vector<std::string>& ids, int64_t next_try_ms,
+StoreStatus SqliteStore::outbox_defer(const std::vector<std::string>& ids, WallTime next_try_ms,
                                       std::string_view error) {
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
@@ -121,7 +121,7 @@ StoreStatus SqliteStore::outbox_defer(const std::vector<std::string>& ids, int64
   return tx.commit();
 }
 
-StoreStatus SqliteStore::outbox_set_aside(std::string_view id, std::string_view reason, int64_t now_ms) {
+StoreStatus SqliteStore::outbox_set_aside(std::string_view id, std::string_view reason, WallTime now_ms) {
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   Stmt s(db_,
@@ -133,7 +133,7 @@ StoreStatus SqliteStore::outbox_set_aside(std::string_view id, std::string_view 
   return tx.commit();
 }
 
-int SqliteStore::outbox_retry(std::string_view id, int64_t now_ms) {
+int SqliteStore::outbox_retry(std::string_view id, WallTime now_ms) {
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return 0;
   Stmt s(db_,
@@ -145,7 +145,7 @@ int SqliteStore::outbox_retry(std::string_view id, int64_t now_ms) {
   return tx.commit() ? changed : 0;
 }
 
-int SqliteStore::outbox_make_due(int64_t now_ms) {
+int SqliteStore::outbox_make_due(WallTime now_ms) {
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return 0;
   Stmt s(db_, "UPDATE outbox SET next_try_ms = ?1 WHERE state = 'queued' AND next_try_ms > ?1");
@@ -155,7 +155,7 @@ int SqliteStore::outbox_make_due(int64_t now_ms) {
   return tx.commit() ? changed : 0;
 }
 
-StoreStatus SqliteStore::outbox_void(std::string_view id, std::string_view reason, int64_t now_ms) {
+StoreStatus SqliteStore::outbox_void(std::string_view id, std::string_view reason, WallTime now_ms) {
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   Stmt s(db_,
@@ -186,7 +186,7 @@ OutboxCounts SqliteStore::outbox_counts(bool count_delivered) {
   if (count_delivered) c.sent = count("sent");
   Stmt o(db_, "SELECT coalesce(min(created_ms), 0) FROM outbox WHERE state = 'queued'");
   if (rc == SQLITE_ROW) rc = o.step();
-  if (rc == SQLITE_ROW) c.oldest_queued_ms = o.i64(0);
+  if (rc == SQLITE_ROW) c.oldest_queued_ms = o.wall(0);
   if (rc != SQLITE_ROW) {
     OutboxCounts none;
     none.status = failed(rc, "cannot count the outbox");
@@ -200,7 +200,7 @@ OutboxCounts SqliteStore::outbox_counts(bool count_delivered) {
   }
   if (last) {
     try {
-      c.last_sent_ms = std::stoll(*last);
+      c.last_sent_ms = WallTime{std::stoll(*last)};
     } catch (...) {
     }
   }
@@ -226,7 +226,7 @@ StoreFound<OutboxRow> SqliteStore::outbox_find(std::string_view id) {
   return out;
 }
 
-int SqliteStore::outbox_prune_sent(int64_t before_ms) {
+int SqliteStore::outbox_prune_sent(WallTime before_ms) {
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return 0;
   Stmt s(db_, "DELETE FROM outbox WHERE state = 'sent' AND done_ms < ?1");
@@ -242,7 +242,7 @@ int SqliteStore::outbox_prune_sent(int64_t before_ms) {
 }
 
 StoreStatus SqliteStore::replace_remote_awards(std::string_view operator_id, const std::vector<RemoteAward>& awards,
-                                               int64_t fetched_ms) {
+                                               WallTime fetched_ms) {
   WriteTx tx(db_, file_, write_refusal());
   if (!tx.status()) return tx.status();
   Stmt d(db_, "DELETE FROM remote_awards WHERE operator_id = ?1");
@@ -275,7 +275,7 @@ StoreList<RemoteAward> SqliteStore::remote_awards(std::string_view operator_id) 
     a.statement_id = row.text(0);
     a.operator_id = row.text(1);
     a.track_id = row.text(2);
-    a.awarded_ms = row.i64(3);
+    a.awarded_ms = row.wall(3);
     a.kiosk_id = row.text(4);
     a.store_id = row.text(5);
     return a;

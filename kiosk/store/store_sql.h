@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/time.h"
 #include "kiosk/store/store.h"
 
 namespace posdrill::store_sql {
@@ -40,6 +41,7 @@ class Stmt {
     return *this;
   }
   Stmt& bind(int i, int v) { return bind(i, int64_t(v)); }
+  Stmt& bind(int i, WallTime t) { return bind(i, t.ms()); }  // a column of Unix ms
   Stmt& bind(int i, bool v) { return bind(i, int64_t(v ? 1 : 0)); }
   Stmt& bind(int i, double v) {
     sqlite3_bind_double(stmt_, i, v);
@@ -66,6 +68,7 @@ class Stmt {
              : std::string_view();
   }
   int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  WallTime wall(int col) const { return WallTime{i64(col)}; }  // a column of Unix ms
   int i32(int col) const { return int(sqlite3_column_int64(stmt_, col)); }
   bool flag(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
   double real(int col) const { return sqlite3_column_double(stmt_, col); }

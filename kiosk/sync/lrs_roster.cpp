@@ -99,7 +99,7 @@ bool parse_roster_page(const LrsConfig& c, std::string_view body, RosterPage& pa
   const std::string store_key = extension_iri(c, "store-id"), kiosk_key = extension_iri(c, "kiosk-id");
   for (const Json& st : doc["statements"]) {
     ++page.statements;
-    int64_t stored = 0;
+    WallTime stored;
     if (!parse_xapi_timestamp(text(st, "stored"), stored)) {
       error = "statement " + text(st, "id") + " has no readable `stored` time";
       return false;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/sync/config.h"
 
 namespace posdrill {
@@ -29,7 +30,7 @@ struct RosterFact {
   std::string store_id, kiosk_id;  // where, when the statement says
   std::string registration;        // the attempt (statement id when a foreign statement has none)
   std::string scenario_id, track_id;
-  int64_t at_ms = 0;
+  WallTime at_ms;
   int64_t duration_ms = 0;  // scenario_passed: result.duration (0 when absent)
   double score = 0;         // scenario_passed: result.score.scaled
 };
@@ -38,8 +39,8 @@ struct RosterFact {
 struct RosterPage {
   std::vector<RosterFact> facts;
   int statements = 0;            // in the page, ours or not: a full page means there may be more
-  int64_t oldest_stored_ms = 0;  // of every statement in the page (0 when the page is empty)
-  int64_t newest_stored_ms = 0;
+  WallTime oldest_stored_ms;     // of every statement in the page (0 when the page is empty)
+  WallTime newest_stored_ms;
   std::string more;  // the LRS's `more` ("" when none)
 };
 

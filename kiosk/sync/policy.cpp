@@ -96,7 +96,7 @@ int64_t backoff_ms(const BackoffPolicy& p, int failures, double jitter01, std::o
   return std::max(own, std::clamp<int64_t>(*retry_after_ms, 0, p.retry_after_cap_ms));
 }
 
-std::optional<int64_t> parse_retry_after(std::string_view value, int64_t now_ms) {
+std::optional<int64_t> parse_retry_after(std::string_view value, WallTime now_ms) {
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
   if (value.empty() || value.size() > 64) return std::nullopt;
@@ -124,7 +124,7 @@ std::optional<int64_t> parse_retry_after(std::string_view value, int64_t now_ms)
   tm.tm_min = m;
   tm.tm_sec = s;
   const int64_t at = static_cast<int64_t>(timegm(&tm)) * 1000;
-  return std::max<int64_t>(0, at - now_ms);
+  return std::max<int64_t>(0, at - now_ms.ms());
 }
 
 bool answer_lists_ids(std::string_view body, const std::vector<std::string>& ids) {
@@ -144,7 +144,7 @@ namespace {
 // Instants compare equal whatever the precision or zone they were written in.
 bool same_instant(const nlohmann::json& a, const nlohmann::json& b) {
   if (!a.is_string() || !b.is_string()) return a == b;
-  int64_t x = 0, y = 0;
+  WallTime x, y;
   return parse_xapi_timestamp(a.get<std::string>(), x) && parse_xapi_timestamp(b.get<std::string>(), y) && x == y;
 }
 

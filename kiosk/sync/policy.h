@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
+
 namespace posdrill {
 
 enum class SendAction {
@@ -64,7 +66,7 @@ int64_t backoff_ms(const BackoffPolicy& p, int failures, double jitter01, std::o
 
 // Retry-After: delta-seconds ("120") or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT");
 // milliseconds from `now_ms`, never negative; nullopt when unreadable.
-std::optional<int64_t> parse_retry_after(std::string_view value, int64_t now_ms);
+std::optional<int64_t> parse_retry_after(std::string_view value, WallTime now_ms);
 
 // True when the 2xx answer body of a POST is a JSON array of exactly these ids, in order.
 bool answer_lists_ids(std::string_view body, const std::vector<std::string>& ids);

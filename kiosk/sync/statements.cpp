@@ -97,7 +97,7 @@ Json context(const StatementSite& site, const AttemptRow& a, const Scenario& s, 
   return ctx;
 }
 
-OutboxStatement finish(const std::string& id, const AttemptRow* a, const char* short_verb, Json st, int64_t now_ms) {
+OutboxStatement finish(const std::string& id, const AttemptRow* a, const char* short_verb, Json st, WallTime now_ms) {
   OutboxStatement out;
   out.id = id;
   out.attempt_uuid = a ? a->uuid : std::string();
@@ -129,8 +129,8 @@ std::string actor_json(const LrsConfig& c, const std::string& employee_id) {
   return a.dump();
 }
 
-std::string xapi_timestamp(int64_t unix_ms) {
-  const CivilTime t = civil_time(unix_ms);
+std::string xapi_timestamp(WallTime at) {
+  const CivilTime t = civil_time(at.ms());
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year, t.month, t.day, t.hour, t.minute,
                 t.second, t.millisecond);
@@ -158,7 +158,7 @@ std::string xapi_duration(int64_t ms) {
 
 OutboxStatement attempted_statement(const StatementSite& site, const std::string& statement_id,
                                     const OperatorRecord& op, const AttemptRow& attempt, const Scenario& scenario,
-                                    const std::vector<Track>& tracks, int64_t now_ms) {
+                                    const std::vector<Track>& tracks, WallTime now_ms) {
   Json st;
   st["id"] = statement_id;
   st["actor"] = actor(site.lrs, op);
@@ -172,7 +172,7 @@ OutboxStatement attempted_statement(const StatementSite& site, const std::string
 OutboxStatement answered_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
                                    const AttemptRow& attempt, const Scenario& scenario,
                                    const std::vector<Track>& tracks, const AttemptEventRow& event,
-                                   const AnswerFacts& facts, int64_t now_ms) {
+                                   const AnswerFacts& facts, WallTime now_ms) {
   const Step* step = scenario.find(event.step_id);
   Json obj;
   obj["objectType"] = "Activity";
@@ -226,8 +226,8 @@ OutboxStatement answered_statement(const StatementSite& site, const std::string&
 
 OutboxStatement completed_statement(const StatementSite& site, const std::string& statement_id,
                                     const OperatorRecord& op, const AttemptRow& attempt, const Scenario& scenario,
-                                    const std::vector<Track>& tracks, int64_t now_ms) {
-  const int64_t end = attempt.ended_ms ? attempt.ended_ms : now_ms;
+                                    const std::vector<Track>& tracks, WallTime now_ms) {
+  const WallTime end = attempt.ended_ms.is_set() ? attempt.ended_ms : now_ms;
   Json st;
   st["id"] = statement_id;
   st["actor"] = actor(site.lrs, op);
@@ -241,8 +241,8 @@ OutboxStatement completed_statement(const StatementSite& site, const std::string
 
 OutboxStatement result_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
                                  const AttemptRow& attempt, const Scenario& scenario, const std::vector<Track>& tracks,
-                                 int64_t now_ms) {
-  const int64_t end = attempt.ended_ms ? attempt.ended_ms : now_ms;
+                                 WallTime now_ms) {
+  const WallTime end = attempt.ended_ms.is_set() ? attempt.ended_ms : now_ms;
   Json st;
   st["id"] = statement_id;
   st["actor"] = actor(site.lrs, op);
@@ -280,7 +280,7 @@ OutboxStatement result_statement(const StatementSite& site, const std::string& s
   return finish(statement_id, &attempt, short_verb, std::move(st), now_ms);
 }
 
-std::string stamp_abandoned(std::string_view draft_body, int64_t started_ms, int64_t ended_ms) {
+std::string stamp_abandoned(std::string_view draft_body, WallTime started_ms, WallTime ended_ms) {
   Json st = Json::parse(draft_body, nullptr, false);
   if (st.is_discarded() || !st.is_object() || !st.contains("result") || !st["result"].is_object()) return "";
   st["timestamp"] = xapi_timestamp(ended_ms);
@@ -291,7 +291,7 @@ std::string stamp_abandoned(std::string_view draft_body, int64_t started_ms, int
 
 OutboxStatement certification_statement(const StatementSite& site, const std::string& statement_id,
                                         const OperatorRecord& op, const AwardRow& award, const Track& track,
-                                        const AttemptRow* earned_by, int64_t now_ms) {
+                                        const AttemptRow* earned_by, WallTime now_ms) {
   Json st;
   st["id"] = statement_id;
   st["actor"] = actor(site.lrs, op);
@@ -368,7 +368,7 @@ std::string batch_body(const std::vector<std::string_view>& bodies, std::size_t*
   return out + ']';
 }
 
-bool parse_xapi_timestamp(const std::string& s, int64_t& out) {
+bool parse_xapi_timestamp(const std::string& s, WallTime& out) {
   int y, mo, d, h, mi;
   double sec;
   char tail[16] = {0};
@@ -383,7 +383,7 @@ bool parse_xapi_timestamp(const std::string& s, int64_t& out) {
     const int64_t off = (oh * 60 + om) * 60'000LL;
     ms += t[0] == '+' ? -off : off;
   }
-  out = ms;
+  out = WallTime{ms};
   return true;
 }
 

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "kiosk/core/records.h"
 #include "kiosk/sync/config.h"
 #include "scenarios/model.h"
@@ -36,7 +37,7 @@ struct OutboxStatement {
   std::string attempt_uuid;  // its registration ("" for none)
   std::string verb;          // short name: attempted, answered, passed, failed, abandoned, certified
   std::string body;          // the exact JSON bytes that will be sent
-  int64_t created_ms = 0;
+  WallTime created_ms;
 };
 
 namespace xapi {
@@ -66,15 +67,15 @@ std::string extension_iri(const LrsConfig& c, const std::string& name);
 std::string actor_json(const LrsConfig& c, const std::string& employee_id);
 
 // "2026-11-21T19:09:39.123Z" and "PT252.5S" (at most 0.01 s precision, as the spec asks).
-std::string xapi_timestamp(int64_t unix_ms);
+std::string xapi_timestamp(WallTime t);
 std::string xapi_duration(int64_t ms);
 // An xAPI timestamp in any zone or precision ("…Z", "…+08:00") -> Unix ms; false when unreadable.
-bool parse_xapi_timestamp(const std::string& text, int64_t& unix_ms);
+bool parse_xapi_timestamp(const std::string& text, WallTime& t);
 
 // Builders. `tracks` are the loaded tracks: those containing the scenario become the grouping.
 OutboxStatement attempted_statement(const StatementSite& site, const std::string& statement_id,
                                     const OperatorRecord& op, const AttemptRow& attempt, const Scenario& scenario,
-                                    const std::vector<Track>& tracks, int64_t now_ms);
+                                    const std::vector<Track>& tracks, WallTime now_ms);
 // How a decision or terminal task was answered beyond the recorded event (the runner's
 // StepRecord): what an analyst needs to tell a slow or helped answer from a sure one.
 struct AnswerFacts {
@@ -88,25 +89,25 @@ struct AnswerFacts {
 OutboxStatement answered_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
                                    const AttemptRow& attempt, const Scenario& scenario,
                                    const std::vector<Track>& tracks, const AttemptEventRow& event,
-                                   const AnswerFacts& facts, int64_t now_ms);
+                                   const AnswerFacts& facts, WallTime now_ms);
 // completed: `attempt` (closed, finished) reached an end, whatever its score.
 OutboxStatement completed_statement(const StatementSite& site, const std::string& statement_id,
                                     const OperatorRecord& op, const AttemptRow& attempt, const Scenario& scenario,
-                                    const std::vector<Track>& tracks, int64_t now_ms);
+                                    const std::vector<Track>& tracks, WallTime now_ms);
 // passed / failed, or abandoned when the attempt did not reach an end. `attempt` is closed.
 OutboxStatement result_statement(const StatementSite& site, const std::string& statement_id, const OperatorRecord& op,
                                  const AttemptRow& attempt, const Scenario& scenario, const std::vector<Track>& tracks,
-                                 int64_t now_ms);
+                                 WallTime now_ms);
 // The abandoned statement drafted when an attempt began (result_statement for the row closed as
 // abandoned at its start), completed for an end found later (crash recovery): the same bytes with
 // `timestamp` and `result.duration` for `ended_ms`. "" when the draft is not a statement.
-std::string stamp_abandoned(std::string_view draft_body, int64_t started_ms, int64_t ended_ms);
+std::string stamp_abandoned(std::string_view draft_body, WallTime started_ms, WallTime ended_ms);
 
 // `earned_by`: the attempt whose pass completed the award (its registration and language), when
 // known.
 OutboxStatement certification_statement(const StatementSite& site, const std::string& statement_id,
                                         const OperatorRecord& op, const AwardRow& award, const Track& track,
-                                        const AttemptRow* earned_by, int64_t now_ms);
+                                        const AttemptRow* earned_by, WallTime now_ms);
 
 // The body of one POST: the JSON array of `bodies` (stored statements, in order), each exactly as
 // stored except that the definition of a context activity (parent, grouping, category, other)
@@ -120,7 +121,7 @@ struct RemoteAward {
   std::string statement_id;
   std::string operator_id;
   std::string track_id;
-  int64_t awarded_ms = 0;
+  WallTime awarded_ms;
   std::string kiosk_id;  // where it was earned, when the statement says
   std::string store_id;
 };

@@ -346,8 +346,8 @@ void roster_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const D
                  {x[3], ""},
                  {x[4], std::to_string(r.passed_count) + " / " + std::to_string(r.required_count)},
                  {x[5], weakest},
-                 {x[6], r.expires_ms ? format_date_utc(r.expires_ms) : never},
-                 {x[7], r.last_attempt_ms ? format_date_utc(r.last_attempt_ms) : never}},
+                 {x[6], r.expires_ms.is_set() ? format_date_utc(r.expires_ms) : never},
+                 {x[7], r.last_attempt_ms.is_set() ? format_date_utc(r.last_attempt_ms) : never}},
                 r.op.employee_id == c.selected_operator, cert_status_colour(r.status), x[3], status))
       dispatch(SelectOperator{r.op.employee_id == c.selected_operator ? std::string() : r.op.employee_id});
   }
@@ -591,7 +591,7 @@ void sync_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, const Dis
     figure(st, th, col, col - m.gap, "console.sync_set_aside", std::to_string(v.set_aside));
     figure(st, th, 2 * col, col - m.gap, "console.sync_sent", std::to_string(v.sent));
     figure(st, th, 3 * col, col - m.gap, "console.sync_last_sent",
-           v.last_sent_ms ? format_time_utc(v.last_sent_ms) : tr(st, "console.sync_never"));
+           v.last_sent_ms.is_set() ? format_time_utc(v.last_sent_ms) : tr(st, "console.sync_never"));
     ImGui::Dummy(ImVec2(w, f->FontSize + font_or_current(th.heading)->FontSize + m.gap * 0.5f));
     const std::string problem = sync_problem_key(v.problem, st.strings);
     paragraph(

@@ -280,9 +280,9 @@ void panel_head(const AppState& st, const Theme& th, const char* title_key, cons
   ImGui::Dummy(ImVec2(0.0f, th.metrics.gap * 0.2f));
   paragraph(f, fill_text(st.strings.tr(address_key, lang), v.address), pal.text_dim);
   paragraph(f,
-            v.last_ok_ms > 0 ? fill_text(st.strings.tr(last_key, lang),
-                                         format_mm_ss(std::max<int64_t>(0, st.wall_ms - v.last_ok_ms)))
-                             : st.strings.tr(never_key, lang),
+            v.last_ok_ms.is_set() ? fill_text(st.strings.tr(last_key, lang),
+                                              format_mm_ss(std::max<int64_t>(0, st.wall_ms - v.last_ok_ms)))
+                                  : st.strings.tr(never_key, lang),
             pal.text_dim);
   if (!v.acquirer.empty())
     paragraph(f,

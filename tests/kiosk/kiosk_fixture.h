@@ -33,7 +33,7 @@ struct FakeSync final : SyncControl {
 
 inline const std::filesystem::path content_dir = POSDRILL_TEST_CONTENT_DIR;
 inline constexpr int64_t day_ms = 24LL * 60 * 60 * 1000;
-inline constexpr int64_t t0 = 1'795'000'000'000;  // 2026-11-18, a fixed wall clock
+inline constexpr WallTime t0{1'795'000'000'000};  // 2026-11-18, a fixed wall clock
 
 struct TempDir {
   TempDir() {
@@ -121,7 +121,7 @@ class Kiosk : public ScreenDriver {
   }
 
   TempDir dir;
-  int64_t wall = t0;
+  WallTime wall = t0;
   std::unique_ptr<SqliteStore> store;
   FakeSync sync;
   std::unique_ptr<KioskServices> services;

@@ -415,10 +415,10 @@ TEST_CASE("sign-in asks for certifications from elsewhere and their arrival relo
   // The records bring the cached remote award: certified with no attempt on this kiosk.
   RecordsLoaded r;
   r.operator_id = "1001";
-  r.remote_awards = {RemoteAwardRow{"st-1", "1001", "card_payments_l1", 1'000, "kiosk-7", "S-042"}};
+  r.remote_awards = {RemoteAwardRow{"st-1", "1001", "card_payments_l1", WallTime{1'000}, "kiosk-7", "S-042"}};
   ContentSet c = posdrill::test::shipped_set();
   st.tracks = c.tracks;
-  st.wall_ms = 2'000;
+  st.wall_ms = WallTime{2'000};
   update(st, r);
   REQUIRE(st.session->loaded);
   CHECK(st.session->progress.front().status == CertStatus::certified);

@@ -60,7 +60,7 @@ const Content& content() {
   return c;
 }
 
-int64_t day(double d) { return static_cast<int64_t>(d * ms_per_day); }
+WallTime day(double d) { return WallTime{static_cast<int64_t>(d * ms_per_day)}; }
 
 // One attempt by `op` at `scenario` that ended on `end_day` (started 5 minutes before).
 AttemptRow attempt(const std::string& uuid, const std::string& scenario, double end_day, bool passed,
@@ -450,9 +450,9 @@ TEST_CASE("recommend puts the weakest topics first") {
 }
 
 TEST_CASE("build_roster has one row per operator by employee id") {
-  OperatorRecord a{"E2", "王小明", Role::trainee, "S01", Lang::zh, true, 0};
-  OperatorRecord b{"E1", "Li Wei", Role::manager, "S01", Lang::en, true, 0};
-  OperatorRecord c{"E3", "Gone", Role::trainee, "", Lang::zh, false, 0};
+  OperatorRecord a{"E2", "王小明", Role::trainee, "S01", Lang::zh, true};
+  OperatorRecord b{"E1", "Li Wei", Role::manager, "S01", Lang::en, true};
+  OperatorRecord c{"E3", "Gone", Role::trainee, "", Lang::zh, false};
   auto at = five_passes(1, "a", "E2");
   at.push_back(attempt("b1", "reversal_debit_sms", 3, false, 0.4, "E1"));
   auto award = award_due(content().track, content().scenarios, "E2", at, {}, day(6));
@@ -463,7 +463,7 @@ TEST_CASE("build_roster has one row per operator by employee id") {
   CHECK(rows[0].status == CertStatus::in_progress);
   CHECK(rows[0].attempts == 1);
   CHECK(rows[0].passed_count == 0);
-  CHECK(rows[0].awarded_ms == 0);
+  CHECK(rows[0].awarded_ms == WallTime{});
   CHECK(rows[1].op.employee_id == "E2");
   CHECK(rows[1].status == CertStatus::certified);
   CHECK(rows[1].passed_count == 5);
@@ -479,9 +479,9 @@ TEST_CASE("build_roster has one row per operator by employee id") {
 }
 
 TEST_CASE("build_roster names each person's weakest topic: tried, never passed, lowest best score") {
-  OperatorRecord a{"E1", "王小明", Role::trainee, "S01", Lang::zh, true, 0};
-  OperatorRecord b{"E2", "Li Wei", Role::trainee, "S01", Lang::en, true, 0};
-  OperatorRecord c{"E3", "New", Role::trainee, "S01", Lang::zh, true, 0};
+  OperatorRecord a{"E1", "王小明", Role::trainee, "S01", Lang::zh, true};
+  OperatorRecord b{"E2", "Li Wei", Role::trainee, "S01", Lang::en, true};
+  OperatorRecord c{"E3", "New", Role::trainee, "S01", Lang::zh, true};
   std::vector<AttemptRow> at{
       // E1: reversal failed at 0.6 then 0.7, user exception failed at 0.4, wrong PIN passed after a
       // 0.1 fail: user exception is the weakest (a passed topic never is, however low it began).
@@ -551,7 +551,7 @@ TEST_CASE("the roster's tiles count everyone in each state and filter the rows")
 }
 
 TEST_CASE("a roster row is locked while its wrong-PIN lock lasts, at the roster's time") {
-  OperatorRecord op{"E1", "王小明", Role::trainee, "S01", Lang::zh, true, 0};
+  OperatorRecord op{"E1", "王小明", Role::trainee, "S01", Lang::zh, true};
   op.locked_until_ms = day(10) + 60'000;
   CHECK(build_roster(content().track, content().scenarios, {op}, std::vector<AttemptRow>{}, {}, day(10))[0].locked);
   const std::vector<RosterRow> later =
@@ -605,26 +605,26 @@ TEST_CASE("csv fields are quoted and guarded") {
 }
 
 TEST_CASE("format_date_utc gives the UTC calendar date") {
-  CHECK(format_date_utc(0) == "");
-  CHECK(format_date_utc(1795219200000) == "2026-11-21");
-  CHECK(format_date_utc(1795219200000 - 1) == "2026-11-20");
-  CHECK(format_date_utc(951868799000) == "2000-02-29");
-  CHECK(format_date_utc(1) == "1970-01-01");
-  CHECK(format_date_utc(-1) == "1969-12-31");
+  CHECK(format_date_utc(WallTime{}) == "");
+  CHECK(format_date_utc(WallTime{1795219200000}) == "2026-11-21");
+  CHECK(format_date_utc(WallTime{1795219200000 - 1}) == "2026-11-20");
+  CHECK(format_date_utc(WallTime{951868799000}) == "2000-02-29");
+  CHECK(format_date_utc(WallTime{1}) == "1970-01-01");
+  CHECK(format_date_utc(WallTime{-1}) == "1969-12-31");
 }
 
 TEST_CASE("roster_csv writes RFC 4180 with CRLF and an optional BOM") {
   RosterRow r1;
-  r1.op = {"E1", "王, \"小明\"", Role::trainee, "=S01", Lang::zh, true, 0};
+  r1.op = {"E1", "王, \"小明\"", Role::trainee, "=S01", Lang::zh, true};
   r1.status = CertStatus::certified;
   r1.passed_count = 5;
   r1.required_count = 5;
-  r1.awarded_ms = 1795219200000;
-  r1.expires_ms = 1795219200000 + 180 * ms_per_day;
+  r1.awarded_ms = WallTime{1795219200000};
+  r1.expires_ms = WallTime{1795219200000 + 180 * ms_per_day};
   r1.attempts = 7;
-  r1.last_attempt_ms = 1795219200000 - 1;
+  r1.last_attempt_ms = WallTime{1795219200000 - 1};
   RosterRow r2;
-  r2.op = {"E2", "Line\r\nBreak", Role::admin, "", Lang::en, false, 0};
+  r2.op = {"E2", "Line\r\nBreak", Role::admin, "", Lang::en, false};
   const std::string header =
       "employee_id,name,role,store,status,passed,required,awarded,expires,attempts,last_attempt\r\n";
   const std::string body =
@@ -722,10 +722,10 @@ TEST_CASE("a renewal earned elsewhere extends an expiring local certification", 
 }
 
 TEST_CASE("format_time_utc gives the UTC date and minute") {
-  CHECK(format_time_utc(0) == "");
-  CHECK(format_time_utc(1795219200000) == "2026-11-21 00:00");
-  CHECK(format_time_utc(1795219200000 + 14 * 3'600'000 + 32 * 60'000 + 59'999) == "2026-11-21 14:32");
-  CHECK(format_time_utc(-60'000) == "1969-12-31 23:59");
+  CHECK(format_time_utc(WallTime{}) == "");
+  CHECK(format_time_utc(WallTime{1795219200000}) == "2026-11-21 00:00");
+  CHECK(format_time_utc(WallTime{1795219200000 + 14 * 3'600'000 + 32 * 60'000 + 59'999}) == "2026-11-21 14:32");
+  CHECK(format_time_utc(WallTime{-60'000}) == "1969-12-31 23:59");
 }
 
 TEST_CASE("a person's next attempt draws the set of figures they have played least") {
@@ -769,7 +769,7 @@ TEST_CASE("a suggestion says why it is there from the person's own attempts at i
   left.abandoned = true;
   rows.push_back(left);
   AttemptRow open = attempt("u2", "frequent_swipe_lock", 2, false, 0.0);
-  open.ended_ms = 0;
+  open.ended_ms = WallTime{};
   open.finished = false;
   rows.push_back(open);
   CHECK(suggestion_why(rows, "frequent_swipe_lock").kind == K::unfinished);

@@ -27,7 +27,7 @@ struct Signed {
     state.session = Session{};
     state.session->op.employee_id = "1001";
     state.screen = ScreenId::home;
-    state.wall_ms = 5 * 86'400'000LL;
+    state.wall_ms = WallTime{5 * 86'400'000LL};
     refresh_catalog(state);
   }
   std::vector<Effect> act(const Action& a) { return update(state, a); }

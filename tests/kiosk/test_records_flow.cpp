@@ -67,7 +67,7 @@ TEST_CASE("a trainee signs in on the numpad and plays by touch to the debrief wi
       if (!checked_mid_way && k.state.screen == ScreenId::feedback) {
         const auto open = k.store->attempts("1001");
         REQUIRE(open.size() == 1);
-        CHECK(open.front().ended_ms == 0);
+        CHECK_FALSE(open.front().ended_ms.is_set());
         CHECK(k.store->events(open.front().uuid).size() == k.state.attempt->runner.result().steps.size());
         checked_mid_way = true;
       }
@@ -742,7 +742,7 @@ TEST_CASE("idle sign-out returns to the attract screen and records the unfinishe
   REQUIRE(rows.size() == 1);
   CHECK(rows.front().abandoned);
   CHECK_FALSE(rows.front().passed);
-  CHECK(rows.front().ended_ms != 0);
+  CHECK(rows.front().ended_ms.is_set());
   CHECK(k.store->check().empty());
 }
 
@@ -1026,6 +1026,6 @@ TEST_CASE("a trainee's next attempt draws figures not yet practised, read from t
   const auto rows = k.store->attempts("1001");
   REQUIRE(rows.size() == 4);
   CHECK(std::count_if(rows.begin(), rows.end(), [&](const AttemptRow& r) {
-          return r.ended_ms == 0 && variant_index(sets, r.seed) == 3;
+          return !r.ended_ms.is_set() && variant_index(sets, r.seed) == 3;
         }) == 1);
 }

@@ -13,8 +13,8 @@ using namespace posdrill;
 
 namespace {
 
-constexpr int64_t t0 = 1'800'000'000'000;
-int64_t at_day(double d) { return t0 + static_cast<int64_t>(d * static_cast<double>(ms_per_day)); }
+constexpr WallTime t0{1'800'000'000'000};
+WallTime at_day(double d) { return t0 + static_cast<int64_t>(d * static_cast<double>(ms_per_day)); }
 
 DecisionAnswer answer(const std::string& scenario, const std::string& step, const std::string& choice, double day,
                       bool mistake) {

@@ -69,7 +69,7 @@ void seed_outbox(Kiosk& k, const std::string& operator_id) {
   REQUIRE(k.store->outbox_set_aside("s-b", "HTTP 400 from the LRS: bad object id", t0 - 30'000));
 }
 
-RemoteAward remote_award(const std::string& op, int64_t awarded_ms, const std::string& store_id) {
+RemoteAward remote_award(const std::string& op, WallTime awarded_ms, const std::string& store_id) {
   RemoteAward r;
   r.statement_id = "remote-" + op;
   r.operator_id = op;

@@ -14,7 +14,7 @@ std::unique_ptr<SqliteStore> store_with_statements(const std::filesystem::path& 
   std::vector<OutboxStatement> sts;
   for (int i = 1; i <= statements; ++i) {
     const std::string id = "s-" + std::to_string(i);
-    sts.push_back(OutboxStatement{id, a.uuid, "attempted", R"({"id":")" + id + R"("})", 1'000});
+    sts.push_back(OutboxStatement{id, a.uuid, "attempted", R"({"id":")" + id + R"("})", WallTime{1'000}});
   }
   REQUIRE(store->begin_attempt(a, sts));
   return store;

@@ -54,14 +54,14 @@ std::map<std::string, std::string> query_of(const std::string& target) {
 struct FakeLrs {
   struct Held {
     Json statement;
-    int64_t stored_ms;
+    WallTime stored_ms;
   };
   std::mutex m;
   std::vector<Held> held;
   int requests = 0;
   int fail_request = 0;  // answer this request (1-based) with 503; 0: never
 
-  void add(Json st, int64_t stored_ms) {
+  void add(Json st, WallTime stored_ms) {
     std::lock_guard<std::mutex> lock(m);
     st["stored"] = xapi_timestamp(stored_ms);
     held.push_back({std::move(st), stored_ms});
@@ -72,7 +72,7 @@ struct FakeLrs {
     ++requests;
     if (requests == fail_request) return PeerAnswer{503, {}, R"({"error":"busy"})"};
     const auto q = query_of(r.target);
-    int64_t since = -1;
+    WallTime since = WallTime::earliest();
     if (q.count("since")) REQUIRE(parse_xapi_timestamp(q.at("since"), since));
     const std::size_t limit = std::stoul(q.at("limit"));
     CHECK(q.at("ascending") == "true");
@@ -88,7 +88,7 @@ struct FakeLrs {
 };
 
 Json roster_statement(const std::string& id, const char* verb, const std::string& object, const std::string& who,
-                      const std::string& store, const std::string& registration, int64_t at_ms) {
+                      const std::string& store, const std::string& registration, WallTime at_ms) {
   const LrsConfig c;
   return {{"id", id},
           {"actor",
@@ -102,10 +102,10 @@ Json roster_statement(const std::string& id, const char* verb, const std::string
 
 // `people` people with one attempt each (attempted, then passed) and every third certified. The
 // first `same_instant` statements share one stored time, the rest come a millisecond apart in pairs.
-void fill(FakeLrs& lrs, int people, int same_instant, int64_t t0) {
+void fill(FakeLrs& lrs, int people, int same_instant, WallTime t0) {
   int n = 0;
   auto stored = [&] {
-    const int64_t s = n < same_instant ? t0 : t0 + 1 + (n - same_instant) / 2;
+    const WallTime s = n < same_instant ? t0 : t0 + 1 + (n - same_instant) / 2;
     ++n;
     return s;
   };
@@ -151,7 +151,7 @@ Snapshot snapshot(RosterCache& cache) {
 TEST_CASE("A roster refresh reads every statement though hundreds share one stored instant", "[net][roster][threads]") {
   TempDir dir;
   FakeLrs fake;
-  const int64_t t0 = 1'790'000'000'000;
+  const WallTime t0{1'790'000'000'000};
   fill(fake, 300, 450, t0);  // 300 attempted + 300 passed + 100 certified; 450 share t0
   HttpPeer lrs("127.0.0.1", [&](const PeerRequest& r) { return fake.answer(r); });
   StoreStatus st;
@@ -160,7 +160,7 @@ TEST_CASE("A roster refresh reads every statement though hundreds share one stor
   HttpClient http;
   RosterRefreshOptions o;
   o.page_size = 100;
-  RosterRefresher refresher(*cache, http, lrs_config(lrs.url()), wall_now_ms, o);
+  RosterRefresher refresher(*cache, http, lrs_config(lrs.url()), wall_now, o);
   RosterRefreshStats stats;
   std::string error;
   REQUIRE(refresher.refresh(stats, error));
@@ -181,7 +181,7 @@ TEST_CASE("A roster refresh reads every statement though hundreds share one stor
 TEST_CASE("A statement the LRS makes visible late is found within the overlap", "[net][roster][threads]") {
   TempDir dir;
   FakeLrs fake;
-  const int64_t t0 = 1'790'000'000'000;
+  const WallTime t0{1'790'000'000'000};
   fill(fake, 20, 0, t0);
   HttpPeer lrs("127.0.0.1", [&](const PeerRequest& r) { return fake.answer(r); });
   StoreStatus st;
@@ -190,7 +190,7 @@ TEST_CASE("A statement the LRS makes visible late is found within the overlap", 
   HttpClient http;
   RosterRefreshOptions o;
   o.overlap_ms = 60'000;
-  RosterRefresher refresher(*cache, http, lrs_config(lrs.url()), wall_now_ms, o);
+  RosterRefresher refresher(*cache, http, lrs_config(lrs.url()), wall_now, o);
   RosterRefreshStats stats;
   std::string error;
   REQUIRE(refresher.refresh(stats, error));
@@ -211,7 +211,7 @@ TEST_CASE("A statement the LRS makes visible late is found within the overlap", 
   // A full rebuild reads everything.
   RosterRefreshOptions full = o;
   full.full = true;
-  RosterRefresher rebuild(*cache, http, lrs_config(lrs.url()), wall_now_ms, full);
+  RosterRefresher rebuild(*cache, http, lrs_config(lrs.url()), wall_now, full);
   REQUIRE(rebuild.refresh(stats, error));
   CHECK(snapshot(*cache).store_of.count("E-lost") == 1);
 }
@@ -219,7 +219,7 @@ TEST_CASE("A statement the LRS makes visible late is found within the overlap", 
 TEST_CASE("A roster refresh cut off resumes where its last page ended", "[net][roster][threads]") {
   TempDir dir;
   FakeLrs fake;
-  const int64_t t0 = 1'790'000'000'000;
+  const WallTime t0{1'790'000'000'000};
   fill(fake, 200, 0, t0);
   HttpPeer lrs("127.0.0.1", [&](const PeerRequest& r) { return fake.answer(r); });
   StoreStatus st;
@@ -232,7 +232,7 @@ TEST_CASE("A roster refresh cut off resumes where its last page ended", "[net][r
   REQUIRE(whole);
   RosterRefreshStats stats;
   std::string error;
-  REQUIRE(RosterRefresher(*whole, http, lrs_config(lrs.url()), wall_now_ms, o).refresh(stats, error));
+  REQUIRE(RosterRefresher(*whole, http, lrs_config(lrs.url()), wall_now, o).refresh(stats, error));
   const int whole_requests = stats.requests;
 
   auto cut = RosterCache::open(dir.path() / "cut.db", st);
@@ -240,15 +240,15 @@ TEST_CASE("A roster refresh cut off resumes where its last page ended", "[net][r
   fake.requests = 0;
   fake.fail_request = 4;  // the LRS fails in the middle of the first stream
   RosterRefreshStats first;
-  CHECK_FALSE(RosterRefresher(*cut, http, lrs_config(lrs.url()), wall_now_ms, o).refresh(first, error));
+  CHECK_FALSE(RosterRefresher(*cut, http, lrs_config(lrs.url()), wall_now, o).refresh(first, error));
   CHECK(error.find("503") != std::string::npos);
   const auto kept = cut->cursor("attempted");
   REQUIRE(kept);
-  CHECK(*kept > 0);  // the pages before the failure are kept, with their cursor
+  CHECK(kept->is_set());  // the pages before the failure are kept, with their cursor
   CHECK_FALSE(cut->refreshed_ms());
   fake.fail_request = 0;
   RosterRefreshStats second;
-  REQUIRE(RosterRefresher(*cut, http, lrs_config(lrs.url()), wall_now_ms, o).refresh(second, error));
+  REQUIRE(RosterRefresher(*cut, http, lrs_config(lrs.url()), wall_now, o).refresh(second, error));
   CHECK(snapshot(*cut) == snapshot(*whole));
   // The second refresh went on from the kept cursor, not from the beginning.
   CHECK(second.requests < whole_requests);

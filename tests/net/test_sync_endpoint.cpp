@@ -25,8 +25,8 @@ TEST_CASE("No sender sends to an endpoint the config check refuses", "[net][endp
   // First the same code path against an accepted endpoint: it really connects and sends.
   {
     HttpClient http;
-    SyncSender sender(*store, http, lrs_config(lrs.url()), wall_now_ms, [] { return 0.5; });
-    CHECK(sender.drain(wall_now_ms() + 30'000).sent == 3);
+    SyncSender sender(*store, http, lrs_config(lrs.url()), wall_now, [] { return 0.5; });
+    CHECK(sender.drain(wall_now() + 30'000).sent == 3);
     CHECK(lrs.probe() >= 1);
   }
 
@@ -35,12 +35,12 @@ TEST_CASE("No sender sends to an endpoint the config check refuses", "[net][endp
   REQUIRE_FALSE(check_lrs_config(refused).empty());
   auto more = store_with_statements(dir.path() / "second.db", 3);
   HttpClient http;
-  SyncSender sender(*more, http, refused, wall_now_ms, [] { return 0.5; });
+  SyncSender sender(*more, http, refused, wall_now, [] { return 0.5; });
   const SyncSender::PassResult pass = sender.flush_pass();
   CHECK(pass.alarm);
   CHECK(pass.sent == 0);
   sender.clear_hold();  // "send now" does not lift it
-  CHECK(sender.drain(wall_now_ms() + 1'000).alarm);
+  CHECK(sender.drain(wall_now() + 1'000).alarm);
   CHECK(sender.snapshot().problem == SyncProblem::endpoint);
   CHECK(sender.snapshot().problem_detail.find("https://") != std::string::npos);
   std::vector<RemoteAward> awards;
@@ -75,7 +75,7 @@ TEST_CASE("The certification fetch follows more only on the endpoint's own serve
   });
   const LrsConfig config = lrs_config(lrs.url());
   HttpClient http;
-  SyncSender sender(*store, http, config, wall_now_ms, [] { return 0.5; });
+  SyncSender sender(*store, http, config, wall_now, [] { return 0.5; });
 
   SECTION("an absolute path on the same server is followed") {
     next = "/xAPI/statements?page=2";

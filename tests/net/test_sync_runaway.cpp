@@ -68,12 +68,12 @@ TEST_CASE("A busy server's Retry-After cannot turn the backoff off", "[net][runa
     c.retry_initial_ms = 60'000;  // so the hold is unmistakable
     c.retry_max_ms = 600'000;
     HttpClient http;
-    SyncSender sender(*store, http, c, wall_now_ms, [] { return 0.0; });
+    SyncSender sender(*store, http, c, wall_now, [] { return 0.0; });
     const auto first = sender.flush_pass();
     CHECK(first.failed);
     CHECK(first.requests == 1);
     // Half the initial backoff at the least, whatever the server said.
-    CHECK(sender.hold_until_ms() - wall_now_ms() > 25'000);
+    CHECK(sender.hold_until_ms() - wall_now() > 25'000);
     const auto second = sender.flush_pass();
     CHECK(second.failed);
     CHECK(second.requests == 0);
@@ -94,7 +94,7 @@ TEST_CASE("A failure of the kiosk's own records ends the pass with a backoff", "
   c.retry_initial_ms = 60'000;
   c.retry_max_ms = 600'000;
   HttpClient http;
-  SyncSender sender(*store, http, c, wall_now_ms, [] { return 0.0; });
+  SyncSender sender(*store, http, c, wall_now, [] { return 0.0; });
   const auto pass = sender.flush_pass();
   CHECK(pass.failed);
   CHECK(pass.requests == 1);  // the first batch only: the pass ended at the local failure
@@ -102,7 +102,7 @@ TEST_CASE("A failure of the kiosk's own records ends the pass with a backoff", "
   CHECK(sender.snapshot().problem_detail.find("disk is full") != std::string::npos);
   CHECK(sender.flush_pass().requests == 0);  // held, not re-sent at once
   // drain() with a deadline well inside the backoff returns without another request.
-  const auto drained = sender.drain(wall_now_ms() + 2'000);
+  const auto drained = sender.drain(wall_now() + 2'000);
   CHECK(drained.requests == 0);
   CHECK(posts(lrs) == 1);
   CHECK(store->outbox_counts().queued == 4);  // nothing lost
@@ -110,7 +110,7 @@ TEST_CASE("A failure of the kiosk's own records ends the pass with a backoff", "
   // The disk has room again: "send now" delivers, the LRS ignoring the batch it already has.
   store_test::exec_sql(dir.db(), "DROP TRIGGER full_disk");
   sender.clear_hold();
-  CHECK(sender.drain(wall_now_ms() + 30'000).sent == 4);
+  CHECK(sender.drain(wall_now() + 30'000).sent == 4);
   CHECK(store->outbox_counts().queued == 0);
 }
 
@@ -125,8 +125,8 @@ TEST_CASE("drain returns at its deadline while the server never answers", "[net]
   LrsConfig c = lrs_config(lrs.url());
   c.timeout_s = 600;  // far beyond the test's own time-out: only the deadline can end the request
   HttpClient http;
-  SyncSender sender(*store, http, c, wall_now_ms, [] { return 0.0; });
-  const auto drained = sender.drain(wall_now_ms() + 500);  // the test hangs (and fails) if this ignores it
+  SyncSender sender(*store, http, c, wall_now, [] { return 0.0; });
+  const auto drained = sender.drain(wall_now() + 500);  // the test hangs (and fails) if this ignores it
   CHECK(drained.sent == 0);
   CHECK(drained.failed);
   CHECK(sender.snapshot().problem == SyncProblem::offline);
@@ -156,15 +156,15 @@ TEST_CASE("One sender at a time per database", "[net][runaway][lock][threads]") 
   SyncSender::PassResult a_result;
   std::thread a([&] {
     HttpClient http;
-    SyncSender sender(*store_a, http, c, wall_now_ms, [] { return 0.0; });
-    a_result = sender.drain(wall_now_ms() + 60'000);
+    SyncSender sender(*store_a, http, c, wall_now, [] { return 0.0; });
+    a_result = sender.drain(wall_now() + 60'000);
   });
   gate.wait_reached();
   // A second sender on its own connection (as `posdrill sync now` beside the kiosk) while the
   // first one's batch is in flight: it sends nothing.
   auto store_b = store_test::open_ok(dir.db());
   HttpClient http_b;
-  SyncSender b(*store_b, http_b, c, wall_now_ms, [] { return 0.0; });
+  SyncSender b(*store_b, http_b, c, wall_now, [] { return 0.0; });
   const auto b_pass = b.flush_pass();
   CHECK(b_pass.busy);
   CHECK(b_pass.requests == 0);
@@ -203,7 +203,7 @@ TEST_CASE("A killed sender's lock is released by its death", "[net][runaway][loc
   REQUIRE(::read(ready[0], &byte, 1) == 1);
   ::close(ready[0]);
   HttpClient http;
-  SyncSender sender(*store, http, c, wall_now_ms, [] { return 0.0; });
+  SyncSender sender(*store, http, c, wall_now, [] { return 0.0; });
   CHECK(sender.flush_pass().busy);
   CHECK(posts(lrs) == 0);
   ::kill(child, SIGKILL);
@@ -225,7 +225,7 @@ TEST_CASE("A full disk while recording the delivery means one POST and then a ba
   c.retry_initial_ms = 60'000;
   c.retry_max_ms = 600'000;
   HttpClient http;
-  SyncSender sender(*store, http, c, wall_now_ms, [] { return 0.0; });
+  SyncSender sender(*store, http, c, wall_now, [] { return 0.0; });
   vfs.arm(store_test::FaultVfs::Op::write, 0, true);  // the disk is full
   const auto pass = sender.flush_pass();
   CHECK(pass.failed);
@@ -233,10 +233,10 @@ TEST_CASE("A full disk while recording the delivery means one POST and then a ba
   CHECK(vfs.faults() > 0);
   CHECK(sender.snapshot().problem == SyncProblem::local);
   CHECK(sender.snapshot().problem_detail.find("full") != std::string::npos);
-  CHECK(sender.drain(wall_now_ms() + 1'000).requests == 0);  // the backoff holds, the deadline ends it
+  CHECK(sender.drain(wall_now() + 1'000).requests == 0);  // the backoff holds, the deadline ends it
   CHECK(posts(lrs) == 1);
   vfs.disarm();  // room again
   sender.clear_hold();
-  CHECK(sender.drain(wall_now_ms() + 30'000).sent == 6);
+  CHECK(sender.drain(wall_now() + 30'000).sent == 6);
   CHECK(store->outbox_counts().queued == 0);
 }

@@ -24,7 +24,7 @@ TempDir::~TempDir() {
 
 std::unique_ptr<SqliteStore> open_ok(const std::filesystem::path& file, int64_t now_ms) {
   StoreStatus st;
-  auto store = SqliteStore::open(file, st, now_ms);
+  auto store = SqliteStore::open(file, st, WallTime{now_ms});
   INFO(st.message);
   REQUIRE(st);
   REQUIRE(store != nullptr);
@@ -38,7 +38,7 @@ OperatorRecord make_operator(const std::string& id, Role role) {
   op.role = role;
   op.store_id = "S01";
   op.lang = Lang::zh;
-  op.created_ms = 1000;
+  op.created_ms = WallTime{1000};
   return op;
 }
 
@@ -52,16 +52,16 @@ AttemptRow make_attempt(const std::string& operator_id, const std::string& scena
   a.lang = Lang::en;
   a.terminal = TerminalKind::emulated;
   a.seed = 0xfedcba9876543210ull;  // above INT64_MAX: the store must keep all 64 bits
-  a.started_ms = started_ms;
+  a.started_ms = WallTime{started_ms};
   return a;
 }
 
-AttemptEventRow make_event(const std::string& uuid, int seq, int64_t at_ms, const std::string& step_id,
+AttemptEventRow make_event(const std::string& uuid, int seq, WallTime at, const std::string& step_id,
                            const std::string& choice_id, bool mistake, bool critical) {
   AttemptEventRow e;
   e.attempt_uuid = uuid;
   e.seq = seq;
-  e.at_ms = at_ms;
+  e.at_ms = at;
   e.kind = "step";
   e.step_id = step_id;
   e.choice_id = choice_id;
@@ -73,8 +73,8 @@ AttemptEventRow make_event(const std::string& uuid, int seq, int64_t at_ms, cons
   return e;
 }
 
-AttemptRow closed(AttemptRow a, int64_t ended_ms, double score, bool passed) {
-  a.ended_ms = ended_ms;
+AttemptRow closed(AttemptRow a, WallTime ended, double score, bool passed) {
+  a.ended_ms = ended;
   a.score = score;
   a.passed = passed;
   a.finished = true;

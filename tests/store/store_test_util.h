@@ -30,14 +30,22 @@ std::unique_ptr<SqliteStore> open_ok(const std::filesystem::path& file, int64_t 
 
 OperatorRecord make_operator(const std::string& id, Role role = Role::trainee);
 AttemptRow make_attempt(const std::string& operator_id, const std::string& scenario_id, int64_t started_ms);
-AttemptEventRow make_event(const std::string& uuid, int seq, int64_t at_ms, const std::string& step_id = "s",
+// Times are Unix ms: a literal, or a moment of another row (`a.started_ms + 10`).
+AttemptEventRow make_event(const std::string& uuid, int seq, WallTime at, const std::string& step_id = "s",
                            const std::string& choice_id = "", bool mistake = false, bool critical = false);
+inline AttemptEventRow make_event(const std::string& uuid, int seq, int64_t at_ms, const std::string& step_id = "s",
+                                  const std::string& choice_id = "", bool mistake = false, bool critical = false) {
+  return make_event(uuid, seq, WallTime{at_ms}, step_id, choice_id, mistake, critical);
+}
 
 // The abandoned statement the recorder drafts when `a` begins (sync on), with id "draft-<uuid>".
 OutboxStatement abandoned_draft(const AttemptRow& a);
 
 // A closed copy of `a`: ended at `ended_ms` with `score`, passed when `passed`.
-AttemptRow closed(AttemptRow a, int64_t ended_ms, double score, bool passed);
+AttemptRow closed(AttemptRow a, WallTime ended, double score, bool passed);
+inline AttemptRow closed(AttemptRow a, int64_t ended_ms, double score, bool passed) {
+  return closed(std::move(a), WallTime{ended_ms}, score, passed);
+}
 
 // The whole file, for byte comparisons and for searching it for a plain PIN.
 std::string read_bytes(const std::filesystem::path& file);

@@ -27,9 +27,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   StoreStatus st;
-  auto store = SqliteStore::open(argv[1], st, 1);
+  auto store = SqliteStore::open(argv[1], st, WallTime{1});
   if (!store) die("open", st);
-  int64_t now = 1'000'000;
+  WallTime now{1'000'000};
   StatementSite site;
   site.kiosk_id = "kill-test";
   site.platform = "posdrill store_writer";
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     a.scenario_version = 1;
     a.content_hash = "0f";
     a.seed = uint64_t(i);
-    a.started_ms = ++now;
+    a.started_ms = (now += 1);
     const Scenario& sc = i % 3 ? preauth : reversal;
     AttemptRow cut = a;
     cut.abandoned = true;
@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
       AttemptEventRow e;
       e.attempt_uuid = a.uuid;
       e.seq = seq;
-      e.at_ms = ++now;
+      e.at_ms = (now += 1);
       e.kind = "step";
       e.step_id = "step" + std::to_string(seq);
       e.choice_id = seq % 2 ? "right" : "wrong";
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
       std::printf("E %s %d\n", a.uuid.c_str(), seq);
       std::fflush(stdout);
     }
-    a.ended_ms = ++now;
+    a.ended_ms = (now += 1);
     a.finished = true;
     a.passed = i % 2 == 0;
     a.score = a.passed ? 0.9 : 0.4;

@@ -42,7 +42,7 @@ RosterFact attempted(const std::string& who, const std::string& store) {
   f.store_id = store;
   f.registration = "reg-" + who;
   f.scenario_id = "reversal_debit_sms";
-  f.at_ms = 5000;
+  f.at_ms = WallTime{5000};
   return f;
 }
 
@@ -61,19 +61,20 @@ TEST_CASE("The chain's summary is replaced whole, read neediest first and kept t
   TempDir dir;
   const auto file = RosterCache::default_file(dir.path());
   auto cache = open_cache(file);
-  REQUIRE(cache->apply({attempted("101", "S1")}, "attempted", 6000));
-  int64_t as_of = -1;
+  REQUIRE(cache->apply({attempted("101", "S1")}, "attempted", WallTime{6000}));
+  WallTime as_of{-1};
   StoreList<ChainStoreRow> none = cache->store_summary(as_of);
   REQUIRE(none.ok());
   CHECK(none.empty());
-  CHECK(as_of == 0);
+  CHECK(as_of == WallTime{});
 
   // S3 has nobody certified, S1 a half (expiring counts), S2 nine in ten; S4 as S1 but bigger.
   REQUIRE(cache->replace_store_summary(
-      {store_row("S2", 10, 9), store_row("S1", 4, 1, 1), store_row("S3", 5, 0), store_row("S4", 8, 4)}, 7000));
+      {store_row("S2", 10, 9), store_row("S1", 4, 1, 1), store_row("S3", 5, 0), store_row("S4", 8, 4)},
+      WallTime{7000}));
   StoreList<ChainStoreRow> rows = cache->store_summary(as_of);
   REQUIRE(rows.ok());
-  CHECK(as_of == 7000);
+  CHECK(as_of == WallTime{7000});
   CHECK(ids_of(rows) == std::vector<std::string>{"S3", "S4", "S1", "S2"});
   CHECK(rows[2].people == 4);
   CHECK(rows[2].certified == 1);
@@ -81,17 +82,17 @@ TEST_CASE("The chain's summary is replaced whole, read neediest first and kept t
   CHECK(rows[2].not_started == 2);
 
   // The next report's summary replaces the whole of it.
-  REQUIRE(cache->replace_store_summary({store_row("S9", 3, 3)}, 8000));
+  REQUIRE(cache->replace_store_summary({store_row("S9", 3, 3)}, WallTime{8000}));
   rows = cache->store_summary(as_of);
   CHECK(ids_of(rows) == std::vector<std::string>{"S9"});
-  CHECK(as_of == 8000);
+  CHECK(as_of == WallTime{8000});
 
   // A full rebuild forgets the facts, not what the console last showed and when.
   REQUIRE(cache->clear());
   CHECK(cache->people().empty());
   rows = cache->store_summary(as_of);
   CHECK(ids_of(rows) == std::vector<std::string>{"S9"});
-  CHECK(as_of == 8000);
+  CHECK(as_of == WallTime{8000});
 }
 
 TEST_CASE("A reader of the roster cache never creates, migrates or writes it", "[roster_cache]") {
@@ -104,20 +105,20 @@ TEST_CASE("A reader of the roster cache never creates, migrates or writes it", "
 
   {
     auto writer = open_cache(file);
-    REQUIRE(writer->replace_store_summary({store_row("S1", 2, 1)}, 7000));
+    REQUIRE(writer->replace_store_summary({store_row("S1", 2, 1)}, WallTime{7000}));
   }
   // The writer closed: the reader opens the file as the kiosk finds it after a report.
   auto reader = open_cache(file, true);
-  int64_t as_of = 0;
+  WallTime as_of;
   CHECK(ids_of(reader->store_summary(as_of)) == std::vector<std::string>{"S1"});
-  const StoreStatus refused = reader->replace_store_summary({store_row("S2", 1, 1)}, 9000);
+  const StoreStatus refused = reader->replace_store_summary({store_row("S2", 1, 1)}, WallTime{9000});
   CHECK_FALSE(refused);
   CHECK(ids_of(reader->store_summary(as_of)) == std::vector<std::string>{"S1"});
-  CHECK(as_of == 7000);
+  CHECK(as_of == WallTime{7000});
 
   // While a refresh writes (a writer open at the same time), the reader still reads.
   auto writer = open_cache(file);
-  REQUIRE(writer->apply({attempted("102", "S2")}, "attempted", 9000));
+  REQUIRE(writer->apply({attempted("102", "S2")}, "attempted", WallTime{9000}));
   CHECK(reader->store_summary(as_of).ok());
 }
 
@@ -127,7 +128,7 @@ TEST_CASE("A roster cache of the first schema is brought up to date with its fac
   const auto file = dir.path() / "old-roster.db";
   {
     auto cache = open_cache(file);
-    REQUIRE(cache->apply({attempted("101", "S1")}, "attempted", 6000));
+    REQUIRE(cache->apply({attempted("101", "S1")}, "attempted", WallTime{6000}));
   }
   // What the first posdrill with --from-lrs left: no summary table, schema 1.
   exec_sql(file, "DROP TABLE store_summary; PRAGMA user_version = 1;");
@@ -140,9 +141,9 @@ TEST_CASE("A roster cache of the first schema is brought up to date with its fac
   const StoreList<OperatorRecord> people = cache->people();
   REQUIRE(people.size() == 1);
   CHECK(people[0].employee_id == "101");
-  int64_t as_of = 0;
+  WallTime as_of;
   CHECK(cache->store_summary(as_of).ok());
-  REQUIRE(cache->replace_store_summary({store_row("S1", 1, 0)}, 7000));
+  REQUIRE(cache->replace_store_summary({store_row("S1", 1, 0)}, WallTime{7000}));
   cache.reset();
   CHECK(open_cache(file, true));
 

@@ -25,7 +25,7 @@ TEST_CASE("An attempt round trips through begin add_event and finish", "[store][
 
   auto open = store->attempt(a.uuid);
   REQUIRE(open);
-  CHECK(open->ended_ms == 0);
+  CHECK(open->ended_ms == WallTime{});
   CHECK_FALSE(open->finished);
   CHECK(open->seed == 0xfedcba9876543210ull);
   CHECK(open->terminal == TerminalKind::real);
@@ -44,7 +44,7 @@ TEST_CASE("An attempt round trips through begin add_event and finish", "[store][
 
   auto back = store->attempt(a.uuid);
   REQUIRE(back);
-  CHECK(back->ended_ms == 13'000);
+  CHECK(back->ended_ms == WallTime{13'000});
   CHECK(back->score == Approx(0.45));
   CHECK(back->points == 45);
   CHECK(back->max_points == 100);
@@ -60,7 +60,7 @@ TEST_CASE("An attempt round trips through begin add_event and finish", "[store][
   CHECK(ev[0].choice_id == "ask_customer");
   CHECK_FALSE(ev[0].mistake);
   CHECK(ev[1].seq == 2);
-  CHECK(ev[1].at_ms == 12'000);
+  CHECK(ev[1].at_ms == WallTime{12'000});
   CHECK(ev[1].kind == "step");
   CHECK(ev[1].mistake);
   CHECK(ev[1].critical);
@@ -88,7 +88,7 @@ TEST_CASE("Events must be numbered in order on an open attempt", "[store][attemp
   REQUIRE(store->finish_attempt(closed(a, 13'000, 1.0, true)));
   CHECK(store->add_event(make_event(a.uuid, 3, 14'000)).code == StoreError::invalid);  // closed
   CHECK(store->finish_attempt(closed(a, 15'000, 0.0, false)).code == StoreError::invalid);
-  CHECK(store->attempt(a.uuid)->ended_ms == 13'000);  // the refused finish changed nothing
+  CHECK(store->attempt(a.uuid)->ended_ms == WallTime{13'000});  // the refused finish changed nothing
   CHECK(store->finish_attempt(closed(make_attempt("101", "x", 1), 2, 0, false)).code == StoreError::not_found);
   CHECK(store->events(a.uuid).size() == 2);
 
@@ -117,8 +117,8 @@ TEST_CASE("Finishing with an award stores both in one transaction", "[store][att
   award.operator_id = "101";
   award.track_id = "cashier_basics";
   award.track_version = 2;
-  award.awarded_ms = 4'000;
-  award.expires_ms = 4'000 + 365LL * 24 * 3600 * 1000;
+  award.awarded_ms = WallTime{4'000};
+  award.expires_ms = WallTime{4'000 + 365LL * 24 * 3600 * 1000};
   award.basis = {first.uuid, a.uuid};
   REQUIRE(store->finish_attempt(closed(a, 4'000, 0.95, true), award));
 
@@ -126,7 +126,7 @@ TEST_CASE("Finishing with an award stores both in one transaction", "[store][att
   REQUIRE(got.size() == 1);
   CHECK(got[0].track_id == "cashier_basics");
   CHECK(got[0].track_version == 2);
-  CHECK(got[0].awarded_ms == 4'000);
+  CHECK(got[0].awarded_ms == WallTime{4'000});
   CHECK(got[0].expires_ms == award.expires_ms);
   CHECK(got[0].basis == award.basis);
   CHECK(store->awards().size() == 1);
@@ -140,7 +140,7 @@ TEST_CASE("Finishing with an award stores both in one transaction", "[store][att
   auto st = store->finish_attempt(closed(b, 6'000, 1.0, true), bad);
   CHECK_FALSE(st);
   CHECK(st.message.find(dir.db().string()) != std::string::npos);
-  CHECK(store->attempt(b.uuid)->ended_ms == 0);
+  CHECK(store->attempt(b.uuid)->ended_ms == WallTime{});
   CHECK(store->awards().size() == 1);
   REQUIRE(store->finish_attempt(closed(b, 6'000, 1.0, true)));
 }
@@ -224,9 +224,9 @@ TEST_CASE("scenario_stats and mistake_counts on a small data set", "[store][atte
   CHECK(s0.best_score == Approx(0.9));
   // The later pass scored higher: the earlier one adds nothing any pass mark could ask.
   REQUIRE(s0.frontier.size() == 1);
-  CHECK(s0.frontier[0].ended_ms == 8'000);
+  CHECK(s0.frontier[0].ended_ms == WallTime{8'000});
   CHECK(s0.frontier[0].score == Approx(0.9));
-  CHECK(s0.last_attempt_ms == 9'000);
+  CHECK(s0.last_attempt_ms == WallTime{9'000});
   CHECK(stats[1].scenario_id == "reversal");
   CHECK(stats[1].attempts == 1);
   CHECK(stats[1].passes == 0);
@@ -234,7 +234,7 @@ TEST_CASE("scenario_stats and mistake_counts on a small data set", "[store][atte
   CHECK(stats[1].best_score == Approx(0.3));
   CHECK(stats[2].operator_id == "102");
   REQUIRE(stats[2].frontier.size() == 1);
-  CHECK(stats[2].frontier[0].ended_ms == 6'000);
+  CHECK(stats[2].frontier[0].ended_ms == WallTime{6'000});
   auto e2 = store->scenario_stats("102");
   REQUIRE(e2.size() == 1);
   CHECK(e2[0].best_score == Approx(1.0));
@@ -292,13 +292,13 @@ TEST_CASE("An attempt left open is closed as abandoned at the next open", "[stor
     REQUIRE(a);
     CHECK(a->abandoned);
     CHECK_FALSE(a->finished);
-    CHECK(a->ended_ms == 12'500);  // its last event, not the time of the reopen
+    CHECK(a->ended_ms == WallTime{12'500});  // its last event, not the time of the reopen
     CHECK(store->events(open_uuid).size() == 2);
     CHECK(store->add_event(make_event(open_uuid, 3, 13'000)).code == StoreError::invalid);
     auto done = store->attempt(done_uuid);
     CHECK(done->finished);
     CHECK_FALSE(done->abandoned);
-    CHECK(done->ended_ms == 2'000);
+    CHECK(done->ended_ms == WallTime{2'000});
 
     auto bare = make_attempt("102", "reversal", 20'000);  // no events at all
     REQUIRE(store->begin_attempt(bare));
@@ -306,7 +306,7 @@ TEST_CASE("An attempt left open is closed as abandoned at the next open", "[stor
   }
   auto store = open_ok(dir.db(), 99'000);
   CHECK(store->recovered_attempts() == 1);
-  CHECK(store->attempt(bare_uuid)->ended_ms == 20'000);  // ended where it started
+  CHECK(store->attempt(bare_uuid)->ended_ms == WallTime{20'000});  // ended where it started
   CHECK(store->attempt(bare_uuid)->abandoned);
   CHECK(store->check().empty());
   store.reset();
@@ -323,12 +323,12 @@ TEST_CASE("open leaves alone the open attempts of a store still running", "[stor
     // Say `posdrill report` opens the file mid-drill: the drill is live, not crashed.
     auto report = open_ok(dir.db());
     CHECK(report->recovered_attempts() == 0);
-    CHECK(report->attempt(a.uuid)->ended_ms == 0);
+    CHECK(report->attempt(a.uuid)->ended_ms == WallTime{});
   }
   REQUIRE(kiosk->add_event(make_event(a.uuid, 2, 12'000)));
   kiosk.reset();  // gone with the attempt open: now it is a crash
   auto next = open_ok(dir.db());
   CHECK(next->recovered_attempts() == 1);
-  CHECK(next->attempt(a.uuid)->ended_ms == 12'000);
+  CHECK(next->attempt(a.uuid)->ended_ms == WallTime{12'000});
   CHECK(next->attempt(a.uuid)->abandoned);
 }

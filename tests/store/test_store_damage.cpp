@@ -88,14 +88,14 @@ TEST_CASE("A damaged page: reads fail whole, nothing writes into the file", "[st
 
   // Writing opens refuse it and name the file and the problem.
   StoreStatus st;
-  CHECK_FALSE(SqliteStore::open(dir.db(), st, 1000));
+  CHECK_FALSE(SqliteStore::open(dir.db(), st, WallTime{1000}));
   CHECK(st.code == StoreError::corrupt);
   CHECK(st.message.find(dir.db().string()) != std::string::npos);
   CHECK(st.message.find("damaged") != std::string::npos);
   CHECK(read_bytes(dir.db()) == before);
 
   // Read-only: what can be read is read, what cannot says so.
-  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
   REQUIRE(store);
   const StoreList<OperatorRecord> ops = store->operators();
   CHECK(ops.ok());
@@ -128,14 +128,14 @@ TEST_CASE("A writing open of a large file checks the small tables and attempts, 
   SECTION("damage among the events is left to the read that meets it and to db check --full") {
     fill_with_events(dir.db());
     {
-      auto small = SqliteStore::open(dir.db(), st, 1000);
+      auto small = SqliteStore::open(dir.db(), st, WallTime{1000});
       REQUIRE(small);
       CHECK(small->open_check() == "every page");
     }
     zero_page(dir.db(), a_leaf_of(dir.db(), "attempt_events"));
-    CHECK_FALSE(SqliteStore::open(dir.db(), st, 1000));  // a file this small is read whole
+    CHECK_FALSE(SqliteStore::open(dir.db(), st, WallTime{1000}));  // a file this small is read whole
     CHECK(st.code == StoreError::corrupt);
-    auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::write, 0);
+    auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::write, 0);
     REQUIRE(store);
     CHECK(store->open_check() == "the small tables and attempts");
     const std::vector<std::string> problems = store->check(CheckMode::full);
@@ -146,7 +146,7 @@ TEST_CASE("A writing open of a large file checks the small tables and attempts, 
     fill(dir.db());
     zero_page(dir.db(), an_attempts_leaf(dir.db()));
     const std::string before = read_bytes(dir.db());
-    CHECK_FALSE(SqliteStore::open(dir.db(), st, 1000, OpenMode::write, 0));
+    CHECK_FALSE(SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::write, 0));
     CHECK(st.code == StoreError::corrupt);
     CHECK(st.message.find("damaged") != std::string::npos);
     CHECK(read_bytes(dir.db()) == before);
@@ -159,7 +159,7 @@ TEST_CASE("A read-only open writes nothing and refuses writes", "[store][readonl
   std::filesystem::remove(dir.db().string() + "-lock");
   const std::string before = read_bytes(dir.db());
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
   REQUIRE(store);
   CHECK(store->read_only());
   CHECK(store->attempts().size() == 300);
@@ -173,7 +173,7 @@ TEST_CASE("A read-only open writes nothing and refuses writes", "[store][readonl
   CHECK_FALSE(std::filesystem::exists(dir.db().string() + "-lock"));  // not even the liveness lock
 
   // A file that is not there is not created.
-  CHECK_FALSE(SqliteStore::open(dir.path() / "none.db", st, 1000, OpenMode::read_only));
+  CHECK_FALSE(SqliteStore::open(dir.path() / "none.db", st, WallTime{1000}, OpenMode::read_only));
   CHECK_FALSE(std::filesystem::exists(dir.path() / "none.db"));
 }
 
@@ -185,12 +185,12 @@ TEST_CASE("An attempt left open by a crash reads as open from a read-only copy",
     REQUIRE(store->begin_attempt(make_attempt("5001", "preauth_checkout_no_pan", 5'000)));
   }
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 9'000, OpenMode::read_only);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{9'000}, OpenMode::read_only);
   REQUIRE(store);
   CHECK(store->recovered_attempts() == 0);  // recovery is a write: not here
   const auto attempts = store->attempts("5001");
   REQUIRE(attempts.size() == 1);
-  CHECK(attempts.front().ended_ms == 0);
+  CHECK(attempts.front().ended_ms == WallTime{});
 }
 
 TEST_CASE("Schema versions posdrill never writes are refused", "[store][migrations]") {
@@ -200,7 +200,7 @@ TEST_CASE("Schema versions posdrill never writes are refused", "[store][migratio
   const std::string before = read_bytes(dir.db());
   for (OpenMode mode : {OpenMode::write, OpenMode::read_only}) {
     StoreStatus st;
-    CHECK_FALSE(SqliteStore::open(dir.db(), st, 1000, mode));
+    CHECK_FALSE(SqliteStore::open(dir.db(), st, WallTime{1000}, mode));
     CHECK(st.code == StoreError::corrupt);
     CHECK(st.message.find("schema version -1") != std::string::npos);
   }
@@ -211,7 +211,7 @@ TEST_CASE("db check's quick mode says what it read and what only the full one re
   TempDir dir;
   fill_with_events(dir.db());
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
   REQUIRE(store);
   const CheckReport quick = store->check_report(CheckMode::quick);
   CHECK(quick.problems.empty());
@@ -233,7 +233,7 @@ TEST_CASE("A damaged page of the events: the quick check finds it among the newe
   fill_with_events(dir.db());
   zero_page(dir.db(), a_leaf_of(dir.db(), "attempt_events"));
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
   REQUIRE(store);
   // The roster reads only summaries: it cannot see this damage.
   CHECK(store->scenario_stats().ok());
@@ -247,7 +247,7 @@ TEST_CASE("db check compares the schema with the one posdrill makes", "[store][d
   fill(dir.db());
   exec_sql(dir.db(), "DROP INDEX attempts_by_scenario; DROP TRIGGER summary_mistake; CREATE TABLE notes (x)");
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
   REQUIRE(store);
   for (CheckMode mode : {CheckMode::quick, CheckMode::full}) {
     const auto problems = store->check(mode);
@@ -267,7 +267,7 @@ TEST_CASE("db check finds a file longer than its pages", "[store][damage][check]
     f.write(junk.data(), std::streamsize(junk.size()));
   }
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
   REQUIRE(store);
   CHECK(has(store->check(CheckMode::quick), "longer than SQLite wrote it"));
   CHECK(has(store->check(CheckMode::full), "longer than SQLite wrote it"));

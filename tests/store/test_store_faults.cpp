@@ -18,7 +18,7 @@ using namespace posdrill::store_test;
 namespace {
 
 OutboxStatement queued(const std::string& id, const std::string& attempt, const std::string& verb) {
-  return OutboxStatement{id, attempt, verb, R"({"id":")" + id + R"(","verb":")" + verb + R"("})", 5'000};
+  return OutboxStatement{id, attempt, verb, R"({"id":")" + id + R"(","verb":")" + verb + R"("})", WallTime{5'000}};
 }
 
 constexpr int baseline_attempts = 12;
@@ -54,7 +54,7 @@ struct WorkloadOutcome {
 WorkloadOutcome workload(const std::filesystem::path& db, AttemptRow& a, const FaultVfs& vfs) {
   WorkloadOutcome o;
   StoreStatus st;
-  auto store = SqliteStore::open(db, st, 50'000);
+  auto store = SqliteStore::open(db, st, WallTime{50'000});
   auto fail = [&](const StoreStatus& s) {
     ++o.errors;
     o.messages.push_back(s.message);
@@ -171,7 +171,7 @@ TEST_CASE("Injected read and write faults surface as errors and lose nothing", "
         CHECK(bool(after) == bool(store->outbox_find("new-att")));
         if (after) {
           CHECK(store->events(a.uuid).size() >= std::size_t(o.events));
-          CHECK(after->ended_ms != 0);  // finished, or cut off and recovered
+          CHECK(after->ended_ms != WallTime{});  // finished, or cut off and recovered
           if (o.finished) CHECK(after->finished);
           if (!after->finished) CHECK(store->outbox_find(abandoned_draft(a).id));  // its abandoned statement
           if (after->finished) CHECK(store->outbox_find("new-end"));
@@ -190,7 +190,7 @@ TEST_CASE("A read-only open writes nothing, even to the journal", "[store][fault
   FaultVfs vfs;
   vfs.arm(FaultVfs::Op::write, 0, true);  // the first write would fail, and every one after
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
   REQUIRE(store);
   CHECK(store->attempts().size() == std::size_t(baseline_attempts));
   CHECK(store->outbox_counts().queued == 2 * baseline_attempts);
@@ -217,7 +217,7 @@ TEST_CASE("Read faults in a read-only session surface and never give part of a l
   {
     vfs.arm(FaultVfs::Op::read, 1 << 30, false);
     StoreStatus st;
-    auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+    auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
     REQUIRE(store);
     REQUIRE(store->attempts().size() == std::size_t(many));
     REQUIRE(store->scenario_stats().ok());
@@ -230,7 +230,7 @@ TEST_CASE("Read faults in a read-only session surface and never give part of a l
     INFO("read fault after " << n);
     vfs.arm(FaultVfs::Op::read, n, false);
     StoreStatus st;
-    auto store = SqliteStore::open(dir.db(), st, 1000, OpenMode::read_only);
+    auto store = SqliteStore::open(dir.db(), st, WallTime{1000}, OpenMode::read_only);
     if (!store) {
       CHECK(vfs.faults() == 1);
       CHECK(st.message.find(dir.db().string()) != std::string::npos);

@@ -71,7 +71,7 @@ void seed(SqliteStore& store) {
     REQUIRE(store.add_closed_attempt(a, ev));
   }
   AttemptRow gave_up = make_attempt("101", "preauth_demo", 50'000);
-  gave_up.ended_ms = 50'100;
+  gave_up.ended_ms = WallTime{50'100};
   gave_up.abandoned = true;
   REQUIRE(store.add_closed_attempt(gave_up, {answer(gave_up.uuid, 1, "ask", "never", 1, 0)}));
   AttemptRow open = make_attempt("101", "preauth_demo", 60'000);
@@ -204,7 +204,7 @@ TEST_CASE("A practice answer at a re-drill's branch feeds the schedule and nothi
   p.seed = 7;
   p.step_id = "ask";
   p.choice_id = "card";
-  p.at_ms = 30'000;  // between the finished attempts and the abandoned one
+  p.at_ms = WallTime{30'000};  // between the finished attempts and the abandoned one
   p.elapsed_ms = 4'000;
   REQUIRE(store->add_practice_answer(p));
   PracticeAnswerRow stranger = p;
@@ -215,7 +215,8 @@ TEST_CASE("A practice answer at a re-drill's branch feeds the schedule and nothi
   const StoreList<DecisionAnswer> after = store->decision_answers("101");
   REQUIRE(after.ok());
   REQUIRE(after.size() == before.size() + 1);
-  const auto it = std::find_if(after.begin(), after.end(), [](const DecisionAnswer& a) { return a.at_ms == 30'000; });
+  const auto it =
+      std::find_if(after.begin(), after.end(), [](const DecisionAnswer& a) { return a.at_ms == WallTime{30'000}; });
   REQUIRE(it != after.end());
   CHECK(it->step_id == "ask");
   CHECK(it->choice_id == "card");
@@ -223,7 +224,8 @@ TEST_CASE("A practice answer at a re-drill's branch feeds the schedule and nothi
   CHECK(it->seed == 7);
   // The attempts' answers carry their attempt's seed: the figures they were given with.
   const AttemptRow first = store->attempts("101").back();  // newest first
-  const auto of_first = std::find_if(after.begin(), after.end(), [&](const DecisionAnswer& a) { return a.at_ms == 1002; });
+  const auto of_first =
+      std::find_if(after.begin(), after.end(), [&](const DecisionAnswer& a) { return a.at_ms == WallTime{1002}; });
   REQUIRE(of_first != after.end());
   CHECK(of_first->seed == first.seed);
   CHECK(std::is_sorted(after.begin(), after.end(),

@@ -121,7 +121,7 @@ TEST_CASE("Committed writes survive kill -9 of the writer", "[store][kill]") {
     for (const auto& uuid : r.begun) {
       auto a = store->attempt(uuid);
       REQUIRE(a);
-      CHECK(a->ended_ms != 0);  // nothing is left open after open()
+      CHECK(a->ended_ms != WallTime{});  // nothing is left open after open()
       if (r.finished.count(uuid)) {
         CHECK(a->finished);
         CHECK_FALSE(a->abandoned);

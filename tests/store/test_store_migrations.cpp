@@ -48,7 +48,7 @@ TEST_CASE("A file from a newer posdrill is refused as too new", "[store][migrati
   { open_ok(dir.db()); }
   exec_sql(dir.db(), "PRAGMA user_version = " + std::to_string(SqliteStore::schema_version + 1));
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 1000);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000});
   CHECK(store == nullptr);
   CHECK(st.code == StoreError::too_new);
   CHECK(st.message.find(dir.db().string()) != std::string::npos);
@@ -65,7 +65,7 @@ TEST_CASE("A file that is not SQLite is refused as corrupt and left untouched", 
     std::fclose(f);
   }
   StoreStatus st;
-  auto store = SqliteStore::open(dir.db(), st, 1000);
+  auto store = SqliteStore::open(dir.db(), st, WallTime{1000});
   CHECK(store == nullptr);
   CHECK(st.code == StoreError::corrupt);
   CHECK(st.message.find(dir.db().string()) != std::string::npos);

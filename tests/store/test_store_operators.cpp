@@ -21,7 +21,7 @@ TEST_CASE("Operators are added found and listed by employee id", "[store][operat
   auto b = make_operator("22", Role::manager);
   b.name = "李雷 Li Lei";
   b.lang = Lang::en;
-  b.created_ms = 1700000000123;
+  b.created_ms = WallTime{1700000000123};
   REQUIRE(store->add_operator(b, pin));
   // A manager is enough to skip the first run; an administrator is another question.
   CHECK(store->has_active_manager());
@@ -38,7 +38,7 @@ TEST_CASE("Operators are added found and listed by employee id", "[store][operat
   CHECK(found->store_id == "S01");
   CHECK(found->lang == Lang::en);
   CHECK(found->active);
-  CHECK(found->created_ms == 1700000000123);
+  CHECK(found->created_ms == WallTime{1700000000123});
   CHECK_FALSE(store->find_operator("nobody"));
 
   auto all = store->operators();
@@ -106,19 +106,19 @@ TEST_CASE("verify_pin accepts the right PIN and counts wrong ones", "[store][ope
   auto store = open_ok(dir.db());
   REQUIRE(store->add_operator(make_operator("101"), pin));
 
-  auto r = store->verify_pin("101", pin, 10'000);
+  auto r = store->verify_pin("101", pin, WallTime{10'000});
   CHECK(r.outcome == PinOutcome::ok);
   CHECK(r.op.employee_id == "101");
   CHECK(r.op.name == "Operator 101");
 
   for (int left = pin_max_failures - 1; left >= 1; --left) {
-    r = store->verify_pin("101", other_pin, 10'000);
+    r = store->verify_pin("101", other_pin, WallTime{10'000});
     CHECK(r.outcome == PinOutcome::wrong);
     CHECK(r.tries_left == left);
   }
   // A right PIN before the limit clears the count: four more wrong ones do not lock.
-  CHECK(store->verify_pin("101", pin, 10'000).outcome == PinOutcome::ok);
-  r = store->verify_pin("101", other_pin, 10'000);
+  CHECK(store->verify_pin("101", pin, WallTime{10'000}).outcome == PinOutcome::ok);
+  r = store->verify_pin("101", other_pin, WallTime{10'000});
   CHECK(r.outcome == PinOutcome::wrong);
   CHECK(r.tries_left == pin_max_failures - 1);
 }
@@ -127,7 +127,7 @@ TEST_CASE("an id nobody has answers like a wrong PIN and is counted then locked 
   TempDir dir;
   auto store = open_ok(dir.db());
   REQUIRE(store->add_operator(make_operator("101"), pin));
-  int64_t t = 10'000;
+  WallTime t{10'000};
   for (int left = pin_max_failures - 1; left >= 1; --left) {
     const PinCheck known = store->verify_pin("101", other_pin, t += 1000);
     const PinCheck unknown = store->verify_pin("555", pin, t += 1000);
@@ -157,31 +157,31 @@ TEST_CASE("a version 3 database migrates and counts unknown ids from then on", "
   back_to_schema(dir.db(), 3);
   auto store = open_ok(dir.db());
   CHECK(store->user_version() == SqliteStore::schema_version);
-  CHECK(store->verify_pin("555", pin, 10'000).tries_left == pin_max_failures - 1);
+  CHECK(store->verify_pin("555", pin, WallTime{10'000}).tries_left == pin_max_failures - 1);
   CHECK(store->check().empty());
 }
 
 TEST_CASE("an account made for an id that was guessed at starts with a fresh count", "[store][operators]") {
   TempDir dir;
   auto store = open_ok(dir.db());
-  for (int i = 0; i < pin_max_failures; ++i) store->verify_pin("777", other_pin, 10'000);
-  REQUIRE(store->verify_pin("777", other_pin, 10'001).outcome == PinOutcome::locked);
+  for (int i = 0; i < pin_max_failures; ++i) store->verify_pin("777", other_pin, WallTime{10'000});
+  REQUIRE(store->verify_pin("777", other_pin, WallTime{10'001}).outcome == PinOutcome::locked);
   REQUIRE(store->add_operator(make_operator("777"), pin));
-  CHECK(store->verify_pin("777", pin, 10'002).outcome == PinOutcome::ok);
+  CHECK(store->verify_pin("777", pin, WallTime{10'002}).outcome == PinOutcome::ok);
 }
 
 TEST_CASE("Five wrong PINs lock the operator for fifteen minutes", "[store][operators]") {
   TempDir dir;
   auto store = open_ok(dir.db());
   REQUIRE(store->add_operator(make_operator("101"), pin));
-  int64_t t = 1'000'000;
+  WallTime t{1'000'000};
   for (int i = 1; i < pin_max_failures; ++i)
     CHECK(store->verify_pin("101", other_pin, t += 1000).outcome == PinOutcome::wrong);
   auto r = store->verify_pin("101", other_pin, t += 1000);
   CHECK(r.outcome == PinOutcome::locked);
   CHECK(r.tries_left == 0);
   CHECK(r.locked_until_ms == t + pin_lockout_ms);
-  const int64_t until = r.locked_until_ms;
+  const WallTime until = r.locked_until_ms;
 
   // While locked even the right PIN is refused, and the lock does not move.
   r = store->verify_pin("101", pin, t + 1);
@@ -206,7 +206,7 @@ TEST_CASE("reset_pin lifts a lock and replaces the PIN", "[store][operators]") {
   TempDir dir;
   auto store = open_ok(dir.db());
   REQUIRE(store->add_operator(make_operator("101"), pin));
-  const int64_t t = 5'000'000;
+  const WallTime t{5'000'000};
   for (int i = 0; i < pin_max_failures; ++i) store->verify_pin("101", other_pin, t);
   REQUIRE(store->verify_pin("101", pin, t + 1).outcome == PinOutcome::locked);
 
@@ -225,28 +225,28 @@ TEST_CASE("An inactive operator cannot sign in", "[store][operators]") {
   REQUIRE(store->add_operator(make_operator("101"), pin));
   REQUIRE(store->set_active("101", false));
   // The right PIN learns that the account is switched off.
-  auto r = store->verify_pin("101", pin, 1000);
+  auto r = store->verify_pin("101", pin, WallTime{1000});
   CHECK(r.outcome == PinOutcome::inactive);
   CHECK(r.op.employee_id == "101");
   // A wrong PIN learns nothing more than on an active account or an unknown id: counted, then
   // locked; not even the right PIN gets through the lock.
   for (int i = 0; i < pin_max_failures - 1; ++i) {
-    r = store->verify_pin("101", other_pin, 1000);
+    r = store->verify_pin("101", other_pin, WallTime{1000});
     CHECK(r.outcome == PinOutcome::wrong);
     CHECK(r.tries_left == pin_max_failures - 1 - i);
   }
-  CHECK(store->verify_pin("101", other_pin, 1000).outcome == PinOutcome::locked);
-  CHECK(store->verify_pin("101", pin, 1001).outcome == PinOutcome::locked);
+  CHECK(store->verify_pin("101", other_pin, WallTime{1000}).outcome == PinOutcome::locked);
+  CHECK(store->verify_pin("101", pin, WallTime{1001}).outcome == PinOutcome::locked);
   // Switched back on, every try is there again.
   REQUIRE(store->set_active("101", true));
-  r = store->verify_pin("101", other_pin, 1002);
+  r = store->verify_pin("101", other_pin, WallTime{1002});
   CHECK(r.outcome == PinOutcome::wrong);
   CHECK(r.tries_left == pin_max_failures - 1);
-  CHECK(store->verify_pin("101", pin, 1003).outcome == PinOutcome::ok);
+  CHECK(store->verify_pin("101", pin, WallTime{1003}).outcome == PinOutcome::ok);
   // Switching off keeps the count as it is.
-  store->verify_pin("101", other_pin, 1004);
+  store->verify_pin("101", other_pin, WallTime{1004});
   REQUIRE(store->set_active("101", false));
-  r = store->verify_pin("101", other_pin, 1005);
+  r = store->verify_pin("101", other_pin, WallTime{1005});
   CHECK(r.outcome == PinOutcome::wrong);
   CHECK(r.tries_left == pin_max_failures - 2);
   CHECK(store->set_active("nobody", true).code == StoreError::not_found);

@@ -14,7 +14,7 @@ using namespace posdrill::store_test;
 namespace {
 
 OutboxStatement queued(const std::string& id, const std::string& attempt, const std::string& verb) {
-  return OutboxStatement{id, attempt, verb, R"({"id":")" + id + R"("})", 5'000};
+  return OutboxStatement{id, attempt, verb, R"({"id":")" + id + R"("})", WallTime{5'000}};
 }
 
 std::unique_ptr<SqliteStore> with_operator(const TempDir& dir) {
@@ -41,16 +41,16 @@ TEST_CASE("A crash-recovered attempt queues its abandoned statement", "[store][r
   const auto closed_row = store->attempt(a.uuid);
   REQUIRE(closed_row);
   CHECK(closed_row->abandoned);
-  CHECK(closed_row->ended_ms == 19'500);  // its last event
+  CHECK(closed_row->ended_ms == WallTime{19'500});  // its last event
   const auto st = store->outbox_find(draft.id);
   REQUIRE(st);
   CHECK(st->statement.verb == "abandoned");
   CHECK(st->statement.attempt_uuid == a.uuid);
-  CHECK(st->statement.created_ms == 60'000);
+  CHECK(st->statement.created_ms == WallTime{60'000});
   CHECK(st->state == OutboxState::queued);
   const auto body = nlohmann::json::parse(st->statement.body);
   CHECK(body["verb"]["id"] == xapi::verb_abandoned);
-  CHECK(body["timestamp"] == xapi_timestamp(19'500));
+  CHECK(body["timestamp"] == xapi_timestamp(WallTime{19'500}));
   CHECK(body["result"]["duration"] == "PT9.5S");
   CHECK(body["result"]["completion"] == false);
   CHECK(body["context"]["registration"] == a.uuid);
@@ -107,8 +107,8 @@ TEST_CASE("db check reports attempts whose closing statement is missing", "[stor
   AttemptRow old = make_attempt("101", "wrong_pin", 1'000);
   REQUIRE(store->begin_attempt(old, {queued("att-old", old.uuid, "attempted")}));
   REQUIRE(store->finish_attempt(closed(old, 2'000, 1.0, true), std::nullopt, {queued("end-old", old.uuid, "passed")}));
-  REQUIRE(store->outbox_mark_sent({"end-old"}, 3'000));
-  CHECK(store->outbox_prune_sent(5'000) == 1);
+  REQUIRE(store->outbox_mark_sent({"end-old"}, WallTime{3'000}));
+  CHECK(store->outbox_prune_sent(WallTime{5'000}) == 1);
 
   const auto problems = store->check();
   REQUIRE(problems.size() == 1);

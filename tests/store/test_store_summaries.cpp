@@ -17,7 +17,7 @@ using namespace posdrill::store_test;
 
 namespace {
 
-constexpr int64_t forever = std::numeric_limits<int64_t>::max();
+constexpr WallTime forever = WallTime::latest();
 
 // Records of every kind: attempts begun, answered and finished one commit at a time (passes at
 // several scores, fails, critical errors, abandons), imported closed attempts, and attempts left
@@ -203,7 +203,7 @@ TEST_CASE("A migration that fails part-way leaves the file at its old schema", "
   exec_sql(dir.db(), "CREATE TABLE mistake_summaries (planted INTEGER)");
   {
     StoreStatus st;
-    auto store = SqliteStore::open(dir.db(), st, 1000);
+    auto store = SqliteStore::open(dir.db(), st, WallTime{1000});
     CHECK(store == nullptr);
     CHECK(st.message.find("migration to schema 5 failed") != std::string::npos);
   }

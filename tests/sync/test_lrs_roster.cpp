@@ -27,13 +27,13 @@ Json statement(const std::string& id, const char* verb, const std::string& objec
 }  // namespace
 
 TEST_CASE("xAPI timestamps are read to milliseconds, with their offset", "[sync][roster]") {
-  int64_t ms = 0;
+  WallTime ms;
   CHECK(parse_xapi_timestamp("2023-11-14T22:13:20.123Z", ms));
-  CHECK(ms == 1'700'000'000'123);
-  CHECK(parse_xapi_timestamp(xapi_timestamp(1'795'185'120'456), ms));
-  CHECK(ms == 1'795'185'120'456);
+  CHECK(ms == WallTime{1'700'000'000'123});
+  CHECK(parse_xapi_timestamp(xapi_timestamp(WallTime{1'795'185'120'456}), ms));
+  CHECK(ms == WallTime{1'795'185'120'456});
   CHECK(parse_xapi_timestamp("2023-11-15T06:13:20.123+08:00", ms));  // the same instant in Beijing
-  CHECK(ms == 1'700'000'000'123);
+  CHECK(ms == WallTime{1'700'000'000'123});
   for (const char* bad : {"", "2023-11-14", "2023-13-14T22:13:20Z", "2023-11-00T22:13:20Z", "2023-11-14T24:13:20Z",
                           "2023-11-14T22:60:20Z", "2023-11-14T22:13:-1Z"}) {
     INFO(bad);
@@ -76,7 +76,7 @@ TEST_CASE("A page gives the facts about our people and content and nothing else"
   REQUIRE(parse_roster_page(c, page.dump(), out, error));
   CHECK(out.statements == 6);
   CHECK(out.more == "/xAPI/statements?page=2");
-  int64_t oldest = 0, newest = 0;
+  WallTime oldest, newest;
   REQUIRE(parse_xapi_timestamp("2026-11-21T10:00:01.000Z", oldest));
   REQUIRE(parse_xapi_timestamp("2026-11-21T10:00:06.000Z", newest));
   CHECK(out.oldest_stored_ms == oldest);  // every statement counts for paging, ours or not

@@ -73,17 +73,17 @@ TEST_CASE("Backoff doubles with jitter up to the cap and obeys Retry-After", "[s
 }
 
 TEST_CASE("Retry-After is read as seconds or as an HTTP date", "[sync][policy]") {
-  CHECK(parse_retry_after("120", 0) == 120'000);
-  CHECK(parse_retry_after(" 1 ", 0) == 1'000);
+  CHECK(parse_retry_after("120", WallTime{}) == 120'000);
+  CHECK(parse_retry_after(" 1 ", WallTime{}) == 1'000);
   // Sun, 06 Nov 1994 08:49:37 GMT = 784111777 s
-  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784'111'777'000 - 5'000) == 5'000);
-  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784'111'777'000 + 5'000) == 0);  // past: now
-  CHECK_FALSE(parse_retry_after("", 0));
-  CHECK_FALSE(parse_retry_after("soon", 0));
-  CHECK_FALSE(parse_retry_after("-5", 0));
-  CHECK_FALSE(parse_retry_after("99999999999", 0));
-  CHECK_FALSE(parse_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", 0));
-  CHECK_FALSE(parse_retry_after("Sun, 06 Nov 1994 08:49:37 CET", 0));
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", WallTime{784'111'777'000 - 5'000}) == 5'000);
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", WallTime{784'111'777'000 + 5'000}) == 0);  // past: now
+  CHECK_FALSE(parse_retry_after("", WallTime{}));
+  CHECK_FALSE(parse_retry_after("soon", WallTime{}));
+  CHECK_FALSE(parse_retry_after("-5", WallTime{}));
+  CHECK_FALSE(parse_retry_after("99999999999", WallTime{}));
+  CHECK_FALSE(parse_retry_after("Sun, 06 Foo 1994 08:49:37 GMT", WallTime{}));
+  CHECK_FALSE(parse_retry_after("Sun, 06 Nov 1994 08:49:37 CET", WallTime{}));
 }
 
 TEST_CASE("A 200 counts only when it lists the ids sent", "[sync][policy]") {

@@ -41,7 +41,7 @@ AttemptRow attempt_of(const Scenario& s) {
   a.scenario_version = s.version;
   a.content_hash = s.content_hash;
   a.lang = Lang::en;
-  a.started_ms = 1'700'000'000'000;
+  a.started_ms = WallTime{1'700'000'000'000};
   a.max_points = s.max_points;
   return a;
 }
@@ -49,8 +49,8 @@ AttemptRow attempt_of(const Scenario& s) {
 }  // namespace
 
 TEST_CASE("Timestamps and durations use the formats the xAPI spec asks for", "[sync][statements]") {
-  CHECK(xapi_timestamp(0) == "1970-01-01T00:00:00.000Z");
-  CHECK(xapi_timestamp(1'700'000'000'123) == "2023-11-14T22:13:20.123Z");
+  CHECK(xapi_timestamp(WallTime{}) == "1970-01-01T00:00:00.000Z");
+  CHECK(xapi_timestamp(WallTime{1'700'000'000'123}) == "2023-11-14T22:13:20.123Z");
   CHECK(xapi_duration(252'500) == "PT4M12.5S");
   CHECK(xapi_duration(0) == "PT0S");
   CHECK(xapi_duration(10) == "PT0.01S");
@@ -116,7 +116,7 @@ TEST_CASE("answered carries the choice, the points and whether it was right", "[
   e.mistake = true;
   e.critical = true;
   const Json j = Json::parse(answered_statement(site(), "id-2", op(), attempt_of(s), s, content().tracks, e,
-                                                AnswerFacts{12'340, 2, 5, true}, 1'700'000'001'000)
+                                                AnswerFacts{12'340, 2, 5, true}, WallTime{1'700'000'001'000})
                                  .body);
   CHECK(j["verb"]["id"] == xapi::verb_answered);
   CHECK(j["object"]["id"] == step_iri(site().lrs, s.id, decision->id));
@@ -192,7 +192,7 @@ TEST_CASE("A certification is passed with the track as the object", "[sync][stat
   award.operator_id = "1001";
   award.track_id = t.id;
   award.track_version = t.version;
-  award.awarded_ms = 1'700'000'000'000;
+  award.awarded_ms = WallTime{1'700'000'000'000};
   award.expires_ms = award.awarded_ms + 180LL * 86'400'000;
   award.basis = {"u1", "u2"};
   AttemptRow earning = attempt_of(content().scenarios.front());
@@ -215,8 +215,8 @@ TEST_CASE("Certifications are read back from an LRS answer", "[sync][statements]
   AwardRow award;
   award.operator_id = "1001";
   award.track_id = t.id;
-  award.awarded_ms = 1'700'000'000'000;
-  const Json mine = Json::parse(certification_statement(site(), "id-7", op(), award, t, nullptr, 0).body);
+  award.awarded_ms = WallTime{1'700'000'000'000};
+  const Json mine = Json::parse(certification_statement(site(), "id-7", op(), award, t, nullptr, WallTime{}).body);
   Json not_mine = mine;
   not_mine["id"] = "id-8";
   not_mine["actor"]["account"]["name"] = "2002";
