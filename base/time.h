@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "calendar.h"  // same folder: base/ names no other folder
+
 namespace posdrill {
 
 template <class Source>
@@ -61,6 +63,13 @@ struct TerminalClockSource;
 using MonoTime = Moment<SteadyClockSource>;
 using WallTime = Moment<UnixUtcSource>;
 using TerminalTime = Moment<TerminalClockSource>;
+
+// The calendar of a moment: a WallTime gives the UTC date, a TerminalTime the emulator's local one
+// (base/calendar.h does no time-zone arithmetic). A MonoTime has no calendar.
+inline int64_t day_number(WallTime t) { return day_number(t.ms()); }
+inline int64_t day_number(TerminalTime t) { return day_number(t.ms()); }
+inline CivilTime civil_time(WallTime t) { return civil_time(t.ms()); }
+inline CivilTime civil_time(TerminalTime t) { return civil_time(t.ms()); }
 
 // The system's wall clock now: the one place it is read. The pure layers never call it; they take
 // the time as a parameter (or the Clock port), so tests run on fake timelines.

@@ -17,19 +17,19 @@ namespace {
 constexpr int64_t line_failure_ms = 1000;
 
 void insert_by_time(std::vector<LinkEvent>& queue, LinkEvent e) {
-  auto at =
-      std::upper_bound(queue.begin(), queue.end(), e.at_ms, [](int64_t t, const LinkEvent& x) { return t < x.at_ms; });
+  auto at = std::upper_bound(queue.begin(), queue.end(), e.at_ms,
+                             [](TerminalTime t, const LinkEvent& x) { return t < x.at_ms; });
   queue.insert(at, std::move(e));
 }
 
-std::vector<LinkEvent> take_due(std::vector<LinkEvent>& queue, int64_t now_ms) {
+std::vector<LinkEvent> take_due(std::vector<LinkEvent>& queue, TerminalTime now_ms) {
   auto end = std::find_if(queue.begin(), queue.end(), [&](const LinkEvent& e) { return e.at_ms > now_ms; });
   std::vector<LinkEvent> due(std::make_move_iterator(queue.begin()), std::make_move_iterator(end));
   queue.erase(queue.begin(), end);
   return due;
 }
 
-std::optional<int64_t> earliest(std::optional<int64_t> a, std::optional<int64_t> b) {
+std::optional<TerminalTime> earliest(std::optional<TerminalTime> a, std::optional<TerminalTime> b) {
   if (!a) return b;
   if (!b) return a;
   return std::min(*a, *b);
@@ -46,16 +46,16 @@ DirectHostLink::DirectHostLink(AcquirerHost& host, int64_t latency_ms) : host_(h
 DirectHostLink::DirectHostLink(AcquirerHost& host, const DirectHostLink& other)
     : host_(host), latency_ms_(other.latency_ms_), queue_(other.queue_) {}
 
-void DirectHostLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
+void DirectHostLink::send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) {
   LinkEvent e;
   e.answer = host_.handle(request, now_ms, directive);
   e.at_ms = now_ms + latency_ms_;
   insert_by_time(queue_, std::move(e));
 }
 
-std::vector<LinkEvent> DirectHostLink::poll(int64_t now_ms) { return take_due(queue_, now_ms); }
+std::vector<LinkEvent> DirectHostLink::poll(TerminalTime now_ms) { return take_due(queue_, now_ms); }
 
-std::optional<int64_t> DirectHostLink::next_event_ms() const {
+std::optional<TerminalTime> DirectHostLink::next_event_ms() const {
   if (queue_.empty()) return std::nullopt;
   return queue_.front().at_ms;
 }
@@ -98,7 +98,7 @@ FaultyLink::FaultyLink(HostLink& inner, FaultHook hook) : inner_(inner), hook_(s
 FaultyLink::FaultyLink(HostLink& inner, const FaultyLink& other)
     : inner_(inner), forwarded_(other.forwarded_), queue_(other.queue_) {}
 
-void FaultyLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
+void FaultyLink::send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) {
   LinkFault f = hook_ ? hook_(request) : LinkFault{};
   LinkEvent failure;
   failure.kind = LinkEvent::Kind::failure;
@@ -126,7 +126,7 @@ void FaultyLink::send(const IsoMessage& request, int64_t now_ms, const HostDirec
   inner_.send(request, now_ms, d);
 }
 
-void FaultyLink::pull_inner(int64_t now_ms) {
+void FaultyLink::pull_inner(TerminalTime now_ms) {
   for (LinkEvent& e : inner_.poll(now_ms)) {
     if (forwarded_.empty()) {
       insert_by_time(queue_, std::move(e));
@@ -150,21 +150,22 @@ void FaultyLink::pull_inner(int64_t now_ms) {
   }
 }
 
-std::vector<LinkEvent> FaultyLink::poll(int64_t now_ms) {
+std::vector<LinkEvent> FaultyLink::poll(TerminalTime now_ms) {
   pull_inner(now_ms);
   return take_due(queue_, now_ms);
 }
 
-std::optional<int64_t> FaultyLink::next_event_ms() const {
-  return earliest(queue_.empty() ? std::nullopt : std::optional<int64_t>(queue_.front().at_ms), inner_.next_event_ms());
+std::optional<TerminalTime> FaultyLink::next_event_ms() const {
+  return earliest(queue_.empty() ? std::nullopt : std::optional<TerminalTime>(queue_.front().at_ms),
+                  inner_.next_event_ms());
 }
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Pump
 // ---------------------------------------------------------------------------------------------
 
-InMemoryLink::InMemoryLink(EmulatedTerminal& terminal, HostLink& link, int64_t start_ms)
-    : terminal_(terminal), link_(link), now_(start_ms) {
+InMemoryLink::InMemoryLink(EmulatedTerminal& terminal, HostLink& link, TerminalTime start)
+    : terminal_(terminal), link_(link), now_(start) {
   terminal_.tick(now_);
 }
 
@@ -175,16 +176,16 @@ void InMemoryLink::flush() {
   for (const IsoMessage& m : terminal_.take_outgoing()) link_.send(m, now_, HostDirective{});
 }
 
-std::optional<int64_t> InMemoryLink::next_event() const {
+std::optional<TerminalTime> InMemoryLink::next_event() const {
   return earliest(link_.next_event_ms(), terminal_.next_deadline_ms());
 }
 
-void InMemoryLink::advance_to(int64_t ms) {
+void InMemoryLink::advance_to(TerminalTime to) {
   // Bounded: each round delivers at least one event or fires one time-out.
   for (int guard = 0; guard < 100'000; ++guard) {
     flush();
     auto next = next_event();
-    if (!next || *next > ms) break;
+    if (!next || *next > to) break;
     now_ = std::max(now_, *next);
     terminal_.tick(now_);  // time-outs strictly before now fire first: such answers are late
     for (const LinkEvent& e : link_.poll(now_)) {
@@ -194,13 +195,13 @@ void InMemoryLink::advance_to(int64_t ms) {
         terminal_.on_no_answer(e.failure);
     }
   }
-  now_ = std::max(now_, ms);
+  now_ = std::max(now_, to);
   terminal_.tick(now_);
   flush();
 }
 
 void InMemoryLink::settle(int64_t max_ms) {
-  const int64_t until = now_ + max_ms;
+  const TerminalTime until = now_ + max_ms;
   flush();
   while (terminal_.waiting_for_host()) {
     auto next = next_event();
@@ -209,12 +210,13 @@ void InMemoryLink::settle(int64_t max_ms) {
   }
 }
 
-Emulation::Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms, const Route& route)
+Emulation::Emulation(HostConfig host, TerminalConfig terminal, TerminalTime start, int64_t latency_ms,
+                     const Route& route)
     : host_(std::move(host)),
-      terminal_(std::move(terminal), start_ms),
+      terminal_(std::move(terminal), start),
       direct_(host_, latency_ms),
       faults_(route ? *route(host_, terminal_) : static_cast<HostLink&>(direct_)),
-      link_(terminal_, faults_, start_ms) {}
+      link_(terminal_, faults_, start) {}
 
 Emulation::Emulation(const Emulation& other)
     : host_(other.host_),
@@ -266,13 +268,13 @@ int64_t offset_ms(const HistoryEntry& h) {
 
 }  // namespace
 
-int64_t story_start_ms(const Setup& setup, int64_t start_ms) {
-  if (!setup.start_minute) return start_ms;
-  CivilTime t = civil_time(start_ms);
+TerminalTime story_start_ms(const Setup& setup, TerminalTime start) {
+  if (!setup.start_minute) return start;
+  CivilTime t = civil_time(start);
   t.hour = *setup.start_minute / 60;
   t.minute = *setup.start_minute % 60;
   t.second = 0;
-  return civil_ms(t);
+  return TerminalTime{civil_ms(t)};
 }
 
 ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& replay) : setup_(setup) {
@@ -287,10 +289,10 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& re
   std::stable_sort(history.begin(), history.end(),
                    [](const HistoryEntry& a, const HistoryEntry& b) { return offset_ms(a) > offset_ms(b); });
   int64_t oldest = history.empty() ? 0 : offset_ms(history.front());
-  int64_t begin_ms = options.start_ms - oldest - 10 * ms_per_minute;
+  const TerminalTime begin = options.start_ms - oldest - 10 * ms_per_minute;
 
   emulation_ = std::make_unique<Emulation>(host_config_from(setup),
-                                           options.terminal ? *options.terminal : terminal_config_from(setup), begin_ms,
+                                           options.terminal ? *options.terminal : terminal_config_from(setup), begin,
                                            options.latency_ms, options.route);
   if (!options.route) emulation_->faults().set_hook([this](const IsoMessage& m) { return plan_.decide(m); });
 
@@ -306,11 +308,12 @@ ScenarioEmulation::ScenarioEmulation(const Setup& setup, const ReplayOptions& re
   // settlements are routine: their slips went into that night's box and are not kept here.
   std::vector<Receipt> kept_receipts;
   std::optional<int64_t> settled_day;  // the day of the last settlement, while nothing followed it
-  auto settle_nights_before = [&](int64_t until_ms) {
+  auto settle_nights_before = [&](TerminalTime until) {
     if (!setup.nightly_settlement) return;
-    for (int64_t day = day_number(emulation_->now_ms()); day < day_number(until_ms); ++day) {
+    for (int64_t day = day_number(emulation_->now_ms()); day < day_number(until); ++day) {
       if (settled_day && *settled_day == day) continue;  // settled that day after its last transaction
-      emulation_->link().advance_to(std::max(emulation_->now_ms(), day * ms_per_day + nightly_closing_ms));
+      emulation_->link().advance_to(
+          std::max(emulation_->now_ms(), TerminalTime{day * ms_per_day + nightly_closing_ms}));
       for (Receipt& r : terminal().take_receipts()) kept_receipts.push_back(std::move(r));
       TerminalRequest settle;
       settle.op = TerminalOp::settlement;
@@ -381,8 +384,8 @@ std::unique_ptr<ScenarioEmulation> ScenarioEmulation::clone() const {
   return std::unique_ptr<ScenarioEmulation>(new ScenarioEmulation(*this, CloneTag{}));
 }
 
-void ScenarioEmulation::advance_to(int64_t ms) {
-  emulation_->link().advance_to(ms);
+void ScenarioEmulation::advance_to(TerminalTime to) {
+  emulation_->link().advance_to(to);
   emulation_->host().tick(emulation_->now_ms());
 }
 

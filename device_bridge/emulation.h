@@ -43,6 +43,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/host.h"
 #include "device_bridge/terminal.h"
 #include "scenarios/clock.h"
@@ -59,7 +60,7 @@ namespace posdrill {
 struct LinkEvent {
   enum class Kind { answer, failure };
   Kind kind = Kind::answer;
-  int64_t at_ms = 0;
+  TerminalTime at_ms;
   IsoMessage answer;                                   // Kind::answer
   bool mac_ok = true;                                  // Kind::answer
   LinkFailure failure = LinkFailure::connection_lost;  // Kind::failure
@@ -72,10 +73,10 @@ struct LinkEvent {
 class HostLink {
  public:
   virtual ~HostLink() = default;
-  virtual void send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) = 0;
+  virtual void send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) = 0;
   // Every event due at or before `now_ms`, oldest first.
-  virtual std::vector<LinkEvent> poll(int64_t now_ms) = 0;
-  virtual std::optional<int64_t> next_event_ms() const = 0;
+  virtual std::vector<LinkEvent> poll(TerminalTime now_ms) = 0;
+  virtual std::optional<TerminalTime> next_event_ms() const = 0;
 };
 
 inline constexpr int64_t default_latency_ms = 800;
@@ -87,9 +88,9 @@ class DirectHostLink final : public HostLink {
   explicit DirectHostLink(AcquirerHost& host, int64_t latency_ms = default_latency_ms);
   // A copy of `other`'s queue in front of another host (Emulation's copy).
   DirectHostLink(AcquirerHost& host, const DirectHostLink& other);
-  void send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) override;
-  std::vector<LinkEvent> poll(int64_t now_ms) override;
-  std::optional<int64_t> next_event_ms() const override;
+  void send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) override;
+  std::vector<LinkEvent> poll(TerminalTime now_ms) override;
+  std::optional<TerminalTime> next_event_ms() const override;
 
  private:
   AcquirerHost& host_;
@@ -117,16 +118,16 @@ class FaultyLink final : public HostLink {
   // A copy of `other`'s state in front of another inner link, without its hook.
   FaultyLink(HostLink& inner, const FaultyLink& other);
   void set_hook(FaultHook hook) { hook_ = std::move(hook); }
-  void send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) override;
-  std::vector<LinkEvent> poll(int64_t now_ms) override;
-  std::optional<int64_t> next_event_ms() const override;
+  void send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) override;
+  std::vector<LinkEvent> poll(TerminalTime now_ms) override;
+  std::optional<TerminalTime> next_event_ms() const override;
 
  private:
   struct Pending {
     LinkFault fault;
-    int64_t sent_ms = 0;
+    TerminalTime sent_ms;
   };
-  void pull_inner(int64_t now_ms);
+  void pull_inner(TerminalTime now_ms);
 
   HostLink& inner_;
   FaultHook hook_;
@@ -143,23 +144,23 @@ class FaultyLink final : public HostLink {
 // message, answer, line failure and terminal time-out on the way.
 class InMemoryLink {
  public:
-  InMemoryLink(EmulatedTerminal& terminal, HostLink& link, int64_t start_ms);
+  InMemoryLink(EmulatedTerminal& terminal, HostLink& link, TerminalTime start);
   // The same clock as `other`, between another terminal and link (Emulation's copy).
   InMemoryLink(EmulatedTerminal& terminal, HostLink& link, const InMemoryLink& other);
-  int64_t now_ms() const { return now_; }
+  TerminalTime now_ms() const { return now_; }
   // Moves the clock to `ms` (never backwards).
-  void advance_to(int64_t ms);
+  void advance_to(TerminalTime t);
   // Lets the terminal's online work finish: jumps from event to event while it waits for the
   // host (at most `max_ms` of virtual time). Answers due later than that stay queued.
   void settle(int64_t max_ms = 30 * ms_per_minute);
 
  private:
   void flush();
-  std::optional<int64_t> next_event() const;
+  std::optional<TerminalTime> next_event() const;
 
   EmulatedTerminal& terminal_;
   HostLink& link_;
-  int64_t now_;
+  TerminalTime now_;
 };
 
 // A host, a terminal and the links between them, wired: terminal -> InMemoryLink -> FaultyLink
@@ -172,7 +173,7 @@ class Emulation {
   // instead of the direct one (e.g. a socket through posdrill proxy to a server of that host); it
   // must outlive the emulation.
   using Route = std::function<HostLink*(AcquirerHost& host, const EmulatedTerminal& terminal)>;
-  Emulation(HostConfig host, TerminalConfig terminal, int64_t start_ms, int64_t latency_ms = default_latency_ms,
+  Emulation(HostConfig host, TerminalConfig terminal, TerminalTime start, int64_t latency_ms = default_latency_ms,
             const Route& route = {});
   // A copy always talks to its host directly.
   Emulation(const Emulation& other);
@@ -184,7 +185,7 @@ class Emulation {
   const EmulatedTerminal& terminal() const { return terminal_; }
   InMemoryLink& link() { return link_; }
   FaultyLink& faults() { return faults_; }
-  int64_t now_ms() const { return link_.now_ms(); }
+  TerminalTime now_ms() const { return link_.now_ms(); }
 
   // One operation through the terminal's driver, run until the terminal no longer waits for the
   // host. Returns the records it produced (usually one).
@@ -219,7 +220,7 @@ class ScenarioFaultPlan {
 };
 
 struct ReplayOptions {
-  int64_t start_ms = default_training_start_ms();  // the story's "now"
+  TerminalTime start_ms = default_training_start_ms();  // the story's "now"
   int64_t latency_ms = default_latency_ms;
   std::optional<TerminalConfig> terminal;  // replaces terminal_config_from(setup)
   // The terminal's line goes this way instead of straight to the host (Emulation::Route). The
@@ -249,7 +250,7 @@ class ScenarioEmulation {
   // customer keys the setup's PIN. Online operations are numbered from 1 for Setup::faults.
   std::vector<TerminalRecord> perform(const TerminalRequest& request);
   // Moves the virtual clock forward (the trainee's time passing); the host sees the time too.
-  void advance_to(int64_t ms);
+  void advance_to(TerminalTime t);
 
   // ---- The trainee at the device (the kiosk's twin, play's `keys` line) ----------------------
   // Each input happens at the current virtual time; online work then runs to its end (answers,
@@ -281,7 +282,7 @@ class ScenarioEmulation {
   Emulation& emulation() { return *emulation_; }
   // The story's "now" when the replay ended: ReplayOptions::start_ms on the day, at the setup's
   // `time` when it has one.
-  int64_t start_ms() const { return start_ms_; }
+  TerminalTime start_ms() const { return start_ms_; }
   AcquirerHost& host() { return emulation_->host(); }
   const AcquirerHost& host() const { return emulation_->host(); }
   EmulatedTerminal& terminal() { return emulation_->terminal(); }
@@ -302,7 +303,7 @@ class ScenarioEmulation {
   void quote_story_original(TerminalRequest& request) const;
   // The PIN the emulated customer keys (never shown; tests use it to prove it leaks nowhere).
   const std::string& pin() const { return pin_; }
-  int64_t now_ms() const { return emulation_->now_ms(); }
+  TerminalTime now_ms() const { return emulation_->now_ms(); }
 
  private:
   struct CloneTag {};
@@ -316,7 +317,7 @@ class ScenarioEmulation {
   Setup setup_;
   std::string pin_;
   std::unique_ptr<Emulation> emulation_;
-  int64_t start_ms_ = 0;
+  TerminalTime start_ms_;
   ScenarioFaultPlan plan_;
   bool reversals_always_fail_ = false;
   int online_requests_ = 0;

@@ -137,10 +137,10 @@ std::string_view host_op_name(HostOp op) {
 // ---------------------------------------------------------------------------------------------
 
 struct AcquirerHost::Request {
-  Request(const IsoMessage& m, int64_t now_ms, const HostDirective& d, IsoMessage& a, HostJournalEntry& e)
+  Request(const IsoMessage& m, TerminalTime now_ms, const HostDirective& d, IsoMessage& a, HostJournalEntry& e)
       : msg(m), now(now_ms), directive(d), answer(a), entry(e) {}
   const IsoMessage& msg;
-  int64_t now;
+  TerminalTime now;
   const HostDirective& directive;
   IsoMessage& answer;
   HostJournalEntry& entry;
@@ -176,7 +176,7 @@ AcquirerHost::AcquirerHost(HostConfig config) : config_(std::move(config)) {
   }
 }
 
-IsoMessage AcquirerHost::handle(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
+IsoMessage AcquirerHost::handle(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) {
   expire_holds(now_ms);
   ++requests_handled_;
 
@@ -320,7 +320,7 @@ std::optional<std::string> AcquirerHost::risk_and_pin_checks(Request& r, Account
   return std::nullopt;
 }
 
-std::string AcquirerHost::count_wrong_pin(Account& acct, int64_t now_ms) {
+std::string AcquirerHost::count_wrong_pin(Account& acct, TerminalTime now_ms) {
   const int64_t today = day_number(now_ms);
   // Only today's count matters (the limit is per day): older days are dropped.
   for (auto it = acct.wrong_pins_by_day.begin(); it != acct.wrong_pins_by_day.end() && it->first < today - 1;)
@@ -624,7 +624,7 @@ std::string AcquirerHost::handle_reversal(Request& r) {
   return "00";
 }
 
-void AcquirerHost::undo(Txn& t, int64_t now_ms) {
+void AcquirerHost::undo(Txn& t, TerminalTime now_ms) {
   if (!t.approved) return;
   Account* acct = account(t.pan);
   if (!acct) return;
@@ -765,7 +765,7 @@ const HostJournalEntry* AcquirerHost::journal_entry(uint64_t seq) const {
 
 // Pre-auth holds live `preauth_days` (docs/domain.md §6.3: released after 30 days); past that the issuer
 // gives the money back by itself.
-void AcquirerHost::expire_holds(int64_t now_ms) {
+void AcquirerHost::expire_holds(TerminalTime now_ms) {
   // Holds expire by whole days: one scan per day keeps a long-running host's requests cheap.
   const int64_t today = day_number(now_ms);
   if (today == last_expiry_day_) return;
@@ -778,8 +778,8 @@ void AcquirerHost::expire_holds(int64_t now_ms) {
   }
 }
 
-int AcquirerHost::approved_sales_in_window(std::string_view pan, int64_t now_ms) const {
-  int64_t from = now_ms - int64_t(config_.velocity.window_minutes) * ms_per_minute;
+int AcquirerHost::approved_sales_in_window(std::string_view pan, TerminalTime now_ms) const {
+  const TerminalTime from = now_ms - int64_t(config_.velocity.window_minutes) * ms_per_minute;
   // Newest first, stopping at the window's start: requests arrive in time order.
   int n = 0;
   for (auto it = txns_.rbegin(); it != txns_.rend() && it->time_ms >= from; ++it)
@@ -811,7 +811,7 @@ int AcquirerHost::standing_debits(std::string_view pan, std::optional<int64_t> a
   return n;
 }
 
-int AcquirerHost::wrong_pins(std::string_view pan, int64_t now_ms) const {
+int AcquirerHost::wrong_pins(std::string_view pan, TerminalTime now_ms) const {
   const Account* a = account(pan);
   if (!a) return 0;
   auto it = a->wrong_pins_by_day.find(day_number(now_ms));
@@ -863,7 +863,8 @@ std::string AcquirerHost::next_rrn() {
   return zero_pad(int64_t(rrn), 12);
 }
 
-void AcquirerHost::notify(std::string_view pan, int64_t now_ms, std::string_view action_key, int64_t amount_minor) {
+void AcquirerHost::notify(std::string_view pan, TerminalTime now_ms, std::string_view action_key,
+                          int64_t amount_minor) {
   const Account* a = account(pan);
   if (!a || amount_minor <= 0) return;
   CivilTime t = civil_time(now_ms);

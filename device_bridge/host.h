@@ -60,8 +60,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "device_bridge/iso_message.h"
 #include "base/calendar.h"  // CivilTime, civil_time, civil_ms, day_number, ms_per_*
+#include "base/time.h"
+#include "device_bridge/iso_message.h"
 #include "scenarios/model.h"
 #include "scenarios/text.h"
 
@@ -71,15 +72,16 @@ namespace posdrill {
 // Emulator time
 // ---------------------------------------------------------------------------------------------
 // The emulated terminal and host share one virtual wall clock: local civil time (China, no time
-// zone arithmetic anywhere) as milliseconds since 1970-01-01 00:00. Dates on the wire (DE13, DE61
+// zone arithmetic anywhere) as milliseconds since 1970-01-01 00:00, typed TerminalTime
+// (base/time.h) so that it never mixes with the kiosk's wall or steady clocks. Dates on the wire (DE13, DE61
 // MMDD), pre-auth validity days, the daily wrong-PIN counter and the SMS all derive from it.
 // The conversions to and from dates are base/calendar.h's.
 
-std::string format_mmdd(int64_t ms);    // "1120"
-std::string format_hhmmss(int64_t ms);  // "143205"
+std::string format_mmdd(TerminalTime t);    // "1120"
+std::string format_hhmmss(TerminalTime t);  // "143205"
 // Where every story starts unless told otherwise: 2026-11-20 14:32:00, one fixed training day, so
 // slips, SMS and transcripts show the same dates on every run.
-int64_t default_training_start_ms();
+TerminalTime default_training_start_ms();
 
 // ---------------------------------------------------------------------------------------------
 // Field conventions shared by the host and the terminal
@@ -245,7 +247,7 @@ std::string_view host_op_name(HostOp op);  // "sale", "completion_advice", ...
 // One request and its answer. Never holds a PIN, PIN block or track data; the card only as its
 // last 4 digits.
 struct HostJournalEntry {
-  int64_t time_ms = 0;
+  TerminalTime time_ms;
   HostOp op = HostOp::unknown;
   std::string mti;              // request MTI, e.g. "0400"
   std::string answer_mti;       // "0410"
@@ -269,7 +271,7 @@ struct HostJournalEntry {
 // A text message the issuer sends to the cardholder's phone. The card appears only as its last 4
 // digits.
 struct BankSms {
-  int64_t time_ms = 0;
+  TerminalTime time_ms;
   Text text;
 };
 
@@ -283,10 +285,10 @@ class AcquirerHost {
 
   // Answers one request received at `now_ms`. Always returns an answer (see the file comment).
   // `now_ms` should not go backwards; pre-auth holds past their validity are released first.
-  IsoMessage handle(const IsoMessage& request, int64_t now_ms, const HostDirective& directive = {});
+  IsoMessage handle(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive = {});
   // Time passing without a request (the issuer's daily work): releases pre-auth holds past their
   // validity, as handle() does first.
-  void tick(int64_t now_ms) { expire_holds(now_ms); }
+  void tick(TerminalTime now_ms) { expire_holds(now_ms); }
 
   // The most recent requests handled (at most journal_limit), oldest first.
   const std::deque<HostJournalEntry>& journal() const { return journal_; }
@@ -304,7 +306,7 @@ class AcquirerHost {
   // The sum of the card's open pre-auth holds.
   int64_t held_minor(std::string_view pan) const;
   // Wrong PINs counted on the card on the day of `now_ms`.
-  int wrong_pins(std::string_view pan, int64_t now_ms) const;
+  int wrong_pins(std::string_view pan, TerminalTime now_ms) const;
   // Approved debits on the card (sales, pre-auth completions) that are neither reversed nor voided;
   // with `amount_minor`, only those of exactly that amount.
   int standing_debits(std::string_view pan, std::optional<int64_t> amount_minor = std::nullopt) const;
@@ -323,7 +325,7 @@ class AcquirerHost {
     uint64_t id = 0;  // 1, 2, ... in arrival order
     HostOp op = HostOp::unknown;
     std::string mti, pan, terminal_id, batch, stan, rrn, auth_code, rc, date_mmdd;
-    int64_t time_ms = 0;
+    TerminalTime time_ms;
     int64_t amount = 0;
     uint64_t journal_seq = 0;
     uint64_t original = 0;  // id of the transaction it refers to; 0: none
@@ -344,7 +346,7 @@ class AcquirerHost {
   std::string handle_settlement(Request& r);
   std::optional<std::string> card_checks(Request& r, const Account& acct);
   std::optional<std::string> risk_and_pin_checks(Request& r, Account& acct);
-  std::string count_wrong_pin(Account& acct, int64_t now_ms);
+  std::string count_wrong_pin(Account& acct, TerminalTime now_ms);
   Txn* find_preauth(Request& r, std::string& rc);
   // Transactions with this trace, newest first.
   std::vector<Txn*> by_trace(std::string_view terminal_id, std::string_view batch, std::string_view stan);
@@ -352,13 +354,13 @@ class AcquirerHost {
   void remember(Txn t);
   void forget_oldest();
   void add_journal(HostJournalEntry entry);
-  void undo(Txn& t, int64_t now_ms);
-  void expire_holds(int64_t now_ms);
-  int approved_sales_in_window(std::string_view pan, int64_t now_ms) const;
+  void undo(Txn& t, TerminalTime now_ms);
+  void expire_holds(TerminalTime now_ms);
+  int approved_sales_in_window(std::string_view pan, TerminalTime now_ms) const;
   std::string next_auth_code();
   std::string next_rrn();
   uint64_t next_random();
-  void notify(std::string_view pan, int64_t now_ms, std::string_view action_key, int64_t amount_minor);
+  void notify(std::string_view pan, TerminalTime now_ms, std::string_view action_key, int64_t amount_minor);
   Account* account(std::string_view pan);
   const Account* account(std::string_view pan) const;
 

@@ -36,17 +36,17 @@ uint64_t fnv1a(std::string_view s) {
 // [SECTION] Emulator time
 // ---------------------------------------------------------------------------------------------
 
-std::string format_mmdd(int64_t ms) {
-  CivilTime t = civil_time(ms);
+std::string format_mmdd(TerminalTime at) {
+  CivilTime t = civil_time(at);
   return zero_pad(t.month, 2) + zero_pad(t.day, 2);
 }
 
-std::string format_hhmmss(int64_t ms) {
-  CivilTime t = civil_time(ms);
+std::string format_hhmmss(TerminalTime at) {
+  CivilTime t = civil_time(at);
   return zero_pad(t.hour, 2) + zero_pad(t.minute, 2) + zero_pad(t.second, 2);
 }
 
-int64_t default_training_start_ms() { return civil_ms({2026, 11, 20, 14, 32, 0}); }
+TerminalTime default_training_start_ms() { return TerminalTime{civil_ms({2026, 11, 20, 14, 32, 0})}; }
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Field conventions (DE54, DE63, DE62, DE48)

@@ -60,7 +60,7 @@ void NexoPoi::log(const std::string& line) const {
 
 void NexoPoi::move_clock() {
   if (!options_.elapsed_ms) return;
-  int64_t target = scenario_->start_ms() + options_.elapsed_ms();
+  const TerminalTime target = scenario_->start_ms() + options_.elapsed_ms();
   if (target > scenario_->emulation().now_ms()) scenario_->advance_to(target);
 }
 

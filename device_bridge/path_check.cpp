@@ -38,7 +38,7 @@ uint64_t mix(uint64_t h, std::string_view s) {
 uint64_t fingerprint(const ScenarioEmulation& e) {
   const TerminalFacts f = e.facts();
   uint64_t h = 14695981039346656037ull;
-  h = mix(h, uint64_t(e.now_ms()));
+  h = mix(h, uint64_t(e.now_ms().ms()));
   h = mix(h, uint64_t(f.host_requests));
   h = mix(h, uint64_t(f.charges));
   h = mix(h, uint64_t(f.held_minor));

@@ -127,7 +127,8 @@ TerminalConfig terminal_config_from(const Setup& setup) {
 // [SECTION] Construction and screens
 // ---------------------------------------------------------------------------------------------
 
-EmulatedTerminal::EmulatedTerminal(TerminalConfig config, int64_t now_ms) : config_(std::move(config)), now_(now_ms) {
+EmulatedTerminal::EmulatedTerminal(TerminalConfig config, TerminalTime now_ms)
+    : config_(std::move(config)), now_(now_ms) {
   if (config_.master_key.empty()) config_.master_key = std::string(test_master_key());
   config_.reversal_tries = std::max(1, config_.reversal_tries);
   batch_number_ = std::clamp(config_.batch, 1, 999999);
@@ -164,7 +165,7 @@ std::string EmulatedTerminal::next_stan() {
 
 // A time-out fires once the clock is past its deadline: an answer arriving at the very
 // millisecond of the deadline is still in time. The next moment anything fires is deadline + 1.
-std::optional<int64_t> EmulatedTerminal::next_deadline_ms() const {
+std::optional<TerminalTime> EmulatedTerminal::next_deadline_ms() const {
   if (mode_ == Mode::online && flow_) return flow_->deadline + 1;
   if (mode_ != Mode::idle) return input_deadline_ + 1;
   return std::nullopt;

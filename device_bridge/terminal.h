@@ -51,6 +51,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/host.h"
 #include "device_bridge/iso_message.h"
 #include "device_bridge/message_builder.h"
@@ -196,7 +197,7 @@ TerminalConfig terminal_config_from(const Setup& setup);
 
 class EmulatedTerminal {
  public:
-  EmulatedTerminal(TerminalConfig config, int64_t now_ms);
+  EmulatedTerminal(TerminalConfig config, TerminalTime now_ms);
 
   // ---- Low-level inputs (the on-screen twin) --------------------------------------------------
   // Main screen: 菜单 or 确认 opens the menu. Menu: 1 消费  2 消费撤销  3 退货  4 预授权类 (1 预授权
@@ -226,7 +227,7 @@ class EmulatedTerminal {
   // The line failed while a request or reversal was outstanding.
   void on_no_answer(LinkFailure failure = LinkFailure::connection_lost);
   // Moves the clock to `now_ms` (never backwards) and fires due time-outs.
-  void tick(int64_t now_ms);
+  void tick(TerminalTime now_ms);
   // Shows `line` as a result screen, the way the terminal keeps its last message until a key is
   // pressed (a story's "the terminal shows …"). Ignored while keying or talking to the host.
   void display(const Text& line);
@@ -256,14 +257,14 @@ class EmulatedTerminal {
   std::vector<Screen> take_shown() { return std::exchange(shown_, {}); }
 
   // ---- State --------------------------------------------------------------------------------
-  int64_t now_ms() const { return now_; }
+  TerminalTime now_ms() const { return now_; }
   bool idle() const { return mode_ == Mode::idle; }
   bool waiting_for_host() const { return mode_ == Mode::online; }
   // At a "请插卡/挥卡/刷卡" or "请输入密码" prompt: the customer's card or PIN pad is what it needs.
   bool waiting_for_card() const;
   bool waiting_for_pin() const;
   bool waiting_for_supervisor() const;
-  std::optional<int64_t> next_deadline_ms() const;
+  std::optional<TerminalTime> next_deadline_ms() const;
   bool signed_on() const { return keys_.has_value(); }
   const std::optional<WorkingKeys>& working_keys() const { return keys_; }  // for the codec's MAC
   bool reversal_pending() const { return reversal_.has_value(); }
@@ -324,7 +325,7 @@ class EmulatedTerminal {
     bool in_reversal = false;     // waiting for a 0410
     bool reversal_sent = false;   // a pending reversal went out and was answered first
     int reversal_try = 0;
-    int64_t deadline = 0;
+    TerminalTime deadline;
   };
 
   // keys and menus
@@ -376,12 +377,12 @@ class EmulatedTerminal {
   std::string next_stan();
 
   TerminalConfig config_;
-  int64_t now_ = 0;
+  TerminalTime now_;
   Mode mode_ = Mode::idle;
   Screen screen_;
   std::vector<Screen> shown_;  // since take_shown()
   std::optional<Flow> flow_;
-  int64_t input_deadline_ = 0;
+  TerminalTime input_deadline_;
   std::optional<WorkingKeys> keys_;
   std::optional<IsoMessage> reversal_;  // the 0400 to send; DE39 carries the reason
   std::vector<BatchEntry> batch_;

@@ -355,7 +355,7 @@ void EmulatedTerminal::approved(const IsoMessage& answer, TerminalRecord& rec) {
   end_flow(Mode::result);
 }
 
-void EmulatedTerminal::tick(int64_t now_ms) {
+void EmulatedTerminal::tick(TerminalTime now_ms) {
   now_ = std::max(now_, now_ms);
   if (mode_ == Mode::online && flow_) {
     Flow& f = *flow_;

@@ -34,7 +34,7 @@ bool needs_mac(const IsoMessage& m) { return m.mti != "0800" && m.mti != "0810";
 
 WireHost::WireHost(AcquirerHost& host, Log log) : host_(host), log_(std::move(log)) {}
 
-FrameReply WireHost::handle(std::string_view frame_body, int64_t now_ms) {
+FrameReply WireHost::handle(std::string_view frame_body, TerminalTime now_ms) {
   counters_.add(&Counters::requests);
   const std::string key = host_mac_key(host_);
   IsoMessage request;

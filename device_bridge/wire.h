@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/counters.h"
 #include "device_bridge/emulation.h"
 #include "device_bridge/exchange.h"
@@ -37,7 +38,7 @@ class WireHost {
   // answered without an MTI and a STAN, and a peer that sends garbage is not a terminal. A
   // request with a bad or missing MAC is answered A0 without being processed. Only the sign-on
   // (0800) travels without a MAC: a terminal that lost its keys must still be able to sign on.
-  FrameReply handle(std::string_view frame_body, int64_t now_ms);
+  FrameReply handle(std::string_view frame_body, TerminalTime now_ms);
   // Answers like an acquirer's TEST host (content/test_hosts): a request for one of these amounts
   // (fen) is answered with its code and books nothing, as the scenario fault `respond` does (a
   // forced 55 still counts as a wrong PIN). Other amounts go through the host's rules.

@@ -303,7 +303,7 @@ TEST_CASE("minutes_later moves the emulated host's clock", "[story]") {
   Scenario s = story();
   FakeClock clock;
   EmulatedTerminalPort port(&clock, s.setup);
-  const int64_t before = port.scenario()->now_ms();
+  const TerminalTime before = port.scenario()->now_ms();
   port.story_wait(30 * 60'000);
   CHECK(port.scenario()->now_ms() - before >= 30 * 60'000);
   clock.advance_ms(1000);  // the trainee's time still flows on top of it

@@ -15,16 +15,16 @@ int64_t real_ms() {
 
 }  // namespace
 
-WiredTerminal::WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options)
-    : WiredTerminal(terminal_config_from(setup), host, start_ms, std::move(options)) {}
+WiredTerminal::WiredTerminal(const Setup& setup, const Endpoint& host, TerminalTime start, TcpHostLink::Options options)
+    : WiredTerminal(terminal_config_from(setup), host, start, std::move(options)) {}
 
-WiredTerminal::WiredTerminal(TerminalConfig config, const Endpoint& host, int64_t start_ms,
+WiredTerminal::WiredTerminal(TerminalConfig config, const Endpoint& host, TerminalTime start,
                              TcpHostLink::Options options)
-    : terminal(std::move(config), start_ms),
+    : terminal(std::move(config), start),
       tcp(
           host, [this] { return terminal_mac_key(terminal); }, std::move(options)),
       faults(tcp),
-      link(terminal, faults, start_ms) {}
+      link(terminal, faults, start) {}
 
 std::vector<TerminalRecord> WiredTerminal::run(const TerminalRequest& request, const CardPresentation& card,
                                                std::string_view pin) {
@@ -36,7 +36,7 @@ std::vector<TerminalRecord> WiredTerminal::run(const TerminalRequest& request, c
 TcpHostLink::TcpHostLink(Endpoint host, std::function<std::string()> mac_key, Options options)
     : host_(std::move(host)), mac_key_(std::move(mac_key)), options_(std::move(options)) {}
 
-void TcpHostLink::send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) {
+void TcpHostLink::send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) {
   const int64_t started = real_ms();
   auto file = [&](LinkEvent ev) {
     ev.at_ms = now_ms + std::max<int64_t>(1, real_ms() - started);
@@ -98,7 +98,7 @@ void TcpHostLink::send(const IsoMessage& request, int64_t now_ms, const HostDire
   file(std::move(ev));
 }
 
-std::vector<LinkEvent> TcpHostLink::poll(int64_t now_ms) {
+std::vector<LinkEvent> TcpHostLink::poll(TerminalTime now_ms) {
   std::vector<LinkEvent> due;
   std::vector<LinkEvent> later;
   for (auto& ev : queue_) (ev.at_ms <= now_ms ? due : later).push_back(std::move(ev));
@@ -106,8 +106,8 @@ std::vector<LinkEvent> TcpHostLink::poll(int64_t now_ms) {
   return due;
 }
 
-std::optional<int64_t> TcpHostLink::next_event_ms() const {
-  std::optional<int64_t> next;
+std::optional<TerminalTime> TcpHostLink::next_event_ms() const {
+  std::optional<TerminalTime> next;
   for (const auto& ev : queue_)
     if (!next || ev.at_ms < *next) next = ev.at_ms;
   return next;

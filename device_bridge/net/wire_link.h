@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/emulation.h"
 #include "device_bridge/endpoint.h"
 #include "device_bridge/wire.h"
@@ -31,9 +32,9 @@ class TcpHostLink final : public HostLink {
   // return "" before sign-on, when requests go without a MAC.
   TcpHostLink(Endpoint host, std::function<std::string()> mac_key, Options options);
 
-  void send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) override;
-  std::vector<LinkEvent> poll(int64_t now_ms) override;
-  std::optional<int64_t> next_event_ms() const override;
+  void send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) override;
+  std::vector<LinkEvent> poll(TerminalTime now_ms) override;
+  std::optional<TerminalTime> next_event_ms() const override;
 
   // The last network problem in words (for the console and the kiosk's link status), or "".
   const std::string& last_problem() const { return last_problem_; }
@@ -51,9 +52,9 @@ class TcpHostLink final : public HostLink {
 // What `posdrill terminal --host`, the loopback tests and the loopback bench drive. Neither
 // copyable nor movable (the parts refer to each other).
 struct WiredTerminal {
-  WiredTerminal(const Setup& setup, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options = {});
+  WiredTerminal(const Setup& setup, const Endpoint& host, TerminalTime start, TcpHostLink::Options options = {});
   // A terminal configured by hand (e.g. starting at a kept trace and batch).
-  WiredTerminal(TerminalConfig config, const Endpoint& host, int64_t start_ms, TcpHostLink::Options options = {});
+  WiredTerminal(TerminalConfig config, const Endpoint& host, TerminalTime start, TcpHostLink::Options options = {});
   WiredTerminal(const WiredTerminal&) = delete;
   WiredTerminal& operator=(const WiredTerminal&) = delete;
 

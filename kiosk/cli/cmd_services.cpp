@@ -4,7 +4,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -20,11 +19,9 @@ namespace posdrill {
 
 namespace {
 
-// The emulator's civil clock runs on China Standard Time (UTC+8), like the terminals it imitates.
-int64_t civil_now_ms() {
-  auto utc = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  return utc.count() + 8 * 3600 * 1000;
-}
+// The emulator's civil clock runs on China Standard Time (UTC+8), like the terminals it imitates:
+// the one place a live service turns the wall clock into terminal time.
+TerminalTime civil_now() { return TerminalTime{wall_now().ms() + 8 * 60 * ms_per_minute}; }
 
 FrameServer* running_server = nullptr;
 extern "C" void on_stop_signal(int) {
@@ -131,7 +128,7 @@ int cmd_host(const Settings& settings, const std::string& listen, const std::str
   WireHost wire(host, log);
   FrameServer::Options limits;
   limits.log = log;  // connections closed by a limit: idle for a newcomer, an incomplete frame, ...
-  FrameServer server([&](std::string_view req) { return wire.handle(req, civil_now_ms()); }, limits);
+  FrameServer server([&](std::string_view req) { return wire.handle(req, civil_now()); }, limits);
   if (!server.listen(*at, error)) {
     std::cerr << "posdrill host: " << error << '\n';
     return exit_failed;
@@ -176,7 +173,7 @@ int cmd_terminal(const Settings& settings, const std::string& host_text, const s
   }
   config.first_stan = counters.trace;
   config.batch = counters.batch;
-  WiredTerminal wired(config, *at, civil_now_ms());
+  WiredTerminal wired(config, *at, civil_now());
   EmulatedTerminal& terminal = wired.terminal;
   const TcpHostLink& tcp = wired.tcp;
   FaultyLink& faults = wired.faults;  // a trainer's `fault …` hits the next request
@@ -203,7 +200,7 @@ int cmd_terminal(const Settings& settings, const std::string& host_text, const s
     std::string cmd, arg;
     in >> cmd >> arg;
     if (cmd.empty()) continue;
-    link.advance_to(std::max(link.now_ms(), civil_now_ms()));
+    link.advance_to(std::max(link.now_ms(), civil_now()));
     if (cmd == "quit" || cmd == "exit") break;
     if (cmd == "help") {
       std::cout << terminal_help;

@@ -17,7 +17,7 @@ namespace {
 
 const std::string card = "6200000000000047";
 const std::string pin = "147258";
-const int64_t t0 = default_training_start_ms();
+const TerminalTime t0 = default_training_start_ms();
 
 Setup base_setup() {
   Setup s;
@@ -119,7 +119,7 @@ TEST_CASE("each fault kind does what the scenario format says", "[emulation][fau
   }
   SECTION("delay: within the response time-out the answer counts") {
     auto e = with_fault({FaultKind::delay, 1, 60, "", {}});
-    int64_t before = e->emulation().now_ms();
+    const TerminalTime before = e->emulation().now_ms();
     CHECK(run(*e, req(TerminalOp::sale, 32800)).approved());
     CHECK(e->emulation().now_ms() - before == 60'000);
   }
@@ -188,7 +188,7 @@ TEST_CASE("a failing reversal shows 冲正不成功 and is dropped or kept as co
     o.terminal->keep_reversal_after_failure = keep;
     ScenarioEmulation e(s, o);
     CHECK(e.reversals_always_fail());
-    int64_t before = e.emulation().now_ms();
+    const TerminalTime before = e.emulation().now_ms();
     auto r = run(e, req(TerminalOp::balance_inquiry));
     CHECK(r.reversal_failed);
     CHECK_FALSE(r.reversal_sent);
@@ -709,7 +709,7 @@ TEST_CASE("the same setup and operations give the same journal and records", "[e
       for (const auto& r : e.perform(req(op, 1000)))
         out.push_back(r.response_code + "|" + r.auth_code + "|" + r.date_mmdd + "|" + r.screen.zh);
     }
-    for (const auto& j : e.host().journal()) out.push_back(j.rrn + j.auth_code + std::to_string(j.time_ms));
+    for (const auto& j : e.host().journal()) out.push_back(j.rrn + j.auth_code + std::to_string(j.time_ms.ms()));
     return out;
   };
   CHECK(play() == play());

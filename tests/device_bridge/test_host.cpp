@@ -14,7 +14,7 @@ namespace {
 
 const std::string card = "6200000000000047";
 const std::string pin = "582904";
-const int64_t t0 = default_training_start_ms();  // 2026-11-20 14:32
+const TerminalTime t0 = default_training_start_ms();  // 2026-11-20 14:32
 
 HostConfig config() {
   Setup s;
@@ -278,7 +278,7 @@ TEST_CASE("pre-auth holds funds and completion needs the original auth code and 
   const std::string auth = pa.get(38);
   CHECK(host.held_minor(card) == 200000);
   CHECK(host.available_minor(card) == 300000);
-  const int64_t later = t0 + 2 * ms_per_day;
+  const TerminalTime later = t0 + 2 * ms_per_day;
 
   SECTION("with the right auth code and date, up to 115%") {
     IsoMessage c = host.handle(t.quoting(CupOperation::preauth_completion, 230000, auth, "1120"), later);
@@ -305,7 +305,7 @@ TEST_CASE("pre-auth holds funds and completion needs the original auth code and 
     CHECK(host.handle(other, later).get(39) == "25");
   }
   SECTION("past the allowed days: 22, and the issuer has released the hold") {
-    int64_t day31 = t0 + 31 * ms_per_day;
+    TerminalTime day31 = t0 + 31 * ms_per_day;
     CHECK(host.handle(t.quoting(CupOperation::preauth_completion, 100000, auth, "1120"), day31).get(39) == "22");
     CHECK(host.held_minor(card) == 0);
     CHECK(host.available_minor(card) == 500000);
@@ -383,7 +383,7 @@ TEST_CASE("a refund finds the sale by RRN and date and may not exceed it", "[hos
     r.set(61, "000000000000" + mmdd);
     return r;
   };
-  int64_t next_day = t0 + ms_per_day;
+  TerminalTime next_day = t0 + ms_per_day;
   CHECK(host.handle(refund(1000, "999999999999", "1120"), next_day).get(39) == "25");
   CHECK(host.handle(refund(1000, sale.get(37), "1121"), next_day).get(39) == "25");
   IsoMessage ok = host.handle(refund(20000, sale.get(37), "1120"), next_day);
@@ -580,8 +580,8 @@ TEST_CASE("field conventions round-trip", "[host][fields]") {
   CHECK(d->totals == totals);
   CHECK(d->flag == '1');
   CHECK(encode_totals(totals, '0').size() == 62);
-  CHECK(format_mmdd(civil_ms({2026, 1, 5, 8, 9, 10})) == "0105");
-  CHECK(format_hhmmss(civil_ms({2026, 1, 5, 8, 9, 10})) == "080910");
+  CHECK(format_mmdd(TerminalTime{civil_ms({2026, 1, 5, 8, 9, 10})}) == "0105");
+  CHECK(format_hhmmss(TerminalTime{civil_ms({2026, 1, 5, 8, 9, 10})}) == "080910");
   CHECK(civil_time(t0).hour == 14);
   CHECK(day_number(t0 + ms_per_day) - day_number(t0) == 1);
 }

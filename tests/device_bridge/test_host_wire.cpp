@@ -126,7 +126,7 @@ TEST_CASE("a reversal undoes only the transaction whose trace, card, amount, ope
   // Two days on, a reversal of a sale of today's date would be too late.
   IsoMessage old_sale = r.debit_sale(700);
   REQUIRE(r.rc(old_sale) == "00");
-  r.service.now += 2 * ms_per_day;
+  r.service.now = r.service.now.load() + 2 * ms_per_day;
   CHECK(r.rc(r.reversal(old_sale, debit)) == "25");
   CHECK(r.log_line().find("older than 1 day(s)") != std::string::npos);
   CHECK(r.debit_now() == debit_start - 700);
@@ -161,7 +161,7 @@ TEST_CASE("a void must be for the original's amount, card and day", "[host_wire]
   IsoMessage yesterday = r.debit_sale(300);
   IsoMessage y = r.send(yesterday);
   REQUIRE(y.get(39) == "00");
-  r.service.now += ms_per_day;
+  r.service.now = r.service.now.load() + ms_per_day;
   IsoMessage late = r.card_request("0200", "200000", "00", "23", debit, 300, std::nullopt);
   late.set(37, y.get(37));
   late.set(61, "000001" + yesterday.get(11));
@@ -210,7 +210,7 @@ TEST_CASE("a refund is checked against its original and may not exceed what is l
   IsoMessage sale = r.debit_sale(32800);
   IsoMessage approved = r.send(sale);
   REQUIRE(approved.get(39) == "00");
-  r.service.now += ms_per_day;
+  r.service.now = r.service.now.load() + ms_per_day;
   auto refund = [&](const std::string& pan, int64_t amount, const std::string& trace) {
     IsoMessage m = r.card_request("0220", "200000", "00", "25", pan, amount, std::nullopt);
     m.set(37, approved.get(37));

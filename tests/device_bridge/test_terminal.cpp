@@ -14,7 +14,7 @@ namespace {
 
 const std::string card = "6200000000000047";
 const std::string pin = "582904";
-const int64_t t0 = default_training_start_ms();
+const TerminalTime t0 = default_training_start_ms();
 
 HostConfig host_config() {
   Setup s;
@@ -469,7 +469,7 @@ TEST_CASE("the automatic reversal tries 3 times 30 s apart then gives up", "[ter
     t.take_outgoing();
     t.tick(t0 + 61'000);
     t.take_records();
-    int64_t now = t0 + 120'000;
+    TerminalTime now = t0 + 120'000;
     t.tick(now);
     t.start(req(TerminalOp::balance_inquiry), inserted(), pin);
     for (int attempt = 1; attempt <= 3; ++attempt) {

@@ -140,7 +140,7 @@ TEST_CASE("a broken terminal texts file is reported at the line and column that 
 }
 
 TEST_CASE("the terminal's screens and slips are the file's texts", "[terminal][texts]") {
-  EmulatedTerminal t(TerminalConfig{}, 0);
+  EmulatedTerminal t(TerminalConfig{}, TerminalTime{});
   CHECK(t.screen().title == screen_text("home"));
   CHECK(t.screen().status.zh.find(screen_text("training_mark").zh) == 0);
 }

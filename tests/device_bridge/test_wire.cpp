@@ -74,10 +74,10 @@ int count_mti(const std::vector<HostJournalEntry>& j, const std::string& mti) {
 TEST_CASE("the wire host drops garbage and answers a bad MAC with A0", "[wire]") {
   AcquirerHost host(host_config_from(story_setup()));
   WireHost wire(host);
-  FrameServer::Reply garbage = wire.handle("not an iso message at all", 0);
+  FrameServer::Reply garbage = wire.handle("not an iso message at all", TerminalTime{});
   CHECK_FALSE(garbage);
   CHECK(garbage.close);  // the connection that sent it is closed
-  CHECK(wire.handle(std::string(3, '\0'), 0).close);
+  CHECK(wire.handle(std::string(3, '\0'), TerminalTime{}).close);
   CHECK(wire.counters().undecodable == 2);
 
   IsoMessage sale;
@@ -92,7 +92,7 @@ TEST_CASE("the wire host drops garbage and answers a bad MAC with A0", "[wire]")
   EncodeOptions eo;
   eo.mac_key = "WRONGKEY";  // 8 bytes, not the host's key
   REQUIRE(encode(sale, Dialect::cup, bytes, eo).ok());
-  auto answer = wire.handle(bytes, 0);
+  auto answer = wire.handle(bytes, TerminalTime{});
   REQUIRE(answer);
   IsoMessage decoded;
   REQUIRE(decode(*answer, Dialect::cup, decoded).ok());

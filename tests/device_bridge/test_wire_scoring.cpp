@@ -36,16 +36,16 @@ int64_t test_amount(const std::string& code) { return 1000 + std::stoll(code); }
 // The terminal's line: tells the server the emulation's time, then goes over the socket.
 class TimedLink final : public HostLink {
  public:
-  TimedLink(std::atomic<int64_t>& now, Endpoint proxy, const EmulatedTerminal& terminal)
+  TimedLink(std::atomic<TerminalTime>& now, Endpoint proxy, const EmulatedTerminal& terminal)
       : now_(now),
         tcp_(
             proxy, [&terminal] { return terminal_mac_key(terminal); }, options()) {}
-  void send(const IsoMessage& request, int64_t now_ms, const HostDirective& directive) override {
+  void send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) override {
     now_ = now_ms;
     tcp_.send(request, now_ms, directive);
   }
-  std::vector<LinkEvent> poll(int64_t now_ms) override { return tcp_.poll(now_ms); }
-  std::optional<int64_t> next_event_ms() const override { return tcp_.next_event_ms(); }
+  std::vector<LinkEvent> poll(TerminalTime now_ms) override { return tcp_.poll(now_ms); }
+  std::optional<TerminalTime> next_event_ms() const override { return tcp_.next_event_ms(); }
 
  private:
   static TcpHostLink::Options options() {
@@ -54,13 +54,13 @@ class TimedLink final : public HostLink {
     o.answer_timeout_ms = 1'500;  // a lost answer: the terminal gives up quickly
     return o;
   }
-  std::atomic<int64_t>& now_;
+  std::atomic<TerminalTime>& now_;
   TcpHostLink tcp_;
 };
 
 // Server of the emulation's host, the proxy with the watch, and the terminal's line to it.
 struct Line {
-  std::atomic<int64_t> now{0};
+  std::atomic<TerminalTime> now{TerminalTime{}};
   WireWatch watch;
   ProxyFaultPlan plan;
   std::unique_ptr<WireHost> wire;

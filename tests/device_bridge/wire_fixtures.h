@@ -24,7 +24,7 @@ struct HostService {
   AcquirerHost host;
   std::mutex mutex;  // the server thread and the test both look at the host
   // The host's time is the test's virtual time, so history days and velocity windows line up.
-  std::atomic<int64_t> now{default_training_start_ms()};
+  std::atomic<TerminalTime> now{default_training_start_ms()};
   LogLines lines;
   WireHost wire{host, lines.sink()};
   FrameServer server;
