@@ -1,4 +1,5 @@
-// base/: the bounded file reader, the digit checks, percent-encoding and the calendar every layer shares.
+// base/: the bounded file reader, the digit checks, percent-encoding, the calendar and the typed
+// moments every layer shares.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -9,6 +10,8 @@
 #include "base/digits.h"
 #include "base/file.h"
 #include "base/percent.h"
+#include "base/time.h"
+#include "scenarios/clock.h"
 
 using namespace posdrill;
 
@@ -78,4 +81,31 @@ TEST_CASE("civil_time and civil_ms convert between milliseconds and the calendar
     REQUIRE(civil_ms(civil_time(ms)) == ms);
     REQUIRE(day_number(ms) == day);
   }
+}
+
+TEST_CASE("a moment moves by durations, and two moments of one clock give a duration", "[base][time]") {
+  WallTime t{1'795'185'120'000};
+  CHECK((t + 500).ms() == 1'795'185'120'500);
+  CHECK((t - 500).ms() == 1'795'185'119'500);
+  CHECK((t + 500) - t == 500);
+  CHECK(t - (t + 500) == -500);
+  t += ms_per_day;
+  CHECK(iso_date(t.ms()) == "2026-11-21");
+  t -= ms_per_day;
+  CHECK((t < t + 1 && t + 1 > t && t == WallTime{1'795'185'120'000}));
+  // 0 is "never" in the records.
+  CHECK_FALSE(WallTime{}.is_set());
+  CHECK(WallTime{-1}.is_set());
+  CHECK((WallTime::earliest() < WallTime{} && WallTime{} < WallTime::latest()));
+  // The calendar of a wall time is the UTC date; of the emulator's time, its local date.
+  CHECK(day_number(WallTime{ms_per_day - 1}) == 0);
+  CHECK(day_number(TerminalTime{-1}) == -1);
+  const CivilTime c = civil_time(TerminalTime{civil_ms({2026, 11, 20, 14, 32, 5})});
+  CHECK((c.year == 2026 && c.month == 11 && c.day == 20 && c.hour == 14 && c.minute == 32 && c.second == 5));
+  // A fake clock moves only when told.
+  FakeClock clock(1'000);
+  const MonoTime start = clock.now();
+  CHECK(clock.now() == start);
+  clock.advance_ms(250);
+  CHECK(clock.now() - start == 250);
 }
