@@ -71,6 +71,13 @@ inline int64_t day_number(TerminalTime t) { return day_number(t.ms()); }
 inline CivilTime civil_time(WallTime t) { return civil_time(t.ms()); }
 inline CivilTime civil_time(TerminalTime t) { return civil_time(t.ms()); }
 
+// The steady clock now: the one place it is read (SteadyClock, the socket loops' time-outs).
+inline MonoTime steady_now() {
+  return MonoTime{
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count()};
+}
+
 // The system's wall clock now: the one place it is read. The pure layers never call it; they take
 // the time as a parameter (or the Clock port), so tests run on fake timelines.
 inline WallTime wall_now() {

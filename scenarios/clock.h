@@ -2,7 +2,6 @@
 // transcripts run on a fake clock and come out the same byte for byte.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 
 #include "base/calendar.h"  // ms_per_second, ms_per_minute, ms_per_day
@@ -18,11 +17,7 @@ class Clock {
 
 class SteadyClock final : public Clock {
  public:
-  MonoTime now() const override {
-    return MonoTime{
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count()};
-  }
+  MonoTime now() const override { return steady_now(); }
 };
 
 class FakeClock final : public Clock {

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -15,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "device_bridge/counters.h"
 #include "device_bridge/endpoint.h"
 #include "device_bridge/exchange.h"
@@ -103,11 +103,9 @@ std::optional<std::size_t> oldest_idle(const std::vector<Client*>& clients, Idle
   return pick;
 }
 
-// The steady clock in milliseconds: what the servers' time-outs are measured on.
-inline int64_t steady_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+// The steady clock in milliseconds: what the servers' time-outs are measured on. The loops keep
+// their deadlines as plain milliseconds of this clock; none leaves the loop that set it.
+inline int64_t steady_now_ms() { return steady_now().ms(); }
 
 // What a server's loop watches on one connection: its socket, whether it has bytes to write,
 // and the next moment something is due on it (a time-out, a delayed answer).

@@ -1,17 +1,12 @@
 #include "device_bridge/net/wire_link.h"
 
-#include <chrono>
-
 #include "device_bridge/net/tcp.h"
 
 namespace posdrill {
 
 namespace {
 
-int64_t real_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+int64_t real_ms() { return steady_now().ms(); }
 
 }  // namespace
 
