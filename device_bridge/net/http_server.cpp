@@ -100,15 +100,15 @@ struct HttpServerClient {
   int fd = -1;
   std::string in;
   std::string out;
-  int64_t last_activity_ms = 0;
+  MonoTime last_activity;
   bool closing = false;        // close once `out` is written
   bool muted = false;          // a withheld answer: read nothing more on this connection
   bool continue_sent = false;  // 100 Continue already sent for the request being read
   bool deferred = false;       // an answer waits for its time
-  int64_t due_ms = 0;
+  MonoTime due;                // deferred: when the answer goes
   std::string deferred_bytes;
   bool deferred_close = false;
-  int64_t request_started_ms = 0;  // when the request now incomplete began; 0 when none is
+  std::optional<MonoTime> request_started;  // when the request now incomplete began
   uint64_t id = 0;
 };
 
@@ -127,7 +127,7 @@ void HttpServer::queue_answer(Client& c, const HttpServerAnswer& a, bool close_a
   std::string bytes = head + a.body;
   if (a.delay_ms > 0) {
     c.deferred = true;
-    c.due_ms = steady_now_ms() + a.delay_ms;
+    c.due = steady_now() + a.delay_ms;
     c.deferred_bytes = std::move(bytes);
     c.deferred_close = close_after;
     return;
@@ -157,7 +157,7 @@ bool HttpServer::read_from(Client& c) {
       if (errno == EINTR) continue;
       return false;
     }
-    c.last_activity_ms = steady_now_ms();
+    c.last_activity = steady_now();
     // Muted or closing connections read nothing more; the bytes are dropped. Otherwise the
     // buffer never grows past one request's bounds plus one read.
     if (c.muted || c.closing) continue;
@@ -312,36 +312,38 @@ void HttpServer::serve(int run_for_ms) {
   serve_clients(
       run_for_ms,
       [this](const Client& c) {
-        int64_t due = c.last_activity_ms + options_.idle_timeout_ms + 1;
-        if (c.deferred) due = std::min(due, c.due_ms);
-        if (c.request_started_ms) due = std::min<int64_t>(due, c.request_started_ms + options_.request_timeout_ms + 1);
+        MonoTime due = c.last_activity + options_.idle_timeout_ms + 1;
+        if (c.deferred) due = std::min(due, c.due);
+        if (c.request_started) due = std::min(due, *c.request_started + options_.request_timeout_ms + 1);
         return Watched{c.fd, !c.out.empty(), due};
       },
-      [this](Client& c, short rev, int64_t now) {
+      [this](Client& c, short rev, MonoTime now) {
         bool alive = true;
         if (rev & (POLLIN | POLLERR | POLLHUP)) alive = read_from(c);
-        if (alive && c.deferred && now >= c.due_ms) {
+        if (alive && c.deferred && now >= c.due) {
           c.out += c.deferred_bytes;
           c.closing = c.closing || c.deferred_close;
           c.deferred = false;
           c.deferred_bytes.clear();
           counters_.add(&Counters::answered);
-          c.last_activity_ms = now;
+          c.last_activity = now;
         }
         if (alive) parse_next(c);
         // An incomplete request starts the clock (not while an answer it queued behind waits).
         const bool incomplete = !c.in.empty() && !c.muted && !c.closing && !c.deferred;
-        c.request_started_ms = incomplete ? (c.request_started_ms ? c.request_started_ms : now) : 0;
+        if (!incomplete)
+          c.request_started.reset();
+        else if (!c.request_started)
+          c.request_started = now;
         if (alive && !c.out.empty()) alive = write_to(c);
         if (!alive || (c.closing && c.out.empty())) return false;
         const bool waiting = c.deferred || !c.out.empty();
-        if (c.request_started_ms && now - c.request_started_ms > options_.request_timeout_ms) {
+        if (c.request_started && now - *c.request_started > options_.request_timeout_ms) {
           counters_.add(&Counters::timed_out);
-          log(c,
-              "closed: a request begun " + std::to_string(now - c.request_started_ms) + " ms ago is still incomplete");
+          log(c, "closed: a request begun " + std::to_string(now - *c.request_started) + " ms ago is still incomplete");
           return false;
         }
-        if (!waiting && now - c.last_activity_ms > options_.idle_timeout_ms) {
+        if (!waiting && now - c.last_activity > options_.idle_timeout_ms) {
           counters_.add(&Counters::timed_out);
           log(c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
           return false;

@@ -61,9 +61,9 @@ std::string flip_last_bit(std::string body) {
 struct HostLinkProxy::Session {
   // Bytes read and not yet parsed, bytes waiting to be written, per direction.
   std::string from_terminal, from_host, to_host, to_terminal;
-  int64_t from_terminal_since = 0, from_host_since = 0;  // when a partial frame started waiting
+  std::optional<MonoTime> from_terminal_since, from_host_since;  // when a partial frame started waiting
   std::deque<ProxyAction> answers;                       // treatment of each forwarded request's answer
-  std::vector<std::pair<int64_t, std::string>> delayed;  // held answers (due time, framed bytes)
+  std::vector<std::pair<MonoTime, std::string>> delayed;  // held answers (due time, framed bytes)
   bool raw = false;
   bool terminal_open = true, host_open = true;
   bool end = false;  // close both sides now
@@ -109,7 +109,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
   ::setsockopt(terminal_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 
   Session s;
-  int64_t last_activity = steady_now_ms();
+  MonoTime last_activity = steady_now();
   int requests = 0, answers = 0;
 
   auto go_raw = [&](const char* why) {
@@ -184,7 +184,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
         log(what + ", held " + std::to_string(a.delay_ms) + " ms");
         // The clock counts whole milliseconds and the hold may start late in one: one more keeps
         // the answer held for at least delay_ms of real time.
-        s.delayed.emplace_back(steady_now_ms() + a.delay_ms + 1, frame(body));
+        s.delayed.emplace_back(steady_now() + a.delay_ms + 1, frame(body));
         return;
       case ProxyAction::Kind::corrupt_answer:
         log(what + ", MAC corrupted");
@@ -199,7 +199,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
 
   // Splits whole frames off `buf` and hands each to `deliver`; switches the connection to raw
   // relaying when the bytes are not framing.
-  auto parse = [&](std::string& buf, int64_t& since, auto&& deliver) {
+  auto parse = [&](std::string& buf, std::optional<MonoTime>& since, auto&& deliver) {
     while (!s.raw && !s.end && buf.size() >= 2) {
       const std::size_t len = frame_length(buf);
       if (len == 0 || len > max_frame_bytes) {
@@ -211,7 +211,10 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
       buf.erase(0, 2 + len);
       deliver(std::move(body));
     }
-    since = buf.empty() ? 0 : (since ? since : steady_now_ms());
+    if (buf.empty())
+      since.reset();
+    else if (!since)
+      since = steady_now();
   };
 
   auto read_some = [&](int fd, std::string& into, bool& open) {
@@ -219,7 +222,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n > 0) {
       into.append(buf, std::size_t(n));
-      last_activity = steady_now_ms();
+      last_activity = steady_now();
       if (s.raw) count(&Counters::raw_bytes, uint64_t(n));
     } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
       open = false;
@@ -230,7 +233,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
     ssize_t n = ::send(fd, from.data(), from.size(), MSG_NOSIGNAL);
     if (n > 0) {
       from.erase(0, std::size_t(n));
-      last_activity = steady_now_ms();
+      last_activity = steady_now();
     } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       open = false;
       from.clear();
@@ -238,7 +241,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
   };
 
   while (!stopping_.load() && !s.end) {
-    const int64_t now = steady_now_ms();
+    const MonoTime now = steady_now();
     if (slot.evicted.load()) {
       log(tag + "closed while idle: its slot went to a new connection (the limit is " +
           std::to_string(options_.max_sessions) + ")");
@@ -247,7 +250,7 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
     // What serve() may read to choose a session to end when the proxy is full.
     slot.idle = s.from_terminal.empty() && s.from_host.empty() && s.to_host.empty() && s.to_terminal.empty() &&
                 s.answers.empty() && s.delayed.empty();
-    slot.last_activity_ms = last_activity;
+    slot.last_activity = last_activity;
     for (auto it = s.delayed.begin(); it != s.delayed.end();) {
       if (it->first <= now) {
         s.to_terminal += it->second;
@@ -263,8 +266,8 @@ void HostLinkProxy::run_session(int terminal_fd, uint64_t id, Slot& slot) {
       log(tag + "idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s, closed");
       break;
     }
-    for (int64_t since : {s.from_terminal_since, s.from_host_since})
-      if (!s.raw && since && now - since > partial_frame_ms) go_raw("an incomplete frame waited too long");
+    for (const std::optional<MonoTime>& since : {s.from_terminal_since, s.from_host_since})
+      if (!s.raw && since && now - *since > partial_frame_ms) go_raw("an incomplete frame waited too long");
 
     // A closed side leaves the poll set (a negative fd is ignored): a hung-up socket would
     // otherwise report POLLHUP on every turn while a held answer waits.
@@ -347,7 +350,7 @@ bool HostLinkProxy::evict_idle() {
     for (const Worker& w : threads_) {
       const Slot& s = *w.slot;
       if (w.done->load() || s.evicted.load() || !s.idle.load()) continue;
-      if (!victim || s.last_activity_ms.load() < victim->last_activity_ms.load()) victim = w.slot;
+      if (!victim || s.last_activity.load() < victim->last_activity.load()) victim = w.slot;
     }
   }
   if (!victim) return false;
@@ -361,12 +364,13 @@ bool HostLinkProxy::evict_idle() {
 
 void HostLinkProxy::serve(int run_for_ms) {
   if (!listener_.listening()) return;
-  const int64_t until = run_for_ms >= 0 ? steady_now_ms() + run_for_ms : -1;
+  const std::optional<MonoTime> until =
+      run_for_ms >= 0 ? std::optional<MonoTime>(steady_now() + run_for_ms) : std::nullopt;
   uint64_t next_id = 1;
   while (!stopping_.load()) {
     int wait = 500;
-    if (until >= 0) {
-      const int64_t left = until - steady_now_ms();
+    if (until) {
+      const int64_t left = *until - steady_now();
       if (left <= 0) break;
       wait = int(std::min<int64_t>(wait, left));
     }
@@ -391,7 +395,7 @@ void HostLinkProxy::serve(int run_for_ms) {
     auto done = std::make_shared<std::atomic<bool>>(false);
     auto slot = std::make_shared<Slot>();
     slot->terminal_fd = fd;
-    slot->last_activity_ms = steady_now_ms();
+    slot->last_activity = steady_now();
     const uint64_t id = next_id++;
     std::lock_guard lock(mutex_);
     threads_.push_back({std::thread([this, fd, id, done, slot] {

@@ -103,7 +103,7 @@ class HostLinkProxy {
     std::mutex fd_mutex;   // guards terminal_fd against the session closing it meanwhile
     int terminal_fd = -1;  // -1 once the session has closed it
     std::atomic<bool> idle{true};
-    std::atomic<int64_t> last_activity_ms{0};
+    std::atomic<MonoTime> last_activity{MonoTime{}};
     std::atomic<bool> evicted{false};
   };
   void run_session(int terminal_fd, uint64_t id, Slot& slot);

@@ -42,9 +42,9 @@ bool to_sockaddr(const Endpoint& e, sockaddr_storage& out, socklen_t& len) {
 }
 
 // Waits for `events` on fd until the deadline. Returns the revents, 0 on time-out.
-short wait_fd(int fd, short events, int64_t deadline_ms) {
+short wait_fd(int fd, short events, MonoTime deadline) {
   for (;;) {
-    int left = int(std::max<int64_t>(0, deadline_ms - steady_now_ms()));
+    int left = int(std::max<int64_t>(0, deadline - steady_now()));
     pollfd p{fd, events, 0};
     int n = ::poll(&p, 1, left);
     if (n > 0) return p.revents;
@@ -113,7 +113,7 @@ TcpConnection TcpConnection::connect(const Endpoint& to, int timeout_ms, NetStat
       status = errno == ECONNREFUSED ? NetStatus::refused : NetStatus::error;
       return {};
     }
-    short ev = wait_fd(fd, POLLOUT, steady_now_ms() + timeout_ms);
+    short ev = wait_fd(fd, POLLOUT, steady_now() + timeout_ms);
     if (ev == 0) {
       status = NetStatus::timeout;
       return {};
@@ -132,7 +132,7 @@ TcpConnection TcpConnection::connect(const Endpoint& to, int timeout_ms, NetStat
 
 NetStatus TcpConnection::send_raw(std::string_view bytes, int timeout_ms) {
   if (fd_ < 0) return NetStatus::closed;
-  int64_t deadline = steady_now_ms() + timeout_ms;
+  const MonoTime deadline = steady_now() + timeout_ms;
   while (!bytes.empty()) {
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -162,7 +162,7 @@ NetStatus TcpConnection::receive_frame(std::string& body, int timeout_ms) {
     return NetStatus::ok;
   }
   if (fd_ < 0) return NetStatus::closed;
-  int64_t deadline = steady_now_ms() + timeout_ms;
+  const MonoTime deadline = steady_now() + timeout_ms;
   char buf[2048];
   for (;;) {
     short ev = wait_fd(fd_, POLLIN, deadline);
@@ -192,8 +192,8 @@ struct FrameServerClient {
   TcpConnection conn;
   FrameReader reader;
   std::string out;  // answer bytes not yet written
-  int64_t last_activity_ms = 0;
-  int64_t frame_started_ms = 0;  // when the frame now incomplete began; 0 when none is
+  MonoTime last_activity;
+  std::optional<MonoTime> frame_started;  // when the frame now incomplete began
   uint64_t id = 0;
   bool closing = false;  // close once `out` is written
 };
@@ -290,7 +290,7 @@ bool FrameServer::service(Client& c) {
       if (errno == EINTR) continue;
       return false;
     }
-    c.last_activity_ms = steady_now_ms();
+    c.last_activity = steady_now();
     std::vector<std::string> frames;
     if (FrameReader::Error e = c.reader.feed(std::string_view(buf, std::size_t(n)), frames);
         e != FrameReader::Error::none) {
@@ -298,7 +298,10 @@ bool FrameServer::service(Client& c) {
       log(c, std::string("closed: ") + frame_error_text(e) + " is not a length prefix this server takes");
       return false;
     }
-    c.frame_started_ms = c.reader.buffered() == 0 ? 0 : (c.frame_started_ms ? c.frame_started_ms : c.last_activity_ms);
+    if (c.reader.buffered() == 0)
+      c.frame_started.reset();
+    else if (!c.frame_started)
+      c.frame_started = c.last_activity;
     for (const auto& f : frames) {
       counters_.add(&Counters::requests);
       Reply reply = handler_(f);
@@ -328,18 +331,18 @@ void FrameServer::serve(int run_for_ms) {
   serve_clients(
       run_for_ms,
       [this](const Client& c) {
-        int64_t due = c.last_activity_ms + options_.idle_timeout_ms + 1;
-        if (c.frame_started_ms) due = std::min<int64_t>(due, c.frame_started_ms + options_.frame_timeout_ms + 1);
+        MonoTime due = c.last_activity + options_.idle_timeout_ms + 1;
+        if (c.frame_started) due = std::min(due, *c.frame_started + options_.frame_timeout_ms + 1);
         return Watched{c.conn.fd(), !c.out.empty(), due};
       },
-      [this](Client& c, short rev, int64_t now) {
+      [this](Client& c, short rev, MonoTime now) {
         if ((rev & (POLLIN | POLLOUT | POLLERR | POLLHUP)) && !service(c)) return false;
-        if (c.frame_started_ms && now - c.frame_started_ms > options_.frame_timeout_ms) {
+        if (c.frame_started && now - *c.frame_started > options_.frame_timeout_ms) {
           counters_.add(&Counters::timed_out);
-          log(c, "closed: a frame begun " + std::to_string(now - c.frame_started_ms) + " ms ago is still incomplete");
+          log(c, "closed: a frame begun " + std::to_string(now - *c.frame_started) + " ms ago is still incomplete");
           return false;
         }
-        if (now - c.last_activity_ms > options_.idle_timeout_ms) {
+        if (now - c.last_activity > options_.idle_timeout_ms) {
           counters_.add(&Counters::timed_out);
           log(c, "closed: idle for " + std::to_string(options_.idle_timeout_ms / 1000) + " s");
           return false;

@@ -93,49 +93,45 @@ class TcpConnection {
 };
 
 // A server that is full gives the oldest idle connection's slot to a newcomer: of the
-// connections `idle` accepts, the one whose last_activity_ms is smallest. nullopt when none is
+// connections `idle` accepts, the one whose last_activity is smallest. nullopt when none is
 // idle (then the newcomer is refused).
 template <class Client, class Idle>
 std::optional<std::size_t> oldest_idle(const std::vector<Client*>& clients, Idle idle) {
   std::optional<std::size_t> pick;
   for (std::size_t i = 0; i < clients.size(); ++i)
-    if (idle(*clients[i]) && (!pick || clients[i]->last_activity_ms < clients[*pick]->last_activity_ms)) pick = i;
+    if (idle(*clients[i]) && (!pick || clients[i]->last_activity < clients[*pick]->last_activity)) pick = i;
   return pick;
 }
-
-// The steady clock in milliseconds: what the servers' time-outs are measured on. The loops keep
-// their deadlines as plain milliseconds of this clock; none leaves the loop that set it.
-inline int64_t steady_now_ms() { return steady_now().ms(); }
 
 // What a server's loop watches on one connection: its socket, whether it has bytes to write,
 // and the next moment something is due on it (a time-out, a delayed answer).
 struct Watched {
   int fd = -1;
   bool write = false;
-  int64_t due_ms = INT64_MAX;
+  MonoTime due = MonoTime::latest();
 };
 
 // The loop every server here runs on its one thread (FrameServer, HttpServer). It sleeps in poll()
-// until a connection has something, the earliest `watch(client).due_ms` comes (or a second
-// passes), a newcomer knocks, or the listener is woken; then `tend(client, revents, now_ms)`
+// until a connection has something, the earliest `watch(client).due` comes (or a second
+// passes), a newcomer knocks, or the listener is woken; then `tend(client, revents, now)`
 // services each connection and says whether it stays (false: `drop(client)` closes it), and
 // `accept()` takes the newcomers after that (it may evict an idle connection to make room).
 // Returns when woken, after run_for_ms (when >= 0), or when poll() itself fails.
 template <class Client, class Watch, class Tend, class Drop, class Accept>
 void serve_connections(Listener& listener, std::vector<Client*>& clients, int run_for_ms, Watch watch, Tend tend,
                        Drop drop, Accept accept) {
-  const int64_t end = run_for_ms >= 0 ? steady_now_ms() + run_for_ms : INT64_MAX;
+  const MonoTime end = run_for_ms >= 0 ? steady_now() + run_for_ms : MonoTime::latest();
   std::vector<pollfd> fds;
   for (;;) {
-    int64_t now = steady_now_ms();
+    MonoTime now = steady_now();
     if (now >= end) return;
-    int64_t wake = std::min<int64_t>(end, now + 1000);
+    MonoTime wake = std::min(end, now + 1000);
     fds.clear();
     fds.push_back({listener.fd(), POLLIN, 0});
     fds.push_back({listener.wake_fd(), POLLIN, 0});
     for (const Client* c : clients) {
       const Watched w = watch(*c);
-      wake = std::min(wake, w.due_ms);
+      wake = std::min(wake, w.due);
       fds.push_back({w.fd, short(POLLIN | (w.write ? POLLOUT : 0)), 0});
     }
     const int n = ::poll(fds.data(), fds.size(), int(std::max<int64_t>(0, wake - now)));
@@ -144,7 +140,7 @@ void serve_connections(Listener& listener, std::vector<Client*>& clients, int ru
       listener.drain_wake();
       return;
     }
-    now = steady_now_ms();
+    now = steady_now();
     // fds[k + 2] belongs to clients[k] as they were when poll() was called; newcomers are
     // accepted after this loop.
     std::vector<Client*> keep;
@@ -162,7 +158,7 @@ void serve_connections(Listener& listener, std::vector<Client*>& clients, int ru
 }
 
 // What FrameServer and HttpServer share: the listener, the connections (each a heap `Client`
-// made from its socket, with an `id` and a `last_activity_ms`, the socket closed by its
+// made from its socket, with an `id` and a `last_activity`, the socket closed by its
 // destructor), the counters other threads read (`Counters` with accepted, evicted, refused and
 // dropped among them), the admission of newcomers and the loop. A server derives from it,
 // defines its Client in its .cpp and its destructor there too (deleting a Client needs the whole
@@ -238,7 +234,7 @@ class ConnectionServer {
     const uint64_t refused = listener_.accept_waiting(has_room, [&](int fd) {
       auto* c = new Client(fd);
       c->id = next_id_++;
-      c->last_activity_ms = steady_now_ms();
+      c->last_activity = steady_now();
       clients_.push_back(c);
       counters_.add(&Counters::accepted);
     });

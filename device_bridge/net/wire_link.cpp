@@ -4,12 +4,6 @@
 
 namespace posdrill {
 
-namespace {
-
-int64_t real_ms() { return steady_now().ms(); }
-
-}  // namespace
-
 WiredTerminal::WiredTerminal(const Setup& setup, const Endpoint& host, TerminalTime start, TcpHostLink::Options options)
     : WiredTerminal(terminal_config_from(setup), host, start, std::move(options)) {}
 
@@ -32,9 +26,9 @@ TcpHostLink::TcpHostLink(Endpoint host, std::function<std::string()> mac_key, Op
     : host_(std::move(host)), mac_key_(std::move(mac_key)), options_(std::move(options)) {}
 
 void TcpHostLink::send(const IsoMessage& request, TerminalTime now_ms, const HostDirective& directive) {
-  const int64_t started = real_ms();
+  const MonoTime started = steady_now();
   auto file = [&](LinkEvent ev) {
-    ev.at_ms = now_ms + std::max<int64_t>(1, real_ms() - started);
+    ev.at_ms = now_ms + std::max<int64_t>(1, steady_now() - started);
     queue_.push_back(std::move(ev));
   };
   auto fail = [&](LinkFailure f, std::string problem) {
