@@ -10,9 +10,10 @@
 // another: the compiler refuses. Crossing is spelt out (`WallTime{mono.ms()}` would be a bug
 // anyone can see in review).
 //
-// Durations stay plain int64_t milliseconds, named *_ms: a moment plus or minus a duration is a
-// moment of the same clock, and a moment minus a moment is a duration. A default moment is 0,
-// which the records read as "never" / "not yet" (`is_set()`).
+// Durations stay plain int64_t milliseconds: a moment plus or minus a duration is a moment of the
+// same clock, and a moment minus a moment is a duration. Names ending in _ms count milliseconds,
+// of a duration or of a moment: the type says which. A default WallTime is 0, which the records
+// read as "never" / "not yet" (`is_set()`); on the other clocks 0 is just a time.
 // Header-only, standard library only: every layer may use it.
 #pragma once
 
@@ -20,6 +21,7 @@
 #include <compare>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "calendar.h"  // same folder: base/ names no other folder
 
@@ -32,7 +34,7 @@ class Moment {
   constexpr explicit Moment(int64_t ms) : ms_(ms) {}
 
   constexpr int64_t ms() const { return ms_; }
-  constexpr bool is_set() const { return ms_ != 0; }
+  constexpr bool is_set() const requires std::is_same_v<Source, struct UnixUtcSource> { return ms_ != 0; }
 
   static constexpr Moment latest() { return Moment(std::numeric_limits<int64_t>::max()); }
   static constexpr Moment earliest() { return Moment(std::numeric_limits<int64_t>::min()); }
@@ -71,15 +73,17 @@ inline int64_t day_number(TerminalTime t) { return day_number(t.ms()); }
 inline CivilTime civil_time(WallTime t) { return civil_time(t.ms()); }
 inline CivilTime civil_time(TerminalTime t) { return civil_time(t.ms()); }
 
-// The steady clock now: the one place it is read (SteadyClock, the socket loops' time-outs).
+// The steady clock now, for SteadyClock and the socket loops' time-outs. (A few timers measure a
+// duration with std::chrono themselves: start-up figures, the command line's waits, SQLite's busy
+// handler in nanoseconds, condition-variable waits. None keeps a moment.)
 inline MonoTime steady_now() {
   return MonoTime{
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
           .count()};
 }
 
-// The system's wall clock now: the one place it is read. The pure layers never call it; they take
-// the time as a parameter (or the Clock port), so tests run on fake timelines.
+// The system's wall clock now: every moment the kiosk keeps or compares is read here. The pure layers never call it;
+// they take the time as a parameter (or the Clock port), so tests run on fake timelines.
 inline WallTime wall_now() {
   return WallTime{
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -148,8 +148,8 @@ class InMemoryLink {
   // The same clock as `other`, between another terminal and link (Emulation's copy).
   InMemoryLink(EmulatedTerminal& terminal, HostLink& link, const InMemoryLink& other);
   TerminalTime now_ms() const { return now_; }
-  // Moves the clock to `ms` (never backwards).
-  void advance_to(TerminalTime t);
+  // Moves the clock to `to` (never backwards).
+  void advance_to(TerminalTime to);
   // Lets the terminal's online work finish: jumps from event to event while it waits for the
   // host (at most `max_ms` of virtual time). Answers due later than that stay queued.
   void settle(int64_t max_ms = 30 * ms_per_minute);

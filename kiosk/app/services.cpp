@@ -44,7 +44,7 @@ ConsoleNotice store_notice(const StoreStatus& st, const std::string& what) {
 
 // "20261121-143205" in UTC, for export file names that sort by time.
 std::string stamp_utc(WallTime at) {
-  const CivilTime t = civil_time(at.ms());
+  const CivilTime t = civil_time(at);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d%02d%02d", t.year, t.month, t.day, t.hour, t.minute, t.second);
   return buf;

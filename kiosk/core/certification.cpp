@@ -39,7 +39,7 @@ WallTime window_start(const Track& track, const AwardRow* award) {
 
 // A pass before the track's own mark: the same test as the store's pass frontier (schema step 5).
 bool is_clean_pass(const AttemptRow& a) {
-  return a.passed && a.finished && !a.abandoned && a.ended_ms.is_set() && a.critical_errors == 0;
+  return a.passed && a.finished && !a.abandoned && a.ended_ms > WallTime{} && a.critical_errors == 0;
 }
 
 bool meets_mark(const Track& track, double score) {

@@ -91,7 +91,7 @@ NexoTerminalPort::NexoTerminalPort(NexoTerminalConfig config, NexoPost post, std
 }
 
 std::string NexoTerminalPort::now_stamp() const {
-  const CivilTime t = civil_time(wall_ms_().ms());
+  const CivilTime t = civil_time(wall_ms_());
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.hour, t.minute, t.second);
   return buf;

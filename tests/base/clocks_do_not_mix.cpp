@@ -22,6 +22,8 @@ int main() {
   (void)w;
 #elif defined(CALENDAR_OF_MONO)
   (void)day_number(mono);  // the steady clock has no date
+#elif defined(IS_SET_OF_TERMINAL)
+  (void)terminal.is_set();  // 0 means "never" only on the wall clock
 #else
   const int64_t d = (wall + 10) - wall + (terminal - TerminalTime{1}) + (mono - MonoTime{});
   (void)d;

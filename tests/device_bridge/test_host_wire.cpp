@@ -126,7 +126,7 @@ TEST_CASE("a reversal undoes only the transaction whose trace, card, amount, ope
   // Two days on, a reversal of a sale of today's date would be too late.
   IsoMessage old_sale = r.debit_sale(700);
   REQUIRE(r.rc(old_sale) == "00");
-  r.service.now = r.service.now.load() + 2 * ms_per_day;
+  r.service.now = r.service.now.load() + 2 * ms_per_day;  // only the test thread moves the host's time
   CHECK(r.rc(r.reversal(old_sale, debit)) == "25");
   CHECK(r.log_line().find("older than 1 day(s)") != std::string::npos);
   CHECK(r.debit_now() == debit_start - 700);

@@ -181,7 +181,7 @@ TEST_CASE("a terminal that goes away shows on the catalog within a probe, and it
   sk.poi = std::make_unique<PoiServer>(Setup{}, NexoPoiOptions{}, port);
   sk.pump([&] { return k.state.spare.link == TerminalLinkState::ready; }, "ready again");
   CHECK(k.state.catalog.device_ok);
-  CHECK(k.state.spare.last_ok_ms.is_set());
+  CHECK(k.state.spare.last_ok_ms > WallTime{});
 }
 
 TEST_CASE("an operation sent to a terminal that is gone comes back as not done, and the kiosk goes on",

@@ -65,7 +65,7 @@ TEST_CASE("the nexo bridge records an approved sale from the terminal's answer",
   CHECK(r.amount_minor == 18650);
   CHECK(r.auth_code.size() == 6);
   CHECK(r.screen.en == response_text("00").en);
-  CHECK(port.health().last_ok_ms.is_set());
+  CHECK(port.health().last_ok_ms > WallTime{});
   // And voids it.
   TerminalRequest v;
   v.op = TerminalOp::void_sale;
