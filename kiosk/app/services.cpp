@@ -20,10 +20,11 @@ namespace posdrill {
 namespace {
 
 // The store's answer in the manager's language; the English message stays in the log.
-ConsoleNotice store_notice(const StoreStatus& st, const std::string& what) {
+// `done`: the key that says what was done ("console.added"), followed by `what`.
+ConsoleNotice store_notice(const StoreStatus& st, const std::string& what, const char* done = "console.saved") {
   switch (st.code) {
     case StoreError::none:
-      return ConsoleNotice{"console.saved", what, false};
+      return ConsoleNotice{done, what, false};
     case StoreError::exists:
       return ConsoleNotice{"console.id_exists", what, true};
     case StoreError::not_found:
@@ -283,21 +284,22 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
             return;
           }
           if (!st) log_("operator " + e.op.employee_id + " not added: " + st.message);
-          out.push_back(store_notice(st, e.op.employee_id));
+          out.push_back(
+              store_notice(st, st ? e.op.name + " (" + e.op.employee_id + ")" : e.op.employee_id, "console.added"));
           if (st) {
             log_("operator " + e.op.employee_id + " added");
             for (Action& a : console_data()) out.push_back(std::move(a));
           }
         } else if constexpr (std::is_same_v<T, SavePin>) {
           const StoreStatus st = store_.reset_pin(e.employee_id, e.pin);
-          out.push_back(store_notice(st, e.employee_id));
+          out.push_back(store_notice(st, e.employee_id, "console.pin_saved"));
           if (st) {
             log_("PIN reset for " + e.employee_id);
             for (Action& a : console_data()) out.push_back(std::move(a));  // a lock it lifted shows
           }
         } else if constexpr (std::is_same_v<T, SaveActive>) {
           const StoreStatus st = store_.set_active(e.employee_id, e.active);
-          out.push_back(store_notice(st, e.employee_id));
+          out.push_back(store_notice(st, e.employee_id, e.active ? "console.reactivated" : "console.deactivated"));
           if (st) {
             log_("operator " + e.employee_id + (e.active ? " reactivated" : " deactivated"));
             for (Action& a : console_data()) out.push_back(std::move(a));

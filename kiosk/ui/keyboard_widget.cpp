@@ -63,6 +63,13 @@ void move_focus_on(OnScreenKeyboard& kb, const std::vector<KeyboardField>& field
     }
 }
 
+// The hide key: letters being composed are typed as they are, and no field keeps the focus (the
+// footer comes back; a tap on a field brings the keyboard again).
+void put_away(OnScreenKeyboard& kb, std::string& text, const FieldRules& rules) {
+  kb.confirm(text, rules);
+  kb.unfocus();
+}
+
 }  // namespace
 
 void keyboard_field(const Theme& th, OnScreenKeyboard& kb, const std::string& label, const KeyboardField& field,
@@ -125,6 +132,7 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
   std::string& text = *field->text;
   const FieldRules& rules = field->rules;
   bool done = physical_keys(kb, *field, text) && kb.confirm(text, rules);
+  bool hide = false;
 
   const float kw = key_width(th, width);
   next_row(th);
@@ -151,8 +159,14 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
           done = kb.confirm(text, rules);
         }
       }
+      // Beside the pad, apart from its keys: put the keyboard away to see the form.
+      if (row == 3) {
+        ImGui::SameLine(0.0f, 2 * m.gap);
+        if (touch_button(th, tr("keyboard.hide"), "kb.hide", dw, true, 0, true)) hide = true;
+      }
       next_row(th);
     }
+    if (hide) return put_away(kb, text, rules);
     if (done) move_focus_on(kb, fields, lang);
     return;
   }
@@ -216,15 +230,22 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
     next_row(th);
   }
 
-  // 中/英, space, confirm.
+  // 中 | 英 (the one in use filled, as shift is), space, put away, confirm.
   ImGui::SetCursorPosX(x0);
   const float lang_w = 2 * kw + m.gap;
-  if (touch_button(th, tr(kb.chinese() ? "keyboard.mode_zh" : "keyboard.mode_en"), "kb.lang", lang_w, true, 0, true))
+  if (touch_button(th, tr("keyboard.zh"), "kb.zh", kw, true, kb.chinese() ? pal.ok : 0, true) && !kb.chinese())
     kb.toggle_chinese(text, rules);
   ImGui::SameLine(0.0f, m.gap);
-  if (touch_button(th, tr("keyboard.space"), "kb.space", row_w - 2 * lang_w - 2 * m.gap, true, 0, true)) kb.space(text, rules);
+  if (touch_button(th, tr("keyboard.en"), "kb.en", kw, true, kb.chinese() ? 0 : pal.ok, true) && kb.chinese())
+    kb.toggle_chinese(text, rules);
+  ImGui::SameLine(0.0f, m.gap);
+  if (touch_button(th, tr("keyboard.space"), "kb.space", row_w - 3 * lang_w - 3 * m.gap, true, 0, true))
+    kb.space(text, rules);
+  ImGui::SameLine(0.0f, m.gap);
+  if (touch_button(th, tr("keyboard.hide"), "kb.hide", lang_w, true, 0, true)) hide = true;
   ImGui::SameLine(0.0f, m.gap);
   if (touch_button(th, tr("keyboard.done"), "kb.ok", lang_w, true, pal.ok, true)) done = kb.confirm(text, rules);
+  if (hide) return put_away(kb, text, rules);
   if (done) move_focus_on(kb, fields, lang);
 }
 

@@ -157,7 +157,7 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
   REQUIRE(tap_candidate(k, "张伟"));
   k.tap("kb.ok");
   REQUIRE(k.screens_ui.keyboard.focused() == "add.store");
-  k.tap("kb.lang");  // 英 for a store code
+  k.tap("kb.en");  // 英 for a store code
   k.tap("kb.shift");
   tap_keys(k, "s");
   CHECK(k.screens_ui.console.add.store == "S");
@@ -175,6 +175,10 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
       CHECK(o.store_id == "S");
     }
   CHECK(found);
+  // The notice names who was added, not only that something was saved.
+  CHECK(k.state.console.notice_key == "console.added");
+  CHECK(k.state.console.notice_detail == "张伟 (3003)");
+  CHECK_FALSE(k.state.console.notice_error);
   // Saved: the form is empty for the next person, once the list shows the new account; the
   // keyboard is gone and the footer back.
   k.frame(ImVec2(-1, -1), false);
@@ -200,6 +204,55 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
   CHECK(k.state.console.notice_error);
   CHECK(k.screens_ui.console.add.id == "3003");
   CHECK(k.screens_ui.console.add.name == "王");
+}
+
+TEST_CASE("the keyboard puts itself away on its hide key and shows which of 中 and 英 is in use",
+          "[keyboard][pinyin]") {
+  std::unique_ptr<GooglePinyin> p = open_pinyin();
+  Kiosk k(ImVec2(1280, 800));
+  k.screens_ui.keyboard.set_input_method(p.get());
+  k.tap("attract.start");
+  for (int i = 0; i < 5; ++i) k.tap_corner();
+  REQUIRE(k.state.screen == ScreenId::manager_gate);
+  k.key_in("9001");
+  k.key_in("7391");
+  REQUIRE(k.state.screen == ScreenId::console);
+  k.tap("tab.operators");
+
+  // The number pad has the key too: the form and the footer come back.
+  k.tap("add.id");
+  REQUIRE(k.on_screen("kb.hide"));
+  tap_keys(k, "30");
+  k.tap("kb.hide");
+  CHECK(k.screens_ui.keyboard.focused().empty());
+  CHECK_FALSE(k.on_screen("kb.ok"));
+  CHECK(k.on_screen("console.exit"));
+  CHECK(k.screens_ui.console.add.id == "30");
+
+  // Letters being composed are typed as they are when the keyboard goes away.
+  k.tap("add.name");
+  REQUIRE(k.screens_ui.keyboard.chinese());
+  tap_keys(k, "zhang");
+  REQUIRE(k.screens_ui.keyboard.composing());
+  k.tap("kb.hide");
+  CHECK(k.screens_ui.console.add.name == "zhang");
+  CHECK_FALSE(k.screens_ui.keyboard.composing());
+  CHECK_FALSE(k.on_screen("kb.hide"));
+
+  // A tap on the field brings it back. 英 and 中 are two keys: tapping the one in use changes
+  // nothing, the other switches.
+  k.tap("add.name");
+  REQUIRE(k.on_screen("kb.zh"));
+  k.tap("kb.zh");
+  CHECK(k.screens_ui.keyboard.chinese());
+  k.tap("kb.en");
+  CHECK_FALSE(k.screens_ui.keyboard.chinese());
+  k.tap("kb.en");
+  CHECK_FALSE(k.screens_ui.keyboard.chinese());
+  tap_keys(k, "li");
+  CHECK(k.screens_ui.console.add.name == "zhangli");
+  k.tap("kb.zh");
+  CHECK(k.screens_ui.keyboard.chinese());
 }
 
 TEST_CASE("every candidate the keyboard shows is in the atlas before it is drawn", "[keyboard][pinyin][font]") {

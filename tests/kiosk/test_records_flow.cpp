@@ -691,7 +691,8 @@ TEST_CASE("a manager adds an account resets a PIN and switches an account off fr
   CHECK(k.state.console.notice_key == "field.pin_mismatch");
   add.pin_again = "4826";
   k.act(add);
-  CHECK(k.state.console.notice_key == "console.saved");
+  CHECK(k.state.console.notice_key == "console.added");
+  CHECK(k.state.console.notice_detail == "陈, \"小\" 红 (1002)");
   REQUIRE(k.store->find_operator("1002"));
   CHECK(k.state.console.roster.size() == 3);
   // A manager cannot make an administrator.
@@ -700,7 +701,8 @@ TEST_CASE("a manager adds an account resets a PIN and switches an account off fr
   CHECK_FALSE(k.store->find_operator("1003"));
 
   k.act(ResetOperatorPin{"1001", "9173", "9173"});
-  CHECK(k.state.console.notice_key == "console.saved");
+  CHECK(k.state.console.notice_key == "console.pin_saved");
+  CHECK(k.state.console.notice_detail == "1001");
   k.act(SetOperatorActive{"9001", false});
   CHECK(k.state.console.notice_key == "console.not_yourself");
   // On the Accounts tab the manager's own switch-off button is dimmed; the others' are live.
@@ -712,6 +714,11 @@ TEST_CASE("a manager adds an account resets a PIN and switches an account off fr
   CHECK(k.rects.at("active.1001").enabled);
   k.act(SetOperatorActive{"1002", false});
   CHECK_FALSE(k.store->find_operator("1002")->active);
+  CHECK(k.state.console.notice_key == "console.deactivated");
+  k.act(SetOperatorActive{"1002", true});
+  CHECK(k.store->find_operator("1002")->active);
+  CHECK(k.state.console.notice_key == "console.reactivated");
+  k.act(SetOperatorActive{"1002", false});
 
   k.tap("console.close");
   k.tap("home.sign_out");
