@@ -149,7 +149,7 @@ void twin_keypad(const AppState& st, const Theme& th, const Dispatch& dispatch) 
       const std::string id = "twin." + std::string(key_name(cell.key));
       const std::string label =
           cell.label_key ? st.strings.tr(cell.label_key, st.lang) : std::string(key_name(cell.key));
-      if (touch_button(th, label, id, bw, live, live ? cell.colour : 0)) dispatch(TwinKey{cell.key});
+      if (touch_button(th, label, id, bw, live, live ? cell.colour : 0, true)) dispatch(TwinKey{cell.key});
     }
   }
 }
