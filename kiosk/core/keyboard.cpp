@@ -50,7 +50,8 @@ float candidate_width(const CandidateRow& row, std::string_view candidate) {
 void OnScreenKeyboard::focus(std::string field_id, bool chinese) {
   focused_ = std::move(field_id);
   scroll_request_ = !focused_.empty();
-  chinese_ = chinese;
+  const auto left = mode_of_field_.find(focused_);
+  chinese_ = left != mode_of_field_.end() ? left->second : chinese;
   shift_ = false;
   reset_composition();
 }
@@ -132,6 +133,7 @@ void OnScreenKeyboard::pick(std::string& text, const FieldRules& rules, std::siz
 void OnScreenKeyboard::toggle_chinese(std::string& text, const FieldRules& rules) {
   if (composing()) commit(text, rules, letters_);
   chinese_ = !chinese_;
+  if (!focused_.empty()) mode_of_field_[focused_] = chinese_;
 }
 
 bool OnScreenKeyboard::confirm(std::string& text, const FieldRules& rules) {

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,7 +50,8 @@ class OnScreenKeyboard {
   bool has_input_method() const { return ime_ != nullptr; }
 
   // ---- Focus: the field the keys type into ("" = none, the keyboard is hidden) ----
-  // Focuses `field_id`; starts in 中 when `chinese` (the UI speaks Chinese), drops any composition.
+  // Focuses `field_id`, dropping any composition. A field focused before comes back in the mode
+  // it was left in (中 or 英); a new one starts in 中 when `chinese` (the UI speaks Chinese).
   void focus(std::string field_id, bool chinese);
   void unfocus() { focus("", chinese_); }
   const std::string& focused() const { return focused_; }
@@ -117,6 +120,7 @@ class OnScreenKeyboard {
   std::size_t page_start_ = 0;
   std::vector<std::size_t> page_starts_;  // the starts of the pages before this one
   CandidateRow row_;
+  std::map<std::string, bool, std::less<>> mode_of_field_;  // 中 (true) or 英, as each field was left
 };
 
 // Appends `utf8` to `text` character by character under `rules` (digits only, the length cap);

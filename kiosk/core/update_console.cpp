@@ -9,7 +9,12 @@ namespace posdrill {
 void Updater::operator()(const CloseConsole&) {
   if (st.screen != ScreenId::console) return fx.push_back(ignored("close outside the console"));
   st.console = ConsoleState{};  // a roster left in memory is a roster someone else can read
+  // The gate's form held the manager's id: nothing of it is left for the next person.
+  st.pin_entry = PinEntry{};
   st.screen = st.gate_return;
+  // Opened from the staff sign-in with nobody signed in: the manager is done, the kiosk waits for
+  // the next person on its first screen.
+  if (st.screen == ScreenId::sign_in && !st.session) st.screen = ScreenId::attract;
   if (st.screen == ScreenId::home && st.session) fx.push_back(LoadRecords{st.session->op.employee_id});
 }
 

@@ -63,12 +63,10 @@ void move_focus_on(OnScreenKeyboard& kb, const std::vector<KeyboardField>& field
     }
 }
 
-// The hide key: letters being composed are typed as they are, and no field keeps the focus (the
-// footer comes back; a tap on a field brings the keyboard again).
-void put_away(OnScreenKeyboard& kb, std::string& text, const FieldRules& rules) {
-  kb.confirm(text, rules);
-  kb.unfocus();
-}
+// The hide key: no field keeps the focus (the footer comes back; a tap on a field brings the
+// keyboard again, in the mode the field was left in). Letters being composed are dropped: typed as
+// they are they would stand in the field as a name ("zhangwei").
+void put_away(OnScreenKeyboard& kb) { kb.unfocus(); }
 
 }  // namespace
 
@@ -166,7 +164,7 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
       }
       next_row(th);
     }
-    if (hide) return put_away(kb, text, rules);
+    if (hide) return put_away(kb);
     if (done) move_focus_on(kb, fields, lang);
     return;
   }
@@ -182,10 +180,22 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
   const CandidateRow row{std::max(m.touch_px, row_w - comp_w - 2 * arrow_w - 3 * m.gap), f->FontSize, m.pad, m.touch_px,
                          m.gap};
   kb.set_row(row);
-  {
+  const bool no_pinyin = kb.chinese() && !kb.has_input_method();
+  if (!kb.composing() && !no_pinyin) {
+    // Nothing being composed: the row gives the digits (a store code such as S12).
+    ImGui::SetCursorPosX(x0);
+    static const char* const digits = "1234567890";
+    for (int i = 0; i < 10; ++i) {
+      if (i > 0) ImGui::SameLine(0.0f, m.gap);
+      const char d = digits[i];
+      if (touch_button(th, std::string(1, d), std::string("kb.") + d, kw, true, pal.card, true))
+        kb.type(text, rules, std::string(1, d));
+    }
+    next_row(th);
+  } else {
     ImGui::SetCursorPosX(x0);
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    const std::string c = kb.chinese() && !kb.has_input_method() ? tr("keyboard.no_pinyin") : kb.composition();
+    const std::string c = no_pinyin ? tr("keyboard.no_pinyin") : kb.composition();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(p, ImVec2(p.x + comp_w, p.y + m.touch_px), true);
     dl->AddText(f, f->FontSize, ImVec2(p.x, p.y + (m.touch_px - f->FontSize) * 0.5f), pal.accent, c.c_str());
@@ -245,7 +255,7 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
   if (touch_button(th, tr("keyboard.hide"), "kb.hide", lang_w, true, 0, true)) hide = true;
   ImGui::SameLine(0.0f, m.gap);
   if (touch_button(th, tr("keyboard.done"), "kb.ok", lang_w, true, pal.ok, true)) done = kb.confirm(text, rules);
-  if (hide) return put_away(kb, text, rules);
+  if (hide) return put_away(kb);
   if (done) move_focus_on(kb, fields, lang);
 }
 

@@ -1,8 +1,9 @@
 // The on-screen keyboard and the form fields it types into, for the first run and the console's
 // "add an account" form: a finger alone fills them. Digits fields (employee id, PIN) get a number
-// pad; text fields a QWERTY layout with 中 and 英 keys (the one in use filled), pinyin candidates a
-// page at a time, backspace, space and confirm. Both have a key that puts the keyboard away. ImGui
-// only; the edits are OnScreenKeyboard's (kiosk/core/keyboard.h).
+// pad; text fields a QWERTY layout with 中 and 英 keys (the one in use filled), a top row that
+// shows the pinyin candidates a page at a time while composing and the digits otherwise,
+// backspace, space and confirm. Both have a key that puts the keyboard away. ImGui only; the edits
+// are OnScreenKeyboard's (kiosk/core/keyboard.h).
 //
 // Widget ids: the field's own id; keys "kb.<letter or digit>", "kb.shift", "kb.zh", "kb.en",
 // "kb.space", "kb.back", "kb.hide", "kb.ok"; candidates "kb.cand.<index on the page>", "kb.prev",

@@ -159,8 +159,8 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
   REQUIRE(k.screens_ui.keyboard.focused() == "add.store");
   k.tap("kb.en");  // 英 for a store code
   k.tap("kb.shift");
-  tap_keys(k, "s");
-  CHECK(k.screens_ui.console.add.store == "S");
+  tap_keys(k, "s1");
+  CHECK(k.screens_ui.console.add.store == "S1");
   k.tap("kb.ok");
   tap_keys(k, "86420");
   k.tap("kb.ok");
@@ -172,7 +172,7 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
     if (o.employee_id == "3003") {
       found = true;
       CHECK(o.name == "张伟");
-      CHECK(o.store_id == "S");
+      CHECK(o.store_id == "S1");
     }
   CHECK(found);
   // The notice names who was added, not only that something was saved.
@@ -229,15 +229,17 @@ TEST_CASE("the keyboard puts itself away on its hide key and shows which of 中 
   CHECK(k.on_screen("console.exit"));
   CHECK(k.screens_ui.console.add.id == "30");
 
-  // Letters being composed are typed as they are when the keyboard goes away.
+  // Letters being composed are dropped when the keyboard goes away: they are not a name.
   k.tap("add.name");
   REQUIRE(k.screens_ui.keyboard.chinese());
   tap_keys(k, "zhang");
   REQUIRE(k.screens_ui.keyboard.composing());
+  CHECK_FALSE(k.on_screen("kb.1"));  // the top row holds the candidates while composing
   k.tap("kb.hide");
-  CHECK(k.screens_ui.console.add.name == "zhang");
+  CHECK(k.screens_ui.console.add.name.empty());
   CHECK_FALSE(k.screens_ui.keyboard.composing());
   CHECK_FALSE(k.on_screen("kb.hide"));
+  CHECK(k.on_screen("console.exit"));
 
   // A tap on the field brings it back. 英 and 中 are two keys: tapping the one in use changes
   // nothing, the other switches.
@@ -250,9 +252,28 @@ TEST_CASE("the keyboard puts itself away on its hide key and shows which of 中 
   k.tap("kb.en");
   CHECK_FALSE(k.screens_ui.keyboard.chinese());
   tap_keys(k, "li");
-  CHECK(k.screens_ui.console.add.name == "zhangli");
+  CHECK(k.screens_ui.console.add.name == "li");
+  // A field comes back in the mode it was left in; another field starts in the UI's language.
+  k.tap("kb.hide");
+  k.tap("add.name");
+  CHECK_FALSE(k.screens_ui.keyboard.chinese());
+  k.tap("add.store");
+  CHECK(k.screens_ui.keyboard.chinese());
+  // Nothing being composed, the top row has the digits: a store code with numbers in it.
+  k.tap("kb.en");
+  k.tap("kb.shift");
+  tap_keys(k, "s12");
+  CHECK(k.screens_ui.console.add.store == "S12");
   k.tap("kb.zh");
   CHECK(k.screens_ui.keyboard.chinese());
+
+  // Back from a console opened at the staff sign-in: the first screen, with nothing of the
+  // manager's id left for the next person to find.
+  k.tap("kb.hide");
+  k.tap("console.close");
+  CHECK(k.state.screen == ScreenId::attract);
+  CHECK(k.state.pin_entry.employee_id.empty());
+  CHECK(k.state.pin_entry.pin.empty());
 }
 
 TEST_CASE("every candidate the keyboard shows is in the atlas before it is drawn", "[keyboard][pinyin][font]") {
