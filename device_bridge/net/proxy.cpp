@@ -364,13 +364,13 @@ bool HostLinkProxy::evict_idle() {
 
 void HostLinkProxy::serve(int run_for_ms) {
   if (!listener_.listening()) return;
-  const std::optional<MonoTime> until =
-      run_for_ms >= 0 ? std::optional<MonoTime>(steady_now() + run_for_ms) : std::nullopt;
+  const bool timed = run_for_ms >= 0;
+  const MonoTime until = timed ? steady_now() + run_for_ms : MonoTime::latest();
   uint64_t next_id = 1;
   while (!stopping_.load()) {
     int wait = 500;
-    if (until) {
-      const int64_t left = *until - steady_now();
+    if (timed) {
+      const int64_t left = until - steady_now();
       if (left <= 0) break;
       wait = int(std::min<int64_t>(wait, left));
     }
