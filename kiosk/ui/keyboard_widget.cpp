@@ -224,7 +224,11 @@ void draw_keyboard(const Theme& th, const UiStrings& strings, Lang lang, OnScree
     const float w = r == 2 ? row_w : static_cast<float>(keys.size()) * kw + (keys.size() - 1) * m.gap;
     ImGui::SetCursorPosX(x0 + (row_w - w) * 0.5f);
     if (r == 2) {
-      if (touch_button(th, tr("keyboard.shift"), "kb.shift", side_w, true, kb.shift() ? pal.ok : 0, true)) kb.toggle_shift();
+      // Pinyin has no capitals: in 中 the key is dimmed rather than lit for nothing.
+      const bool shift_works = !kb.chinese();
+      if (touch_button(th, tr("keyboard.shift"), "kb.shift", side_w, shift_works,
+                       shift_works && kb.shift() ? pal.ok : 0, true))
+        kb.toggle_shift();
       ImGui::SameLine(0.0f, m.gap);
     }
     for (std::size_t i = 0; i < keys.size(); ++i) {

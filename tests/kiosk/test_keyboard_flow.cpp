@@ -232,6 +232,10 @@ TEST_CASE("the keyboard puts itself away on its hide key and shows which of 中 
   // Letters being composed are dropped when the keyboard goes away: they are not a name.
   k.tap("add.name");
   REQUIRE(k.screens_ui.keyboard.chinese());
+  // Pinyin has no capitals: 大写 is dimmed in 中 (it is live in 英, below).
+  k.frame(ImVec2(-1, -1), false);
+  REQUIRE(k.rects.count("kb.shift") == 1);
+  CHECK_FALSE(k.rects.at("kb.shift").enabled);
   tap_keys(k, "zhang");
   REQUIRE(k.screens_ui.keyboard.composing());
   CHECK_FALSE(k.on_screen("kb.1"));  // the top row holds the candidates while composing
@@ -261,6 +265,8 @@ TEST_CASE("the keyboard puts itself away on its hide key and shows which of 中 
   CHECK(k.screens_ui.keyboard.chinese());
   // Nothing being composed, the top row has the digits: a store code with numbers in it.
   k.tap("kb.en");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.rects.at("kb.shift").enabled);
   k.tap("kb.shift");
   tap_keys(k, "s12");
   CHECK(k.screens_ui.console.add.store == "S12");
