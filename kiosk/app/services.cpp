@@ -21,7 +21,7 @@ namespace {
 
 // The store's answer in the manager's language; the English message stays in the log.
 // `done`: the key that says what was done ("console.added"), followed by `what`.
-ConsoleNotice store_notice(const StoreStatus& st, const std::string& what, const char* done = "console.saved") {
+ConsoleNotice store_notice(const StoreStatus& st, const std::string& what, const char* done) {
   switch (st.code) {
     case StoreError::none:
       return ConsoleNotice{done, what, false};
@@ -273,7 +273,7 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           if (e.first_run) {
             if (!st) {
               log_("first administrator not saved: " + st.message);
-              return out.push_back(store_notice(st, e.op.employee_id));
+              return out.push_back(store_notice(st, e.op.employee_id, "console.added"));
             }
             log_("first administrator " + e.op.employee_id + " created");
             out.push_back(AdminPresence{true});

@@ -225,7 +225,6 @@ const std::vector<std::string>& records_string_keys() {
       "console.reset_pin",
       "console.deactivate",
       "console.activate",
-      "console.saved",
       "console.added",
       "console.pin_saved",
       "console.deactivated",

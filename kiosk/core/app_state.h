@@ -282,7 +282,7 @@ struct ConsoleState {
   std::string items_scenario;
   std::vector<ItemStats> items;
   bool items_loaded = false;
-  std::string notice_key;  // the last result of an action ("console.saved" …)
+  std::string notice_key;  // the last result of an action ("console.added" …)
   std::string notice_detail;
   bool notice_error = false;
 };
