@@ -345,8 +345,10 @@ class SoftwareRenderer final : public FrameRenderer {
     const float alpha = float((stroke_col_ >> IM_COL32_A_SHIFT) & 0xFF);
     // 32 shades are more than the eye tells apart on a hairline.
     const auto shade = [&](const StrokePixel& p) { return int(std::lround(p.cover * 31.0f)); };
-    std::stable_sort(stroke_.begin(), stroke_.end(),
-                     [&](const StrokePixel& p, const StrokePixel& r) { return shade(p) < shade(r); });
+    // Grouped by shade; the order within a shade does not matter (and std::sort, unlike
+    // stable_sort, takes no buffer on this per-frame path).
+    std::sort(stroke_.begin(), stroke_.end(),
+              [&](const StrokePixel& p, const StrokePixel& r) { return shade(p) < shade(r); });
     SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
     std::size_t i = 0;
     while (i < stroke_.size()) {
