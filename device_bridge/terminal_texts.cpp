@@ -4,29 +4,12 @@
 
 #include <algorithm>
 #include <mutex>
-#include <set>
 
 #include "scenarios/yaml_reader.h"
 
 namespace posdrill {
 
 namespace {
-
-// The {names} a text uses, in order of first use.
-std::set<std::string> placeholders(std::string_view s) {
-  std::set<std::string> out;
-  for (std::size_t open = s.find('{'); open != std::string_view::npos; open = s.find('{', open + 1)) {
-    const std::size_t close = s.find('}', open + 1);
-    if (close == std::string_view::npos) break;
-    out.emplace(s.substr(open + 1, close - open - 1));
-  }
-  return out;
-}
-
-void check_same_placeholders(YamlReader& r, const YAML::Node& n, std::string_view key, const Text& t) {
-  if (placeholders(t.zh) != placeholders(t.en))
-    r.error(n, "the zh and en of '" + std::string(key) + "' fill in different {placeholders}");
-}
 
 template <class Read>
 void each_entry(YamlReader& r, const YAML::Node& root, std::string_view section, Read read) {
@@ -45,7 +28,7 @@ void each_entry(YamlReader& r, const YAML::Node& root, std::string_view section,
 Text read_bilingual(YamlReader& r, const YAML::Node& n, std::string_view key) {
   Text t;
   r.read_text(n, key, t);
-  check_same_placeholders(r, n, key, t);
+  r.same_placeholders(n, key, t);
   return t;
 }
 

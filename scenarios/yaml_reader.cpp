@@ -3,13 +3,27 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <set>
+
+#include "base/utf8.h"
 
 #include "scenarios/graph.h"  // suggest(), which the graph checks and the command line use as well
 
 namespace posdrill {
 
 namespace {
+
+// The {names} a text uses.
+std::set<std::string_view> placeholders(std::string_view s) {
+  std::set<std::string_view> out;
+  for (std::size_t open = s.find('{'); open != std::string_view::npos; open = s.find('{', open + 1)) {
+    const std::size_t close = s.find('}', open + 1);
+    if (close == std::string_view::npos) break;
+    out.emplace(s.substr(open + 1, close - open - 1));
+  }
+  return out;
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -51,25 +65,41 @@ std::string suggest(std::string_view word, const std::vector<std::string_view>& 
   return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
 }
 
-bool YamlReader::map(const YAML::Node& n, std::string_view what, const Keys& allowed) {
-  if (!n.IsMap()) {
-    error(n, "expected " + std::string(what) + " as a map of keys (key: value)");
-    return false;
-  }
-  std::set<std::string> seen;
+void YamlReader::check_keys(const YAML::Node& n, std::string_view what, const Keys* allowed) {
+  std::map<std::string, YAML::Mark> first;
   for (auto it = n.begin(); it != n.end(); ++it) {
     if (!it->first.IsScalar()) {
       error(it->first, "expected a plain key in " + std::string(what));
       continue;
     }
     const std::string& k = it->first.Scalar();
-    if (!seen.insert(k).second) {
-      error(it->first, "duplicate key '" + k + "' in " + std::string(what));
-    } else if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      error(it->first, "unknown key '" + k + "' in " + std::string(what) + suggest(k, allowed) +
-                           "; expected one of: " + join_keys(allowed));
+    const YAML::Mark at = it->first.Mark();
+    if (const auto [seen, fresh] = first.emplace(k, at); !fresh) {
+      error(at, "duplicate key '" + name(k) + "' in " + std::string(what) + " (first given at line " +
+                    std::to_string(seen->second.line + 1) + ", column " + std::to_string(seen->second.column + 1) +
+                    "); remove one of them: posdrill does not guess which one is meant");
+    } else if (allowed && std::find(allowed->begin(), allowed->end(), k) == allowed->end()) {
+      error(at, "unknown key '" + name(k) + "' in " + std::string(what) + suggest(k, *allowed) +
+                    "; expected one of: " + join_keys(*allowed));
     }
   }
+}
+
+bool YamlReader::map(const YAML::Node& n, std::string_view what, const Keys& allowed) {
+  if (!n.IsMap()) {
+    error(n, "expected " + std::string(what) + " as a map of keys (key: value)");
+    return false;
+  }
+  check_keys(n, what, &allowed);
+  return true;
+}
+
+bool YamlReader::open_map(const YAML::Node& n, std::string_view what) {
+  if (!n.IsMap()) {
+    error(n, "expected " + std::string(what) + " as a map of keys (key: value)");
+    return false;
+  }
+  check_keys(n, what, nullptr);
   return true;
 }
 
@@ -94,45 +124,59 @@ YAML::Node YamlReader::get(const YAML::Node& m, std::string_view key, std::strin
         if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
     }
   }
-  if (required) error(m, "missing '" + std::string(key) + "' in " + std::string(what));
+  if (required) error(m, "missing '" + name(key) + "' in " + std::string(what));
   return YAML::Node(YAML::NodeType::Undefined);
 }
 
 std::optional<std::string> YamlReader::scalar(const YAML::Node& n, std::string_view key) {
   if (!n.IsScalar()) {
-    error(n, "expected '" + std::string(key) + "' to be a single value, not a list or map");
+    error(n, "expected '" + name(key) + "' to be a single value, not a list or map");
+    return std::nullopt;
+  }
+  if (!is_valid_utf8(n.Scalar())) {
+    // Chinese saved in the legacy GBK code page reads like this; yaml-cpp passes the bytes on.
+    error(n, "'" + name(key) + "' is not UTF-8 text: save the file as UTF-8 (not GBK or GB2312)");
     return std::nullopt;
   }
   return n.Scalar();
 }
 
-std::optional<std::string> YamlReader::string(const YAML::Node& m, std::string_view key, std::string_view what,
-                                              bool required) {
-  YAML::Node n = get(m, key, what, required);
-  if (!n.IsDefined()) return std::nullopt;
-  auto s = scalar(n, key);
-  if (s && s->empty()) {
-    error(n, "'" + std::string(key) + "' is empty");
-    return std::nullopt;
-  }
-  return s;
-}
-
-std::optional<int> YamlReader::integer(const YAML::Node& m, std::string_view key, std::string_view what, bool required,
-                                       int lo, int hi) {
+std::optional<YamlReader::Placed> YamlReader::placed_string(const YAML::Node& m, std::string_view key,
+                                                            std::string_view what, bool required) {
   YAML::Node n = get(m, key, what, required);
   if (!n.IsDefined()) return std::nullopt;
   auto s = scalar(n, key);
   if (!s) return std::nullopt;
+  if (s->empty()) {
+    error(n, "'" + name(key) + "' is empty");
+    return std::nullopt;
+  }
+  return Placed{std::move(*s), n};
+}
+
+std::optional<std::string> YamlReader::string(const YAML::Node& m, std::string_view key, std::string_view what,
+                                              bool required) {
+  auto p = placed_string(m, key, what, required);
+  if (!p) return std::nullopt;
+  return std::move(p->text);
+}
+
+std::optional<int> YamlReader::integer(const YAML::Node& m, std::string_view key, std::string_view what, bool required,
+                                       int lo, int hi, std::string_view unit) {
+  YAML::Node n = get(m, key, what, required);
+  if (!n.IsDefined()) return std::nullopt;
+  auto s = scalar(n, key);
+  if (!s) return std::nullopt;
+  const std::string of_unit = unit.empty() ? "" : " of " + std::string(unit);
   int v = 0;
   auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
   if (ec != std::errc() || p != s->data() + s->size()) {
-    error(n, "expected '" + std::string(key) + "' to be a whole number, got '" + *s + "'");
+    error(n, "expected '" + name(key) + "' to be a whole number" + of_unit + ", got '" + *s + "'");
     return std::nullopt;
   }
   if (v < lo || v > hi) {
-    error(n, "'" + std::string(key) + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                 ", got " + *s);
+    error(n, "'" + name(key) + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                 (unit.empty() ? "" : " " + std::string(unit)) + ", got " + *s);
     return std::nullopt;
   }
   return v;
@@ -145,7 +189,7 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& m, std::string_view ke
   if (!s) return std::nullopt;
   if (*s == "true") return true;
   if (*s == "false") return false;
-  error(n, "expected '" + std::string(key) + "' to be true or false, got '" + *s + "'");
+  error(n, "expected '" + name(key) + "' to be true or false, got '" + *s + "'");
   return std::nullopt;
 }
 
@@ -157,8 +201,8 @@ std::optional<int64_t> YamlReader::amount(const YAML::Node& m, std::string_view 
   if (!s) return std::nullopt;
   auto v = parse_amount(*s);
   if (!v)
-    error(n, "expected '" + std::string(key) + "' to be an amount in CNY like \"328.00\" (at most 2 decimals), got '" +
-                 *s + "'");
+    error(n,
+          "expected '" + name(key) + "' to be an amount in CNY like \"328.00\" (at most 2 decimals), got '" + *s + "'");
   return v;
 }
 
@@ -171,8 +215,7 @@ std::optional<std::string> YamlReader::response_code(const YAML::Node& m, std::s
   bool ok = s->size() == 2 &&
             std::all_of(s->begin(), s->end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); });
   if (!ok) {
-    error(n, "expected '" + std::string(key) + "' to be a 2-character response code in quotes like \"05\", got '" + *s +
-                 "'");
+    error(n, "expected '" + name(key) + "' to be a 2-character response code in quotes like \"05\", got '" + *s + "'");
     return std::nullopt;
   }
   return s;
@@ -188,28 +231,28 @@ Text YamlReader::text(const YAML::Node& m, std::string_view key, std::string_vie
 
 void YamlReader::read_text(const YAML::Node& n, std::string_view key, Text& t) {
   if (!n.IsMap()) {
-    error(n, "expected '" + std::string(key) + "' to be a text in both languages, like {zh: …, en: …}");
+    error(n, "expected '" + name(key) + "' to be a text in both languages, like {zh: …, en: …}");
     return;
   }
+  // Anything but zh and en is most often a sentence that a comma or a colon split: say so in
+  // those words, and still read the two languages.
   for (auto it = n.begin(); it != n.end(); ++it) {
-    if (it->first.IsScalar() && it->first.Scalar() != "zh" && it->first.Scalar() != "en") {
-      error(it->first, "unexpected '" + it->first.Scalar() + "' in text '" + std::string(key) +
+    if (it->first.IsScalar() && it->first.Scalar() != "zh" && it->first.Scalar() != "en")
+      error(it->first, "unexpected '" + it->first.Scalar() + "' in text '" + name(key) +
                            "': a text has only zh and en. If a comma or colon split your sentence, put the whole "
                            "text in quotes, like en: \"Yes, sir\"");
-      return;
-    }
   }
-  if (!map(n, "text '" + std::string(key) + "'", {"zh", "en"})) return;
+  check_keys(n, "text '" + name(key) + "'", nullptr);
   for (auto [lang, slot] : {std::pair<const char*, std::string*>{"zh", &t.zh}, {"en", &t.en}}) {
     YAML::Node v = get(n, lang, "", false);
     if (!v.IsDefined()) {
-      error(n, std::string("missing '") + lang + "' translation of '" + std::string(key) + "'");
+      error(n, std::string("missing '") + lang + "' translation of '" + name(key) + "'");
       continue;
     }
     auto s = scalar(v, lang);
     if (!s) continue;
     if (s->find_first_not_of(" \t\r\n") == std::string::npos) {
-      error(v, std::string("empty '") + lang + "' translation of '" + std::string(key) + "'");
+      error(v, std::string("empty '") + lang + "' translation of '" + name(key) + "'");
       continue;
     }
     *slot = *s;
@@ -217,7 +260,14 @@ void YamlReader::read_text(const YAML::Node& n, std::string_view key, Text& t) {
   }
 }
 
-bool parse_yaml(std::string_view text, const std::string& file, YAML::Node& root, std::vector<Diagnostic>& out) {
+void YamlReader::same_placeholders(const YAML::Node& n, std::string_view key, const Text& t) {
+  if (t.zh.empty() || t.en.empty()) return;  // a missing language is reported already
+  if (placeholders(t.zh) != placeholders(t.en))
+    error(n, "the zh and en of '" + name(key) + "' fill in different {placeholders}");
+}
+
+bool parse_yaml(std::string_view text, const std::string& file, YAML::Node& root, std::vector<Diagnostic>& out,
+                EmptyFile empty) {
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
@@ -236,6 +286,10 @@ bool parse_yaml(std::string_view text, const std::string& file, YAML::Node& root
     return false;
   }
   if (!root.IsDefined() || root.IsNull()) {
+    if (empty == EmptyFile::allowed) {
+      root = YAML::Node(YAML::NodeType::Null);
+      return true;
+    }
     out.push_back({file, 1, 1, "the file is empty"});
     return false;
   }

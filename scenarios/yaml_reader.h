@@ -40,15 +40,23 @@ class YamlReader {
 
   // A mapping whose keys are all in `allowed`; reports unknown and duplicate keys.
   bool map(const YAML::Node& n, std::string_view what, const Keys& allowed);
+  // A mapping whose keys are the file's own (text keys, ids): each a plain value, each once.
+  bool open_map(const YAML::Node& n, std::string_view what);
   // The value of `key`, or an undefined node (and an error when `required`).
   YAML::Node get(const YAML::Node& m, std::string_view key, std::string_view what, bool required);
-  // `n` as a single value (not a list or a map).
+  // `n` as a single value (not a list or a map, not empty of a value), in UTF-8.
   std::optional<std::string> scalar(const YAML::Node& n, std::string_view key);
   // A value that is not empty.
   std::optional<std::string> string(const YAML::Node& m, std::string_view key, std::string_view what, bool required);
-  // A whole number from lo to hi.
+  // The same, with its node, for checks of the caller's own that place their message on it.
+  struct Placed {
+    std::string text;
+    YAML::Node node;
+  };
+  std::optional<Placed> placed_string(const YAML::Node& m, std::string_view key, std::string_view what, bool required);
+  // A whole number from lo to hi; `unit` ("seconds") is named in the messages when given.
   std::optional<int> integer(const YAML::Node& m, std::string_view key, std::string_view what, bool required, int lo,
-                             int hi);
+                             int hi, std::string_view unit = {});
   // true or false.
   std::optional<bool> boolean(const YAML::Node& m, std::string_view key, std::string_view what);
   // An amount in CNY ("328.00"), in minor units.
@@ -60,6 +68,26 @@ class YamlReader {
   Text text(const YAML::Node& m, std::string_view key, std::string_view what, bool required);
   // `n` itself as such a text, into `t`.
   void read_text(const YAML::Node& n, std::string_view key, Text& t);
+  // For texts the program fills in: both languages use the same {names}, so neither shows a
+  // "{amount}" raw or leaves a value out.
+  void same_placeholders(const YAML::Node& n, std::string_view key, const Text& t);
+
+  // While the returned guard lives, messages name each key as `prefix` + key ("lrs." + "timeout"),
+  // the way a file with sections is documented. Guards nest.
+  class Prefix {
+   public:
+    Prefix(YamlReader& r, std::string_view add) : r_(r), saved_(r.prefix_) { r.prefix_ += add; }
+    ~Prefix() { r_.prefix_ = saved_; }
+    Prefix(const Prefix&) = delete;
+    Prefix& operator=(const Prefix&) = delete;
+
+   private:
+    YamlReader& r_;
+    std::string saved_;
+  };
+  [[nodiscard]] Prefix within(std::string_view prefix) { return Prefix(*this, prefix); }
+  // `key` as messages name it.
+  std::string name(std::string_view key) const { return prefix_ + std::string(key); }
 
   SourcePos pos(const YAML::Node& n) const { return {n.Mark().line + 1, n.Mark().column + 1}; }
   std::size_t count() const { return out_.size(); }  // diagnostics so far
@@ -74,14 +102,22 @@ class YamlReader {
     std::unordered_map<std::string, YAML::Node> values;
   };
   const MapIndex* index(const YAML::Node& m);
+  // The keys of map `n`: each plain and given once, and (when `allowed`) one of those.
+  void check_keys(const YAML::Node& n, std::string_view what, const Keys* allowed);
 
   std::string file_;
+  std::string prefix_;
   std::vector<Diagnostic>& out_;
   std::unordered_map<int, MapIndex> maps_;
 };
 
-// Parses YAML, turning parser exceptions into a diagnostic. Returns false on a syntax error.
-bool parse_yaml(std::string_view text, const std::string& file, YAML::Node& root, std::vector<Diagnostic>& out);
+// Whether a file with nothing in it (or only comments) is an error or simply says nothing.
+enum class EmptyFile { error, allowed };
+
+// Parses YAML, turning parser exceptions into a diagnostic. Returns false on a syntax error, and
+// on an empty file unless it is allowed (then `root` is a null node).
+bool parse_yaml(std::string_view text, const std::string& file, YAML::Node& root, std::vector<Diagnostic>& out,
+                EmptyFile empty = EmptyFile::error);
 
 // yaml-cpp counts columns in bytes; editors count characters. Chinese takes 3 bytes a character
 // in UTF-8, so convert, or every position after Chinese text on a line would be off.
@@ -91,9 +127,10 @@ void columns_to_characters(std::string_view text, std::vector<Diagnostic>& diags
 // `read(reader, root)`; what yaml-cpp can still throw on exotic input (aliases to odd nodes)
 // becomes a diagnostic, never an exception. Columns are left in bytes for the caller to convert.
 template <class Read>
-void read_yaml_text(std::string_view text, const std::string& file, std::vector<Diagnostic>& diags, Read read) {
+void read_yaml_text(std::string_view text, const std::string& file, std::vector<Diagnostic>& diags, Read read,
+                    EmptyFile empty = EmptyFile::error) {
   YAML::Node root;
-  if (!parse_yaml(text, file, root, diags)) return;
+  if (!parse_yaml(text, file, root, diags, empty)) return;
   YamlReader r(file, diags);
   try {
     read(r, root);

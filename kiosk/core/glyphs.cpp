@@ -21,42 +21,6 @@ void add_text(std::vector<std::string_view>& out, const Text& t) {
 
 bool drawable_code_point(uint32_t cp) { return cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F); }
 
-std::size_t decode_utf8_at(std::string_view s, std::size_t i, uint32_t& cp) {
-  if (i >= s.size()) return 0;
-  const auto lead = static_cast<unsigned char>(s[i]);
-  if (lead < 0x80) {
-    cp = lead;
-    return 1;
-  }
-  std::size_t len = 0;
-  uint32_t min = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    len = 2;
-    cp = lead & 0x1Fu;
-    min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    len = 3;
-    cp = lead & 0x0Fu;
-    min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    len = 4;
-    cp = lead & 0x07u;
-    min = 0x10000;
-  } else {
-    return 0;  // a continuation byte where a lead was expected, or 0xF8-0xFF
-  }
-  if (s.size() - i < len) return 0;  // truncated at the end of the text
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (c & 0x3Fu);
-  }
-  // Overlong forms would let one character hide behind several spellings; surrogates and values
-  // past U+10FFFF are not characters at all.
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 std::vector<uint32_t> decode_utf8(std::string_view s) {
   std::vector<uint32_t> out;
   out.reserve(s.size());
@@ -72,17 +36,6 @@ std::vector<uint32_t> decode_utf8(std::string_view s) {
     i += len;
   }
   return out;
-}
-
-bool is_valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    uint32_t cp = 0;
-    const std::size_t len = decode_utf8_at(s, i, cp);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
 }
 
 std::vector<std::string_view> scenario_visible_texts(const Scenario& scenario) {

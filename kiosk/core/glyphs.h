@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/utf8.h"  // decode_utf8_at, is_valid_utf8: the kiosk decodes with them
 #include "scenarios/model.h"
 
 namespace posdrill {
@@ -24,13 +25,6 @@ class UiStrings;
 // or overlong sequence, a surrogate (U+D800-DFFF) or a value above U+10FFFF is skipped one byte at
 // a time, and decoding resumes at the next byte; it never reads past the end of `s`.
 std::vector<uint32_t> decode_utf8(std::string_view s);
-
-// Decodes the one sequence starting at byte `i`: returns its length in bytes and sets `cp`, or
-// returns 0 when the bytes at `i` are not a well-formed sequence (or i is past the end).
-std::size_t decode_utf8_at(std::string_view s, std::size_t i, uint32_t& cp);
-
-// True when `s` is well-formed UTF-8 (decode_utf8 would skip nothing).
-bool is_valid_utf8(std::string_view s);
 
 // Every text of one scenario a trainee can see, both languages: title, summary, merchant name,
 // the host's decline text, step texts (narrative, customer, terminal screen, SMS, prompts, hints,
