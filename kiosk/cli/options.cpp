@@ -1,15 +1,10 @@
 #include "cli/options.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
-#include <map>
 
 #include "base/file.h"
-#include "kiosk/core/glyphs.h"
+#include "scenarios/yaml_reader.h"
 
 namespace posdrill {
 
@@ -52,31 +47,6 @@ std::filesystem::path default_content_dir() {
 
 std::filesystem::path database_path(const Settings& settings) { return settings.data_dir / "posdrill.db"; }
 
-bool check_unique_keys(const YAML::Node& node, const std::filesystem::path& file, const std::string& path,
-                       std::vector<Diagnostic>& errors) {
-  bool ok = true;
-  if (node.IsSequence()) {
-    for (const YAML::Node& item : node) ok = check_unique_keys(item, file, path, errors) && ok;
-    return ok;
-  }
-  if (!node.IsMap()) return true;
-  std::map<std::string, YAML::Mark> first;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
-    const YAML::Mark at = it->first.Mark();
-    if (const auto [seen, fresh] = first.emplace(key, at); !fresh) {
-      errors.push_back({file.string(), at.line + 1, at.column + 1,
-                        "duplicate key '" + path + key + "' (first given at line " +
-                            std::to_string(seen->second.line + 1) + ", column " +
-                            std::to_string(seen->second.column + 1) +
-                            "); remove one of them: posdrill does not guess which one is meant"});
-      ok = false;
-    }
-    ok = check_unique_keys(it->second, file, path + key + ".", errors) && ok;
-  }
-  return ok;
-}
-
 bool load_config(const std::filesystem::path& file, bool required, Settings& settings,
                  std::vector<Diagnostic>& errors) {
   std::error_code ec;
@@ -90,81 +60,61 @@ bool load_config(const std::filesystem::path& file, bool required, Settings& set
     return false;
   }
   settings.config_file = file;
-  auto err = [&](const YAML::Mark& m, std::string msg) {
-    errors.push_back({file.string(), m.line + 1, m.column + 1, std::move(msg)});
-  };
-  try {
-    YAML::Node root = YAML::Load(text);
-    if (root.IsNull()) return true;  // an empty config is fine
-    if (!root.IsMap()) {
-      err(root.Mark(), "expected the config to be a map (content: …, data: …, lang: zh)");
-      return false;
-    }
-    bool ok = check_unique_keys(root, file, "", errors);
-    auto base = file.parent_path();
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      std::string key = it->first.as<std::string>("");
-      const YAML::Node v = it->second;  // a copy: `it->` yields a temporary
-      // Sections (maps) belong to the part they configure, each parsed in its own file.
-      if (key == "lrs") {
-        ok = load_lrs_section(v, file, settings, errors) && ok;
-        continue;
-      }
-      if (key == "terminal") {
-        ok = load_terminal_section(v, file, settings, errors) && ok;
-        continue;
-      }
-      if (!v.IsScalar() || v.Scalar().empty()) {
-        err(v.Mark(), "expected '" + key + "' to be a single value");
-        ok = false;
-        continue;
-      }
-      if (key == "content") {
-        settings.content_dir = base / v.Scalar();
-      } else if (key == "data") {
-        settings.data_dir = base / v.Scalar();
-      } else if (key == "kiosk_id" || key == "store_id") {
-        if (!valid_site_id(v.Scalar())) {
-          err(v.Mark(), "expected '" + key + "' to be 1-64 of A-Z a-z 0-9 . _ -, got '" + v.Scalar() + "'");
-          ok = false;
-        } else {
-          (key == "kiosk_id" ? settings.kiosk_id : settings.store_id) = v.Scalar();
+  std::vector<Diagnostic> diags;
+  read_yaml_text(
+      text, file.string(), diags,
+      [&](YamlReader& r, const YAML::Node& root) {
+        if (root.IsNull()) return;  // an empty config (or one of comments only) is fine
+        if (!root.IsMap()) {
+          r.error(root, "expected the config to be a map (content: …, data: …, lang: zh)");
+          return;
         }
-      } else if (key == "help_contact") {
-        const std::string& t = v.Scalar();
-        const bool control = std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
-        if (t.size() > 120 || control || !is_valid_utf8(t)) {
-          err(v.Mark(), "expected 'help_contact' to be one line of text, at most 120 bytes (a phone number and a name)");
-          ok = false;
-        } else {
-          settings.help_contact = t;
+        constexpr std::string_view what = "the config";
+        r.map(root, what,
+              {"content", "data", "lang", "kiosk_id", "store_id", "help_contact", "renderer", "lrs", "terminal"});
+        const auto base = file.parent_path();
+        if (auto v = r.string(root, "content", what, false)) settings.content_dir = base / *v;
+        if (auto v = r.string(root, "data", what, false)) settings.data_dir = base / *v;
+        for (std::string_view key : {"kiosk_id", "store_id"}) {
+          auto v = r.placed_string(root, key, what, false);
+          if (!v) continue;
+          if (valid_site_id(v->text))
+            (key == "kiosk_id" ? settings.kiosk_id : settings.store_id) = v->text;
+          else
+            r.error(v->node,
+                    "expected '" + std::string(key) + "' to be 1-64 of A-Z a-z 0-9 . _ -, got '" + v->text + "'");
         }
-      } else if (key == "renderer") {
-        if (const auto r = parse_render_path(v.Scalar())) {
-          settings.renderer = *r;
-        } else {
-          err(v.Mark(), "expected 'renderer' to be auto, gl or software, got '" + v.Scalar() + "'");
-          ok = false;
+        if (auto v = r.placed_string(root, "help_contact", what, false)) {
+          const std::string& t = v->text;
+          const bool control =
+              std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+          if (t.size() > 120 || control)
+            r.error(v->node,
+                    "expected 'help_contact' to be one line of text, at most 120 bytes (a phone number and a name)");
+          else
+            settings.help_contact = t;
         }
-      } else if (key == "lang") {
-        if (auto l = parse_lang(v.Scalar())) {
-          settings.lang = *l;
-        } else {
-          err(v.Mark(), "expected 'lang' to be zh or en, got '" + v.Scalar() + "'");
-          ok = false;
+        if (auto v = r.placed_string(root, "renderer", what, false)) {
+          if (const auto path = parse_render_path(v->text))
+            settings.renderer = *path;
+          else
+            r.error(v->node, "expected 'renderer' to be auto, gl or software, got '" + v->text + "'");
         }
-      } else {
-        err(it->first.Mark(), "unknown key '" + key +
-                                  "' in the config; expected one of: content, data, lang, kiosk_id, store_id, "
-                                  "help_contact, renderer, lrs, terminal");
-        ok = false;
-      }
-    }
-    return ok;
-  } catch (const YAML::Exception& e) {
-    err(e.mark, "YAML syntax error: " + e.msg);
-    return false;
-  }
+        if (auto v = r.placed_string(root, "lang", what, false)) {
+          if (const auto l = parse_lang(v->text))
+            settings.lang = *l;
+          else
+            r.error(v->node, "expected 'lang' to be zh or en, got '" + v->text + "'");
+        }
+        // Sections belong to the part they configure, each read in its own file.
+        if (YAML::Node lrs = r.get(root, "lrs", what, false); lrs.IsDefined()) read_lrs_section(r, lrs, file, settings);
+        if (YAML::Node t = r.get(root, "terminal", what, false); t.IsDefined())
+          read_terminal_section(r, t, file, settings);
+      },
+      EmptyFile::allowed);
+  columns_to_characters(text, diags);
+  errors.insert(errors.end(), diags.begin(), diags.end());
+  return diags.empty();
 }
 
 bool resolve_settings(const std::string& data_flag, const std::string& config_flag, const std::string& content_flag,

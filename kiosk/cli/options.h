@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,18 +43,17 @@ struct Settings {
   RealTerminalSettings terminal;  // config `terminal:` section (spare real terminal)
 };
 
-// A config number: plain decimal digits (no sign games, no "12.5", no "0x10") from lo to hi.
-std::optional<int> parse_whole_number(std::string_view text, int lo, int hi);
-
 // 1-64 of A-Z a-z 0-9 . _ - (kiosk and store ids travel in every synced record).
 bool valid_site_id(std::string_view id);
 
-// Config sections, each parsed next to the part it configures (cli/options_lrs.cpp,
-// cli/options_terminal.cpp). They add to `errors` (file:line:column) and return false on a problem.
-bool load_lrs_section(const YAML::Node& node, const std::filesystem::path& file, Settings& settings,
-                      std::vector<Diagnostic>& errors);
-bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& file, Settings& settings,
-                           std::vector<Diagnostic>& errors);
+class YamlReader;
+
+// Config sections, each read next to the part it configures (cli/options_lrs.cpp,
+// cli/options_terminal.cpp), with the config's reader: every problem goes to its diagnostics
+// (file:line:column).
+void read_lrs_section(YamlReader& r, const YAML::Node& node, const std::filesystem::path& file, Settings& settings);
+void read_terminal_section(YamlReader& r, const YAML::Node& node, const std::filesystem::path& file,
+                           Settings& settings);
 
 // $XDG_DATA_HOME/posdrill, else ~/.local/share/posdrill.
 std::filesystem::path default_data_dir();
@@ -67,8 +65,10 @@ std::filesystem::path default_content_dir();
 // The kiosk's records: <data dir>/posdrill.db (the GUI and every command use the same file).
 std::filesystem::path database_path(const Settings& settings);
 
-// Reads a config file (YAML: content, data, lang). Relative paths are taken from the file's
-// folder. Errors name file:line:column. A missing file is an error only when `required`.
+// Reads a config file (YAML: content, data, lang, …, lrs:, terminal:). Relative paths are taken
+// from the file's folder. Errors name file:line:column, and each key may be given once: a
+// repeated one is refused with the first one's place, as posdrill does not guess which is meant.
+// A missing file is an error only when `required`; an empty one says nothing.
 bool load_config(const std::filesystem::path& file, bool required, Settings& settings, std::vector<Diagnostic>& errors);
 
 // Fills the LRS fields the config left empty from POSDRILL_LRS_ENDPOINT, _KEY and _SECRET, and
@@ -78,12 +78,6 @@ void apply_lrs_environment(Settings& settings);
 // check_lrs_config (kiosk/sync/config.h) on the settings as resolved, each problem placed where the
 // setting was given (file:line:column, or the environment variable). False when there is one.
 bool check_lrs_settings(const Settings& settings, std::vector<Diagnostic>& errors);
-
-// Every mapping in the YAML tree under `node` has each key once: a repeated key (a second
-// `endpoint:` or `lrs:`) is an error at the repeat that names the first one's line and column, as
-// posdrill stops rather than guess which one was meant. `path` prefixes the names ("lrs.").
-bool check_unique_keys(const YAML::Node& node, const std::filesystem::path& file, const std::string& path,
-                       std::vector<Diagnostic>& errors);
 
 // Resolves Settings from the flags (empty string = not given).
 bool resolve_settings(const std::string& data_flag, const std::string& config_flag, const std::string& content_flag,

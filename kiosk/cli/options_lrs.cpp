@@ -22,18 +22,9 @@
 #include <cstdlib>
 
 #include "cli/options.h"
+#include "scenarios/yaml_reader.h"
 
 namespace posdrill {
-
-std::optional<int> parse_whole_number(std::string_view text, int lo, int hi) {
-  try {
-    const std::string s(text);
-    const long long n = std::stoll(s);
-    if (std::to_string(n) == s && n >= lo && n <= hi) return static_cast<int>(n);
-  } catch (...) {
-  }
-  return std::nullopt;
-}
 
 bool valid_site_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -42,92 +33,58 @@ bool valid_site_id(std::string_view id) {
   return true;
 }
 
-bool load_lrs_section(const YAML::Node& node, const std::filesystem::path& file, Settings& settings,
-                      std::vector<Diagnostic>& errors) {
-  auto err = [&](const YAML::Mark& m, std::string msg) {
-    errors.push_back({file.string(), m.line + 1, m.column + 1, std::move(msg)});
-  };
+void read_lrs_section(YamlReader& r, const YAML::Node& node, const std::filesystem::path& file, Settings& settings) {
   if (!node.IsMap()) {
-    err(node.Mark(), "expected 'lrs' to be a map (endpoint: https://…, key: …, secret: …)");
-    return false;
+    r.error(node, "expected 'lrs' to be a map (endpoint: https://…, key: …, secret: …)");
+    return;
   }
-  LrsConfig& c = settings.lrs;
-  bool ok = true;
-  settings.lrs_places["lrs"] = {file.string(), node.Mark().line + 1, node.Mark().column + 1, ""};
-  auto number = [&](const YAML::Node& v, const std::string& key, int lo, int hi, int& out) {
-    if (const std::optional<int> n = parse_whole_number(v.Scalar(), lo, hi)) {
-      out = *n;
-      return;
-    }
-    err(v.Mark(), "expected 'lrs." + key + "' to be a whole number from " + std::to_string(lo) + " to " +
-                      std::to_string(hi) + ", got '" + v.Scalar() + "'");
-    ok = false;
+  auto named = r.within("lrs.");
+  constexpr std::string_view what = "the 'lrs' section";
+  r.map(node, what,
+        {"endpoint", "key", "secret", "version", "base_iri", "home_page", "ca_file", "batch_size", "timeout",
+         "connect_timeout", "remote_certification", "retry_initial_ms", "retry_max_ms"});
+  // Where each setting is written: the endpoint check (check_lrs_settings) places its messages there.
+  auto place = [&](const YAML::Node& n) {
+    return SettingPlace{file.string(), n.Mark().line + 1, n.Mark().column + 1, ""};
   };
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string key = it->first.as<std::string>("");
-    const YAML::Node v = it->second;
-    if (!v.IsScalar() || v.Scalar().empty()) {
-      err(v.Mark(), "expected 'lrs." + key + "' to be a single value");
-      ok = false;
-      continue;
-    }
-    const std::string& s = v.Scalar();
-    settings.lrs_places[key] = {file.string(), v.Mark().line + 1, v.Mark().column + 1, ""};
-    if (key == "endpoint") {
-      c.endpoint = s;
-    } else if (key == "key") {
-      c.key = s;
-    } else if (key == "secret") {
-      // A secret in a file others can read is a secret shared with them.
-      struct stat st {};
-      if (::stat(file.c_str(), &st) == 0 && ((st.st_mode & 077) != 0 || st.st_uid != ::getuid())) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        err(v.Mark(), std::string("this file holds lrs.secret but is not private to its owner (mode ") + mode +
-                          "); run: chmod 600 " + file.string() + " (or pass the secret in POSDRILL_LRS_SECRET)");
-        ok = false;
-      } else {
-        c.secret = s;
-      }
-    } else if (key == "version") {
-      if (s != "1.0.3" && s != "2.0.0") {
-        err(v.Mark(), "expected 'lrs.version' to be 1.0.3 or 2.0.0, got '" + s + "'");
-        ok = false;
-      } else {
-        c.version = s;
-      }
-    } else if (key == "base_iri") {
-      c.base_iri = s;
-    } else if (key == "home_page") {
-      c.home_page = s;
-    } else if (key == "ca_file") {
-      c.ca_file = (file.parent_path() / s).string();
-    } else if (key == "batch_size") {
-      number(v, key, 1, 500, c.batch_size);
-    } else if (key == "timeout") {
-      number(v, key, 1, 600, c.timeout_s);
-    } else if (key == "connect_timeout") {
-      number(v, key, 1, 600, c.connect_timeout_s);
-    } else if (key == "retry_initial_ms") {
-      number(v, key, 100, 600'000, c.retry_initial_ms);
-    } else if (key == "retry_max_ms") {
-      number(v, key, 100, 3'600'000, c.retry_max_ms);
-    } else if (key == "remote_certification") {
-      if (s == "true" || s == "false") {
-        c.remote_certification = s == "true";
-      } else {
-        err(v.Mark(), "expected 'lrs.remote_certification' to be true or false, got '" + s + "'");
-        ok = false;
-      }
+  settings.lrs_places["lrs"] = place(node);
+  for (auto it = node.begin(); it != node.end(); ++it)
+    if (it->first.IsScalar() && it->second.IsScalar()) settings.lrs_places[it->first.Scalar()] = place(it->second);
+
+  LrsConfig& c = settings.lrs;
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"endpoint", &c.endpoint},
+                            {"key", &c.key},
+                            {"base_iri", &c.base_iri},
+                            {"home_page", &c.home_page}})
+    if (auto v = r.string(node, key, what, false)) *field = *v;
+  if (auto v = r.placed_string(node, "secret", what, false)) {
+    // A secret in a file others can read is a secret shared with them.
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0 && ((st.st_mode & 077) != 0 || st.st_uid != ::getuid())) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      r.error(v->node, std::string("this file holds lrs.secret but is not private to its owner (mode ") + mode +
+                           "); run: chmod 600 " + file.string() + " (or pass the secret in POSDRILL_LRS_SECRET)");
     } else {
-      err(it->first.Mark(),
-          "unknown key 'lrs." + key +
-              "'; expected one of: endpoint, key, secret, version, base_iri, home_page, ca_file, "
-              "batch_size, timeout, connect_timeout, remote_certification, retry_initial_ms, retry_max_ms");
-      ok = false;
+      c.secret = v->text;
     }
   }
-  return ok;
+  if (auto v = r.placed_string(node, "version", what, false)) {
+    if (v->text == "1.0.3" || v->text == "2.0.0")
+      c.version = v->text;
+    else
+      r.error(v->node, "expected 'lrs.version' to be 1.0.3 or 2.0.0, got '" + v->text + "'");
+  }
+  if (auto v = r.string(node, "ca_file", what, false)) c.ca_file = (file.parent_path() / *v).string();
+  auto number = [&](const char* key, int lo, int hi, std::string_view unit, int& out) {
+    if (auto n = r.integer(node, key, what, false, lo, hi, unit)) out = *n;
+  };
+  number("batch_size", 1, 500, "statements", c.batch_size);
+  number("timeout", 1, 600, "seconds", c.timeout_s);
+  number("connect_timeout", 1, 600, "seconds", c.connect_timeout_s);
+  number("retry_initial_ms", 100, 600'000, "milliseconds", c.retry_initial_ms);
+  number("retry_max_ms", 100, 3'600'000, "milliseconds", c.retry_max_ms);
+  if (auto b = r.boolean(node, "remote_certification", what)) c.remote_certification = *b;
 }
 
 void apply_lrs_environment(Settings& settings) {

@@ -6,15 +6,16 @@
 #include <optional>
 
 #include "cli/options.h"
-#include "device_bridge/nexo.h"
 #include "device_bridge/endpoint.h"
+#include "device_bridge/nexo.h"
+#include "scenarios/yaml_reader.h"
 
 namespace posdrill {
 
 namespace {
 
-constexpr const char* terminal_keys =
-    "nexo, poi_id, acquirer, timeout, answer_timeout, ca_file, proxy, wire, test_hosts";
+const YamlReader::Keys terminal_keys = {"nexo",    "poi_id", "acquirer", "timeout",   "answer_timeout",
+                                        "ca_file", "proxy",  "wire",     "test_hosts"};
 
 // What is wrong with a terminal URL, in plain words; "" when parse_nexo_url (device_bridge/nexo.h,
 // the rule the kiosk's bridge connects with) takes it.
@@ -31,186 +32,110 @@ bool valid_poi_id(std::string_view id) {
   return true;
 }
 
+// One address of a proxy or wire section as an endpoint; nullopt (with the error added) when it
+// does not parse. `dialled`: the port must be one a connection can go to.
+std::optional<Endpoint> endpoint(YamlReader& r, const YamlReader::Placed& v, std::string_view key, bool dialled) {
+  std::string why;
+  auto e = parse_endpoint(v.text, why);
+  if (e && dialled && e->port == 0) why = "port 0 cannot be dialled";
+  if (!e || !why.empty()) {
+    r.error(v.node, "expected '" + r.name(key) + "' to be ADDR:PORT (a numeric address or localhost), got '" + v.text +
+                        "': " + why);
+    return std::nullopt;
+  }
+  return e;
+}
+
 }  // namespace
 
-bool load_terminal_section(const YAML::Node& node, const std::filesystem::path& file, Settings& settings,
-                           std::vector<Diagnostic>& errors) {
-  auto err = [&](const YAML::Mark& m, std::string msg) {
-    errors.push_back({file.string(), m.line + 1, m.column + 1, std::move(msg)});
-  };
+void read_terminal_section(YamlReader& r, const YAML::Node& node, const std::filesystem::path& file,
+                           Settings& settings) {
   if (!node.IsMap()) {
-    err(node.Mark(),
-        std::string("expected 'terminal' to be a map with keys ") + terminal_keys + " (nexo: http://ADDR:PORT/nexo)");
-    return false;
+    r.error(node,
+            "expected 'terminal' to be a map with keys " + join_keys(terminal_keys) + " (nexo: http://ADDR:PORT/nexo)");
+    return;
   }
+  auto named = r.within("terminal.");
+  constexpr std::string_view what = "the 'terminal' section";
+  r.map(node, what, terminal_keys);
   RealTerminalSettings& t = settings.terminal;
-  bool ok = true;
-  // The upstreams are checked against test_hosts after the loop: the list may come after them.
-  std::optional<Endpoint> upstream, wire_upstream;
-  YAML::Mark upstream_mark, wire_upstream_mark;
 
-  // One endpoint of `section` (proxy or wire); nullopt (with the error added) when it does not parse.
-  auto endpoint = [&](const YAML::Node& v, const std::string& section, const std::string& key,
-                      bool port_needed) -> std::optional<Endpoint> {
-    const std::string name = "terminal." + section + "." + key;
-    if (!v.IsScalar() || v.Scalar().empty()) {
-      err(v.Mark(), "expected '" + name + "' to be ADDR:PORT, like 192.0.2.50:5000");
-      return std::nullopt;
-    }
-    std::string why;
-    auto e = parse_endpoint(v.Scalar(), why);
-    if (e && port_needed && e->port == 0) why = "port 0 cannot be dialled";
-    if (!e || !why.empty()) {
-      err(v.Mark(),
-          "expected '" + name + "' to be ADDR:PORT (a numeric address or localhost), got '" + v.Scalar() + "': " + why);
-      return std::nullopt;
-    }
-    return e;
-  };
-
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string key = it->first.as<std::string>("");
-    const YAML::Node v = it->second;  // a copy: `it->` yields a temporary
-    if (key == "proxy" || key == "wire") {
-      if (!v.IsMap()) {
-        err(v.Mark(), "expected 'terminal." + key + "' to be a map: {listen: ADDR:PORT, upstream: ADDR:PORT}");
-        ok = false;
-        continue;
-      }
-      std::optional<Endpoint> listen_at, up;
-      bool has_listen = false, has_upstream = false, section_ok = true;
-      YAML::Mark up_mark;
-      for (auto p = v.begin(); p != v.end(); ++p) {
-        const std::string pkey = p->first.as<std::string>("");
-        const YAML::Node pv = p->second;
-        if (pkey == "listen") {
-          has_listen = true;
-          listen_at = endpoint(pv, key, pkey, false);  // port 0: any free port, as with --listen
-          section_ok = listen_at.has_value() && section_ok;
-        } else if (pkey == "upstream") {
-          has_upstream = true;
-          up = endpoint(pv, key, pkey, true);
-          section_ok = up.has_value() && section_ok;
-          up_mark = pv.Mark();
-        } else {
-          err(p->first.Mark(), "unknown key 'terminal." + key + "." + pkey + "'; expected: listen, upstream");
-          section_ok = false;
-        }
-      }
-      // One without the other cannot run: say so now, not at the first scenario.
-      if (!has_listen || !has_upstream) {
-        err(v.Mark(), "expected 'terminal." + key + "' to have both listen and upstream; " +
-                          (has_listen ? "upstream" : "listen") + " is missing");
-        section_ok = false;
-      }
-      if (section_ok) {
-        (key == "proxy" ? t.proxy_listen : t.wire_listen) = endpoint_text(*listen_at);
-        (key == "proxy" ? t.proxy_upstream : t.wire_upstream) = endpoint_text(*up);
-        (key == "proxy" ? upstream : wire_upstream) = up;
-        (key == "proxy" ? upstream_mark : wire_upstream_mark) = up_mark;
-      }
-      ok = section_ok && ok;
-      continue;
-    }
-    if (key == "test_hosts") {
-      if (!v.IsSequence()) {
-        err(v.Mark(),
-            "expected 'terminal.test_hosts' to be a list of numeric ADDR or ADDR:PORT, like "
-            "[192.0.2.50:5000]");
-        ok = false;
-        continue;
-      }
-      for (const YAML::Node& entry : v) {
+  // The test hosts first: an upstream is checked against them, wherever the list is written.
+  if (YAML::Node hosts = r.get(node, "test_hosts", what, false); hosts.IsDefined()) {
+    if (!hosts.IsSequence()) {
+      r.error(hosts,
+              "expected 'terminal.test_hosts' to be a list of numeric ADDR or ADDR:PORT, like "
+              "[192.0.2.50:5000]");
+    } else {
+      for (const YAML::Node& entry : hosts) {
         std::string why;
-        if (!entry.IsScalar() || entry.Scalar().empty()) {
-          err(entry.Mark(), "expected each 'terminal.test_hosts' entry to be a numeric ADDR or ADDR:PORT");
-          ok = false;
-        } else if (!valid_test_host_entry(entry.Scalar(), why)) {
-          err(entry.Mark(), "expected a 'terminal.test_hosts' entry to be a numeric ADDR or ADDR:PORT, got '" +
-                                entry.Scalar() + "': " + why);
-          ok = false;
-        } else {
+        if (!entry.IsScalar() || entry.Scalar().empty())
+          r.error(entry, "expected each 'terminal.test_hosts' entry to be a numeric ADDR or ADDR:PORT");
+        else if (!valid_test_host_entry(entry.Scalar(), why))
+          r.error(entry, "expected a 'terminal.test_hosts' entry to be a numeric ADDR or ADDR:PORT, got '" +
+                             entry.Scalar() + "': " + why);
+        else
           t.test_hosts.push_back(entry.Scalar());
-        }
       }
-      continue;
-    }
-    const bool known = key == "nexo" || key == "poi_id" || key == "acquirer" || key == "timeout" ||
-                       key == "answer_timeout" || key == "ca_file";
-    if (!known) {
-      err(it->first.Mark(), "unknown key 'terminal." + key + "'; expected one of: " + terminal_keys);
-      ok = false;
-      continue;
-    }
-    if (!v.IsScalar() || v.Scalar().empty()) {
-      err(v.Mark(), "expected 'terminal." + key + "' to be a single value");
-      ok = false;
-      continue;
-    }
-    const std::string& s = v.Scalar();
-    if (key == "nexo") {
-      if (std::string problem = nexo_url_problem(s); !problem.empty()) {
-        err(v.Mark(), "expected 'terminal.nexo' to be the terminal's nexo URL, got '" + s + "' (" + problem + ")");
-        ok = false;
-      } else {
-        t.nexo_address = s;
-      }
-    } else if (key == "poi_id") {
-      if (!valid_poi_id(s)) {
-        err(v.Mark(), "expected 'terminal.poi_id' to be 1-64 printable ASCII characters, got '" + s + "'");
-        ok = false;
-      } else {
-        t.poi_id = s;
-      }
-    } else if (key == "acquirer") {
-      // Whether content/test_hosts has this profile is the kiosk's check, once content is loaded.
-      t.acquirer = s;
-    } else if (key == "answer_timeout") {
-      const std::optional<int> n = parse_whole_number(s, 5, 180);
-      if (!n) {
-        err(v.Mark(),
-            "expected 'terminal.answer_timeout' to be the terminal's answer time-out in whole seconds from 5 to "
-            "180, got '" + s + "'");
-        ok = false;
-      } else {
-        t.answer_timeout_s = *n;
-      }
-    } else if (key == "timeout") {
-      const std::optional<int> n = parse_whole_number(s, 5, 600);
-      if (!n) {
-        err(v.Mark(), "expected 'terminal.timeout' to be a whole number of seconds from 5 to 600, got '" + s + "'");
-        ok = false;
-      } else {
-        t.timeout_s = *n;
-      }
-    } else {  // ca_file
-      // Relative to the config's folder, like every path in the config; absolute so the kiosk's
-      // working folder never matters.
-      t.ca_file = std::filesystem::absolute(file.parent_path() / s).lexically_normal().string();
     }
   }
 
-  if (upstream) {
-    std::string why;
-    if (!upstream_allowed(*upstream, t.test_hosts, why)) {
-      err(upstream_mark,
-          "'terminal.proxy.upstream' is refused: " + why + " (the config's terminal.test_hosts counts as --test-host)");
-      t.proxy_listen.clear();
-      t.proxy_upstream.clear();
-      ok = false;
-    }
+  if (auto v = r.placed_string(node, "nexo", what, false)) {
+    if (std::string problem = nexo_url_problem(v->text); !problem.empty())
+      r.error(v->node,
+              "expected 'terminal.nexo' to be the terminal's nexo URL, got '" + v->text + "' (" + problem + ")");
+    else
+      t.nexo_address = v->text;
   }
-  if (wire_upstream) {
-    std::string why;
-    if (!upstream_allowed(*wire_upstream, t.test_hosts, why)) {
-      err(wire_upstream_mark,
-          "'terminal.wire.upstream' is refused: " + why + " (the config's terminal.test_hosts counts as --test-host)");
-      t.wire_listen.clear();
-      t.wire_upstream.clear();
-      ok = false;
-    }
+  if (auto v = r.placed_string(node, "poi_id", what, false)) {
+    if (valid_poi_id(v->text))
+      t.poi_id = v->text;
+    else
+      r.error(v->node, "expected 'terminal.poi_id' to be 1-64 printable ASCII characters, got '" + v->text + "'");
   }
-  return ok;
+  // Whether content/test_hosts has this profile is the kiosk's check, once content is loaded.
+  if (auto v = r.string(node, "acquirer", what, false)) t.acquirer = *v;
+  if (auto n = r.integer(node, "answer_timeout", what, false, 5, 180, "seconds")) t.answer_timeout_s = *n;
+  if (auto n = r.integer(node, "timeout", what, false, 5, 600, "seconds")) t.timeout_s = *n;
+  // Relative to the config's folder, like every path in the config; absolute so the kiosk's
+  // working folder never matters.
+  if (auto v = r.string(node, "ca_file", what, false))
+    t.ca_file = std::filesystem::absolute(file.parent_path() / *v).lexically_normal().string();
+
+  // proxy: and wire:, each {listen, upstream}; an upstream must be a test host.
+  for (const std::string section : {"proxy", "wire"}) {
+    YAML::Node v = r.get(node, section, what, false);
+    if (!v.IsDefined()) continue;
+    if (!v.IsMap()) {
+      r.error(v, "expected 'terminal." + section + "' to be a map: {listen: ADDR:PORT, upstream: ADDR:PORT}");
+      continue;
+    }
+    auto inner = r.within(section + ".");
+    const std::string in = "the 'terminal." + section + "' section";
+    r.map(v, in, {"listen", "upstream"});
+    const auto listen = r.placed_string(v, "listen", in, false);
+    const auto upstream = r.placed_string(v, "upstream", in, false);
+    // One without the other cannot run: say so now, not at the first scenario.
+    const bool has_listen = r.get(v, "listen", in, false).IsDefined();
+    const bool has_upstream = r.get(v, "upstream", in, false).IsDefined();
+    if (!has_listen || !has_upstream) {
+      r.error(v, "expected 'terminal." + section + "' to have both listen and upstream; " +
+                     (has_listen ? "upstream" : "listen") + " is missing");
+      continue;
+    }
+    // Port 0 listens on any free port, as with --listen; it cannot be dialled.
+    const std::optional<Endpoint> at = listen ? endpoint(r, *listen, "listen", false) : std::nullopt;
+    const std::optional<Endpoint> up = upstream ? endpoint(r, *upstream, "upstream", true) : std::nullopt;
+    if (!at || !up) continue;
+    std::string why;
+    if (!upstream_allowed(*up, t.test_hosts, why)) {
+      r.error(upstream->node, "'terminal." + section + ".upstream' is refused: " + why +
+                                  " (the config's terminal.test_hosts counts as --test-host)");
+      continue;
+    }
+    (section == "proxy" ? t.proxy_listen : t.wire_listen) = endpoint_text(*at);
+    (section == "proxy" ? t.proxy_upstream : t.wire_upstream) = endpoint_text(*up);
+  }
 }
 
 }  // namespace posdrill

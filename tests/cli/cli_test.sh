@@ -96,7 +96,15 @@ check "answers ending early is a usage error" 2 'the answers ended at step' -- "
 
 # Config: errors name file:line:column; the config can set the language.
 printf 'lang: en\ncontnt: x\n' > "$work/bad.yaml"
-check "config unknown key" 2 'bad.yaml:2:1: unknown key' -- "$bin" --config "$work/bad.yaml" list
+check "config unknown key" 2 "bad.yaml:2:1: unknown key 'contnt' in the config \\(did you mean 'content'\\?\\)" -- "$bin" --config "$work/bad.yaml" list
+# A help contact typed in Chinese and saved as GBK (王经理): refused where it is, never shown as ???.
+printf 'lang: zh\nhelp_contact: "\xcd\xf5\xbe\xad\xc0\xed 400-800-1234"\n' > "$work/gbk.yaml"
+check "config refuses text that is not UTF-8" 2 "gbk.yaml:2:15: 'help_contact' is not UTF-8 text: save the file as UTF-8" -- "$bin" --config "$work/gbk.yaml" list
+printf '# nothing set yet\n' > "$work/comments.yaml"
+check "a config of comments only is fine" 0 '预授权' -- "$bin" --config "$work/comments.yaml" --content "$content" list
+printf 'lrs:\n  batch_size: 0\n  timeout: 30s\n' > "$work/lrs_numbers.yaml"
+check "lrs numbers say their range and unit" 2 "lrs_numbers.yaml:2:15: 'lrs.batch_size' must be between 1 and 500 statements, got 0" -- "$bin" --config "$work/lrs_numbers.yaml" list
+check "every lrs mistake is reported at once" 2 "lrs_numbers.yaml:3:12: expected 'lrs.timeout' to be a whole number of seconds, got '30s'" -- "$bin" --config "$work/lrs_numbers.yaml" list
 printf 'lang: fr\n' > "$work/fr.yaml"
 check "config bad language" 2 "fr.yaml:1:7: expected 'lang' to be zh or en" -- "$bin" --config "$work/fr.yaml" list
 printf 'lang: en\ncontent: %s\n' "$content" > "$work/good.yaml"
@@ -141,7 +149,7 @@ printf 'terminal: yes\n' > "$work/t_scalar.yaml"
 tcheck "terminal: not a map" 2 "t_scalar.yaml:1:11: expected 'terminal' to be a map with keys nexo, poi_id" t_scalar
 tcfg t_unknown '  nexo: http://192.0.2.10:8080/nexo' '  nexus: x'
 tcheck "terminal: unknown key lists the expected ones" 2 \
-  "t_unknown.yaml:3:3: unknown key 'terminal.nexus'; expected one of: nexo, poi_id, acquirer, timeout, answer_timeout, ca_file, proxy, wire, test_hosts" t_unknown
+  "t_unknown.yaml:3:3: unknown key 'terminal.nexus' in the 'terminal' section \\(did you mean 'nexo'\\?\\); expected one of: nexo, poi_id, acquirer, timeout, answer_timeout, ca_file, proxy, wire, test_hosts" t_unknown
 tcfg t_nexo_scheme '  nexo: ftp://192.0.2.10:21/nexo'
 tcheck "terminal: nexo needs http or https" 2 "t_nexo_scheme.yaml:2:9: expected 'terminal.nexo' to be the terminal's nexo URL.*http:// or https://" t_nexo_scheme
 tcfg t_nexo_name '  nexo: http://terminal.example:8080/nexo'
@@ -151,19 +159,24 @@ tcheck "terminal: nexo needs a port" 2 "t_nexo_port.yaml:2:9: .*numeric address 
 tcfg t_nexo_query '  nexo: http://192.0.2.10:8080/nexo?debug=1'
 tcheck "terminal: nexo without a query" 2 "t_nexo_query.yaml:2:9: .*without user, query or fragment" t_nexo_query
 tcfg t_nexo_empty '  nexo: ""'
-tcheck "terminal: empty nexo" 2 "t_nexo_empty.yaml:2:9: expected 'terminal.nexo' to be a single value" t_nexo_empty
+tcheck "terminal: empty nexo" 2 "t_nexo_empty.yaml:2:9: 'terminal.nexo' is empty" t_nexo_empty
 tcfg t_poi_long "  poi_id: $(printf 'P%.0s' {1..65})"
 tcheck "terminal: poi_id over 64 characters" 2 "t_poi_long.yaml:2:11: expected 'terminal.poi_id' to be 1-64 printable ASCII" t_poi_long
 tcfg t_poi_cjk '  poi_id: 终端1'
 tcheck "terminal: poi_id not ASCII" 2 "t_poi_cjk.yaml:2:11: expected 'terminal.poi_id' to be 1-64 printable ASCII" t_poi_cjk
 tcfg t_acq_empty "  acquirer: ''"
-tcheck "terminal: empty acquirer" 2 "t_acq_empty.yaml:2:13: expected 'terminal.acquirer' to be a single value" t_acq_empty
+tcheck "terminal: empty acquirer" 2 "t_acq_empty.yaml:2:13: 'terminal.acquirer' is empty" t_acq_empty
 tcfg t_acq_map '  acquirer: {id: x}'
 tcheck "terminal: acquirer as a map" 2 "t_acq_map.yaml:2:13: expected 'terminal.acquirer' to be a single value" t_acq_map
-for bad in 4 601 12.5 2m -30 0x10; do
+for bad in 4 601 -30; do
   tcfg t_timeout "  timeout: $bad"
   tcheck "terminal: timeout $bad refused" 2 \
-    "t_timeout.yaml:2:12: expected 'terminal.timeout' to be a whole number of seconds from 5 to 600, got '$bad'" t_timeout
+    "t_timeout.yaml:2:12: 'terminal.timeout' must be between 5 and 600 seconds, got $bad" t_timeout
+done
+for bad in 12.5 2m 0x10; do
+  tcfg t_timeout "  timeout: $bad"
+  tcheck "terminal: timeout $bad refused" 2 \
+    "t_timeout.yaml:2:12: expected 'terminal.timeout' to be a whole number of seconds, got '$bad'" t_timeout
 done
 tcfg t_ca_list '  ca_file: [a.pem, b.pem]'
 tcheck "terminal: ca_file is one file" 2 "t_ca_list.yaml:2:12: expected 'terminal.ca_file' to be a single value" t_ca_list
@@ -174,7 +187,7 @@ tcheck "terminal: proxy needs upstream too" 2 "t_proxy_half.yaml:3:5: expected '
 tcfg t_proxy_half2 '  proxy: {upstream: 127.0.0.1:5000}'
 tcheck "terminal: proxy needs listen too" 2 "t_proxy_half2.yaml:2:10: .*listen is missing" t_proxy_half2
 tcfg t_proxy_key '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: 127.0.0.1:5000' '    upstrem: 127.0.0.1:5001'
-tcheck "terminal: unknown proxy key" 2 "t_proxy_key.yaml:5:5: unknown key 'terminal.proxy.upstrem'; expected: listen, upstream" t_proxy_key
+tcheck "terminal: unknown proxy key" 2 "t_proxy_key.yaml:5:5: unknown key 'terminal.proxy.upstrem' in the 'terminal.proxy' section \\(did you mean 'upstream'\\?\\); expected one of: listen, upstream" t_proxy_key
 tcfg t_listen_bad '  proxy:' '    listen: everywhere' '    upstream: 127.0.0.1:5000'
 tcheck "terminal: proxy listen not ADDR:PORT" 2 "t_listen_bad.yaml:3:13: expected 'terminal.proxy.listen' to be ADDR:PORT" t_listen_bad
 tcfg t_up_name '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: acquirer.example:5000'
@@ -195,12 +208,12 @@ tcfg t_wire_refused '  wire:' '    listen: 0.0.0.0:6001' '    upstream: 192.0.2.
 tcheck "terminal: wire upstream not a test host is refused" 2 \
   "t_wire_refused.yaml:4:15: 'terminal.wire.upstream' is refused: .*not an allowed acquirer TEST host" t_wire_refused
 tcfg t_wire_key '  wire:' '    listen: 0.0.0.0:6001' '    upstream: 127.0.0.1:5000' '    upsteam: 127.0.0.1:5001'
-tcheck "terminal: unknown wire key" 2 "t_wire_key.yaml:5:5: unknown key 'terminal.wire.upsteam'; expected: listen, upstream" t_wire_key
+tcheck "terminal: unknown wire key" 2 "t_wire_key.yaml:5:5: unknown key 'terminal.wire.upsteam' in the 'terminal.wire' section \\(did you mean 'upstream'\\?\\); expected one of: listen, upstream" t_wire_key
 tcfg t_answer_ok '  answer_timeout: 30'
 tcheck "terminal: the terminal's answer time-out" 0 '' t_answer_ok
 tcfg t_answer_long '  answer_timeout: 3600'
 tcheck "terminal: an answer time-out no terminal has" 2 \
-  "t_answer_long.yaml:2:19: expected 'terminal.answer_timeout' to be the terminal's answer time-out in whole seconds from 5 to 180, got '3600'" t_answer_long
+  "t_answer_long.yaml:2:19: 'terminal.answer_timeout' must be between 5 and 180 seconds, got 3600" t_answer_long
 tcfg t_hosts_scalar '  test_hosts: 192.0.2.50'
 tcheck "terminal: test_hosts must be a list" 2 "t_hosts_scalar.yaml:2:15: expected 'terminal.test_hosts' to be a list" t_hosts_scalar
 tcfg t_hosts_range '  test_hosts: [192.0.2.50, 192.0.2.0/24]'
