@@ -1,18 +1,18 @@
 // UI strings: loading content/ui/strings.yaml and looking texts up.
 //
-// The loader never throws to its caller: yaml-cpp exceptions become diagnostics at the parser's
-// mark, and a broken entry is reported and skipped while the rest still load.
+// The file is read with the content's YAML reader (scenarios/yaml_reader.h), so its messages
+// and positions are the scenarios' own. The loader never throws to its caller, and a broken
+// entry is reported and skipped while the rest still load.
 
 #include "kiosk/core/strings.h"
 
-#include <yaml-cpp/yaml.h>
-
+#include <set>
 #include <string>
 #include <utility>
 
 #include "base/file.h"
 #include "device_bridge/terminal_texts.h"
-#include "kiosk/core/glyphs.h"
+#include "scenarios/yaml_reader.h"
 
 namespace posdrill {
 
@@ -30,85 +30,6 @@ bool valid_key(std::string_view key) {
   }
   return true;
 }
-
-class Reader {
- public:
-  Reader(const std::string& file, std::vector<Diagnostic>& diags) : file_(file), diags_(diags) {}
-
-  void error(const YAML::Mark& mark, std::string message) {
-    Diagnostic d;
-    d.file = file_;
-    // yaml-cpp marks are 0-based and -1 when unknown (null nodes).
-    d.line = mark.line >= 0 ? mark.line + 1 : 0;
-    d.column = mark.column >= 0 ? mark.column + 1 : 0;
-    d.message = std::move(message);
-    diags_.push_back(std::move(d));
-  }
-
-  // Reads one translation; returns false (after a diagnostic) when it cannot be used.
-  bool translation(const YAML::Node& value, std::string_view lang, const std::string& key, std::string& out) {
-    if (!value.IsScalar()) {
-      error(value.Mark(), "the '" + std::string(lang) + "' translation for key '" + key + "' must be text");
-      return false;
-    }
-    out = value.Scalar();
-    if (out.empty()) {
-      error(value.Mark(), "empty '" + std::string(lang) + "' translation for key '" + key + "'");
-      return false;
-    }
-    if (!is_valid_utf8(out)) {
-      error(value.Mark(), "the '" + std::string(lang) + "' translation for key '" + key + "' is not valid UTF-8");
-      return false;
-    }
-    return true;
-  }
-
-  void entry(const YAML::Node& key_node, const YAML::Node& value, UiStrings& out) {
-    const std::string key = key_node.Scalar();
-    if (!value.IsMap()) {
-      error(value.IsNull() ? key_node.Mark() : value.Mark(), "key '" + key + "': expected a map {zh: …, en: …}");
-      return;
-    }
-    Text text;
-    bool have_zh = false;
-    bool have_en = false;
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      // Copies: yaml-cpp iterators hand out a temporary pair, so a reference would dangle.
-      const YAML::Node lang_node = it->first;
-      const YAML::Node lang_value = it->second;
-      const std::string lang = lang_node.IsScalar() ? lang_node.Scalar() : std::string();
-      // Accept exactly the two codes the file format names; "zh-CN" and friends would be
-      // accepted by parse_lang but would make the file inconsistent.
-      if (lang == "zh" || lang == "en") {
-        bool& seen = lang == "zh" ? have_zh : have_en;
-        if (seen) {
-          error(lang_node.Mark(), "duplicate '" + lang + "' translation for key '" + key + "'");
-          continue;
-        }
-        std::string s;
-        if (translation(lang_value, lang, key, s)) {
-          (lang == "zh" ? text.zh : text.en) = std::move(s);
-          seen = true;
-        } else {
-          seen = true;  // reported; do not also report it as missing
-        }
-      } else {
-        error(lang_node.Mark(), "unknown language '" + lang + "' for key '" + key + "' (expected zh or en)");
-      }
-    }
-    if (!have_zh) error(key_node.Mark(), "missing 'zh' translation for key '" + key + "'");
-    if (!have_en) error(key_node.Mark(), "missing 'en' translation for key '" + key + "'");
-    // Keep a half-translated entry: showing the other language beats showing a placeholder.
-    if (text.zh.empty() && text.en.empty()) return;
-    if (text.zh.empty()) text.zh = text.en;
-    if (text.en.empty()) text.en = text.zh;
-    out.set(key, std::move(text));
-  }
-
- private:
-  const std::string& file_;
-  std::vector<Diagnostic>& diags_;
-};
 
 }  // namespace
 
@@ -168,53 +89,43 @@ std::string tr_count(const UiStrings& strings, std::string_view base, long long 
 
 std::vector<Diagnostic> load_ui_strings_text(std::string_view text, const std::string& file, UiStrings& out) {
   std::vector<Diagnostic> diags;
-  Reader reader(file, diags);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    reader.error(e.mark, "YAML syntax error: " + e.msg);
-    return diags;
-  }
-  if (!root.IsMap()) {
-    Diagnostic d;
-    d.file = file;
-    d.message = "expected a map of keys, each to {zh: …, en: …}";
-    diags.push_back(std::move(d));
-    return diags;
-  }
-  if (root.size() > max_ui_strings_entries) {
-    reader.error(root.Mark(), "too many entries: " + std::to_string(root.size()) + " (at most " +
-                                  std::to_string(max_ui_strings_entries) + ")");
-    return diags;
-  }
-  // yaml-cpp keeps duplicate keys; remember where each key was first seen to report repeats.
-  std::map<std::string, int, std::less<>> first_line;
-  try {
+  read_yaml_text(text, file, diags, [&](YamlReader& r, const YAML::Node& root) {
+    if (!root.IsMap()) {
+      r.error(root, "expected a map of keys, each to {zh: …, en: …}");
+      return;
+    }
+    r.open_map(root, "the UI strings");
+    if (root.size() > max_ui_strings_entries) {
+      r.error(root, "too many entries: " + std::to_string(root.size()) + " (at most " +
+                        std::to_string(max_ui_strings_entries) + ")");
+      return;
+    }
+    std::set<std::string, std::less<>> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
-      const YAML::Node key_node = it->first;  // a copy: `it->` yields a temporary
-      if (!key_node.IsScalar()) {
-        reader.error(key_node.Mark(), "expected a text key such as 'catalog.title'");
-        continue;
-      }
+      const YAML::Node key_node = it->first;  // copies: `it->` yields a temporary
+      const YAML::Node value = it->second;
+      if (!key_node.IsScalar()) continue;  // open_map has said so
       const std::string& key = key_node.Scalar();
       if (!valid_key(key)) {
-        reader.error(key_node.Mark(),
-                     "key '" + key + "' must be lowercase words joined by dots, such as 'catalog.title'");
+        r.error(key_node, "key '" + key + "' must be lowercase words joined by dots, such as 'catalog.title'");
         continue;
       }
-      auto [seen, inserted] = first_line.emplace(key, key_node.Mark().line + 1);
-      if (!inserted) {
-        reader.error(key_node.Mark(),
-                     "duplicate key '" + key + "' (first defined at line " + std::to_string(seen->second) + ")");
+      if (!seen.insert(key).second) continue;  // a repeat, reported by open_map: the first one stands
+      if (value.IsNull()) {                    // `key:` and nothing: yaml-cpp places the null on the next line
+        r.error(key_node, "'" + key + "' has no text; expected {zh: …, en: …}");
         continue;
       }
-      reader.entry(key_node, it->second, out);
+      Text t;
+      r.read_text(value, key, t);
+      r.same_placeholders(value, key, t);
+      // Keep a half-translated entry: showing the other language beats showing a placeholder.
+      if (t.zh.empty() && t.en.empty()) continue;
+      if (t.zh.empty()) t.zh = t.en;
+      if (t.en.empty()) t.en = t.zh;
+      out.set(key, std::move(t));
     }
-  } catch (const YAML::Exception& e) {
-    // Conversions are not expected to throw here; stay defensive since nothing may escape.
-    reader.error(e.mark, "unexpected YAML error: " + e.msg);
-  }
+  });
+  columns_to_characters(text, diags);
   return diags;
 }
 

@@ -90,11 +90,11 @@ TEST_CASE("fill_count and tr_count substitute the number and pick the plural for
   CHECK(tr_count(s, "k", 5, Lang::zh) == "5 个");
 }
 
-TEST_CASE("missing translation is reported at the key with file line and column", "[strings]") {
+TEST_CASE("missing translation is reported at the text with file line and column", "[strings]") {
   UiStrings s;
   const auto diags = load_ui_strings_text("a.one: {zh: 一, en: One}\nb.two: {zh: 二}\n", "ui/strings.yaml", s);
   REQUIRE(diags.size() == 1);
-  CHECK(diags[0].to_string() == "ui/strings.yaml:2:1: missing 'en' translation for key 'b.two'");
+  CHECK(diags[0].to_string() == "ui/strings.yaml:2:8: missing 'en' translation of 'b.two'");
   // The valid entry loads, and the half-translated one falls back to the language it has.
   CHECK(s.tr("a.one", Lang::en) == "One");
   CHECK(s.tr("b.two", Lang::en) == "二");
@@ -104,8 +104,8 @@ TEST_CASE("unknown language and empty translation are reported", "[strings]") {
   UiStrings s;
   const auto diags = load_ui_strings_text("k.a: {zh: 一, en: One, fr: Un}\nk.b: {zh: '', en: Two}\n", "s.yaml", s);
   INFO(dump(diags));
-  CHECK(has_message(diags, 1, "unknown language 'fr' for key 'k.a'"));
-  CHECK(has_message(diags, 2, "empty 'zh' translation for key 'k.b'"));
+  CHECK(has_message(diags, 1, "unexpected 'fr' in text 'k.a': a text has only zh and en"));
+  CHECK(has_message(diags, 2, "empty 'zh' translation of 'k.b'"));
   CHECK(diags.size() == 2);
   CHECK(s.tr("k.a", Lang::zh) == "一");
 }
@@ -116,7 +116,7 @@ TEST_CASE("duplicate keys and badly formed keys are reported", "[strings]") {
       "k.a: {zh: 一, en: One}\nk.a: {zh: 二, en: Two}\nBad Key: {zh: 三, en: Three}\nk..b: {zh: 四, en: Four}\n",
       "s.yaml", s);
   INFO(dump(diags));
-  CHECK(has_message(diags, 2, "duplicate key 'k.a' (first defined at line 1)"));
+  CHECK(has_message(diags, 2, "duplicate key 'k.a' in the UI strings (first given at line 1, column 1)"));
   CHECK(has_message(diags, 3, "lowercase words joined by dots"));
   CHECK(has_message(diags, 4, "lowercase words joined by dots"));
   CHECK(s.tr("k.a", Lang::en) == "One");  // the first definition wins
@@ -126,9 +126,20 @@ TEST_CASE("a value that is not a zh en map is reported", "[strings]") {
   UiStrings s;
   const auto diags = load_ui_strings_text("k.a: just text\nk.b: [1, 2]\nk.c: {zh: [x], en: ok}\n", "s.yaml", s);
   INFO(dump(diags));
-  CHECK(has_message(diags, 1, "expected a map {zh: …, en: …}"));
-  CHECK(has_message(diags, 2, "expected a map {zh: …, en: …}"));
-  CHECK(has_message(diags, 3, "'zh' translation for key 'k.c' must be text"));
+  CHECK(has_message(diags, 1, "expected 'k.a' to be a text in both languages, like {zh: …, en: …}"));
+  CHECK(has_message(diags, 2, "expected 'k.b' to be a text in both languages"));
+  CHECK(has_message(diags, 3, "expected 'zh' to be a single value, not a list or map"));
+  CHECK(diags.size() == 3);
+  CHECK(s.tr("k.c", Lang::zh) == "ok");  // the language that can be read stands in
+}
+
+TEST_CASE("a key with no text is reported at the key, not at the next line", "[strings]") {
+  UiStrings s;
+  const auto diags = load_ui_strings_text("k.a:\nk.b: {zh: 二, en: Two}\n", "s.yaml", s);
+  INFO(dump(diags));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].to_string() == "s.yaml:1:1: 'k.a' has no text; expected {zh: …, en: …}");
+  CHECK(s.tr("k.b", Lang::en) == "Two");
 }
 
 TEST_CASE("YAML syntax errors and a non-map file are reported and never throw", "[strings]") {
@@ -146,12 +157,26 @@ TEST_CASE("YAML syntax errors and a non-map file are reported and never throw", 
   REQUIRE(diags.size() == 1);
 }
 
-TEST_CASE("invalid UTF-8 in a translation is reported", "[strings]") {
+TEST_CASE("invalid UTF-8 in a translation is reported where it is, and the other language stands in", "[strings]") {
   UiStrings s;
-  const std::string text = "k.a: {zh: \"ok\", en: \"bad \xC3\x28 byte\"}\n";
+  // "\xD6\xD0\xCE\xC4" is 中文 in the legacy GBK code page: a file saved so.
+  const std::string text = "k.a: {zh: \"\xD6\xD0\xCE\xC4\", en: Chinese}\nk.b: {zh: 好, en: Good}\n";
   const auto diags = load_ui_strings_text(text, "s.yaml", s);
-  // yaml-cpp may itself refuse the byte; either way it is a diagnostic, not a crash.
-  REQUIRE_FALSE(diags.empty());
+  INFO(dump(diags));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].to_string() == "s.yaml:1:11: 'zh' is not UTF-8 text: save the file as UTF-8 (not GBK or GB2312)");
+  CHECK(s.tr("k.a", Lang::zh) == "Chinese");
+  CHECK(s.tr("k.b", Lang::zh) == "好");
+}
+
+TEST_CASE("a translation that fills in other {placeholders} than its pair is reported", "[strings]") {
+  UiStrings s;
+  const auto diags = load_ui_strings_text(
+      "k.a: {zh: \"约 {n} 分钟\", en: \"about {minutes} min\"}\nk.b: {zh: \"{n} 个\", en: \"{n} drills\"}\n", "s.yaml",
+      s);
+  INFO(dump(diags));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].to_string() == "s.yaml:1:6: the zh and en of 'k.a' fill in different {placeholders}");
 }
 
 TEST_CASE("a strings file larger than the bound is refused", "[strings]") {
