@@ -27,6 +27,8 @@ void Updater::operator()(const ExitKiosk&) {
 void Updater::operator()(const SetConsoleTab& a) {
   if (!in_console()) return fx.push_back(ignored("tab outside the console"));
   ConsoleState& c = st.console;
+  // What the last action on the other tab did is not news on this one.
+  if (c.tab != a.tab) clear_notice();
   c.tab = a.tab;
   if (a.tab == ConsoleTab::sync) fx.push_back(LoadSetAside{});
   // Question analysis opens on the scenario drilled most (the roster's summaries count the
@@ -161,6 +163,12 @@ void Updater::notice(const std::string& key, std::string detail, bool error) {
   st.console.notice_error = error;
 }
 
+void Updater::clear_notice() {
+  st.console.notice_key.clear();
+  st.console.notice_detail.clear();
+  st.console.notice_error = false;
+}
+
 void Updater::operator()(const AddOperator& a) {
   const bool first = st.screen == ScreenId::first_run;
   if (!first && !in_console()) return fx.push_back(ignored("add operator outside the console"));
@@ -179,6 +187,7 @@ void Updater::operator()(const AddOperator& a) {
 
 void Updater::operator()(const ResetOperatorPin& a) {
   if (!in_console()) return fx.push_back(ignored("reset PIN outside the console"));
+  clear_notice();  // the notice after this is this reset's: the open form closes on its success
   if (const FieldError e = check_pin(a.pin); e != FieldError::none) return notice(std::string(field_error_key(e)));
   if (a.pin != a.pin_again) return notice("field.pin_mismatch");
   for (const OperatorRecord& o : st.console.operators)

@@ -96,6 +96,7 @@ struct Updater {
   void operator()(const SelectItemScenario& a);
   void operator()(const ItemsLoaded& a);
   void notice(const std::string& key, std::string detail = {}, bool error = true);
+  void clear_notice();
   void operator()(const AddOperator& a);
   void operator()(const ResetOperatorPin& a);
   void operator()(const SetOperatorActive& a);

@@ -452,19 +452,30 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
   const ConsoleState& c = st.console;
   const float w = ImGui::GetContentRegionAvail().x;
   const float button_w = std::max(m.touch_px * 2.5f, w * 0.16f);
+  if (!ui.pin_sent.empty() && !c.notice_key.empty()) {
+    if (!c.notice_error && c.notice_key == "console.pin_saved") ui.pin_for.clear();
+    ui.pin_refused = c.notice_error;
+    ui.pin_sent.clear();
+  }
   for (const OperatorRecord& o : c.operators) {
     std::string line = o.employee_id + "  " + o.name + "  " + role_label(st, o.role);
+    if (!o.store_id.empty()) line += "  " + tr(st, "console.store") + " " + o.store_id;
     if (!o.active) line += "  (" + tr(st, "console.inactive") + ")";
     // Locked by wrong PINs: a PIN reset opens it at once (or it opens by itself at that time).
     if (o.locked_until_ms > st.wall_ms)
       line += "  (" + tr(st, "console.filter_locked") + " " + tr(st, "console.locked_until") + " " +
               format_time_utc(o.locked_until_ms) + ")";
     const float y = ImGui::GetCursorPosY();
+    if (ui.pin_refused && ui.pin_for == o.employee_id) {
+      ImGui::SetScrollHereY(0.0f);
+      ui.pin_refused = false;
+    }
     ImGui::SetCursorPosY(y + (m.touch_px - ImGui::GetFontSize()) * 0.5f);
     ImGui::TextUnformatted(line.c_str());
     ImGui::SetCursorPos(ImVec2(w - 2 * button_w - m.gap, y));
     if (touch_button(th, tr(st, "console.reset_pin"), "reset." + o.employee_id, button_w)) {
       ui.pin_for = ui.pin_for == o.employee_id ? std::string() : o.employee_id;
+      ui.pin_sent.clear();
       wipe(ui.new_pin);
       wipe(ui.new_pin_again);
       kb.unfocus();
@@ -478,13 +489,16 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
     if (ui.pin_for == o.employee_id) {
       const float fw = std::min(w, 600.0f * m.scale);
       const std::vector<KeyboardField> fields = reset_fields(ui);
-      keyboard_field(th, kb, tr(st, "console.pin"), fields[0], fw, st.lang);
+      // The label names whose PIN this is: above the keyboard, the account's line is often
+      // scrolled out of view.
+      keyboard_field(th, kb, fill_fields(tr(st, "console.pin"), {{"who", o.employee_id + " " + o.name}}), fields[0], fw,
+                     st.lang);
       keyboard_field(th, kb, tr(st, "console.pin_again"), fields[1], fw, st.lang);
       if (touch_button(th, tr(st, "console.reset_pin"), "reset.save", fw, true, pal.ok)) {
         dispatch(ResetOperatorPin{o.employee_id, ui.new_pin, ui.new_pin_again});
-        wipe(ui.new_pin);
+        wipe(ui.new_pin);  // typed again after a refusal: a PIN never lingers on screen
         wipe(ui.new_pin_again);
-        ui.pin_for.clear();
+        ui.pin_sent = o.employee_id;
         kb.unfocus();
       }
     }
@@ -553,7 +567,7 @@ void settings_tab(const AppState& st, const Theme& th) {
     paragraph(font_or_current(th.heading), tr(st, "console.problems"), pal.error_text);
     paragraph(f, tr(st, "console.problems_note"), pal.text);
     ImGui::Dummy(ImVec2(1, th.metrics.gap * 0.5f));
-    for (const std::string& p : st.problems) status_line(th, p, true);
+    for (const std::string& p : st.problems) status_line(th, p, Status::problem);
     ImGui::Dummy(ImVec2(1, th.metrics.gap));
   }
   paragraph(f, tr(st, "console.settings_note"), pal.text_dim);
@@ -744,7 +758,7 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
   if (!c.notice_key.empty()) {
     const std::string text = tr(st, c.notice_key) + (c.notice_detail.empty() ? "" : " " + c.notice_detail);
     ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + (m.touch_px - ImGui::GetFontSize()) * 0.5f));
-    status_line(th, text, c.notice_error, std::max(1.0f, avail - 2 * bw - 3 * m.gap));
+    status_line(th, text, c.notice_error ? Status::problem : Status::done, std::max(1.0f, avail - 2 * bw - 3 * m.gap));
     ImGui::SetCursorScreenPos(p);
   }
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + avail - 2 * bw - m.gap);

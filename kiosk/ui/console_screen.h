@@ -24,6 +24,10 @@ struct ConsoleUiState {
   // for the next person; an edit of the id field (after a refusal) forgets it.
   std::string added_id;
   std::string pin_for;  // the account whose "reset PIN" form is open
+  // The account whose new PIN was just submitted: the form closes once the notice says it was
+  // saved, and stays open (emptied) after a refusal, with the reason in the footer.
+  std::string pin_sent;
+  bool pin_refused = false;  // set with such a refusal: the form scrolls back into view, from its account's line
   std::string new_pin;
   std::string new_pin_again;
   // Voiding is for good: the first tap arms the statement's button, the second voids it.

@@ -51,7 +51,7 @@ void draw_first_run_screen(const AppState& st, const Theme& th, FirstRunUiState&
   paragraph(ImGui::GetFont(), tr("first_run.body"), pal.text);
   ImGui::Dummy(ImVec2(1, m.gap));
   for (std::size_t i = 0; i < fields.size(); ++i) keyboard_field(th, kb, tr(labels[i]), fields[i], w, lang);
-  if (!st.first_run_message.empty()) status_line(th, tr(st.first_run_message.c_str()), true);
+  if (!st.first_run_message.empty()) status_line(th, tr(st.first_run_message.c_str()), Status::problem);
   ImGui::Dummy(ImVec2(1, m.gap));
   if (touch_button(th, tr("first_run.create"), "first_run.create", w, true, pal.ok)) {
     AddOperator a;

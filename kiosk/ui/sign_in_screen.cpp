@@ -101,7 +101,7 @@ void draw_sign_in_screen(const AppState& st, const Theme& th, const Dispatch& di
   else if (!e.message_key.empty())
     message = st.strings.tr(e.message_key, lang);
   // "Checking…" is plain; a refusal reads as an error.
-  status_line(th, message, !e.checking, form_w);
+  status_line(th, message, e.checking ? Status::plain : Status::problem, form_w);
   ImGui::EndGroup();
 
   // The numpad: 1-9, clear, 0, delete; then one wide OK key. Keys are a finger wide at least.

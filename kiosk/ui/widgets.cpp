@@ -500,18 +500,21 @@ void verdict_banner(const Theme& th, Verdict v, const std::string& word) {
   ImGui::Dummy(ImVec2(w, h));
 }
 
-void status_line(const Theme& th, const std::string& text, bool error, float width) {
+void status_line(const Theme& th, const std::string& text, Status kind, float width) {
   if (text.empty()) return;
   const Palette& pal = palette();
   ImFont* f = ImGui::GetFont();
   const float size = f->FontSize;
   const float avail = width > 0 ? width : ImGui::GetContentRegionAvail().x;
-  const float indent = error ? size * 1.4f : 0.0f;
+  const float indent = kind == Status::plain ? 0.0f : size * 1.4f;
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  if (error) verdict_icon(dl, p, size, Verdict::wrong, pal.error_text, std::max(1.5f, th.metrics.border));
+  const float stroke = std::max(1.5f, th.metrics.border);
+  if (kind == Status::problem) verdict_icon(dl, p, size, Verdict::wrong, pal.error_text, stroke);
+  if (kind == Status::done) verdict_icon(dl, p, size, Verdict::right, pal.ok, stroke);
   const float w = std::max(1.0f, avail - indent);
-  const float h = draw_wrapped_text(dl, f, ImVec2(p.x + indent, p.y), error ? pal.error_text : pal.text, text, w);
+  const float h =
+      draw_wrapped_text(dl, f, ImVec2(p.x + indent, p.y), kind == Status::problem ? pal.error_text : pal.text, text, w);
   ImGui::Dummy(ImVec2(w + indent, std::max(h, size)));
 }
 

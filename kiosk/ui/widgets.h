@@ -61,10 +61,12 @@ ImU32 verdict_colour(Verdict v);
 void verdict_banner(const Theme& th, Verdict v, const std::string& word);
 // The icon and `word` in the verdict's colour, no background (a label inside a box).
 void verdict_line(const Theme& th, Verdict v, const std::string& word);
-// A status line under a form: a problem (`error`) in the error colour after the wrong-answer
-// cross, so it reads as an error without colour too; otherwise plain text. Wraps inside `width`
-// (0: the space left). Draws nothing for "".
-void status_line(const Theme& th, const std::string& text, bool error, float width = 0.0f);
+// What a status line tells: a state (plain text), something done (after the right-answer tick,
+// in green), a problem (after the wrong-answer cross, in the error colour). The marks make each
+// read right without colour too.
+enum class Status { plain, done, problem };
+// A status line under a form, wrapped inside `width` (0: the space left). Draws nothing for "".
+void status_line(const Theme& th, const std::string& text, Status kind, float width = 0.0f);
 // Something to look at, told in words: the warning triangle in amber, then `text` wrapped inside
 // `width` (0: the space left). Draws nothing for "".
 void warning_line(const Theme& th, const std::string& text, float width = 0.0f);

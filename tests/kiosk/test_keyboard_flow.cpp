@@ -317,6 +317,47 @@ TEST_CASE("every candidate the keyboard shows is in the atlas before it is drawn
   CHECK(fonts.glyphs().contains(0x5A1C));  // 娜, among the first page's candidates
 }
 
+TEST_CASE("a refused new PIN keeps the reset form open, a saved one closes it with a tick", "[keyboard][console]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("attract.start");
+  for (int i = 0; i < 5; ++i) k.tap_corner();
+  k.key_in("9001");
+  k.key_in("7391");
+  REQUIRE(k.state.screen == ScreenId::console);
+  k.tap("tab.operators");
+  k.tap("reset.1001");
+  REQUIRE(k.on_screen("reset.save"));
+  // A PIN anyone would guess is refused: the form stays, emptied, with the reason.
+  k.tap("reset.pin");
+  tap_keys(k, "1111");
+  k.tap("kb.ok");
+  tap_keys(k, "1111");
+  k.tap("kb.ok");
+  k.tap("reset.save");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.state.console.notice_error);
+  CHECK(k.on_screen("reset.save"));
+  CHECK(k.screens_ui.console.pin_for == "1001");
+  CHECK(k.screens_ui.console.new_pin.empty());
+  CHECK(k.screens_ui.console.new_pin_again.empty());
+  // Typed again and saved: the form closes and the notice says whose PIN it was.
+  k.tap("reset.pin");
+  tap_keys(k, "4826");
+  k.tap("kb.ok");
+  tap_keys(k, "4826");
+  k.tap("kb.ok");
+  k.tap("reset.save");
+  k.frame(ImVec2(-1, -1), false);
+  CHECK(k.state.console.notice_key == "console.pin_saved");
+  CHECK(k.state.console.notice_detail == "1001");
+  CHECK_FALSE(k.state.console.notice_error);
+  CHECK_FALSE(k.on_screen("reset.save"));
+  CHECK(k.screens_ui.console.pin_for.empty());
+  // The notice is about the accounts: another tab starts without it.
+  k.tap("tab.sync");
+  CHECK(k.state.console.notice_key.empty());
+}
+
 TEST_CASE("a console tab opens at its top, not where the last one was scrolled", "[keyboard][console]") {
   Kiosk k(ImVec2(1280, 800));
   k.tap("attract.start");
