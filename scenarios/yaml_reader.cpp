@@ -76,7 +76,7 @@ void YamlReader::check_keys(const YAML::Node& n, std::string_view what, const Ke
     const YAML::Mark at = it->first.Mark();
     if (const auto [seen, fresh] = first.emplace(k, at); !fresh) {
       error(at, "duplicate key '" + name(k) + "' in " + std::string(what) + " (first given at line " +
-                    std::to_string(seen->second.line + 1) + ", column " + std::to_string(seen->second.column + 1) +
+                    std::to_string(seen->second.line + 1) +
                     "); remove one of them: posdrill does not guess which one is meant");
     } else if (allowed && std::find(allowed->begin(), allowed->end(), k) == allowed->end()) {
       error(at, "unknown key '" + name(k) + "' in " + std::string(what) + suggest(k, *allowed) +
@@ -110,25 +110,50 @@ const YamlReader::MapIndex* YamlReader::index(const YAML::Node& m) {
   if (found != maps_.end() && found->second.node.is(m)) return &found->second;
   MapIndex ix{m, {}};
   for (auto it = m.begin(); it != m.end(); ++it)
-    if (it->first.IsScalar()) ix.values.emplace(it->first.Scalar(), it->second);  // the first of duplicates
+    if (it->first.IsScalar())
+      ix.values.emplace(it->first.Scalar(), Entry{it->first.Mark(), it->second});  // the first of duplicates
   return &(maps_.insert_or_assign(at, std::move(ix)).first->second);
 }
 
-YAML::Node YamlReader::get(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
-  if (m.IsMap()) {
-    if (const MapIndex* ix = index(m)) {
-      auto v = ix->values.find(std::string(key));
-      if (v != ix->values.end()) return v->second;
-    } else {
-      for (auto it = m.begin(); it != m.end(); ++it)
-        if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
-    }
+std::optional<YamlReader::Entry> YamlReader::find(const YAML::Node& m, std::string_view key) {
+  if (!m.IsMap()) return std::nullopt;
+  if (const MapIndex* ix = index(m)) {
+    auto v = ix->values.find(std::string(key));
+    if (v != ix->values.end()) return v->second;
+    return std::nullopt;
   }
+  for (auto it = m.begin(); it != m.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) return Entry{it->first.Mark(), it->second};
+  return std::nullopt;
+}
+
+YAML::Node YamlReader::get(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
+  if (auto e = find(m, key)) return e->value;
   if (required) error(m, "missing '" + name(key) + "' in " + std::string(what));
   return YAML::Node(YAML::NodeType::Undefined);
 }
 
+std::optional<YamlReader::Placed> YamlReader::value(const YAML::Node& m, std::string_view key, std::string_view what,
+                                                    bool required) {
+  const std::optional<Entry> e = find(m, key);
+  if (!e) {
+    if (required) error(m, "missing '" + name(key) + "' in " + std::string(what));
+    return std::nullopt;
+  }
+  if (e->value.IsNull()) {  // `key:` and nothing: yaml-cpp places the nothing at the next key
+    error(e->key, "'" + name(key) + "' has no value: write one after the colon, or leave the key out");
+    return std::nullopt;
+  }
+  auto s = scalar(e->value, key);
+  if (!s) return std::nullopt;
+  return Placed{std::move(*s), e->value};
+}
+
 std::optional<std::string> YamlReader::scalar(const YAML::Node& n, std::string_view key) {
+  if (n.IsNull()) {
+    error(n, "'" + name(key) + "' has no value");
+    return std::nullopt;
+  }
   if (!n.IsScalar()) {
     error(n, "expected '" + name(key) + "' to be a single value, not a list or map");
     return std::nullopt;
@@ -143,15 +168,12 @@ std::optional<std::string> YamlReader::scalar(const YAML::Node& n, std::string_v
 
 std::optional<YamlReader::Placed> YamlReader::placed_string(const YAML::Node& m, std::string_view key,
                                                             std::string_view what, bool required) {
-  YAML::Node n = get(m, key, what, required);
-  if (!n.IsDefined()) return std::nullopt;
-  auto s = scalar(n, key);
-  if (!s) return std::nullopt;
-  if (s->empty()) {
-    error(n, "'" + name(key) + "' is empty");
+  auto v = value(m, key, what, required);
+  if (v && v->text.empty()) {
+    error(v->node, "'" + name(key) + "' is empty");
     return std::nullopt;
   }
-  return Placed{std::move(*s), n};
+  return v;
 }
 
 std::optional<std::string> YamlReader::string(const YAML::Node& m, std::string_view key, std::string_view what,
@@ -163,30 +185,31 @@ std::optional<std::string> YamlReader::string(const YAML::Node& m, std::string_v
 
 std::optional<int> YamlReader::integer(const YAML::Node& m, std::string_view key, std::string_view what, bool required,
                                        int lo, int hi, std::string_view unit) {
-  YAML::Node n = get(m, key, what, required);
-  if (!n.IsDefined()) return std::nullopt;
-  auto s = scalar(n, key);
-  if (!s) return std::nullopt;
+  auto v = value(m, key, what, required);
+  if (!v) return std::nullopt;
+  const YAML::Node& n = v->node;
+  const std::string* s = &v->text;
   const std::string of_unit = unit.empty() ? "" : " of " + std::string(unit);
-  int v = 0;
-  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-  if (ec != std::errc() || p != s->data() + s->size()) {
+  int number = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), number);
+  const bool digits = p == s->data() + s->size();
+  if (ec == std::errc::invalid_argument || !digits) {
     error(n, "expected '" + name(key) + "' to be a whole number" + of_unit + ", got '" + *s + "'");
     return std::nullopt;
   }
-  if (v < lo || v > hi) {
+  if (ec == std::errc::result_out_of_range || number < lo || number > hi) {
     error(n, "'" + name(key) + "' must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
                  (unit.empty() ? "" : " " + std::string(unit)) + ", got " + *s);
     return std::nullopt;
   }
-  return v;
+  return number;
 }
 
 std::optional<bool> YamlReader::boolean(const YAML::Node& m, std::string_view key, std::string_view what) {
-  YAML::Node n = get(m, key, what, false);
-  if (!n.IsDefined()) return std::nullopt;
-  auto s = scalar(n, key);
-  if (!s) return std::nullopt;
+  auto v = value(m, key, what, false);
+  if (!v) return std::nullopt;
+  const YAML::Node& n = v->node;
+  const std::string* s = &v->text;
   if (*s == "true") return true;
   if (*s == "false") return false;
   error(n, "expected '" + name(key) + "' to be true or false, got '" + *s + "'");
@@ -195,30 +218,30 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& m, std::string_view ke
 
 std::optional<int64_t> YamlReader::amount(const YAML::Node& m, std::string_view key, std::string_view what,
                                           bool required) {
-  YAML::Node n = get(m, key, what, required);
-  if (!n.IsDefined()) return std::nullopt;
-  auto s = scalar(n, key);
-  if (!s) return std::nullopt;
-  auto v = parse_amount(*s);
-  if (!v)
+  auto v = value(m, key, what, required);
+  if (!v) return std::nullopt;
+  const YAML::Node& n = v->node;
+  const std::string* s = &v->text;
+  auto minor = parse_amount(*s);
+  if (!minor)
     error(n,
           "expected '" + name(key) + "' to be an amount in CNY like \"328.00\" (at most 2 decimals), got '" + *s + "'");
-  return v;
+  return minor;
 }
 
 std::optional<std::string> YamlReader::response_code(const YAML::Node& m, std::string_view key, std::string_view what,
                                                      bool required) {
-  YAML::Node n = get(m, key, what, required);
-  if (!n.IsDefined()) return std::nullopt;
-  auto s = scalar(n, key);
-  if (!s) return std::nullopt;
+  auto v = value(m, key, what, required);
+  if (!v) return std::nullopt;
+  const YAML::Node& n = v->node;
+  const std::string* s = &v->text;
   bool ok = s->size() == 2 &&
             std::all_of(s->begin(), s->end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); });
   if (!ok) {
     error(n, "expected '" + name(key) + "' to be a 2-character response code in quotes like \"05\", got '" + *s + "'");
     return std::nullopt;
   }
-  return s;
+  return *s;
 }
 
 Text YamlReader::text(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
@@ -236,27 +259,37 @@ void YamlReader::read_text(const YAML::Node& n, std::string_view key, Text& t) {
   }
   // Anything but zh and en is most often a sentence that a comma or a colon split: say so in
   // those words, and still read the two languages.
-  for (auto it = n.begin(); it != n.end(); ++it) {
-    if (it->first.IsScalar() && it->first.Scalar() != "zh" && it->first.Scalar() != "en")
+  // One message for that, and none about a language it may have taken with it.
+  bool stray = false;
+  for (auto it = n.begin(); it != n.end() && !stray; ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() != "zh" && it->first.Scalar() != "en") {
       error(it->first, "unexpected '" + it->first.Scalar() + "' in text '" + name(key) +
                            "': a text has only zh and en. If a comma or colon split your sentence, put the whole "
                            "text in quotes, like en: \"Yes, sir\"");
+      stray = true;
+    }
   }
   check_keys(n, "text '" + name(key) + "'", nullptr);
   for (auto [lang, slot] : {std::pair<const char*, std::string*>{"zh", &t.zh}, {"en", &t.en}}) {
-    YAML::Node v = get(n, lang, "", false);
-    if (!v.IsDefined()) {
-      error(n, std::string("missing '") + lang + "' translation of '" + name(key) + "'");
+    const std::optional<Entry> e = find(n, lang);
+    if (!e) {
+      if (!stray) error(n, std::string("missing '") + lang + "' translation of '" + name(key) + "'");
       continue;
     }
-    auto s = scalar(v, lang);
+    if (e->value.IsNull()) {
+      error(e->key, std::string("empty '") + lang + "' translation of '" + name(key) + "'");
+      continue;
+    }
+    auto s = scalar(e->value, lang);
     if (!s) continue;
     if (s->find_first_not_of(" \t\r\n") == std::string::npos) {
-      error(v, std::string("empty '") + lang + "' translation of '" + name(key) + "'");
+      error(e->value, std::string("empty '") + lang + "' translation of '" + name(key) + "'");
       continue;
     }
+    // A block text (| or >) ends in a line break that is not part of it. Spaces are kept: only
+    // quotes can end a text with one, and "Hello, " is written so on purpose.
     *slot = *s;
-    while (!slot->empty() && (slot->back() == '\n' || slot->back() == ' ')) slot->pop_back();
+    while (!slot->empty() && slot->back() == '\n') slot->pop_back();
   }
 }
 

@@ -97,11 +97,20 @@ class YamlReader {
   // The keys of a map, read once: walking a yaml-cpp map costs two node copies a key, and the
   // loader asks each map for every key it knows. Keyed by the map's offset in the file and
   // checked by identity, so a node built in memory (no offset) is simply walked.
+  struct Entry {
+    YAML::Mark key;  // where the key is written: a value left out has no place of its own
+    YAML::Node value;
+  };
   struct MapIndex {
     YAML::Node node;
-    std::unordered_map<std::string, YAML::Node> values;
+    std::unordered_map<std::string, Entry> values;
   };
   const MapIndex* index(const YAML::Node& m);
+  // The entry of `key` in map `m`, if it has one.
+  std::optional<Entry> find(const YAML::Node& m, std::string_view key);
+  // The value of `key` as one value with its node; nullopt when absent (an error when
+  // `required`), and after an error when it is a list or a map, nothing, or not UTF-8.
+  std::optional<Placed> value(const YAML::Node& m, std::string_view key, std::string_view what, bool required);
   // The keys of map `n`: each plain and given once, and (when `allowed`) one of those.
   void check_keys(const YAML::Node& n, std::string_view what, const Keys* allowed);
 

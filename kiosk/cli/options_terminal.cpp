@@ -115,6 +115,9 @@ void read_terminal_section(YamlReader& r, const YAML::Node& node, const std::fil
     r.map(v, in, {"listen", "upstream"});
     const auto listen = r.placed_string(v, "listen", in, false);
     const auto upstream = r.placed_string(v, "upstream", in, false);
+    // Port 0 listens on any free port, as with --listen; it cannot be dialled.
+    const std::optional<Endpoint> at = listen ? endpoint(r, *listen, "listen", false) : std::nullopt;
+    const std::optional<Endpoint> up = upstream ? endpoint(r, *upstream, "upstream", true) : std::nullopt;
     // One without the other cannot run: say so now, not at the first scenario.
     const bool has_listen = r.get(v, "listen", in, false).IsDefined();
     const bool has_upstream = r.get(v, "upstream", in, false).IsDefined();
@@ -123,9 +126,6 @@ void read_terminal_section(YamlReader& r, const YAML::Node& node, const std::fil
                      (has_listen ? "upstream" : "listen") + " is missing");
       continue;
     }
-    // Port 0 listens on any free port, as with --listen; it cannot be dialled.
-    const std::optional<Endpoint> at = listen ? endpoint(r, *listen, "listen", false) : std::nullopt;
-    const std::optional<Endpoint> up = upstream ? endpoint(r, *upstream, "upstream", true) : std::nullopt;
     if (!at || !up) continue;
     std::string why;
     if (!upstream_allowed(*up, t.test_hosts, why)) {

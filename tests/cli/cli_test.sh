@@ -100,6 +100,8 @@ check "config unknown key" 2 "bad.yaml:2:1: unknown key 'contnt' in the config \
 # A help contact typed in Chinese and saved as GBK (王经理): refused where it is, never shown as ???.
 printf 'lang: zh\nhelp_contact: "\xcd\xf5\xbe\xad\xc0\xed 400-800-1234"\n' > "$work/gbk.yaml"
 check "config refuses text that is not UTF-8" 2 "gbk.yaml:2:15: 'help_contact' is not UTF-8 text: save the file as UTF-8" -- "$bin" --config "$work/gbk.yaml" list
+printf 'lang:\ncontent: x\n' > "$work/novalue.yaml"
+check "a key left without a value is named at the key" 2 "novalue.yaml:1:1: 'lang' has no value" -- "$bin" --config "$work/novalue.yaml" list
 printf '# nothing set yet\n' > "$work/comments.yaml"
 check "a config of comments only is fine" 0 '预授权' -- "$bin" --config "$work/comments.yaml" --content "$content" list
 printf 'lrs:\n  batch_size: 0\n  timeout: 30s\n' > "$work/lrs_numbers.yaml"
@@ -168,7 +170,7 @@ tcfg t_acq_empty "  acquirer: ''"
 tcheck "terminal: empty acquirer" 2 "t_acq_empty.yaml:2:13: 'terminal.acquirer' is empty" t_acq_empty
 tcfg t_acq_map '  acquirer: {id: x}'
 tcheck "terminal: acquirer as a map" 2 "t_acq_map.yaml:2:13: expected 'terminal.acquirer' to be a single value" t_acq_map
-for bad in 4 601 -30; do
+for bad in 4 601 -30 99999999999; do
   tcfg t_timeout "  timeout: $bad"
   tcheck "terminal: timeout $bad refused" 2 \
     "t_timeout.yaml:2:12: 'terminal.timeout' must be between 5 and 600 seconds, got $bad" t_timeout
@@ -184,6 +186,13 @@ tcfg t_proxy_scalar '  proxy: 192.0.2.50:5000'
 tcheck "terminal: proxy must be a map" 2 "t_proxy_scalar.yaml:2:10: expected 'terminal.proxy' to be a map" t_proxy_scalar
 tcfg t_proxy_half '  proxy:' '    listen: 0.0.0.0:6000'
 tcheck "terminal: proxy needs upstream too" 2 "t_proxy_half.yaml:3:5: expected 'terminal.proxy' to have both listen and upstream; upstream is missing" t_proxy_half
+tcfg t_proxy_half_bad '  proxy: {listen: everywhere}'
+out=$("$bin" --config "$work/t_proxy_half_bad.yaml" --content "$content" list 2>&1)
+if grep -q "expected 'terminal.proxy.listen' to be ADDR:PORT" <<<"$out" && grep -q "upstream is missing" <<<"$out"; then
+  echo "ok   terminal: a bad listen and a missing upstream are both reported"; passed=$((passed + 1))
+else
+  echo "FAIL terminal: a bad listen and a missing upstream are both reported"; echo "$out"; failed=$((failed + 1))
+fi
 tcfg t_proxy_half2 '  proxy: {upstream: 127.0.0.1:5000}'
 tcheck "terminal: proxy needs listen too" 2 "t_proxy_half2.yaml:2:10: .*listen is missing" t_proxy_half2
 tcfg t_proxy_key '  proxy:' '    listen: 0.0.0.0:6000' '    upstream: 127.0.0.1:5000' '    upstrem: 127.0.0.1:5001'
