@@ -19,6 +19,12 @@ namespace posdrill {
 
 namespace {
 
+// "王小明 (1001)": how a console notice names a person (the id alone when the name cannot be read).
+std::string person_label(SqliteStore& store, const std::string& employee_id) {
+  const StoreFound<OperatorRecord> op = store.find_operator(employee_id);
+  return op ? op->name + " (" + employee_id + ")" : employee_id;
+}
+
 // The store's answer in the manager's language; the English message stays in the log.
 // `done`: the key that says what was done ("console.added"), followed by `what`.
 ConsoleNotice store_notice(const StoreStatus& st, const std::string& what, const char* done) {
@@ -285,21 +291,23 @@ std::vector<Action> KioskServices::perform(const Effect& effect) {
           }
           if (!st) log_("operator " + e.op.employee_id + " not added: " + st.message);
           out.push_back(
-              store_notice(st, st ? e.op.name + " (" + e.op.employee_id + ")" : e.op.employee_id, "console.added"));
+              store_notice(st, st ? person_label(store_, e.op.employee_id) : e.op.employee_id, "console.added"));
           if (st) {
             log_("operator " + e.op.employee_id + " added");
             for (Action& a : console_data()) out.push_back(std::move(a));
           }
         } else if constexpr (std::is_same_v<T, SavePin>) {
           const StoreStatus st = store_.reset_pin(e.employee_id, e.pin);
-          out.push_back(store_notice(st, e.employee_id, "console.pin_saved"));
+          out.push_back(
+              store_notice(st, st ? person_label(store_, e.employee_id) : e.employee_id, "console.pin_saved"));
           if (st) {
             log_("PIN reset for " + e.employee_id);
             for (Action& a : console_data()) out.push_back(std::move(a));  // a lock it lifted shows
           }
         } else if constexpr (std::is_same_v<T, SaveActive>) {
           const StoreStatus st = store_.set_active(e.employee_id, e.active);
-          out.push_back(store_notice(st, e.employee_id, e.active ? "console.reactivated" : "console.deactivated"));
+          out.push_back(store_notice(st, st ? person_label(store_, e.employee_id) : e.employee_id,
+                                     e.active ? "console.reactivated" : "console.deactivated"));
           if (st) {
             log_("operator " + e.employee_id + (e.active ? " reactivated" : " deactivated"));
             for (Action& a : console_data()) out.push_back(std::move(a));

@@ -25,6 +25,7 @@ namespace posdrill {
 struct FieldRules {
   std::size_t max_chars = 64;
   bool digits_only = false;
+  bool latin = false;  // codes in letters and digits (a store code): the keyboard opens in 英
 };
 
 // How the candidate row is laid out, in pixels, so that pages are decided without a font: a

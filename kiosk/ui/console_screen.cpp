@@ -452,11 +452,15 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
   const ConsoleState& c = st.console;
   const float w = ImGui::GetContentRegionAvail().x;
   const float button_w = std::max(m.touch_px * 2.5f, w * 0.16f);
+  // The notice after a reset is that reset's: update() clears the one before, and the save is
+  // done (its notice posted) before the next frame. Saved closes the form, refused keeps it open.
   if (!ui.pin_sent.empty() && !c.notice_key.empty()) {
     if (!c.notice_error && c.notice_key == "console.pin_saved") ui.pin_for.clear();
-    ui.pin_refused = c.notice_error;
+    ui.pin_refused = c.notice_error && ui.pin_for == ui.pin_sent;
     ui.pin_sent.clear();
   }
+  // A form started again: the notice about the last one is no longer news.
+  const bool typing_before = !kb.focused().empty();
   for (const OperatorRecord& o : c.operators) {
     std::string line = o.employee_id + "  " + o.name + "  " + role_label(st, o.role);
     if (!o.store_id.empty()) line += "  " + tr(st, "console.store") + " " + o.store_id;
@@ -471,14 +475,18 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
       ui.pin_refused = false;
     }
     ImGui::SetCursorPosY(y + (m.touch_px - ImGui::GetFontSize()) * 0.5f);
+    ImGui::PushStyleColor(ImGuiCol_Text, o.active ? pal.text : pal.text_dim);  // a switched-off account is dimmed
     ImGui::TextUnformatted(line.c_str());
+    ImGui::PopStyleColor();
     ImGui::SetCursorPos(ImVec2(w - 2 * button_w - m.gap, y));
     if (touch_button(th, tr(st, "console.reset_pin"), "reset." + o.employee_id, button_w)) {
       ui.pin_for = ui.pin_for == o.employee_id ? std::string() : o.employee_id;
       ui.pin_sent.clear();
+      ui.pin_refused = false;
       wipe(ui.new_pin);
       wipe(ui.new_pin_again);
       kb.unfocus();
+      dispatch(ConsoleNotice{});
     }
     ImGui::SameLine(0.0f, m.gap);
     // A manager cannot switch their own account off (update() refuses it too): the button is dimmed.
@@ -494,7 +502,17 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
       keyboard_field(th, kb, fill_fields(tr(st, "console.pin"), {{"who", o.employee_id + " " + o.name}}), fields[0], fw,
                      st.lang);
       keyboard_field(th, kb, tr(st, "console.pin_again"), fields[1], fw, st.lang);
-      if (touch_button(th, tr(st, "console.reset_pin"), "reset.save", fw, true, pal.ok)) {
+      // The button names the person too: it is what the finger is on when the PIN is saved.
+      const float cancel_w = std::max(m.touch_px * 2.0f, fw * 0.25f);
+      if (touch_button(th, tr(st, "twin.cancel"), "reset.cancel", cancel_w)) {
+        ui.pin_for.clear();
+        wipe(ui.new_pin);
+        wipe(ui.new_pin_again);
+        kb.unfocus();
+      }
+      ImGui::SameLine(0.0f, m.gap);
+      if (touch_button(th, fill_fields(tr(st, "console.reset_pin_for"), {{"who", o.employee_id + " " + o.name}}),
+                       "reset.save", fw - cancel_w - m.gap, true, pal.ok)) {
         dispatch(ResetOperatorPin{o.employee_id, ui.new_pin, ui.new_pin_again});
         wipe(ui.new_pin);  // typed again after a refusal: a PIN never lingers on screen
         wipe(ui.new_pin_again);
@@ -504,6 +522,8 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
     }
     ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
   }
+
+  if (!typing_before && !kb.focused().empty()) dispatch(ConsoleNotice{});
 
   // Add an account. Saved: the form empties for the next person (the role stays, the same kind
   // of account often comes in a row); refused: it keeps what was typed, to be corrected.

@@ -18,7 +18,7 @@ namespace posdrill {
 // names up to 64 characters, store ids up to 32, PINs up to 8 digits.
 inline constexpr FieldRules id_field{max_employee_id_chars, true};
 inline constexpr FieldRules name_field{64, false};
-inline constexpr FieldRules store_field{32, false};
+inline constexpr FieldRules store_field{32, false, true};
 inline constexpr FieldRules pin_field{max_pin_chars, true};
 
 // The form's text, kept between frames.

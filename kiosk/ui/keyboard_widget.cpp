@@ -56,7 +56,7 @@ void move_focus_on(OnScreenKeyboard& kb, const std::vector<KeyboardField>& field
   for (std::size_t i = 0; i < fields.size(); ++i)
     if (fields[i].id == kb.focused()) {
       if (i + 1 < fields.size())
-        kb.focus(fields[i + 1].id, lang == Lang::zh);
+        kb.focus(fields[i + 1].id, lang == Lang::zh && !fields[i + 1].rules.latin);
       else
         kb.unfocus();
       return;
@@ -81,7 +81,8 @@ void keyboard_field(const Theme& th, OnScreenKeyboard& kb, const std::string& la
   const ImVec2 size(std::min(width, ImGui::GetContentRegionAvail().x), m.touch_px);
   const bool focused = kb.focused() == field.id;
   ImGui::PushID(field.id.c_str());
-  if (ImGui::InvisibleButton("##f", size) && !released_after_drag(th) && !focused) kb.focus(field.id, lang == Lang::zh);
+  if (ImGui::InvisibleButton("##f", size) && !released_after_drag(th) && !focused)
+    kb.focus(field.id, lang == Lang::zh && !field.rules.latin);
   ImGui::PopID();
   note_widget(field.id);
   if (focused && kb.take_scroll_request()) ImGui::SetScrollHereY(0.3f);

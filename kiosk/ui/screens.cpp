@@ -87,6 +87,8 @@ void draw_screens(const AppState& state, const Theme& theme, ScreensUiState& ui,
   if (state.screen != ScreenId::console) {
     ui.console.add.clear();
     ui.console.pin_for.clear();
+    ui.console.pin_sent.clear();
+    ui.console.pin_refused = false;
     ui.console.void_armed.clear();
     wipe(ui.console.new_pin);
     wipe(ui.console.new_pin_again);

@@ -157,7 +157,7 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
   REQUIRE(tap_candidate(k, "张伟"));
   k.tap("kb.ok");
   REQUIRE(k.screens_ui.keyboard.focused() == "add.store");
-  k.tap("kb.en");  // 英 for a store code
+  CHECK_FALSE(k.screens_ui.keyboard.chinese());  // a store code opens in 英
   k.tap("kb.shift");
   tap_keys(k, "s1");
   CHECK(k.screens_ui.console.add.store == "S1");
@@ -257,12 +257,13 @@ TEST_CASE("the keyboard puts itself away on its hide key and shows which of 中 
   CHECK_FALSE(k.screens_ui.keyboard.chinese());
   tap_keys(k, "li");
   CHECK(k.screens_ui.console.add.name == "li");
-  // A field comes back in the mode it was left in; another field starts in the UI's language.
+  // A field comes back in the mode it was left in; another field starts in the UI's language,
+  // but a store code (letters and digits) in 英.
   k.tap("kb.hide");
   k.tap("add.name");
   CHECK_FALSE(k.screens_ui.keyboard.chinese());
   k.tap("add.store");
-  CHECK(k.screens_ui.keyboard.chinese());
+  CHECK_FALSE(k.screens_ui.keyboard.chinese());
   // Nothing being composed, the top row has the digits: a store code with numbers in it.
   k.tap("kb.en");
   k.frame(ImVec2(-1, -1), false);
@@ -340,8 +341,10 @@ TEST_CASE("a refused new PIN keeps the reset form open, a saved one closes it wi
   CHECK(k.screens_ui.console.pin_for == "1001");
   CHECK(k.screens_ui.console.new_pin.empty());
   CHECK(k.screens_ui.console.new_pin_again.empty());
-  // Typed again and saved: the form closes and the notice says whose PIN it was.
+  // Typed again and saved: the refusal goes once the field is tapped, the form closes and the
+  // notice says whose PIN it was.
   k.tap("reset.pin");
+  CHECK(k.state.console.notice_key.empty());
   tap_keys(k, "4826");
   k.tap("kb.ok");
   tap_keys(k, "4826");
@@ -349,11 +352,28 @@ TEST_CASE("a refused new PIN keeps the reset form open, a saved one closes it wi
   k.tap("reset.save");
   k.frame(ImVec2(-1, -1), false);
   CHECK(k.state.console.notice_key == "console.pin_saved");
-  CHECK(k.state.console.notice_detail == "1001");
+  CHECK(k.state.console.notice_detail == "王小明 (1001)");
   CHECK_FALSE(k.state.console.notice_error);
   CHECK_FALSE(k.on_screen("reset.save"));
   CHECK(k.screens_ui.console.pin_for.empty());
+  // Cancel closes an open form and keeps nothing typed.
+  k.tap("reset.1001");
+  k.tap("reset.pin");
+  tap_keys(k, "48");
+  k.tap("kb.hide");
+  k.tap("reset.cancel");
+  CHECK_FALSE(k.on_screen("reset.save"));
+  CHECK(k.screens_ui.console.pin_for.empty());
+  CHECK(k.screens_ui.console.new_pin.empty());
   // The notice is about the accounts: another tab starts without it.
+  k.tap("reset.1001");
+  k.tap("reset.pin");
+  tap_keys(k, "5937");
+  k.tap("kb.ok");
+  tap_keys(k, "5937");
+  k.tap("kb.ok");
+  k.tap("reset.save");
+  REQUIRE(k.state.console.notice_key == "console.pin_saved");
   k.tap("tab.sync");
   CHECK(k.state.console.notice_key.empty());
 }

@@ -702,7 +702,7 @@ TEST_CASE("a manager adds an account resets a PIN and switches an account off fr
 
   k.act(ResetOperatorPin{"1001", "9173", "9173"});
   CHECK(k.state.console.notice_key == "console.pin_saved");
-  CHECK(k.state.console.notice_detail == "1001");
+  CHECK(k.state.console.notice_detail == "王小明 (1001)");
   k.act(SetOperatorActive{"9001", false});
   CHECK(k.state.console.notice_key == "console.not_yourself");
   // On the Accounts tab the manager's own switch-off button is dimmed; the others' are live.
