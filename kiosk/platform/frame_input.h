@@ -44,9 +44,9 @@ class EventWait {
 
 // The mouse (and the touch screen's emulated mouse) as of the events taken so far, for ImGui:
 // where it is and whether the left button is down, with a press latched until a frame saw it.
-// A finger lifted from a touch screen is nowhere: after the frame that sees the release, ImGui is
-// told the pointer left, so the answer under the spot just tapped is not drawn hovered, as if
-// already chosen. A mouse stays where it is.
+// A finger lifted is nowhere: after the frame that sees the release, ImGui is told the pointer
+// left, so the answer under the spot just tapped is not drawn hovered, as if already chosen. The
+// same goes for a mouse button (many touch panels report as a mouse); a mouse that moves is back.
 struct PointerFromEvents {
   bool known = false;
   ImVec2 pos;
@@ -65,7 +65,7 @@ struct PointerFromEvents {
       pos = ImVec2(static_cast<float>(e.button.x), static_cast<float>(e.button.y));
       down = e.type == SDL_MOUSEBUTTONDOWN;
       pressed = pressed || down;
-      lifting = !down && e.button.which == SDL_TOUCH_MOUSEID;
+      lifting = !down;
     }
   }
   void apply(ImGuiIO& io) {
