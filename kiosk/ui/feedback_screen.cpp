@@ -47,6 +47,13 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
                                              {{"a", std::to_string(v.earned)}, {"h", std::to_string(v.hint_cost)}});
       paragraph(ImGui::GetFont(), detail, pal.text_dim);
     }
+    // Going over the time limit costs the drill's points, not this step's: said here, when it
+    // happens, and not first at the debrief.
+    if (r->overtime && a.scenario.overtime_penalty > 0 && !a.practice) {
+      paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.overtime_loss", lang), a.scenario.overtime_penalty),
+                pal.text_dim);
+      note_widget("feedback.overtime", false);
+    }
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
     if (r->critical) {
       begin_box(th);
@@ -64,6 +71,22 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
     if (!a.on_spare && r->kind == StepKind::terminal && !a.task_screen.lines.empty()) {
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       paragraph(ImGui::GetFont(), st.strings.tr("feedback.terminal_showed", lang), pal.text_dim);
+      // What flashed by on the way (自动冲正… 第1次 共3次, 处理中…): the task moved on to this
+      // screen at once, and a story that says "the terminal showed 自动冲正…" must be seen true.
+      if (!a.passing.empty()) {
+        std::string way;
+        for (const Screen& s : a.passing) {
+          std::string shown;
+          for (const Text& line : s.lines)
+            if (!line.get(lang).empty()) shown += (shown.empty() ? "" : " ") + line.get(lang);
+          if (shown.empty()) continue;
+          way += (way.empty() ? "" : " → ") + shown;
+        }
+        if (!way.empty()) {
+          paragraph(ImGui::GetFont(), st.strings.tr("feedback.terminal_passed", lang) + way, pal.text_dim);
+          note_widget("feedback.terminal_passed", false);
+        }
+      }
       begin_box(th);
       paragraph(ImGui::GetFont(), a.task_screen.title.get(lang), pal.accent);
       for (const Text& line : a.task_screen.lines)

@@ -404,7 +404,12 @@ void timer_row(const AppState& st, const Theme& th, const Step& step) {
   if (at != std::string::npos) text.replace(at, 3, value);
   const bool over = limited && elapsed > static_cast<int64_t>(step.time_limit_s) * 1000;
   if (!limited) text += "  (" + st.strings.tr("runner.no_limit", st.lang) + ")";
-  if (over) text += "  " + st.strings.tr("runner.overtime", st.lang);
+  // What going over costs, before and after, as the hint button says its cost.
+  const int penalty = st.attempt->scenario.overtime_penalty;
+  if (limited && penalty > 0)
+    text += "  " + fill_count(st.strings.tr(over ? "runner.overtime_taken" : "runner.overtime_cost", st.lang), penalty);
+  else if (over)
+    text += "  " + st.strings.tr("runner.overtime", st.lang);
   badge(th, text, over ? pal.bad : pal.card, pal.text);
 }
 
@@ -482,7 +487,7 @@ void show_answers_once(const AppState& st, float question_y, bool again) {
   scroll_to_end(question_y);
 }
 
-void answer_area(const AppState& st, const Theme& th, const Step& step, const Dispatch& dispatch) {
+void answer_area(const AppState& st, const Theme& th, RunnerUiState& ui, const Step& step, const Dispatch& dispatch) {
   const Palette& pal = palette();
   const ThemeMetrics& m = th.metrics;
   const Attempt& a = *st.attempt;
@@ -516,6 +521,14 @@ void answer_area(const AppState& st, const Theme& th, const Step& step, const Di
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       const bool hint = hints_taken(st, th);
       customer_actions(st, th, dispatch);
+      // When the terminal asks for the card or the PIN, its buttons come into view: at 1280x800
+      // a long task left the PIN pad's button cut at the bottom, easy to miss on a first day.
+      const int asks = (a.wants_card ? 1 : 0) | (a.wants_pin ? 2 : 0) | (a.wants_supervisor ? 4 : 0);
+      if (asks != ui.customer_asks) {
+        const bool below = ImGui::GetCursorScreenPos().y > ImGui::GetWindowPos().y + ImGui::GetWindowHeight();
+        if (asks != 0 && !hint && below) ImGui::SetScrollHereY(1.0f);
+        ui.customer_asks = asks;
+      }
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       // Asks first: the panel above moves as the task changes, and a hurried second tap must not
       // throw the task away.
@@ -545,7 +558,7 @@ void progress_row(const AppState& st, const Theme& th) {
   timer_row(st, th, a.runner.step());
 }
 
-void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
+void story(const AppState& st, const Theme& th, RunnerUiState& ui, const Dispatch& dispatch) {
   const ThemeMetrics& m = th.metrics;
   const Palette& pal = palette();
   const Attempt& a = *st.attempt;
@@ -562,7 +575,7 @@ void story(const AppState& st, const Theme& th, const Dispatch& dispatch) {
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.2f));
   phone(st, th);
   ImGui::Dummy(ImVec2(0.0f, m.gap * 0.4f));
-  answer_area(st, th, step, dispatch);
+  answer_area(st, th, ui, step, dispatch);
 }
 
 // A re-drill at the branch, before its question: what it is, the story so far as the best path
@@ -676,7 +689,7 @@ void draw_runner_screen(const AppState& st, const Theme& th, RunnerUiState& ui, 
   if (recap)
     practice_recap(st, th);
   else
-    story(st, th, dispatch);
+    story(st, th, ui, dispatch);
   ImGui::EndChild();
   if (bar) {
     ImGui::Dummy(ImVec2(0.0f, ImGui::GetStyle().ItemSpacing.y * 0.5f));

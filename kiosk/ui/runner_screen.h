@@ -33,6 +33,9 @@ struct RunnerUiState {
   // says how many lie below and scrolls to them.
   bool pile_in_view = true;
   bool scroll_to_pile = false;
+  // What the terminal asked of the customer last frame (card 1, PIN 2, supervisor 4): a new ask
+  // scrolls the story column to its buttons.
+  int customer_asks = 0;
 };
 
 void draw_runner_screen(const AppState& state, const Theme& theme, RunnerUiState& ui, const Dispatch& dispatch);

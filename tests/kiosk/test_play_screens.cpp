@@ -186,6 +186,53 @@ TEST_CASE("the twin's card is inserted, tapped or swiped, and the terminal answe
   CHECK(std::any_of(task->keyed.begin(), task->keyed.end(), [](const KeyedInput& in) { return in.input == "tap"; }));
 }
 
+TEST_CASE("the feedback after a task names the screens the exchange flashed by, 自动冲正 among them",
+          "[play][twin][feedback]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.reversal_debit_sms");
+  REQUIRE(k.state.screen == ScreenId::runner);
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  bool seen = false;
+  for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief && !seen; ++n) {
+    k.clock.advance_ms(4'000);
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+    if (k.state.screen != ScreenId::feedback) continue;
+    const Attempt& a = *k.state.attempt;
+    const bool reversed = std::any_of(a.passing.begin(), a.passing.end(), [](const Screen& s) {
+      return std::any_of(s.lines.begin(), s.lines.end(), [](const Text& l) { return l.zh == "自动冲正…"; });
+    });
+    if (!reversed) continue;
+    // The story's task said to watch for it; the task ended on the balance, so the feedback says
+    // it flashed by.
+    seen = true;
+    CHECK(k.on_screen("feedback.terminal_passed"));
+    CHECK(k.on_screen("feedback.terminal_showed"));
+  }
+  CHECK(seen);
+}
+
+TEST_CASE("going over a question's time limit is told on its feedback, with the cost", "[play][feedback]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.tap("card.wrong_pin_tries_exceeded");
+  REQUIRE(k.state.screen == ScreenId::runner);
+  REQUIRE(k.state.attempt->scenario.overtime_penalty > 0);
+  AutoPlayer player(k.state.attempt->scenario, AutoMode::best);
+  const auto at_timed_question = [&] {
+    const Step& s = k.state.attempt->runner.step();
+    return k.state.screen == ScreenId::runner && s.kind == StepKind::decision && s.time_limit_s > 0;
+  };
+  for (int n = 0; n < 30 && !at_timed_question(); ++n) {
+    k.clock.advance_ms(1'000);
+    for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+  }
+  REQUIRE(at_timed_question());
+  k.clock.advance_ms(int64_t(k.state.attempt->runner.step().time_limit_s) * 1000 + 1'000);
+  for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+  REQUIRE(k.state.screen == ScreenId::feedback);
+  REQUIRE(k.state.attempt->runner.last_answer()->overtime);
+  CHECK(k.on_screen("feedback.overtime"));
+}
+
 TEST_CASE("the feedback shows what the trainee's keying left on the terminal, not the story's next act",
           "[play][twin][feedback]") {
   Kiosk k(ImVec2(1280, 800));
@@ -225,6 +272,14 @@ TEST_CASE("every shipped scenario's best path keyed by hand on the twin passes",
         k.clock.advance_ms(4'000);
         for (const std::string& w : test::next_widgets(k.state, player)) {
           keys += w.rfind("twin.", 0) == 0 ? 1 : 0;
+          // What the terminal asks the customer for is wholly in view when it asks, not cut at
+          // the bottom of the story column (a scroll asked for in one frame lands in the next).
+          if (w == "twin.card" || w == "twin.tap" || w == "twin.swipe" || w == "twin.pin") {
+            k.frame(ImVec2(-1, -1), false);
+            INFO(w);
+            REQUIRE(k.rects.count(w) == 1);
+            CHECK(k.rects.at(w).fully_visible());
+          }
           k.tap(w);  // every key, the card and the PIN pad: on screen, enabled, a touch target
         }
       }
