@@ -56,9 +56,9 @@ void Updater::sign_out() {
   st.screen = ScreenId::attract;
   if (st.lang != st.store_lang) {
     st.lang = st.store_lang;
-    refresh_catalog(st);
     fx.push_back(LanguageChanged{st.lang, ""});  // nobody's choice: nothing to save
   }
+  refresh_catalog(st);  // in the kiosk's language, with nobody's record on the cards
 }
 
 namespace {

@@ -29,6 +29,10 @@ struct CatalogCard {
   // there, and the note the card shows ("在备用终端上进行", or why it stays on screen).
   bool on_spare = false;
   std::string device_note;
+  // The signed-in person's own record of this drill ("已通过", "最好 43%，未通过", "没做完"; empty
+  // when never tried or nobody is signed in), so the list shows what is done and what is not.
+  std::string record_label;
+  bool record_passed = false;
 };
 
 struct CatalogGroup {
@@ -60,7 +64,7 @@ struct CatalogView {
 };
 
 // Every UI string key the catalog uses, so a test can check strings.yaml has them all.
-inline constexpr std::array<std::string_view, 23> catalog_string_keys = {"app.title",
+inline constexpr std::array<std::string_view, 26> catalog_string_keys = {"app.title",
                                                                          "app.training_mark",
                                                                          "app.lang_toggle",
                                                                          "catalog.title",
@@ -71,6 +75,9 @@ inline constexpr std::array<std::string_view, 23> catalog_string_keys = {"app.ti
                                                                          "catalog.scenarios_one",
                                                                          "catalog.scenarios_other",
                                                                          "catalog.empty",
+                                                                         "catalog.record_passed",
+                                                                         "catalog.record_best",
+                                                                         "catalog.record_unfinished",
                                                                          "difficulty.1",
                                                                          "difficulty.2",
                                                                          "difficulty.3",

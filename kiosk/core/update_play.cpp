@@ -374,6 +374,8 @@ void Updater::operator()(const BackToCatalog&) {
   // is kept as abandoned, as with an idle sign-out.
   close_attempt();
   st.screen = ScreenId::catalog;
+  // The attempt just ended shows on its card (refresh_catalog, once the records are back).
+  if (st.session) fx.push_back(LoadRecords{st.session->op.employee_id});
 }
 
 Attempt::Attempt(const Scenario& sc, const Clock& clock, uint64_t seed, bool spare)

@@ -187,6 +187,7 @@ void Updater::operator()(const RecordsLoaded& a) {
   st.session->answers = a.answers;
   st.session->loaded = true;
   refresh_session();
+  refresh_catalog(st);  // each card shows the person's own record of it
 }
 
 void Updater::operator()(const AwardMade& a) {

@@ -127,6 +127,18 @@ void Updater::operator()(const SetPracticeDevice& a) {
 void refresh_catalog(AppState& state) {
   state.catalog = build_catalog_view(state.scenarios, state.strings, state.lang);
   if (state.require_sign_in) state.catalog.home_label = state.strings.tr("catalog.home", state.lang);
+  if (state.session && state.session->loaded)
+    for (CatalogGroup& g : state.catalog.groups)
+      for (CatalogCard& c : g.cards) {
+        const SuggestionWhy why = suggestion_why(state.session->attempts, c.scenario_id);
+        using Kind = SuggestionWhy::Kind;
+        c.record_passed = why.kind == Kind::passed;
+        c.record_label = why.kind == Kind::passed ? state.strings.tr("catalog.record_passed", state.lang)
+                         : why.kind == Kind::not_passed
+                             ? fill_count(state.strings.tr("catalog.record_best", state.lang), why.best_percent)
+                         : why.kind == Kind::unfinished ? state.strings.tr("catalog.record_unfinished", state.lang)
+                                                        : "";
+      }
   if (!state.spare.configured) return;
   CatalogView& v = state.catalog;
   v.device_label =

@@ -187,8 +187,13 @@ float card_layout(const CatalogCard& card, const Theme& th, float w, ImDrawList*
   struct Chip {
     const std::string* text;
     bool filled;
+    ImU32 fill;
   };
-  const Chip chips[] = {{&card.difficulty_label, true}, {&card.minutes_label, false}, {&card.decisions_label, false}};
+  // The person's own record last, filled green once passed.
+  std::vector<Chip> chips = {{&card.difficulty_label, true, pal.difficulty[level]},
+                             {&card.minutes_label, false, 0},
+                             {&card.decisions_label, false, 0}};
+  if (!card.record_label.empty()) chips.push_back({&card.record_label, card.record_passed, pal.ok});
   float x = 0.0f;
   for (const Chip& chip : chips) {
     const ImVec2 ts = measure(body, *chip.text);
@@ -201,7 +206,7 @@ float card_layout(const CatalogCard& card, const Theme& th, float w, ImDrawList*
       const ImVec2 a(pos.x + m.pad + x, pos.y + y);
       const ImVec2 b(a.x + cw, a.y + chip_h);
       if (chip.filled)
-        dl->AddRectFilled(a, b, pal.difficulty[level], chip_h * 0.5f);
+        dl->AddRectFilled(a, b, chip.fill, chip_h * 0.5f);
       else
         dl->AddRect(a, b, pal.card_border, chip_h * 0.5f, 0, m.border * 0.5f);
       draw_text(dl, body, ImVec2(a.x + chip_pad, a.y + (chip_h - ts.y) * 0.5f), chip.filled ? pal.text : pal.text_dim,

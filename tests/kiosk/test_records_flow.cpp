@@ -730,6 +730,45 @@ TEST_CASE("a manager adds an account resets a PIN and switches an account off fr
   CHECK(k.state.pin_entry.message_key == "sign_in.inactive");
 }
 
+TEST_CASE("each catalog card shows the signed-in person's own record of it, and nobody's once signed out",
+          "[records][catalog]") {
+  Kiosk k(ImVec2(1280, 800));
+  k.sign_in("1001", "2580");
+  REQUIRE(k.state.screen == ScreenId::home);
+  const auto card = [&](const std::string& id) -> const CatalogCard& {
+    for (const CatalogGroup& g : k.state.catalog.groups)
+      for (const CatalogCard& c : g.cards)
+        if (c.scenario_id == id) return c;
+    FAIL("no card " << id);
+    return k.state.catalog.groups.front().cards.front();
+  };
+  CHECK(card("void_same_day").record_label.empty());  // never tried
+  const auto play_by_taps = [&k](AutoMode mode) {
+    AutoPlayer player(k.state.attempt->scenario, mode);
+    for (int n = 0; n < 100 && k.state.screen != ScreenId::debrief; ++n) {
+      k.clock.advance_ms(4'000);
+      for (const std::string& w : test::next_widgets(k.state, player)) k.tap(w);
+    }
+  };
+  k.act(OpenScenario{"void_same_day"});
+  play_by_taps(AutoMode::critical);
+  REQUIRE(k.state.screen == ScreenId::debrief);
+  REQUIRE_FALSE(k.state.attempt->runner.result().passed);
+  k.tap("back_catalog");
+  CHECK(card("void_same_day").record_label.find("not passed") != std::string::npos);  // 1001 reads English
+  CHECK_FALSE(card("void_same_day").record_passed);
+  k.act(OpenScenario{"void_same_day"});
+  play_by_taps(AutoMode::best);
+  REQUIRE(k.state.attempt->runner.result().passed);
+  k.tap("back_catalog");
+  CHECK(card("void_same_day").record_label == "Passed");
+  CHECK(card("void_same_day").record_passed);
+  CHECK(card("refund_next_day").record_label.empty());
+  // Signed out, the list is nobody's.
+  k.act(SignOut{});
+  CHECK(card("void_same_day").record_label.empty());
+}
+
 TEST_CASE("idle sign-out returns to the attract screen and records the unfinished attempt as abandoned",
           "[records][idle]") {
   Kiosk k(ImVec2(1280, 800));
