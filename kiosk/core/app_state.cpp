@@ -223,6 +223,8 @@ const std::vector<std::string>& records_string_keys() {
       "console.items_flag_easy",
       "console.add",
       "console.reset_pin",
+      "console.reset_pin_for",
+      "console.cancel",
       "console.deactivate",
       "console.activate",
       "console.added",
@@ -350,8 +352,11 @@ const std::vector<std::string>& play_string_keys() {
       "runner.no_limit",
       "runner.overtime",
       "runner.continue",
-      "runner.overtime_cost",
-      "runner.overtime_taken",
+      "runner.overtime_cost_one",
+      "runner.overtime_cost_other",
+      "runner.overtime_taken_one",
+      "runner.overtime_taken_other",
+      "feedback.terminal_passed",
       "runner.finish",
       "runner.give_up",
       "runner.task",
@@ -412,7 +417,8 @@ const std::vector<std::string>& play_string_keys() {
       "runner.progress",
       "debrief.answers_right",
       "debrief.hint_loss",
-      "debrief.overtime_loss",
+      "debrief.overtime_loss_one",
+      "debrief.overtime_loss_other",
   };
   return keys;
 }

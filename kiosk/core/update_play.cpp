@@ -246,6 +246,7 @@ void Updater::operator()(const DoTerminalOp& a) {
   TerminalRequest req = request_for(at.scenario, step, a.op, at.last_lookup ? &*at.last_lookup : nullptr);
   if (at.on_spare) return send_to_spare(at, std::move(req));
   at.port.quote_story_original(req);  // the slip's original, not the newest on the terminal
+  at.passing.clear();
   perform_on_terminal(at.runner, at.port, req, at.last_lookup);
   after_answer(st, before, fx);
 }
@@ -336,6 +337,7 @@ void Updater::operator()(const GiveUp&) {
   if (st.attempt->sent) return fx.push_back(ignored("give up while the spare terminal works"));
   const std::size_t before = st.attempt->runner.result().steps.size();
   if (!st.attempt->runner.give_up()) return fx.push_back(ignored("give up outside a terminal task"));
+  st.attempt->passing.clear();  // nothing was keyed: nothing flashed by
   after_answer(st, before, fx);
 }
 
@@ -350,6 +352,7 @@ void Updater::operator()(const Continue&) {
     return;
   }
   if (st.screen == ScreenId::feedback) {
+    at.passing.clear();  // they belonged to the task just told about
     st.screen = at.runner.finished() ? ScreenId::debrief : ScreenId::runner;
     if (at.runner.finished()) fx.push_back(AttemptFinished{at.runner.result()});
     return;

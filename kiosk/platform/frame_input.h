@@ -55,7 +55,9 @@ struct PointerFromEvents {
   bool lifting = false;  // a finger went up: the next frame sees the release where it happened
   bool lifted = false;   // ... and the frames after it see no pointer until the next touch
   void take(const SDL_Event& e) {
-    if (e.type == SDL_MOUSEMOTION) {
+    if (e.type == SDL_MOUSEWHEEL && e.wheel.which != SDL_TOUCH_MOUSEID) {
+      lifted = false;  // a mouse turning its wheel is where it was: what is under it scrolls
+    } else if (e.type == SDL_MOUSEMOTION) {
       known = true;
       lifted = false;
       pos = ImVec2(static_cast<float>(e.motion.x), static_cast<float>(e.motion.y));

@@ -459,7 +459,6 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
     ui.pin_refused = c.notice_error && ui.pin_for == ui.pin_sent;
     ui.pin_sent.clear();
   }
-  // A form started again: the notice about the last one is no longer news.
   const bool typing_before = !kb.focused().empty();
   for (const OperatorRecord& o : c.operators) {
     std::string line = o.employee_id + "  " + o.name + "  " + role_label(st, o.role);
@@ -502,15 +501,16 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
       keyboard_field(th, kb, fill_fields(tr(st, "console.pin"), {{"who", o.employee_id + " " + o.name}}), fields[0], fw,
                      st.lang);
       keyboard_field(th, kb, tr(st, "console.pin_again"), fields[1], fw, st.lang);
-      // The button names the person too: it is what the finger is on when the PIN is saved.
       const float cancel_w = std::max(m.touch_px * 2.0f, fw * 0.25f);
-      if (touch_button(th, tr(st, "twin.cancel"), "reset.cancel", cancel_w)) {
+      if (touch_button(th, tr(st, "console.cancel"), "reset.cancel", cancel_w)) {
+        dispatch(ConsoleNotice{});
         ui.pin_for.clear();
         wipe(ui.new_pin);
         wipe(ui.new_pin_again);
         kb.unfocus();
       }
       ImGui::SameLine(0.0f, m.gap);
+      // The button names the person too: it is what the finger is on when the PIN is saved.
       if (touch_button(th, fill_fields(tr(st, "console.reset_pin_for"), {{"who", o.employee_id + " " + o.name}}),
                        "reset.save", fw - cancel_w - m.gap, true, pal.ok)) {
         dispatch(ResetOperatorPin{o.employee_id, ui.new_pin, ui.new_pin_again});
@@ -522,8 +522,6 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
     }
     ImGui::Dummy(ImVec2(1, m.gap * 0.25f));
   }
-
-  if (!typing_before && !kb.focused().empty()) dispatch(ConsoleNotice{});
 
   // Add an account. Saved: the form empties for the next person (the role stays, the same kind
   // of account often comes in a row); refused: it keeps what was typed, to be corrected.
@@ -576,6 +574,8 @@ void accounts_tab(const AppState& st, const Theme& th, ConsoleUiState& ui, OnScr
     ui.added_id = listed ? std::string() : f.id;
     dispatch(a);
   }
+  // A field tapped this frame: the notice about the last save is no longer news.
+  if (!typing_before && !kb.focused().empty()) dispatch(ConsoleNotice{});
 }
 
 void settings_tab(const AppState& st, const Theme& th) {
@@ -776,7 +776,8 @@ void draw_console_screen(const AppState& st, const Theme& th, ConsoleUiState& ui
   const float bw = std::max(m.touch_px * 3, avail * 0.18f);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   if (!c.notice_key.empty()) {
-    const std::string text = tr(st, c.notice_key) + (c.notice_detail.empty() ? "" : " " + c.notice_detail);
+    std::string text = tr(st, c.notice_key);
+    if (!c.notice_detail.empty()) text += (text.ends_with(' ') ? "" : " ") + c.notice_detail;
     ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + (m.touch_px - ImGui::GetFontSize()) * 0.5f));
     status_line(th, text, c.notice_error ? Status::problem : Status::done, std::max(1.0f, avail - 2 * bw - 3 * m.gap));
     ImGui::SetCursorScreenPos(p);

@@ -132,8 +132,7 @@ void draw_debrief_screen(const AppState& st, const Theme& th, DebriefUiState& ui
     if (res.hint_cost > 0)
       paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.hint_loss", lang), res.hint_cost), pal.text);
     if (res.overtime_penalty > 0)
-      paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.overtime_loss", lang), res.overtime_penalty),
-                pal.text);
+      paragraph(ImGui::GetFont(), tr_count(st.strings, "debrief.overtime_loss", res.overtime_penalty, lang), pal.text);
     note_widget("debrief.losses", false);
     end_box(th, pal.card, pal.partly);
     ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));

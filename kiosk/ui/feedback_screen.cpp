@@ -50,7 +50,7 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
     // Going over the time limit costs the drill's points, not this step's: said here, when it
     // happens, and not first at the debrief.
     if (r->overtime && a.scenario.overtime_penalty > 0 && !a.practice) {
-      paragraph(ImGui::GetFont(), fill_count(st.strings.tr("debrief.overtime_loss", lang), a.scenario.overtime_penalty),
+      paragraph(ImGui::GetFont(), tr_count(st.strings, "debrief.overtime_loss", a.scenario.overtime_penalty, lang),
                 pal.text_dim);
       note_widget("feedback.overtime", false);
     }
@@ -70,7 +70,6 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
     // What the trainee's own keying left on it, not what a narrative did after.
     if (!a.on_spare && r->kind == StepKind::terminal && !a.task_screen.lines.empty()) {
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
-      paragraph(ImGui::GetFont(), st.strings.tr("feedback.terminal_showed", lang), pal.text_dim);
       // What flashed by on the way (自动冲正… 第1次 共3次, 处理中…): the task moved on to this
       // screen at once, and a story that says "the terminal showed 自动冲正…" must be seen true.
       if (!a.passing.empty()) {
@@ -87,6 +86,7 @@ void draw_feedback_screen(const AppState& st, const Theme& th, const Dispatch& d
           note_widget("feedback.terminal_passed", false);
         }
       }
+      paragraph(ImGui::GetFont(), st.strings.tr("feedback.terminal_showed", lang), pal.text_dim);
       begin_box(th);
       paragraph(ImGui::GetFont(), a.task_screen.title.get(lang), pal.accent);
       for (const Text& line : a.task_screen.lines)

@@ -407,7 +407,7 @@ void timer_row(const AppState& st, const Theme& th, const Step& step) {
   // What going over costs, before and after, as the hint button says its cost.
   const int penalty = st.attempt->scenario.overtime_penalty;
   if (limited && penalty > 0)
-    text += "  " + fill_count(st.strings.tr(over ? "runner.overtime_taken" : "runner.overtime_cost", st.lang), penalty);
+    text += "  " + tr_count(st.strings, over ? "runner.overtime_taken" : "runner.overtime_cost", penalty, st.lang);
   else if (over)
     text += "  " + st.strings.tr("runner.overtime", st.lang);
   badge(th, text, over ? pal.bad : pal.card, pal.text);
@@ -524,10 +524,13 @@ void answer_area(const AppState& st, const Theme& th, RunnerUiState& ui, const S
       // When the terminal asks for the card or the PIN, its buttons come into view: at 1280x800
       // a long task left the PIN pad's button cut at the bottom, easy to miss on a first day.
       const int asks = (a.wants_card ? 1 : 0) | (a.wants_pin ? 2 : 0) | (a.wants_supervisor ? 4 : 0);
+      const std::string asked_at = std::to_string(a.serial) + "/" + step.id;
+      if (asked_at != ui.customer_asks_at) ui.customer_asks = 0;  // a new task starts with nothing asked
       if (asks != ui.customer_asks) {
         const bool below = ImGui::GetCursorScreenPos().y > ImGui::GetWindowPos().y + ImGui::GetWindowHeight();
-        if (asks != 0 && !hint && below) ImGui::SetScrollHereY(1.0f);
+        if (asks != 0 && !hint && below) scroll_to_end(task_y);  // never the task itself out of view
         ui.customer_asks = asks;
+        ui.customer_asks_at = asked_at;
       }
       ImGui::Dummy(ImVec2(0.0f, m.gap * 0.3f));
       // Asks first: the panel above moves as the task changes, and a hurried second tap must not

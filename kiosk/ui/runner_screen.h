@@ -36,6 +36,7 @@ struct RunnerUiState {
   // What the terminal asked of the customer last frame (card 1, PIN 2, supervisor 4): a new ask
   // scrolls the story column to its buttons.
   int customer_asks = 0;
+  std::string customer_asks_at;  // "serial/step": the task they were asked in
 };
 
 void draw_runner_screen(const AppState& state, const Theme& theme, RunnerUiState& ui, const Dispatch& dispatch);

@@ -27,6 +27,14 @@ SDL_Event motion(int x, int y, Uint32 which) {
   return e;
 }
 
+SDL_Event wheel(Uint32 which) {
+  SDL_Event e{};
+  e.type = SDL_MOUSEWHEEL;
+  e.wheel.which = which;
+  e.wheel.y = -1;
+  return e;
+}
+
 bool off_screen(const ImGuiIO& io) { return io.MousePos.x == -FLT_MAX && io.MousePos.y == -FLT_MAX; }
 
 }  // namespace
@@ -72,6 +80,21 @@ TEST_CASE("a press and its release between two frames still reach ImGui as a pre
   CHECK(io.MousePos.x == 10.0f);
   p.apply(io);  // and then the finger is gone
   CHECK(off_screen(io));
+}
+
+TEST_CASE("a mouse wheel turned after a click scrolls what is under the mouse", "[pointer]") {
+  PointerFromEvents p;
+  ImGuiIO io;
+  p.take(button(SDL_MOUSEBUTTONDOWN, 50, 60, 0));
+  p.take(button(SDL_MOUSEBUTTONUP, 50, 60, 0));
+  p.apply(io);
+  p.apply(io);
+  p.apply(io);
+  REQUIRE(off_screen(io));
+  p.take(wheel(0));
+  p.apply(io);
+  CHECK(io.MousePos.x == 50.0f);
+  CHECK(io.MousePos.y == 60.0f);
 }
 
 }  // namespace posdrill

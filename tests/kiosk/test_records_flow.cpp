@@ -733,7 +733,7 @@ TEST_CASE("a manager adds an account resets a PIN and switches an account off fr
 TEST_CASE("each catalog card shows the signed-in person's own record of it, and nobody's once signed out",
           "[records][catalog]") {
   Kiosk k(ImVec2(1280, 800));
-  k.sign_in("1001", "2580");
+  k.sign_in("9001", "7391");  // reads Chinese, as the kiosk does: sign-out changes no language
   REQUIRE(k.state.screen == ScreenId::home);
   const auto card = [&](const std::string& id) -> const CatalogCard& {
     for (const CatalogGroup& g : k.state.catalog.groups)
@@ -755,13 +755,13 @@ TEST_CASE("each catalog card shows the signed-in person's own record of it, and 
   REQUIRE(k.state.screen == ScreenId::debrief);
   REQUIRE_FALSE(k.state.attempt->runner.result().passed);
   k.tap("back_catalog");
-  CHECK(card("void_same_day").record_label.find("not passed") != std::string::npos);  // 1001 reads English
+  CHECK(card("void_same_day").record_label.find("未通过") != std::string::npos);
   CHECK_FALSE(card("void_same_day").record_passed);
   k.act(OpenScenario{"void_same_day"});
   play_by_taps(AutoMode::best);
   REQUIRE(k.state.attempt->runner.result().passed);
   k.tap("back_catalog");
-  CHECK(card("void_same_day").record_label == "Passed");
+  CHECK(card("void_same_day").record_label == "已通过");
   CHECK(card("void_same_day").record_passed);
   CHECK(card("refund_next_day").record_label.empty());
   // Signed out, the list is nobody's.
