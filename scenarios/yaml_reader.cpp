@@ -128,18 +128,21 @@ std::optional<YamlReader::Entry> YamlReader::find(const YAML::Node& m, std::stri
 }
 
 YAML::Node YamlReader::get(const YAML::Node& m, std::string_view key, std::string_view what, bool required) {
-  if (auto e = find(m, key)) return e->value;
-  if (required) error(m, "missing '" + name(key) + "' in " + std::string(what));
-  return YAML::Node(YAML::NodeType::Undefined);
+  const std::optional<Entry> e = entry(m, key, what, required);
+  return e ? e->value : YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::optional<YamlReader::Entry> YamlReader::entry(const YAML::Node& m, std::string_view key, std::string_view what,
+                                                   bool required) {
+  std::optional<Entry> e = find(m, key);
+  if (!e && required) error(m, "missing '" + name(key) + "' in " + std::string(what));
+  return e;
 }
 
 std::optional<YamlReader::Placed> YamlReader::value(const YAML::Node& m, std::string_view key, std::string_view what,
                                                     bool required) {
-  const std::optional<Entry> e = find(m, key);
-  if (!e) {
-    if (required) error(m, "missing '" + name(key) + "' in " + std::string(what));
-    return std::nullopt;
-  }
+  const std::optional<Entry> e = entry(m, key, what, required);
+  if (!e) return std::nullopt;
   if (e->value.IsNull()) {  // `key:` and nothing: yaml-cpp places the nothing at the next key
     error(e->key, "'" + name(key) + "' has no value: write one after the colon, or leave the key out");
     return std::nullopt;

@@ -108,6 +108,8 @@ class YamlReader {
   const MapIndex* index(const YAML::Node& m);
   // The entry of `key` in map `m`, if it has one.
   std::optional<Entry> find(const YAML::Node& m, std::string_view key);
+  // The same, reporting its absence when `required`.
+  std::optional<Entry> entry(const YAML::Node& m, std::string_view key, std::string_view what, bool required);
   // The value of `key` as one value with its node; nullopt when absent (an error when
   // `required`), and after an error when it is a list or a map, nothing, or not UTF-8.
   std::optional<Placed> value(const YAML::Node& m, std::string_view key, std::string_view what, bool required);

@@ -484,6 +484,8 @@ struct SetOperatorActive {
 };
 struct ExportRoster {};
 // The effect runner's answer to a console change: ok, or the problem in plain words.
+// The console's (or the first run's) one-line notice. An empty key clears it: the UI sends one
+// when the manager starts a form again, so the last save's notice is no longer taken as news.
 struct ConsoleNotice {
   std::string key;  // a strings key
   std::string detail;

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <span>
 #include <vector>
 
 namespace posdrill {
@@ -190,12 +191,14 @@ float card_layout(const CatalogCard& card, const Theme& th, float w, ImDrawList*
     ImU32 fill;
   };
   // The person's own record last, filled green once passed.
-  std::vector<Chip> chips = {{&card.difficulty_label, true, pal.difficulty[level]},
-                             {&card.minutes_label, false, 0},
-                             {&card.decisions_label, false, 0}};
-  if (!card.record_label.empty()) chips.push_back({&card.record_label, card.record_passed, pal.ok});
+  // A fixed array: every card is laid out twice a frame (measured, then drawn).
+  const Chip all[] = {{&card.difficulty_label, true, pal.difficulty[level]},
+                      {&card.minutes_label, false, 0},
+                      {&card.decisions_label, false, 0},
+                      {&card.record_label, card.record_passed, pal.ok}};
+  const std::size_t shown = card.record_label.empty() ? 3 : 4;
   float x = 0.0f;
-  for (const Chip& chip : chips) {
+  for (const Chip& chip : std::span(all, shown)) {
     const ImVec2 ts = measure(body, *chip.text);
     const float cw = ts.x + 2 * chip_pad;
     if (x > 0.0f && x + cw > inner) {

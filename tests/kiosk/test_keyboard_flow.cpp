@@ -57,6 +57,17 @@ void tap_keys(Kiosk& k, const std::string& keys) {
   for (char c : keys) k.tap(std::string("kb.") + c);
 }
 
+// From the first screen to the console's accounts tab: the hidden corner, the manager's id and PIN.
+void open_accounts(Kiosk& k) {
+  k.tap("attract.start");
+  for (int i = 0; i < 5; ++i) k.tap_corner();
+  REQUIRE(k.state.screen == ScreenId::manager_gate);
+  k.key_in("9001");
+  k.key_in("7391");
+  REQUIRE(k.state.screen == ScreenId::console);
+  k.tap("tab.operators");
+}
+
 void quiet(const std::string&) {}
 
 }  // namespace
@@ -132,17 +143,7 @@ TEST_CASE("the console's add form takes a name in pinyin and a store in letters"
   std::unique_ptr<GooglePinyin> p = open_pinyin();
   Kiosk k(ImVec2(1280, 800));
   k.screens_ui.keyboard.set_input_method(p.get());
-  k.tap("attract.start");
-  k.tap_corner();
-  k.tap_corner();
-  k.tap_corner();
-  k.tap_corner();
-  k.tap_corner();
-  REQUIRE(k.state.screen == ScreenId::manager_gate);
-  k.key_in("9001");
-  k.key_in("7391");
-  REQUIRE(k.state.screen == ScreenId::console);
-  k.tap("tab.operators");
+  open_accounts(k);
   CHECK(k.on_screen("console.exit"));
   k.tap("add.id");
   // The keyboard takes the footer's place: no 退出培训机 under 确定 while typing.
@@ -211,13 +212,7 @@ TEST_CASE("the keyboard puts itself away on its hide key and shows which of 中 
   std::unique_ptr<GooglePinyin> p = open_pinyin();
   Kiosk k(ImVec2(1280, 800));
   k.screens_ui.keyboard.set_input_method(p.get());
-  k.tap("attract.start");
-  for (int i = 0; i < 5; ++i) k.tap_corner();
-  REQUIRE(k.state.screen == ScreenId::manager_gate);
-  k.key_in("9001");
-  k.key_in("7391");
-  REQUIRE(k.state.screen == ScreenId::console);
-  k.tap("tab.operators");
+  open_accounts(k);
 
   // The number pad has the key too: the form and the footer come back.
   k.tap("add.id");
@@ -321,12 +316,7 @@ TEST_CASE("every candidate the keyboard shows is in the atlas before it is drawn
 
 TEST_CASE("a refused new PIN keeps the reset form open, a saved one closes it with a tick", "[keyboard][console]") {
   Kiosk k(ImVec2(1280, 800));
-  k.tap("attract.start");
-  for (int i = 0; i < 5; ++i) k.tap_corner();
-  k.key_in("9001");
-  k.key_in("7391");
-  REQUIRE(k.state.screen == ScreenId::console);
-  k.tap("tab.operators");
+  open_accounts(k);
   k.tap("reset.1001");
   REQUIRE(k.on_screen("reset.save"));
   // A PIN anyone would guess is refused: the form stays, emptied, with the reason.
@@ -381,12 +371,7 @@ TEST_CASE("a refused new PIN keeps the reset form open, a saved one closes it wi
 
 TEST_CASE("a console tab opens at its top, not where the last one was scrolled", "[keyboard][console]") {
   Kiosk k(ImVec2(1280, 800));
-  k.tap("attract.start");
-  for (int i = 0; i < 5; ++i) k.tap_corner();
-  k.key_in("9001");
-  k.key_in("7391");
-  REQUIRE(k.state.screen == ScreenId::console);
-  k.tap("tab.operators");
+  open_accounts(k);
   // Down the add form on the keyboard: each field the focus moves to is scrolled into view.
   k.tap("add.id");
   tap_keys(k, "3003");
